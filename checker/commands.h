@@ -1,0 +1,7 @@
+/* The subcommand descriptors, one per checker/cmd_NAME.c. */
+#ifndef STORECHECK_CHECKER_COMMANDS_H
+#define STORECHECK_CHECKER_COMMANDS_H
+
+#include "checker/cli.h"
+
+#endif

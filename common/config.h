@@ -1,0 +1,243 @@
+/*
+ * The typed configuration model: what checker/config_load fills from YAML, and what probes,
+ * loadgen and reports read. Nothing here parses or prints.
+ *
+ * Ownership: every string and array hangs off config->arena and is released by config_free;
+ * readers never free a field. A field that the file did not set holds its documented default
+ * (NULL for an optional string, 0 for an optional number).
+ */
+#ifndef STORECHECK_COMMON_CONFIG_H
+#define STORECHECK_COMMON_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "common/arena.h"
+#include "common/url.h"
+
+/* Where a value stood in the config file (1-based); line 0 when it did not come from a file. */
+struct srcpos {
+    int line;
+    int col;
+};
+
+struct strv {
+    const char **items;
+    size_t count;
+};
+
+struct kv {
+    const char *key;
+    const char *value;
+    struct srcpos pos;
+};
+
+struct kv_list {
+    struct kv *items;
+    size_t count;
+};
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT };
+
+/* Named paths of the store. A path may hold {{var}} templates (e.g. product: /p/{{id}}). */
+enum endpoint {
+    EP_HOME,          /* HTML home page */
+    EP_PRODUCT_PAGE,  /* HTML product page */
+    EP_CHECKOUT_PAGE, /* HTML checkout page (scripts, SRI) */
+    EP_ACCOUNT,       /* account page */
+    EP_CATALOG,       /* API: product list */
+    EP_PRODUCT,       /* API: one product */
+    EP_SEARCH,        /* API: search */
+    EP_CART,          /* API: create a cart */
+    EP_CART_ITEMS,    /* API: add an item to a cart */
+    EP_CHECKOUT,      /* API: create an order */
+    EP_LOGIN,         /* API: login (rate-limit target) */
+    EP_HEALTH,        /* liveness */
+    EP_READINESS,     /* readiness */
+    EP_METRICS,       /* Prometheus metrics */
+    EP_OPENAPI,       /* OpenAPI document */
+    EP_STATIC_ASSET,  /* one static asset (CSS/JS) */
+    EP_WEBHOOK_INTAKE, /* the store's own webhook receiver (payment callbacks) */
+    EP_COUNT
+};
+
+/* The config key of each endpoint, indexed by enum endpoint ("home", "product_page", ...). */
+extern const char *const endpoint_names[EP_COUNT];
+
+enum webhook_scheme { WEBHOOK_STANDARD, WEBHOOK_STRIPE, WEBHOOK_SHOPIFY };
+
+struct webhooks {
+    const char *subscribe;       /* path to subscribe a receiver URL; NULL: no subscription API */
+    const char *secret;          /* signing secret of outgoing deliveries */
+    enum webhook_scheme scheme;
+    const char *intake_secret;   /* secret of the store's intake endpoint (EP_WEBHOOK_INTAKE) */
+    enum webhook_scheme intake_scheme;
+    uint64_t *schedule_ms;       /* declared retry intervals, for comparing the observed ones */
+    size_t schedule_count;
+    uint64_t wait_ms;            /* how long the webhook probe may wait for retries */
+    const char *receiver_host;   /* where storecheck's receiver listens (default 127.0.0.1) */
+};
+
+/* One half of a cooperative fault hook: an HTTP request to an admin URL, or a shell command. */
+enum fault_kind { FAULT_NONE, FAULT_HTTP, FAULT_COMMAND };
+
+struct fault_action {
+    enum fault_kind kind;
+    const char *method;  /* FAULT_HTTP: default POST */
+    const char *url;     /* FAULT_HTTP: its host must be in allowed_hosts */
+    const char *command; /* FAULT_COMMAND: run with /bin/sh -c */
+};
+
+struct fault {
+    const char *name; /* e.g. "orders_down" */
+    struct fault_action start;
+    struct fault_action stop;
+    struct srcpos pos;
+};
+
+struct target {
+    const char *base_url;
+    struct url base;             /* base_url parsed */
+    struct strv allowed_hosts;   /* nothing else is ever contacted; default: base_url's host */
+    const char *ca_file;         /* PEM bundle to verify the server; NULL: system store */
+    int insecure;                /* 1: do not verify certificates (the TLS probes still judge) */
+    uint64_t timeout_ms;         /* per-request timeout; default 10 s */
+    struct kv_list headers;      /* sent with every request */
+    const char *endpoints[EP_COUNT]; /* NULL where the store has no such endpoint */
+    struct webhooks webhooks;
+    struct fault *faults;
+    size_t fault_count;
+};
+
+struct severity_override {
+    const char *probe_id;
+    enum severity severity;
+    struct srcpos pos;
+};
+
+/* A manual check: something the tool cannot see from outside, declared with a date. */
+struct attestation {
+    const char *name;      /* e.g. "backup_restore_test" */
+    const char *date;      /* YYYY-MM-DD as written */
+    time_t when;           /* date at 00:00 UTC */
+    const char *evidence;  /* link or note */
+    uint32_t max_age_days;
+    struct srcpos pos;
+};
+
+struct audit {
+    enum severity fail_on;      /* default SEV_HIGH */
+    const char *accept_file;    /* accepted-findings file, resolved against the config's dir */
+    uint64_t deadline_ms;       /* whole audit; default 60 s */
+    uint64_t probe_timeout_ms;  /* each probe; default 15 s */
+    struct strv only;           /* probe ids or group letters; empty: all */
+    struct strv skip;
+    struct severity_override *severity_overrides;
+    size_t severity_override_count;
+    int allow_orders;           /* order-creating probes run only when 1 */
+    uint64_t latency_budget_ms; /* median budget of key pages; default 800 ms */
+    uint64_t clock_skew_ms;     /* tolerated Date header skew; default 60 s */
+    struct attestation *attestations;
+    size_t attestation_count;
+};
+
+enum extract_source { EXTRACT_JSON, EXTRACT_HEADER, EXTRACT_COOKIE };
+
+struct extraction {
+    const char *var;        /* variable name set for later steps */
+    enum extract_source source;
+    const char *expr;       /* JSON path ($.items[0].id), header name or cookie name */
+    struct srcpos pos;
+};
+
+enum body_kind { BODY_NONE, BODY_RAW, BODY_JSON, BODY_FORM };
+
+struct step {
+    const char *name;
+    const char *method;       /* default GET */
+    const char *path;         /* template */
+    struct kv_list headers;   /* values are templates */
+    enum body_kind body_kind;
+    const char *body;         /* template; BODY_JSON: JSON text, BODY_FORM: urlencoded */
+    int *expect;              /* accepted statuses; empty: any 2xx or 3xx */
+    size_t expect_count;
+    struct extraction *extractions;
+    size_t extraction_count;
+    uint64_t think_min_ms;    /* think time after the step, uniform in [min, max] */
+    uint64_t think_max_ms;
+    struct srcpos pos;
+};
+
+struct scenario {
+    const char *name;
+    struct step *steps;
+    size_t step_count;
+    struct srcpos pos;
+};
+
+enum feeder_mode { FEEDER_RANDOM, FEEDER_SEQUENTIAL, FEEDER_UNIQUE };
+
+struct feeder {
+    const char *name;
+    const char *file; /* CSV, resolved against the config's directory */
+    enum feeder_mode mode;
+    struct srcpos pos;
+};
+
+struct threshold {
+    const char *expr; /* e.g. "p95(checkout) < 800ms" */
+    int abort_on_fail;
+    struct srcpos pos;
+};
+
+struct load {
+    const char *profile;      /* a name in profiles/ or a path; NULL: none */
+    struct srcpos profile_pos;
+    uint64_t duration_ms;     /* overrides the profile's; 0: the profile's */
+    double rate;              /* overrides the profile's target rate; 0: the profile's */
+    double max_rate;          /* the rate is never set above this; 0: no cap besides the profile */
+    uint32_t connections;     /* 0: the profile's / default */
+    uint32_t threads;         /* 0: all cores */
+    uint64_t timeout_ms;      /* per request; default target.timeout_ms */
+    uint64_t seed;            /* mix and random values; default 1 */
+    struct scenario *scenarios;
+    size_t scenario_count;
+    struct feeder *feeders;
+    size_t feeder_count;
+    struct threshold *thresholds;
+    size_t threshold_count;
+};
+
+struct report_paths {
+    const char *json;
+    const char *html;
+    const char *junit;
+    const char *markdown;
+};
+
+struct config {
+    const char *path;    /* the file it came from */
+    const char *dir;     /* its directory, for resolving relative paths */
+    struct target target;
+    struct audit audit;
+    struct load load;
+    struct report_paths reports;
+    /* Every value that must never be shown: each ${VAR} expansion, header values of
+     * Authorization, Cookie and other credential headers (redact_header_is_secret), webhook secrets. See common/redact.h. */
+    struct strv secrets;
+    struct arena arena;
+};
+
+/* Release everything the config owns; the struct may be reused after config_init. */
+void config_init(struct config *cfg);
+void config_free(struct config *cfg);
+
+const char *severity_name(enum severity sev);
+/* Parse "info", "low", "medium", "high", "critical"; -1 if unknown. */
+int severity_parse(const char *s);
+
+/* Index of an endpoint name, or -1. */
+int endpoint_lookup(const char *name);
+
+#endif
