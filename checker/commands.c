@@ -3,5 +3,6 @@
 
 /* A subcommand is listed here only once it works. */
 const struct command *const cli_commands[] = {
+    &cmd_load,
     NULL,
 };

@@ -4,4 +4,6 @@
 
 #include "checker/cli.h"
 
+extern const struct command cmd_load;
+
 #endif
