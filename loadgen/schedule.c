@@ -73,7 +73,9 @@ uint64_t schedule_arrival_time(const struct schedule *s, uint64_t k, size_t *hin
                    ? 0
                    : (s->to[i] - r0) / ((double)s->length_us[i] / 1e6);
     double tau; /* seconds into the stage: solve r0 tau + a tau^2 / 2 = n */
-    if (a == 0) {
+    if (n <= 0) {
+        tau = 0;
+    } else if (a == 0) {
         if (r0 <= 0)
             return UINT64_MAX;
         tau = n / r0;
