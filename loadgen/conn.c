@@ -145,6 +145,10 @@ void conn_close(struct conn *c)
     ev_timer_stop(w->loop, &c->timer);
     worker_free_remove(w, c);
     if (c->ssl) {
+        /* Freeing an SSL that was not shut down marks its session not resumable; only a TLS
+         * failure should do that. */
+        if (!c->tls_failed)
+            SSL_set_shutdown(c->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
         SSL_free(c->ssl);
         c->ssl = NULL;
     }
@@ -156,12 +160,14 @@ void conn_close(struct conn *c)
         w->open--;
     }
     c->state = CONN_CLOSED;
+    c->tls_failed = 0;
     c->qhead = c->qlen = c->qwritten = 0;
     c->woff = 0;
 }
 
 static void fail(struct conn *c, enum lg_error cls, const char *why)
 {
+    c->tls_failed = cls == LG_ERR_TLS;
     worker_conn_failed(c->w, c, cls, why);
 }
 

@@ -64,6 +64,7 @@ struct conn {
     int active;              /* closed model: this slot should carry load */
     int initial;             /* opened before the start; its outcome is reported once */
     int in_free;             /* on the worker's free list */
+    int tls_failed;          /* closing after a TLS error: do not resume this session */
     SSL *ssl;
     SSL_SESSION *session;    /* last session, offered again on reconnect */
     uint64_t t_connect;      /* connect() started */

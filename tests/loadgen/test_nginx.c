@@ -1,6 +1,6 @@
-/* The open model against nginx on loopback: the arrival rate is kept, and a 1 s server stall
+/* Against nginx on loopback: the open model keeps its arrival rate, and a 1 s server stall
  * shows in the corrected latency (from the intended send time) but not in the uncorrected one
- * (coordinated omission). */
+ * (coordinated omission); TLS with verification and session resumption; IPv6. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +109,82 @@ static void test_stall_shows_in_corrected_latency(void)
     load_result_free(&r);
 }
 
+static int run_closed(const char *text, const char *ca_file, struct load_result *r, char *err,
+                      size_t errlen)
+{
+    struct url u;
+    CHECK(url_parse(text, &u, err, errlen) == 0);
+    struct loadgen_params p = {
+        .urls = &u,
+        .url_count = 1,
+        .model = LG_MODEL_CLOSED,
+        .start = 4,
+        .duration_us = 1000000,
+        .threads = 2,
+        .connections = 4,
+        .pipeline = 2,
+        .timeout_us = 2000000,
+        .ca_file = ca_file,
+    };
+    struct engine *e = NULL;
+    if (engine_create(&e, &p, err, errlen))
+        return -1;
+    int started = engine_start(e, err, errlen) == 0;
+    if (started)
+        wait_done(e);
+    engine_finish(e, r);
+    engine_destroy(e);
+    return started ? 0 : -1;
+}
+
+static void test_tls_verified_and_resumed(void)
+{
+    char text[64], err[256];
+    snprintf(text, sizeof text, "https://127.0.0.1:%d/index.html", ngx.tls_port);
+    struct load_result r;
+    if (run_closed(text, ngx.cert, &r, err, sizeof err)) {
+        fprintf(stderr, "  %s\n", err);
+        CHECK(0);
+        load_result_free(&r);
+        return;
+    }
+    printf("  TLS: %llu responses, %llu handshakes, %llu resumed\n",
+           (unsigned long long)r.totals.responses, (unsigned long long)r.totals.handshakes,
+           (unsigned long long)r.totals.resumed);
+    CHECK(r.totals.responses > 100);
+    CHECK_INT_EQ(load_result_errors(&r), 0);
+    /* nginx closes every 20th response's connection: reconnects resume their session. */
+    CHECK(r.totals.handshakes > 4);
+    CHECK(r.totals.resumed > 0);
+    CHECK(r.totals.resumed < r.totals.handshakes);
+    CHECK_INT_EQ(r.tls_handshake->total, r.totals.handshakes);
+    load_result_free(&r);
+}
+
+static void test_tls_unknown_ca_is_refused(void)
+{
+    /* Verification is on by default: a self-signed certificate fails without its CA. */
+    char text[64], err[256];
+    snprintf(text, sizeof text, "https://127.0.0.1:%d/", ngx.tls_port);
+    struct load_result r;
+    CHECK(run_closed(text, NULL, &r, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "certificate");
+    CHECK(r.totals.errors[LG_ERR_TLS] >= 4);
+    CHECK_INT_EQ(r.totals.responses, 0);
+    load_result_free(&r);
+}
+
+static void test_ipv6(void)
+{
+    char text[64], err[256];
+    snprintf(text, sizeof text, "http://[::1]:%d/index.html", ngx.port);
+    struct load_result r;
+    CHECK(run_closed(text, NULL, &r, err, sizeof err) == 0);
+    CHECK(r.totals.status[200] > 100);
+    CHECK_INT_EQ(load_result_errors(&r), 0);
+    load_result_free(&r);
+}
+
 int main(void)
 {
     if (nginx_start(&ngx) != 0) {
@@ -117,6 +193,9 @@ int main(void)
     }
     RUN(test_rate_is_kept);
     RUN(test_stall_shows_in_corrected_latency);
+    RUN(test_tls_verified_and_resumed);
+    RUN(test_tls_unknown_ca_is_refused);
+    RUN(test_ipv6);
     nginx_stop(&ngx);
     return check_summary();
 }
