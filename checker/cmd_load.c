@@ -408,7 +408,7 @@ static void fmt_count(double v, char *buf, size_t len)
 
 static void progress(struct engine *e, const struct load_args *a)
 {
-    struct lg_second row;
+    struct lg_second row = {0};
     uint64_t el = engine_elapsed_us(e);
     uint64_t left = el < a->duration_us ? a->duration_us - el : 0;
     char rate[32] = "-", p50[32] = "-", p99[32] = "-", tl[32];
@@ -419,8 +419,7 @@ static void progress(struct engine *e, const struct load_args *a)
     }
     units_format_duration_us(left, tl, sizeof tl);
     fprintf(stderr, "\r\033[K  %s req/s  p50 %s  p99 %s  errors %llu  late %llu  %s left", rate,
-            p50, p99, engine_latest(e, &row) == 0 ? (unsigned long long)row.errors : 0ULL,
-            engine_latest(e, &row) == 0 ? (unsigned long long)row.late : 0ULL, tl);
+            p50, p99, (unsigned long long)row.errors, (unsigned long long)row.late, tl);
     fflush(stderr);
 }
 
@@ -433,7 +432,7 @@ static void print_row(const char *name, const struct hist *a, const struct hist 
         printf(" %8s", pn[i]);
     printf("\n");
     const struct hist *hs[2] = {a, b};
-    const char *labels[2] = {b ? "corrected" : "", "uncorrected"};
+    const char *labels[2] = {b ? "corrected" : "from send", "uncorrected"};
     for (int k = 0; k < (b ? 2 : 1); k++) {
         printf("    %-12s", labels[k]);
         for (size_t i = 0; i < 7; i++) {

@@ -1,5 +1,6 @@
 #include "loadgen/engine.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -142,7 +143,10 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->workers = xcalloc(p->threads, sizeof *e->workers);
     for (unsigned i = 0; i < p->threads; i++) {
         uint32_t init_i = share(initial, p->threads, i);
-        worker_init(&e->workers[i], i, &e->sh, share(slots, p->threads, i), init_i);
+        if (worker_init(&e->workers[i], i, &e->sh, share(slots, p->threads, i), init_i)) {
+            snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
+            goto fail;
+        }
         e->initial_total += e->workers[i].initial;
     }
     *out = e;

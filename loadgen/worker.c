@@ -1,6 +1,5 @@
 #include "loadgen/worker.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -148,7 +147,8 @@ static void dispatch(struct worker *w)
             /* Backlog: roughly how many arrivals wait, and connections to serve them. */
             double rate = schedule_value_at(&sh->schedule, now - w->t0) / sh->threads;
             uint64_t waiting = 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6);
-            for (uint32_t i = 0; i < w->nconns && w->connecting < waiting; i++)
+            for (uint32_t i = 0; i < w->nconns && w->open < w->nconns && w->connecting < waiting;
+                 i++)
                 if (w->conns[i].state == CONN_CLOSED)
                     conn_open(&w->conns[i]);
             break;
@@ -413,18 +413,23 @@ static void *run(void *arg)
     return NULL;
 }
 
-void worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nconns,
-                 uint32_t initial)
+int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nconns,
+                uint32_t initial)
 {
     memset(w, 0, sizeof *w);
+    w->sched_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (w->sched_fd < 0)
+        return -1;
+    w->loop = ev_loop_new(EVFLAG_AUTO);
+    if (!w->loop) {
+        close(w->sched_fd);
+        return -1;
+    }
     w->id = id;
     w->sh = sh;
     w->nconns = nconns;
     w->initial = initial < nconns ? initial : nconns;
     w->next_time = UINT64_MAX;
-    w->loop = ev_loop_new(EVFLAG_AUTO);
-    if (!w->loop)
-        oom_abort(sizeof(struct ev_loop *));
     ev_set_userdata(w->loop, w);
     size_t slots = nconns ? nconns : 1;
     w->conns = xcalloc(slots, sizeof *w->conns);
@@ -445,15 +450,13 @@ void worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t n
     ev_async_init(&w->stop_watcher, on_stop);
     ev_async_start(w->loop, &w->go_watcher);
     ev_async_start(w->loop, &w->stop_watcher);
-    w->sched_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (w->sched_fd < 0)
-        oom_abort(0);
     ev_io_init(&w->sched_watcher, on_sched, w->sched_fd, EV_READ);
     ev_timer_init(&w->tick_timer, on_tick, 0.0, 0.0);
     ev_timer_init(&w->end_timer, on_end, 0.0, 0.0);
     ev_timer_init(&w->drain_timer, on_drain, 0.0, 0.0);
     ev_timer_init(&w->ramp_timer, on_ramp, 0.0, 0.0);
     ev_check_init(&w->check_watcher, on_check);
+    return 0;
 }
 
 int worker_start(struct worker *w)

@@ -86,9 +86,9 @@ struct worker {
 };
 
 /* Allocate the worker's connections and histograms (nconns slots, initial of them opened
- * before the start). */
-void worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nconns,
-                 uint32_t initial);
+ * before the start). Returns 0, or -1 when the system has no event loop or timer to give. */
+int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nconns,
+                uint32_t initial);
 void worker_free(struct worker *w);
 /* Start the thread; returns 0 or an errno. */
 int worker_start(struct worker *w);
