@@ -230,7 +230,9 @@ int engine_done(struct engine *e)
 
 void engine_interrupt(struct engine *e)
 {
-    e->interrupted = 1;
+    /* After the planned end only the drain is cut short: the run itself was complete. */
+    if (engine_elapsed_us(e) < e->params.duration_us)
+        e->interrupted = 1;
     stop_all(e);
 }
 

@@ -343,9 +343,14 @@ static void on_drain(struct ev_loop *loop, ev_timer *t, int revents)
     finish((struct worker *)ev_userdata(loop));
 }
 
+/* Interrupted: stop sending, or cut a drain short. */
 static void on_stop(struct ev_loop *loop, ev_async *a, int revents)
 {
-    stop((struct worker *)ev_userdata(loop), 0);
+    struct worker *w = ev_userdata(loop);
+    if (w->stopping)
+        finish(w);
+    else
+        stop(w, 0);
 }
 
 static void on_go(struct ev_loop *loop, ev_async *a, int revents)
