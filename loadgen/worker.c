@@ -256,9 +256,11 @@ void worker_conn_idle(struct worker *w, struct conn *c)
         return;
     }
     if (w->sh->model == LG_MODEL_CLOSED) {
-        if (c->active)
+        /* Refill a pipeline once half of it is answered: writes stay batched (one write per
+         * N/2 responses, not one per read) and at least N/2 requests stay in flight. */
+        if (c->active && c->qlen <= c->qcap / 2)
             conn_fill(c);
-        else if (c->qlen == 0)
+        else if (!c->active && c->qlen == 0)
             conn_close(c);
         return;
     }
