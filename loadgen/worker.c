@@ -174,13 +174,17 @@ static void dispatch(struct worker *w)
     arm_sched(w, w->next_time > now ? w->next_time : w->next_time + sh->timeout_us);
 }
 
+/* The timerfd fired. Re-arming it clears its expiration count, so it is not read: when
+ * dispatch arms the next wake there is nothing else to do, and otherwise it is disarmed. */
 static void on_sched(struct ev_loop *loop, ev_io *io, int revents)
 {
     struct worker *w = ev_userdata(loop);
-    uint64_t expirations;
-    if (read(w->sched_fd, &expirations, sizeof expirations) > 0)
-        w->sched_at = 0;
+    w->sched_at = 0;
     dispatch(w);
+    if (w->sched_at == 0) {
+        struct itimerspec off = {{0, 0}, {0, 0}};
+        timerfd_settime(w->sched_fd, 0, &off, NULL);
+    }
 }
 
 /* After every loop iteration: busy workers send on time without waiting for the timer. */
