@@ -308,6 +308,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
     if (a->stage_conns && (a->stage_rates || a->have_rate))
         return cli_usage_error(&cmd_load,
                                "stages are all rates (open model) or all connections (closed)");
+    if (a->max_connections && !a->have_rate && !a->stage_rates)
+        return cli_usage_error(&cmd_load, "--max-connections applies to the open model (--rate)");
     if (a->stage_count && !a->have_duration) {
         a->duration_us = 0;
         for (size_t i = 0; i < a->stage_count; i++)
