@@ -125,8 +125,7 @@ struct load_args {
     struct url *parsed;
 };
 
-static int parse_count(const char *opt, const char *v, uint64_t min, uint64_t max,
-                       uint64_t *out)
+static int parse_count(const char *opt, const char *v, uint64_t min, uint64_t max, uint64_t *out)
 {
     char err[128];
     if (units_parse_count(v, out, err, sizeof err))
@@ -157,8 +156,7 @@ static int read_body(const char *arg, struct load_args *a)
     }
     FILE *f = fopen(arg + 1, "rb");
     if (!f)
-        return cli_usage_error(&cmd_load, "--body: cannot read %s: %s", arg + 1,
-                               strerror(errno));
+        return cli_usage_error(&cmd_load, "--body: cannot read %s: %s", arg + 1, strerror(errno));
     size_t cap = 4096, len = 0;
     char *buf = xmalloc(cap);
     size_t n;
@@ -297,9 +295,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
         if (looks_like_url(argv[i]))
             a->urls[a->url_count++] = argv[i];
         else if (access(argv[i], F_OK) == 0)
-            return cli_usage_error(&cmd_load,
-                                   "%s: config files are not read by this build yet; pass URLs",
-                                   argv[i]);
+            return cli_usage_error(
+                &cmd_load, "%s: config files are not read by this build yet; pass URLs", argv[i]);
         else
             return cli_usage_error(&cmd_load, "'%s' is neither a URL nor a file", argv[i]);
     }
@@ -370,8 +367,8 @@ static void raise_fd_limit(uint64_t wanted)
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= wanted + 64)
         return;
-    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + 64 ? wanted + 64
-                                                                            : rl.rlim_max;
+    rl.rlim_cur =
+        rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + 64 ? wanted + 64 : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
@@ -457,8 +454,8 @@ static void print_timing(const char *name, const struct hist *h, const char *ext
            (unsigned long long)h->total, extra);
 }
 
-static void summary(const struct cli *cli, const struct load_result *r,
-                    const struct load_args *a, const struct strv *secrets)
+static void summary(const struct cli *cli, const struct load_result *r, const struct load_args *a,
+                    const struct strv *secrets)
 {
     const struct lg_counters *c = &r->totals;
     char *target = redact_copy(secrets, a->urls[0]);
@@ -466,8 +463,8 @@ static void summary(const struct cli *cli, const struct load_result *r,
     units_format_duration_us(r->elapsed_us, dur, sizeof dur);
     printf("%s%s load%s %s%s: %s%s\n", cli_bold(cli),
            r->model == LG_MODEL_OPEN ? "Open-model" : "Closed-model", cli_reset(cli), target,
-           a->url_count > 1 ? " (and more URLs)" : "",
-           r->interrupted ? "interrupted after " : "", dur);
+           a->url_count > 1 ? " (and more URLs)" : "", r->interrupted ? "interrupted after " : "",
+           dur);
     free(target);
     printf("  %u thread%s, %u connection%s (max %u, peak %u), pipeline %u", r->threads,
            r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
@@ -560,8 +557,7 @@ static void fill_params(struct load_args *a, struct loadgen_params *p)
             conns = conns < threads ? threads : conns > 1000 ? 1000 : conns;
         }
         p->connections = (uint32_t)conns;
-        p->max_connections =
-            (uint32_t)(a->max_connections ? a->max_connections : 4 * conns);
+        p->max_connections = (uint32_t)(a->max_connections ? a->max_connections : 4 * conns);
         if (p->max_connections < p->connections)
             p->max_connections = p->connections;
     } else {
@@ -643,8 +639,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!cli->quiet)
         summary(cli, &r, &a, &secrets);
     if (a.json) {
-        struct load_json_meta m = {a.urls, a.url_count, a.method, a.headers, a.header_count,
-                                   &secrets};
+        struct load_json_meta m = {a.urls,    a.url_count,    a.method,
+                                   a.headers, a.header_count, &secrets};
         if (load_json_write(a.json, &r, &m, err, sizeof err)) {
             fprintf(stderr, "storecheck load: %s\n", err);
             rc = EXIT_RUN_ERROR;

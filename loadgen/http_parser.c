@@ -3,14 +3,14 @@
 #include <string.h>
 
 enum state {
-    S_STATUS,      /* collecting "HTTP/1.x NNN" */
-    S_REASON,      /* the rest of the status line */
-    S_LINE_START,  /* first byte of a header line, or the empty line */
+    S_STATUS,     /* collecting "HTTP/1.x NNN" */
+    S_REASON,     /* the rest of the status line */
+    S_LINE_START, /* first byte of a header line, or the empty line */
     S_NAME,
     S_VALUE_WS,
-    S_VALUE,       /* a tracked header's value */
-    S_SKIP_VALUE,  /* an untracked header's value */
-    S_HEAD_LF,     /* CR of the empty line seen */
+    S_VALUE,      /* a tracked header's value */
+    S_SKIP_VALUE, /* an untracked header's value */
+    S_HEAD_LF,    /* CR of the empty line seen */
     S_BODY_CL,
     S_BODY_EOF,
     S_CHUNK_SIZE,
@@ -32,17 +32,15 @@ enum { STATUS_PREFIX = 12, /* "HTTP/1.1 200" */ CHUNK_LINE_MAX = 4096 };
 /* RFC 9110 tchar, for header names. */
 static const unsigned char tchar[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
-    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
-    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
-    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
-    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
+    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1,  ['~'] = 1, ['0'] = 1,
+    ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,  ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,  ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,  ['N'] = 1, ['O'] = 1,
+    ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1, ['W'] = 1,
+    ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,  ['d'] = 1, ['e'] = 1,
+    ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1,  ['l'] = 1, ['m'] = 1,
+    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1,  ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
 static int lower(int c)
@@ -232,11 +230,11 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
 {
     size_t i = 0;
     enum http_result r;
-#define HEAD_BYTES(n)                                                                       \
-    do {                                                                                    \
-        p->head_bytes += (n);                                                               \
-        if (p->head_bytes > p->head_limit)                                                  \
-            return fail(p, "response head too large");                                      \
+#define HEAD_BYTES(n)                                                                              \
+    do {                                                                                           \
+        p->head_bytes += (n);                                                                      \
+        if (p->head_bytes > p->head_limit)                                                         \
+            return fail(p, "response head too large");                                             \
     } while (0)
 
     while (i < len) {
@@ -295,8 +293,8 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             HEAD_BYTES(1);
             i++;
             if (c == ':') {
-                p->header = p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len)
-                                                          : H_OTHER;
+                p->header =
+                    p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len) : H_OTHER;
                 p->keep_len = 0;
                 p->state = S_VALUE_WS;
             } else if (tchar[c]) {

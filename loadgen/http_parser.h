@@ -35,9 +35,9 @@ struct http_parser {
 
     /* Parse state; private. */
     int state;
-    int no_body;         /* the request was HEAD */
-    int minor;           /* HTTP/1.minor */
-    int header;          /* which tracked header the current line is */
+    int no_body; /* the request was HEAD */
+    int minor;   /* HTTP/1.minor */
+    int header;  /* which tracked header the current line is */
     int chunked, has_cl, te_other, conn_close, conn_keep;
     uint64_t content_length, remaining;
     size_t head_bytes, head_limit, line_bytes;

@@ -36,7 +36,6 @@ struct request_source {
     size_t count;
 };
 
-void request_source_fixed(struct request_source *src, const struct request *requests,
-                          size_t count);
+void request_source_fixed(struct request_source *src, const struct request *requests, size_t count);
 
 #endif

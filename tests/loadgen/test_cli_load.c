@@ -155,9 +155,9 @@ static void test_json_result_and_secrets(void)
 {
     char json[128];
     snprintf(json, sizeof json, "%s/closed.json", tmpdir);
-    struct ran r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "4", "-t", "2",
-                                               "-H", "Authorization: Bearer supersecret123",
-                                               "-H", "X-Api-Token: tok-abcdef99", "-H",
+    struct ran r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "4", "-t", "2", "-H",
+                                               "Authorization: Bearer supersecret123", "-H",
+                                               "X-Api-Token: tok-abcdef99", "-H",
                                                "X-Plain: visible", "--json", json, NULL});
     CHECK_INT_EQ(r.code, 0);
     CHECK_CONTAINS(r.out, "Requests/sec");
@@ -173,8 +173,7 @@ static void test_json_result_and_secrets(void)
     const cJSON *run = cJSON_GetObjectItem(root, "run");
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")), "closed");
     const cJSON *hdrs = cJSON_GetObjectItem(run, "headers");
-    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")),
-                 "[redacted]");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")), "[redacted]");
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Api-Token")), "[redacted]");
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Plain")), "visible");
     double responses = num(root, "totals", "responses");
@@ -208,9 +207,9 @@ static void test_open_model_stages(void)
     CHECK(root != NULL);
     if (!root)
         return;
-    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "run"),
-                                                          "model")),
-                 "open");
+    CHECK_STR_EQ(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "run"), "model")),
+        "open");
     CHECK(num(root, "totals", "scheduled") == 600);
     CHECK(num(root, "totals", "responses") == 600);
     CHECK(num(root, "totals", "dropped") == 0);
@@ -222,8 +221,8 @@ static void test_closed_model_ramp(void)
     char json[128];
     snprintf(json, sizeof json, "%s/ramp.json", tmpdir);
     /* 0 -> 6 connections over 0.5 s, then 6 until the end. */
-    struct ran r = run_bin(0, (const char *[]){"load", url, "--stage", "500ms:6c", "-d", "1s",
-                                               "-t", "1", "--json", json, NULL});
+    struct ran r = run_bin(0, (const char *[]){"load", url, "--stage", "500ms:6c", "-d", "1s", "-t",
+                                               "1", "--json", json, NULL});
     CHECK_INT_EQ(r.code, 0);
     cJSON *root = read_json(json);
     CHECK(root != NULL);
@@ -239,8 +238,7 @@ static void test_interrupt_still_writes(void)
     char json[128];
     snprintf(json, sizeof json, "%s/int.json", tmpdir);
     struct ran r =
-        run_bin(1200, (const char *[]){"load", url, "-d", "30s", "-c", "2", "--json", json,
-                                       NULL});
+        run_bin(1200, (const char *[]){"load", url, "-d", "30s", "-c", "2", "--json", json, NULL});
     CHECK_INT_EQ(r.code, 0);
     CHECK(r.wall_ms < 5000);
     CHECK_CONTAINS(r.out, "interrupted");

@@ -14,7 +14,7 @@
 enum { DURATION_MS = 800, TIMEOUT_MS = 300 };
 
 struct outcome {
-    int started;             /* engine_start succeeded */
+    int started; /* engine_start succeeded */
     char err[512];
     struct load_result r;
     uint64_t wall_ms;
@@ -68,8 +68,8 @@ static void expect_class(enum ts_mode mode, enum lg_error cls, int tls)
     }
     for (int i = 0; i < LG_ERR_COUNT; i++)
         if (i != (int)cls && o.r.totals.errors[i]) {
-            fprintf(stderr, "  mode %d: unexpected %s errors: %llu\n", (int)mode,
-                    lg_error_names[i], (unsigned long long)o.r.totals.errors[i]);
+            fprintf(stderr, "  mode %d: unexpected %s errors: %llu\n", (int)mode, lg_error_names[i],
+                    (unsigned long long)o.r.totals.errors[i]);
             CHECK(0);
         }
     CHECK_INT_EQ(o.r.totals.status[200], 0);
@@ -168,9 +168,18 @@ static void test_answer_before_request_is_written(void)
     char *body = malloc(len);
     memset(body, 'x', len);
     struct loadgen_params p = {
-        .urls = &u, .url_count = 1, .method = "POST", .body = body, .body_len = len,
-        .model = LG_MODEL_CLOSED, .start = 1, .duration_us = 500000, .threads = 1,
-        .connections = 1, .pipeline = 1, .timeout_us = 300000,
+        .urls = &u,
+        .url_count = 1,
+        .method = "POST",
+        .body = body,
+        .body_len = len,
+        .model = LG_MODEL_CLOSED,
+        .start = 1,
+        .duration_us = 500000,
+        .threads = 1,
+        .connections = 1,
+        .pipeline = 1,
+        .timeout_us = 300000,
     };
     struct engine *e = NULL;
     CHECK(engine_create(&e, &p, err, sizeof err) == 0);

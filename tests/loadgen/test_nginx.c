@@ -19,8 +19,7 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static struct engine *start_open(double rate, uint64_t duration_ms, uint32_t conns,
-                                 struct url *u)
+static struct engine *start_open(double rate, uint64_t duration_ms, uint32_t conns, struct url *u)
 {
     char text[64], err[256];
     snprintf(text, sizeof text, "http://127.0.0.1:%d/index.html", ngx.port);
