@@ -185,8 +185,10 @@ static void test_json_result_and_secrets(void)
     CHECK(num(lat, "count", NULL) == responses);
     double sum = 0;
     const cJSON *b;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItem(lat, "buckets")) sum +=
-        cJSON_GetArrayItem(b, 1)->valuedouble;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItem(lat, "buckets"))
+    {
+        sum += cJSON_GetArrayItem(b, 1)->valuedouble;
+    }
     CHECK(sum == responses);
     CHECK(num(lat, "p50", NULL) > 0 && num(lat, "p50", NULL) <= num(lat, "p99", NULL));
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(root, "seconds")) >= 1);
