@@ -166,6 +166,18 @@ static void test_tls_verified_and_resumed(void)
     load_result_free(&r);
 }
 
+static void test_tls_by_name(void)
+{
+    /* A host name: sent as SNI and checked against the certificate's names. */
+    char text[64], err[256];
+    snprintf(text, sizeof text, "https://localhost:%d/index.html", ngx.tls_port);
+    struct load_result r;
+    CHECK(run_closed(text, ngx.cert, &r, err, sizeof err) == 0);
+    CHECK(r.totals.status[200] > 10);
+    CHECK_INT_EQ(load_result_errors(&r), 0);
+    load_result_free(&r);
+}
+
 static void test_tls_unknown_ca_is_refused(void)
 {
     /* Verification is on by default: a self-signed certificate fails without its CA. */
@@ -199,6 +211,7 @@ int main(void)
     RUN(test_rate_is_kept);
     RUN(test_stall_shows_in_corrected_latency);
     RUN(test_tls_verified_and_resumed);
+    RUN(test_tls_by_name);
     RUN(test_tls_unknown_ca_is_refused);
     RUN(test_ipv6);
     nginx_stop(&ngx);
