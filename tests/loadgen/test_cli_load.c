@@ -105,6 +105,32 @@ static int file_contains(const char *path, const char *needle)
     return strstr(buf, needle) != NULL;
 }
 
+/* Validate a result against reports/load-result.schema.json when python3 has jsonschema;
+ * 1 valid, 0 invalid, -1 no validator here. */
+static int schema_valid(const char *json)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import sys, json\n"
+             "try:\n    import jsonschema\nexcept ImportError:\n    sys.exit(77)\n"
+             "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'"
+             " '%s' '%s/reports/load-result.schema.json' 2>&1",
+             json, getenv("STORECHECK_SOURCE_DIR"));
+    int rc = system(cmd);
+    if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) == 77 || WEXITSTATUS(rc) == 127)
+        return -1;
+    return WEXITSTATUS(rc) == 0;
+}
+
+static void check_schema(const char *json)
+{
+    int v = schema_valid(json);
+    if (v < 0)
+        printf("  (no jsonschema module: %s not validated)\n", json);
+    else
+        CHECK(v == 1);
+}
+
 static struct test_server srv;
 static char url[64];
 
@@ -194,6 +220,7 @@ static void test_json_result_and_secrets(void)
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(root, "seconds")) >= 1);
     CHECK(num(cJSON_GetObjectItem(root, "totals"), "errors_total", NULL) == 0);
     cJSON_Delete(root);
+    check_schema(json);
 }
 
 static void test_open_model_stages(void)
@@ -216,6 +243,7 @@ static void test_open_model_stages(void)
     CHECK(num(root, "totals", "responses") == 600);
     CHECK(num(root, "totals", "dropped") == 0);
     cJSON_Delete(root);
+    check_schema(json);
 }
 
 static void test_closed_model_ramp(void)
@@ -252,6 +280,7 @@ static void test_interrupt_still_writes(void)
     CHECK(num(root, "totals", "responses") > 0);
     CHECK(num(root, "elapsed_us", NULL) < 5e6);
     cJSON_Delete(root);
+    check_schema(json);
 }
 
 int main(void)
