@@ -211,10 +211,12 @@ void cfg_read_url_path(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 
 void cfg_read_bool(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    if (!yaml_tree_bool(v, dst))
-        cfg_walk_error(w, v, "expected true or false, got %s",
-                       v->kind == YAML_SCALAR && !yaml_tree_is_null(v) ? "another value"
-                                                                       : yaml_tree_kind_name(v));
+    if (yaml_tree_bool(v, dst))
+        return;
+    if (v->kind == YAML_SCALAR && !yaml_tree_is_null(v))
+        cfg_walk_error(w, v, "expected true or false, got '%s'", v->value);
+    else
+        cfg_walk_error(w, v, "expected true or false, got %s", yaml_tree_kind_name(v));
 }
 
 void cfg_read_duration(struct cfg_walk *w, const struct yaml_node *v, void *dst)

@@ -41,6 +41,38 @@ static const char *dir_of(struct arena *a, const char *path)
     return slash == path ? "/" : arena_strndup(a, path, (size_t)(slash - path));
 }
 
+struct ordered {
+    struct diag d;
+    size_t seq;
+};
+
+static int by_position(const void *pa, const void *pb)
+{
+    const struct ordered *a = pa, *b = pb;
+    /* Errors without a position ("too many errors") go last. */
+    unsigned la = (unsigned)a->d.line - 1, lb = (unsigned)b->d.line - 1;
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    if (a->d.col != b->d.col)
+        return a->d.col < b->d.col ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Cross-checks run after their section, so put the errors back in file order. */
+static void sort_diags(struct diag_list *diags, size_t from)
+{
+    size_t n = diags->count - from;
+    if (n < 2)
+        return;
+    struct ordered *v = xmalloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (struct ordered){diags->items[from + i], i};
+    qsort(v, n, sizeof *v, by_position);
+    for (size_t i = 0; i < n; i++)
+        diags->items[from + i] = v[i].d;
+    free(v);
+}
+
 /* Messages may quote values; a value that is a secret is blanked out. */
 static void redact_diags(const struct strv *secrets, struct diag_list *diags, size_t from)
 {
@@ -98,6 +130,7 @@ int config_load_buffer(struct config *cfg, const char *text, size_t len, const c
     cfg_walk_init(&w, cfg, cfg->path, diags);
     read_root(&w, root);
     strv_sort_unique(&cfg->secrets);
+    sort_diags(diags, before);
     redact_diags(&cfg->secrets, diags, before);
     return diags->count > before ? -1 : 0;
 }
