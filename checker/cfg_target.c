@@ -47,7 +47,9 @@ static void check_host(struct cfg_walk *w, const struct yaml_node *item, void *c
     struct url u;
     char err[128];
     int bracketed = h[0] == '[';
-    int ipv6 = !bracketed && strchr(h, ':') && strspn(h, "0123456789abcdefABCDEF:.") == strlen(h);
+    const char *colon = strchr(h, ':');
+    int ipv6 = !bracketed && colon && strchr(colon + 1, ':') &&
+               strspn(h, "0123456789abcdefABCDEF:.") == strlen(h);
     snprintf(url, sizeof url, ipv6 ? "http://[%s]/" : "http://%s/", h);
     if (strstr(h, "://"))
         cfg_walk_error(w, item, "'%s' is a URL: allowed_hosts lists host names only", h);

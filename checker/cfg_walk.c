@@ -41,6 +41,8 @@ void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, .
 
 void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *fmt, ...)
 {
+    if (n->broken)
+        return;
     va_list ap;
     va_start(ap, fmt);
     verror(w, n->pos, fmt, ap);

@@ -41,7 +41,7 @@ void cfg_walk_init(struct cfg_walk *w, struct config *cfg, const char *file,
 /* An error at pos, under the current key path. */
 void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* An error at n, under the current key path. */
+/* An error at n, under the current key path; none if n already had one. */
 void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

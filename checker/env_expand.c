@@ -124,6 +124,7 @@ static void expand_node(struct expand_walk *w, struct yaml_node *n)
         char err[256];
         if (env_expand(n->value, w->env, w->a, w->secrets, &n->value, err, sizeof err)) {
             diag_add(w->diags, w->file, n->pos.line, n->pos.col, w->path.buf, "%s", err);
+            n->broken = 1;
             w->errors++;
         }
         return;

@@ -29,6 +29,7 @@ struct yaml_node {
     /* YAML_SCALAR: the text, NUL-terminated and free of NUL bytes. */
     const char *value;
     int quoted;          /* quoted or block scalar: always a string, never null/bool/number */
+    int broken;          /* an error about this value was reported already */
     /* YAML_LIST, YAML_MAP: the items or entries in order. */
     struct yaml_node *first;
     struct yaml_node *next;

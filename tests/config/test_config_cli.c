@@ -1,0 +1,2 @@
+#include "tests/support/check.h"
+int main(void){return check_summary();}
