@@ -19,7 +19,8 @@ void cfg_walk_init(struct cfg_walk *w, struct config *cfg, const char *file,
     keypath_init(&w->path);
 }
 
-static void verror(struct cfg_walk *w, struct srcpos pos, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void verror(struct cfg_walk *w, struct srcpos pos,
+                                                         const char *fmt, va_list ap)
 {
     if (++w->errors > CFG_WALK_MAX_ERRORS) {
         if (w->errors == CFG_WALK_MAX_ERRORS + 1)
