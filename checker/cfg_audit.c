@@ -64,8 +64,8 @@ static void read_overrides(struct cfg_walk *w, const struct yaml_node *v, void *
     struct audit *a = dst;
     if (!cfg_walk_expect_map(w, v, "a mapping of probe ids to severities"))
         return;
-    a->severity_overrides = arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) *
-                                                            sizeof *a->severity_overrides);
+    a->severity_overrides =
+        arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) * sizeof *a->severity_overrides);
     cfg_walk_entries(w, v, read_override, a);
 }
 
@@ -134,8 +134,8 @@ static void read_attestations(struct cfg_walk *w, const struct yaml_node *v, voi
         cfg_walk_error(w, v, "expected a list of attestations, got %s", yaml_tree_kind_name(v));
         return;
     }
-    a->attestations = arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) *
-                                                      sizeof *a->attestations);
+    a->attestations =
+        arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) * sizeof *a->attestations);
     cfg_walk_items(w, v, read_attestation, a);
 }
 

@@ -248,8 +248,8 @@ static void check_fault_hosts(struct cfg_walk *w, const struct target *t)
         for (int k = 0; k < 2; k++) {
             const struct fault_action *fa = actions[k];
             char err[URL_HOST_MAX + 64];
-            if (fa->kind != FAULT_HTTP || allowlist_url_ok(&t->allowed_hosts, fa->url, err,
-                                                           sizeof err))
+            if (fa->kind != FAULT_HTTP ||
+                allowlist_url_ok(&t->allowed_hosts, fa->url, err, sizeof err))
                 continue;
             size_t mark = keypath_push_key(&w->path, "faults");
             keypath_push_key(&w->path, f->name);

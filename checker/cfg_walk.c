@@ -50,8 +50,8 @@ void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *f
     va_end(ap);
 }
 
-void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e,
-                          const char *const *known, size_t n)
+void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e, const char *const *known,
+                          size_t n)
 {
     const char *hint = suggest_closest(e->key, known, n);
     if (hint)
@@ -68,8 +68,8 @@ int cfg_walk_expect_map(struct cfg_walk *w, const struct yaml_node *v, const cha
     return 0;
 }
 
-int cfg_walk_fields(struct cfg_walk *w, const struct yaml_node *map,
-                    const struct cfg_field *fields, void *obj)
+int cfg_walk_fields(struct cfg_walk *w, const struct yaml_node *map, const struct cfg_field *fields,
+                    void *obj)
 {
     if (!cfg_walk_expect_map(w, map, "a mapping"))
         return -1;
@@ -294,8 +294,7 @@ void cfg_read_severity(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         return;
     int sev = severity_parse(s);
     if (sev < 0)
-        cfg_walk_error(w, v, "unknown severity '%s': use info, low, medium, high or critical",
-                       s);
+        cfg_walk_error(w, v, "unknown severity '%s': use info, low, medium, high or critical", s);
     else
         *(enum severity *)dst = (enum severity)sev;
 }

@@ -53,8 +53,11 @@ static int check_text(const struct builder *b, const unsigned char *s, size_t le
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-                             : (c & 0xf8) == 0xf0 ? 4 : 0;
+        size_t n = c < 0x80             ? 1
+                   : (c & 0xe0) == 0xc0 ? 2
+                   : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4
+                                        : 0;
         if (c == 0) {
             diag_add(b->diags, b->file, line, col, NULL,
                      "NUL byte in the file: a config is YAML text, not binary data");
@@ -78,7 +81,8 @@ static int check_text(const struct builder *b, const unsigned char *s, size_t le
                       (cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff;
         if (control) {
             diag_add(b->diags, b->file, line, col, NULL,
-                     "control character 0x%02x: a config is YAML text, not binary data", (unsigned)cp);
+                     "control character 0x%02x: a config is YAML text, not binary data",
+                     (unsigned)cp);
             return -1;
         }
         if (c == '\n') {
@@ -137,8 +141,7 @@ static int count_node(struct builder *b, yaml_mark_t m)
     if (++b->nodes <= YAML_TREE_MAX_NODES)
         return 0;
     diag_add(b->diags, b->file, (int)m.line + 1, (int)m.column + 1, NULL,
-             "more than %d keys and values in one file: refusing to load it",
-             YAML_TREE_MAX_NODES);
+             "more than %d keys and values in one file: refusing to load it", YAML_TREE_MAX_NODES);
     return -1;
 }
 
@@ -237,8 +240,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
         }
         if (b->depth == YAML_TREE_MAX_DEPTH) {
             diag_add(b->diags, b->file, pos.line, pos.col, NULL,
-                     "nested more than %d levels deep: refusing to load it",
-                     YAML_TREE_MAX_DEPTH);
+                     "nested more than %d levels deep: refusing to load it", YAML_TREE_MAX_DEPTH);
             return -1;
         }
         struct yaml_node *n = new_node(

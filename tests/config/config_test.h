@@ -52,19 +52,19 @@ static inline void test_print_diags(const struct diag_list *diags)
 }
 
 /* Loading yaml fails with exactly one error, formatted as line. */
-#define CHECK_ONE_ERROR(yaml, line)                                                         \
-    do {                                                                                    \
-        struct config c_;                                                                   \
-        struct diag_list d_;                                                                \
-        CHECK(test_load(&c_, &d_, (yaml)) == -1);                                           \
-        CHECK_INT_EQ(d_.count, 1);                                                          \
-        if (!test_has_diag(&d_, (line))) {                                                  \
-            fprintf(stderr, "%s:%d: expected \"%s\", got:\n", __FILE__, __LINE__, (line));  \
-            test_print_diags(&d_);                                                          \
-            check_failures_++;                                                              \
-        }                                                                                   \
-        diag_list_free(&d_);                                                                \
-        config_free(&c_);                                                                   \
+#define CHECK_ONE_ERROR(yaml, line)                                                                \
+    do {                                                                                           \
+        struct config c_;                                                                          \
+        struct diag_list d_;                                                                       \
+        CHECK(test_load(&c_, &d_, (yaml)) == -1);                                                  \
+        CHECK_INT_EQ(d_.count, 1);                                                                 \
+        if (!test_has_diag(&d_, (line))) {                                                         \
+            fprintf(stderr, "%s:%d: expected \"%s\", got:\n", __FILE__, __LINE__, (line));         \
+            test_print_diags(&d_);                                                                 \
+            check_failures_++;                                                                     \
+        }                                                                                          \
+        diag_list_free(&d_);                                                                       \
+        config_free(&c_);                                                                          \
     } while (0)
 
 #endif

@@ -103,7 +103,8 @@ static void test_validate_ok(void)
 static void test_validate_errors(void)
 {
     char *path = in_dir("bad.yaml");
-    spit(path, "target:\n  base_url: https://127.0.0.1\n  timeout: 10\n  endpoints: { chekout: / }\n");
+    spit(path,
+         "target:\n  base_url: https://127.0.0.1\n  timeout: 10\n  endpoints: { chekout: / }\n");
     struct result r = run((const char *[]){"validate", path, NULL});
     CHECK_INT_EQ(r.status, 2);
     CHECK_STR_EQ(r.out, "");
@@ -147,7 +148,8 @@ static void test_validate_unusable_input(void)
     result_free(&r);
 
     char *bin = in_dir("binary.yaml");
-    spit(bin, "\x7f" "ELF");
+    spit(bin, "\x7f"
+              "ELF");
     r = run((const char *[]){"validate", bin, NULL});
     CHECK_INT_EQ(r.status, 2);
     CHECK_CONTAINS(r.err, "binary.yaml:1:1: control character 0x7f");
@@ -261,6 +263,26 @@ static void test_docs_example_validates(void)
     free(doc);
 }
 
+/* The example the README runs against the reference store validates too. */
+static void test_refstore_example_validates(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/examples/refstore.yaml", getenv("STORECHECK_SOURCE_DIR"));
+    setenv("STORECHECK_CA_FILE", "/tmp/ca.pem", 1);
+    setenv("WEBHOOK_SECRET", "whsec_example", 1);
+    setenv("INTAKE_SECRET", "whsec_intake_example", 1);
+    struct result r = run((const char *[]){"validate", path, NULL});
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_STR_EQ(r.err, "");
+    result_free(&r);
+    /* Its secrets come from the environment: without them it names each one. */
+    unsetenv("WEBHOOK_SECRET");
+    r = run((const char *[]){"validate", path, NULL});
+    CHECK_INT_EQ(r.status, 2);
+    CHECK_CONTAINS(r.err, "target.webhooks.secret: environment variable WEBHOOK_SECRET is not set");
+    result_free(&r);
+}
+
 int main(void)
 {
     if (!getenv("STORECHECK_BIN") || !mkdtemp(dir)) {
@@ -274,8 +296,9 @@ int main(void)
     RUN(test_validate_usage);
     RUN(test_init);
     RUN(test_docs_example_validates);
-    const char *names[] = {".stdout", ".stderr", "good.yaml", "bad.yaml", "secret.yaml",
-                           "binary.yaml", "starter.yaml", "docs-example.yaml"};
+    RUN(test_refstore_example_validates);
+    const char *names[] = {".stdout",     ".stderr",     "good.yaml",    "bad.yaml",
+                           "secret.yaml", "binary.yaml", "starter.yaml", "docs-example.yaml"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         unlink(in_dir(names[i]));
     rmdir(dir);

@@ -8,18 +8,18 @@ static void test_unknown_keys(void)
     CHECK_ONE_ERROR(BASE "  endpoints: { chekout: /checkout }\n",
                     "dir/t.yaml:3:16: target.endpoints.chekout: unknown key 'chekout' "
                     "(did you mean 'checkout'?)");
-    CHECK_ONE_ERROR(BASE "  timeot: 5s\n",
-                    "dir/t.yaml:3:3: target.timeot: unknown key 'timeot' "
-                    "(did you mean 'timeout'?)");
+    CHECK_ONE_ERROR(BASE "  timeot: 5s\n", "dir/t.yaml:3:3: target.timeot: unknown key 'timeot' "
+                                           "(did you mean 'timeout'?)");
     CHECK_ONE_ERROR(BASE "lod: {}\n",
                     "dir/t.yaml:3:1: lod: unknown key 'lod' (did you mean 'load'?)");
     CHECK_ONE_ERROR(BASE "colour: blue\n", "dir/t.yaml:3:1: colour: unknown key 'colour'");
     CHECK_ONE_ERROR(BASE "load:\n  scenarios:\n    s:\n      - { path: /, methd: GET }\n",
                     "dir/t.yaml:6:20: load.scenarios.s[0].methd: unknown key 'methd' "
                     "(did you mean 'method'?)");
-    CHECK_ONE_ERROR(BASE "load:\n  scenarios:\n    s:\n      - { path: /, extract: { a: { hedaer: X } } }\n",
-                    "dir/t.yaml:6:36: load.scenarios.s[0].extract.a.hedaer: unknown key "
-                    "'hedaer' (did you mean 'header'?)");
+    CHECK_ONE_ERROR(
+        BASE "load:\n  scenarios:\n    s:\n      - { path: /, extract: { a: { hedaer: X } } }\n",
+        "dir/t.yaml:6:36: load.scenarios.s[0].extract.a.hedaer: unknown key "
+        "'hedaer' (did you mean 'header'?)");
 }
 
 static void test_missing_required(void)
@@ -45,8 +45,7 @@ static void test_missing_required(void)
 
 static void test_wrong_types(void)
 {
-    CHECK_ONE_ERROR("target: [a, b]\n",
-                    "dir/t.yaml:1:9: target: expected a mapping, got a list");
+    CHECK_ONE_ERROR("target: [a, b]\n", "dir/t.yaml:1:9: target: expected a mapping, got a list");
     CHECK_ONE_ERROR(BASE "  timeout: [1s]\n",
                     "dir/t.yaml:3:12: target.timeout: expected a duration (e.g. 10s, 2m, 250ms), "
                     "got a list");
@@ -186,15 +185,17 @@ static void test_allowed_hosts(void)
                          "      stop: { command: \"true\" }\n",
                     "dir/t.yaml:5:21: target.faults.f.start.url: host 'evil.example' is not in "
                     "target.allowed_hosts");
-    CHECK_ONE_ERROR(BASE "  faults:\n    f:\n      start: { url: \"http://127.0.0.1/x\", command: x }\n"
-                         "      stop: { command: \"true\" }\n",
+    CHECK_ONE_ERROR(BASE
+                    "  faults:\n    f:\n      start: { url: \"http://127.0.0.1/x\", command: x }\n"
+                    "      stop: { command: \"true\" }\n",
                     "dir/t.yaml:5:14: target.faults.f.start: give either url or command, not "
                     "both");
     /* IPv6 in either spelling. */
     struct config cfg;
     struct diag_list d;
-    CHECK_INT_EQ(test_load(&cfg, &d, "target:\n  base_url: \"http://[::1]:8080\"\n"
-                                      "  allowed_hosts: [\"[::1]\", \"::1\", localhost]\n"),
+    CHECK_INT_EQ(test_load(&cfg, &d,
+                           "target:\n  base_url: \"http://[::1]:8080\"\n"
+                           "  allowed_hosts: [\"[::1]\", \"::1\", localhost]\n"),
                  0);
     test_print_diags(&d);
     diag_list_free(&d);

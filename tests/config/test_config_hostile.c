@@ -62,15 +62,16 @@ static void test_not_yaml(void)
 
 static void test_alias_bomb(void)
 {
-    const char *t = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-                    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-                    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-                    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-                    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-                    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
-                    "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-                    "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+    const char *t =
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+        "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+        "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+        "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+        "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+        "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
     expect_refused("alias bomb", t, strlen(t), "YAML aliases (*a) are not supported");
     CHECK_ONE_ERROR("x: &x 1\ntarget: *x\n",
                     "dir/t.yaml:2:9: YAML aliases (*x) are not supported: write the value out");
@@ -104,7 +105,8 @@ static void test_oversized(void)
 
 static void test_binary_and_encoding(void)
 {
-    static const char elf[] = "\x7f" "ELF\x02\x01\x01\x00\x00\x00";
+    static const char elf[] = "\x7f"
+                              "ELF\x02\x01\x01\x00\x00\x00";
     expect_refused("binary", elf, sizeof elf - 1, "control character 0x7f");
     expect_refused("nul", "a: b\0c\n", 7, "NUL byte in the file");
     CHECK_ONE_ERROR("target:\n  base_url: \"http://x\xff\"\n",
@@ -116,8 +118,9 @@ static void test_binary_and_encoding(void)
     expect_refused("truncated", "a: \xe2\x82", 5, "invalid UTF-8");
     CHECK_ONE_ERROR("target: { base_url: \"http://x\\0y\" }\n",
                     "dir/t.yaml:1:21: a NUL character is not allowed in a value");
-    CHECK_ONE_ERROR("a: \x01\n",
-                    "dir/t.yaml:1:4: control character 0x01: a config is YAML text, not binary data");
+    CHECK_ONE_ERROR(
+        "a: \x01\n",
+        "dir/t.yaml:1:4: control character 0x01: a config is YAML text, not binary data");
     /* Multi-byte characters count as one column. */
     CHECK_ONE_ERROR("target: { base_url: http://127.0.0.1, \xc3\xa9t\xc3\xa9: 1 }\n",
                     "dir/t.yaml:1:39: target.\xc3\xa9t\xc3\xa9: unknown key '\xc3\xa9t\xc3\xa9'");
@@ -145,8 +148,8 @@ static void test_too_many_values(void)
     expect_refused("many values", many, strlen(many), "more than 100000 keys and values");
     free(many);
     /* Below the limit, a long list of wrong values is still fast and capped in errors. */
-    char *wide = repeat("target: { base_url: http://127.0.0.1 }\naudit: { only: [", "x,", 40000,
-                        "x] }\n");
+    char *wide =
+        repeat("target: { base_url: http://127.0.0.1 }\naudit: { only: [", "x,", 40000, "x] }\n");
     struct config cfg;
     struct diag_list d;
     double t0 = now();

@@ -1,16 +1,16 @@
 #include "checker/suggest.h"
 #include "tests/support/check.h"
 
-static const char *const keys[] = {"checkout", "checkout_page", "cart", "cart_items", "catalog",
-                                   "timeout", "method", "metrics"};
+static const char *const keys[] = {"checkout", "checkout_page", "cart",   "cart_items",
+                                   "catalog",  "timeout",       "method", "metrics"};
 enum { NKEYS = sizeof keys / sizeof *keys };
 
 static void test_distance(void)
 {
     CHECK_INT_EQ(suggest_distance("checkout", "checkout"), 0);
-    CHECK_INT_EQ(suggest_distance("chekout", "checkout"), 1);   /* deletion */
-    CHECK_INT_EQ(suggest_distance("checkuot", "checkout"), 1);  /* swap */
-    CHECK_INT_EQ(suggest_distance("Timeout", "timeout"), 0);    /* case */
+    CHECK_INT_EQ(suggest_distance("chekout", "checkout"), 1);  /* deletion */
+    CHECK_INT_EQ(suggest_distance("checkuot", "checkout"), 1); /* swap */
+    CHECK_INT_EQ(suggest_distance("Timeout", "timeout"), 0);   /* case */
     CHECK_INT_EQ(suggest_distance("kitten", "sitting"), 3);
     CHECK_INT_EQ(suggest_distance("", "abc"), 3);
     char longword[SUGGEST_MAX_LEN + 2];
