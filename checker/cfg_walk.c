@@ -2,10 +2,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checker/strv.h"
 #include "checker/suggest.h"
+#include "common/oom.h"
 #include "common/redact.h"
 #include "common/units.h"
 
@@ -27,9 +29,15 @@ __attribute__((format(printf, 3, 0))) static void verror(struct cfg_walk *w, str
             diag_add(w->diags, w->file, 0, 0, NULL, "too many errors; stopping here");
         return;
     }
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    /* Formatted whole: secrets are blanked out later, and a cut one would not match. */
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
     diag_add(w->diags, w->file, pos.line, pos.col, w->path.buf, "%s", msg);
+    free(msg);
 }
 
 void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, ...)

@@ -226,6 +226,22 @@ static void test_env_errors_and_secrets(void)
                     "low, medium, high or critical");
 }
 
+/* A secret at the end of a long quoted value is still blanked out whole. */
+static void test_secret_in_long_value(void)
+{
+    char yaml[4096] = BASE "audit: { fail_on: \"";
+    memset(yaml + strlen(yaml), 'x', 2000);
+    strcat(yaml, "${STORE_TOKEN}\" }\n");
+    struct config cfg;
+    struct diag_list d;
+    CHECK(test_load(&cfg, &d, yaml) == -1);
+    CHECK_INT_EQ(d.count, 1);
+    CHECK(d.count && !strstr(d.items[0].message, "tok-s3"));
+    CHECK(d.count && strstr(d.items[0].message, "x[redacted]'"));
+    diag_list_free(&d);
+    config_free(&cfg);
+}
+
 static void test_all_errors_in_one_pass(void)
 {
     struct config cfg;
@@ -276,6 +292,7 @@ int main(void)
     RUN(test_allowed_hosts);
     RUN(test_duplicates);
     RUN(test_env_errors_and_secrets);
+    RUN(test_secret_in_long_value);
     RUN(test_all_errors_in_one_pass);
     RUN(test_error_cap);
     return check_summary();
