@@ -61,7 +61,9 @@ void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *f
 void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e, const char *const *known,
                           size_t n)
 {
-    const char *hint = suggest_closest(e->key, known, n);
+    /* Past the error cap the suggestion would be dropped anyway: skip its cost. */
+    const char *hint =
+        w->errors < CFG_WALK_MAX_ERRORS ? suggest_closest(e->key, known, n) : NULL;
     if (hint)
         cfg_walk_error_at(w, e->key_pos, "unknown key '%s' (did you mean '%s'?)", e->key, hint);
     else

@@ -161,6 +161,24 @@ static void test_too_many_values(void)
     free(wide);
 }
 
+static void test_many_unknown_keys(void)
+{
+    /* 40000 distinct long unknown keys: suggestions stop with the errors. */
+    char *yaml = xmalloc(40000 * 80 + 64);
+    char *p = yaml + sprintf(yaml, "target:\n");
+    for (int i = 0; i < 40000; i++)
+        p += sprintf(p, "  k%060d: 1\n", i);
+    struct config cfg;
+    struct diag_list d;
+    double t0 = now();
+    CHECK_INT_EQ(test_load(&cfg, &d, yaml), -1);
+    CHECK(now() - t0 < 5.0);
+    CHECK_INT_EQ(d.count, CFG_WALK_MAX_ERRORS + 1);
+    diag_list_free(&d);
+    config_free(&cfg);
+    free(yaml);
+}
+
 static void test_many_duplicates_and_steps(void)
 {
     /* Duplicate detection sorts: a mapping of 30000 equal keys is quick. */
@@ -210,6 +228,7 @@ int main(void)
     RUN(test_binary_and_encoding);
     RUN(test_deep_nesting);
     RUN(test_too_many_values);
+    RUN(test_many_unknown_keys);
     RUN(test_many_duplicates_and_steps);
     RUN(test_other_shapes);
     return check_summary();
