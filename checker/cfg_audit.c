@@ -30,7 +30,8 @@ static int is_probe_ref(const char *s)
 static void check_probe_ref(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
     (void)ctx;
-    if (item->kind == YAML_SCALAR && !is_probe_ref(item->value))
+    /* Values that are not strings were reported by cfg_read_strv. */
+    if (item->kind == YAML_SCALAR && !yaml_tree_is_null(item) && !is_probe_ref(item->value))
         cfg_walk_error(w, item,
                        "'%s' is not a probe id or STORE group letter (e.g. S, T-COMPRESSION)",
                        item->value);

@@ -40,9 +40,9 @@ static void read_base_url(struct cfg_walk *w, const struct yaml_node *v, void *d
 static void check_host(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
     (void)ctx;
-    const char *h = cfg_walk_scalar(w, item, "a host name or address");
-    if (!h)
-        return;
+    if (item->kind != YAML_SCALAR || yaml_tree_is_null(item))
+        return; /* reported by cfg_read_strv */
+    const char *h = item->value;
     char url[URL_HOST_MAX + 16];
     struct url u;
     char err[128];

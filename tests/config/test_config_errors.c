@@ -106,6 +106,10 @@ static void test_bad_values(void)
     CHECK_ONE_ERROR(BASE "audit: { only: [S, X-FOO] }\n",
                     "dir/t.yaml:3:20: audit.only[1]: 'X-FOO' is not a probe id or STORE group "
                     "letter (e.g. S, T-COMPRESSION)");
+    CHECK_ONE_ERROR(BASE "audit: { skip: [S, ~] }\n",
+                    "dir/t.yaml:3:20: audit.skip[1]: expected a string, got null");
+    CHECK_ONE_ERROR(BASE "  allowed_hosts: [127.0.0.1, [localhost]]\n",
+                    "dir/t.yaml:3:30: target.allowed_hosts[1]: expected a string, got a list");
     CHECK_ONE_ERROR(BASE "audit: { severity: { S: low } }\n",
                     "dir/t.yaml:3:22: audit.severity.S: 'S' is not a probe id (e.g. S-HSTS)");
     CHECK_ONE_ERROR(BASE "audit:\n  attestations: [ { name: x, date: 2026-02-29, max_age: 1d } ]\n",
