@@ -27,14 +27,6 @@
 #define DEFAULT_WEBHOOK_SECRET "whsec_cmVmc3RvcmUtd2ViaG9vay10ZXN0LXNlY3JldC0zMmI="
 #define DEFAULT_INTAKE_SECRET  "whsec_cmVmc3RvcmUtaW50YWtlLXRlc3Qtc2VjcmV0LTMyYnk="
 
-struct store_config store_cfg;
-struct store_state store;
-
-double store_now(void)
-{
-    return ev_now(store.loop);
-}
-
 static void usage(FILE *out)
 {
     fprintf(out,
