@@ -439,8 +439,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
     }
 }
 
-int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx, int *port,
-                  char *err, size_t errlen)
+int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
+                  struct server_bound *bound, char *err, size_t errlen)
 {
     char host[256];
     const char *colon = strrchr(hostport, ':');
@@ -490,7 +490,15 @@ int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx, i
             close(fd);
         return SERVER_BIND_FAILED;
     }
-    *port = ntohs(sa.ss_family == AF_INET ? s4->sin_port : s6->sin6_port);
+    char ip[INET6_ADDRSTRLEN];
+    bound->port = ntohs(sa.ss_family == AF_INET ? s4->sin_port : s6->sin6_port);
+    if (sa.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        snprintf(bound->addr, sizeof bound->addr, "%s:%d", ip, bound->port);
+    } else {
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        snprintf(bound->addr, sizeof bound->addr, "[%s]:%d", ip, bound->port);
+    }
     struct listener *l = &listeners[num_listeners++];
     l->fd = fd;
     l->kind = kind;
