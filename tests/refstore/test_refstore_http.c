@@ -708,6 +708,17 @@ static void test_framing(void)
     CHECK_CONTAINS(out, "HTTP/1.1 200 ");
     CHECK(closed);
 
+    /* A client that half-closes after its request still gets the answer. */
+    int hc = rs_connect(srv.http);
+    static const char get[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    char answer[2048];
+    CHECK(send(hc, get, sizeof get - 1, 0) > 0);
+    shutdown(hc, SHUT_WR);
+    rs_read(hc, answer, sizeof answer, 3000, &closed);
+    CHECK_CONTAINS(answer, "HTTP/1.1 200 ");
+    CHECK(closed);
+    close(hc);
+
     /* Expect: 100-continue gets the interim answer before the body is sent. */
     int fd = rs_connect(srv.http);
     static const char head[] = "POST /api/v1/carts HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"

@@ -141,15 +141,17 @@ static void conn_update_events(struct conn *c)
 {
     int ev = 0;
     bool backlog = c->out.len - c->out_pos > OUT_HIGH_WATER;
-    if (c->in.len < IN_CAP && !backlog)
+    /* After end of stream the socket stays readable; watching it would spin. */
+    if (!c->eof && c->in.len < IN_CAP && !backlog)
         ev |= EV_READ;
     if ((c->out.len > c->out_pos && !c->paused) || c->ssl_read_wants_write ||
         (c->ssl && !c->handshake_done && SSL_want_write(c->ssl)))
         ev |= EV_WRITE;
-    if (ev != (c->io.events & (EV_READ | EV_WRITE))) {
+    if (ev != (c->io.events & (EV_READ | EV_WRITE)) || !ev_is_active(&c->io)) {
         ev_io_stop(store.loop, &c->io);
         ev_io_set(&c->io, c->fd, ev);
-        ev_io_start(store.loop, &c->io);
+        if (ev)
+            ev_io_start(store.loop, &c->io);
     }
 }
 
