@@ -177,6 +177,10 @@ static int conn_fill(struct conn *c)
         /* Lingering and hung connections only drain what the client still sends. */
         if (c->lingering || c->hung)
             buf_reset(&c->in);
+        /* A short read drained the socket: skip the recv that would only say EAGAIN. TLS
+         * may hold decrypted bytes back, so it reads on. */
+        if (!c->ssl && (size_t)r < room)
+            return FILL_AGAIN;
     }
     return FILL_FULL;
 }
