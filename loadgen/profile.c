@@ -323,7 +323,7 @@ static void load_root(struct loader *l, const yaml_node_t *root)
     const char *want_name = open ? "rate" : "users";
     if (l->start_key != KEY_NONE && l->start_key != want) {
         diag_add(l->diags, l->file, l->start_pos.line, l->start_pos.col, NULL,
-                 "an %s-model profile starts with start_%s", open ? "open" : "closed",
+                 "%s profile starts with start_%s", open ? "an open-model" : "a closed-model",
                  want_name);
         l->errors++;
     }
@@ -333,7 +333,8 @@ static void load_root(struct loader *l, const yaml_node_t *root)
             char kp[64];
             snprintf(kp, sizeof kp, "stages[%zu]", i);
             diag_add(l->diags, l->file, p->stages[i].pos.line, p->stages[i].pos.col, kp,
-                     "an %s-model stage sets %s", open ? "open" : "closed", want_name);
+                     "%s stage sets %s", open ? "an open-model" : "a closed-model",
+                     want_name);
             l->errors++;
         }
         total += p->stages[i].duration_us;

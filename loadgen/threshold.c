@@ -142,10 +142,10 @@ int threshold_parse(const char *src, struct threshold_expr *t, struct parse_erro
         const char *sel = src + a;
         size_t n = b - a;
         t->sel = TH_SEL_NAME;
-        if (n > 5 && memcmp(sel, "step:", 5) == 0) {
+        if (n >= 5 && memcmp(sel, "step:", 5) == 0) {
             t->sel = TH_SEL_STEP;
             sel += 5, n -= 5;
-        } else if (n > 9 && memcmp(sel, "scenario:", 9) == 0) {
+        } else if (n >= 9 && memcmp(sel, "scenario:", 9) == 0) {
             t->sel = TH_SEL_SCENARIO;
             sel += 9, n -= 9;
         }
