@@ -115,6 +115,20 @@ static yaml_node_t *node(struct loader *l, int index)
     return yaml_document_get_node(l->doc, index);
 }
 
+/* Was key already given by a pair before pr in this mapping? Reports it when it was. */
+static int repeated_key(struct loader *l, const yaml_node_t *map, const yaml_node_pair_t *pr,
+                        const char *key, const char *key_path)
+{
+    for (const yaml_node_pair_t *q = map->data.mapping.pairs.start; q < pr; q++) {
+        const yaml_node_t *k = node(l, q->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0) {
+            fail_at(l, node(l, pr->key), key_path, "'%s' is given twice", key);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static enum target_key target_key_of(const char *key, const char *rate_name,
                                      const char *users_name)
 {
@@ -142,8 +156,10 @@ static void load_stage(struct loader *l, const yaml_node_t *n, size_t i)
         const char *key = scalar(l, k, kp);
         if (!key)
             continue;
-        char vkp[96];
-        snprintf(vkp, sizeof vkp, "%s.%s", kp, key);
+        char vkp[128];
+        snprintf(vkp, sizeof vkp, "%s.%.40s", kp, key);
+        if (repeated_key(l, n, pr, key, vkp))
+            continue;
         enum target_key tk = target_key_of(key, "rate", "users");
         if (strcmp(key, "duration") == 0) {
             have_duration = get_duration(l, v, vkp, &st->duration_us) == 0;
@@ -260,7 +276,7 @@ static void load_root(struct loader *l, const yaml_node_t *root)
          pr < root->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = node(l, pr->key), *v = node(l, pr->value);
         const char *key = scalar(l, k, NULL);
-        if (!key)
+        if (!key || repeated_key(l, root, pr, key, key))
             continue;
         enum target_key tk = target_key_of(key, "start_rate", "start_users");
         if (strcmp(key, "model") == 0) {

@@ -12,6 +12,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Does the body escape a UTF-16 surrogate (\uD800-\uDFFF)? JSON's grammar allows a lone one;
+ * cJSON refuses it, so the two parsers are not compared on such bodies. */
+static int has_surrogate_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 3 < n; i++)
+        if (s[i] == '\\' && s[i + 1] == 'u' && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
+            s[i + 3] && strchr("89abcdefABCDEF", s[i + 3]))
+            return 1;
+    return 0;
+}
+
 static void eval(struct jsonpath *p, const char *body, size_t len, struct rng *rng)
 {
     char out[64];
@@ -20,8 +31,10 @@ static void eval(struct jsonpath *p, const char *body, size_t len, struct rng *r
     if (st == JP_MATCH && n > sizeof out)
         abort();
     if (st == JP_NO_MATCH) {
-        cJSON *doc = cJSON_ParseWithLength(body, len);
-        if (!doc && len && memchr(body, '\0', len) == NULL)
+        /* The scanner skips a byte order mark, which cJSON does not. */
+        size_t bom = len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+        cJSON *doc = cJSON_ParseWithLength(body + bom, len - bom);
+        if (!doc && memchr(body, '\0', len) == NULL && !has_surrogate_escape(body, len))
             abort();
         cJSON_Delete(doc);
     }

@@ -258,6 +258,10 @@ static void test_errors(void)
                  "timeout", "not a number");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmax_vus: 5000000000\n", 3, 10,
                  "max_vus", "too large");
+    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: {a: 1}\nmix: {b: 1}\n", 4,
+                 1, "mix", "'mix' is given twice");
+    expect_error("model: open\nstages: [{duration: 1s, rate: 1, duration: 2s}]\n", 2, 34,
+                 "stages[0].duration", "'duration' is given twice");
     expect_error("model: [open]\nstages: [{duration: 1s, rate: 1}]\n", 1, 8, "model",
                  "expected a single value");
 }
