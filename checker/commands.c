@@ -3,5 +3,7 @@
 
 /* A subcommand is listed here only once it works. */
 const struct command *const cli_commands[] = {
+    &cmd_validate,
+    &cmd_init,
     NULL,
 };

@@ -4,4 +4,7 @@
 
 #include "checker/cli.h"
 
+extern const struct command cmd_validate;
+extern const struct command cmd_init;
+
 #endif

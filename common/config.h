@@ -87,6 +87,7 @@ struct fault_action {
     const char *method;  /* FAULT_HTTP: default POST */
     const char *url;     /* FAULT_HTTP: its host must be in allowed_hosts */
     const char *command; /* FAULT_COMMAND: run with /bin/sh -c */
+    struct srcpos pos;   /* where the url or command stood */
 };
 
 struct fault {
@@ -169,6 +170,8 @@ struct step {
     uint64_t think_min_ms;    /* think time after the step, uniform in [min, max] */
     uint64_t think_max_ms;
     struct srcpos pos;
+    struct srcpos path_pos;   /* where path and the body stood, for template errors */
+    struct srcpos body_pos;
 };
 
 struct scenario {
