@@ -5,5 +5,6 @@
 const struct command *const cli_commands[] = {
     &cmd_validate,
     &cmd_init,
+    &cmd_audit,
     NULL,
 };

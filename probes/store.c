@@ -67,9 +67,10 @@ static int fill_url(struct probe_ctx *ctx, const char *path, const char *cart_id
     char id[128] = "";
     if (strstr(path, "{{id}}") && catalog_first_id(ctx, id, sizeof id, err, errlen) != 0)
         return -1;
-    const char *vars[] = {"id", id, "cart_id", cart_id ? cart_id : "", NULL};
+    /* {{q}}: a search term that matches something in most catalogs. */
+    const char *vars[] = {"id", id, "q", "a", "cart_id", cart_id ? cart_id : "", NULL};
     if (!cart_id)
-        vars[2] = NULL;
+        vars[4] = NULL;
     return http_endpoint_url(ctx, path, vars, out, len, err, errlen);
 }
 
