@@ -171,7 +171,7 @@ static void baseline_path(const char *path, unsigned token, char *buf, size_t le
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
-    const char *dot = strchr(name + 1, '.');
+    const char *dot = name[0] ? strchr(name + 1, '.') : NULL;
     snprintf(buf, len, "%.*s%s%08x%s", (int)(name - path), path, name[0] == '.' ? "." : "",
              token, dot ? dot : "");
 }

@@ -249,7 +249,7 @@ static void run_cors(struct probe_ctx *ctx)
     char evil[96], origin_hdr[128];
     hostile_origin(evil, sizeof evil);
     snprintf(origin_hdr, sizeof origin_hdr, "Origin: %s", evil);
-    struct http_request reqs[6];
+    struct http_request reqs[8];
     size_t n = 0;
     const char *paths[] = {t->endpoints[EP_HOME] ? t->endpoints[EP_HOME] : "/",
                            t->endpoints[EP_CATALOG], t->endpoints[EP_ACCOUNT]};
@@ -267,7 +267,7 @@ static void run_cors(struct probe_ctx *ctx)
             .method = "OPTIONS", .url = cart,
             .headers = {origin_hdr, "Access-Control-Request-Method: POST",
                         "Access-Control-Request-Headers: content-type"}};
-    struct http_response resps[6];
+    struct http_response resps[8];
     size_t got = http_run(ctx, reqs, resps, n, 0);
     enum probe_status worst = PROBE_PASS;
     char why[512] = "no arbitrary Origin is reflected";
