@@ -32,7 +32,7 @@ struct engine_options {
     const struct strv *skip;
     uint64_t deadline_ms;             /* whole audit; 0: cfg->audit.deadline_ms or 60 s */
     uint64_t probe_timeout_ms;        /* each probe; 0: cfg->audit.probe_timeout_ms or 15 s */
-    unsigned concurrency;             /* worker threads; 0: 8 */
+    unsigned concurrency;             /* worker threads; 0: 32 */
 };
 
 /* Call once from the main thread before any probe runs (libcurl global state). */

@@ -35,6 +35,7 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
         if (!r->status) {
             http_evidence(ctx, r, NULL);
             snprintf(last_error, sizeof last_error, "%s", r->error);
+            http_response_free(r);
             continue;
         }
         char why[512];
@@ -204,6 +205,7 @@ static void run_version_leak(struct probe_ctx *ctx)
         struct http_response *r = &resps[i];
         if (!r->status) {
             http_evidence(ctx, r, NULL);
+            http_response_free(r);
             continue;
         }
         for (size_t h = 0; h < sizeof leaky / sizeof *leaky; h++) {
@@ -275,6 +277,7 @@ static void run_cors(struct probe_ctx *ctx)
         struct http_response *r = &resps[i];
         if (!r->status) {
             http_evidence(ctx, r, NULL);
+            http_response_free(r);
             continue;
         }
         const char *sent = strcmp(reqs[i].headers[0], "Origin: null") == 0 ? "null" : evil;

@@ -95,8 +95,8 @@ static void run_static_cache(struct probe_ctx *ctx)
     struct http_response r;
     if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
         http_evidence(ctx, &r, NULL);
-        probe_set(ctx, PROBE_ERROR, "the static asset %s", r.status ? "did not answer 200"
-                                                                     : r.error);
+        probe_set(ctx, PROBE_ERROR, "static asset: %s",
+                  r.status ? "the answer was not 200" : r.error);
         http_response_free(&r);
         return;
     }
@@ -216,11 +216,12 @@ static void run_private_cache(struct probe_ctx *ctx)
     n += store_fetch_pages(ctx, pages, 2, resps + n);
     n += store_fetch_pages(ctx, pages + 2, 2, resps + n);
     int worst = -1, answered = 0;
-    char why[512] = "", worst_why[700] = "";
+    char why[512] = "", worst_why[700] = "", last_error[300] = "";
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
             http_evidence(ctx, r, NULL);
+            snprintf(last_error, sizeof last_error, "%s", r->error);
             continue;
         }
         answered++;
@@ -236,7 +237,7 @@ static void run_private_cache(struct probe_ctx *ctx)
     if (n == 0)
         probe_set(ctx, PROBE_SKIP, "no cart, account or checkout_page endpoint in the config");
     else if (!answered)
-        probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response");
+        probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response: %s", last_error);
     else if (worst == 2)
         probe_set(ctx, PROBE_FAIL, "%s", worst_why);
     else if (worst == 1)
@@ -377,8 +378,8 @@ static void run_conditional_get(struct probe_ctx *ctx)
     memset(&c, 0, sizeof c);
     if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
         http_evidence(ctx, &r, NULL);
-        probe_set(ctx, PROBE_ERROR, "the static asset %s", r.status ? "did not answer 200"
-                                                                     : r.error);
+        probe_set(ctx, PROBE_ERROR, "static asset: %s",
+                  r.status ? "the answer was not 200" : r.error);
         goto out;
     }
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");

@@ -43,6 +43,7 @@ static void run_compression(struct probe_ctx *ctx)
         struct http_response *r = &resps[i];
         if (!r->status) {
             http_evidence(ctx, r, NULL);
+            http_response_free(r);
             continue;
         }
         const char *ce = http_header(r, "Content-Encoding");

@@ -184,8 +184,8 @@ void sup_refstore_stop(struct refstore *rs)
     rs->pid = 0;
 }
 
-int sup_config(struct config *cfg, int https_port, int http_port, const char *target_extra,
-               const char *audit_yaml)
+int sup_config(struct config *cfg, int https_port, int http_port, const char *timeout,
+               const char *probe_timeout)
 {
     char yaml[8192];
     char base[64], http_url[96] = "";
@@ -201,7 +201,7 @@ int sup_config(struct config *cfg, int https_port, int http_port, const char *ta
              "%s"
              "  allowed_hosts: [127.0.0.1]\n"
              "  tls: { ca_file: %s }\n"
-             "  timeout: 5s\n"
+             "  timeout: %s\n"
              "  endpoints:\n"
              "    home: /\n"
              "    product_page: \"/products/{{id}}\"\n"
@@ -214,13 +214,11 @@ int sup_config(struct config *cfg, int https_port, int http_port, const char *ta
              "    cart_items: \"/api/v1/carts/{{cart_id}}/items\"\n"
              "    login: /api/v1/login\n"
              "    static_asset: /static/app.css\n"
-             "%s"
              "audit:\n"
-             "  probe_timeout: 10s\n"
-             "  deadline: 30s\n"
-             "%s",
-             base, http_url, sup_cert("ca.pem"), target_extra ? target_extra : "",
-             audit_yaml ? audit_yaml : "");
+             "  probe_timeout: %s\n"
+             "  deadline: 30s\n",
+             base, http_url, sup_cert("ca.pem"), timeout ? timeout : "5s",
+             probe_timeout ? probe_timeout : "10s");
     struct diag_list diags;
     diag_list_init(&diags);
     int rc = config_load_buffer(cfg, yaml, strlen(yaml), "probe-test.yaml", NULL, &diags);

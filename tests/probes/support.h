@@ -38,10 +38,11 @@ int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken
                        const char *const *extra);
 void sup_refstore_stop(struct refstore *rs);
 
-/* A config for the reference store's layout at https://127.0.0.1:PORT (tls) or http://. The
- * extra YAML (may be "") goes into the target section. 0 or -1 (errors printed). */
-int sup_config(struct config *cfg, int https_port, int http_port, const char *target_extra,
-               const char *audit_yaml);
+/* A config for the reference store's layout at https://127.0.0.1:PORT, or http:// when
+ * https_port is 0 (http_port is then the base, else target.http_url). timeout and
+ * probe_timeout are durations ("1s"; NULL: 5s and 10s). 0 or -1 (errors printed). */
+int sup_config(struct config *cfg, int https_port, int http_port, const char *timeout,
+               const char *probe_timeout);
 
 /* Run the probes named in only (comma list; NULL: all). */
 void sup_run(const struct config *cfg, const char *only, struct engine_report *rep);
