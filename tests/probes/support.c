@@ -142,10 +142,15 @@ int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken
     snprintf(certp, sizeof certp, "%s", sup_cert(name));
     snprintf(name, sizeof name, "%s.key", cert ? cert : "server");
     snprintf(keyp, sizeof keyp, "%s", sup_cert(name));
-    char *argv[32] = {bin, "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--cert",
-                      certp, "--key", keyp, "--admin", "127.0.0.1:0", "--quiet",
+    char *argv[32] = {bin, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--quiet",
                       "--ready-file", ready};
-    int n = 14;
+    int n = 8;
+    int tls = !cert || strcmp(cert, "none") != 0;
+    if (tls) {
+        char *tls_args[] = {"--tls-listen", "127.0.0.1:0", "--cert", certp, "--key", keyp};
+        for (size_t i = 0; i < 6; i++)
+            argv[n++] = tls_args[i];
+    }
     if (broken) {
         argv[n++] = "--broken";
         argv[n++] = (char *)broken;
@@ -170,7 +175,7 @@ int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken
         rs->https = atoi(p + strlen("https=127.0.0.1:"));
     if ((p = strstr(line, "admin=127.0.0.1:")))
         rs->admin = atoi(p + strlen("admin=127.0.0.1:"));
-    if (!rs->http || !rs->https) {
+    if (!rs->http || (tls && !rs->https)) {
         fprintf(stderr, "refstore ready line not understood: %s\n", line);
         sup_refstore_stop(rs);
         return -1;

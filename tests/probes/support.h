@@ -32,7 +32,8 @@ struct refstore {
     int http, https, admin;
 };
 
-/* Start the reference store with TLS (cert: a make-certs.sh name, NULL: "server"), broken
+/* Start the reference store with TLS (cert: a make-certs.sh name, NULL: "server", "none":
+ * plain HTTP only, which then serves the store instead of redirecting), broken
  * variants (NULL: none) and extra arguments (NULL-terminated, may be NULL). 0 or -1. */
 int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken,
                        const char *const *extra);
