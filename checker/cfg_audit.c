@@ -30,7 +30,8 @@ static int is_probe_ref(const char *s)
 static void check_probe_ref(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
     (void)ctx;
-    if (item->kind == YAML_SCALAR && !is_probe_ref(item->value))
+    /* Values that are not strings were reported by cfg_read_strv. */
+    if (item->kind == YAML_SCALAR && !yaml_tree_is_null(item) && !is_probe_ref(item->value))
         cfg_walk_error(w, item,
                        "'%s' is not a probe id or STORE group letter (e.g. S, T-COMPRESSION)",
                        item->value);
@@ -64,8 +65,8 @@ static void read_overrides(struct cfg_walk *w, const struct yaml_node *v, void *
     struct audit *a = dst;
     if (!cfg_walk_expect_map(w, v, "a mapping of probe ids to severities"))
         return;
-    a->severity_overrides = arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) *
-                                                            sizeof *a->severity_overrides);
+    a->severity_overrides =
+        arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) * sizeof *a->severity_overrides);
     cfg_walk_entries(w, v, read_override, a);
 }
 
@@ -134,8 +135,8 @@ static void read_attestations(struct cfg_walk *w, const struct yaml_node *v, voi
         cfg_walk_error(w, v, "expected a list of attestations, got %s", yaml_tree_kind_name(v));
         return;
     }
-    a->attestations = arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) *
-                                                      sizeof *a->attestations);
+    a->attestations =
+        arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) * sizeof *a->attestations);
     cfg_walk_items(w, v, read_attestation, a);
 }
 

@@ -61,8 +61,8 @@ static int check_name(struct cfg_walk *w, const struct yaml_node *e, const char 
 {
     if (cfg_walk_is_name(e->key))
         return 1;
-    cfg_walk_error_at(w, e->key_pos, "'%s' is not a valid %s name (letters, digits, _ . -)",
-                      e->key, what);
+    cfg_walk_error_at(w, e->key_pos, "'%s' is not a valid %s name (letters, digits, _ . -)", e->key,
+                      what);
     return 0;
 }
 
@@ -109,7 +109,8 @@ static void read_scenarios(struct cfg_walk *w, const struct yaml_node *v, void *
 static void read_expr(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct threshold *t = dst;
-    const char *s = cfg_walk_scalar(w, v, "a threshold expression (e.g. \"p95(checkout) < 800ms\")");
+    const char *s =
+        cfg_walk_scalar(w, v, "a threshold expression (e.g. \"p95(checkout) < 800ms\")");
     if (!s)
         return;
     t->expr = s;

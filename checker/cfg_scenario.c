@@ -63,8 +63,8 @@ static void read_extraction(struct cfg_walk *w, const struct yaml_node *e, void 
 {
     struct step *st = ctx;
     if (!cfg_walk_is_var(e->key)) {
-        cfg_walk_error_at(w, e->key_pos,
-                          "'%s' is not a variable name (letters, digits and _)", e->key);
+        cfg_walk_error_at(w, e->key_pos, "'%s' is not a variable name (letters, digits and _)",
+                          e->key);
         return;
     }
     struct extraction x = {.var = e->key, .source = EXTRACT_JSON, .pos = e->pos};
@@ -106,8 +106,8 @@ static void read_extract(struct cfg_walk *w, const struct yaml_node *v, void *ds
     struct step *st = dst;
     if (!cfg_walk_expect_map(w, v, "a mapping of variable names to JSON paths"))
         return;
-    st->extractions = arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) *
-                                                      sizeof *st->extractions);
+    st->extractions =
+        arena_alloc(&w->cfg->arena, (v->count ? v->count : 1) * sizeof *st->extractions);
     cfg_walk_entries(w, v, read_extraction, st);
 }
 

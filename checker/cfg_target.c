@@ -56,14 +56,16 @@ static void read_http_url(struct cfg_walk *w, const struct yaml_node *v, void *d
 static void check_host(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
     (void)ctx;
-    const char *h = cfg_walk_scalar(w, item, "a host name or address");
-    if (!h)
-        return;
+    if (item->kind != YAML_SCALAR || yaml_tree_is_null(item))
+        return; /* reported by cfg_read_strv */
+    const char *h = item->value;
     char url[URL_HOST_MAX + 16];
     struct url u;
     char err[128];
     int bracketed = h[0] == '[';
-    int ipv6 = !bracketed && strchr(h, ':') && strspn(h, "0123456789abcdefABCDEF:.") == strlen(h);
+    const char *colon = strchr(h, ':');
+    int ipv6 = !bracketed && colon && strchr(colon + 1, ':') &&
+               strspn(h, "0123456789abcdefABCDEF:.") == strlen(h);
     snprintf(url, sizeof url, ipv6 ? "http://[%s]/" : "http://%s/", h);
     if (strstr(h, "://"))
         cfg_walk_error(w, item, "'%s' is a URL: allowed_hosts lists host names only", h);
@@ -263,8 +265,8 @@ static void check_fault_hosts(struct cfg_walk *w, const struct target *t)
         for (int k = 0; k < 2; k++) {
             const struct fault_action *fa = actions[k];
             char err[URL_HOST_MAX + 64];
-            if (fa->kind != FAULT_HTTP || allowlist_url_ok(&t->allowed_hosts, fa->url, err,
-                                                           sizeof err))
+            if (fa->kind != FAULT_HTTP ||
+                allowlist_url_ok(&t->allowed_hosts, fa->url, err, sizeof err))
                 continue;
             size_t mark = keypath_push_key(&w->path, "faults");
             keypath_push_key(&w->path, f->name);

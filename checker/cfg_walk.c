@@ -2,10 +2,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checker/strv.h"
 #include "checker/suggest.h"
+#include "common/oom.h"
 #include "common/redact.h"
 #include "common/units.h"
 
@@ -19,16 +21,23 @@ void cfg_walk_init(struct cfg_walk *w, struct config *cfg, const char *file,
     keypath_init(&w->path);
 }
 
-static void verror(struct cfg_walk *w, struct srcpos pos, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void verror(struct cfg_walk *w, struct srcpos pos,
+                                                         const char *fmt, va_list ap)
 {
     if (++w->errors > CFG_WALK_MAX_ERRORS) {
         if (w->errors == CFG_WALK_MAX_ERRORS + 1)
             diag_add(w->diags, w->file, 0, 0, NULL, "too many errors; stopping here");
         return;
     }
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    /* Formatted whole: secrets are blanked out later, and a cut one would not match. */
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
     diag_add(w->diags, w->file, pos.line, pos.col, w->path.buf, "%s", msg);
+    free(msg);
 }
 
 void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, ...)
@@ -41,16 +50,20 @@ void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, .
 
 void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *fmt, ...)
 {
+    if (n->broken)
+        return;
     va_list ap;
     va_start(ap, fmt);
     verror(w, n->pos, fmt, ap);
     va_end(ap);
 }
 
-void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e,
-                          const char *const *known, size_t n)
+void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e, const char *const *known,
+                          size_t n)
 {
-    const char *hint = suggest_closest(e->key, known, n);
+    /* Past the error cap the suggestion would be dropped anyway: skip its cost. */
+    const char *hint =
+        w->errors < CFG_WALK_MAX_ERRORS ? suggest_closest(e->key, known, n) : NULL;
     if (hint)
         cfg_walk_error_at(w, e->key_pos, "unknown key '%s' (did you mean '%s'?)", e->key, hint);
     else
@@ -65,8 +78,8 @@ int cfg_walk_expect_map(struct cfg_walk *w, const struct yaml_node *v, const cha
     return 0;
 }
 
-int cfg_walk_fields(struct cfg_walk *w, const struct yaml_node *map,
-                    const struct cfg_field *fields, void *obj)
+int cfg_walk_fields(struct cfg_walk *w, const struct yaml_node *map, const struct cfg_field *fields,
+                    void *obj)
 {
     if (!cfg_walk_expect_map(w, map, "a mapping"))
         return -1;
@@ -291,8 +304,7 @@ void cfg_read_severity(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         return;
     int sev = severity_parse(s);
     if (sev < 0)
-        cfg_walk_error(w, v, "unknown severity '%s': use info, low, medium, high or critical",
-                       s);
+        cfg_walk_error(w, v, "unknown severity '%s': use info, low, medium, high or critical", s);
     else
         *(enum severity *)dst = (enum severity)sev;
 }

@@ -41,19 +41,19 @@ void cfg_walk_init(struct cfg_walk *w, struct config *cfg, const char *file,
 /* An error at pos, under the current key path. */
 void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* An error at n, under the current key path. */
+/* An error at n, under the current key path; none if n already had one. */
 void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* "unknown key 'x' (did you mean 'y'?)" at the key of entry e; the key is on the path. */
-void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e,
-                          const char *const *known, size_t n);
+void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e, const char *const *known,
+                          size_t n);
 
 /* Read a mapping through a field table (NULL-name terminated) into obj: each entry's value
  * is read with its key on the path; unknown and missing required keys are errors. Returns 0
  * if map was a mapping. */
-int cfg_walk_fields(struct cfg_walk *w, const struct yaml_node *map,
-                    const struct cfg_field *fields, void *obj);
+int cfg_walk_fields(struct cfg_walk *w, const struct yaml_node *map, const struct cfg_field *fields,
+                    void *obj);
 
 /* Call fn for every entry of a mapping with its key on the path (the entry node carries the
  * key). Returns 0 if map was a mapping. */
@@ -83,18 +83,29 @@ int cfg_walk_check_path(struct cfg_walk *w, const struct yaml_node *v, const cha
 /* Resolve a relative file path against the config's directory. */
 const char *cfg_walk_resolve(struct cfg_walk *w, const char *path);
 
-/* Field readers (cfg_read_fn). */
-void cfg_read_str(struct cfg_walk *w, const struct yaml_node *v, void *dst);      /* const char * */
-void cfg_read_file(struct cfg_walk *w, const struct yaml_node *v, void *dst);     /* resolved path */
-void cfg_read_url_path(struct cfg_walk *w, const struct yaml_node *v, void *dst); /* "/..." */
-void cfg_read_bool(struct cfg_walk *w, const struct yaml_node *v, void *dst);     /* int */
-void cfg_read_duration(struct cfg_walk *w, const struct yaml_node *v, void *dst); /* ms > 0 */
-void cfg_read_rate(struct cfg_walk *w, const struct yaml_node *v, void *dst);     /* double /s */
-void cfg_read_u32(struct cfg_walk *w, const struct yaml_node *v, void *dst);      /* >= 1 */
-void cfg_read_u64(struct cfg_walk *w, const struct yaml_node *v, void *dst);      /* integer */
-void cfg_read_severity(struct cfg_walk *w, const struct yaml_node *v, void *dst); /* enum */
-void cfg_read_strv(struct cfg_walk *w, const struct yaml_node *v, void *dst);     /* strv */
-void cfg_read_method(struct cfg_walk *w, const struct yaml_node *v, void *dst);   /* token */
+/* Field readers (cfg_read_fn), by what dst points at:
+ *   str       const char *           any non-null scalar
+ *   file      const char *           resolved against the config's directory
+ *   url_path  const char *           "/..." (cfg_walk_check_path)
+ *   bool      int                    true or false
+ *   duration  uint64_t milliseconds  above 0
+ *   rate      double per second      above 0
+ *   u32       uint32_t               a count, at least 1
+ *   u64       uint64_t               a whole number
+ *   severity  enum severity
+ *   strv      struct strv            a list of strings, or one string
+ *   method    const char *           an HTTP token */
+void cfg_read_str(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_file(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_url_path(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_bool(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_duration(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_rate(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_u32(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_u64(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_severity(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_strv(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_read_method(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 /* struct kv_list of header name -> value; credential headers' values become secrets. */
 void cfg_read_headers(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 

@@ -124,8 +124,7 @@ int config_load_buffer(struct config *cfg, const char *text, size_t len, const c
     struct yaml_node *root;
     if (yaml_tree_parse(text, len, cfg->path, &cfg->arena, diags, &root))
         return -1;
-    env_expand_tree(root, cfg->path, env ? env : &env_process, &cfg->arena, &cfg->secrets,
-                    diags);
+    env_expand_tree(root, cfg->path, env ? env : &env_process, &cfg->arena, &cfg->secrets, diags);
     struct cfg_walk w;
     cfg_walk_init(&w, cfg, cfg->path, diags);
     read_root(&w, root);

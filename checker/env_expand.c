@@ -34,8 +34,9 @@ static size_t expand_one(const char *s, const struct env_source *env, struct are
     const char *name = s + 2;
     const char *close = strchr(name, '}');
     if (!close) {
-        snprintf(err, errlen, "unterminated '${': write '}' after the variable name, or '$${' "
-                              "for a literal '${'");
+        snprintf(err, errlen,
+                 "unterminated '${': write '}' after the variable name, or '$${' "
+                 "for a literal '${'");
         return 0;
     }
     size_t nlen = 0;
@@ -44,8 +45,7 @@ static size_t expand_one(const char *s, const struct env_source *env, struct are
     const char *rest = name + nlen;
     int has_default = strncmp(rest, ":-", 2) == 0 && rest + 2 <= close;
     if (nlen == 0 || !is_name_start(name[0]) || (rest != close && !has_default)) {
-        snprintf(err, errlen,
-                 "'%.*s' is not a variable reference: use ${NAME} or ${NAME:-default}",
+        snprintf(err, errlen, "'%.*s' is not a variable reference: use ${NAME} or ${NAME:-default}",
                  (int)(close - s + 1 > 64 ? 64 : close - s + 1), s);
         return 0;
     }
@@ -64,15 +64,15 @@ static size_t expand_one(const char *s, const struct env_source *env, struct are
         strbuf_put(out, rest + 2, (size_t)(close - rest - 2));
     } else {
         snprintf(err, errlen,
-                 "environment variable %s is not set (write ${%s:-default} to give a default)",
-                 var, var);
+                 "environment variable %s is not set (write ${%s:-default} to give a default)", var,
+                 var);
         return 0;
     }
     return (size_t)(close - s) + 1;
 }
 
-int env_expand(const char *s, const struct env_source *env, struct arena *a,
-               struct strv *secrets, const char **out, char *err, size_t errlen)
+int env_expand(const char *s, const struct env_source *env, struct arena *a, struct strv *secrets,
+               const char **out, char *err, size_t errlen)
 {
     if (!strchr(s, '$')) {
         *out = s;
@@ -124,6 +124,7 @@ static void expand_node(struct expand_walk *w, struct yaml_node *n)
         char err[256];
         if (env_expand(n->value, w->env, w->a, w->secrets, &n->value, err, sizeof err)) {
             diag_add(w->diags, w->file, n->pos.line, n->pos.col, w->path.buf, "%s", err);
+            n->broken = 1;
             w->errors++;
         }
         return;
@@ -139,8 +140,7 @@ static void expand_node(struct expand_walk *w, struct yaml_node *n)
 size_t env_expand_tree(struct yaml_node *root, const char *file, const struct env_source *env,
                        struct arena *a, struct strv *secrets, struct diag_list *diags)
 {
-    struct expand_walk w = {.file = file, .env = env, .a = a, .secrets = secrets,
-                            .diags = diags};
+    struct expand_walk w = {.file = file, .env = env, .a = a, .secrets = secrets, .diags = diags};
     keypath_init(&w.path);
     if (root)
         expand_node(&w, root);

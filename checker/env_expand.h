@@ -26,8 +26,8 @@ extern const struct env_source env_process;
 
 /* Expand s into *out (s itself when it holds nothing to expand, else a copy in a), adding
  * each environment value used to secrets. Returns 0, or -1 with the reason in err. */
-int env_expand(const char *s, const struct env_source *env, struct arena *a,
-               struct strv *secrets, const char **out, char *err, size_t errlen);
+int env_expand(const char *s, const struct env_source *env, struct arena *a, struct strv *secrets,
+               const char **out, char *err, size_t errlen);
 
 /* Expand every scalar value (not keys) of a parsed config in place. Errors go to diags with
  * their position and key path; returns how many there were. */

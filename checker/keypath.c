@@ -9,8 +9,7 @@ void keypath_init(struct keypath *p)
     p->len = 0;
 }
 
-__attribute__((format(printf, 2, 3))) static size_t append(struct keypath *p, const char *fmt,
-                                                           ...)
+__attribute__((format(printf, 2, 3))) static size_t append(struct keypath *p, const char *fmt, ...)
 {
     size_t mark = p->len;
     size_t room = sizeof p->buf - p->len;

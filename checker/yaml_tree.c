@@ -45,15 +45,19 @@ static void frame_path(const struct builder *b, int top, struct keypath *p)
     }
 }
 
-/* UTF-8 without NUL bytes, checked up front so binary input gets a plain answer. */
+/* UTF-8 text without NUL bytes or control characters, checked up front so binary input
+ * gets a plain answer. */
 static int check_text(const struct builder *b, const unsigned char *s, size_t len)
 {
     int line = 1, col = 1;
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-                             : (c & 0xf8) == 0xf0 ? 4 : 0;
+        size_t n = c < 0x80             ? 1
+                   : (c & 0xe0) == 0xc0 ? 2
+                   : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4
+                                        : 0;
         if (c == 0) {
             diag_add(b->diags, b->file, line, col, NULL,
                      "NUL byte in the file: a config is YAML text, not binary data");
@@ -69,6 +73,16 @@ static int check_text(const struct builder *b, const unsigned char *s, size_t le
         if (!ok || cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
             diag_add(b->diags, b->file, line, col, NULL,
                      "invalid UTF-8 (byte 0x%02x): a config is UTF-8 text", c);
+            return -1;
+        }
+        /* YAML's printable set: C0 and C1 controls other than tab, line breaks and NEL
+         * are refused here, at their own position rather than libyaml's. */
+        int control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f ||
+                      (cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff;
+        if (control) {
+            diag_add(b->diags, b->file, line, col, NULL,
+                     "control character 0x%02x: a config is YAML text, not binary data",
+                     (unsigned)cp);
             return -1;
         }
         if (c == '\n') {
@@ -107,13 +121,13 @@ static void check_duplicates(struct builder *b, int top)
     qsort(v, n, sizeof *v, cmp_entries);
     struct keypath p;
     frame_path(b, top, &p);
+    size_t first = 0; /* the first entry of the current run of equal keys */
     for (size_t i = 1; i < n; i++) {
-        if (strcmp(v[i]->key, v[i - 1]->key) != 0)
+        if (strcmp(v[i]->key, v[first]->key) != 0) {
+            first = i;
             continue;
+        }
         size_t mark = keypath_push_key(&p, v[i]->key);
-        size_t first = i - 1;
-        while (first > 0 && strcmp(v[first - 1]->key, v[i]->key) == 0)
-            first--;
         diag_add(b->diags, b->file, v[i]->key_pos.line, v[i]->key_pos.col, p.buf,
                  "duplicate key '%s' (first at line %d)", v[i]->key, v[first]->key_pos.line);
         keypath_pop(&p, mark);
@@ -127,8 +141,7 @@ static int count_node(struct builder *b, yaml_mark_t m)
     if (++b->nodes <= YAML_TREE_MAX_NODES)
         return 0;
     diag_add(b->diags, b->file, (int)m.line + 1, (int)m.column + 1, NULL,
-             "more than %d keys and values in one file: refusing to load it",
-             YAML_TREE_MAX_NODES);
+             "more than %d keys and values in one file: refusing to load it", YAML_TREE_MAX_NODES);
     return -1;
 }
 
@@ -227,8 +240,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
         }
         if (b->depth == YAML_TREE_MAX_DEPTH) {
             diag_add(b->diags, b->file, pos.line, pos.col, NULL,
-                     "nested more than %d levels deep: refusing to load it",
-                     YAML_TREE_MAX_DEPTH);
+                     "nested more than %d levels deep: refusing to load it", YAML_TREE_MAX_DEPTH);
             return -1;
         }
         struct yaml_node *n = new_node(

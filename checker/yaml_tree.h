@@ -13,8 +13,8 @@
 #include "common/diag.h"
 
 enum {
-    YAML_TREE_MAX_DEPTH = 64,      /* nested mappings and lists */
-    YAML_TREE_MAX_NODES = 100000,  /* values in one file */
+    YAML_TREE_MAX_DEPTH = 64,     /* nested mappings and lists */
+    YAML_TREE_MAX_NODES = 100000, /* values in one file */
 };
 
 enum yaml_kind { YAML_SCALAR, YAML_LIST, YAML_MAP };
@@ -25,10 +25,11 @@ struct yaml_node {
     /* As an entry of a mapping: its key and where the key stood; otherwise NULL. */
     const char *key;
     struct srcpos key_pos;
-    size_t index;        /* position in the parent list or mapping */
+    size_t index; /* position in the parent list or mapping */
     /* YAML_SCALAR: the text, NUL-terminated and free of NUL bytes. */
     const char *value;
-    int quoted;          /* quoted or block scalar: always a string, never null/bool/number */
+    int quoted; /* quoted or block scalar: always a string, never null/bool/number */
+    int broken; /* an error about this value was reported already */
     /* YAML_LIST, YAML_MAP: the items or entries in order. */
     struct yaml_node *first;
     struct yaml_node *next;

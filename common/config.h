@@ -162,7 +162,8 @@ struct step {
     const char *path;         /* template */
     struct kv_list headers;   /* values are templates */
     enum body_kind body_kind;
-    const char *body;         /* template; BODY_JSON: JSON text, BODY_FORM: urlencoded */
+    const char *body;         /* template; BODY_JSON: JSON text, BODY_FORM: urlencoded with
+                               * {{templates}} left as written */
     int *expect;              /* accepted statuses; empty: any 2xx or 3xx */
     size_t expect_count;
     struct extraction *extractions;
