@@ -42,8 +42,9 @@ void buf_puts(struct buf *b, const char *s)
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
     va_list ap;
+    char *dst = buf_reserve(b, 128);
     va_start(ap, fmt);
-    int n = vsnprintf(buf_reserve(b, 128), b->cap - b->len, fmt, ap);
+    int n = vsnprintf(dst, b->cap - b->len, fmt, ap);
     va_end(ap);
     if (n < 0)
         return;

@@ -14,8 +14,12 @@ void httpdate_format(time_t t, char *out)
 {
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, HTTPDATE_LEN + 1, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
+    /* Years past 9999 would not fit; the compiler cannot know they never come. */
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
              tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    memcpy(out, tmp, HTTPDATE_LEN);
+    out[HTTPDATE_LEN] = '\0';
 }
 
 const char *httpdate_now(void)

@@ -27,14 +27,6 @@
 #define DEFAULT_WEBHOOK_SECRET "whsec_cmVmc3RvcmUtd2ViaG9vay10ZXN0LXNlY3JldC0zMmI="
 #define DEFAULT_INTAKE_SECRET  "whsec_cmVmc3RvcmUtaW50YWtlLXRlc3Qtc2VjcmV0LTMyYnk="
 
-struct store_config store_cfg;
-struct store_state store;
-
-double store_now(void)
-{
-    return ev_now(store.loop);
-}
-
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -210,19 +202,16 @@ static void stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
     ev_break(loop, EVBREAK_ALL);
 }
 
-static int announce(void)
+/* Prints the READY line: each listener's bound address, absent ones left out. */
+static int announce(const struct server_bound *bound)
 {
+    static const char *const names[] = {"http", "https", "admin"};
     char line[256];
     int len = snprintf(line, sizeof line, "READY");
-    if (store.http_port)
-        len += snprintf(line + len, sizeof line - (size_t)len, " http=127.0.0.1:%d",
-                        store.http_port);
-    if (store.https_port)
-        len += snprintf(line + len, sizeof line - (size_t)len, " https=127.0.0.1:%d",
-                        store.https_port);
-    if (store.admin_port)
-        len += snprintf(line + len, sizeof line - (size_t)len, " admin=127.0.0.1:%d",
-                        store.admin_port);
+    for (int i = 0; i < 3; i++)
+        if (bound[i].port)
+            len += snprintf(line + len, sizeof line - (size_t)len, " %s=%s", names[i],
+                            bound[i].addr);
     printf("%s\n", line);
     fflush(stdout);
     if (store_cfg.ready_file) {
@@ -260,18 +249,19 @@ int main(int argc, char **argv)
     }
     const char *addrs[] = {store_cfg.listen, store_cfg.tls_listen, store_cfg.admin};
     enum listener_kind kinds[] = {LISTENER_HTTP, LISTENER_HTTPS, LISTENER_ADMIN};
-    int *ports[] = {&store.http_port, &store.https_port, &store.admin_port};
+    struct server_bound bound[3] = {{0}};
     for (int i = 0; i < 3; i++) {
         if (!addrs[i])
             continue;
         int r = server_listen(addrs[i], kinds[i], kinds[i] == LISTENER_HTTPS ? ctx : NULL,
-                              ports[i], err, sizeof err);
+                              &bound[i], err, sizeof err);
         if (r < 0) {
             rc = r == SERVER_BAD_ADDRESS ? EXIT_USAGE : EXIT_RUN_ERROR;
             goto fail;
         }
     }
-    if (announce() < 0)
+    store.https_port = bound[1].port;
+    if (announce(bound) < 0)
         goto fail_quiet;
     if (!store_cfg.quiet)
         for (int i = 0; i < BROKEN_COUNT; i++)

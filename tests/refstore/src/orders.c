@@ -99,11 +99,8 @@ static bool orders_fault(struct exchange *x)
     if (broken(BROKEN_ORDERS_DOWN_HANG)) {
         x->flags |= REPLY_HANG;
     } else if (broken(BROKEN_ORDERS_DOWN_500)) {
-        bool saved = broken_on[BROKEN_STACK_TRACES];
-        broken_on[BROKEN_STACK_TRACES] = true;
-        pages_error(x, 500, "OperationalError: could not connect to server: Connection refused "
-                            "(orders-db.internal:5432)");
-        broken_on[BROKEN_STACK_TRACES] = saved;
+        pages_error_trace(x, 500, "OperationalError: could not connect to server: Connection "
+                                  "refused (orders-db.internal:5432)");
     } else {
         exchange_header(x, "Retry-After", "30");
         problem_reply(x, 503, "Service Unavailable",

@@ -100,14 +100,14 @@ void pages_account(struct exchange *x, const char *param, size_t plen)
     session_private(x);
 }
 
-void pages_error(struct exchange *x, int status, const char *message)
+static void error_page(struct exchange *x, int status, const char *message, bool trace)
 {
     x->flags |= REPLY_HTML;
     struct buf *b = page_start(x, status, http_reason(status));
     buf_printf(b, "<h1>%d %s</h1>\n<p>", status, http_reason(status));
     buf_html(b, message, strlen(message));
     buf_puts(b, "</p>\n");
-    if (broken(BROKEN_STACK_TRACES)) {
+    if (trace) {
         buf_puts(b, "<pre class=\"traceback\">Traceback (most recent call last):\n"
                     "  File \"/srv/shop/app/views.py\", line 212, in dispatch\n"
                     "    return handler(request, *args, **kwargs)\n"
@@ -119,4 +119,14 @@ void pages_error(struct exchange *x, int status, const char *message)
                     "Django Version: 3.2.4, Python 3.8.10</pre>\n");
     }
     page_end(b);
+}
+
+void pages_error(struct exchange *x, int status, const char *message)
+{
+    error_page(x, status, message, broken(BROKEN_STACK_TRACES));
+}
+
+void pages_error_trace(struct exchange *x, int status, const char *message)
+{
+    error_page(x, status, message, true);
 }

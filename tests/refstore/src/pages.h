@@ -12,5 +12,7 @@ void pages_checkout(struct exchange *x, const char *param, size_t plen);
 void pages_account(struct exchange *x, const char *param, size_t plen);
 /* An HTML error page (with a stack trace in the stack-traces variant). */
 void pages_error(struct exchange *x, int status, const char *message);
+/* An HTML error page with a stack trace and debug details, whatever the variants. */
+void pages_error_trace(struct exchange *x, int status, const char *message);
 
 #endif

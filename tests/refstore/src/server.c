@@ -141,15 +141,17 @@ static void conn_update_events(struct conn *c)
 {
     int ev = 0;
     bool backlog = c->out.len - c->out_pos > OUT_HIGH_WATER;
-    if (c->in.len < IN_CAP && !backlog)
+    /* After end of stream the socket stays readable; watching it would spin. */
+    if (!c->eof && c->in.len < IN_CAP && !backlog)
         ev |= EV_READ;
     if ((c->out.len > c->out_pos && !c->paused) || c->ssl_read_wants_write ||
         (c->ssl && !c->handshake_done && SSL_want_write(c->ssl)))
         ev |= EV_WRITE;
-    if (ev != (c->io.events & (EV_READ | EV_WRITE))) {
+    if (ev != (c->io.events & (EV_READ | EV_WRITE)) || !ev_is_active(&c->io)) {
         ev_io_stop(store.loop, &c->io);
         ev_io_set(&c->io, c->fd, ev);
-        ev_io_start(store.loop, &c->io);
+        if (ev)
+            ev_io_start(store.loop, &c->io);
     }
 }
 
@@ -175,6 +177,10 @@ static int conn_fill(struct conn *c)
         /* Lingering and hung connections only drain what the client still sends. */
         if (c->lingering || c->hung)
             buf_reset(&c->in);
+        /* A short read drained the socket: skip the recv that would only say EAGAIN. TLS
+         * may hold decrypted bytes back, so it reads on. */
+        if (!c->ssl && (size_t)r < room)
+            return FILL_AGAIN;
     }
     return FILL_FULL;
 }
@@ -439,8 +445,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
     }
 }
 
-int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx, int *port,
-                  char *err, size_t errlen)
+int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
+                  struct server_bound *bound, char *err, size_t errlen)
 {
     char host[256];
     const char *colon = strrchr(hostport, ':');
@@ -490,7 +496,15 @@ int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx, i
             close(fd);
         return SERVER_BIND_FAILED;
     }
-    *port = ntohs(sa.ss_family == AF_INET ? s4->sin_port : s6->sin6_port);
+    char ip[INET6_ADDRSTRLEN];
+    bound->port = ntohs(sa.ss_family == AF_INET ? s4->sin_port : s6->sin6_port);
+    if (sa.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        snprintf(bound->addr, sizeof bound->addr, "%s:%d", ip, bound->port);
+    } else {
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        snprintf(bound->addr, sizeof bound->addr, "[%s]:%d", ip, bound->port);
+    }
     struct listener *l = &listeners[num_listeners++];
     l->fd = fd;
     l->kind = kind;

@@ -28,7 +28,7 @@ struct store_config {
 
 struct store_state {
     struct ev_loop *loop;
-    int http_port, https_port, admin_port; /* 0 when the listener is off */
+    int https_port; /* 0 when there is no TLS listener */
     bool orders_down;
 };
 
