@@ -6,5 +6,6 @@ const struct command *const cli_commands[] = {
     &cmd_load,
     &cmd_validate,
     &cmd_init,
+    &cmd_audit,
     NULL,
 };

@@ -7,5 +7,6 @@
 extern const struct command cmd_load;
 extern const struct command cmd_validate;
 extern const struct command cmd_init;
+extern const struct command cmd_audit;
 
 #endif
