@@ -171,16 +171,16 @@ PY
 
 if [ "$soak" = 1 ]; then
     echo
-    echo "RSS over a 60 s closed-model run (1 thread, 50 connections), sampled every 5 s"
+    echo "RSS over a 60 s closed-model run (1 thread, 50 connections), sampled every 5 s to 55 s"
     "$sc" load -t1 -c50 -d60s "http://127.0.0.1:$port/" >/dev/null 2>&1 &
     pid=$!
     samples=()
-    for _ in $(seq 12); do
+    for _ in $(seq 11); do
         sleep 5
         rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
         samples+=("$rss")
     done
     wait "$pid" || true
     echo "  RSS kB: ${samples[*]}"
-    echo "  growth from 10 s to 60 s: $(( ${samples[-1]} - ${samples[1]} )) kB"
+    echo "  growth from 10 s to 55 s: $(( ${samples[-1]} - ${samples[1]} )) kB"
 fi

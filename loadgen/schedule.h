@@ -13,7 +13,7 @@
 
 #include "loadgen/result.h"
 
-enum { SCHEDULE_MAX_STAGES = 64 };
+enum { SCHEDULE_MAX_STAGES = 1000 }; /* as many as a traffic profile may have */
 
 struct schedule {
     double start;

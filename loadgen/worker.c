@@ -265,9 +265,9 @@ void worker_conn_idle(struct worker *w, struct conn *c)
         return;
     }
     if (w->sh->model == LG_MODEL_CLOSED) {
-        /* Refill a pipeline once half of it is answered: writes stay batched (one write per
-         * N/2 responses, not one per read) and at least N/2 requests stay in flight. */
-        if (c->active && c->qlen <= c->qcap / 2)
+        /* Refill a pipeline once all of it is answered, as wrk does: one write of N requests,
+         * which the server also reads in one go, rather than a small write per read. */
+        if (c->active && c->qlen == 0)
             conn_fill(c);
         else if (!c->active && c->qlen == 0)
             conn_close(c);

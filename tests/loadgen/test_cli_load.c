@@ -283,6 +283,77 @@ static void test_interrupt_still_writes(void)
     check_schema(json);
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_config(void)
+{
+    char cfg[128], prof[128], json[128], text[1024];
+    snprintf(cfg, sizeof cfg, "%s/store.yaml", tmpdir);
+    snprintf(prof, sizeof prof, "%s/burst.yaml", tmpdir);
+    snprintf(json, sizeof json, "%s/cfg.json", tmpdir);
+    setenv("LOADGEN_TEST_TOKEN", "cfgsecret-4242", 1);
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d/\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "  headers: { Authorization: \"Bearer ${LOADGEN_TEST_TOKEN}\", X-Shop: demo }\n"
+             "load:\n"
+             "  duration: 1s\n"
+             "  max_rate: 300\n"
+             "  profile: ./burst.yaml\n",
+             srv.port);
+    write_file(cfg, text);
+    /* An open profile: 0 -> 200/s over 1 s (100 arrivals), stretched to the 1 s run. */
+    write_file(prof, "model: open\nstart_rate: 0\nstages:\n  - { duration: 2s, rate: 200 }\n");
+
+    /* target.base_url, the profile's schedule, the config's headers with the secret kept out. */
+    struct ran r = run_bin(0, (const char *[]){"load", cfg, "--json", json, NULL});
+    CHECK_INT_EQ(r.code, 0);
+    if (r.code)
+        fprintf(stderr, "%s", r.err);
+    CHECK(!file_contains(json, "cfgsecret-4242"));
+    CHECK(!strstr(r.out, "cfgsecret-4242") && !strstr(r.err, "cfgsecret-4242"));
+    cJSON *root = read_json(json);
+    CHECK(root != NULL);
+    if (root) {
+        const cJSON *run = cJSON_GetObjectItem(root, "run");
+        CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")), "open");
+        CHECK(num(root, "totals", "scheduled") == 100);
+        const cJSON *hdrs = cJSON_GetObjectItem(run, "headers");
+        CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Shop")), "demo");
+        CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")),
+                     "[redacted]");
+        cJSON_Delete(root);
+    }
+
+    /* A URL on a host the config does not allow is refused before anything is sent. */
+    char other[64];
+    snprintf(other, sizeof other, "http://localhost:%d/", srv.port);
+    r = run_bin(0, (const char *[]){"load", cfg, other, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "allowed_hosts");
+    /* --allow-host narrows the config's list, never widens it. */
+    r = run_bin(0, (const char *[]){"load", cfg, other, "--allow-host", "localhost", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    /* load.max_rate caps the command line too. */
+    r = run_bin(0, (const char *[]){"load", cfg, "--rate", "500", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "max_rate");
+    /* A config error names its place. */
+    write_file(cfg, "target:\n  base_url: http://127.0.0.1/\n  timeout: 5\n");
+    r = run_bin(0, (const char *[]){"load", cfg, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "store.yaml:3:");
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/storecheck-cli-XXXXXX");
@@ -296,6 +367,7 @@ int main(void)
     RUN(test_open_model_stages);
     RUN(test_closed_model_ramp);
     RUN(test_interrupt_still_writes);
+    RUN(test_config);
     test_server_stop(&srv);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
