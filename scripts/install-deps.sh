@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the Debian packages storecheck needs to build, test and run its demo.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds the peers bench/ compares against)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libev-dev zlib1g-dev
+  openssl curl ca-certificates python3
+  nginx-light    # real servers in front of the reference store in integration tests
+  varnish        # a cache in front of the reference store in the probe integration tests
+)
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(wrk util-linux time sslscan testssl.sh)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The nginx package starts a system service on port 80; the tests start their own instances.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+  $sudo systemctl stop nginx || true
+elif [ -f /run/nginx.pid ]; then
+  $sudo nginx -s stop 2>/dev/null || true
+fi

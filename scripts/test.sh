@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install what the tests need, build with AddressSanitizer + UndefinedBehaviorSanitizer and
+# warnings as errors, and run every test. Usage: scripts/test.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-test}
+
+scripts/install-deps.sh
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSTORECHECK_WERROR=ON -DSTORECHECK_SANITIZE=ON
+cmake --build "$build" -j "$(nproc)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd "$build" && ctest --output-on-failure -j 2 --timeout 600
