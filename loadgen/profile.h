@@ -10,7 +10,7 @@
  *   mix: { browse: 70, search: 15, cart: 10, checkout: 5 }   # scenario name: weight
  *   max_vus: 2000              # open: the virtual-user pool may grow to this
  *   pre_allocated_vus: 200     # open: users created before the start
- *   think_time: 1s..3s         # closed: pause between iterations (fixed or a range)
+ *   think_time: 1s-3s         # closed: pause between iterations (fixed or a range)
  *   timeout: 10s               # per request
  * A closed profile writes start_users and users instead of start_rate and rate.
  */

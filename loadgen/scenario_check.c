@@ -76,9 +76,9 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
     const struct step *st = &sc->steps[j];
     char kp[256];
     snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].path", sc->name, j);
-    check_template(c, st->path, st->pos, kp, defined);
+    check_template(c, st->path, st->path_pos.line ? st->path_pos : st->pos, kp, defined);
     snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].body", sc->name, j);
-    check_template(c, st->body, st->pos, kp, defined);
+    check_template(c, st->body, st->body_pos.line ? st->body_pos : st->pos, kp, defined);
     for (size_t h = 0; h < st->headers.count; h++) {
         const struct kv *hv = &st->headers.items[h];
         snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].headers.%.64s", sc->name, j,
@@ -118,16 +118,13 @@ static void check_feeders(struct checker *c, struct vars_schema *columns)
     const struct load *load = &c->cfg->load;
     for (size_t i = 0; i < load->feeder_count; i++) {
         const struct feeder *fd = &load->feeders[i];
-        char kp[64], path[4096];
-        snprintf(kp, sizeof kp, "load.feeders[%zu]", i);
-        if (!fd->file) {
+        const char *path = fd->file;
+        char kp[160];
+        snprintf(kp, sizeof kp, "load.feeders.%.100s", fd->name ? fd->name : "?");
+        if (!path) {
             report(c, fd->pos, kp, "a feeder needs a file");
             continue;
         }
-        if (fd->file[0] != '/' && c->cfg->dir)
-            snprintf(path, sizeof path, "%s/%s", c->cfg->dir, fd->file);
-        else
-            snprintf(path, sizeof path, "%s", fd->file);
         struct parse_error err;
         struct feeder_data *f = feeder_load(path, &err);
         if (!f) {

@@ -13,8 +13,8 @@
 #include "common/config.h"
 #include "common/diag.h"
 
-/* Add a located diagnostic for each problem; returns how many. Reads the feeder files
- * (relative paths against cfg->dir). */
+/* Add a located diagnostic for each problem; returns how many. Reads the feeder files at
+ * their paths as the config loader resolved them. */
 size_t scenario_check(const struct config *cfg, struct diag_list *diags);
 
 #endif

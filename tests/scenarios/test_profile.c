@@ -245,7 +245,7 @@ static void test_errors(void)
                  "think_time", "belongs to the closed model");
     expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nmax_vus: 3\n", 3, 1, NULL,
                  "belong to the open model");
-    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s..1s\n", 3,
+    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s-1s\n", 3,
                  13, "think_time", "runs backwards");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmax_vus: 5\n"
                  "pre_allocated_vus: 6\n",

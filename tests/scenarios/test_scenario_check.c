@@ -9,6 +9,7 @@
 #include "tests/support/check.h"
 
 static char dir[] = "/tmp/storecheck-check-XXXXXX";
+static char skus_csv[64], bad_csv[64], missing_csv[64];
 
 static void write_file(const char *name, const char *text)
 {
@@ -58,14 +59,13 @@ static void test_valid_config(void)
         {.name = "status", .path = "/api/v1/orders/{{order_id}}", .pos = {33, 7}},
     };
     struct scenario sc[] = {{.name = "checkout", .steps = steps, .step_count = 4, .pos = {9, 5}}};
-    struct feeder feeders[] = {{"skus", "skus.csv", FEEDER_RANDOM, {40, 7}}};
+    struct feeder feeders[] = {{"skus", skus_csv, FEEDER_RANDOM, {40, 7}}};
     struct threshold th[] = {{"p95(checkout) < 800ms", 0, {50, 7}},
                              {"max(step:order) <= 2s", 0, {51, 7}},
                              {"error_rate < 0.5%", 0, {52, 7}}};
     struct config cfg;
     config_init(&cfg);
     cfg.path = "store.yaml";
-    cfg.dir = dir;
     cfg.load.scenarios = sc;
     cfg.load.scenario_count = 1;
     cfg.load.feeders = feeders;
@@ -89,22 +89,21 @@ static void test_problems(void)
     struct extraction ex2[] = {{"order_id", EXTRACT_JSON, "$.id", {30, 9}}};
     struct step steps[] = {
         {.name = "cart", .path = "/carts/{{order_id}}", .extractions = ex0,
-         .extraction_count = 3, .pos = {10, 7}},
+         .extraction_count = 3, .pos = {10, 7}, .path_pos = {11, 15}},
         {.name = "add", .path = "/carts/{{cart_id", .headers = {hdr, 1},
          .body = "{\n  \"sku\": \"{{email}}\",\n  \"q\": {{randint 5 1}}\n}", .pos = {18, 7}},
         {.name = "order", .path = "/checkout", .extractions = ex2, .extraction_count = 1,
          .pos = {25, 7}},
     };
     struct scenario sc[] = {{.name = "checkout", .steps = steps, .step_count = 3}};
-    struct feeder feeders[] = {{"users", "bad.csv", FEEDER_UNIQUE, {40, 7}},
-                               {"gone", "missing.csv", FEEDER_RANDOM, {41, 7}}};
+    struct feeder feeders[] = {{"users", bad_csv, FEEDER_UNIQUE, {40, 7}},
+                               {"gone", missing_csv, FEEDER_RANDOM, {41, 7}}};
     struct threshold th[] = {{"p95(chekout) < 800ms", 0, {50, 7}},
                              {"p95x < 1s", 0, {51, 7}},
                              {"p95(step:cart) < 800", 0, {52, 7}}};
     struct config cfg;
     config_init(&cfg);
     cfg.path = "store.yaml";
-    cfg.dir = dir;
     cfg.load.scenarios = sc;
     cfg.load.scenario_count = 1;
     cfg.load.feeders = feeders;
@@ -118,14 +117,14 @@ static void test_problems(void)
     CHECK_INT_EQ(n, 12);
 
     /* The broken CSV is reported in the CSV file, at the quote that is not closed. */
-    const struct diag *g = find(&d, "load.feeders[0]", "quoted field is not closed");
-    CHECK(g && g->line == 2 && g->col == 4 && strstr(g->file, "bad.csv"));
-    g = find(&d, "load.feeders[1]", "cannot open");
+    const struct diag *g = find(&d, "load.feeders.users", "quoted field is not closed");
+    CHECK(g && g->line == 2 && g->col == 4 && strcmp(g->file, bad_csv) == 0);
+    g = find(&d, "load.feeders.gone", "cannot open");
     CHECK(g && g->line == 41 && strcmp(g->file, "store.yaml") == 0);
 
     /* order_id is extracted, but only by a later step. */
     g = find(&d, "load.scenarios.checkout[0].path", "variable 'order_id' is not defined");
-    CHECK(g && g->line == 10 && g->col == 7);
+    CHECK(g && g->line == 11 && g->col == 15);
     EXPECT(&d, "load.scenarios.checkout[0].extract.cart_id", "JSON path '$.items['");
     EXPECT(&d, "load.scenarios.checkout[0].extract.9lives", "cannot be used as {{9lives}}");
     EXPECT(&d, "load.scenarios.checkout[0].extract.uuid", "cannot be used as {{uuid}}");
@@ -133,7 +132,8 @@ static void test_problems(void)
     g = find(&d, "load.scenarios.checkout[1].headers.Authorization", "variable 'token'");
     CHECK(g && g->line == 21);
     /* A body that does not compile is reported once, at the line of the value it is on. */
-    EXPECT(&d, "load.scenarios.checkout[1].body", "low bound is above the high bound (line 3");
+    g = find(&d, "load.scenarios.checkout[1].body", "low bound is above the high bound (line 3");
+    CHECK(g && g->line == 18); /* no body_pos: the step's */
     EXPECT(&d, "load.thresholds[0]", "no scenario or step named 'chekout'");
     EXPECT(&d, "load.thresholds[1]", "a percentile is p followed by a number");
     EXPECT(&d, "load.thresholds[2]", "needs a unit (column 18 of");
@@ -144,6 +144,9 @@ int main(void)
 {
     if (!mkdtemp(dir))
         return 1;
+    snprintf(skus_csv, sizeof skus_csv, "%s/skus.csv", dir);
+    snprintf(bad_csv, sizeof bad_csv, "%s/bad.csv", dir);
+    snprintf(missing_csv, sizeof missing_csv, "%s/missing.csv", dir);
     RUN(test_valid_config);
     RUN(test_problems);
     char cmd[128];
