@@ -40,7 +40,7 @@ struct profile {
     double start;     /* the target before the first stage */
     struct profile_stage *stages;
     size_t stage_count;
-    struct mix mix;   /* count 0: the profile leaves the mix to the config */
+    struct mix mix;   /* count 0: every scenario equally (mix_from_scenarios) */
     uint32_t max_vus;           /* 0: not set */
     uint32_t pre_allocated_vus; /* 0: not set */
     uint64_t think_min_us;
