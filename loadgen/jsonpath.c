@@ -222,12 +222,20 @@ static int skip_string(struct scan *sc, int *escaped)
     const char *s = sc->p + 1;
     *escaped = 0;
     while (s < sc->end) {
-        /* Plain bytes eight at a time, then one by one up to the byte that matters. */
+        /* Plain bytes eight at a time; the lowest flagged byte of a word is exact, so the
+         * scan lands on the first byte that matters. */
         while (sc->end - s >= 8) {
             uint64_t w;
             memcpy(&w, s, 8);
-            if (special_bytes(w))
+            uint64_t m = special_bytes(w);
+            if (m) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                s += __builtin_ctzll(m) >> 3;
+#else
+                s += __builtin_clzll(m) >> 3;
+#endif
                 break;
+            }
             s += 8;
         }
         if (s == sc->end)
