@@ -244,25 +244,25 @@ static void load_think_time(struct loader *l, const yaml_node_t *n)
     const char *s = scalar(l, n, "think_time");
     if (!s)
         return;
-    const char *dots = strstr(s, "..");
+    const char *dash = strchr(s, '-'); /* durations are never negative: "1s-3s" is a range */
     char err[160];
     struct profile *p = l->p;
-    if (!dots) {
+    if (!dash) {
         if (units_parse_duration_us(s, &p->think_min_us, err, sizeof err))
             fail_at(l, n, "think_time", "%s", err);
         p->think_max_us = p->think_min_us;
         return;
     }
     char lo[64];
-    size_t len = (size_t)(dots - s);
+    size_t len = (size_t)(dash - s);
     if (len >= sizeof lo) {
-        fail_at(l, n, "think_time", "expected a duration or a range like 1s..3s");
+        fail_at(l, n, "think_time", "expected a duration or a range like 1s-3s");
         return;
     }
     memcpy(lo, s, len);
     lo[len] = '\0';
     if (units_parse_duration_us(lo, &p->think_min_us, err, sizeof err) ||
-        units_parse_duration_us(dots + 2, &p->think_max_us, err, sizeof err))
+        units_parse_duration_us(dash + 1, &p->think_max_us, err, sizeof err))
         fail_at(l, n, "think_time", "%s", err);
     else if (p->think_min_us > p->think_max_us)
         fail_at(l, n, "think_time", "the range %s runs backwards", s);

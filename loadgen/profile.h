@@ -10,7 +10,7 @@
  *   mix: { browse: 70, search: 15, cart: 10, checkout: 5 }   # scenario name: weight
  *   max_vus: 2000              # open: the virtual-user pool may grow to this
  *   pre_allocated_vus: 200     # open: users created before the start
- *   think_time: 1s..3s         # closed: pause between iterations (fixed or a range)
+ *   think_time: 1s-3s         # closed: pause between iterations (fixed or a range)
  *   timeout: 10s               # per request
  * A closed profile writes start_users and users instead of start_rate and rate.
  */
@@ -40,7 +40,7 @@ struct profile {
     double start;     /* the target before the first stage */
     struct profile_stage *stages;
     size_t stage_count;
-    struct mix mix;   /* count 0: the profile leaves the mix to the config */
+    struct mix mix;   /* count 0: every scenario equally (mix_from_scenarios) */
     uint32_t max_vus;           /* 0: not set */
     uint32_t pre_allocated_vus; /* 0: not set */
     uint64_t think_min_us;

@@ -126,6 +126,16 @@ static int is_name_char(char ch)
     return is_name_start(ch) || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
 }
 
+int template_is_var_name(const char *name)
+{
+    if (!is_name_start(name[0]) || template_is_function(name))
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!is_name_char(*p))
+            return 0;
+    return 1;
+}
+
 static int parse_int_arg(const char *s, size_t n, int64_t *out)
 {
     char buf[32];

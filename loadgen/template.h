@@ -63,5 +63,7 @@ struct tpl_var_ref template_var(const struct template *t, size_t i);
 
 /* 1 when name (NUL-terminated) is a template function rather than a variable name. */
 int template_is_function(const char *name);
+/* 1 when name can be written as {{name}}: a variable name that is not a function's. */
+int template_is_var_name(const char *name);
 
 #endif

@@ -7,9 +7,15 @@
 #include "loadgen/feeder.h"
 #include "tests/support/check.h"
 
+/* The text is copied to the heap without a NUL so that a read past its end is caught. */
 static struct feeder_data *parse(const char *text, struct parse_error *err)
 {
-    return feeder_parse(text, strlen(text), err);
+    size_t len = strlen(text);
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, text, len);
+    struct feeder_data *f = feeder_parse(copy, len, err);
+    free(copy);
+    return f;
 }
 
 static const char *cell(const struct feeder_data *f, size_t row, size_t col)

@@ -124,7 +124,8 @@ static void test_not_json(void)
     const char *bad[] = {"", "   ", "<html><body>502 Bad Gateway</body></html>", "{", "[1,]",
                          "{\"a\" 1}", "{\"a\":}", "{a:1}", "[1 2]", "\"unterminated",
                          "\"bad \\x escape\"", "\"\\u12G4\"", "01", "1.", "1e", "-", "tru",
-                         "nul", "[}", "{]", "{\"a\":1,}", "\"ctl\x01\"", "[1]]"};
+                         "nul", "[}", "{]", "{\"a\":1,}", "\"ctl\x01\"", "[1]]",
+                         "\"12345678", "\"1234567812345678", "[\"1234567\\"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (eval("$.zzz", bad[i]) != JP_NOT_JSON) {
             fprintf(stderr, "accepted as JSON: '%s'\n", bad[i]);

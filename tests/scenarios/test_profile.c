@@ -166,6 +166,16 @@ static void test_mix(void)
     CHECK_INT_EQ(mix_pick_unit(m, 1.0), 1); /* never the zero-weight last entry */
 
     struct scenario scenarios[] = {{.name = "a"}, {.name = "c"}};
+    struct mix equal;
+    struct mix_entry entries[2];
+    mix_from_scenarios(&equal, entries, scenarios, 2);
+    CHECK(equal.count == 2 && equal.total == 2);
+    CHECK_STR_EQ(equal.items[1].name, "c");
+    int firsts = 0;
+    for (uint64_t i = 0; i < 10000; i++)
+        firsts += mix_pick_at(&equal, 5, i) == 0;
+    CHECK(firsts > 4700 && firsts < 5300);
+
     CHECK_INT_EQ(profile_check_mix(&p, scenarios, 2, &d), 2);
     CHECK_INT_EQ(d.count, 2);
     if (d.count == 2) {
@@ -245,7 +255,7 @@ static void test_errors(void)
                  "think_time", "belongs to the closed model");
     expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nmax_vus: 3\n", 3, 1, NULL,
                  "belong to the open model");
-    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s..1s\n", 3,
+    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s-1s\n", 3,
                  13, "think_time", "runs backwards");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmax_vus: 5\n"
                  "pre_allocated_vus: 6\n",

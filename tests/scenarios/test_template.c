@@ -1,5 +1,6 @@
 /* Templates: compiling, rendering every kind of slot, and compile errors with positions. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loadgen/template.h"
@@ -9,9 +10,15 @@ static struct vars_schema schema;
 static struct vars *vars;
 static struct rng rng;
 
+/* The source is copied to the heap without a NUL so that a read past its end is caught. */
 static struct template *compile(const char *src, struct parse_error *err)
 {
-    return template_compile(src, strlen(src), &schema, err);
+    size_t len = strlen(src);
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, src, len);
+    struct template *t = template_compile(copy, len, &schema, err);
+    free(copy);
+    return t;
 }
 
 /* Render src into a static buffer; NULL when it does not compile or render. */
