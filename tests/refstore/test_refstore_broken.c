@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -476,6 +477,50 @@ static void test_command_line(void)
     CHECK_INT_EQ(run_status((const char *const[]){"--broken", "no-such-thing", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--tls-listen", "127.0.0.1:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--help", NULL}), 0);
+
+    /* IPv6 loopback is fine, and READY names the address it bound. */
+    struct rs_server s6;
+    if (rs_start(&s6, (const char *const[]){"--listen", "[::1]:0", NULL})) {
+        CHECK(s6.http > 0);
+        struct rs_response r;
+        char url[64];
+        snprintf(url, sizeof url, "http://[::1]:%d/healthz", s6.http);
+        rs_do(&(struct rs_request){.url = url}, &r);
+        CHECK_INT_EQ(r.status, 200);
+        rs_free(&r);
+        CHECK_INT_EQ(rs_stop(&s6), 0);
+    } else {
+        CHECK(0);
+    }
+}
+
+/* Many clients that send a little garbage, or nothing, do not take the store down. */
+static void test_connection_flood(void)
+{
+    const char *args[] = {"--listen", "127.0.0.1:0", "--request-timeout", "1s", NULL};
+    if (!rs_start(&srv, args)) {
+        CHECK(0);
+        return;
+    }
+    int fds[300];
+    for (int i = 0; i < 300; i++) {
+        fds[i] = rs_connect(srv.http);
+        if (fds[i] >= 0 && i % 3 == 1)
+            send(fds[i], "GET / HT", 8, MSG_NOSIGNAL);
+        else if (fds[i] >= 0 && i % 3 == 2)
+            send(fds[i], "\x16\x03\x01\xff\xff", 5, MSG_NOSIGNAL);
+    }
+    struct rs_response r;
+    get("/healthz", &r);
+    CHECK_INT_EQ(r.status, 200);
+    rs_free(&r);
+    get("/admin/../faults/orders_down", &r); /* the fault hook is not on the store's port */
+    CHECK_INT_EQ(r.status, 404);
+    rs_free(&r);
+    for (int i = 0; i < 300; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    CHECK_INT_EQ(rs_stop(&srv), 0);
 }
 
 int main(void)
@@ -483,6 +528,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(test_variants);
     RUN(test_command_line);
+    RUN(test_connection_flood);
     curl_global_cleanup();
     return check_summary();
 }
