@@ -473,7 +473,8 @@ static void test_command_line(void)
 {
     CHECK_INT_EQ(run_status((const char *const[]){"--listen", "0.0.0.0:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--listen", "192.0.2.1:0", NULL}), 2);
-    CHECK_INT_EQ(run_status((const char *const[]){"--admin", "[::]:0", NULL}), 2);
+    CHECK_INT_EQ(
+        run_status((const char *const[]){"--listen", "127.0.0.1:0", "--admin", "[::]:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--broken", "no-such-thing", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--tls-listen", "127.0.0.1:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--help", NULL}), 0);

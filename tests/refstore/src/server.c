@@ -447,8 +447,9 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
     }
 }
 
-int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
-                  struct server_bound *bound, char *err, size_t errlen)
+/* Parses a loopback HOST:PORT into sa; SERVER_BAD_ADDRESS with err set otherwise. */
+static int parse_address(const char *hostport, struct sockaddr_storage *sa, socklen_t *salen,
+                         char *err, size_t errlen)
 {
     char host[256];
     const char *colon = strrchr(hostport, ':');
@@ -472,22 +473,40 @@ int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
         snprintf(err, errlen, "'%s': only loopback addresses may be used", hostport);
         return SERVER_BAD_ADDRESS;
     }
-    struct sockaddr_storage sa = {0};
-    socklen_t salen;
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
+    memset(sa, 0, sizeof *sa);
+    struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
     if (strcmp(host, "localhost") == 0 || inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
         if (strcmp(host, "localhost") == 0)
             s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         s4->sin_family = AF_INET;
         s4->sin_port = htons((uint16_t)p);
-        salen = sizeof *s4;
+        *salen = sizeof *s4;
     } else {
         inet_pton(AF_INET6, host, &s6->sin6_addr);
         s6->sin6_family = AF_INET6;
         s6->sin6_port = htons((uint16_t)p);
-        salen = sizeof *s6;
+        *salen = sizeof *s6;
     }
+    return 0;
+}
+
+int server_check_address(const char *hostport, char *err, size_t errlen)
+{
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    return parse_address(hostport, &sa, &salen, err, errlen);
+}
+
+int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
+                  struct server_bound *bound, char *err, size_t errlen)
+{
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    if (parse_address(hostport, &sa, &salen, err, errlen) < 0)
+        return SERVER_BAD_ADDRESS;
+    struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
     int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
