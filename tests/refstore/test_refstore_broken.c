@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -524,12 +525,63 @@ static void test_connection_flood(void)
     CHECK_INT_EQ(rs_stop(&srv), 0);
 }
 
+/* CPU ticks (user + system) the process has used. */
+static long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    long utime = 0, stime = 0;
+    /* After ") ", fields 3..: state is 3, utime is 14, stime is 15. */
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime) != 2)
+        return -1;
+    return utime + stime;
+}
+
+/* Out of file descriptors, the store pauses accepting instead of spinning, and recovers. */
+static void test_fd_exhaustion(void)
+{
+    struct rlimit saved, low = {48, 48};
+    getrlimit(RLIMIT_NOFILE, &saved);
+    low.rlim_max = saved.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &low); /* inherited by the store only */
+    bool started = rs_start(&srv, (const char *const[]){"--listen", "127.0.0.1:0", NULL});
+    setrlimit(RLIMIT_NOFILE, &saved);
+    if (!started) {
+        CHECK(0);
+        return;
+    }
+    int fds[80];
+    for (int i = 0; i < 80; i++)
+        fds[i] = rs_connect(srv.http);
+    long before = cpu_ticks(srv.pid);
+    usleep(600 * 1000);
+    long used = cpu_ticks(srv.pid) - before;
+    CHECK(before >= 0 && used < sysconf(_SC_CLK_TCK) / 4);
+    for (int i = 0; i < 80; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    struct rs_response r;
+    get("/healthz", &r);
+    CHECK_INT_EQ(r.status, 200);
+    rs_free(&r);
+    CHECK_INT_EQ(rs_stop(&srv), 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(test_variants);
     RUN(test_command_line);
     RUN(test_connection_flood);
+    RUN(test_fd_exhaustion);
     curl_global_cleanup();
     return check_summary();
 }
