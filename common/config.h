@@ -87,6 +87,7 @@ struct fault_action {
     const char *method;  /* FAULT_HTTP: default POST */
     const char *url;     /* FAULT_HTTP: its host must be in allowed_hosts */
     const char *command; /* FAULT_COMMAND: run with /bin/sh -c */
+    struct srcpos pos;   /* where the url or command stood */
 };
 
 struct fault {
@@ -99,6 +100,8 @@ struct fault {
 struct target {
     const char *base_url;
     struct url base;             /* base_url parsed */
+    const char *http_url;        /* the store's plain-HTTP address, for the HTTP->HTTPS
+                                  * redirect check; NULL: http:// + base_url's host */
     struct strv allowed_hosts;   /* nothing else is ever contacted; default: base_url's host */
     const char *ca_file;         /* PEM bundle to verify the server; NULL: system store */
     int insecure;                /* 1: do not verify certificates (the TLS probes still judge) */
@@ -159,7 +162,8 @@ struct step {
     const char *path;         /* template */
     struct kv_list headers;   /* values are templates */
     enum body_kind body_kind;
-    const char *body;         /* template; BODY_JSON: JSON text, BODY_FORM: urlencoded */
+    const char *body;         /* template; BODY_JSON: JSON text, BODY_FORM: urlencoded with
+                               * {{templates}} left as written */
     int *expect;              /* accepted statuses; empty: any 2xx or 3xx */
     size_t expect_count;
     struct extraction *extractions;
@@ -167,6 +171,8 @@ struct step {
     uint64_t think_min_ms;    /* think time after the step, uniform in [min, max] */
     uint64_t think_max_ms;
     struct srcpos pos;
+    struct srcpos path_pos;   /* where path and the body stood, for template errors */
+    struct srcpos body_pos;
 };
 
 struct scenario {

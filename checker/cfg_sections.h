@@ -1,0 +1,22 @@
+/*
+ * The readers of the config's sections, one file each (cfg_target.c, cfg_audit.c,
+ * cfg_load.c, cfg_scenario.c); config_load.c puts them together. Each is a cfg_read_fn whose
+ * dst is the section's struct.
+ */
+#ifndef STORECHECK_CHECKER_CFG_SECTIONS_H
+#define STORECHECK_CHECKER_CFG_SECTIONS_H
+
+#include "checker/cfg_walk.h"
+
+void cfg_target_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+void cfg_load_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+/* One scenario: a list of steps; dst is a struct scenario whose name is set. */
+void cfg_scenario_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+
+/* Defaults of what the file leaves out. */
+void cfg_target_defaults(struct target *t);
+void cfg_audit_defaults(struct audit *a);
+void cfg_load_defaults(struct load *l);
+
+#endif

@@ -1,0 +1,16 @@
+/* Did-you-mean for misspelled names: the closest candidate by edit distance. */
+#ifndef STORECHECK_CHECKER_SUGGEST_H
+#define STORECHECK_CHECKER_SUGGEST_H
+
+#include <stddef.h>
+
+/* Edit distance (insert, delete, substitute, swap two neighbours), ignoring case. Words longer
+ * than SUGGEST_MAX_LEN count as far from everything. */
+enum { SUGGEST_MAX_LEN = 64 };
+size_t suggest_distance(const char *a, const char *b);
+
+/* The candidate closest to word if it is close enough to be a likely typo (at most 1 edit for
+ * words of up to 4 characters, 2 for longer ones), else NULL. */
+const char *suggest_closest(const char *word, const char *const *candidates, size_t n);
+
+#endif
