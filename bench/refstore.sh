@@ -54,7 +54,8 @@ events { worker_connections 1024; }
 http {
   access_log off;
   keepalive_requests 1000000;
-  open_file_cache max=16 valid=60s;
+  open_file_cache max=16 inactive=60s;
+  open_file_cache_valid 60s;
   client_body_temp_path $work/tmp;
   proxy_temp_path $work/tmp;
   fastcgi_temp_path $work/tmp;
@@ -71,6 +72,7 @@ taskset -c "$server_cpu" nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
 nginx_url="http://127.0.0.1:$nginx_port/product.json"
 for _ in $(seq 100); do curl -sf -o /dev/null "$nginx_url" && break; sleep 0.05; done
+curl -sf -o /dev/null "$nginx_url" || { echo "nginx did not start: $(cat "$work/error.log")" >&2; exit 3; }
 
 bench() {
   taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$duration" "$1" |
@@ -79,6 +81,8 @@ bench() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "body: $(wc -c < "$work/html/product.json") bytes; wrk -t1 -c$connections -d$duration; $runs rounds"
+# Other work on the machine skews both servers; say how busy it was.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 : > "$work/store.txt"
 : > "$work/nginx.txt"
 for i in $(seq "$runs"); do
