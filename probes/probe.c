@@ -65,7 +65,7 @@ void probe_evidence(struct probe_ctx *ctx, const char *request, int status, cons
         r->evidence = ev;
         r->evidence_cap = cap;
     }
-    char buf[1024];
+    char buf[4096]; /* room for a TLS version's whole suite list */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);

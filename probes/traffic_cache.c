@@ -111,8 +111,11 @@ static void run_static_cache(struct probe_ctx *ctx)
     if (!cc)
         probe_set(ctx, PROBE_FAIL, "no Cache-Control on the static asset%s",
                   http_header(&r, "Expires") ? " (only Expires)" : "");
-    else if (cc_has(cc, "no-store") || cc_has(cc, "no-cache") || age <= 0)
+    else if (cc_has(cc, "no-store") || cc_has(cc, "no-cache") || age == 0)
         probe_set(ctx, PROBE_FAIL, "the static asset is not cacheable (Cache-Control: %s)", cc);
+    else if (age < 0)
+        probe_set(ctx, PROBE_FAIL, "Cache-Control: %s gives no max-age: caches guess a lifetime",
+                  cc);
     else if (age < DAY)
         probe_set(ctx, PROBE_FAIL, "max-age %lld s is under a day for a static asset", age);
     else if (age < LONG_LIVED)

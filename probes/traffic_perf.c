@@ -165,8 +165,8 @@ static void run_latency(struct probe_ctx *ctx)
         measured++;
         qsort(samples[i], (size_t)count[i], sizeof samples[i][0], cmp_double);
         double med = samples[i][count[i] / 2];
-        probe_evidence(ctx, urls[i], 0, "%s: median %.0f ms of %d (min %.0f, max %.0f), "
-                                        "budget %llu ms",
+        probe_evidence(ctx, urls[i], 0, "%s: median %.0f ms of %d (min %.0f, max %.0f; each on "
+                                        "a new connection), budget %llu ms",
                        names[i], med, count[i], samples[i][0], samples[i][count[i] - 1],
                        (unsigned long long)budget);
         if (med > (double)budget)

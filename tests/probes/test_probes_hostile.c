@@ -219,8 +219,9 @@ static void hostile_run(enum mode m, int tls)
             sup_print(id, r);
         }
     }
-    /* Bounded: the batch under one probe timeout, then the two solo probes. */
-    CHECK(rep.elapsed_ms < 3 * 1500 + 1500);
+    /* Bounded: the batch under one probe timeout, then the two solo probes (with slack for
+     * a loaded machine; a hang would run into the 30 s audit deadline). */
+    CHECK(rep.elapsed_ms < 3 * 1500 + 3000);
     printf("%s over %s: %llu ms\n", mode_names[m], tls ? "TLS" : "HTTP",
            (unsigned long long)rep.elapsed_ms);
     engine_report_free(&rep);
