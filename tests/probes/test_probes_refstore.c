@@ -253,6 +253,11 @@ static void test_cli_gate(void)
     char *critical[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--fail-on", "critical",
                         NULL};
     CHECK_INT_EQ(run_cli(critical, out, sizeof out), 0);
+    /* The config raises S-HSTS to critical: the same run now fails the critical gate. */
+    write_config(cfgpath, rs.https, rs.http, "audit: { severity: { S-HSTS: critical } }\n");
+    CHECK_INT_EQ(run_cli(critical, out, sizeof out), 1);
+    CHECK_CONTAINS(out, "FAIL  critical S-HSTS");
+    write_config(cfgpath, rs.https, rs.http, NULL);
     char *skipped[] = {bin, "audit", cfgpath, "--only", "S", "--skip", "S-HSTS,S-TLS-CERT",
                        NULL};
     CHECK_INT_EQ(run_cli(skipped, out, sizeof out), 0);
