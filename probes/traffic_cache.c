@@ -84,22 +84,33 @@ static int cache_signal(const struct http_response *r, int *hit, char *desc, siz
 
 enum { DAY = 86400, LONG_LIVED = 30 * DAY };
 
-static void run_static_cache(struct probe_ctx *ctx)
+/* GET the static asset into r (its URL into url). 0 on a 200; otherwise the verdict (skip:
+ * no asset to test, error: no 200) is set and r is freed. */
+static int get_asset(struct probe_ctx *ctx, char *url, size_t len, struct http_response *r)
 {
-    char url[1024], err[512];
-    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
+    char err[512];
+    memset(r, 0, sizeof *r);
+    if (store_static_asset(ctx, url, len, err, sizeof err) != 0) {
         probe_set(ctx, PROBE_SKIP, "%s", err);
-        return;
+        return -1;
     }
     struct http_request req = {.url = url};
-    struct http_response r;
-    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
-        http_evidence(ctx, &r, NULL);
+    if (http_get1(ctx, &req, r) != 0 || r->status != 200) {
+        http_evidence(ctx, r, NULL);
         probe_set(ctx, PROBE_ERROR, "static asset: %s",
-                  r.status ? "the answer was not 200" : r.error);
-        http_response_free(&r);
-        return;
+                  r->status ? "the answer was not 200" : r->error);
+        http_response_free(r);
+        return -1;
     }
+    return 0;
+}
+
+static void run_static_cache(struct probe_ctx *ctx)
+{
+    char url[1024];
+    struct http_response r;
+    if (get_asset(ctx, url, sizeof url, &r) != 0)
+        return;
     const char *cc = http_header(&r, "Cache-Control");
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
     http_evidence(ctx, &r, "Cache-Control: %s; ETag: %s; Last-Modified: %s",
@@ -371,20 +382,11 @@ static void run_session_isolation(struct probe_ctx *ctx)
 
 static void run_conditional_get(struct probe_ctx *ctx)
 {
-    char url[1024], err[512];
-    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "%s", err);
-        return;
-    }
-    struct http_request req = {.url = url};
+    char url[1024];
     struct http_response r, c;
+    if (get_asset(ctx, url, sizeof url, &r) != 0)
+        return;
     memset(&c, 0, sizeof c);
-    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
-        http_evidence(ctx, &r, NULL);
-        probe_set(ctx, PROBE_ERROR, "static asset: %s",
-                  r.status ? "the answer was not 200" : r.error);
-        goto out;
-    }
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
     if (!etag && !lm) {
         http_evidence(ctx, &r, "no ETag, no Last-Modified");

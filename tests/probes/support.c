@@ -282,3 +282,17 @@ void sup_print(const char *id, const struct probe_result *r)
                 r->evidence[i].request ? r->evidence[i].request : "", r->evidence[i].status,
                 r->evidence[i].detail);
 }
+
+int sup_expect(const struct engine_report *rep, const char *id, enum probe_status st,
+               const char *text)
+{
+    const struct probe_result *r = sup_result(rep, id);
+    int ok = r && r->status == st &&
+             (!text || (r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
+    if (!ok) {
+        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
+                text ? " with " : "", text ? text : "");
+        sup_print(id, r);
+    }
+    return ok;
+}

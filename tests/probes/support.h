@@ -51,6 +51,10 @@ void sup_run(const struct config *cfg, const char *only, struct engine_report *r
 const struct probe_result *sup_result(const struct engine_report *rep, const char *id);
 /* 1 if any evidence of the result (request or detail) contains text. */
 int sup_evidence_has(const struct probe_result *r, const char *text);
+/* 1 if probe id ran and ended with st, and text (when not NULL) is in its reason or its
+ * evidence; otherwise 0, with what was expected and what came printed. */
+int sup_expect(const struct engine_report *rep, const char *id, enum probe_status st,
+               const char *text);
 /* Print a result (for failed checks). */
 void sup_print(const char *id, const struct probe_result *r);
 

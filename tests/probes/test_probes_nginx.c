@@ -15,24 +15,6 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-static int has_text(const struct probe_result *r, const char *text)
-{
-    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
-}
-
-static void expect(const struct engine_report *rep, const char *id, enum probe_status st,
-                   const char *text)
-{
-    const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st && (!text || has_text(r, text));
-    CHECK(ok);
-    if (!ok) {
-        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
-                text ? " with " : "", text ? text : "");
-        sup_print(id, r);
-    }
-}
-
 struct front {
     pid_t pid;
     int modern, legacy, plain; /* ports */
@@ -160,19 +142,19 @@ static void test_nginx(void)
                   "S-COOKIE-FLAGS,S-VERSION-LEAK,T-HTTP2,T-CACHE-HIT,T-STATIC-CACHE,"
                   "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
             &rep);
-    expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "only TLS 1.2 and TLS 1.3");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_PASS, "ECDHE-RSA-AES128-GCM-SHA256");
-    expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL);
-    expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host");
-    expect(&rep, "S-HSTS", PROBE_PASS, "63072000");
-    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Secure");
-    expect(&rep, "S-VERSION-LEAK", PROBE_PASS, NULL);
-    expect(&rep, "T-HTTP2", PROBE_PASS, "ALPN selected: h2");
-    expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Cache-Status: HIT");
-    expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL);
-    expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After: 1");
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "only TLS 1.2 and TLS 1.3"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_PASS, "ECDHE-RSA-AES128-GCM-SHA256"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_PASS, "63072000"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Secure"));
+    CHECK(sup_expect(&rep, "S-VERSION-LEAK", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-HTTP2", PROBE_PASS, "ALPN selected: h2"));
+    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Cache-Status: HIT"));
+    CHECK(sup_expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After: 1"));
     engine_report_free(&rep);
     config_free(&cfg);
 
@@ -180,15 +162,15 @@ static void test_nginx(void)
     sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"
                   "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
             &rep);
-    expect(&rep, "S-TLS-VERSIONS", PROBE_FAIL, "accepts TLS 1.0 and TLS 1.1");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "without forward secrecy");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "AES256-SHA");
-    expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL);
-    expect(&rep, "T-HTTP2", PROBE_WARN, "http/1.1");
-    expect(&rep, "T-CACHE-HIT", PROBE_PASS, NULL);
-    expect(&rep, "T-PRIVATE-CACHE", PROBE_FAIL, "X-Cache-Status: HIT");
-    expect(&rep, "T-SESSION-ISOLATION", PROBE_FAIL, "session cookie");
-    expect(&rep, "T-RATE-LIMIT", PROBE_FAIL, "503");
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_FAIL, "accepts TLS 1.0 and TLS 1.1"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "without forward secrecy"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "AES256-SHA"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-HTTP2", PROBE_WARN, "http/1.1"));
+    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_FAIL, "X-Cache-Status: HIT"));
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_FAIL, "session cookie"));
+    CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_FAIL, "503"));
     engine_report_free(&rep);
     config_free(&cfg);
 
@@ -221,10 +203,10 @@ static void test_varnish(void)
     CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "T-CACHE-HIT,T-STATIC-CACHE,T-PRIVATE-CACHE,T-SESSION-ISOLATION", &rep);
-    expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Varnish");
-    expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL);
+    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Varnish"));
+    CHECK(sup_expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL));
     engine_report_free(&rep);
     config_free(&cfg);
     sup_stop(v);

@@ -13,24 +13,6 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-static int has_text(const struct probe_result *r, const char *text)
-{
-    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
-}
-
-static void expect(const struct engine_report *rep, const char *id, enum probe_status st,
-                   const char *text)
-{
-    const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st && (!text || has_text(r, text));
-    CHECK(ok);
-    if (!ok) {
-        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
-                text ? " with " : "", text ? text : "");
-        sup_print(id, r);
-    }
-}
-
 static void test_good_store(void)
 {
     struct refstore rs;
@@ -47,23 +29,23 @@ static void test_good_store(void)
     for (size_t i = 0; i < rep.count; i++) {
         const char *id = rep.items[i].probe->id;
         if (strcmp(id, "T-CACHE-HIT") == 0)
-            expect(&rep, id, PROBE_SKIP, "no cache signal");
+            CHECK(sup_expect(&rep, id, PROBE_SKIP, "no cache signal"));
         else if (strcmp(id, "T-HTTP2") == 0)
-            expect(&rep, id, PROBE_WARN, "ALPN selected: http/1.1");
+            CHECK(sup_expect(&rep, id, PROBE_WARN, "ALPN selected: http/1.1"));
         else
-            expect(&rep, id, PROBE_PASS, NULL);
+            CHECK(sup_expect(&rep, id, PROBE_PASS, NULL));
     }
     /* The whole audit, concurrency included, in well under the 10 s budget. */
     CHECK(rep.elapsed_ms < 10000);
     printf("good store: %zu probes in %llu ms\n", rep.count,
            (unsigned long long)rep.elapsed_ms);
-    expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS");
-    expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried");
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS"));
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried"));
     /* The product page was found through the catalog, and cookies came from a real cart. */
-    expect(&rep, "S-CSP", PROBE_PASS, "/products/");
-    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "POST https://127.0.0.1");
-    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Set-Cookie: cart=[value hidden]");
-    expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After");
+    CHECK(sup_expect(&rep, "S-CSP", PROBE_PASS, "/products/"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "POST https://127.0.0.1"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Set-Cookie: cart=[value hidden]"));
+    CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After"));
     engine_report_free(&rep);
     config_free(&cfg);
     sup_refstore_stop(&rs);
@@ -140,7 +122,7 @@ static void test_broken_variants(void)
         struct engine_report rep;
         sup_run(&cfg, only, &rep);
         for (size_t k = i; k < j; k++)
-            expect(&rep, cases[k].probe, cases[k].status, cases[k].text);
+            CHECK(sup_expect(&rep, cases[k].probe, cases[k].status, cases[k].text));
         engine_report_free(&rep);
         config_free(&cfg);
         sup_refstore_stop(&rs);
@@ -162,12 +144,12 @@ static void test_plain_http_target(void)
     CHECK(sup_config(&cfg, 0, rs.http, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HSTS,S-HTTPS-REDIRECT,T-HTTP2", &rep);
-    expect(&rep, "S-TLS-VERSIONS", PROBE_SKIP, "plain http");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_SKIP, "plain http");
-    expect(&rep, "S-TLS-CERT", PROBE_SKIP, "plain http");
-    expect(&rep, "S-HSTS", PROBE_SKIP, "plain http");
-    expect(&rep, "T-HTTP2", PROBE_SKIP, "plain http");
-    expect(&rep, "S-HTTPS-REDIRECT", PROBE_FAIL, "not on HTTPS");
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "T-HTTP2", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_FAIL, "not on HTTPS"));
     engine_report_free(&rep);
     config_free(&cfg);
     sup_refstore_stop(&rs);
