@@ -262,8 +262,7 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     }
     if (code != CURLE_OK) {
         if (x->body_overflow)
-            snprintf(r->error, sizeof r->error, "response body larger than %zu bytes",
-                     x->max_body);
+            snprintf(r->error, sizeof r->error, "response body larger than %zu bytes", x->max_body);
         else if (x->header_overflow)
             snprintf(r->error, sizeof r->error, "response headers larger than %d bytes",
                      MAX_HEADER_BYTES);
@@ -284,8 +283,9 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
     r->status = (int)status;
-    r->http_version = version == CURL_HTTP_VERSION_2_0 ? 20
-                      : version == CURL_HTTP_VERSION_1_0 ? 10 : 11;
+    r->http_version = version == CURL_HTTP_VERSION_2_0   ? 20
+                      : version == CURL_HTTP_VERSION_1_0 ? 10
+                                                         : 11;
     r->total_ms = total * 1000.0;
     if (status < 300 || status >= 400 || x->hops >= x->req->follow)
         return 0;
@@ -295,8 +295,8 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
         return 0;
     char why[200];
     if (!host_allowed(ctx->cfg, next, why, sizeof why)) {
-        snprintf(r->redirect_note, sizeof r->redirect_note, "redirect to %s not followed: %s",
-                 next, why);
+        snprintf(r->redirect_note, sizeof r->redirect_note, "redirect to %s not followed: %s", next,
+                 why);
         return 0;
     }
     char url[1024];
@@ -307,8 +307,8 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     return 1;
 }
 
-size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs,
-                struct http_response *resps, size_t n, size_t parallel)
+size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct http_response *resps,
+                size_t n, size_t parallel)
 {
     if (n == 0)
         return 0;
@@ -430,8 +430,7 @@ int http_endpoint_url(const struct probe_ctx *ctx, const char *path, const char 
     return 0;
 }
 
-void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf,
-                        size_t len)
+void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf, size_t len)
 {
     /* Collect name=value pairs; a later Set-Cookie of the same name replaces the earlier. */
     char pairs[32][512];

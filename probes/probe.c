@@ -50,8 +50,7 @@ void probe_set(struct probe_ctx *ctx, enum probe_status st, const char *fmt, ...
 
 enum { MAX_EVIDENCE = 40 };
 
-void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt,
-                    ...)
+void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt, ...)
 {
     struct probe_result *r = ctx->result;
     /* A bounded list keeps reports readable; the reason says what was counted. */

@@ -172,8 +172,8 @@ static void baseline_path(const char *path, unsigned token, char *buf, size_t le
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
     const char *dot = name[0] ? strchr(name + 1, '.') : NULL;
-    snprintf(buf, len, "%.*s%s%08x%s", (int)(name - path), path, name[0] == '.' ? "." : "",
-             token, dot ? dot : "");
+    snprintf(buf, len, "%.*s%s%08x%s", (int)(name - path), path, name[0] == '.' ? "." : "", token,
+             dot ? dot : "");
 }
 
 static int same_body(const struct http_response *a, const struct http_response *b)
@@ -214,10 +214,10 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
     unsigned token = (unsigned)(probe_now_ms() * 2654435761u);
     for (size_t i = 0; i < n; i++) {
         baseline_path(cands[i].path, token, paths[i], sizeof paths[i]);
-        reqs[2 * i] = (struct http_request){.url = cands[i].path, .max_body = PROBE_BODY_MAX,
-                                            .truncate_ok = 1};
-        reqs[2 * i + 1] = (struct http_request){.url = paths[i], .max_body = PROBE_BODY_MAX,
-                                                .truncate_ok = 1};
+        reqs[2 * i] = (struct http_request){
+            .url = cands[i].path, .max_body = PROBE_BODY_MAX, .truncate_ok = 1};
+        reqs[2 * i + 1] =
+            (struct http_request){.url = paths[i], .max_body = PROBE_BODY_MAX, .truncate_ok = 1};
     }
     size_t got = http_run(ctx, reqs, resps, 2 * n, 8);
     int found = 0, soft = 0;
@@ -237,8 +237,10 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
         if (base_ok && (same_body(r, base) || cands[i].looks_like(base->body, base->body_len))) {
             /* The random path gets the same thing: a catch-all, not this file. */
             soft++;
-            http_evidence(ctx, base, "soft-404: a random path answers alike, so %s is not "
-                                     "judged exposed", cands[i].path);
+            http_evidence(ctx, base,
+                          "soft-404: a random path answers alike, so %s is not "
+                          "judged exposed",
+                          cands[i].path);
             continue;
         }
         if (!found++)
@@ -253,12 +255,17 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
         probe_set(ctx, PROBE_FAIL, "%d exposed: %s%s", found, first, found > 1 ? " and more" : "");
     else
         probe_set(ctx, PROBE_PASS, "none of %zu paths serves such content%s", n,
-                  soft ? " (the store answers unknown paths with a page: judged by content)"
-                       : "");
+                  soft ? " (the store answers unknown paths with a page: judged by content)" : "");
 }
 
-static void run_vcs(struct probe_ctx *ctx) { run_exposure(ctx, vcs, sizeof vcs / sizeof *vcs); }
-static void run_env(struct probe_ctx *ctx) { run_exposure(ctx, envs, sizeof envs / sizeof *envs); }
+static void run_vcs(struct probe_ctx *ctx)
+{
+    run_exposure(ctx, vcs, sizeof vcs / sizeof *vcs);
+}
+static void run_env(struct probe_ctx *ctx)
+{
+    run_exposure(ctx, envs, sizeof envs / sizeof *envs);
+}
 static void run_backup(struct probe_ctx *ctx)
 {
     run_exposure(ctx, backups, sizeof backups / sizeof *backups);
@@ -302,8 +309,8 @@ static void run_admin(struct probe_ctx *ctx)
     run_exposure(ctx, admins, sizeof admins / sizeof *admins);
 }
 
-#define EXPOSURE_REMEDIATION                                                                   \
-    "Remove the files from the document root and deny dot-files and backups at the server "   \
+#define EXPOSURE_REMEDIATION                                                                       \
+    "Remove the files from the document root and deny dot-files and backups at the server "        \
     "(nginx: location ~ /\\. { deny all; }); rotate any secret they held."
 
 const struct probe probe_s_exposed_vcs = {

@@ -104,8 +104,7 @@ int sup_free_port(void)
 const char *sup_cert(const char *name)
 {
     static char path[4096];
-    snprintf(path, sizeof path, "%s/tests/probes/certs/%s", getenv("STORECHECK_BUILD_DIR"),
-             name);
+    snprintf(path, sizeof path, "%s/tests/probes/certs/%s", getenv("STORECHECK_BUILD_DIR"), name);
     return path;
 }
 
@@ -142,8 +141,8 @@ int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken
     snprintf(certp, sizeof certp, "%s", sup_cert(name));
     snprintf(name, sizeof name, "%s.key", cert ? cert : "server");
     snprintf(keyp, sizeof keyp, "%s", sup_cert(name));
-    char *argv[32] = {bin, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--quiet",
-                      "--ready-file", ready};
+    char *argv[32] = {bin,           "--listen", "127.0.0.1:0",  "--admin",
+                      "127.0.0.1:0", "--quiet",  "--ready-file", ready};
     int n = 8;
     int tls = !cert || strcmp(cert, "none") != 0;
     if (tls) {

@@ -138,9 +138,10 @@ static void test_nginx(void)
     struct engine_report rep;
 
     CHECK(sup_config(&cfg, f.modern, f.plain, NULL, NULL) == 0);
-    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,"
-                  "S-COOKIE-FLAGS,S-VERSION-LEAK,T-HTTP2,T-CACHE-HIT,T-STATIC-CACHE,"
-                  "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
+    sup_run(&cfg,
+            "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,"
+            "S-COOKIE-FLAGS,S-VERSION-LEAK,T-HTTP2,T-CACHE-HIT,T-STATIC-CACHE,"
+            "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
             &rep);
     CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "only TLS 1.2 and TLS 1.3"));
     CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_PASS, "ECDHE-RSA-AES128-GCM-SHA256"));
@@ -159,8 +160,9 @@ static void test_nginx(void)
     config_free(&cfg);
 
     CHECK(sup_config(&cfg, f.legacy, 0, NULL, NULL) == 0);
-    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"
-                  "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
+    sup_run(&cfg,
+            "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"
+            "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
             &rep);
     CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_FAIL, "accepts TLS 1.0 and TLS 1.1"));
     CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "without forward secrecy"));
@@ -190,8 +192,8 @@ static void test_varnish(void)
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     snprintf(backend, sizeof backend, "127.0.0.1:%d", rs.http);
     snprintf(workdir, sizeof workdir, "%s/varnish", sup_scratch());
-    char *argv[] = {"varnishd", "-F", "-j", "none", "-n", workdir, "-a", listen, "-b", backend,
-                    "-s", "malloc,32m", NULL};
+    char *argv[] = {"varnishd", "-F", "-j",    "none", "-n",         workdir, "-a",
+                    listen,     "-b", backend, "-s",   "malloc,32m", NULL};
     pid_t v = sup_spawn(argv, NULL);
     if (v < 0 || sup_wait_port(port) != 0) {
         CHECK(!"varnishd started");

@@ -37,8 +37,7 @@ static void test_good_store(void)
     }
     /* The whole audit, concurrency included, in well under the 10 s budget. */
     CHECK(rep.elapsed_ms < 10000);
-    printf("good store: %zu probes in %llu ms\n", rep.count,
-           (unsigned long long)rep.elapsed_ms);
+    printf("good store: %zu probes in %llu ms\n", rep.count, (unsigned long long)rep.elapsed_ms);
     CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS"));
     CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried"));
     /* The product page was found through the catalog, and cookies came from a real cart. */
@@ -95,7 +94,8 @@ enum { NCASES = sizeof cases / sizeof *cases };
 
 static int same_server(const struct variant_case *a, const struct variant_case *b)
 {
-    return ((!a->broken && !b->broken) || (a->broken && b->broken && !strcmp(a->broken, b->broken))) &&
+    return ((!a->broken && !b->broken) ||
+            (a->broken && b->broken && !strcmp(a->broken, b->broken))) &&
            ((!a->cert && !b->cert) || (a->cert && b->cert && !strcmp(a->cert, b->cert)));
 }
 
@@ -216,8 +216,8 @@ static void test_cli_gate(void)
         return;
     }
     write_config(cfgpath, rs.https, rs.http, NULL);
-    char *gate[] = {bin, "--no-color", "audit", cfgpath, "--only", "S-HSTS,S-NOSNIFF,S-CORS",
-                    "--json", json, NULL};
+    char *gate[] = {bin,      "--no-color", "audit", cfgpath, "--only", "S-HSTS,S-NOSNIFF,S-CORS",
+                    "--json", json,         NULL};
     CHECK_INT_EQ(run_cli(gate, out, sizeof out), 1);
     CHECK_CONTAINS(out, "Security");
     CHECK_CONTAINS(out, "FAIL  high     S-HSTS");
@@ -232,16 +232,14 @@ static void test_cli_gate(void)
     CHECK_CONTAINS(doc, "\"verdict\":\t\"failed\"");
     CHECK(!strstr(doc, "tok-9f8e7d6c5b4a-secret") && !strstr(out, "tok-9f8e7d6c5b4a-secret"));
 
-    char *critical[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--fail-on", "critical",
-                        NULL};
+    char *critical[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--fail-on", "critical", NULL};
     CHECK_INT_EQ(run_cli(critical, out, sizeof out), 0);
     /* The config raises S-HSTS to critical: the same run now fails the critical gate. */
     write_config(cfgpath, rs.https, rs.http, "audit: { severity: { S-HSTS: critical } }\n");
     CHECK_INT_EQ(run_cli(critical, out, sizeof out), 1);
     CHECK_CONTAINS(out, "FAIL  critical S-HSTS");
     write_config(cfgpath, rs.https, rs.http, NULL);
-    char *skipped[] = {bin, "audit", cfgpath, "--only", "S", "--skip", "S-HSTS,S-TLS-CERT",
-                       NULL};
+    char *skipped[] = {bin, "audit", cfgpath, "--only", "S", "--skip", "S-HSTS,S-TLS-CERT", NULL};
     CHECK_INT_EQ(run_cli(skipped, out, sizeof out), 0);
     CHECK(!strstr(out, "S-HSTS"));
     char *bad_only[] = {bin, "audit", cfgpath, "--only", "S-NOPE", NULL};
