@@ -181,28 +181,40 @@ static int same_body(const struct http_response *a, const struct http_response *
     return a->body_len == b->body_len && memcmp(a->body, b->body, a->body_len) == 0;
 }
 
-/* A short printable excerpt of a body, for evidence. What follows '=' on a line is masked:
- * the report must not spread the secrets the store leaks. */
+/* A short printable excerpt of a body, for evidence. Values are masked: what follows '=' or
+ * ':' on a line, and quoted strings. The report must not spread the secrets and personal data
+ * the store leaks; names and structure are enough to show what was found. */
 static void excerpt(const struct http_response *r, char *buf, size_t len)
 {
     size_t w = 0;
-    int masking = 0;
-    for (size_t i = 0; i < r->body_len && w + 5 < len && i < 120; i++) {
+    int to_eol = 0;
+    char quote = 0;
+    for (size_t i = 0; i < r->body_len && w + 8 < len && i < 160; i++) {
         unsigned char c = (unsigned char)r->body[i];
-        if (c == '\n')
-            masking = 0;
-        if (masking && c != '\n' && c != '\r') {
-            if (buf[w - 1] != '*')
-                buf[w++] = '*';
+        if (quote && c != (unsigned char)quote)
             continue;
+        if (to_eol && c != '\n')
+            continue;
+        if (quote || to_eol) {
+            w += (size_t)snprintf(buf + w, len - w, "***");
+            if (quote)
+                buf[w++] = (char)c;
+            quote = 0;
+            to_eol = 0;
+            if (c != '\n')
+                continue;
         }
-        if (c == '=')
-            masking = 1;
+        if (c == '\'' || c == '"')
+            quote = (char)c;
+        else if (c == '=' || c == ':')
+            to_eol = 1;
         if (c >= 32 && c < 127)
             buf[w++] = (char)c;
         else
             w += (size_t)snprintf(buf + w, len - w, c == '\n' ? "\\n" : "\\x%02x", c);
     }
+    if (quote || to_eol)
+        w += (size_t)snprintf(buf + w, len - w, "***");
     buf[w] = '\0';
 }
 

@@ -27,6 +27,9 @@ const char *sup_cert(const char *name);
 /* A scratch folder for this test program under the build tree (created). */
 const char *sup_scratch(void);
 
+/* Servers started and configs written after this use ::1 instead of 127.0.0.1. */
+void sup_use_ipv6(int on);
+
 struct refstore {
     pid_t pid;
     int http, https, admin;

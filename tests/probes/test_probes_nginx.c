@@ -3,8 +3,8 @@
  * probes judging them: nginx terminating TLS with a modern config (TLS 1.2/1.3, AEAD + forward
  * secrecy, HTTP/2, HSTS, proxy_cache for static assets, limit_req answering 429) and with a
  * legacy one (TLS 1.0/1.1, nginx's default HIGH suites at security level 0, a cache that ignores
- * the store's Cache-Control and Set-Cookie, limit_req with its default 503); and Varnish with
- * its built-in VCL as the cache.
+ * the store's Cache-Control and Set-Cookie, limit_req with its default 503); nginx serving a
+ * static site with a forgotten config backup; and Varnish with its built-in VCL as the cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +17,38 @@
 
 struct front {
     pid_t pid;
-    int modern, legacy, plain; /* ports */
+    int modern, legacy, plain, files; /* ports */
 };
+
+/* A document root as a careless deploy leaves it: a config backup and a Finder index next to
+ * the site, and /admin behind basic auth. */
+static void write_docroot(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/docroot", dir);
+    mkdir(path, 0755);
+    static const struct {
+        const char *name;
+        const char *text;
+        size_t len;
+    } files[] = {
+        {"index.html", "<!doctype html><title>Shop</title><p>Welcome</p>", 0},
+        {"wp-config.php.bak",
+         "<?php\ndefine('DB_NAME', 'shop');\ndefine('DB_PASSWORD', 'hunter2-db-pass');\n", 0},
+        {".DS_Store", "\0\0\0\1Bud1\0\0\x10\0\0\0\x08\0", 16},
+        {"htpasswd", "admin:$apr1$abcdefgh$0123456789abcdefghijkl\n", 0},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/docroot/%s", dir, files[i].name);
+        if (strcmp(files[i].name, "htpasswd") == 0)
+            snprintf(path, sizeof path, "%s/htpasswd", dir); /* outside the root */
+        FILE *f = fopen(path, "w");
+        if (!f)
+            continue;
+        fwrite(files[i].text, 1, files[i].len ? files[i].len : strlen(files[i].text), f);
+        fclose(f);
+    }
+}
 
 /* Write the nginx config for the store on port store and start nginx. */
 static int nginx_start(struct front *f, int store)
@@ -27,6 +57,8 @@ static int nginx_start(struct front *f, int store)
     f->modern = sup_free_port();
     f->legacy = sup_free_port();
     f->plain = sup_free_port();
+    f->files = sup_free_port();
+    write_docroot(dir);
     char conf[4200];
     snprintf(conf, sizeof conf, "%s/nginx.conf", dir);
     FILE *c = fopen(conf, "w");
@@ -105,14 +137,20 @@ static int nginx_start(struct front *f, int store)
             "      proxy_pass http://store;\n"
             "    }\n"
             "  }\n"
+            /* files: a plain static site */
+            "  server {\n"
+            "    listen 127.0.0.1:%d;\n"
+            "    root %s/docroot;\n"
+            "    location /admin { auth_basic admin; auth_basic_user_file %s/htpasswd; }\n"
+            "  }\n"
             "}\n",
             dir, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern, f->plain,
-            f->modern, f->legacy);
+            f->modern, f->legacy, f->files, dir, dir);
     fclose(c);
     char *argv[] = {"nginx", "-p", (char *)dir, "-c", conf, "-e", "stderr", NULL};
     f->pid = sup_spawn(argv, NULL);
     if (f->pid < 0 || sup_wait_port(f->modern) || sup_wait_port(f->legacy) ||
-        sup_wait_port(f->plain)) {
+        sup_wait_port(f->plain) || sup_wait_port(f->files)) {
         fprintf(stderr, "nginx did not start\n");
         sup_stop(f->pid);
         return -1;
@@ -173,6 +211,18 @@ static void test_nginx(void)
     CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_FAIL, "X-Cache-Status: HIT"));
     CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_FAIL, "session cookie"));
     CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_FAIL, "503"));
+    engine_report_free(&rep);
+    config_free(&cfg);
+
+    /* The static site: the backup and the Finder index are found, their values masked in
+     * the evidence; the password-protected /admin is not an exposed admin surface. */
+    CHECK(sup_config(&cfg, 0, f.files, NULL, NULL) == 0);
+    sup_run(&cfg, "S-EXPOSED-VCS,S-EXPOSED-CONFIG,S-ADMIN-SURFACE", &rep);
+    CHECK(sup_expect(&rep, "S-EXPOSED-VCS", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "S-EXPOSED-CONFIG", PROBE_FAIL, "define('***', '***')"));
+    CHECK(sup_expect(&rep, "S-EXPOSED-CONFIG", PROBE_FAIL, "/.DS_Store"));
+    CHECK(!sup_evidence_has(sup_result(&rep, "S-EXPOSED-CONFIG"), "hunter2"));
+    CHECK(sup_expect(&rep, "S-ADMIN-SURFACE", PROBE_PASS, NULL));
     engine_report_free(&rep);
     config_free(&cfg);
 

@@ -155,6 +155,31 @@ static void test_plain_http_target(void)
     sup_refstore_stop(&rs);
 }
 
+/* The same judgments over IPv6 loopback: URLs with brackets, the certificate's IP SAN ::1. */
+static void test_ipv6(void)
+{
+    sup_use_ipv6(1);
+    struct refstore rs;
+    if (sup_refstore_start(&rs, NULL, "no-hsts", NULL) != 0) {
+        CHECK(!"refstore started on ::1");
+        sup_use_ipv6(0);
+        return;
+    }
+    struct config cfg;
+    CHECK(sup_config(&cfg, rs.https, rs.http, NULL, NULL) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,S-COOKIE-FLAGS", &rep);
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "[::1]:"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_PASS, "valid for ::1"));
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_FAIL, "GET https://[::1]:"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, NULL));
+    engine_report_free(&rep);
+    config_free(&cfg);
+    sup_refstore_stop(&rs);
+    sup_use_ipv6(0);
+}
+
 /* Run the storecheck binary; returns its exit code, output in out. */
 static int run_cli(char *const argv[], char *out, size_t len)
 {
@@ -264,6 +289,7 @@ int main(void)
     RUN(test_good_store);
     RUN(test_broken_variants);
     RUN(test_plain_http_target);
+    RUN(test_ipv6);
     RUN(test_cli_gate);
     engine_global_cleanup();
     return check_summary();
