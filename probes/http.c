@@ -217,8 +217,7 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, ctx);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-                     req->http2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     if (cfg->target.ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, cfg->target.ca_file);
     if (cfg->target.insecure) {
@@ -277,15 +276,11 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     }
     if (!r->body)
         r->body = xstrdup(""); /* probes may read an empty body as a string */
-    long status = 0, version = 0;
+    long status = 0;
     double total = 0;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
     r->status = (int)status;
-    r->http_version = version == CURL_HTTP_VERSION_2_0   ? 20
-                      : version == CURL_HTTP_VERSION_1_0 ? 10
-                                                         : 11;
     r->total_ms = total * 1000.0;
     if (status < 300 || status >= 400 || x->hops >= x->req->follow)
         return 0;

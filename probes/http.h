@@ -20,7 +20,6 @@ struct http_request {
     const char *headers[8]; /* extra "Name: value" lines, NULL-terminated */
     const char *body;       /* NULL: none */
     int follow;             /* follow up to this many redirects on allowed hosts */
-    int http2;              /* offer HTTP/2 (ALPN); default HTTP/1.1 only */
     size_t max_body;        /* 0: 1 MiB; a longer body is a transport error ... */
     int truncate_ok;        /* ... unless set: then the body is cut at max_body */
 };
@@ -40,7 +39,6 @@ struct http_response {
     char *body; /* NUL-terminated; may hold NULs before body_len */
     size_t body_len;
     int truncated;           /* the body was cut at max_body (truncate_ok) */
-    int http_version;        /* 10, 11, 20 */
     double total_ms;         /* time of the last hop */
     char redirect_note[512]; /* set when a redirect was not followed, and why */
 };

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "common/oom.h"
@@ -91,12 +90,4 @@ const char *probe_group_name(enum probe_group g)
 char probe_group_letter(enum probe_group g)
 {
     return (unsigned)g < GROUP_COUNT ? "STORE"[g] : '?';
-}
-
-const struct probe *probe_find(const char *id)
-{
-    for (size_t i = 0; i < probe_registry_count; i++)
-        if (strcasecmp(probe_registry[i]->id, id) == 0)
-            return probe_registry[i];
-    return NULL;
 }

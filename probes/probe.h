@@ -86,7 +86,5 @@ char probe_group_letter(enum probe_group g);      /* 'S', 'T', ... */
 /* The registry: every probe, in run and report order. */
 extern const struct probe *const probe_registry[];
 extern const size_t probe_registry_count;
-/* The descriptor with this id (any case), or NULL. */
-const struct probe *probe_find(const char *id);
 
 #endif

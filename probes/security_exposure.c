@@ -257,7 +257,8 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
         }
         if (!found++)
             snprintf(first, sizeof first, "%s (%s)", cands[i].path, cands[i].what);
-        http_evidence(ctx, r, "%s served: %s", cands[i].what, ex);
+        http_evidence(ctx, r, "%s served%s: %s", cands[i].what,
+                      r->truncated ? " (read up to the probe's limit)" : "", ex);
     }
     for (size_t i = 0; i < 2 * n; i++)
         http_response_free(&resps[i]);
