@@ -253,6 +253,13 @@ static int run(const struct cli *cli, int argc, char **argv)
         code = EXIT_USAGE;
         goto out;
     }
+    if (rep.count == 0) {
+        fprintf(stderr, "storecheck audit: no probe matches the selection (--only, --skip, "
+                        "audit.only, audit.skip)\n");
+        engine_report_free(&rep);
+        code = EXIT_USAGE;
+        goto out;
+    }
     size_t counts[PROBE_ERROR + 1] = {0}, gate = 0;
     for (size_t i = 0; i < rep.count; i++) {
         counts[rep.items[i].result.status]++;

@@ -270,6 +270,9 @@ static void test_cli_gate(void)
     char *bad_only[] = {bin, "audit", cfgpath, "--only", "S-NOPE", NULL};
     CHECK_INT_EQ(run_cli(bad_only, out, sizeof out), 2);
     CHECK_CONTAINS(out, "S-NOPE");
+    char *nothing[] = {bin, "audit", cfgpath, "--only", "O", NULL};
+    CHECK_INT_EQ(run_cli(nothing, out, sizeof out), 2);
+    CHECK_CONTAINS(out, "no probe matches");
     char *bad_sev[] = {bin, "audit", cfgpath, "--fail-on", "severe", NULL};
     CHECK_INT_EQ(run_cli(bad_sev, out, sizeof out), 2);
     sup_refstore_stop(&rs);
