@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "buf.h"
 #include "carts.h"
 #include "catalog.h"
@@ -14,7 +15,6 @@
 #include "http_parser.h"
 #include "ids.h"
 #include "orders.h"
-#include "assets.h"
 #include "ratelimit.h"
 #include "router.h"
 #include "store.h"

@@ -223,8 +223,7 @@ void rs_post(const struct rs_server *s, const char *path, const char *body,
     rs_do(&req, resp);
 }
 
-bool rs_header_n(const struct rs_response *r, const char *name, int index, char *out,
-                 size_t outlen)
+bool rs_header_n(const struct rs_response *r, const char *name, int index, char *out, size_t outlen)
 {
     size_t n = strlen(name);
     for (const char *line = r->headers; line && *line;) {

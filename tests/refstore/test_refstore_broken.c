@@ -233,8 +233,7 @@ static void check_idempotency_no_conflict(void)
     new_cart();
     struct rs_response r, r2;
     CHECK_INT_EQ(checkout(cart_body, "Idempotency-Key: k2", 0, &r), 201);
-    CHECK_INT_EQ(checkout("{\"cart_id\":\"c_other\",\"x\":1}", "Idempotency-Key: k2", 0, &r2),
-                 201);
+    CHECK_INT_EQ(checkout("{\"cart_id\":\"c_other\",\"x\":1}", "Idempotency-Key: k2", 0, &r2), 201);
     CHECK_STR_EQ(r2.body, r.body);
     rs_free(&r);
     rs_free(&r2);
@@ -286,9 +285,9 @@ static void check_public_metrics(void)
 static void check_no_request_id(void)
 {
     struct rs_response r;
-    struct rs_request req = {.url = rs_url(&srv, "http", "/healthz"),
-                             .headers = (const char *const[]){"X-Request-Id: abc",
-                                                              "traceparent: 00-a-b-01", NULL}};
+    struct rs_request req = {
+        .url = rs_url(&srv, "http", "/healthz"),
+        .headers = (const char *const[]){"X-Request-Id: abc", "traceparent: 00-a-b-01", NULL}};
     rs_do(&req, &r);
     CHECK(HDR(r, "X-Request-Id") == NULL);
     CHECK(HDR(r, "traceparent") == NULL);
@@ -427,7 +426,7 @@ static const struct {
 static void test_variants(void)
 {
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
-        const char *args[] = {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+        const char *args[] = {"--listen", "127.0.0.1:0",    "--admin", "127.0.0.1:0",
                               "--broken", variants[i].name, NULL};
         if (!rs_start(&srv, args)) {
             fprintf(stderr, "variant %s did not start\n", variants[i].name);

@@ -25,10 +25,11 @@ static const char *hdr(const struct rs_response *r, const char *name)
 static void test_common_headers(void)
 {
     struct rs_response r;
-    struct rs_request req = {.url = rs_url(&srv, "http", "/healthz"),
-                             .headers = (const char *const[]){"X-Request-Id: abc-123",
-                                                              "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-                                                              NULL}};
+    struct rs_request req = {
+        .url = rs_url(&srv, "http", "/healthz"),
+        .headers = (const char *const[]){
+            "X-Request-Id: abc-123",
+            "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NULL}};
     rs_do(&req, &r);
     CHECK_INT_EQ(r.status, 200);
     CHECK(HDR(r, "Date") != NULL);
@@ -135,12 +136,12 @@ static void test_products_api(void)
     CHECK_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 10);
     CHECK_INT_EQ(cJSON_GetObjectItem(j, "total")->valueint, 1000);
     CHECK_INT_EQ(cJSON_GetObjectItem(j, "page")->valueint, 2);
-    CHECK_INT_EQ(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0)
-                     ? cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0),
-                                           "id")
-                           ->valueint
-                     : 0,
-                 11);
+    CHECK_INT_EQ(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0)
+            ? cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0), "id")
+                  ->valueint
+            : 0,
+        11);
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(j, "next")),
                  "/api/v1/products?page=3&per_page=10");
     CHECK_STR_EQ(HDR(r, "Link"), "</api/v1/products?page=3&per_page=10>; rel=\"next\"");
@@ -217,8 +218,8 @@ static void test_search(void)
     cJSON *items = cJSON_GetObjectItem(j, "items");
     CHECK(cJSON_GetArraySize(items) > 0 && cJSON_GetArraySize(items) <= 20);
     cJSON *it;
-    cJSON_ArrayForEach(it, items) CHECK(strstr(cJSON_GetObjectItem(it, "name")->valuestring,
-                                               "Lamp") != NULL);
+    cJSON_ArrayForEach(it, items)
+        CHECK(strstr(cJSON_GetObjectItem(it, "name")->valuestring, "Lamp") != NULL);
     cJSON_Delete(j);
     rs_free(&r);
     j = get_json("/api/v1/search?q=no%20such%20thing", 200, &r);
@@ -457,10 +458,18 @@ static void test_operations_endpoints(void)
     CHECK(j != NULL);
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(j, "openapi")), "3.1.0");
     cJSON *paths = cJSON_GetObjectItem(j, "paths");
-    const char *want[] = {"/api/v1/products", "/api/v1/products/{id}", "/api/v1/search",
-                          "/api/v1/login", "/api/v1/carts", "/api/v1/carts/{id}",
-                          "/api/v1/carts/{id}/items", "/api/v1/checkout", "/api/v1/orders",
-                          "/api/v1/orders/{id}", "/api/v1/webhooks", "/api/v1/payments/callback"};
+    const char *want[] = {"/api/v1/products",
+                          "/api/v1/products/{id}",
+                          "/api/v1/search",
+                          "/api/v1/login",
+                          "/api/v1/carts",
+                          "/api/v1/carts/{id}",
+                          "/api/v1/carts/{id}/items",
+                          "/api/v1/checkout",
+                          "/api/v1/orders",
+                          "/api/v1/orders/{id}",
+                          "/api/v1/webhooks",
+                          "/api/v1/payments/callback"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         CHECK(cJSON_GetObjectItem(paths, want[i]) != NULL);
     cJSON_Delete(j);
@@ -492,8 +501,8 @@ static void test_api_versions(void)
 
 static void test_unknown_paths_and_methods(void)
 {
-    const char *html404[] = {"/nope", "/admin", "/wp-admin", "/phpmyadmin", "/.git/config",
-                             "/.git/HEAD", "/.env", "/backup.sql", "/backup.zip"};
+    const char *html404[] = {"/nope",      "/admin", "/wp-admin",   "/phpmyadmin", "/.git/config",
+                             "/.git/HEAD", "/.env",  "/backup.sql", "/backup.zip"};
     for (size_t i = 0; i < sizeof html404 / sizeof html404[0]; i++) {
         struct rs_response r;
         rs_get(&srv, html404[i], &r);
@@ -513,8 +522,8 @@ static void test_unknown_paths_and_methods(void)
     CHECK_INT_EQ(r.status, 405);
     CHECK_STR_EQ(HDR(r, "Allow"), "GET, HEAD, OPTIONS");
     rs_free(&r);
-    req = (struct rs_request){.method = "PUT", .url = rs_url(&srv, "http", "/api/v1/checkout"),
-                              .body = "{}"};
+    req = (struct rs_request){
+        .method = "PUT", .url = rs_url(&srv, "http", "/api/v1/checkout"), .body = "{}"};
     rs_do(&req, &r);
     CHECK_INT_EQ(r.status, 405);
     CHECK_STR_EQ(HDR(r, "Allow"), "POST, OPTIONS");
@@ -531,11 +540,11 @@ static void test_unknown_paths_and_methods(void)
 static void test_cors(void)
 {
     struct rs_response r;
-    struct rs_request req = {
-        .method = "OPTIONS",
-        .url = rs_url(&srv, "http", "/api/v1/checkout"),
-        .headers = (const char *const[]){"Origin: https://shop.example.test",
-                                         "Access-Control-Request-Method: POST", NULL}};
+    struct rs_request req = {.method = "OPTIONS",
+                             .url = rs_url(&srv, "http", "/api/v1/checkout"),
+                             .headers = (const char *const[]){"Origin: https://shop.example.test",
+                                                              "Access-Control-Request-Method: POST",
+                                                              NULL}};
     rs_do(&req, &r);
     CHECK_INT_EQ(r.status, 204);
     CHECK_STR_EQ(HDR(r, "Access-Control-Allow-Origin"), "https://shop.example.test");
@@ -547,9 +556,9 @@ static void test_cors(void)
     CHECK(HDR(r, "Access-Control-Allow-Origin") == NULL);
     CHECK(HDR(r, "Access-Control-Allow-Credentials") == NULL);
     rs_free(&r);
-    req = (struct rs_request){.url = rs_url(&srv, "http", "/api/v1/products/1"),
-                              .headers = (const char *const[]){"Origin: https://evil.example",
-                                                               NULL}};
+    req =
+        (struct rs_request){.url = rs_url(&srv, "http", "/api/v1/products/1"),
+                            .headers = (const char *const[]){"Origin: https://evil.example", NULL}};
     rs_do(&req, &r);
     CHECK_INT_EQ(r.status, 200);
     CHECK(HDR(r, "Access-Control-Allow-Origin") == NULL);
@@ -600,8 +609,13 @@ static void test_orders_down_fault(void)
     rs_get(&srv, "/api/v1/orders?idempotency_key=x", &r);
     CHECK_INT_EQ(r.status, 503);
     rs_free(&r);
-    const char *up[] = {"/api/v1/products?page=1", "/api/v1/products/1", "/products/1",
-                        "/api/v1/search?q=oak", "/healthz", "/readyz", "/"};
+    const char *up[] = {"/api/v1/products?page=1",
+                        "/api/v1/products/1",
+                        "/products/1",
+                        "/api/v1/search?q=oak",
+                        "/healthz",
+                        "/readyz",
+                        "/"};
     for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
         rs_get(&srv, up[i], &r);
         CHECK_INT_EQ(r.status, 200);
@@ -642,8 +656,9 @@ static void test_parser_limits(void)
     free(req);
 
     /* A declared body over 1 MiB is refused up front with problem+json. */
-    const char *over = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 2000000\r\n\r\n{";
+    const char *over =
+        "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 2000000\r\n\r\n{";
     const char *out = raw(over, 0, 3000, &closed);
     CHECK_CONTAINS(out, "HTTP/1.1 413 ");
     CHECK_CONTAINS(out, "application/problem+json");
@@ -667,8 +682,8 @@ static void test_parser_limits(void)
     CHECK(closed);
     CHECK_CONTAINS(raw("GET / HTTP/2.0\r\n\r\n", 0, 3000, &closed), "HTTP/1.1 505 ");
     CHECK_CONTAINS(raw("GET /\x01 HTTP/1.1\r\n\r\n", 0, 3000, &closed), "HTTP/1.1 400 ");
-    CHECK_CONTAINS(raw("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
-                       0, 3000, &closed),
+    CHECK_CONTAINS(raw("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", 0,
+                       3000, &closed),
                    "HTTP/1.1 400 ");
     CHECK_CONTAINS(raw("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 0, 3000, &closed),
                    "HTTP/1.1 501 ");
@@ -680,21 +695,23 @@ static void test_framing(void)
     char cart[64], req[1024];
     make_cart(cart, sizeof cart);
     /* A chunked body, with an extension and a trailer. */
-    int n = snprintf(req, sizeof req,
-                     "POST /api/v1/carts/%s/items HTTP/1.1\r\nHost: x\r\n"
-                     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                     "d;ext=1\r\n{\"product_id\"\r\n11\r\n:9,\"quantity\":4}\r\n0\r\nX-T: 1\r\n\r\n",
-                     cart);
+    int n =
+        snprintf(req, sizeof req,
+                 "POST /api/v1/carts/%s/items HTTP/1.1\r\nHost: x\r\n"
+                 "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                 "d;ext=1\r\n{\"product_id\"\r\n11\r\n:9,\"quantity\":4}\r\n0\r\nX-T: 1\r\n\r\n",
+                 cart);
     const char *out = raw(req, (size_t)n, 3000, &closed);
     CHECK_CONTAINS(out, "HTTP/1.1 200 ");
     CHECK_CONTAINS(out, "\"product_id\":9,\"quantity\":4");
     CHECK(closed);
 
     /* Pipelined requests are answered in order on one connection. */
-    out = raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
-              "GET /readyz HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
-              "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\nConnection: close\r\n\r\n",
-              0, 3000, &closed);
+    out =
+        raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
+            "GET /readyz HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\nConnection: close\r\n\r\n",
+            0, 3000, &closed);
     CHECK_INT_EQ(rs_count(out, "HTTP/1.1 200 OK"), 3);
     const char *a = strstr(out, "first"), *b = strstr(out, "second"), *c = strstr(out, "third");
     CHECK(a && b && c && a < b && b < c);
@@ -768,8 +785,8 @@ static void test_timeouts(void)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    const char *args[] = {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                          "--request-timeout", "1s", NULL};
+    const char *args[] = {"--listen",          "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                          "--request-timeout", "1s",          NULL};
     if (!rs_start(&srv, args))
         return 1;
     RUN(test_common_headers);

@@ -54,8 +54,7 @@ static void test_incomplete_prefixes(void)
     for (size_t i = 0; i < n; i++) {
         struct http_request req;
         int status;
-        CHECK_INT_EQ(http_parse_request(guarded(s, i), i, &req, &status),
-                     HTTP_PARSE_INCOMPLETE);
+        CHECK_INT_EQ(http_parse_request(guarded(s, i), i, &req, &status), HTTP_PARSE_INCOMPLETE);
     }
 }
 

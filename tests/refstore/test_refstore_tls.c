@@ -26,9 +26,19 @@ static bool start_tls(struct rs_server *s, const char *cert, const char *broken)
     snprintf(certpath, sizeof certpath, "%s", rs_cert(name));
     snprintf(name, sizeof name, "%s.key", cert);
     snprintf(keypath, sizeof keypath, "%s", rs_cert(name));
-    const char *args[] = {"--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",
-                          "--cert", certpath, "--key", keypath, "--request-timeout", "1s",
-                          broken ? "--broken" : NULL, broken, NULL};
+    const char *args[] = {"--listen",
+                          "127.0.0.1:0",
+                          "--tls-listen",
+                          "127.0.0.1:0",
+                          "--cert",
+                          certpath,
+                          "--key",
+                          keypath,
+                          "--request-timeout",
+                          "1s",
+                          broken ? "--broken" : NULL,
+                          broken,
+                          NULL};
     bool ok = rs_start(s, args);
     CHECK(ok);
     return ok;
@@ -49,8 +59,10 @@ static void test_https_surface(void)
     CHECK_CONTAINS(hv, "HttpOnly");
     CHECK_CONTAINS(hv, "SameSite=Lax");
     rs_free(&r);
-    req = (struct rs_request){.method = "POST", .url = rs_url(&s, "https", "/api/v1/carts"),
-                              .body = "", .tls_verify = true};
+    req = (struct rs_request){.method = "POST",
+                              .url = rs_url(&s, "https", "/api/v1/carts"),
+                              .body = "",
+                              .tls_verify = true};
     rs_do(&req, &r);
     CHECK_INT_EQ(r.status, 201);
     CHECK_CONTAINS(HDR(r, "Set-Cookie"), "cart=c_");
@@ -65,8 +77,8 @@ static void test_https_surface(void)
     CHECK_INT_EQ(r.status, 301);
     CHECK_STR_EQ(HDR(r, "Location"), want);
     rs_free(&r);
-    req = (struct rs_request){.method = "POST", .url = rs_url(&s, "http", "/api/v1/carts"),
-                              .body = ""};
+    req = (struct rs_request){
+        .method = "POST", .url = rs_url(&s, "http", "/api/v1/carts"), .body = ""};
     rs_do(&req, &r);
     CHECK_INT_EQ(r.status, 301);
     rs_free(&r);
@@ -77,10 +89,8 @@ static void test_https_surface(void)
 static bool handshake(const struct rs_server *s, long min, long max, const char *ciphers)
 {
     struct rs_response r;
-    struct rs_request req = {.url = rs_url(s, "https", "/healthz"),
-                             .tls_min = min,
-                             .tls_max = max,
-                             .ciphers = ciphers};
+    struct rs_request req = {
+        .url = rs_url(s, "https", "/healthz"), .tls_min = min, .tls_max = max, .ciphers = ciphers};
     rs_do(&req, &r);
     bool ok = r.status == 200;
     rs_free(&r);
@@ -96,13 +106,13 @@ static void test_protocol_policy(void)
             return;
         CHECK(handshake(&s, CURL_SSLVERSION_TLSv1_3, 0, NULL));
         CHECK(handshake(&s, CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2, NULL));
-        bool tls10 = handshake(&s, CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_0,
-                               legacy_ciphers);
-        bool tls11 = handshake(&s, CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_MAX_TLSv1_1,
-                               legacy_ciphers);
+        bool tls10 =
+            handshake(&s, CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_0, legacy_ciphers);
+        bool tls11 =
+            handshake(&s, CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_MAX_TLSv1_1, legacy_ciphers);
         /* A static-RSA CBC-SHA1 suite: no forward secrecy. */
-        bool weak = handshake(&s, CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2,
-                              legacy_ciphers);
+        bool weak =
+            handshake(&s, CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2, legacy_ciphers);
         CHECK(tls10 == (legacy == 1));
         CHECK(tls11 == (legacy == 1));
         CHECK(weak == (legacy == 1));
@@ -115,7 +125,7 @@ static void test_certificates(void)
     static const struct {
         const char *name;
         bool verifies;
-    } certs[] = {{"server", true},      {"expired", false},  {"wrong-host", false},
+    } certs[] = {{"server", true},       {"expired", false}, {"wrong-host", false},
                  {"self-signed", false}, {"expiring", true}, {"weak-key", true}};
     for (size_t i = 0; i < sizeof certs / sizeof certs[0]; i++) {
         struct rs_server s;
@@ -128,8 +138,8 @@ static void test_certificates(void)
                                  .ciphers = "DEFAULT:@SECLEVEL=0"};
         rs_do(&req, &r);
         if (certs[i].verifies != (r.status == 200))
-            fprintf(stderr, "certificate %s: status %ld, curl error %d\n", certs[i].name,
-                    r.status, r.curl_error);
+            fprintf(stderr, "certificate %s: status %ld, curl error %d\n", certs[i].name, r.status,
+                    r.curl_error);
         CHECK(certs[i].verifies == (r.status == 200));
         rs_free(&r);
         req.tls_verify = false;
@@ -169,8 +179,8 @@ static void test_tls_variants(void)
         CHECK_INT_EQ(rs_stop(&s), 0);
     }
     /* --tls-legacy is the same as --broken tls-legacy. */
-    const char *args[] = {"--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--cert",
-                          NULL, "--key", NULL, "--tls-legacy", NULL};
+    const char *args[] = {"--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",  "--cert",
+                          NULL,       "--key",       NULL,           "--tls-legacy", NULL};
     char cert[4096], key[4096];
     snprintf(cert, sizeof cert, "%s", rs_cert("server.pem"));
     snprintf(key, sizeof key, "%s", rs_cert("server.key"));

@@ -167,8 +167,7 @@ static int receiver_wait(struct receiver *r, int n, double timeout_s)
 }
 
 /* base64(HMAC-SHA256(key, id.ts.body)), the key being the base64 text after whsec_. */
-static void sign(const char *secret, const char *id, const char *ts, const char *body,
-                 char *out)
+static void sign(const char *secret, const char *id, const char *ts, const char *body, char *out)
 {
     unsigned char key[64], mac[32];
     int klen = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)strlen(secret + 6));
@@ -220,8 +219,9 @@ static bool order_with_webhook(const struct rs_server *srv, const struct receive
 
 static bool start(struct rs_server *srv, const char *broken, const char *schedule)
 {
-    const char *args[] = {"--listen", "127.0.0.1:0", "--webhook-schedule", schedule,
-                          broken ? "--broken" : NULL, broken, NULL};
+    const char *args[] = {
+        "--listen", "127.0.0.1:0", "--webhook-schedule", schedule, broken ? "--broken" : NULL,
+        broken,     NULL};
     return rs_start(srv, args);
 }
 
@@ -254,9 +254,8 @@ static void test_delivery_retries_and_signatures(void)
         CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(j, "id")), r.seen[0].id);
         CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(j, "version")), "2024-01-01");
         CHECK(cJSON_IsNumber(cJSON_GetObjectItem(j, "timestamp")));
-        CHECK_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "data"),
-                                                                "id")),
-                       "o_");
+        CHECK_CONTAINS(
+            cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "data"), "id")), "o_");
         cJSON_Delete(j);
         CHECK_STR_EQ(r.seen[2].body, r.seen[0].body);
     }
@@ -312,12 +311,16 @@ static void test_broken_webhooks(void)
         CHECK_INT_EQ(r.count, want);
         if (r.count >= want) {
             switch (v) {
-            case 0: CHECK_STR_EQ(r.seen[0].sig, ""); break;
+            case 0:
+                CHECK_STR_EQ(r.seen[0].sig, "");
+                break;
             case 1:
                 CHECK_CONTAINS(r.seen[0].sig, "v1,");
                 CHECK(!signature_valid(&r.seen[0], WEBHOOK_SECRET));
                 break;
-            case 2: CHECK(signature_valid(&r.seen[0], WEBHOOK_SECRET)); break;
+            case 2:
+                CHECK(signature_valid(&r.seen[0], WEBHOOK_SECRET));
+                break;
             case 3:
                 CHECK(strcmp(r.seen[0].id, r.seen[1].id) != 0);
                 CHECK(signature_valid(&r.seen[1], WEBHOOK_SECRET));
@@ -334,8 +337,8 @@ static void test_broken_webhooks(void)
     }
 }
 
-static long callback(const struct rs_server *srv, const char *secret, const char *id,
-                     long long ts, const char *body)
+static long callback(const struct rs_server *srv, const char *secret, const char *id, long long ts,
+                     const char *body)
 {
     char sig[64], h_id[160], h_ts[64], h_sig[96], tss[32];
     snprintf(tss, sizeof tss, "%lld", ts);

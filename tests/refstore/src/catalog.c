@@ -13,13 +13,13 @@ static struct product *products;
 static unsigned num_products;
 
 static const char *const adjectives[] = {
-    "Sturdy", "Classic", "Modern", "Rustic", "Compact", "Deluxe", "Vintage", "Sleek",
-    "Cozy",   "Bold",    "Gentle", "Bright", "Quiet",   "Swift",  "Handy",   "Royal",
-    "Smart",  "Urban",   "Alpine", "Coastal", "Golden", "Silver", "Crimson", "Azure",
+    "Sturdy", "Classic", "Modern", "Rustic",  "Compact", "Deluxe", "Vintage", "Sleek",
+    "Cozy",   "Bold",    "Gentle", "Bright",  "Quiet",   "Swift",  "Handy",   "Royal",
+    "Smart",  "Urban",   "Alpine", "Coastal", "Golden",  "Silver", "Crimson", "Azure",
 };
 static const char *const materials[] = {
-    "Oak", "Steel", "Linen", "Wool", "Bamboo", "Leather", "Ceramic", "Glass",
-    "Cotton", "Copper", "Walnut", "Marble",
+    "Oak",     "Steel", "Linen",  "Wool",   "Bamboo", "Leather",
+    "Ceramic", "Glass", "Cotton", "Copper", "Walnut", "Marble",
 };
 static const char *const nouns[] = {
     "Lamp",  "Chair",  "Mug",    "Backpack", "Blanket", "Kettle", "Notebook", "Watch",

@@ -16,8 +16,8 @@ void httpdate_format(time_t t, char *out)
     gmtime_r(&t, &tm);
     /* Years past 9999 would not fit; the compiler cannot know they never come. */
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
-             tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(tmp, sizeof tmp, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+             months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     memcpy(out, tmp, HTTPDATE_LEN);
     out[HTTPDATE_LEN] = '\0';
 }

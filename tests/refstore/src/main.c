@@ -91,8 +91,8 @@ static int parse_schedule(const char *s)
     for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         if (store_cfg.webhook_schedule_len == WEBHOOK_SCHEDULE_MAX ||
-            units_parse_duration_ms(tok, &store_cfg.webhook_schedule_ms
-                                                [store_cfg.webhook_schedule_len],
+            units_parse_duration_ms(tok,
+                                    &store_cfg.webhook_schedule_ms[store_cfg.webhook_schedule_len],
                                     err, sizeof err) < 0)
             return -1;
         store_cfg.webhook_schedule_len++;
@@ -103,8 +103,22 @@ static int parse_schedule(const char *s)
 static int parse_args(int argc, char **argv)
 {
     enum {
-        O_LISTEN = 256, O_TLS_LISTEN, O_CERT, O_KEY, O_ADMIN, O_BROKEN, O_SEED, O_PRODUCTS,
-        O_SCHEDULE, O_WH_SECRET, O_IN_SECRET, O_RATE, O_TIMEOUT, O_TLS_LEGACY, O_READY, O_QUIET,
+        O_LISTEN = 256,
+        O_TLS_LISTEN,
+        O_CERT,
+        O_KEY,
+        O_ADMIN,
+        O_BROKEN,
+        O_SEED,
+        O_PRODUCTS,
+        O_SCHEDULE,
+        O_WH_SECRET,
+        O_IN_SECRET,
+        O_RATE,
+        O_TIMEOUT,
+        O_TLS_LEGACY,
+        O_READY,
+        O_QUIET,
         O_HELP
     };
     static const struct option opts[] = {
@@ -127,8 +141,8 @@ static int parse_args(int argc, char **argv)
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    static const uint64_t default_schedule[] = {60000, 300000, 1800000, 7200000, 18000000,
-                                                36000000};
+    static const uint64_t default_schedule[] = {60000,   300000,   1800000,
+                                                7200000, 18000000, 36000000};
     store_cfg.listen = "127.0.0.1:8080";
     store_cfg.seed = 1;
     store_cfg.products = 1000;
@@ -145,11 +159,21 @@ static int parse_args(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case O_LISTEN: store_cfg.listen = optarg; break;
-        case O_TLS_LISTEN: store_cfg.tls_listen = optarg; break;
-        case O_CERT: store_cfg.cert = optarg; break;
-        case O_KEY: store_cfg.key = optarg; break;
-        case O_ADMIN: store_cfg.admin = optarg; break;
+        case O_LISTEN:
+            store_cfg.listen = optarg;
+            break;
+        case O_TLS_LISTEN:
+            store_cfg.tls_listen = optarg;
+            break;
+        case O_CERT:
+            store_cfg.cert = optarg;
+            break;
+        case O_KEY:
+            store_cfg.key = optarg;
+            break;
+        case O_ADMIN:
+            store_cfg.admin = optarg;
+            break;
         case O_BROKEN:
             if (broken_enable_list(optarg, err, sizeof err) < 0)
                 return usage_error("%s", err);
@@ -165,11 +189,14 @@ static int parse_args(int argc, char **argv)
             break;
         case O_SCHEDULE:
             if (parse_schedule(optarg) < 0)
-                return usage_error("--webhook-schedule: '%s' is not a list like 1s,2s,4s",
-                                   optarg);
+                return usage_error("--webhook-schedule: '%s' is not a list like 1s,2s,4s", optarg);
             break;
-        case O_WH_SECRET: store_cfg.webhook_secret = optarg; break;
-        case O_IN_SECRET: store_cfg.intake_secret = optarg; break;
+        case O_WH_SECRET:
+            store_cfg.webhook_secret = optarg;
+            break;
+        case O_IN_SECRET:
+            store_cfg.intake_secret = optarg;
+            break;
         case O_RATE:
             if (units_parse_rate(optarg, &store_cfg.rate_per_s, err, sizeof err) < 0 ||
                 store_cfg.rate_per_s <= 0)
@@ -180,11 +207,20 @@ static int parse_args(int argc, char **argv)
                 return usage_error("--request-timeout: '%s' is not a duration like 10s", optarg);
             store_cfg.request_timeout = (double)n / 1000.0;
             break;
-        case O_TLS_LEGACY: store_cfg.tls_legacy = true; break;
-        case O_READY: store_cfg.ready_file = optarg; break;
-        case O_QUIET: store_cfg.quiet = true; break;
-        case O_HELP: usage(stdout); exit(EXIT_PASSED);
-        default: return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        case O_TLS_LEGACY:
+            store_cfg.tls_legacy = true;
+            break;
+        case O_READY:
+            store_cfg.ready_file = optarg;
+            break;
+        case O_QUIET:
+            store_cfg.quiet = true;
+            break;
+        case O_HELP:
+            usage(stdout);
+            exit(EXIT_PASSED);
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -210,8 +246,8 @@ static int announce(const struct server_bound *bound)
     int len = snprintf(line, sizeof line, "READY");
     for (int i = 0; i < 3; i++)
         if (bound[i].port)
-            len += snprintf(line + len, sizeof line - (size_t)len, " %s=%s", names[i],
-                            bound[i].addr);
+            len +=
+                snprintf(line + len, sizeof line - (size_t)len, " %s=%s", names[i], bound[i].addr);
     printf("%s\n", line);
     fflush(stdout);
     if (store_cfg.ready_file) {

@@ -4,26 +4,26 @@
 
 #include "buf.h"
 
-#define ROUTE_LIST(X)                                                                         \
-    X(OTHER, "other")                                                                         \
-    X(HOME, "home")                                                                           \
-    X(PRODUCT_PAGE, "product_page")                                                           \
-    X(CHECKOUT_PAGE, "checkout_page")                                                         \
-    X(ACCOUNT_PAGE, "account_page")                                                           \
-    X(STATIC, "static")                                                                       \
-    X(PRODUCTS, "products")                                                                   \
-    X(PRODUCT, "product")                                                                     \
-    X(SEARCH, "search")                                                                       \
-    X(LOGIN, "login")                                                                         \
-    X(CARTS, "carts")                                                                         \
-    X(CHECKOUT, "checkout")                                                                   \
-    X(ORDERS, "orders")                                                                       \
-    X(WEBHOOKS, "webhooks")                                                                   \
-    X(INTAKE, "payments_callback")                                                            \
-    X(HEALTH, "health")                                                                       \
-    X(METRICS, "metrics")                                                                     \
-    X(OPENAPI, "openapi")                                                                     \
-    X(REDIRECT, "https_redirect")                                                             \
+#define ROUTE_LIST(X)                                                                              \
+    X(OTHER, "other")                                                                              \
+    X(HOME, "home")                                                                                \
+    X(PRODUCT_PAGE, "product_page")                                                                \
+    X(CHECKOUT_PAGE, "checkout_page")                                                              \
+    X(ACCOUNT_PAGE, "account_page")                                                                \
+    X(STATIC, "static")                                                                            \
+    X(PRODUCTS, "products")                                                                        \
+    X(PRODUCT, "product")                                                                          \
+    X(SEARCH, "search")                                                                            \
+    X(LOGIN, "login")                                                                              \
+    X(CARTS, "carts")                                                                              \
+    X(CHECKOUT, "checkout")                                                                        \
+    X(ORDERS, "orders")                                                                            \
+    X(WEBHOOKS, "webhooks")                                                                        \
+    X(INTAKE, "payments_callback")                                                                 \
+    X(HEALTH, "health")                                                                            \
+    X(METRICS, "metrics")                                                                          \
+    X(OPENAPI, "openapi")                                                                          \
+    X(REDIRECT, "https_redirect")                                                                  \
     X(ADMIN, "admin_listener")
 
 enum route_id {

@@ -14,16 +14,16 @@
 #include "store.h"
 #include "webhooks.h"
 
-#define ORDERS_MAX   65536
-#define KEY_BUCKETS  16384
-#define KEY_LEN_MAX  255
+#define ORDERS_MAX  65536
+#define KEY_BUCKETS 16384
+#define KEY_LEN_MAX 255
 
 struct order {
-    uint32_t seq;     /* 0: free slot */
-    uint32_t next;    /* next order seq in the same key bucket, 0 ends the chain */
-    char *key;        /* Idempotency-Key, NULL when none was sent */
+    uint32_t seq;  /* 0: free slot */
+    uint32_t next; /* next order seq in the same key bucket, 0 ends the chain */
+    char *key;     /* Idempotency-Key, NULL when none was sent */
     unsigned char body_hash[SHA256_DIGEST_LENGTH];
-    char *json;       /* the answer given on creation */
+    char *json; /* the answer given on creation */
 };
 
 static struct order *orders;
@@ -99,8 +99,9 @@ static bool orders_fault(struct exchange *x)
     if (broken(BROKEN_ORDERS_DOWN_HANG)) {
         x->flags |= REPLY_HANG;
     } else if (broken(BROKEN_ORDERS_DOWN_500)) {
-        pages_error_trace(x, 500, "OperationalError: could not connect to server: Connection "
-                                  "refused (orders-db.internal:5432)");
+        pages_error_trace(x, 500,
+                          "OperationalError: could not connect to server: Connection "
+                          "refused (orders-db.internal:5432)");
     } else {
         exchange_header(x, "Retry-After", "30");
         problem_reply(x, 503, "Service Unavailable",

@@ -18,11 +18,11 @@
 #include "router.h"
 #include "store.h"
 
-#define MAX_CONNS      4096
-#define MAX_LISTENERS  4
-#define READ_CHUNK     (16 * 1024)
+#define MAX_CONNS     4096
+#define MAX_LISTENERS 4
+#define READ_CHUNK    (16 * 1024)
 /* Raw bytes buffered per connection: one head plus a maximal chunked body with its framing. */
-#define IN_CAP         (HTTP_MAX_HEAD + 2 * HTTP_MAX_BODY)
+#define IN_CAP (HTTP_MAX_HEAD + 2 * HTTP_MAX_BODY)
 /* Stop taking requests while this much output waits for a client that does not read. */
 #define OUT_HIGH_WATER (1024 * 1024)
 #define LINGER_SECONDS 2.0
@@ -104,8 +104,7 @@ static ssize_t conn_recv(struct conn *c, char *p, size_t n)
     if (!c->ssl) {
         ssize_t r = recv(c->fd, p, n, 0);
         if (r < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? IO_AGAIN
-                                                                             : IO_ERROR;
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? IO_AGAIN : IO_ERROR;
         return r;
     }
     ERR_clear_error();
@@ -113,10 +112,15 @@ static ssize_t conn_recv(struct conn *c, char *p, size_t n)
     if (r > 0)
         return r;
     switch (SSL_get_error(c->ssl, r)) {
-    case SSL_ERROR_WANT_READ: return IO_AGAIN;
-    case SSL_ERROR_WANT_WRITE: c->ssl_read_wants_write = true; return IO_AGAIN;
-    case SSL_ERROR_ZERO_RETURN: return 0;
-    default: return IO_ERROR;
+    case SSL_ERROR_WANT_READ:
+        return IO_AGAIN;
+    case SSL_ERROR_WANT_WRITE:
+        c->ssl_read_wants_write = true;
+        return IO_AGAIN;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0;
+    default:
+        return IO_ERROR;
     }
 }
 
@@ -125,8 +129,7 @@ static ssize_t conn_send(struct conn *c, const char *p, size_t n)
     if (!c->ssl) {
         ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
         if (r < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? IO_AGAIN
-                                                                             : IO_ERROR;
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? IO_AGAIN : IO_ERROR;
         return r;
     }
     ERR_clear_error();
@@ -415,8 +418,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
         c->fd = fd;
         c->kind = l->kind;
         if (sa.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, c->peer,
-                      sizeof c->peer);
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, c->peer, sizeof c->peer);
         else
             inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, c->peer, sizeof c->peer);
         c->handshake_done = l->ctx == NULL;

@@ -145,8 +145,8 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
         }
     }
     /* Only the status line matters: "HTTP/1.1 200". */
-    ssize_t n = recv(d->fd, d->status_line + d->status_len,
-                     sizeof d->status_line - 1 - d->status_len, 0);
+    ssize_t n =
+        recv(d->fd, d->status_line + d->status_len, sizeof d->status_line - 1 - d->status_len, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {
@@ -180,10 +180,9 @@ static void build_request(struct delivery *d)
                "webhook-id: %s\r\nwebhook-timestamp: %s\r\n",
                d->sub->path, d->sub->host_header, d->body_len, msg_id, ts);
     if (!broken(BROKEN_UNSIGNED_WEBHOOKS)) {
-        const char *secret = broken(BROKEN_BAD_WEBHOOK_SIGNATURE) ? WRONG_SECRET
-                                                                   : store_cfg.webhook_secret;
-        if (whsig_sign(secret, msg_id, strlen(msg_id), ts, strlen(ts), d->body, d->body_len,
-                       sig))
+        const char *secret =
+            broken(BROKEN_BAD_WEBHOOK_SIGNATURE) ? WRONG_SECRET : store_cfg.webhook_secret;
+        if (whsig_sign(secret, msg_id, strlen(msg_id), ts, strlen(ts), d->body, d->body_len, sig))
             buf_printf(&d->out, "webhook-signature: v1,%s\r\n", sig);
     }
     buf_append(&d->out, "\r\n", 2);
@@ -198,8 +197,9 @@ static void attempt_start(struct delivery *d)
     d->status_len = 0;
     build_request(d);
     d->fd = socket(d->sub->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (d->fd < 0 || (connect(d->fd, (const struct sockaddr *)&d->sub->addr, d->sub->addr_len) < 0 &&
-                      errno != EINPROGRESS)) {
+    if (d->fd < 0 ||
+        (connect(d->fd, (const struct sockaddr *)&d->sub->addr, d->sub->addr_len) < 0 &&
+         errno != EINPROGRESS)) {
         attempt_done(d, false);
         return;
     }

@@ -58,9 +58,8 @@ bool whsig_sign(const char *secret, const char *id, size_t id_len, const char *t
     return true;
 }
 
-bool whsig_verify(const char *secret, const char *id, size_t id_len, const char *ts,
-                  size_t ts_len, const char *body, size_t body_len, const char *header,
-                  size_t header_len)
+bool whsig_verify(const char *secret, const char *id, size_t id_len, const char *ts, size_t ts_len,
+                  const char *body, size_t body_len, const char *header, size_t header_len)
 {
     char expected[WHSIG_B64_LEN];
     if (!whsig_sign(secret, id, id_len, ts, ts_len, body, body_len, expected))

@@ -19,8 +19,7 @@ bool whsig_sign(const char *secret, const char *id, size_t id_len, const char *t
  * Does the webhook-signature header value (space-separated "v1,<base64>" entries) hold a
  * valid signature? Compares in constant time.
  */
-bool whsig_verify(const char *secret, const char *id, size_t id_len, const char *ts,
-                  size_t ts_len, const char *body, size_t body_len, const char *header,
-                  size_t header_len);
+bool whsig_verify(const char *secret, const char *id, size_t id_len, const char *ts, size_t ts_len,
+                  const char *body, size_t body_len, const char *header, size_t header_len);
 
 #endif
