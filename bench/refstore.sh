@@ -54,6 +54,7 @@ events { worker_connections 1024; }
 http {
   access_log off;
   keepalive_requests 1000000;
+  open_file_cache max=16 valid=60s;
   client_body_temp_path $work/tmp;
   proxy_temp_path $work/tmp;
   fastcgi_temp_path $work/tmp;
