@@ -14,6 +14,9 @@
 #include "checker/cli.h"
 #include "checker/commands.h"
 #include "checker/config_load.h"
+#include "checker/load_gate.h"
+#include "checker/load_scenarios.h"
+#include "checker/scenario_table.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
@@ -30,6 +33,14 @@
 
 static const char help[] =
     "Usage: storecheck load [CONFIG] URL... [OPTIONS]\n"
+    "       storecheck load CONFIG [--profile NAME|FILE] [--duration D] [--rate R] [--users N]\n"
+    "\n"
+    "With a CONFIG that has load.scenarios and no URL, virtual users run the scenarios\n"
+    "under a traffic profile (--profile, else load.profile, else smoke): the open model\n"
+    "starts iterations at the profile's arrival rate, the closed model keeps its users\n"
+    "looping; the profile's mix picks the scenario of each iteration. --duration stretches\n"
+    "the profile, --rate (open) or --users (closed) scales its peak. load.thresholds are\n"
+    "judged at the end (docs/scenarios.md).\n"
     "\n"
     "Send HTTP/1.1 load to one or more URLs (same scheme, host and port; requests go\n"
     "round-robin over them) and report throughput, latency and errors.\n"
@@ -62,22 +73,24 @@ static const char help[] =
     "      --allow-host H       hosts that may be contacted (repeatable); default: the URLs'\n"
     "                           hosts; a URL on any other host is refused\n"
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
+    "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
+    "      --users N            scenario run, closed profile: the peak number of users\n"
     "  -h, --help               this help\n"
     "\n"
     "With a CONFIG (docs/config.md), target.allowed_hosts decides which hosts may be\n"
     "contacted (--allow-host can only narrow it), target.base_url is loaded when no URL is\n"
     "given, target.headers, the TLS settings and load.duration, rate, max_rate,\n"
     "connections, threads and timeout apply unless an option overrides them, and an\n"
-    "open-model load.profile gives the schedule unless --rate, --stage or --connections\n"
-    "does. Scenarios and the profile's mix are not run by this command: it drives the URLs\n"
-    "round-robin.\n"
+    "open-model load.profile gives the schedule of URL runs unless --rate, --stage or\n"
+    "--connections does.\n"
     "\n"
     "Progress is shown on a terminal only. Ctrl-C stops the run; the result is still printed\n"
     "and written, marked interrupted. Authorization, Cookie and other credential header values\n"
     "never appear in the output.\n"
     "\n"
     "Exit codes:\n"
-    "  0  the run was done\n"
+    "  0  the run was done and no threshold is broken\n"
+    "  1  a threshold of load.thresholds is broken (or stopped the run: abort_on_fail)\n"
     "  2  usage error, or a URL outside the allowed hosts\n"
     "  3  the run could not be done: no connection could be made, internal error\n";
 
@@ -91,6 +104,8 @@ enum {
     OPT_CACERT,
     OPT_ALLOW,
     OPT_JSON,
+    OPT_PROFILE,
+    OPT_USERS,
 };
 
 static const struct option options[] = {
@@ -109,6 +124,8 @@ static const struct option options[] = {
     {"cacert", required_argument, NULL, OPT_CACERT},
     {"allow-host", required_argument, NULL, OPT_ALLOW},
     {"json", required_argument, NULL, OPT_JSON},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"users", required_argument, NULL, OPT_USERS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -136,6 +153,9 @@ struct load_args {
     size_t url_count;
     struct url *parsed;
     const char *config_path;
+    const char *profile;
+    uint64_t users;
+    int scenarios; /* a scenario run: the config has scenarios and no URL was given */
     char **owned; /* strings this command made (config headers), freed at the end */
     size_t owned_count;
 };
@@ -299,6 +319,12 @@ static int parse_args(int argc, char **argv, struct load_args *a)
         case OPT_JSON:
             a->json = optarg;
             break;
+        case OPT_PROFILE:
+            a->profile = optarg;
+            break;
+        case OPT_USERS:
+            rc = parse_count("--users", optarg, 1, 10000000, &a->users);
+            break;
         case ':':
             return cli_usage_error(&cmd_load, "%s needs a value", argv[optind - 1]);
         default:
@@ -334,6 +360,11 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 /* What holds once the command line and the config are combined. */
 static int check_args(const struct load_args *a)
 {
+    if (!a->scenarios && (a->profile || a->users))
+        return cli_usage_error(&cmd_load, "--profile and --users need a CONFIG with "
+                                          "load.scenarios (and no URL)");
+    if (a->scenarios)
+        return 0;
     if (a->max_connections && !a->have_rate && !a->stage_rates)
         return cli_usage_error(&cmd_load, "--max-connections applies to the open model (--rate)");
     if (a->duration_us > MAX_DURATION_US)
@@ -665,6 +696,11 @@ static int apply_profile(struct load_args *a, const struct config *cfg)
 static int apply_config(struct load_args *a, const struct config *cfg)
 {
     const struct target *t = &cfg->target;
+    a->scenarios = a->url_count == 0 && cfg->load.scenario_count > 0;
+    if (a->scenarios && (a->stage_count || a->pipeline > 1 || a->method || a->body))
+        return cli_usage_error(&cmd_load, "--stage, --pipeline, --method and --body drive "
+                                          "URLs; a scenario run takes its steps from %s",
+                               a->config_path);
     if (a->url_count == 0) {
         if (!t->base_url)
             return cli_usage_error(&cmd_load, "no URL given and no target.base_url in %s",
@@ -706,6 +742,8 @@ static int apply_config(struct load_args *a, const struct config *cfg)
     }
     if (!a->threads)
         a->threads = cfg->load.threads;
+    if (a->scenarios) /* the profile gives the schedule (load_scenarios.c) */
+        return 0;
     /* The schedule: the command line's, else the config's rate or profile. */
     if (!a->have_rate && !a->stage_count && !a->have_connections_cli) {
         if (cfg->load.profile) {
@@ -733,6 +771,49 @@ static int apply_config(struct load_args *a, const struct config *cfg)
     return 0;
 }
 
+static void print_error(const struct strv *secrets, const char *err)
+{
+    char *msg = redact_copy(secrets, err);
+    fprintf(stderr, "storecheck load: %s\n", msg);
+    free(msg);
+}
+
+/* Scenario runs: the profile, the plan and the users replace the URL schedule. */
+static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
+                             const struct config *cfg, struct loadgen_params *p)
+{
+    struct scenario_overrides o = {
+        .profile = a->profile,
+        .duration_us = a->have_duration ? a->duration_us : 0, /* --duration or load.duration */
+        .rate = a->have_rate ? a->rate : 0,
+        .users = a->users,
+        .connections = a->have_connections_cli ? a->connections : 0,
+        .max_connections = a->max_connections,
+        .have_timeout = a->have_timeout,
+    };
+    char err[512];
+    if (scenario_run_prepare(sr, cfg, &o, a->headers, a->header_count, p, err, sizeof err))
+        return cli_usage_error(&cmd_load, "%s", err);
+    if (p->duration_us > MAX_DURATION_US)
+        return cli_usage_error(&cmd_load, "the profile lasts more than the cap of 24h");
+    return 0;
+}
+
+/* Once a second: stop the run when an abort_on_fail threshold is already broken. */
+static void check_abort(struct engine *e, const struct load_gate *gate, int *aborted)
+{
+    struct load_result snap;
+    engine_snapshot(e, &snap);
+    char why[320];
+    if (load_gate_should_abort(gate, &snap, why, sizeof why)) {
+        fprintf(stderr, "%sstorecheck load: stopping early: %s\n", isatty(2) ? "\r\033[K" : "",
+                why);
+        engine_abort(e);
+        *aborted = 1;
+    }
+    load_result_free(&snap);
+}
+
 static int run(const struct cli *cli, int argc, char **argv)
 {
     struct load_args a = {0};
@@ -740,6 +821,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct engine *e = NULL;
     struct load_result r = {0};
     struct config cfg;
+    struct scenario_run sr = {0};
+    struct load_gate gate = {0};
     int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
     if (rc == 0 && a.config_path) {
@@ -758,19 +841,22 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = check_args(&a);
     if (rc == 0)
         rc = check_urls(&a, have_cfg ? &cfg.target.allowed_hosts : NULL);
+    char err[512];
+    if (rc == 0 && have_cfg && load_gate_init(&gate, &cfg.load, err, sizeof err))
+        rc = cli_usage_error(&cmd_load, "%s", err);
     if (rc)
         goto out;
     collect_secrets(&a, have_cfg ? &cfg.secrets : NULL, &secrets);
     struct loadgen_params p;
     fill_params(&a, &p);
-    raise_fd_limit(p.model == LG_MODEL_OPEN ? p.max_connections : p.connections);
+    if (a.scenarios && (rc = prepare_scenarios(&sr, &a, &cfg, &p)))
+        goto out;
+    p.snapshots = gate.any_abort;
+    raise_fd_limit(p.model == LG_MODEL_OPEN || p.plan ? p.max_connections : p.connections);
 
-    char err[512];
     int created = engine_create(&e, &p, err, sizeof err);
     if (created != 0) {
-        char *msg = redact_copy(&secrets, err);
-        fprintf(stderr, "storecheck load: %s\n", msg);
-        free(msg);
+        print_error(&secrets, err);
         rc = created == ENGINE_BAD_PARAMS ? EXIT_USAGE : EXIT_RUN_ERROR;
         goto out;
     }
@@ -782,14 +868,13 @@ static int run(const struct cli *cli, int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop_set, &old);
     if (engine_start(e, err, sizeof err)) {
         pthread_sigmask(SIG_SETMASK, &old, NULL);
-        char *msg = redact_copy(&secrets, err);
-        fprintf(stderr, "storecheck load: %s\n", msg);
-        free(msg);
+        print_error(&secrets, err);
         rc = EXIT_RUN_ERROR;
         goto out;
     }
-    int live = cli->tty && !cli->quiet;
-    uint64_t next_progress = 0;
+    a.duration_us = p.duration_us; /* for the time left */
+    int live = cli->tty && !cli->quiet, aborted = 0;
+    uint64_t next_progress = 0, next_check = 1100000;
     while (!engine_done(e)) {
         struct timespec wait = {0, 100 * 1000 * 1000};
         int sig = sigtimedwait(&stop_set, NULL, &wait);
@@ -800,26 +885,38 @@ static int run(const struct cli *cli, int argc, char **argv)
             progress(e, &a);
             next_progress = el + 500000;
         }
+        if (gate.any_abort && !aborted && el >= next_check) {
+            check_abort(e, &gate, &aborted);
+            next_check = el + 1000000;
+        }
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (live)
         fprintf(stderr, "\r\033[K");
     engine_finish(e, &r);
-    if (!cli->quiet)
+    size_t broken = load_gate_judge(&gate, &r);
+    if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
+        scenario_table_print(cli, &r);
+        load_gate_print(cli, &r);
+    }
     if (a.json) {
-        struct load_json_meta m = {a.urls,    a.url_count,    a.method,
-                                   a.headers, a.header_count, &secrets};
+        struct load_json_meta m = {a.urls,         a.url_count,
+                                   a.method,       a.headers,
+                                   a.header_count, &secrets,
+                                   a.scenarios ? sr.profile_path : NULL};
         if (load_json_write(a.json, &r, &m, err, sizeof err)) {
             fprintf(stderr, "storecheck load: %s\n", err);
             rc = EXIT_RUN_ERROR;
             goto out;
         }
     }
-    rc = EXIT_PASSED;
+    rc = broken ? EXIT_GATE_FAILED : EXIT_PASSED;
 out:
     load_result_free(&r);
     engine_destroy(e);
+    scenario_run_free(&sr);
+    load_gate_free(&gate);
     free(secrets.items);
     free_args(&a);
     if (have_cfg)

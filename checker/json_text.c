@@ -34,6 +34,22 @@ static int is_json_number(const char *s)
     return *s == '\0';
 }
 
+/* A value that is one template expression giving a number ("{{randint 1 9}}", "{{now}}",
+ * "{{now_ms}}") goes into a JSON body as a number, not a string. */
+static int is_number_template(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 5 || strncmp(s, "{{", 2) != 0 || strcmp(s + n - 2, "}}") != 0 ||
+        memchr(s + 2, '}', n - 4) || strstr(s + 2, "{{"))
+        return 0;
+    const char *p = s + 2;
+    while (*p == ' ')
+        p++;
+    size_t w = strcspn(p, " }");
+    return (w == 7 && strncmp(p, "randint", 7) == 0) || (w == 3 && strncmp(p, "now", 3) == 0) ||
+           (w == 6 && strncmp(p, "now_ms", 6) == 0);
+}
+
 static void put_string(struct strbuf *b, const char *s)
 {
     strbuf_putc(b, '"');
@@ -80,7 +96,7 @@ static void put_value(struct strbuf *b, const struct yaml_node *n)
             strbuf_puts(b, "null");
         else if (yaml_tree_bool(n, &flag))
             strbuf_puts(b, flag ? "true" : "false");
-        else if (!n->quoted && is_json_number(n->value))
+        else if ((!n->quoted && is_json_number(n->value)) || is_number_template(n->value))
             strbuf_puts(b, n->value);
         else
             put_string(b, n->value);

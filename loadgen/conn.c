@@ -342,6 +342,8 @@ static void queue(struct conn *c, const struct request *req, uint64_t intended, 
     e->sent = now;
     if (c->qlen == 0) {
         http_parser_begin(&c->parser, req->no_body);
+        c->cap_len = 0;
+        c->cap_over = 0;
         if (!ev_is_active(&c->timer))
             arm_timer(c, now + w->sh->timeout_us, now);
     }
@@ -366,6 +368,18 @@ int conn_fill(struct conn *c)
     while (c->qlen < c->qcap)
         queue(c, src->next(src, &c->cursor), now, now);
     return flush(c);
+}
+
+/* Keep a copy of response bytes for a scenario step, up to CONN_CAPTURE. */
+static void capture(struct conn *c, const char *data, size_t n)
+{
+    size_t room = CONN_CAPTURE - c->cap_len;
+    if (n > room) {
+        n = room;
+        c->cap_over = 1;
+    }
+    memcpy(c->cap + c->cap_len, data, n);
+    c->cap_len += n;
 }
 
 /* A final response ended. Returns 1 if the connection was closed. */
@@ -444,6 +458,8 @@ static int readable(struct conn *c)
                 hist_record(w->ttfb, now - c->q[c->qhead].sent);
             size_t used = 0;
             enum http_result r = http_parser_feed(&c->parser, c->rbuf + off, n - off, &used);
+            if (c->cap)
+                capture(c, c->rbuf + off, used);
             off += used;
             if (r == HTTP_AGAIN)
                 break;
@@ -543,6 +559,13 @@ void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qc
     ev_init(&c->io, on_io);
     ev_init(&c->timer, on_timer);
     http_parser_init(&c->parser, w->sh->head_limit);
+}
+
+void conn_init_capture(struct conn *c, char *wbuf, char *cap)
+{
+    c->wbuf = wbuf;
+    c->sreq.bytes = wbuf;
+    c->cap = cap;
 }
 
 void conn_backoff(struct conn *c, uint64_t delay_us)

@@ -22,6 +22,8 @@
 #include "loadgen/result.h"
 
 enum { CONN_RBUF = 8192 };
+/* Scenario runs: the most of one response kept for extractions and cookies. */
+enum { CONN_CAPTURE = 65536 };
 
 enum conn_state {
     CONN_CLOSED,     /* no socket */
@@ -39,6 +41,7 @@ struct inflight {
 
 struct conn;
 struct worker;
+struct vu;
 
 enum io_rc { IO_OK, IO_WANT_READ, IO_WANT_WRITE, IO_EOF, IO_ERR };
 
@@ -76,10 +79,21 @@ struct conn {
     uint64_t cursor;                      /* request source position */
     struct conn *prev_free, *next_free;
     char *rbuf; /* CONN_RBUF bytes */
+
+    /* Scenario runs only (NULL otherwise): the user whose request is in flight, the buffer
+     * its request is rendered into, and the response captured for it. */
+    struct vu *vu;
+    struct request sreq; /* bytes: wbuf */
+    char *wbuf;          /* PLAN_REQUEST_MAX bytes */
+    char *cap;           /* CONN_CAPTURE bytes */
+    size_t cap_len;
+    int cap_over; /* the response was larger than CONN_CAPTURE */
 };
 
 /* Set up a closed connection slot; q holds qcap entries, rbuf CONN_RBUF bytes. */
 void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qcap, char *rbuf);
+/* Scenario runs: give the slot a request buffer and a response capture buffer. */
+void conn_init_capture(struct conn *c, char *wbuf, char *cap);
 
 /* Start connecting. Failure is counted and handled (backoff and retry) inside. */
 void conn_open(struct conn *c);

@@ -12,6 +12,7 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
+#include "loadgen/plan.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"
 
@@ -27,6 +28,7 @@ struct engine {
     unsigned started; /* threads running */
     uint32_t initial_total;
     int interrupted;
+    int aborted; /* stopped by engine_abort */
     int64_t started_unix_ms;
     char host[URL_HOST_MAX];
 };
@@ -56,8 +58,12 @@ static int check_params(const struct loadgen_params *p, char *err, size_t errlen
         return fail(err, errlen, "threads, pipeline, timeout and duration must be > 0");
     if (p->stage_count > SCHEDULE_MAX_STAGES)
         return fail(err, errlen, "too many stages");
-    if (p->model == LG_MODEL_OPEN && p->max_connections == 0)
+    if ((p->model == LG_MODEL_OPEN || p->plan) && p->max_connections == 0)
         return fail(err, errlen, "the open model needs max_connections > 0");
+    if (p->plan && p->pipeline != 1)
+        return fail(err, errlen, "a scenario run sends one request at a time per connection");
+    if (p->plan && p->model == LG_MODEL_OPEN && p->vus_max == 0)
+        return fail(err, errlen, "a scenario run in the open model needs vus_max > 0");
     return 0;
 }
 
@@ -100,7 +106,7 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     if (resolve(e, u0, err, errlen))
         goto fail;
     e->requests = xcalloc(p->url_count, sizeof *e->requests);
-    for (size_t i = 0; i < p->url_count; i++) {
+    for (size_t i = 0; i < p->url_count && !p->plan; i++) {
         if (request_build(&e->requests[i], p->method ? p->method : "GET", &p->urls[i], p->headers,
                           p->header_count, p->body, p->body_len, err, errlen)) {
             rc = ENGINE_BAD_PARAMS;
@@ -125,19 +131,26 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->sh.head_limit = p->head_limit ? p->head_limit : DEFAULT_HEAD_LIMIT;
     series_init(&e->series, p->threads);
     e->sh.series = &e->series;
+    e->sh.plan = p->plan;
+    e->sh.snapshots = p->snapshots;
 
-    /* Connection slots per worker: the open model's cap, or the closed model's peak. */
+    /* Connection slots per worker: the open model's (or a scenario run's) cap, or the closed
+     * model's peak. */
+    double peak = p->start;
+    for (size_t i = 0; i < p->stage_count; i++)
+        if (p->stages[i].target > peak)
+            peak = p->stages[i].target;
     uint64_t slots, initial;
-    if (p->model == LG_MODEL_OPEN) {
+    if (p->model == LG_MODEL_OPEN || p->plan) {
         slots = p->max_connections;
         initial = p->connections < slots ? p->connections : slots;
     } else {
-        double peak = p->start;
-        for (size_t i = 0; i < p->stage_count; i++)
-            if (p->stages[i].target > peak)
-                peak = p->stages[i].target;
         slots = (uint64_t)(peak + 0.5);
         initial = (uint64_t)(p->start + 0.5);
+    }
+    if (p->plan) {
+        e->sh.vus_initial = p->model == LG_MODEL_OPEN ? p->vus_initial : 0;
+        e->sh.vus_max = p->model == LG_MODEL_OPEN ? p->vus_max : (uint32_t)(peak + 0.5);
     }
     e->workers = xcalloc(p->threads, sizeof *e->workers);
     for (unsigned i = 0; i < p->threads; i++) {
@@ -266,6 +279,76 @@ static void add_counters(struct lg_counters *d, const struct lg_counters *s)
     d->resumed += s->resumed;
 }
 
+/* Empty, named per-step and per-scenario entries for the plan's scenarios. */
+static void name_scenarios(const struct plan *plan, struct load_result *r)
+{
+    r->step_count = plan->step_count;
+    r->steps = xcalloc(plan->step_count + 1, sizeof *r->steps);
+    r->scenario_count = plan->scenario_count;
+    r->scenarios = xcalloc(plan->scenario_count + 1, sizeof *r->scenarios);
+    for (size_t s = 0; s < plan->scenario_count; s++) {
+        const struct plan_scenario *ps = &plan->scenarios[s];
+        struct lg_scenario_stats *sc = &r->scenarios[s];
+        sc->name = xstrdup(ps->name);
+        sc->duration = hist_new();
+        sc->first_step = ps->steps[0].index;
+        sc->step_count = ps->step_count;
+        for (size_t j = 0; j < ps->step_count; j++) {
+            struct lg_step_stats *st = &r->steps[ps->steps[j].index];
+            st->name = xstrdup(ps->steps[j].name);
+            st->scenario = xstrdup(ps->name);
+            st->latency = hist_new();
+        }
+    }
+}
+
+static void add_scenarios(struct load_result *r, const struct lg_step_stats *steps,
+                          const struct lg_scenario_stats *scenarios)
+{
+    for (size_t s = 0; s < r->scenario_count; s++)
+        lg_scenario_stats_add(&r->scenarios[s], &scenarios[s]);
+    for (size_t k = 0; k < r->step_count; k++)
+        lg_step_stats_add(&r->steps[k], &steps[k]);
+}
+
+/* The per-step and per-scenario numbers of every worker. */
+static void merge_scenarios(const struct engine *e, struct load_result *r)
+{
+    name_scenarios(e->params.plan, r);
+    r->vus_max = e->sh.vus_max;
+    for (unsigned i = 0; i < e->params.threads; i++) {
+        const struct vu_pool *vp = &e->workers[i].vus;
+        add_scenarios(r, vp->steps, vp->scenarios);
+        r->vus_peak += vp->peak;
+    }
+}
+
+void engine_snapshot(struct engine *e, struct load_result *r)
+{
+    const struct loadgen_params *p = &e->params;
+    memset(r, 0, sizeof *r);
+    r->model = p->model;
+    r->elapsed_us = engine_elapsed_us(e);
+    r->latency = hist_new();
+    if (p->plan)
+        name_scenarios(p->plan, r);
+    for (unsigned i = 0; i < e->started && e->sh.snapshots; i++) {
+        struct worker_snapshot *sn = e->workers[i].snap;
+        pthread_mutex_lock(&sn->mu);
+        add_counters(&r->totals, &sn->c);
+        hist_merge(r->latency, sn->latency);
+        if (p->plan)
+            add_scenarios(r, sn->steps, sn->scenarios);
+        pthread_mutex_unlock(&sn->mu);
+    }
+}
+
+void engine_abort(struct engine *e)
+{
+    e->aborted = 1;
+    stop_all(e);
+}
+
 void engine_finish(struct engine *e, struct load_result *r)
 {
     const struct loadgen_params *p = &e->params;
@@ -274,9 +357,11 @@ void engine_finish(struct engine *e, struct load_result *r)
     memset(r, 0, sizeof *r);
     r->model = p->model;
     r->interrupted = e->interrupted;
+    r->aborted = e->aborted;
     r->tls = p->urls[0].tls;
     r->threads = p->threads;
-    r->connections = p->model == LG_MODEL_OPEN ? p->connections : (uint32_t)(p->start + 0.5);
+    r->connections = p->model == LG_MODEL_OPEN || p->plan ? p->connections
+                                                         : (uint32_t)(p->start + 0.5);
     r->max_connections = p->model == LG_MODEL_OPEN ? p->max_connections : e->workers[0].nconns;
     if (p->model == LG_MODEL_CLOSED) {
         r->max_connections = 0;
@@ -323,6 +408,8 @@ void engine_finish(struct engine *e, struct load_result *r)
             r->requested_rate = (double)r->scheduled / secs;
     }
     r->seconds = series_take(&e->series, &r->seconds_count);
+    if (p->plan)
+        merge_scenarios(e, r);
 }
 
 void engine_destroy(struct engine *e)

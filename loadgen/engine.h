@@ -15,6 +15,8 @@
 #include "common/url.h"
 #include "loadgen/result.h"
 
+struct plan;
+
 struct loadgen_params {
     const struct url *urls;     /* one or more, all on the same scheme, host and port; */
     size_t url_count;           /* requests go round-robin over them */
@@ -38,6 +40,15 @@ struct loadgen_params {
     uint32_t pipeline;        /* requests in flight per connection, >= 1 */
     uint64_t timeout_us;      /* per request, and for connect + TLS handshake */
     size_t head_limit;        /* largest response head accepted; 0: 64 KiB */
+
+    /* A scenario run: virtual users run the plan's scenarios instead of requests to the URLs
+     * (urls[0] still names the target). Both models use connections as a pool then: the
+     * closed model's start and stage targets are users, and connections/max_connections
+     * bound the connections they share. pipeline must be 1. */
+    const struct plan *plan;
+    uint32_t vus_initial; /* open model: users created before the start */
+    uint32_t vus_max;     /* open model: the pool grows to this */
+    int snapshots;        /* keep running totals for engine_snapshot (once a second) */
 };
 
 struct engine;
@@ -58,6 +69,15 @@ int engine_done(struct engine *e);
 
 /* Stop now (Ctrl-C): in-flight requests are left unfinished; safe from the caller's thread. */
 void engine_interrupt(struct engine *e);
+
+/* Stop now because the run already failed (a threshold with abort_on_fail): like
+ * engine_interrupt, but the result says aborted instead of interrupted. */
+void engine_abort(struct engine *e);
+
+/* The running totals as of the last second (params.snapshots must be on): counters, the
+ * corrected latency, the per-step and per-scenario numbers and the elapsed time; the rest of
+ * *r is empty. load_result_free it. */
+void engine_snapshot(struct engine *e, struct load_result *r);
 
 /* The newest finished second, for a live display; -1 if none yet. */
 int engine_latest(struct engine *e, struct lg_second *row);

@@ -14,8 +14,35 @@ const char *const lg_error_names[LG_ERR_COUNT] = {
     [LG_ERR_PARSE] = "parse",
 };
 
+const char *const lg_fail_names[LG_FAIL_COUNT] = {
+    [LG_FAIL_STATUS] = "unexpected_status",
+    [LG_FAIL_NO_MATCH] = "no_match",
+    [LG_FAIL_NOT_JSON] = "not_json",
+    [LG_FAIL_TOO_LARGE] = "too_large",
+    [LG_FAIL_TIMEOUT] = "timeout",
+    [LG_FAIL_TRANSPORT] = "transport",
+    [LG_FAIL_TEMPLATE] = "template",
+    [LG_FAIL_FEEDER] = "feeder_exhausted",
+};
+
 void load_result_free(struct load_result *r)
 {
+    for (size_t i = 0; i < r->step_count; i++) {
+        free(r->steps[i].name);
+        free(r->steps[i].scenario);
+        hist_free(r->steps[i].latency);
+    }
+    free(r->steps);
+    for (size_t i = 0; i < r->scenario_count; i++) {
+        free(r->scenarios[i].name);
+        hist_free(r->scenarios[i].duration);
+    }
+    free(r->scenarios);
+    for (size_t i = 0; i < r->threshold_count; i++) {
+        free(r->thresholds[i].expr);
+        free(r->thresholds[i].line);
+    }
+    free(r->thresholds);
     hist_free(r->latency);
     hist_free(r->latency_uncorrected);
     hist_free(r->connect);
@@ -41,4 +68,36 @@ uint64_t load_result_http_errors(const struct load_result *r)
     for (int s = 400; s < 600; s++)
         n += r->totals.status[s];
     return n;
+}
+
+uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT])
+{
+    uint64_t n = 0;
+    for (int i = 0; i < LG_FAIL_COUNT; i++)
+        n += failed[i];
+    return n;
+}
+
+static void add_fails(uint64_t *dst, const uint64_t *src)
+{
+    for (int i = 0; i < LG_FAIL_COUNT; i++)
+        dst[i] += src[i];
+}
+
+void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *src)
+{
+    dst->requests += src->requests;
+    dst->responses += src->responses;
+    add_fails(dst->failed, src->failed);
+    hist_merge(dst->latency, src->latency);
+}
+
+void lg_scenario_stats_add(struct lg_scenario_stats *dst, const struct lg_scenario_stats *src)
+{
+    dst->started += src->started;
+    dst->completed += src->completed;
+    dst->dropped += src->dropped;
+    dst->unfinished += src->unfinished;
+    add_fails(dst->failed, src->failed);
+    hist_merge(dst->duration, src->duration);
 }

@@ -70,6 +70,53 @@ struct lg_second {
     double mean;
 };
 
+/* Why a scenario iteration failed (at the step where it stopped). */
+enum lg_fail {
+    LG_FAIL_STATUS,    /* a step got a status it does not expect */
+    LG_FAIL_NO_MATCH,  /* an extraction found nothing: JSON path, header or cookie */
+    LG_FAIL_NOT_JSON,  /* a JSON extraction met a body that is not JSON */
+    LG_FAIL_TOO_LARGE, /* the response or an extracted value did not fit its buffer */
+    LG_FAIL_TIMEOUT,   /* no response within the timeout, or no connection for as long */
+    LG_FAIL_TRANSPORT, /* connect, TLS, reset, closed early or a malformed response */
+    LG_FAIL_TEMPLATE,  /* a variable without a value, or a request larger than the buffer */
+    LG_FAIL_FEEDER,    /* a unique feeder had no rows left */
+    LG_FAIL_COUNT
+};
+
+/* Stable lower-case names ("unexpected_status", "no_match", ...). */
+extern const char *const lg_fail_names[LG_FAIL_COUNT];
+
+/* One step of a scenario run (all workers). */
+struct lg_step_stats {
+    char *name;     /* owned by a load_result; NULL in a worker's copy */
+    char *scenario; /* the scenario it belongs to */
+    uint64_t requests;  /* sent */
+    uint64_t responses; /* complete responses, any status */
+    uint64_t failed[LG_FAIL_COUNT]; /* iterations that stopped at this step, by reason */
+    struct hist *latency; /* corrected: from the time the step was due to its response */
+};
+
+/* One scenario of a scenario run (all workers). */
+struct lg_scenario_stats {
+    char *name;
+    uint64_t started, completed;
+    uint64_t failed[LG_FAIL_COUNT];
+    uint64_t dropped;    /* open model: arrivals that found no free virtual user */
+    uint64_t unfinished; /* still running when the run ended */
+    struct hist *duration; /* completed iterations: intended start to last response */
+    size_t first_step, step_count; /* its steps in load_result.steps */
+};
+
+/* A threshold judged against the run (by the caller, after it). */
+struct lg_threshold_outcome {
+    char *expr; /* as written in the config */
+    int abort_on_fail;
+    int passed;  /* 0: broken, or no data */
+    int no_data; /* nothing to judge it by: counts as broken */
+    double observed, limit; /* in the threshold's unit: us, a fraction, per second, a count */
+    char *line;  /* "p95(checkout) = 912ms, allowed < 800ms" */
+};
+
 /* A stage of the schedule: ramp linearly from the previous target to this one. */
 struct lg_stage {
     uint64_t duration_us;
@@ -111,6 +158,17 @@ struct load_result {
     size_t seconds_count;
 
     char first_error[256]; /* the first connect/TLS error message, "" if none */
+
+    /* Scenario runs only (scenario_count 0 otherwise). */
+    struct lg_scenario_stats *scenarios;
+    size_t scenario_count;
+    struct lg_step_stats *steps;
+    size_t step_count;
+    uint32_t vus_max;  /* virtual users the pool could hold (closed: the peak users) */
+    uint32_t vus_peak; /* most virtual users in an iteration or thinking at once */
+    int aborted;       /* stopped early by a threshold with abort_on_fail */
+    struct lg_threshold_outcome *thresholds;
+    size_t threshold_count;
 };
 
 /* Release what the result owns; the struct is zeroed and may be reused. */
@@ -120,5 +178,12 @@ void load_result_free(struct load_result *r);
 uint64_t load_result_errors(const struct load_result *r);
 /* Responses with status >= 400. */
 uint64_t load_result_http_errors(const struct load_result *r);
+
+/* Sum of failed[] over the reasons. */
+uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT]);
+
+/* dst += src for the counters and histograms (not the names); dst's histograms exist. */
+void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *src);
+void lg_scenario_stats_add(struct lg_scenario_stats *dst, const struct lg_scenario_stats *src);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
+#include "loadgen/vu.h"
 
 enum { BACKOFF_US = 100000 }; /* between failed connects of one connection */
 
@@ -15,10 +16,17 @@ static uint32_t share(uint64_t total, unsigned parts, unsigned id)
     return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
 }
 
+/* Connections are a pool that requests (or virtual users) take from the free list: the open
+ * model, and every scenario run. Otherwise each connection loops on its own (closed model). */
+static int pooled(const struct worker *w)
+{
+    return w->sh->model == LG_MODEL_OPEN || w->sh->plan;
+}
+
 /* --- free list (open model) --------------------------------------------------------------------
  */
 
-static void free_push(struct worker *w, struct conn *c)
+void worker_free_push(struct worker *w, struct conn *c)
 {
     if (c->in_free)
         return;
@@ -47,8 +55,66 @@ void worker_free_remove(struct worker *w, struct conn *c)
 /* --- the end -----------------------------------------------------------------------------------
  */
 
+static void take_snapshot(struct worker *w)
+{
+    struct worker_snapshot *sn = w->snap;
+    const struct plan *plan = w->sh->plan;
+    pthread_mutex_lock(&sn->mu);
+    sn->c = w->c;
+    hist_reset(sn->latency);
+    hist_merge(sn->latency, w->latency);
+    for (size_t i = 0; plan && i < plan->step_count; i++) {
+        struct hist *h = sn->steps[i].latency;
+        hist_reset(h);
+        sn->steps[i] = (struct lg_step_stats){.latency = h};
+        lg_step_stats_add(&sn->steps[i], &w->vus.steps[i]);
+    }
+    for (size_t i = 0; plan && i < plan->scenario_count; i++) {
+        struct hist *h = sn->scenarios[i].duration;
+        hist_reset(h);
+        sn->scenarios[i] = (struct lg_scenario_stats){.duration = h};
+        lg_scenario_stats_add(&sn->scenarios[i], &w->vus.scenarios[i]);
+    }
+    pthread_mutex_unlock(&sn->mu);
+}
+
+static void snapshot_init(struct worker *w)
+{
+    const struct plan *plan = w->sh->plan;
+    size_t steps = plan ? plan->step_count : 0, scenarios = plan ? plan->scenario_count : 0;
+    struct worker_snapshot *sn = xcalloc(1, sizeof *sn);
+    pthread_mutex_init(&sn->mu, NULL);
+    sn->latency = hist_new();
+    sn->steps = xcalloc(steps + 1, sizeof *sn->steps);
+    for (size_t i = 0; i < steps; i++)
+        sn->steps[i].latency = hist_new();
+    sn->scenarios = xcalloc(scenarios + 1, sizeof *sn->scenarios);
+    for (size_t i = 0; i < scenarios; i++)
+        sn->scenarios[i].duration = hist_new();
+    w->snap = sn;
+}
+
+static void snapshot_free(struct worker *w)
+{
+    struct worker_snapshot *sn = w->snap;
+    const struct plan *plan = w->sh->plan;
+    if (!sn)
+        return;
+    for (size_t i = 0; plan && i < plan->step_count; i++)
+        hist_free(sn->steps[i].latency);
+    for (size_t i = 0; plan && i < plan->scenario_count; i++)
+        hist_free(sn->scenarios[i].duration);
+    free(sn->steps);
+    free(sn->scenarios);
+    hist_free(sn->latency);
+    pthread_mutex_destroy(&sn->mu);
+    free(sn);
+}
+
 static void submit_second(struct worker *w)
 {
+    if (w->snap)
+        take_snapshot(w);
     series_submit(w->sh->series, w->second, &w->iv);
     series_interval_reset(&w->iv);
     w->second++;
@@ -65,6 +131,8 @@ static void finish(struct worker *w)
         w->inflight -= c->qlen;
         conn_close(c);
     }
+    if (w->sh->plan)
+        vu_pool_finish(&w->vus);
     ev_timer_stop(w->loop, &w->tick_timer);
     ev_timer_stop(w->loop, &w->drain_timer);
     ev_timer_stop(w->loop, &w->end_timer);
@@ -77,8 +145,12 @@ static void drop_due(struct worker *w, uint64_t until)
 {
     const struct lg_shared *sh = w->sh;
     while (w->next_time != UINT64_MAX && w->next_time <= until) {
-        w->c.dropped++;
-        w->iv.dropped++;
+        if (sh->plan) {
+            vu_arrival_dropped(&w->vus, w->next_k);
+        } else {
+            w->c.dropped++;
+            w->iv.dropped++;
+        }
         w->scheduled++;
         w->next_k += sh->threads;
         uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
@@ -98,6 +170,8 @@ static void stop(struct worker *w, int drain)
     ev_check_stop(w->loop, &w->check_watcher);
     if (w->sh->model == LG_MODEL_OPEN)
         drop_due(w, w->stopped_at);
+    if (w->sh->plan)
+        vu_pool_stop(&w->vus);
     for (uint32_t i = 0; i < w->nconns; i++)
         if (w->conns[i].qlen == 0)
             conn_close(&w->conns[i]);
@@ -132,11 +206,57 @@ static void advance(struct worker *w)
     w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
 }
 
+/* Open closed connection slots until `waiting` are connecting (or every slot is open). */
+static void open_more(struct worker *w, uint64_t waiting)
+{
+    for (uint32_t i = 0; i < w->nconns && w->open < w->nconns && w->connecting < waiting; i++)
+        if (w->conns[i].state == CONN_CLOSED)
+            conn_open(&w->conns[i]);
+}
+
+/* Scenario runs: give waiting virtual users free connections; open more for the rest. */
+void worker_pump(struct worker *w)
+{
+    struct vu_pool *vp = &w->vus;
+    if (vp->pumping || w->stopping)
+        return;
+    vp->pumping = 1;
+    uint64_t now = clock_us();
+    while (vp->wait_head && w->free_head) {
+        struct conn *c = w->free_head;
+        worker_free_remove(w, c);
+        vu_send(vu_wait_pop(vp), c, now);
+    }
+    vp->pumping = 0;
+    if (vp->nwait)
+        open_more(w, vp->nwait);
+}
+
+/* Scenario runs, open model: start an iteration for every due arrival; arm the timer. */
+static void dispatch_iterations(struct worker *w)
+{
+    uint64_t now = clock_us();
+    w->vus.pumping = 1; /* one pump after the batch */
+    while (w->next_time <= now && !w->stopping) {
+        uint64_t k = w->next_k, intended = w->next_time;
+        advance(w);
+        vu_arrival(&w->vus, k, intended);
+    }
+    w->vus.pumping = 0;
+    worker_pump(w);
+    if (!w->stopping && w->next_time != UINT64_MAX)
+        arm_sched(w, w->next_time);
+}
+
 /* Send every due arrival that has a free connection; open connections for the rest (up to
  * the worker's slots); drop those that waited longer than the timeout; arm the timer. */
 static void dispatch(struct worker *w)
 {
     const struct lg_shared *sh = w->sh;
+    if (sh->plan) {
+        dispatch_iterations(w);
+        return;
+    }
     uint64_t now = clock_us();
     while (w->next_time <= now && !w->stopping) {
         if (w->next_time + sh->timeout_us <= now) {
@@ -149,11 +269,7 @@ static void dispatch(struct worker *w)
         if (!c) {
             /* Backlog: roughly how many arrivals wait, and connections to serve them. */
             double rate = schedule_value_at(&sh->schedule, now - w->t0) / sh->threads;
-            uint64_t waiting = 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6);
-            for (uint32_t i = 0; i < w->nconns && w->open < w->nconns && w->connecting < waiting;
-                 i++)
-                if (w->conns[i].state == CONN_CLOSED)
-                    conn_open(&w->conns[i]);
+            open_more(w, 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6));
             break;
         }
         uint64_t lag = now - w->next_time;
@@ -167,7 +283,7 @@ static void dispatch(struct worker *w)
         worker_free_remove(w, c);
         if (conn_send(c, sh->source.next(&sh->source, &w->cursor), intended, now) == 0 &&
             conn_can_take(c))
-            free_push(w, c);
+            worker_free_push(w, c);
     }
     if (w->stopping)
         return;
@@ -201,12 +317,22 @@ static void on_check(struct ev_loop *loop, ev_check *chk, int revents)
 /* --- closed model ------------------------------------------------------------------------------
  */
 
-/* Activate or retire connection slots to follow the schedule. */
-static void ramp(struct worker *w, uint64_t now)
+/* This worker's share of the schedule's connections (or virtual users) at now. */
+static uint32_t closed_share(const struct worker *w, uint64_t now)
 {
     const struct lg_shared *sh = w->sh;
     double total = schedule_value_at(&sh->schedule, now > w->t0 ? now - w->t0 : 0);
-    uint32_t want = share((uint64_t)(total + 0.5), sh->threads, w->id);
+    return share((uint64_t)(total + 0.5), sh->threads, w->id);
+}
+
+/* Activate or retire connection slots (or virtual users) to follow the schedule. */
+static void ramp(struct worker *w, uint64_t now)
+{
+    uint32_t want = closed_share(w, now);
+    if (w->sh->plan) {
+        vu_ramp(&w->vus, want, now);
+        return;
+    }
     if (want > w->nconns)
         want = w->nconns;
     for (uint32_t i = 0; i < w->nconns; i++) {
@@ -246,13 +372,16 @@ void worker_conn_ready(struct worker *w, struct conn *c)
     report_initial(w, c, 1);
     if (!w->started || w->stopping)
         return;
-    if (w->sh->model == LG_MODEL_CLOSED) {
+    if (!pooled(w)) {
         if (c->active)
             conn_fill(c);
         return;
     }
-    free_push(w, c);
-    dispatch(w);
+    worker_free_push(w, c);
+    if (w->sh->plan)
+        worker_pump(w);
+    else
+        dispatch(w);
 }
 
 void worker_conn_idle(struct worker *w, struct conn *c)
@@ -264,7 +393,7 @@ void worker_conn_idle(struct worker *w, struct conn *c)
             finish(w);
         return;
     }
-    if (w->sh->model == LG_MODEL_CLOSED) {
+    if (!pooled(w)) {
         /* Refill a pipeline once all of it is answered, as wrk does: one write of N requests,
          * which the server also reads in one go, rather than a small write per read. */
         if (c->active && c->qlen == 0)
@@ -274,8 +403,10 @@ void worker_conn_idle(struct worker *w, struct conn *c)
         return;
     }
     if (conn_can_take(c))
-        free_push(w, c);
-    if (w->next_time <= clock_us())
+        worker_free_push(w, c);
+    if (w->sh->plan)
+        worker_pump(w);
+    else if (w->next_time <= clock_us())
         dispatch(w);
 }
 
@@ -283,7 +414,7 @@ static void reconnect(struct worker *w, struct conn *c, uint64_t delay_us)
 {
     if (w->stopping || !w->started)
         return;
-    if (w->sh->model == LG_MODEL_CLOSED && !c->active)
+    if (!pooled(w) && !c->active)
         return;
     if (delay_us)
         conn_backoff(c, delay_us);
@@ -301,6 +432,8 @@ void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, con
     if (!w->first_error[0] && why)
         snprintf(w->first_error, sizeof w->first_error, "%s", why);
     report_initial(w, c, 0);
+    if (w->sh->plan)
+        vu_conn_failed(c, cls);
     conn_close(c);
     if (w->stopping) {
         if (w->inflight == 0)
@@ -335,13 +468,18 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
         w->iv.status_5xx++;
     else if (status >= 400)
         w->iv.status_4xx++;
+    if (w->sh->plan)
+        vu_response(c, status, now);
 }
 
 /* --- the thread ------------------------------------------------------------------------------ */
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {
-    submit_second((struct worker *)ev_userdata(loop));
+    struct worker *w = ev_userdata(loop);
+    if (w->sh->plan)
+        vu_expire_waiting(&w->vus, clock_us(), w->sh->timeout_us);
+    submit_second(w);
 }
 
 static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
@@ -382,7 +520,7 @@ static void on_go(struct ev_loop *loop, ev_async *a, int revents)
     ev_timer_start(loop, &w->tick_timer);
 
     /* Connections whose first connect failed before the start try again now. */
-    if (sh->model == LG_MODEL_CLOSED) {
+    if (!pooled(w)) {
         ramp(w, now);
         for (uint32_t i = 0; i < w->nconns; i++) {
             struct conn *c = &w->conns[i];
@@ -393,18 +531,23 @@ static void on_go(struct ev_loop *loop, ev_async *a, int revents)
             else if (c->state == CONN_CLOSED)
                 conn_open(c);
         }
+    } else {
+        for (uint32_t i = 0; i < w->initial; i++) {
+            struct conn *c = &w->conns[i];
+            if (c->state == CONN_READY)
+                worker_free_push(w, c);
+            else if (c->state == CONN_CLOSED)
+                conn_open(c);
+        }
+        if (sh->model == LG_MODEL_CLOSED) /* the virtual users of a scenario run */
+            ramp(w, now);
+    }
+    if (sh->model == LG_MODEL_CLOSED) {
         if (sh->schedule.count > 1) {
             ev_timer_set(&w->ramp_timer, 0.1, 0.1);
             ev_timer_start(loop, &w->ramp_timer);
         }
         return;
-    }
-    for (uint32_t i = 0; i < w->initial; i++) {
-        struct conn *c = &w->conns[i];
-        if (c->state == CONN_READY)
-            free_push(w, c);
-        else if (c->state == CONN_CLOSED)
-            conn_open(c);
     }
     w->next_k = w->id;
     uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
@@ -420,7 +563,7 @@ static void *run(void *arg)
     /* Connections opened before the start; the first `initial` slots. */
     for (uint32_t i = 0; i < w->initial; i++) {
         w->conns[i].initial = 1;
-        w->conns[i].active = w->sh->model == LG_MODEL_CLOSED;
+        w->conns[i].active = !pooled(w);
         conn_open(&w->conns[i]);
     }
     if (!w->finished)
@@ -455,6 +598,18 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     for (uint32_t i = 0; i < nconns; i++)
         conn_init(&w->conns[i], w, w->qslab + (size_t)i * sh->pipeline, sh->pipeline,
                   w->rslab + (size_t)i * CONN_RBUF);
+    if (sh->plan) {
+        /* Request and capture buffers per connection; pages stay untouched until used. */
+        w->wslab = xmalloc(slots * PLAN_REQUEST_MAX);
+        w->cslab = xmalloc(slots * CONN_CAPTURE);
+        for (uint32_t i = 0; i < nconns; i++)
+            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
+                              w->cslab + (size_t)i * CONN_CAPTURE);
+        vu_pool_init(&w->vus, w, sh->plan, id, sh->threads,
+                     share(sh->vus_initial, sh->threads, id), share(sh->vus_max, sh->threads, id));
+    }
+    if (sh->snapshots)
+        snapshot_init(w);
     w->latency = hist_new();
     w->latency_uncorrected = hist_new();
     w->connect = hist_new();
@@ -489,8 +644,12 @@ void worker_free(struct worker *w)
         if (w->conns[i].session)
             SSL_SESSION_free(w->conns[i].session);
     }
+    snapshot_free(w);
+    vu_pool_free(&w->vus);
     free(w->qslab);
     free(w->rslab);
+    free(w->wslab);
+    free(w->cslab);
     free(w->conns);
     hist_free(w->latency);
     hist_free(w->latency_uncorrected);

@@ -18,6 +18,7 @@
 #include "loadgen/result.h"
 #include "loadgen/schedule.h"
 #include "loadgen/series.h"
+#include "loadgen/vu.h"
 
 /* What every worker reads; written by the engine before the threads start. */
 struct lg_shared {
@@ -35,11 +36,25 @@ struct lg_shared {
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
     size_t head_limit;
     struct series *series;
+    const struct plan *plan; /* a scenario run; NULL: requests from `source` */
+    int snapshots;           /* workers keep a worker_snapshot */
+    uint32_t vus_initial;    /* scenario run, open model: users created before the start */
+    uint32_t vus_max;        /* the most users (closed model: the peak of the schedule) */
 
     /* The start: workers report initial connections, then wait for go with t0. */
     atomic_uint initial_ready, initial_failed;
     _Atomic uint64_t t0;
     atomic_uint finished;
+};
+
+/* A copy of a worker's running totals, taken once a second when the engine asks for them
+ * (thresholds that stop a run early read it). */
+struct worker_snapshot {
+    pthread_mutex_t mu;
+    struct lg_counters c;
+    struct hist *latency;
+    struct lg_step_stats *steps;
+    struct lg_scenario_stats *scenarios;
 };
 
 struct worker {
@@ -83,6 +98,11 @@ struct worker {
     ev_check check_watcher;
 
     char first_error[256];
+
+    /* Scenario runs (sh->plan): the virtual users, connection request and capture buffers. */
+    struct vu_pool vus;
+    char *wslab, *cslab;
+    struct worker_snapshot *snap; /* when sh->snapshots */
 };
 
 /* Allocate the worker's connections and histograms (nconns slots, initial of them opened
@@ -101,5 +121,8 @@ void worker_conn_closed(struct worker *w, struct conn *c); /* closed without an 
 void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
                      uint64_t now);
 void worker_free_remove(struct worker *w, struct conn *c);
+void worker_free_push(struct worker *w, struct conn *c);
+/* Scenario runs: hand free connections to waiting virtual users. */
+void worker_pump(struct worker *w);
 
 #endif

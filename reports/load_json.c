@@ -9,12 +9,13 @@
 
 #include "common/oom.h"
 #include "common/redact.h"
+#include "reports/load_json_parts.h"
 #include "version.h"
 
 static const double percentiles[] = {50, 75, 90, 95, 99, 99.9, 99.99};
 static const char *const percentile_keys[] = {"p50", "p75", "p90", "p95", "p99", "p99_9", "p99_99"};
 
-static void add_u64(cJSON *o, const char *k, uint64_t v)
+void load_json_add_u64(cJSON *o, const char *k, uint64_t v)
 {
     cJSON_AddNumberToObject(o, k, (double)v);
 }
@@ -26,18 +27,18 @@ static void add_redacted(cJSON *o, const char *k, const char *v, const struct st
     free(clean);
 }
 
-static cJSON *hist_json(const struct hist *h)
+cJSON *load_json_hist(const struct hist *h)
 {
     cJSON *o = cJSON_CreateObject();
-    add_u64(o, "count", h->total);
-    add_u64(o, "min", h->total ? h->min : 0);
-    add_u64(o, "max", h->max);
+    load_json_add_u64(o, "count", h->total);
+    load_json_add_u64(o, "min", h->total ? h->min : 0);
+    load_json_add_u64(o, "max", h->max);
     cJSON_AddNumberToObject(o, "mean", hist_mean(h));
     cJSON_AddNumberToObject(o, "stdev", hist_stdev(h));
     for (size_t i = 0; i < sizeof percentiles / sizeof percentiles[0]; i++)
-        add_u64(o, percentile_keys[i], hist_percentile(h, percentiles[i]));
-    add_u64(o, "clamped", h->clamped);
-    add_u64(o, "sum", h->sum);
+        load_json_add_u64(o, percentile_keys[i], hist_percentile(h, percentiles[i]));
+    load_json_add_u64(o, "clamped", h->clamped);
+    load_json_add_u64(o, "sum", h->sum);
     /* [lowest value of the bucket, count] for every bucket in use: enough to rebuild it. */
     cJSON *b = cJSON_AddArrayToObject(o, "buckets");
     for (uint32_t i = h->lo; h->total && i <= h->hi; i++) {
@@ -82,21 +83,25 @@ static cJSON *run_json(const struct load_result *r, const struct load_json_meta 
             add_redacted(hdrs, name, v, m->secrets);
     }
     cJSON_AddBoolToObject(o, "tls", r->tls);
-    add_u64(o, "threads", r->threads);
-    add_u64(o, "connections", r->connections);
-    add_u64(o, "max_connections", r->max_connections);
-    add_u64(o, "pipeline", r->pipeline);
-    add_u64(o, "timeout_us", r->timeout_us);
-    add_u64(o, "duration_us", r->duration_us);
+    load_json_add_u64(o, "threads", r->threads);
+    load_json_add_u64(o, "connections", r->connections);
+    load_json_add_u64(o, "max_connections", r->max_connections);
+    load_json_add_u64(o, "pipeline", r->pipeline);
+    load_json_add_u64(o, "timeout_us", r->timeout_us);
+    load_json_add_u64(o, "duration_us", r->duration_us);
     cJSON_AddNumberToObject(o, "start_target", r->start_target);
     cJSON *st = cJSON_AddArrayToObject(o, "stages");
     for (size_t i = 0; i < r->stage_count; i++) {
         cJSON *s = cJSON_CreateObject();
-        add_u64(s, "duration_us", r->stages[i].duration_us);
+        load_json_add_u64(s, "duration_us", r->stages[i].duration_us);
         cJSON_AddNumberToObject(s, "target", r->stages[i].target);
         cJSON_AddItemToArray(st, s);
     }
     cJSON_AddNumberToObject(o, "started_unix_ms", (double)r->started_unix_ms);
+    if (m->profile)
+        cJSON_AddStringToObject(o, "profile", m->profile);
+    else
+        cJSON_AddNullToObject(o, "profile");
     return o;
 }
 
@@ -104,33 +109,33 @@ static cJSON *totals_json(const struct load_result *r)
 {
     const struct lg_counters *c = &r->totals;
     cJSON *o = cJSON_CreateObject();
-    add_u64(o, "requests", c->requests);
-    add_u64(o, "responses", c->responses);
-    add_u64(o, "scheduled", r->scheduled);
-    add_u64(o, "late", c->late);
-    add_u64(o, "dropped", c->dropped);
-    add_u64(o, "unfinished", c->unfinished);
-    add_u64(o, "interim_responses", c->interim);
-    add_u64(o, "bytes_in", c->bytes_in);
-    add_u64(o, "bytes_out", c->bytes_out);
-    add_u64(o, "connect_attempts", c->connect_attempts);
-    add_u64(o, "connects", c->connects);
-    add_u64(o, "tls_handshakes", c->handshakes);
-    add_u64(o, "tls_resumed", c->resumed);
-    add_u64(o, "peak_connections", r->peak_connections);
+    load_json_add_u64(o, "requests", c->requests);
+    load_json_add_u64(o, "responses", c->responses);
+    load_json_add_u64(o, "scheduled", r->scheduled);
+    load_json_add_u64(o, "late", c->late);
+    load_json_add_u64(o, "dropped", c->dropped);
+    load_json_add_u64(o, "unfinished", c->unfinished);
+    load_json_add_u64(o, "interim_responses", c->interim);
+    load_json_add_u64(o, "bytes_in", c->bytes_in);
+    load_json_add_u64(o, "bytes_out", c->bytes_out);
+    load_json_add_u64(o, "connect_attempts", c->connect_attempts);
+    load_json_add_u64(o, "connects", c->connects);
+    load_json_add_u64(o, "tls_handshakes", c->handshakes);
+    load_json_add_u64(o, "tls_resumed", c->resumed);
+    load_json_add_u64(o, "peak_connections", r->peak_connections);
     cJSON *status = cJSON_AddObjectToObject(o, "status");
     for (int s = 100; s < 600; s++) {
         if (!c->status[s])
             continue;
         char k[8];
         snprintf(k, sizeof k, "%d", s);
-        add_u64(status, k, c->status[s]);
+        load_json_add_u64(status, k, c->status[s]);
     }
     cJSON *errors = cJSON_AddObjectToObject(o, "errors");
     for (int i = 0; i < LG_ERR_COUNT; i++)
-        add_u64(errors, lg_error_names[i], c->errors[i]);
-    add_u64(o, "errors_total", load_result_errors(r));
-    add_u64(o, "http_errors", load_result_http_errors(r));
+        load_json_add_u64(errors, lg_error_names[i], c->errors[i]);
+    load_json_add_u64(o, "errors_total", load_result_errors(r));
+    load_json_add_u64(o, "http_errors", load_result_http_errors(r));
     return o;
 }
 
@@ -140,19 +145,19 @@ static cJSON *seconds_json(const struct load_result *r)
     for (size_t i = 0; i < r->seconds_count; i++) {
         const struct lg_second *s = &r->seconds[i];
         cJSON *o = cJSON_CreateObject();
-        add_u64(o, "second", s->second);
-        add_u64(o, "responses", s->responses);
-        add_u64(o, "errors", s->errors);
-        add_u64(o, "status_4xx", s->status_4xx);
-        add_u64(o, "status_5xx", s->status_5xx);
-        add_u64(o, "late", s->late);
-        add_u64(o, "dropped", s->dropped);
-        add_u64(o, "bytes_in", s->bytes_in);
-        add_u64(o, "bytes_out", s->bytes_out);
-        add_u64(o, "p50_us", s->p50);
-        add_u64(o, "p90_us", s->p90);
-        add_u64(o, "p99_us", s->p99);
-        add_u64(o, "max_us", s->max);
+        load_json_add_u64(o, "second", s->second);
+        load_json_add_u64(o, "responses", s->responses);
+        load_json_add_u64(o, "errors", s->errors);
+        load_json_add_u64(o, "status_4xx", s->status_4xx);
+        load_json_add_u64(o, "status_5xx", s->status_5xx);
+        load_json_add_u64(o, "late", s->late);
+        load_json_add_u64(o, "dropped", s->dropped);
+        load_json_add_u64(o, "bytes_in", s->bytes_in);
+        load_json_add_u64(o, "bytes_out", s->bytes_out);
+        load_json_add_u64(o, "p50_us", s->p50);
+        load_json_add_u64(o, "p90_us", s->p90);
+        load_json_add_u64(o, "p99_us", s->p99);
+        load_json_add_u64(o, "max_us", s->max);
         cJSON_AddNumberToObject(o, "mean_us", s->mean);
         cJSON_AddItemToArray(a, o);
     }
@@ -166,20 +171,23 @@ char *load_json_render(const struct load_result *r, const struct load_json_meta 
     cJSON_AddStringToObject(root, "kind", "storecheck.load");
     cJSON_AddStringToObject(root, "tool_version", STORECHECK_VERSION);
     cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
+    cJSON_AddBoolToObject(root, "aborted", r->aborted);
     cJSON_AddItemToObject(root, "run", run_json(r, m));
-    add_u64(root, "elapsed_us", r->elapsed_us);
+    load_json_add_u64(root, "elapsed_us", r->elapsed_us);
     cJSON_AddNumberToObject(root, "requested_rate", r->requested_rate);
     cJSON_AddNumberToObject(root, "achieved_rate", r->achieved_rate);
     cJSON_AddItemToObject(root, "totals", totals_json(r));
     cJSON *lat = cJSON_AddObjectToObject(root, "latency_us");
-    cJSON_AddItemToObject(lat, "corrected", hist_json(r->latency));
-    cJSON_AddItemToObject(lat, "uncorrected", hist_json(r->latency_uncorrected));
+    cJSON_AddItemToObject(lat, "corrected", load_json_hist(r->latency));
+    cJSON_AddItemToObject(lat, "uncorrected", load_json_hist(r->latency_uncorrected));
     cJSON *tim = cJSON_AddObjectToObject(root, "timings_us");
-    cJSON_AddItemToObject(tim, "connect", hist_json(r->connect));
-    cJSON_AddItemToObject(tim, "tls_handshake", hist_json(r->tls_handshake));
-    cJSON_AddItemToObject(tim, "ttfb", hist_json(r->ttfb));
-    cJSON_AddItemToObject(tim, "schedule_lag", hist_json(r->schedule_lag));
+    cJSON_AddItemToObject(tim, "connect", load_json_hist(r->connect));
+    cJSON_AddItemToObject(tim, "tls_handshake", load_json_hist(r->tls_handshake));
+    cJSON_AddItemToObject(tim, "ttfb", load_json_hist(r->ttfb));
+    cJSON_AddItemToObject(tim, "schedule_lag", load_json_hist(r->schedule_lag));
     cJSON_AddItemToObject(root, "seconds", seconds_json(r));
+    load_json_scenarios(root, r);
+    cJSON_AddItemToObject(root, "thresholds", load_json_thresholds(r));
     if (r->first_error[0])
         add_redacted(root, "first_error", r->first_error, m->secrets);
     else

@@ -22,6 +22,7 @@ struct load_json_meta {
     const char *const *headers; /* "Name: value" */
     size_t header_count;
     const struct strv *secrets; /* values never written; may be NULL */
+    const char *profile;        /* scenario runs: the profile file; NULL otherwise */
 };
 
 /* The document as a malloc'd string. */

@@ -1,0 +1,137 @@
+#include "checker/load_scenarios.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/diag.h"
+
+enum { DEFAULT_MAX_VUS = 1000, DEFAULT_PRE_VUS = 100, DEFAULT_CONNECTIONS = 100 };
+
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int load_profile(struct scenario_run *sr, const struct config *cfg, const char *arg,
+                        char *err, size_t errlen)
+{
+    const char *dirs[] = {cfg->dir, "profiles", profile_installed_dir()};
+    char why[512];
+    if (profile_resolve(arg, dirs, 3, sr->profile_path, sizeof sr->profile_path, why,
+                        sizeof why))
+        return fail(err, errlen, "profile: %s", why);
+    struct diag_list diags;
+    diag_list_init(&diags);
+    int rc = profile_load(&sr->profile, sr->profile_path, &diags);
+    if (rc) {
+        diag_list_print(&diags, stderr);
+        fail(err, errlen, "profile %s has errors", sr->profile_path);
+    }
+    diag_list_free(&diags);
+    if (rc)
+        return -1;
+    sr->have_profile = 1;
+    if (sr->profile.stage_count > SCHEDULE_MAX_STAGES)
+        return fail(err, errlen, "profile %s: more than %d stages", arg, SCHEDULE_MAX_STAGES);
+    return 0;
+}
+
+/* --duration and --rate/--users (else load.duration and load.rate) reshape the profile. */
+static int scale(struct scenario_run *sr, const struct config *cfg,
+                 const struct scenario_overrides *o, char *err, size_t errlen)
+{
+    struct profile *pr = &sr->profile;
+    uint64_t dur = o->duration_us ? o->duration_us : cfg->load.duration_ms * 1000;
+    if (dur && profile_scale_duration(pr, dur))
+        return fail(err, errlen, "profile %s lasts 0s: it cannot be stretched", pr->file);
+    double peak = 0;
+    if (pr->model == PROFILE_OPEN) {
+        if (o->users)
+            return fail(err, errlen, "--users applies to a closed profile; %s is open (--rate)",
+                        pr->file);
+        peak = o->rate > 0 ? o->rate : cfg->load.rate;
+    } else {
+        if (o->rate > 0)
+            return fail(err, errlen, "--rate applies to an open profile; %s is closed (--users)",
+                        pr->file);
+        peak = (double)o->users;
+    }
+    if (peak > 0 && profile_scale_peak(pr, peak))
+        return fail(err, errlen, "profile %s has no load to scale", pr->file);
+    if (pr->model == PROFILE_OPEN && cfg->load.max_rate > 0 &&
+        profile_peak(pr) > cfg->load.max_rate)
+        return fail(err, errlen, "a rate of %g/s is above load.max_rate (%g/s)",
+                    profile_peak(pr), cfg->load.max_rate);
+    return 0;
+}
+
+int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
+                         const struct scenario_overrides *o, const char *const *headers,
+                         size_t header_count, struct loadgen_params *p, char *err,
+                         size_t errlen)
+{
+    memset(sr, 0, sizeof *sr);
+    const char *arg = o->profile ? o->profile : cfg->load.profile ? cfg->load.profile : "smoke";
+    if (load_profile(sr, cfg, arg, err, errlen) || scale(sr, cfg, o, err, errlen))
+        return -1;
+    const struct profile *pr = &sr->profile;
+    if (plan_build(&sr->plan, &cfg->load, &p->urls[0], headers, header_count, &pr->mix, err,
+                   errlen))
+        return -1;
+    sr->have_plan = 1;
+    sr->plan.think_min_us = pr->think_min_us;
+    sr->plan.think_max_us = pr->think_max_us;
+
+    for (size_t i = 0; i < pr->stage_count; i++)
+        sr->stages[i] = (struct lg_stage){pr->stages[i].duration_us, pr->stages[i].target};
+    p->plan = &sr->plan;
+    p->model = pr->model == PROFILE_OPEN ? LG_MODEL_OPEN : LG_MODEL_CLOSED;
+    p->start = pr->start;
+    p->stages = sr->stages;
+    p->stage_count = pr->stage_count;
+    p->duration_us = profile_duration_us(pr);
+    p->pipeline = 1;
+    if (!o->have_timeout && pr->timeout_ms)
+        p->timeout_us = pr->timeout_ms * 1000;
+    double peak = profile_peak(pr);
+    if (p->model == LG_MODEL_OPEN) {
+        p->vus_max = pr->max_vus ? pr->max_vus : DEFAULT_MAX_VUS;
+        p->vus_initial = pr->pre_allocated_vus ? pr->pre_allocated_vus : DEFAULT_PRE_VUS;
+        if (p->vus_initial > p->vus_max)
+            p->vus_initial = p->vus_max;
+        if (p->vus_max < p->threads)
+            return fail(err, errlen, "max_vus (%u) is below the number of threads (%u)",
+                        p->vus_max, p->threads);
+    }
+    /* Users share connections: by default one per user up to DEFAULT_CONNECTIONS, and up
+     * to four times that when users wait for one. */
+    double users = p->model == LG_MODEL_OPEN ? p->vus_initial : peak;
+    uint64_t conns = o->connections ? o->connections : cfg->load.connections;
+    if (!conns)
+        conns = (uint64_t)fmin(fmax(ceil(users), 1), DEFAULT_CONNECTIONS);
+    if (conns < p->threads)
+        conns = p->threads;
+    p->connections = (uint32_t)conns;
+    p->max_connections = (uint32_t)(o->max_connections ? o->max_connections : 4 * conns);
+    if (p->max_connections < p->connections)
+        p->max_connections = p->connections;
+    if (p->duration_us == 0)
+        return fail(err, errlen, "the run would last 0s");
+    return 0;
+}
+
+void scenario_run_free(struct scenario_run *sr)
+{
+    if (sr->have_plan)
+        plan_free(&sr->plan);
+    if (sr->have_profile)
+        profile_free(&sr->profile);
+    sr->have_plan = sr->have_profile = 0;
+}

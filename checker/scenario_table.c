@@ -1,0 +1,57 @@
+#include "checker/scenario_table.h"
+
+#include <stdio.h>
+
+#include "common/units.h"
+
+static void dur(uint64_t us, char *buf, size_t len)
+{
+    units_format_duration_us(us, buf, len);
+}
+
+/* "  unexpected_status 3  no_match 1", or "" */
+static void print_failures(const uint64_t failed[LG_FAIL_COUNT])
+{
+    for (int i = 0; i < LG_FAIL_COUNT; i++)
+        if (failed[i])
+            printf("  %s %llu", lg_fail_names[i], (unsigned long long)failed[i]);
+}
+
+void scenario_table_print(const struct cli *cli, const struct load_result *r)
+{
+    if (!r->scenario_count)
+        return;
+    printf("\n  %-16s %9s %9s %9s %9s %10s %9s %9s %9s\n", "Scenario", "started", "completed",
+           "failed", "dropped", "unfinished", "p50", "p95", "max");
+    for (size_t i = 0; i < r->scenario_count; i++) {
+        const struct lg_scenario_stats *s = &r->scenarios[i];
+        char p50[32], p95[32], mx[32];
+        dur(hist_percentile(s->duration, 50), p50, sizeof p50);
+        dur(hist_percentile(s->duration, 95), p95, sizeof p95);
+        dur(s->duration->max, mx, sizeof mx);
+        uint64_t failed = lg_fail_total(s->failed);
+        printf("  %-16.16s %9llu %9llu %s%9llu%s %9llu %10llu %9s %9s %9s\n", s->name,
+               (unsigned long long)s->started, (unsigned long long)s->completed,
+               failed ? cli_red(cli) : "", (unsigned long long)failed,
+               failed ? cli_reset(cli) : "", (unsigned long long)s->dropped,
+               (unsigned long long)s->unfinished, p50, p95, mx);
+    }
+    printf("  (iteration duration of completed iterations, think time included)\n");
+    printf("\n  %-24s %9s %9s %9s %9s %9s %9s  %s\n", "Step", "requests", "p50", "p90", "p95",
+           "p99", "max", "failed");
+    for (size_t i = 0; i < r->step_count; i++) {
+        const struct lg_step_stats *st = &r->steps[i];
+        char name[64], v[5][32];
+        snprintf(name, sizeof name, "%s.%s", st->scenario, st->name);
+        const double ps[] = {50, 90, 95, 99};
+        for (int k = 0; k < 4; k++)
+            dur(hist_percentile(st->latency, ps[k]), v[k], sizeof v[k]);
+        dur(st->latency->max, v[4], sizeof v[4]);
+        printf("  %-24.24s %9llu %9s %9s %9s %9s %9s  %llu", name,
+               (unsigned long long)st->requests, v[0], v[1], v[2], v[3], v[4],
+               (unsigned long long)lg_fail_total(st->failed));
+        print_failures(st->failed);
+        printf("\n");
+    }
+    printf("  virtual users: peak %u of %u\n", r->vus_peak, r->vus_max);
+}

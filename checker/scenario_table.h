@@ -1,0 +1,11 @@
+/* The console tables of a scenario run: per scenario (iterations and their duration) and per
+ * step (requests, latency, failures by reason). */
+#ifndef STORECHECK_CHECKER_SCENARIO_TABLE_H
+#define STORECHECK_CHECKER_SCENARIO_TABLE_H
+
+#include "checker/cli.h"
+#include "loadgen/result.h"
+
+void scenario_table_print(const struct cli *cli, const struct load_result *r);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * The numbers thresholds read (loadgen/threshold.h's struct th_metrics) from a load result.
+ *
+ * Selectors: no selector is every request; a scenario is the requests of its steps (latency,
+ * requests, errors) and its iterations; a step is every step of that name (in any scenario).
+ * Errors are, in a scenario run, the iterations that failed at a step (each failure is one
+ * request that went wrong, or one that could not be sent); in a URL run, transport errors
+ * plus responses with status >= 400. iterations, failed_iterations and dropped_iterations
+ * count scenario iterations (a URL run's dropped_iterations are its dropped requests).
+ */
+#ifndef STORECHECK_LOADGEN_RESULT_METRICS_H
+#define STORECHECK_LOADGEN_RESULT_METRICS_H
+
+#include "loadgen/result.h"
+#include "loadgen/threshold.h"
+
+/* m reads r (which must outlive m's use). */
+void result_metrics(struct th_metrics *m, const struct load_result *r);
+
+#endif

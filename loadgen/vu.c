@@ -1,0 +1,381 @@
+#include "loadgen/vu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/oom.h"
+#include "loadgen/clock.h"
+#include "loadgen/conn.h"
+#include "loadgen/extract.h"
+#include "loadgen/response.h"
+#include "loadgen/worker.h"
+
+static void on_timer(struct ev_loop *loop, ev_timer *t, int revents);
+
+static struct vu *create(struct vu_pool *p)
+{
+    struct vu *u = xcalloc(1, sizeof *u);
+    u->pool = p;
+    u->vars = vars_create(p->plan->schema.count, PLAN_VARS_BYTES);
+    u->jar = cookie_jar_create(PLAN_JAR_COOKIES, PLAN_JAR_BYTES);
+    if (!u->vars || !u->jar) {
+        vars_destroy(u->vars);
+        cookie_jar_destroy(u->jar);
+        free(u);
+        return NULL;
+    }
+    u->id = p->id_base + p->count * p->id_stride;
+    ev_init(&u->timer, on_timer);
+    p->users[p->count++] = u;
+    return u;
+}
+
+void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan,
+                  uint32_t index, uint32_t workers, uint32_t initial, uint32_t max)
+{
+    memset(p, 0, sizeof *p);
+    p->w = w;
+    p->plan = plan;
+    p->max = max;
+    p->id_base = index;
+    p->id_stride = workers;
+    p->users = xcalloc(max ? max : 1, sizeof *p->users);
+    rng_seed(&p->rng, plan->seed, index);
+    p->cursors = xcalloc(plan->feeder_count + 1, sizeof *p->cursors);
+    for (size_t i = 0; i < plan->feeder_count; i++)
+        feeder_cursor_init(&p->cursors[i], index, workers);
+    p->scratch = xmalloc(PLAN_REQUEST_MAX);
+    p->steps = xcalloc(plan->step_count + 1, sizeof *p->steps);
+    for (size_t i = 0; i < plan->step_count; i++)
+        p->steps[i].latency = hist_new();
+    p->scenarios = xcalloc(plan->scenario_count + 1, sizeof *p->scenarios);
+    for (size_t i = 0; i < plan->scenario_count; i++)
+        p->scenarios[i].duration = hist_new();
+    while (p->count < initial && p->count < max) {
+        struct vu *u = create(p);
+        if (!u)
+            break;
+        u->next = p->free_head;
+        p->free_head = u;
+    }
+}
+
+void vu_pool_free(struct vu_pool *p)
+{
+    if (!p->plan)
+        return;
+    for (uint32_t i = 0; i < p->count; i++) {
+        struct vu *u = p->users[i];
+        ev_timer_stop(p->w->loop, &u->timer);
+        vars_destroy(u->vars);
+        cookie_jar_destroy(u->jar);
+        free(u);
+    }
+    free(p->users);
+    free(p->cursors);
+    free(p->scratch);
+    for (size_t i = 0; i < p->plan->step_count; i++)
+        hist_free(p->steps[i].latency);
+    free(p->steps);
+    for (size_t i = 0; i < p->plan->scenario_count; i++)
+        hist_free(p->scenarios[i].duration);
+    free(p->scenarios);
+    memset(p, 0, sizeof *p);
+}
+
+static uint64_t pick_think(struct vu_pool *p, uint64_t lo, uint64_t hi)
+{
+    return hi > lo ? lo + rng_below(&p->rng, hi - lo + 1) : lo;
+}
+
+static void start_timer(struct vu *u, uint64_t delay_us)
+{
+    ev_timer_set(&u->timer, (double)delay_us / 1e6, 0.0);
+    ev_timer_start(u->pool->w->loop, &u->timer);
+}
+
+/* The current step is due at `intended`: queue for a connection. */
+static void go(struct vu *u, uint64_t intended)
+{
+    struct vu_pool *p = u->pool;
+    u->intended = intended;
+    u->state = VU_WAIT;
+    u->next = NULL;
+    if (p->wait_tail)
+        p->wait_tail->next = u;
+    else
+        p->wait_head = u;
+    p->wait_tail = u;
+    p->nwait++;
+    if (!p->pumping)
+        worker_pump(p->w);
+}
+
+/* The iteration is over (completed or failed): loop, or go back to the pool. */
+static void end_iteration(struct vu *u)
+{
+    struct vu_pool *p = u->pool;
+    u->in_iteration = 0;
+    u->state = VU_IDLE;
+    p->busy--;
+    if (p->w->sh->model == LG_MODEL_OPEN) {
+        u->next = p->free_head;
+        p->free_head = u;
+        return;
+    }
+    if (!u->active || p->stopping)
+        return;
+    /* Through the timer even without think time, so an iteration that fails at once cannot
+     * loop inside one callback. */
+    u->state = VU_THINK;
+    start_timer(u, pick_think(p, p->plan->think_min_us, p->plan->think_max_us));
+}
+
+static void fail(struct vu *u, enum lg_fail why)
+{
+    struct vu_pool *p = u->pool;
+    const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
+    p->steps[st->index].failed[why]++;
+    p->scenarios[u->scenario].failed[why]++;
+    end_iteration(u);
+}
+
+static void begin(struct vu *u, size_t scenario, uint64_t intended)
+{
+    struct vu_pool *p = u->pool;
+    const struct plan *plan = p->plan;
+    u->scenario = (uint16_t)scenario;
+    u->step = 0;
+    u->iter_start = intended;
+    u->in_iteration = 1;
+    if (++p->busy > p->peak)
+        p->peak = p->busy;
+    p->scenarios[scenario].started++;
+    vars_reset(u->vars);
+    cookie_jar_clear(u->jar);
+    for (size_t i = 0; i < plan->feeder_count; i++) {
+        const struct plan_feeder *f = &plan->feeders[i];
+        size_t row;
+        if (feeder_pick(f->data, f->mode, &p->cursors[i], &p->rng, &row) != FEEDER_OK) {
+            fail(u, LG_FAIL_FEEDER);
+            return;
+        }
+        if (feeder_set_vars(f->data, row, f->ids, u->vars)) {
+            fail(u, LG_FAIL_TOO_LARGE);
+            return;
+        }
+    }
+    go(u, intended);
+}
+
+void vu_arrival(struct vu_pool *p, uint64_t k, uint64_t intended)
+{
+    size_t s = plan_pick(p->plan, p->plan->seed, k);
+    struct vu *u = p->free_head;
+    if (u)
+        p->free_head = u->next;
+    else if (p->count < p->max)
+        u = create(p);
+    if (!u) {
+        p->scenarios[s].dropped++;
+        p->w->iv.dropped++;
+        return;
+    }
+    begin(u, s, intended);
+}
+
+void vu_arrival_dropped(struct vu_pool *p, uint64_t k)
+{
+    p->scenarios[plan_pick(p->plan, p->plan->seed, k)].dropped++;
+    p->w->iv.dropped++;
+}
+
+static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    struct vu *u = (struct vu *)t;
+    struct vu_pool *p = u->pool;
+    if (p->stopping)
+        return;
+    if (u->in_iteration) {
+        go(u, u->intended);
+        return;
+    }
+    if (!u->active)
+        return;
+    uint64_t now = clock_us();
+    uint64_t index = ((uint64_t)u->id << 32) | (u->iterations++ & 0xffffffffu);
+    begin(u, plan_pick(p->plan, p->plan->seed, index), now);
+}
+
+void vu_ramp(struct vu_pool *p, uint32_t want, uint64_t now)
+{
+    if (want > p->max)
+        want = p->max;
+    while (p->count < want && create(p))
+        ;
+    for (uint32_t i = 0; i < p->count; i++) {
+        struct vu *u = p->users[i];
+        int on = i < want;
+        if (on == u->active)
+            continue;
+        u->active = (uint8_t)on;
+        if (on && !u->in_iteration && !ev_is_active(&u->timer)) {
+            u->state = VU_THINK;
+            start_timer(u, 0);
+        } else if (!on && !u->in_iteration) {
+            ev_timer_stop(p->w->loop, &u->timer);
+            u->state = VU_IDLE;
+        }
+    }
+}
+
+struct vu *vu_wait_pop(struct vu_pool *p)
+{
+    struct vu *u = p->wait_head;
+    if (!u)
+        return NULL;
+    p->wait_head = u->next;
+    if (!p->wait_head)
+        p->wait_tail = NULL;
+    u->next = NULL;
+    p->nwait--;
+    return u;
+}
+
+void vu_send(struct vu *u, struct conn *c, uint64_t now)
+{
+    struct vu_pool *p = u->pool;
+    struct worker *w = p->w;
+    const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
+    struct tpl_ctx ctx = {u->vars, &p->rng, (uint64_t)(ev_now(w->loop) * 1e6)};
+    size_t len = 0;
+    enum tpl_status rc = plan_render(p->plan, st, &ctx, u->jar, c->wbuf, PLAN_REQUEST_MAX,
+                                     p->scratch, PLAN_REQUEST_MAX, &len, NULL);
+    if (rc != TPL_OK) {
+        worker_free_push(w, c);
+        fail(u, LG_FAIL_TEMPLATE);
+        return;
+    }
+    uint64_t lag = now > u->intended ? now - u->intended : 0;
+    hist_record(w->lag, lag);
+    if (lag > LG_LATE_US) {
+        w->c.late++;
+        w->iv.late++;
+    }
+    c->sreq.len = len;
+    c->sreq.no_body = st->no_body_response;
+    c->vu = u;
+    u->state = VU_SEND;
+    p->steps[st->index].requests++;
+    conn_send(c, &c->sreq, u->intended, now);
+}
+
+/* Run the step's extractions on the captured response. -1, or the reason it failed. */
+static int extract(struct vu *u, const struct plan_step *st, const struct conn *c,
+                   const struct response_view *rv)
+{
+    struct vu_pool *p = u->pool;
+    for (size_t i = 0; i < st->extract_count; i++) {
+        const struct plan_extract *x = &st->extracts[i];
+        const char *val = p->scratch;
+        size_t len = 0;
+        int found;
+        if (x->source == EXTRACT_JSON) {
+            enum jp_status js = jsonpath_eval(x->path, rv->body, rv->body_len, &p->rng,
+                                              p->scratch, PLAN_REQUEST_MAX, &len);
+            if (js == JP_NOT_JSON)
+                return c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
+            if (js == JP_NO_SPACE)
+                return LG_FAIL_TOO_LARGE;
+            found = js == JP_MATCH;
+        } else if (x->source == EXTRACT_HEADER) {
+            found = extract_header(rv->head, rv->head_len, x->name, &val, &len) == 0;
+        } else {
+            found = extract_cookie(rv->head, rv->head_len, x->name, &val, &len) == 0;
+        }
+        if (!found)
+            return LG_FAIL_NO_MATCH;
+        if (vars_set(u->vars, x->var, val, len))
+            return LG_FAIL_TOO_LARGE;
+    }
+    return -1;
+}
+
+void vu_response(struct conn *c, int status, uint64_t now)
+{
+    struct vu *u = c->vu;
+    c->vu = NULL;
+    if (!u)
+        return;
+    struct vu_pool *p = u->pool;
+    const struct plan_scenario *sc = &p->plan->scenarios[u->scenario];
+    const struct plan_step *st = &sc->steps[u->step];
+    struct lg_step_stats *ss = &p->steps[st->index];
+    ss->responses++;
+    hist_record(ss->latency, now - u->intended);
+    if (!plan_status_ok(st, status)) {
+        fail(u, LG_FAIL_STATUS);
+        return;
+    }
+    struct response_view rv;
+    response_view(c->cap, c->cap_len, &rv);
+    cookie_jar_update(u->jar, rv.head, rv.head_len, (int64_t)ev_now(p->w->loop));
+    int why = extract(u, st, c, &rv);
+    if (why >= 0) {
+        fail(u, (enum lg_fail)why);
+        return;
+    }
+    if (++u->step == sc->step_count) {
+        p->scenarios[u->scenario].completed++;
+        hist_record(p->scenarios[u->scenario].duration, now - u->iter_start);
+        end_iteration(u);
+        return;
+    }
+    if (p->stopping)
+        return;
+    uint64_t think = pick_think(p, st->think_min_us, st->think_max_us);
+    if (think == 0) {
+        go(u, now);
+        return;
+    }
+    u->state = VU_THINK;
+    u->intended = now + think;
+    start_timer(u, think);
+}
+
+void vu_conn_failed(struct conn *c, enum lg_error cls)
+{
+    struct vu *u = c->vu;
+    c->vu = NULL;
+    if (u)
+        fail(u, cls == LG_ERR_TIMEOUT ? LG_FAIL_TIMEOUT : LG_FAIL_TRANSPORT);
+}
+
+void vu_expire_waiting(struct vu_pool *p, uint64_t now, uint64_t timeout_us)
+{
+    while (p->wait_head && p->wait_head->intended + timeout_us <= now) {
+        struct vu *u = vu_wait_pop(p);
+        p->w->c.dropped++; /* a request that was never written */
+        fail(u, LG_FAIL_TIMEOUT);
+    }
+}
+
+void vu_pool_stop(struct vu_pool *p)
+{
+    p->stopping = 1;
+    for (uint32_t i = 0; i < p->count; i++)
+        ev_timer_stop(p->w->loop, &p->users[i]->timer);
+    p->wait_head = p->wait_tail = NULL;
+    p->nwait = 0;
+}
+
+void vu_pool_finish(struct vu_pool *p)
+{
+    for (uint32_t i = 0; i < p->count; i++) {
+        struct vu *u = p->users[i];
+        if (u->in_iteration) {
+            p->scenarios[u->scenario].unfinished++;
+            u->in_iteration = 0;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/* The scenario part of the load result JSON: per scenario, per step, thresholds. */
+#include "reports/load_json_parts.h"
+
+static cJSON *failures(const uint64_t failed[LG_FAIL_COUNT])
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < LG_FAIL_COUNT; i++)
+        load_json_add_u64(o, lg_fail_names[i], failed[i]);
+    return o;
+}
+
+void load_json_scenarios(cJSON *root, const struct load_result *r)
+{
+    if (r->scenario_count) {
+        cJSON *vu = cJSON_AddObjectToObject(root, "virtual_users");
+        load_json_add_u64(vu, "max", r->vus_max);
+        load_json_add_u64(vu, "peak", r->vus_peak);
+    } else {
+        cJSON_AddNullToObject(root, "virtual_users");
+    }
+    cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
+    for (size_t i = 0; i < r->scenario_count; i++) {
+        const struct lg_scenario_stats *s = &r->scenarios[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", s->name);
+        load_json_add_u64(o, "started", s->started);
+        load_json_add_u64(o, "completed", s->completed);
+        load_json_add_u64(o, "failed_total", lg_fail_total(s->failed));
+        cJSON_AddItemToObject(o, "failed", failures(s->failed));
+        load_json_add_u64(o, "dropped", s->dropped);
+        load_json_add_u64(o, "unfinished", s->unfinished);
+        cJSON_AddItemToObject(o, "duration_us", load_json_hist(s->duration));
+        cJSON *steps = cJSON_AddArrayToObject(o, "steps");
+        for (size_t j = 0; j < s->step_count; j++)
+            cJSON_AddItemToArray(steps, cJSON_CreateNumber((double)(s->first_step + j)));
+        cJSON_AddItemToArray(scs, o);
+    }
+    cJSON *sts = cJSON_AddArrayToObject(root, "steps");
+    for (size_t i = 0; i < r->step_count; i++) {
+        const struct lg_step_stats *st = &r->steps[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", st->name);
+        cJSON_AddStringToObject(o, "scenario", st->scenario);
+        load_json_add_u64(o, "requests", st->requests);
+        load_json_add_u64(o, "responses", st->responses);
+        load_json_add_u64(o, "failed_total", lg_fail_total(st->failed));
+        cJSON_AddItemToObject(o, "failed", failures(st->failed));
+        cJSON_AddItemToObject(o, "latency_us", load_json_hist(st->latency));
+        cJSON_AddItemToArray(sts, o);
+    }
+}
+
+cJSON *load_json_thresholds(const struct load_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->threshold_count; i++) {
+        const struct lg_threshold_outcome *t = &r->thresholds[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "expr", t->expr);
+        cJSON_AddBoolToObject(o, "passed", t->passed);
+        cJSON_AddBoolToObject(o, "no_data", t->no_data);
+        cJSON_AddNumberToObject(o, "observed", t->observed);
+        cJSON_AddNumberToObject(o, "limit", t->limit);
+        cJSON_AddBoolToObject(o, "abort_on_fail", t->abort_on_fail);
+        cJSON_AddStringToObject(o, "line", t->line);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
