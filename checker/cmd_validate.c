@@ -5,6 +5,8 @@
 #include "checker/commands.h"
 #include "checker/config_load.h"
 #include "common/exit_codes.h"
+#include "loadgen/profile.h"
+#include "loadgen/scenario_check.h"
 
 static size_t endpoint_count(const struct target *t)
 {
@@ -39,6 +41,31 @@ static void print_summary(const struct cli *cli, const char *path, const struct 
            plural(steps), th, plural(th), faults, plural(faults));
 }
 
+/* What the loader cannot see: templates, variables, feeder files, thresholds, the profile and
+ * its mix against the scenarios. Returns the number of problems added to diags. */
+static size_t check_load(const struct config *cfg, struct diag_list *diags)
+{
+    size_t problems = scenario_check(cfg, diags);
+    if (!cfg->load.profile)
+        return problems;
+    const char *dirs[] = {cfg->dir, "profiles", profile_installed_dir()};
+    char path[4096], err[512];
+    if (profile_resolve(cfg->load.profile, dirs, 3, path, sizeof path, err, sizeof err)) {
+        diag_add(diags, cfg->path, cfg->load.profile_pos.line, cfg->load.profile_pos.col,
+                 "load.profile", "%s", err);
+        return problems + 1;
+    }
+    struct profile prof;
+    size_t before = diags->count;
+    if (profile_load(&prof, path, diags))
+        return problems + (diags->count - before);
+    if (cfg->load.scenario_count)
+        problems += profile_check_mix(&prof, cfg->load.scenarios, cfg->load.scenario_count,
+                                      diags);
+    profile_free(&prof);
+    return problems;
+}
+
 static int run(const struct cli *cli, int argc, char **argv)
 {
     const char *path = NULL;
@@ -60,6 +87,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct diag_list diags;
     diag_list_init(&diags);
     int rc = config_load_file(&cfg, path, NULL, &diags);
+    if (rc == 0 && check_load(&cfg, &diags))
+        rc = -1;
     if (rc == 0) {
         print_summary(cli, path, &cfg);
     } else {
@@ -78,7 +107,9 @@ const struct command cmd_validate = {
     .help = "Usage: storecheck validate CONFIG\n"
             "\n"
             "Check a config file without contacting the store: YAML syntax, every key and\n"
-            "value, ${VAR} expansion, allowed hosts. Every error is printed to stderr as\n"
+            "value, ${VAR} expansion, allowed hosts; scenario templates and the variables\n"
+            "they use, JSON paths, feeder CSV files, thresholds, load.profile and its mix.\n"
+            "Every error is printed to stderr as\n"
             "  FILE:LINE:COL: key.path: message\n"
             "On success prints 'CONFIG: OK' and what the config holds (no values).\n"
             "The format is described in docs/config.md; 'storecheck init' writes a starter.\n"
