@@ -1,0 +1,157 @@
+#include "tests/scenarios/sc_cli.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loadgen/clock.h"
+
+static char dir[64];
+
+const char *sc_tmpdir(void)
+{
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/sc-scenarios-XXXXXX");
+        if (!mkdtemp(dir))
+            abort();
+    }
+    return dir;
+}
+
+const char *sc_write(const char *name, const char *text)
+{
+    static char paths[8][256];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 256, "%s/%s", sc_tmpdir(), name);
+    FILE *f = fopen(p, "w");
+    if (!f)
+        abort();
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+char *sc_read(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0, n;
+    char *buf = malloc(cap);
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+cJSON *sc_json(const char *path)
+{
+    char *text = sc_read(path);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return j;
+}
+
+struct sc_ran sc_run(int timeout_s, const char *const *args)
+{
+    struct sc_ran r = {0};
+    const char *bin = getenv("STORECHECK_BIN");
+    char outp[128], errp[128];
+    snprintf(outp, sizeof outp, "%s/stdout", sc_tmpdir());
+    snprintf(errp, sizeof errp, "%s/stderr", sc_tmpdir());
+    const char *argv[64] = {bin};
+    int n = 1;
+    while (n < 63 && args[n - 1]) {
+        argv[n] = args[n - 1];
+        n++;
+    }
+    argv[n] = NULL;
+    uint64_t t0 = clock_us();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (clock_us() - t0 > (uint64_t)timeout_s * 1000000) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            status = -1;
+            break;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    r.wall_ms = (clock_us() - t0) / 1000;
+    r.code = status == -1           ? -1
+             : WIFEXITED(status)    ? WEXITSTATUS(status)
+                                    : 128 + WTERMSIG(status);
+    r.out = sc_read(outp);
+    r.err = sc_read(errp);
+    if (r.code != 0 && r.code != 1)
+        fprintf(stderr, "storecheck exited %d:\n%s\n%s\n", r.code, r.out ? r.out : "",
+                r.err ? r.err : "");
+    return r;
+}
+
+void sc_ran_free(struct sc_ran *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+static const cJSON *named(const cJSON *arr, const char *scenario, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "scenario");
+        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0 &&
+            (!scenario || (cJSON_IsString(s) && strcmp(s->valuestring, scenario) == 0)))
+            return it;
+    }
+    return NULL;
+}
+
+const cJSON *sc_scenario(const cJSON *root, const char *name)
+{
+    return named(cJSON_GetObjectItemCaseSensitive(root, "scenarios"), NULL, name);
+}
+
+const cJSON *sc_step(const cJSON *root, const char *scenario, const char *name)
+{
+    return named(cJSON_GetObjectItemCaseSensitive(root, "steps"), scenario, name);
+}
+
+double sc_num(const cJSON *obj, const char *key)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(x) ? x->valuedouble : -1;
+}
+
+double sc_failed(const cJSON *obj, const char *reason)
+{
+    return sc_num(cJSON_GetObjectItemCaseSensitive(obj, "failed"), reason);
+}

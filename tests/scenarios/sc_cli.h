@@ -1,0 +1,37 @@
+/*
+ * Running the storecheck binary from a test: a config and profile written to a scratch
+ * folder, the command run with a deadline (killed past it), its output and JSON result read.
+ */
+#ifndef STORECHECK_TESTS_SCENARIOS_SC_CLI_H
+#define STORECHECK_TESTS_SCENARIOS_SC_CLI_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sc_ran {
+    int code;       /* exit status; 128 + signal; -1 when it had to be killed */
+    char *out, *err; /* whole stdout and stderr, NUL-terminated (sc_ran_free) */
+    uint64_t wall_ms;
+};
+
+/* A fresh scratch folder; returns its path (static). */
+const char *sc_tmpdir(void);
+/* Write text to DIR/name; returns the path (static ring of a few). */
+const char *sc_write(const char *name, const char *text);
+/* Run storecheck with args (NULL-terminated) for at most timeout_s seconds. */
+struct sc_ran sc_run(int timeout_s, const char *const *args);
+void sc_ran_free(struct sc_ran *r);
+/* A whole file, NUL-terminated, or NULL (free it). */
+char *sc_read(const char *path);
+/* The JSON in path, or NULL. */
+cJSON *sc_json(const char *path);
+
+/* Lookups in a load result: a scenario or step object by name, a number by key. */
+const cJSON *sc_scenario(const cJSON *root, const char *name);
+const cJSON *sc_step(const cJSON *root, const char *scenario, const char *name);
+double sc_num(const cJSON *obj, const char *key);
+/* failed.<reason> of a scenario or step object. */
+double sc_failed(const cJSON *obj, const char *reason);
+
+#endif

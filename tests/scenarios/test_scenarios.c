@@ -1,0 +1,384 @@
+/*
+ * Scenario runs of `storecheck load CONFIG` against the reference store on loopback: values
+ * extracted into later steps, the cookie jar, feeders, failure reasons, dropped iterations,
+ * the mix, thresholds and exit codes, abort_on_fail, a JSON POST with extraction, the closed
+ * model. Every run is short and bounded; counts are checked, never timings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/refstore/harness.h"
+#include "tests/scenarios/sc_cli.h"
+#include "tests/support/check.h"
+
+static struct rs_server store;
+
+/* A config for the store with `load` (the lines under load:, indented by two). */
+static const char *config(const char *name, const char *load)
+{
+    char text[8192];
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "  timeout: 5s\n"
+             "  headers: { X-Api-Key: \"${SC_TEST_TOKEN}\" }\n"
+             "load:\n"
+             "%s",
+             store.http, load);
+    return sc_write(name, text);
+}
+
+/* An open profile: `rate` iterations/s for `seconds`, the given mix and pool. */
+static const char *open_profile(const char *name, int rate, int seconds, const char *mix,
+                                int max_vus)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "model: open\n"
+             "start_rate: %d\n"
+             "stages:\n  - { duration: %ds, rate: %d }\n"
+             "mix: { %s }\n"
+             "max_vus: %d\n"
+             "pre_allocated_vus: %d\n",
+             rate, seconds, rate, mix, max_vus, max_vus < 20 ? max_vus : 20);
+    return sc_write(name, text);
+}
+
+/* Run a load; the JSON result (NULL if none) and the exit code. */
+static cJSON *load(const char *cfg, const char *profile, int *code)
+{
+    char json[256];
+    snprintf(json, sizeof json, "%s/result.json", sc_tmpdir());
+    remove(json);
+    const char *args[] = {"load", cfg, "--profile", profile, "--threads", "1", "--json", json,
+                          NULL};
+    struct sc_ran r = sc_run(60, args);
+    *code = r.code;
+    sc_ran_free(&r);
+    return sc_json(json);
+}
+
+/* Iterations that ended (completed or failed), for counts that must add up. */
+static double ended(const cJSON *sc)
+{
+    return sc_num(sc, "started") - sc_num(sc, "unfinished");
+}
+
+static void test_checkout_flow(void)
+{
+    const char *cfg = config(
+        "checkout.yaml",
+        "  seed: 3\n"
+        "  scenarios:\n"
+        "    checkout:\n"
+        "      - { name: cart, method: POST, path: /api/v1/carts, json: {}, expect: [201],\n"
+        "          extract: { cart_id: \"$.id\" } }\n"
+        "      - { name: add, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"
+        "          json: { product_id: \"{{randint 1 1000}}\", quantity: 1 }, expect: [200] }\n"
+        "      - { name: order, method: POST, path: /api/v1/checkout,\n"
+        "          headers: { Idempotency-Key: \"{{uuid}}\" }, json: { cart_id: \"{{cart_id}}\" },\n"
+        "          expect: [201], extract: { order_id: \"$.id\" } }\n"
+        "      - { name: read_order, path: \"/api/v1/orders/{{order_id}}\", expect: [200] }\n"
+        "    same_key:\n"
+        "      - { name: cart, method: POST, path: /api/v1/carts, json: {}, expect: [201],\n"
+        "          extract: { cart_id: \"$.id\" } }\n"
+        "      - { name: order, method: POST, path: /api/v1/checkout,\n"
+        "          headers: { Idempotency-Key: fixed-key-1 }, json: { cart_id: \"{{cart_id}}\" },\n"
+        "          expect: [201] }\n");
+    const char *prof = open_profile("checkout-profile.yaml", 20, 2, "checkout: 1, same_key: 1", 50);
+    int code;
+    cJSON *j = load(cfg, prof, &code);
+    CHECK_INT_EQ(code, 0);
+    CHECK(j != NULL);
+    const cJSON *co = sc_scenario(j, "checkout"), *sk = sc_scenario(j, "same_key");
+    CHECK(sc_num(co, "started") >= 5);
+    CHECK_INT_EQ(sc_num(co, "failed_total"), 0);
+    CHECK_INT_EQ(sc_num(co, "completed"), ended(co));
+    const char *steps[] = {"cart", "add", "order", "read_order"};
+    for (int i = 0; i < 4; i++) {
+        const cJSON *st = sc_step(j, "checkout", steps[i]);
+        CHECK(sc_num(st, "requests") >= 5);
+        CHECK(sc_num(cJSON_GetObjectItemCaseSensitive(st, "latency_us"), "count") ==
+              sc_num(st, "responses"));
+    }
+    /* One key: one order; the same key with another cart is refused (422), or 409 while the
+     * first is in flight. A fresh {{uuid}} per iteration never is. */
+    CHECK_INT_EQ(sc_num(sk, "completed"), 1);
+    CHECK(sc_failed(sk, "unexpected_status") >= 3);
+    CHECK_INT_EQ(sc_failed(sc_step(j, "same_key", "order"), "unexpected_status"),
+                 ended(sk) - 1);
+    cJSON_Delete(j);
+}
+
+static void test_cookie_jar(void)
+{
+    /* The home page sets `session` unless the request sends one: with the jar, the second
+     * visit sends it, so the cookie is not set again and that extraction finds nothing. */
+    const char *cfg = config("jar.yaml", "  scenarios:\n"
+                                         "    jar:\n"
+                                         "      - { name: first, path: /,\n"
+                                         "          extract: { sid: { cookie: session } } }\n"
+                                         "      - { name: again, path: /,\n"
+                                         "          extract: { sid2: { cookie: session } } }\n");
+    int code;
+    cJSON *j = load(cfg, open_profile("jar-profile.yaml", 20, 1, "jar: 1", 20), &code);
+    const cJSON *first = sc_step(j, "jar", "first"), *again = sc_step(j, "jar", "again");
+    CHECK(sc_num(first, "responses") >= 5);
+    CHECK_INT_EQ(sc_num(first, "failed_total"), 0);
+    CHECK(sc_num(again, "responses") >= 5);
+    CHECK_INT_EQ(sc_failed(again, "no_match"), sc_num(again, "responses"));
+    cJSON_Delete(j);
+}
+
+static void test_failure_reasons(void)
+{
+    const char *cfg = config("fail.yaml",
+                             "  scenarios:\n"
+                             "    notfound:\n"
+                             "      - { name: missing, path: /api/v1/products/999999, expect: [200] }\n"
+                             "    nomatch:\n"
+                             "      - { name: p1, path: /api/v1/products/1, extract: { x: \"$.nope\" } }\n"
+                             "      - { name: never, path: /healthz }\n"
+                             "    notjson:\n"
+                             "      - { name: html, path: /, extract: { x: \"$.id\" } }\n");
+    int code;
+    cJSON *j = load(cfg, open_profile("fail-profile.yaml", 30, 1, "notfound: 1, nomatch: 1, notjson: 1", 30),
+                    &code);
+    CHECK_INT_EQ(code, 0); /* no thresholds: failures are reported, not gated */
+    const cJSON *nf = sc_scenario(j, "notfound"), *nm = sc_scenario(j, "nomatch"),
+                *nj = sc_scenario(j, "notjson");
+    CHECK(ended(nf) > 0 && ended(nm) > 0 && ended(nj) > 0);
+    CHECK_INT_EQ(sc_failed(nf, "unexpected_status"), ended(nf));
+    CHECK_INT_EQ(sc_failed(nm, "no_match"), ended(nm));
+    CHECK_INT_EQ(sc_failed(nj, "not_json"), ended(nj));
+    CHECK_INT_EQ(sc_num(sc_step(j, "nomatch", "never"), "requests"), 0);
+    CHECK_INT_EQ(sc_num(nf, "completed") + sc_num(nm, "completed") + sc_num(nj, "completed"), 0);
+    cJSON_Delete(j);
+}
+
+/* One feeder in `mode` over ids.csv; returns the result of a 1-thread run. */
+static cJSON *feeder_run(const char *mode, const char *csv)
+{
+    const char *file = sc_write("ids.csv", csv);
+    char load_text[1024];
+    snprintf(load_text, sizeof load_text,
+             "  feeders: { ids: { file: %s, mode: %s } }\n"
+             "  scenarios:\n"
+             "    fed:\n"
+             "      - { name: product, path: \"/api/v1/products/{{id}}\", expect: [200] }\n",
+             file, mode);
+    int code;
+    return load(config("feeder.yaml", load_text),
+                open_profile("feeder-profile.yaml", 40, 1, "fed: 1", 40), &code);
+}
+
+static void test_feeders(void)
+{
+    /* sequential: rows in order, so a good and a missing product alternate. */
+    cJSON *j = feeder_run("sequential", "id\n1\n999999\n");
+    const cJSON *fed = sc_scenario(j, "fed");
+    double n = ended(fed), bad = sc_failed(fed, "unexpected_status");
+    CHECK(n >= 10);
+    CHECK(bad == (double)((long)n / 2) || bad == (double)(((long)n + 1) / 2));
+    cJSON_Delete(j);
+
+    /* random: both rows come up. */
+    j = feeder_run("random", "id\n1\n999999\n");
+    fed = sc_scenario(j, "fed");
+    CHECK(ended(fed) >= 10);
+    CHECK(sc_num(fed, "completed") > 0 && sc_failed(fed, "unexpected_status") > 0);
+    cJSON_Delete(j);
+
+    /* unique: each row once, then the iterations fail for want of rows. */
+    j = feeder_run("unique", "id\n1\n2\n3\n");
+    fed = sc_scenario(j, "fed");
+    CHECK_INT_EQ(sc_num(fed, "completed"), 3);
+    CHECK_INT_EQ(sc_failed(fed, "feeder_exhausted"), ended(fed) - 3);
+    CHECK(ended(fed) >= 10);
+    cJSON_Delete(j);
+}
+
+static void test_dropped_when_pool_exhausted(void)
+{
+    /* Two users, each busy for a second per iteration, 40 arrivals a second. */
+    const char *cfg = config("drop.yaml", "  scenarios:\n"
+                                          "    slow:\n"
+                                          "      - { name: a, path: /healthz, think: 1s }\n"
+                                          "      - { name: b, path: /healthz }\n");
+    int code;
+    cJSON *j = load(cfg, open_profile("drop-profile.yaml", 40, 2, "slow: 1", 2), &code);
+    const cJSON *s = sc_scenario(j, "slow");
+    CHECK(sc_num(s, "started") >= 2 && sc_num(s, "started") <= 8);
+    CHECK(sc_num(s, "dropped") >= 60);
+    CHECK_INT_EQ(sc_num(s, "started") + sc_num(s, "dropped"), 80);
+    CHECK_INT_EQ(sc_num(cJSON_GetObjectItemCaseSensitive(j, "virtual_users"), "peak"), 2);
+    cJSON_Delete(j);
+}
+
+/* started + dropped of scenarios a and b in a run of the mix a 80, b 20 with seed. */
+static void mix_run(int seed, double *a, double *b)
+{
+    char load_text[512];
+    snprintf(load_text, sizeof load_text,
+             "  seed: %d\n"
+             "  scenarios:\n"
+             "    a: [ { name: ha, path: /healthz } ]\n"
+             "    b: [ { name: hb, path: /healthz } ]\n",
+             seed);
+    int code;
+    cJSON *j = load(config("mix.yaml", load_text),
+                    open_profile("mix-profile.yaml", 250, 2, "a: 80, b: 20", 500), &code);
+    const cJSON *sa = sc_scenario(j, "a"), *sb = sc_scenario(j, "b");
+    *a = sc_num(sa, "started") + sc_num(sa, "dropped");
+    *b = sc_num(sb, "started") + sc_num(sb, "dropped");
+    cJSON_Delete(j);
+}
+
+static void test_mix_from_seed(void)
+{
+    double a1, b1, a2, b2, a3, b3;
+    mix_run(11, &a1, &b1);
+    mix_run(11, &a2, &b2);
+    mix_run(12, &a3, &b3);
+    CHECK_INT_EQ(a1 + b1, 500);
+    CHECK(a1 / (a1 + b1) > 0.74 && a1 / (a1 + b1) < 0.86);
+    /* The same seed picks the same scenario for every arrival; another seed does not. */
+    CHECK_INT_EQ(a1, a2);
+    CHECK_INT_EQ(b1, b2);
+    CHECK_INT_EQ(a3 + b3, 500);
+    CHECK(a3 != a1);
+}
+
+static void test_thresholds_exit_codes(void)
+{
+    const char *scen = "  scenarios:\n"
+                       "    h: [ { name: health, path: /healthz, expect: [200] } ]\n";
+    const char *prof = open_profile("th-profile.yaml", 20, 1, "h: 1", 20);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "%s  thresholds:\n"
+             "    - \"iterations > 0\"\n"
+             "    - \"failed_iterations == 0\"\n"
+             "    - \"p99(step:health) < 30s\"\n"
+             "    - \"error_rate < 1%%\"\n",
+             scen);
+    int code;
+    cJSON *j = load(config("th-pass.yaml", text), prof, &code);
+    CHECK_INT_EQ(code, 0);
+    const cJSON *th = cJSON_GetObjectItemCaseSensitive(j, "thresholds");
+    CHECK_INT_EQ(cJSON_GetArraySize(th), 4);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, th) CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "passed")));
+    cJSON_Delete(j);
+
+    snprintf(text, sizeof text, "%s  thresholds: [ \"iterations < 1\", \"p99 < 30s\" ]\n", scen);
+    j = load(config("th-fail.yaml", text), prof, &code);
+    CHECK_INT_EQ(code, 1);
+    th = cJSON_GetObjectItemCaseSensitive(j, "thresholds");
+    t = cJSON_GetArrayItem(th, 0);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(t, "passed")));
+    CHECK(sc_num(t, "observed") >= 10);
+    CHECK_INT_EQ(sc_num(t, "limit"), 1);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(th, 1), "passed")));
+    cJSON_Delete(j);
+}
+
+static void test_abort_on_fail(void)
+{
+    const char *cfg = config("abort.yaml",
+                             "  scenarios:\n"
+                             "    bad: [ { name: missing, path: /api/v1/products/999999, expect: [200] } ]\n"
+                             "  thresholds:\n"
+                             "    - { expr: \"failed_iterations < 1\", abort_on_fail: true }\n");
+    char json[256];
+    snprintf(json, sizeof json, "%s/abort.json", sc_tmpdir());
+    const char *args[] = {"load", cfg, "--profile", open_profile("abort-profile.yaml", 20, 30, "bad: 1", 20),
+                          "--json", json, NULL};
+    struct sc_ran r = sc_run(60, args);
+    CHECK_INT_EQ(r.code, 1);
+    CHECK(r.wall_ms < 15000);
+    CHECK(r.err && strstr(r.err, "stopping early"));
+    cJSON *j = sc_json(json);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "aborted")));
+    CHECK(sc_num(j, "elapsed_us") < 15e6);
+    cJSON_Delete(j);
+    sc_ran_free(&r);
+}
+
+static void test_json_post_and_secrets(void)
+{
+    /* A GraphQL-style POST: a JSON body in, a value out of the JSON answer, used after. */
+    const char *cfg = config(
+        "post.yaml",
+        "  scenarios:\n"
+        "    api:\n"
+        "      - { name: login, method: POST, path: /api/v1/login,\n"
+        "          json: { query: \"mutation Login($u: String) { login(user: $u) { token } }\",\n"
+        "                  variables: { u: \"shopper-{{randint 1 9}}\" } },\n"
+        "          expect: [200], extract: { token: \"$.token\" } }\n"
+        "      - { name: browse, path: \"/api/v1/products?page=1&per_page=5\",\n"
+        "          headers: { Authorization: \"Bearer {{token}}\" }, expect: [200],\n"
+        "          extract: { pid: \"$.items[*].id\" } }\n"
+        "      - { name: product, path: \"/api/v1/products/{{pid}}\", expect: [200] }\n");
+    char json[256];
+    snprintf(json, sizeof json, "%s/post.json", sc_tmpdir());
+    const char *args[] = {"load", cfg, "--profile", open_profile("post-profile.yaml", 5, 2, "api: 1", 10),
+                          "--json", json, NULL};
+    struct sc_ran r = sc_run(60, args);
+    CHECK_INT_EQ(r.code, 0);
+    cJSON *j = sc_json(json);
+    const cJSON *api = sc_scenario(j, "api");
+    CHECK(sc_num(api, "completed") >= 5);
+    CHECK_INT_EQ(sc_num(api, "failed_total"), 0);
+    char *text = sc_read(json);
+    CHECK(text && !strstr(text, "sekrit-value-4711"));
+    CHECK(r.out && !strstr(r.out, "sekrit-value-4711"));
+    free(text);
+    cJSON_Delete(j);
+    sc_ran_free(&r);
+}
+
+static void test_closed_model(void)
+{
+    const char *cfg = config("closed.yaml", "  scenarios:\n"
+                                            "    h: [ { name: health, path: /healthz } ]\n");
+    const char *prof = sc_write("closed-profile.yaml", "model: closed\n"
+                                                       "start_users: 3\n"
+                                                       "stages:\n  - { duration: 2s, users: 3 }\n"
+                                                       "think_time: 50ms\n"
+                                                       "mix: { h: 1 }\n");
+    int code;
+    cJSON *j = load(cfg, prof, &code);
+    CHECK_INT_EQ(code, 0);
+    const cJSON *h = sc_scenario(j, "h");
+    CHECK(sc_num(h, "completed") >= 9);
+    CHECK_INT_EQ(sc_num(h, "failed_total"), 0);
+    const cJSON *vu = cJSON_GetObjectItemCaseSensitive(j, "virtual_users");
+    CHECK_INT_EQ(sc_num(vu, "max"), 3);
+    CHECK(sc_num(vu, "peak") >= 1 && sc_num(vu, "peak") <= 3);
+    cJSON_Delete(j);
+}
+
+int main(void)
+{
+    setenv("SC_TEST_TOKEN", "sekrit-value-4711", 1); /* a secret header of every config */
+    const char *args[] = {NULL};
+    if (!rs_start(&store, args)) {
+        fprintf(stderr, "cannot start the reference store\n");
+        return 1;
+    }
+    RUN(test_checkout_flow);
+    RUN(test_cookie_jar);
+    RUN(test_failure_reasons);
+    RUN(test_feeders);
+    RUN(test_dropped_when_pool_exhausted);
+    RUN(test_mix_from_seed);
+    RUN(test_thresholds_exit_codes);
+    RUN(test_abort_on_fail);
+    RUN(test_json_post_and_secrets);
+    RUN(test_closed_model);
+    CHECK_INT_EQ(rs_stop(&store), 0);
+    return check_summary();
+}
