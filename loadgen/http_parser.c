@@ -3,9 +3,9 @@
 #include <string.h>
 
 enum state {
-    S_STATUS,     /* collecting "HTTP/1.x NNN" */
-    S_REASON,     /* the rest of the status line */
-    S_LINE_START, /* first byte of a header line, or the empty line */
+    S_STATUS = HTTP_STATE_STATUS, /* collecting "HTTP/1.x NNN" */
+    S_REASON,                     /* the rest of the status line */
+    S_LINE_START,                 /* first byte of a header line, or the empty line */
     S_NAME,
     S_VALUE_WS,
     S_VALUE,      /* a tracked header's value */
@@ -84,11 +84,6 @@ void http_parser_begin(struct http_parser *p, int no_body)
     p->interim = 0;
     p->body_bytes = 0;
     p->error = NULL;
-}
-
-int http_parser_idle(const struct http_parser *p)
-{
-    return p->state == S_STATUS && p->keep_len == 0 && p->interim == 0;
 }
 
 static enum http_result fail(struct http_parser *p, const char *why)
