@@ -36,6 +36,22 @@ static void read_base_url(struct cfg_walk *w, const struct yaml_node *v, void *d
         t->base_url = s;
 }
 
+/* The store's plain-HTTP address for the HTTP->HTTPS redirect probe. */
+static void read_http_url(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    const char *s = cfg_walk_scalar(w, v, "an http:// URL (e.g. http://127.0.0.1:8080/)");
+    struct url u;
+    char err[128];
+    if (!s)
+        return;
+    if (url_parse(s, &u, err, sizeof err))
+        cfg_walk_error(w, v, "bad URL: %s", err);
+    else if (u.tls)
+        cfg_walk_error(w, v, "http_url is the plain-HTTP address: it starts with http://");
+    else
+        *(const char **)dst = s;
+}
+
 /* A host name or IP address, as a URL's host would be: no scheme, no port, no path. */
 static void check_host(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
@@ -230,6 +246,7 @@ static void read_tls(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 static const struct cfg_field target_fields[] = {
     {"base_url", read_base_url, 0, 1},
     {"allowed_hosts", read_hosts, offsetof(struct target, allowed_hosts), 0},
+    {"http_url", read_http_url, offsetof(struct target, http_url), 0},
     {"tls", read_tls, 0, 0},
     {"timeout", cfg_read_duration, offsetof(struct target, timeout_ms), 0},
     {"headers", cfg_read_headers, offsetof(struct target, headers), 0},
@@ -277,4 +294,11 @@ void cfg_target_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         keypath_pop(&w->path, mark);
     }
     check_fault_hosts(w, t);
+    char err[URL_HOST_MAX + 64];
+    if (t->http_url && !allowlist_url_ok(&t->allowed_hosts, t->http_url, err, sizeof err)) {
+        const struct yaml_node *h = yaml_tree_find(v, "http_url");
+        size_t mark = keypath_push_key(&w->path, "http_url");
+        cfg_walk_error(w, h, "%s", err);
+        keypath_pop(&w->path, mark);
+    }
 }

@@ -3,6 +3,8 @@
 
 /* A subcommand is listed here only once it works. */
 const struct command *const cli_commands[] = {
+    &cmd_audit,
+    &cmd_load,
     &cmd_validate,
     &cmd_init,
     NULL,

@@ -4,6 +4,8 @@
 
 #include "checker/cli.h"
 
+extern const struct command cmd_audit;
+extern const struct command cmd_load;
 extern const struct command cmd_validate;
 extern const struct command cmd_init;
 

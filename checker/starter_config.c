@@ -13,6 +13,8 @@ const char starter_config[] =
     "  base_url: https://127.0.0.1:8443\n"
     "  # Nothing else is ever contacted, not even by a redirect. Default: base_url's host.\n"
     "  allowed_hosts: [127.0.0.1, localhost]\n"
+    "  # The plain-HTTP address, for the HTTP->HTTPS redirect check. Default: http://HOST/\n"
+    "  # http_url: http://127.0.0.1:8080/\n"
     "  tls:\n"
     "    # ca_file: certs/ca.pem       # CA bundle to verify the store; default: system store\n"
     "    insecure: false               # true: do not verify (the TLS probes still judge)\n"

@@ -100,6 +100,8 @@ struct fault {
 struct target {
     const char *base_url;
     struct url base;             /* base_url parsed */
+    const char *http_url;        /* the store's plain-HTTP address, for the HTTP->HTTPS
+                                  * redirect check; NULL: http:// + base_url's host */
     struct strv allowed_hosts;   /* nothing else is ever contacted; default: base_url's host */
     const char *ca_file;         /* PEM bundle to verify the server; NULL: system store */
     int insecure;                /* 1: do not verify certificates (the TLS probes still judge) */

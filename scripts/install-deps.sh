@@ -8,9 +8,10 @@ packages=(
   libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libev-dev zlib1g-dev
   openssl curl ca-certificates python3
   nginx-light    # real servers in front of the reference store in integration tests
+  varnish        # a cache in front of the reference store in the probe integration tests
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk util-linux time)
+  packages+=(wrk util-linux time sslscan testssl.sh)
 fi
 
 missing=()

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Benchmark storecheck load against wrk, both against one nginx on loopback.
+#
+#   bench/loadgen.sh [--rounds N] [--duration S] [--soak]
+#
+# nginx: one worker pinned to core 1, ~200-byte response, access_log off, plain and TLS.
+# Generators: one thread, 50 connections, pinned to core 0, run alternately; medians of the
+# rounds. CPU per generator is user+system time of the process (GNU time). Ratios compare
+# medians of the same run. --soak adds a 60 s run that samples storecheck's RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=3
+duration=10
+soak=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --soak) soak=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+for tool in nginx wrk openssl python3 taskset; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed" >&2; exit 2; }
+
+build=build-bench
+if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTORECHECK_TESTS=OFF &&
+       cmake --build "$build" -j 2; } >"/tmp/storecheck-bench-build.log" 2>&1; then
+    cat /tmp/storecheck-bench-build.log >&2
+    exit 1
+fi
+sc=$PWD/$build/checker/storecheck
+
+tmp=$(mktemp -d /tmp/storecheck-bench-XXXXXX)
+nginx_pid=
+cleanup() {
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# 10,000 idle connections need descriptors on both sides.
+ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+head -c 200 /dev/zero | tr '\0' 'x' >"$tmp/index.html"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+    -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+start_nginx() {
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$tmp/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log error;
+events { worker_connections 25000; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
+  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
+  server {
+    listen 127.0.0.1:$port backlog=4096;
+    listen 127.0.0.1:$tport ssl backlog=4096;
+    ssl_certificate $tmp/cert.pem;
+    ssl_certificate_key $tmp/key.pem;
+    ssl_session_cache shared:SSL:10m;
+    root $tmp;
+  }
+}
+CONF
+taskset -c 1 nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
+nginx_pid=$!
+for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
+    kill -0 "$nginx_pid" 2>/dev/null || break
+    sleep 0.05
+done
+kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
+return 1
+}
+# A picked port can be taken again before nginx binds it: try a few times.
+for attempt in 1 2 3 4 5; do
+    start_nginx && break
+    [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
+done
+
+# run NAME CMD...: one pinned run; prints "req_per_s cpu_seconds".
+run() {
+    local out=$tmp/out.txt
+    /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
+    local rps cpu
+    rps=$(grep -E 'Requests/sec:' "$out" | head -1 | sed -E 's/.*Requests\/sec: *([0-9.]+).*/\1/')
+    cpu=$(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")
+    echo "${rps:-0} ${cpu:-0}"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# compare LABEL WRK_ARGS :: SC_ARGS: alternate the two generators, print medians and ratios.
+compare() {
+    local label=$1; shift
+    local wrk_args=() sc_args=()
+    while [ "$1" != "::" ]; do wrk_args+=("$1"); shift; done
+    shift
+    sc_args=("$@")
+    : >"$tmp/wrk.txt"; : >"$tmp/sc.txt"
+    for _ in $(seq "$rounds"); do
+        run wrk -t1 -c50 -d"${duration}s" "${wrk_args[@]}" >>"$tmp/wrk.txt"
+        run "$sc" load -t1 -c50 -d"${duration}s" "${sc_args[@]}" >>"$tmp/sc.txt" || true
+    done
+    python3 - "$label" "$tmp/wrk.txt" "$tmp/sc.txt" "$duration" <<'PY'
+import statistics, sys
+label, wf, sf, dur = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+def load(f):
+    rows = [tuple(map(float, l.split())) for l in open(f) if l.strip()]
+    rps = statistics.median(r[0] for r in rows)
+    per_cpu = statistics.median(r[0] * dur / r[1] if r[1] else 0 for r in rows)
+    return rps, per_cpu
+w, s = load(wf), load(sf)
+print(f"{label:10} wrk {w[0]:>10.0f} req/s {w[1]:>10.0f} req/CPU-s | storecheck {s[0]:>10.0f} req/s "
+      f"{s[1]:>10.0f} req/CPU-s | ratio {s[0]/w[0] if w[0] else 0:.2f}x req/s, "
+      f"{s[1]/w[1] if w[1] else 0:.2f}x per CPU-s")
+PY
+}
+
+echo "storecheck vs wrk: nginx 1 worker on core 1, generators 1 thread 50 connections on core 0,"
+echo "${rounds} alternating rounds of ${duration}s, medians"
+compare plain "http://127.0.0.1:$port/" :: "http://127.0.0.1:$port/"
+compare pipeline16 -s bench/pipeline.lua "http://127.0.0.1:$port/" -- 16 :: \
+    --pipeline 16 "http://127.0.0.1:$port/"
+compare tls "https://127.0.0.1:$tport/" :: --cacert "$tmp/cert.pem" "https://127.0.0.1:$tport/"
+
+echo
+echo "open model accuracy (1 thread on core 0, ${duration}s each): achieved / requested"
+for rate in 1000 10000 50000; do
+    taskset -c 0 "$sc" load -t1 -R "$rate" -d "${duration}s" --json "$tmp/open.json" \
+        "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
+    python3 - "$rate" "$tmp/open.json" <<'PY'
+import json, sys
+rate, path = float(sys.argv[1]), sys.argv[2]
+d = json.load(open(path))
+t = d["totals"]
+lat = d["latency_us"]["corrected"]
+print(f"  {rate:>8.0f}/s requested: achieved {d['achieved_rate']:>10.1f}/s "
+      f"({d['achieved_rate'] / rate * 100:6.2f}%), late {t['late']}, dropped {t['dropped']}, "
+      f"errors {t['errors_total']}, corrected p99 {lat['p99']}us")
+PY
+done
+
+echo
+echo "10,000 idle keep-alive connections (open model at 1 req/s, 10 s)"
+/usr/bin/time -f "%M" -o "$tmp/rss.txt" "$sc" load -t1 -R 1 -c 10000 --max-connections 10000 \
+    -d 10s --json "$tmp/idle.json" "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
+python3 - "$tmp/idle.json" "$(cat "$tmp/rss.txt")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rss_mb = int(sys.argv[2]) / 1024
+print(f"  connections established {d['totals']['connects']}, peak {d['totals']['peak_connections']}, "
+      f"errors {d['totals']['errors_total']}; max RSS {rss_mb:.1f} MB")
+PY
+
+if [ "$soak" = 1 ]; then
+    echo
+    echo "RSS over a 60 s closed-model run (1 thread, 50 connections), sampled every 5 s"
+    "$sc" load -t1 -c50 -d60s "http://127.0.0.1:$port/" >/dev/null 2>&1 &
+    pid=$!
+    samples=()
+    for _ in $(seq 12); do
+        sleep 5
+        rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+        samples+=("$rss")
+    done
+    wait "$pid" || true
+    echo "  RSS kB: ${samples[*]}"
+    echo "  growth from 10 s to 60 s: $(( ${samples[-1]} - ${samples[1]} )) kB"
+fi

@@ -1,0 +1,668 @@
+/* storecheck load: drive URLs with the load engine, show progress, print and save the result. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checker/cli.h"
+#include "checker/commands.h"
+#include "common/allowlist.h"
+#include "common/exit_codes.h"
+#include "common/oom.h"
+#include "common/redact.h"
+#include "common/units.h"
+#include "common/url.h"
+#include "loadgen/engine.h"
+#include "loadgen/schedule.h"
+#include "reports/load_json.h"
+
+#define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
+#define MAX_BODY        (64u << 20)
+
+static const char help[] =
+    "Usage: storecheck load [CONFIG] URL... [OPTIONS]\n"
+    "\n"
+    "Send HTTP/1.1 load to one or more URLs (same scheme, host and port; requests go\n"
+    "round-robin over them) and report throughput, latency and errors.\n"
+    "\n"
+    "Closed model (default): each connection keeps --pipeline requests in flight.\n"
+    "Open model (--rate or rate stages): requests are due at fixed intended times; latency is\n"
+    "measured from the intended time (corrected) and from the actual send (uncorrected), and\n"
+    "requests sent late or dropped for want of a connection are counted.\n"
+    "\n"
+    "Options:\n"
+    "  -d, --duration D         how long to run (default 10s, at most 24h; with --stage and no\n"
+    "                           --duration: the sum of the stages)\n"
+    "  -R, --rate R             open model at R requests/s (e.g. 5000, 10k, 600/m)\n"
+    "  -c, --connections N      closed model: connections (default 10); open model:\n"
+    "                           connections opened before the start (default rate/100, 1..1000)\n"
+    "      --max-connections M  open model: open more connections up to M when requests are due\n"
+    "                           and none is free (default 4 x --connections)\n"
+    "  -t, --threads T          worker threads (default: the number of cores)\n"
+    "      --pipeline N         requests in flight per connection (default 1)\n"
+    "      --timeout D          per request, and for connect + TLS handshake (default 10s)\n"
+    "  -m, --method M           request method (default GET)\n"
+    "  -H, --header 'K: V'      add a request header (repeatable)\n"
+    "      --body S|@FILE       request body, or the contents of FILE\n"
+    "      --stage DUR:TARGET   ramp linearly to TARGET over DUR (repeatable); TARGET is a rate,\n"
+    "                           or connections with a 'c' suffix (30s:200c)\n"
+    "      --insecure           do not verify the server's TLS certificate\n"
+    "      --cacert FILE        trust the CA certificates in FILE (PEM)\n"
+    "      --allow-host H       hosts that may be contacted (repeatable); default: the URLs'\n"
+    "                           hosts; a URL on any other host is refused\n"
+    "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "CONFIG (a YAML file) is not read by this build yet: pass URLs.\n"
+    "\n"
+    "Progress is shown on a terminal only. Ctrl-C stops the run; the result is still printed\n"
+    "and written, marked interrupted. Authorization, Cookie and other credential header values\n"
+    "never appear in the output.\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  the run was done\n"
+    "  2  usage error, or a URL outside the allowed hosts\n"
+    "  3  the run could not be done: no connection could be made, internal error\n";
+
+enum {
+    OPT_MAX_CONN = 256,
+    OPT_PIPELINE,
+    OPT_TIMEOUT,
+    OPT_BODY,
+    OPT_STAGE,
+    OPT_INSECURE,
+    OPT_CACERT,
+    OPT_ALLOW,
+    OPT_JSON,
+};
+
+static const struct option options[] = {
+    {"duration", required_argument, NULL, 'd'},
+    {"rate", required_argument, NULL, 'R'},
+    {"connections", required_argument, NULL, 'c'},
+    {"threads", required_argument, NULL, 't'},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONN},
+    {"pipeline", required_argument, NULL, OPT_PIPELINE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"method", required_argument, NULL, 'm'},
+    {"header", required_argument, NULL, 'H'},
+    {"body", required_argument, NULL, OPT_BODY},
+    {"stage", required_argument, NULL, OPT_STAGE},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"allow-host", required_argument, NULL, OPT_ALLOW},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct load_args {
+    uint64_t duration_us;
+    int have_duration, have_rate, have_connections;
+    double rate;
+    uint64_t connections, max_connections, threads, pipeline;
+    uint64_t timeout_us;
+    const char *method;
+    const char **headers;
+    size_t header_count;
+    char *body;
+    size_t body_len;
+    struct lg_stage stages[SCHEDULE_MAX_STAGES];
+    size_t stage_count;
+    int stage_conns, stage_rates;
+    int insecure;
+    const char *cacert, *json;
+    const char **allow;
+    size_t allow_count;
+    const char **urls;
+    size_t url_count;
+    struct url *parsed;
+};
+
+static int parse_count(const char *opt, const char *v, uint64_t min, uint64_t max,
+                       uint64_t *out)
+{
+    char err[128];
+    if (units_parse_count(v, out, err, sizeof err))
+        return cli_usage_error(&cmd_load, "%s: %s", opt, err);
+    if (*out < min || *out > max)
+        return cli_usage_error(&cmd_load, "%s: %llu is outside %llu..%llu", opt,
+                               (unsigned long long)*out, (unsigned long long)min,
+                               (unsigned long long)max);
+    return 0;
+}
+
+static int parse_duration(const char *opt, const char *v, uint64_t *us)
+{
+    char err[128];
+    if (units_parse_duration_us(v, us, err, sizeof err))
+        return cli_usage_error(&cmd_load, "%s: %s", opt, err);
+    if (*us == 0)
+        return cli_usage_error(&cmd_load, "%s: must be more than 0", opt);
+    return 0;
+}
+
+static int read_body(const char *arg, struct load_args *a)
+{
+    if (arg[0] != '@') {
+        a->body = xstrdup(arg);
+        a->body_len = strlen(arg);
+        return 0;
+    }
+    FILE *f = fopen(arg + 1, "rb");
+    if (!f)
+        return cli_usage_error(&cmd_load, "--body: cannot read %s: %s", arg + 1,
+                               strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = xmalloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += n;
+        if (len > MAX_BODY) {
+            fclose(f);
+            free(buf);
+            return cli_usage_error(&cmd_load, "--body: %s is larger than 64 MiB", arg + 1);
+        }
+        if (len == cap)
+            buf = xrealloc(buf, cap *= 2);
+    }
+    fclose(f);
+    a->body = buf;
+    a->body_len = len;
+    return 0;
+}
+
+static int parse_stage(const char *v, struct load_args *a)
+{
+    if (a->stage_count == SCHEDULE_MAX_STAGES)
+        return cli_usage_error(&cmd_load, "--stage: at most %d stages", SCHEDULE_MAX_STAGES);
+    const char *colon = strchr(v, ':');
+    if (!colon)
+        return cli_usage_error(&cmd_load, "--stage '%s': expected DURATION:TARGET", v);
+    char dur[64], target[64], err[128];
+    size_t n = (size_t)(colon - v);
+    if (n >= sizeof dur || strlen(colon + 1) >= sizeof target)
+        return cli_usage_error(&cmd_load, "--stage '%s': too long", v);
+    memcpy(dur, v, n);
+    dur[n] = '\0';
+    snprintf(target, sizeof target, "%s", colon + 1);
+    struct lg_stage *s = &a->stages[a->stage_count];
+    if (units_parse_duration_us(dur, &s->duration_us, err, sizeof err))
+        return cli_usage_error(&cmd_load, "--stage '%s': %s", v, err);
+    size_t tl = strlen(target);
+    if (tl && target[tl - 1] == 'c') {
+        target[tl - 1] = '\0';
+        uint64_t conns;
+        if (units_parse_count(target, &conns, err, sizeof err))
+            return cli_usage_error(&cmd_load, "--stage '%s': %s", v, err);
+        s->target = (double)conns;
+        a->stage_conns = 1;
+    } else {
+        if (units_parse_rate(target, &s->target, err, sizeof err))
+            return cli_usage_error(&cmd_load, "--stage '%s': %s", v, err);
+        a->stage_rates = 1;
+    }
+    a->stage_count++;
+    return 0;
+}
+
+static int looks_like_url(const char *s)
+{
+    return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+static int parse_args(int argc, char **argv, struct load_args *a)
+{
+    a->duration_us = 10000000;
+    a->pipeline = 1;
+    a->timeout_us = 10000000;
+    a->headers = xcalloc((size_t)argc, sizeof *a->headers);
+    a->allow = xcalloc((size_t)argc, sizeof *a->allow);
+    a->urls = xcalloc((size_t)argc, sizeof *a->urls);
+    optind = 1;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":d:R:c:t:m:H:h", options, NULL)) != -1) {
+        int rc = 0;
+        switch (opt) {
+        case 'd':
+            rc = parse_duration("--duration", optarg, &a->duration_us);
+            a->have_duration = 1;
+            break;
+        case 'R': {
+            char err[128];
+            if (units_parse_rate(optarg, &a->rate, err, sizeof err))
+                return cli_usage_error(&cmd_load, "--rate: %s", err);
+            if (!(a->rate > 0))
+                return cli_usage_error(&cmd_load, "--rate: must be more than 0");
+            a->have_rate = 1;
+            break;
+        }
+        case 'c':
+            rc = parse_count("--connections", optarg, 1, 1000000, &a->connections);
+            a->have_connections = 1;
+            break;
+        case 't':
+            rc = parse_count("--threads", optarg, 1, 1024, &a->threads);
+            break;
+        case OPT_MAX_CONN:
+            rc = parse_count("--max-connections", optarg, 1, 1000000, &a->max_connections);
+            break;
+        case OPT_PIPELINE:
+            rc = parse_count("--pipeline", optarg, 1, 1024, &a->pipeline);
+            break;
+        case OPT_TIMEOUT:
+            rc = parse_duration("--timeout", optarg, &a->timeout_us);
+            break;
+        case 'm':
+            a->method = optarg;
+            break;
+        case 'H':
+            a->headers[a->header_count++] = optarg;
+            break;
+        case OPT_BODY:
+            free(a->body);
+            rc = read_body(optarg, a);
+            break;
+        case OPT_STAGE:
+            rc = parse_stage(optarg, a);
+            break;
+        case OPT_INSECURE:
+            a->insecure = 1;
+            break;
+        case OPT_CACERT:
+            a->cacert = optarg;
+            break;
+        case OPT_ALLOW:
+            a->allow[a->allow_count++] = optarg;
+            break;
+        case OPT_JSON:
+            a->json = optarg;
+            break;
+        case ':':
+            return cli_usage_error(&cmd_load, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(&cmd_load, "unknown option '%s'", argv[optind - 1]);
+        }
+        if (rc)
+            return rc;
+    }
+    for (int i = optind; i < argc; i++) {
+        if (looks_like_url(argv[i]))
+            a->urls[a->url_count++] = argv[i];
+        else if (access(argv[i], F_OK) == 0)
+            return cli_usage_error(&cmd_load,
+                                   "%s: config files are not read by this build yet; pass URLs",
+                                   argv[i]);
+        else
+            return cli_usage_error(&cmd_load, "'%s' is neither a URL nor a file", argv[i]);
+    }
+    if (a->url_count == 0)
+        return cli_usage_error(&cmd_load, "no URL given");
+    if (a->stage_conns && (a->stage_rates || a->have_rate))
+        return cli_usage_error(&cmd_load,
+                               "stages are all rates (open model) or all connections (closed)");
+    if (a->pipeline > 1 && (a->have_rate || a->stage_rates) && a->pipeline > 64)
+        return cli_usage_error(&cmd_load, "--pipeline: at most 64 in the open model");
+    if (a->stage_count && !a->have_duration) {
+        a->duration_us = 0;
+        for (size_t i = 0; i < a->stage_count; i++)
+            a->duration_us += a->stages[i].duration_us;
+    }
+    if (a->duration_us > MAX_DURATION_US)
+        return cli_usage_error(&cmd_load, "--duration: at most 24h");
+    if (a->duration_us == 0)
+        return cli_usage_error(&cmd_load, "the stages last 0s");
+    return 0;
+}
+
+/* Parse the URLs and refuse any whose host is not allowed. */
+static int check_urls(struct load_args *a)
+{
+    a->parsed = xcalloc(a->url_count, sizeof *a->parsed);
+    for (size_t i = 0; i < a->url_count; i++) {
+        char err[256];
+        if (url_parse(a->urls[i], &a->parsed[i], err, sizeof err))
+            return cli_usage_error(&cmd_load, "%s: %s", a->urls[i], err);
+    }
+    if (a->allow_count == 0)
+        return 0; /* the URLs' own hosts are the allowed hosts */
+    struct strv allowed = {a->allow, a->allow_count};
+    for (size_t i = 0; i < a->url_count; i++) {
+        char err[256];
+        if (!allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
+            return cli_usage_error(&cmd_load, "%s: %s", a->urls[i], err);
+    }
+    return 0;
+}
+
+/* Secret header values: never printed, never written. */
+static void collect_secrets(const struct load_args *a, struct strv *secrets)
+{
+    secrets->items = xcalloc(a->header_count + 1, sizeof *secrets->items);
+    secrets->count = 0;
+    for (size_t i = 0; i < a->header_count; i++) {
+        const char *colon = strchr(a->headers[i], ':');
+        if (!colon)
+            continue;
+        char name[256];
+        size_t n = (size_t)(colon - a->headers[i]);
+        if (n >= sizeof name)
+            continue;
+        memcpy(name, a->headers[i], n);
+        name[n] = '\0';
+        const char *v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (redact_header_is_secret(name) && *v)
+            secrets->items[secrets->count++] = v;
+    }
+}
+
+static void raise_fd_limit(uint64_t wanted)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= wanted + 64)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + 64 ? wanted + 64
+                                                                            : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static void fmt_us(uint64_t us, char *buf, size_t len)
+{
+    if (us < 1000)
+        snprintf(buf, len, "%lluus", (unsigned long long)us);
+    else if (us < 1000000)
+        snprintf(buf, len, "%.2fms", (double)us / 1e3);
+    else
+        snprintf(buf, len, "%.2fs", (double)us / 1e6);
+}
+
+static void fmt_bytes(double b, char *buf, size_t len)
+{
+    const char *u[] = {"B", "KB", "MB", "GB", "TB"};
+    int i = 0;
+    while (b >= 1024 && i < 4) {
+        b /= 1024;
+        i++;
+    }
+    snprintf(buf, len, "%.2f%s", b, u[i]);
+}
+
+static void fmt_count(double v, char *buf, size_t len)
+{
+    if (v >= 1e6)
+        snprintf(buf, len, "%.2fM", v / 1e6);
+    else if (v >= 1e4)
+        snprintf(buf, len, "%.1fk", v / 1e3);
+    else
+        snprintf(buf, len, "%.0f", v);
+}
+
+static void progress(struct engine *e, const struct load_args *a)
+{
+    struct lg_second row = {0};
+    uint64_t el = engine_elapsed_us(e);
+    uint64_t left = el < a->duration_us ? a->duration_us - el : 0;
+    char rate[32] = "-", p50[32] = "-", p99[32] = "-", tl[32];
+    if (engine_latest(e, &row) == 0) {
+        fmt_count((double)row.responses, rate, sizeof rate);
+        fmt_us(row.p50, p50, sizeof p50);
+        fmt_us(row.p99, p99, sizeof p99);
+    }
+    units_format_duration_us(left, tl, sizeof tl);
+    fprintf(stderr, "\r\033[K  %s req/s  p50 %s  p99 %s  errors %llu  late %llu  %s left", rate,
+            p50, p99, (unsigned long long)row.errors, (unsigned long long)row.late, tl);
+    fflush(stderr);
+}
+
+static void print_row(const char *name, const struct hist *a, const struct hist *b)
+{
+    static const double ps[] = {50, 75, 90, 99, 99.9, 99.99, 100};
+    static const char *const pn[] = {"p50", "p75", "p90", "p99", "p99.9", "p99.99", "max"};
+    printf("  %-14s", name);
+    for (size_t i = 0; i < 7; i++)
+        printf(" %8s", pn[i]);
+    printf("\n");
+    const struct hist *hs[2] = {a, b};
+    const char *labels[2] = {b ? "corrected" : "from send", "uncorrected"};
+    for (int k = 0; k < (b ? 2 : 1); k++) {
+        printf("    %-12s", labels[k]);
+        for (size_t i = 0; i < 7; i++) {
+            char v[32];
+            fmt_us(i == 6 ? hs[k]->max : hist_percentile(hs[k], ps[i]), v, sizeof v);
+            printf(" %8s", v);
+        }
+        char m[32], sd[32];
+        fmt_us((uint64_t)hist_mean(hs[k]), m, sizeof m);
+        fmt_us((uint64_t)hist_stdev(hs[k]), sd, sizeof sd);
+        printf("   mean %s  stdev %s\n", m, sd);
+    }
+}
+
+static void print_timing(const char *name, const struct hist *h, const char *extra)
+{
+    char p50[32], p99[32], mx[32];
+    fmt_us(hist_percentile(h, 50), p50, sizeof p50);
+    fmt_us(hist_percentile(h, 99), p99, sizeof p99);
+    fmt_us(h->max, mx, sizeof mx);
+    printf("  %-14s p50 %-9s p99 %-9s max %-9s (%llu)%s\n", name, p50, p99, mx,
+           (unsigned long long)h->total, extra);
+}
+
+static void summary(const struct cli *cli, const struct load_result *r,
+                    const struct load_args *a, const struct strv *secrets)
+{
+    const struct lg_counters *c = &r->totals;
+    char *target = redact_copy(secrets, a->urls[0]);
+    char dur[32];
+    units_format_duration_us(r->elapsed_us, dur, sizeof dur);
+    printf("%s%s load%s %s%s: %s%s\n", cli_bold(cli),
+           r->model == LG_MODEL_OPEN ? "Open-model" : "Closed-model", cli_reset(cli), target,
+           a->url_count > 1 ? " (and more URLs)" : "",
+           r->interrupted ? "interrupted after " : "", dur);
+    free(target);
+    printf("  %u thread%s, %u connection%s (max %u, peak %u), pipeline %u", r->threads,
+           r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
+           r->max_connections, r->peak_connections, r->pipeline);
+    if (r->model == LG_MODEL_OPEN)
+        printf(", requested %.2f req/s", r->requested_rate);
+    printf("\n\n");
+    if (r->model == LG_MODEL_OPEN)
+        print_row("Latency", r->latency, r->latency_uncorrected);
+    else
+        print_row("Latency", r->latency, NULL);
+    printf("\n");
+    print_timing("Connect", r->connect, "");
+    if (r->tls) {
+        char extra[64];
+        snprintf(extra, sizeof extra, " %llu of %llu handshakes resumed",
+                 (unsigned long long)c->resumed, (unsigned long long)c->handshakes);
+        print_timing("TLS handshake", r->tls_handshake, extra);
+    }
+    print_timing("TTFB", r->ttfb, "");
+    if (r->model == LG_MODEL_OPEN)
+        print_timing("Schedule lag", r->schedule_lag, "");
+
+    char in[32], out[32], per[32];
+    fmt_bytes((double)c->bytes_in, in, sizeof in);
+    fmt_bytes((double)c->bytes_out, out, sizeof out);
+    double secs = r->elapsed_us ? (double)r->elapsed_us / 1e6 : 1;
+    fmt_bytes((double)c->bytes_in / secs, per, sizeof per);
+    printf("\n  %llu requests, %llu responses in %s; %s read, %s written\n",
+           (unsigned long long)c->requests, (unsigned long long)c->responses, dur, in, out);
+    printf("  %sRequests/sec: %.2f%s", cli_bold(cli), r->achieved_rate, cli_reset(cli));
+    printf("   Transfer/sec: %s\n", per);
+
+    printf("  Status:");
+    int any = 0;
+    for (int s = 100; s < 600; s++)
+        if (c->status[s]) {
+            printf(" %d: %llu", s, (unsigned long long)c->status[s]);
+            any = 1;
+        }
+    printf("%s\n", any ? "" : " none");
+    uint64_t errs = load_result_errors(r);
+    printf("  Errors: %s%llu%s", errs ? cli_red(cli) : "", (unsigned long long)errs,
+           errs ? cli_reset(cli) : "");
+    for (int i = 0; i < LG_ERR_COUNT; i++)
+        if (c->errors[i])
+            printf("  %s %llu", lg_error_names[i], (unsigned long long)c->errors[i]);
+    printf("\n");
+    if (r->model == LG_MODEL_OPEN || c->unfinished) {
+        const char *warn = c->late || c->dropped ? cli_yellow(cli) : "";
+        printf("  %sLate: %llu  Dropped: %llu%s  Unfinished: %llu\n", warn,
+               (unsigned long long)c->late, (unsigned long long)c->dropped,
+               *warn ? cli_reset(cli) : "", (unsigned long long)c->unfinished);
+    }
+    if (r->first_error[0]) {
+        char *e = redact_copy(secrets, r->first_error);
+        printf("  First error: %s\n", e);
+        free(e);
+    }
+}
+
+static void fill_params(struct load_args *a, struct loadgen_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->urls = a->parsed;
+    p->url_count = a->url_count;
+    p->method = a->method;
+    p->headers = a->headers;
+    p->header_count = a->header_count;
+    p->body = a->body;
+    p->body_len = a->body_len;
+    p->insecure = a->insecure;
+    p->ca_file = a->cacert;
+    p->duration_us = a->duration_us;
+    p->timeout_us = a->timeout_us;
+    p->pipeline = (uint32_t)a->pipeline;
+    p->stages = a->stages;
+    p->stage_count = a->stage_count;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t threads = a->threads ? a->threads : (uint64_t)(cores > 0 ? cores : 1);
+    if (a->have_rate || a->stage_rates) {
+        p->model = LG_MODEL_OPEN;
+        p->start = a->have_rate ? a->rate : 0;
+        double peak = p->start;
+        for (size_t i = 0; i < a->stage_count; i++)
+            peak = fmax(peak, a->stages[i].target);
+        uint64_t conns = a->connections;
+        if (!a->have_connections) {
+            conns = (uint64_t)ceil(peak / 100);
+            conns = conns < threads ? threads : conns > 1000 ? 1000 : conns;
+        }
+        p->connections = (uint32_t)conns;
+        p->max_connections =
+            (uint32_t)(a->max_connections ? a->max_connections : 4 * conns);
+        if (p->max_connections < p->connections)
+            p->max_connections = p->connections;
+    } else {
+        p->model = LG_MODEL_CLOSED;
+        uint64_t conns = a->have_connections ? a->connections : 10;
+        p->start = a->stage_count && !a->have_connections ? 0 : (double)conns;
+        p->connections = (uint32_t)conns;
+        if (!a->threads && threads > conns)
+            threads = conns;
+    }
+    p->threads = (uint32_t)(threads ? threads : 1);
+}
+
+static void free_args(struct load_args *a)
+{
+    free(a->headers);
+    free(a->allow);
+    free(a->urls);
+    free(a->parsed);
+    free(a->body);
+}
+
+static int run(const struct cli *cli, int argc, char **argv)
+{
+    struct load_args a = {0};
+    struct strv secrets = {0};
+    struct engine *e = NULL;
+    struct load_result r = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc == 0)
+        rc = check_urls(&a);
+    if (rc)
+        goto out;
+    collect_secrets(&a, &secrets);
+    struct loadgen_params p;
+    fill_params(&a, &p);
+    raise_fd_limit(p.model == LG_MODEL_OPEN ? p.max_connections : p.connections);
+
+    char err[512];
+    int created = engine_create(&e, &p, err, sizeof err);
+    if (created != 0) {
+        char *msg = redact_copy(&secrets, err);
+        fprintf(stderr, "storecheck load: %s\n", msg);
+        free(msg);
+        rc = created == ENGINE_BAD_PARAMS ? EXIT_USAGE : EXIT_RUN_ERROR;
+        goto out;
+    }
+    /* SIGINT/SIGTERM are taken synchronously below; the workers block every signal. */
+    sigset_t stop_set, old;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, &old);
+    if (engine_start(e, err, sizeof err)) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        char *msg = redact_copy(&secrets, err);
+        fprintf(stderr, "storecheck load: %s\n", msg);
+        free(msg);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
+    int live = cli->tty && !cli->quiet;
+    uint64_t next_progress = 0;
+    while (!engine_done(e)) {
+        struct timespec wait = {0, 100 * 1000 * 1000};
+        int sig = sigtimedwait(&stop_set, NULL, &wait);
+        if (sig == SIGINT || sig == SIGTERM)
+            engine_interrupt(e);
+        uint64_t el = engine_elapsed_us(e);
+        if (live && el >= next_progress) {
+            progress(e, &a);
+            next_progress = el + 500000;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (live)
+        fprintf(stderr, "\r\033[K");
+    engine_finish(e, &r);
+    if (!cli->quiet)
+        summary(cli, &r, &a, &secrets);
+    if (a.json) {
+        struct load_json_meta m = {a.urls, a.url_count, a.method, a.headers, a.header_count,
+                                   &secrets};
+        if (load_json_write(a.json, &r, &m, err, sizeof err)) {
+            fprintf(stderr, "storecheck load: %s\n", err);
+            rc = EXIT_RUN_ERROR;
+            goto out;
+        }
+    }
+    rc = EXIT_PASSED;
+out:
+    load_result_free(&r);
+    engine_destroy(e);
+    free(secrets.items);
+    free_args(&a);
+    return rc;
+}
+
+const struct command cmd_load = {
+    .name = "load",
+    .summary = "send HTTP load to URLs: throughput, honest latency, errors",
+    .help = help,
+    .run = run,
+};

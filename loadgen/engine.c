@@ -1,0 +1,349 @@
+#include "loadgen/engine.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "common/oom.h"
+#include "loadgen/clock.h"
+#include "loadgen/tls.h"
+#include "loadgen/worker.h"
+
+enum { DEFAULT_HEAD_LIMIT = 64 * 1024, MAX_DRAIN_US = 2000000 };
+
+struct engine {
+    struct loadgen_params params;
+    struct request *requests;
+    size_t request_count;
+    struct lg_shared sh;
+    struct series series;
+    struct worker *workers;
+    unsigned started;      /* threads running */
+    uint32_t initial_total;
+    int interrupted;
+    int64_t started_unix_ms;
+    char host[URL_HOST_MAX];
+};
+
+static int fail(char *err, size_t errlen, const char *msg)
+{
+    snprintf(err, errlen, "%s", msg);
+    return -1;
+}
+
+static uint32_t share(uint64_t total, unsigned parts, unsigned id)
+{
+    return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
+}
+
+static int check_params(const struct loadgen_params *p, char *err, size_t errlen)
+{
+    if (p->url_count == 0)
+        return fail(err, errlen, "no URL to load");
+    const struct url *u0 = &p->urls[0];
+    for (size_t i = 1; i < p->url_count; i++) {
+        const struct url *u = &p->urls[i];
+        if (u->tls != u0->tls || u->port != u0->port || strcasecmp(u->host, u0->host) != 0)
+            return fail(err, errlen, "all URLs of a run must share scheme, host and port");
+    }
+    if (p->threads == 0 || p->pipeline == 0 || p->timeout_us == 0 || p->duration_us == 0)
+        return fail(err, errlen, "threads, pipeline, timeout and duration must be > 0");
+    if (p->stage_count > SCHEDULE_MAX_STAGES)
+        return fail(err, errlen, "too many stages");
+    if (p->model == LG_MODEL_OPEN && p->max_connections == 0)
+        return fail(err, errlen, "the open model needs max_connections > 0");
+    return 0;
+}
+
+static int resolve(struct engine *e, const struct url *u, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char port[16];
+    snprintf(port, sizeof port, "%u", u->port);
+    int rc = getaddrinfo(u->host, port, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, errlen, "cannot resolve %s: %s", u->host, gai_strerror(rc));
+        return -1;
+    }
+    memcpy(&e->sh.addr, res->ai_addr, res->ai_addrlen);
+    e->sh.addrlen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static int host_is_ip(const char *host)
+{
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST}, *res = NULL;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0)
+        return 0;
+    freeaddrinfo(res);
+    return 1;
+}
+
+int engine_create(struct engine **out, const struct loadgen_params *p, char *err,
+                  size_t errlen)
+{
+    *out = NULL;
+    if (check_params(p, err, errlen))
+        return ENGINE_BAD_PARAMS;
+    int rc = ENGINE_CANNOT_RUN;
+    struct engine *e = xcalloc(1, sizeof *e);
+    e->params = *p;
+    const struct url *u0 = &p->urls[0];
+    snprintf(e->host, sizeof e->host, "%s", u0->host);
+    if (resolve(e, u0, err, errlen))
+        goto fail;
+    e->requests = xcalloc(p->url_count, sizeof *e->requests);
+    for (size_t i = 0; i < p->url_count; i++) {
+        if (request_build(&e->requests[i], p->method ? p->method : "GET", &p->urls[i],
+                          p->headers, p->header_count, p->body, p->body_len, err, errlen)) {
+            rc = ENGINE_BAD_PARAMS;
+            goto fail;
+        }
+        e->request_count++;
+    }
+    if (u0->tls) {
+        e->sh.ssl_ctx = tls_ctx_new(p->insecure, p->ca_file, conn_on_new_session, err, errlen);
+        if (!e->sh.ssl_ctx)
+            goto fail;
+    }
+    e->sh.host = e->host;
+    e->sh.host_is_ip = host_is_ip(e->host);
+    request_source_fixed(&e->sh.source, e->requests, e->request_count);
+    schedule_init(&e->sh.schedule, p->start, p->stages, p->stage_count, p->duration_us);
+    e->sh.model = p->model;
+    e->sh.threads = p->threads;
+    e->sh.pipeline = p->pipeline;
+    e->sh.timeout_us = p->timeout_us;
+    e->sh.drain_us = p->timeout_us < MAX_DRAIN_US ? p->timeout_us : MAX_DRAIN_US;
+    e->sh.head_limit = p->head_limit ? p->head_limit : DEFAULT_HEAD_LIMIT;
+    series_init(&e->series, p->threads);
+    e->sh.series = &e->series;
+
+    /* Connection slots per worker: the open model's cap, or the closed model's peak. */
+    uint64_t slots, initial;
+    if (p->model == LG_MODEL_OPEN) {
+        slots = p->max_connections;
+        initial = p->connections < slots ? p->connections : slots;
+    } else {
+        double peak = p->start;
+        for (size_t i = 0; i < p->stage_count; i++)
+            if (p->stages[i].target > peak)
+                peak = p->stages[i].target;
+        slots = (uint64_t)(peak + 0.5);
+        initial = (uint64_t)(p->start + 0.5);
+    }
+    e->workers = xcalloc(p->threads, sizeof *e->workers);
+    for (unsigned i = 0; i < p->threads; i++) {
+        uint32_t init_i = share(initial, p->threads, i);
+        if (worker_init(&e->workers[i], i, &e->sh, share(slots, p->threads, i), init_i)) {
+            snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
+            goto fail;
+        }
+        e->initial_total += e->workers[i].initial;
+    }
+    *out = e;
+    return 0;
+fail:
+    engine_destroy(e);
+    return rc;
+}
+
+static void stop_all(struct engine *e)
+{
+    for (unsigned i = 0; i < e->started; i++)
+        ev_async_send(e->workers[i].loop, &e->workers[i].stop_watcher);
+}
+
+static void join_all(struct engine *e)
+{
+    for (unsigned i = 0; i < e->started; i++)
+        pthread_join(e->workers[i].thread, NULL);
+    e->started = 0;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+int engine_start(struct engine *e, char *err, size_t errlen)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    for (unsigned i = 0; i < e->params.threads; i++) {
+        if (worker_start(&e->workers[i]) != 0) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            stop_all(e);
+            join_all(e);
+            return fail(err, errlen, "cannot start a worker thread");
+        }
+        e->started++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    /* Each initial connection ends connected or failed within the timeout. */
+    uint64_t give_up = clock_us() + e->params.timeout_us + 200000;
+    unsigned ready = 0, failed = 0;
+    while (clock_us() < give_up) {
+        ready = atomic_load(&e->sh.initial_ready);
+        failed = atomic_load(&e->sh.initial_failed);
+        if (ready + failed >= e->initial_total)
+            break;
+        sleep_us(1000);
+    }
+    if (e->initial_total > 0 && ready == 0) {
+        stop_all(e);
+        join_all(e);
+        for (unsigned i = 0; i < e->params.threads; i++)
+            if (e->workers[i].first_error[0]) {
+                snprintf(err, errlen, "cannot connect to %s port %u: %s", e->host,
+                         e->params.urls[0].port, e->workers[i].first_error);
+                return -1;
+            }
+        snprintf(err, errlen, "cannot connect to %s port %u: no connection within the timeout",
+                 e->host, e->params.urls[0].port);
+        return -1;
+    }
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    e->started_unix_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+    atomic_store(&e->sh.t0, clock_us());
+    for (unsigned i = 0; i < e->started; i++)
+        ev_async_send(e->workers[i].loop, &e->workers[i].go_watcher);
+    return 0;
+}
+
+int engine_done(struct engine *e)
+{
+    return atomic_load(&e->sh.finished) >= e->started;
+}
+
+void engine_interrupt(struct engine *e)
+{
+    /* After the planned end only the drain is cut short: the run itself was complete. */
+    if (engine_elapsed_us(e) < e->params.duration_us)
+        e->interrupted = 1;
+    stop_all(e);
+}
+
+int engine_latest(struct engine *e, struct lg_second *row)
+{
+    return series_latest(&e->series, row);
+}
+
+uint64_t engine_elapsed_us(const struct engine *e)
+{
+    uint64_t t0 = atomic_load(&((struct engine *)e)->sh.t0);
+    return t0 ? clock_us() - t0 : 0;
+}
+
+static void add_counters(struct lg_counters *d, const struct lg_counters *s)
+{
+    d->requests += s->requests;
+    d->responses += s->responses;
+    for (int i = 0; i < LG_ERR_COUNT; i++)
+        d->errors[i] += s->errors[i];
+    for (int i = 0; i < 600; i++)
+        d->status[i] += s->status[i];
+    d->interim += s->interim;
+    d->bytes_in += s->bytes_in;
+    d->bytes_out += s->bytes_out;
+    d->late += s->late;
+    d->dropped += s->dropped;
+    d->unfinished += s->unfinished;
+    d->connect_attempts += s->connect_attempts;
+    d->connects += s->connects;
+    d->handshakes += s->handshakes;
+    d->resumed += s->resumed;
+}
+
+void engine_finish(struct engine *e, struct load_result *r)
+{
+    const struct loadgen_params *p = &e->params;
+    join_all(e);
+    series_finish(&e->series);
+    memset(r, 0, sizeof *r);
+    r->model = p->model;
+    r->interrupted = e->interrupted;
+    r->tls = p->urls[0].tls;
+    r->threads = p->threads;
+    r->connections = p->model == LG_MODEL_OPEN ? p->connections : (uint32_t)(p->start + 0.5);
+    r->max_connections = p->model == LG_MODEL_OPEN ? p->max_connections : e->workers[0].nconns;
+    if (p->model == LG_MODEL_CLOSED) {
+        r->max_connections = 0;
+        for (unsigned i = 0; i < p->threads; i++)
+            r->max_connections += e->workers[i].nconns;
+    }
+    r->pipeline = p->pipeline;
+    r->timeout_us = p->timeout_us;
+    r->duration_us = p->duration_us;
+    r->start_target = p->start;
+    r->stage_count = p->stage_count;
+    if (p->stage_count) {
+        r->stages = xmalloc(p->stage_count * sizeof *r->stages);
+        memcpy(r->stages, p->stages, p->stage_count * sizeof *r->stages);
+    }
+    r->started_unix_ms = e->started_unix_ms;
+    r->latency = hist_new();
+    r->latency_uncorrected = hist_new();
+    r->connect = hist_new();
+    r->tls_handshake = hist_new();
+    r->ttfb = hist_new();
+    r->schedule_lag = hist_new();
+    uint64_t t0 = atomic_load(&e->sh.t0);
+    for (unsigned i = 0; i < p->threads; i++) {
+        const struct worker *w = &e->workers[i];
+        add_counters(&r->totals, &w->c);
+        hist_merge(r->latency, w->latency);
+        hist_merge(r->latency_uncorrected, w->latency_uncorrected);
+        hist_merge(r->connect, w->connect);
+        hist_merge(r->tls_handshake, w->tls);
+        hist_merge(r->ttfb, w->ttfb);
+        hist_merge(r->schedule_lag, w->lag);
+        r->scheduled += w->scheduled;
+        r->peak_connections += w->peak;
+        if (t0 && w->stopped_at > t0 && w->stopped_at - t0 > r->elapsed_us)
+            r->elapsed_us = w->stopped_at - t0;
+        if (!r->first_error[0] && w->first_error[0])
+            snprintf(r->first_error, sizeof r->first_error, "%s", w->first_error);
+    }
+    double secs = (double)r->elapsed_us / 1e6;
+    if (secs > 0) {
+        r->achieved_rate = (double)r->totals.responses / secs;
+        if (p->model == LG_MODEL_OPEN)
+            r->requested_rate = (double)r->scheduled / secs;
+    }
+    r->seconds = series_take(&e->series, &r->seconds_count);
+}
+
+void engine_destroy(struct engine *e)
+{
+    if (!e)
+        return;
+    if (e->started) {
+        stop_all(e);
+        join_all(e);
+    }
+    if (e->workers) {
+        for (unsigned i = 0; i < e->params.threads; i++)
+            worker_free(&e->workers[i]);
+        free(e->workers);
+        series_free(&e->series);
+    }
+    for (size_t i = 0; i < e->request_count; i++)
+        request_free(&e->requests[i]);
+    free(e->requests);
+    if (e->sh.ssl_ctx)
+        SSL_CTX_free(e->sh.ssl_ctx);
+    free(e);
+}

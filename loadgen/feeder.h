@@ -1,0 +1,74 @@
+/*
+ * CSV data feeders: a file read once at load time whose columns become variables, shared
+ * read-only by every thread, with a row picked per use.
+ *
+ * The file is RFC 4180 CSV: a header row naming the columns, then rows with as many fields;
+ * fields separated by ',', optionally quoted with '"' (a quote inside is written twice, a
+ * quoted field may span lines); lines end in CRLF or LF; empty lines are skipped (write ""
+ * for an empty value in a one-column file); a UTF-8 byte order mark is ignored.
+ *
+ * Picking (enum feeder_mode in common/config.h):
+ *   FEEDER_RANDOM      any row, uniformly, from the caller's PRNG
+ *   FEEDER_SEQUENTIAL  rows in order, wrapping around
+ *   FEEDER_UNIQUE      each row at most once, then FEEDER_EXHAUSTED
+ * A cursor is per thread (or per segment) and strided, so threads share no counter: thread i
+ * of n takes rows i, i+n, i+2n... Unique rows never repeat across threads; a thread may run
+ * out before the others.
+ */
+#ifndef STORECHECK_LOADGEN_FEEDER_H
+#define STORECHECK_LOADGEN_FEEDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/config.h"
+#include "loadgen/parse_error.h"
+#include "loadgen/rng.h"
+#include "loadgen/vars.h"
+
+struct feeder_data {
+    size_t ncols;
+    size_t nrows;
+    const char **names; /* column names: the header row, cells[0..ncols) */
+    const char **cells; /* row-major, (1 + nrows) * ncols, each NUL-terminated */
+    uint32_t *lens;     /* length of each cell */
+    char *data;         /* owns the text of the cells */
+};
+
+/* Parse CSV text. NULL with err (line:col within the text) when it is not valid. */
+struct feeder_data *feeder_parse(const char *text, size_t len, struct parse_error *err);
+/* Read and parse a file; an I/O error has line 0. */
+struct feeder_data *feeder_load(const char *path, struct parse_error *err);
+void feeder_free(struct feeder_data *f);
+
+/* Index of a column, or -1. */
+int feeder_column(const struct feeder_data *f, const char *name);
+
+static inline const char *feeder_cell(const struct feeder_data *f, size_t row, size_t col,
+                                      size_t *len)
+{
+    size_t k = (row + 1) * f->ncols + col;
+    *len = f->lens[k];
+    return f->cells[k];
+}
+
+struct feeder_cursor {
+    uint64_t next;
+    uint64_t stride;
+};
+
+/* Thread (or segment) index of count; count >= 1. */
+void feeder_cursor_init(struct feeder_cursor *c, uint64_t index, uint64_t count);
+
+enum { FEEDER_OK = 0, FEEDER_EXHAUSTED = -1 };
+
+/* Pick a row into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. */
+int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feeder_cursor *c,
+                struct rng *r, size_t *row);
+
+/* Intern each column name as a variable: ids[col] (ids has ncols entries). */
+void feeder_bind(const struct feeder_data *f, struct vars_schema *schema, int *ids);
+/* Set the variables of row; 0, or -1 when they do not fit in v. */
+int feeder_set_vars(const struct feeder_data *f, size_t row, const int *ids, struct vars *v);
+
+#endif

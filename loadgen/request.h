@@ -1,0 +1,42 @@
+/*
+ * Requests as bytes on the wire, built once before the run. A request source hands them to
+ * connections; the engine never formats a request on the hot path.
+ */
+#ifndef STORECHECK_LOADGEN_REQUEST_H
+#define STORECHECK_LOADGEN_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/url.h"
+
+struct request {
+    char *bytes; /* owned */
+    size_t len;
+    int no_body; /* HEAD: the response carries no body */
+};
+
+/* Build "METHOD path HTTP/1.1" with Host (unless given), User-Agent (unless given), the extra
+ * headers ("Name: value" each), Content-Length when there is a body or the method usually has
+ * one, and the body. Refuses CR/LF inside a header or the method. Returns 0, or -1 with err. */
+int request_build(struct request *r, const char *method, const struct url *u,
+                  const char *const *headers, size_t header_count, const char *body,
+                  size_t body_len, char *err, size_t errlen);
+void request_free(struct request *r);
+
+/*
+ * Where a connection's next request comes from. next() is called on the worker thread that
+ * owns the connection with that connection's cursor (0 at first); the request it returns must
+ * stay valid and unchanged until its response completes. A source that varies a value patches
+ * its own copy in place. request_source_fixed cycles through a fixed list.
+ */
+struct request_source {
+    const struct request *(*next)(const struct request_source *src, uint64_t *cursor);
+    const struct request *requests;
+    size_t count;
+};
+
+void request_source_fixed(struct request_source *src, const struct request *requests,
+                          size_t count);
+
+#endif

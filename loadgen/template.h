@@ -1,0 +1,67 @@
+/*
+ * Value templates: request paths, header values and bodies with {{...}} expressions.
+ *
+ *   {{name}}            a variable: extracted by an earlier step, a feeder column, or set by
+ *                       the engine. Names: a letter or _, then letters, digits, _ . -
+ *   {{uuid}}            a random version 4 UUID (e.g. an Idempotency-Key)
+ *   {{randint A B}}     a random integer in [A, B], both inclusive
+ *   {{now}} {{now_ms}}  the wall clock in unix seconds / milliseconds
+ *   {{"text"}}          text as is: the way to write a literal {{ (e.g. {{"{{"}})
+ * Spaces inside the braces are ignored. Anything outside {{ }} is copied as is.
+ *
+ * template_compile parses once at load time into literal chunks and slots, interning variable
+ * names into a vars_schema. template_render writes into a caller-given buffer and never
+ * allocates: it is meant for every request.
+ */
+#ifndef STORECHECK_LOADGEN_TEMPLATE_H
+#define STORECHECK_LOADGEN_TEMPLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loadgen/parse_error.h"
+#include "loadgen/rng.h"
+#include "loadgen/vars.h"
+
+struct template;
+
+/* What a render needs besides the template: the virtual user's variables, the thread's PRNG
+ * and the wall clock (unix microseconds, read once by the caller, not per slot). */
+struct tpl_ctx {
+    const struct vars *vars;
+    struct rng *rng;
+    uint64_t now_us;
+};
+
+enum tpl_status {
+    TPL_OK = 0,
+    TPL_ERR_SPACE = -1, /* the output did not fit in the buffer */
+    TPL_ERR_UNSET = -2, /* a variable has no value */
+};
+
+/* Compile src; NULL with err set (line and col within src) when it is malformed. */
+struct template *template_compile(const char *src, size_t len, struct vars_schema *schema,
+                                  struct parse_error *err);
+void template_free(struct template *t);
+
+/* Render into buf[0..cap). On TPL_OK *out_len is the length (no NUL is written). On
+ * TPL_ERR_UNSET *unset_var (if not NULL) is the variable's id. */
+enum tpl_status template_render(const struct template *t, const struct tpl_ctx *ctx, char *buf,
+                                size_t cap, size_t *out_len, int *unset_var);
+
+/* 1 when the template has no slots, so it renders the same every time (render it once). */
+int template_is_constant(const struct template *t);
+
+/* The variables a template uses, in order of appearance, with where each stands in src. */
+struct tpl_var_ref {
+    int id;
+    int line;
+    int col;
+};
+size_t template_var_count(const struct template *t);
+struct tpl_var_ref template_var(const struct template *t, size_t i);
+
+/* 1 when name (NUL-terminated) is a template function rather than a variable name. */
+int template_is_function(const char *name);
+
+#endif

@@ -1,0 +1,494 @@
+#include "loadgen/worker.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "common/oom.h"
+#include "loadgen/clock.h"
+
+enum { BACKOFF_US = 100000 }; /* between failed connects of one connection */
+
+static uint32_t share(uint64_t total, unsigned parts, unsigned id)
+{
+    return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
+}
+
+/* --- free list (open model) -------------------------------------------------------------------- */
+
+static void free_push(struct worker *w, struct conn *c)
+{
+    if (c->in_free)
+        return;
+    c->in_free = 1;
+    c->prev_free = NULL;
+    c->next_free = w->free_head;
+    if (w->free_head)
+        w->free_head->prev_free = c;
+    w->free_head = c;
+}
+
+void worker_free_remove(struct worker *w, struct conn *c)
+{
+    if (!c->in_free)
+        return;
+    if (c->prev_free)
+        c->prev_free->next_free = c->next_free;
+    else
+        w->free_head = c->next_free;
+    if (c->next_free)
+        c->next_free->prev_free = c->prev_free;
+    c->in_free = 0;
+    c->prev_free = c->next_free = NULL;
+}
+
+/* --- the end ----------------------------------------------------------------------------------- */
+
+static void submit_second(struct worker *w)
+{
+    series_submit(w->sh->series, w->second, &w->iv);
+    series_interval_reset(&w->iv);
+    w->second++;
+}
+
+static void finish(struct worker *w)
+{
+    if (w->finished)
+        return;
+    w->finished = 1;
+    for (uint32_t i = 0; i < w->nconns; i++) {
+        struct conn *c = &w->conns[i];
+        w->c.unfinished += c->qlen;
+        w->inflight -= c->qlen;
+        conn_close(c);
+    }
+    ev_timer_stop(w->loop, &w->tick_timer);
+    ev_timer_stop(w->loop, &w->drain_timer);
+    ev_timer_stop(w->loop, &w->end_timer);
+    submit_second(w);
+    ev_break(w->loop, EVBREAK_ALL);
+}
+
+/* Arrivals that were due but never sent are dropped, never silently forgotten. */
+static void drop_due(struct worker *w, uint64_t until)
+{
+    const struct lg_shared *sh = w->sh;
+    while (w->next_time != UINT64_MAX && w->next_time <= until) {
+        w->c.dropped++;
+        w->iv.dropped++;
+        w->scheduled++;
+        w->next_k += sh->threads;
+        uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
+        w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
+    }
+}
+
+static void stop(struct worker *w, int drain)
+{
+    if (w->stopping)
+        return;
+    w->stopping = 1;
+    uint64_t now = clock_us();
+    w->stopped_at = now < w->end ? now : w->end;
+    ev_io_stop(w->loop, &w->sched_watcher);
+    ev_timer_stop(w->loop, &w->ramp_timer);
+    ev_check_stop(w->loop, &w->check_watcher);
+    if (w->sh->model == LG_MODEL_OPEN)
+        drop_due(w, w->stopped_at);
+    for (uint32_t i = 0; i < w->nconns; i++)
+        if (w->conns[i].qlen == 0)
+            conn_close(&w->conns[i]);
+    if (!drain || w->inflight == 0 || !w->started) {
+        finish(w);
+        return;
+    }
+    ev_timer_set(&w->drain_timer, (double)w->sh->drain_us / 1e6, 0.0);
+    ev_timer_start(w->loop, &w->drain_timer);
+}
+
+/* --- open model -------------------------------------------------------------------------------- */
+
+/* The open model's clock is a timerfd: libev's timers wake with millisecond granularity, which
+ * would add up to a millisecond of schedule lag to every corrected latency. The timerfd is
+ * re-armed only when the next wake must come earlier than the armed one. */
+static void arm_sched(struct worker *w, uint64_t at)
+{
+    if (w->sched_at && w->sched_at <= at)
+        return;
+    struct itimerspec its = {.it_value = {(time_t)(at / 1000000), (long)(at % 1000000) * 1000}};
+    if (timerfd_settime(w->sched_fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+        w->sched_at = at;
+}
+
+static void advance(struct worker *w)
+{
+    w->scheduled++;
+    w->next_k += w->sh->threads;
+    uint64_t t = schedule_arrival_time(&w->sh->schedule, w->next_k, &w->stage_hint);
+    w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
+}
+
+/* Send every due arrival that has a free connection; open connections for the rest (up to
+ * the worker's slots); drop those that waited longer than the timeout; arm the timer. */
+static void dispatch(struct worker *w)
+{
+    const struct lg_shared *sh = w->sh;
+    uint64_t now = clock_us();
+    while (w->next_time <= now && !w->stopping) {
+        if (w->next_time + sh->timeout_us <= now) {
+            w->c.dropped++;
+            w->iv.dropped++;
+            advance(w);
+            continue;
+        }
+        struct conn *c = w->free_head;
+        if (!c) {
+            /* Backlog: roughly how many arrivals wait, and connections to serve them. */
+            double rate = schedule_value_at(&sh->schedule, now - w->t0) / sh->threads;
+            uint64_t waiting = 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6);
+            for (uint32_t i = 0; i < w->nconns && w->open < w->nconns && w->connecting < waiting;
+                 i++)
+                if (w->conns[i].state == CONN_CLOSED)
+                    conn_open(&w->conns[i]);
+            break;
+        }
+        uint64_t lag = now - w->next_time;
+        hist_record(w->lag, lag);
+        if (lag > LG_LATE_US) {
+            w->c.late++;
+            w->iv.late++;
+        }
+        uint64_t intended = w->next_time;
+        advance(w);
+        worker_free_remove(w, c);
+        if (conn_send(c, sh->source.next(&sh->source, &w->cursor), intended, now) == 0 &&
+            conn_can_take(c))
+            free_push(w, c);
+    }
+    if (w->stopping)
+        return;
+    if (w->next_time == UINT64_MAX)
+        return;
+    /* Wake for the next arrival, or to drop waiting ones once their time is up. */
+    arm_sched(w, w->next_time > now ? w->next_time : w->next_time + sh->timeout_us);
+}
+
+static void on_sched(struct ev_loop *loop, ev_io *io, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    uint64_t expirations;
+    if (read(w->sched_fd, &expirations, sizeof expirations) > 0)
+        w->sched_at = 0;
+    dispatch(w);
+}
+
+/* After every loop iteration: busy workers send on time without waiting for the timer. */
+static void on_check(struct ev_loop *loop, ev_check *chk, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    if (w->next_time <= clock_us())
+        dispatch(w);
+}
+
+/* --- closed model ------------------------------------------------------------------------------ */
+
+/* Activate or retire connection slots to follow the schedule. */
+static void ramp(struct worker *w, uint64_t now)
+{
+    const struct lg_shared *sh = w->sh;
+    double total = schedule_value_at(&sh->schedule, now > w->t0 ? now - w->t0 : 0);
+    uint32_t want = share((uint64_t)(total + 0.5), sh->threads, w->id);
+    if (want > w->nconns)
+        want = w->nconns;
+    for (uint32_t i = 0; i < w->nconns; i++) {
+        struct conn *c = &w->conns[i];
+        int on = i < want;
+        if (on == c->active)
+            continue;
+        c->active = on;
+        if (on && c->state == CONN_CLOSED)
+            conn_open(c);
+        else if (!on && c->qlen == 0 && c->state != CONN_CLOSED)
+            conn_close(c);
+    }
+}
+
+static void on_ramp(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    ramp((struct worker *)ev_userdata(loop), clock_us());
+}
+
+/* --- connection callbacks ------------------------------------------------------------------------ */
+
+static void report_initial(struct worker *w, struct conn *c, int ok)
+{
+    if (!c->initial)
+        return;
+    c->initial = 0;
+    if (ok)
+        atomic_fetch_add(&w->sh->initial_ready, 1);
+    else
+        atomic_fetch_add(&w->sh->initial_failed, 1);
+}
+
+void worker_conn_ready(struct worker *w, struct conn *c)
+{
+    report_initial(w, c, 1);
+    if (!w->started || w->stopping)
+        return;
+    if (w->sh->model == LG_MODEL_CLOSED) {
+        if (c->active)
+            conn_fill(c);
+        return;
+    }
+    free_push(w, c);
+    dispatch(w);
+}
+
+void worker_conn_idle(struct worker *w, struct conn *c)
+{
+    if (w->stopping) {
+        if (c->qlen == 0)
+            conn_close(c);
+        if (w->inflight == 0)
+            finish(w);
+        return;
+    }
+    if (w->sh->model == LG_MODEL_CLOSED) {
+        if (c->active)
+            conn_fill(c);
+        else if (c->qlen == 0)
+            conn_close(c);
+        return;
+    }
+    if (conn_can_take(c))
+        free_push(w, c);
+    if (w->next_time <= clock_us())
+        dispatch(w);
+}
+
+static void reconnect(struct worker *w, struct conn *c, uint64_t delay_us)
+{
+    if (w->stopping || !w->started)
+        return;
+    if (w->sh->model == LG_MODEL_CLOSED && !c->active)
+        return;
+    if (delay_us)
+        conn_backoff(c, delay_us);
+    else
+        conn_open(c);
+}
+
+void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, const char *why)
+{
+    int connecting = c->state != CONN_READY;
+    uint64_t n = c->qlen ? c->qlen : 1;
+    w->c.errors[cls] += n;
+    w->iv.errors += n;
+    w->inflight -= c->qlen;
+    if (!w->first_error[0] && why)
+        snprintf(w->first_error, sizeof w->first_error, "%s", why);
+    report_initial(w, c, 0);
+    conn_close(c);
+    if (w->stopping) {
+        if (w->inflight == 0)
+            finish(w);
+        return;
+    }
+    reconnect(w, c, connecting ? BACKOFF_US : 0);
+}
+
+void worker_conn_closed(struct worker *w, struct conn *c)
+{
+    if (w->stopping) {
+        if (w->inflight == 0)
+            finish(w);
+        return;
+    }
+    reconnect(w, c, 0);
+}
+
+void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
+                     uint64_t now)
+{
+    uint64_t corrected = now - e->intended;
+    hist_record(w->latency, corrected);
+    hist_record(w->latency_uncorrected, now - e->sent);
+    hist_record(w->iv.latency, corrected);
+    w->c.responses++;
+    w->c.status[status]++;
+    w->c.interim += (uint64_t)c->parser.interim;
+    w->iv.responses++;
+    if (status >= 500)
+        w->iv.status_5xx++;
+    else if (status >= 400)
+        w->iv.status_4xx++;
+}
+
+/* --- the thread ------------------------------------------------------------------------------ */
+
+static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    submit_second((struct worker *)ev_userdata(loop));
+}
+
+static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    stop((struct worker *)ev_userdata(loop), 1);
+}
+
+static void on_drain(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    finish((struct worker *)ev_userdata(loop));
+}
+
+/* Interrupted: stop sending, or cut a drain short. */
+static void on_stop(struct ev_loop *loop, ev_async *a, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    if (w->stopping)
+        finish(w);
+    else
+        stop(w, 0);
+}
+
+static void on_go(struct ev_loop *loop, ev_async *a, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    const struct lg_shared *sh = w->sh;
+    if (w->started || w->stopping)
+        return;
+    w->started = 1;
+    w->t0 = atomic_load(&sh->t0);
+    w->end = w->t0 + sh->schedule.duration_us;
+    uint64_t now = clock_us();
+    double to_end = w->end > now ? (double)(w->end - now) / 1e6 : 0.0;
+    ev_timer_set(&w->end_timer, to_end, 0.0);
+    ev_timer_start(loop, &w->end_timer);
+    uint64_t first_tick = w->t0 + 1000000;
+    ev_timer_set(&w->tick_timer, first_tick > now ? (double)(first_tick - now) / 1e6 : 0.0, 1.0);
+    ev_timer_start(loop, &w->tick_timer);
+
+    /* Connections whose first connect failed before the start try again now. */
+    if (sh->model == LG_MODEL_CLOSED) {
+        ramp(w, now);
+        for (uint32_t i = 0; i < w->nconns; i++) {
+            struct conn *c = &w->conns[i];
+            if (!c->active)
+                continue;
+            if (c->state == CONN_READY)
+                conn_fill(c);
+            else if (c->state == CONN_CLOSED)
+                conn_open(c);
+        }
+        if (sh->schedule.count > 1) {
+            ev_timer_set(&w->ramp_timer, 0.1, 0.1);
+            ev_timer_start(loop, &w->ramp_timer);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < w->initial; i++) {
+        struct conn *c = &w->conns[i];
+        if (c->state == CONN_READY)
+            free_push(w, c);
+        else if (c->state == CONN_CLOSED)
+            conn_open(c);
+    }
+    w->next_k = w->id;
+    uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
+    w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
+    ev_io_start(loop, &w->sched_watcher);
+    ev_check_start(loop, &w->check_watcher);
+    dispatch(w);
+}
+
+static void *run(void *arg)
+{
+    struct worker *w = arg;
+    /* Connections opened before the start; the first `initial` slots. */
+    for (uint32_t i = 0; i < w->initial; i++) {
+        w->conns[i].initial = 1;
+        w->conns[i].active = w->sh->model == LG_MODEL_CLOSED;
+        conn_open(&w->conns[i]);
+    }
+    if (!w->finished)
+        ev_run(w->loop, 0);
+    atomic_fetch_add(&w->sh->finished, 1);
+    return NULL;
+}
+
+int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nconns,
+                uint32_t initial)
+{
+    memset(w, 0, sizeof *w);
+    w->sched_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (w->sched_fd < 0)
+        return -1;
+    w->loop = ev_loop_new(EVFLAG_AUTO);
+    if (!w->loop) {
+        close(w->sched_fd);
+        return -1;
+    }
+    w->id = id;
+    w->sh = sh;
+    w->nconns = nconns;
+    w->initial = initial < nconns ? initial : nconns;
+    w->next_time = UINT64_MAX;
+    ev_set_userdata(w->loop, w);
+    size_t slots = nconns ? nconns : 1;
+    w->conns = xcalloc(slots, sizeof *w->conns);
+    w->qslab = xcalloc(slots * sh->pipeline, sizeof *w->qslab);
+    /* One slab of receive buffers; pages of connections that never read stay untouched. */
+    w->rslab = xmalloc(slots * CONN_RBUF);
+    for (uint32_t i = 0; i < nconns; i++)
+        conn_init(&w->conns[i], w, w->qslab + (size_t)i * sh->pipeline, sh->pipeline,
+                  w->rslab + (size_t)i * CONN_RBUF);
+    w->latency = hist_new();
+    w->latency_uncorrected = hist_new();
+    w->connect = hist_new();
+    w->tls = hist_new();
+    w->ttfb = hist_new();
+    w->lag = hist_new();
+    series_interval_init(&w->iv);
+    ev_async_init(&w->go_watcher, on_go);
+    ev_async_init(&w->stop_watcher, on_stop);
+    ev_async_start(w->loop, &w->go_watcher);
+    ev_async_start(w->loop, &w->stop_watcher);
+    ev_io_init(&w->sched_watcher, on_sched, w->sched_fd, EV_READ);
+    ev_timer_init(&w->tick_timer, on_tick, 0.0, 0.0);
+    ev_timer_init(&w->end_timer, on_end, 0.0, 0.0);
+    ev_timer_init(&w->drain_timer, on_drain, 0.0, 0.0);
+    ev_timer_init(&w->ramp_timer, on_ramp, 0.0, 0.0);
+    ev_check_init(&w->check_watcher, on_check);
+    return 0;
+}
+
+int worker_start(struct worker *w)
+{
+    return pthread_create(&w->thread, NULL, run, w);
+}
+
+void worker_free(struct worker *w)
+{
+    if (!w->loop)
+        return;
+    for (uint32_t i = 0; i < w->nconns; i++) {
+        conn_close(&w->conns[i]);
+        if (w->conns[i].session)
+            SSL_SESSION_free(w->conns[i].session);
+    }
+    free(w->qslab);
+    free(w->rslab);
+    free(w->conns);
+    hist_free(w->latency);
+    hist_free(w->latency_uncorrected);
+    hist_free(w->connect);
+    hist_free(w->tls);
+    hist_free(w->ttfb);
+    hist_free(w->lag);
+    series_interval_free(&w->iv);
+    ev_loop_destroy(w->loop);
+    close(w->sched_fd);
+    memset(w, 0, sizeof *w);
+}

@@ -1,0 +1,105 @@
+/*
+ * A worker: one thread, one ev_loop, its own connections, histograms and counters. Nothing a
+ * worker touches per request is shared; it meets other threads only through ev_async (go,
+ * stop), a few atomics at the start, and the once-a-second series hand-over.
+ */
+#ifndef STORECHECK_LOADGEN_WORKER_H
+#define STORECHECK_LOADGEN_WORKER_H
+
+#include <ev.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "loadgen/conn.h"
+#include "loadgen/request.h"
+#include "loadgen/result.h"
+#include "loadgen/schedule.h"
+#include "loadgen/series.h"
+
+/* What every worker reads; written by the engine before the threads start. */
+struct lg_shared {
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    SSL_CTX *ssl_ctx; /* NULL for plain HTTP */
+    const char *host;
+    int host_is_ip;
+    struct request_source source;
+    struct schedule schedule;
+    enum lg_model model;
+    unsigned threads;
+    uint32_t pipeline;
+    uint64_t timeout_us;
+    uint64_t drain_us; /* how long in-flight requests may finish after the end */
+    size_t head_limit;
+    struct series *series;
+
+    /* The start: workers report initial connections, then wait for go with t0. */
+    atomic_uint initial_ready, initial_failed;
+    _Atomic uint64_t t0;
+    atomic_uint finished;
+};
+
+struct worker {
+    unsigned id;
+    struct lg_shared *sh;
+    struct ev_loop *loop;
+    pthread_t thread;
+
+    struct conn *conns;
+    struct inflight *qslab; /* every connection's in-flight ring */
+    char *rslab;            /* every connection's receive buffer */
+    uint32_t nconns;     /* slots */
+    uint32_t initial;    /* opened before the start */
+    uint32_t open;       /* connecting or connected */
+    uint32_t connecting;
+    uint32_t peak;
+    struct conn *free_head; /* open model: connections that can take a request */
+    uint64_t inflight;   /* requests written or queued on all connections */
+
+    uint64_t t0, end;    /* monotonic microseconds */
+    uint64_t stopped_at;
+    int started, stopping, finished;
+
+    /* Open model: this worker sends arrivals id, id + threads, id + 2 threads, ... */
+    uint64_t next_k;
+    uint64_t next_time;  /* absolute intended time of next_k, UINT64_MAX when none */
+    size_t stage_hint;
+    uint64_t scheduled;
+    uint64_t cursor;     /* request source position for the open model */
+
+    struct lg_counters c;
+    struct hist *latency, *latency_uncorrected, *connect, *tls, *ttfb, *lag;
+    struct series_interval iv;
+    uint32_t second;
+
+    ev_async go_watcher, stop_watcher;
+    int sched_fd;       /* timerfd for the next arrival */
+    uint64_t sched_at;  /* when it is armed for, 0 when not armed */
+    ev_io sched_watcher;
+    ev_timer tick_timer, end_timer, drain_timer, ramp_timer;
+    ev_check check_watcher;
+
+    char first_error[256];
+};
+
+/* Allocate the worker's connections and histograms (nconns slots, initial of them opened
+ * before the start). Returns 0, or -1 when the system has no event loop or timer to give. */
+int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nconns,
+                uint32_t initial);
+void worker_free(struct worker *w);
+/* Start the thread; returns 0 or an errno. */
+int worker_start(struct worker *w);
+
+/* Callbacks from connections. */
+void worker_conn_ready(struct worker *w, struct conn *c);   /* connected (and handshaken) */
+void worker_conn_idle(struct worker *w, struct conn *c);    /* after a read or write round */
+void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, const char *why);
+void worker_conn_closed(struct worker *w, struct conn *c);  /* closed without an error */
+void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
+                     uint64_t now);
+void worker_free_remove(struct worker *w, struct conn *c);
+
+#endif

@@ -1,0 +1,20 @@
+/* The probe descriptors, one per probe, defined in the probes/<group>_*.c files and listed in
+ * registry.c. */
+#ifndef STORECHECK_PROBES_CATALOG_H
+#define STORECHECK_PROBES_CATALOG_H
+
+#include "probes/probe.h"
+
+extern const struct probe probe_s_tls_versions, probe_s_tls_ciphers, probe_s_tls_cert;
+extern const struct probe probe_s_https_redirect, probe_s_hsts;
+extern const struct probe probe_s_csp, probe_s_nosniff, probe_s_referrer_policy,
+    probe_s_permissions_policy, probe_s_version_leak, probe_s_cors;
+extern const struct probe probe_s_cookie_flags;
+extern const struct probe probe_s_exposed_vcs, probe_s_exposed_env, probe_s_exposed_backup,
+    probe_s_exposed_config, probe_s_admin_surface;
+extern const struct probe probe_s_sri;
+extern const struct probe probe_t_static_cache, probe_t_cache_hit, probe_t_private_cache,
+    probe_t_session_isolation, probe_t_conditional_get, probe_t_compression, probe_t_http2,
+    probe_t_latency, probe_t_rate_limit;
+
+#endif

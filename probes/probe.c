@@ -1,0 +1,103 @@
+#include "probes/probe.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/oom.h"
+#include "common/redact.h"
+
+uint64_t probe_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t probe_remaining_ms(const struct probe_ctx *ctx)
+{
+    uint64_t now = probe_now_ms();
+    return now >= ctx->deadline_ms ? 0 : ctx->deadline_ms - now;
+}
+
+int probe_should_stop(const struct probe_ctx *ctx)
+{
+    return (ctx->cancelled && atomic_load(ctx->cancelled)) || probe_remaining_ms(ctx) == 0;
+}
+
+/* A redacted copy of text in the result's arena. */
+static const char *keep(struct probe_ctx *ctx, const char *text)
+{
+    char *clean = redact_copy(&ctx->cfg->secrets, text);
+    const char *kept = arena_strdup(&ctx->result->arena, clean);
+    free(clean);
+    return kept;
+}
+
+void probe_set(struct probe_ctx *ctx, enum probe_status st, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ctx->result->status = st;
+    ctx->result->reason = keep(ctx, buf);
+}
+
+enum { MAX_EVIDENCE = 40 };
+
+void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt,
+                    ...)
+{
+    struct probe_result *r = ctx->result;
+    /* A bounded list keeps reports readable; the reason says what was counted. */
+    if (r->evidence_count == MAX_EVIDENCE)
+        return;
+    if (r->evidence_count == r->evidence_cap) {
+        size_t cap = r->evidence_cap ? r->evidence_cap * 2 : 8;
+        struct probe_evidence *ev = arena_alloc(&r->arena, cap * sizeof *ev);
+        if (r->evidence_count)
+            memcpy(ev, r->evidence, r->evidence_count * sizeof *ev);
+        r->evidence = ev;
+        r->evidence_cap = cap;
+    }
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    struct probe_evidence *e = &r->evidence[r->evidence_count++];
+    e->request = request ? keep(ctx, request) : NULL;
+    e->status = status;
+    e->detail = keep(ctx, buf);
+}
+
+const char *probe_status_name(enum probe_status st)
+{
+    static const char *const names[] = {"pass", "warn", "fail", "skip", "error"};
+    return (unsigned)st < sizeof names / sizeof *names ? names[st] : "unknown";
+}
+
+const char *probe_group_name(enum probe_group g)
+{
+    static const char *const names[] = {"Security", "Traffic management", "Operations",
+                                        "Reliability", "Extensibility"};
+    return (unsigned)g < GROUP_COUNT ? names[g] : "unknown";
+}
+
+char probe_group_letter(enum probe_group g)
+{
+    return (unsigned)g < GROUP_COUNT ? "STORE"[g] : '?';
+}
+
+const struct probe *probe_find(const char *id)
+{
+    for (size_t i = 0; i < probe_registry_count; i++)
+        if (strcasecmp(probe_registry[i]->id, id) == 0)
+            return probe_registry[i];
+    return NULL;
+}

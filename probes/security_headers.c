@@ -1,0 +1,383 @@
+/* S group: response headers a browser enforces (CSP, nosniff, Referrer-Policy,
+ * Permissions-Policy), headers that leak versions, and CORS. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/catalog.h"
+#include "probes/csp.h"
+#include "probes/http.h"
+#include "probes/store.h"
+
+/* Judges one response; writes why and returns PROBE_PASS, PROBE_WARN or PROBE_FAIL. */
+typedef enum probe_status (*page_judge)(const struct http_response *r, char *why, size_t len);
+
+static int rank(enum probe_status st)
+{
+    return st == PROBE_FAIL ? 2 : st == PROBE_WARN ? 1 : 0;
+}
+
+static const enum endpoint html_pages[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE};
+
+/* Fetch the pages, judge each with judge, show `header` of each as evidence, and set the
+ * worst verdict, naming the first page that earned it. */
+static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
+                        const char *header, page_judge judge)
+{
+    struct http_response resps[8];
+    size_t count = store_fetch_pages(ctx, eps, n, resps);
+    enum probe_status worst = PROBE_PASS;
+    char worst_why[512] = "", worst_url[1100] = "", last_error[300] = "";
+    size_t judged = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct http_response *r = &resps[i];
+        if (!r->status) {
+            http_evidence(ctx, r, NULL);
+            snprintf(last_error, sizeof last_error, "%s", r->error);
+            http_response_free(r);
+            continue;
+        }
+        char why[512];
+        enum probe_status st = judge(r, why, sizeof why);
+        const char *v = http_header(r, header);
+        http_evidence(ctx, r, "%s: %s -> %s", header, v ? v : "(none)", why);
+        judged++;
+        if (judged == 1 || rank(st) > rank(worst)) {
+            worst = st;
+            snprintf(worst_why, sizeof worst_why, "%s", why);
+            snprintf(worst_url, sizeof worst_url, "%s", r->url);
+        }
+        http_response_free(r);
+    }
+    if (count == 0)
+        probe_set(ctx, PROBE_SKIP, "no home, product or checkout page could be resolved from "
+                                   "the config");
+    else if (judged == 0)
+        probe_set(ctx, PROBE_ERROR, "no page answered: %s", last_error);
+    else if (worst == PROBE_PASS)
+        probe_set(ctx, PROBE_PASS, "%s on all %zu pages", worst_why, judged);
+    else
+        probe_set(ctx, worst, "%s (%s)", worst_why, worst_url);
+}
+
+static enum probe_status judge_csp(const struct http_response *r, char *why, size_t len)
+{
+    const char *csp = http_header(r, "Content-Security-Policy");
+    if (!csp) {
+        snprintf(why, len, "no Content-Security-Policy%s",
+                 http_header(r, "Content-Security-Policy-Report-Only")
+                     ? " (only a Report-Only policy, which enforces nothing)"
+                     : "");
+        return PROBE_FAIL;
+    }
+    char scripts[2048], fa[512];
+    if (!csp_script_sources(csp, scripts, sizeof scripts)) {
+        snprintf(why, len, "CSP has neither script-src nor default-src: scripts are unrestricted");
+        return PROBE_FAIL;
+    }
+    /* With a nonce or a hash, CSP Level 2+ browsers ignore 'unsafe-inline'. */
+    int nonce_or_hash = strstr(scripts, "'nonce-") || strstr(scripts, "'sha256-") ||
+                        strstr(scripts, "'sha384-") || strstr(scripts, "'sha512-");
+    if (csp_has_token(scripts, "'unsafe-inline'") && !nonce_or_hash) {
+        snprintf(why, len, "script-src allows 'unsafe-inline': injected scripts run");
+        return PROBE_FAIL;
+    }
+    if (!csp_directive(csp, "frame-ancestors", fa, sizeof fa)) {
+        const char *xfo = http_header(r, "X-Frame-Options");
+        if (xfo && (strcasecmp(xfo, "DENY") == 0 || strcasecmp(xfo, "SAMEORIGIN") == 0)) {
+            snprintf(why, len, "CSP has no frame-ancestors (X-Frame-Options: %s covers "
+                               "framing in older terms)", xfo);
+            return PROBE_WARN;
+        }
+        snprintf(why, len, "CSP has no frame-ancestors: the page can be framed (clickjacking)");
+        return PROBE_FAIL;
+    }
+    if (csp_has_token(scripts, "*") || csp_has_token(scripts, "https:") ||
+        csp_has_token(scripts, "http:") || csp_has_token(scripts, "data:")) {
+        snprintf(why, len, "script-src allows any host or data: URLs");
+        return PROBE_WARN;
+    }
+    if (csp_has_token(scripts, "'unsafe-eval'")) {
+        snprintf(why, len, "script-src allows 'unsafe-eval'");
+        return PROBE_WARN;
+    }
+    snprintf(why, len, "CSP restricts scripts and framing");
+    return PROBE_PASS;
+}
+
+static enum probe_status judge_nosniff(const struct http_response *r, char *why, size_t len)
+{
+    const char *v = http_header(r, "X-Content-Type-Options");
+    if (v && strcasecmp(v, "nosniff") == 0) {
+        snprintf(why, len, "X-Content-Type-Options: nosniff");
+        return PROBE_PASS;
+    }
+    snprintf(why, len, v ? "X-Content-Type-Options is not 'nosniff'" : "no X-Content-Type-Options");
+    return PROBE_FAIL;
+}
+
+static enum probe_status judge_referrer(const struct http_response *r, char *why, size_t len)
+{
+    const char *v = http_header(r, "Referrer-Policy");
+    if (!v) {
+        snprintf(why, len, "no Referrer-Policy");
+        return PROBE_FAIL;
+    }
+    /* A comma list: browsers use the last value they understand. */
+    const char *last = strrchr(v, ',');
+    last = last ? last + 1 : v;
+    while (isspace((unsigned char)*last))
+        last++;
+    static const char *const good[] = {"no-referrer", "same-origin", "strict-origin",
+                                       "strict-origin-when-cross-origin"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (strcasecmp(last, good[i]) == 0) {
+            snprintf(why, len, "Referrer-Policy %s", good[i]);
+            return PROBE_PASS;
+        }
+    if (strcasecmp(last, "origin") == 0 || strcasecmp(last, "origin-when-cross-origin") == 0) {
+        snprintf(why, len, "Referrer-Policy %s sends the origin over plain HTTP too", last);
+        return PROBE_WARN;
+    }
+    snprintf(why, len, "Referrer-Policy '%s' leaks full URLs (cart and order ids) to other sites",
+             last);
+    return PROBE_FAIL;
+}
+
+static enum probe_status judge_permissions(const struct http_response *r, char *why, size_t len)
+{
+    const char *v = http_header(r, "Permissions-Policy");
+    if (v && strchr(v, '=')) {
+        snprintf(why, len, "Permissions-Policy present");
+        return PROBE_PASS;
+    }
+    if (http_header(r, "Feature-Policy")) {
+        snprintf(why, len, "only the obsolete Feature-Policy");
+        return PROBE_WARN;
+    }
+    snprintf(why, len, v ? "Permissions-Policy has no directive" : "no Permissions-Policy");
+    return PROBE_FAIL;
+}
+
+static void run_csp(struct probe_ctx *ctx)
+{
+    judge_pages(ctx, html_pages, 3, "Content-Security-Policy", judge_csp);
+}
+
+static void run_nosniff(struct probe_ctx *ctx)
+{
+    static const enum endpoint eps[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE, EP_CATALOG};
+    judge_pages(ctx, eps, 4, "X-Content-Type-Options", judge_nosniff);
+}
+
+static void run_referrer(struct probe_ctx *ctx)
+{
+    judge_pages(ctx, html_pages, 3, "Referrer-Policy", judge_referrer);
+}
+
+static void run_permissions(struct probe_ctx *ctx)
+{
+    judge_pages(ctx, html_pages, 3, "Permissions-Policy", judge_permissions);
+}
+
+/* Headers that name software; a digit in them is a version. */
+static const char *const leaky[] = {"Server", "X-Powered-By", "X-AspNet-Version",
+                                    "X-AspNetMvc-Version", "X-Generator", "X-Runtime-Version",
+                                    "Via"};
+
+static void run_version_leak(struct probe_ctx *ctx)
+{
+    /* Error pages leak as often as pages do: a path that does not exist is asked too. */
+    char missing[128];
+    snprintf(missing, sizeof missing, "/storecheck-%08x-missing", (unsigned)probe_now_ms());
+    const char *home = ctx->cfg->target.endpoints[EP_HOME];
+    const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
+    struct http_request reqs[3] = {{.url = home ? home : "/"}, {.url = missing}};
+    size_t n = 2;
+    if (api)
+        reqs[n++] = (struct http_request){.url = api};
+    struct http_response resps[3];
+    size_t got = http_run(ctx, reqs, resps, n, 0);
+    int leaks = 0, named = 0;
+    char first[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        struct http_response *r = &resps[i];
+        if (!r->status) {
+            http_evidence(ctx, r, NULL);
+            http_response_free(r);
+            continue;
+        }
+        for (size_t h = 0; h < sizeof leaky / sizeof *leaky; h++) {
+            for (size_t k = 0;; k++) {
+                const char *v = http_header_nth(r, leaky[h], k);
+                if (!v)
+                    break;
+                int versioned = strpbrk(v, "0123456789") != NULL;
+                /* Via carries protocol versions ("1.1 varnish"): only a product/1.2 counts. */
+                if (strcasecmp(leaky[h], "Via") == 0)
+                    versioned = strchr(v, '/') && strpbrk(strchr(v, '/'), "0123456789");
+                if (versioned) {
+                    if (!leaks++)
+                        snprintf(first, sizeof first, "%s: %s", leaky[h], v);
+                    http_evidence(ctx, r, "%s: %s", leaky[h], v);
+                } else if (strcasecmp(leaky[h], "X-Powered-By") == 0) {
+                    named++;
+                    http_evidence(ctx, r, "%s: %s (names the software)", leaky[h], v);
+                }
+            }
+        }
+        http_response_free(r);
+    }
+    if (got == 0)
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", resps[0].error);
+    else if (leaks)
+        probe_set(ctx, PROBE_FAIL, "%d header(s) give software versions, e.g. %s", leaks, first);
+    else if (named)
+        probe_set(ctx, PROBE_WARN, "X-Powered-By names the software stack (no version)");
+    else
+        probe_set(ctx, PROBE_PASS, "no version in Server, X-Powered-By or similar headers");
+}
+
+/* An origin nobody owns (RFC 6761 .invalid), fresh per run. */
+static void hostile_origin(char *buf, size_t len)
+{
+    snprintf(buf, len, "https://storecheck-%08x.invalid", (unsigned)(probe_now_ms() * 2654435761u));
+}
+
+static void run_cors(struct probe_ctx *ctx)
+{
+    const struct target *t = &ctx->cfg->target;
+    char evil[96], origin_hdr[128];
+    hostile_origin(evil, sizeof evil);
+    snprintf(origin_hdr, sizeof origin_hdr, "Origin: %s", evil);
+    struct http_request reqs[8];
+    size_t n = 0;
+    const char *paths[] = {t->endpoints[EP_HOME] ? t->endpoints[EP_HOME] : "/",
+                           t->endpoints[EP_CATALOG], t->endpoints[EP_ACCOUNT]};
+    char urls[3][1024];
+    for (size_t i = 0; i < 3; i++) {
+        if (!paths[i] || strstr(paths[i], "{{"))
+            continue;
+        snprintf(urls[i], sizeof urls[i], "%s", paths[i]);
+        reqs[n++] = (struct http_request){.url = urls[i], .headers = {origin_hdr}};
+        reqs[n++] = (struct http_request){.url = urls[i], .headers = {"Origin: null"}};
+    }
+    const char *cart = t->endpoints[EP_CART];
+    if (cart && !strstr(cart, "{{"))
+        reqs[n++] = (struct http_request){
+            .method = "OPTIONS", .url = cart,
+            .headers = {origin_hdr, "Access-Control-Request-Method: POST",
+                        "Access-Control-Request-Headers: content-type"}};
+    struct http_response resps[8];
+    size_t got = http_run(ctx, reqs, resps, n, 0);
+    enum probe_status worst = PROBE_PASS;
+    char why[512] = "no arbitrary Origin is reflected";
+    for (size_t i = 0; i < n; i++) {
+        struct http_response *r = &resps[i];
+        if (!r->status) {
+            http_evidence(ctx, r, NULL);
+            http_response_free(r);
+            continue;
+        }
+        const char *sent = strcmp(reqs[i].headers[0], "Origin: null") == 0 ? "null" : evil;
+        const char *acao = http_header(r, "Access-Control-Allow-Origin");
+        const char *acac = http_header(r, "Access-Control-Allow-Credentials");
+        int creds = acac && strcasecmp(acac, "true") == 0;
+        http_evidence(ctx, r, "Origin: %s -> Access-Control-Allow-Origin: %s, "
+                              "Access-Control-Allow-Credentials: %s",
+                      sent, acao ? acao : "(none)", acac ? acac : "(none)");
+        if (acao && strcmp(acao, sent) == 0) {
+            enum probe_status st = creds ? PROBE_FAIL : PROBE_WARN;
+            if (rank(st) > rank(worst)) {
+                worst = st;
+                snprintf(why, sizeof why, "Origin %s reflected%s on %s %s", sent,
+                         creds ? " with credentials: any site can read shoppers' data"
+                               : " (without credentials)",
+                         reqs[i].method ? reqs[i].method : "GET", r->url);
+            }
+        }
+        http_response_free(r);
+    }
+    if (got == 0)
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", n ? resps[0].error : "no request");
+    else
+        probe_set(ctx, worst, "%s", why);
+}
+
+const struct probe probe_s_csp = {
+    .id = "S-CSP",
+    .group = GROUP_S,
+    .title = "Content-Security-Policy restricts scripts and framing",
+    .severity = SEV_MEDIUM,
+    .rationale = "A CSP without 'unsafe-inline' stops injected scripts (card skimmers) from "
+                 "running; frame-ancestors stops clickjacking of the checkout.",
+    .remediation = "Send Content-Security-Policy with script-src listing your own and your "
+                   "payment provider's origins (nonces or hashes for inline code) and "
+                   "frame-ancestors 'none' or 'self'.",
+    .references = "https://www.w3.org/TR/CSP3/ "
+                  "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
+    .run = run_csp,
+};
+
+const struct probe probe_s_nosniff = {
+    .id = "S-NOSNIFF",
+    .group = GROUP_S,
+    .title = "X-Content-Type-Options: nosniff",
+    .severity = SEV_LOW,
+    .rationale = "Without nosniff, browsers may execute an uploaded or API response as script.",
+    .remediation = "Send X-Content-Type-Options: nosniff on every response.",
+    .references = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/"
+                  "X-Content-Type-Options",
+    .run = run_nosniff,
+};
+
+const struct probe probe_s_referrer_policy = {
+    .id = "S-REFERRER-POLICY",
+    .group = GROUP_S,
+    .title = "Referrer-Policy keeps URLs private",
+    .severity = SEV_LOW,
+    .rationale = "Cart, order and password-reset URLs leak to third parties in the Referer "
+                 "header unless a strict policy is set.",
+    .remediation = "Send Referrer-Policy: strict-origin-when-cross-origin (or stricter).",
+    .references = "https://www.w3.org/TR/referrer-policy/",
+    .run = run_referrer,
+};
+
+const struct probe probe_s_permissions_policy = {
+    .id = "S-PERMISSIONS-POLICY",
+    .group = GROUP_S,
+    .title = "Permissions-Policy limits powerful features",
+    .severity = SEV_LOW,
+    .rationale = "Third-party scripts on store pages should not get the camera, microphone, "
+                 "geolocation or payment APIs unless the store needs them.",
+    .remediation = "Send Permissions-Policy, e.g. camera=(), microphone=(), geolocation=().",
+    .references = "https://www.w3.org/TR/permissions-policy/",
+    .run = run_permissions,
+};
+
+const struct probe probe_s_version_leak = {
+    .id = "S-VERSION-LEAK",
+    .group = GROUP_S,
+    .title = "Server and X-Powered-By do not leak versions",
+    .severity = SEV_LOW,
+    .rationale = "Version numbers tell attackers which known vulnerabilities to try first.",
+    .remediation = "nginx: server_tokens off; PHP: expose_php = Off; remove X-Powered-By.",
+    .references = "https://owasp.org/www-project-secure-headers/",
+    .run = run_version_leak,
+};
+
+const struct probe probe_s_cors = {
+    .id = "S-CORS",
+    .group = GROUP_S,
+    .title = "CORS does not reflect arbitrary origins with credentials",
+    .severity = SEV_HIGH,
+    .rationale = "Reflecting any Origin with Access-Control-Allow-Credentials lets every "
+                 "website read a logged-in shopper's cart, orders and account through their "
+                 "browser.",
+    .remediation = "Allow-list the store's own front-end origins; never echo the Origin header "
+                   "back, and never allow 'null', when credentials are allowed.",
+    .references = "https://portswigger.net/web-security/cors "
+                  "https://fetch.spec.whatwg.org/#http-cors-protocol",
+    .run = run_cors,
+};

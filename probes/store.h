@@ -1,0 +1,36 @@
+/*
+ * Store flows several probes share: endpoint URLs with their {{id}} filled from the catalog,
+ * the pages a shopper sees, and a real add-to-cart whose responses carry the cart cookies.
+ */
+#ifndef STORECHECK_PROBES_STORE_H
+#define STORECHECK_PROBES_STORE_H
+
+#include "probes/http.h"
+
+/* The URL of an endpoint; {{id}} becomes a product id read from the catalog (one request,
+ * made only when the path needs it). -1 with the reason in err when the endpoint is not
+ * configured or a template cannot be filled. */
+int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len,
+                       char *err, size_t errlen);
+
+/* Fetch the configured HTML pages among home, product page, checkout page (in that order)
+ * concurrently. Fills urls/resps for each configured page and returns their count; pages
+ * that are not configured or cannot be resolved are noted as evidence. */
+size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
+                         struct http_response *resps);
+
+/* A shopper's add-to-cart: create a cart (EP_CART), then add one product (EP_CART_ITEMS,
+ * whose path may hold {{cart_id}} and {{id}}). resps[0] is the create, resps[1] the add;
+ * cookie is sent with both ("" for a fresh session). Returns how many responses were filled
+ * (0 when the store has no cart endpoint: err says so). The cart id goes to cart_id. */
+size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_response *resps,
+                         char *cart_id, size_t idlen, char *err, size_t errlen);
+
+/* A static asset's URL: EP_STATIC_ASSET, else the first same-origin stylesheet or script of
+ * the home page. -1 with the reason in err. */
+int store_static_asset(struct probe_ctx *ctx, char *out, size_t len, char *err, size_t errlen);
+
+/* The value of a top-level "id" in a JSON object body (string or integer), or -1. */
+int store_json_id(const char *body, char *out, size_t len);
+
+#endif

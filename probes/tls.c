@@ -1,0 +1,207 @@
+#include "probes/tls.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include "probes/net.h"
+
+enum { DEFAULT_TIMEOUT_MS = 10000 };
+
+/* Everything OpenSSL can negotiate; PSK and SRP need credentials a prober does not have. */
+#define ALL_SUITES "ALL:COMPLEMENTOFALL:!PSK:!SRP:@SECLEVEL=0"
+
+const char *tls_version_name(int version)
+{
+    switch (version) {
+    case SSL3_VERSION: return "SSL 3.0";
+    case TLS1_VERSION: return "TLS 1.0";
+    case TLS1_1_VERSION: return "TLS 1.1";
+    case TLS1_2_VERSION: return "TLS 1.2";
+    case TLS1_3_VERSION: return "TLS 1.3";
+    default: return "unknown";
+    }
+}
+
+static const char *legacy_names[256];
+static size_t legacy_count;
+static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
+
+static void legacy_init(void)
+{
+    SSL_CTX *c = SSL_CTX_new(TLS_client_method());
+    if (!c)
+        return;
+    SSL_CTX_set_security_level(c, 0);
+    if (SSL_CTX_set_cipher_list(c, ALL_SUITES) == 1) {
+        STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(c);
+        for (int i = 0; i < sk_SSL_CIPHER_num(sk) && legacy_count + 1 < 256; i++) {
+            const SSL_CIPHER *ci = sk_SSL_CIPHER_value(sk, i);
+            /* TLS 1.3 suites are configured separately (SSL_CTX_set_ciphersuites). */
+            if (strcmp(SSL_CIPHER_get_version(ci), "TLSv1.3") == 0)
+                continue;
+            legacy_names[legacy_count++] = SSL_CIPHER_get_name(ci); /* static in libssl */
+        }
+    }
+    SSL_CTX_free(c);
+}
+
+const char *const *tls_legacy_suites(size_t *n)
+{
+    pthread_once(&legacy_once, legacy_init);
+    *n = legacy_count;
+    return legacy_names;
+}
+
+static void ssl_error(char *buf, size_t len, const char *what)
+{
+    unsigned long e = ERR_peek_last_error();
+    if (e) {
+        char es[200];
+        ERR_error_string_n(e, es, sizeof es);
+        /* "error:0A000410:SSL routines::sslv3 alert handshake failure" -> after the last ':' */
+        const char *short_reason = strrchr(es, ':');
+        snprintf(buf, len, "%s: %s", what, short_reason ? short_reason + 1 : es);
+    } else {
+        snprintf(buf, len, "%s", what);
+    }
+    ERR_clear_error();
+}
+
+static int set_alpn(SSL *ssl, const char *list)
+{
+    unsigned char wire[64];
+    size_t w = 0;
+    while (*list) {
+        size_t n = strcspn(list, ",");
+        if (n == 0 || n > 255 || w + 1 + n > sizeof wire)
+            return -1;
+        wire[w++] = (unsigned char)n;
+        memcpy(wire + w, list, n);
+        w += n;
+        list += n;
+        if (*list == ',')
+            list++;
+    }
+    return SSL_set_alpn_protos(ssl, wire, (unsigned)w) == 0 ? 0 : -1;
+}
+
+static int is_ip_literal(const char *host)
+{
+    return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
+}
+
+int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct target *t = &ctx->cfg->target;
+    uint64_t timeout = t->timeout_ms ? t->timeout_ms : DEFAULT_TIMEOUT_MS;
+    uint64_t deadline = probe_now_ms() + timeout;
+    if (deadline > ctx->deadline_ms)
+        deadline = ctx->deadline_ms;
+    ERR_clear_error();
+
+    SSL_CTX *sctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = NULL;
+    int fd = -1, rc = -1;
+    if (!sctx) {
+        ssl_error(out->error, sizeof out->error, "cannot create a TLS context");
+        goto out;
+    }
+    SSL_CTX_set_security_level(sctx, 0);
+    SSL_CTX_set_options(sctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
+    /* Verification is recorded (SSL_get_verify_result), never enforced: the probe judges. */
+    SSL_CTX_set_verify(sctx, SSL_VERIFY_NONE, NULL);
+    if (t->ca_file) {
+        if (SSL_CTX_load_verify_locations(sctx, t->ca_file, NULL) != 1) {
+            ssl_error(out->error, sizeof out->error, "cannot load target.ca_file");
+            goto out;
+        }
+    } else {
+        SSL_CTX_set_default_verify_paths(sctx);
+    }
+    if (a->version) {
+        SSL_CTX_set_min_proto_version(sctx, a->version);
+        SSL_CTX_set_max_proto_version(sctx, a->version);
+    } else {
+        SSL_CTX_set_min_proto_version(sctx, TLS1_VERSION);
+    }
+    if (SSL_CTX_set_cipher_list(sctx, a->cipher_list ? a->cipher_list : ALL_SUITES) != 1 ||
+        (a->ciphersuites && SSL_CTX_set_ciphersuites(sctx, a->ciphersuites) != 1)) {
+        ssl_error(out->error, sizeof out->error, "cipher list not supported by this OpenSSL");
+        goto out;
+    }
+    ssl = SSL_new(sctx);
+    if (!ssl || (a->alpn && set_alpn(ssl, a->alpn) != 0)) {
+        ssl_error(out->error, sizeof out->error, "cannot set up the TLS session");
+        goto out;
+    }
+    if (!is_ip_literal(t->base.host))
+        SSL_set_tlsext_host_name(ssl, t->base.host);
+
+    fd = net_connect(t->base.host, t->base.port, deadline, ctx->cancelled, out->error,
+                     sizeof out->error);
+    if (fd < 0)
+        goto out;
+    out->connected = 1;
+    SSL_set_fd(ssl, fd);
+    for (;;) {
+        int r = SSL_connect(ssl);
+        if (r == 1)
+            break;
+        int e = SSL_get_error(ssl, r);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            if (!net_wait(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline,
+                          ctx->cancelled)) {
+                snprintf(out->error, sizeof out->error, "TLS handshake timed out");
+                goto out;
+            }
+            continue;
+        }
+        if (e == SSL_ERROR_SYSCALL && !ERR_peek_error())
+            snprintf(out->error, sizeof out->error, "handshake refused: connection closed");
+        else
+            ssl_error(out->error, sizeof out->error, "handshake refused");
+        goto out;
+    }
+    out->ok = 1;
+    out->version = SSL_version(ssl);
+    out->cipher = SSL_get_current_cipher(ssl);
+    const unsigned char *proto = NULL;
+    unsigned plen = 0;
+    SSL_get0_alpn_selected(ssl, &proto, &plen);
+    if (plen && plen < sizeof out->alpn) {
+        memcpy(out->alpn, proto, plen);
+        out->alpn[plen] = '\0';
+    }
+    out->verify_result = SSL_get_verify_result(ssl);
+    out->cert = SSL_get1_peer_certificate(ssl);
+    STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+    if (chain)
+        out->chain = X509_chain_up_ref(chain);
+    rc = 0;
+out:
+    if (ssl) {
+        if (out->ok)
+            SSL_shutdown(ssl); /* best effort close_notify; the socket is non-blocking */
+        SSL_free(ssl);
+    }
+    SSL_CTX_free(sctx);
+    if (fd >= 0)
+        close(fd);
+    ERR_clear_error();
+    return rc;
+}
+
+void tls_outcome_free(struct tls_outcome *o)
+{
+    X509_free(o->cert);
+    if (o->chain)
+        sk_X509_pop_free(o->chain, X509_free);
+    o->cert = NULL;
+    o->chain = NULL;
+}

@@ -1,0 +1,474 @@
+/* T group, caching: long-lived static assets, a cache in front that hits, private pages that
+ * no shared cache keeps, sessions that never see each other's cart, conditional GETs. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/catalog.h"
+#include "probes/http.h"
+#include "probes/store.h"
+
+/* The seconds of a Cache-Control directive (max-age, s-maxage), or -1 when absent. */
+static long long cc_seconds(const char *cc, const char *directive)
+{
+    size_t n = strlen(directive);
+    for (const char *p = cc; p && (p = http_strcasestr(p, directive)); p += n) {
+        int word_start = p == cc || p[-1] == ',' || p[-1] == ' ';
+        if (word_start && p[n] == '=') {
+            const char *v = p + n + 1 + (p[n + 1] == '"');
+            if (isdigit((unsigned char)*v))
+                return strtoll(v, NULL, 10);
+        }
+    }
+    return -1;
+}
+
+/* 1 if Cache-Control has the bare directive (no-store, private, public, immutable). */
+static int cc_has(const char *cc, const char *directive)
+{
+    size_t n = strlen(directive);
+    for (const char *p = cc; p && (p = http_strcasestr(p, directive)); p += n) {
+        int word_start = p == cc || p[-1] == ',' || p[-1] == ' ';
+        int word_end = !p[n] || p[n] == ',' || p[n] == ' ' || p[n] == '=' || p[n] == ';';
+        if (word_start && word_end)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * What the response says about a cache in front: 1 when any cache signal is present, with
+ * *hit set when it was served from the cache. Cache-Status (RFC 9211), X-Cache,
+ * X-Cache-Status (nginx's $upstream_cache_status), CF-Cache-Status, X-Varnish (two ids on a
+ * hit) and Age (> 0 only from a cache).
+ */
+static int cache_signal(const struct http_response *r, int *hit, char *desc, size_t len)
+{
+    *hit = 0;
+    desc[0] = '\0';
+    const char *v;
+    int any = 0;
+    if ((v = http_header(r, "Cache-Status"))) {
+        any = 1;
+        /* "ExampleCache; hit" vs "ExampleCache; fwd=uri-miss" */
+        const char *semi = strchr(v, ';');
+        *hit |= semi && http_strcasestr(semi, "hit") && !http_strcasestr(semi, "fwd=");
+        snprintf(desc, len, "Cache-Status: %s", v);
+    }
+    static const char *const xs[] = {"X-Cache", "X-Cache-Status", "CF-Cache-Status"};
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
+        if (!(v = http_header(r, xs[i])))
+            continue;
+        any = 1;
+        *hit |= http_strcasestr(v, "HIT") || strncasecmp(v, "STALE", 5) == 0 ||
+                strncasecmp(v, "UPDATING", 8) == 0 || strncasecmp(v, "REVALIDATED", 11) == 0;
+        if (!desc[0])
+            snprintf(desc, len, "%s: %s", xs[i], v);
+    }
+    if ((v = http_header(r, "X-Varnish"))) {
+        any = 1;
+        *hit |= strchr(v, ' ') != NULL;
+        if (!desc[0])
+            snprintf(desc, len, "X-Varnish: %s", v);
+    }
+    if ((v = http_header(r, "Age"))) {
+        any = 1;
+        *hit |= atol(v) > 0;
+        if (!desc[0])
+            snprintf(desc, len, "Age: %s", v);
+    }
+    return any;
+}
+
+enum { DAY = 86400, LONG_LIVED = 30 * DAY };
+
+static void run_static_cache(struct probe_ctx *ctx)
+{
+    char url[1024], err[512];
+    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "%s", err);
+        return;
+    }
+    struct http_request req = {.url = url};
+    struct http_response r;
+    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
+        http_evidence(ctx, &r, NULL);
+        probe_set(ctx, PROBE_ERROR, "static asset: %s",
+                  r.status ? "the answer was not 200" : r.error);
+        http_response_free(&r);
+        return;
+    }
+    const char *cc = http_header(&r, "Cache-Control");
+    const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
+    http_evidence(ctx, &r, "Cache-Control: %s; ETag: %s; Last-Modified: %s",
+                  cc ? cc : "(none)", etag ? etag : "(none)", lm ? lm : "(none)");
+    long long age = cc ? cc_seconds(cc, "max-age") : -1;
+    long long sage = cc ? cc_seconds(cc, "s-maxage") : -1;
+    if (sage > age)
+        age = sage;
+    if (!cc)
+        probe_set(ctx, PROBE_FAIL, "no Cache-Control on the static asset%s",
+                  http_header(&r, "Expires") ? " (only Expires)" : "");
+    else if (cc_has(cc, "no-store") || cc_has(cc, "no-cache") || age <= 0)
+        probe_set(ctx, PROBE_FAIL, "the static asset is not cacheable (Cache-Control: %s)", cc);
+    else if (age < DAY)
+        probe_set(ctx, PROBE_FAIL, "max-age %lld s is under a day for a static asset", age);
+    else if (age < LONG_LIVED)
+        probe_set(ctx, PROBE_WARN, "max-age %lld s is under 30 days; fingerprinted assets can "
+                                   "be cached for a year",
+                  age);
+    else if (!etag && !lm)
+        probe_set(ctx, PROBE_WARN, "long-lived (max-age %lld s) but no ETag or Last-Modified "
+                                   "to revalidate with",
+                  age);
+    else
+        probe_set(ctx, PROBE_PASS, "max-age %lld s%s with %s", age,
+                  cc_has(cc, "immutable") ? ", immutable," : "", etag ? "ETag" : "Last-Modified");
+    http_response_free(&r);
+}
+
+enum { CACHE_FETCHES = 3 };
+
+static void run_cache_hit(struct probe_ctx *ctx)
+{
+    char url[1024], err[512];
+    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "%s", err);
+        return;
+    }
+    int signals = 0, hits = 0, answered = 0;
+    char last_error[300] = "";
+    /* One after another: the first fetch may fill the cache, the later ones should hit. */
+    for (int i = 0; i < CACHE_FETCHES && !probe_should_stop(ctx); i++) {
+        struct http_request req = {.url = url};
+        struct http_response r;
+        if (http_get1(ctx, &req, &r) == 0) {
+            answered++;
+            int hit;
+            char desc[300];
+            if (cache_signal(&r, &hit, desc, sizeof desc)) {
+                signals++;
+                hits += hit && i > 0;
+            }
+            http_evidence(ctx, &r, "fetch %d: %s", i + 1, desc[0] ? desc : "no cache header");
+        } else {
+            snprintf(last_error, sizeof last_error, "%s", r.error);
+            http_evidence(ctx, &r, NULL);
+        }
+        http_response_free(&r);
+    }
+    if (answered == 0)
+        probe_set(ctx, PROBE_ERROR, "%s", last_error);
+    else if (!signals)
+        probe_set(ctx, PROBE_SKIP, "no cache signal (Cache-Status, X-Cache, X-Cache-Status, "
+                                   "CF-Cache-Status, X-Varnish, Age): no cache or CDN seems to "
+                                   "be in front");
+    else if (hits)
+        probe_set(ctx, PROBE_PASS, "the cache in front served the asset on a repeat fetch");
+    else
+        probe_set(ctx, PROBE_FAIL, "a cache is in front but the asset was never a hit in %d "
+                                   "fetches",
+                  CACHE_FETCHES);
+}
+
+/* Judge one private response: 0 ok, 1 warn, 2 fail; why says what. */
+static int judge_private(const struct http_response *r, char *why, size_t len)
+{
+    const char *cc = http_header(r, "Cache-Control");
+    int cookie = http_header(r, "Set-Cookie") != NULL;
+    int hit;
+    char desc[300];
+    if (cache_signal(r, &hit, desc, sizeof desc) && hit) {
+        snprintf(why, len, "served from a shared cache (%s)", desc);
+        return 2;
+    }
+    if (!cc) {
+        snprintf(why, len, "no Cache-Control: shared caches may apply heuristics");
+        return 1;
+    }
+    if (cc_has(cc, "private") || cc_has(cc, "no-store"))
+        return snprintf(why, len, "Cache-Control: %s", cc), 0;
+    if (cc_has(cc, "public") || cc_seconds(cc, "s-maxage") > 0 || cc_seconds(cc, "max-age") > 0) {
+        snprintf(why, len, "shared caches may keep it (Cache-Control: %s)%s", cc,
+                 cookie ? " together with its Set-Cookie" : "");
+        return 2;
+    }
+    if (cc_has(cc, "no-cache"))
+        return snprintf(why, len, "Cache-Control: %s (revalidated, but stored)", cc), 1;
+    snprintf(why, len, "Cache-Control: %s has neither private nor no-store", cc);
+    return 1;
+}
+
+static void run_private_cache(struct probe_ctx *ctx)
+{
+    struct http_response resps[8];
+    memset(resps, 0, sizeof resps);
+    size_t n = 0;
+    char cart_id[128], err[512] = "";
+    n += store_add_to_cart(ctx, "", resps, cart_id, sizeof cart_id, err, sizeof err);
+    if (err[0])
+        probe_evidence(ctx, NULL, 0, "%s", err);
+    /* Each page twice in one session: the second fetch would be the shared-cache hit. */
+    static const enum endpoint pages[] = {EP_ACCOUNT, EP_CHECKOUT_PAGE, EP_ACCOUNT,
+                                          EP_CHECKOUT_PAGE};
+    n += store_fetch_pages(ctx, pages, 2, resps + n);
+    n += store_fetch_pages(ctx, pages + 2, 2, resps + n);
+    int worst = -1, answered = 0;
+    char why[512] = "", worst_why[700] = "", last_error[300] = "";
+    for (size_t i = 0; i < n; i++) {
+        struct http_response *r = &resps[i];
+        if (!r->status) {
+            http_evidence(ctx, r, NULL);
+            snprintf(last_error, sizeof last_error, "%s", r->error);
+            continue;
+        }
+        answered++;
+        int v = judge_private(r, why, sizeof why);
+        http_evidence(ctx, r, "%s", why);
+        if (v > worst) {
+            worst = v;
+            snprintf(worst_why, sizeof worst_why, "%s: %s", r->request_line, why);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        http_response_free(&resps[i]);
+    if (n == 0)
+        probe_set(ctx, PROBE_SKIP, "no cart, account or checkout_page endpoint in the config");
+    else if (!answered)
+        probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response: %s", last_error);
+    else if (worst == 2)
+        probe_set(ctx, PROBE_FAIL, "%s", worst_why);
+    else if (worst == 1)
+        probe_set(ctx, PROBE_WARN, "%s", worst_why);
+    else
+        probe_set(ctx, PROBE_PASS, "cart, account and checkout responses are private or "
+                                   "no-store");
+}
+
+/* A session: its home page, account page and cart, and what identifies it. */
+struct session {
+    struct http_response resps[4];
+    size_t n;
+    char cookie[2048];
+    char cart_id[128];
+};
+
+static void session_run(struct probe_ctx *ctx, struct session *s)
+{
+    memset(s, 0, sizeof *s);
+    struct http_request home = {.url = ctx->cfg->target.endpoints[EP_HOME]
+                                           ? ctx->cfg->target.endpoints[EP_HOME]
+                                           : "/"};
+    http_get1(ctx, &home, &s->resps[s->n++]);
+    const struct http_response *first[] = {&s->resps[0]};
+    http_cookie_header(first, 1, s->cookie, sizeof s->cookie);
+    char err[512];
+    s->n += store_add_to_cart(ctx, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id,
+                              err, sizeof err);
+    char url[1024];
+    if (store_endpoint_url(ctx, EP_ACCOUNT, url, sizeof url, err, sizeof err) == 0) {
+        struct http_request acc = {.url = url, .headers = {s->cookie[0] ? s->cookie : NULL}};
+        http_get1(ctx, &acc, &s->resps[s->n++]);
+    }
+}
+
+/* The cookie values (8+ characters: short ones match by chance) set for a session. */
+static size_t session_secrets(const struct session *s, const char **vals, size_t cap,
+                              char store[][256])
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *sc;
+        for (size_t j = 0; k < cap && (sc = http_header_nth(&s->resps[i], "Set-Cookie", j));
+             j++) {
+            const char *eq = strchr(sc, '=');
+            if (!eq)
+                continue;
+            size_t vlen = strcspn(eq + 1, ";");
+            if (vlen < 8 || vlen >= 256)
+                continue;
+            snprintf(store[k], 256, "%.*s", (int)vlen, eq + 1);
+            vals[k] = store[k];
+            k++;
+        }
+    }
+    if (s->cart_id[0] && strlen(s->cart_id) >= 4 && k < cap)
+        vals[k++] = s->cart_id;
+    return k;
+}
+
+/* Where in b's responses does one of a's identifiers show up? */
+static const char *leaked(const struct session *b, const char *const *vals, size_t nvals,
+                          const struct http_response **where)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const struct http_response *r = &b->resps[i];
+        if (!r->status)
+            continue;
+        for (size_t v = 0; v < nvals; v++) {
+            int in_body = r->body && strstr(r->body, vals[v]);
+            int in_header = 0;
+            for (size_t h = 0; h < r->header_count && !in_header; h++)
+                in_header = strstr(r->headers[h].value, vals[v]) != NULL;
+            if (in_body || in_header) {
+                *where = r;
+                return vals[v];
+            }
+        }
+    }
+    return NULL;
+}
+
+static void run_session_isolation(struct probe_ctx *ctx)
+{
+    struct session *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        probe_set(ctx, PROBE_ERROR, "out of memory");
+        return;
+    }
+    session_run(ctx, a);
+    session_run(ctx, b);
+    const char *vals[40];
+    char store[40][256];
+    size_t nvals = session_secrets(a, vals, 40, store);
+    size_t answered = 0;
+    for (size_t i = 0; i < a->n; i++)
+        answered += a->resps[i].status != 0;
+    const struct http_response *where = NULL;
+    const char *leak = nvals ? leaked(b, vals, nvals, &where) : NULL;
+    if (leak) {
+        http_evidence(ctx, where, "a fresh session received the first session's %s",
+                      leak == a->cart_id ? "cart id" : "cookie value (hidden)");
+        probe_set(ctx, PROBE_FAIL, "a second shopper got the first shopper's %s: a cache "
+                                   "shares private responses",
+                  leak == a->cart_id ? "cart" : "session cookie");
+    } else if (!answered) {
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", a->resps[0].error);
+    } else if (nvals == 0) {
+        probe_set(ctx, PROBE_SKIP, "the store set no session cookie and created no cart: "
+                                   "nothing to tell sessions apart by");
+    } else {
+        for (size_t i = 0; i < b->n; i++)
+            if (b->resps[i].status)
+                http_evidence(ctx, &b->resps[i], "none of the first session's %zu identifiers",
+                              nvals);
+        probe_set(ctx, PROBE_PASS, "two sessions never saw each other's cookies or cart");
+    }
+    for (size_t i = 0; i < a->n; i++)
+        http_response_free(&a->resps[i]);
+    for (size_t i = 0; i < b->n; i++)
+        http_response_free(&b->resps[i]);
+    free(a);
+    free(b);
+}
+
+static void run_conditional_get(struct probe_ctx *ctx)
+{
+    char url[1024], err[512];
+    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "%s", err);
+        return;
+    }
+    struct http_request req = {.url = url};
+    struct http_response r, c;
+    memset(&c, 0, sizeof c);
+    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
+        http_evidence(ctx, &r, NULL);
+        probe_set(ctx, PROBE_ERROR, "static asset: %s",
+                  r.status ? "the answer was not 200" : r.error);
+        goto out;
+    }
+    const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
+    if (!etag && !lm) {
+        http_evidence(ctx, &r, "no ETag, no Last-Modified");
+        probe_set(ctx, PROBE_FAIL, "no ETag or Last-Modified: every visit downloads the asset "
+                                   "again");
+        goto out;
+    }
+    char cond[600];
+    snprintf(cond, sizeof cond, etag ? "If-None-Match: %s" : "If-Modified-Since: %s",
+             etag ? etag : lm);
+    struct http_request creq = {.url = url, .headers = {cond}};
+    if (http_get1(ctx, &creq, &c) != 0) {
+        http_evidence(ctx, &c, NULL);
+        probe_set(ctx, PROBE_ERROR, "%s", c.error);
+        goto out;
+    }
+    http_evidence(ctx, &c, "%s -> %d", cond, c.status);
+    if (c.status == 304)
+        probe_set(ctx, PROBE_PASS, "%s answered 304 Not Modified", etag ? "If-None-Match"
+                                                                        : "If-Modified-Since");
+    else
+        probe_set(ctx, PROBE_FAIL, "a conditional GET with %s answered %d, not 304",
+                  etag ? "If-None-Match" : "If-Modified-Since", c.status);
+out:
+    http_response_free(&r);
+    http_response_free(&c);
+}
+
+const struct probe probe_t_static_cache = {
+    .id = "T-STATIC-CACHE",
+    .group = GROUP_T,
+    .title = "Static assets are cacheable for a long time, with validators",
+    .severity = SEV_MEDIUM,
+    .rationale = "Long-lived caching of fingerprinted assets takes most requests of a flash "
+                 "sale off the origin and speeds up every page view.",
+    .remediation = "Cache-Control: public, max-age=31536000, immutable for fingerprinted "
+                   "assets, with ETag or Last-Modified.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9111 https://web.dev/articles/http-cache",
+    .run = run_static_cache,
+};
+
+const struct probe probe_t_cache_hit = {
+    .id = "T-CACHE-HIT",
+    .group = GROUP_T,
+    .title = "The cache or CDN in front serves repeat requests",
+    .severity = SEV_LOW,
+    .rationale = "A cache that never hits only adds latency; the origin takes the full load.",
+    .remediation = "Check the cache key (cookies, query strings, Vary) and that the origin's "
+                   "Cache-Control lets the cache store static assets.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9211",
+    .run = run_cache_hit,
+};
+
+const struct probe probe_t_private_cache = {
+    .id = "T-PRIVATE-CACHE",
+    .group = GROUP_T,
+    .title = "Cart, checkout and account responses are private",
+    .severity = SEV_CRITICAL,
+    .rationale = "A shared cache that keeps a cart or account response (or its Set-Cookie) "
+                 "shows one shopper's data, or session, to the next.",
+    .remediation = "Cache-Control: private, no-store on every cart, checkout and account "
+                   "response; never public or s-maxage with Set-Cookie.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9111#section-5.2.2.7",
+    .run = run_private_cache,
+};
+
+const struct probe probe_t_session_isolation = {
+    .id = "T-SESSION-ISOLATION",
+    .group = GROUP_T,
+    .title = "Two sessions never see each other's cart or cookies",
+    .severity = SEV_CRITICAL,
+    .rationale = "The end-to-end check behind private caching: a second shopper must never "
+                 "receive the first one's session cookie or cart.",
+    .remediation = "Mark private responses private/no-store, keep Set-Cookie responses out of "
+                   "shared caches, and key any cache on the session.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9111#section-7",
+    .run = run_session_isolation,
+};
+
+const struct probe probe_t_conditional_get = {
+    .id = "T-CONDITIONAL-GET",
+    .group = GROUP_T,
+    .title = "Conditional GET answers 304",
+    .severity = SEV_LOW,
+    .rationale = "Revalidation with 304 saves bandwidth and origin work once max-age runs out.",
+    .remediation = "Send ETag or Last-Modified and answer If-None-Match / If-Modified-Since "
+                   "with 304.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9110#section-13",
+    .run = run_conditional_get,
+};

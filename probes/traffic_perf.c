@@ -1,0 +1,354 @@
+/* T group, delivery: compression, HTTP/2, the latency of key pages, rate limiting under a
+ * bounded burst. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/catalog.h"
+#include "probes/http.h"
+#include "probes/store.h"
+#include "probes/tls.h"
+
+enum { COMPRESS_MIN_BYTES = 1024 };
+
+static int is_text(const char *ctype)
+{
+    return ctype && (strncasecmp(ctype, "text/", 5) == 0 || http_strcasestr(ctype, "json") ||
+                     http_strcasestr(ctype, "javascript") || http_strcasestr(ctype, "xml") ||
+                     http_strcasestr(ctype, "svg"));
+}
+
+static void run_compression(struct probe_ctx *ctx)
+{
+    static const enum endpoint eps[] = {EP_HOME, EP_CATALOG, EP_PRODUCT_PAGE};
+    struct http_request reqs[4];
+    char urls[4][1024];
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++) {
+        char err[300];
+        if (store_endpoint_url(ctx, eps[i], urls[n], sizeof urls[n], err, sizeof err) == 0)
+            n++;
+    }
+    char err[300];
+    if (store_static_asset(ctx, urls[n], sizeof urls[n], err, sizeof err) == 0)
+        n++;
+    for (size_t i = 0; i < n; i++)
+        reqs[i] = (struct http_request){.url = urls[i], .headers = {"Accept-Encoding: gzip, br"}};
+    struct http_response resps[4];
+    size_t got = http_run(ctx, reqs, resps, n, 0);
+    int judged = 0, plain = 0;
+    char first[1200] = "";
+    for (size_t i = 0; i < n; i++) {
+        struct http_response *r = &resps[i];
+        if (!r->status) {
+            http_evidence(ctx, r, NULL);
+            http_response_free(r);
+            continue;
+        }
+        const char *ce = http_header(r, "Content-Encoding");
+        const char *ct = http_header(r, "Content-Type");
+        int encoded = ce && strcasecmp(ce, "identity") != 0;
+        if (r->status == 200 && is_text(ct) && (encoded || r->body_len >= COMPRESS_MIN_BYTES)) {
+            judged++;
+            if (!encoded && !plain++)
+                snprintf(first, sizeof first, "%s (%zu bytes of %s)", r->url, r->body_len, ct);
+        }
+        http_evidence(ctx, r, "Content-Type: %s; Content-Encoding: %s; %zu bytes",
+                      ct ? ct : "(none)", ce ? ce : "(none)", r->body_len);
+        http_response_free(r);
+    }
+    if (n == 0)
+        probe_set(ctx, PROBE_SKIP, "no home, catalog, product page or static asset configured");
+    else if (got == 0)
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", resps[0].error);
+    else if (judged == 0)
+        probe_set(ctx, PROBE_SKIP, "no text response of %d bytes or more to judge",
+                  COMPRESS_MIN_BYTES);
+    else if (plain)
+        probe_set(ctx, PROBE_FAIL, "%d of %d text responses uncompressed despite "
+                                   "Accept-Encoding: gzip, br, e.g. %s",
+                  plain, judged, first);
+    else
+        probe_set(ctx, PROBE_PASS, "all %d text responses compressed", judged);
+}
+
+static void run_http2(struct probe_ctx *ctx)
+{
+    if (!ctx->cfg->target.base.tls) {
+        probe_set(ctx, PROBE_SKIP, "target.base_url is plain http: browsers use HTTP/2 only over "
+                                   "TLS (ALPN)");
+        return;
+    }
+    struct tls_attempt a = {.alpn = "h2,http/1.1"};
+    struct tls_outcome o;
+    char label[400];
+    snprintf(label, sizeof label, "TLS handshake %s:%u (ALPN h2, http/1.1)",
+             ctx->cfg->target.base.host, ctx->cfg->target.base.port);
+    if (tls_try(ctx, &a, &o) != 0) {
+        probe_evidence(ctx, label, 0, "%s", o.error);
+        probe_set(ctx, PROBE_ERROR, "%s", o.error);
+    } else {
+        probe_evidence(ctx, label, 0, "ALPN selected: %s", o.alpn[0] ? o.alpn : "(none)");
+        if (strcmp(o.alpn, "h2") == 0)
+            probe_set(ctx, PROBE_PASS, "HTTP/2 offered through ALPN");
+        else
+            probe_set(ctx, PROBE_WARN, "HTTP/2 not offered (ALPN: %s): page loads multiplex "
+                                       "nothing over one connection",
+                      o.alpn[0] ? o.alpn : "none");
+    }
+    tls_outcome_free(&o);
+}
+
+enum { LATENCY_SAMPLES = 5, LATENCY_PAGES = 4, DEFAULT_BUDGET_MS = 800 };
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void run_latency(struct probe_ctx *ctx)
+{
+    static const enum endpoint eps[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CATALOG, EP_SEARCH};
+    uint64_t budget = ctx->cfg->audit.latency_budget_ms ? ctx->cfg->audit.latency_budget_ms
+                                                        : DEFAULT_BUDGET_MS;
+    char urls[LATENCY_PAGES][1024];
+    const char *names[LATENCY_PAGES];
+    size_t n = 0;
+    for (size_t i = 0; i < LATENCY_PAGES; i++) {
+        char err[300];
+        if (store_endpoint_url(ctx, eps[i], urls[n], sizeof urls[n], err, sizeof err) == 0)
+            names[n++] = endpoint_names[eps[i]];
+    }
+    if (n == 0) {
+        probe_set(ctx, PROBE_SKIP, "no home, product page, catalog or search endpoint");
+        return;
+    }
+    double samples[LATENCY_PAGES][LATENCY_SAMPLES];
+    int count[LATENCY_PAGES] = {0}, over[LATENCY_PAGES] = {0};
+    char error[300] = "";
+    /* Rounds of one request per page, the pages in parallel. A page's median is settled once
+     * more than half its samples are over budget: no need to wait for the rest. */
+    for (int round = 0; round < LATENCY_SAMPLES && !probe_should_stop(ctx); round++) {
+        struct http_request reqs[LATENCY_PAGES];
+        struct http_response resps[LATENCY_PAGES];
+        size_t idx[LATENCY_PAGES], m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (over[i] > LATENCY_SAMPLES / 2)
+                continue;
+            reqs[m] = (struct http_request){.url = urls[i]};
+            idx[m++] = i;
+        }
+        if (m == 0)
+            break;
+        http_run(ctx, reqs, resps, m, 0);
+        for (size_t k = 0; k < m; k++) {
+            size_t i = idx[k];
+            if (resps[k].status / 100 == 2) {
+                samples[i][count[i]++] = resps[k].total_ms;
+                over[i] += resps[k].total_ms > (double)budget;
+            } else if (!error[0]) {
+                snprintf(error, sizeof error, "%s: %s", resps[k].request_line,
+                         resps[k].status ? "not 2xx" : resps[k].error);
+                http_evidence(ctx, &resps[k], NULL);
+            }
+            http_response_free(&resps[k]);
+        }
+    }
+    int slow = 0, measured = 0;
+    double worst = 0;
+    const char *worst_name = "";
+    for (size_t i = 0; i < n; i++) {
+        if (count[i] == 0)
+            continue;
+        measured++;
+        qsort(samples[i], (size_t)count[i], sizeof samples[i][0], cmp_double);
+        double med = samples[i][count[i] / 2];
+        probe_evidence(ctx, urls[i], 0, "%s: median %.0f ms of %d (min %.0f, max %.0f), "
+                                        "budget %llu ms",
+                       names[i], med, count[i], samples[i][0], samples[i][count[i] - 1],
+                       (unsigned long long)budget);
+        if (med > (double)budget)
+            slow++;
+        if (med > worst) {
+            worst = med;
+            worst_name = names[i];
+        }
+    }
+    if (probe_should_stop(ctx))
+        return;
+    if (measured == 0)
+        probe_set(ctx, PROBE_ERROR, "no page answered 2xx: %s", error);
+    else if (slow)
+        probe_set(ctx, PROBE_FAIL, "%s median %.0f ms is over the %llu ms budget", worst_name,
+                  worst, (unsigned long long)budget);
+    else
+        probe_set(ctx, PROBE_PASS, "slowest median %.0f ms (%s), budget %llu ms", worst,
+                  worst_name, (unsigned long long)budget);
+}
+
+enum { BURST_REQUESTS = 200, BURST_PARALLEL = 20, BURST_WINDOW_MS = 2000, BURST_GRACE_MS = 1000 };
+
+static int has_rate_fields(const struct http_response *r)
+{
+    return http_header(r, "Retry-After") || http_header(r, "RateLimit") ||
+           http_header(r, "RateLimit-Limit") || http_header(r, "RateLimit-Policy") ||
+           http_header(r, "X-RateLimit-Limit") || http_header(r, "X-RateLimit-Remaining");
+}
+
+static void run_rate_limit(struct probe_ctx *ctx)
+{
+    const struct target *t = &ctx->cfg->target;
+    char url[1024], err[300];
+    int login = t->endpoints[EP_LOGIN] != NULL;
+    if (store_endpoint_url(ctx, login ? EP_LOGIN : EP_SEARCH, url, sizeof url, err,
+                           sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "no login or search endpoint in the config");
+        return;
+    }
+    struct http_request *reqs = calloc(BURST_REQUESTS, sizeof *reqs);
+    struct http_response *resps = calloc(BURST_REQUESTS, sizeof *resps);
+    if (!reqs || !resps) {
+        free(reqs);
+        free(resps);
+        probe_set(ctx, PROBE_ERROR, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < BURST_REQUESTS; i++) {
+        reqs[i].url = url;
+        if (login) {
+            /* Credentials nobody has: a login limiter counts failed attempts too. */
+            reqs[i].method = "POST";
+            reqs[i].body = "{\"username\":\"storecheck-rate-probe@example.invalid\","
+                           "\"password\":\"not-a-password\"}";
+            reqs[i].headers[0] = "Content-Type: application/json";
+        }
+    }
+    /* The burst is bounded in count and in time: what is not sent within the window is not
+     * sent at all. */
+    struct probe_ctx burst = *ctx;
+    uint64_t t0 = probe_now_ms();
+    if (burst.deadline_ms > t0 + BURST_WINDOW_MS + BURST_GRACE_MS)
+        burst.deadline_ms = t0 + BURST_WINDOW_MS + BURST_GRACE_MS;
+    http_run(&burst, reqs, resps, BURST_REQUESTS, BURST_PARALLEL);
+    uint64_t took = probe_now_ms() - t0;
+    size_t answered = 0, limited = 0, limited_fields = 0, server_errors = 0, transport = 0;
+    struct http_response *first_429 = NULL, *first_5xx = NULL;
+    char transport_error[300] = "";
+    for (size_t i = 0; i < BURST_REQUESTS; i++) {
+        struct http_response *r = &resps[i];
+        if (!r->status) {
+            if (strncmp(r->error, "not sent", 8) != 0) {
+                transport++;
+                snprintf(transport_error, sizeof transport_error, "%s", r->error);
+            }
+            continue;
+        }
+        answered++;
+        if (r->status == 429) {
+            limited++;
+            limited_fields += has_rate_fields(r);
+            if (!first_429 || (!has_rate_fields(first_429) && has_rate_fields(r)))
+                first_429 = r;
+        } else if (r->status >= 500 && !server_errors++) {
+            first_5xx = r;
+        }
+    }
+    if (first_429) {
+        const char *ra = http_header(first_429, "Retry-After");
+        const char *rl = http_header(first_429, "RateLimit-Limit");
+        if (!rl)
+            rl = http_header(first_429, "RateLimit");
+        http_evidence(ctx, first_429, "Retry-After: %s; RateLimit: %s", ra ? ra : "(none)",
+                      rl ? rl : "(none)");
+    }
+    if (first_5xx)
+        http_evidence(ctx, first_5xx, "server error during the burst");
+    probe_evidence(ctx, url, 0, "%zu answered in %llu ms (%d at most in flight): %zu x 429 "
+                                "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu transport "
+                                "errors",
+                   answered, (unsigned long long)took, BURST_PARALLEL, limited, limited_fields,
+                   server_errors, transport);
+    if (answered == 0)
+        probe_set(ctx, PROBE_ERROR, "no answer during the burst: %s", transport_error);
+    else if (server_errors)
+        probe_set(ctx, PROBE_FAIL, "%zu of %zu burst requests got 5xx (first: %d): overload "
+                                   "shows as errors, not as 429",
+                  server_errors, answered, first_5xx->status);
+    else if (limited && limited_fields)
+        probe_set(ctx, PROBE_PASS, "throttled with 429 and Retry-After/RateLimit fields after "
+                                   "%zu allowed requests",
+                  answered - limited);
+    else if (limited)
+        probe_set(ctx, PROBE_WARN, "throttled with 429, but without Retry-After or RateLimit "
+                                   "fields to tell clients when to retry");
+    else if (transport > answered / 10)
+        probe_set(ctx, PROBE_WARN, "no 429, but %zu connections failed (%s): throttling by "
+                                   "dropping connections, or overload",
+                  transport, transport_error);
+    else
+        probe_set(ctx, PROBE_WARN, "%zu requests in %llu ms, none throttled", answered,
+                  (unsigned long long)took);
+    for (size_t i = 0; i < BURST_REQUESTS; i++)
+        http_response_free(&resps[i]);
+    free(reqs);
+    free(resps);
+}
+
+const struct probe probe_t_compression = {
+    .id = "T-COMPRESSION",
+    .group = GROUP_T,
+    .title = "Text responses are compressed (gzip/br)",
+    .severity = SEV_LOW,
+    .rationale = "Compression cuts the bytes of HTML, CSS, JS and JSON by 70-90%: faster pages "
+                 "on mobile networks and less egress during a peak.",
+    .remediation = "Enable gzip (and brotli) for text types at the server or CDN (nginx: gzip "
+                   "on; gzip_types ...).",
+    .references = "https://www.rfc-editor.org/rfc/rfc9110#section-8.4",
+    .run = run_compression,
+};
+
+const struct probe probe_t_http2 = {
+    .id = "T-HTTP2",
+    .group = GROUP_T,
+    .title = "HTTP/2 offered through ALPN",
+    .severity = SEV_LOW,
+    .rationale = "HTTP/2 multiplexes a page's requests over one connection; under HTTP/1.1 "
+                 "browsers open several connections per page.",
+    .remediation = "Enable HTTP/2 on the TLS listener (nginx: listen 443 ssl http2; or "
+                   "http2 on;).",
+    .references = "https://www.rfc-editor.org/rfc/rfc9113 "
+                  "https://www.rfc-editor.org/rfc/rfc7301",
+    .run = run_http2,
+};
+
+const struct probe probe_t_latency = {
+    .id = "T-LATENCY",
+    .group = GROUP_T,
+    .title = "Key pages answer within the latency budget",
+    .severity = SEV_MEDIUM,
+    .rationale = "A store that is slow when idle is slower under launch traffic; every 100 ms "
+                 "costs conversions.",
+    .remediation = "Profile the slow page: cache catalog reads, add indexes, move work off the "
+                   "request path. Set audit.latency_budget_ms to the store's own target.",
+    .references = "https://web.dev/articles/ttfb",
+    .flags = PROBE_SOLO,
+    .run = run_latency,
+};
+
+const struct probe probe_t_rate_limit = {
+    .id = "T-RATE-LIMIT",
+    .group = GROUP_T,
+    .title = "Login or search is rate limited under a burst (429, not 5xx)",
+    .severity = SEV_MEDIUM,
+    .rationale = "Credential stuffing and scraping bots send bursts; a limiter should answer "
+                 "429 with Retry-After, and overload must never show up as 5xx.",
+    .remediation = "Rate-limit login and search per client (nginx: limit_req with "
+                   "limit_req_status 429; add Retry-After), and answer over-limit requests "
+                   "before they reach the application.",
+    .references = "https://www.rfc-editor.org/rfc/rfc6585#section-4 "
+                  "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
+    .flags = PROBE_SOLO,
+    .run = run_rate_limit,
+};

@@ -1,0 +1,222 @@
+#include "reports/load_json.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/oom.h"
+#include "common/redact.h"
+#include "version.h"
+
+static const double percentiles[] = {50, 75, 90, 95, 99, 99.9, 99.99};
+static const char *const percentile_keys[] = {"p50", "p75", "p90", "p95", "p99", "p99_9",
+                                               "p99_99"};
+
+static void add_u64(cJSON *o, const char *k, uint64_t v)
+{
+    cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void add_redacted(cJSON *o, const char *k, const char *v, const struct strv *secrets)
+{
+    char *clean = redact_copy(secrets, v);
+    cJSON_AddStringToObject(o, k, clean);
+    free(clean);
+}
+
+static cJSON *hist_json(const struct hist *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_u64(o, "count", h->total);
+    add_u64(o, "min", h->total ? h->min : 0);
+    add_u64(o, "max", h->max);
+    cJSON_AddNumberToObject(o, "mean", hist_mean(h));
+    cJSON_AddNumberToObject(o, "stdev", hist_stdev(h));
+    for (size_t i = 0; i < sizeof percentiles / sizeof percentiles[0]; i++)
+        add_u64(o, percentile_keys[i], hist_percentile(h, percentiles[i]));
+    add_u64(o, "clamped", h->clamped);
+    add_u64(o, "sum", h->sum);
+    /* [lowest value of the bucket, count] for every bucket in use: enough to rebuild it. */
+    cJSON *b = cJSON_AddArrayToObject(o, "buckets");
+    for (uint32_t i = h->lo; h->total && i <= h->hi; i++) {
+        if (!h->counts[i])
+            continue;
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)hist_index_low(i)));
+        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)h->counts[i]));
+        cJSON_AddItemToArray(b, pair);
+    }
+    return o;
+}
+
+static cJSON *run_json(const struct load_result *r, const struct load_json_meta *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "model", r->model == LG_MODEL_OPEN ? "open" : "closed");
+    cJSON *urls = cJSON_AddArrayToObject(o, "urls");
+    for (size_t i = 0; i < m->url_count; i++) {
+        char *clean = redact_copy(m->secrets, m->urls[i]);
+        cJSON_AddItemToArray(urls, cJSON_CreateString(clean));
+        free(clean);
+    }
+    cJSON_AddStringToObject(o, "method", m->method ? m->method : "GET");
+    cJSON *hdrs = cJSON_AddObjectToObject(o, "headers");
+    for (size_t i = 0; i < m->header_count; i++) {
+        const char *colon = strchr(m->headers[i], ':');
+        if (!colon)
+            continue;
+        char name[256];
+        size_t n = (size_t)(colon - m->headers[i]);
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, m->headers[i], n);
+        name[n] = '\0';
+        const char *v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (redact_header_is_secret(name))
+            cJSON_AddStringToObject(hdrs, name, REDACTED);
+        else
+            add_redacted(hdrs, name, v, m->secrets);
+    }
+    cJSON_AddBoolToObject(o, "tls", r->tls);
+    add_u64(o, "threads", r->threads);
+    add_u64(o, "connections", r->connections);
+    add_u64(o, "max_connections", r->max_connections);
+    add_u64(o, "pipeline", r->pipeline);
+    add_u64(o, "timeout_us", r->timeout_us);
+    add_u64(o, "duration_us", r->duration_us);
+    cJSON_AddNumberToObject(o, "start_target", r->start_target);
+    cJSON *st = cJSON_AddArrayToObject(o, "stages");
+    for (size_t i = 0; i < r->stage_count; i++) {
+        cJSON *s = cJSON_CreateObject();
+        add_u64(s, "duration_us", r->stages[i].duration_us);
+        cJSON_AddNumberToObject(s, "target", r->stages[i].target);
+        cJSON_AddItemToArray(st, s);
+    }
+    cJSON_AddNumberToObject(o, "started_unix_ms", (double)r->started_unix_ms);
+    return o;
+}
+
+static cJSON *totals_json(const struct load_result *r)
+{
+    const struct lg_counters *c = &r->totals;
+    cJSON *o = cJSON_CreateObject();
+    add_u64(o, "requests", c->requests);
+    add_u64(o, "responses", c->responses);
+    add_u64(o, "scheduled", r->scheduled);
+    add_u64(o, "late", c->late);
+    add_u64(o, "dropped", c->dropped);
+    add_u64(o, "unfinished", c->unfinished);
+    add_u64(o, "interim_responses", c->interim);
+    add_u64(o, "bytes_in", c->bytes_in);
+    add_u64(o, "bytes_out", c->bytes_out);
+    add_u64(o, "connect_attempts", c->connect_attempts);
+    add_u64(o, "connects", c->connects);
+    add_u64(o, "tls_handshakes", c->handshakes);
+    add_u64(o, "tls_resumed", c->resumed);
+    add_u64(o, "peak_connections", r->peak_connections);
+    cJSON *status = cJSON_AddObjectToObject(o, "status");
+    for (int s = 100; s < 600; s++) {
+        if (!c->status[s])
+            continue;
+        char k[8];
+        snprintf(k, sizeof k, "%d", s);
+        add_u64(status, k, c->status[s]);
+    }
+    cJSON *errors = cJSON_AddObjectToObject(o, "errors");
+    for (int i = 0; i < LG_ERR_COUNT; i++)
+        add_u64(errors, lg_error_names[i], c->errors[i]);
+    add_u64(o, "errors_total", load_result_errors(r));
+    add_u64(o, "http_errors", load_result_http_errors(r));
+    return o;
+}
+
+static cJSON *seconds_json(const struct load_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->seconds_count; i++) {
+        const struct lg_second *s = &r->seconds[i];
+        cJSON *o = cJSON_CreateObject();
+        add_u64(o, "second", s->second);
+        add_u64(o, "responses", s->responses);
+        add_u64(o, "errors", s->errors);
+        add_u64(o, "status_4xx", s->status_4xx);
+        add_u64(o, "status_5xx", s->status_5xx);
+        add_u64(o, "late", s->late);
+        add_u64(o, "dropped", s->dropped);
+        add_u64(o, "bytes_in", s->bytes_in);
+        add_u64(o, "bytes_out", s->bytes_out);
+        add_u64(o, "p50_us", s->p50);
+        add_u64(o, "p90_us", s->p90);
+        add_u64(o, "p99_us", s->p99);
+        add_u64(o, "max_us", s->max);
+        cJSON_AddNumberToObject(o, "mean_us", s->mean);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+char *load_json_render(const struct load_result *r, const struct load_json_meta *m)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", LOAD_JSON_SCHEMA_VERSION);
+    cJSON_AddStringToObject(root, "kind", "storecheck.load");
+    cJSON_AddStringToObject(root, "tool_version", STORECHECK_VERSION);
+    cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
+    cJSON_AddItemToObject(root, "run", run_json(r, m));
+    add_u64(root, "elapsed_us", r->elapsed_us);
+    cJSON_AddNumberToObject(root, "requested_rate", r->requested_rate);
+    cJSON_AddNumberToObject(root, "achieved_rate", r->achieved_rate);
+    cJSON_AddItemToObject(root, "totals", totals_json(r));
+    cJSON *lat = cJSON_AddObjectToObject(root, "latency_us");
+    cJSON_AddItemToObject(lat, "corrected", hist_json(r->latency));
+    cJSON_AddItemToObject(lat, "uncorrected", hist_json(r->latency_uncorrected));
+    cJSON *tim = cJSON_AddObjectToObject(root, "timings_us");
+    cJSON_AddItemToObject(tim, "connect", hist_json(r->connect));
+    cJSON_AddItemToObject(tim, "tls_handshake", hist_json(r->tls_handshake));
+    cJSON_AddItemToObject(tim, "ttfb", hist_json(r->ttfb));
+    cJSON_AddItemToObject(tim, "schedule_lag", hist_json(r->schedule_lag));
+    cJSON_AddItemToObject(root, "seconds", seconds_json(r));
+    if (r->first_error[0])
+        add_redacted(root, "first_error", r->first_error, m->secrets);
+    else
+        cJSON_AddNullToObject(root, "first_error");
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        oom_abort(0);
+    return text;
+}
+
+int load_json_write(const char *path, const struct load_result *r,
+                    const struct load_json_meta *m, char *err, size_t errlen)
+{
+    char *text = load_json_render(r, m);
+    size_t n = strlen(path) + 32;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int rc = -1;
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    size_t len = strlen(text);
+    int bad = fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF;
+    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(tmp);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * The load result as JSON (documented in docs/load-json.md): the contract later reports and
+ * `storecheck merge` read. Histograms are written in full (sparse buckets) so results merge
+ * exactly. Request header values are redacted when the header carries credentials, and every
+ * string passes through the secret list.
+ */
+#ifndef STORECHECK_REPORTS_LOAD_JSON_H
+#define STORECHECK_REPORTS_LOAD_JSON_H
+
+#include <stddef.h>
+
+#include "common/config.h"
+#include "loadgen/result.h"
+
+#define LOAD_JSON_SCHEMA_VERSION 1
+
+/* What the run was asked to do, as the command line or config said it. */
+struct load_json_meta {
+    const char *const *urls;
+    size_t url_count;
+    const char *method;
+    const char *const *headers; /* "Name: value" */
+    size_t header_count;
+    const struct strv *secrets; /* values never written; may be NULL */
+};
+
+/* The document as a malloc'd string. */
+char *load_json_render(const struct load_result *r, const struct load_json_meta *m);
+
+/* Write atomically (temporary file in the same directory, then rename). Returns 0, or -1 with
+ * err. */
+int load_json_write(const char *path, const struct load_result *r,
+                    const struct load_json_meta *m, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,276 @@
+/* storecheck load as a user runs it: exit codes, allowed hosts, the JSON result, secrets kept
+ * out, Ctrl-C. Runs the built binary against a server thread on loopback. */
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loadgen/clock.h"
+#include "tests/loadgen/test_server.h"
+#include "tests/support/check.h"
+
+struct ran {
+    int code;
+    char out[65536];
+    char err[8192];
+    uint64_t wall_ms;
+};
+
+static char tmpdir[64];
+
+static void slurp(int fd, char *buf, size_t cap)
+{
+    size_t n = 0;
+    ssize_t r;
+    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+}
+
+/* Run storecheck with args (NULL-terminated); sigint_after_ms > 0 sends SIGINT then. */
+static struct ran run_bin(long sigint_after_ms, const char *const *args)
+{
+    struct ran r = {0};
+    const char *bin = getenv("STORECHECK_BIN");
+    char outp[128], errp[128];
+    snprintf(outp, sizeof outp, "%s/out", tmpdir);
+    snprintf(errp, sizeof errp, "%s/err", tmpdir);
+    const char *argv[64] = {bin};
+    int n = 1;
+    for (; args[n - 1]; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    uint64_t t0 = clock_us();
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    if (sigint_after_ms > 0) {
+        struct timespec ts = {sigint_after_ms / 1000, (sigint_after_ms % 1000) * 1000000};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGINT);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    r.wall_ms = (clock_us() - t0) / 1000;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int fd = open(outp, O_RDONLY);
+    slurp(fd, r.out, sizeof r.out);
+    close(fd);
+    fd = open(errp, O_RDONLY);
+    slurp(fd, r.err, sizeof r.err);
+    close(fd);
+    return r;
+}
+
+static cJSON *read_json(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return cJSON_Parse(buf);
+}
+
+static double num(const cJSON *root, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(root, a);
+    if (b)
+        x = cJSON_GetObjectItemCaseSensitive(x, b);
+    return cJSON_IsNumber(x) ? x->valuedouble : -1;
+}
+
+static int file_contains(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, needle) != NULL;
+}
+
+static struct test_server srv;
+static char url[64];
+
+static void test_usage_errors(void)
+{
+    struct ran r = run_bin(0, (const char *[]){"load", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "no URL");
+    r = run_bin(0, (const char *[]){"load", "--bogus", url, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    r = run_bin(0, (const char *[]){"load", "--rate", "abc", url, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    r = run_bin(0, (const char *[]){"load", "--duration", "48h", url, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    r = run_bin(0, (const char *[]){"load", "-H", "NoColon", url, "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    r = run_bin(0, (const char *[]){"load", "--stage", "1s:10c", "--rate", "5", url, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    r = run_bin(0, (const char *[]){"load", "--help", NULL});
+    CHECK_INT_EQ(r.code, 0);
+    CHECK_CONTAINS(r.out, "--max-connections");
+}
+
+static void test_host_not_allowed(void)
+{
+    char other[64];
+    snprintf(other, sizeof other, "http://localhost:%d/", srv.port);
+    struct ran r = run_bin(
+        0, (const char *[]){"load", "--allow-host", "127.0.0.1", url, other, "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "localhost");
+    /* URLs on two origins are refused as well: one run drives one origin. */
+    r = run_bin(0, (const char *[]){"load", url, other, "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+}
+
+static void test_cannot_connect(void)
+{
+    char closed[64];
+    snprintf(closed, sizeof closed, "http://127.0.0.1:%d/", test_server_closed_port());
+    struct ran r = run_bin(0, (const char *[]){"load", closed, "-d", "5s", "-c", "3", NULL});
+    CHECK_INT_EQ(r.code, 3);
+    CHECK_CONTAINS(r.err, "refused");
+    CHECK(r.wall_ms < 3000);
+}
+
+static void test_json_result_and_secrets(void)
+{
+    char json[128];
+    snprintf(json, sizeof json, "%s/closed.json", tmpdir);
+    struct ran r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "4", "-t", "2",
+                                               "-H", "Authorization: Bearer supersecret123",
+                                               "-H", "X-Api-Token: tok-abcdef99", "-H",
+                                               "X-Plain: visible", "--json", json, NULL});
+    CHECK_INT_EQ(r.code, 0);
+    CHECK_CONTAINS(r.out, "Requests/sec");
+    CHECK(!strstr(r.out, "supersecret123") && !strstr(r.err, "supersecret123"));
+    CHECK(!file_contains(json, "supersecret123"));
+    CHECK(!file_contains(json, "tok-abcdef99"));
+    cJSON *root = read_json(json);
+    CHECK(root != NULL);
+    if (!root)
+        return;
+    CHECK(num(root, "schema_version", NULL) == 1);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(root, "interrupted")));
+    const cJSON *run = cJSON_GetObjectItem(root, "run");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")), "closed");
+    const cJSON *hdrs = cJSON_GetObjectItem(run, "headers");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")),
+                 "[redacted]");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Api-Token")), "[redacted]");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Plain")), "visible");
+    double responses = num(root, "totals", "responses");
+    CHECK(responses > 50);
+    const cJSON *status = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "totals"), "status");
+    CHECK(num(status, "200", NULL) == responses);
+    /* The histogram's buckets add up to its count, which is the number of responses. */
+    const cJSON *lat = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "latency_us"), "corrected");
+    CHECK(num(lat, "count", NULL) == responses);
+    double sum = 0;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItem(lat, "buckets")) sum +=
+        cJSON_GetArrayItem(b, 1)->valuedouble;
+    CHECK(sum == responses);
+    CHECK(num(lat, "p50", NULL) > 0 && num(lat, "p50", NULL) <= num(lat, "p99", NULL));
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(root, "seconds")) >= 1);
+    CHECK(num(cJSON_GetObjectItem(root, "totals"), "errors_total", NULL) == 0);
+    cJSON_Delete(root);
+}
+
+static void test_open_model_stages(void)
+{
+    char json[128];
+    snprintf(json, sizeof json, "%s/open.json", tmpdir);
+    /* Ramp 0 -> 400/s over 1 s (200 arrivals), then 400/s for 1 s (400 arrivals). */
+    struct ran r = run_bin(0, (const char *[]){"load", url, "--stage", "1s:400", "--stage",
+                                               "1s:400", "--json", json, NULL});
+    CHECK_INT_EQ(r.code, 0);
+    CHECK_CONTAINS(r.out, "uncorrected");
+    cJSON *root = read_json(json);
+    CHECK(root != NULL);
+    if (!root)
+        return;
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "run"),
+                                                          "model")),
+                 "open");
+    CHECK(num(root, "totals", "scheduled") == 600);
+    CHECK(num(root, "totals", "responses") == 600);
+    CHECK(num(root, "totals", "dropped") == 0);
+    cJSON_Delete(root);
+}
+
+static void test_closed_model_ramp(void)
+{
+    char json[128];
+    snprintf(json, sizeof json, "%s/ramp.json", tmpdir);
+    /* 0 -> 6 connections over 0.5 s, then 6 until the end. */
+    struct ran r = run_bin(0, (const char *[]){"load", url, "--stage", "500ms:6c", "-d", "1s",
+                                               "-t", "1", "--json", json, NULL});
+    CHECK_INT_EQ(r.code, 0);
+    cJSON *root = read_json(json);
+    CHECK(root != NULL);
+    if (!root)
+        return;
+    CHECK(num(root, "totals", "peak_connections") == 6);
+    CHECK(num(root, "totals", "responses") > 0);
+    cJSON_Delete(root);
+}
+
+static void test_interrupt_still_writes(void)
+{
+    char json[128];
+    snprintf(json, sizeof json, "%s/int.json", tmpdir);
+    struct ran r =
+        run_bin(1200, (const char *[]){"load", url, "-d", "30s", "-c", "2", "--json", json,
+                                       NULL});
+    CHECK_INT_EQ(r.code, 0);
+    CHECK(r.wall_ms < 5000);
+    CHECK_CONTAINS(r.out, "interrupted");
+    cJSON *root = read_json(json);
+    CHECK(root != NULL);
+    if (!root)
+        return;
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(root, "interrupted")));
+    CHECK(num(root, "totals", "responses") > 0);
+    CHECK(num(root, "elapsed_us", NULL) < 5e6);
+    cJSON_Delete(root);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/storecheck-cli-XXXXXX");
+    if (!mkdtemp(tmpdir) || test_server_start(&srv, TS_SLOW_GOOD) != 0)
+        return 1;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
+    RUN(test_usage_errors);
+    RUN(test_host_not_allowed);
+    RUN(test_cannot_connect);
+    RUN(test_json_result_and_secrets);
+    RUN(test_open_model_stages);
+    RUN(test_closed_model_ramp);
+    RUN(test_interrupt_still_writes);
+    test_server_stop(&srv);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        return 1;
+    return check_summary();
+}

@@ -1,0 +1,210 @@
+/* The engine without a network: selection, severity overrides, per-probe timeouts and the
+ * audit deadline, redaction of results; and the CSP and HTML readers the probes use. */
+#include <string.h>
+#include <time.h>
+
+#include "probes/csp.h"
+#include "probes/engine.h"
+#include "probes/html.h"
+#include "tests/support/check.h"
+
+static void nap(void)
+{
+    struct timespec ts = {0, 10 * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void run_pass(struct probe_ctx *ctx)
+{
+    probe_set(ctx, PROBE_PASS, "fine");
+}
+
+/* Waits as a stuck network read would, but honours cancellation like every probe wait. */
+static void run_hang(struct probe_ctx *ctx)
+{
+    while (!probe_should_stop(ctx))
+        nap();
+    probe_set(ctx, PROBE_PASS, "should have been overridden");
+}
+
+static void run_silent(struct probe_ctx *ctx)
+{
+    (void)ctx;
+}
+
+static void run_leaky(struct probe_ctx *ctx)
+{
+    probe_set(ctx, PROBE_FAIL, "saw hunter2-the-secret in a page");
+    probe_evidence(ctx, "GET https://x/?k=hunter2-the-secret", 200, "body: hunter2-the-secret");
+}
+
+static const struct probe p_a = {.id = "S-A", .group = GROUP_S, .severity = SEV_LOW,
+                                 .run = run_pass};
+static const struct probe p_b = {.id = "T-B", .group = GROUP_T, .severity = SEV_HIGH,
+                                 .run = run_pass};
+static const struct probe p_hang = {.id = "T-HANG", .group = GROUP_T, .run = run_hang};
+static const struct probe p_silent = {.id = "O-SILENT", .group = GROUP_O, .run = run_silent};
+static const struct probe p_leaky = {.id = "S-LEAKY", .group = GROUP_S, .run = run_leaky};
+static const struct probe p_solo = {.id = "R-SOLO", .group = GROUP_R, .flags = PROBE_SOLO,
+                                    .run = run_pass};
+static const struct probe *const table[] = {&p_a, &p_b, &p_hang, &p_silent, &p_leaky, &p_solo};
+
+static void base_config(struct config *cfg)
+{
+    config_init(cfg);
+    url_parse("https://127.0.0.1:1/", &cfg->target.base, NULL, 0);
+    cfg->target.base_url = "https://127.0.0.1:1/";
+}
+
+static const struct probe_result *find(const struct engine_report *r, const char *id)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (strcmp(r->items[i].probe->id, id) == 0)
+            return &r->items[i].result;
+    return NULL;
+}
+
+static void test_timeouts(void)
+{
+    struct config cfg;
+    base_config(&cfg);
+    struct engine_options opt = {.table = table, .table_count = 6, .probe_timeout_ms = 300,
+                                 .deadline_ms = 5000};
+    struct engine_report rep;
+    char err[128];
+    CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
+    CHECK_INT_EQ(rep.count, 6);
+    const struct probe_result *h = find(&rep, "T-HANG");
+    CHECK(h && h->status == PROBE_ERROR);
+    CHECK_CONTAINS(h ? h->reason : NULL, "timed out after");
+    CHECK_CONTAINS(h ? h->reason : NULL, "probe timeout");
+    CHECK(find(&rep, "S-A")->status == PROBE_PASS);
+    CHECK(find(&rep, "R-SOLO")->status == PROBE_PASS);
+    CHECK(find(&rep, "O-SILENT")->status == PROBE_ERROR);
+    CHECK_CONTAINS(find(&rep, "O-SILENT")->reason, "no verdict");
+    /* The hung probe cost its own timeout, not the others': well under a second in all. */
+    CHECK(rep.elapsed_ms < 1500);
+    engine_report_free(&rep);
+
+    /* The audit deadline cuts a probe whose own timeout is longer. */
+    static const struct probe *const hung[] = {&p_hang, &p_a};
+    struct engine_options cut = {.table = hung, .table_count = 2, .probe_timeout_ms = 10000,
+                                 .deadline_ms = 400, .concurrency = 1};
+    CHECK(engine_run(&cfg, &cut, &rep, err, sizeof err) == 0);
+    CHECK_CONTAINS(find(&rep, "T-HANG")->reason, "audit deadline");
+    CHECK(find(&rep, "S-A")->status == PROBE_ERROR);
+    CHECK(rep.elapsed_ms < 2000);
+    engine_report_free(&rep);
+    config_free(&cfg);
+}
+
+static void test_selection(void)
+{
+    struct config cfg;
+    base_config(&cfg);
+    const char *only_items[] = {"s", "R-SOLO"};
+    const char *skip_items[] = {"s-leaky"};
+    struct strv only = {only_items, 2}, skip = {skip_items, 1};
+    struct engine_options opt = {.table = table, .table_count = 6, .only = &only,
+                                 .skip = &skip};
+    struct engine_report rep;
+    char err[128];
+    CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
+    CHECK_INT_EQ(rep.count, 2);
+    CHECK(find(&rep, "S-A") && find(&rep, "R-SOLO") && !find(&rep, "S-LEAKY"));
+    engine_report_free(&rep);
+
+    const char *bad_items[] = {"S-NOPE"};
+    struct strv bad = {bad_items, 1};
+    struct engine_options wrong = {.table = table, .table_count = 6, .only = &bad};
+    CHECK(engine_run(&cfg, &wrong, &rep, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "S-NOPE");
+
+    /* The config's audit.only applies when the command line gives none. */
+    const char *cfg_only[] = {"T"};
+    cfg.audit.only = (struct strv){cfg_only, 1};
+    struct engine_options plain = {.table = table, .table_count = 6, .probe_timeout_ms = 300};
+    CHECK(engine_run(&cfg, &plain, &rep, err, sizeof err) == 0);
+    CHECK_INT_EQ(rep.count, 2);
+    engine_report_free(&rep);
+    config_free(&cfg);
+}
+
+static void test_overrides_and_redaction(void)
+{
+    struct config cfg;
+    base_config(&cfg);
+    struct severity_override ov = {.probe_id = "s-a", .severity = SEV_CRITICAL};
+    cfg.audit.severity_overrides = &ov;
+    cfg.audit.severity_override_count = 1;
+    const char *secrets[] = {"hunter2-the-secret"};
+    cfg.secrets = (struct strv){secrets, 1};
+    const char *only_items[] = {"S-A", "S-LEAKY"};
+    struct strv only = {only_items, 2};
+    struct engine_options opt = {.table = table, .table_count = 6, .only = &only};
+    struct engine_report rep;
+    char err[128];
+    CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
+    CHECK_INT_EQ(rep.items[0].severity, SEV_CRITICAL);
+    const struct probe_result *l = find(&rep, "S-LEAKY");
+    CHECK(l && !strstr(l->reason, "hunter2") && strstr(l->reason, "[redacted]"));
+    CHECK(l && l->evidence_count == 1 && !strstr(l->evidence[0].request, "hunter2") &&
+          !strstr(l->evidence[0].detail, "hunter2"));
+    engine_report_free(&rep);
+    config_free(&cfg);
+}
+
+static void test_csp(void)
+{
+    const char *p = "default-src 'self'; script-src 'self' https://cdn.example.test/js/ "
+                    "*.pay.test; frame-ancestors 'none'";
+    char v[256];
+    CHECK(csp_directive(p, "FRAME-ANCESTORS", v, sizeof v));
+    CHECK_STR_EQ(v, "'none'");
+    CHECK(csp_script_sources(p, v, sizeof v));
+    CHECK(csp_has_token(v, "'self'") && !csp_has_token(v, "'unsafe-inline'"));
+    CHECK(csp_allows(v, "https://cdn.example.test"));
+    CHECK(csp_allows(v, "https://js.pay.test"));
+    CHECK(!csp_allows(v, "https://pay.test"));
+    CHECK(!csp_allows(v, "https://evil.example"));
+    CHECK(!csp_allows(v, "http://cdn.example.test"));
+    CHECK(csp_allows("https:", "https://anything.test"));
+    CHECK(csp_script_sources("default-src *", v, sizeof v) && csp_allows(v, "https://a.test"));
+    CHECK(!csp_script_sources("img-src 'self'", v, sizeof v));
+}
+
+static void test_html(void)
+{
+    const char *page = "<html><head><LINK rel=stylesheet href='/static/a.css'>"
+                       "<script src=\"/app.js\"></script>"
+                       "<script integrity=\"sha384-abc\" crossorigin src=https://cdn.test/p.js>"
+                       "</script><scripts>not a tag</scripts><script>inline()</script>";
+    size_t pos = 0;
+    struct html_tag t;
+    CHECK(html_next_tag(page, &pos, &t));
+    CHECK_STR_EQ(t.name, "link");
+    CHECK_STR_EQ(t.src, "/static/a.css");
+    CHECK_STR_EQ(t.rel, "stylesheet");
+    CHECK(html_next_tag(page, &pos, &t));
+    CHECK_STR_EQ(t.src, "/app.js");
+    CHECK(!t.has_integrity);
+    CHECK(html_next_tag(page, &pos, &t));
+    CHECK_STR_EQ(t.src, "https://cdn.test/p.js");
+    CHECK(t.has_integrity);
+    CHECK_STR_EQ(t.integrity, "sha384-abc");
+    CHECK(html_next_tag(page, &pos, &t));
+    CHECK_STR_EQ(t.src, "");
+    CHECK(!html_next_tag(page, &pos, &t));
+    pos = 0;
+    CHECK(!html_next_tag("<script src=\"unterminated", &pos, &t) || t.src[0] == 'u');
+}
+
+int main(void)
+{
+    RUN(test_timeouts);
+    RUN(test_selection);
+    RUN(test_overrides_and_redaction);
+    RUN(test_csp);
+    RUN(test_html);
+    return check_summary();
+}

@@ -1,0 +1,264 @@
+/*
+ * Hostile servers: garbage instead of HTTP, a slow drip, an endless body, huge headers, over
+ * plain HTTP and (garbage, drip) where TLS is expected. Every probe ends with error (or skip,
+ * where it does not apply) and a reason, within its timeout: no crash, no hang. And a store
+ * that answers 200 with a page for every path gives no exposure or admin finding.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/probes/support.h"
+#include "tests/support/check.h"
+
+enum mode { GARBAGE, DRIP, ENDLESS, HUGE_HEADERS, CATCH_ALL };
+
+static void nap_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Read the request head (bounded: 2 s, 16 KiB); the path goes to path. */
+static void read_request(int fd, char *path, size_t len)
+{
+    char buf[16384];
+    size_t got = 0;
+    struct timeval tv = {2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while (got + 1 < sizeof buf) {
+        ssize_t r = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+        buf[got] = '\0';
+        if (strstr(buf, "\r\n\r\n"))
+            break;
+    }
+    buf[got] = '\0';
+    snprintf(path, len, "/");
+    char *sp = strchr(buf, ' ');
+    if (sp)
+        snprintf(path, len, "%.*s", (int)strcspn(sp + 1, " \r\n"), sp + 1);
+}
+
+static void serve(int fd, enum mode m)
+{
+    char path[1024];
+    if (m != DRIP)
+        read_request(fd, path, sizeof path);
+    switch (m) {
+    case GARBAGE: {
+        const char g[] = "\x16\x03\x01\xff\xffSURPRISE\r\n\x00\x01\x02 not http at all\r\n\r\n";
+        send_all(fd, g, sizeof g - 1);
+        break;
+    }
+    case DRIP: /* one byte every 300 ms, for as long as the client stays */
+        for (const char *p = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"; ; p++) {
+            if (!*p)
+                p = "X-Drip: 1\r\n";
+            if (send_all(fd, p, 1) != 0)
+                break;
+            nap_ms(300);
+        }
+        break;
+    case ENDLESS: {
+        const char *h = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n";
+        send_all(fd, h, strlen(h));
+        char chunk[16384 + 16];
+        int n = snprintf(chunk, sizeof chunk, "4000\r\n");
+        memset(chunk + n, 'x', 16384);
+        memcpy(chunk + n + 16384, "\r\n", 2);
+        while (send_all(fd, chunk, (size_t)n + 16384 + 2) == 0)
+            ;
+        break;
+    }
+    case HUGE_HEADERS: {
+        send_all(fd, "HTTP/1.1 200 OK\r\n", 17);
+        char line[160];
+        for (int i = 0; i < 10000; i++) {
+            int n = snprintf(line, sizeof line, "X-Filler-%d: %0100d\r\n", i, i);
+            if (send_all(fd, line, (size_t)n) != 0)
+                return;
+        }
+        send_all(fd, "Content-Length: 2\r\n\r\nok", 24);
+        break;
+    }
+    case CATCH_ALL: {
+        /* A single-page app: every path is the same shell with a login form, and the path
+         * echoed, so no two bodies are byte-identical. */
+        char body[1024], head[256];
+        int bl = snprintf(body, sizeof body,
+                          "<!doctype html><html><head><title>Shop</title></head><body>"
+                          "<div id=app data-path=\"%s\"></div><form><input name=user>"
+                          "<input type=\"password\" name=pw></form></body></html>",
+                          path);
+        int hl = snprintf(head, sizeof head,
+                          "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+                          "Connection: close\r\n\r\n",
+                          bl);
+        send_all(fd, head, (size_t)hl);
+        send_all(fd, body, (size_t)bl);
+        break;
+    }
+    }
+}
+
+/* A server process on a free port: one child process per connection, so a drip to one
+ * client never blocks another. */
+static pid_t start_server(enum mode m, int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 256) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0) {
+        close(fd);
+        return pid;
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGCHLD, SIG_IGN); /* no zombies from finished connections */
+    for (;;) {
+        int c = accept(fd, NULL, NULL);
+        if (c < 0)
+            continue;
+        if (fork() == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            close(fd);
+            serve(c, m);
+            close(c);
+            _exit(0);
+        }
+        close(c);
+    }
+}
+
+static void stop_server(pid_t pid)
+{
+    /* The connection children die with it (PR_SET_PDEATHSIG). */
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+static const char *const mode_names[] = {"garbage", "slow drip", "endless body",
+                                         "huge headers", "catch-all"};
+
+/* Probes that read only a bounded prefix of a body and judge it: an endless body gives them
+ * their prefix, on which they decide. */
+static int reads_prefix(const char *id)
+{
+    return strncmp(id, "S-EXPOSED-", 10) == 0 || strcmp(id, "S-ADMIN-SURFACE") == 0;
+}
+
+static void hostile_run(enum mode m, int tls)
+{
+    int port;
+    pid_t srv = start_server(m, &port);
+    CHECK(srv > 0);
+    if (srv <= 0)
+        return;
+    struct config cfg;
+    /* Short timeouts keep the drip case quick; what matters is that they are kept. */
+    CHECK(sup_config(&cfg, tls ? port : 0, port, "500ms", "1500ms") == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "S,T", &rep);
+    CHECK_INT_EQ(rep.count, 27);
+    for (size_t i = 0; i < rep.count; i++) {
+        const struct probe_result *r = &rep.items[i].result;
+        const char *id = rep.items[i].probe->id;
+        int ok = r->status == PROBE_ERROR || r->status == PROBE_SKIP ||
+                 (m == ENDLESS && reads_prefix(id) && r->status == PROBE_PASS) ||
+                 (!tls && strcmp(id, "S-HTTPS-REDIRECT") == 0 && r->status == PROBE_FAIL);
+        ok = ok && r->reason && r->reason[0];
+        CHECK(ok);
+        if (!ok) {
+            fprintf(stderr, "%s over %s:\n", mode_names[m], tls ? "TLS" : "HTTP");
+            sup_print(id, r);
+        }
+    }
+    /* Bounded: the batch under one probe timeout, then the two solo probes. */
+    CHECK(rep.elapsed_ms < 3 * 1500 + 1500);
+    printf("%s over %s: %llu ms\n", mode_names[m], tls ? "TLS" : "HTTP",
+           (unsigned long long)rep.elapsed_ms);
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+}
+
+static void test_garbage(void) { hostile_run(GARBAGE, 0); hostile_run(GARBAGE, 1); }
+static void test_drip(void) { hostile_run(DRIP, 0); hostile_run(DRIP, 1); }
+static void test_endless(void) { hostile_run(ENDLESS, 0); }
+static void test_huge_headers(void) { hostile_run(HUGE_HEADERS, 0); }
+
+static void test_catch_all_soft_404(void)
+{
+    int port;
+    pid_t srv = start_server(CATCH_ALL, &port);
+    CHECK(srv > 0);
+    if (srv <= 0)
+        return;
+    struct config cfg;
+    CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "S-EXPOSED-VCS,S-EXPOSED-ENV,S-EXPOSED-BACKUP,S-EXPOSED-CONFIG,"
+                  "S-ADMIN-SURFACE",
+            &rep);
+    CHECK_INT_EQ(rep.count, 5);
+    for (size_t i = 0; i < rep.count; i++) {
+        const struct probe_result *r = &rep.items[i].result;
+        CHECK(r->status == PROBE_PASS);
+        if (r->status != PROBE_PASS)
+            sup_print(rep.items[i].probe->id, r);
+    }
+    /* The admin probe saw login forms everywhere and said why it did not count them. */
+    const struct probe_result *admin = sup_result(&rep, "S-ADMIN-SURFACE");
+    CHECK(admin && sup_evidence_has(admin, "soft-404"));
+    CHECK_CONTAINS(admin ? admin->reason : NULL, "judged by content");
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    engine_global_init();
+    RUN(test_garbage);
+    RUN(test_drip);
+    RUN(test_endless);
+    RUN(test_huge_headers);
+    RUN(test_catch_all_soft_404);
+    engine_global_cleanup();
+    return check_summary();
+}

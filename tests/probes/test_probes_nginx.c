@@ -1,0 +1,241 @@
+/*
+ * Real servers in front of the reference store, configured as stores configure them, and the
+ * probes judging them: nginx terminating TLS with a modern config (TLS 1.2/1.3, AEAD + forward
+ * secrecy, HTTP/2, HSTS, proxy_cache for static assets, limit_req answering 429) and with a
+ * legacy one (TLS 1.0/1.1, nginx's default HIGH suites at security level 0, a cache that ignores
+ * the store's Cache-Control and Set-Cookie, limit_req with its default 503); and Varnish with
+ * its built-in VCL as the cache.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/probes/support.h"
+#include "tests/support/check.h"
+
+static int has_text(const struct probe_result *r, const char *text)
+{
+    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
+}
+
+static void expect(const struct engine_report *rep, const char *id, enum probe_status st,
+                   const char *text)
+{
+    const struct probe_result *r = sup_result(rep, id);
+    int ok = r && r->status == st && (!text || has_text(r, text));
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
+                text ? " with " : "", text ? text : "");
+        sup_print(id, r);
+    }
+}
+
+struct front {
+    pid_t pid;
+    int modern, legacy, plain; /* ports */
+};
+
+/* Write the nginx config for the store on port store and start nginx. */
+static int nginx_start(struct front *f, int store)
+{
+    const char *dir = sup_scratch();
+    f->modern = sup_free_port();
+    f->legacy = sup_free_port();
+    f->plain = sup_free_port();
+    char conf[4200];
+    snprintf(conf, sizeof conf, "%s/nginx.conf", dir);
+    FILE *c = fopen(conf, "w");
+    if (!c)
+        return -1;
+    char cert[4096], key[4096];
+    snprintf(cert, sizeof cert, "%s", sup_cert("server.pem"));
+    snprintf(key, sizeof key, "%s", sup_cert("server.key"));
+    fprintf(c,
+            "worker_processes 1;\n"
+            "daemon off;\n"
+            "user root;\n"
+            "pid %s/nginx.pid;\n"
+            "error_log stderr error;\n"
+            "events { worker_connections 1024; }\n"
+            "http {\n"
+            "  access_log off;\n"
+            "  server_tokens off;\n"
+            "  client_body_temp_path %s/body;\n"
+            "  proxy_temp_path %s/proxy;\n"
+            "  fastcgi_temp_path %s/fastcgi;\n"
+            "  uwsgi_temp_path %s/uwsgi;\n"
+            "  scgi_temp_path %s/scgi;\n"
+            "  proxy_cache_path %s/cache-static keys_zone=static:1m max_size=16m;\n"
+            "  proxy_cache_path %s/cache-all keys_zone=all:1m max_size=16m;\n"
+            "  limit_req_zone $binary_remote_addr zone=login:1m rate=5r/s;\n"
+            "  upstream store { server 127.0.0.1:%d; keepalive 16; }\n"
+            "  proxy_http_version 1.1;\n"
+            "  proxy_set_header Connection \"\";\n"
+            "  proxy_set_header Host $host;\n"
+            "  ssl_certificate %s;\n"
+            "  ssl_certificate_key %s;\n"
+            /* modern: Mozilla intermediate */
+            "  server {\n"
+            "    listen 127.0.0.1:%d ssl http2;\n"
+            "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+            "    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\n"
+            "    ssl_prefer_server_ciphers off;\n"
+            "    add_header Strict-Transport-Security \"max-age=63072000\" always;\n"
+            "    proxy_cookie_flags ~ secure;\n"
+            "    location / { proxy_pass http://store; }\n"
+            "    location /static/ {\n"
+            "      proxy_pass http://store;\n"
+            "      proxy_cache static;\n"
+            "      add_header X-Cache-Status $upstream_cache_status;\n"
+            "      add_header Strict-Transport-Security \"max-age=63072000\" always;\n"
+            "    }\n"
+            "    location = /api/v1/login {\n"
+            "      limit_req zone=login burst=10 nodelay;\n"
+            "      limit_req_status 429;\n"
+            "      add_header Retry-After 1 always;\n"
+            "      add_header Strict-Transport-Security \"max-age=63072000\" always;\n"
+            "      proxy_pass http://store;\n"
+            "    }\n"
+            "  }\n"
+            "  server {\n"
+            "    listen 127.0.0.1:%d;\n"
+            "    return 301 https://$host:%d$request_uri;\n"
+            "  }\n"
+            /* legacy: old protocols, default suites, cache everything */
+            "  server {\n"
+            "    listen 127.0.0.1:%d ssl;\n"
+            "    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n"
+            "    ssl_ciphers HIGH:!aNULL:!MD5:@SECLEVEL=0;\n"
+            "    location / {\n"
+            "      proxy_pass http://store;\n"
+            "      proxy_cache all;\n"
+            "      proxy_cache_valid 200 10m;\n"
+            "      proxy_ignore_headers Cache-Control Expires Set-Cookie;\n"
+            "      add_header X-Cache-Status $upstream_cache_status;\n"
+            "    }\n"
+            "    location = /api/v1/login {\n"
+            "      limit_req zone=login burst=10 nodelay;\n"
+            "      proxy_pass http://store;\n"
+            "    }\n"
+            "  }\n"
+            "}\n",
+            dir, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern, f->plain,
+            f->modern, f->legacy);
+    fclose(c);
+    char *argv[] = {"nginx", "-p", (char *)dir, "-c", conf, "-e", "stderr", NULL};
+    f->pid = sup_spawn(argv, NULL);
+    if (f->pid < 0 || sup_wait_port(f->modern) || sup_wait_port(f->legacy) ||
+        sup_wait_port(f->plain)) {
+        fprintf(stderr, "nginx did not start\n");
+        sup_stop(f->pid);
+        return -1;
+    }
+    return 0;
+}
+
+static void test_nginx(void)
+{
+    struct refstore rs;
+    /* The store's own login limiter is off: what is judged is nginx's limit_req. */
+    if (sup_refstore_start(&rs, "none", "no-rate-limit", NULL) != 0) {
+        CHECK(!"refstore started");
+        return;
+    }
+    struct front f;
+    if (nginx_start(&f, rs.http) != 0) {
+        CHECK(!"nginx started");
+        sup_refstore_stop(&rs);
+        return;
+    }
+    struct config cfg;
+    struct engine_report rep;
+
+    CHECK(sup_config(&cfg, f.modern, f.plain, NULL, NULL) == 0);
+    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,"
+                  "S-COOKIE-FLAGS,S-VERSION-LEAK,T-HTTP2,T-CACHE-HIT,T-STATIC-CACHE,"
+                  "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
+            &rep);
+    expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "only TLS 1.2 and TLS 1.3");
+    expect(&rep, "S-TLS-CIPHERS", PROBE_PASS, "ECDHE-RSA-AES128-GCM-SHA256");
+    expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL);
+    expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host");
+    expect(&rep, "S-HSTS", PROBE_PASS, "63072000");
+    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Secure");
+    expect(&rep, "S-VERSION-LEAK", PROBE_PASS, NULL);
+    expect(&rep, "T-HTTP2", PROBE_PASS, "ALPN selected: h2");
+    expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Cache-Status: HIT");
+    expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL);
+    expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL);
+    expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL);
+    expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After: 1");
+    engine_report_free(&rep);
+    config_free(&cfg);
+
+    CHECK(sup_config(&cfg, f.legacy, 0, NULL, NULL) == 0);
+    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"
+                  "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
+            &rep);
+    expect(&rep, "S-TLS-VERSIONS", PROBE_FAIL, "accepts TLS 1.0 and TLS 1.1");
+    expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "without forward secrecy");
+    expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "AES256-SHA");
+    expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL);
+    expect(&rep, "T-HTTP2", PROBE_WARN, "http/1.1");
+    expect(&rep, "T-CACHE-HIT", PROBE_PASS, NULL);
+    expect(&rep, "T-PRIVATE-CACHE", PROBE_FAIL, "X-Cache-Status: HIT");
+    expect(&rep, "T-SESSION-ISOLATION", PROBE_FAIL, "session cookie");
+    expect(&rep, "T-RATE-LIMIT", PROBE_FAIL, "503");
+    engine_report_free(&rep);
+    config_free(&cfg);
+
+    sup_stop(f.pid);
+    sup_refstore_stop(&rs);
+}
+
+static void test_varnish(void)
+{
+    struct refstore rs;
+    if (sup_refstore_start(&rs, "none", NULL, NULL) != 0) {
+        CHECK(!"refstore started");
+        return;
+    }
+    int port = sup_free_port();
+    char listen[64], backend[64], workdir[4200];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(backend, sizeof backend, "127.0.0.1:%d", rs.http);
+    snprintf(workdir, sizeof workdir, "%s/varnish", sup_scratch());
+    char *argv[] = {"varnishd", "-F", "-j", "none", "-n", workdir, "-a", listen, "-b", backend,
+                    "-s", "malloc,32m", NULL};
+    pid_t v = sup_spawn(argv, NULL);
+    if (v < 0 || sup_wait_port(port) != 0) {
+        CHECK(!"varnishd started");
+        sup_stop(v);
+        sup_refstore_stop(&rs);
+        return;
+    }
+    struct config cfg;
+    CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "T-CACHE-HIT,T-STATIC-CACHE,T-PRIVATE-CACHE,T-SESSION-ISOLATION", &rep);
+    expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Varnish");
+    expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL);
+    expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL);
+    expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL);
+    engine_report_free(&rep);
+    config_free(&cfg);
+    sup_stop(v);
+    sup_refstore_stop(&rs);
+}
+
+int main(void)
+{
+    engine_global_init();
+    RUN(test_nginx);
+    RUN(test_varnish);
+    engine_global_cleanup();
+    return check_summary();
+}

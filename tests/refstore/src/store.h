@@ -1,0 +1,41 @@
+/*
+ * The store's run-time settings (from the command line) and the little global state the
+ * handlers share. The server is single-threaded on one libev loop, so plain globals are safe.
+ */
+#ifndef REFSTORE_STORE_H
+#define REFSTORE_STORE_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEBHOOK_SCHEDULE_MAX 16
+
+struct store_config {
+    const char *listen, *tls_listen, *admin; /* host:port, NULL when off */
+    const char *cert, *key, *ready_file;
+    uint64_t seed;
+    unsigned products;
+    uint64_t webhook_schedule_ms[WEBHOOK_SCHEDULE_MAX];
+    size_t webhook_schedule_len;
+    const char *webhook_secret, *intake_secret;
+    double rate_per_s;
+    unsigned burst;
+    double request_timeout; /* seconds a request may take to arrive; also the idle limit */
+    bool tls_legacy, quiet;
+};
+
+struct store_state {
+    struct ev_loop *loop;
+    int https_port; /* 0 when there is no TLS listener */
+    bool orders_down;
+};
+
+extern struct store_config store_cfg;
+extern struct store_state store;
+
+/* Current wall-clock time in seconds (the event loop's cached time). */
+double store_now(void);
+
+#endif
