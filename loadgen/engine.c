@@ -389,7 +389,8 @@ void engine_finish(struct engine *e, struct load_result *r)
         const struct worker *w = &e->workers[i];
         add_counters(&r->totals, &w->c);
         hist_merge(r->latency, w->latency);
-        hist_merge(r->latency_uncorrected, w->latency_uncorrected);
+        hist_merge(r->latency_uncorrected,
+                   p->model == LG_MODEL_OPEN ? w->latency_uncorrected : w->latency);
         hist_merge(r->connect, w->connect);
         hist_merge(r->tls_handshake, w->tls);
         hist_merge(r->ttfb, w->ttfb);

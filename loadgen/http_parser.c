@@ -3,9 +3,9 @@
 #include <string.h>
 
 enum state {
-    S_STATUS,     /* collecting "HTTP/1.x NNN" */
-    S_REASON,     /* the rest of the status line */
-    S_LINE_START, /* first byte of a header line, or the empty line */
+    S_STATUS = HTTP_STATE_STATUS, /* collecting "HTTP/1.x NNN" */
+    S_REASON,                     /* the rest of the status line */
+    S_LINE_START,                 /* first byte of a header line, or the empty line */
     S_NAME,
     S_VALUE_WS,
     S_VALUE,      /* a tracked header's value */
@@ -84,11 +84,6 @@ void http_parser_begin(struct http_parser *p, int no_body)
     p->interim = 0;
     p->body_bytes = 0;
     p->error = NULL;
-}
-
-int http_parser_idle(const struct http_parser *p)
-{
-    return p->state == S_STATUS && p->keep_len == 0 && p->interim == 0;
 }
 
 static enum http_result fail(struct http_parser *p, const char *why)
@@ -240,18 +235,23 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
     while (i < len) {
         unsigned char c = (unsigned char)data[i];
         switch (p->state) {
-        case S_STATUS:
-            HEAD_BYTES(1);
-            p->keep[p->keep_len++] = (char)c;
-            i++;
+        case S_STATUS: {
+            size_t n = STATUS_PREFIX - p->keep_len;
+            if (n > len - i)
+                n = len - i;
+            HEAD_BYTES(n);
+            memcpy(p->keep + p->keep_len, data + i, n);
+            p->keep_len += n;
+            i += n;
+            if (memcmp(p->keep, "HTTP/", p->keep_len < 5 ? p->keep_len : 5) != 0)
+                return fail(p, "bad status line");
             if (p->keep_len == STATUS_PREFIX) {
                 if (!status_line_ok(p))
                     return fail(p, "bad status line");
                 p->state = S_REASON;
-            } else if (p->keep_len <= 5 && c != (unsigned char)"HTTP/"[p->keep_len - 1]) {
-                return fail(p, "bad status line");
             }
             break;
+        }
         case S_REASON: {
             /* The reason phrase means nothing to a client: skip to the LF. */
             const char *lf = memchr(data + i, '\n', len - i);
@@ -289,21 +289,28 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             if ((r = end_head(p)) != HTTP_AGAIN)
                 goto out;
             break;
-        case S_NAME:
+        case S_NAME: {
+            /* The name in one tight loop; only its first bytes are kept, lowercased. */
+            size_t j = i;
+            while (j < len && tchar[(unsigned char)data[j]]) {
+                if (p->keep_len <= HTTP_NAME_KEEP)
+                    p->keep[p->keep_len++] = (char)lower((unsigned char)data[j]);
+                j++;
+            }
+            HEAD_BYTES(j - i);
+            i = j;
+            if (i == len)
+                break;
+            if (data[i] != ':')
+                return fail(p, "bad header name");
             HEAD_BYTES(1);
             i++;
-            if (c == ':') {
-                p->header =
-                    p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len) : H_OTHER;
-                p->keep_len = 0;
-                p->state = S_VALUE_WS;
-            } else if (tchar[c]) {
-                if (p->keep_len < HTTP_NAME_KEEP + 1)
-                    p->keep[p->keep_len++] = (char)lower(c);
-            } else {
-                return fail(p, "bad header name");
-            }
+            p->header =
+                p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len) : H_OTHER;
+            p->keep_len = 0;
+            p->state = S_VALUE_WS;
             break;
+        }
         case S_VALUE_WS:
             if (c == ' ' || c == '\t') {
                 HEAD_BYTES(1);
@@ -321,23 +328,31 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
                 p->state = S_LINE_START;
             break;
         }
-        case S_VALUE:
+        case S_VALUE: {
+            /* A tracked header's value, up to its LF. */
+            size_t j = i;
+            for (; j < len && data[j] != '\n'; j++) {
+                unsigned char ch = (unsigned char)data[j];
+                if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
+                    return fail(p, "control character in header value");
+                if (p->keep_len < sizeof p->keep)
+                    p->keep[p->keep_len++] = (char)lower(ch);
+                else if (p->header != H_CONNECTION)
+                    return fail(p, "header value too long");
+            }
+            HEAD_BYTES(j - i);
+            i = j;
+            if (i == len)
+                break;
             HEAD_BYTES(1);
             i++;
-            if (c == '\n') {
-                if (p->keep_len && p->keep[p->keep_len - 1] == '\r')
-                    p->keep_len--;
-                if (end_value(p) == HTTP_ERROR)
-                    return HTTP_ERROR;
-                p->state = S_LINE_START;
-            } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-                return fail(p, "control character in header value");
-            } else if (p->keep_len < sizeof p->keep) {
-                p->keep[p->keep_len++] = (char)lower(c);
-            } else if (p->header != H_CONNECTION) {
-                return fail(p, "header value too long");
-            }
+            if (p->keep_len && p->keep[p->keep_len - 1] == '\r')
+                p->keep_len--;
+            if (end_value(p) == HTTP_ERROR)
+                return HTTP_ERROR;
+            p->state = S_LINE_START;
             break;
+        }
         case S_BODY_CL: {
             size_t n = len - i;
             if (n > p->remaining)

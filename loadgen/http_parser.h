@@ -60,7 +60,12 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
  * HTTP_ERROR (the response was cut short). */
 enum http_result http_parser_eof(struct http_parser *p);
 
+enum { HTTP_STATE_STATUS = 0 }; /* the parser's first state, for http_parser_idle */
+
 /* 1 if no byte of the current response has been seen yet. */
-int http_parser_idle(const struct http_parser *p);
+static inline int http_parser_idle(const struct http_parser *p)
+{
+    return p->state == HTTP_STATE_STATUS && p->keep_len == 0 && p->interim == 0;
+}
 
 #endif

@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "common/oom.h"
-#include "version.h"
 
 static int has_crlf(const char *s)
 {
@@ -56,8 +55,6 @@ int request_build(struct request *r, const char *method, const struct url *u,
         url_host_header(u, host, sizeof host);
         n += (size_t)snprintf(b + n, cap - n, "Host: %s\r\n", host);
     }
-    if (!header_named(headers, header_count, "User-Agent"))
-        n += (size_t)snprintf(b + n, cap - n, "User-Agent: storecheck/%s\r\n", STORECHECK_VERSION);
     for (size_t i = 0; i < header_count; i++)
         n += (size_t)snprintf(b + n, cap - n, "%s\r\n", headers[i]);
     if (wants_length)

@@ -458,7 +458,10 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
 {
     uint64_t corrected = now - e->intended;
     hist_record(w->latency, corrected);
-    hist_record(w->latency_uncorrected, now - e->sent);
+    /* The closed model sends at the intended time: its uncorrected histogram is the same one,
+     * filled at the merge. */
+    if (w->sh->model == LG_MODEL_OPEN)
+        hist_record(w->latency_uncorrected, now - e->sent);
     hist_record(w->iv.latency, corrected);
     w->c.responses++;
     w->c.status[status]++;
