@@ -25,6 +25,7 @@
 #include "common/url.h"
 #include "loadgen/engine.h"
 #include "loadgen/profile.h"
+#include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
 #include "reports/load_json.h"
 
@@ -779,6 +780,17 @@ static void print_error(const struct strv *secrets, const char *err)
     free(msg);
 }
 
+/* What validate reports about the load section stops a run too. */
+static int check_load_section(const struct config *cfg)
+{
+    struct diag_list diags;
+    diag_list_init(&diags);
+    size_t problems = scenario_check(cfg, &diags);
+    diag_list_print(&diags, stderr);
+    diag_list_free(&diags);
+    return problems ? EXIT_USAGE : 0;
+}
+
 /* Scenario runs: the profile, the plan and the users replace the URL schedule. */
 static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
                              const struct config *cfg, struct loadgen_params *p)
@@ -842,6 +854,8 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = check_args(&a);
     if (rc == 0)
         rc = check_urls(&a, have_cfg ? &cfg.target.allowed_hosts : NULL);
+    if (rc == 0 && have_cfg)
+        rc = check_load_section(&cfg);
     char err[512];
     if (rc == 0 && have_cfg && load_gate_init(&gate, &cfg.load, err, sizeof err))
         rc = cli_usage_error(&cmd_load, "%s", err);

@@ -1,0 +1,96 @@
+/*
+ * `storecheck validate` on the load section: what the scenario checks catch before a run, each
+ * at file:line:col — an undefined variable, a missing feeder file, a CSV with broken quoting,
+ * a threshold on a metric or a name that does not exist, an unknown profile, a mix naming a
+ * scenario the config does not define — and that `storecheck load` refuses the same.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/scenarios/sc_cli.h"
+#include "tests/support/check.h"
+
+static int has(const char *text, const char *needle)
+{
+    if (!text || !strstr(text, needle)) {
+        fprintf(stderr, "missing '%s' in:\n%s\n", needle, text ? text : "(nothing)");
+        return 0;
+    }
+    return 1;
+}
+
+static void test_scenario_errors(void)
+{
+    sc_write("broken.csv", "sku,name\n1,\"unclosed\n");
+    const char *cfg = sc_write("v.yaml", "target:\n"                                 /* 1 */
+                                         "  base_url: http://127.0.0.1:9\n"          /* 2 */
+                                         "load:\n"                                   /* 3 */
+                                         "  feeders:\n"                              /* 4 */
+                                         "    gone: { file: nowhere.csv }\n"         /* 5 */
+                                         "    bad: { file: broken.csv }\n"           /* 6 */
+                                         "  scenarios:\n"                            /* 7 */
+                                         "    shop:\n"                               /* 8 */
+                                         "      - name: item\n"                      /* 9 */
+                                         "        path: \"/p/{{cart_id}}\"\n"        /* 10 */
+                                         "  thresholds:\n"                           /* 11 */
+                                         "    - \"p95x < 1s\"\n"                     /* 12 */
+                                         "    - \"p95(step:nope) < 1s\"\n");         /* 13 */
+    const char *args[] = {"validate", cfg, NULL};
+    struct sc_ran r = sc_run(30, args);
+    CHECK_INT_EQ(r.code, 2);
+    CHECK(has(r.err, "v.yaml:5:11: load.feeders.gone"));
+    CHECK(has(r.err, "broken.csv:2:3: load.feeders.bad"));
+    CHECK(has(r.err, "v.yaml:10:15: load.scenarios.shop[0].path: variable 'cart_id'"));
+    CHECK(has(r.err, "v.yaml:12:7: load.thresholds[0]"));
+    CHECK(has(r.err, "v.yaml:13:7: load.thresholds[1]: p95(step:nope): no step named 'nope'"));
+    sc_ran_free(&r);
+
+    const char *load[] = {"load", cfg, NULL};
+    r = sc_run(30, load);
+    CHECK_INT_EQ(r.code, 2);
+    CHECK(has(r.err, "variable 'cart_id'"));
+    sc_ran_free(&r);
+}
+
+static void test_profile_errors(void)
+{
+    const char *cfg = sc_write("p.yaml", "target:\n"
+                                         "  base_url: http://127.0.0.1:9\n"
+                                         "load:\n"
+                                         "  profile: no-such-profile\n"
+                                         "  scenarios:\n"
+                                         "    shop: [ { name: home, path: / } ]\n");
+    const char *args[] = {"validate", cfg, NULL};
+    struct sc_ran r = sc_run(30, args);
+    CHECK_INT_EQ(r.code, 2);
+    CHECK(has(r.err, "p.yaml:4:12: load.profile: "));
+    sc_ran_free(&r);
+
+    const char *prof = sc_write("ghost.yaml", "model: open\n"
+                                              "stages:\n"
+                                              "  - { duration: 1s, rate: 1 }\n"
+                                              "mix: { shop: 1, ghost: 2 }\n");
+    char text[512];
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:9\n"
+             "load:\n"
+             "  profile: %s\n"
+             "  scenarios:\n"
+             "    shop: [ { name: home, path: / } ]\n",
+             prof);
+    cfg = sc_write("m.yaml", text);
+    const char *again[] = {"validate", cfg, NULL};
+    r = sc_run(30, again);
+    CHECK_INT_EQ(r.code, 2);
+    CHECK(has(r.err, "ghost.yaml:4:17: mix.ghost: scenario 'ghost' is not defined"));
+    sc_ran_free(&r);
+}
+
+int main(void)
+{
+    RUN(test_scenario_errors);
+    RUN(test_profile_errors);
+    return check_summary();
+}
