@@ -114,6 +114,22 @@ struct sc_ran sc_run(int timeout_s, const char *const *args)
     return r;
 }
 
+int sc_schema_check(const char *path)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import json, sys\n"
+             "try:\n    from jsonschema import validate\nexcept ImportError:\n    sys.exit(77)\n"
+             "schema = json.load(open(sys.argv[2]))\n"
+             "validate(instance=json.load(open(sys.argv[1])), schema=schema)' '%s' "
+             "'%s/reports/load-result.schema.json' >&2",
+             path, getenv("STORECHECK_SOURCE_DIR"));
+    int rc = system(cmd);
+    if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) == 77 || WEXITSTATUS(rc) == 127)
+        return -1;
+    return WEXITSTATUS(rc) == 0;
+}
+
 void sc_ran_free(struct sc_ran *r)
 {
     free(r->out);

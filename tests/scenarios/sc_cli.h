@@ -27,6 +27,10 @@ char *sc_read(const char *path);
 /* The JSON in path, or NULL. */
 cJSON *sc_json(const char *path);
 
+/* 1 when the JSON in path follows reports/load-result.schema.json, 0 when it does not, -1
+ * when python3's jsonschema is not there to tell. */
+int sc_schema_check(const char *path);
+
 /* Lookups in a load result: a scenario or step object by name, a number by key. */
 const cJSON *sc_scenario(const cJSON *root, const char *name);
 const cJSON *sc_step(const cJSON *root, const char *scenario, const char *name);

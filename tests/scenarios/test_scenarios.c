@@ -57,6 +57,7 @@ static cJSON *load(const char *cfg, const char *profile, int *code)
     struct sc_ran r = sc_run(60, args);
     *code = r.code;
     sc_ran_free(&r);
+    CHECK(sc_schema_check(json) != 0);
     return sc_json(json);
 }
 
