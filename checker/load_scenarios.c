@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/diag.h"
 
@@ -86,6 +88,10 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                    errlen))
         return -1;
     sr->have_plan = 1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    sr->plan.nonce = ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec) ^
+                     ((uint64_t)getpid() << 40);
     sr->plan.think_min_us = pr->think_min_us;
     sr->plan.think_max_us = pr->think_max_us;
 

@@ -80,7 +80,9 @@ struct plan {
     char *fixed_head;         /* "Host: ...\r\n" and the target's headers, rendered once */
     size_t fixed_len;
     uint64_t think_min_us, think_max_us; /* closed model: pause between iterations */
-    uint64_t seed;
+    uint64_t seed;  /* the mix: the same seed picks the same scenarios */
+    uint64_t nonce; /* mixed into the users' random values ({{uuid}}, {{randint}}, random
+                     * rows and picks) so that two runs never send the same Idempotency-Key */
 };
 
 /*

@@ -40,7 +40,7 @@ void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan,
     p->id_base = index;
     p->id_stride = workers;
     p->users = xcalloc(max ? max : 1, sizeof *p->users);
-    rng_seed(&p->rng, plan->seed, index);
+    rng_seed(&p->rng, plan->seed ^ plan->nonce, index);
     p->cursors = xcalloc(plan->feeder_count + 1, sizeof *p->cursors);
     for (size_t i = 0; i < plan->feeder_count; i++)
         feeder_cursor_init(&p->cursors[i], index, workers);
