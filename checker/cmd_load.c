@@ -529,7 +529,8 @@ static void summary(const struct cli *cli, const struct load_result *r, const st
            r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
            r->max_connections, r->peak_connections, r->pipeline);
     if (r->model == LG_MODEL_OPEN)
-        printf(", requested %.2f req/s", r->requested_rate);
+        printf(", requested %.2f %s/s", r->requested_rate,
+               r->scenario_count ? "iterations" : "req");
     printf("\n\n");
     if (r->model == LG_MODEL_OPEN)
         print_row("Latency", r->latency, r->latency_uncorrected);
@@ -655,9 +656,11 @@ static int header_given(const struct load_args *a, const char *name)
  * duration and load.rate as the config reference says. */
 static int apply_profile(struct load_args *a, const struct config *cfg)
 {
-    const char *dirs[] = {cfg->dir, "profiles", profile_installed_dir()};
+    const char *dirs[PROFILE_DIRS];
+    profile_dirs(cfg->dir, dirs);
     char path[4096], err[512];
-    if (profile_resolve(cfg->load.profile, dirs, 3, path, sizeof path, err, sizeof err))
+    if (profile_resolve(cfg->load.profile, dirs, PROFILE_DIRS, path, sizeof path, err,
+                        sizeof err))
         return cli_usage_error(&cmd_load, "load.profile: %s", err);
     struct profile prof;
     struct diag_list diags;

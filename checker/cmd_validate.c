@@ -48,9 +48,11 @@ static size_t check_load(const struct config *cfg, struct diag_list *diags)
     size_t problems = scenario_check(cfg, diags);
     if (!cfg->load.profile)
         return problems;
-    const char *dirs[] = {cfg->dir, "profiles", profile_installed_dir()};
+    const char *dirs[PROFILE_DIRS];
+    profile_dirs(cfg->dir, dirs);
     char path[4096], err[512];
-    if (profile_resolve(cfg->load.profile, dirs, 3, path, sizeof path, err, sizeof err)) {
+    if (profile_resolve(cfg->load.profile, dirs, PROFILE_DIRS, path, sizeof path, err,
+                        sizeof err)) {
         diag_add(diags, cfg->path, cfg->load.profile_pos.line, cfg->load.profile_pos.col,
                  "load.profile", "%s", err);
         return problems + 1;

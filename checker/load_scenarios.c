@@ -1,7 +1,6 @@
 #include "checker/load_scenarios.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,37 +10,32 @@
 
 enum { DEFAULT_MAX_VUS = 1000, DEFAULT_PRE_VUS = 100, DEFAULT_CONNECTIONS = 100 };
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int load_profile(struct scenario_run *sr, const struct config *cfg, const char *arg,
                         char *err, size_t errlen)
 {
-    const char *dirs[] = {cfg->dir, "profiles", profile_installed_dir()};
+    const char *dirs[PROFILE_DIRS];
+    profile_dirs(cfg->dir, dirs);
     char why[512];
-    if (profile_resolve(arg, dirs, 3, sr->profile_path, sizeof sr->profile_path, why,
-                        sizeof why))
-        return fail(err, errlen, "profile: %s", why);
+    if (profile_resolve(arg, dirs, PROFILE_DIRS, sr->profile_path, sizeof sr->profile_path, why,
+                        sizeof why)) {
+        snprintf(err, errlen, "profile: %s", why);
+        return -1;
+    }
     struct diag_list diags;
     diag_list_init(&diags);
     int rc = profile_load(&sr->profile, sr->profile_path, &diags);
     if (rc) {
         diag_list_print(&diags, stderr);
-        fail(err, errlen, "profile %s has errors", sr->profile_path);
+        snprintf(err, errlen, "profile %s has errors", sr->profile_path);
     }
     diag_list_free(&diags);
     if (rc)
         return -1;
     sr->have_profile = 1;
-    if (sr->profile.stage_count > SCHEDULE_MAX_STAGES)
-        return fail(err, errlen, "profile %s: more than %d stages", arg, SCHEDULE_MAX_STAGES);
+    if (sr->profile.stage_count > SCHEDULE_MAX_STAGES) {
+        snprintf(err, errlen, "profile %s: more than %d stages", arg, SCHEDULE_MAX_STAGES);
+        return -1;
+    }
     return 0;
 }
 
@@ -51,33 +45,42 @@ static int scale(struct scenario_run *sr, const struct config *cfg,
 {
     struct profile *pr = &sr->profile;
     uint64_t dur = o->duration_us ? o->duration_us : cfg->load.duration_ms * 1000;
-    if (dur && profile_scale_duration(pr, dur))
-        return fail(err, errlen, "profile %s lasts 0s: it cannot be stretched", pr->file);
+    if (dur && profile_scale_duration(pr, dur)) {
+        snprintf(err, errlen, "profile %s lasts 0s: it cannot be stretched", pr->file);
+        return -1;
+    }
     double peak = 0;
     if (pr->model == PROFILE_OPEN) {
-        if (o->users)
-            return fail(err, errlen, "--users applies to a closed profile; %s is open (--rate)",
-                        pr->file);
+        if (o->users) {
+            snprintf(err, errlen, "--users applies to a closed profile; %s is open (--rate)",
+                     pr->file);
+            return -1;
+        }
         peak = o->rate > 0 ? o->rate : cfg->load.rate;
     } else {
-        if (o->rate > 0)
-            return fail(err, errlen, "--rate applies to an open profile; %s is closed (--users)",
-                        pr->file);
+        if (o->rate > 0) {
+            snprintf(err, errlen, "--rate applies to an open profile; %s is closed (--users)",
+                     pr->file);
+            return -1;
+        }
         peak = (double)o->users;
     }
-    if (peak > 0 && profile_scale_peak(pr, peak))
-        return fail(err, errlen, "profile %s has no load to scale", pr->file);
+    if (peak > 0 && profile_scale_peak(pr, peak)) {
+        snprintf(err, errlen, "profile %s has no load to scale", pr->file);
+        return -1;
+    }
     if (pr->model == PROFILE_OPEN && cfg->load.max_rate > 0 &&
-        profile_peak(pr) > cfg->load.max_rate)
-        return fail(err, errlen, "a rate of %g/s is above load.max_rate (%g/s)",
-                    profile_peak(pr), cfg->load.max_rate);
+        profile_peak(pr) > cfg->load.max_rate) {
+        snprintf(err, errlen, "a rate of %g/s is above load.max_rate (%g/s)", profile_peak(pr),
+                 cfg->load.max_rate);
+        return -1;
+    }
     return 0;
 }
 
 int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                          const struct scenario_overrides *o, const char *const *headers,
-                         size_t header_count, struct loadgen_params *p, char *err,
-                         size_t errlen)
+                         size_t header_count, struct loadgen_params *p, char *err, size_t errlen)
 {
     memset(sr, 0, sizeof *sr);
     const char *arg = o->profile ? o->profile : cfg->load.profile ? cfg->load.profile : "smoke";
@@ -90,8 +93,8 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
     sr->have_plan = 1;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    sr->plan.nonce = ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec) ^
-                     ((uint64_t)getpid() << 40);
+    sr->plan.nonce =
+        ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec) ^ ((uint64_t)getpid() << 40);
     sr->plan.think_min_us = pr->think_min_us;
     sr->plan.think_max_us = pr->think_max_us;
 
@@ -112,9 +115,11 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
         p->vus_initial = pr->pre_allocated_vus ? pr->pre_allocated_vus : DEFAULT_PRE_VUS;
         if (p->vus_initial > p->vus_max)
             p->vus_initial = p->vus_max;
-        if (p->vus_max < p->threads)
-            return fail(err, errlen, "max_vus (%u) is below the number of threads (%u)",
-                        p->vus_max, p->threads);
+        if (p->vus_max < p->threads) {
+            snprintf(err, errlen, "max_vus (%u) is below the number of threads (%u)", p->vus_max,
+                     p->threads);
+            return -1;
+        }
     }
     /* Users share connections: by default one per user up to DEFAULT_CONNECTIONS, and up
      * to four times that when users wait for one. */
@@ -128,8 +133,10 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
     p->max_connections = (uint32_t)(o->max_connections ? o->max_connections : 4 * conns);
     if (p->max_connections < p->connections)
         p->max_connections = p->connections;
-    if (p->duration_us == 0)
-        return fail(err, errlen, "the run would last 0s");
+    if (p->duration_us == 0) {
+        snprintf(err, errlen, "the run would last 0s");
+        return -1;
+    }
     return 0;
 }
 

@@ -41,8 +41,7 @@ struct scenario_run {
  */
 int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                          const struct scenario_overrides *o, const char *const *headers,
-                         size_t header_count, struct loadgen_params *p, char *err,
-                         size_t errlen);
+                         size_t header_count, struct loadgen_params *p, char *err, size_t errlen);
 void scenario_run_free(struct scenario_run *sr);
 
 #endif

@@ -32,9 +32,8 @@ void scenario_table_print(const struct cli *cli, const struct load_result *r)
         uint64_t failed = lg_fail_total(s->failed);
         printf("  %-16.16s %9llu %9llu %s%9llu%s %9llu %10llu %9s %9s %9s\n", s->name,
                (unsigned long long)s->started, (unsigned long long)s->completed,
-               failed ? cli_red(cli) : "", (unsigned long long)failed,
-               failed ? cli_reset(cli) : "", (unsigned long long)s->dropped,
-               (unsigned long long)s->unfinished, p50, p95, mx);
+               failed ? cli_red(cli) : "", (unsigned long long)failed, failed ? cli_reset(cli) : "",
+               (unsigned long long)s->dropped, (unsigned long long)s->unfinished, p50, p95, mx);
     }
     printf("  (iteration duration of completed iterations, think time included)\n");
     printf("\n  %-24s %9s %9s %9s %9s %9s %9s  %s\n", "Step", "requests", "p50", "p90", "p95",
@@ -47,9 +46,8 @@ void scenario_table_print(const struct cli *cli, const struct load_result *r)
         for (int k = 0; k < 4; k++)
             dur(hist_percentile(st->latency, ps[k]), v[k], sizeof v[k]);
         dur(st->latency->max, v[4], sizeof v[4]);
-        printf("  %-24.24s %9llu %9s %9s %9s %9s %9s  %llu", name,
-               (unsigned long long)st->requests, v[0], v[1], v[2], v[3], v[4],
-               (unsigned long long)lg_fail_total(st->failed));
+        printf("  %-24.24s %9llu %9s %9s %9s %9s %9s  %llu", name, (unsigned long long)st->requests,
+               v[0], v[1], v[2], v[3], v[4], (unsigned long long)lg_fail_total(st->failed));
         print_failures(st->failed);
         printf("\n");
     }

@@ -8,8 +8,8 @@
 
 #include "common/oom.h"
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
+                                                      ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -24,8 +24,8 @@ static struct template *compile(struct plan *p, const char *src, const char *wha
     struct parse_error pe;
     struct template *t = template_compile(src, strlen(src), &p->schema, &pe);
     if (!t)
-        fail(err, errlen, "load.scenarios.%s[%zu].%s: %s (column %d)", scenario, j, what,
-             pe.msg, pe.col);
+        fail(err, errlen, "load.scenarios.%s[%zu].%s: %s (column %d)", scenario, j, what, pe.msg,
+             pe.col);
     return t;
 }
 
@@ -90,8 +90,7 @@ static int build_feeders(struct plan *p, const struct load *load, char *err, siz
         struct parse_error pe;
         struct feeder_data *d = f->file ? feeder_load(f->file, &pe) : NULL;
         if (!d)
-            return fail(err, errlen, "load.feeders.%s: %s", f->name,
-                        f->file ? pe.msg : "no file");
+            return fail(err, errlen, "load.feeders.%s: %s", f->name, f->file ? pe.msg : "no file");
         struct plan_feeder *pf = &p->feeders[p->feeder_count++];
         pf->name = f->name;
         pf->data = d;
@@ -119,8 +118,10 @@ static int build_mix(struct plan *p, const struct mix *mix, char *err, size_t er
         while (s < p->scenario_count && strcmp(p->scenarios[s].name, mix->items[i].name) != 0)
             s++;
         if (s == p->scenario_count)
-            return fail(err, errlen, "the profile's mix names '%s', which is not in "
-                                     "load.scenarios", mix->items[i].name);
+            return fail(err, errlen,
+                        "the profile's mix names '%s', which is not in "
+                        "load.scenarios",
+                        mix->items[i].name);
         p->mix_scenario[i] = s;
     }
     if (mix_prepare(&p->mix))
@@ -155,8 +156,8 @@ static void build_fixed_head(struct plan *p, const struct url *base, const char 
 }
 
 int plan_build(struct plan *p, const struct load *load, const struct url *base,
-               const char *const *headers, size_t header_count, const struct mix *mix,
-               char *err, size_t errlen)
+               const char *const *headers, size_t header_count, const struct mix *mix, char *err,
+               size_t errlen)
 {
     memset(p, 0, sizeof *p);
     vars_schema_init(&p->schema);
@@ -287,16 +288,15 @@ enum tpl_status plan_render(const struct plan *p, const struct plan_step *st,
     }
     if (jar && cookie_jar_count(jar)) {
         size_t n = 0;
-        if (put(buf, cap, &off, "Cookie: ", 8) ||
-            cookie_jar_header(jar, buf + off, cap - off, &n))
+        if (put(buf, cap, &off, "Cookie: ", 8) || cookie_jar_header(jar, buf + off, cap - off, &n))
             return TPL_ERR_SPACE;
         off += n;
         if (put(buf, cap, &off, "\r\n", 2))
             return TPL_ERR_SPACE;
     }
-    if (st->content_type && (put(buf, cap, &off, "Content-Type: ", 14) ||
-                             put_str(buf, cap, &off, st->content_type) ||
-                             put(buf, cap, &off, "\r\n", 2)))
+    if (st->content_type &&
+        (put(buf, cap, &off, "Content-Type: ", 14) || put_str(buf, cap, &off, st->content_type) ||
+         put(buf, cap, &off, "\r\n", 2)))
         return TPL_ERR_SPACE;
     if (st->body) {
         char cl[48];

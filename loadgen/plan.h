@@ -43,7 +43,7 @@ struct plan_step {
     struct template *path;
     struct plan_header *headers;
     size_t header_count;
-    struct template *body; /* NULL: no body */
+    struct template *body;    /* NULL: no body */
     const char *content_type; /* added unless the step's headers set one; NULL: none */
     const int *expect;        /* empty: any 2xx or 3xx */
     size_t expect_count;
@@ -74,13 +74,13 @@ struct plan {
     struct plan_feeder *feeders;
     size_t feeder_count;
     struct vars_schema schema;
-    struct mix mix;           /* weights as the profile gave them */
-    size_t *mix_scenario;     /* mix entry -> scenario index */
+    struct mix mix;            /* weights as the profile gave them */
+    size_t *mix_scenario;      /* mix entry -> scenario index */
     char prefix[URL_PATH_MAX]; /* base_url's path without a trailing '/' */
-    char *fixed_head;         /* "Host: ...\r\n" and the target's headers, rendered once */
+    char *fixed_head;          /* "Host: ...\r\n" and the target's headers, rendered once */
     size_t fixed_len;
     uint64_t think_min_us, think_max_us; /* closed model: pause between iterations */
-    uint64_t seed;  /* the mix: the same seed picks the same scenarios */
+    uint64_t seed;                       /* the mix: the same seed picks the same scenarios */
     uint64_t nonce; /* mixed into the users' random values ({{uuid}}, {{randint}}, random
                      * rows and picks) so that two runs never send the same Idempotency-Key */
 };
@@ -92,8 +92,8 @@ struct plan {
  * does not compile, a feeder that cannot be read, a mix naming no scenario...).
  */
 int plan_build(struct plan *p, const struct load *load, const struct url *base,
-               const char *const *headers, size_t header_count, const struct mix *mix,
-               char *err, size_t errlen);
+               const char *const *headers, size_t header_count, const struct mix *mix, char *err,
+               size_t errlen);
 void plan_free(struct plan *p);
 
 /* The scenario index of iteration `index` of a run seeded with seed, from the mix. */

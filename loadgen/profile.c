@@ -449,6 +449,14 @@ const char *profile_installed_dir(void)
     return STORECHECK_PROFILE_DIR;
 }
 
+void profile_dirs(const char *config_dir, const char *dirs[PROFILE_DIRS])
+{
+    dirs[0] = config_dir;
+    dirs[1] = "profiles";
+    dirs[2] = profile_installed_dir();
+    dirs[3] = STORECHECK_SOURCE_PROFILE_DIR;
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

@@ -71,6 +71,12 @@ int profile_resolve(const char *arg, const char *const *dirs, size_t ndirs, char
 /* Where the installed profiles live (share/storecheck/profiles). */
 const char *profile_installed_dir(void);
 
+enum { PROFILE_DIRS = 4 };
+/* Where --profile NAME is looked for, in order: the config's folder (config_dir), ./profiles,
+ * the installed profiles, and the profiles of the source tree this binary was built from (so
+ * a build that is not installed finds them). */
+void profile_dirs(const char *config_dir, const char *dirs[PROFILE_DIRS]);
+
 uint64_t profile_duration_us(const struct profile *p);
 /* The largest target of the run (start included). */
 double profile_peak(const struct profile *p);

@@ -2,8 +2,7 @@
 
 #include <string.h>
 
-static const struct lg_scenario_stats *find_scenario(const struct load_result *r,
-                                                     const char *name)
+static const struct lg_scenario_stats *find_scenario(const struct load_result *r, const char *name)
 {
     for (size_t i = 0; i < r->scenario_count; i++)
         if (strcmp(r->scenarios[i].name, name) == 0)

@@ -30,8 +30,8 @@ static struct vu *create(struct vu_pool *p)
     return u;
 }
 
-void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan,
-                  uint32_t index, uint32_t workers, uint32_t initial, uint32_t max)
+void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint32_t index,
+                  uint32_t workers, uint32_t initial, uint32_t max)
 {
     memset(p, 0, sizeof *p);
     p->w = w;
@@ -207,26 +207,28 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
     begin(u, plan_pick(p->plan, p->plan->seed, index), now);
 }
 
-void vu_ramp(struct vu_pool *p, uint32_t want, uint64_t now)
+void vu_ramp(struct vu_pool *p, uint32_t want)
 {
     if (want > p->max)
         want = p->max;
     while (p->count < want && create(p))
         ;
-    for (uint32_t i = 0; i < p->count; i++) {
+    if (want > p->count)
+        want = p->count;
+    /* Users [0, p->want) are active: only those between the old and the new count change. */
+    uint32_t lo = want < p->want ? want : p->want, hi = want < p->want ? p->want : want;
+    for (uint32_t i = lo; i < hi; i++) {
         struct vu *u = p->users[i];
-        int on = i < want;
-        if (on == u->active)
-            continue;
-        u->active = (uint8_t)on;
-        if (on && !u->in_iteration && !ev_is_active(&u->timer)) {
+        u->active = (uint8_t)(i < want);
+        if (u->active && !u->in_iteration && !ev_is_active(&u->timer)) {
             u->state = VU_THINK;
             start_timer(u, 0);
-        } else if (!on && !u->in_iteration) {
+        } else if (!u->active && !u->in_iteration) {
             ev_timer_stop(p->w->loop, &u->timer);
             u->state = VU_IDLE;
         }
     }
+    p->want = want;
 }
 
 struct vu *vu_wait_pop(struct vu_pool *p)
@@ -281,8 +283,8 @@ static int extract(struct vu *u, const struct plan_step *st, const struct conn *
         size_t len = 0;
         int found;
         if (x->source == EXTRACT_JSON) {
-            enum jp_status js = jsonpath_eval(x->path, rv->body, rv->body_len, &p->rng,
-                                              p->scratch, PLAN_REQUEST_MAX, &len);
+            enum jp_status js = jsonpath_eval(x->path, rv->body, rv->body_len, &p->rng, p->scratch,
+                                              PLAN_REQUEST_MAX, &len);
             if (js == JP_NOT_JSON)
                 return c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
             if (js == JP_NO_SPACE)

@@ -48,22 +48,23 @@ struct vu_pool {
     const struct plan *plan;
     struct vu **users;
     uint32_t count, max;
-    uint32_t busy, peak; /* users in an iteration */
+    uint32_t busy, peak;         /* users in an iteration */
+    uint32_t want;               /* closed model: users [0, want) are active */
     uint32_t id_base, id_stride; /* closed model: user i of this worker is id_base + i*stride */
-    struct vu *free_head;               /* open model: users between iterations */
-    struct vu *wait_head, *wait_tail;   /* users waiting for a connection, oldest first */
+    struct vu *free_head;        /* open model: users between iterations */
+    struct vu *wait_head, *wait_tail; /* users waiting for a connection, oldest first */
     uint32_t nwait;
     int pumping, stopping;
     struct rng rng;
-    struct feeder_cursor *cursors; /* one per feeder */
-    char *scratch;                 /* PLAN_REQUEST_MAX bytes: bodies, extracted values */
+    struct feeder_cursor *cursors;       /* one per feeder */
+    char *scratch;                       /* PLAN_REQUEST_MAX bytes: bodies, extracted values */
     struct lg_step_stats *steps;         /* plan->step_count */
     struct lg_scenario_stats *scenarios; /* plan->scenario_count */
 };
 
 /* Set up the pool for worker index `index` of `workers`, with `initial` users created now. */
-void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan,
-                  uint32_t index, uint32_t workers, uint32_t initial, uint32_t max);
+void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint32_t index,
+                  uint32_t workers, uint32_t initial, uint32_t max);
 void vu_pool_free(struct vu_pool *p);
 
 /* Open model: arrival k (of the whole run), due at `intended`. */
@@ -72,7 +73,7 @@ void vu_arrival(struct vu_pool *p, uint64_t k, uint64_t intended);
 void vu_arrival_dropped(struct vu_pool *p, uint64_t k);
 
 /* Closed model: keep `want` users looping (creating them as needed, up to max). */
-void vu_ramp(struct vu_pool *p, uint32_t want, uint64_t now);
+void vu_ramp(struct vu_pool *p, uint32_t want);
 
 /* The oldest user waiting for a connection, removed from the queue; NULL if none. */
 struct vu *vu_wait_pop(struct vu_pool *p);

@@ -330,7 +330,7 @@ static void ramp(struct worker *w, uint64_t now)
 {
     uint32_t want = closed_share(w, now);
     if (w->sh->plan) {
-        vu_ramp(&w->vus, want, now);
+        vu_ramp(&w->vus, want);
         return;
     }
     if (want > w->nconns)

@@ -211,7 +211,7 @@ static void test_init(void)
     /* The starter validates with no environment variables set. */
     r = run((const char *[]){"validate", path, NULL});
     CHECK_INT_EQ(r.status, 0);
-    CHECK_CONTAINS(r.out, "OK: 17 endpoints, 2 scenarios (5 steps), 2 thresholds");
+    CHECK_CONTAINS(r.out, "OK: 17 endpoints, 4 scenarios (8 steps), 2 thresholds");
     CHECK_STR_EQ(r.err, "");
     result_free(&r);
 
@@ -251,6 +251,7 @@ static void test_docs_example_validates(void)
         end[1] = '\0';
         char *path = in_dir("docs-example.yaml");
         spit(path, start + 8);
+        spit(in_dir("users.csv"), "email\nshopper@example.test\n"); /* its feeder's file */
         setenv("STORE_TOKEN", "t0ken-for-docs", 1);
         setenv("WEBHOOK_SECRET", "whsec_docs", 1);
         setenv("INTAKE_SECRET", "whsec_intake_docs", 1);

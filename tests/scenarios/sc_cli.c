@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include "loadgen/clock.h"
+
+extern char **environ;
 
 static char dir[64];
 
@@ -77,16 +80,17 @@ struct sc_ran sc_run(int timeout_s, const char *const *args)
         n++;
     }
     argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     uint64_t t0 = clock_us();
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
+    pid_t pid;
+    int spawned = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (spawned != 0) {
+        r.code = 127;
+        return r;
     }
     int status = 0;
     for (;;) {
@@ -103,9 +107,7 @@ struct sc_ran sc_run(int timeout_s, const char *const *args)
         nanosleep(&ts, NULL);
     }
     r.wall_ms = (clock_us() - t0) / 1000;
-    r.code = status == -1           ? -1
-             : WIFEXITED(status)    ? WEXITSTATUS(status)
-                                    : 128 + WTERMSIG(status);
+    r.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = sc_read(outp);
     r.err = sc_read(errp);
     if (r.code != 0 && r.code != 1)

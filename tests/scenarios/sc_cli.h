@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct sc_ran {
-    int code;       /* exit status; 128 + signal; -1 when it had to be killed */
+    int code;        /* exit status; 128 + signal; -1 when it had to be killed */
     char *out, *err; /* whole stdout and stderr, NUL-terminated (sc_ran_free) */
     uint64_t wall_ms;
 };

@@ -28,8 +28,8 @@ static void test_render(void)
     steps[0].extractions = &ex;
     steps[0].extraction_count = 1;
     struct kv h = {"Idempotency-Key", "k-{{cart_id}}", {0, 0}};
-    steps[1] = step_of("POST", "/carts/{{cart_id}}/items", BODY_JSON,
-                       "{\"qty\":{{randint 2 2}}}", &h, 1);
+    steps[1] =
+        step_of("POST", "/carts/{{cart_id}}/items", BODY_JSON, "{\"qty\":{{randint 2 2}}}", &h, 1);
     struct scenario sc = {"shop", steps, 2, {0, 0}};
     struct load load = {.scenarios = &sc, .scenario_count = 1, .seed = 1};
     struct url base;
@@ -50,14 +50,14 @@ static void test_render(void)
     size_t len = 0;
     int unset = -1;
     const struct plan_step *st = &p.scenarios[0].steps[1];
-    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len,
-                      &unset) == TPL_ERR_UNSET);
+    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &unset) ==
+          TPL_ERR_UNSET);
     CHECK_INT_EQ(unset, p.scenarios[0].steps[0].extracts[0].var);
 
     CHECK(vars_set(v, p.scenarios[0].steps[0].extracts[0].var, "c_1", 3) == 0);
     CHECK(cookie_jar_set(jar, "cart=abc; Path=/", 16, 0) == 0);
-    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len,
-                      NULL) == TPL_OK);
+    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, NULL) ==
+          TPL_OK);
     buf[len] = '\0';
     CHECK_STR_EQ(buf, "POST /shop/carts/c_1/items HTTP/1.1\r\n"
                       "Host: 127.0.0.1:8080\r\n"

@@ -23,19 +23,19 @@ static int has(const char *text, const char *needle)
 static void test_scenario_errors(void)
 {
     sc_write("broken.csv", "sku,name\n1,\"unclosed\n");
-    const char *cfg = sc_write("v.yaml", "target:\n"                                 /* 1 */
-                                         "  base_url: http://127.0.0.1:9\n"          /* 2 */
-                                         "load:\n"                                   /* 3 */
-                                         "  feeders:\n"                              /* 4 */
-                                         "    gone: { file: nowhere.csv }\n"         /* 5 */
-                                         "    bad: { file: broken.csv }\n"           /* 6 */
-                                         "  scenarios:\n"                            /* 7 */
-                                         "    shop:\n"                               /* 8 */
-                                         "      - name: item\n"                      /* 9 */
-                                         "        path: \"/p/{{cart_id}}\"\n"        /* 10 */
-                                         "  thresholds:\n"                           /* 11 */
-                                         "    - \"p95x < 1s\"\n"                     /* 12 */
-                                         "    - \"p95(step:nope) < 1s\"\n");         /* 13 */
+    const char *cfg = sc_write("v.yaml", "target:\n"                          /* 1 */
+                                         "  base_url: http://127.0.0.1:9\n"   /* 2 */
+                                         "load:\n"                            /* 3 */
+                                         "  feeders:\n"                       /* 4 */
+                                         "    gone: { file: nowhere.csv }\n"  /* 5 */
+                                         "    bad: { file: broken.csv }\n"    /* 6 */
+                                         "  scenarios:\n"                     /* 7 */
+                                         "    shop:\n"                        /* 8 */
+                                         "      - name: item\n"               /* 9 */
+                                         "        path: \"/p/{{cart_id}}\"\n" /* 10 */
+                                         "  thresholds:\n"                    /* 11 */
+                                         "    - \"p95x < 1s\"\n"              /* 12 */
+                                         "    - \"p95(step:nope) < 1s\"\n");  /* 13 */
     const char *args[] = {"validate", cfg, NULL};
     struct sc_ran r = sc_run(30, args);
     CHECK_INT_EQ(r.code, 2);

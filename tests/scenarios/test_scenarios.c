@@ -47,18 +47,26 @@ static const char *open_profile(const char *name, int rate, int seconds, const c
 }
 
 /* Run a load; the JSON result (NULL if none) and the exit code. */
-static cJSON *load(const char *cfg, const char *profile, int *code)
+/* Run a load on one thread; the JSON result (NULL if none) and the run. */
+static cJSON *load_run(const char *cfg, const char *profile, struct sc_ran *ran)
 {
     char json[256];
     snprintf(json, sizeof json, "%s/result.json", sc_tmpdir());
     remove(json);
-    const char *args[] = {"load", cfg, "--profile", profile, "--threads", "1", "--json", json,
-                          NULL};
-    struct sc_ran r = sc_run(60, args);
-    *code = r.code;
-    sc_ran_free(&r);
+    const char *args[] = {"load", cfg,      "--profile", profile, "--threads",
+                          "1",    "--json", json,        NULL};
+    *ran = sc_run(60, args);
     CHECK(sc_schema_check(json) != 0);
     return sc_json(json);
+}
+
+static cJSON *load(const char *cfg, const char *profile, int *code)
+{
+    struct sc_ran r;
+    cJSON *j = load_run(cfg, profile, &r);
+    *code = r.code;
+    sc_ran_free(&r);
+    return j;
 }
 
 /* Iterations that ended (completed or failed), for counts that must add up. */
@@ -79,7 +87,8 @@ static void test_checkout_flow(void)
         "      - { name: add, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"
         "          json: { product_id: \"{{randint 1 1000}}\", quantity: 1 }, expect: [200] }\n"
         "      - { name: order, method: POST, path: /api/v1/checkout,\n"
-        "          headers: { Idempotency-Key: \"{{uuid}}\" }, json: { cart_id: \"{{cart_id}}\" },\n"
+        "          headers: { Idempotency-Key: \"{{uuid}}\" }, json: { cart_id: \"{{cart_id}}\" "
+        "},\n"
         "          expect: [201], extract: { order_id: \"$.id\" } }\n"
         "      - { name: read_order, path: \"/api/v1/orders/{{order_id}}\", expect: [200] }\n"
         "    same_key:\n"
@@ -108,8 +117,7 @@ static void test_checkout_flow(void)
      * first is in flight. A fresh {{uuid}} per iteration never is. */
     CHECK_INT_EQ(sc_num(sk, "completed"), 1);
     CHECK(sc_failed(sk, "unexpected_status") >= 3);
-    CHECK_INT_EQ(sc_failed(sc_step(j, "same_key", "order"), "unexpected_status"),
-                 ended(sk) - 1);
+    CHECK_INT_EQ(sc_failed(sc_step(j, "same_key", "order"), "unexpected_status"), ended(sk) - 1);
     cJSON_Delete(j);
 }
 
@@ -135,18 +143,19 @@ static void test_cookie_jar(void)
 
 static void test_failure_reasons(void)
 {
-    const char *cfg = config("fail.yaml",
-                             "  scenarios:\n"
-                             "    notfound:\n"
-                             "      - { name: missing, path: /api/v1/products/999999, expect: [200] }\n"
-                             "    nomatch:\n"
-                             "      - { name: p1, path: /api/v1/products/1, extract: { x: \"$.nope\" } }\n"
-                             "      - { name: never, path: /healthz }\n"
-                             "    notjson:\n"
-                             "      - { name: html, path: /, extract: { x: \"$.id\" } }\n");
+    const char *cfg = config(
+        "fail.yaml", "  scenarios:\n"
+                     "    notfound:\n"
+                     "      - { name: missing, path: /api/v1/products/999999, expect: [200] }\n"
+                     "    nomatch:\n"
+                     "      - { name: p1, path: /api/v1/products/1, extract: { x: \"$.nope\" } }\n"
+                     "      - { name: never, path: /healthz }\n"
+                     "    notjson:\n"
+                     "      - { name: html, path: /, extract: { x: \"$.id\" } }\n");
     int code;
-    cJSON *j = load(cfg, open_profile("fail-profile.yaml", 30, 1, "notfound: 1, nomatch: 1, notjson: 1", 30),
-                    &code);
+    cJSON *j = load(
+        cfg, open_profile("fail-profile.yaml", 30, 1, "notfound: 1, nomatch: 1, notjson: 1", 30),
+        &code);
     CHECK_INT_EQ(code, 0); /* no thresholds: failures are reported, not gated */
     const cJSON *nf = sc_scenario(j, "notfound"), *nm = sc_scenario(j, "nomatch"),
                 *nj = sc_scenario(j, "notjson");
@@ -288,20 +297,17 @@ static void test_thresholds_exit_codes(void)
 
 static void test_abort_on_fail(void)
 {
-    const char *cfg = config("abort.yaml",
-                             "  scenarios:\n"
-                             "    bad: [ { name: missing, path: /api/v1/products/999999, expect: [200] } ]\n"
-                             "  thresholds:\n"
-                             "    - { expr: \"failed_iterations < 1\", abort_on_fail: true }\n");
-    char json[256];
-    snprintf(json, sizeof json, "%s/abort.json", sc_tmpdir());
-    const char *args[] = {"load", cfg, "--profile", open_profile("abort-profile.yaml", 20, 30, "bad: 1", 20),
-                          "--json", json, NULL};
-    struct sc_ran r = sc_run(60, args);
+    const char *cfg =
+        config("abort.yaml",
+               "  scenarios:\n"
+               "    bad: [ { name: missing, path: /api/v1/products/999999, expect: [200] } ]\n"
+               "  thresholds:\n"
+               "    - { expr: \"failed_iterations < 1\", abort_on_fail: true }\n");
+    struct sc_ran r;
+    cJSON *j = load_run(cfg, open_profile("abort-profile.yaml", 20, 30, "bad: 1", 20), &r);
     CHECK_INT_EQ(r.code, 1);
     CHECK(r.wall_ms < 15000);
     CHECK(r.err && strstr(r.err, "stopping early"));
-    cJSON *j = sc_json(json);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "aborted")));
     CHECK(sc_num(j, "elapsed_us") < 15e6);
     cJSON_Delete(j);
@@ -323,17 +329,15 @@ static void test_json_post_and_secrets(void)
         "          headers: { Authorization: \"Bearer {{token}}\" }, expect: [200],\n"
         "          extract: { pid: \"$.items[*].id\" } }\n"
         "      - { name: product, path: \"/api/v1/products/{{pid}}\", expect: [200] }\n");
-    char json[256];
-    snprintf(json, sizeof json, "%s/post.json", sc_tmpdir());
-    const char *args[] = {"load", cfg, "--profile", open_profile("post-profile.yaml", 5, 2, "api: 1", 10),
-                          "--json", json, NULL};
-    struct sc_ran r = sc_run(60, args);
+    struct sc_ran r;
+    cJSON *j = load_run(cfg, open_profile("post-profile.yaml", 5, 2, "api: 1", 10), &r);
     CHECK_INT_EQ(r.code, 0);
-    cJSON *j = sc_json(json);
     const cJSON *api = sc_scenario(j, "api");
     CHECK(sc_num(api, "completed") >= 5);
     CHECK_INT_EQ(sc_num(api, "failed_total"), 0);
-    char *text = sc_read(json);
+    char path[256];
+    snprintf(path, sizeof path, "%s/result.json", sc_tmpdir());
+    char *text = sc_read(path);
     CHECK(text && !strstr(text, "sekrit-value-4711"));
     CHECK(r.out && !strstr(r.out, "sekrit-value-4711"));
     free(text);
