@@ -15,8 +15,7 @@ static uint32_t share(uint64_t total, unsigned parts, unsigned id)
     return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
 }
 
-/* --- free list (open model) --------------------------------------------------------------------
- */
+/* --- free list (open model) --- */
 
 static void free_push(struct worker *w, struct conn *c)
 {
@@ -44,8 +43,7 @@ void worker_free_remove(struct worker *w, struct conn *c)
     c->prev_free = c->next_free = NULL;
 }
 
-/* --- the end -----------------------------------------------------------------------------------
- */
+/* --- the end --- */
 
 static void submit_second(struct worker *w)
 {
@@ -109,8 +107,7 @@ static void stop(struct worker *w, int drain)
     ev_timer_start(w->loop, &w->drain_timer);
 }
 
-/* --- open model --------------------------------------------------------------------------------
- */
+/* --- open model --- */
 
 /* The open model's clock is a timerfd: libev's timers wake with millisecond granularity, which
  * would add up to a millisecond of schedule lag to every corrected latency. The timerfd is
@@ -198,8 +195,7 @@ static void on_check(struct ev_loop *loop, ev_check *chk, int revents)
         dispatch(w);
 }
 
-/* --- closed model ------------------------------------------------------------------------------
- */
+/* --- closed model --- */
 
 /* Activate or retire connection slots to follow the schedule. */
 static void ramp(struct worker *w, uint64_t now)
@@ -227,8 +223,7 @@ static void on_ramp(struct ev_loop *loop, ev_timer *t, int revents)
     ramp((struct worker *)ev_userdata(loop), clock_us());
 }
 
-/* --- connection callbacks ------------------------------------------------------------------------
- */
+/* --- connection callbacks --- */
 
 static void report_initial(struct worker *w, struct conn *c, int ok)
 {
@@ -340,7 +335,7 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
         w->iv.status_4xx++;
 }
 
-/* --- the thread ------------------------------------------------------------------------------ */
+/* --- the thread --- */
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {
