@@ -479,27 +479,31 @@ static void progress(struct engine *e, const struct load_args *a)
     fflush(stderr);
 }
 
+/* The latency table: percentiles, max, mean and stdev; one row per histogram. */
 static void print_row(const char *name, const struct hist *a, const struct hist *b)
 {
-    static const double ps[] = {50, 75, 90, 99, 99.9, 99.99, 100};
-    static const char *const pn[] = {"p50", "p75", "p90", "p99", "p99.9", "p99.99", "max"};
+    static const double ps[] = {50, 75, 90, 95, 99, 99.9, 99.99};
+    static const char *const pn[] = {"p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99"};
+    enum { N = sizeof ps / sizeof ps[0] };
     printf("  %-14s", name);
-    for (size_t i = 0; i < 7; i++)
+    for (size_t i = 0; i < N; i++)
         printf(" %8s", pn[i]);
-    printf("\n");
+    printf(" %8s %8s %8s\n", "max", "mean", "stdev");
     const struct hist *hs[2] = {a, b};
     const char *labels[2] = {b ? "corrected" : "from send", "uncorrected"};
     for (int k = 0; k < (b ? 2 : 1); k++) {
+        char v[32];
         printf("    %-12s", labels[k]);
-        for (size_t i = 0; i < 7; i++) {
-            char v[32];
-            fmt_us(i == 6 ? hs[k]->max : hist_percentile(hs[k], ps[i]), v, sizeof v);
+        for (size_t i = 0; i < N; i++) {
+            fmt_us(hist_percentile(hs[k], ps[i]), v, sizeof v);
             printf(" %8s", v);
         }
-        char m[32], sd[32];
-        fmt_us((uint64_t)hist_mean(hs[k]), m, sizeof m);
-        fmt_us((uint64_t)hist_stdev(hs[k]), sd, sizeof sd);
-        printf("   mean %s  stdev %s\n", m, sd);
+        fmt_us(hs[k]->max, v, sizeof v);
+        printf(" %8s", v);
+        fmt_us((uint64_t)hist_mean(hs[k]), v, sizeof v);
+        printf(" %8s", v);
+        fmt_us((uint64_t)hist_stdev(hs[k]), v, sizeof v);
+        printf(" %8s\n", v);
     }
 }
 

@@ -15,7 +15,7 @@
 
 enum { IOV_BATCH = 64 };
 
-/* --- transports ------------------------------------------------------------------------------ */
+/* --- transports --- */
 
 static enum io_rc plain_read(struct conn *c, char *buf, size_t cap, size_t *n)
 {
@@ -119,7 +119,7 @@ static int tls_pending(const struct conn *c)
 
 const struct transport transport_tls = {tls_read, tls_writev, tls_pending};
 
-/* --- state machine ---------------------------------------------------------------------------- */
+/* --- state machine --- */
 
 static void set_events(struct conn *c, int events)
 {

@@ -23,8 +23,7 @@ static int pooled(const struct worker *w)
     return w->sh->model == LG_MODEL_OPEN || w->sh->plan;
 }
 
-/* --- free list (open model) --------------------------------------------------------------------
- */
+/* --- free list (open model) --- */
 
 void worker_free_push(struct worker *w, struct conn *c)
 {
@@ -52,8 +51,7 @@ void worker_free_remove(struct worker *w, struct conn *c)
     c->prev_free = c->next_free = NULL;
 }
 
-/* --- the end -----------------------------------------------------------------------------------
- */
+/* --- the end --- */
 
 static void take_snapshot(struct worker *w)
 {
@@ -183,8 +181,7 @@ static void stop(struct worker *w, int drain)
     ev_timer_start(w->loop, &w->drain_timer);
 }
 
-/* --- open model --------------------------------------------------------------------------------
- */
+/* --- open model --- */
 
 /* The open model's clock is a timerfd: libev's timers wake with millisecond granularity, which
  * would add up to a millisecond of schedule lag to every corrected latency. The timerfd is
@@ -314,8 +311,7 @@ static void on_check(struct ev_loop *loop, ev_check *chk, int revents)
         dispatch(w);
 }
 
-/* --- closed model ------------------------------------------------------------------------------
- */
+/* --- closed model --- */
 
 /* This worker's share of the schedule's connections (or virtual users) at now. */
 static uint32_t closed_share(const struct worker *w, uint64_t now)
@@ -353,8 +349,7 @@ static void on_ramp(struct ev_loop *loop, ev_timer *t, int revents)
     ramp((struct worker *)ev_userdata(loop), clock_us());
 }
 
-/* --- connection callbacks ------------------------------------------------------------------------
- */
+/* --- connection callbacks --- */
 
 static void report_initial(struct worker *w, struct conn *c, int ok)
 {
@@ -475,7 +470,7 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
         vu_response(c, status, now);
 }
 
-/* --- the thread ------------------------------------------------------------------------------ */
+/* --- the thread --- */
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {
