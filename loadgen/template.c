@@ -22,6 +22,7 @@ struct template {
     struct tpl_part *parts;
     size_t nparts;
     size_t nvars;
+    enum tpl_escape escape;
 };
 
 static const struct {
@@ -286,6 +287,11 @@ fail:
     return NULL;
 }
 
+void template_set_escape(struct template *t, enum tpl_escape escape)
+{
+    t->escape = escape;
+}
+
 void template_free(struct template *t)
 {
     if (!t)
@@ -340,8 +346,64 @@ static void format_uuid(struct rng *r, char out[36])
     }
 }
 
+/* Bytes a URL path or query may hold as they are (RFC 3986 pchar, '/', '?', and '%' so that
+ * values already encoded pass through). */
+static int path_safe(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("-._~!$&'()*+,;=:@/?%", c));
+}
+
+static int form_safe(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* Write s[0..len) escaped for TPL_PATH, TPL_FORM or TPL_JSON at buf + *n. */
+static enum tpl_status put_escaped(enum tpl_escape escape, const char *s, size_t len, char *buf,
+                                   size_t cap, size_t *n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = *n;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char e[6];
+        size_t k;
+        if (escape == TPL_JSON) {
+            if (c == '"' || c == '\\') {
+                e[0] = '\\';
+                e[1] = (char)c;
+                k = 2;
+            } else if (c < 0x20) {
+                memcpy(e, "\\u00", 4);
+                e[4] = hex[c >> 4];
+                e[5] = hex[c & 15];
+                k = 6;
+            } else {
+                e[0] = (char)c;
+                k = 1;
+            }
+        } else if (escape == TPL_PATH ? path_safe(c) : form_safe(c)) {
+            e[0] = (char)c;
+            k = 1;
+        } else {
+            e[0] = '%';
+            e[1] = hex[c >> 4];
+            e[2] = hex[c & 15];
+            k = 3;
+        }
+        if (cap - o < k)
+            return TPL_ERR_SPACE;
+        memcpy(buf + o, e, k);
+        o += k;
+    }
+    *n = o;
+    return TPL_OK;
+}
+
 enum tpl_status template_render(const struct template *t, const struct tpl_ctx *ctx, char *buf,
-                                size_t cap, size_t *out_len, int *unset_var)
+                                size_t cap, size_t *out_len, int *bad_var)
 {
     size_t n = 0;
     char num[24];
@@ -357,11 +419,22 @@ enum tpl_status template_render(const struct template *t, const struct tpl_ctx *
         case TPL_VAR:
             s = vars_get(ctx->vars, p->var, &len);
             if (!s) {
-                if (unset_var)
-                    *unset_var = p->var;
+                if (bad_var)
+                    *bad_var = p->var;
                 return TPL_ERR_UNSET;
             }
-            break;
+            if (t->escape == TPL_HEADER &&
+                (memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len))) {
+                if (bad_var)
+                    *bad_var = p->var;
+                return TPL_ERR_VALUE;
+            }
+            if (t->escape == TPL_RAW || t->escape == TPL_HEADER)
+                break;
+            enum tpl_status st = put_escaped(t->escape, s, len, buf, cap, &n);
+            if (st != TPL_OK)
+                return st;
+            continue;
         case TPL_UUID:
             if (cap - n < 36)
                 return TPL_ERR_SPACE;
