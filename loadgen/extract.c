@@ -83,8 +83,8 @@ int extract_header(const char *head, size_t len, const char *name, const char **
     return each_header(head, len, find_header, &w) ? 0 : -1;
 }
 
-int extract_set_cookie(const char *sc, size_t len, const char *name, const char **val,
-                       size_t *vlen)
+int extract_cookie_pair(const char *sc, size_t len, const char **name, size_t *nlen,
+                        const char **val, size_t *vlen, const char **attrs)
 {
     const char *semi = memchr(sc, ';', len);
     size_t n = semi ? (size_t)(semi - sc) : len;
@@ -94,7 +94,7 @@ int extract_set_cookie(const char *sc, size_t len, const char *name, const char 
     const char *k = sc;
     size_t klen = (size_t)(eq - sc);
     trim(&k, &klen);
-    if (klen != strlen(name) || memcmp(k, name, klen) != 0)
+    if (klen == 0)
         return -1;
     const char *v = eq + 1;
     size_t vl = n - (size_t)(v - sc);
@@ -103,8 +103,22 @@ int extract_set_cookie(const char *sc, size_t len, const char *name, const char 
         v++;
         vl -= 2;
     }
+    *name = k;
+    *nlen = klen;
     *val = v;
     *vlen = vl;
+    *attrs = semi ? semi + 1 : NULL;
+    return 0;
+}
+
+int extract_set_cookie(const char *sc, size_t len, const char *name, const char **val,
+                       size_t *vlen)
+{
+    const char *k, *attrs;
+    size_t klen;
+    if (extract_cookie_pair(sc, len, &k, &klen, val, vlen, &attrs) ||
+        klen != strlen(name) || memcmp(k, name, klen) != 0)
+        return -1;
     return 0;
 }
 
