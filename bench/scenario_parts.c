@@ -205,8 +205,8 @@ int main(int argc, char **argv)
                                             {"sku", "SKU-0042"},
                                             {"email", "shopper42@example.com"}};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-        vars_set(vars, vars_schema_find(&schema, values[i][0], strlen(values[i][0])),
-                 values[i][1], strlen(values[i][1]));
+        vars_set(vars, vars_schema_find(&schema, values[i][0], strlen(values[i][0])), values[i][1],
+                 strlen(values[i][1]));
     size_t last = sizeof templates / sizeof templates[0] - 1;
     for (size_t i = 0; i <= last; i++) {
         struct render_case c = {ts[i], {vars, &rng, 1700000000000000ULL}};
@@ -236,8 +236,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof jp / sizeof jp[0]; i++) {
         struct jp_case c = {jsonpath_compile(jp[i].path, strlen(jp[i].path), &err), jp[i].path,
                             jp[i].body, jp[i].len, &rng};
-        snprintf(label, sizeof label, "jsonpath %s (%s, %zu B)", jp[i].path, jp[i].what,
-                 jp[i].len);
+        snprintf(label, sizeof label, "jsonpath %s (%s, %zu B)", jp[i].path, jp[i].what, jp[i].len);
         run(label, bench_jsonpath, &c);
         if (i == 0 || i == 3) {
             snprintf(label, sizeof label, "  cJSON parse+lookup, same body");

@@ -6,11 +6,10 @@
 
 #include "loadgen/extract.h"
 
-
 struct cookie {
-    uint32_t off;      /* "name=value" in data */
+    uint32_t off; /* "name=value" in data */
     uint32_t name_len;
-    uint32_t len;      /* of "name=value" */
+    uint32_t len; /* of "name=value" */
 };
 
 struct cookie_jar {
@@ -132,8 +131,8 @@ static int parse_http_date(const char *s, size_t n, int64_t *out)
         return -1;
     if (f[2] < 100) /* two-digit years, as old servers write them */
         f[2] += f[2] < 70 ? 2000 : 1900;
-    *out = days_from_civil(f[2], (unsigned)f[1], (unsigned)f[0]) * 86400 + f[3] * 3600 +
-           f[4] * 60 + f[5];
+    *out = days_from_civil(f[2], (unsigned)f[1], (unsigned)f[0]) * 86400 + f[3] * 3600 + f[4] * 60 +
+           f[5];
     return 0;
 }
 

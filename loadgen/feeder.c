@@ -73,8 +73,7 @@ static int parse_field(struct parse *p, struct parse_error *err)
         p->pos++;
         for (;;) {
             if (p->pos == p->len)
-                return parse_error_set(err, open_line, open_col,
-                                       "quoted field is not closed");
+                return parse_error_set(err, open_line, open_col, "quoted field is not closed");
             char c = s[p->pos];
             if (c == '"') {
                 if (p->pos + 1 < p->len && s[p->pos + 1] == '"') {
@@ -160,8 +159,8 @@ struct feeder_data *feeder_parse(const char *text, size_t len, struct parse_erro
         if (ncols == 0) {
             ncols = fields;
         } else if (fields != ncols) {
-            parse_error_set(err, rec_line, 1, "row has %zu field%s, the header has %zu",
-                            fields, fields == 1 ? "" : "s", ncols);
+            parse_error_set(err, rec_line, 1, "row has %zu field%s, the header has %zu", fields,
+                            fields == 1 ? "" : "s", ncols);
             goto fail;
         } else {
             nrows++;

@@ -37,16 +37,16 @@ struct profile {
     const char *file; /* as given to profile_load/profile_parse; may be NULL */
     const char *description;
     enum profile_model model;
-    double start;     /* the target before the first stage */
+    double start; /* the target before the first stage */
     struct profile_stage *stages;
     size_t stage_count;
-    struct mix mix;   /* count 0: every scenario equally (mix_from_scenarios) */
+    struct mix mix;             /* count 0: every scenario equally (mix_from_scenarios) */
     uint32_t max_vus;           /* 0: not set */
     uint32_t pre_allocated_vus; /* 0: not set */
     uint64_t think_min_us;
     uint64_t think_max_us;
-    uint64_t timeout_ms;        /* 0: not set */
-    struct arena arena;         /* owns everything above */
+    uint64_t timeout_ms; /* 0: not set */
+    struct arena arena;  /* owns everything above */
 };
 
 enum { PROFILE_MAX_STAGES = 1000 };

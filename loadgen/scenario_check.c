@@ -17,8 +17,7 @@ struct checker {
 };
 
 __attribute__((format(printf, 4, 5))) static void report(struct checker *c, struct srcpos pos,
-                                                         const char *key_path,
-                                                         const char *fmt, ...)
+                                                         const char *key_path, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -81,8 +80,7 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
     check_template(c, st->body, st->body_pos.line ? st->body_pos : st->pos, kp, defined);
     for (size_t h = 0; h < st->headers.count; h++) {
         const struct kv *hv = &st->headers.items[h];
-        snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].headers.%.64s", sc->name, j,
-                 hv->key);
+        snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].headers.%.64s", sc->name, j, hv->key);
         check_template(c, hv->value, hv->pos.line ? hv->pos : st->pos, kp, defined);
     }
     for (size_t x = 0; x < st->extraction_count; x++) {
@@ -101,8 +99,7 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
             struct parse_error err;
             struct jsonpath *p = jsonpath_compile(ex->expr, strlen(ex->expr), &err);
             if (!p)
-                report(c, pos, kp, "JSON path '%s': %s (column %d)", ex->expr, err.msg,
-                       err.col);
+                report(c, pos, kp, "JSON path '%s': %s (column %d)", ex->expr, err.msg, err.col);
             jsonpath_free(p);
         }
     }

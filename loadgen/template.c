@@ -10,14 +10,15 @@ enum tpl_op { TPL_LIT, TPL_VAR, TPL_UUID, TPL_RANDINT, TPL_NOW, TPL_NOW_MS };
 
 struct tpl_part {
     enum tpl_op op;
-    int var;         /* TPL_VAR: the id */
-    int line, col;   /* TPL_VAR: where its name stands */
-    uint32_t off;    /* TPL_LIT: chunk in t->text */
+    int var;       /* TPL_VAR: the id */
+    int line, col; /* TPL_VAR: where its name stands */
+    uint32_t off;  /* TPL_LIT: chunk in t->text */
     uint32_t len;
-    int64_t lo, hi;  /* TPL_RANDINT */
+    int64_t lo, hi; /* TPL_RANDINT */
 };
 
-struct template {
+struct template
+{
     char *text; /* the literal chunks, back to back */
     struct tpl_part *parts;
     size_t nparts;
@@ -112,8 +113,8 @@ static void add_literal(struct builder *b, const char *s, size_t n)
     if (last && last->op == TPL_LIT && last->off + last->len == b->text_len)
         last->len += (uint32_t)n;
     else
-        *add_part(b, TPL_LIT) = (struct tpl_part){.op = TPL_LIT, .off = (uint32_t)b->text_len,
-                                                  .len = (uint32_t)n};
+        *add_part(b, TPL_LIT) =
+            (struct tpl_part){.op = TPL_LIT, .off = (uint32_t)b->text_len, .len = (uint32_t)n};
     b->text_len += n;
 }
 
@@ -335,7 +336,7 @@ static void format_uuid(struct rng *r, char out[36])
 {
     static const char hex[] = "0123456789abcdef";
     uint64_t hi = rng_next(r), lo = rng_next(r);
-    hi = (hi & ~0xf000ULL) | 0x4000ULL;                          /* version 4 */
+    hi = (hi & ~0xf000ULL) | 0x4000ULL;                        /* version 4 */
     lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
     int k = 0;
     for (int i = 0; i < 32; i++) {
@@ -356,8 +357,8 @@ static int path_safe(unsigned char c)
 
 static int form_safe(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 /* Write s[0..len) escaped for TPL_PATH, TPL_FORM or TPL_JSON at buf + *n. */
