@@ -62,7 +62,8 @@ void feeder_cursor_init(struct feeder_cursor *c, uint64_t index, uint64_t count)
 
 enum { FEEDER_OK = 0, FEEDER_EXHAUSTED = -1 };
 
-/* Pick a row into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. */
+/* Pick a row into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. r is used only by
+ * FEEDER_RANDOM, c only by the other two (each may be NULL when unused). */
 int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feeder_cursor *c,
                 struct rng *r, size_t *row);
 

@@ -538,6 +538,8 @@ double profile_arrivals_until(const struct profile *p, uint64_t t_us)
 
 int profile_arrival_time(const struct profile *p, double n, uint64_t *t_us)
 {
+    if (!(n >= 0))
+        return -1;
     double prev = p->start, rem = n;
     uint64_t at = 0;
     for (size_t i = 0; i < p->stage_count; i++) {

@@ -79,7 +79,7 @@ double profile_target_at(const struct profile *p, uint64_t t_us);
 /* Open model: the iterations the profile asks for in [0, t), i.e. the integral of the rate. */
 double profile_arrivals_until(const struct profile *p, uint64_t t_us);
 /* Open model: the time at which the integral reaches n (the intended time of arrival n when
- * n counts from 0 in steps of 1). 0, or -1 when the run ends before. */
+ * n counts from 0 in steps of 1). 0, or -1 when the run ends before (or n < 0). */
 int profile_arrival_time(const struct profile *p, double n, uint64_t *t_us);
 
 /* --duration: stretch or shrink every stage so the run lasts total_us. -1 if it lasts 0. */

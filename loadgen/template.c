@@ -256,12 +256,11 @@ struct template *template_compile(const char *src, size_t len, struct vars_schem
         add_literal(&b, src + lit, at - lit);
         advance_to(&c, at);
         const char *close = find_pair(src + at + 2, len - at - 2, '}');
-        const char *reopen = find_pair(src + at + 2, len - at - 2, '{');
         if (!close) {
             parse_error_set(err, c.line, col_of(&c, at), "'{{' is not closed by '}}'");
             goto fail;
         }
-        if (reopen && reopen < close) {
+        if (find_pair(src + at + 2, (size_t)(close - src) - at - 2, '{')) {
             /* A quoted literal may hold "{{"; anything else may not. */
             size_t q = at + 2;
             while (q < len && src[q] == ' ')

@@ -124,6 +124,7 @@ static void test_target_and_arrivals(void)
     CHECK(ok);
     uint64_t t;
     CHECK(profile_arrival_time(&p, 1200.5, &t) == -1);
+    CHECK(profile_arrival_time(&p, -1, &t) == -1);
     CHECK(profile_arrival_time(&p, 200, &t) == 0 && t == 10 * s);
 
     /* Overrides. */
