@@ -260,7 +260,7 @@ int main(int argc, char **argv)
     struct pick_case pc = {.f = feeder_parse(csv, strlen(csv), &err)};
     struct vars_schema fs;
     vars_schema_init(&fs);
-    feeder_bind(pc.f, &fs, pc.ids);
+    feeder_bind(pc.f, NULL, &fs, pc.ids);
     pc.vars = vars_create(fs.count, 256);
     rng_seed(&pc.rng, 2, 0);
     struct mix_entry entries[] = {{.name = "browse", .weight = 70},

@@ -277,10 +277,22 @@ int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feede
     return FEEDER_EXHAUSTED;
 }
 
-void feeder_bind(const struct feeder_data *f, struct vars_schema *schema, int *ids)
+void feeder_bind(const struct feeder_data *f, const char *prefix, struct vars_schema *schema,
+                 int *ids)
 {
-    for (size_t c = 0; c < f->ncols; c++)
-        ids[c] = vars_schema_intern(schema, f->names[c], strlen(f->names[c]));
+    for (size_t c = 0; c < f->ncols; c++) {
+        if (!prefix) {
+            ids[c] = vars_schema_intern(schema, f->names[c], strlen(f->names[c]));
+            continue;
+        }
+        size_t p = strlen(prefix), n = strlen(f->names[c]);
+        char *name = xmalloc(p + 1 + n);
+        memcpy(name, prefix, p);
+        name[p] = '.';
+        memcpy(name + p + 1, f->names[c], n);
+        ids[c] = vars_schema_intern(schema, name, p + 1 + n);
+        free(name);
+    }
 }
 
 int feeder_set_vars(const struct feeder_data *f, size_t row, const int *ids, struct vars *v)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/oom.h"
 #include "loadgen/feeder.h"
 #include "loadgen/jsonpath.h"
 #include "loadgen/template.h"
@@ -109,7 +110,8 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
             vars_schema_intern(defined, st->extractions[x].var, strlen(st->extractions[x].var));
 }
 
-/* Load every feeder; the columns of the valid ones are defined for every scenario. */
+/* Load every feeder; the columns of the valid ones are defined for every scenario, as
+ * {{column}} and {{feeder.column}}. */
 static void check_feeders(struct checker *c, struct vars_schema *columns)
 {
     const struct load *load = &c->cfg->load;
@@ -134,8 +136,11 @@ static void check_feeders(struct checker *c, struct vars_schema *columns)
             }
             continue;
         }
-        for (size_t col = 0; col < f->ncols; col++)
-            vars_schema_intern(columns, f->names[col], strlen(f->names[col]));
+        int *ids = xmalloc(f->ncols * sizeof *ids);
+        feeder_bind(f, NULL, columns, ids);
+        if (fd->name)
+            feeder_bind(f, fd->name, columns, ids);
+        free(ids);
         feeder_free(f);
     }
 }

@@ -56,7 +56,7 @@ static void test_valid_config(void)
          .pos = {10, 7}},
         {.name = "add",
          .path = "/api/v1/carts/{{cart_id}}/items",
-         .body = "{\"sku\":\"{{sku}}\",\"qty\":{{qty}},\"n\":{{randint 1 3}}}",
+         .body = "{\"sku\":\"{{skus.sku}}\",\"qty\":{{qty}},\"n\":{{randint 1 3}}}",
          .headers = {hdr, 1},
          .pos = {18, 7}},
         {.name = "order",
