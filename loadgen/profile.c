@@ -14,6 +14,9 @@
 #ifndef STORECHECK_PROFILE_DIR
 #define STORECHECK_PROFILE_DIR "/usr/local/share/storecheck/profiles"
 #endif
+#ifndef STORECHECK_SOURCE_PROFILE_DIR
+#define STORECHECK_SOURCE_PROFILE_DIR "profiles"
+#endif
 
 /* A run longer than this is a typo, and keeps the arithmetic far from overflow. */
 #define PROFILE_MAX_DURATION_US (366ULL * 24 * 3600 * 1000000)
@@ -443,6 +446,17 @@ void profile_free(struct profile *p)
 const char *profile_installed_dir(void)
 {
     return STORECHECK_PROFILE_DIR;
+}
+
+size_t profile_search_dirs(const char *dirs[3])
+{
+    size_t n = 0;
+    const char *env = getenv("STORECHECK_PROFILE_DIR");
+    if (env && *env)
+        dirs[n++] = env;
+    dirs[n++] = STORECHECK_PROFILE_DIR;
+    dirs[n++] = STORECHECK_SOURCE_PROFILE_DIR;
+    return n;
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -70,6 +70,10 @@ int profile_resolve(const char *arg, const char *const *dirs, size_t ndirs, char
                     size_t outlen, char *err, size_t errlen);
 /* Where the installed profiles live (share/storecheck/profiles). */
 const char *profile_installed_dir(void);
+/* The folders --profile NAME searches, in order: $STORECHECK_PROFILE_DIR when set, the
+ * installed folder, the source tree's profiles/ (for a build run without installing). Fills
+ * dirs (room for 3) and returns how many. */
+size_t profile_search_dirs(const char *dirs[3]);
 
 uint64_t profile_duration_us(const struct profile *p);
 /* The largest target of the run (start included). */

@@ -291,6 +291,19 @@ static void test_resolve(void)
     CHECK_CONTAINS(err, "not a profile name");
     CHECK(strstr(profile_installed_dir(), "/storecheck/profiles") != NULL);
 
+    /* Without installing, the default search finds the source tree's profiles. */
+    const char *search[3];
+    unsetenv("STORECHECK_PROFILE_DIR");
+    size_t n = profile_search_dirs(search);
+    CHECK_INT_EQ(n, 2);
+    CHECK_STR_EQ(search[0], profile_installed_dir());
+    CHECK(profile_resolve("flash-sale", search, n, out, sizeof out, err, sizeof err) == 0);
+    CHECK_CONTAINS(out, "/flash-sale.yaml");
+    setenv("STORECHECK_PROFILE_DIR", "/elsewhere", 1);
+    CHECK_INT_EQ(profile_search_dirs(search), 3);
+    CHECK_STR_EQ(search[0], "/elsewhere");
+    unsetenv("STORECHECK_PROFILE_DIR");
+
     struct profile p;
     struct diag_list d;
     diag_list_init(&d);
