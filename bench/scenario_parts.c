@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "loadgen/cookie_jar.h"
 #include "loadgen/extract.h"
 #include "loadgen/feeder.h"
 #include "loadgen/jsonpath.h"
@@ -117,6 +118,22 @@ static void bench_header(void *arg)
     sink += n;
 }
 
+struct jar_case {
+    struct cookie_jar *jar;
+    const char *head;
+    size_t len;
+};
+
+static void bench_jar(void *arg)
+{
+    struct jar_case *c = arg;
+    char buf[512];
+    size_t n = 0;
+    cookie_jar_update(c->jar, c->head, c->len, 1700000000);
+    cookie_jar_header(c->jar, buf, sizeof buf, &n);
+    sink += n;
+}
+
 struct pick_case {
     struct feeder_data *f;
     int ids[4];
@@ -188,12 +205,16 @@ int main(int argc, char **argv)
                                             {"sku", "SKU-0042"},
                                             {"email", "shopper42@example.com"}};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-        vars_set(vars, vars_schema_find(&schema, values[i][0], strlen(values[i][0])),
-                 values[i][1], strlen(values[i][1]));
-    for (size_t i = 0; i < sizeof templates / sizeof templates[0]; i++) {
+        vars_set(vars, vars_schema_find(&schema, values[i][0], strlen(values[i][0])), values[i][1],
+                 strlen(values[i][1]));
+    size_t last = sizeof templates / sizeof templates[0] - 1;
+    for (size_t i = 0; i <= last; i++) {
         struct render_case c = {ts[i], {vars, &rng, 1700000000000000ULL}};
         run(templates[i][0], bench_render, &c);
     }
+    template_set_escape(ts[last], TPL_JSON);
+    struct render_case json_case = {ts[last], {vars, &rng, 1700000000000000ULL}};
+    run("  the same, values JSON-escaped", bench_render, &json_case);
 
     const char *cart = "{\"id\":\"c_8f14e45fceea167a5a36dedd4bea2543\",\"currency\":\"EUR\","
                        "\"items\":[{\"sku\":\"SKU-0042\",\"qty\":1,\"price\":19.99}],"
@@ -215,8 +236,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof jp / sizeof jp[0]; i++) {
         struct jp_case c = {jsonpath_compile(jp[i].path, strlen(jp[i].path), &err), jp[i].path,
                             jp[i].body, jp[i].len, &rng};
-        snprintf(label, sizeof label, "jsonpath %s (%s, %zu B)", jp[i].path, jp[i].what,
-                 jp[i].len);
+        snprintf(label, sizeof label, "jsonpath %s (%s, %zu B)", jp[i].path, jp[i].what, jp[i].len);
         run(label, bench_jsonpath, &c);
         if (i == 0 || i == 3) {
             snprintf(label, sizeof label, "  cJSON parse+lookup, same body");
@@ -232,12 +252,15 @@ int main(int argc, char **argv)
                        "Set-Cookie: session=s_abcdef0123456789; Path=/; HttpOnly; Secure\r\n\r\n";
     struct head_case hc = {head, strlen(head)};
     run("header Location + cookie session (8 headers)", bench_header, &hc);
+    struct jar_case jc = {cookie_jar_create(16, 1024), head, strlen(head)};
+    run("cookie jar: update from the head + Cookie header", bench_jar, &jc);
+    cookie_jar_destroy(jc.jar);
 
     const char *csv = "sku,qty\nSKU-1,1\nSKU-2,2\nSKU-3,3\nSKU-4,4\n";
     struct pick_case pc = {.f = feeder_parse(csv, strlen(csv), &err)};
     struct vars_schema fs;
     vars_schema_init(&fs);
-    feeder_bind(pc.f, &fs, pc.ids);
+    feeder_bind(pc.f, NULL, &fs, pc.ids);
     pc.vars = vars_create(fs.count, 256);
     rng_seed(&pc.rng, 2, 0);
     struct mix_entry entries[] = {{.name = "browse", .weight = 70},

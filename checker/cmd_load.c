@@ -661,9 +661,9 @@ static int header_given(const struct load_args *a, const char *name)
 static int apply_profile(struct load_args *a, const struct config *cfg)
 {
     const char *dirs[PROFILE_DIRS];
-    profile_dirs(cfg->dir, dirs);
+    size_t ndirs = profile_dirs(cfg->dir, dirs);
     char path[4096], err[512];
-    if (profile_resolve(cfg->load.profile, dirs, PROFILE_DIRS, path, sizeof path, err,
+    if (profile_resolve(cfg->load.profile, dirs, ndirs, path, sizeof path, err,
                         sizeof err))
         return cli_usage_error(&cmd_load, "load.profile: %s", err);
     struct profile prof;

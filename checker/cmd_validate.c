@@ -49,9 +49,9 @@ static size_t check_load(const struct config *cfg, struct diag_list *diags)
     if (!cfg->load.profile)
         return problems;
     const char *dirs[PROFILE_DIRS];
-    profile_dirs(cfg->dir, dirs);
+    size_t ndirs = profile_dirs(cfg->dir, dirs);
     char path[4096], err[512];
-    if (profile_resolve(cfg->load.profile, dirs, PROFILE_DIRS, path, sizeof path, err,
+    if (profile_resolve(cfg->load.profile, dirs, ndirs, path, sizeof path, err,
                         sizeof err)) {
         diag_add(diags, cfg->path, cfg->load.profile_pos.line, cfg->load.profile_pos.col,
                  "load.profile", "%s", err);

@@ -14,9 +14,9 @@ static int load_profile(struct scenario_run *sr, const struct config *cfg, const
                         char *err, size_t errlen)
 {
     const char *dirs[PROFILE_DIRS];
-    profile_dirs(cfg->dir, dirs);
+    size_t ndirs = profile_dirs(cfg->dir, dirs);
     char why[512];
-    if (profile_resolve(arg, dirs, PROFILE_DIRS, sr->profile_path, sizeof sr->profile_path, why,
+    if (profile_resolve(arg, dirs, ndirs, sr->profile_path, sizeof sr->profile_path, why,
                         sizeof why)) {
         snprintf(err, errlen, "profile: %s", why);
         return -1;

@@ -4,11 +4,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "loadgen/extract.h"
 
 struct cookie {
-    uint32_t off;      /* "name=value" in data */
+    uint32_t off; /* "name=value" in data */
     uint32_t name_len;
-    uint32_t len;      /* of "name=value" */
+    uint32_t len; /* of "name=value" */
 };
 
 struct cookie_jar {
@@ -47,16 +48,6 @@ void cookie_jar_clear(struct cookie_jar *j)
 size_t cookie_jar_count(const struct cookie_jar *j)
 {
     return j->count;
-}
-
-static void trim(const char **s, size_t *n)
-{
-    while (*n && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-        (*n)--;
 }
 
 /* A control character (CR, LF...) in a stored cookie would end up in a request header. */
@@ -140,31 +131,26 @@ static int parse_http_date(const char *s, size_t n, int64_t *out)
         return -1;
     if (f[2] < 100) /* two-digit years, as old servers write them */
         f[2] += f[2] < 70 ? 2000 : 1900;
-    *out = days_from_civil(f[2], (unsigned)f[1], (unsigned)f[0]) * 86400 + f[3] * 3600 +
-           f[4] * 60 + f[5];
+    *out = days_from_civil(f[2], (unsigned)f[1], (unsigned)f[0]) * 86400 + f[3] * 3600 + f[4] * 60 +
+           f[5];
     return 0;
 }
 
-/* Is the cookie dead by its attributes (after the first ';')? */
+/* Is the cookie dead by its attributes (what follows the first ';')? */
 static int expired(const char *attrs, size_t n, int64_t now)
 {
     int dead = 0, have_max_age = 0;
     while (n) {
         const char *semi = memchr(attrs, ';', n);
         size_t len = semi ? (size_t)(semi - attrs) : n;
-        const char *a = attrs;
-        size_t alen = len;
-        trim(&a, &alen);
-        const char *eq = memchr(a, '=', alen);
-        if (eq) {
-            const char *v = eq + 1;
-            size_t klen = (size_t)(eq - a), vlen = alen - klen - 1;
-            trim(&v, &vlen);
-            int64_t x;
-            if (klen == 7 && strncasecmp(a, "max-age", 7) == 0 && parse_int(v, vlen, &x) == 0) {
+        const char *k, *v, *rest;
+        size_t klen, vlen;
+        int64_t x;
+        if (extract_cookie_pair(attrs, len, &k, &klen, &v, &vlen, &rest) == 0 && klen == 7) {
+            if (strncasecmp(k, "max-age", 7) == 0 && parse_int(v, vlen, &x) == 0) {
                 have_max_age = 1; /* Max-Age wins over Expires */
                 dead = x <= 0;
-            } else if (!have_max_age && klen == 7 && strncasecmp(a, "expires", 7) == 0 &&
+            } else if (!have_max_age && strncasecmp(k, "expires", 7) == 0 &&
                        parse_http_date(v, vlen, &x) == 0) {
                 dead = x <= now;
             }
@@ -179,26 +165,12 @@ static int expired(const char *attrs, size_t n, int64_t now)
 
 int cookie_jar_set(struct cookie_jar *j, const char *sc, size_t len, int64_t now)
 {
-    const char *semi = memchr(sc, ';', len);
-    size_t pair_len = semi ? (size_t)(semi - sc) : len;
-    const char *eq = memchr(sc, '=', pair_len);
-    if (!eq)
+    const char *name, *value, *attrs;
+    size_t name_len, value_len;
+    if (extract_cookie_pair(sc, len, &name, &name_len, &value, &value_len, &attrs) ||
+        has_ctl(name, name_len) || has_ctl(value, value_len))
         return -1;
-    const char *name = sc;
-    size_t name_len = (size_t)(eq - sc);
-    trim(&name, &name_len);
-    if (name_len == 0)
-        return -1;
-    const char *value = eq + 1;
-    size_t value_len = pair_len - (size_t)(value - sc);
-    trim(&value, &value_len);
-    if (value_len >= 2 && value[0] == '"' && value[value_len - 1] == '"') {
-        value++;
-        value_len -= 2;
-    }
-    if (has_ctl(name, name_len) || has_ctl(value, value_len))
-        return -1;
-    int dead = semi && expired(semi + 1, len - pair_len - 1, now);
+    int dead = attrs && expired(attrs, len - (size_t)(attrs - sc), now);
 
     uint32_t i = 0;
     while (i < j->count && !(j->items[i].name_len == name_len &&

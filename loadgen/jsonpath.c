@@ -14,7 +14,7 @@ struct seg {
     enum seg_kind kind;
     size_t key_off; /* SEG_KEY: the unescaped key in p->keys */
     size_t key_len;
-    long index;     /* SEG_INDEX */
+    long index; /* SEG_INDEX */
 };
 
 struct jsonpath {
@@ -28,8 +28,7 @@ struct jsonpath {
 
 static int is_name_char(unsigned char ch)
 {
-    return ch > ' ' && ch != '.' && ch != '[' && ch != ']' && ch != '\'' && ch != '"' &&
-           ch != 0x7f;
+    return ch > ' ' && ch != '.' && ch != '[' && ch != ']' && ch != '\'' && ch != '"' && ch != 0x7f;
 }
 
 struct jsonpath *jsonpath_compile(const char *src, size_t len, struct parse_error *err)
@@ -121,8 +120,7 @@ struct jsonpath *jsonpath_compile(const char *src, size_t len, struct parse_erro
             }
             i++;
         } else {
-            parse_error_set(err, 1, (int)i + 1, "unexpected '%c': expected '.' or '['",
-                            src[i]);
+            parse_error_set(err, 1, (int)i + 1, "unexpected '%c': expected '.' or '['", src[i]);
             goto fail;
         }
         if (s->kind == SEG_ANY)
@@ -174,8 +172,7 @@ enum { SCAN_ERR = -1, SCAN_DONE = 0, SCAN_STOP = 1 };
 
 static void skip_ws(struct scan *sc)
 {
-    while (sc->p < sc->end &&
-           (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+    while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
         sc->p++;
 }
 
@@ -278,21 +275,34 @@ static int decode_unit(const char *s, size_t n, size_t *i, unsigned char out[4])
     char e = s[*i + 1];
     *i += 2;
     switch (e) {
-    case 'b': out[0] = '\b'; return 1;
-    case 'f': out[0] = '\f'; return 1;
-    case 'n': out[0] = '\n'; return 1;
-    case 'r': out[0] = '\r'; return 1;
-    case 't': out[0] = '\t'; return 1;
-    case 'u': break;
-    default: out[0] = (unsigned char)e; return 1;
+    case 'b':
+        out[0] = '\b';
+        return 1;
+    case 'f':
+        out[0] = '\f';
+        return 1;
+    case 'n':
+        out[0] = '\n';
+        return 1;
+    case 'r':
+        out[0] = '\r';
+        return 1;
+    case 't':
+        out[0] = '\t';
+        return 1;
+    case 'u':
+        break;
+    default:
+        out[0] = (unsigned char)e;
+        return 1;
     }
     unsigned cp = 0xfffd;
     hex4(s + *i, s + n, &cp); /* cannot fail: the string was checked by skip_string */
     *i += 4;
     if (cp >= 0xd800 && cp <= 0xdbff) {
         unsigned lo;
-        if (*i + 6 <= n && s[*i] == '\\' && s[*i + 1] == 'u' &&
-            hex4(s + *i + 2, s + n, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
+        if (*i + 6 <= n && s[*i] == '\\' && s[*i + 1] == 'u' && hex4(s + *i + 2, s + n, &lo) == 0 &&
+            lo >= 0xdc00 && lo <= 0xdfff) {
             *i += 6;
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
         } else {
@@ -521,9 +531,8 @@ static int walk_object(struct scan *sc, size_t seg, const struct seg *s)
         if (skip_string(sc, &escaped))
             return SCAN_ERR;
         int want = s->kind == SEG_ANY ||
-                   (s->kind == SEG_KEY &&
-                    key_equals(k, (size_t)(sc->p - 1 - k), escaped,
-                               sc->path->keys + s->key_off, s->key_len));
+                   (s->kind == SEG_KEY && key_equals(k, (size_t)(sc->p - 1 - k), escaped,
+                                                     sc->path->keys + s->key_off, s->key_len));
         skip_ws(sc);
         if (sc->p == sc->end || *sc->p != ':')
             return SCAN_ERR;

@@ -18,15 +18,24 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, 
     return -1;
 }
 
-static struct template *compile(struct plan *p, const char *src, const char *what,
-                                const char *scenario, size_t j, char *err, size_t errlen)
+/* Compile a template whose values are escaped for where it goes. */
+static struct template *compile(struct plan *p, const char *src, enum tpl_escape escape,
+                                const char *what, const char *scenario, size_t j, char *err,
+                                size_t errlen)
 {
     struct parse_error pe;
     struct template *t = template_compile(src, strlen(src), &p->schema, &pe);
     if (!t)
         fail(err, errlen, "load.scenarios.%s[%zu].%s: %s (column %d)", scenario, j, what, pe.msg,
              pe.col);
+    else
+        template_set_escape(t, escape);
     return t;
+}
+
+static enum tpl_escape body_escape(enum body_kind kind)
+{
+    return kind == BODY_JSON ? TPL_JSON : kind == BODY_FORM ? TPL_FORM : TPL_RAW;
 }
 
 static int build_step(struct plan *p, const struct step *in, struct plan_step *st,
@@ -35,20 +44,21 @@ static int build_step(struct plan *p, const struct step *in, struct plan_step *s
     st->name = in->name ? in->name : "";
     st->method = in->method ? in->method : "GET";
     st->no_body_response = strcasecmp(st->method, "HEAD") == 0;
-    st->path = compile(p, in->path ? in->path : "/", "path", scenario, j, err, errlen);
+    st->path = compile(p, in->path ? in->path : "/", TPL_PATH, "path", scenario, j, err, errlen);
     if (!st->path)
         return -1;
     st->headers = xcalloc(in->headers.count + 1, sizeof *st->headers);
     for (size_t h = 0; h < in->headers.count; h++) {
         const struct kv *kv = &in->headers.items[h];
         st->headers[h].name = kv->key;
-        st->headers[h].value = compile(p, kv->value, kv->key, scenario, j, err, errlen);
+        st->headers[h].value = compile(p, kv->value, TPL_HEADER, kv->key, scenario, j, err, errlen);
         if (!st->headers[h].value)
             return -1;
         st->header_count++;
     }
     if (in->body_kind != BODY_NONE && in->body) {
-        st->body = compile(p, in->body, "body", scenario, j, err, errlen);
+        st->body =
+            compile(p, in->body, body_escape(in->body_kind), "body", scenario, j, err, errlen);
         if (!st->body)
             return -1;
         int typed = 0;
@@ -96,7 +106,9 @@ static int build_feeders(struct plan *p, const struct load *load, char *err, siz
         pf->data = d;
         pf->mode = f->mode;
         pf->ids = xcalloc(d->ncols + 1, sizeof *pf->ids);
-        feeder_bind(d, &p->schema, pf->ids);
+        pf->named_ids = xcalloc(d->ncols + 1, sizeof *pf->named_ids);
+        feeder_bind(d, NULL, &p->schema, pf->ids);
+        feeder_bind(d, f->name, &p->schema, pf->named_ids);
     }
     return 0;
 }
@@ -219,6 +231,7 @@ void plan_free(struct plan *p)
     for (size_t i = 0; i < p->feeder_count; i++) {
         feeder_free(p->feeders[i].data);
         free(p->feeders[i].ids);
+        free(p->feeders[i].named_ids);
     }
     free(p->feeders);
     free(p->mix.items);

@@ -63,7 +63,8 @@ struct plan_feeder {
     const char *name;
     struct feeder_data *data;
     enum feeder_mode mode;
-    int *ids; /* variable id of each column */
+    int *ids;       /* variable id of each column: {{column}} */
+    int *named_ids; /* and as {{feeder.column}} */
 };
 
 struct plan {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/oom.h"
 #include "loadgen/feeder.h"
 #include "loadgen/jsonpath.h"
 #include "loadgen/template.h"
@@ -17,8 +18,7 @@ struct checker {
 };
 
 __attribute__((format(printf, 4, 5))) static void report(struct checker *c, struct srcpos pos,
-                                                         const char *key_path,
-                                                         const char *fmt, ...)
+                                                         const char *key_path, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -81,8 +81,7 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
     check_template(c, st->body, st->body_pos.line ? st->body_pos : st->pos, kp, defined);
     for (size_t h = 0; h < st->headers.count; h++) {
         const struct kv *hv = &st->headers.items[h];
-        snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].headers.%.64s", sc->name, j,
-                 hv->key);
+        snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].headers.%.64s", sc->name, j, hv->key);
         check_template(c, hv->value, hv->pos.line ? hv->pos : st->pos, kp, defined);
     }
     for (size_t x = 0; x < st->extraction_count; x++) {
@@ -101,8 +100,7 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
             struct parse_error err;
             struct jsonpath *p = jsonpath_compile(ex->expr, strlen(ex->expr), &err);
             if (!p)
-                report(c, pos, kp, "JSON path '%s': %s (column %d)", ex->expr, err.msg,
-                       err.col);
+                report(c, pos, kp, "JSON path '%s': %s (column %d)", ex->expr, err.msg, err.col);
             jsonpath_free(p);
         }
     }
@@ -112,7 +110,8 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
             vars_schema_intern(defined, st->extractions[x].var, strlen(st->extractions[x].var));
 }
 
-/* Load every feeder; the columns of the valid ones are defined for every scenario. */
+/* Load every feeder; the columns of the valid ones are defined for every scenario, as
+ * {{column}} and {{feeder.column}}. */
 static void check_feeders(struct checker *c, struct vars_schema *columns)
 {
     const struct load *load = &c->cfg->load;
@@ -137,8 +136,11 @@ static void check_feeders(struct checker *c, struct vars_schema *columns)
             }
             continue;
         }
-        for (size_t col = 0; col < f->ncols; col++)
-            vars_schema_intern(columns, f->names[col], strlen(f->names[col]));
+        int *ids = xmalloc(f->ncols * sizeof *ids);
+        feeder_bind(f, NULL, columns, ids);
+        if (fd->name)
+            feeder_bind(f, fd->name, columns, ids);
+        free(ids);
         feeder_free(f);
     }
 }

@@ -2,7 +2,7 @@
  * What `storecheck validate` can catch in a config's load section before a run, beyond its
  * YAML shape: every template and JSON path compiles, every variable a template uses is
  * defined before that step (extracted by an earlier step of the scenario, or a column of a
- * feeder), every feeder file is valid CSV, every threshold parses and names a scenario or step
+ * feeder as {{column}} or {{feeder.column}}), every feeder file is valid CSV, every threshold parses and names a scenario or step
  * that exists. The profile's mix is checked by profile_check_mix once the profile is loaded.
  */
 #ifndef STORECHECK_LOADGEN_SCENARIO_CHECK_H

@@ -160,7 +160,8 @@ static void begin(struct vu *u, size_t scenario, uint64_t intended)
             fail(u, LG_FAIL_FEEDER);
             return;
         }
-        if (feeder_set_vars(f->data, row, f->ids, u->vars)) {
+        if (feeder_set_vars(f->data, row, f->ids, u->vars) ||
+            feeder_set_vars(f->data, row, f->named_ids, u->vars)) {
             fail(u, LG_FAIL_TOO_LARGE);
             return;
         }

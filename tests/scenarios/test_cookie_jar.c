@@ -39,7 +39,7 @@ static void test_set_replace_delete(void)
     CHECK(set(j, "=x", 0) == -1);
     CHECK(set(j, "", 0) == -1);
     CHECK(set(j, "x=1\rInjected: yes", 0) == -1); /* would split the request's header */
-    CHECK(set(j, "x\t=1", 0) == 0);              /* a tab around the name is space */
+    CHECK(set(j, "x\t=1", 0) == 0);               /* a tab around the name is space */
     CHECK(set(j, "x\ty=1", 0) == -1);
     cookie_jar_clear(j);
     CHECK_INT_EQ(cookie_jar_count(j), 0);

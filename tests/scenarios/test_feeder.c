@@ -160,10 +160,13 @@ static void test_vars(void)
     struct vars_schema schema;
     vars_schema_init(&schema);
     vars_schema_intern(&schema, "cart_id", 7);
-    int ids[2];
-    feeder_bind(f, &schema, ids);
+    int ids[2], qualified[2];
+    feeder_bind(f, NULL, &schema, ids);
     CHECK_INT_EQ(ids[0], 1);
     CHECK_INT_EQ(ids[1], 2);
+    feeder_bind(f, "items", &schema, qualified);
+    CHECK_INT_EQ(qualified[1], vars_schema_find(&schema, "items.qty", 9));
+    CHECK_INT_EQ(qualified[1], 4);
     struct vars *v = vars_create(schema.count, 64);
     CHECK(feeder_set_vars(f, 1, ids, v) == 0);
     size_t n;

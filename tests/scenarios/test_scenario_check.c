@@ -33,12 +33,12 @@ static const struct diag *find(const struct diag_list *d, const char *key_path, 
     return NULL;
 }
 
-#define EXPECT(d, key_path, msg)                                                            \
-    do {                                                                                    \
-        if (!find(d, key_path, msg)) {                                                      \
-            fprintf(stderr, "missing: %s: %s\n", key_path, msg);                            \
-            CHECK(0);                                                                       \
-        }                                                                                   \
+#define EXPECT(d, key_path, msg)                                                                   \
+    do {                                                                                           \
+        if (!find(d, key_path, msg)) {                                                             \
+            fprintf(stderr, "missing: %s: %s\n", key_path, msg);                                   \
+            CHECK(0);                                                                              \
+        }                                                                                          \
     } while (0)
 
 static void test_valid_config(void)
@@ -49,13 +49,22 @@ static void test_valid_config(void)
     struct kv hdr[] = {{"Cookie", "session={{session}}", {20, 9}}};
     struct extraction order_ex[] = {{"order_id", EXTRACT_JSON, "$.data.order.id", {30, 9}}};
     struct step steps[] = {
-        {.name = "cart", .path = "/api/v1/carts", .extractions = cart_ex, .extraction_count = 2,
+        {.name = "cart",
+         .path = "/api/v1/carts",
+         .extractions = cart_ex,
+         .extraction_count = 2,
          .pos = {10, 7}},
-        {.name = "add", .path = "/api/v1/carts/{{cart_id}}/items",
-         .body = "{\"sku\":\"{{sku}}\",\"qty\":{{qty}},\"n\":{{randint 1 3}}}", .headers = {hdr, 1},
+        {.name = "add",
+         .path = "/api/v1/carts/{{cart_id}}/items",
+         .body = "{\"sku\":\"{{skus.sku}}\",\"qty\":{{qty}},\"n\":{{randint 1 3}}}",
+         .headers = {hdr, 1},
          .pos = {18, 7}},
-        {.name = "order", .path = "/api/v1/checkout", .body = "{\"key\":\"{{uuid}}\"}",
-         .extractions = order_ex, .extraction_count = 1, .pos = {25, 7}},
+        {.name = "order",
+         .path = "/api/v1/checkout",
+         .body = "{\"key\":\"{{uuid}}\"}",
+         .extractions = order_ex,
+         .extraction_count = 1,
+         .pos = {25, 7}},
         {.name = "status", .path = "/api/v1/orders/{{order_id}}", .pos = {33, 7}},
     };
     struct scenario sc[] = {{.name = "checkout", .steps = steps, .step_count = 4, .pos = {9, 5}}};
@@ -88,11 +97,21 @@ static void test_problems(void)
     struct kv hdr[] = {{"Authorization", "Bearer {{token}}", {21, 9}}};
     struct extraction ex2[] = {{"order_id", EXTRACT_JSON, "$.id", {30, 9}}};
     struct step steps[] = {
-        {.name = "cart", .path = "/carts/{{order_id}}", .extractions = ex0,
-         .extraction_count = 3, .pos = {10, 7}, .path_pos = {11, 15}},
-        {.name = "add", .path = "/carts/{{cart_id", .headers = {hdr, 1},
-         .body = "{\n  \"sku\": \"{{email}}\",\n  \"q\": {{randint 5 1}}\n}", .pos = {18, 7}},
-        {.name = "order", .path = "/checkout", .extractions = ex2, .extraction_count = 1,
+        {.name = "cart",
+         .path = "/carts/{{order_id}}",
+         .extractions = ex0,
+         .extraction_count = 3,
+         .pos = {10, 7},
+         .path_pos = {11, 15}},
+        {.name = "add",
+         .path = "/carts/{{cart_id",
+         .headers = {hdr, 1},
+         .body = "{\n  \"sku\": \"{{email}}\",\n  \"q\": {{randint 5 1}}\n}",
+         .pos = {18, 7}},
+        {.name = "order",
+         .path = "/checkout",
+         .extractions = ex2,
+         .extraction_count = 1,
          .pos = {25, 7}},
     };
     struct scenario sc[] = {{.name = "checkout", .steps = steps, .step_count = 3}};
