@@ -88,6 +88,7 @@ void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *sr
 {
     dst->requests += src->requests;
     dst->responses += src->responses;
+    dst->unsent += src->unsent;
     add_fails(dst->failed, src->failed);
     hist_merge(dst->latency, src->latency);
 }

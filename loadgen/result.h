@@ -92,6 +92,8 @@ struct lg_step_stats {
     char *scenario; /* the scenario it belongs to */
     uint64_t requests;  /* sent */
     uint64_t responses; /* complete responses, any status */
+    uint64_t unsent;    /* failed before its request was written (no connection in time, a
+                           template or feeder failure) */
     uint64_t failed[LG_FAIL_COUNT]; /* iterations that stopped at this step, by reason */
     struct hist *latency; /* corrected: from the time the step was due to its response */
 };

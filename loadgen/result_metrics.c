@@ -96,6 +96,8 @@ static int count_all(const struct load_result *r, enum th_count what, uint64_t *
     *n = 0;
     if (what == TH_COUNT_REQUESTS) {
         *n = r->totals.requests;
+        for (size_t i = 0; i < r->step_count; i++)
+            *n += r->steps[i].unsent;
         return 0;
     }
     if (!r->scenario_count) {
@@ -129,7 +131,7 @@ static int count(void *ctx, enum th_sel sel, const char *name, enum th_count wha
     if (what == TH_COUNT_REQUESTS || what == TH_COUNT_ERRORS) {
         for (size_t i = 0; i < r->step_count; i++)
             if (selected(r, i, sc, name))
-                *n += what == TH_COUNT_REQUESTS ? r->steps[i].requests
+                *n += what == TH_COUNT_REQUESTS ? r->steps[i].requests + r->steps[i].unsent
                                                 : lg_fail_total(r->steps[i].failed);
         return 0;
     }

@@ -1,7 +1,8 @@
 /*
  * The numbers thresholds read (loadgen/threshold.h's struct th_metrics) from a load result.
  *
- * Selectors: no selector is every request; a scenario is the requests of its steps (latency,
+ * Requests are those written plus, in a scenario run, the steps that failed before theirs
+ * could be (so error_rate stays a fraction). Selectors: no selector is every request; a scenario is the requests of its steps (latency,
  * requests, errors) and its iterations; a step is every step of that name (in any scenario).
  * Errors are, in a scenario run, the iterations that failed at a step (each failure is one
  * request that went wrong, or one that could not be sent); in a URL run, transport errors

@@ -140,6 +140,14 @@ static void fail(struct vu *u, enum lg_fail why)
     end_iteration(u);
 }
 
+/* The current step fails before its request could be written. */
+static void fail_unsent(struct vu *u, enum lg_fail why)
+{
+    struct vu_pool *p = u->pool;
+    p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].unsent++;
+    fail(u, why);
+}
+
 static void begin(struct vu *u, size_t scenario, uint64_t intended)
 {
     struct vu_pool *p = u->pool;
@@ -157,12 +165,12 @@ static void begin(struct vu *u, size_t scenario, uint64_t intended)
         const struct plan_feeder *f = &plan->feeders[i];
         size_t row;
         if (feeder_pick(f->data, f->mode, &p->cursors[i], &p->rng, &row) != FEEDER_OK) {
-            fail(u, LG_FAIL_FEEDER);
+            fail_unsent(u, LG_FAIL_FEEDER);
             return;
         }
         if (feeder_set_vars(f->data, row, f->ids, u->vars) ||
             feeder_set_vars(f->data, row, f->named_ids, u->vars)) {
-            fail(u, LG_FAIL_TOO_LARGE);
+            fail_unsent(u, LG_FAIL_TOO_LARGE);
             return;
         }
     }
@@ -256,7 +264,7 @@ void vu_send(struct vu *u, struct conn *c, uint64_t now)
                                      p->scratch, PLAN_REQUEST_MAX, &len, NULL);
     if (rc != TPL_OK) {
         worker_free_push(w, c);
-        fail(u, LG_FAIL_TEMPLATE);
+        fail_unsent(u, LG_FAIL_TEMPLATE);
         return;
     }
     uint64_t lag = now > u->intended ? now - u->intended : 0;
@@ -359,7 +367,7 @@ void vu_expire_waiting(struct vu_pool *p, uint64_t now, uint64_t timeout_us)
     while (p->wait_head && p->wait_head->intended + timeout_us <= now) {
         struct vu *u = vu_wait_pop(p);
         p->w->c.dropped++; /* a request that was never written */
-        fail(u, LG_FAIL_TIMEOUT);
+        fail_unsent(u, LG_FAIL_TIMEOUT);
     }
 }
 

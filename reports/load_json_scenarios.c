@@ -43,6 +43,7 @@ void load_json_scenarios(cJSON *root, const struct load_result *r)
         cJSON_AddStringToObject(o, "scenario", st->scenario);
         load_json_add_u64(o, "requests", st->requests);
         load_json_add_u64(o, "responses", st->responses);
+        load_json_add_u64(o, "unsent", st->unsent);
         load_json_add_u64(o, "failed_total", lg_fail_total(st->failed));
         cJSON_AddItemToObject(o, "failed", failures(st->failed));
         cJSON_AddItemToObject(o, "latency_us", load_json_hist(st->latency));
