@@ -177,26 +177,23 @@ static void begin(struct vu *u, size_t scenario, uint64_t intended)
     go(u, intended);
 }
 
+void vu_arrival_dropped(struct vu_pool *p, uint64_t k)
+{
+    p->scenarios[plan_pick(p->plan, p->plan->seed, k)].dropped++;
+    p->w->iv.dropped++;
+}
+
 void vu_arrival(struct vu_pool *p, uint64_t k, uint64_t intended)
 {
-    size_t s = plan_pick(p->plan, p->plan->seed, k);
     struct vu *u = p->free_head;
     if (u)
         p->free_head = u->next;
     else if (p->count < p->max)
         u = create(p);
-    if (!u) {
-        p->scenarios[s].dropped++;
-        p->w->iv.dropped++;
-        return;
-    }
-    begin(u, s, intended);
-}
-
-void vu_arrival_dropped(struct vu_pool *p, uint64_t k)
-{
-    p->scenarios[plan_pick(p->plan, p->plan->seed, k)].dropped++;
-    p->w->iv.dropped++;
+    if (u)
+        begin(u, plan_pick(p->plan, p->plan->seed, k), intended);
+    else
+        vu_arrival_dropped(p, k);
 }
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
