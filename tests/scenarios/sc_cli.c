@@ -1,6 +1,8 @@
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "tests/scenarios/sc_cli.h"
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -24,6 +26,18 @@ const char *sc_tmpdir(void)
             abort();
     }
     return dir;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+void sc_tmpdir_remove(void)
+{
+    if (dir[0])
+        nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+    dir[0] = '\0';
 }
 
 const char *sc_write(const char *name, const char *text)

@@ -17,6 +17,8 @@ struct sc_ran {
 
 /* A fresh scratch folder; returns its path (static). */
 const char *sc_tmpdir(void);
+/* Remove the scratch folder and everything in it. */
+void sc_tmpdir_remove(void);
 /* Write text to DIR/name; returns the path (static ring of a few). */
 const char *sc_write(const char *name, const char *text);
 /* Run storecheck with args (NULL-terminated) for at most timeout_s seconds. */

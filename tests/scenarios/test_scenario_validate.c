@@ -92,5 +92,6 @@ int main(void)
 {
     RUN(test_scenario_errors);
     RUN(test_profile_errors);
+    sc_tmpdir_remove();
     return check_summary();
 }

@@ -366,6 +366,70 @@ static void test_closed_model(void)
     cJSON_Delete(j);
 }
 
+/* Replace every `from` in text (malloc'd) by `to`; returns a new string. */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t n = 0, fl = strlen(from), tl = strlen(to);
+    for (const char *p = strstr(text, from); p; p = strstr(p + fl, from))
+        n++;
+    char *out = malloc(strlen(text) + n * (tl > fl ? tl - fl : 0) + 1), *o = out;
+    const char *p = text, *q;
+    while ((q = strstr(p, from))) {
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        memcpy(o, to, tl);
+        o += tl;
+        p = q + fl;
+    }
+    strcpy(o, p);
+    return out;
+}
+
+static void test_example_config(void)
+{
+    /* examples/refstore.yaml as shipped, against a store with TLS on other ports. */
+    char cert[4096], key[4096], path[4096];
+    snprintf(cert, sizeof cert, "%s", rs_cert("server.pem"));
+    snprintf(key, sizeof key, "%s", rs_cert("server.key"));
+    const char *args[] = {"--listen",    "127.0.0.1:0", "--tls-listen",
+                          "127.0.0.1:0", "--cert",      cert,
+                          "--key",       key,           NULL};
+    struct rs_server tls;
+    CHECK(rs_start(&tls, args));
+    snprintf(path, sizeof path, "%s/examples/refstore.yaml", getenv("STORECHECK_SOURCE_DIR"));
+    char *text = sc_read(path), https[32], http[32];
+    snprintf(https, sizeof https, "127.0.0.1:%d", tls.https);
+    snprintf(http, sizeof http, "127.0.0.1:%d", tls.http);
+    char *a = replace_all(text, "127.0.0.1:8443", https);
+    char *b = replace_all(a, "127.0.0.1:8080", http);
+    const char *cfg = sc_write("example.yaml", b);
+    free(text);
+    free(a);
+    free(b);
+    setenv("STORECHECK_CA_FILE", rs_cert("ca.pem"), 1);
+    setenv("WEBHOOK_SECRET", "whsec_ZGVtby13ZWJob29rLXNlY3JldA==", 1);
+    setenv("INTAKE_SECRET", "whsec_ZGVtby1pbnRha2Utc2VjcmV0", 1);
+    char json[256];
+    snprintf(json, sizeof json, "%s/example.json", sc_tmpdir());
+    const char *run[] = {"load", cfg, "--duration", "5s", "--rate", "50", "--json", json, NULL};
+    struct sc_ran r = sc_run(60, run);
+    CHECK_INT_EQ(r.code, 0);
+    cJSON *j = sc_json(json);
+    const char *names[] = {"browse", "search", "cart", "checkout"};
+    for (int i = 0; i < 4; i++) {
+        const cJSON *sc = sc_scenario(j, names[i]);
+        CHECK(sc_num(sc, "started") > 0);
+        CHECK_INT_EQ(sc_num(sc, "failed_total"), 0);
+    }
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(j, "thresholds"))
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "passed")));
+    CHECK(r.out && !strstr(r.out, "whsec_"));
+    cJSON_Delete(j);
+    sc_ran_free(&r);
+    CHECK_INT_EQ(rs_stop(&tls), 0);
+}
+
 int main(void)
 {
     setenv("SC_TEST_TOKEN", "sekrit-value-4711", 1); /* a secret header of every config */
@@ -384,6 +448,8 @@ int main(void)
     RUN(test_abort_on_fail);
     RUN(test_json_post_and_secrets);
     RUN(test_closed_model);
+    RUN(test_example_config);
     CHECK_INT_EQ(rs_stop(&store), 0);
+    sc_tmpdir_remove();
     return check_summary();
 }
