@@ -1,0 +1,151 @@
+#include "reports/report_diff.h"
+
+#include <string.h>
+
+#include "reports/report_doc.h"
+
+static const cJSON *find_check(const cJSON *doc, const char *id)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, rd_get(doc, "checks"))
+    if (strcmp(rd_str(c, "id"), id) == 0)
+        return c;
+    return NULL;
+}
+
+static int is_finding(const char *outcome)
+{
+    return strcmp(outcome, "fail") == 0 || strcmp(outcome, "warn") == 0;
+}
+
+static size_t findings(const cJSON *old_doc, const cJSON *new_doc, struct textbuf *out)
+{
+    size_t regressions = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, rd_get(new_doc, "checks"))
+    {
+        const char *now = rd_check_outcome(c);
+        const cJSON *before = find_check(old_doc, rd_str(c, "id"));
+        const char *was = before ? rd_check_outcome(before) : "absent";
+        if (!is_finding(now) || strcmp(now, was) == 0)
+            continue;
+        int worse = strcmp(now, "fail") == 0;
+        regressions += worse;
+        tb_printf(out, "%s %s (%s) %s, was %s: %s\n", worse ? "regression: new finding" : "new:",
+                  rd_str(c, "id"), rd_str(c, "severity"), now, was, rd_str(c, "reason"));
+    }
+    cJSON_ArrayForEach(c, rd_get(old_doc, "checks"))
+    {
+        const char *was = rd_check_outcome(c);
+        const cJSON *after = find_check(new_doc, rd_str(c, "id"));
+        const char *now = after ? rd_check_outcome(after) : "absent";
+        if (is_finding(was) && (strcmp(now, "pass") == 0 || strcmp(now, "accepted") == 0))
+            tb_printf(out, "fixed: %s (%s) was %s, now %s\n", rd_str(c, "id"),
+                      rd_str(c, "severity"), was, now);
+    }
+    return regressions;
+}
+
+static const char *const grade_order[] = {"A+", "A", "B", "C", "D", "F"};
+
+static int rank(const char *g)
+{
+    for (int i = 0; i < 6; i++)
+        if (strcmp(g, grade_order[i]) == 0)
+            return i;
+    return -1;
+}
+
+static size_t grade(const char *what, const cJSON *o, const cJSON *n, struct textbuf *out)
+{
+    const char *was = rd_str(o, "grade"), *now = rd_str(n, "grade");
+    int a = rank(was), b = rank(now);
+    if (a < 0 || b < 0 || a == b)
+        return 0;
+    tb_printf(out, "%s grade %s %s -> %s\n", b > a ? "regression:" : "better:", what, was, now);
+    return b > a;
+}
+
+static size_t grades(const cJSON *old_doc, const cJSON *new_doc, struct textbuf *out)
+{
+    const cJSON *os = rd_get(old_doc, "scores"), *ns = rd_get(new_doc, "scores");
+    size_t r = grade("overall", rd_get(os, "overall"), rd_get(ns, "overall"), out);
+    const cJSON *g;
+    cJSON_ArrayForEach(g, rd_get(ns, "groups"))
+    {
+        const cJSON *og;
+        cJSON_ArrayForEach(og, rd_get(os, "groups"))
+        if (strcmp(rd_str(og, "group"), rd_str(g, "group")) == 0)
+            r += grade(rd_str(g, "name"), og, g, out);
+    }
+    return r;
+}
+
+static double error_rate(const cJSON *load)
+{
+    const cJSON *t = rd_get(load, "totals");
+    double req = rd_num(t, "requests", 0);
+    return req > 0 ? (rd_num(t, "errors_total", 0) + rd_num(t, "http_errors", 0)) / req : 0;
+}
+
+static size_t load(const cJSON *old_doc, const cJSON *new_doc, double tol, struct textbuf *out)
+{
+    const cJSON *ol = rd_get(old_doc, "load"), *nl = rd_get(new_doc, "load");
+    if (!cJSON_IsObject(ol) || !cJSON_IsObject(nl))
+        return 0;
+    size_t r = 0;
+    static const char *const keys[] = {"p50", "p95", "p99"};
+    const cJSON *oc = rd_get(rd_get(ol, "latency_us"), "corrected");
+    const cJSON *nc = rd_get(rd_get(nl, "latency_us"), "corrected");
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        double was = rd_num(oc, keys[i], 0), now = rd_num(nc, keys[i], 0);
+        char a[32], b[32];
+        rd_fmt_us(was, a, sizeof a);
+        rd_fmt_us(now, b, sizeof b);
+        if (now > was * (1 + tol)) {
+            r++;
+            tb_printf(out, "regression: %s latency %s -> %s (+%.0f%%, tolerance %.0f%%)\n",
+                      keys[i], a, b, was > 0 ? (now / was - 1) * 100 : 100, tol * 100);
+        } else if (now < was * (1 - tol)) {
+            tb_printf(out, "better: %s latency %s -> %s\n", keys[i], a, b);
+        }
+    }
+    double was = error_rate(ol), now = error_rate(nl);
+    if (now > was * (1 + tol) && now - was >= DIFF_ERROR_RATE_FLOOR) {
+        r++;
+        tb_printf(out, "regression: error rate %.3f%% -> %.3f%% (tolerance %.0f%%)\n",
+                  was * 100, now * 100, tol * 100);
+    } else if (was - now >= DIFF_ERROR_RATE_FLOOR && now < was * (1 - tol)) {
+        tb_printf(out, "better: error rate %.3f%% -> %.3f%%\n", was * 100, now * 100);
+    }
+    return r;
+}
+
+static size_t thresholds(const cJSON *old_doc, const cJSON *new_doc, struct textbuf *out)
+{
+    size_t r = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, rd_get(new_doc, "thresholds"))
+    {
+        if (strcmp(rd_str(t, "verdict"), "pass") == 0)
+            continue;
+        const cJSON *o;
+        cJSON_ArrayForEach(o, rd_get(old_doc, "thresholds"))
+        {
+            if (strcmp(rd_str(o, "expr"), rd_str(t, "expr")) != 0 ||
+                strcmp(rd_str(o, "verdict"), "pass") != 0)
+                continue;
+            r++;
+            tb_printf(out, "regression: threshold '%s' passed before, now %s\n",
+                      rd_str(t, "expr"), rd_str(t, "line"));
+        }
+    }
+    return r;
+}
+
+size_t report_diff(const cJSON *old_doc, const cJSON *new_doc, double tolerance,
+                   struct textbuf *out)
+{
+    return findings(old_doc, new_doc, out) + grades(old_doc, new_doc, out) +
+           load(old_doc, new_doc, tolerance, out) + thresholds(old_doc, new_doc, out);
+}
