@@ -36,9 +36,9 @@ static void evidence(struct probe_ctx *ctx, const char *what, double from, doubl
                      const struct window *w)
 {
     probe_evidence(ctx, NULL, 0,
-                   "%s (seconds %.0f-%.0f): %llu responses, %llu 5xx, %llu transport errors, "
+                   "%s (seconds %.0f to %.0f): %llu responses, %llu 5xx, %llu transport errors, "
                    "worst p99 %.1f ms",
-                   what, from, to, (unsigned long long)w->responses,
+                   what, from, to - 1, (unsigned long long)w->responses,
                    (unsigned long long)w->s5xx, (unsigned long long)w->errors,
                    (double)w->p99 / 1000);
 }
@@ -57,7 +57,7 @@ void fault_window_judge(const struct config *cfg, const struct load_result *r,
     /* Whole seconds only: the second the fault starts in is partly before it. */
     double on = (double)(f->started_ms / 1000 + 1);
     double off = f->stopped_ms >= 0 ? (double)(f->stopped_ms / 1000) : (double)r->seconds_count;
-    double back = off + 2; /* recovery may take a second */
+    double back = off + 1; /* the second it is undone in is partly during it */
     struct window before, during, after;
     sum(r, 0, on - 1, &before);
     sum(r, on, off, &during);

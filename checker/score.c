@@ -55,10 +55,11 @@ static const struct cap *cap_of(const struct report_check *c)
     return NULL;
 }
 
-/* The worse of the grade and the cap; records the cap when it lowered the grade. */
+/* The worse of the grade and the cap; the cap is named whenever it holds the grade down (also
+ * when the points alone would give the same grade). */
 static void apply_cap(struct report_score *s, const char *grade, const char *why)
 {
-    if (score_grade_rank(grade) > score_grade_rank(s->grade)) {
+    if (score_grade_rank(grade) >= score_grade_rank(s->grade)) {
         s->grade = grade;
         s->cap = why;
     }
