@@ -58,6 +58,12 @@ void fault_window_judge(const struct config *cfg, const struct load_result *r,
     double on = (double)(f->started_ms / 1000 + 1);
     double off = f->stopped_ms >= 0 ? (double)(f->stopped_ms / 1000) : (double)r->seconds_count;
     double back = off + 1; /* the second it is undone in is partly during it */
+    if (off <= on) {
+        probe_set(&ctx, PROBE_SKIP, "the fault lasted less than a whole second of load "
+                                    "(%lld ms to %lld ms): nothing to judge",
+                  (long long)f->started_ms, (long long)f->stopped_ms);
+        return;
+    }
     struct window before, during, after;
     sum(r, 0, on - 1, &before);
     sum(r, on, off, &during);

@@ -71,7 +71,7 @@ def config(store, work, only, extra_load="", accept=None):
     text = """target:
   base_url: https://127.0.0.1:{https}
   http_url: http://127.0.0.1:{http}
-  ca_file: {ca}
+  tls: {{ ca_file: {ca} }}
   timeout: 2s
   headers: {{ Authorization: "Bearer ${{SC_TEST_TOKEN}}", X-Api-Key: "${{SC_TEST_KEY}}" }}
   endpoints: {{ home: /, catalog: /api/v1/products, product: "/api/v1/products/{{{{id}}}}",
@@ -225,7 +225,7 @@ def test_xss(work):
         "target:\n  base_url: http://127.0.0.1:%d\n  timeout: 2s\n"
         "  headers: { X-Note: \"<script>alert(1)</script>\" }\n"
         "  endpoints: { home: /, catalog: /api/v1/products }\n"
-        "audit: { only: [S-VERSION-LEAK, S-NOSNIFF], probe_timeout: 5s }\n"
+        "audit: { only: [S-VERSION-LEAK, S-NOSNIFF], probe_timeout: 5s, fail_on: low }\n"
         "load: { rate: 50, duration: 1s, threads: 1 }\n"
         "reports: { json: %s/out.json, html: %s/out.html, junit: %s/out.xml,"
         " markdown: %s/out.md }\n" % (port, work, work, work, work))
