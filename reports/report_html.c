@@ -20,7 +20,8 @@ static const char style[] =
     ".meta{color:#4a5561;margin:0}ul.reasons{margin:8px 0 0;padding-left:20px}"
     "table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;"
     "padding:4px 8px;border-bottom:1px solid #e3e7eb;vertical-align:top}"
-    "th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "th{background:#f3f5f7}.num,table.nums th,table.nums td{text-align:right;"
+    "font-variant-numeric:tabular-nums}"
     ".grade{display:inline-block;min-width:2.2em;text-align:center;font-weight:700;"
     "border-radius:4px;padding:1px 6px;color:#fff}.g-A,.g-Ap{background:#2e8540}"
     ".g-B{background:#6a9a1f}.g-C{background:#b26a00}.g-D{background:#d0550b}"
@@ -254,9 +255,6 @@ static void findings(struct textbuf *b, const cJSON *doc)
         tb_add(b, "</h3>");
         int table = 0;
         for (size_t o = 0; o < OUTCOMES; o++) {
-            if (!is_card(outcome_order[o]) && !table++)
-                tb_add(b, "<table><tr><th>Result</th><th>Check</th><th>Title</th>"
-                          "<th>Detail</th></tr>");
             for (size_t s = 0; s < sizeof severity_order / sizeof *severity_order; s++) {
                 cJSON_ArrayForEach(c, checks)
                 {
@@ -265,10 +263,14 @@ static void findings(struct textbuf *b, const cJSON *doc)
                         strcmp(outcome, outcome_order[o]) != 0 ||
                         strcmp(rd_str(c, "severity"), severity_order[s]) != 0)
                         continue;
-                    if (is_card(outcome))
+                    if (is_card(outcome)) {
                         card(b, c, outcome);
-                    else
-                        row(b, c, outcome);
+                        continue;
+                    }
+                    if (!table++)
+                        tb_add(b, "<table><tr><th>Result</th><th>Check</th><th>Title</th>"
+                                  "<th>Detail</th></tr>");
+                    row(b, c, outcome);
                 }
             }
         }
@@ -285,46 +287,50 @@ static void fmt_us_axis(double v, char *buf, size_t len)
 
 static void fmt_plain(double v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.0f", v);
+    snprintf(buf, len, "%g", v);
 }
 
-/* A column of the per-second series. */
-static double *column(const cJSON *seconds, const char *k, const char *plus, size_t *n)
+/* A column of the per-second series, up to the end of sending (the drain after it would
+ * draw a drop to zero that shoppers never saw). */
+static double *column(const cJSON *load, const char *k, const char *plus, size_t *n)
 {
-    *n = (size_t)cJSON_GetArraySize(seconds);
-    double *v = xcalloc(*n ? *n : 1, sizeof *v);
+    double end_s = rd_num(load, "elapsed_us", 0) / 1e6;
+    const cJSON *seconds = rd_get(load, "seconds");
+    double *v = xcalloc((size_t)cJSON_GetArraySize(seconds) + 1, sizeof *v);
     size_t i = 0;
     const cJSON *s;
     cJSON_ArrayForEach(s, seconds)
     {
-        v[i++] = rd_num(s, k, 0) + (plus ? rd_num(s, plus, 0) : 0);
+        if (rd_num(s, "second", 0) < end_s)
+            v[i++] = rd_num(s, k, 0) + (plus ? rd_num(s, plus, 0) : 0);
     }
+    *n = i;
     return v;
 }
 
-static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *seconds)
+static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
 {
     const cJSON *fault = rd_get(doc, "fault");
     struct svg_band band = {0, 0, "fault injected"};
     if (rd_has_num(fault, "started_ms")) {
         band.from = rd_num(fault, "started_ms", 0) / 1000;
         band.to = rd_has_num(fault, "stopped_ms") ? rd_num(fault, "stopped_ms", 0) / 1000
-                                                  : (double)cJSON_GetArraySize(seconds);
+                                                  : rd_num(load, "elapsed_us", 0) / 1e6;
     }
     size_t n;
-    double *rps = column(seconds, "responses", NULL, &n);
+    double *rps = column(load, "responses", NULL, &n);
     struct svg_series thr = {"responses per second", rps, n, "#3559a8"};
     svg_line_chart(b, "Throughput", &thr, 1, fmt_plain, &band);
-    double *p50 = column(seconds, "p50_us", NULL, &n);
-    double *p90 = column(seconds, "p90_us", NULL, &n);
-    double *p99 = column(seconds, "p99_us", NULL, &n);
+    double *p50 = column(load, "p50_us", NULL, &n);
+    double *p90 = column(load, "p90_us", NULL, &n);
+    double *p99 = column(load, "p99_us", NULL, &n);
     struct svg_series lat[] = {{"p50", p50, n, "#2e8540"},
                                {"p90", p90, n, "#b26a00"},
                                {"p99", p99, n, "#c62828"}};
     svg_line_chart(b, "Latency percentiles over time (from intended send time)", lat, 3,
                    fmt_us_axis, &band);
-    double *errs = column(seconds, "errors", "status_5xx", &n);
-    double *c4xx = column(seconds, "status_4xx", NULL, &n);
+    double *errs = column(load, "errors", "status_5xx", &n);
+    double *c4xx = column(load, "status_4xx", NULL, &n);
     struct svg_series err[] = {{"errors + 5xx", errs, n, "#c62828"},
                                {"4xx", c4xx, n, "#b26a00"}};
     svg_line_chart(b, "Errors over time", err, 2, fmt_plain, &band);
@@ -399,7 +405,7 @@ static void load_summary(struct textbuf *b, const cJSON *load)
     const cJSON *tot = rd_get(load, "totals");
     const cJSON *lat = rd_get(rd_get(load, "latency_us"), "corrected");
     static const char *const keys[] = {"p50", "p90", "p95", "p99", "p99_9"};
-    tb_printf(b, "<table><tr><th>Requests</th><th>Responses</th><th>Rate</th><th>Errors</th>"
+    tb_printf(b, "<table class=\"nums\"><tr><th>Requests</th><th>Responses</th><th>Rate</th><th>Errors</th>"
                  "<th>HTTP &ge;400</th><th>Late</th><th>Dropped</th></tr><tr>"
                  "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
                  "<td class=\"num\">%.1f/s</td><td class=\"num\">%.0f</td>"
@@ -409,7 +415,7 @@ static void load_summary(struct textbuf *b, const cJSON *load)
               rd_num(load, "achieved_rate", 0), rd_num(tot, "errors_total", 0),
               rd_num(tot, "http_errors", 0), rd_num(tot, "late", 0),
               rd_num(tot, "dropped", 0));
-    tb_add(b, "<table><tr>");
+    tb_add(b, "<table class=\"nums\"><tr>");
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         tb_printf(b, "<th>%s</th>", keys[i]);
     tb_add(b, "<th>max</th></tr><tr>");
@@ -468,7 +474,7 @@ static void load_section(struct textbuf *b, const cJSON *doc)
         }
         tb_add(b, ".</p>");
     }
-    time_charts(b, doc, rd_get(load, "seconds"));
+    time_charts(b, doc, load);
     distribution(b, rd_get(rd_get(load, "latency_us"), "corrected"));
     thresholds(b, doc);
     tb_add(b, "</section>\n");
