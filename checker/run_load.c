@@ -91,11 +91,23 @@ static int load_profile(const struct config *cfg, struct profile *p, char *err, 
         return -1;
     if (cfg->load.duration_ms)
         profile_scale_duration(p, cfg->load.duration_ms * 1000);
-    if (cfg->load.rate > 0)
-        profile_scale_peak(p, cfg->load.rate);
-    if (cfg->load.max_rate > 0 && p->model == PROFILE_OPEN && profile_peak(p) > cfg->load.max_rate)
-        profile_scale_peak(p, cfg->load.max_rate);
     return 0;
+}
+
+/* Open model: scale the rates so the peak is load.rate (when set), never above max_rate. */
+static void scale_rate(const struct config *cfg, struct loadgen_params *lp, struct lg_stage *st,
+                       double *peak)
+{
+    double want = cfg->load.rate > 0 ? cfg->load.rate : *peak;
+    if (cfg->load.max_rate > 0 && want > cfg->load.max_rate)
+        want = cfg->load.max_rate;
+    if (!(*peak > 0) || want == *peak)
+        return;
+    double k = want / *peak;
+    lp->start *= k;
+    for (size_t i = 0; i < lp->stage_count; i++)
+        st[i].target *= k;
+    *peak = want;
 }
 
 static void shape(const struct config *cfg, struct run_load_plan *plan, const struct profile *p)
@@ -106,16 +118,25 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
     lp->timeout_us = cfg->load.timeout_ms * 1000;
     lp->pipeline = 1;
     double peak;
+    struct lg_stage *st = NULL;
     if (p) {
+        /* Users who pause between requests cannot be driven by a URL engine (it has no think
+         * time): by Little's law they send users / mean think time requests per second, so
+         * such a profile runs as that open-model rate. */
+        double per_user = 1;
         lp->model = p->model == PROFILE_OPEN ? LG_MODEL_OPEN : LG_MODEL_CLOSED;
-        lp->start = p->start;
-        struct lg_stage *st = arena_alloc(&plan->arena, (p->stage_count + 1) * sizeof *st);
+        if (p->model == PROFILE_CLOSED && p->think_max_us > 0) {
+            per_user = 2e6 / (double)(p->think_min_us + p->think_max_us);
+            lp->model = LG_MODEL_OPEN;
+        }
+        lp->start = p->start * per_user;
+        st = arena_alloc(&plan->arena, (p->stage_count + 1) * sizeof *st);
         for (size_t i = 0; i < p->stage_count; i++)
-            st[i] = (struct lg_stage){p->stages[i].duration_us, p->stages[i].target};
+            st[i] = (struct lg_stage){p->stages[i].duration_us, p->stages[i].target * per_user};
         lp->stages = st;
         lp->stage_count = p->stage_count;
         lp->duration_us = profile_duration_us(p);
-        peak = profile_peak(p);
+        peak = profile_peak(p) * per_user;
     } else {
         lp->model = LG_MODEL_OPEN;
         lp->start = cfg->load.rate;
@@ -123,12 +144,14 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
         peak = cfg->load.rate;
     }
     if (lp->model == LG_MODEL_OPEN) {
+        scale_rate(cfg, lp, st, &peak);
         uint32_t conns = cfg->load.connections ? cfg->load.connections
                                                : (uint32_t)fmin(1000, ceil(peak / 100));
         lp->connections = conns < lp->threads ? lp->threads : conns;
         lp->max_connections = 4 * lp->connections;
     } else {
-        lp->connections = (uint32_t)(peak > 1 ? peak : 1);
+        lp->connections = cfg->load.connections ? cfg->load.connections
+                                                : (uint32_t)(peak > 1 ? peak : 1);
         if (lp->threads > lp->connections)
             lp->threads = lp->connections;
     }
@@ -152,10 +175,13 @@ int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *er
         return -1;
     shape(cfg, plan, have_profile ? &prof : NULL);
     snprintf(plan->note, sizeof plan->note,
-             "%s load: GET round-robin over %zu configured endpoints (%s); scenarios are not "
+             "%s load: GET round-robin over %zu configured endpoints (%s%s); scenarios are not "
              "driven by this build",
              have_profile ? cfg->load.profile : "constant-rate", plan->params.url_count,
-             plan->params.model == LG_MODEL_OPEN ? "open model" : "closed model");
+             plan->params.model == LG_MODEL_OPEN ? "open model" : "closed model",
+             have_profile && prof.model == PROFILE_CLOSED && plan->params.model == LG_MODEL_OPEN
+                 ? ", users / mean think time as the rate"
+                 : "");
     if (have_profile)
         profile_free(&prof);
     return 0;

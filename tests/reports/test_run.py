@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """storecheck run end to end against the reference store and a hostile test server.
 
-usage: test_run.py good|broken|xss|interrupt
+usage: test_run.py good|broken|fault|xss|interrupt
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest). Exits 77
 (skip) for the parts that need xmllint or chromium when they are missing."""
 import http.server
@@ -196,6 +196,26 @@ def test_broken(work):
         store.stop()
 
 
+def test_fault(work):
+    store = Refstore(work, "orders-down-hang")
+    try:
+        cfg = config(store, work, "S-HSTS",
+                     "  duration: 6s\n  fault: { name: orders_down, at: 1s, duration: 4s }\n")
+        r = run(cfg)
+        check(r.returncode == 1, "a checkout that hangs while orders are down fails the gate "
+              "(exit %d): %s %s" % (r.returncode, r.stdout, r.stderr))
+        tail = r.stdout.split("verdict:")[-1]
+        check("R-FAULT-UNDER-LOAD (high) failed under load: checkout did not answer" in tail,
+              "the reason names the hanging checkout: " + tail)
+        doc = check_reports(work)
+        by = checks_by_id(doc)
+        check(by["R-LOAD-DURING-FAULT"]["status"] == "pass",
+              "browsing kept being served while checkout hung")
+        check(by["O-HEALTH-UNDER-LOAD"]["status"] == "pass", "health stayed fast")
+    finally:
+        store.stop()
+
+
 class Hostile(http.server.BaseHTTPRequestHandler):
     """Every answer carries a script in a header and in a product name."""
     SCRIPT = "<script>document.body.setAttribute('data-xss','1')</script>"
@@ -298,7 +318,7 @@ def test_interrupt(work):
 
 
 def main():
-    tests = {"good": test_good, "broken": test_broken, "xss": test_xss,
+    tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "xss": test_xss,
              "interrupt": test_interrupt}
     work = tempfile.mkdtemp(prefix="sc-run-", dir=os.path.join(BUILD, "tests", "reports"))
     rc = tests[sys.argv[1]](work) or 0
