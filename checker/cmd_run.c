@@ -168,7 +168,8 @@ static void judge_thresholds(struct run_state *s)
     }
 }
 
-static int write_reports(const struct run_state *s, const struct run_args *a, const cJSON *doc)
+static int write_reports(const struct cli *cli, const struct run_state *s,
+                         const struct run_args *a, const cJSON *doc)
 {
     const char *cfg_paths[4] = {s->cfg.reports.json, s->cfg.reports.html, s->cfg.reports.junit,
                                 s->cfg.reports.markdown};
@@ -181,14 +182,14 @@ static int write_reports(const struct run_state *s, const struct run_args *a, co
         if (reporter_write(reporters[k], doc, path, err, sizeof err)) {
             fprintf(stderr, "storecheck run: %s\n", err);
             rc = -1;
-        } else if (strcmp(path, "-") != 0) {
+        } else if (!cli->quiet && strcmp(path, "-") != 0) {
             printf("%s report: %s\n", reporters[k]->name, path);
         }
     }
     return rc;
 }
 
-static void print_summary(const struct cli *cli, const struct report_run *run)
+static void print_details(const struct report_run *run)
 {
     size_t counts[PROBE_ERROR + 1] = {0};
     for (size_t i = 0; i < run->check_count; i++)
@@ -210,6 +211,13 @@ static void print_summary(const struct cli *cli, const struct report_run *run)
                (unsigned long long)load_result_http_errors(r),
                r->interrupted ? " (interrupted)" : "");
     }
+}
+
+/* The summary, then the verdict and its reasons (all that -q leaves). */
+static void print_summary(const struct cli *cli, const struct report_run *run)
+{
+    if (!cli->quiet)
+        print_details(run);
     const char *color = run->exit_code == EXIT_PASSED ? cli_green(cli) : cli_red(cli);
     printf("%sverdict: %s%s (exit %d)\n", color, run->verdict, cli_reset(cli), run->exit_code);
     for (size_t i = 0; i < run->reason_count; i++)
@@ -285,9 +293,8 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
     };
     score_compute(s->checks, s->check_count, run.groups, &run.overall);
     cJSON *doc = report_json_build(&run);
-    if (!cli->quiet || run.exit_code != EXIT_PASSED)
-        print_summary(cli, &run);
-    int code = write_reports(s, a, doc) ? EXIT_RUN_ERROR : run.exit_code;
+    print_summary(cli, &run);
+    int code = write_reports(cli, s, a, doc) ? EXIT_RUN_ERROR : run.exit_code;
     /* A failed gate stays a failed gate even when a report could not be written. */
     if (run.exit_code == EXIT_GATE_FAILED)
         code = EXIT_GATE_FAILED;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """storecheck run end to end against the reference store and a hostile test server.
 
-usage: test_run.py good|broken|fault|xss|interrupt
+usage: test_run.py good|broken|fault|usage|xss|interrupt
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest). Exits 77
 (skip) for the parts that need xmllint or chromium when they are missing."""
 import http.server
@@ -216,6 +216,47 @@ def test_fault(work):
         store.stop()
 
 
+def test_usage(work):
+    """Exit codes 2 and 3 are never findings."""
+    import socket
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    accept = os.path.join(work, "acc.yaml")
+    open(accept, "w").write("accepted:\n  - probe: S-NOPE\n    target: '*'\n    reason: x\n"
+                            "    expires: 2026-13-01\n")
+    cfg = os.path.join(work, "c.yaml")
+    base = "target: { base_url: 'http://127.0.0.1:%d', timeout: 1s }\n" % port
+    open(cfg, "w").write(base + "audit: { accept: acc.yaml }\n")
+    r = run(cfg)
+    check(r.returncode == 2, "a bad accepted-findings file is exit 2 (got %d)" % r.returncode)
+    check(accept + ":2:12: accepted[0]: unknown probe id 'S-NOPE'" in r.stderr and
+          accept + ":5:14: accepted[0]: expires '2026-13-01' is not a date" in r.stderr,
+          "accepted-findings errors carry file:line:col: " + r.stderr)
+    open(cfg, "w").write(base + "load: { fault: { name: nope, at: 1s, duration: 1s } }\n")
+    r = run(cfg)
+    check(r.returncode == 2 and "fault 'nope' is not one of target.faults" in r.stderr,
+          "an unknown load.fault is exit 2: " + r.stderr)
+    open(cfg, "w").write(base + "reports: { json: %s/out.json }\n" % work)
+    r = run(cfg)
+    check(r.returncode == 3 and "unreachable" in r.stderr, "an unreachable store is exit 3: " +
+          r.stderr)
+    r = subprocess.run([BIN, "run", cfg, "--fail-on", "severe"], capture_output=True, text=True)
+    check(r.returncode == 2, "a bad --fail-on is exit 2")
+    r = subprocess.run([BIN, "report", cfg, "--html", os.path.join(work, "x.html")],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "not valid JSON" in r.stderr, "report refuses a non-report: " +
+          r.stderr)
+    other = os.path.join(work, "other.json")
+    open(other, "w").write('{"kind": "storecheck.load", "schema_version": 1}')
+    r = subprocess.run([BIN, "diff", other, other], capture_output=True, text=True)
+    check(r.returncode == 2 and "not a storecheck run report" in r.stderr,
+          "diff refuses a load result: " + r.stderr)
+    r = subprocess.run([BIN, "diff", other], capture_output=True, text=True)
+    check(r.returncode == 2, "diff needs two files")
+
+
 class Hostile(http.server.BaseHTTPRequestHandler):
     """Every answer carries a script in a header and in a product name."""
     SCRIPT = "<script>document.body.setAttribute('data-xss','1')</script>"
@@ -318,7 +359,7 @@ def test_interrupt(work):
 
 
 def main():
-    tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "xss": test_xss,
+    tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "usage": test_usage, "xss": test_xss,
              "interrupt": test_interrupt}
     work = tempfile.mkdtemp(prefix="sc-run-", dir=os.path.join(BUILD, "tests", "reports"))
     rc = tests[sys.argv[1]](work) or 0
