@@ -78,6 +78,40 @@ static int known_check(const char *id)
     return 0;
 }
 
+static int is_group_letter(const char *e)
+{
+    return strlen(e) == 1 && strchr("STOREstore", e[0]);
+}
+
+/* The entries of an audit.only/audit.skip list that select baseline probes: group letters and
+ * probe_registry ids (the list may also name the under-load checks). */
+static struct strv baseline_subset(const struct strv *in)
+{
+    struct strv out = {xcalloc(in->count + 1, sizeof *out.items), 0};
+    for (size_t i = 0; i < in->count; i++)
+        if (is_group_letter(in->items[i]) || probe_find(in->items[i]))
+            out.items[out.count++] = in->items[i];
+    return out;
+}
+
+/* Every audit.only/audit.skip entry names a check of this run; 0, or -1 after saying which. */
+static int check_selection(const struct config *cfg)
+{
+    const struct strv *lists[] = {&cfg->audit.only, &cfg->audit.skip};
+    for (int l = 0; l < 2; l++) {
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            const char *e = lists[l]->items[i];
+            if (is_group_letter(e) || known_check(e))
+                continue;
+            fprintf(stderr, "%s: audit.%s: '%s' is neither a check id nor a group letter "
+                            "(S T O R E)\n",
+                    cfg->path, l ? "skip" : "only", e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int64_t now_unix_ms(void)
 {
     struct timeval tv;
@@ -233,10 +267,18 @@ static int execute(const struct cli *cli, struct run_state *s, const sigset_t *s
         fprintf(stderr, "storecheck run: %s is unreachable: %s\n", s->cfg.target.base_url, err);
         return EXIT_RUN_ERROR;
     }
-    struct engine_options opt = {.only = &s->cfg.audit.only, .skip = &s->cfg.audit.skip};
-    if (!cli->quiet)
+    struct strv only = baseline_subset(&s->cfg.audit.only);
+    struct strv skip = baseline_subset(&s->cfg.audit.skip);
+    struct engine_options opt = {.only = &only, .skip = &skip};
+    /* audit.only naming under-load checks alone selects no baseline probe (an empty list
+     * would mean all of them). */
+    int baseline = !(s->cfg.audit.only.count && !only.count);
+    if (!cli->quiet && baseline)
         fprintf(stderr, "storecheck run: baseline audit of %s\n", s->cfg.target.base_url);
-    if (engine_run(&s->cfg, &opt, &s->baseline, err, sizeof err) != 0) {
+    int rc = baseline ? engine_run(&s->cfg, &opt, &s->baseline, err, sizeof err) : 0;
+    free(only.items);
+    free(skip.items);
+    if (rc != 0) {
         fprintf(stderr, "storecheck run: %s\n", err);
         return EXIT_USAGE;
     }
@@ -319,7 +361,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         diag_list_print(&diags, stderr);
         goto out;
     }
-    if (parse_thresholds(&s))
+    if (parse_thresholds(&s) || check_selection(&s.cfg))
         goto out;
     char err[512];
     int planned = run_load_plan(&s.cfg, &s.plan, err, sizeof err);

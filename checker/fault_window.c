@@ -49,9 +49,13 @@ void fault_window_judge(const struct config *cfg, const struct load_result *r,
     memset(out, 0, sizeof *out);
     arena_init(&out->arena);
     struct probe_ctx ctx = {.cfg = cfg, .probe = &fault_window_check, .result = out};
+    if (f->started_ms < 0 && f->error) {
+        probe_set(&ctx, PROBE_ERROR, "the fault could not be injected: %s", f->error);
+        return;
+    }
     if (f->started_ms < 0) {
-        probe_set(&ctx, PROBE_SKIP, "the fault was not injected%s%s", f->error ? ": " : "",
-                  f->error ? f->error : "");
+        probe_set(&ctx, PROBE_SKIP, "the load ended before the fault's moment (%llu ms)",
+                  (unsigned long long)f->at_ms);
         return;
     }
     /* Whole seconds only: the second the fault starts in is partly before it. */

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,15 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what, file=sys.stderr)
+
+
+def free_port():
+    """A loopback port nothing listens on (bound, then released)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
 
 
 def certs():
@@ -66,7 +76,7 @@ class Refstore:
         self.proc.wait(timeout=10)
 
 
-def config(store, work, only, extra_load="", accept=None):
+def config(store, work, only, extra_load="", accept=None, skip=""):
     p = store.ports
     text = """target:
   base_url: https://127.0.0.1:{https}
@@ -86,13 +96,14 @@ audit:
   probe_timeout: 5s
   deadline: 15s
   only: [{only}]
+  skip: [{skip}]
 {accept}load:
   rate: 100
   threads: 1
 {extra_load}  thresholds: ["p99 < 1s", "error_rate < 1%"]
 reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md }}
 """.format(https=p["https"], http=p["http"], admin=p["admin"], ca=store.ca, only=only,
-           w=work, extra_load=extra_load,
+           w=work, extra_load=extra_load, skip=skip,
            accept="  accept: %s\n" % accept if accept else "")
     path = os.path.join(work, "storecheck.yaml")
     open(path, "w").write(text)
@@ -200,7 +211,8 @@ def test_fault(work):
     store = Refstore(work, "orders-down-hang")
     try:
         cfg = config(store, work, "S-HSTS",
-                     "  duration: 6s\n  fault: { name: orders_down, at: 1s, duration: 4s }\n")
+                     "  duration: 6s\n  fault: { name: orders_down, at: 1s, duration: 4s }\n",
+                     skip="T-RATE-LIMIT-UNDER-LOAD")
         r = run(cfg)
         check(r.returncode == 1, "a checkout that hangs while orders are down fails the gate "
               "(exit %d): %s %s" % (r.returncode, r.stdout, r.stderr))
@@ -212,17 +224,26 @@ def test_fault(work):
         check(by["R-LOAD-DURING-FAULT"]["status"] == "pass",
               "browsing kept being served while checkout hung")
         check(by["O-HEALTH-UNDER-LOAD"]["status"] == "pass", "health stayed fast")
+        check("T-RATE-LIMIT-UNDER-LOAD" not in by and "S-HSTS" in by,
+              "audit.skip leaves out an under-load check, the baseline still runs")
+
+        store.ports["admin"] = str(free_port())  # the fault hook answers nowhere
+        cfg = config(store, work, "S-HSTS",
+                     "  duration: 2s\n  fault: { name: orders_down, at: 1s, duration: 1s }\n")
+        r = run(cfg)
+        check(r.returncode == 3, "a fault that cannot be injected leaves the run incomplete "
+              "(exit %d): %s" % (r.returncode, r.stdout))
+        by = checks_by_id(json.load(open(os.path.join(work, "out.json"))))
+        check(by["R-LOAD-DURING-FAULT"]["status"] == "error" and
+              "could not be injected" in by["R-LOAD-DURING-FAULT"]["reason"],
+              "R-LOAD-DURING-FAULT says the fault could not be injected")
     finally:
         store.stop()
 
 
 def test_usage(work):
     """Exit codes 2 and 3 are never findings."""
-    import socket
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()  # nothing listens there now
+    port = free_port()
     accept = os.path.join(work, "acc.yaml")
     open(accept, "w").write("accepted:\n  - probe: S-NOPE\n    target: '*'\n    reason: x\n"
                             "    expires: 2026-13-01\n")
@@ -238,6 +259,10 @@ def test_usage(work):
     r = run(cfg)
     check(r.returncode == 2 and "fault 'nope' is not one of target.faults" in r.stderr,
           "an unknown load.fault is exit 2: " + r.stderr)
+    open(cfg, "w").write(base + "audit: { only: [O-HEALTH-UNDER-LOAD, S-NOPE] }\n")
+    r = run(cfg)
+    check(r.returncode == 2 and "audit.only: 'S-NOPE' is neither a check id" in r.stderr,
+          "an unknown check in audit.only is exit 2: " + r.stderr)
     open(cfg, "w").write(base + "reports: { json: %s/out.json }\n" % work)
     r = run(cfg)
     check(r.returncode == 3 and "unreachable" in r.stderr, "an unreachable store is exit 3: " +
