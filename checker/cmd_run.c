@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -67,9 +68,17 @@ static int parse_args(int argc, char **argv, struct run_args *a)
     return 0;
 }
 
+static int in_registry(const char *id)
+{
+    for (size_t i = 0; i < probe_registry_count; i++)
+        if (strcasecmp(id, probe_registry[i]->id) == 0)
+            return 1;
+    return 0;
+}
+
 static int known_check(const char *id)
 {
-    if (probe_find(id) || strcasecmp(id, fault_window_check.id) == 0 ||
+    if (in_registry(id) || strcasecmp(id, fault_window_check.id) == 0 ||
         strcasecmp(id, probe_r_fault_under_load.id) == 0)
         return 1;
     for (size_t i = 0; i < under_load_probe_count; i++)
@@ -89,7 +98,7 @@ static struct strv baseline_subset(const struct strv *in)
 {
     struct strv out = {xcalloc(in->count + 1, sizeof *out.items), 0};
     for (size_t i = 0; i < in->count; i++)
-        if (is_group_letter(in->items[i]) || probe_find(in->items[i]))
+        if (is_group_letter(in->items[i]) || in_registry(in->items[i]))
             out.items[out.count++] = in->items[i];
     return out;
 }
