@@ -69,8 +69,7 @@ static void read_item(struct accept_list *l, const struct yaml_node *item, size_
         return;
     const struct yaml_node *pv = yaml_tree_find(item, "probe");
     if (known && !known(a.probe_id)) {
-        diag_add(diags, path, pv->pos.line, pv->pos.col, key, "unknown probe id '%s'",
-                 a.probe_id);
+        diag_add(diags, path, pv->pos.line, pv->pos.col, key, "unknown probe id '%s'", a.probe_id);
         bad = 1;
     }
     const struct yaml_node *ev = yaml_tree_find(item, "expires");
@@ -92,9 +91,8 @@ int accept_parse(struct accept_list *l, const char *text, size_t len, const char
     struct yaml_node *root;
     if (yaml_tree_parse(text, len, path, &l->arena, diags, &root))
         return -1;
-    const struct yaml_node *list = root && root->kind == YAML_MAP
-                                       ? yaml_tree_find(root, "accepted")
-                                       : NULL;
+    const struct yaml_node *list =
+        root && root->kind == YAML_MAP ? yaml_tree_find(root, "accepted") : NULL;
     if (!list || (list->kind != YAML_LIST && !yaml_tree_is_null(list))) {
         struct srcpos at = list ? list->pos : root ? root->pos : (struct srcpos){1, 1};
         diag_add(diags, path, at.line, at.col, "accepted",

@@ -64,8 +64,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         printf("%s%zu regression%s%s\n", cli_red(cli), regressions, regressions == 1 ? "" : "s",
                cli_reset(cli));
     else
-        printf("%sno regression%s (tolerance %.0f%%)\n", cli_green(cli), cli_reset(cli),
-               tol * 100);
+        printf("%sno regression%s (tolerance %.0f%%)\n", cli_green(cli), cli_reset(cli), tol * 100);
     code = regressions ? EXIT_GATE_FAILED : EXIT_PASSED;
 out:
     cJSON_Delete(docs[0]);

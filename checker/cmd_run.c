@@ -28,7 +28,7 @@
 
 struct run_args {
     const char *config;
-    int fail_on; /* -1: the config's */
+    int fail_on;          /* -1: the config's */
     const char *paths[4]; /* json, html, junit, markdown overrides, in reporters[] order */
 };
 
@@ -112,8 +112,9 @@ static int check_selection(const struct config *cfg)
             const char *e = lists[l]->items[i];
             if (is_group_letter(e) || known_check(e))
                 continue;
-            fprintf(stderr, "%s: audit.%s: '%s' is neither a check id nor a group letter "
-                            "(S T O R E)\n",
+            fprintf(stderr,
+                    "%s: audit.%s: '%s' is neither a check id nor a group letter "
+                    "(S T O R E)\n",
                     cfg->path, l ? "skip" : "only", e);
             return -1;
         }
@@ -163,16 +164,20 @@ static void collect_checks(struct run_state *s)
     add_checks(s, &s->load.fault_check, PHASE_UNDER_LOAD);
     if (s->has_window)
         s->checks[s->check_count++] =
-            (struct report_check){&fault_window_check, engine_severity(&s->cfg, &fault_window_check),
-                                  &s->window, PHASE_UNDER_LOAD, 0, NULL};
+            (struct report_check){&fault_window_check,
+                                  engine_severity(&s->cfg, &fault_window_check),
+                                  &s->window,
+                                  PHASE_UNDER_LOAD,
+                                  0,
+                                  NULL};
     time_t now = time(NULL);
     for (size_t i = 0; i < s->check_count; i++) {
         const struct acceptance *a =
             accept_find(&s->accepted, s->checks[i].probe->id, s->cfg.target.base_url);
         if (!a)
             continue;
-        s->acceptances[i] = (struct report_acceptance){a->reason, a->expires,
-                                                       accept_expired(a, now)};
+        s->acceptances[i] =
+            (struct report_acceptance){a->reason, a->expires, accept_expired(a, now)};
         s->checks[i].accepted = &s->acceptances[i];
     }
 }
@@ -211,8 +216,8 @@ static void judge_thresholds(struct run_state *s)
     }
 }
 
-static int write_reports(const struct cli *cli, const struct run_state *s,
-                         const struct run_args *a, const cJSON *doc)
+static int write_reports(const struct cli *cli, const struct run_state *s, const struct run_args *a,
+                         const cJSON *doc)
 {
     const char *cfg_paths[4] = {s->cfg.reports.json, s->cfg.reports.html, s->cfg.reports.junit,
                                 s->cfg.reports.markdown};
@@ -336,7 +341,8 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
         .check_count = s->check_count,
         .load = s->load_ran ? &s->load.result : NULL,
         .load_meta = &s->plan.meta,
-        .load_note = s->load_planned ? s->plan.note : "no load configured (load.profile or load.rate)",
+        .load_note =
+            s->load_planned ? s->plan.note : "no load configured (load.profile or load.rate)",
         .thresholds = s->thresholds,
         .threshold_count = s->threshold_count,
         .fault = s->load_ran && s->load.has_fault ? &s->load.fault : NULL,
@@ -418,40 +424,39 @@ out:
 const struct command cmd_run = {
     .name = "run",
     .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown reports",
-    .help =
-        "Usage: storecheck run CONFIG [--fail-on SEVERITY] [--json F] [--html F] [--junit F]\n"
-        "                             [--markdown F]\n"
-        "\n"
-        "A quiet baseline audit (every selected probe), then the load of load.profile (or a\n"
-        "constant load.rate for load.duration) with the checks that only mean something\n"
-        "under load beside it: health/readiness still fast, error pages still clean, rate\n"
-        "limiting still 429 (O-HEALTH-UNDER-LOAD, O-ERRORS-UNDER-LOAD,\n"
-        "T-RATE-LIMIT-UNDER-LOAD; audit.only selects the baseline only, audit.skip skips\n"
-        "these too). With load.fault, the fault of target.faults is injected at\n"
-        "its moment and undone after its duration (always, also on Ctrl-C), checkout is\n"
-        "checked while it is on (R-FAULT-UNDER-LOAD) and the load's per-second series show\n"
-        "what browsing shoppers saw (R-LOAD-DURING-FAULT).\n"
-        "\n"
-        "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
-        "verdict, and the reports of the reports section (the options override them; - is\n"
-        "stdout). Accepted findings (audit.accept) do not fail the gate until they expire.\n"
-        "The reasons of a failed gate are printed at the end, one line each.\n"
-        "\n"
-        "Options:\n"
-        "  --fail-on SEV   gate threshold: info, low, medium, high, critical\n"
-        "                  (default: audit.fail_on, else high)\n"
-        "  --json F        the JSON report (reports/schema/report.schema.json)\n"
-        "  --html F        the HTML report (one self-contained file)\n"
-        "  --junit F       JUnit XML: one testcase per check and per threshold\n"
-        "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
-        "\n"
-        "Ctrl-C stops the load; the reports are still written, marked interrupted.\n"
-        "\n"
-        "Exit codes:\n"
-        "  0  the gate passed\n"
-        "  1  the gate failed: a finding at or above --fail-on, or a threshold broken\n"
-        "  2  usage or config error (also in the accepted-findings file)\n"
-        "  3  the run could not be done: target unreachable, a check could not decide,\n"
-        "     the run was interrupted, a report could not be written\n",
+    .help = "Usage: storecheck run CONFIG [--fail-on SEVERITY] [--json F] [--html F] [--junit F]\n"
+            "                             [--markdown F]\n"
+            "\n"
+            "A quiet baseline audit (every selected probe), then the load of load.profile (or a\n"
+            "constant load.rate for load.duration) with the checks that only mean something\n"
+            "under load beside it: health/readiness still fast, error pages still clean, rate\n"
+            "limiting still 429 (O-HEALTH-UNDER-LOAD, O-ERRORS-UNDER-LOAD,\n"
+            "T-RATE-LIMIT-UNDER-LOAD; audit.only selects the baseline only, audit.skip skips\n"
+            "these too). With load.fault, the fault of target.faults is injected at\n"
+            "its moment and undone after its duration (always, also on Ctrl-C), checkout is\n"
+            "checked while it is on (R-FAULT-UNDER-LOAD) and the load's per-second series show\n"
+            "what browsing shoppers saw (R-LOAD-DURING-FAULT).\n"
+            "\n"
+            "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
+            "verdict, and the reports of the reports section (the options override them; - is\n"
+            "stdout). Accepted findings (audit.accept) do not fail the gate until they expire.\n"
+            "The reasons of a failed gate are printed at the end, one line each.\n"
+            "\n"
+            "Options:\n"
+            "  --fail-on SEV   gate threshold: info, low, medium, high, critical\n"
+            "                  (default: audit.fail_on, else high)\n"
+            "  --json F        the JSON report (reports/schema/report.schema.json)\n"
+            "  --html F        the HTML report (one self-contained file)\n"
+            "  --junit F       JUnit XML: one testcase per check and per threshold\n"
+            "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
+            "\n"
+            "Ctrl-C stops the load; the reports are still written, marked interrupted.\n"
+            "\n"
+            "Exit codes:\n"
+            "  0  the gate passed\n"
+            "  1  the gate failed: a finding at or above --fail-on, or a threshold broken\n"
+            "  2  usage or config error (also in the accepted-findings file)\n"
+            "  3  the run could not be done: target unreachable, a check could not decide,\n"
+            "     the run was interrupted, a report could not be written\n",
     .run = run,
 };

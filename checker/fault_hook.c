@@ -59,8 +59,7 @@ static int run_http(const struct config *cfg, const struct fault_action *a, char
         return -1;
     }
     if (status >= 400) {
-        snprintf(err, errlen, "%s %s answered %ld", a->method ? a->method : "POST", a->url,
-                 status);
+        snprintf(err, errlen, "%s %s answered %ld", a->method ? a->method : "POST", a->url, status);
         return -1;
     }
     return 0;
@@ -103,12 +102,15 @@ static int run_command(const struct config *cfg, const struct fault_action *a, c
     }
 }
 
-int fault_hook_run(const struct config *cfg, const struct fault_action *a, char *err,
-                   size_t errlen)
+int fault_hook_run(const struct config *cfg, const struct fault_action *a, char *err, size_t errlen)
 {
     switch (a->kind) {
-    case FAULT_HTTP: return run_http(cfg, a, err, errlen);
-    case FAULT_COMMAND: return run_command(cfg, a, err, errlen);
-    default: snprintf(err, errlen, "the fault has no action"); return -1;
+    case FAULT_HTTP:
+        return run_http(cfg, a, err, errlen);
+    case FAULT_COMMAND:
+        return run_command(cfg, a, err, errlen);
+    default:
+        snprintf(err, errlen, "the fault has no action");
+        return -1;
     }
 }

@@ -63,8 +63,9 @@ void fault_window_judge(const struct config *cfg, const struct load_result *r,
     double off = f->stopped_ms >= 0 ? (double)(f->stopped_ms / 1000) : (double)r->seconds_count;
     double back = off + 1; /* the second it is undone in is partly during it */
     if (off <= on) {
-        probe_set(&ctx, PROBE_SKIP, "the fault lasted less than a whole second of load "
-                                    "(%lld ms to %lld ms): nothing to judge",
+        probe_set(&ctx, PROBE_SKIP,
+                  "the fault lasted less than a whole second of load "
+                  "(%lld ms to %lld ms): nothing to judge",
                   (long long)f->started_ms, (long long)f->stopped_ms);
         return;
     }
@@ -89,7 +90,8 @@ void fault_window_judge(const struct config *cfg, const struct load_result *r,
                   "errors once it was undone",
                   (unsigned long long)after.s5xx, (unsigned long long)after.errors);
     else
-        probe_set(&ctx, PROBE_PASS, "%llu pages served during the fault without a 5xx or an "
-                                    "error, and after it",
+        probe_set(&ctx, PROBE_PASS,
+                  "%llu pages served during the fault without a 5xx or an "
+                  "error, and after it",
                   (unsigned long long)during.responses);
 }

@@ -7,24 +7,36 @@ static int latency(void *ctx, enum th_sel sel, const char *name, enum th_stat st
     if (sel != TH_SEL_ALL || !r->latency || !r->latency->total)
         return -1;
     switch (stat) {
-    case TH_STAT_PERCENTILE: *us = (double)hist_percentile(r->latency, pct); break;
-    case TH_STAT_MIN: *us = (double)r->latency->min; break;
-    case TH_STAT_MAX: *us = (double)r->latency->max; break;
-    case TH_STAT_MEAN: *us = hist_mean(r->latency); break;
+    case TH_STAT_PERCENTILE:
+        *us = (double)hist_percentile(r->latency, pct);
+        break;
+    case TH_STAT_MIN:
+        *us = (double)r->latency->min;
+        break;
+    case TH_STAT_MAX:
+        *us = (double)r->latency->max;
+        break;
+    case TH_STAT_MEAN:
+        *us = hist_mean(r->latency);
+        break;
     }
     return 0;
 }
 
-static int count(void *ctx, enum th_sel sel, const char *name, enum th_count what,
-                 uint64_t *n)
+static int count(void *ctx, enum th_sel sel, const char *name, enum th_count what, uint64_t *n)
 {
     const struct load_result *r = ctx;
     if (sel != TH_SEL_ALL)
         return -1;
     switch (what) {
-    case TH_COUNT_REQUESTS: *n = r->totals.requests; return 0;
-    case TH_COUNT_ERRORS: *n = load_result_errors(r) + load_result_http_errors(r); return 0;
-    default: return -1; /* iterations exist only with scenarios */
+    case TH_COUNT_REQUESTS:
+        *n = r->totals.requests;
+        return 0;
+    case TH_COUNT_ERRORS:
+        *n = load_result_errors(r) + load_result_http_errors(r);
+        return 0;
+    default:
+        return -1; /* iterations exist only with scenarios */
     }
 }
 

@@ -75,8 +75,8 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     const struct fault *f = fault_hook_find(cfg, cfg->load.fault.name);
     if (f) {
         out->has_fault = 1;
-        out->fault = (struct report_fault){f->name, cfg->load.fault.at_ms,
-                                           cfg->load.fault.duration_ms, -1, -1, NULL};
+        out->fault = (struct report_fault){
+            f->name, cfg->load.fault.at_ms, cfg->load.fault.duration_ms, -1, -1, NULL};
     }
     struct engine *e = NULL;
     if (engine_create(&e, &plan->params, err, errlen) != 0 || engine_start(e, err, errlen)) {
@@ -88,8 +88,8 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
                                  .count = under_load_probe_count,
                                  .out = &out->checks};
     static const struct probe *const fault_table[] = {&probe_r_fault_under_load};
-    struct probe_batch fault_check = {.cfg = cfg, .table = fault_table, .count = 1,
-                                      .out = &out->fault_check};
+    struct probe_batch fault_check = {
+        .cfg = cfg, .table = fault_table, .count = 1, .out = &out->fault_check};
     int fault_on = 0, fault_done = !f;
     uint64_t checks_at = checks_at_us(&plan->params);
     while (!engine_done(e)) {
@@ -116,9 +116,8 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
             struct lg_second row;
             if (engine_latest(e, &row) == 0)
                 fprintf(stderr, "\r\033[K  load %.0fs: %llu req/s, p99 %.1f ms, %llu errors%s",
-                        (double)el / 1e6, (unsigned long long)row.responses,
-                        (double)row.p99 / 1000, (unsigned long long)(row.errors +
-                                                                     row.status_5xx),
+                        (double)el / 1e6, (unsigned long long)row.responses, (double)row.p99 / 1000,
+                        (unsigned long long)(row.errors + row.status_5xx),
                         fault_on ? ", fault on" : "");
         }
     }

@@ -17,7 +17,7 @@
 
 struct load_phase {
     struct load_result result;
-    struct engine_report checks;     /* the under-load checks */
+    struct engine_report checks;      /* the under-load checks */
     struct engine_report fault_check; /* R-FAULT-UNDER-LOAD; count 0 when it did not run */
     struct report_fault fault;
     int has_fault;

@@ -32,8 +32,7 @@ static char *endpoint_url(struct arena *a, const char *base, const char *path)
     return arena_strdup(a, buf);
 }
 
-static int add_urls(const struct config *cfg, struct run_load_plan *plan, char *err,
-                    size_t errlen)
+static int add_urls(const struct config *cfg, struct run_load_plan *plan, char *err, size_t errlen)
 {
     struct url *urls = arena_alloc(&plan->arena, LOADED * sizeof *urls);
     const char **texts = arena_alloc(&plan->arena, LOADED * sizeof *texts);
@@ -48,8 +47,9 @@ static int add_urls(const struct config *cfg, struct run_load_plan *plan, char *
         n++;
     }
     if (!n) {
-        snprintf(err, errlen, "no endpoint to load: set target.endpoints home, catalog, "
-                              "product_page, product or static_asset");
+        snprintf(err, errlen,
+                 "no endpoint to load: set target.endpoints home, catalog, "
+                 "product_page, product or static_asset");
         return -1;
     }
     plan->params.urls = urls;
@@ -78,8 +78,8 @@ static int load_profile(const struct config *cfg, struct profile *p, char *err, 
     snprintf(dir, sizeof dir, "%s/profiles", cfg->dir);
     const char *dirs[] = {dir, cfg->dir, "profiles", profile_installed_dir()};
     char path[4096];
-    if (profile_resolve(cfg->load.profile, dirs, sizeof dirs / sizeof *dirs, path, sizeof path,
-                        err, errlen))
+    if (profile_resolve(cfg->load.profile, dirs, sizeof dirs / sizeof *dirs, path, sizeof path, err,
+                        errlen))
         return -1;
     struct diag_list diags;
     diag_list_init(&diags);
@@ -145,13 +145,13 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
     }
     if (lp->model == LG_MODEL_OPEN) {
         scale_rate(cfg, lp, st, &peak);
-        uint32_t conns = cfg->load.connections ? cfg->load.connections
-                                               : (uint32_t)fmin(1000, ceil(peak / 100));
+        uint32_t conns =
+            cfg->load.connections ? cfg->load.connections : (uint32_t)fmin(1000, ceil(peak / 100));
         lp->connections = conns < lp->threads ? lp->threads : conns;
         lp->max_connections = 4 * lp->connections;
     } else {
-        lp->connections = cfg->load.connections ? cfg->load.connections
-                                                : (uint32_t)(peak > 1 ? peak : 1);
+        lp->connections =
+            cfg->load.connections ? cfg->load.connections : (uint32_t)(peak > 1 ? peak : 1);
         if (lp->threads > lp->connections)
             lp->threads = lp->connections;
     }
@@ -159,8 +159,7 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
     lp->ca_file = cfg->target.ca_file;
 }
 
-int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *err,
-                  size_t errlen)
+int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *err, size_t errlen)
 {
     memset(plan, 0, sizeof *plan);
     arena_init(&plan->arena);

@@ -19,14 +19,13 @@
 struct run_load_plan {
     struct loadgen_params params;
     struct load_json_meta meta;
-    char note[256]; /* what drives the load, for the reports */
+    char note[256];     /* what drives the load, for the reports */
     struct arena arena; /* owns the URLs, headers and stages */
 };
 
 /* 0 with the plan; 1 when the config asks for no load (no profile, no rate); -1 with err
  * (the profile cannot be found or read, no endpoint to load). */
-int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *err,
-                  size_t errlen);
+int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *err, size_t errlen);
 void run_load_plan_free(struct run_load_plan *plan);
 
 #endif

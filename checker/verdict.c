@@ -38,8 +38,7 @@ void verdict_judge(struct report_check *checks, size_t n, const struct report_th
     for (size_t i = 0; i < n; i++) {
         struct report_check *c = &checks[i];
         const struct report_acceptance *a = c->accepted;
-        c->gated = c->result->status == PROBE_FAIL && c->severity >= fail_on &&
-                   (!a || a->expired);
+        c->gated = c->result->status == PROBE_FAIL && c->severity >= fail_on && (!a || a->expired);
         if (!c->gated)
             continue;
         gate++;

@@ -14,7 +14,7 @@
 struct verdict {
     const char *result; /* "passed", "failed", "incomplete", "interrupted" */
     int exit_code;
-    char **reasons;     /* malloc'd lines */
+    char **reasons; /* malloc'd lines */
     size_t count;
 };
 

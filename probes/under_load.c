@@ -45,16 +45,19 @@ static void run_health(struct probe_ctx *ctx)
     if (n && !bad && !slow)
         http_evidence(ctx, &resps[0], "slowest of %zu: %.0f ms", n, worst);
     if (bad)
-        probe_set(ctx, PROBE_FAIL, "%zu of %zu health/readiness requests under load did not "
-                                   "answer 200",
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu health/readiness requests under load did not "
+                  "answer 200",
                   bad, n);
     else if (slow)
-        probe_set(ctx, PROBE_FAIL, "%zu of %zu health/readiness answers under load took longer "
-                                   "than %llu ms (slowest %.0f ms)",
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu health/readiness answers under load took longer "
+                  "than %llu ms (slowest %.0f ms)",
                   slow, n, (unsigned long long)budget, worst);
     else
-        probe_set(ctx, PROBE_PASS, "%zu health/readiness answers under load, all 200, slowest "
-                                   "%.0f ms (budget %llu ms)",
+        probe_set(ctx, PROBE_PASS,
+                  "%zu health/readiness answers under load, all 200, slowest "
+                  "%.0f ms (budget %llu ms)",
                   n, worst, (unsigned long long)budget);
     for (size_t i = 0; i < n; i++)
         http_response_free(&resps[i]);
@@ -62,8 +65,16 @@ static void run_health(struct probe_ctx *ctx)
 
 /* Phrases of framework stack traces and debug pages. */
 static const char *const trace_markers[] = {
-    "Traceback (most recent call last)", "Stack trace", "stacktrace", "Exception in thread",
-    "at java.", "goroutine ", ".php on line", "node_modules/", "Whoops!", "DEBUG = True",
+    "Traceback (most recent call last)",
+    "Stack trace",
+    "stacktrace",
+    "Exception in thread",
+    "at java.",
+    "goroutine ",
+    ".php on line",
+    "node_modules/",
+    "Whoops!",
+    "DEBUG = True",
 };
 
 static void run_errors(struct probe_ctx *ctx)
@@ -94,8 +105,9 @@ static void run_errors(struct probe_ctx *ctx)
         }
     }
     if (bad)
-        probe_set(ctx, PROBE_FAIL, "%zu of %zu error pages under load were a 5xx, failed, or "
-                                   "showed a stack trace",
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu error pages under load were a 5xx, failed, or "
+                  "showed a stack trace",
                   bad, n);
     else
         probe_set(ctx, PROBE_PASS, "error pages under load are clean 4xx answers");
@@ -119,8 +131,7 @@ static void run_fault(struct probe_ctx *ctx)
     struct http_request reqs[2] = {
         {.method = "POST",
          .url = t->endpoints[EP_CHECKOUT],
-         .headers = {"Content-Type: application/json",
-                     "Idempotency-Key: storecheck-fault-check"},
+         .headers = {"Content-Type: application/json", "Idempotency-Key: storecheck-fault-check"},
          .body = "{\"cart_id\":\"storecheck-fault-check\"}"},
         {.url = t->endpoints[EP_CATALOG] ? t->endpoints[EP_CATALOG] : "/"},
     };
@@ -132,27 +143,33 @@ static void run_fault(struct probe_ctx *ctx)
                   retry ? retry : "");
     http_evidence(ctx, cat, "catalog during the fault");
     if (co->status == 0)
-        probe_set(ctx, PROBE_FAIL, "checkout did not answer during the fault (%s): shoppers "
-                                   "wait on a hanging page",
+        probe_set(ctx, PROBE_FAIL,
+                  "checkout did not answer during the fault (%s): shoppers "
+                  "wait on a hanging page",
                   co->error);
     else if (co->status >= 500 && co->status != 503)
-        probe_set(ctx, PROBE_FAIL, "checkout answered %d during the fault: an honest 503 with "
-                                   "Retry-After is expected",
+        probe_set(ctx, PROBE_FAIL,
+                  "checkout answered %d during the fault: an honest 503 with "
+                  "Retry-After is expected",
                   co->status);
     else if (cat->status < 200 || cat->status >= 400)
-        probe_set(ctx, PROBE_FAIL, "the catalog answered %d during the fault: it should stay "
-                                   "up while orders are down",
+        probe_set(ctx, PROBE_FAIL,
+                  "the catalog answered %d during the fault: it should stay "
+                  "up while orders are down",
                   cat->status);
     else if (co->status == 503 && !retry)
-        probe_set(ctx, PROBE_WARN, "checkout answered 503 during the fault, without "
-                                   "Retry-After");
+        probe_set(ctx, PROBE_WARN,
+                  "checkout answered 503 during the fault, without "
+                  "Retry-After");
     else if (co->status == 503)
-        probe_set(ctx, PROBE_PASS, "checkout failed honestly (503, Retry-After %s) and the "
-                                   "catalog stayed up (%d)",
+        probe_set(ctx, PROBE_PASS,
+                  "checkout failed honestly (503, Retry-After %s) and the "
+                  "catalog stayed up (%d)",
                   retry, cat->status);
     else
-        probe_set(ctx, PROBE_WARN, "checkout answered %d during the fault: the fault did not "
-                                   "show, so degradation was not judged",
+        probe_set(ctx, PROBE_WARN,
+                  "checkout answered %d during the fault: the fault did not "
+                  "show, so degradation was not judged",
                   co->status);
     http_response_free(&resps[0]);
     http_response_free(&resps[1]);
@@ -169,7 +186,8 @@ static const struct probe probe_o_health_under_load = {
     .remediation = "Serve health and readiness from a cheap path that does not queue behind "
                    "shopper requests (separate worker or listener, no database round trip for "
                    "liveness).",
-    .references = "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/",
+    .references =
+        "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/",
     .run = run_health,
 };
 

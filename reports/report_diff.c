@@ -7,9 +7,7 @@
 static const cJSON *find_check(const cJSON *doc, const char *id)
 {
     const cJSON *c;
-    cJSON_ArrayForEach(c, rd_get(doc, "checks"))
-    if (strcmp(rd_str(c, "id"), id) == 0)
-        return c;
+    cJSON_ArrayForEach(c, rd_get(doc, "checks")) if (strcmp(rd_str(c, "id"), id) == 0) return c;
     return NULL;
 }
 
@@ -31,8 +29,9 @@ static size_t findings(const cJSON *old_doc, const cJSON *new_doc, struct textbu
             continue;
         int worse = strcmp(now, "fail") == 0;
         regressions += worse;
-        tb_printf(out, "%s %s (%s) %s, was %s: %s\n", worse ? "regression: new finding" : "new:",
-                  rd_str(c, "id"), rd_str(c, "severity"), now, was, rd_str(c, "reason"));
+        tb_printf(out, "%s %s (%s) %s, was %s: %s\n",
+                  worse ? "regression: new finding" : "new:", rd_str(c, "id"),
+                  rd_str(c, "severity"), now, was, rd_str(c, "reason"));
     }
     cJSON_ArrayForEach(c, rd_get(old_doc, "checks"))
     {
@@ -74,9 +73,9 @@ static size_t grades(const cJSON *old_doc, const cJSON *new_doc, struct textbuf 
     cJSON_ArrayForEach(g, rd_get(ns, "groups"))
     {
         const cJSON *og;
-        cJSON_ArrayForEach(og, rd_get(os, "groups"))
-        if (strcmp(rd_str(og, "group"), rd_str(g, "group")) == 0)
-            r += grade(rd_str(g, "name"), og, g, out);
+        cJSON_ArrayForEach(
+            og, rd_get(os, "groups")) if (strcmp(rd_str(og, "group"), rd_str(g, "group")) == 0) r +=
+            grade(rd_str(g, "name"), og, g, out);
     }
     return r;
 }
@@ -104,8 +103,8 @@ static size_t load(const cJSON *old_doc, const cJSON *new_doc, double tol, struc
         rd_fmt_us(now, b, sizeof b);
         if (now > was * (1 + tol)) {
             r++;
-            tb_printf(out, "regression: %s latency %s -> %s (+%.0f%%, tolerance %.0f%%)\n",
-                      keys[i], a, b, was > 0 ? (now / was - 1) * 100 : 100, tol * 100);
+            tb_printf(out, "regression: %s latency %s -> %s (+%.0f%%, tolerance %.0f%%)\n", keys[i],
+                      a, b, was > 0 ? (now / was - 1) * 100 : 100, tol * 100);
         } else if (now < was * (1 - tol)) {
             tb_printf(out, "better: %s latency %s -> %s\n", keys[i], a, b);
         }
@@ -113,8 +112,8 @@ static size_t load(const cJSON *old_doc, const cJSON *new_doc, double tol, struc
     double was = error_rate(ol), now = error_rate(nl);
     if (now > was * (1 + tol) && now - was >= DIFF_ERROR_RATE_FLOOR) {
         r++;
-        tb_printf(out, "regression: error rate %.3f%% -> %.3f%% (tolerance %.0f%%)\n",
-                  was * 100, now * 100, tol * 100);
+        tb_printf(out, "regression: error rate %.3f%% -> %.3f%% (tolerance %.0f%%)\n", was * 100,
+                  now * 100, tol * 100);
     } else if (was - now >= DIFF_ERROR_RATE_FLOOR && now < was * (1 - tol)) {
         tb_printf(out, "better: error rate %.3f%% -> %.3f%%\n", was * 100, now * 100);
     }
@@ -136,8 +135,8 @@ static size_t thresholds(const cJSON *old_doc, const cJSON *new_doc, struct text
                 strcmp(rd_str(o, "verdict"), "pass") != 0)
                 continue;
             r++;
-            tb_printf(out, "regression: threshold '%s' passed before, now %s\n",
-                      rd_str(t, "expr"), rd_str(t, "line"));
+            tb_printf(out, "regression: threshold '%s' passed before, now %s\n", rd_str(t, "expr"),
+                      rd_str(t, "line"));
         }
     }
     return r;

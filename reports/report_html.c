@@ -247,8 +247,8 @@ static void findings(struct textbuf *b, const cJSON *doc)
             continue;
         const char *name = letter;
         const cJSON *sg;
-        cJSON_ArrayForEach(sg, rd_get(rd_get(doc, "scores"), "groups"))
-        if (strcmp(rd_str(sg, "group"), letter) == 0)
+        cJSON_ArrayForEach(sg, rd_get(rd_get(doc, "scores"),
+                                      "groups")) if (strcmp(rd_str(sg, "group"), letter) == 0)
             name = rd_str(sg, "name");
         tb_printf(b, "<h3>%c ", *g);
         esc(b, name);
@@ -324,15 +324,13 @@ static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
     double *p50 = column(load, "p50_us", NULL, &n);
     double *p90 = column(load, "p90_us", NULL, &n);
     double *p99 = column(load, "p99_us", NULL, &n);
-    struct svg_series lat[] = {{"p50", p50, n, "#2e8540"},
-                               {"p90", p90, n, "#b26a00"},
-                               {"p99", p99, n, "#c62828"}};
+    struct svg_series lat[] = {
+        {"p50", p50, n, "#2e8540"}, {"p90", p90, n, "#b26a00"}, {"p99", p99, n, "#c62828"}};
     svg_line_chart(b, "Latency percentiles over time (from intended send time)", lat, 3,
                    fmt_us_axis, &band);
     double *errs = column(load, "errors", "status_5xx", &n);
     double *c4xx = column(load, "status_4xx", NULL, &n);
-    struct svg_series err[] = {{"errors + 5xx", errs, n, "#c62828"},
-                               {"4xx", c4xx, n, "#b26a00"}};
+    struct svg_series err[] = {{"errors + 5xx", errs, n, "#c62828"}, {"4xx", c4xx, n, "#b26a00"}};
     svg_line_chart(b, "Errors over time", err, 2, fmt_plain, &band);
     free(rps);
     free(p50);
@@ -405,16 +403,17 @@ static void load_summary(struct textbuf *b, const cJSON *load)
     const cJSON *tot = rd_get(load, "totals");
     const cJSON *lat = rd_get(rd_get(load, "latency_us"), "corrected");
     static const char *const keys[] = {"p50", "p90", "p95", "p99", "p99_9"};
-    tb_printf(b, "<table class=\"nums\"><tr><th>Requests</th><th>Responses</th><th>Rate</th><th>Errors</th>"
-                 "<th>HTTP &ge;400</th><th>Late</th><th>Dropped</th></tr><tr>"
-                 "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
-                 "<td class=\"num\">%.1f/s</td><td class=\"num\">%.0f</td>"
-                 "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
-                 "<td class=\"num\">%.0f</td></tr></table>",
-              rd_num(tot, "requests", 0), rd_num(tot, "responses", 0),
-              rd_num(load, "achieved_rate", 0), rd_num(tot, "errors_total", 0),
-              rd_num(tot, "http_errors", 0), rd_num(tot, "late", 0),
-              rd_num(tot, "dropped", 0));
+    tb_printf(
+        b,
+        "<table class=\"nums\"><tr><th>Requests</th><th>Responses</th><th>Rate</th><th>Errors</th>"
+        "<th>HTTP &ge;400</th><th>Late</th><th>Dropped</th></tr><tr>"
+        "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
+        "<td class=\"num\">%.1f/s</td><td class=\"num\">%.0f</td>"
+        "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
+        "<td class=\"num\">%.0f</td></tr></table>",
+        rd_num(tot, "requests", 0), rd_num(tot, "responses", 0), rd_num(load, "achieved_rate", 0),
+        rd_num(tot, "errors_total", 0), rd_num(tot, "http_errors", 0), rd_num(tot, "late", 0),
+        rd_num(tot, "dropped", 0));
     tb_add(b, "<table class=\"nums\"><tr>");
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         tb_printf(b, "<th>%s</th>", keys[i]);

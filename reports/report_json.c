@@ -62,9 +62,9 @@ static cJSON *scores_json(const struct report_run *run)
     cJSON *groups = cJSON_AddArrayToObject(o, "groups");
     for (int g = 0; g < GROUP_COUNT; g++) {
         char key[2] = {probe_group_letter((enum probe_group)g), 0};
-        cJSON_AddItemToArray(groups, score_json(&run->groups[g], key,
-                                                probe_group_name((enum probe_group)g),
-                                                run->secrets));
+        cJSON_AddItemToArray(
+            groups,
+            score_json(&run->groups[g], key, probe_group_name((enum probe_group)g), run->secrets));
     }
     return o;
 }

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "reports/report_doc.h"
-#include "reports/textbuf.h"
 #include "reports/reporter.h"
+#include "reports/textbuf.h"
 
 struct suite {
     struct textbuf cases;
@@ -72,8 +72,8 @@ static void check_case(struct suite *s, const cJSON *c)
         char msg[1024];
         const cJSON *acc = rd_get(c, "accepted");
         if (outcome[0] == 'a')
-            snprintf(msg, sizeof msg, "accepted until %s: %s (finding: %s)",
-                     rd_str(acc, "expires"), rd_str(acc, "reason"), reason);
+            snprintf(msg, sizeof msg, "accepted until %s: %s (finding: %s)", rd_str(acc, "expires"),
+                     rd_str(acc, "reason"), reason);
         else
             snprintf(msg, sizeof msg, "%s", reason);
         tb_add(b, "      <skipped");
@@ -145,8 +145,8 @@ static char *render_junit(const cJSON *doc)
     {
         struct suite s = {0};
         const cJSON *c;
-        cJSON_ArrayForEach(c, rd_get(doc, "checks"))
-        if (strcmp(rd_str(c, "group"), rd_str(g, "group")) == 0)
+        cJSON_ArrayForEach(
+            c, rd_get(doc, "checks")) if (strcmp(rd_str(c, "group"), rd_str(g, "group")) == 0)
             check_case(&s, c);
         char name[128];
         snprintf(name, sizeof name, "%s %s", rd_str(g, "group"), rd_str(g, "name"));

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "reports/report_doc.h"
-#include "reports/textbuf.h"
 #include "reports/reporter.h"
+#include "reports/textbuf.h"
 
 /* Text in a table cell: no pipe or line break may end the cell, and no HTML from the data
  * may render (Markdown hosts render inline HTML). */
@@ -11,14 +11,27 @@ static void cell(struct textbuf *b, const char *s)
 {
     for (const char *p = s; *p; p++) {
         switch (*p) {
-        case '|': tb_add(b, "\\|"); break;
+        case '|':
+            tb_add(b, "\\|");
+            break;
         case '\n':
-        case '\r': tb_add(b, " "); break;
-        case '<': tb_add(b, "&lt;"); break;
-        case '>': tb_add(b, "&gt;"); break;
-        case '&': tb_add(b, "&amp;"); break;
-        case '`': tb_add(b, "\\`"); break;
-        default: tb_addn(b, p, 1);
+        case '\r':
+            tb_add(b, " ");
+            break;
+        case '<':
+            tb_add(b, "&lt;");
+            break;
+        case '>':
+            tb_add(b, "&gt;");
+            break;
+        case '&':
+            tb_add(b, "&amp;");
+            break;
+        case '`':
+            tb_add(b, "\\`");
+            break;
+        default:
+            tb_addn(b, p, 1);
         }
     }
 }

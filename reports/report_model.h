@@ -28,11 +28,11 @@ struct report_acceptance {
 };
 
 struct report_check {
-    const struct probe *probe;        /* id, group, title, rationale, remediation, references */
-    enum severity severity;           /* after config overrides */
+    const struct probe *probe; /* id, group, title, rationale, remediation, references */
+    enum severity severity;    /* after config overrides */
     const struct probe_result *result;
     enum report_phase phase;
-    int gated;                        /* this check fails the gate */
+    int gated;                                /* this check fails the gate */
     const struct report_acceptance *accepted; /* NULL: not accepted */
 };
 
@@ -52,7 +52,7 @@ struct report_threshold {
 /* The cooperative fault injected during the load. */
 struct report_fault {
     const char *name;
-    uint64_t at_ms, duration_ms; /* planned, from the start of the load */
+    uint64_t at_ms, duration_ms;    /* planned, from the start of the load */
     int64_t started_ms, stopped_ms; /* actual, from the start of the load; -1: did not happen */
     const char *error;              /* why starting or stopping failed, or NULL */
 };
@@ -70,13 +70,13 @@ struct report_run {
     struct report_score overall;
     const struct report_check *checks;
     size_t check_count;
-    const struct load_result *load;      /* NULL: no load ran */
+    const struct load_result *load; /* NULL: no load ran */
     const struct load_json_meta *load_meta;
-    const char *load_note;               /* what drove the load, in a sentence; may be NULL */
+    const char *load_note; /* what drove the load, in a sentence; may be NULL */
     const struct report_threshold *thresholds;
     size_t threshold_count;
-    const struct report_fault *fault;    /* NULL: none configured */
-    const struct strv *secrets;          /* never written; may be NULL */
+    const struct report_fault *fault; /* NULL: none configured */
+    const struct strv *secrets;       /* never written; may be NULL */
 };
 
 #endif

@@ -23,8 +23,9 @@ static double nice_max(double v)
 
 static void open_chart(struct textbuf *b, const char *title)
 {
-    tb_printf(b, "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" "
-                 "xmlns=\"http://www.w3.org/2000/svg\"><title>",
+    tb_printf(b,
+              "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" "
+              "xmlns=\"http://www.w3.org/2000/svg\"><title>",
               W, H);
     tb_add_escaped(b, title);
     tb_printf(b, "</title><text x=\"%d\" y=\"18\" class=\"ct\">", LEFT);
@@ -47,8 +48,8 @@ static void y_axis(struct textbuf *b, double ymax, svg_fmt_fn fmt)
     }
 }
 
-void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series,
-                    size_t n, svg_fmt_fn fmt, const struct svg_band *band)
+void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series, size_t n,
+                    svg_fmt_fn fmt, const struct svg_band *band)
 {
     size_t count = 0;
     double ymax = 0;
@@ -64,8 +65,8 @@ void svg_line_chart(struct textbuf *b, const char *title, const struct svg_serie
     if (band && band->to > band->from) {
         double x0 = LEFT + PLOT_W * fmin(band->from, xspan) / xspan;
         double x1 = LEFT + PLOT_W * fmin(band->to, xspan) / xspan;
-        tb_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"band\"/>",
-                  x0, TOP, x1 - x0, PLOT_H);
+        tb_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"band\"/>", x0,
+                  TOP, x1 - x0, PLOT_H);
         tb_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"bl\">", x0 + 4, TOP + 12);
         tb_add_escaped(b, band->label);
         tb_add(b, "</text>");

@@ -13,7 +13,7 @@ struct svg_series {
     const char *name;
     const double *values; /* one per second */
     size_t count;
-    const char *color;    /* a CSS colour */
+    const char *color; /* a CSS colour */
 };
 
 /* A shaded span of seconds on a line chart (the injected fault). */
@@ -25,8 +25,8 @@ struct svg_band {
 typedef void (*svg_fmt_fn)(double v, char *buf, size_t len);
 
 /* Lines over seconds 0..count-1, y from 0 to the largest value; band may be NULL. */
-void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series,
-                    size_t n, svg_fmt_fn fmt, const struct svg_band *band);
+void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series, size_t n,
+                    svg_fmt_fn fmt, const struct svg_band *band);
 
 /* One bar per label. */
 void svg_bar_chart(struct textbuf *b, const char *title, const char *const *labels,

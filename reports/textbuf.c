@@ -54,13 +54,24 @@ void tb_add_escaped(struct textbuf *b, const char *s)
     for (const char *p = s;; p++) {
         const char *rep = NULL;
         switch (*p) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
         case '\t':
-        case '\n': break;
+        case '\n':
+            break;
         default:
             if ((unsigned char)*p < 0x20 && *p)
                 rep = "\xEF\xBF\xBD";

@@ -1,20 +1,21 @@
 /* load.fault in the config: read, defaults, and its errors with file:line:col. */
 #include "tests/config/config_test.h"
 
-#define FAULTS                                                                                 \
-    "target:\n"                                                                                \
-    "  base_url: https://127.0.0.1\n"                                                          \
-    "  faults:\n"                                                                              \
-    "    orders_down:\n"                                                                       \
-    "      start: { url: \"http://127.0.0.1:9100/faults/orders_down\" }\n"                     \
+#define FAULTS                                                                                     \
+    "target:\n"                                                                                    \
+    "  base_url: https://127.0.0.1\n"                                                              \
+    "  faults:\n"                                                                                  \
+    "    orders_down:\n"                                                                           \
+    "      start: { url: \"http://127.0.0.1:9100/faults/orders_down\" }\n"                         \
     "      stop: { method: DELETE, url: \"http://127.0.0.1:9100/faults/orders_down\" }\n"
 
 static void test_read(void)
 {
     struct config cfg;
     struct diag_list d;
-    int rc = test_load(&cfg, &d, FAULTS "load: { fault: { name: orders_down, at: 10s, "
-                                        "duration: 1.5s } }\n");
+    int rc = test_load(&cfg, &d,
+                       FAULTS "load: { fault: { name: orders_down, at: 10s, "
+                              "duration: 1.5s } }\n");
     CHECK_INT_EQ(rc, 0);
     test_print_diags(&d);
     CHECK_STR_EQ(cfg.load.fault.name, "orders_down");

@@ -19,15 +19,18 @@
 
 #define XSS "<script>document.body.setAttribute('data-xss','1')</script>"
 
-static const struct probe probe_hsts = {.id = "S-HSTS", .group = GROUP_S, .title = "HSTS",
-                                        .rationale = "why", .remediation = "add HSTS",
+static const struct probe probe_hsts = {.id = "S-HSTS",
+                                        .group = GROUP_S,
+                                        .title = "HSTS",
+                                        .rationale = "why",
+                                        .remediation = "add HSTS",
                                         .references = "https://a.example https://b.example"};
-static const struct probe probe_cert = {.id = "S-TLS-CERT", .group = GROUP_S,
-                                        .title = "Certificate", .remediation = "renew"};
-static const struct probe probe_gzip = {.id = "T-COMPRESSION", .group = GROUP_T,
-                                        .title = "Compression"};
-static const struct probe probe_health = {.id = "O-HEALTH-UNDER-LOAD", .group = GROUP_O,
-                                          .title = "Health under load"};
+static const struct probe probe_cert = {
+    .id = "S-TLS-CERT", .group = GROUP_S, .title = "Certificate", .remediation = "renew"};
+static const struct probe probe_gzip = {
+    .id = "T-COMPRESSION", .group = GROUP_T, .title = "Compression"};
+static const struct probe probe_health = {
+    .id = "O-HEALTH-UNDER-LOAD", .group = GROUP_O, .title = "Health under load"};
 
 struct fixture {
     struct probe_result results[4];
@@ -53,24 +56,24 @@ static void fixture_init(struct fixture *f)
     memset(f, 0, sizeof *f);
     f->ev[0] = (struct probe_evidence){"GET https://shop.test/", 200, "Server: " XSS};
     f->ev[1] = (struct probe_evidence){NULL, 0, "no Strict-Transport-Security"};
-    f->results[0] = (struct probe_result){.status = PROBE_FAIL, .reason = "no HSTS header",
-                                          .evidence = f->ev, .evidence_count = 2,
+    f->results[0] = (struct probe_result){.status = PROBE_FAIL,
+                                          .reason = "no HSTS header",
+                                          .evidence = f->ev,
+                                          .evidence_count = 2,
                                           .elapsed_ms = 12};
-    f->results[1] = (struct probe_result){.status = PROBE_FAIL,
-                                          .reason = "certificate expired on 2020-01-01",
-                                          .elapsed_ms = 30};
-    f->results[2] = (struct probe_result){.status = PROBE_PASS, .reason = "gzip",
-                                          .elapsed_ms = 5};
+    f->results[1] = (struct probe_result){
+        .status = PROBE_FAIL, .reason = "certificate expired on 2020-01-01", .elapsed_ms = 30};
+    f->results[2] = (struct probe_result){.status = PROBE_PASS, .reason = "gzip", .elapsed_ms = 5};
     f->results[3] = (struct probe_result){.status = PROBE_SKIP, .reason = "no health endpoint"};
     f->acc = (struct report_acceptance){"renewal is booked " XSS, "2099-12-31", 0};
-    f->checks[0] = (struct report_check){&probe_hsts, SEV_HIGH, &f->results[0], PHASE_BASELINE,
-                                         0, NULL};
-    f->checks[1] = (struct report_check){&probe_cert, SEV_CRITICAL, &f->results[1],
-                                         PHASE_BASELINE, 0, &f->acc};
-    f->checks[2] = (struct report_check){&probe_gzip, SEV_MEDIUM, &f->results[2],
-                                         PHASE_BASELINE, 0, NULL};
-    f->checks[3] = (struct report_check){&probe_health, SEV_HIGH, &f->results[3],
-                                         PHASE_UNDER_LOAD, 0, NULL};
+    f->checks[0] =
+        (struct report_check){&probe_hsts, SEV_HIGH, &f->results[0], PHASE_BASELINE, 0, NULL};
+    f->checks[1] = (struct report_check){&probe_cert, SEV_CRITICAL, &f->results[1], PHASE_BASELINE,
+                                         0,           &f->acc};
+    f->checks[2] =
+        (struct report_check){&probe_gzip, SEV_MEDIUM, &f->results[2], PHASE_BASELINE, 0, NULL};
+    f->checks[3] =
+        (struct report_check){&probe_health, SEV_HIGH, &f->results[3], PHASE_UNDER_LOAD, 0, NULL};
 
     struct load_result *l = &f->load;
     l->model = LG_MODEL_OPEN;
@@ -103,9 +106,14 @@ static void fixture_init(struct fixture *f)
         hist_record(l->latency_uncorrected, v / 2);
     }
     for (uint32_t s = 0; s < 3; s++)
-        f->secs[s] = (struct lg_second){.second = s, .responses = 100, .errors = s == 1,
-                                        .status_5xx = s == 1 ? 2 : 0, .p50 = 2000 + s * 100,
-                                        .p90 = 5000, .p99 = 9000 + s * 1000, .max = 300000,
+        f->secs[s] = (struct lg_second){.second = s,
+                                        .responses = 100,
+                                        .errors = s == 1,
+                                        .status_5xx = s == 1 ? 2 : 0,
+                                        .p50 = 2000 + s * 100,
+                                        .p90 = 5000,
+                                        .p99 = 9000 + s * 1000,
+                                        .max = 300000,
                                         .mean = 2500};
     l->seconds = f->secs;
     l->seconds_count = 3;
