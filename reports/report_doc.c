@@ -23,6 +23,12 @@ double rd_num(const cJSON *o, const char *k, double def)
     return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
+double rd_num_at(const cJSON *a, int i)
+{
+    const cJSON *v = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, i) : NULL;
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 int rd_bool(const cJSON *o, const char *k)
 {
     return cJSON_IsTrue(rd_get(o, k));
@@ -83,6 +89,11 @@ void rd_fmt_observed(const cJSON *t, char *buf, size_t len)
 
 void rd_fmt_time(double unix_ms, char *buf, size_t len)
 {
+    /* Years 0..9999 only: a saved file may hold any number. */
+    if (!(unix_ms >= -62167219200000.0 && unix_ms < 253402300800000.0)) {
+        snprintf(buf, len, "?");
+        return;
+    }
     time_t t = (time_t)(unix_ms / 1000);
     struct tm tm;
     if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))

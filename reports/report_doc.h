@@ -17,6 +17,8 @@ const char *rd_str(const cJSON *o, const char *k);
 /* A number member, or def when absent or not a number. */
 double rd_num(const cJSON *o, const char *k, double def);
 int rd_bool(const cJSON *o, const char *k);
+/* The number at index i of an array, or 0. */
+double rd_num_at(const cJSON *a, int i);
 /* 1 if the member is a number (not null). */
 int rd_has_num(const cJSON *o, const char *k);
 

@@ -351,6 +351,8 @@ static void distribution(struct textbuf *b, const cJSON *hist)
         return;
     lo = lo < 1 ? 1 : lo;
     double ratio = hi > lo ? pow(hi / lo, 1.0 / DIST_BINS) : 2;
+    if (!isfinite(ratio) || ratio <= 1)
+        ratio = 2;
     double counts[DIST_BINS] = {0};
     char labels[DIST_BINS][32];
     const char *lp[DIST_BINS];
@@ -361,10 +363,11 @@ static void distribution(struct textbuf *b, const cJSON *hist)
     const cJSON *pair;
     cJSON_ArrayForEach(pair, buckets)
     {
-        double v = cJSON_GetArrayItem(pair, 0) ? cJSON_GetArrayItem(pair, 0)->valuedouble : 0;
-        double n = cJSON_GetArrayItem(pair, 1) ? cJSON_GetArrayItem(pair, 1)->valuedouble : 0;
-        int i = v <= lo ? 0 : (int)floor(log(v / lo) / log(ratio));
-        counts[i < 0 ? 0 : i >= DIST_BINS ? DIST_BINS - 1 : i] += n;
+        double v = rd_num_at(pair, 0), n = rd_num_at(pair, 1);
+        /* A saved file may hold anything: values outside [lo, hi] land in the end bins. */
+        double bin = v > lo ? floor(log(v / lo) / log(ratio)) : 0;
+        int i = bin >= DIST_BINS - 1 ? DIST_BINS - 1 : bin > 0 ? (int)bin : 0;
+        counts[i] += n > 0 ? n : 0;
     }
     svg_bar_chart(b, "Latency distribution (responses per latency range)", lp, counts, DIST_BINS,
                   "#3559a8");
