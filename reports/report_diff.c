@@ -1,13 +1,30 @@
 #include "reports/report_diff.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "reports/report_doc.h"
 
-static const cJSON *find_check(const cJSON *doc, const char *id)
+/* The counterpart of item (an element of its array `in`) in `other`: the element with the
+ * same `key` value, the n-th of them when item is the n-th in `in` (saved files may repeat
+ * an id; pairing by occurrence keeps a report equal to itself). */
+static const cJSON *counterpart(const cJSON *item, const cJSON *in, const cJSON *other,
+                                const char *key)
 {
-    const cJSON *c;
-    cJSON_ArrayForEach(c, rd_get(doc, "checks")) if (strcmp(rd_str(c, "id"), id) == 0) return c;
+    const char *v = rd_str(item, key);
+    size_t n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, in)
+    {
+        if (e == item)
+            break;
+        n += strcmp(rd_str(e, key), v) == 0;
+    }
+    cJSON_ArrayForEach(e, other)
+    {
+        if (strcmp(rd_str(e, key), v) == 0 && n-- == 0)
+            return e;
+    }
     return NULL;
 }
 
@@ -20,10 +37,11 @@ static size_t findings(const cJSON *old_doc, const cJSON *new_doc, struct textbu
 {
     size_t regressions = 0;
     const cJSON *c;
-    cJSON_ArrayForEach(c, rd_get(new_doc, "checks"))
+    const cJSON *old_checks = rd_get(old_doc, "checks"), *new_checks = rd_get(new_doc, "checks");
+    cJSON_ArrayForEach(c, new_checks)
     {
         const char *now = rd_check_outcome(c);
-        const cJSON *before = find_check(old_doc, rd_str(c, "id"));
+        const cJSON *before = counterpart(c, new_checks, old_checks, "id");
         const char *was = before ? rd_check_outcome(before) : "absent";
         if (!is_finding(now) || strcmp(now, was) == 0)
             continue;
@@ -33,10 +51,10 @@ static size_t findings(const cJSON *old_doc, const cJSON *new_doc, struct textbu
                   worse ? "regression: new finding" : "new:", rd_str(c, "id"),
                   rd_str(c, "severity"), now, was, rd_str(c, "reason"));
     }
-    cJSON_ArrayForEach(c, rd_get(old_doc, "checks"))
+    cJSON_ArrayForEach(c, old_checks)
     {
         const char *was = rd_check_outcome(c);
-        const cJSON *after = find_check(new_doc, rd_str(c, "id"));
+        const cJSON *after = counterpart(c, old_checks, new_checks, "id");
         const char *now = after ? rd_check_outcome(after) : "absent";
         if (is_finding(was) && (strcmp(now, "pass") == 0 || strcmp(now, "accepted") == 0))
             tb_printf(out, "fixed: %s (%s) was %s, now %s\n", rd_str(c, "id"),
@@ -69,13 +87,13 @@ static size_t grades(const cJSON *old_doc, const cJSON *new_doc, struct textbuf 
 {
     const cJSON *os = rd_get(old_doc, "scores"), *ns = rd_get(new_doc, "scores");
     size_t r = grade("overall", rd_get(os, "overall"), rd_get(ns, "overall"), out);
+    const cJSON *old_groups = rd_get(os, "groups"), *new_groups = rd_get(ns, "groups");
     const cJSON *g;
-    cJSON_ArrayForEach(g, rd_get(ns, "groups"))
+    cJSON_ArrayForEach(g, new_groups)
     {
-        const cJSON *og;
-        cJSON_ArrayForEach(
-            og, rd_get(os, "groups")) if (strcmp(rd_str(og, "group"), rd_str(g, "group")) == 0) r +=
-            grade(rd_str(g, "name"), og, g, out);
+        const cJSON *og = counterpart(g, new_groups, old_groups, "group");
+        if (og)
+            r += grade(rd_str(g, "name"), og, g, out);
     }
     return r;
 }
@@ -84,7 +102,8 @@ static double error_rate(const cJSON *load)
 {
     const cJSON *t = rd_get(load, "totals");
     double req = rd_num(t, "requests", 0);
-    return req > 0 ? (rd_num(t, "errors_total", 0) + rd_num(t, "http_errors", 0)) / req : 0;
+    double errors = rd_num(t, "errors_total", 0) + rd_num(t, "http_errors", 0);
+    return req > 0 && errors > 0 ? errors / req : 0;
 }
 
 static size_t load(const cJSON *old_doc, const cJSON *new_doc, double tol, struct textbuf *out)
@@ -97,7 +116,8 @@ static size_t load(const cJSON *old_doc, const cJSON *new_doc, double tol, struc
     const cJSON *oc = rd_get(rd_get(ol, "latency_us"), "corrected");
     const cJSON *nc = rd_get(rd_get(nl, "latency_us"), "corrected");
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        double was = rd_num(oc, keys[i], 0), now = rd_num(nc, keys[i], 0);
+        /* Latencies are never negative; a saved file that says so counts as 0. */
+        double was = fmax(0, rd_num(oc, keys[i], 0)), now = fmax(0, rd_num(nc, keys[i], 0));
         char a[32], b[32];
         rd_fmt_us(was, a, sizeof a);
         rd_fmt_us(now, b, sizeof b);
@@ -123,21 +143,17 @@ static size_t load(const cJSON *old_doc, const cJSON *new_doc, double tol, struc
 static size_t thresholds(const cJSON *old_doc, const cJSON *new_doc, struct textbuf *out)
 {
     size_t r = 0;
+    const cJSON *old_th = rd_get(old_doc, "thresholds"), *new_th = rd_get(new_doc, "thresholds");
     const cJSON *t;
-    cJSON_ArrayForEach(t, rd_get(new_doc, "thresholds"))
+    cJSON_ArrayForEach(t, new_th)
     {
-        if (strcmp(rd_str(t, "verdict"), "pass") == 0)
+        const cJSON *o = counterpart(t, new_th, old_th, "expr");
+        if (strcmp(rd_str(t, "verdict"), "pass") == 0 || !o ||
+            strcmp(rd_str(o, "verdict"), "pass") != 0)
             continue;
-        const cJSON *o;
-        cJSON_ArrayForEach(o, rd_get(old_doc, "thresholds"))
-        {
-            if (strcmp(rd_str(o, "expr"), rd_str(t, "expr")) != 0 ||
-                strcmp(rd_str(o, "verdict"), "pass") != 0)
-                continue;
-            r++;
-            tb_printf(out, "regression: threshold '%s' passed before, now %s\n", rd_str(t, "expr"),
-                      rd_str(t, "line"));
-        }
+        r++;
+        tb_printf(out, "regression: threshold '%s' passed before, now %s\n", rd_str(t, "expr"),
+                  rd_str(t, "line"));
     }
     return r;
 }

@@ -54,13 +54,14 @@ static void esc(struct textbuf *b, const char *s)
 
 static void grade_badge(struct textbuf *b, const cJSON *score)
 {
-    const char *g = rd_str(score, "grade");
-    if (!*g) {
-        tb_add(b, "<span class=\"grade g-none\">n/a</span>");
-        return;
-    }
-    tb_printf(b, "<span class=\"grade g-%c%s\">", g[0], g[1] == '+' ? "p" : "");
-    esc(b, g);
+    static const char *const known[][2] = {{"A+", "Ap"}, {"A", "A"}, {"B", "B"},
+                                           {"C", "C"},   {"D", "D"}, {"F", "F"}};
+    const char *g = rd_str(score, "grade"), *cls = "none";
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcmp(g, known[i][0]) == 0)
+            cls = known[i][1];
+    tb_printf(b, "<span class=\"grade g-%s\">", cls);
+    esc(b, *g ? g : "n/a");
     tb_add(b, "</span>");
 }
 
@@ -87,8 +88,9 @@ static void verdict(struct textbuf *b, const cJSON *doc)
     esc(b, headline);
     tb_add(b, "</h1><p class=\"meta\">");
     esc(b, rd_str(doc, "target"));
-    tb_printf(b, " &middot; %s to %s &middot; gate on %s and above &middot; exit code %.0f", start,
-              end, rd_str(doc, "fail_on"), rd_num(v, "exit_code", 0));
+    tb_printf(b, " &middot; %s to %s &middot; gate on ", start, end);
+    esc(b, rd_str(doc, "fail_on"));
+    tb_printf(b, " and above &middot; exit code %.0f", rd_num(v, "exit_code", 0));
     if (rd_bool(doc, "interrupted"))
         tb_add(b, " &middot; <strong>interrupted</strong>");
     tb_add(b, "</p>");
@@ -242,14 +244,19 @@ static void findings(struct textbuf *b, const cJSON *doc)
         char letter[2] = {*g, 0};
         const cJSON *c;
         int any = 0;
-        cJSON_ArrayForEach(c, checks) any += strcmp(rd_str(c, "group"), letter) == 0;
+        cJSON_ArrayForEach(c, checks)
+        {
+            any += strcmp(rd_str(c, "group"), letter) == 0;
+        }
         if (!any)
             continue;
         const char *name = letter;
         const cJSON *sg;
-        cJSON_ArrayForEach(sg, rd_get(rd_get(doc, "scores"),
-                                      "groups")) if (strcmp(rd_str(sg, "group"), letter) == 0)
-            name = rd_str(sg, "name");
+        cJSON_ArrayForEach(sg, rd_get(rd_get(doc, "scores"), "groups"))
+        {
+            if (strcmp(rd_str(sg, "group"), letter) == 0)
+                name = rd_str(sg, "name");
+        }
         tb_printf(b, "<h3>%c ", *g);
         esc(b, name);
         tb_add(b, "</h3>");

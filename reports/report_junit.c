@@ -147,16 +147,21 @@ static char *render_junit(const cJSON *doc)
     {
         struct suite s = {0};
         const cJSON *c;
-        cJSON_ArrayForEach(
-            c, rd_get(doc, "checks")) if (strcmp(rd_str(c, "group"), rd_str(g, "group")) == 0)
-            check_case(&s, c);
+        cJSON_ArrayForEach(c, rd_get(doc, "checks"))
+        {
+            if (strcmp(rd_str(c, "group"), rd_str(g, "group")) == 0)
+                check_case(&s, c);
+        }
         char name[128];
         snprintf(name, sizeof name, "%s %s", rd_str(g, "group"), rd_str(g, "name"));
         close_suite(&suites, &s, name, ts, &total);
     }
     struct suite th = {0};
     const cJSON *t;
-    cJSON_ArrayForEach(t, rd_get(doc, "thresholds")) threshold_case(&th, t);
+    cJSON_ArrayForEach(t, rd_get(doc, "thresholds"))
+    {
+        threshold_case(&th, t);
+    }
     close_suite(&suites, &th, "Thresholds", ts, &total);
 
     struct textbuf b = {0};

@@ -42,13 +42,16 @@ static char *render_markdown(const cJSON *doc)
     const cJSON *v = rd_get(doc, "verdict");
     const char *result = rd_str(v, "result");
     tb_add(&b, "## storecheck: ");
-    tb_add(&b, strcmp(result, "passed") == 0   ? "gate passed"
-               : strcmp(result, "failed") == 0 ? "gate FAILED"
-                                               : result);
+    if (strcmp(result, "passed") == 0 || strcmp(result, "failed") == 0)
+        tb_add(&b, result[0] == 'p' ? "gate passed" : "gate FAILED");
+    else
+        cell(&b, result);
     tb_add(&b, "\n\nTarget: ");
     cell(&b, rd_str(doc, "target"));
-    tb_printf(&b, " · gate on %s and above · exit code %.0f%s\n\n", rd_str(doc, "fail_on"),
-              rd_num(v, "exit_code", 0), rd_bool(doc, "interrupted") ? " · **interrupted**" : "");
+    tb_add(&b, " · gate on ");
+    cell(&b, rd_str(doc, "fail_on"));
+    tb_printf(&b, " and above · exit code %.0f%s\n\n", rd_num(v, "exit_code", 0),
+              rd_bool(doc, "interrupted") ? " · **interrupted**" : "");
     const cJSON *r;
     cJSON_ArrayForEach(r, rd_get(v, "reasons"))
     {

@@ -46,13 +46,32 @@ void tb_printf(struct textbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates, at
+ * most U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (!n || c > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) || (c == 0xF0 && p[1] < 0x90) ||
+        (c == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
 void tb_add_escaped(struct textbuf *b, const char *s)
 {
+    static const char replacement[] = "\xEF\xBF\xBD";
     if (!s)
         return;
-    const char *run = s;
-    for (const char *p = s;; p++) {
+    const unsigned char *run = (const unsigned char *)s, *p = run;
+    while (*p) {
         const char *rep = NULL;
+        size_t skip = 1;
         switch (*p) {
         case '&':
             rep = "&amp;";
@@ -69,21 +88,24 @@ void tb_add_escaped(struct textbuf *b, const char *s)
         case '\'':
             rep = "&#39;";
             break;
-        case '\t':
-        case '\n':
-            break;
         default:
-            if ((unsigned char)*p < 0x20 && *p)
-                rep = "\xEF\xBF\xBD";
+            if (*p >= 0x80 && !(skip = utf8_len(p))) {
+                rep = replacement; /* XML must be well-formed UTF-8 */
+                skip = 1;
+            } else if (*p < 0x20 && *p != '\t' && *p != '\n') {
+                rep = replacement; /* not allowed in XML 1.0 */
+            }
         }
-        if (!rep && *p)
+        if (!rep) {
+            p += skip;
             continue;
-        tb_addn(b, run, (size_t)(p - run));
-        if (!*p)
-            break;
+        }
+        tb_addn(b, (const char *)run, (size_t)(p - run));
         tb_add(b, rep);
-        run = p + 1;
+        p += skip;
+        run = p;
     }
+    tb_addn(b, (const char *)run, (size_t)(p - run));
 }
 
 char *tb_take(struct textbuf *b)

@@ -17,7 +17,7 @@ void tb_addn(struct textbuf *b, const char *s, size_t n);
 void tb_printf(struct textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s with & < > " ' as character references: safe as HTML/XML text and in quoted attribute
  * values. NULL adds nothing. Control characters other than tab and newline (not allowed in
- * XML 1.0) become U+FFFD. */
+ * XML 1.0) and bytes that are not well-formed UTF-8 become U+FFFD. */
 void tb_add_escaped(struct textbuf *b, const char *s);
 /* The text (never NULL; "" when empty); the buffer is left empty and owns nothing. */
 char *tb_take(struct textbuf *b);

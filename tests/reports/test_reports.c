@@ -296,6 +296,21 @@ static void test_escaping(void)
     fixture_free(&f);
 }
 
+static void test_escape_bytes(void)
+{
+    struct textbuf b = {0};
+    tb_add_escaped(&b,
+                   "a\xff<b\x01\tc \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xC0\xAF \xED\xA0\x80 "
+                   "\xE2\x82");
+    CHECK_STR_EQ(b.s, "a\xEF\xBF\xBD&lt;b\xEF\xBF\xBD\tc \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 "
+                      "\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
+                      "\xEF\xBF\xBD\xEF\xBF\xBD");
+    tb_free(&b);
+    tb_add_escaped(&b, "'\"&>");
+    CHECK_STR_EQ(b.s, "&#39;&quot;&amp;&gt;");
+    tb_free(&b);
+}
+
 static int known(const char *id)
 {
     return strcmp(id, "S-HSTS") == 0;
@@ -378,6 +393,7 @@ int main(void)
     RUN(test_golden);
     RUN(test_verdict_and_scores);
     RUN(test_escaping);
+    RUN(test_escape_bytes);
     RUN(test_accept_file);
     RUN(test_diff);
     return check_summary();
