@@ -193,8 +193,9 @@ static int parse_thresholds(struct run_state *s)
         struct parse_error pe;
         t->expr = l->thresholds[i].expr;
         if (threshold_parse(t->expr, &t->parsed, &pe)) {
-            fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: %s\n", s->cfg.path,
-                    l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, pe.msg);
+            fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: '%s', column %d: %s\n",
+                    s->cfg.path, l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr,
+                    pe.col, pe.msg);
             bad = 1;
         }
     }

@@ -259,6 +259,10 @@ def test_usage(work):
     r = run(cfg)
     check(r.returncode == 2 and "fault 'nope' is not one of target.faults" in r.stderr,
           "an unknown load.fault is exit 2: " + r.stderr)
+    open(cfg, "w").write(base + "load:\n  rate: 10\n  thresholds: [\"p99 < 1s\", \"p95x < 1s\"]\n")
+    r = run(cfg)
+    check(r.returncode == 2 and cfg + ":4:28: load.thresholds[1]: 'p95x < 1s', column 1:"
+          in r.stderr, "a bad threshold is exit 2 with its place: " + r.stderr)
     open(cfg, "w").write(base + "audit: { only: [O-HEALTH-UNDER-LOAD, S-NOPE] }\n")
     r = run(cfg)
     check(r.returncode == 2 and "audit.only: 'S-NOPE' is neither a check id" in r.stderr,
