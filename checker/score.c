@@ -2,9 +2,6 @@
 
 #include <string.h>
 
-static const char *const grades[] = {"A+", "A", "B", "C", "D", "F"};
-enum { GRADES = sizeof grades / sizeof *grades };
-
 /* Points a failed check takes off; a warning takes off half. */
 static const double fail_points[SEV_COUNT] = {
     [SEV_INFO] = 0, [SEV_LOW] = 5, [SEV_MEDIUM] = 15, [SEV_HIGH] = 25, [SEV_CRITICAL] = 40,
@@ -30,16 +27,8 @@ const char *score_grade(double score, int warnings)
     static const double floors[] = {90, 80, 70, 60};
     for (size_t i = 0; i < sizeof floors / sizeof *floors; i++)
         if (score >= floors[i])
-            return grades[i + 1];
+            return grade_names[i + 1];
     return "F";
-}
-
-int score_grade_rank(const char *grade)
-{
-    for (int i = 0; i < GRADES; i++)
-        if (grade && strcmp(grade, grades[i]) == 0)
-            return i;
-    return -1;
 }
 
 static const struct cap *cap_of(const struct report_check *c)
@@ -59,7 +48,7 @@ static const struct cap *cap_of(const struct report_check *c)
  * when the points alone would give the same grade). */
 static void apply_cap(struct report_score *s, const char *grade, const char *why)
 {
-    if (score_grade_rank(grade) >= score_grade_rank(s->grade)) {
+    if (grade_rank(grade) >= grade_rank(s->grade)) {
         s->grade = grade;
         s->cap = why;
     }
@@ -85,7 +74,7 @@ void score_compute(const struct report_check *checks, size_t n,
             warns[g]++;
         }
         const struct cap *k = cap_of(c);
-        if (k && (!capped[g] || score_grade_rank(k->grade) > score_grade_rank(capped[g]->grade)))
+        if (k && (!capped[g] || grade_rank(k->grade) > grade_rank(capped[g]->grade)))
             capped[g] = k;
     }
     double sum = 0;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "reports/grade.h"
 #include "reports/report_model.h"
 
 /* Score the checks into groups[] (indexed by enum probe_group) and *overall. */
@@ -16,8 +17,5 @@ void score_compute(const struct report_check *checks, size_t n,
 
 /* The grade of a score with no cap: "A+" needs 100 and no warnings. */
 const char *score_grade(double score, int warnings);
-
-/* Rank of a grade, 0 for "A+" up to 5 for "F"; -1 for anything else. */
-int score_grade_rank(const char *grade);
 
 #endif

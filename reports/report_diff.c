@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "reports/grade.h"
 #include "reports/report_doc.h"
 
 /* The counterpart of item (an element of its array `in`) in `other`: the element with the
@@ -63,20 +64,10 @@ static size_t findings(const cJSON *old_doc, const cJSON *new_doc, struct textbu
     return regressions;
 }
 
-static const char *const grade_order[] = {"A+", "A", "B", "C", "D", "F"};
-
-static int rank(const char *g)
-{
-    for (int i = 0; i < 6; i++)
-        if (strcmp(g, grade_order[i]) == 0)
-            return i;
-    return -1;
-}
-
 static size_t grade(const char *what, const cJSON *o, const cJSON *n, struct textbuf *out)
 {
     const char *was = rd_str(o, "grade"), *now = rd_str(n, "grade");
-    int a = rank(was), b = rank(now);
+    int a = grade_rank(was), b = grade_rank(now);
     if (a < 0 || b < 0 || a == b)
         return 0;
     tb_printf(out, "%s grade %s %s -> %s\n", b > a ? "regression:" : "better:", what, was, now);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/oom.h"
+#include "reports/grade.h"
 #include "reports/report_doc.h"
 #include "reports/report_svg.h"
 #include "reports/reporter.h"
@@ -54,13 +55,11 @@ static void esc(struct textbuf *b, const char *s)
 
 static void grade_badge(struct textbuf *b, const cJSON *score)
 {
-    static const char *const known[][2] = {{"A+", "Ap"}, {"A", "A"}, {"B", "B"},
-                                           {"C", "C"},   {"D", "D"}, {"F", "F"}};
-    const char *g = rd_str(score, "grade"), *cls = "none";
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strcmp(g, known[i][0]) == 0)
-            cls = known[i][1];
-    tb_printf(b, "<span class=\"grade g-%s\">", cls);
+    /* The class comes from the known grades only: the grade itself is data. */
+    static const char *const classes[GRADE_COUNT] = {"Ap", "A", "B", "C", "D", "F"};
+    const char *g = rd_str(score, "grade");
+    int rank = grade_rank(g);
+    tb_printf(b, "<span class=\"grade g-%s\">", rank >= 0 ? classes[rank] : "none");
     esc(b, *g ? g : "n/a");
     tb_add(b, "</span>");
 }
