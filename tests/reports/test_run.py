@@ -287,11 +287,16 @@ def test_usage(work):
 
 
 class Hostile(http.server.BaseHTTPRequestHandler):
-    """Every answer carries a script in a header and in a product name."""
+    """Every answer carries a script in a header and in a product name; its exposed .env file
+    carries one in its text (which the exposure probe quotes as evidence)."""
     SCRIPT = "<script>document.body.setAttribute('data-xss','1')</script>"
+    BODY_SCRIPT = "<script>document.write(1111*7)</script>"
 
     def do_GET(self):
-        body = ('{"items":[{"id":1,"name":"%s"}]}' % self.SCRIPT).encode()
+        if self.path == "/.env":
+            body = ("APP_NAME=shop\n# %s\nDB_PASSWORD=x\n" % self.BODY_SCRIPT).encode()
+        else:
+            body = ('{"items":[{"id":1,"name":"%s"}]}' % self.SCRIPT).encode()
         self.send_response(200)
         self.send_header("Server", "evil/1.0 " + self.SCRIPT)
         self.send_header("X-Powered-By", self.SCRIPT)
@@ -315,7 +320,8 @@ def test_xss(work):
         "target:\n  base_url: http://127.0.0.1:%d\n  timeout: 2s\n"
         "  headers: { X-Note: \"<script>alert(1)</script>\" }\n"
         "  endpoints: { home: /, catalog: /api/v1/products }\n"
-        "audit: { only: [S-VERSION-LEAK, S-NOSNIFF], probe_timeout: 5s, fail_on: low }\n"
+        "audit: { only: [S-VERSION-LEAK, S-NOSNIFF, S-EXPOSED-ENV], probe_timeout: 5s,"
+        " fail_on: low }\n"
         "load: { rate: 50, duration: 1s, threads: 1 }\n"
         "reports: { json: %s/out.json, html: %s/out.html, junit: %s/out.xml,"
         " markdown: %s/out.md }\n" % (port, work, work, work, work))
@@ -325,7 +331,9 @@ def test_xss(work):
           (r.returncode, r.stderr))
     html = open(os.path.join(work, "out.html")).read()
     check("data-xss" in html and "&lt;script&gt;" in html,
-          "the server's script text is shown, escaped")
+          "the server's script text in a header is shown, escaped")
+    check("&lt;script&gt;document.write(1111*7)&lt;/script&gt;" in html,
+          "the script text of the exposed file's body is shown, escaped")
     check("<script" not in html.lower(), "no raw <script> in the HTML")
     md = open(os.path.join(work, "out.md")).read()
     check("<script" not in md.lower(), "no raw <script> in the Markdown")
@@ -351,6 +359,8 @@ def test_xss(work):
                          capture_output=True, text=True, timeout=60).stdout
     check("Gate failed" in dom, "chromium rendered the verdict")
     check('data-xss="1"' not in dom, "the server's script did not run")
+    check("7777" not in dom and "document.write(1111*7)" in dom,
+          "the script from the body did not run")
     prof = tempfile.mkdtemp(dir=work)
     subprocess.run(base + ["--user-data-dir=" + prof, "--screenshot=" + shot,
                            "file://" + os.path.join(work, "out.html")],
