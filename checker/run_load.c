@@ -74,12 +74,10 @@ static void add_headers(const struct config *cfg, struct run_load_plan *plan)
 
 static int load_profile(const struct config *cfg, struct profile *p, char *err, size_t errlen)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/profiles", cfg->dir);
-    const char *dirs[] = {dir, cfg->dir, "profiles", profile_installed_dir()};
+    const char *dirs[3];
+    size_t ndirs = profile_search_dirs(dirs);
     char path[4096];
-    if (profile_resolve(cfg->load.profile, dirs, sizeof dirs / sizeof *dirs, path, sizeof path, err,
-                        errlen))
+    if (profile_resolve(cfg->load.profile, dirs, ndirs, path, sizeof path, err, errlen))
         return -1;
     struct diag_list diags;
     diag_list_init(&diags);

@@ -76,7 +76,7 @@ class Refstore:
         self.proc.wait(timeout=10)
 
 
-def config(store, work, only, extra_load="", accept=None, skip=""):
+def config(store, work, only, extra_load="", accept=None, skip="", rate="100"):
     p = store.ports
     text = """target:
   base_url: https://127.0.0.1:{https}
@@ -98,12 +98,13 @@ audit:
   only: [{only}]
   skip: [{skip}]
 {accept}load:
-  rate: 100
+  {rate}
   threads: 1
 {extra_load}  thresholds: ["p99 < 1s", "error_rate < 1%"]
 reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md }}
 """.format(https=p["https"], http=p["http"], admin=p["admin"], ca=store.ca, only=only,
            w=work, extra_load=extra_load, skip=skip,
+           rate="rate: %s" % rate if rate else "profile: smoke",
            accept="  accept: %s\n" % accept if accept else "")
     path = os.path.join(work, "storecheck.yaml")
     open(path, "w").write(text)
@@ -183,7 +184,7 @@ def test_broken(work):
         "expires: 2020-01-01 }\n")
     try:
         cfg = config(store, work, "S-HSTS, S-CSP, S-EXPOSED-VCS, T-COMPRESSION",
-                     "  duration: 2s\n", accept)
+                     "  duration: 3s\n", accept, rate=None)
         r = run(cfg)
         check(r.returncode == 1, "the broken store fails the gate (exit %d): %s %s" %
               (r.returncode, r.stdout, r.stderr))
@@ -199,6 +200,11 @@ def test_broken(work):
               "S-CSP is listed, accepted, with its reason")
         sec = doc["scores"]["groups"][0]
         check(sec["grade"] == "F" and ".git" in (sec["cap"] or ""), "Security capped at F")
+        run_ = doc["load"]["run"]
+        check(run_["model"] == "open" and abs(run_["stages"][0]["target"] - 5 / 1.5) < 0.01 and
+              "users / mean think time" in doc["load_note"],
+              "the smoke profile's 5 users with 1-2 s think time run at 3.33 requests/s: %s" %
+              run_)
         html = open(os.path.join(work, "out.html")).read()
         check("CSP is set by the CDN &lt;b&gt;" in html, "the acceptance reason is in the HTML")
         junit = open(os.path.join(work, "out.xml")).read()
