@@ -14,13 +14,13 @@
 #include "checker/commands.h"
 #include "checker/config_load.h"
 #include "checker/fault_window.h"
-#include "checker/load_metrics.h"
 #include "checker/load_phase.h"
 #include "checker/run_load.h"
 #include "checker/score.h"
 #include "checker/verdict.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
+#include "loadgen/result_metrics.h"
 #include "probes/engine.h"
 #include "probes/under_load.h"
 #include "reports/report_json.h"
@@ -205,7 +205,8 @@ static int parse_thresholds(struct run_state *s)
 
 static void judge_thresholds(struct run_state *s)
 {
-    struct th_metrics m = load_metrics(&s->load.result);
+    struct th_metrics m;
+    result_metrics(&m, &s->load.result);
     for (size_t i = 0; i < s->threshold_count; i++) {
         struct report_threshold *t = &s->thresholds[i];
         if (s->load_ran) {
@@ -436,7 +437,9 @@ const struct command cmd_run = {
             "these too). With load.fault, the fault of target.faults is injected at\n"
             "its moment and undone after its duration (always, also on Ctrl-C), checkout is\n"
             "checked while it is on (R-FAULT-UNDER-LOAD) and the load's per-second series show\n"
-            "what browsing shoppers saw (R-LOAD-DURING-FAULT).\n"
+            "what browsing shoppers saw (R-LOAD-DURING-FAULT). With load.scenarios the load is\n"
+            "virtual users running them under load.profile (steady when only load.rate is\n"
+            "set), as storecheck load CONFIG runs them; without, GETs to the store's pages.\n"
             "\n"
             "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
             "verdict, and the reports of the reports section (the options override them; - is\n"

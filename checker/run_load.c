@@ -157,12 +157,46 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
     lp->ca_file = cfg->target.ca_file;
 }
 
+/* Virtual users run the config's scenarios under its profile (steady when only load.rate is
+ * set) against base_url. */
+static int plan_scenarios(const struct config *cfg, struct run_load_plan *plan, char *err,
+                          size_t errlen)
+{
+    struct loadgen_params *lp = &plan->params;
+    struct url *base = arena_alloc(&plan->arena, sizeof *base);
+    const char **text = arena_alloc(&plan->arena, sizeof *text);
+    *text = arena_strdup(&plan->arena, cfg->target.base_url);
+    if (url_parse(*text, base, err, errlen))
+        return -1;
+    lp->urls = base;
+    lp->url_count = 1;
+    plan->meta.urls = text;
+    plan->meta.url_count = 1;
+    add_headers(cfg, plan);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    lp->threads = cfg->load.threads ? cfg->load.threads : (uint32_t)(cores > 0 ? cores : 1);
+    lp->timeout_us = cfg->load.timeout_ms * 1000;
+    lp->insecure = cfg->target.insecure;
+    lp->ca_file = cfg->target.ca_file;
+    struct scenario_overrides o = {.profile = cfg->load.profile ? NULL : "steady"};
+    if (scenario_run_prepare(&plan->scenarios, cfg, &o, plan->meta.headers,
+                             plan->meta.header_count, lp, err, errlen))
+        return -1;
+    plan->meta.profile = plan->scenarios.profile_path;
+    snprintf(plan->note, sizeof plan->note, "%zu scenarios under %s (%s model)",
+             cfg->load.scenario_count, cfg->load.profile ? cfg->load.profile : "steady",
+             lp->model == LG_MODEL_OPEN ? "open" : "closed");
+    return 0;
+}
+
 int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *err, size_t errlen)
 {
     memset(plan, 0, sizeof *plan);
     arena_init(&plan->arena);
     if (!cfg->load.profile && !(cfg->load.rate > 0))
         return 1;
+    if (cfg->load.scenario_count)
+        return plan_scenarios(cfg, plan, err, errlen);
     if (add_urls(cfg, plan, err, errlen))
         return -1;
     add_headers(cfg, plan);
@@ -186,5 +220,6 @@ int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *er
 
 void run_load_plan_free(struct run_load_plan *plan)
 {
+    scenario_run_free(&plan->scenarios);
     arena_free(&plan->arena);
 }

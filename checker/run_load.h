@@ -2,9 +2,9 @@
  * What `storecheck run` loads the store with, from the config: the traffic shape (load.profile
  * scaled by load.duration/rate/max_rate, or a constant load.rate) and what each request is.
  *
- * The engine drives URLs today: the plan sends GETs round-robin to the shopper-facing
- * endpoints (home, product page, catalog, product, static asset; {{templates}} filled with 1).
- * When scenario-driven load lands in the engine, run_load_plan is the one place that changes.
+ * With load.scenarios, virtual users run them under the profile (load_scenarios.h). Without,
+ * the plan sends GETs round-robin to the shopper-facing endpoints (home, product page,
+ * catalog, product, static asset; {{templates}} filled with 1).
  */
 #ifndef STORECHECK_CHECKER_RUN_LOAD_H
 #define STORECHECK_CHECKER_RUN_LOAD_H
@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "common/arena.h"
+#include "checker/load_scenarios.h"
 #include "common/config.h"
 #include "loadgen/engine.h"
 #include "reports/load_json.h"
@@ -21,6 +22,7 @@ struct run_load_plan {
     struct load_json_meta meta;
     char note[256];     /* what drives the load, for the reports */
     struct arena arena; /* owns the URLs, headers and stages */
+    struct scenario_run scenarios; /* the profile and compiled scenarios of a scenario run */
 };
 
 /* 0 with the plan; 1 when the config asks for no load (no profile, no rate); -1 with err

@@ -87,7 +87,8 @@ struct plan {
 };
 
 /*
- * Compile cfg's scenarios and feeders. base is the target (its path prefixes every step's
+ * Compile cfg's scenarios and feeders. The plan refers to names, methods and expected
+ * statuses of load and to the mix's names, which must outlive it. base is the target (its path prefixes every step's
  * path); headers are "Name: value" lines sent with every request; mix is the profile's (count
  * 0: every scenario with weight 1), copied. 0, or -1 with a reason in err (a template that
  * does not compile, a feeder that cannot be read, a mix naming no scenario...).

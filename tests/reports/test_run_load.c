@@ -93,10 +93,38 @@ static void test_nothing_to_load(void)
     run_load_plan_free(&p);
 }
 
+static void test_scenarios(void)
+{
+    /* With scenarios, virtual users run them against base_url under the profile. */
+    struct run_load_plan p;
+    char err[256];
+    CHECK_INT_EQ(plan(TARGET "load:\n"
+                             "  profile: steady\n"
+                             "  rate: 30\n"
+                             "  duration: 5s\n"
+                             "  scenarios:\n"
+                             "    browse: [ { name: home, path: / } ]\n"
+                             "    search: [ { name: find, path: \"/api/v1/search?q=lamp\" } ]\n"
+                             "    cart: [ { name: new, method: POST, path: /api/v1/carts } ]\n"
+                             "    checkout: [ { name: pay, method: POST, path: /api/v1/checkout } ]\n",
+                      &p, err, sizeof err),
+                 0);
+    CHECK(p.params.plan != NULL);
+    CHECK_INT_EQ(p.params.model, LG_MODEL_OPEN);
+    CHECK_INT_EQ(p.params.url_count, 1);
+    CHECK_STR_EQ(p.meta.urls[0], "http://127.0.0.1:8080/");
+    CHECK(peak(&p.params) > 29.999 && peak(&p.params) < 30.001);
+    CHECK_INT_EQ(p.params.duration_us, 5000000);
+    CHECK_CONTAINS(p.note, "4 scenarios under steady");
+    CHECK(p.meta.profile && strstr(p.meta.profile, "steady.yaml"));
+    run_load_plan_free(&p);
+}
+
 int main(void)
 {
     RUN(test_constant_rate);
     RUN(test_profiles);
     RUN(test_nothing_to_load);
+    RUN(test_scenarios);
     return check_summary();
 }
