@@ -819,21 +819,6 @@ static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
     return 0;
 }
 
-/* Once a second: stop the run when an abort_on_fail threshold is already broken. */
-static void check_abort(struct engine *e, const struct load_gate *gate, int *aborted)
-{
-    struct load_result snap;
-    engine_snapshot(e, &snap);
-    char why[320];
-    if (load_gate_should_abort(gate, &snap, why, sizeof why)) {
-        fprintf(stderr, "%sstorecheck load: stopping early: %s\n", isatty(2) ? "\r\033[K" : "",
-                why);
-        engine_abort(e);
-        *aborted = 1;
-    }
-    load_result_free(&snap);
-}
-
 static int run(const struct cli *cli, int argc, char **argv)
 {
     struct load_args a = {0};
@@ -907,8 +892,12 @@ static int run(const struct cli *cli, int argc, char **argv)
             progress(e, &a);
             next_progress = el + 500000;
         }
+        char why[320];
         if (gate.any_abort && !aborted && el >= next_check) {
-            check_abort(e, &gate, &aborted);
+            aborted = load_gate_check_running(&gate, e, why, sizeof why);
+            if (aborted)
+                fprintf(stderr, "%sstorecheck load: stopping early: %s\n", live ? "\r\033[K" : "",
+                        why);
             next_check = el + 1000000;
         }
     }

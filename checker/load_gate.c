@@ -73,6 +73,17 @@ int load_gate_should_abort(const struct load_gate *g, const struct load_result *
     return 0;
 }
 
+int load_gate_check_running(const struct load_gate *g, struct engine *e, char *why, size_t len)
+{
+    struct load_result snap;
+    engine_snapshot(e, &snap);
+    int broken = load_gate_should_abort(g, &snap, why, len);
+    load_result_free(&snap);
+    if (broken)
+        engine_abort(e);
+    return broken;
+}
+
 void load_gate_print(const struct cli *cli, const struct load_result *r)
 {
     if (!r->threshold_count)

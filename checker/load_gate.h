@@ -9,6 +9,7 @@
 
 #include "checker/cli.h"
 #include "common/config.h"
+#include "loadgen/engine.h"
 #include "loadgen/result.h"
 #include "loadgen/threshold.h"
 
@@ -30,6 +31,10 @@ size_t load_gate_judge(const struct load_gate *g, struct load_result *r);
  * does not count yet), with its line in why. */
 int load_gate_should_abort(const struct load_gate *g, const struct load_result *snap, char *why,
                            size_t len);
+
+/* Once a second during a run (the engine keeps snapshots): stop it with engine_abort when an
+ * abort_on_fail threshold is already broken. 1 then, with the threshold's line in why. */
+int load_gate_check_running(const struct load_gate *g, struct engine *e, char *why, size_t len);
 
 /* The thresholds of r, one line each, for the console summary. */
 void load_gate_print(const struct cli *cli, const struct load_result *r);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "checker/fault_hook.h"
+#include "checker/load_gate.h"
 #include "probes/under_load.h"
 
 struct probe_batch {
@@ -78,9 +79,14 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
         out->fault = (struct report_fault){
             f->name, cfg->load.fault.at_ms, cfg->load.fault.duration_ms, -1, -1, NULL};
     }
+    struct load_gate gate = {0};
+    if (load_gate_init(&gate, &cfg->load, err, errlen))
+        return -1;
+    plan->params.snapshots = gate.any_abort;
     struct engine *e = NULL;
     if (engine_create(&e, &plan->params, err, errlen) != 0 || engine_start(e, err, errlen)) {
         engine_destroy(e);
+        load_gate_free(&gate);
         return -1;
     }
     struct probe_batch checks = {.cfg = cfg,
@@ -91,13 +97,22 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     struct probe_batch fault_check = {
         .cfg = cfg, .table = fault_table, .count = 1, .out = &out->fault_check};
     int fault_on = 0, fault_done = !f;
-    uint64_t checks_at = checks_at_us(&plan->params);
+    uint64_t checks_at = checks_at_us(&plan->params), next_gate = 1100000;
+    int aborted = 0;
     while (!engine_done(e)) {
         struct timespec wait = {0, 50 * 1000 * 1000};
         int sig = sigtimedwait(stop_set, NULL, &wait);
         if (sig == SIGINT || sig == SIGTERM)
             engine_interrupt(e);
         uint64_t el = engine_elapsed_us(e);
+        char why[320];
+        if (gate.any_abort && !aborted && el >= next_gate) {
+            aborted = load_gate_check_running(&gate, e, why, sizeof why);
+            if (aborted)
+                fprintf(stderr, "%sstorecheck run: stopping the load early: %s\n",
+                        cli->tty && !cli->quiet ? "\r\033[K" : "", why);
+            next_gate = el + 1000000;
+        }
         if (!checks.started && el >= checks_at)
             batch_start(&checks);
         if (!fault_done && !fault_on && el >= out->fault.at_ms * 1000) {
@@ -127,6 +142,7 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
         fault_set(cfg, f, 0, out, engine_elapsed_us(e) / 1000);
     engine_finish(e, &out->result);
     engine_destroy(e);
+    load_gate_free(&gate);
     batch_join(&checks);
     batch_join(&fault_check);
     return 0;
