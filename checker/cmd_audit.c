@@ -59,7 +59,7 @@ static int gated(const struct engine_item *it, enum severity fail_on)
 
 enum { EVIDENCE_SHOWN = 4 };
 
-static void print_report(const struct cli *cli, const struct engine_report *rep,
+static void print_report(FILE *out, const struct cli *cli, const struct engine_report *rep,
                          enum severity fail_on)
 {
     for (int g = 0; g < GROUP_COUNT; g++) {
@@ -70,27 +70,27 @@ static void print_report(const struct cli *cli, const struct engine_report *rep,
             if (it->probe->group != (enum probe_group)g)
                 continue;
             if (!header++)
-                printf("\n%s%s%s\n", cli_bold(cli), probe_group_name(it->probe->group),
+                fprintf(out, "\n%s%s%s\n", cli_bold(cli), probe_group_name(it->probe->group),
                        cli_reset(cli));
             char st[8];
             snprintf(st, sizeof st, "%s", probe_status_name(r->status));
             for (char *c = st; *c; c++)
                 *c = (char)(*c - 'a' + 'A');
-            printf("  %s%-5s%s %-8s %-22s %s%s\n", status_color(cli, r->status), st,
+            fprintf(out, "  %s%-5s%s %-8s %-22s %s%s\n", status_color(cli, r->status), st,
                    cli_reset(cli), severity_name(it->severity), it->probe->id, r->reason,
                    gated(it, fail_on) ? " [gate]" : "");
             if (r->status != PROBE_FAIL && r->status != PROBE_WARN && r->status != PROBE_ERROR)
                 continue;
             for (size_t e = 0; e < r->evidence_count && e < EVIDENCE_SHOWN; e++) {
                 const struct probe_evidence *ev = &r->evidence[e];
-                printf("        %s%s", ev->request ? ev->request : "",
+                fprintf(out, "        %s%s", ev->request ? ev->request : "",
                        ev->request ? " " : "");
                 if (ev->status)
-                    printf("-> %d ", ev->status);
-                printf("%s%s\n", ev->request || ev->status ? "| " : "", ev->detail);
+                    fprintf(out, "-> %d ", ev->status);
+                fprintf(out, "%s%s\n", ev->request || ev->status ? "| " : "", ev->detail);
             }
             if (r->evidence_count > EVIDENCE_SHOWN)
-                printf("        (%zu more in the JSON report)\n",
+                fprintf(out, "        (%zu more in the JSON report)\n",
                        r->evidence_count - EVIDENCE_SHOWN);
         }
     }
@@ -257,20 +257,22 @@ static int run(const struct cli *cli, int argc, char **argv)
      * Otherwise an incomplete audit is a run error, never a pass. */
     const char *verdict = gate ? "failed" : counts[PROBE_ERROR] ? "incomplete" : "passed";
     code = gate ? EXIT_GATE_FAILED : counts[PROBE_ERROR] ? EXIT_RUN_ERROR : EXIT_PASSED;
+    /* With --json -, stdout carries the JSON alone. */
+    FILE *out = json && strcmp(json, "-") == 0 ? stderr : stdout;
     if (!cli->quiet)
-        print_report(cli, &rep, fail_on);
-    printf("\n%zu probes in %.1f s: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
+        print_report(out, cli, &rep, fail_on);
+    fprintf(out, "\n%zu probes in %.1f s: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
            rep.count, (double)rep.elapsed_ms / 1000.0, counts[PROBE_PASS], counts[PROBE_WARN],
            counts[PROBE_FAIL], counts[PROBE_SKIP], counts[PROBE_ERROR]);
     if (gate)
-        printf("%sgate FAILED%s: %zu finding%s at or above %s\n", cli_red(cli), cli_reset(cli),
+        fprintf(out, "%sgate FAILED%s: %zu finding%s at or above %s\n", cli_red(cli), cli_reset(cli),
                gate, gate == 1 ? "" : "s", severity_name(fail_on));
     else if (counts[PROBE_ERROR])
-        printf("%saudit INCOMPLETE%s: %zu probe%s could not decide (see the errors above)\n",
+        fprintf(out, "%saudit INCOMPLETE%s: %zu probe%s could not decide (see the errors above)\n",
                cli_red(cli), cli_reset(cli), counts[PROBE_ERROR],
                counts[PROBE_ERROR] == 1 ? "" : "s");
     else
-        printf("%sgate passed%s: no failed finding at or above %s\n", cli_green(cli),
+        fprintf(out, "%sgate passed%s: no failed finding at or above %s\n", cli_green(cli),
                cli_reset(cli), severity_name(fail_on));
     if (json) {
         cJSON *doc = report_json(&cfg, &rep, fail_on, verdict);

@@ -474,5 +474,6 @@ void http_evidence(struct probe_ctx *ctx, const struct http_response *r, const c
         probe_evidence(ctx, r->request_line, 0, "error: %s%s%s", r->error, detail[0] ? "; " : "",
                        detail);
     else
-        probe_evidence(ctx, r->request_line, r->status, "%s", detail);
+        probe_evidence(ctx, r->request_line, r->status, "%s%s%s", detail,
+                       detail[0] && r->redirect_note[0] ? "; " : "", r->redirect_note);
 }

@@ -19,7 +19,10 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-enum mode { GARBAGE, DRIP, ENDLESS, HUGE_HEADERS, CATCH_ALL };
+enum mode { GARBAGE, DRIP, ENDLESS, HUGE_HEADERS, CATCH_ALL, REDIRECT_AWAY };
+
+/* Where REDIRECT_AWAY sends every request: a host that is not allowed. */
+static char away_url[128];
 
 static void nap_ms(long ms)
 {
@@ -105,6 +108,15 @@ static void serve(int fd, enum mode m)
         send_all(fd, "Content-Length: 2\r\n\r\nok", 24);
         break;
     }
+    case REDIRECT_AWAY: {
+        char head[512];
+        int hl = snprintf(head, sizeof head,
+                          "HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n"
+                          "Connection: close\r\n\r\n",
+                          away_url);
+        send_all(fd, head, (size_t)hl);
+        break;
+    }
     case CATCH_ALL: {
         /* A single-page app: every path is the same shell with a login form, and the path
          * echoed, so no two bodies are byte-identical. */
@@ -172,7 +184,7 @@ static void stop_server(pid_t pid)
 }
 
 static const char *const mode_names[] = {"garbage", "slow drip", "endless body",
-                                         "huge headers", "catch-all"};
+                                         "huge headers", "catch-all", "redirect away"};
 
 /* Probes that read only a bounded prefix of a body and judge it: an endless body gives them
  * their prefix, on which they decide. */
@@ -250,6 +262,43 @@ static void test_catch_all_soft_404(void)
     stop_server(srv);
 }
 
+/* A redirect to a host outside allowed_hosts is reported, never followed: the listener on
+ * 127.0.0.2 must see no connection at all. */
+static void test_redirect_off_allowed_hosts(void)
+{
+    int away = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.2", &a.sin_addr);
+    socklen_t alen = sizeof a;
+    if (bind(away, (struct sockaddr *)&a, sizeof a) != 0 || listen(away, 16) != 0 ||
+        getsockname(away, (struct sockaddr *)&a, &alen) != 0) {
+        CHECK(!"listening on 127.0.0.2");
+        close(away);
+        return;
+    }
+    snprintf(away_url, sizeof away_url, "http://127.0.0.2:%d/elsewhere", ntohs(a.sin_port));
+    int port;
+    pid_t srv = start_server(REDIRECT_AWAY, &port);
+    CHECK(srv > 0);
+    struct config cfg;
+    CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "S-CSP,S-SRI,T-STATIC-CACHE,S-COOKIE-FLAGS", &rep);
+    const struct probe_result *csp = sup_result(&rep, "S-CSP");
+    CHECK(csp && sup_evidence_has(csp, "not followed: host '127.0.0.2' is not in "
+                                       "target.allowed_hosts"));
+    if (csp && !sup_evidence_has(csp, "not followed"))
+        sup_print("S-CSP", csp);
+    int c = accept(away, NULL, NULL);
+    CHECK(c < 0);
+    if (c >= 0)
+        close(c);
+    close(away);
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -259,6 +308,7 @@ int main(void)
     RUN(test_endless);
     RUN(test_huge_headers);
     RUN(test_catch_all_soft_404);
+    RUN(test_redirect_off_allowed_hosts);
     engine_global_cleanup();
     return check_summary();
 }

@@ -59,7 +59,10 @@ static void test_good_store(void)
            (unsigned long long)rep.elapsed_ms);
     expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS");
     expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried");
+    /* The product page was found through the catalog, and cookies came from a real cart. */
+    expect(&rep, "S-CSP", PROBE_PASS, "/products/");
     expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "POST https://127.0.0.1");
+    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Set-Cookie: cart=[value hidden]");
     expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After");
     engine_report_free(&rep);
     config_free(&cfg);
