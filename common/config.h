@@ -59,6 +59,7 @@ enum endpoint {
     EP_OPENAPI,       /* OpenAPI document */
     EP_STATIC_ASSET,  /* one static asset (CSS/JS) */
     EP_WEBHOOK_INTAKE, /* the store's own webhook receiver (payment callbacks) */
+    EP_ORDERS,        /* API: orders by idempotency key ({{key}}), to count them */
     EP_COUNT
 };
 

@@ -23,6 +23,7 @@ struct http_request {
     int http2;              /* offer HTTP/2 (ALPN); default HTTP/1.1 only */
     size_t max_body;        /* 0: 1 MiB; a longer body is a transport error ... */
     int truncate_ok;        /* ... unless set: then the body is cut at max_body */
+    int anonymous;          /* 1: without target.headers, as an anonymous visitor sends it */
 };
 
 struct http_header {
