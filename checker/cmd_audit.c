@@ -9,6 +9,7 @@
 
 #include "checker/commands.h"
 #include "checker/config_load.h"
+#include "checker/fault_guard.h"
 #include "common/exit_codes.h"
 #include "probes/engine.h"
 #include "version.h"
@@ -243,7 +244,11 @@ static int run(const struct cli *cli, int argc, char **argv)
         goto out;
     }
     struct engine_report rep;
-    if (engine_run(&cfg, &opt, &rep, err, sizeof err) != 0) {
+    /* R-DEGRADATION may have a fault injected when Ctrl-C comes: the guard undoes it. */
+    struct fault_guard *guard = fault_guard_start("audit");
+    int ran = engine_run(&cfg, &opt, &rep, err, sizeof err);
+    fault_guard_stop(guard);
+    if (ran != 0) {
         fprintf(stderr, "storecheck audit: %s\n", err);
         code = EXIT_USAGE;
         goto out;

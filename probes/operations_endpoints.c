@@ -10,52 +10,64 @@
 #include "probes/prometheus.h"
 #include "probes/store.h"
 
-enum { HEALTH_FAST_MS = 500 };
+enum { HEALTH_FAST_MS = 500, HEALTH_TRIES = 3 };
+
+/* GET url until it answers within HEALTH_FAST_MS, at most HEALTH_TRIES times: the other
+ * probes share the store meanwhile, and one slow answer among them says little. Keeps the
+ * fastest answer in best. */
+static void fastest_answer(struct probe_ctx *ctx, const char *url, struct http_response *best)
+{
+    struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
+    http_get1(ctx, &req, best);
+    for (int i = 1; i < HEALTH_TRIES && best->status && best->total_ms > HEALTH_FAST_MS; i++) {
+        struct http_response again;
+        http_get1(ctx, &req, &again);
+        if (again.status && again.total_ms < best->total_ms) {
+            http_response_free(best);
+            *best = again;
+        } else {
+            http_response_free(&again);
+        }
+    }
+}
 
 static void run_health(struct probe_ctx *ctx)
 {
     static const enum endpoint eps[] = {EP_HEALTH, EP_READINESS};
-    struct http_request reqs[2];
-    char urls[2][1024];
-    const char *names[2];
-    size_t n = 0;
-    for (size_t i = 0; i < 2; i++) {
-        char err[300];
-        if (store_endpoint_url(ctx, eps[i], urls[n], sizeof urls[n], err, sizeof err) == 0) {
-            reqs[n] = (struct http_request){.url = urls[n],
-                                            .headers = {"Accept: application/json"}};
-            names[n++] = endpoint_names[eps[i]];
-        }
-    }
-    if (n == 0) {
-        probe_set(ctx, PROBE_SKIP, "no health or readiness endpoint in the config");
-        return;
-    }
-    struct http_response resps[2];
-    http_run(ctx, reqs, resps, n, 0);
     char problem[600] = "";
     int errors = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct http_response *r = &resps[i];
+    size_t n = 0;
+    const char *names[2];
+    for (size_t i = 0; i < 2; i++) {
+        char url[1024], err[300];
+        if (store_endpoint_url(ctx, eps[i], url, sizeof url, err, sizeof err) != 0)
+            continue;
+        names[n++] = endpoint_names[eps[i]];
+        struct http_response r;
+        fastest_answer(ctx, url, &r);
         char excerpt[160];
-        const char *leak = r->status ? leak_find(r->body, excerpt, sizeof excerpt) : NULL;
-        if (!r->status) {
-            http_evidence(ctx, r, NULL);
+        const char *leak = r.status ? leak_find(r.body, excerpt, sizeof excerpt) : NULL;
+        if (!r.status) {
+            http_evidence(ctx, &r, NULL);
             errors++;
         } else if (leak) {
-            http_evidence(ctx, r, "%s in the body: %s", leak, excerpt);
-            snprintf(problem, sizeof problem, "%s leaks internals (%s)", names[i], leak);
+            http_evidence(ctx, &r, "%s in the body: %s", leak, excerpt);
+            snprintf(problem, sizeof problem, "%s leaks internals (%s)", endpoint_names[eps[i]],
+                     leak);
         } else {
-            http_evidence(ctx, r, "%.0f ms; body: %.120s", r->total_ms, r->body);
-            if (r->status != 200 && !problem[0])
-                snprintf(problem, sizeof problem, "%s answered %d, not 200", names[i], r->status);
-            else if (r->total_ms > HEALTH_FAST_MS && !problem[0])
-                snprintf(problem, sizeof problem, "%s took %.0f ms (over %d ms)", names[i],
-                         r->total_ms, HEALTH_FAST_MS);
+            http_evidence(ctx, &r, "%.0f ms; body: %.120s", r.total_ms, r.body);
+            if (r.status != 200 && !problem[0])
+                snprintf(problem, sizeof problem, "%s answered %d, not 200",
+                         endpoint_names[eps[i]], r.status);
+            else if (r.total_ms > HEALTH_FAST_MS && !problem[0])
+                snprintf(problem, sizeof problem, "%s took %.0f ms at best of %d (over %d ms)",
+                         endpoint_names[eps[i]], r.total_ms, HEALTH_TRIES, HEALTH_FAST_MS);
         }
-        http_response_free(r);
+        http_response_free(&r);
     }
-    if (problem[0])
+    if (n == 0)
+        probe_set(ctx, PROBE_SKIP, "no health or readiness endpoint in the config");
+    else if (problem[0])
         probe_set(ctx, PROBE_FAIL, "%s", problem);
     else if (errors)
         probe_set(ctx, PROBE_ERROR, "%d of %zu health endpoints gave no answer", errors, n);

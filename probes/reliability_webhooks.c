@@ -54,7 +54,7 @@ static void run_webhook_retry(struct probe_ctx *ctx)
         uint64_t sum = 0;
         for (size_t i = 0; i < fails; i++)
             sum += wh->schedule_ms[i] + tolerance(wh->schedule_ms[i]);
-        until = c.ordered_ms + sum + 5000; /* the first delivery may take a moment */
+        until = c.ordered_ms + sum + 2000; /* the first delivery may take a moment */
     }
     size_t got = whc_wait(ctx, &c, fails + 1, until);
     char first_id[256] = "", ids_note[600] = "", seen[400] = "", declared[200] = "";
@@ -165,7 +165,8 @@ static void run_webhook_signature(struct probe_ctx *ctx)
     whc_end(&c);
 }
 
-/* A string member of the body, or the header that carries it in the Shopify scheme. */
+/* The first of keys that is a non-empty string member of the body, else header when the
+ * delivery has it (Shopify carries topic, id and version in headers); NULL when neither. */
 static const char *field(const cJSON *doc, const struct whr_delivery *d, const char *const *keys,
                          const char *header)
 {
@@ -193,10 +194,11 @@ static void run_webhook_payload(struct probe_ctx *ctx)
     static const char *const type_keys[] = {"type", "event", "topic", NULL};
     static const char *const id_keys[] = {"id", "event_id", NULL};
     static const char *const version_keys[] = {"version", "api_version", "schema_version", NULL};
+    int shopify = ctx->cfg->target.webhooks.scheme == WEBHOOK_SHOPIFY;
     cJSON *doc = cJSON_Parse(d->body);
-    const char *type = field(doc, d, type_keys, "X-Shopify-Topic");
-    const char *id = field(doc, d, id_keys, "X-Shopify-Webhook-Id");
-    const char *version = field(doc, d, version_keys, "X-Shopify-API-Version");
+    const char *type = field(doc, d, type_keys, shopify ? "X-Shopify-Topic" : NULL);
+    const char *id = field(doc, d, id_keys, shopify ? "X-Shopify-Webhook-Id" : NULL);
+    const char *version = field(doc, d, version_keys, shopify ? "X-Shopify-API-Version" : NULL);
     probe_evidence(ctx, NULL, 0, "payload: %.200s", d->body);
     char missing[80] = "";
     if (!type)
