@@ -114,6 +114,21 @@ static void run_webhook_retry(struct probe_ctx *ctx)
     whc_end(&c);
 }
 
+/* Start a round whose receiver accepts at once and wait for the first delivery. NULL when
+ * there is none (the verdict set, the round ended). */
+static const struct whr_delivery *first_delivery(struct probe_ctx *ctx, struct whc *c)
+{
+    if (whc_start(ctx, 0, c) != 0)
+        return NULL;
+    const struct whr_delivery *d = whc_wait(ctx, c, 1, UINT64_MAX) ? whc_get(c, 0) : NULL;
+    if (!d) {
+        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s",
+                  (double)(probe_now_ms() - c->ordered_ms) / 1000.0);
+        whc_end(c);
+    }
+    return d;
+}
+
 static void run_webhook_signature(struct probe_ctx *ctx)
 {
     const struct webhooks *wh = &ctx->cfg->target.webhooks;
@@ -122,16 +137,9 @@ static void run_webhook_signature(struct probe_ctx *ctx)
         return;
     }
     struct whc c;
-    if (whc_start(ctx, 0, &c) != 0)
+    const struct whr_delivery *d = first_delivery(ctx, &c);
+    if (!d)
         return;
-    size_t got = whc_wait(ctx, &c, 1, UINT64_MAX);
-    const struct whr_delivery *d = got ? whc_get(&c, 0) : NULL;
-    if (!d) {
-        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s",
-                  (double)(probe_now_ms() - c.ordered_ms) / 1000.0);
-        whc_end(&c);
-        return;
-    }
     const char *sig_name = whsig_signature_header(wh->scheme);
     const char *sig = whr_header(d, sig_name);
     long long ts;
@@ -181,16 +189,9 @@ static const char *field(const cJSON *doc, const struct whr_delivery *d, const c
 static void run_webhook_payload(struct probe_ctx *ctx)
 {
     struct whc c;
-    if (whc_start(ctx, 0, &c) != 0)
+    const struct whr_delivery *d = first_delivery(ctx, &c);
+    if (!d)
         return;
-    size_t got = whc_wait(ctx, &c, 1, UINT64_MAX);
-    const struct whr_delivery *d = got ? whc_get(&c, 0) : NULL;
-    if (!d) {
-        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s",
-                  (double)(probe_now_ms() - c.ordered_ms) / 1000.0);
-        whc_end(&c);
-        return;
-    }
     static const char *const type_keys[] = {"type", "event", "topic", NULL};
     static const char *const id_keys[] = {"id", "event_id", NULL};
     static const char *const version_keys[] = {"version", "api_version", "schema_version", NULL};

@@ -94,33 +94,23 @@ static int ore_config(struct config *cfg, const struct refstore *rs, const struc
 {
     char yaml[8192];
     ore_yaml(yaml, sizeof yaml, rs, o);
-    struct diag_list diags;
-    diag_list_init(&diags);
-    int rc = config_load_buffer(cfg, yaml, strlen(yaml), "ore-test.yaml", NULL, &diags);
-    if (rc != 0) {
-        diag_list_print(&diags, stderr);
-        fprintf(stderr, "in:\n%s\n", yaml);
-    }
-    diag_list_free(&diags);
+    return sup_config_yaml(cfg, yaml);
+}
+
+#define expect(rep, id, st, text) CHECK(sup_expect(rep, id, st, text))
+
+/* Start the store (a broken variant or NULL) on the short webhook schedule. 0 or -1. */
+static int start(struct refstore *rs, const char *broken)
+{
+    int rc = sup_refstore_start(rs, NULL, broken, schedule);
+    CHECK(rc == 0);
     return rc;
 }
 
-static int has_text(const struct probe_result *r, const char *text)
+static void finish(struct engine_report *rep, struct config *cfg)
 {
-    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
-}
-
-static void expect(const struct engine_report *rep, const char *id, enum probe_status st,
-                   const char *text)
-{
-    const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st && (!text || has_text(r, text));
-    CHECK(ok);
-    if (!ok) {
-        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
-                text ? " with " : "", text ? text : "");
-        sup_print(id, r);
-    }
+    engine_report_free(rep);
+    config_free(cfg);
 }
 
 /* The admin listener's list of active faults ("" when it cannot be read). */
@@ -147,8 +137,7 @@ static void admin_faults(int port, char *out, size_t len)
 static void test_good_store(void)
 {
     struct refstore rs;
-    if (sup_refstore_start(&rs, NULL, NULL, schedule) != 0) {
-        CHECK(!"refstore started");
+    if (start(&rs, NULL) != 0) {
         return;
     }
     struct config cfg;
@@ -168,7 +157,8 @@ static void test_good_store(void)
         else
             expect(&rep, id, PROBE_PASS, NULL);
         /* Webhook secrets never reach a result. */
-        CHECK(!has_text(r, "cmVmc3RvcmUtd2ViaG9vay10ZXN0") && !has_text(r, "cmVmc3RvcmUtaW50"));
+        CHECK(!sup_has_text(r, "cmVmc3RvcmUtd2ViaG9vay10ZXN0") &&
+              !sup_has_text(r, "cmVmc3RvcmUtaW50"));
     }
     printf("good store: O/R/E, %zu probes in %llu ms\n", rep.count,
            (unsigned long long)rep.elapsed_ms);
@@ -184,8 +174,7 @@ static void test_good_store(void)
     char faults[2048];
     admin_faults(rs.admin, faults, sizeof faults);
     CHECK(strstr(faults, "{\"faults\":[]}") != NULL);
-    engine_report_free(&rep);
-    config_free(&cfg);
+    finish(&rep, &cfg);
     sup_refstore_stop(&rs);
 }
 
@@ -233,8 +222,7 @@ static void test_broken_variants(void)
             j++;
         }
         struct refstore rs;
-        if (sup_refstore_start(&rs, NULL, cases[i].broken, schedule) != 0) {
-            CHECK(!"refstore started");
+        if (start(&rs, cases[i].broken) != 0) {
             i = j;
             continue;
         }
@@ -248,8 +236,7 @@ static void test_broken_variants(void)
         char faults[2048];
         admin_faults(rs.admin, faults, sizeof faults);
         CHECK(strstr(faults, "{\"faults\":[]}") != NULL);
-        engine_report_free(&rep);
-        config_free(&cfg);
+        finish(&rep, &cfg);
         sup_refstore_stop(&rs);
         i = j;
     }
@@ -260,8 +247,7 @@ static void test_broken_variants(void)
 static void test_without_orders(void)
 {
     struct refstore rs;
-    if (sup_refstore_start(&rs, NULL, NULL, schedule) != 0) {
-        CHECK(!"refstore started");
+    if (start(&rs, NULL) != 0) {
         return;
     }
     struct ore_opts o = {.no_orders = 1,
@@ -282,8 +268,7 @@ static void test_without_orders(void)
     expect(&rep, "O-ATTESTATIONS", PROBE_FAIL, "incident_runbooks, on_call, "
                                                "vulnerability_scanning");
     expect(&rep, "O-ATTESTATIONS", PROBE_FAIL, "backup_restore_test: done 2020-01-01");
-    engine_report_free(&rep);
-    config_free(&cfg);
+    finish(&rep, &cfg);
 
     /* All four declared, one stale: a warning, still marked as declared. */
     char yaml_attest[1024];
@@ -301,8 +286,7 @@ static void test_without_orders(void)
     sup_run(&cfg, "O-ATTESTATIONS", &rep);
     expect(&rep, "O-ATTESTATIONS", PROBE_WARN, "declared, not verified): backup_restore_test");
     expect(&rep, "O-ATTESTATIONS", PROBE_WARN, "STALE");
-    engine_report_free(&rep);
-    config_free(&cfg);
+    finish(&rep, &cfg);
     sup_refstore_stop(&rs);
 }
 
@@ -311,8 +295,7 @@ static void test_without_orders(void)
 static void test_timeouts_openapi_fault_command(void)
 {
     struct refstore rs;
-    if (sup_refstore_start(&rs, NULL, "slow", schedule) != 0) {
-        CHECK(!"refstore started");
+    if (start(&rs, "slow") != 0) {
         return;
     }
     char flag[4200], faults[4600];
@@ -329,12 +312,10 @@ static void test_timeouts_openapi_fault_command(void)
     struct engine_report rep;
     sup_run(&cfg, "R-TIMEOUTS", &rep);
     expect(&rep, "R-TIMEOUTS", PROBE_FAIL, "hang past the 1000 ms budget");
-    engine_report_free(&rep);
-    config_free(&cfg);
+    finish(&rep, &cfg);
     sup_refstore_stop(&rs);
 
-    if (sup_refstore_start(&rs, NULL, NULL, schedule) != 0) {
-        CHECK(!"refstore started");
+    if (start(&rs, NULL) != 0) {
         return;
     }
     o.timeout = NULL;
@@ -345,8 +326,7 @@ static void test_timeouts_openapi_fault_command(void)
     expect(&rep, "R-DEGRADATION", PROBE_ERROR, "exited 3");
     expect(&rep, "R-TIMEOUTS", PROBE_PASS, "within the 3000 ms budget");
     CHECK(access(flag, F_OK) == 0);
-    engine_report_free(&rep);
-    config_free(&cfg);
+    finish(&rep, &cfg);
     sup_refstore_stop(&rs);
 }
 
@@ -355,8 +335,7 @@ static void test_timeouts_openapi_fault_command(void)
 static void test_cli_interrupt_undoes_fault(void)
 {
     struct refstore rs;
-    if (sup_refstore_start(&rs, NULL, "orders-down-hang", schedule) != 0) {
-        CHECK(!"refstore started");
+    if (start(&rs, "orders-down-hang") != 0) {
         return;
     }
     char path[4200], yaml[8192], faults[2048];
