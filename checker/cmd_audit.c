@@ -45,11 +45,15 @@ static void print_list(const struct cli *cli)
 static const char *status_color(const struct cli *cli, enum probe_status st)
 {
     switch (st) {
-    case PROBE_PASS: return cli_green(cli);
+    case PROBE_PASS:
+        return cli_green(cli);
     case PROBE_FAIL:
-    case PROBE_ERROR: return cli_red(cli);
-    case PROBE_WARN: return cli_yellow(cli);
-    default: return "";
+    case PROBE_ERROR:
+        return cli_red(cli);
+    case PROBE_WARN:
+        return cli_yellow(cli);
+    default:
+        return "";
     }
 }
 
@@ -72,27 +76,27 @@ static void print_report(FILE *out, const struct cli *cli, const struct engine_r
                 continue;
             if (!header++)
                 fprintf(out, "\n%s%s%s\n", cli_bold(cli), probe_group_name(it->probe->group),
-                       cli_reset(cli));
+                        cli_reset(cli));
             char st[8];
             snprintf(st, sizeof st, "%s", probe_status_name(r->status));
             for (char *c = st; *c; c++)
                 *c = (char)(*c - 'a' + 'A');
             fprintf(out, "  %s%-5s%s %-8s %-22s %s%s\n", status_color(cli, r->status), st,
-                   cli_reset(cli), severity_name(it->severity), it->probe->id, r->reason,
-                   gated(it, fail_on) ? " [gate]" : "");
+                    cli_reset(cli), severity_name(it->severity), it->probe->id, r->reason,
+                    gated(it, fail_on) ? " [gate]" : "");
             if (r->status != PROBE_FAIL && r->status != PROBE_WARN && r->status != PROBE_ERROR)
                 continue;
             for (size_t e = 0; e < r->evidence_count && e < EVIDENCE_SHOWN; e++) {
                 const struct probe_evidence *ev = &r->evidence[e];
                 fprintf(out, "        %s%s", ev->request ? ev->request : "",
-                       ev->request ? " " : "");
+                        ev->request ? " " : "");
                 if (ev->status)
                     fprintf(out, "-> %d ", ev->status);
                 fprintf(out, "%s%s\n", ev->request || ev->status ? "| " : "", ev->detail);
             }
             if (r->evidence_count > EVIDENCE_SHOWN)
                 fprintf(out, "        (%zu more in the JSON report)\n",
-                       r->evidence_count - EVIDENCE_SHOWN);
+                        r->evidence_count - EVIDENCE_SHOWN);
         }
     }
 }
@@ -208,8 +212,9 @@ static int run(const struct cli *cli, int argc, char **argv)
         return cli_usage_error(&cmd_audit, "missing CONFIG");
     int fail_on_cli = -1;
     if (fail_on_arg && (fail_on_cli = severity_parse(fail_on_arg)) < 0)
-        return cli_usage_error(&cmd_audit, "--fail-on: '%s' is not one of info, low, medium, "
-                                           "high, critical",
+        return cli_usage_error(&cmd_audit,
+                               "--fail-on: '%s' is not one of info, low, medium, "
+                               "high, critical",
                                fail_on_arg);
     struct engine_options opt = {.only = &only, .skip = &skip};
     char err[512];
@@ -253,6 +258,13 @@ static int run(const struct cli *cli, int argc, char **argv)
         code = EXIT_USAGE;
         goto out;
     }
+    if (rep.count == 0) {
+        fprintf(stderr, "storecheck audit: no probe matches the selection (--only, --skip, "
+                        "audit.only, audit.skip)\n");
+        engine_report_free(&rep);
+        code = EXIT_USAGE;
+        goto out;
+    }
     size_t counts[PROBE_ERROR + 1] = {0}, gate = 0;
     for (size_t i = 0; i < rep.count; i++) {
         counts[rep.items[i].result.status]++;
@@ -267,18 +279,18 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!cli->quiet)
         print_report(out, cli, &rep, fail_on);
     fprintf(out, "\n%zu probes in %.1f s: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
-           rep.count, (double)rep.elapsed_ms / 1000.0, counts[PROBE_PASS], counts[PROBE_WARN],
-           counts[PROBE_FAIL], counts[PROBE_SKIP], counts[PROBE_ERROR]);
+            rep.count, (double)rep.elapsed_ms / 1000.0, counts[PROBE_PASS], counts[PROBE_WARN],
+            counts[PROBE_FAIL], counts[PROBE_SKIP], counts[PROBE_ERROR]);
     if (gate)
-        fprintf(out, "%sgate FAILED%s: %zu finding%s at or above %s\n", cli_red(cli), cli_reset(cli),
-               gate, gate == 1 ? "" : "s", severity_name(fail_on));
+        fprintf(out, "%sgate FAILED%s: %zu finding%s at or above %s\n", cli_red(cli),
+                cli_reset(cli), gate, gate == 1 ? "" : "s", severity_name(fail_on));
     else if (counts[PROBE_ERROR])
         fprintf(out, "%saudit INCOMPLETE%s: %zu probe%s could not decide (see the errors above)\n",
-               cli_red(cli), cli_reset(cli), counts[PROBE_ERROR],
-               counts[PROBE_ERROR] == 1 ? "" : "s");
+                cli_red(cli), cli_reset(cli), counts[PROBE_ERROR],
+                counts[PROBE_ERROR] == 1 ? "" : "s");
     else
         fprintf(out, "%sgate passed%s: no failed finding at or above %s\n", cli_green(cli),
-               cli_reset(cli), severity_name(fail_on));
+                cli_reset(cli), severity_name(fail_on));
     if (json) {
         cJSON *doc = report_json(&cfg, &rep, fail_on, verdict);
         char *text = cJSON_Print(doc);

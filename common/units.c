@@ -56,7 +56,7 @@ static const struct unit duration_units[] = {
 
 int units_parse_duration_us(const char *s, uint64_t *us, char *err, size_t errlen)
 {
-    double v;
+    double v = 0;
     /* "2m30s": split at the first unit boundary followed by more digits. */
     const char *m = s ? strstr(s, "m") : NULL;
     if (m && m[1] >= '0' && m[1] <= '9') {
@@ -66,7 +66,7 @@ int units_parse_duration_us(const char *s, uint64_t *us, char *err, size_t errle
             return fail(err, errlen, "'%s' is too long", s);
         memcpy(head, s, n);
         head[n] = '\0';
-        uint64_t a, b;
+        uint64_t a = 0, b = 0;
         if (units_parse_duration_us(head, &a, err, errlen) ||
             units_parse_duration_us(m + 1, &b, err, errlen))
             return -1;
@@ -82,7 +82,7 @@ int units_parse_duration_us(const char *s, uint64_t *us, char *err, size_t errle
 
 int units_parse_duration_ms(const char *s, uint64_t *ms, char *err, size_t errlen)
 {
-    uint64_t us;
+    uint64_t us = 0;
     if (units_parse_duration_us(s, &us, err, errlen))
         return -1;
     *ms = (us + 999) / 1000;
@@ -94,7 +94,7 @@ static const struct unit count_units[] = {{"", 1}, {"k", 1e3}, {"K", 1e3}, {"M",
 
 int units_parse_count(const char *s, uint64_t *n, char *err, size_t errlen)
 {
-    double v;
+    double v = 0;
     if (parse_with_units(s, count_units, "count (e.g. 100, 10k)", 1e18, &v, err, errlen))
         return -1;
     if (v != floor(v))
@@ -110,7 +110,7 @@ static const struct unit size_units[] = {
 
 int units_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
 {
-    double v;
+    double v = 0;
     if (parse_with_units(s, size_units, "size (e.g. 512, 10k, 2MiB)", 1e18, &v, err, errlen))
         return -1;
     *bytes = (uint64_t)llround(v);
@@ -138,7 +138,7 @@ int units_parse_rate(const char *s, double *per_second, char *err, size_t errlen
         buf[n] = '\0';
         s = buf;
     }
-    double v;
+    double v = 0;
     if (parse_with_units(s, count_units, "rate (e.g. 500, 10k, 200/s)", 1e12, &v, err, errlen))
         return -1;
     *per_second = v / per;

@@ -97,8 +97,8 @@ enum severity engine_severity(const struct config *cfg, const struct probe *p)
 int engine_preflight(const struct config *cfg, char *err, size_t errlen)
 {
     uint64_t timeout = cfg->target.timeout_ms ? cfg->target.timeout_ms : 10000;
-    int fd = net_connect(cfg->target.base.host, cfg->target.base.port,
-                         probe_now_ms() + timeout, NULL, err, errlen);
+    int fd = net_connect(cfg->target.base.host, cfg->target.base.port, probe_now_ms() + timeout,
+                         NULL, err, errlen);
     if (fd < 0)
         return -1;
     close(fd);
@@ -240,8 +240,8 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
     size_t n;
     const struct probe *const *table = table_of(opt, &n);
     const struct strv *only = opt->only && opt->only->count ? opt->only
-                              : cfg->audit.only.count   ? &cfg->audit.only
-                                                        : NULL;
+                              : cfg->audit.only.count       ? &cfg->audit.only
+                                                            : NULL;
     const struct strv *skip = opt->skip && opt->skip->count ? opt->skip : &cfg->audit.skip;
 
     uint64_t t0 = probe_now_ms();
@@ -256,10 +256,10 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
         arena_init(&it->result.arena);
     }
 
-    uint64_t deadline = opt->deadline_ms       ? opt->deadline_ms
+    uint64_t deadline = opt->deadline_ms         ? opt->deadline_ms
                         : cfg->audit.deadline_ms ? cfg->audit.deadline_ms
                                                  : DEFAULT_DEADLINE_MS;
-    uint64_t ptimeout = opt->probe_timeout_ms       ? opt->probe_timeout_ms
+    uint64_t ptimeout = opt->probe_timeout_ms         ? opt->probe_timeout_ms
                         : cfg->audit.probe_timeout_ms ? cfg->audit.probe_timeout_ms
                                                       : DEFAULT_PROBE_TIMEOUT_MS;
     struct slot *slots = xcalloc(out->count ? out->count : 1, sizeof *slots);
@@ -274,11 +274,17 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
         else
             batch[nbatch++] = &slots[i];
     }
-    struct phase ph = {.cfg = cfg, .queue = batch, .count = nbatch,
-                       .audit_deadline = t0 + deadline, .probe_timeout = ptimeout};
+    struct phase ph = {.cfg = cfg,
+                       .queue = batch,
+                       .count = nbatch,
+                       .audit_deadline = t0 + deadline,
+                       .probe_timeout = ptimeout};
     run_phase(&ph, opt->concurrency ? opt->concurrency : DEFAULT_CONCURRENCY);
-    struct phase ph2 = {.cfg = cfg, .queue = solo, .count = nsolo,
-                        .audit_deadline = t0 + deadline, .probe_timeout = ptimeout};
+    struct phase ph2 = {.cfg = cfg,
+                        .queue = solo,
+                        .count = nsolo,
+                        .audit_deadline = t0 + deadline,
+                        .probe_timeout = ptimeout};
     run_phase(&ph2, 1);
     free(batch);
     free(solo);

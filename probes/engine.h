@@ -28,11 +28,11 @@ struct engine_report {
 struct engine_options {
     const struct probe *const *table; /* NULL: probe_registry */
     size_t table_count;
-    const struct strv *only;          /* ids or group letters; NULL or empty: all */
+    const struct strv *only; /* ids or group letters; NULL or empty: all */
     const struct strv *skip;
-    uint64_t deadline_ms;             /* whole audit; 0: cfg->audit.deadline_ms or 60 s */
-    uint64_t probe_timeout_ms;        /* each probe; 0: cfg->audit.probe_timeout_ms or 15 s */
-    unsigned concurrency;             /* worker threads; 0: 32 */
+    uint64_t deadline_ms;      /* whole audit; 0: cfg->audit.deadline_ms or 60 s */
+    uint64_t probe_timeout_ms; /* each probe; 0: cfg->audit.probe_timeout_ms or 15 s */
+    unsigned concurrency;      /* worker threads; 0: 32 */
 };
 
 /* Call once from the main thread before any probe runs (libcurl global state). */

@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 struct html_tag {
-    char name[16];      /* lower case: "script", "link" */
-    char src[1024];     /* src (script) or href (link); "" when absent */
+    char name[16];  /* lower case: "script", "link" */
+    char src[1024]; /* src (script) or href (link); "" when absent */
     char integrity[256];
     char rel[64];
     int has_integrity;

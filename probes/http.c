@@ -217,8 +217,7 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, ctx);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-                     req->http2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     if (cfg->target.ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, cfg->target.ca_file);
     if (cfg->target.insecure) {
@@ -262,8 +261,7 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     }
     if (code != CURLE_OK) {
         if (x->body_overflow)
-            snprintf(r->error, sizeof r->error, "response body larger than %zu bytes",
-                     x->max_body);
+            snprintf(r->error, sizeof r->error, "response body larger than %zu bytes", x->max_body);
         else if (x->header_overflow)
             snprintf(r->error, sizeof r->error, "response headers larger than %d bytes",
                      MAX_HEADER_BYTES);
@@ -278,14 +276,11 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     }
     if (!r->body)
         r->body = xstrdup(""); /* probes may read an empty body as a string */
-    long status = 0, version = 0;
+    long status = 0;
     double total = 0;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
     r->status = (int)status;
-    r->http_version = version == CURL_HTTP_VERSION_2_0 ? 20
-                      : version == CURL_HTTP_VERSION_1_0 ? 10 : 11;
     r->total_ms = total * 1000.0;
     if (status < 300 || status >= 400 || x->hops >= x->req->follow)
         return 0;
@@ -295,8 +290,8 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
         return 0;
     char why[200];
     if (!host_allowed(ctx->cfg, next, why, sizeof why)) {
-        snprintf(r->redirect_note, sizeof r->redirect_note, "redirect to %s not followed: %s",
-                 next, why);
+        snprintf(r->redirect_note, sizeof r->redirect_note, "redirect to %s not followed: %s", next,
+                 why);
         return 0;
     }
     char url[1024];
@@ -307,8 +302,8 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
     return 1;
 }
 
-size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs,
-                struct http_response *resps, size_t n, size_t parallel)
+size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct http_response *resps,
+                size_t n, size_t parallel)
 {
     if (n == 0)
         return 0;
@@ -430,8 +425,7 @@ int http_endpoint_url(const struct probe_ctx *ctx, const char *path, const char 
     return 0;
 }
 
-void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf,
-                        size_t len)
+void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf, size_t len)
 {
     /* Collect name=value pairs; a later Set-Cookie of the same name replaces the earlier. */
     char pairs[32][512];

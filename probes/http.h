@@ -20,7 +20,6 @@ struct http_request {
     const char *headers[8]; /* extra "Name: value" lines, NULL-terminated */
     const char *body;       /* NULL: none */
     int follow;             /* follow up to this many redirects on allowed hosts */
-    int http2;              /* offer HTTP/2 (ALPN); default HTTP/1.1 only */
     size_t max_body;        /* 0: 1 MiB; a longer body is a transport error ... */
     int truncate_ok;        /* ... unless set: then the body is cut at max_body */
     int anonymous;          /* 1: without target.headers, as an anonymous visitor sends it */
@@ -32,25 +31,24 @@ struct http_header {
 };
 
 struct http_response {
-    int status;               /* 0 when the transfer failed: see error */
-    char error[256];          /* why the transfer failed; "" when it did not */
-    char url[1024];           /* the URL of this (last) response */
-    char request_line[1100];  /* "GET https://host/path", for evidence */
+    int status;              /* 0 when the transfer failed: see error */
+    char error[256];         /* why the transfer failed; "" when it did not */
+    char url[1024];          /* the URL of this (last) response */
+    char request_line[1100]; /* "GET https://host/path", for evidence */
     struct http_header headers[HTTP_MAX_HEADERS];
     size_t header_count;
-    char *body;               /* NUL-terminated; may hold NULs before body_len */
+    char *body; /* NUL-terminated; may hold NULs before body_len */
     size_t body_len;
-    int truncated;            /* the body was cut at max_body (truncate_ok) */
-    int http_version;         /* 10, 11, 20 */
-    double total_ms;          /* time of the last hop */
-    char redirect_note[512];  /* set when a redirect was not followed, and why */
+    int truncated;           /* the body was cut at max_body (truncate_ok) */
+    double total_ms;         /* time of the last hop */
+    char redirect_note[512]; /* set when a redirect was not followed, and why */
 };
 
 /* Run n requests concurrently (at most `parallel` at a time; 0: all). Each response is
  * filled, successful or not; returns the number that got an HTTP status. Free each response
  * with http_response_free. */
-size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs,
-                struct http_response *resps, size_t n, size_t parallel);
+size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct http_response *resps,
+                size_t n, size_t parallel);
 /* One request; 0 when it got an HTTP status, -1 when not (resp->error says why). */
 int http_get1(struct probe_ctx *ctx, const struct http_request *req, struct http_response *resp);
 void http_response_free(struct http_response *r);
@@ -67,8 +65,7 @@ int http_endpoint_url(const struct probe_ctx *ctx, const char *path, const char 
 
 /* The "Cookie:" request header that sends back every cookie set by the responses (last value
  * of a name wins), appended to buf; "" when none. */
-void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf,
-                        size_t len);
+void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf, size_t len);
 
 /* Evidence from a response: its request line and status, plus detail. Transport failures
  * record the error instead of a status. */

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "common/oom.h"
@@ -50,8 +49,7 @@ void probe_set(struct probe_ctx *ctx, enum probe_status st, const char *fmt, ...
 
 enum { MAX_EVIDENCE = 40 };
 
-void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt,
-                    ...)
+void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt, ...)
 {
     struct probe_result *r = ctx->result;
     /* A bounded list keeps reports readable; the reason says what was counted. */
@@ -65,7 +63,7 @@ void probe_evidence(struct probe_ctx *ctx, const char *request, int status, cons
         r->evidence = ev;
         r->evidence_cap = cap;
     }
-    char buf[1024];
+    char buf[4096]; /* room for a TLS version's whole suite list */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
@@ -92,12 +90,4 @@ const char *probe_group_name(enum probe_group g)
 char probe_group_letter(enum probe_group g)
 {
     return (unsigned)g < GROUP_COUNT ? "STORE"[g] : '?';
-}
-
-const struct probe *probe_find(const char *id)
-{
-    for (size_t i = 0; i < probe_registry_count; i++)
-        if (strcasecmp(probe_registry[i]->id, id) == 0)
-            return probe_registry[i];
-    return NULL;
 }

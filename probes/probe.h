@@ -60,8 +60,8 @@ struct probe_ctx {
     const struct config *cfg;
     const struct probe *probe;
     struct probe_result *result;
-    uint64_t deadline_ms;    /* monotonic clock (probe_now_ms); every wait ends by then */
-    atomic_int *cancelled;   /* set by the engine when the probe or the audit runs out of time */
+    uint64_t deadline_ms;  /* monotonic clock (probe_now_ms); every wait ends by then */
+    atomic_int *cancelled; /* set by the engine when the probe or the audit runs out of time */
 };
 
 /* Milliseconds on the monotonic clock. */
@@ -76,8 +76,8 @@ int probe_should_stop(const struct probe_ctx *ctx);
 void probe_set(struct probe_ctx *ctx, enum probe_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Add evidence; request and detail (printf-formatted) are redacted. request may be NULL. */
-void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt,
-                    ...) __attribute__((format(printf, 4, 5)));
+void probe_evidence(struct probe_ctx *ctx, const char *request, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 const char *probe_status_name(enum probe_status st);
 const char *probe_group_name(enum probe_group g); /* "Security", "Traffic management", ... */
@@ -86,7 +86,5 @@ char probe_group_letter(enum probe_group g);      /* 'S', 'T', ... */
 /* The registry: every probe, in run and report order. */
 extern const struct probe *const probe_registry[];
 extern const size_t probe_registry_count;
-/* The descriptor with this id (any case), or NULL. */
-const struct probe *probe_find(const char *id);
 
 #endif

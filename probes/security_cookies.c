@@ -16,8 +16,8 @@ static int has_attr(const char *set_cookie, const char *attr, char *value, size_
         p++;
         while (*p == ' ')
             p++;
-        if (strncasecmp(p, attr, alen) == 0 && (p[alen] == ';' || p[alen] == '=' || !p[alen] ||
-                                                p[alen] == ' ')) {
+        if (strncasecmp(p, attr, alen) == 0 &&
+            (p[alen] == ';' || p[alen] == '=' || !p[alen] || p[alen] == ' ')) {
             if (value) {
                 const char *v = p[alen] == '=' ? p + alen + 1 : "";
                 snprintf(value, vlen, "%.*s", (int)strcspn(v, ";"), v);
@@ -56,8 +56,8 @@ static void run_cookie_flags(struct probe_ctx *ctx)
     const struct http_response *first[] = {&resps[0]};
     http_cookie_header(first, 1, cookie, sizeof cookie);
     char cart_id[128], err[512] = "";
-    size_t ncart = store_add_to_cart(ctx, cookie, resps + 1, cart_id, sizeof cart_id, err,
-                                     sizeof err);
+    size_t ncart =
+        store_add_to_cart(ctx, cookie, resps + 1, cart_id, sizeof cart_id, err, sizeof err);
     if (err[0])
         probe_evidence(ctx, NULL, 0, "%s", err);
     size_t n = 1 + ncart, seen = 0, answered = 0;
@@ -103,16 +103,20 @@ static void run_cookie_flags(struct probe_ctx *ctx)
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer: %s", resps[0].error);
     else if (seen == 0)
-        probe_set(ctx, PROBE_SKIP, "no cookie set by the home page, cart creation or "
-                                   "add-to-cart: nothing to judge");
+        probe_set(ctx, PROBE_SKIP,
+                  "no cookie set by the home page, cart creation or "
+                  "add-to-cart: nothing to judge");
     else if (fail)
-        probe_set(ctx, PROBE_FAIL, "%s%s", why, tls ? "" : " (plain-http target: Secure not "
-                                                          "judged)");
+        probe_set(ctx, PROBE_FAIL, "%s%s", why,
+                  tls ? ""
+                      : " (plain-http target: Secure not "
+                        "judged)");
     else if (warn)
         probe_set(ctx, PROBE_WARN, "%s", why);
     else
-        probe_set(ctx, PROBE_PASS, "%zu cookie(s) from home, cart and add-to-cart are %sHttpOnly "
-                                   "and SameSite",
+        probe_set(ctx, PROBE_PASS,
+                  "%zu cookie(s) from home, cart and add-to-cart are %sHttpOnly "
+                  "and SameSite",
                   seen, tls ? "Secure, " : "");
 }
 

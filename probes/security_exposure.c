@@ -172,8 +172,8 @@ static void baseline_path(const char *path, unsigned token, char *buf, size_t le
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
     const char *dot = name[0] ? strchr(name + 1, '.') : NULL;
-    snprintf(buf, len, "%.*s%s%08x%s", (int)(name - path), path, name[0] == '.' ? "." : "",
-             token, dot ? dot : "");
+    snprintf(buf, len, "%.*s%s%08x%s", (int)(name - path), path, name[0] == '.' ? "." : "", token,
+             dot ? dot : "");
 }
 
 static int same_body(const struct http_response *a, const struct http_response *b)
@@ -181,28 +181,40 @@ static int same_body(const struct http_response *a, const struct http_response *
     return a->body_len == b->body_len && memcmp(a->body, b->body, a->body_len) == 0;
 }
 
-/* A short printable excerpt of a body, for evidence. What follows '=' on a line is masked:
- * the report must not spread the secrets the store leaks. */
+/* A short printable excerpt of a body, for evidence. Values are masked: what follows '=' or
+ * ':' on a line, and quoted strings. The report must not spread the secrets and personal data
+ * the store leaks; names and structure are enough to show what was found. */
 static void excerpt(const struct http_response *r, char *buf, size_t len)
 {
     size_t w = 0;
-    int masking = 0;
-    for (size_t i = 0; i < r->body_len && w + 5 < len && i < 120; i++) {
+    int to_eol = 0;
+    char quote = 0;
+    for (size_t i = 0; i < r->body_len && w + 8 < len && i < 160; i++) {
         unsigned char c = (unsigned char)r->body[i];
-        if (c == '\n')
-            masking = 0;
-        if (masking && c != '\n' && c != '\r') {
-            if (buf[w - 1] != '*')
-                buf[w++] = '*';
+        if (quote && c != (unsigned char)quote)
             continue;
+        if (to_eol && c != '\n')
+            continue;
+        if (quote || to_eol) {
+            w += (size_t)snprintf(buf + w, len - w, "***");
+            if (quote)
+                buf[w++] = (char)c;
+            quote = 0;
+            to_eol = 0;
+            if (c != '\n')
+                continue;
         }
-        if (c == '=')
-            masking = 1;
+        if (c == '\'' || c == '"')
+            quote = (char)c;
+        else if (c == '=' || c == ':')
+            to_eol = 1;
         if (c >= 32 && c < 127)
             buf[w++] = (char)c;
         else
             w += (size_t)snprintf(buf + w, len - w, c == '\n' ? "\\n" : "\\x%02x", c);
     }
+    if (quote || to_eol)
+        w += (size_t)snprintf(buf + w, len - w, "***");
     buf[w] = '\0';
 }
 
@@ -214,10 +226,10 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
     unsigned token = (unsigned)(probe_now_ms() * 2654435761u);
     for (size_t i = 0; i < n; i++) {
         baseline_path(cands[i].path, token, paths[i], sizeof paths[i]);
-        reqs[2 * i] = (struct http_request){.url = cands[i].path, .max_body = PROBE_BODY_MAX,
-                                            .truncate_ok = 1};
-        reqs[2 * i + 1] = (struct http_request){.url = paths[i], .max_body = PROBE_BODY_MAX,
-                                                .truncate_ok = 1};
+        reqs[2 * i] = (struct http_request){
+            .url = cands[i].path, .max_body = PROBE_BODY_MAX, .truncate_ok = 1};
+        reqs[2 * i + 1] =
+            (struct http_request){.url = paths[i], .max_body = PROBE_BODY_MAX, .truncate_ok = 1};
     }
     size_t got = http_run(ctx, reqs, resps, 2 * n, 8);
     int found = 0, soft = 0;
@@ -237,13 +249,16 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
         if (base_ok && (same_body(r, base) || cands[i].looks_like(base->body, base->body_len))) {
             /* The random path gets the same thing: a catch-all, not this file. */
             soft++;
-            http_evidence(ctx, base, "soft-404: a random path answers alike, so %s is not "
-                                     "judged exposed", cands[i].path);
+            http_evidence(ctx, base,
+                          "soft-404: a random path answers alike, so %s is not "
+                          "judged exposed",
+                          cands[i].path);
             continue;
         }
         if (!found++)
             snprintf(first, sizeof first, "%s (%s)", cands[i].path, cands[i].what);
-        http_evidence(ctx, r, "%s served: %s", cands[i].what, ex);
+        http_evidence(ctx, r, "%s served%s: %s", cands[i].what,
+                      r->truncated ? " (read up to the probe's limit)" : "", ex);
     }
     for (size_t i = 0; i < 2 * n; i++)
         http_response_free(&resps[i]);
@@ -253,12 +268,17 @@ static void run_exposure(struct probe_ctx *ctx, const struct candidate *cands, s
         probe_set(ctx, PROBE_FAIL, "%d exposed: %s%s", found, first, found > 1 ? " and more" : "");
     else
         probe_set(ctx, PROBE_PASS, "none of %zu paths serves such content%s", n,
-                  soft ? " (the store answers unknown paths with a page: judged by content)"
-                       : "");
+                  soft ? " (the store answers unknown paths with a page: judged by content)" : "");
 }
 
-static void run_vcs(struct probe_ctx *ctx) { run_exposure(ctx, vcs, sizeof vcs / sizeof *vcs); }
-static void run_env(struct probe_ctx *ctx) { run_exposure(ctx, envs, sizeof envs / sizeof *envs); }
+static void run_vcs(struct probe_ctx *ctx)
+{
+    run_exposure(ctx, vcs, sizeof vcs / sizeof *vcs);
+}
+static void run_env(struct probe_ctx *ctx)
+{
+    run_exposure(ctx, envs, sizeof envs / sizeof *envs);
+}
 static void run_backup(struct probe_ctx *ctx)
 {
     run_exposure(ctx, backups, sizeof backups / sizeof *backups);
@@ -302,8 +322,8 @@ static void run_admin(struct probe_ctx *ctx)
     run_exposure(ctx, admins, sizeof admins / sizeof *admins);
 }
 
-#define EXPOSURE_REMEDIATION                                                                   \
-    "Remove the files from the document root and deny dot-files and backups at the server "   \
+#define EXPOSURE_REMEDIATION                                                                       \
+    "Remove the files from the document root and deny dot-files and backups at the server "        \
     "(nginx: location ~ /\\. { deny all; }); rotate any secret they held."
 
 const struct probe probe_s_exposed_vcs = {

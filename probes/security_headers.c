@@ -51,8 +51,9 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
         http_response_free(r);
     }
     if (count == 0)
-        probe_set(ctx, PROBE_SKIP, "no home, product or checkout page could be resolved from "
-                                   "the config");
+        probe_set(ctx, PROBE_SKIP,
+                  "no home, product or checkout page could be resolved from "
+                  "the config");
     else if (judged == 0)
         probe_set(ctx, PROBE_ERROR, "no page answered: %s", last_error);
     else if (worst == PROBE_PASS)
@@ -86,8 +87,10 @@ static enum probe_status judge_csp(const struct http_response *r, char *why, siz
     if (!csp_directive(csp, "frame-ancestors", fa, sizeof fa)) {
         const char *xfo = http_header(r, "X-Frame-Options");
         if (xfo && (strcasecmp(xfo, "DENY") == 0 || strcasecmp(xfo, "SAMEORIGIN") == 0)) {
-            snprintf(why, len, "CSP has no frame-ancestors (X-Frame-Options: %s covers "
-                               "framing in older terms)", xfo);
+            snprintf(why, len,
+                     "CSP has no frame-ancestors (X-Frame-Options: %s covers "
+                     "framing in older terms)",
+                     xfo);
             return PROBE_WARN;
         }
         snprintf(why, len, "CSP has no frame-ancestors: the page can be framed (clickjacking)");
@@ -182,8 +185,12 @@ static void run_permissions(struct probe_ctx *ctx)
 }
 
 /* Headers that name software; a digit in them is a version. */
-static const char *const leaky[] = {"Server", "X-Powered-By", "X-AspNet-Version",
-                                    "X-AspNetMvc-Version", "X-Generator", "X-Runtime-Version",
+static const char *const leaky[] = {"Server",
+                                    "X-Powered-By",
+                                    "X-AspNet-Version",
+                                    "X-AspNetMvc-Version",
+                                    "X-Generator",
+                                    "X-Runtime-Version",
                                     "Via"};
 
 static void run_version_leak(struct probe_ctx *ctx)
@@ -265,10 +272,11 @@ static void run_cors(struct probe_ctx *ctx)
     }
     const char *cart = t->endpoints[EP_CART];
     if (cart && !strstr(cart, "{{"))
-        reqs[n++] = (struct http_request){
-            .method = "OPTIONS", .url = cart,
-            .headers = {origin_hdr, "Access-Control-Request-Method: POST",
-                        "Access-Control-Request-Headers: content-type"}};
+        reqs[n++] =
+            (struct http_request){.method = "OPTIONS",
+                                  .url = cart,
+                                  .headers = {origin_hdr, "Access-Control-Request-Method: POST",
+                                              "Access-Control-Request-Headers: content-type"}};
     struct http_response resps[8];
     size_t got = http_run(ctx, reqs, resps, n, 0);
     enum probe_status worst = PROBE_PASS;
@@ -284,8 +292,9 @@ static void run_cors(struct probe_ctx *ctx)
         const char *acao = http_header(r, "Access-Control-Allow-Origin");
         const char *acac = http_header(r, "Access-Control-Allow-Credentials");
         int creds = acac && strcasecmp(acac, "true") == 0;
-        http_evidence(ctx, r, "Origin: %s -> Access-Control-Allow-Origin: %s, "
-                              "Access-Control-Allow-Credentials: %s",
+        http_evidence(ctx, r,
+                      "Origin: %s -> Access-Control-Allow-Origin: %s, "
+                      "Access-Control-Allow-Credentials: %s",
                       sent, acao ? acao : "(none)", acac ? acac : "(none)");
         if (acao && strcmp(acao, sent) == 0) {
             enum probe_status st = creds ? PROBE_FAIL : PROBE_WARN;

@@ -31,8 +31,7 @@ static void run_redirect(struct probe_ctx *ctx)
         if (strstr(r.error, "not contacted"))
             probe_set(ctx, PROBE_ERROR, "%s", r.error);
         else if (strstr(r.error, "refused"))
-            probe_set(ctx, PROBE_PASS, "no plain-HTTP listener (%s): nothing to redirect",
-                      r.error);
+            probe_set(ctx, PROBE_PASS, "no plain-HTTP listener (%s): nothing to redirect", r.error);
         else
             probe_set(ctx, PROBE_ERROR, "plain HTTP: %s", r.error);
         goto out;

@@ -87,14 +87,17 @@ static void run_sri(struct probe_ctx *ctx)
             snprintf(first, sizeof first, "%s is outside the CSP's script sources", tag.src);
         http_evidence(ctx, &r, "<script src=\"%s\"> integrity: %s; CSP: %s", tag.src,
                       sri ? tag.integrity : "(none)",
-                      !has_sources ? "no script policy" : allowed ? "allowed" : "not allowed");
+                      !has_sources ? "no script policy"
+                      : allowed    ? "allowed"
+                                   : "not allowed");
     }
     if (third == 0) {
         http_evidence(ctx, &r, "no third-party <script src>");
         probe_set(ctx, PROBE_PASS, "no third-party scripts on the checkout page");
     } else if (no_sri || outside) {
-        probe_set(ctx, PROBE_FAIL, "%zu third-party script(s), %d without SRI, %d outside the "
-                                   "CSP: %s",
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu third-party script(s), %d without SRI, %d outside the "
+                  "CSP: %s",
                   third, no_sri, outside, first);
     } else {
         probe_set(ctx, PROBE_PASS, "all %zu third-party script(s) carry SRI%s", third,

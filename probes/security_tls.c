@@ -20,8 +20,9 @@ static int needs_tls(struct probe_ctx *ctx)
 {
     if (ctx->cfg->target.base.tls)
         return 1;
-    probe_set(ctx, PROBE_SKIP, "target.base_url is plain http: there is no TLS to inspect "
-                               "(S-HTTPS-REDIRECT judges that)");
+    probe_set(ctx, PROBE_SKIP,
+              "target.base_url is plain http: there is no TLS to inspect "
+              "(S-HTTPS-REDIRECT judges that)");
     return 0;
 }
 
@@ -94,8 +95,7 @@ static enum suite_class classify(const SSL_CIPHER *c)
 
 enum { MAX_SUITES = 128 };
 
-static const char *const tls13_suites[] = {"TLS_AES_256_GCM_SHA384",
-                                           "TLS_CHACHA20_POLY1305_SHA256",
+static const char *const tls13_suites[] = {"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
                                            "TLS_AES_128_GCM_SHA256", "TLS_AES_128_CCM_SHA256",
                                            "TLS_AES_128_CCM_8_SHA256"};
 
@@ -211,8 +211,7 @@ static void run_ciphers(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_WARN, "every suite has forward secrecy, but some are %s",
                   class_names[SUITE_NOT_AEAD]);
     else
-        probe_set(ctx, PROBE_PASS, "%d suites accepted, all with forward secrecy and AEAD",
-                  total);
+        probe_set(ctx, PROBE_PASS, "%d suites accepted, all with forward secrecy and AEAD", total);
 }
 
 static void name_of(X509_NAME *n, char *buf, size_t len)
@@ -286,23 +285,26 @@ static void run_cert(struct probe_ctx *ctx)
     if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0)
         add_problem(problems, sizeof problems, "not valid before %s", not_before);
     long vr = o.verify_result;
-    if (vr != X509_V_OK && vr != X509_V_ERR_CERT_HAS_EXPIRED &&
-        vr != X509_V_ERR_CERT_NOT_YET_VALID)
-        add_problem(problems, sizeof problems, "untrusted chain: %s", X509_verify_cert_error_string(vr));
+    if (vr != X509_V_OK && vr != X509_V_ERR_CERT_HAS_EXPIRED && vr != X509_V_ERR_CERT_NOT_YET_VALID)
+        add_problem(problems, sizeof problems, "untrusted chain: %s",
+                    X509_verify_cert_error_string(vr));
     const char *host = ctx->cfg->target.base.host;
-    int host_ok = X509_check_host(cert, host, 0, 0, NULL) == 1 ||
-                  X509_check_ip_asc(cert, host, 0) == 1;
+    int host_ok =
+        X509_check_host(cert, host, 0, 0, NULL) == 1 || X509_check_ip_asc(cert, host, 0) == 1;
     if (!host_ok)
         add_problem(problems, sizeof problems, "not valid for %s", host);
     EVP_PKEY *pk = X509_get0_pubkey(cert);
     int bits = pk ? EVP_PKEY_get_bits(pk) : 0;
     int kt = pk ? EVP_PKEY_get_base_id(pk) : 0;
-    const char *kname = kt == EVP_PKEY_RSA ? "RSA" : kt == EVP_PKEY_EC ? "EC"
-                        : kt == EVP_PKEY_DSA ? "DSA" : kt == EVP_PKEY_ED25519 ? "Ed25519"
-                        : "other";
+    const char *kname = kt == EVP_PKEY_RSA       ? "RSA"
+                        : kt == EVP_PKEY_EC      ? "EC"
+                        : kt == EVP_PKEY_DSA     ? "DSA"
+                        : kt == EVP_PKEY_ED25519 ? "Ed25519"
+                                                 : "other";
     if (((kt == EVP_PKEY_RSA || kt == EVP_PKEY_DSA) && bits < 2048) ||
         (kt == EVP_PKEY_EC && bits < 256))
-        add_problem(problems, sizeof problems, "%s key of %d bits is too small (RSA needs 2048, EC 256)", kname, bits);
+        add_problem(problems, sizeof problems,
+                    "%s key of %d bits is too small (RSA needs 2048, EC 256)", kname, bits);
     int sig = X509_get_signature_nid(cert);
     if (sig == NID_md5WithRSAEncryption || sig == NID_sha1WithRSAEncryption ||
         sig == NID_ecdsa_with_SHA1)
@@ -319,8 +321,8 @@ static void run_cert(struct probe_ctx *ctx)
     else if (days < EXPIRY_WARN_DAYS)
         probe_set(ctx, PROBE_WARN, "certificate expires in %d days (%s)", days, not_after);
     else
-        probe_set(ctx, PROBE_PASS, "trusted, valid for %s, %d days left, %s %d bits", host,
-                  days, kname, bits);
+        probe_set(ctx, PROBE_PASS, "trusted, valid for %s, %d days left, %s %d bits", host, days,
+                  kname, bits);
     tls_outcome_free(&o);
 }
 

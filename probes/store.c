@@ -29,8 +29,7 @@ int store_json_id(const char *body, char *out, size_t len)
 
 /* The first product id of the catalog: a JSON array, or an object whose "items", "products"
  * or "data" member is one. */
-static int catalog_first_id(struct probe_ctx *ctx, char *out, size_t len, char *err,
-                            size_t errlen)
+static int catalog_first_id(struct probe_ctx *ctx, char *out, size_t len, char *err, size_t errlen)
 {
     const char *path = ctx->cfg->target.endpoints[EP_CATALOG];
     if (!path) {
@@ -41,8 +40,7 @@ static int catalog_first_id(struct probe_ctx *ctx, char *out, size_t len, char *
     struct http_response r;
     int rc = -1;
     if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
-        snprintf(err, errlen, "catalog %s: %s", r.request_line,
-                 r.status ? "not 200" : r.error);
+        snprintf(err, errlen, "catalog %s: %s", r.request_line, r.status ? "not 200" : r.error);
         goto out;
     }
     cJSON *doc = cJSON_Parse(r.body ? r.body : "");
@@ -74,8 +72,8 @@ static int fill_url(struct probe_ctx *ctx, const char *path, const char *cart_id
     return http_endpoint_url(ctx, path, vars, out, len, err, errlen);
 }
 
-int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len,
-                       char *err, size_t errlen)
+int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len, char *err,
+                       size_t errlen)
 {
     const char *path = ctx->cfg->target.endpoints[ep];
     if (!path) {
@@ -99,8 +97,8 @@ size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t
                                err);
             continue;
         }
-        reqs[count] = (struct http_request){.url = urls[count], .headers = {"Accept: text/html"},
-                                            .follow = 3};
+        reqs[count] = (struct http_request){
+            .url = urls[count], .headers = {"Accept: text/html"}, .follow = 3};
         count++;
     }
     http_run(ctx, reqs, resps, count, 0);
@@ -113,7 +111,9 @@ size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_
     char url[1024];
     if (store_endpoint_url(ctx, EP_CART, url, sizeof url, err, errlen))
         return 0;
-    struct http_request create = {.method = "POST", .url = url, .body = "{}",
+    struct http_request create = {.method = "POST",
+                                  .url = url,
+                                  .body = "{}",
                                   .headers = {"Content-Type: application/json",
                                               "Accept: application/json",
                                               cookie && *cookie ? cookie : NULL}};
@@ -142,8 +142,9 @@ size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_
      * the caller sees in resps[1]. */
     char body[256];
     int numeric = strspn(id, "0123456789") == strlen(id);
-    snprintf(body, sizeof body, numeric ? "{\"product_id\":%s,\"quantity\":1}"
-                                        : "{\"product_id\":\"%s\",\"quantity\":1}",
+    snprintf(body, sizeof body,
+             numeric ? "{\"product_id\":%s,\"quantity\":1}"
+                     : "{\"product_id\":\"%s\",\"quantity\":1}",
              id);
     char cookie2[2048];
     const struct http_response *first[] = {&resps[0]};
@@ -154,14 +155,17 @@ size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_
                  cookie2[0] ? cookie2 + strlen("Cookie: ") : "");
         snprintf(cookie2, sizeof cookie2, "%s", merged);
     }
-    struct http_request add = {.method = "POST", .url = item_url, .body = body,
+    struct http_request add = {.method = "POST",
+                               .url = item_url,
+                               .body = body,
                                .headers = {"Content-Type: application/json",
                                            "Accept: application/json",
                                            cookie2[0] ? cookie2 : NULL}};
     http_get1(ctx, &add, &resps[1]);
     if (resps[1].status / 100 != 2)
         snprintf(err, errlen, "add-to-cart %s answered %d%s%s", resps[1].request_line,
-                 resps[1].status, resps[1].status ? "" : ": ", resps[1].status ? "" : resps[1].error);
+                 resps[1].status, resps[1].status ? "" : ": ",
+                 resps[1].status ? "" : resps[1].error);
     else
         err[0] = '\0';
     return 2;
@@ -178,8 +182,10 @@ int store_static_asset(struct probe_ctx *ctx, char *out, size_t len, char *err, 
         return -1;
     }
     if (store_fetch_pages(ctx, home, 1, &r) != 1 || r.status != 200) {
-        snprintf(err, errlen, "no static_asset endpoint, and the home page (to find one) "
-                              "answered %d", r.status);
+        snprintf(err, errlen,
+                 "no static_asset endpoint, and the home page (to find one) "
+                 "answered %d",
+                 r.status);
         http_response_free(&r);
         return -1;
     }
@@ -195,8 +201,9 @@ int store_static_asset(struct probe_ctx *ctx, char *out, size_t len, char *err, 
         }
     }
     if (rc != 0)
-        snprintf(err, errlen, "no static_asset endpoint, and no same-origin stylesheet or "
-                              "script on the home page");
+        snprintf(err, errlen,
+                 "no static_asset endpoint, and no same-origin stylesheet or "
+                 "script on the home page");
     http_response_free(&r);
     return rc;
 }

@@ -10,8 +10,8 @@
 /* The URL of an endpoint; {{id}} becomes a product id read from the catalog (one request,
  * made only when the path needs it). -1 with the reason in err when the endpoint is not
  * configured or a template cannot be filled. */
-int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len,
-                       char *err, size_t errlen);
+int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len, char *err,
+                       size_t errlen);
 
 /* Fetch the configured HTML pages among home, product page, checkout page (in that order)
  * concurrently. Fills urls/resps for each configured page and returns their count; pages

@@ -18,12 +18,18 @@ enum { DEFAULT_TIMEOUT_MS = 10000 };
 const char *tls_version_name(int version)
 {
     switch (version) {
-    case SSL3_VERSION: return "SSL 3.0";
-    case TLS1_VERSION: return "TLS 1.0";
-    case TLS1_1_VERSION: return "TLS 1.1";
-    case TLS1_2_VERSION: return "TLS 1.2";
-    case TLS1_3_VERSION: return "TLS 1.3";
-    default: return "unknown";
+    case SSL3_VERSION:
+        return "SSL 3.0";
+    case TLS1_VERSION:
+        return "TLS 1.0";
+    case TLS1_1_VERSION:
+        return "TLS 1.1";
+    case TLS1_2_VERSION:
+        return "TLS 1.2";
+    case TLS1_3_VERSION:
+        return "TLS 1.3";
+    default:
+        return "unknown";
     }
 }
 

@@ -19,15 +19,15 @@ struct tls_attempt {
 };
 
 struct tls_outcome {
-    int connected;             /* the TCP connection was made */
-    int ok;                    /* the handshake completed */
-    char error[256];           /* why it did not */
-    int version;               /* negotiated */
-    const SSL_CIPHER *cipher;  /* negotiated; static data owned by OpenSSL */
-    char alpn[32];             /* negotiated protocol, "" when none */
-    long verify_result;        /* chain verification against ca_file / the system store */
-    X509 *cert;                /* the leaf, owned: tls_outcome_free */
-    STACK_OF(X509) *chain;     /* as sent by the server, owned */
+    int connected;            /* the TCP connection was made */
+    int ok;                   /* the handshake completed */
+    char error[256];          /* why it did not */
+    int version;              /* negotiated */
+    const SSL_CIPHER *cipher; /* negotiated; static data owned by OpenSSL */
+    char alpn[32];            /* negotiated protocol, "" when none */
+    long verify_result;       /* chain verification against ca_file / the system store */
+    X509 *cert;               /* the leaf, owned: tls_outcome_free */
+    STACK_OF(X509) * chain;   /* as sent by the server, owned */
 };
 
 /* One handshake with target.base_url's host and port. 0 when it completed, -1 when not

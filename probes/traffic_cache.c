@@ -84,26 +84,37 @@ static int cache_signal(const struct http_response *r, int *hit, char *desc, siz
 
 enum { DAY = 86400, LONG_LIVED = 30 * DAY };
 
-static void run_static_cache(struct probe_ctx *ctx)
+/* GET the static asset into r (its URL into url). 0 on a 200; otherwise the verdict (skip:
+ * no asset to test, error: no 200) is set and r is freed. */
+static int get_asset(struct probe_ctx *ctx, char *url, size_t len, struct http_response *r)
 {
-    char url[1024], err[512];
-    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
+    char err[512];
+    memset(r, 0, sizeof *r);
+    if (store_static_asset(ctx, url, len, err, sizeof err) != 0) {
         probe_set(ctx, PROBE_SKIP, "%s", err);
-        return;
+        return -1;
     }
     struct http_request req = {.url = url};
-    struct http_response r;
-    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
-        http_evidence(ctx, &r, NULL);
+    if (http_get1(ctx, &req, r) != 0 || r->status != 200) {
+        http_evidence(ctx, r, NULL);
         probe_set(ctx, PROBE_ERROR, "static asset: %s",
-                  r.status ? "the answer was not 200" : r.error);
-        http_response_free(&r);
-        return;
+                  r->status ? "the answer was not 200" : r->error);
+        http_response_free(r);
+        return -1;
     }
+    return 0;
+}
+
+static void run_static_cache(struct probe_ctx *ctx)
+{
+    char url[1024];
+    struct http_response r;
+    if (get_asset(ctx, url, sizeof url, &r) != 0)
+        return;
     const char *cc = http_header(&r, "Cache-Control");
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
-    http_evidence(ctx, &r, "Cache-Control: %s; ETag: %s; Last-Modified: %s",
-                  cc ? cc : "(none)", etag ? etag : "(none)", lm ? lm : "(none)");
+    http_evidence(ctx, &r, "Cache-Control: %s; ETag: %s; Last-Modified: %s", cc ? cc : "(none)",
+                  etag ? etag : "(none)", lm ? lm : "(none)");
     long long age = cc ? cc_seconds(cc, "max-age") : -1;
     long long sage = cc ? cc_seconds(cc, "s-maxage") : -1;
     if (sage > age)
@@ -111,17 +122,22 @@ static void run_static_cache(struct probe_ctx *ctx)
     if (!cc)
         probe_set(ctx, PROBE_FAIL, "no Cache-Control on the static asset%s",
                   http_header(&r, "Expires") ? " (only Expires)" : "");
-    else if (cc_has(cc, "no-store") || cc_has(cc, "no-cache") || age <= 0)
+    else if (cc_has(cc, "no-store") || cc_has(cc, "no-cache") || age == 0)
         probe_set(ctx, PROBE_FAIL, "the static asset is not cacheable (Cache-Control: %s)", cc);
+    else if (age < 0)
+        probe_set(ctx, PROBE_FAIL, "Cache-Control: %s gives no max-age: caches guess a lifetime",
+                  cc);
     else if (age < DAY)
         probe_set(ctx, PROBE_FAIL, "max-age %lld s is under a day for a static asset", age);
     else if (age < LONG_LIVED)
-        probe_set(ctx, PROBE_WARN, "max-age %lld s is under 30 days; fingerprinted assets can "
-                                   "be cached for a year",
+        probe_set(ctx, PROBE_WARN,
+                  "max-age %lld s is under 30 days; fingerprinted assets can "
+                  "be cached for a year",
                   age);
     else if (!etag && !lm)
-        probe_set(ctx, PROBE_WARN, "long-lived (max-age %lld s) but no ETag or Last-Modified "
-                                   "to revalidate with",
+        probe_set(ctx, PROBE_WARN,
+                  "long-lived (max-age %lld s) but no ETag or Last-Modified "
+                  "to revalidate with",
                   age);
     else
         probe_set(ctx, PROBE_PASS, "max-age %lld s%s with %s", age,
@@ -162,14 +178,16 @@ static void run_cache_hit(struct probe_ctx *ctx)
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "%s", last_error);
     else if (!signals)
-        probe_set(ctx, PROBE_SKIP, "no cache signal (Cache-Status, X-Cache, X-Cache-Status, "
-                                   "CF-Cache-Status, X-Varnish, Age): no cache or CDN seems to "
-                                   "be in front");
+        probe_set(ctx, PROBE_SKIP,
+                  "no cache signal (Cache-Status, X-Cache, X-Cache-Status, "
+                  "CF-Cache-Status, X-Varnish, Age): no cache or CDN seems to "
+                  "be in front");
     else if (hits)
         probe_set(ctx, PROBE_PASS, "the cache in front served the asset on a repeat fetch");
     else
-        probe_set(ctx, PROBE_FAIL, "a cache is in front but the asset was never a hit in %d "
-                                   "fetches",
+        probe_set(ctx, PROBE_FAIL,
+                  "a cache is in front but the asset was never a hit in %d "
+                  "fetches",
                   CACHE_FETCHES);
 }
 
@@ -243,8 +261,9 @@ static void run_private_cache(struct probe_ctx *ctx)
     else if (worst == 1)
         probe_set(ctx, PROBE_WARN, "%s", worst_why);
     else
-        probe_set(ctx, PROBE_PASS, "cart, account and checkout responses are private or "
-                                   "no-store");
+        probe_set(ctx, PROBE_PASS,
+                  "cart, account and checkout responses are private or "
+                  "no-store");
 }
 
 /* A session: its home page, account page and cart, and what identifies it. */
@@ -258,15 +277,14 @@ struct session {
 static void session_run(struct probe_ctx *ctx, struct session *s)
 {
     memset(s, 0, sizeof *s);
-    struct http_request home = {.url = ctx->cfg->target.endpoints[EP_HOME]
-                                           ? ctx->cfg->target.endpoints[EP_HOME]
-                                           : "/"};
+    struct http_request home = {
+        .url = ctx->cfg->target.endpoints[EP_HOME] ? ctx->cfg->target.endpoints[EP_HOME] : "/"};
     http_get1(ctx, &home, &s->resps[s->n++]);
     const struct http_response *first[] = {&s->resps[0]};
     http_cookie_header(first, 1, s->cookie, sizeof s->cookie);
     char err[512];
-    s->n += store_add_to_cart(ctx, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id,
-                              err, sizeof err);
+    s->n += store_add_to_cart(ctx, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id, err,
+                              sizeof err);
     char url[1024];
     if (store_endpoint_url(ctx, EP_ACCOUNT, url, sizeof url, err, sizeof err) == 0) {
         struct http_request acc = {.url = url, .headers = {s->cookie[0] ? s->cookie : NULL}};
@@ -281,8 +299,7 @@ static size_t session_secrets(const struct session *s, const char **vals, size_t
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
         const char *sc;
-        for (size_t j = 0; k < cap && (sc = http_header_nth(&s->resps[i], "Set-Cookie", j));
-             j++) {
+        for (size_t j = 0; k < cap && (sc = http_header_nth(&s->resps[i], "Set-Cookie", j)); j++) {
             const char *eq = strchr(sc, '=');
             if (!eq)
                 continue;
@@ -343,14 +360,16 @@ static void run_session_isolation(struct probe_ctx *ctx)
     if (leak) {
         http_evidence(ctx, where, "a fresh session received the first session's %s",
                       leak == a->cart_id ? "cart id" : "cookie value (hidden)");
-        probe_set(ctx, PROBE_FAIL, "a second shopper got the first shopper's %s: a cache "
-                                   "shares private responses",
+        probe_set(ctx, PROBE_FAIL,
+                  "a second shopper got the first shopper's %s: a cache "
+                  "shares private responses",
                   leak == a->cart_id ? "cart" : "session cookie");
     } else if (!answered) {
         probe_set(ctx, PROBE_ERROR, "no answer: %s", a->resps[0].error);
     } else if (nvals == 0) {
-        probe_set(ctx, PROBE_SKIP, "the store set no session cookie and created no cart: "
-                                   "nothing to tell sessions apart by");
+        probe_set(ctx, PROBE_SKIP,
+                  "the store set no session cookie and created no cart: "
+                  "nothing to tell sessions apart by");
     } else {
         for (size_t i = 0; i < b->n; i++)
             if (b->resps[i].status)
@@ -368,25 +387,17 @@ static void run_session_isolation(struct probe_ctx *ctx)
 
 static void run_conditional_get(struct probe_ctx *ctx)
 {
-    char url[1024], err[512];
-    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "%s", err);
-        return;
-    }
-    struct http_request req = {.url = url};
+    char url[1024];
     struct http_response r, c;
+    if (get_asset(ctx, url, sizeof url, &r) != 0)
+        return;
     memset(&c, 0, sizeof c);
-    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
-        http_evidence(ctx, &r, NULL);
-        probe_set(ctx, PROBE_ERROR, "static asset: %s",
-                  r.status ? "the answer was not 200" : r.error);
-        goto out;
-    }
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
     if (!etag && !lm) {
         http_evidence(ctx, &r, "no ETag, no Last-Modified");
-        probe_set(ctx, PROBE_FAIL, "no ETag or Last-Modified: every visit downloads the asset "
-                                   "again");
+        probe_set(ctx, PROBE_FAIL,
+                  "no ETag or Last-Modified: every visit downloads the asset "
+                  "again");
         goto out;
     }
     char cond[600];
@@ -400,8 +411,8 @@ static void run_conditional_get(struct probe_ctx *ctx)
     }
     http_evidence(ctx, &c, "%s -> %d", cond, c.status);
     if (c.status == 304)
-        probe_set(ctx, PROBE_PASS, "%s answered 304 Not Modified", etag ? "If-None-Match"
-                                                                        : "If-Modified-Since");
+        probe_set(ctx, PROBE_PASS, "%s answered 304 Not Modified",
+                  etag ? "If-None-Match" : "If-Modified-Since");
     else
         probe_set(ctx, PROBE_FAIL, "a conditional GET with %s answered %d, not 304",
                   etag ? "If-None-Match" : "If-Modified-Since", c.status);

@@ -66,8 +66,9 @@ static void run_compression(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no text response of %d bytes or more to judge",
                   COMPRESS_MIN_BYTES);
     else if (plain)
-        probe_set(ctx, PROBE_FAIL, "%d of %d text responses uncompressed despite "
-                                   "Accept-Encoding: gzip, br, e.g. %s",
+        probe_set(ctx, PROBE_FAIL,
+                  "%d of %d text responses uncompressed despite "
+                  "Accept-Encoding: gzip, br, e.g. %s",
                   plain, judged, first);
     else
         probe_set(ctx, PROBE_PASS, "all %d text responses compressed", judged);
@@ -76,8 +77,9 @@ static void run_compression(struct probe_ctx *ctx)
 static void run_http2(struct probe_ctx *ctx)
 {
     if (!ctx->cfg->target.base.tls) {
-        probe_set(ctx, PROBE_SKIP, "target.base_url is plain http: browsers use HTTP/2 only over "
-                                   "TLS (ALPN)");
+        probe_set(ctx, PROBE_SKIP,
+                  "target.base_url is plain http: browsers use HTTP/2 only over "
+                  "TLS (ALPN)");
         return;
     }
     struct tls_attempt a = {.alpn = "h2,http/1.1"};
@@ -93,8 +95,9 @@ static void run_http2(struct probe_ctx *ctx)
         if (strcmp(o.alpn, "h2") == 0)
             probe_set(ctx, PROBE_PASS, "HTTP/2 offered through ALPN");
         else
-            probe_set(ctx, PROBE_WARN, "HTTP/2 not offered (ALPN: %s): page loads multiplex "
-                                       "nothing over one connection",
+            probe_set(ctx, PROBE_WARN,
+                      "HTTP/2 not offered (ALPN: %s): page loads multiplex "
+                      "nothing over one connection",
                       o.alpn[0] ? o.alpn : "none");
     }
     tls_outcome_free(&o);
@@ -111,8 +114,8 @@ static int cmp_double(const void *a, const void *b)
 static void run_latency(struct probe_ctx *ctx)
 {
     static const enum endpoint eps[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CATALOG, EP_SEARCH};
-    uint64_t budget = ctx->cfg->audit.latency_budget_ms ? ctx->cfg->audit.latency_budget_ms
-                                                        : DEFAULT_BUDGET_MS;
+    uint64_t budget =
+        ctx->cfg->audit.latency_budget_ms ? ctx->cfg->audit.latency_budget_ms : DEFAULT_BUDGET_MS;
     char urls[LATENCY_PAGES][1024];
     const char *names[LATENCY_PAGES];
     size_t n = 0;
@@ -165,8 +168,9 @@ static void run_latency(struct probe_ctx *ctx)
         measured++;
         qsort(samples[i], (size_t)count[i], sizeof samples[i][0], cmp_double);
         double med = samples[i][count[i] / 2];
-        probe_evidence(ctx, urls[i], 0, "%s: median %.0f ms of %d (min %.0f, max %.0f), "
-                                        "budget %llu ms",
+        probe_evidence(ctx, urls[i], 0,
+                       "%s: median %.0f ms of %d (min %.0f, max %.0f; each on "
+                       "a new connection), budget %llu ms",
                        names[i], med, count[i], samples[i][0], samples[i][count[i] - 1],
                        (unsigned long long)budget);
         if (med > (double)budget)
@@ -184,8 +188,8 @@ static void run_latency(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL, "%s median %.0f ms is over the %llu ms budget", worst_name,
                   worst, (unsigned long long)budget);
     else
-        probe_set(ctx, PROBE_PASS, "slowest median %.0f ms (%s), budget %llu ms", worst,
-                  worst_name, (unsigned long long)budget);
+        probe_set(ctx, PROBE_PASS, "slowest median %.0f ms (%s), budget %llu ms", worst, worst_name,
+                  (unsigned long long)budget);
 }
 
 enum { BURST_REQUESTS = 200, BURST_PARALLEL = 20, BURST_WINDOW_MS = 2000, BURST_GRACE_MS = 1000 };
@@ -202,8 +206,8 @@ static void run_rate_limit(struct probe_ctx *ctx)
     const struct target *t = &ctx->cfg->target;
     char url[1024], err[300];
     int login = t->endpoints[EP_LOGIN] != NULL;
-    if (store_endpoint_url(ctx, login ? EP_LOGIN : EP_SEARCH, url, sizeof url, err,
-                           sizeof err) != 0) {
+    if (store_endpoint_url(ctx, login ? EP_LOGIN : EP_SEARCH, url, sizeof url, err, sizeof err) !=
+        0) {
         probe_set(ctx, PROBE_SKIP, "no login or search endpoint in the config");
         return;
     }
@@ -265,27 +269,32 @@ static void run_rate_limit(struct probe_ctx *ctx)
     }
     if (first_5xx)
         http_evidence(ctx, first_5xx, "server error during the burst");
-    probe_evidence(ctx, url, 0, "%zu answered in %llu ms (%d at most in flight): %zu x 429 "
-                                "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu transport "
-                                "errors",
+    probe_evidence(ctx, url, 0,
+                   "%zu answered in %llu ms (%d at most in flight): %zu x 429 "
+                   "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu transport "
+                   "errors",
                    answered, (unsigned long long)took, BURST_PARALLEL, limited, limited_fields,
                    server_errors, transport);
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer during the burst: %s", transport_error);
     else if (server_errors)
-        probe_set(ctx, PROBE_FAIL, "%zu of %zu burst requests got 5xx (first: %d): overload "
-                                   "shows as errors, not as 429",
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu burst requests got 5xx (first: %d): overload "
+                  "shows as errors, not as 429",
                   server_errors, answered, first_5xx->status);
     else if (limited && limited_fields)
-        probe_set(ctx, PROBE_PASS, "throttled with 429 and Retry-After/RateLimit fields after "
-                                   "%zu allowed requests",
+        probe_set(ctx, PROBE_PASS,
+                  "throttled with 429 and Retry-After/RateLimit fields after "
+                  "%zu allowed requests",
                   answered - limited);
     else if (limited)
-        probe_set(ctx, PROBE_WARN, "throttled with 429, but without Retry-After or RateLimit "
-                                   "fields to tell clients when to retry");
+        probe_set(ctx, PROBE_WARN,
+                  "throttled with 429, but without Retry-After or RateLimit "
+                  "fields to tell clients when to retry");
     else if (transport > answered / 10)
-        probe_set(ctx, PROBE_WARN, "no 429, but %zu connections failed (%s): throttling by "
-                                   "dropping connections, or overload",
+        probe_set(ctx, PROBE_WARN,
+                  "no 429, but %zu connections failed (%s): throttling by "
+                  "dropping connections, or overload",
                   transport, transport_error);
     else
         probe_set(ctx, PROBE_WARN, "%zu requests in %llu ms, none throttled", answered,

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build-test}
 
 scripts/install-deps.sh
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSTORECHECK_WERROR=ON -DSTORECHECK_SANITIZE=ON
+cmake -S . -B "$build" -DSTORECHECK_WERROR=ON -DSTORECHECK_SANITIZE=ON
 cmake --build "$build" -j "$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -104,8 +104,7 @@ int sup_free_port(void)
 const char *sup_cert(const char *name)
 {
     static char path[4096];
-    snprintf(path, sizeof path, "%s/tests/probes/certs/%s", getenv("STORECHECK_BUILD_DIR"),
-             name);
+    snprintf(path, sizeof path, "%s/tests/probes/certs/%s", getenv("STORECHECK_BUILD_DIR"), name);
     return path;
 }
 
@@ -130,6 +129,29 @@ const char *sup_scratch(void)
     return scratch_dir;
 }
 
+/* The loopback address servers listen on and configs name: 127.0.0.1, or ::1. */
+static int use_ipv6;
+
+void sup_use_ipv6(int on)
+{
+    use_ipv6 = on;
+}
+
+/* The port after "name=ADDR:" in a READY line; 0 when absent. */
+static int ready_port(const char *line, const char *name)
+{
+    char key[16];
+    snprintf(key, sizeof key, " %s=", name);
+    const char *p = strstr(line, key);
+    if (!p)
+        return 0;
+    p += strlen(key);
+    const char *colon = p + strcspn(p, " \n");
+    while (colon > p && *colon != ':')
+        colon--;
+    return *colon == ':' ? atoi(colon + 1) : 0;
+}
+
 int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken,
                        const char *const *extra)
 {
@@ -142,12 +164,12 @@ int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken
     snprintf(certp, sizeof certp, "%s", sup_cert(name));
     snprintf(name, sizeof name, "%s.key", cert ? cert : "server");
     snprintf(keyp, sizeof keyp, "%s", sup_cert(name));
-    char *argv[32] = {bin, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--quiet",
-                      "--ready-file", ready};
+    char *any = use_ipv6 ? "[::1]:0" : "127.0.0.1:0";
+    char *argv[32] = {bin, "--listen", any, "--admin", any, "--quiet", "--ready-file", ready};
     int n = 8;
     int tls = !cert || strcmp(cert, "none") != 0;
     if (tls) {
-        char *tls_args[] = {"--tls-listen", "127.0.0.1:0", "--cert", certp, "--key", keyp};
+        char *tls_args[] = {"--tls-listen", any, "--cert", certp, "--key", keyp};
         for (size_t i = 0; i < 6; i++)
             argv[n++] = tls_args[i];
     }
@@ -168,13 +190,9 @@ int sup_refstore_start(struct refstore *rs, const char *cert, const char *broken
             line[0] = '\0';
         fclose(f);
     }
-    const char *p;
-    if ((p = strstr(line, "http=127.0.0.1:")))
-        rs->http = atoi(p + strlen("http=127.0.0.1:"));
-    if ((p = strstr(line, "https=127.0.0.1:")))
-        rs->https = atoi(p + strlen("https=127.0.0.1:"));
-    if ((p = strstr(line, "admin=127.0.0.1:")))
-        rs->admin = atoi(p + strlen("admin=127.0.0.1:"));
+    rs->http = ready_port(line, "http");
+    rs->https = ready_port(line, "https");
+    rs->admin = ready_port(line, "admin");
     if (!rs->http || (tls && !rs->https)) {
         fprintf(stderr, "refstore ready line not understood: %s\n", line);
         sup_refstore_stop(rs);
@@ -193,18 +211,19 @@ int sup_config(struct config *cfg, int https_port, int http_port, const char *ti
                const char *probe_timeout)
 {
     char yaml[8192];
+    const char *host = use_ipv6 ? "[::1]" : "127.0.0.1";
     char base[64], http_url[96] = "";
     if (https_port)
-        snprintf(base, sizeof base, "https://127.0.0.1:%d", https_port);
+        snprintf(base, sizeof base, "https://%s:%d", host, https_port);
     else
-        snprintf(base, sizeof base, "http://127.0.0.1:%d", http_port);
+        snprintf(base, sizeof base, "http://%s:%d", host, http_port);
     if (https_port && http_port)
-        snprintf(http_url, sizeof http_url, "  http_url: http://127.0.0.1:%d/\n", http_port);
+        snprintf(http_url, sizeof http_url, "  http_url: http://%s:%d/\n", host, http_port);
     snprintf(yaml, sizeof yaml,
              "target:\n"
              "  base_url: %s\n"
              "%s"
-             "  allowed_hosts: [127.0.0.1]\n"
+             "  allowed_hosts: [\"%s\"]\n"
              "  tls: { ca_file: %s }\n"
              "  timeout: %s\n"
              "  endpoints:\n"
@@ -222,8 +241,8 @@ int sup_config(struct config *cfg, int https_port, int http_port, const char *ti
              "audit:\n"
              "  probe_timeout: %s\n"
              "  deadline: 30s\n",
-             base, http_url, sup_cert("ca.pem"), timeout ? timeout : "5s",
-             probe_timeout ? probe_timeout : "10s");
+             base, http_url, use_ipv6 ? "::1" : "127.0.0.1", sup_cert("ca.pem"),
+             timeout ? timeout : "5s", probe_timeout ? probe_timeout : "10s");
     return sup_config_yaml(cfg, yaml);
 }
 
@@ -280,19 +299,6 @@ int sup_has_text(const struct probe_result *r, const char *text)
     return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
 }
 
-int sup_expect(const struct engine_report *rep, const char *id, enum probe_status st,
-               const char *text)
-{
-    const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st && (!text || sup_has_text(r, text));
-    if (!ok) {
-        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
-                text ? " with " : "", text ? text : "");
-        sup_print(id, r);
-    }
-    return ok;
-}
-
 void sup_print(const char *id, const struct probe_result *r)
 {
     if (!r) {
@@ -304,4 +310,17 @@ void sup_print(const char *id, const struct probe_result *r)
         fprintf(stderr, "      %s -> %d | %s\n",
                 r->evidence[i].request ? r->evidence[i].request : "", r->evidence[i].status,
                 r->evidence[i].detail);
+}
+
+int sup_expect(const struct engine_report *rep, const char *id, enum probe_status st,
+               const char *text)
+{
+    const struct probe_result *r = sup_result(rep, id);
+    int ok = r && r->status == st && (!text || sup_has_text(r, text));
+    if (!ok) {
+        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
+                text ? " with " : "", text ? text : "");
+        sup_print(id, r);
+    }
+    return ok;
 }

@@ -27,6 +27,9 @@ const char *sup_cert(const char *name);
 /* A scratch folder for this test program under the build tree (created). */
 const char *sup_scratch(void);
 
+/* Servers started and configs written after this use ::1 instead of 127.0.0.1. */
+void sup_use_ipv6(int on);
+
 struct refstore {
     pid_t pid;
     int http, https, admin;
@@ -56,8 +59,8 @@ const struct probe_result *sup_result(const struct engine_report *rep, const cha
 int sup_evidence_has(const struct probe_result *r, const char *text);
 /* 1 if the reason or any evidence of the result contains text. */
 int sup_has_text(const struct probe_result *r, const char *text);
-/* 1 when probe id ended with status st and (text given) shows text in its reason or evidence;
- * otherwise prints what it got and returns 0: CHECK(sup_expect(...)). */
+/* 1 if probe id ran and ended with st, and text (when not NULL) is in its reason or its
+ * evidence; otherwise 0, with what was expected and what came printed. */
 int sup_expect(const struct engine_report *rep, const char *id, enum probe_status st,
                const char *text);
 /* Print a result (for failed checks). */

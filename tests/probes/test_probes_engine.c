@@ -38,15 +38,15 @@ static void run_leaky(struct probe_ctx *ctx)
     probe_evidence(ctx, "GET https://x/?k=hunter2-the-secret", 200, "body: hunter2-the-secret");
 }
 
-static const struct probe p_a = {.id = "S-A", .group = GROUP_S, .severity = SEV_LOW,
-                                 .run = run_pass};
-static const struct probe p_b = {.id = "T-B", .group = GROUP_T, .severity = SEV_HIGH,
-                                 .run = run_pass};
+static const struct probe p_a = {
+    .id = "S-A", .group = GROUP_S, .severity = SEV_LOW, .run = run_pass};
+static const struct probe p_b = {
+    .id = "T-B", .group = GROUP_T, .severity = SEV_HIGH, .run = run_pass};
 static const struct probe p_hang = {.id = "T-HANG", .group = GROUP_T, .run = run_hang};
 static const struct probe p_silent = {.id = "O-SILENT", .group = GROUP_O, .run = run_silent};
 static const struct probe p_leaky = {.id = "S-LEAKY", .group = GROUP_S, .run = run_leaky};
-static const struct probe p_solo = {.id = "R-SOLO", .group = GROUP_R, .flags = PROBE_SOLO,
-                                    .run = run_pass};
+static const struct probe p_solo = {
+    .id = "R-SOLO", .group = GROUP_R, .flags = PROBE_SOLO, .run = run_pass};
 static const struct probe *const table[] = {&p_a, &p_b, &p_hang, &p_silent, &p_leaky, &p_solo};
 
 static void base_config(struct config *cfg)
@@ -68,8 +68,8 @@ static void test_timeouts(void)
 {
     struct config cfg;
     base_config(&cfg);
-    struct engine_options opt = {.table = table, .table_count = 6, .probe_timeout_ms = 300,
-                                 .deadline_ms = 5000};
+    struct engine_options opt = {
+        .table = table, .table_count = 6, .probe_timeout_ms = 300, .deadline_ms = 5000};
     struct engine_report rep;
     char err[128];
     CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
@@ -88,8 +88,11 @@ static void test_timeouts(void)
 
     /* The audit deadline cuts a probe whose own timeout is longer. */
     static const struct probe *const hung[] = {&p_hang, &p_a};
-    struct engine_options cut = {.table = hung, .table_count = 2, .probe_timeout_ms = 10000,
-                                 .deadline_ms = 400, .concurrency = 1};
+    struct engine_options cut = {.table = hung,
+                                 .table_count = 2,
+                                 .probe_timeout_ms = 10000,
+                                 .deadline_ms = 400,
+                                 .concurrency = 1};
     CHECK(engine_run(&cfg, &cut, &rep, err, sizeof err) == 0);
     CHECK_CONTAINS(find(&rep, "T-HANG")->reason, "audit deadline");
     CHECK(find(&rep, "S-A")->status == PROBE_ERROR);
@@ -105,8 +108,7 @@ static void test_selection(void)
     const char *only_items[] = {"s", "R-SOLO"};
     const char *skip_items[] = {"s-leaky"};
     struct strv only = {only_items, 2}, skip = {skip_items, 1};
-    struct engine_options opt = {.table = table, .table_count = 6, .only = &only,
-                                 .skip = &skip};
+    struct engine_options opt = {.table = table, .table_count = 6, .only = &only, .skip = &skip};
     struct engine_report rep;
     char err[128];
     CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);

@@ -77,7 +77,7 @@ static void serve(int fd, enum mode m)
         break;
     }
     case DRIP: /* one byte every 300 ms, for as long as the client stays */
-        for (const char *p = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"; ; p++) {
+        for (const char *p = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n";; p++) {
             if (!*p)
                 p = "X-Drip: 1\r\n";
             if (send_all(fd, p, 1) != 0)
@@ -183,7 +183,7 @@ static void stop_server(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static const char *const mode_names[] = {"garbage", "slow drip", "endless body",
+static const char *const mode_names[] = {"garbage",      "slow drip", "endless body",
                                          "huge headers", "catch-all", "redirect away"};
 
 /* Probes that read only a bounded prefix of a body and judge it: an endless body gives them
@@ -219,8 +219,9 @@ static void hostile_run(enum mode m, int tls)
             sup_print(id, r);
         }
     }
-    /* Bounded: the batch under one probe timeout, then the two solo probes. */
-    CHECK(rep.elapsed_ms < 3 * 1500 + 1500);
+    /* Bounded: the batch under one probe timeout, then the two solo probes (with slack for
+     * a loaded machine; a hang would run into the 30 s audit deadline). */
+    CHECK(rep.elapsed_ms < 3 * 1500 + 3000);
     printf("%s over %s: %llu ms\n", mode_names[m], tls ? "TLS" : "HTTP",
            (unsigned long long)rep.elapsed_ms);
     engine_report_free(&rep);
@@ -228,10 +229,24 @@ static void hostile_run(enum mode m, int tls)
     stop_server(srv);
 }
 
-static void test_garbage(void) { hostile_run(GARBAGE, 0); hostile_run(GARBAGE, 1); }
-static void test_drip(void) { hostile_run(DRIP, 0); hostile_run(DRIP, 1); }
-static void test_endless(void) { hostile_run(ENDLESS, 0); }
-static void test_huge_headers(void) { hostile_run(HUGE_HEADERS, 0); }
+static void test_garbage(void)
+{
+    hostile_run(GARBAGE, 0);
+    hostile_run(GARBAGE, 1);
+}
+static void test_drip(void)
+{
+    hostile_run(DRIP, 0);
+    hostile_run(DRIP, 1);
+}
+static void test_endless(void)
+{
+    hostile_run(ENDLESS, 0);
+}
+static void test_huge_headers(void)
+{
+    hostile_run(HUGE_HEADERS, 0);
+}
 
 static void test_catch_all_soft_404(void)
 {
@@ -243,8 +258,9 @@ static void test_catch_all_soft_404(void)
     struct config cfg;
     CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
     struct engine_report rep;
-    sup_run(&cfg, "S-EXPOSED-VCS,S-EXPOSED-ENV,S-EXPOSED-BACKUP,S-EXPOSED-CONFIG,"
-                  "S-ADMIN-SURFACE",
+    sup_run(&cfg,
+            "S-EXPOSED-VCS,S-EXPOSED-ENV,S-EXPOSED-BACKUP,S-EXPOSED-CONFIG,"
+            "S-ADMIN-SURFACE",
             &rep);
     CHECK_INT_EQ(rep.count, 5);
     for (size_t i = 0; i < rep.count; i++) {

@@ -3,8 +3,8 @@
  * probes judging them: nginx terminating TLS with a modern config (TLS 1.2/1.3, AEAD + forward
  * secrecy, HTTP/2, HSTS, proxy_cache for static assets, limit_req answering 429) and with a
  * legacy one (TLS 1.0/1.1, nginx's default HIGH suites at security level 0, a cache that ignores
- * the store's Cache-Control and Set-Cookie, limit_req with its default 503); and Varnish with
- * its built-in VCL as the cache.
+ * the store's Cache-Control and Set-Cookie, limit_req with its default 503); nginx serving a
+ * static site with a forgotten config backup; and Varnish with its built-in VCL as the cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,28 +15,40 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-static int has_text(const struct probe_result *r, const char *text)
-{
-    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
-}
-
-static void expect(const struct engine_report *rep, const char *id, enum probe_status st,
-                   const char *text)
-{
-    const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st && (!text || has_text(r, text));
-    CHECK(ok);
-    if (!ok) {
-        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
-                text ? " with " : "", text ? text : "");
-        sup_print(id, r);
-    }
-}
-
 struct front {
     pid_t pid;
-    int modern, legacy, plain; /* ports */
+    int modern, legacy, plain, files; /* ports */
 };
+
+/* A document root as a careless deploy leaves it: a config backup and a Finder index next to
+ * the site, and /admin behind basic auth. */
+static void write_docroot(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/docroot", dir);
+    mkdir(path, 0755);
+    static const struct {
+        const char *name;
+        const char *text;
+        size_t len;
+    } files[] = {
+        {"index.html", "<!doctype html><title>Shop</title><p>Welcome</p>", 0},
+        {"wp-config.php.bak",
+         "<?php\ndefine('DB_NAME', 'shop');\ndefine('DB_PASSWORD', 'hunter2-db-pass');\n", 0},
+        {".DS_Store", "\0\0\0\1Bud1\0\0\x10\0\0\0\x08\0", 16},
+        {"htpasswd", "admin:$apr1$abcdefgh$0123456789abcdefghijkl\n", 0},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/docroot/%s", dir, files[i].name);
+        if (strcmp(files[i].name, "htpasswd") == 0)
+            snprintf(path, sizeof path, "%s/htpasswd", dir); /* outside the root */
+        FILE *f = fopen(path, "w");
+        if (!f)
+            continue;
+        fwrite(files[i].text, 1, files[i].len ? files[i].len : strlen(files[i].text), f);
+        fclose(f);
+    }
+}
 
 /* Write the nginx config for the store on port store and start nginx. */
 static int nginx_start(struct front *f, int store)
@@ -45,6 +57,8 @@ static int nginx_start(struct front *f, int store)
     f->modern = sup_free_port();
     f->legacy = sup_free_port();
     f->plain = sup_free_port();
+    f->files = sup_free_port();
+    write_docroot(dir);
     char conf[4200];
     snprintf(conf, sizeof conf, "%s/nginx.conf", dir);
     FILE *c = fopen(conf, "w");
@@ -123,14 +137,20 @@ static int nginx_start(struct front *f, int store)
             "      proxy_pass http://store;\n"
             "    }\n"
             "  }\n"
+            /* files: a plain static site */
+            "  server {\n"
+            "    listen 127.0.0.1:%d;\n"
+            "    root %s/docroot;\n"
+            "    location /admin { auth_basic admin; auth_basic_user_file %s/htpasswd; }\n"
+            "  }\n"
             "}\n",
             dir, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern, f->plain,
-            f->modern, f->legacy);
+            f->modern, f->legacy, f->files, dir, dir);
     fclose(c);
     char *argv[] = {"nginx", "-p", (char *)dir, "-c", conf, "-e", "stderr", NULL};
     f->pid = sup_spawn(argv, NULL);
     if (f->pid < 0 || sup_wait_port(f->modern) || sup_wait_port(f->legacy) ||
-        sup_wait_port(f->plain)) {
+        sup_wait_port(f->plain) || sup_wait_port(f->files)) {
         fprintf(stderr, "nginx did not start\n");
         sup_stop(f->pid);
         return -1;
@@ -156,39 +176,53 @@ static void test_nginx(void)
     struct engine_report rep;
 
     CHECK(sup_config(&cfg, f.modern, f.plain, NULL, NULL) == 0);
-    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,"
-                  "S-COOKIE-FLAGS,S-VERSION-LEAK,T-HTTP2,T-CACHE-HIT,T-STATIC-CACHE,"
-                  "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
+    sup_run(&cfg,
+            "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,"
+            "S-COOKIE-FLAGS,S-VERSION-LEAK,T-HTTP2,T-CACHE-HIT,T-STATIC-CACHE,"
+            "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
             &rep);
-    expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "only TLS 1.2 and TLS 1.3");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_PASS, "ECDHE-RSA-AES128-GCM-SHA256");
-    expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL);
-    expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host");
-    expect(&rep, "S-HSTS", PROBE_PASS, "63072000");
-    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Secure");
-    expect(&rep, "S-VERSION-LEAK", PROBE_PASS, NULL);
-    expect(&rep, "T-HTTP2", PROBE_PASS, "ALPN selected: h2");
-    expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Cache-Status: HIT");
-    expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL);
-    expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After: 1");
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "only TLS 1.2 and TLS 1.3"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_PASS, "ECDHE-RSA-AES128-GCM-SHA256"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_PASS, "63072000"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Secure"));
+    CHECK(sup_expect(&rep, "S-VERSION-LEAK", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-HTTP2", PROBE_PASS, "ALPN selected: h2"));
+    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Cache-Status: HIT"));
+    CHECK(sup_expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After: 1"));
     engine_report_free(&rep);
     config_free(&cfg);
 
     CHECK(sup_config(&cfg, f.legacy, 0, NULL, NULL) == 0);
-    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"
-                  "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
+    sup_run(&cfg,
+            "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"
+            "T-PRIVATE-CACHE,T-SESSION-ISOLATION,T-RATE-LIMIT",
             &rep);
-    expect(&rep, "S-TLS-VERSIONS", PROBE_FAIL, "accepts TLS 1.0 and TLS 1.1");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "without forward secrecy");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "AES256-SHA");
-    expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL);
-    expect(&rep, "T-HTTP2", PROBE_WARN, "http/1.1");
-    expect(&rep, "T-CACHE-HIT", PROBE_PASS, NULL);
-    expect(&rep, "T-PRIVATE-CACHE", PROBE_FAIL, "X-Cache-Status: HIT");
-    expect(&rep, "T-SESSION-ISOLATION", PROBE_FAIL, "session cookie");
-    expect(&rep, "T-RATE-LIMIT", PROBE_FAIL, "503");
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_FAIL, "accepts TLS 1.0 and TLS 1.1"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "without forward secrecy"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_FAIL, "AES256-SHA"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-HTTP2", PROBE_WARN, "http/1.1"));
+    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_FAIL, "X-Cache-Status: HIT"));
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_FAIL, "session cookie"));
+    CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_FAIL, "503"));
+    engine_report_free(&rep);
+    config_free(&cfg);
+
+    /* The static site: the backup and the Finder index are found, their values masked in
+     * the evidence; the password-protected /admin is not an exposed admin surface. */
+    CHECK(sup_config(&cfg, 0, f.files, NULL, NULL) == 0);
+    sup_run(&cfg, "S-EXPOSED-VCS,S-EXPOSED-CONFIG,S-ADMIN-SURFACE", &rep);
+    CHECK(sup_expect(&rep, "S-EXPOSED-VCS", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "S-EXPOSED-CONFIG", PROBE_FAIL, "define('***', '***')"));
+    CHECK(sup_expect(&rep, "S-EXPOSED-CONFIG", PROBE_FAIL, "/.DS_Store"));
+    CHECK(!sup_evidence_has(sup_result(&rep, "S-EXPOSED-CONFIG"), "hunter2"));
+    CHECK(sup_expect(&rep, "S-ADMIN-SURFACE", PROBE_PASS, NULL));
     engine_report_free(&rep);
     config_free(&cfg);
 
@@ -208,8 +242,8 @@ static void test_varnish(void)
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     snprintf(backend, sizeof backend, "127.0.0.1:%d", rs.http);
     snprintf(workdir, sizeof workdir, "%s/varnish", sup_scratch());
-    char *argv[] = {"varnishd", "-F", "-j", "none", "-n", workdir, "-a", listen, "-b", backend,
-                    "-s", "malloc,32m", NULL};
+    char *argv[] = {"varnishd", "-F", "-j",    "none", "-n",         workdir, "-a",
+                    listen,     "-b", backend, "-s",   "malloc,32m", NULL};
     pid_t v = sup_spawn(argv, NULL);
     if (v < 0 || sup_wait_port(port) != 0) {
         CHECK(!"varnishd started");
@@ -221,10 +255,10 @@ static void test_varnish(void)
     CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "T-CACHE-HIT,T-STATIC-CACHE,T-PRIVATE-CACHE,T-SESSION-ISOLATION", &rep);
-    expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Varnish");
-    expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL);
-    expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL);
+    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_PASS, "X-Varnish"));
+    CHECK(sup_expect(&rep, "T-STATIC-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, NULL));
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, NULL));
     engine_report_free(&rep);
     config_free(&cfg);
     sup_stop(v);

@@ -13,24 +13,6 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-static int has_text(const struct probe_result *r, const char *text)
-{
-    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
-}
-
-static void expect(const struct engine_report *rep, const char *id, enum probe_status st,
-                   const char *text)
-{
-    const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st && (!text || has_text(r, text));
-    CHECK(ok);
-    if (!ok) {
-        fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
-                text ? " with " : "", text ? text : "");
-        sup_print(id, r);
-    }
-}
-
 static void test_good_store(void)
 {
     struct refstore rs;
@@ -47,23 +29,22 @@ static void test_good_store(void)
     for (size_t i = 0; i < rep.count; i++) {
         const char *id = rep.items[i].probe->id;
         if (strcmp(id, "T-CACHE-HIT") == 0)
-            expect(&rep, id, PROBE_SKIP, "no cache signal");
+            CHECK(sup_expect(&rep, id, PROBE_SKIP, "no cache signal"));
         else if (strcmp(id, "T-HTTP2") == 0)
-            expect(&rep, id, PROBE_WARN, "ALPN selected: http/1.1");
+            CHECK(sup_expect(&rep, id, PROBE_WARN, "ALPN selected: http/1.1"));
         else
-            expect(&rep, id, PROBE_PASS, NULL);
+            CHECK(sup_expect(&rep, id, PROBE_PASS, NULL));
     }
     /* The whole audit, concurrency included, in well under the 10 s budget. */
     CHECK(rep.elapsed_ms < 10000);
-    printf("good store: %zu probes in %llu ms\n", rep.count,
-           (unsigned long long)rep.elapsed_ms);
-    expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS");
-    expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried");
+    printf("good store: %zu probes in %llu ms\n", rep.count, (unsigned long long)rep.elapsed_ms);
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS"));
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried"));
     /* The product page was found through the catalog, and cookies came from a real cart. */
-    expect(&rep, "S-CSP", PROBE_PASS, "/products/");
-    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "POST https://127.0.0.1");
-    expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Set-Cookie: cart=[value hidden]");
-    expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After");
+    CHECK(sup_expect(&rep, "S-CSP", PROBE_PASS, "/products/"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "POST https://127.0.0.1"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Set-Cookie: cart=[value hidden]"));
+    CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After"));
     engine_report_free(&rep);
     config_free(&cfg);
     sup_refstore_stop(&rs);
@@ -113,7 +94,8 @@ enum { NCASES = sizeof cases / sizeof *cases };
 
 static int same_server(const struct variant_case *a, const struct variant_case *b)
 {
-    return ((!a->broken && !b->broken) || (a->broken && b->broken && !strcmp(a->broken, b->broken))) &&
+    return ((!a->broken && !b->broken) ||
+            (a->broken && b->broken && !strcmp(a->broken, b->broken))) &&
            ((!a->cert && !b->cert) || (a->cert && b->cert && !strcmp(a->cert, b->cert)));
 }
 
@@ -140,7 +122,7 @@ static void test_broken_variants(void)
         struct engine_report rep;
         sup_run(&cfg, only, &rep);
         for (size_t k = i; k < j; k++)
-            expect(&rep, cases[k].probe, cases[k].status, cases[k].text);
+            CHECK(sup_expect(&rep, cases[k].probe, cases[k].status, cases[k].text));
         engine_report_free(&rep);
         config_free(&cfg);
         sup_refstore_stop(&rs);
@@ -162,15 +144,40 @@ static void test_plain_http_target(void)
     CHECK(sup_config(&cfg, 0, rs.http, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,S-HSTS,S-HTTPS-REDIRECT,T-HTTP2", &rep);
-    expect(&rep, "S-TLS-VERSIONS", PROBE_SKIP, "plain http");
-    expect(&rep, "S-TLS-CIPHERS", PROBE_SKIP, "plain http");
-    expect(&rep, "S-TLS-CERT", PROBE_SKIP, "plain http");
-    expect(&rep, "S-HSTS", PROBE_SKIP, "plain http");
-    expect(&rep, "T-HTTP2", PROBE_SKIP, "plain http");
-    expect(&rep, "S-HTTPS-REDIRECT", PROBE_FAIL, "not on HTTPS");
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-TLS-CIPHERS", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "T-HTTP2", PROBE_SKIP, "plain http"));
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_FAIL, "not on HTTPS"));
     engine_report_free(&rep);
     config_free(&cfg);
     sup_refstore_stop(&rs);
+}
+
+/* The same judgments over IPv6 loopback: URLs with brackets, the certificate's IP SAN ::1. */
+static void test_ipv6(void)
+{
+    sup_use_ipv6(1);
+    struct refstore rs;
+    if (sup_refstore_start(&rs, NULL, "no-hsts", NULL) != 0) {
+        CHECK(!"refstore started on ::1");
+        sup_use_ipv6(0);
+        return;
+    }
+    struct config cfg;
+    CHECK(sup_config(&cfg, rs.https, rs.http, NULL, NULL) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "S-TLS-VERSIONS,S-TLS-CERT,S-HTTPS-REDIRECT,S-HSTS,S-COOKIE-FLAGS", &rep);
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "[::1]:"));
+    CHECK(sup_expect(&rep, "S-TLS-CERT", PROBE_PASS, "valid for ::1"));
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS on the same host"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_FAIL, "GET https://[::1]:"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, NULL));
+    engine_report_free(&rep);
+    config_free(&cfg);
+    sup_refstore_stop(&rs);
+    sup_use_ipv6(0);
 }
 
 /* Run the storecheck binary; returns its exit code, output in out. */
@@ -234,8 +241,8 @@ static void test_cli_gate(void)
         return;
     }
     write_config(cfgpath, rs.https, rs.http, NULL);
-    char *gate[] = {bin, "--no-color", "audit", cfgpath, "--only", "S-HSTS,S-NOSNIFF,S-CORS",
-                    "--json", json, NULL};
+    char *gate[] = {bin,      "--no-color", "audit", cfgpath, "--only", "S-HSTS,S-NOSNIFF,S-CORS",
+                    "--json", json,         NULL};
     CHECK_INT_EQ(run_cli(gate, out, sizeof out), 1);
     CHECK_CONTAINS(out, "Security");
     CHECK_CONTAINS(out, "FAIL  high     S-HSTS");
@@ -250,16 +257,22 @@ static void test_cli_gate(void)
     CHECK_CONTAINS(doc, "\"verdict\":\t\"failed\"");
     CHECK(!strstr(doc, "tok-9f8e7d6c5b4a-secret") && !strstr(out, "tok-9f8e7d6c5b4a-secret"));
 
-    char *critical[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--fail-on", "critical",
-                        NULL};
+    char *critical[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--fail-on", "critical", NULL};
     CHECK_INT_EQ(run_cli(critical, out, sizeof out), 0);
-    char *skipped[] = {bin, "audit", cfgpath, "--only", "S", "--skip", "S-HSTS,S-TLS-CERT",
-                       NULL};
+    /* The config raises S-HSTS to critical: the same run now fails the critical gate. */
+    write_config(cfgpath, rs.https, rs.http, "audit: { severity: { S-HSTS: critical } }\n");
+    CHECK_INT_EQ(run_cli(critical, out, sizeof out), 1);
+    CHECK_CONTAINS(out, "FAIL  critical S-HSTS");
+    write_config(cfgpath, rs.https, rs.http, NULL);
+    char *skipped[] = {bin, "audit", cfgpath, "--only", "S", "--skip", "S-HSTS,S-TLS-CERT", NULL};
     CHECK_INT_EQ(run_cli(skipped, out, sizeof out), 0);
     CHECK(!strstr(out, "S-HSTS"));
     char *bad_only[] = {bin, "audit", cfgpath, "--only", "S-NOPE", NULL};
     CHECK_INT_EQ(run_cli(bad_only, out, sizeof out), 2);
     CHECK_CONTAINS(out, "S-NOPE");
+    char *nothing[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--skip", "S", NULL};
+    CHECK_INT_EQ(run_cli(nothing, out, sizeof out), 2);
+    CHECK_CONTAINS(out, "no probe matches");
     char *bad_sev[] = {bin, "audit", cfgpath, "--fail-on", "severe", NULL};
     CHECK_INT_EQ(run_cli(bad_sev, out, sizeof out), 2);
     sup_refstore_stop(&rs);
@@ -279,6 +292,7 @@ int main(void)
     RUN(test_good_store);
     RUN(test_broken_variants);
     RUN(test_plain_http_target);
+    RUN(test_ipv6);
     RUN(test_cli_gate);
     engine_global_cleanup();
     return check_summary();

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,10 +23,18 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The port of "key=ADDR:PORT" in the READY line; ADDR may be "[::1]". */
 static int port_of(const char *line, const char *key)
 {
     const char *p = strstr(line, key);
-    return p ? atoi(strchr(p, ':') + 1) : 0;
+    if (!p)
+        return 0;
+    const char *end = p + strcspn(p, " \n");
+    const char *colon = NULL;
+    for (const char *c = p; c < end; c++)
+        if (*c == ':')
+            colon = c;
+    return colon ? atoi(colon + 1) : 0;
 }
 
 bool rs_start(struct rs_server *s, const char *const *args)
@@ -49,6 +58,8 @@ bool rs_start(struct rs_server *s, const char *const *args)
     if (pid < 0)
         return false;
     if (pid == 0) {
+        /* If a test dies, its store goes with it instead of holding CTest's output open. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);

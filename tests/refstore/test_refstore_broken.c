@@ -7,6 +7,8 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -472,10 +474,105 @@ static void test_command_line(void)
 {
     CHECK_INT_EQ(run_status((const char *const[]){"--listen", "0.0.0.0:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--listen", "192.0.2.1:0", NULL}), 2);
-    CHECK_INT_EQ(run_status((const char *const[]){"--admin", "[::]:0", NULL}), 2);
+    CHECK_INT_EQ(
+        run_status((const char *const[]){"--listen", "127.0.0.1:0", "--admin", "[::]:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--broken", "no-such-thing", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--tls-listen", "127.0.0.1:0", NULL}), 2);
     CHECK_INT_EQ(run_status((const char *const[]){"--help", NULL}), 0);
+
+    /* IPv6 loopback is fine, and READY names the address it bound. */
+    struct rs_server s6;
+    if (rs_start(&s6, (const char *const[]){"--listen", "[::1]:0", NULL})) {
+        CHECK(s6.http > 0);
+        struct rs_response r;
+        char url[64];
+        snprintf(url, sizeof url, "http://[::1]:%d/healthz", s6.http);
+        rs_do(&(struct rs_request){.url = url}, &r);
+        CHECK_INT_EQ(r.status, 200);
+        rs_free(&r);
+        CHECK_INT_EQ(rs_stop(&s6), 0);
+    } else {
+        CHECK(0);
+    }
+}
+
+/* Many clients that send a little garbage, or nothing, do not take the store down. */
+static void test_connection_flood(void)
+{
+    const char *args[] = {"--listen", "127.0.0.1:0", "--request-timeout", "1s", NULL};
+    if (!rs_start(&srv, args)) {
+        CHECK(0);
+        return;
+    }
+    int fds[300];
+    for (int i = 0; i < 300; i++) {
+        fds[i] = rs_connect(srv.http);
+        if (fds[i] >= 0 && i % 3 == 1)
+            send(fds[i], "GET / HT", 8, MSG_NOSIGNAL);
+        else if (fds[i] >= 0 && i % 3 == 2)
+            send(fds[i], "\x16\x03\x01\xff\xff", 5, MSG_NOSIGNAL);
+    }
+    struct rs_response r;
+    get("/healthz", &r);
+    CHECK_INT_EQ(r.status, 200);
+    rs_free(&r);
+    get("/admin/../faults/orders_down", &r); /* the fault hook is not on the store's port */
+    CHECK_INT_EQ(r.status, 404);
+    rs_free(&r);
+    for (int i = 0; i < 300; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    CHECK_INT_EQ(rs_stop(&srv), 0);
+}
+
+/* CPU ticks (user + system) the process has used. */
+static long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    long utime = 0, stime = 0;
+    /* After ") ", fields 3..: state is 3, utime is 14, stime is 15. */
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime) != 2)
+        return -1;
+    return utime + stime;
+}
+
+/* Out of file descriptors, the store pauses accepting instead of spinning, and recovers. */
+static void test_fd_exhaustion(void)
+{
+    struct rlimit saved, low = {48, 48};
+    getrlimit(RLIMIT_NOFILE, &saved);
+    low.rlim_max = saved.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &low); /* inherited by the store only */
+    bool started = rs_start(&srv, (const char *const[]){"--listen", "127.0.0.1:0", NULL});
+    setrlimit(RLIMIT_NOFILE, &saved);
+    if (!started) {
+        CHECK(0);
+        return;
+    }
+    int fds[80];
+    for (int i = 0; i < 80; i++)
+        fds[i] = rs_connect(srv.http);
+    long before = cpu_ticks(srv.pid);
+    usleep(600 * 1000);
+    long used = cpu_ticks(srv.pid) - before;
+    CHECK(before >= 0 && used < sysconf(_SC_CLK_TCK) / 4);
+    for (int i = 0; i < 80; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    struct rs_response r;
+    get("/healthz", &r);
+    CHECK_INT_EQ(r.status, 200);
+    rs_free(&r);
+    CHECK_INT_EQ(rs_stop(&srv), 0);
 }
 
 int main(void)
@@ -483,6 +580,8 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(test_variants);
     RUN(test_command_line);
+    RUN(test_connection_flood);
+    RUN(test_fd_exhaustion);
     curl_global_cleanup();
     return check_summary();
 }

@@ -31,9 +31,11 @@ struct seen {
     char *body;
 };
 
-/* A webhook receiver on a thread: answers 500 to the first `fail_first` deliveries. */
+/* A webhook receiver on a thread: answers 500 to the first `fail_first` deliveries, or with
+ * `silent` set never answers the first one (it holds the connection open). */
 struct receiver {
-    int fd, port, fail_first;
+    int fd, port, fail_first, held;
+    bool silent;
     pthread_t thread;
     pthread_mutex_t mu;
     struct seen seen[MAX_SEEN];
@@ -102,6 +104,10 @@ static void receive_one(struct receiver *r, int fd)
         r->count++;
     }
     pthread_mutex_unlock(&r->mu);
+    if (r->silent && i == 0) {
+        r->held = fd;
+        return;
+    }
     const char *answer = i < r->fail_first
                              ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
                                "Connection: close\r\n\r\n"
@@ -120,15 +126,18 @@ static void *receiver_main(void *arg)
         if (c < 0)
             continue;
         receive_one(r, c);
-        close(c);
+        if (c != r->held)
+            close(c);
     }
     return NULL;
 }
 
-static void receiver_start(struct receiver *r, int fail_first)
+static void receiver_start(struct receiver *r, int fail_first, bool silent)
 {
     memset(r, 0, sizeof *r);
     r->fail_first = fail_first;
+    r->silent = silent;
+    r->held = -1;
     pthread_mutex_init(&r->mu, NULL);
     r->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET};
@@ -146,6 +155,8 @@ static void receiver_stop(struct receiver *r)
     r->stop = 1;
     pthread_join(r->thread, NULL);
     close(r->fd);
+    if (r->held >= 0)
+        close(r->held);
     for (int i = 0; i < r->count; i++)
         free(r->seen[i].body);
     pthread_mutex_destroy(&r->mu);
@@ -229,7 +240,7 @@ static void test_delivery_retries_and_signatures(void)
 {
     struct rs_server srv;
     struct receiver r;
-    receiver_start(&r, 2);
+    receiver_start(&r, 2, false);
     if (!start(&srv, NULL, "200ms,400ms")) {
         CHECK(0);
         receiver_stop(&r);
@@ -272,7 +283,7 @@ static void test_give_up_after_schedule(void)
 {
     struct rs_server srv;
     struct receiver r;
-    receiver_start(&r, 100);
+    receiver_start(&r, 100, false);
     if (!start(&srv, NULL, "100ms")) {
         CHECK(0);
         receiver_stop(&r);
@@ -290,6 +301,54 @@ static void test_give_up_after_schedule(void)
     receiver_stop(&r);
 }
 
+static void check_metric(const struct rs_server *srv, const char *line)
+{
+    struct rs_response m;
+    rs_get(srv, "/metrics", &m);
+    CHECK_CONTAINS(m.body, line);
+    rs_free(&m);
+}
+
+/* A receiver that never answers is given 5 s, then the delivery is retried. */
+static void test_silent_receiver(void)
+{
+    struct rs_server srv;
+    struct receiver r;
+    receiver_start(&r, 0, true);
+    if (!start(&srv, NULL, "100ms")) {
+        CHECK(0);
+        receiver_stop(&r);
+        return;
+    }
+    CHECK(order_with_webhook(&srv, &r));
+    CHECK_INT_EQ(receiver_wait(&r, 2, 8), 2);
+    if (r.count == 2) {
+        double gap = r.seen[1].at - r.seen[0].at;
+        CHECK(gap > 4.9 && gap < 6.5);
+        CHECK_STR_EQ(r.seen[1].id, r.seen[0].id);
+    }
+    usleep(100 * 1000);
+    check_metric(&srv, "refstore_webhook_deliveries_total{result=\"delivered\"} 1");
+    CHECK_INT_EQ(rs_stop(&srv), 0);
+    receiver_stop(&r);
+}
+
+/* A refused connection counts as a failed attempt like an error status. */
+static void test_refused_connection(void)
+{
+    struct receiver r;
+    receiver_start(&r, 0, false);
+    receiver_stop(&r); /* its port is now closed */
+    struct rs_server srv;
+    if (!start(&srv, NULL, "100ms,100ms"))
+        return;
+    CHECK(order_with_webhook(&srv, &r));
+    usleep(600 * 1000);
+    check_metric(&srv, "refstore_webhook_deliveries_total{result=\"failed_attempt\"} 3");
+    check_metric(&srv, "refstore_webhook_deliveries_total{result=\"given_up\"} 1");
+    CHECK_INT_EQ(rs_stop(&srv), 0);
+}
+
 /* Each broken variant, with a receiver that fails once. */
 static void test_broken_webhooks(void)
 {
@@ -298,7 +357,7 @@ static void test_broken_webhooks(void)
     for (int v = 0; v < 5; v++) {
         struct rs_server srv;
         struct receiver r;
-        receiver_start(&r, 1);
+        receiver_start(&r, 1, false);
         if (!start(&srv, variants[v], "100ms,100ms")) {
             CHECK(0);
             receiver_stop(&r);
@@ -398,6 +457,8 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(test_delivery_retries_and_signatures);
     RUN(test_give_up_after_schedule);
+    RUN(test_silent_receiver);
+    RUN(test_refused_connection);
     RUN(test_broken_webhooks);
     RUN(test_intake);
     curl_global_cleanup();

@@ -53,3 +53,16 @@ bool ids_parse(char prefix, const char *s, size_t n, uint32_t *seq)
         return false;
     return t == tag(prefix, *seq);
 }
+
+void ids_random(char out[IDS_RANDOM_LEN])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char raw[16];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        abort(); /* the OS random source is gone */
+    for (size_t i = 0; i < sizeof raw; i++) {
+        out[2 * i] = hex[raw[i] >> 4];
+        out[2 * i + 1] = hex[raw[i] & 15];
+    }
+    out[32] = '\0';
+}

@@ -3,9 +3,9 @@
 #include <cjson/cJSON.h>
 
 #include "broken.h"
+#include "ids.h"
 #include "problem.h"
 #include "ratelimit.h"
-#include "session.h"
 #include "store.h"
 
 void login_post(struct exchange *x, const char *param, size_t plen)
@@ -35,7 +35,7 @@ void login_post(struct exchange *x, const char *param, size_t plen)
         return;
     }
     char token[33];
-    session_new_id(token);
+    ids_random(token);
     struct buf *b = exchange_body(x, 200, "application/json");
     buf_printf(b, "{\"token\":\"t_%s\"}", token);
     exchange_header(x, "Cache-Control", "no-store");

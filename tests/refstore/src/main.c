@@ -227,6 +227,12 @@ static int parse_args(int argc, char **argv)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (store_cfg.tls_listen && (!store_cfg.cert || !store_cfg.key))
         return usage_error("%s", "--tls-listen needs --cert and --key");
+    /* Every address is checked before anything is bound, so a bad one is a usage error
+     * whatever else fails. */
+    const char *addrs[] = {store_cfg.listen, store_cfg.tls_listen, store_cfg.admin};
+    for (int i = 0; i < 3; i++)
+        if (addrs[i] && server_check_address(addrs[i], err, sizeof err) < 0)
+            return usage_error("%s", err);
     if (broken(BROKEN_TLS_LEGACY))
         store_cfg.tls_legacy = true;
     store_cfg.burst = (unsigned)ceil(store_cfg.rate_per_s);
@@ -289,12 +295,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++) {
         if (!addrs[i])
             continue;
-        int r = server_listen(addrs[i], kinds[i], kinds[i] == LISTENER_HTTPS ? ctx : NULL,
-                              &bound[i], err, sizeof err);
-        if (r < 0) {
-            rc = r == SERVER_BAD_ADDRESS ? EXIT_USAGE : EXIT_RUN_ERROR;
+        if (server_listen(addrs[i], kinds[i], kinds[i] == LISTENER_HTTPS ? ctx : NULL, &bound[i],
+                          err, sizeof err) < 0)
             goto fail;
-        }
     }
     store.https_port = bound[1].port;
     if (announce(bound) < 0)

@@ -5,6 +5,7 @@
 
 #include "broken.h"
 #include "catalog.h"
+#include "ids.h"
 #include "session.h"
 
 #define HTML "text/html; charset=utf-8"
@@ -47,7 +48,7 @@ void pages_home(struct exchange *x, const char *param, size_t plen)
     const char *cookie = exchange_header_in(x, "cookie", &n_cookie);
     if (!cookie || !mem_find(cookie, n_cookie, "session=")) {
         char id[33];
-        session_new_id(id);
+        ids_random(id);
         session_set_cookie(x, "session", id);
     }
 }

@@ -24,9 +24,10 @@
 /* Raw bytes buffered per connection: one head plus a maximal chunked body with its framing. */
 #define IN_CAP (HTTP_MAX_HEAD + 2 * HTTP_MAX_BODY)
 /* Stop taking requests while this much output waits for a client that does not read. */
-#define OUT_HIGH_WATER (1024 * 1024)
-#define LINGER_SECONDS 2.0
-#define HANG_SECONDS   300.0
+#define OUT_HIGH_WATER       (1024 * 1024)
+#define LINGER_SECONDS       2.0
+#define HANG_SECONDS         300.0
+#define ACCEPT_PAUSE_SECONDS 0.1
 
 struct conn {
     ev_io io;
@@ -53,6 +54,7 @@ struct conn {
 
 struct listener {
     ev_io io;
+    ev_timer resume; /* accepting again after running out of file descriptors */
     int fd;
     enum listener_kind kind;
     SSL_CTX *ctx;
@@ -398,6 +400,12 @@ static void conn_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
     ev_timer_again(loop, w);
 }
 
+static void resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct listener *l = (struct listener *)((char *)w - offsetof(struct listener, resume));
+    ev_io_start(loop, &l->io);
+}
+
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct listener *l = (struct listener *)w;
@@ -405,6 +413,14 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
         struct sockaddr_storage sa;
         socklen_t salen = sizeof sa;
         int fd = accept(l->fd, (struct sockaddr *)&sa, &salen);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+            /* The pending connection stays queued and the socket readable: pause instead of
+             * spinning until a descriptor is free. */
+            ev_io_stop(loop, &l->io);
+            ev_timer_set(&l->resume, ACCEPT_PAUSE_SECONDS, 0);
+            ev_timer_start(loop, &l->resume);
+            return;
+        }
         if (fd < 0)
             return;
         if (num_conns >= MAX_CONNS) {
@@ -447,8 +463,9 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
     }
 }
 
-int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
-                  struct server_bound *bound, char *err, size_t errlen)
+/* Parses a loopback HOST:PORT into sa; SERVER_BAD_ADDRESS with err set otherwise. */
+static int parse_address(const char *hostport, struct sockaddr_storage *sa, socklen_t *salen,
+                         char *err, size_t errlen)
 {
     char host[256];
     const char *colon = strrchr(hostport, ':');
@@ -472,22 +489,40 @@ int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
         snprintf(err, errlen, "'%s': only loopback addresses may be used", hostport);
         return SERVER_BAD_ADDRESS;
     }
-    struct sockaddr_storage sa = {0};
-    socklen_t salen;
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
+    memset(sa, 0, sizeof *sa);
+    struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
     if (strcmp(host, "localhost") == 0 || inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
         if (strcmp(host, "localhost") == 0)
             s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         s4->sin_family = AF_INET;
         s4->sin_port = htons((uint16_t)p);
-        salen = sizeof *s4;
+        *salen = sizeof *s4;
     } else {
         inet_pton(AF_INET6, host, &s6->sin6_addr);
         s6->sin6_family = AF_INET6;
         s6->sin6_port = htons((uint16_t)p);
-        salen = sizeof *s6;
+        *salen = sizeof *s6;
     }
+    return 0;
+}
+
+int server_check_address(const char *hostport, char *err, size_t errlen)
+{
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    return parse_address(hostport, &sa, &salen, err, errlen);
+}
+
+int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
+                  struct server_bound *bound, char *err, size_t errlen)
+{
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    if (parse_address(hostport, &sa, &salen, err, errlen) < 0)
+        return SERVER_BAD_ADDRESS;
+    struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
     int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -513,6 +548,7 @@ int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
     l->ctx = ctx;
     ev_io_init(&l->io, accept_cb, fd, EV_READ);
     ev_io_start(store.loop, &l->io);
+    ev_init(&l->resume, resume_cb);
     return 0;
 }
 
@@ -520,6 +556,7 @@ void server_shutdown(void)
 {
     for (int i = 0; i < num_listeners; i++) {
         ev_io_stop(store.loop, &listeners[i].io);
+        ev_timer_stop(store.loop, &listeners[i].resume);
         close(listeners[i].fd);
     }
     num_listeners = 0;

@@ -27,6 +27,9 @@ struct server_bound {
 int server_listen(const char *hostport, enum listener_kind kind, SSL_CTX *ctx,
                   struct server_bound *bound, char *err, size_t errlen);
 
+/* Checks an address as server_listen would, without binding: 0 or SERVER_BAD_ADDRESS. */
+int server_check_address(const char *hostport, char *err, size_t errlen);
+
 /* Stops accepting and closes every connection. */
 void server_shutdown(void);
 

@@ -10,7 +10,5 @@
 void session_set_cookie(struct exchange *x, const char *name, const char *value);
 /* Marks a per-user answer (cart, account) as not cacheable by shared caches. */
 void session_private(struct exchange *x);
-/* A fresh random-looking session id in out (33 bytes). */
-void session_new_id(char *out);
 
 #endif

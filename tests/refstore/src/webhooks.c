@@ -12,9 +12,9 @@
 
 #include "broken.h"
 #include "common/oom.h"
+#include "ids.h"
 #include "problem.h"
 #include "server.h"
-#include "session.h"
 #include "store.h"
 #include "whsig.h"
 
@@ -168,7 +168,7 @@ static void build_request(struct delivery *d)
     snprintf(ts, sizeof ts, "%lld", (long long)store_now());
     if (broken(BROKEN_UNSTABLE_WEBHOOK_ID)) {
         char fresh[33];
-        session_new_id(fresh);
+        ids_random(fresh);
         snprintf(msg_id, sizeof msg_id, "msg_%.24s", fresh);
     } else {
         snprintf(msg_id, sizeof msg_id, "%s", d->event_id);
@@ -220,7 +220,7 @@ void webhooks_emit(const char *type, const char *data, size_t len)
         d->sub = &subs[i];
         d->fd = -1;
         char rnd[33];
-        session_new_id(rnd);
+        ids_random(rnd);
         snprintf(d->event_id, sizeof d->event_id, "evt_%06llx%.10s", ++event_seq, rnd);
         struct buf body = {0};
         if (broken(BROKEN_WEBHOOK_PAYLOAD_BARE)) {
