@@ -111,7 +111,7 @@ static void run_webhook_retry(struct probe_ctx *ctx)
                                    "event id",
                   got - 1, got == 2 ? "y" : "ies", seen, declared[0] ? " (declared " : "",
                   declared, declared[0] ? ")" : "");
-    whc_end(&c);
+    whc_end(ctx, &c);
 }
 
 /* Start a round whose receiver accepts at once and wait for the first delivery. NULL when
@@ -124,7 +124,7 @@ static const struct whr_delivery *first_delivery(struct probe_ctx *ctx, struct w
     if (!d) {
         probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s",
                   (double)(probe_now_ms() - c->ordered_ms) / 1000.0);
-        whc_end(c);
+        whc_end(ctx, c);
     }
     return d;
 }
@@ -170,7 +170,7 @@ static void run_webhook_signature(struct probe_ctx *ctx)
     else
         probe_set(ctx, PROBE_PASS, "%s signature valid%s", whsig_scheme_name(wh->scheme),
                   ts >= 0 ? " with a fresh timestamp" : " (the scheme signs no timestamp)");
-    whc_end(&c);
+    whc_end(ctx, &c);
 }
 
 /* The first of keys that is a non-empty string member of the body, else header when the
@@ -217,7 +217,7 @@ static void run_webhook_payload(struct probe_ctx *ctx)
     else
         probe_set(ctx, PROBE_PASS, "payload carries %s, %s and %s", type, id, version);
     cJSON_Delete(doc);
-    whc_end(&c);
+    whc_end(ctx, &c);
 }
 
 const struct probe probe_r_webhook_retry = {

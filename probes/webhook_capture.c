@@ -30,6 +30,9 @@ static int subscribe(struct probe_ctx *ctx, struct whc *c)
     struct http_response r;
     http_get1(ctx, &req, &r);
     int ok = r.status / 100 == 2;
+    char id[128];
+    if (ok && store_json_id(r.body, id, sizeof id) == 0)
+        snprintf(c->sub_url, sizeof c->sub_url, "%s/%s", url, id);
     http_evidence(ctx, &r, "subscribed the receiver on %s port %u", host, whr_port(c->rx));
     if (!ok)
         probe_set(ctx, r.status ? PROBE_FAIL : PROBE_ERROR,
@@ -58,7 +61,7 @@ int whc_start(struct probe_ctx *ctx, int fail_first, struct whc *c)
         return -1;
     }
     if (subscribe(ctx, c) != 0) {
-        whc_end(c);
+        whc_end(ctx, c);
         return -1;
     }
     struct http_response r;
@@ -75,7 +78,7 @@ int whc_start(struct probe_ctx *ctx, int fail_first, struct whc *c)
                   r.request_line, r.status, r.status ? "" : r.error);
     http_response_free(&r);
     if (rc != 0) {
-        whc_end(c);
+        whc_end(ctx, c);
         return -1;
     }
     uint64_t wait = wh->wait_ms ? wh->wait_ms : DEFAULT_WAIT_MS;
@@ -97,8 +100,21 @@ const struct whr_delivery *whc_get(struct whc *c, size_t i)
     return whr_get(c->rx, c->match[0] ? c->match : NULL, i);
 }
 
-void whc_end(struct whc *c)
+void whc_end(struct probe_ctx *ctx, struct whc *c)
 {
     whr_stop(c->rx);
     c->rx = NULL;
+    if (!c->sub_url[0])
+        return;
+    /* Even when the probe ran out of time: a subscription left behind keeps the store
+     * retrying into a closed port. */
+    struct probe_ctx own = *ctx;
+    own.cancelled = NULL;
+    own.deadline_ms = probe_now_ms() + 3000;
+    struct http_request req = {.method = "DELETE", .url = c->sub_url};
+    struct http_response r;
+    http_get1(&own, &req, &r);
+    http_evidence(ctx, &r, "subscription %s", r.status / 100 == 2 ? "removed" : "not removed");
+    http_response_free(&r);
+    c->sub_url[0] = '\0';
 }

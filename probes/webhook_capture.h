@@ -20,6 +20,7 @@ struct whc {
                             * "" matches every delivery */
     uint64_t ordered_ms;   /* when the order was answered */
     uint64_t wait_until;   /* webhooks.wait (default 30 s) from then, within the probe's time */
+    char sub_url[1100];    /* the subscription's own URL (subscribe/ID), "" when unknown */
 };
 
 /* Start, subscribe and order; the receiver fails the first fail_first attempts of each
@@ -33,6 +34,8 @@ size_t whc_wait(struct probe_ctx *ctx, struct whc *c, size_t want, uint64_t unti
 /* The i-th delivery of the order's event, or NULL. */
 const struct whr_delivery *whc_get(struct whc *c, size_t i);
 
-void whc_end(struct whc *c);
+/* Stop the receiver and remove the subscription (DELETE subscribe/ID, best effort; the
+ * outcome goes to the evidence). */
+void whc_end(struct probe_ctx *ctx, struct whc *c);
 
 #endif
