@@ -211,7 +211,7 @@ static void test_init(void)
     /* The starter validates with no environment variables set. */
     r = run((const char *[]){"validate", path, NULL});
     CHECK_INT_EQ(r.status, 0);
-    CHECK_CONTAINS(r.out, "OK: 17 endpoints, 2 scenarios (5 steps), 2 thresholds");
+    CHECK_CONTAINS(r.out, "OK: 18 endpoints, 2 scenarios (5 steps), 2 thresholds");
     CHECK_STR_EQ(r.err, "");
     result_free(&r);
 
@@ -257,7 +257,7 @@ static void test_docs_example_validates(void)
         struct result r = run((const char *[]){"validate", path, NULL});
         CHECK_INT_EQ(r.status, 0);
         CHECK_STR_EQ(r.err, "");
-        CHECK_CONTAINS(r.out, "OK: 17 endpoints");
+        CHECK_CONTAINS(r.out, "OK: 18 endpoints");
         result_free(&r);
     }
     free(doc);
