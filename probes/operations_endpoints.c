@@ -129,11 +129,15 @@ static void run_metrics_public(struct probe_ctx *ctx)
     struct http_response r;
     if (fetch_metrics(ctx, 1, &r) != 0)
         return;
-    char excerpt[160];
-    const char *leak = r.status == 200 ? leak_find(r.body, excerpt, sizeof excerpt) : NULL;
-    if (r.status != 200) {
-        http_evidence(ctx, &r, "without credentials");
-        probe_set(ctx, PROBE_PASS, "not served to an anonymous client (%d)", r.status);
+    char excerpt[160], err[200];
+    struct prom_stats st;
+    int metrics = r.status == 200 && prom_parse(r.body, r.body_len, &st, err, sizeof err) == 0;
+    const char *leak = metrics ? leak_find(r.body, excerpt, sizeof excerpt) : NULL;
+    if (!metrics) {
+        /* A login page or a 401: the anonymous client gets no metrics. */
+        http_evidence(ctx, &r, "without credentials: %s", r.status == 200 ? err : "refused");
+        probe_set(ctx, PROBE_PASS, "no metrics served to an anonymous client (%d%s)", r.status,
+                  r.status == 200 ? ", not Prometheus text" : "");
     } else if (leak) {
         http_evidence(ctx, &r, "without credentials; %s in the series: %s", leak, excerpt);
         probe_set(ctx, PROBE_FAIL, "metrics are public and reveal internals (%s)", leak);

@@ -114,19 +114,59 @@ static void run_webhook_retry(struct probe_ctx *ctx)
     whc_end(ctx, &c);
 }
 
-/* Start a round whose receiver accepts at once and wait for the first delivery. NULL when
- * there is none (the verdict set, the round ended). */
-static const struct whr_delivery *first_delivery(struct probe_ctx *ctx, struct whc *c)
+/* Start a round whose receiver fails the first fail_first attempts, and wait for want
+ * deliveries until `until`. How many came; 0 with the verdict set and the round ended. */
+static size_t await_deliveries(struct probe_ctx *ctx, struct whc *c, int fail_first,
+                               size_t want, uint64_t until)
 {
-    if (whc_start(ctx, 0, c) != 0)
-        return NULL;
-    const struct whr_delivery *d = whc_wait(ctx, c, 1, UINT64_MAX) ? whc_get(c, 0) : NULL;
-    if (!d) {
+    if (whc_start(ctx, fail_first, c) != 0)
+        return 0;
+    size_t got = whc_wait(ctx, c, want, until);
+    if (!got) {
         probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s",
                   (double)(probe_now_ms() - c->ordered_ms) / 1000.0);
         whc_end(ctx, c);
     }
-    return d;
+    return got;
+}
+
+/* Verify delivery n; 0 when its signature is valid and its timestamp fresh, else -1 with the
+ * verdict set. */
+static int verify_delivery(struct probe_ctx *ctx, const struct whr_delivery *d, size_t n)
+{
+    const struct webhooks *wh = &ctx->cfg->target.webhooks;
+    const char *sig_name = whsig_signature_header(wh->scheme);
+    const char *sig = whr_header(d, sig_name);
+    long long ts;
+    char why[200];
+    enum whsig_result v = whsig_verify(wh->scheme, wh->secret, whr_header(d, "webhook-id"),
+                                       whr_header(d, "webhook-timestamp"), sig, d->body,
+                                       d->body_len, &ts, why, sizeof why);
+    long long age = ts >= 0 ? d->wall - ts : 0;
+    probe_evidence(ctx, NULL, 0, "delivery %zu as %s: %s: %.60s%s; %s", n,
+                   whsig_scheme_name(wh->scheme), sig_name, sig ? sig : "(none)",
+                   sig && strlen(sig) > 60 ? "..." : "", why);
+    if (ts >= 0)
+        probe_evidence(ctx, NULL, 0, "delivery %zu: signed timestamp %lld, %lld s %s the "
+                                     "receiver's clock",
+                       n, ts, llabs(age), age >= 0 ? "behind" : "ahead of");
+    if (v == WHSIG_BAD_SECRET)
+        probe_set(ctx, PROBE_ERROR, "%s", why);
+    else if (v == WHSIG_MISSING)
+        probe_set(ctx, PROBE_FAIL, "deliveries are not signed (%s): anyone can forge an "
+                                   "order event",
+                  why);
+    else if (v != WHSIG_VALID)
+        probe_set(ctx, PROBE_FAIL, "the %s signature of delivery %zu does not verify with "
+                                   "webhooks.secret: %s",
+                  whsig_scheme_name(wh->scheme), n, why);
+    else if (ts >= 0 && llabs(age) > FRESH_S)
+        probe_set(ctx, PROBE_FAIL, "delivery %zu has a valid signature but a signed timestamp "
+                                   "%lld s off: receivers that check freshness reject it",
+                  n, llabs(age));
+    else
+        return 0;
+    return -1;
 }
 
 static void run_webhook_signature(struct probe_ctx *ctx)
@@ -136,40 +176,26 @@ static void run_webhook_signature(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no webhooks.secret to verify the signatures with");
         return;
     }
+    /* A retry must be signed afresh too: fail the first attempt when the declared schedule
+     * brings the retry within the wait. */
+    uint64_t wait = wh->wait_ms ? wh->wait_ms : 30000;
+    uint64_t retry_in = wh->schedule_count ? wh->schedule_ms[0] + tolerance(wh->schedule_ms[0])
+                                           : UINT64_MAX;
+    int retry = retry_in < wait;
     struct whc c;
-    const struct whr_delivery *d = first_delivery(ctx, &c);
-    if (!d)
+    size_t got = await_deliveries(ctx, &c, retry, retry ? 2 : 1,
+                                  retry ? probe_now_ms() + retry_in + 5000 : UINT64_MAX);
+    if (!got)
         return;
-    const char *sig_name = whsig_signature_header(wh->scheme);
-    const char *sig = whr_header(d, sig_name);
-    long long ts;
-    char why[200];
-    enum whsig_result v = whsig_verify(wh->scheme, wh->secret, whr_header(d, "webhook-id"),
-                                       whr_header(d, "webhook-timestamp"), sig, d->body,
-                                       d->body_len, &ts, why, sizeof why);
-    long long age = ts >= 0 ? d->wall - ts : 0;
-    probe_evidence(ctx, NULL, 0, "delivery as %s: %s: %.60s%s; %s%s", whsig_scheme_name(wh->scheme),
-                   sig_name, sig ? sig : "(none)", sig && strlen(sig) > 60 ? "..." : "", why,
-                   ts >= 0 ? "" : "; the scheme signs no timestamp");
-    if (ts >= 0)
-        probe_evidence(ctx, NULL, 0, "signed timestamp %lld, %lld s %s the receiver's clock", ts,
-                       llabs(age), age >= 0 ? "behind" : "ahead of");
-    if (v == WHSIG_BAD_SECRET)
-        probe_set(ctx, PROBE_ERROR, "%s", why);
-    else if (v == WHSIG_MISSING)
-        probe_set(ctx, PROBE_FAIL, "deliveries are not signed (%s): anyone can forge an "
-                                   "order event",
-                  why);
-    else if (v != WHSIG_VALID)
-        probe_set(ctx, PROBE_FAIL, "the %s signature does not verify with webhooks.secret: %s",
-                  whsig_scheme_name(wh->scheme), why);
-    else if (ts >= 0 && llabs(age) > FRESH_S)
-        probe_set(ctx, PROBE_FAIL, "valid signature, but the signed timestamp is %lld s off: "
-                                   "receivers that check freshness reject it",
-                  llabs(age));
-    else
-        probe_set(ctx, PROBE_PASS, "%s signature valid%s", whsig_scheme_name(wh->scheme),
-                  ts >= 0 ? " with a fresh timestamp" : " (the scheme signs no timestamp)");
+    for (size_t i = 0; i < got; i++)
+        if (verify_delivery(ctx, whc_get(&c, i), i + 1) != 0) {
+            whc_end(ctx, &c);
+            return;
+        }
+    probe_set(ctx, PROBE_PASS, "%s signature valid%s on %s", whsig_scheme_name(wh->scheme),
+              wh->scheme == WEBHOOK_SHOPIFY ? " (the scheme signs no timestamp)"
+                                            : " with a fresh timestamp",
+              got == 2 ? "the first delivery and its retry" : "the first delivery");
     whc_end(ctx, &c);
 }
 
@@ -189,9 +215,9 @@ static const char *field(const cJSON *doc, const struct whr_delivery *d, const c
 static void run_webhook_payload(struct probe_ctx *ctx)
 {
     struct whc c;
-    const struct whr_delivery *d = first_delivery(ctx, &c);
-    if (!d)
+    if (!await_deliveries(ctx, &c, 0, 1, UINT64_MAX))
         return;
+    const struct whr_delivery *d = whc_get(&c, 0);
     static const char *const type_keys[] = {"type", "event", "topic", NULL};
     static const char *const id_keys[] = {"id", "event_id", NULL};
     static const char *const version_keys[] = {"version", "api_version", "schema_version", NULL};

@@ -30,6 +30,7 @@ struct ore_opts {
     int no_orders;        /* leave audit.allow_orders false */
     const char *attest;   /* YAML list items of audit.attestations; NULL: all four, current */
     const char *openapi;  /* NULL: /openapi.json */
+    const char *metrics;  /* NULL: /metrics */
     const char *faults;   /* the faults mapping's body; NULL: the admin port's orders_down */
 };
 
@@ -69,7 +70,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "    login: /api/v1/login\n"
              "    health: /healthz\n"
              "    readiness: /readyz\n"
-             "    metrics: /metrics\n"
+             "    metrics: %s\n"
              "    openapi: %s\n"
              "    webhook_intake: /api/v1/payments/callback\n"
              "  webhooks:\n"
@@ -85,7 +86,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "  deadline: 40s\n"
              "  attestations:\n%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
-             o && o->openapi ? o->openapi : "/openapi.json",
+             o && o->metrics ? o->metrics : "/metrics", o && o->openapi ? o->openapi : "/openapi.json",
              o && o->faults ? o->faults : faults, o && o->no_orders ? "false" : "true",
              o && o->attest ? o->attest : attest);
 }
@@ -165,6 +166,7 @@ static void test_good_store(void)
     CHECK(rep.elapsed_ms < 30000);
     expect(&rep, "R-WEBHOOK-RETRY", PROBE_PASS, "declared 0.30 s, 0.60 s, 1.20 s");
     expect(&rep, "R-WEBHOOK-RETRY", PROBE_PASS, "answered 503");
+    expect(&rep, "R-WEBHOOK-SIGNATURE", PROBE_PASS, "the first delivery and its retry");
     expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "counted by the store");
     expect(&rep, "R-DEGRADATION", PROBE_PASS, "fault orders_down stopped");
     expect(&rep, "R-WEBHOOK-INTAKE", PROBE_PASS, "accepts a valid callback");
@@ -290,8 +292,8 @@ static void test_without_orders(void)
     sup_refstore_stop(&rs);
 }
 
-/* A store that answers after 1.5 s against a 1 s budget; an OpenAPI path that serves
- * something else; a fault command that fails to start is still undone. */
+/* A store that answers after 1.5 s against a 1 s budget; OpenAPI and metrics paths that serve
+ * something else, or nothing; a fault command that fails to start is still undone. */
 static void test_timeouts_openapi_fault_command(void)
 {
     struct refstore rs;
@@ -306,7 +308,8 @@ static void test_timeouts_openapi_fault_command(void)
              "      start: { command: \"exit 3\" }\n"
              "      stop: { command: \"touch '%s'\" }\n",
              flag);
-    struct ore_opts o = {.timeout = "1s", .openapi = "/healthz", .faults = faults};
+    struct ore_opts o = {.timeout = "1s", .openapi = "/healthz", .metrics = "/healthz",
+                         .faults = faults};
     struct config cfg;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     struct engine_report rep;
@@ -320,12 +323,22 @@ static void test_timeouts_openapi_fault_command(void)
     }
     o.timeout = NULL;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
-    sup_run(&cfg, "E-OPENAPI,R-DEGRADATION,R-TIMEOUTS", &rep);
+    sup_run(&cfg, "E-OPENAPI,R-DEGRADATION,R-TIMEOUTS,O-METRICS,O-METRICS-PUBLIC", &rep);
     expect(&rep, "E-OPENAPI", PROBE_FAIL, "not an OpenAPI description");
+    expect(&rep, "O-METRICS", PROBE_FAIL, "not valid Prometheus text: line 1");
+    expect(&rep, "O-METRICS-PUBLIC", PROBE_PASS, "not Prometheus text");
     expect(&rep, "R-DEGRADATION", PROBE_ERROR, "did not start");
     expect(&rep, "R-DEGRADATION", PROBE_ERROR, "exited 3");
     expect(&rep, "R-TIMEOUTS", PROBE_PASS, "within the 3000 ms budget");
     CHECK(access(flag, F_OK) == 0);
+    finish(&rep, &cfg);
+
+    /* Metrics that are not there at all. */
+    o.metrics = "/internal/metrics";
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    sup_run(&cfg, "O-METRICS,O-METRICS-PUBLIC", &rep);
+    expect(&rep, "O-METRICS", PROBE_FAIL, "answered 404");
+    expect(&rep, "O-METRICS-PUBLIC", PROBE_PASS, "(404)");
     finish(&rep, &cfg);
     sup_refstore_stop(&rs);
 }
