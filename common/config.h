@@ -144,6 +144,9 @@ struct audit {
     uint64_t clock_skew_ms;     /* tolerated Date header skew; default 60 s */
     struct attestation *attestations;
     size_t attestation_count;
+    int *idempotency_conflict;  /* the answers R-IDEMPOTENCY accepts for a reused key with
+                                 * another body; none given: 409 and 422 */
+    size_t idempotency_conflict_count;
 };
 
 enum extract_source { EXTRACT_JSON, EXTRACT_HEADER, EXTRACT_COOKIE };

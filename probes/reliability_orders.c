@@ -13,6 +13,19 @@
 
 enum { CONCURRENT = 5 };
 
+/* Is status the answer the config accepts for a reused key with another body (default 409
+ * or 422)? */
+static int conflict_accepted(const struct config *cfg, int status)
+{
+    const struct audit *a = &cfg->audit;
+    if (!a->idempotency_conflict_count)
+        return status == 409 || status == 422;
+    for (size_t i = 0; i < a->idempotency_conflict_count; i++)
+        if (a->idempotency_conflict[i] == status)
+            return 1;
+    return 0;
+}
+
 /* The order id of a 2xx answer, "" otherwise. */
 static void answer_id(const struct http_response *r, char *id, size_t len)
 {
@@ -92,7 +105,7 @@ static void run_idempotency(struct probe_ctx *ctx)
     struct http_request conflict = orders_request(url, other, line1);
     http_get1(ctx, &conflict, &r3);
     http_evidence(ctx, &r3, "same key, other body");
-    int conflict_ok = r3.status == 409 || r3.status == 422;
+    int conflict_ok = conflict_accepted(ctx->cfg, r3.status);
 
     /* 3. Concurrent duplicates under a fresh key. */
     struct http_request dup[CONCURRENT];
@@ -126,9 +139,11 @@ static void run_idempotency(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL, "%d concurrent duplicates with one key made %d orders",
                   CONCURRENT, concurrent);
     else if (!conflict_ok)
-        probe_set(ctx, PROBE_FAIL, "the same key with another body answered %d, not 409 or 422: "
-                                   "a key reused by mistake silently returns another order",
-                  r3.status);
+        probe_set(ctx, PROBE_FAIL, "the same key with another body answered %d, not %s: a key "
+                                   "reused by mistake silently returns another order",
+                  r3.status, ctx->cfg->audit.idempotency_conflict_count
+                                 ? "an answer of audit.idempotency_conflict"
+                                 : "409 or 422");
     else if (!replay_same)
         probe_set(ctx, PROBE_WARN, "one order, but the repeat answered %d (order %s) instead "
                                    "of the first answer (%d, order %s)",

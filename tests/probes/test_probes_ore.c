@@ -32,6 +32,7 @@ struct ore_opts {
     const char *openapi;  /* NULL: /openapi.json */
     const char *metrics;  /* NULL: /metrics */
     const char *faults;   /* the faults mapping's body; NULL: the admin port's orders_down */
+    const char *audit;    /* more audit keys, e.g. "  clock_skew: 5s\n" */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -84,11 +85,12 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "  allow_orders: %s\n"
              "  probe_timeout: 20s\n"
              "  deadline: 40s\n"
+             "%s"
              "  attestations:\n%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
              o && o->metrics ? o->metrics : "/metrics", o && o->openapi ? o->openapi : "/openapi.json",
              o && o->faults ? o->faults : faults, o && o->no_orders ? "false" : "true",
-             o && o->attest ? o->attest : attest);
+             o && o->audit ? o->audit : "", o && o->attest ? o->attest : attest);
 }
 
 static int ore_config(struct config *cfg, const struct refstore *rs, const struct ore_opts *o)
@@ -309,7 +311,7 @@ static void test_timeouts_openapi_fault_command(void)
              "      stop: { command: \"touch '%s'\" }\n",
              flag);
     struct ore_opts o = {.timeout = "1s", .openapi = "/healthz", .metrics = "/healthz",
-                         .faults = faults};
+                         .faults = faults, .audit = "  idempotency_conflict: [409]\n"};
     struct config cfg;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     struct engine_report rep;
@@ -323,7 +325,11 @@ static void test_timeouts_openapi_fault_command(void)
     }
     o.timeout = NULL;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
-    sup_run(&cfg, "E-OPENAPI,R-DEGRADATION,R-TIMEOUTS,O-METRICS,O-METRICS-PUBLIC", &rep);
+    sup_run(&cfg, "E-OPENAPI,R-DEGRADATION,R-TIMEOUTS,O-METRICS,O-METRICS-PUBLIC,R-IDEMPOTENCY",
+            &rep);
+    /* The store answers 422 where this config wants 409. */
+    expect(&rep, "R-IDEMPOTENCY", PROBE_FAIL, "answered 422, not an answer of "
+                                              "audit.idempotency_conflict");
     expect(&rep, "E-OPENAPI", PROBE_FAIL, "not an OpenAPI description");
     expect(&rep, "O-METRICS", PROBE_FAIL, "not valid Prometheus text: line 1");
     expect(&rep, "O-METRICS-PUBLIC", PROBE_PASS, "not Prometheus text");
