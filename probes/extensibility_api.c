@@ -84,8 +84,8 @@ static void run_openapi(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no openapi endpoint in the config");
         return;
     }
-    struct http_request req = {.url = url, .headers = {"Accept: application/json"},
-                               .max_body = 8 << 20};
+    struct http_request req = {
+        .url = url, .headers = {"Accept: application/json"}, .max_body = 8 << 20};
     struct http_response r;
     http_get1(ctx, &req, &r);
     cJSON *doc = r.status == 200 ? cJSON_Parse(r.body) : NULL;
@@ -106,18 +106,18 @@ static void run_openapi(struct probe_ctx *ctx)
         http_evidence(ctx, &r, "no \"openapi\" version string or no \"paths\" object");
         probe_set(ctx, PROBE_FAIL, "the document is JSON but not an OpenAPI description");
     } else {
-        static const enum endpoint api[] = {EP_CATALOG, EP_PRODUCT, EP_SEARCH, EP_CART,
-                                            EP_CART_ITEMS, EP_CHECKOUT, EP_LOGIN,
-                                            EP_WEBHOOK_INTAKE};
+        static const enum endpoint api[] = {EP_CATALOG, EP_PRODUCT,       EP_SEARCH,
+                                            EP_CART,    EP_CART_ITEMS,    EP_CHECKOUT,
+                                            EP_LOGIN,   EP_WEBHOOK_INTAKE};
         const char *prefixes[8];
         size_t np = server_prefixes(doc, prefixes);
         int checked = 0, missing = 0;
         char first[300] = "";
         for (size_t i = 0; i <= sizeof api / sizeof *api; i++) {
-            const char *path = i < sizeof api / sizeof *api ? t->endpoints[api[i]]
-                                                             : t->webhooks.subscribe;
-            const char *name = i < sizeof api / sizeof *api ? endpoint_names[api[i]]
-                                                             : "webhooks.subscribe";
+            const char *path =
+                i < sizeof api / sizeof *api ? t->endpoints[api[i]] : t->webhooks.subscribe;
+            const char *name =
+                i < sizeof api / sizeof *api ? endpoint_names[api[i]] : "webhooks.subscribe";
             if (!path || strncmp(path, "http", 4) == 0)
                 continue;
             checked++;
@@ -129,11 +129,11 @@ static void run_openapi(struct probe_ctx *ctx)
             }
         }
         http_evidence(ctx, &r, "OpenAPI %s, %d paths; %d of %d configured API paths listed",
-                      version->valuestring, cJSON_GetArraySize(paths), checked - missing,
-                      checked);
+                      version->valuestring, cJSON_GetArraySize(paths), checked - missing, checked);
         if (missing)
-            probe_set(ctx, PROBE_FAIL, "%d configured API path%s missing from the OpenAPI "
-                                       "document, e.g. %s",
+            probe_set(ctx, PROBE_FAIL,
+                      "%d configured API path%s missing from the OpenAPI "
+                      "document, e.g. %s",
                       missing, missing == 1 ? " is" : "s are", first);
         else
             probe_set(ctx, PROBE_PASS, "OpenAPI %s document lists all %d configured API paths",
@@ -147,8 +147,8 @@ static void run_problem_json(struct probe_ctx *ctx)
 {
     const char *cat = ctx->cfg->target.endpoints[EP_CATALOG];
     char prefix[512], missing[600], catalog[1024], bad_page[1100], err[300], hex[17];
-    if (!cat || store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err,
-                                   sizeof err) != 0) {
+    if (!cat ||
+        store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
         probe_set(ctx, PROBE_SKIP, "no catalog endpoint in the config to find the API by");
         return;
     }
@@ -186,8 +186,8 @@ static void run_problem_json(struct probe_ctx *ctx)
     if (!errors)
         probe_set(ctx, PROBE_ERROR, "no API error answer to judge");
     else if (bad)
-        probe_set(ctx, PROBE_FAIL, "%d of %d API errors are not RFC 9457 problem+json (%s)",
-                  bad, errors, first);
+        probe_set(ctx, PROBE_FAIL, "%d of %d API errors are not RFC 9457 problem+json (%s)", bad,
+                  errors, first);
     else
         probe_set(ctx, PROBE_PASS, "%d API errors in valid problem+json", errors);
 }
@@ -216,8 +216,8 @@ static const char *next_of(const struct http_response *r, const cJSON *doc)
     for (size_t k = 0; (link = http_header_nth(r, "Link", k)); k++)
         if (http_strcasestr(link, "rel=\"next\"") || http_strcasestr(link, "rel=next"))
             return "Link rel=\"next\"";
-    static const char *const keys[] = {"next", "next_cursor", "cursor", "next_page",
-                                       "nextPageToken", "next_page_token"};
+    static const char *const keys[] = {"next",      "next_cursor",   "cursor",
+                                       "next_page", "nextPageToken", "next_page_token"};
     const cJSON *links = cJSON_GetObjectItemCaseSensitive(doc, "links");
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, keys[i]);
@@ -261,8 +261,9 @@ static void run_pagination(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "the catalog did not answer 200 with a JSON list (%d)",
                   resps[0].status);
     else if (counts[1] > PAGE_CAP_MAX)
-        probe_set(ctx, PROBE_FAIL, "page size not capped: %d items for per_page=100000; one "
-                                   "request can make the store serialise the whole catalog",
+        probe_set(ctx, PROBE_FAIL,
+                  "page size not capped: %d items for per_page=100000; one "
+                  "request can make the store serialise the whole catalog",
                   counts[1]);
     else if (!next[0] && cJSON_IsNumber(total) && total->valuedouble <= counts[0])
         probe_set(ctx, PROBE_PASS, "the whole catalog (%d) fits one page; page size capped",
@@ -271,8 +272,8 @@ static void run_pagination(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL, "no next link or cursor on the first page of %d items",
                   counts[0]);
     else
-        probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 capped at %d items",
-                  next[0], counts[1] < 0 ? 0 : counts[1]);
+        probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 capped at %d items", next[0],
+                  counts[1] < 0 ? 0 : counts[1]);
     for (int i = 0; i < 2; i++) {
         cJSON_Delete(docs[i]);
         http_response_free(&resps[i]);

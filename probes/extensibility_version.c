@@ -48,8 +48,9 @@ static void judge_version_header(struct probe_ctx *ctx, const char *url)
     else if (v)
         probe_set(ctx, PROBE_PASS, "version in the %s header (%s); the path has none", name, v);
     else
-        probe_set(ctx, PROBE_WARN, "no API version in the catalog path (/v1/...) or in a "
-                                   "version header: clients cannot pin one");
+        probe_set(ctx, PROBE_WARN,
+                  "no API version in the catalog path (/v1/...) or in a "
+                  "version header: clients cannot pin one");
     http_response_free(&r);
 }
 
@@ -85,15 +86,16 @@ static void run_api_version(struct probe_ctx *ctx)
     if (!r.status)
         probe_set(ctx, PROBE_ERROR, "no answer for an unknown version: %s", r.error);
     else if (r.status / 100 == 2 || r.status / 100 == 3)
-        probe_set(ctx, PROBE_FAIL, "unknown API version v%d answered %d: clients with a typo "
-                                   "or a future version get data they do not understand",
+        probe_set(ctx, PROBE_FAIL,
+                  "unknown API version v%d answered %d: clients with a typo "
+                  "or a future version get data they do not understand",
                   UNKNOWN_VERSION, r.status);
     else if (r.status >= 500)
         probe_set(ctx, PROBE_FAIL, "unknown API version v%d answered %d (a server error)",
                   UNKNOWN_VERSION, r.status);
     else
-        probe_set(ctx, PROBE_PASS, "version v%ld in the path; unknown v%d answered %d%s",
-                  was, UNKNOWN_VERSION, r.status, problem ? " (problem+json)" : "");
+        probe_set(ctx, PROBE_PASS, "version v%ld in the path; unknown v%d answered %d%s", was,
+                  UNKNOWN_VERSION, r.status, problem ? " (problem+json)" : "");
     http_response_free(&r);
 }
 
@@ -130,8 +132,9 @@ static void run_deprecation(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_WARN, "v%ld is served with %s only", was - 1,
                   dep ? "Deprecation (no Sunset date)" : "Sunset (no Deprecation)");
     else
-        probe_set(ctx, PROBE_FAIL, "v%ld is still served without Deprecation or Sunset: its "
-                                   "clients get no warning before it goes",
+        probe_set(ctx, PROBE_FAIL,
+                  "v%ld is still served without Deprecation or Sunset: its "
+                  "clients get no warning before it goes",
                   was - 1);
     http_response_free(&r);
 }

@@ -33,8 +33,7 @@ static int run_http(const struct config *cfg, const struct fault_action *a, uint
 {
     struct probe_result res = {0};
     arena_init(&res.arena);
-    struct probe_ctx ctx = {.cfg = cfg, .result = &res,
-                            .deadline_ms = probe_now_ms() + timeout_ms};
+    struct probe_ctx ctx = {.cfg = cfg, .result = &res, .deadline_ms = probe_now_ms() + timeout_ms};
     struct http_request req = {.method = a->method ? a->method : "POST", .url = a->url};
     struct http_response r;
     http_get1(&ctx, &req, &r);
@@ -48,8 +47,7 @@ static int run_http(const struct config *cfg, const struct fault_action *a, uint
     return rc;
 }
 
-static int run_command(const struct fault_action *a, uint64_t timeout_ms, char *why,
-                       size_t whylen)
+static int run_command(const struct fault_action *a, uint64_t timeout_ms, char *why, size_t whylen)
 {
     pid_t pid = fork();
     if (pid < 0) {
@@ -93,8 +91,8 @@ static int run_command(const struct fault_action *a, uint64_t timeout_ms, char *
     return code == 0 ? 0 : -1;
 }
 
-static int run_action(const struct config *cfg, const struct fault_action *a,
-                      uint64_t timeout_ms, char *why, size_t whylen)
+static int run_action(const struct config *cfg, const struct fault_action *a, uint64_t timeout_ms,
+                      char *why, size_t whylen)
 {
     if (a->kind == FAULT_HTTP)
         return run_http(cfg, a, timeout_ms, why, whylen);

@@ -17,10 +17,13 @@ static int judge(struct probe_ctx *ctx, const struct attestation *a, time_t now)
     long long age = (long long)(now - a->when) / 86400;
     int future = a->when > now;
     int stale = !future && age > (long long)a->max_age_days;
-    probe_evidence(ctx, NULL, 0, "%s: done %s (%lld days ago, max age %u days)%s; evidence: %s "
-                                 "(declared in the config, not verified)",
+    probe_evidence(ctx, NULL, 0,
+                   "%s: done %s (%lld days ago, max age %u days)%s; evidence: %s "
+                   "(declared in the config, not verified)",
                    a->name, a->date, future ? 0 : age, a->max_age_days,
-                   future ? " DATED IN THE FUTURE" : stale ? " STALE" : "",
+                   future  ? " DATED IN THE FUTURE"
+                   : stale ? " STALE"
+                           : "",
                    a->evidence ? a->evidence : "(none given)");
     return future || stale;
 }
@@ -55,8 +58,9 @@ static void run_attestations(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_WARN, "manual checks out of date (declared, not verified): %s",
                   stale_names);
     else
-        probe_set(ctx, PROBE_PASS, "%zu manual checks declared within their maximum age "
-                                   "(declared, not verified by storecheck)",
+        probe_set(ctx, PROBE_PASS,
+                  "%zu manual checks declared within their maximum age "
+                  "(declared, not verified by storecheck)",
                   au->attestation_count);
 }
 

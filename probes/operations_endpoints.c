@@ -57,8 +57,8 @@ static void run_health(struct probe_ctx *ctx)
         } else {
             http_evidence(ctx, &r, "%.0f ms; body: %.120s", r.total_ms, r.body);
             if (r.status != 200 && !problem[0])
-                snprintf(problem, sizeof problem, "%s answered %d, not 200",
-                         endpoint_names[eps[i]], r.status);
+                snprintf(problem, sizeof problem, "%s answered %d, not 200", endpoint_names[eps[i]],
+                         r.status);
             else if (r.total_ms > HEALTH_FAST_MS && !problem[0])
                 snprintf(problem, sizeof problem, "%s took %.0f ms at best of %d (over %d ms)",
                          endpoint_names[eps[i]], r.total_ms, HEALTH_TRIES, HEALTH_FAST_MS);
@@ -73,8 +73,7 @@ static void run_health(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "%d of %zu health endpoints gave no answer", errors, n);
     else
         probe_set(ctx, PROBE_PASS, "%s answer%s 200 within %d ms without internals",
-                  n == 2 ? "health and readiness" : names[0], n == 2 ? "" : "s",
-                  HEALTH_FAST_MS);
+                  n == 2 ? "health and readiness" : names[0], n == 2 ? "" : "s", HEALTH_FAST_MS);
 }
 
 /* GET the metrics endpoint, as configured (anonymous: without target.headers). 0 when it
@@ -86,8 +85,8 @@ static int fetch_metrics(struct probe_ctx *ctx, int anonymous, struct http_respo
         probe_set(ctx, PROBE_SKIP, "no metrics endpoint in the config");
         return -1;
     }
-    struct http_request req = {.url = url, .anonymous = anonymous,
-                               .headers = {"Accept: text/plain;version=0.0.4"}};
+    struct http_request req = {
+        .url = url, .anonymous = anonymous, .headers = {"Accept: text/plain;version=0.0.4"}};
     if (http_get1(ctx, &req, r) != 0) {
         http_evidence(ctx, r, NULL);
         probe_set(ctx, PROBE_ERROR, "no answer from the metrics endpoint: %s", r->error);
@@ -118,8 +117,8 @@ static void run_metrics(struct probe_ctx *ctx)
     } else {
         http_evidence(ctx, &r, "Content-Type: %s; %zu samples in %zu metric families",
                       ct ? ct : "(none)", st.samples, st.families);
-        probe_set(ctx, PROBE_PASS, "Prometheus text with %zu samples in %zu families",
-                  st.samples, st.families);
+        probe_set(ctx, PROBE_PASS, "Prometheus text with %zu samples in %zu families", st.samples,
+                  st.families);
     }
     http_response_free(&r);
 }
@@ -143,8 +142,9 @@ static void run_metrics_public(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL, "metrics are public and reveal internals (%s)", leak);
     } else {
         http_evidence(ctx, &r, "without credentials; %zu bytes of metrics", r.body_len);
-        probe_set(ctx, PROBE_WARN, "metrics are public: anyone can read request and order "
-                                   "volumes");
+        probe_set(ctx, PROBE_WARN,
+                  "metrics are public: anyone can read request and order "
+                  "volumes");
     }
     http_response_free(&r);
 }

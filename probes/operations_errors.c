@@ -47,12 +47,13 @@ static void run_error_pages(struct probe_ctx *ctx)
     reqs[n] = (struct http_request){.url = missing, .headers = {"Accept: text/html"}};
     what[n++] = "page not found";
     if (prefix[0]) {
-        reqs[n] = (struct http_request){.url = api_missing, .headers = {"Accept: application/json"}};
+        reqs[n] =
+            (struct http_request){.url = api_missing, .headers = {"Accept: application/json"}};
         what[n++] = "API not found";
     }
     if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) == 0) {
-        reqs[n] = (struct http_request){.method = "DELETE", .url = catalog,
-                                        .headers = {"Accept: application/json"}};
+        reqs[n] = (struct http_request){
+            .method = "DELETE", .url = catalog, .headers = {"Accept: application/json"}};
         what[n++] = "wrong method";
     }
     struct http_response resps[3];
@@ -93,8 +94,9 @@ static void run_error_pages(struct probe_ctx *ctx)
     else if (!answered)
         probe_set(ctx, PROBE_ERROR, "no error answer came back");
     else
-        probe_set(ctx, PROBE_PASS, "%d error answers without stack traces, debug pages or "
-                                   "server errors",
+        probe_set(ctx, PROBE_PASS,
+                  "%d error answers without stack traces, debug pages or "
+                  "server errors",
                   answered);
 }
 
@@ -122,9 +124,11 @@ static void run_body_limit(struct probe_ctx *ctx)
     memcpy(body, "{\"pad\":\"", 8);
     memcpy(body + OVERSIZE_BYTES - 2, "\"}", 2);
     body[OVERSIZE_BYTES] = '\0';
-    struct http_request req = {.method = "POST", .url = url, .body = body,
-                               .headers = {"Content-Type: application/json",
-                                           "Accept: application/json"}};
+    struct http_request req = {
+        .method = "POST",
+        .url = url,
+        .body = body,
+        .headers = {"Content-Type: application/json", "Accept: application/json"}};
     struct http_response r;
     http_get1(ctx, &req, &r);
     free(body);
@@ -136,16 +140,16 @@ static void run_body_limit(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "no answer to a %d MiB body: %s", OVERSIZE_BYTES >> 20,
                   r.error);
     else if (r.status >= 500)
-        probe_set(ctx, PROBE_FAIL, "a %d MiB body got %d, not 413", OVERSIZE_BYTES >> 20,
-                  r.status);
+        probe_set(ctx, PROBE_FAIL, "a %d MiB body got %d, not 413", OVERSIZE_BYTES >> 20, r.status);
     else if (leak)
-        probe_set(ctx, PROBE_FAIL, "the answer to a %d MiB body shows a %s",
-                  OVERSIZE_BYTES >> 20, leak);
+        probe_set(ctx, PROBE_FAIL, "the answer to a %d MiB body shows a %s", OVERSIZE_BYTES >> 20,
+                  leak);
     else if (r.status == 413)
         probe_set(ctx, PROBE_PASS, "a %d MiB body is refused with 413", OVERSIZE_BYTES >> 20);
     else if (r.status / 100 == 2)
-        probe_set(ctx, PROBE_WARN, "a %d MiB body was accepted (%d): no request size limit "
-                                   "in front of the application",
+        probe_set(ctx, PROBE_WARN,
+                  "a %d MiB body was accepted (%d): no request size limit "
+                  "in front of the application",
                   OVERSIZE_BYTES >> 20, r.status);
     else
         probe_set(ctx, PROBE_WARN, "a %d MiB body got %d, not 413 Content Too Large",

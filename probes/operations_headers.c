@@ -44,7 +44,7 @@ static void run_request_id(struct probe_ctx *ctx)
         return;
     }
     static const char *const id_headers[] = {"X-Request-Id", "X-Correlation-Id", "Request-Id",
-                                             "X-Trace-Id", "X-Amzn-Trace-Id", "CF-Ray"};
+                                             "X-Trace-Id",   "X-Amzn-Trace-Id",  "CF-Ray"};
     const char *name = NULL, *value = NULL;
     for (size_t i = 0; i < sizeof id_headers / sizeof *id_headers && !value; i++)
         value = http_header(&r, name = id_headers[i]);
@@ -59,8 +59,9 @@ static void run_request_id(struct probe_ctx *ctx)
     else if (value)
         probe_set(ctx, PROBE_PASS, "%s returned (the store's own id)", name);
     else
-        probe_set(ctx, PROBE_FAIL, "no request id or traceparent in the answer: support cannot "
-                                   "find a customer's failing request in the logs");
+        probe_set(ctx, PROBE_FAIL,
+                  "no request id or traceparent in the answer: support cannot "
+                  "find a customer's failing request in the logs");
     http_response_free(&r);
 }
 
@@ -93,20 +94,19 @@ static void run_clock(struct probe_ctx *ctx)
     }
     const char *date = http_header(&r, "Date");
     time_t t = date ? parse_http_date(date) : (time_t)-1;
-    uint64_t tolerance = ctx->cfg->audit.clock_skew_ms ? ctx->cfg->audit.clock_skew_ms
-                                                       : DEFAULT_SKEW_MS;
+    uint64_t tolerance =
+        ctx->cfg->audit.clock_skew_ms ? ctx->cfg->audit.clock_skew_ms : DEFAULT_SKEW_MS;
     /* The Date was made between sending and receiving; its resolution is one second. */
     long long skew = t < sent ? (long long)(t - sent) : t > got + 1 ? (long long)(t - got - 1) : 0;
-    http_evidence(ctx, &r, "Date: %s; skew %+lld s against the local clock",
-                  date ? date : "(none)", skew);
+    http_evidence(ctx, &r, "Date: %s; skew %+lld s against the local clock", date ? date : "(none)",
+                  skew);
     if (!date)
         probe_set(ctx, PROBE_FAIL, "no Date header (required of an origin server with a clock)");
     else if (t < 0)
         probe_set(ctx, PROBE_FAIL, "the Date header is not an HTTP date: %s", date);
     else if ((uint64_t)llabs(skew) * 1000 > tolerance)
-        probe_set(ctx, PROBE_FAIL, "the server clock is %lld s %s (tolerance %llu s)",
-                  llabs(skew), skew < 0 ? "behind" : "ahead",
-                  (unsigned long long)(tolerance / 1000));
+        probe_set(ctx, PROBE_FAIL, "the server clock is %lld s %s (tolerance %llu s)", llabs(skew),
+                  skew < 0 ? "behind" : "ahead", (unsigned long long)(tolerance / 1000));
     else
         probe_set(ctx, PROBE_PASS, "Date within %llu s of the local clock",
                   (unsigned long long)(tolerance / 1000));

@@ -11,8 +11,9 @@
 int orders_allowed(struct probe_ctx *ctx)
 {
     if (!ctx->cfg->audit.allow_orders) {
-        probe_set(ctx, PROBE_SKIP, "creates orders: enable audit.allow_orders on a test or "
-                                   "sandbox store");
+        probe_set(ctx, PROBE_SKIP,
+                  "creates orders: enable audit.allow_orders on a test or "
+                  "sandbox store");
         return -1;
     }
     if (!ctx->cfg->target.endpoints[EP_CHECKOUT]) {
@@ -43,9 +44,11 @@ int orders_body(struct probe_ctx *ctx, char *body, size_t len)
 
 struct http_request orders_request(const char *url, const char *body, const char *key_line)
 {
-    return (struct http_request){.method = "POST", .url = url, .body = body,
-                                 .headers = {"Content-Type: application/json",
-                                             "Accept: application/json", key_line}};
+    return (struct http_request){
+        .method = "POST",
+        .url = url,
+        .body = body,
+        .headers = {"Content-Type: application/json", "Accept: application/json", key_line}};
 }
 
 int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, size_t idlen)
@@ -88,12 +91,11 @@ int orders_count(struct probe_ctx *ctx, const char *key, char *why, size_t whyle
     cJSON *doc = r.status == 200 ? cJSON_Parse(r.body) : NULL;
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(doc, "count");
     const cJSON *items = cJSON_IsArray(doc) ? doc : cJSON_GetObjectItemCaseSensitive(doc, "items");
-    int n = cJSON_IsNumber(count) ? (int)count->valuedouble
+    int n = cJSON_IsNumber(count)  ? (int)count->valuedouble
             : cJSON_IsArray(items) ? cJSON_GetArraySize(items)
                                    : -1;
     if (n < 0)
-        snprintf(why, whylen, "%s answered %d without a count or list", r.request_line,
-                 r.status);
+        snprintf(why, whylen, "%s answered %d without a count or list", r.request_line, r.status);
     else
         snprintf(why, whylen, "%s: %d order%s", r.request_line, n, n == 1 ? "" : "s");
     cJSON_Delete(doc);

@@ -225,8 +225,8 @@ static int sample_line(struct reader *r, const char *s, const char *eol, struct 
 
 int prom_parse(const char *text, size_t len, struct prom_stats *st, char *err, size_t errlen)
 {
-    struct reader r = {.p = text, .end = text + len, .current = (size_t)-1, .err = err,
-                       .errlen = errlen};
+    struct reader r = {
+        .p = text, .end = text + len, .current = (size_t)-1, .err = err, .errlen = errlen};
     memset(st, 0, sizeof *st);
     int rc = 0;
     if (len == 0) {

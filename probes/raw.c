@@ -4,8 +4,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -70,8 +70,7 @@ static int tls_start(struct probe_ctx *ctx, SSL_CTX *sctx, struct chan *c, struc
             break;
         int e = SSL_get_error(c->ssl, r);
         if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) ||
-            !net_wait(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, c->deadline,
-                      c->cancel)) {
+            !net_wait(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, c->deadline, c->cancel)) {
             snprintf(out->error, sizeof out->error, "TLS handshake failed");
             return -1;
         }
@@ -134,9 +133,9 @@ int raw_exchange(struct probe_ctx *ctx, const char *addr, const char *req, size_
     } else {
         snprintf(out->error, sizeof out->error, "%s",
                  out->len ? "the answer has no HTTP status line"
-                          : probe_should_stop(ctx) || probe_now_ms() >= c.deadline
-                              ? "no answer before the timeout"
-                              : "the connection closed without an answer");
+                 : probe_should_stop(ctx) || probe_now_ms() >= c.deadline
+                     ? "no answer before the timeout"
+                     : "the connection closed without an answer");
     }
 out:
     if (c.ssl)

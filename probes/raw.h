@@ -13,11 +13,11 @@
 #include "probes/probe.h"
 
 struct raw_reply {
-    int status;              /* from the status line; 0 when none came */
-    char head[8192];         /* the start of the answer, NUL-terminated (NULs replaced) */
+    int status;      /* from the status line; 0 when none came */
+    char head[8192]; /* the start of the answer, NUL-terminated (NULs replaced) */
     size_t len;
-    char cert_sha256[65];    /* hex SHA-256 of the leaf certificate; "" over plain HTTP */
-    char error[256];         /* why there is no answer; "" when there is one */
+    char cert_sha256[65]; /* hex SHA-256 of the leaf certificate; "" over plain HTTP */
+    char error[256];      /* why there is no answer; "" when there is one */
 };
 
 /* Send len bytes of req to addr (an IP literal or a host name; NULL: base_url's host) on

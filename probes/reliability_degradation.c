@@ -13,8 +13,8 @@
 
 enum {
     FAULT_ACTION_MS = 10000,
-    DURING_MS = 5000,       /* an answer during the fault slower than this is a hang */
-    RECOVERY_MS = 5000,     /* how long checkout may take to come back */
+    DURING_MS = 5000,   /* an answer during the fault slower than this is a hang */
+    RECOVERY_MS = 5000, /* how long checkout may take to come back */
     RECOVERY_STEP_MS = 200,
 };
 
@@ -29,7 +29,8 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
     static const enum endpoint browse[] = {EP_CATALOG, EP_PRODUCT};
     for (size_t i = 0; i < 2; i++)
         if (store_endpoint_url(ctx, browse[i], urls[n], sizeof urls[n], err, sizeof err) == 0) {
-            reqs[n] = (struct http_request){.url = urls[n], .headers = {"Accept: application/json"}};
+            reqs[n] =
+                (struct http_request){.url = urls[n], .headers = {"Accept: application/json"}};
             names[n++] = endpoint_names[browse[i]];
         }
     store_endpoint_url(ctx, EP_CHECKOUT, urls[n], sizeof urls[n], err, sizeof err);
@@ -50,15 +51,15 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
         char why[200] = "";
         int pj = r->status && problem_check(r, why, sizeof why) == 0;
         if (!r->status) {
-            probe_evidence(ctx, r->request_line, 0, "during the fault: no answer within %d ms "
-                                                    "(%s)",
+            probe_evidence(ctx, r->request_line, 0,
+                           "during the fault: no answer within %d ms "
+                           "(%s)",
                            DURING_MS, r->error);
             if (!problem[0])
                 snprintf(problem, len, "%s hangs while orders are down (no answer in %d ms)",
                          names[i], DURING_MS);
         } else if (is_checkout) {
-            http_evidence(ctx, r, "during the fault: Retry-After: %s; %s", ra ? ra : "(none)",
-                          why);
+            http_evidence(ctx, r, "during the fault: Retry-After: %s; %s", ra ? ra : "(none)", why);
             if (!problem[0] && r->status != 503)
                 snprintf(problem, len, "checkout answered %d while orders are down, not 503",
                          r->status);
@@ -69,8 +70,9 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
         } else {
             http_evidence(ctx, r, "during the fault");
             if (!problem[0] && r->status != 200)
-                snprintf(problem, len, "%s answered %d while orders are down: the fault spread "
-                                       "beyond checkout",
+                snprintf(problem, len,
+                         "%s answered %d while orders are down: the fault spread "
+                         "beyond checkout",
                          names[i], r->status);
         }
         http_response_free(r);
@@ -104,8 +106,9 @@ static void run_degradation(struct probe_ctx *ctx)
     if (!f && cfg->target.fault_count)
         f = &cfg->target.faults[0];
     if (!f) {
-        probe_set(ctx, PROBE_SKIP, "no fault hook in target.faults (e.g. orders_down) to take "
-                                   "orders down");
+        probe_set(ctx, PROBE_SKIP,
+                  "no fault hook in target.faults (e.g. orders_down) to take "
+                  "orders down");
         return;
     }
     if (orders_allowed(ctx) != 0)
@@ -126,20 +129,22 @@ static void run_degradation(struct probe_ctx *ctx)
     int stopped = fault_stop(cfg, f, FAULT_ACTION_MS, why, sizeof why);
     probe_evidence(ctx, NULL, 0, "fault %s stopped: %s", f->name, why);
     if (stopped != 0) {
-        probe_set(ctx, PROBE_ERROR, "the fault hook %s did not stop: %s; undo it by hand",
-                  f->name, why);
+        probe_set(ctx, PROBE_ERROR, "the fault hook %s did not stop: %s; undo it by hand", f->name,
+                  why);
         return;
     }
     int back = recovered(ctx);
     if (problem[0])
         probe_set(ctx, PROBE_FAIL, "%s", problem);
     else if (!back)
-        probe_set(ctx, PROBE_FAIL, "checkout did not accept an order within %d ms of the "
-                                   "fault's end",
+        probe_set(ctx, PROBE_FAIL,
+                  "checkout did not accept an order within %d ms of the "
+                  "fault's end",
                   RECOVERY_MS);
     else
-        probe_set(ctx, PROBE_PASS, "while orders were down browsing stayed up and checkout "
-                                   "answered 503 with Retry-After; orders work again after");
+        probe_set(ctx, PROBE_PASS,
+                  "while orders were down browsing stayed up and checkout "
+                  "answered 503 with Retry-After; orders work again after");
 }
 
 const struct probe probe_r_degradation = {

@@ -14,15 +14,16 @@ enum { STALE_S = 3600, NCASES = 4 };
 
 /* One signed callback: the request with its signature lines kept in lines. */
 static void signed_request(const struct webhooks *wh, const char *url, const char *secret,
-                           const char *id, long long ts, const char *body,
-                           char lines[3][256], struct http_request *req)
+                           const char *id, long long ts, const char *body, char lines[3][256],
+                           struct http_request *req)
 {
     whsig_sign(wh->intake_scheme, secret, id, ts, body, strlen(body), lines);
-    *req = (struct http_request){.method = "POST", .url = url, .body = body,
-                                 .headers = {"Content-Type: application/json",
-                                             lines[0][0] ? lines[0] : NULL,
-                                             lines[1][0] ? lines[1] : NULL,
-                                             lines[2][0] ? lines[2] : NULL}};
+    *req = (struct http_request){
+        .method = "POST",
+        .url = url,
+        .body = body,
+        .headers = {"Content-Type: application/json", lines[0][0] ? lines[0] : NULL,
+                    lines[1][0] ? lines[1] : NULL, lines[2][0] ? lines[2] : NULL}};
 }
 
 static void run_webhook_intake(struct probe_ctx *ctx)
@@ -88,8 +89,9 @@ static void run_webhook_intake(struct probe_ctx *ctx)
         http_response_free(&r);
     }
     if (!orders)
-        probe_evidence(ctx, NULL, 0, "valid and replayed callbacks not sent: audit.allow_orders "
-                                     "is false and a valid callback may act on the store");
+        probe_evidence(ctx, NULL, 0,
+                       "valid and replayed callbacks not sent: audit.allow_orders "
+                       "is false and a valid callback may act on the store");
     if (accepted_bad || valid_refused)
         probe_set(ctx, PROBE_FAIL, "%s", problem);
     else if (!answered)

@@ -14,8 +14,8 @@
 enum { MAX_ADDRS = 8 };
 
 /* The distinct addresses of host as text; how many. */
-static size_t resolve(const char *host, unsigned port, char addrs[][INET6_ADDRSTRLEN],
-                      char *err, size_t errlen)
+static size_t resolve(const char *host, unsigned port, char addrs[][INET6_ADDRSTRLEN], char *err,
+                      size_t errlen)
 {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
     char service[8];
@@ -54,8 +54,9 @@ static void run_redundancy(struct probe_ctx *ctx)
     }
     if (n == 1) {
         probe_evidence(ctx, NULL, 0, "%s resolves to %s only", t->base.host, addrs[0]);
-        probe_set(ctx, PROBE_SKIP, "one address: nothing to compare (redundancy behind one "
-                                   "address, e.g. a load balancer, cannot be seen from outside)");
+        probe_set(ctx, PROBE_SKIP,
+                  "one address: nothing to compare (redundancy behind one "
+                  "address, e.g. a load balancer, cannot be seen from outside)");
         return;
     }
     char host[URL_HOST_MAX + 16], req[URL_PATH_MAX + 512];
@@ -82,8 +83,8 @@ static void run_redundancy(struct probe_ctx *ctx)
             snprintf(first_cert, sizeof first_cert, "%s", rr.cert_sha256);
         } else if (rr.status != first_status || strcmp(rr.cert_sha256, first_cert) != 0) {
             if (!differ++)
-                snprintf(diff, sizeof diff, "%s answers %d%s where %s answers %d",
-                         addrs[i], rr.status,
+                snprintf(diff, sizeof diff, "%s answers %d%s where %s answers %d", addrs[i],
+                         rr.status,
                          strcmp(rr.cert_sha256, first_cert) ? " with another certificate" : "",
                          addrs[0], first_status);
         }
@@ -93,8 +94,9 @@ static void run_redundancy(struct probe_ctx *ctx)
     else if (first_status == 0)
         probe_set(ctx, PROBE_ERROR, "no address answered");
     else
-        probe_set(ctx, PROBE_PASS, "all %zu addresses of %s answer %d with the same "
-                                   "certificate",
+        probe_set(ctx, PROBE_PASS,
+                  "all %zu addresses of %s answer %d with the same "
+                  "certificate",
                   n, t->base.host, first_status);
 }
 
@@ -117,8 +119,8 @@ static void run_timeouts(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no home, catalog, product, search or health endpoint");
         return;
     }
-    uint64_t budget = ctx->cfg->target.timeout_ms ? ctx->cfg->target.timeout_ms
-                                                  : DEFAULT_TIMEOUT_MS;
+    uint64_t budget =
+        ctx->cfg->target.timeout_ms ? ctx->cfg->target.timeout_ms : DEFAULT_TIMEOUT_MS;
     struct http_response resps[N];
     uint64_t t0 = probe_now_ms();
     http_run(ctx, reqs, resps, n, 0);
@@ -144,8 +146,9 @@ static void run_timeouts(struct probe_ctx *ctx)
     if (probe_should_stop(ctx))
         return;
     if (hung)
-        probe_set(ctx, PROBE_FAIL, "%d of %zu key requests hang past the %llu ms budget (first: "
-                                   "%s)",
+        probe_set(ctx, PROBE_FAIL,
+                  "%d of %zu key requests hang past the %llu ms budget (first: "
+                  "%s)",
                   hung, n, (unsigned long long)budget, first);
     else if (failed == (int)n)
         probe_set(ctx, PROBE_ERROR, "no key request got an answer");
@@ -176,6 +179,7 @@ const struct probe probe_r_timeouts = {
                  "traffic hanging requests exhaust both long before the CPU is busy.",
     .remediation = "Set timeouts on every upstream call (database, search, payments) below "
                    "the edge's own, and fail fast with 503.",
-    .references = "https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",
+    .references =
+        "https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",
     .run = run_timeouts,
 };

@@ -52,8 +52,8 @@ static int orders_made(struct probe_ctx *ctx, const char *key, char ids[][128], 
         probe_evidence(ctx, NULL, 0, "counted by the store: %s", why);
         return counted;
     }
-    probe_evidence(ctx, NULL, 0, "%s; counted by the distinct order ids returned instead: %d",
-                   why, distinct);
+    probe_evidence(ctx, NULL, 0, "%s; counted by the distinct order ids returned instead: %d", why,
+                   distinct);
     return distinct;
 }
 
@@ -132,32 +132,38 @@ static void run_idempotency(struct probe_ctx *ctx)
     int nokey_clear = r4.status >= 400 && r4.status < 500;
 
     if (once != 1)
-        probe_set(ctx, PROBE_FAIL, "the same request twice with one Idempotency-Key made %d "
-                                   "orders: a client retry charges the customer twice",
+        probe_set(ctx, PROBE_FAIL,
+                  "the same request twice with one Idempotency-Key made %d "
+                  "orders: a client retry charges the customer twice",
                   once);
     else if (concurrent != 1)
         probe_set(ctx, PROBE_FAIL, "%d concurrent duplicates with one key made %d orders",
                   CONCURRENT, concurrent);
     else if (!conflict_ok)
-        probe_set(ctx, PROBE_FAIL, "the same key with another body answered %d, not %s: a key "
-                                   "reused by mistake silently returns another order",
-                  r3.status, ctx->cfg->audit.idempotency_conflict_count
-                                 ? "an answer of audit.idempotency_conflict"
-                                 : "409 or 422");
+        probe_set(ctx, PROBE_FAIL,
+                  "the same key with another body answered %d, not %s: a key "
+                  "reused by mistake silently returns another order",
+                  r3.status,
+                  ctx->cfg->audit.idempotency_conflict_count
+                      ? "an answer of audit.idempotency_conflict"
+                      : "409 or 422");
     else if (!replay_same)
-        probe_set(ctx, PROBE_WARN, "one order, but the repeat answered %d (order %s) instead "
-                                   "of the first answer (%d, order %s)",
+        probe_set(ctx, PROBE_WARN,
+                  "one order, but the repeat answered %d (order %s) instead "
+                  "of the first answer (%d, order %s)",
                   r2.status, ids[1][0] ? ids[1] : "none", r1.status, ids[0]);
     else if (r4.status / 100 == 2)
-        probe_set(ctx, PROBE_WARN, "idempotent with a key, but checkout without one is "
-                                   "accepted (%d): retries of such clients duplicate orders",
+        probe_set(ctx, PROBE_WARN,
+                  "idempotent with a key, but checkout without one is "
+                  "accepted (%d): retries of such clients duplicate orders",
                   r4.status);
     else if (!nokey_clear)
         probe_set(ctx, PROBE_FAIL, "checkout without Idempotency-Key answered %d, not a 4xx",
                   r4.status);
     else
-        probe_set(ctx, PROBE_PASS, "one order per key (sequential and %d concurrent), the "
-                                   "repeat gets the first answer, another body %d, no key %d",
+        probe_set(ctx, PROBE_PASS,
+                  "one order per key (sequential and %d concurrent), the "
+                  "repeat gets the first answer, another body %d, no key %d",
                   CONCURRENT, r3.status, r4.status);
     http_response_free(&r1);
     http_response_free(&r2);

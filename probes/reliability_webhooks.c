@@ -14,8 +14,8 @@
 enum {
     MAX_RETRIES_MEASURED = 3,
     UNDECLARED_RETRIES = 2,
-    TOLERANCE_MIN_MS = 250,  /* and 25% of the declared interval, whichever is larger */
-    FRESH_S = 300,           /* Standard Webhooks' default tolerance */
+    TOLERANCE_MIN_MS = 250, /* and 25% of the declared interval, whichever is larger */
+    FRESH_S = 300,          /* Standard Webhooks' default tolerance */
 };
 
 /* The event id of a delivery: the scheme's id header, else the body's "id" (Stripe). */
@@ -71,8 +71,8 @@ static void run_webhook_retry(struct probe_ctx *ctx)
                      first_id[0] ? first_id : "(none)", i + 1, id[0] ? id : "(none)");
         uint64_t iv = i ? d->at_ms - whc_get(&c, i - 1)->at_ms : d->at_ms - c.ordered_ms;
         probe_evidence(ctx, NULL, 0, "delivery %zu: %s after %llu ms, id %s, answered %d", i + 1,
-                       i ? "retry" : "first attempt", (unsigned long long)iv,
-                       id[0] ? id : "(none)", d->answered);
+                       i ? "retry" : "first attempt", (unsigned long long)iv, id[0] ? id : "(none)",
+                       d->answered);
         if (i == 0)
             continue;
         snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%.2f s", i > 1 ? ", " : "",
@@ -95,8 +95,9 @@ static void run_webhook_retry(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL, "the delivery answered 500 was not retried within %.1f s",
                   waited);
     else if (id_changed)
-        probe_set(ctx, PROBE_FAIL, "the event id changes between retries (%s): receivers "
-                                   "cannot deduplicate",
+        probe_set(ctx, PROBE_FAIL,
+                  "the event id changes between retries (%s): receivers "
+                  "cannot deduplicate",
                   ids_note);
     else if (!first_id[0])
         probe_set(ctx, PROBE_FAIL, "deliveries carry no event id (%s or a body \"id\")",
@@ -107,17 +108,18 @@ static void run_webhook_retry(struct probe_ctx *ctx)
     else if (shrinking)
         probe_set(ctx, PROBE_WARN, "retries at %s: the intervals shrink (no backoff)", seen);
     else
-        probe_set(ctx, PROBE_PASS, "%zu retr%s after 500/503 at intervals of %s%s%s%s, same "
-                                   "event id",
-                  got - 1, got == 2 ? "y" : "ies", seen, declared[0] ? " (declared " : "",
-                  declared, declared[0] ? ")" : "");
+        probe_set(ctx, PROBE_PASS,
+                  "%zu retr%s after 500/503 at intervals of %s%s%s%s, same "
+                  "event id",
+                  got - 1, got == 2 ? "y" : "ies", seen, declared[0] ? " (declared " : "", declared,
+                  declared[0] ? ")" : "");
     whc_end(ctx, &c);
 }
 
 /* Start a round whose receiver fails the first fail_first attempts, and wait for want
  * deliveries until `until`. How many came; 0 with the verdict set and the round ended. */
-static size_t await_deliveries(struct probe_ctx *ctx, struct whc *c, int fail_first,
-                               size_t want, uint64_t until)
+static size_t await_deliveries(struct probe_ctx *ctx, struct whc *c, int fail_first, size_t want,
+                               uint64_t until)
 {
     if (whc_start(ctx, fail_first, c) != 0)
         return 0;
@@ -147,22 +149,26 @@ static int verify_delivery(struct probe_ctx *ctx, const struct whr_delivery *d, 
                    whsig_scheme_name(wh->scheme), sig_name, sig ? sig : "(none)",
                    sig && strlen(sig) > 60 ? "..." : "", why);
     if (ts >= 0)
-        probe_evidence(ctx, NULL, 0, "delivery %zu: signed timestamp %lld, %lld s %s the "
-                                     "receiver's clock",
+        probe_evidence(ctx, NULL, 0,
+                       "delivery %zu: signed timestamp %lld, %lld s %s the "
+                       "receiver's clock",
                        n, ts, llabs(age), age >= 0 ? "behind" : "ahead of");
     if (v == WHSIG_BAD_SECRET)
         probe_set(ctx, PROBE_ERROR, "%s", why);
     else if (v == WHSIG_MISSING)
-        probe_set(ctx, PROBE_FAIL, "deliveries are not signed (%s): anyone can forge an "
-                                   "order event",
+        probe_set(ctx, PROBE_FAIL,
+                  "deliveries are not signed (%s): anyone can forge an "
+                  "order event",
                   why);
     else if (v != WHSIG_VALID)
-        probe_set(ctx, PROBE_FAIL, "the %s signature of delivery %zu does not verify with "
-                                   "webhooks.secret: %s",
+        probe_set(ctx, PROBE_FAIL,
+                  "the %s signature of delivery %zu does not verify with "
+                  "webhooks.secret: %s",
                   whsig_scheme_name(wh->scheme), n, why);
     else if (ts >= 0 && llabs(age) > FRESH_S)
-        probe_set(ctx, PROBE_FAIL, "delivery %zu has a valid signature but a signed timestamp "
-                                   "%lld s off: receivers that check freshness reject it",
+        probe_set(ctx, PROBE_FAIL,
+                  "delivery %zu has a valid signature but a signed timestamp "
+                  "%lld s off: receivers that check freshness reject it",
                   n, llabs(age));
     else
         return 0;
@@ -179,8 +185,8 @@ static void run_webhook_signature(struct probe_ctx *ctx)
     /* A retry must be signed afresh too: fail the first attempt when the declared schedule
      * brings the retry within the wait. */
     uint64_t wait = wh->wait_ms ? wh->wait_ms : 30000;
-    uint64_t retry_in = wh->schedule_count ? wh->schedule_ms[0] + tolerance(wh->schedule_ms[0])
-                                           : UINT64_MAX;
+    uint64_t retry_in =
+        wh->schedule_count ? wh->schedule_ms[0] + tolerance(wh->schedule_ms[0]) : UINT64_MAX;
     int retry = retry_in < wait;
     struct whc c;
     size_t got = await_deliveries(ctx, &c, retry, retry ? 2 : 1,
@@ -237,8 +243,9 @@ static void run_webhook_payload(struct probe_ctx *ctx)
     if (!cJSON_IsObject(doc))
         probe_set(ctx, PROBE_FAIL, "the payload is not a JSON object");
     else if (missing[0])
-        probe_set(ctx, PROBE_FAIL, "the payload lacks:%s; receivers cannot route, deduplicate "
-                                   "or parse it safely across versions",
+        probe_set(ctx, PROBE_FAIL,
+                  "the payload lacks:%s; receivers cannot route, deduplicate "
+                  "or parse it safely across versions",
                   missing);
     else
         probe_set(ctx, PROBE_PASS, "payload carries %s, %s and %s", type, id, version);

@@ -24,9 +24,11 @@ static int subscribe(struct probe_ctx *ctx, struct whc *c)
              "{\"url\":\"http://%s%s%s:%u/storecheck/%s\",\"events\":[\"order.created\"]}",
              strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", whr_port(c->rx),
              path);
-    struct http_request req = {.method = "POST", .url = url, .body = body,
-                               .headers = {"Content-Type: application/json",
-                                           "Accept: application/json"}};
+    struct http_request req = {
+        .method = "POST",
+        .url = url,
+        .body = body,
+        .headers = {"Content-Type: application/json", "Accept: application/json"}};
     struct http_response r;
     http_get1(ctx, &req, &r);
     int ok = r.status / 100 == 2;
@@ -47,15 +49,16 @@ int whc_start(struct probe_ctx *ctx, int fail_first, struct whc *c)
     const struct webhooks *wh = &ctx->cfg->target.webhooks;
     memset(c, 0, sizeof *c);
     if (!wh->subscribe) {
-        probe_set(ctx, PROBE_SKIP, "no webhooks.subscribe endpoint: storecheck cannot point "
-                                   "the store at its receiver");
+        probe_set(ctx, PROBE_SKIP,
+                  "no webhooks.subscribe endpoint: storecheck cannot point "
+                  "the store at its receiver");
         return -1;
     }
     if (orders_allowed(ctx) != 0)
         return -1;
     char why[300];
-    c->rx = whr_start(wh->receiver_host ? wh->receiver_host : "127.0.0.1", fail_first, why,
-                      sizeof why);
+    c->rx =
+        whr_start(wh->receiver_host ? wh->receiver_host : "127.0.0.1", fail_first, why, sizeof why);
     if (!c->rx) {
         probe_set(ctx, PROBE_ERROR, "webhook receiver: %s", why);
         return -1;
@@ -85,7 +88,7 @@ int whc_start(struct probe_ctx *ctx, int fail_first, struct whc *c)
     c->wait_until = c->ordered_ms + wait;
     if (ctx->deadline_ms < c->wait_until + JUDGE_MARGIN_MS)
         c->wait_until = ctx->deadline_ms > JUDGE_MARGIN_MS ? ctx->deadline_ms - JUDGE_MARGIN_MS
-                                                          : ctx->deadline_ms;
+                                                           : ctx->deadline_ms;
     return 0;
 }
 

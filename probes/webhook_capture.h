@@ -15,12 +15,12 @@
 
 struct whc {
     struct whr *rx;
-    char order_id[128];    /* the order placed; "" when its answer had no id */
-    char match[160];       /* what its deliveries contain: "\"o_1\"" or "\"id\":7";
-                            * "" matches every delivery */
-    uint64_t ordered_ms;   /* when the order was answered */
-    uint64_t wait_until;   /* webhooks.wait (default 30 s) from then, within the probe's time */
-    char sub_url[1100];    /* the subscription's own URL (subscribe/ID), "" when unknown */
+    char order_id[128];  /* the order placed; "" when its answer had no id */
+    char match[160];     /* what its deliveries contain: "\"o_1\"" or "\"id\":7";
+                          * "" matches every delivery */
+    uint64_t ordered_ms; /* when the order was answered */
+    uint64_t wait_until; /* webhooks.wait (default 30 s) from then, within the probe's time */
+    char sub_url[1100];  /* the subscription's own URL (subscribe/ID), "" when unknown */
 };
 
 /* Start, subscribe and order; the receiver fails the first fail_first attempts of each

@@ -199,12 +199,12 @@ static void client_read(struct whr *r, size_t i)
     kept->wall = (long long)time(NULL);
     kept->answered = answer_for(r, kept);
     char reply[160];
-    int len = snprintf(reply, sizeof reply,
-                       "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                       kept->answered,
-                       kept->answered == 200   ? "OK"
-                       : kept->answered == 500 ? "Internal Server Error"
-                                               : "Service Unavailable");
+    int len =
+        snprintf(reply, sizeof reply,
+                 "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kept->answered,
+                 kept->answered == 200   ? "OK"
+                 : kept->answered == 500 ? "Internal Server Error"
+                                         : "Service Unavailable");
     (void)!send(c->fd, reply, (size_t)len, MSG_NOSIGNAL);
     client_close(r, i);
     pthread_mutex_lock(&r->mu);

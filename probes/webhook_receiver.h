@@ -15,13 +15,13 @@
 enum { WHR_MAX_HEADERS = 32 };
 
 struct whr_delivery {
-    uint64_t at_ms;     /* monotonic (probe_now_ms) when the request was complete */
-    long long wall;     /* unix time then */
-    int answered;       /* the status the receiver gave */
+    uint64_t at_ms; /* monotonic (probe_now_ms) when the request was complete */
+    long long wall; /* unix time then */
+    int answered;   /* the status the receiver gave */
     size_t header_count;
     char *names[WHR_MAX_HEADERS];
     char *values[WHR_MAX_HEADERS];
-    char *body;         /* NUL-terminated */
+    char *body; /* NUL-terminated */
     size_t body_len;
 };
 

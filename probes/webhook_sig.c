@@ -19,7 +19,7 @@ const char *whsig_signature_header(enum webhook_scheme s)
 
 const char *whsig_id_header(enum webhook_scheme s)
 {
-    return s == WEBHOOK_SHOPIFY ? "X-Shopify-Webhook-Id"
+    return s == WEBHOOK_SHOPIFY  ? "X-Shopify-Webhook-Id"
            : s == WEBHOOK_STRIPE ? NULL /* Stripe's event id is in the body */
                                  : "webhook-id";
 }
@@ -115,9 +115,8 @@ static int parse_ts(const char *s, size_t n, long long *out)
 }
 
 static enum whsig_result verify_standard(const unsigned char *key, int keylen, const char *id,
-                                         const char *timestamp, const char *sig,
-                                         const char *body, size_t len, long long *ts, char *why,
-                                         size_t whylen)
+                                         const char *timestamp, const char *sig, const char *body,
+                                         size_t len, long long *ts, char *why, size_t whylen)
 {
     if (!id || !timestamp) {
         snprintf(why, whylen, "webhook-%s header missing", id ? "timestamp" : "id");
@@ -252,10 +251,10 @@ enum whsig_result whsig_verify(enum webhook_scheme s, const char *secret, const 
         return WHSIG_MISSING;
     }
     enum whsig_result r =
-        s == WEBHOOK_STRIPE    ? verify_stripe(key, keylen, sig, body, body_len, ts, why, whylen)
-        : s == WEBHOOK_SHOPIFY ? verify_shopify(key, keylen, sig, body, body_len, why, whylen)
-                               : verify_standard(key, keylen, id, timestamp, sig, body, body_len,
-                                                 ts, why, whylen);
+        s == WEBHOOK_STRIPE ? verify_stripe(key, keylen, sig, body, body_len, ts, why, whylen)
+        : s == WEBHOOK_SHOPIFY
+            ? verify_shopify(key, keylen, sig, body, body_len, why, whylen)
+            : verify_standard(key, keylen, id, timestamp, sig, body, body_len, ts, why, whylen);
     OPENSSL_cleanse(key, sizeof key);
     return r;
 }

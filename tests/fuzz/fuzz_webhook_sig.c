@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         /* The value after "Name: " of the signature line. */
         const char *made = strchr(lines[schemes[i] == WEBHOOK_STANDARD ? 2 : 0], ':') + 2;
-        if (whsig_verify(schemes[i], secret, id, "1700000000", made, body, strlen(body), &t,
-                         why, sizeof why) != WHSIG_VALID)
+        if (whsig_verify(schemes[i], secret, id, "1700000000", made, body, strlen(body), &t, why,
+                         sizeof why) != WHSIG_VALID)
             abort();
     }
     free(text);

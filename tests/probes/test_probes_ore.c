@@ -23,16 +23,16 @@
 static const char *const schedule[] = {"--webhook-schedule", "300ms,600ms,1200ms", NULL};
 
 #define WEBHOOK_SECRET "whsec_cmVmc3RvcmUtd2ViaG9vay10ZXN0LXNlY3JldC0zMmI="
-#define INTAKE_SECRET "whsec_cmVmc3RvcmUtaW50YWtlLXRlc3Qtc2VjcmV0LTMyYnk="
+#define INTAKE_SECRET  "whsec_cmVmc3RvcmUtaW50YWtlLXRlc3Qtc2VjcmV0LTMyYnk="
 
 struct ore_opts {
-    const char *timeout;  /* NULL: 3s */
-    int no_orders;        /* leave audit.allow_orders false */
-    const char *attest;   /* YAML list items of audit.attestations; NULL: all four, current */
-    const char *openapi;  /* NULL: /openapi.json */
-    const char *metrics;  /* NULL: /metrics */
-    const char *faults;   /* the faults mapping's body; NULL: the admin port's orders_down */
-    const char *audit;    /* more audit keys, e.g. "  clock_skew: 5s\n" */
+    const char *timeout; /* NULL: 3s */
+    int no_orders;       /* leave audit.allow_orders false */
+    const char *attest;  /* YAML list items of audit.attestations; NULL: all four, current */
+    const char *openapi; /* NULL: /openapi.json */
+    const char *metrics; /* NULL: /metrics */
+    const char *faults;  /* the faults mapping's body; NULL: the admin port's orders_down */
+    const char *audit;   /* more audit keys, e.g. "  clock_skew: 5s\n" */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -88,9 +88,10 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "%s"
              "  attestations:\n%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
-             o && o->metrics ? o->metrics : "/metrics", o && o->openapi ? o->openapi : "/openapi.json",
-             o && o->faults ? o->faults : faults, o && o->no_orders ? "false" : "true",
-             o && o->audit ? o->audit : "", o && o->attest ? o->attest : attest);
+             o && o->metrics ? o->metrics : "/metrics",
+             o && o->openapi ? o->openapi : "/openapi.json", o && o->faults ? o->faults : faults,
+             o && o->no_orders ? "false" : "true", o && o->audit ? o->audit : "",
+             o && o->attest ? o->attest : attest);
 }
 
 static int ore_config(struct config *cfg, const struct refstore *rs, const struct ore_opts *o)
@@ -260,8 +261,9 @@ static void test_without_orders(void)
     struct config cfg;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     struct engine_report rep;
-    sup_run(&cfg, "R-IDEMPOTENCY,R-WEBHOOK-RETRY,R-WEBHOOK-SIGNATURE,E-WEBHOOK-PAYLOAD,"
-                  "R-DEGRADATION,R-WEBHOOK-INTAKE,O-ATTESTATIONS",
+    sup_run(&cfg,
+            "R-IDEMPOTENCY,R-WEBHOOK-RETRY,R-WEBHOOK-SIGNATURE,E-WEBHOOK-PAYLOAD,"
+            "R-DEGRADATION,R-WEBHOOK-INTAKE,O-ATTESTATIONS",
             &rep);
     expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "audit.allow_orders");
     expect(&rep, "R-WEBHOOK-RETRY", PROBE_SKIP, "audit.allow_orders");
@@ -269,8 +271,9 @@ static void test_without_orders(void)
     expect(&rep, "E-WEBHOOK-PAYLOAD", PROBE_SKIP, "audit.allow_orders");
     expect(&rep, "R-DEGRADATION", PROBE_SKIP, "audit.allow_orders");
     expect(&rep, "R-WEBHOOK-INTAKE", PROBE_PASS, "valid and replay not tried");
-    expect(&rep, "O-ATTESTATIONS", PROBE_FAIL, "incident_runbooks, on_call, "
-                                               "vulnerability_scanning");
+    expect(&rep, "O-ATTESTATIONS", PROBE_FAIL,
+           "incident_runbooks, on_call, "
+           "vulnerability_scanning");
     expect(&rep, "O-ATTESTATIONS", PROBE_FAIL, "backup_restore_test: done 2020-01-01");
     finish(&rep, &cfg);
 
@@ -310,8 +313,11 @@ static void test_timeouts_openapi_fault_command(void)
              "      start: { command: \"exit 3\" }\n"
              "      stop: { command: \"touch '%s'\" }\n",
              flag);
-    struct ore_opts o = {.timeout = "1s", .openapi = "/healthz", .metrics = "/healthz",
-                         .faults = faults, .audit = "  idempotency_conflict: [409]\n"};
+    struct ore_opts o = {.timeout = "1s",
+                         .openapi = "/healthz",
+                         .metrics = "/healthz",
+                         .faults = faults,
+                         .audit = "  idempotency_conflict: [409]\n"};
     struct config cfg;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     struct engine_report rep;
@@ -328,8 +334,9 @@ static void test_timeouts_openapi_fault_command(void)
     sup_run(&cfg, "E-OPENAPI,R-DEGRADATION,R-TIMEOUTS,O-METRICS,O-METRICS-PUBLIC,R-IDEMPOTENCY",
             &rep);
     /* The store answers 422 where this config wants 409. */
-    expect(&rep, "R-IDEMPOTENCY", PROBE_FAIL, "answered 422, not an answer of "
-                                              "audit.idempotency_conflict");
+    expect(&rep, "R-IDEMPOTENCY", PROBE_FAIL,
+           "answered 422, not an answer of "
+           "audit.idempotency_conflict");
     expect(&rep, "E-OPENAPI", PROBE_FAIL, "not an OpenAPI description");
     expect(&rep, "O-METRICS", PROBE_FAIL, "not valid Prometheus text: line 1");
     expect(&rep, "O-METRICS-PUBLIC", PROBE_PASS, "not Prometheus text");

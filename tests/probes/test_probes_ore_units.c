@@ -50,20 +50,20 @@ static void test_prometheus_valid(void)
 static void test_prometheus_invalid(void)
 {
     static const char *const bad[] = {
-        "",                                      /* empty */
-        "a 1",                                   /* no final newline */
-        "1a 1\n",                                /* bad name */
-        "a{l=\"x\" 1\n",                         /* unterminated labels */
-        "a{l=x} 1\n",                            /* unquoted value */
-        "a{l=\"\\t\"} 1\n",                      /* bad escape */
-        "a one\n",                               /* value not a number */
-        "a 1 1.5\n",                             /* timestamp not an integer */
-        "# TYPE a countr\n",                     /* unknown type */
-        "# TYPE a counter\n# TYPE a gauge\n",    /* second TYPE */
-        "a 1\n# TYPE a counter\n",               /* TYPE after samples */
-        "a 1\nb 1\na 2\n",                       /* family split */
-        "a 1\r\n",                               /* carriage return */
-        "a{,} 1\n",                              /* empty label */
+        "",                                   /* empty */
+        "a 1",                                /* no final newline */
+        "1a 1\n",                             /* bad name */
+        "a{l=\"x\" 1\n",                      /* unterminated labels */
+        "a{l=x} 1\n",                         /* unquoted value */
+        "a{l=\"\\t\"} 1\n",                   /* bad escape */
+        "a one\n",                            /* value not a number */
+        "a 1 1.5\n",                          /* timestamp not an integer */
+        "# TYPE a countr\n",                  /* unknown type */
+        "# TYPE a counter\n# TYPE a gauge\n", /* second TYPE */
+        "a 1\n# TYPE a counter\n",            /* TYPE after samples */
+        "a 1\nb 1\na 2\n",                    /* family split */
+        "a 1\r\n",                            /* carriage return */
+        "a{,} 1\n",                           /* empty label */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int rc = prom_ok(bad[i], NULL);
@@ -93,14 +93,14 @@ static void test_sig_stripe(void)
                       "1e5,v0=xyz";
     CHECK(whsig_verify(WEBHOOK_STRIPE, "whsec_test_stripe_secret", NULL, NULL, two, body,
                        strlen(body), &ts, why, sizeof why) == WHSIG_VALID);
-    CHECK(whsig_verify(WEBHOOK_STRIPE, "another secret", NULL, NULL, sig, body, strlen(body),
-                       &ts, why, sizeof why) == WHSIG_MISMATCH);
-    CHECK(whsig_verify(WEBHOOK_STRIPE, "whsec_test_stripe_secret", NULL, NULL, sig, "{}", 2,
-                       &ts, why, sizeof why) == WHSIG_MISMATCH);
+    CHECK(whsig_verify(WEBHOOK_STRIPE, "another secret", NULL, NULL, sig, body, strlen(body), &ts,
+                       why, sizeof why) == WHSIG_MISMATCH);
+    CHECK(whsig_verify(WEBHOOK_STRIPE, "whsec_test_stripe_secret", NULL, NULL, sig, "{}", 2, &ts,
+                       why, sizeof why) == WHSIG_MISMATCH);
     CHECK(whsig_verify(WEBHOOK_STRIPE, "s", NULL, NULL, "v1=abc", body, strlen(body), &ts, why,
                        sizeof why) == WHSIG_MALFORMED);
-    CHECK(whsig_verify(WEBHOOK_STRIPE, "s", NULL, NULL, "t=1,v1=zz", body, strlen(body), &ts,
-                       why, sizeof why) == WHSIG_MALFORMED);
+    CHECK(whsig_verify(WEBHOOK_STRIPE, "s", NULL, NULL, "t=1,v1=zz", body, strlen(body), &ts, why,
+                       sizeof why) == WHSIG_MALFORMED);
     CHECK(whsig_verify(WEBHOOK_STRIPE, "s", NULL, NULL, NULL, body, strlen(body), &ts, why,
                        sizeof why) == WHSIG_MISSING);
     /* Signing gives back the same vector. */
@@ -125,8 +125,8 @@ static void test_sig_shopify(void)
     CHECK(whsig_verify(WEBHOOK_SHOPIFY, "shpss_test_secret", NULL, NULL, "not base64!", body,
                        strlen(body), &ts, why, sizeof why) == WHSIG_MALFORMED);
     char lines[3][256];
-    CHECK(whsig_sign(WEBHOOK_SHOPIFY, "shpss_test_secret", "wh-1", 0, body, strlen(body),
-                     lines) == 0);
+    CHECK(whsig_sign(WEBHOOK_SHOPIFY, "shpss_test_secret", "wh-1", 0, body, strlen(body), lines) ==
+          0);
     CHECK_STR_EQ(lines[0], "X-Shopify-Hmac-Sha256: k72tceQzwLrcNoh8q2ZaNlbbj/oVrcHNV4qHTP1iWNs=");
     CHECK_STR_EQ(lines[1], "X-Shopify-Webhook-Id: wh-1");
 }
@@ -150,13 +150,13 @@ static void test_sig_standard(void)
                        why, sizeof why) == WHSIG_MISMATCH);
     CHECK(whsig_verify(WEBHOOK_STANDARD, secret, NULL, "1614265330", "v1,x", body, strlen(body),
                        &ts, why, sizeof why) == WHSIG_MISSING);
-    CHECK(whsig_verify(WEBHOOK_STANDARD, secret, "m", "soon", "v1,x", body, strlen(body), &ts,
-                       why, sizeof why) == WHSIG_MALFORMED);
+    CHECK(whsig_verify(WEBHOOK_STANDARD, secret, "m", "soon", "v1,x", body, strlen(body), &ts, why,
+                       sizeof why) == WHSIG_MALFORMED);
     CHECK(whsig_verify(WEBHOOK_STANDARD, "whsec_!!!", "m", "1", "v1,x", body, strlen(body), &ts,
                        why, sizeof why) == WHSIG_BAD_SECRET);
     char lines[3][256];
-    CHECK(whsig_sign(WEBHOOK_STANDARD, secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330LL,
-                     body, strlen(body), lines) == 0);
+    CHECK(whsig_sign(WEBHOOK_STANDARD, secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330LL, body,
+                     strlen(body), lines) == 0);
     CHECK_STR_EQ(lines[2], "webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     /* The secret never shows in what verify explains. */
     CHECK(strstr(why, "MfKQ9r8") == NULL);
@@ -169,13 +169,11 @@ static void test_leaks(void)
     CHECK(leak_find("<h1>404 Not Found</h1><p>nothing here</p>", ex, sizeof ex) == NULL);
     CHECK_STR_EQ(leak_find("x Traceback (most recent call last):\n  File", ex, sizeof ex),
                  "stack trace");
-    CHECK_STR_EQ(leak_find("{\"db\":\"postgres://u:p@h/db\"}", ex, sizeof ex),
-                 "connection string");
+    CHECK_STR_EQ(leak_find("{\"db\":\"postgres://u:p@h/db\"}", ex, sizeof ex), "connection string");
     CHECK_STR_EQ(leak_find("upstream 10.0.12.7:8081 failed", ex, sizeof ex), "private address");
     CHECK(strstr(ex, "10.0.12.7") != NULL);
     CHECK(leak_find("version 1.10.0.1", ex, sizeof ex) == NULL); /* not a private address */
-    CHECK_STR_EQ(leak_find("{\"app\":{\"version\":\"3.4.1\"}}", ex, sizeof ex),
-                 "software version");
+    CHECK_STR_EQ(leak_find("{\"app\":{\"version\":\"3.4.1\"}}", ex, sizeof ex), "software version");
 }
 
 static void test_api_path(void)
@@ -204,7 +202,8 @@ static void test_problem(void)
     r.headers[0].value = pj;
     r.body = body;
     char why[200];
-    snprintf(body, sizeof body, "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404}");
+    snprintf(body, sizeof body,
+             "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404}");
     CHECK(problem_check(&r, why, sizeof why) == 0);
     snprintf(body, sizeof body, "{\"title\":\"Not Found\",\"status\":400}");
     CHECK(problem_check(&r, why, sizeof why) != 0);
