@@ -7,6 +7,7 @@
 #include "probes/catalog.h"
 #include "probes/fault.h"
 #include "probes/http.h"
+#include "probes/nonce.h"
 #include "probes/orders.h"
 #include "probes/problem.h"
 #include "probes/store.h"
@@ -34,7 +35,10 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
             names[n++] = endpoint_names[browse[i]];
         }
     store_endpoint_url(ctx, EP_CHECKOUT, urls[n], sizeof urls[n], err, sizeof err);
-    reqs[n] = orders_request(urls[n], body, "Idempotency-Key: storecheck-during-fault");
+    char key[40], key_line[80];
+    nonce_hex(key, 16);
+    snprintf(key_line, sizeof key_line, "Idempotency-Key: storecheck-%s", key);
+    reqs[n] = orders_request(urls[n], body, key_line);
     names[n++] = "checkout";
     /* A short leash: a hang shows as no answer within DURING_MS. */
     struct probe_ctx during = *ctx;

@@ -129,9 +129,10 @@ static void run_timeouts(struct probe_ctx *ctx)
     const char *first = NULL;
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
-        /* No status after the whole budget: the request hung (other transport errors come
-         * sooner and are not this probe's finding). */
-        int timed_out = !r->status && took + 50 >= budget && !probe_should_stop(ctx);
+        /* curl's timeout: the request hung (other transport errors are not this probe's
+         * finding). */
+        int timed_out = !r->status && http_strcasestr(r->error, "timed out") &&
+                        took + 50 >= budget && !probe_should_stop(ctx);
         if (timed_out) {
             hung++;
             if (!first)
