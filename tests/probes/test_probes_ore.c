@@ -26,13 +26,14 @@ static const char *const schedule[] = {"--webhook-schedule", "300ms,600ms,1200ms
 #define INTAKE_SECRET  "whsec_cmVmc3RvcmUtaW50YWtlLXRlc3Qtc2VjcmV0LTMyYnk="
 
 struct ore_opts {
-    const char *timeout; /* NULL: 3s */
-    int no_orders;       /* leave audit.allow_orders false */
-    const char *attest;  /* YAML list items of audit.attestations; NULL: all four, current */
-    const char *openapi; /* NULL: /openapi.json */
-    const char *metrics; /* NULL: /metrics */
-    const char *faults;  /* the faults mapping's body; NULL: the admin port's orders_down */
-    const char *audit;   /* more audit keys, e.g. "  clock_skew: 5s\n" */
+    const char *timeout;       /* NULL: 3s */
+    int no_orders;             /* leave audit.allow_orders false */
+    const char *attest;        /* YAML list items of audit.attestations; NULL: all four, current */
+    const char *openapi;       /* NULL: /openapi.json */
+    const char *metrics;       /* NULL: /metrics */
+    const char *faults;        /* the faults mapping's body; NULL: the admin port's orders_down */
+    const char *audit;         /* more audit keys, e.g. "  clock_skew: 5s\n" */
+    const char *probe_timeout; /* NULL: 20s */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -83,15 +84,15 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "  faults:\n%s"
              "audit:\n"
              "  allow_orders: %s\n"
-             "  probe_timeout: 20s\n"
+             "  probe_timeout: %s\n"
              "  deadline: 40s\n"
              "%s"
              "  attestations:\n%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
              o && o->metrics ? o->metrics : "/metrics",
              o && o->openapi ? o->openapi : "/openapi.json", o && o->faults ? o->faults : faults,
-             o && o->no_orders ? "false" : "true", o && o->audit ? o->audit : "",
-             o && o->attest ? o->attest : attest);
+             o && o->no_orders ? "false" : "true", o && o->probe_timeout ? o->probe_timeout : "20s",
+             o && o->audit ? o->audit : "", o && o->attest ? o->attest : attest);
 }
 
 static int ore_config(struct config *cfg, const struct refstore *rs, const struct ore_opts *o)
@@ -356,6 +357,26 @@ static void test_timeouts_openapi_fault_command(void)
     sup_refstore_stop(&rs);
 }
 
+/* The probe's time runs out while checkout hangs under the fault: an error, and the fault is
+ * undone all the same. */
+static void test_timeout_undoes_fault(void)
+{
+    struct refstore rs;
+    if (start(&rs, "orders-down-hang") != 0)
+        return;
+    struct ore_opts o = {.probe_timeout = "2s"};
+    struct config cfg;
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "R-DEGRADATION", &rep);
+    expect(&rep, "R-DEGRADATION", PROBE_ERROR, "timed out");
+    char faults[2048];
+    admin_faults(rs.admin, faults, sizeof faults);
+    CHECK(strstr(faults, "{\"faults\":[]}") != NULL);
+    finish(&rep, &cfg);
+    sup_refstore_stop(&rs);
+}
+
 /* Ctrl-C while checkout hangs under the injected fault: the audit ends as interrupted and the
  * store's orders are back up. */
 static void test_cli_interrupt_undoes_fault(void)
@@ -421,6 +442,7 @@ int main(void)
     RUN(test_broken_variants);
     RUN(test_without_orders);
     RUN(test_timeouts_openapi_fault_command);
+    RUN(test_timeout_undoes_fault);
     RUN(test_cli_interrupt_undoes_fault);
     engine_global_cleanup();
     return check_summary();
