@@ -89,8 +89,17 @@ static void run_webhook_retry(struct probe_ctx *ctx)
         prev_iv = iv;
     }
     double waited = (double)(probe_now_ms() - c.ordered_ms) / 1000.0;
+    /* Missing retries are the store's fault only when its declared schedule had them due;
+     * otherwise the wait may simply have been too short for its schedule. */
+    int due = wh->schedule_count && probe_now_ms() >= until;
     if (got == 0)
         probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s", waited);
+    else if (got == 1 && !due)
+        probe_set(ctx, PROBE_WARN,
+                  "the delivery answered 500 was not retried within %.1f s: too short to judge; "
+                  "declare webhooks.schedule and a webhooks.wait (and audit.probe_timeout) that "
+                  "cover its first retries",
+                  waited);
     else if (got == 1)
         probe_set(ctx, PROBE_FAIL, "the delivery answered 500 was not retried within %.1f s",
                   waited);
@@ -105,6 +114,11 @@ static void run_webhook_retry(struct probe_ctx *ctx)
     else if (off_schedule)
         probe_set(ctx, PROBE_FAIL, "retries at %s do not match the declared schedule %s", seen,
                   declared);
+    else if (due && got < fails + 1)
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu declared retries came within the schedule "
+                  "(intervals %s, declared %s)",
+                  got - 1, fails, seen, declared);
     else if (shrinking)
         probe_set(ctx, PROBE_WARN, "retries at %s: the intervals shrink (no backoff)", seen);
     else

@@ -34,6 +34,7 @@ struct ore_opts {
     const char *faults;        /* the faults mapping's body; NULL: the admin port's orders_down */
     const char *audit;         /* more audit keys, e.g. "  clock_skew: 5s\n" */
     const char *probe_timeout; /* NULL: 20s */
+    const char *retries;       /* webhooks.schedule and wait lines; NULL: the store's */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -79,8 +80,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "    subscribe: /api/v1/webhooks\n"
              "    secret: " WEBHOOK_SECRET "\n"
              "    intake_secret: " INTAKE_SECRET "\n"
-             "    schedule: [300ms, 600ms, 1200ms]\n"
-             "    wait: 8s\n"
+             "%s"
              "  faults:\n%s"
              "audit:\n"
              "  allow_orders: %s\n"
@@ -90,9 +90,11 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "  attestations:\n%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
              o && o->metrics ? o->metrics : "/metrics",
-             o && o->openapi ? o->openapi : "/openapi.json", o && o->faults ? o->faults : faults,
-             o && o->no_orders ? "false" : "true", o && o->probe_timeout ? o->probe_timeout : "20s",
-             o && o->audit ? o->audit : "", o && o->attest ? o->attest : attest);
+             o && o->openapi ? o->openapi : "/openapi.json",
+             o && o->retries ? o->retries : "    schedule: [300ms, 600ms, 1200ms]\n    wait: 8s\n",
+             o && o->faults ? o->faults : faults, o && o->no_orders ? "false" : "true",
+             o && o->probe_timeout ? o->probe_timeout : "20s", o && o->audit ? o->audit : "",
+             o && o->attest ? o->attest : attest);
 }
 
 static int ore_config(struct config *cfg, const struct refstore *rs, const struct ore_opts *o)
@@ -357,6 +359,26 @@ static void test_timeouts_openapi_fault_command(void)
     sup_refstore_stop(&rs);
 }
 
+/* A store on the default schedule (first retry after a minute), a config that declares none
+ * and waits 2 s: too short to judge, a warning that says how to fix the config. */
+static void test_undeclared_schedule(void)
+{
+    struct refstore rs;
+    if (sup_refstore_start(&rs, NULL, NULL, NULL) != 0) {
+        CHECK(!"refstore started");
+        return;
+    }
+    struct ore_opts o = {.retries = "    wait: 2s\n"};
+    struct config cfg;
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "R-WEBHOOK-RETRY,R-WEBHOOK-SIGNATURE", &rep);
+    expect(&rep, "R-WEBHOOK-RETRY", PROBE_WARN, "too short to judge");
+    expect(&rep, "R-WEBHOOK-SIGNATURE", PROBE_PASS, "on the first delivery");
+    finish(&rep, &cfg);
+    sup_refstore_stop(&rs);
+}
+
 /* The probe's time runs out while checkout hangs under the fault: an error, and the fault is
  * undone all the same. */
 static void test_timeout_undoes_fault(void)
@@ -442,6 +464,7 @@ int main(void)
     RUN(test_broken_variants);
     RUN(test_without_orders);
     RUN(test_timeouts_openapi_fault_command);
+    RUN(test_undeclared_schedule);
     RUN(test_timeout_undoes_fault);
     RUN(test_cli_interrupt_undoes_fault);
     engine_global_cleanup();
