@@ -59,10 +59,11 @@ static void run_error_pages(struct probe_ctx *ctx)
     struct http_response resps[3];
     http_run(ctx, reqs, resps, n, 0);
     char problem[400] = "";
-    int findings = 0, answered = 0;
+    int findings = 0, answered = 0, unanswered = 0;
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
+            unanswered++;
             http_evidence(ctx, r, "%s", what[i]);
         } else {
             answered++;
@@ -91,8 +92,8 @@ static void run_error_pages(struct probe_ctx *ctx)
     }
     if (findings)
         probe_set(ctx, PROBE_FAIL, "%s", problem);
-    else if (!answered)
-        probe_set(ctx, PROBE_ERROR, "no error answer came back");
+    else if (unanswered)
+        probe_set(ctx, PROBE_ERROR, "%d of %zu error requests got no answer", unanswered, n);
     else
         probe_set(ctx, PROBE_PASS,
                   "%d error answers without stack traces, debug pages or "

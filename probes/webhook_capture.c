@@ -36,10 +36,11 @@ static int subscribe(struct probe_ctx *ctx, struct whc *c)
     if (ok && store_json_id(r.body, id, sizeof id) == 0)
         snprintf(c->sub_url, sizeof c->sub_url, "%s/%s", url, id);
     http_evidence(ctx, &r, "subscribed the receiver on %s port %u", host, whr_port(c->rx));
-    if (!ok)
-        probe_set(ctx, r.status ? PROBE_FAIL : PROBE_ERROR,
-                  "the webhook subscription was refused: %s %d%s%s", r.request_line, r.status,
-                  r.status ? "" : " ", r.status ? "" : r.error);
+    if (!ok && r.status)
+        probe_set(ctx, PROBE_FAIL, "the webhook subscription was refused: %s answered %d",
+                  r.request_line, r.status);
+    else if (!ok)
+        probe_set(ctx, PROBE_ERROR, "no answer to the webhook subscription: %s", r.error);
     http_response_free(&r);
     return ok ? 0 : -1;
 }
