@@ -22,8 +22,7 @@ static void trim(const char **s, size_t *n)
  * Call fn for each "name: value" line after the status line, until the blank line; stops when
  * fn returns nonzero and returns that.
  */
-typedef int (*header_fn)(const char *name, size_t nlen, const char *val, size_t vlen,
-                         void *arg);
+typedef int (*header_fn)(const char *name, size_t nlen, const char *val, size_t vlen, void *arg);
 
 static int each_header(const char *head, size_t len, header_fn fn, void *arg)
 {
@@ -76,15 +75,14 @@ static int find_header(const char *name, size_t nlen, const char *val, size_t vl
     return 1;
 }
 
-int extract_header(const char *head, size_t len, const char *name, const char **val,
-                   size_t *vlen)
+int extract_header(const char *head, size_t len, const char *name, const char **val, size_t *vlen)
 {
     struct want w = {name, val, vlen};
     return each_header(head, len, find_header, &w) ? 0 : -1;
 }
 
-int extract_set_cookie(const char *sc, size_t len, const char *name, const char **val,
-                       size_t *vlen)
+int extract_cookie_pair(const char *sc, size_t len, const char **name, size_t *nlen,
+                        const char **val, size_t *vlen, const char **attrs)
 {
     const char *semi = memchr(sc, ';', len);
     size_t n = semi ? (size_t)(semi - sc) : len;
@@ -94,7 +92,7 @@ int extract_set_cookie(const char *sc, size_t len, const char *name, const char 
     const char *k = sc;
     size_t klen = (size_t)(eq - sc);
     trim(&k, &klen);
-    if (klen != strlen(name) || memcmp(k, name, klen) != 0)
+    if (klen == 0)
         return -1;
     const char *v = eq + 1;
     size_t vl = n - (size_t)(v - sc);
@@ -103,8 +101,21 @@ int extract_set_cookie(const char *sc, size_t len, const char *name, const char 
         v++;
         vl -= 2;
     }
+    *name = k;
+    *nlen = klen;
     *val = v;
     *vlen = vl;
+    *attrs = semi ? semi + 1 : NULL;
+    return 0;
+}
+
+int extract_set_cookie(const char *sc, size_t len, const char *name, const char **val, size_t *vlen)
+{
+    const char *k, *attrs;
+    size_t klen;
+    if (extract_cookie_pair(sc, len, &k, &klen, val, vlen, &attrs) || klen != strlen(name) ||
+        memcmp(k, name, klen) != 0)
+        return -1;
     return 0;
 }
 
@@ -121,8 +132,7 @@ static int find_cookie(const char *name, size_t nlen, const char *val, size_t vl
     return 0; /* keep looking: a later Set-Cookie overrides */
 }
 
-int extract_cookie(const char *head, size_t len, const char *name, const char **val,
-                   size_t *vlen)
+int extract_cookie(const char *head, size_t len, const char *name, const char **val, size_t *vlen)
 {
     *val = NULL;
     struct want w = {name, val, vlen};

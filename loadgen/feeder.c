@@ -73,8 +73,7 @@ static int parse_field(struct parse *p, struct parse_error *err)
         p->pos++;
         for (;;) {
             if (p->pos == p->len)
-                return parse_error_set(err, open_line, open_col,
-                                       "quoted field is not closed");
+                return parse_error_set(err, open_line, open_col, "quoted field is not closed");
             char c = s[p->pos];
             if (c == '"') {
                 if (p->pos + 1 < p->len && s[p->pos + 1] == '"') {
@@ -160,8 +159,8 @@ struct feeder_data *feeder_parse(const char *text, size_t len, struct parse_erro
         if (ncols == 0) {
             ncols = fields;
         } else if (fields != ncols) {
-            parse_error_set(err, rec_line, 1, "row has %zu field%s, the header has %zu",
-                            fields, fields == 1 ? "" : "s", ncols);
+            parse_error_set(err, rec_line, 1, "row has %zu field%s, the header has %zu", fields,
+                            fields == 1 ? "" : "s", ncols);
             goto fail;
         } else {
             nrows++;
@@ -278,10 +277,22 @@ int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feede
     return FEEDER_EXHAUSTED;
 }
 
-void feeder_bind(const struct feeder_data *f, struct vars_schema *schema, int *ids)
+void feeder_bind(const struct feeder_data *f, const char *prefix, struct vars_schema *schema,
+                 int *ids)
 {
-    for (size_t c = 0; c < f->ncols; c++)
-        ids[c] = vars_schema_intern(schema, f->names[c], strlen(f->names[c]));
+    for (size_t c = 0; c < f->ncols; c++) {
+        if (!prefix) {
+            ids[c] = vars_schema_intern(schema, f->names[c], strlen(f->names[c]));
+            continue;
+        }
+        size_t p = strlen(prefix), n = strlen(f->names[c]);
+        char *name = xmalloc(p + 1 + n);
+        memcpy(name, prefix, p);
+        name[p] = '.';
+        memcpy(name + p + 1, f->names[c], n);
+        ids[c] = vars_schema_intern(schema, name, p + 1 + n);
+        free(name);
+    }
 }
 
 int feeder_set_vars(const struct feeder_data *f, size_t row, const int *ids, struct vars *v)

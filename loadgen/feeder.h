@@ -62,12 +62,16 @@ void feeder_cursor_init(struct feeder_cursor *c, uint64_t index, uint64_t count)
 
 enum { FEEDER_OK = 0, FEEDER_EXHAUSTED = -1 };
 
-/* Pick a row into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. */
+/* Pick a row into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. r is used only by
+ * FEEDER_RANDOM, c only by the other two (each may be NULL when unused). */
 int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feeder_cursor *c,
                 struct rng *r, size_t *row);
 
-/* Intern each column name as a variable: ids[col] (ids has ncols entries). */
-void feeder_bind(const struct feeder_data *f, struct vars_schema *schema, int *ids);
+/* Intern each column as a variable: ids[col] (ids has ncols entries). The variable is named
+ * after the column, or "prefix.column" when prefix is not NULL (the feeder's name, so that
+ * {{users.email}} and {{email}} may both be offered: bind twice, set both). */
+void feeder_bind(const struct feeder_data *f, const char *prefix, struct vars_schema *schema,
+                 int *ids);
 /* Set the variables of row; 0, or -1 when they do not fit in v. */
 int feeder_set_vars(const struct feeder_data *f, size_t row, const int *ids, struct vars *v);
 

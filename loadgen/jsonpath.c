@@ -14,7 +14,7 @@ struct seg {
     enum seg_kind kind;
     size_t key_off; /* SEG_KEY: the unescaped key in p->keys */
     size_t key_len;
-    long index;     /* SEG_INDEX */
+    long index; /* SEG_INDEX */
 };
 
 struct jsonpath {
@@ -28,8 +28,7 @@ struct jsonpath {
 
 static int is_name_char(unsigned char ch)
 {
-    return ch > ' ' && ch != '.' && ch != '[' && ch != ']' && ch != '\'' && ch != '"' &&
-           ch != 0x7f;
+    return ch > ' ' && ch != '.' && ch != '[' && ch != ']' && ch != '\'' && ch != '"' && ch != 0x7f;
 }
 
 struct jsonpath *jsonpath_compile(const char *src, size_t len, struct parse_error *err)
@@ -121,8 +120,7 @@ struct jsonpath *jsonpath_compile(const char *src, size_t len, struct parse_erro
             }
             i++;
         } else {
-            parse_error_set(err, 1, (int)i + 1, "unexpected '%c': expected '.' or '['",
-                            src[i]);
+            parse_error_set(err, 1, (int)i + 1, "unexpected '%c': expected '.' or '['", src[i]);
             goto fail;
         }
         if (s->kind == SEG_ANY)
@@ -174,8 +172,7 @@ enum { SCAN_ERR = -1, SCAN_DONE = 0, SCAN_STOP = 1 };
 
 static void skip_ws(struct scan *sc)
 {
-    while (sc->p < sc->end &&
-           (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+    while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
         sc->p++;
 }
 
@@ -205,12 +202,41 @@ static int hex4(const char *s, const char *end, unsigned *out)
     return 0;
 }
 
+/* Nonzero in the bytes of the word x that are '"', '\\' or below 0x20 (the bytes a string
+ * scan must stop at), found eight at a time. */
+static uint64_t special_bytes(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t zero_q = (q - ones) & ~q, zero_b = (b - ones) & ~b;
+    uint64_t below = (x - ones * 0x20) & ~x;
+    return (zero_q | zero_b | below) & highs;
+}
+
 /* At the opening quote: move past the closing one. *escaped tells if any backslash was seen. */
 static int skip_string(struct scan *sc, int *escaped)
 {
     const char *s = sc->p + 1;
     *escaped = 0;
     while (s < sc->end) {
+        /* Plain bytes eight at a time; the lowest flagged byte of a word is exact, so the
+         * scan lands on the first byte that matters. */
+        while (sc->end - s >= 8) {
+            uint64_t w;
+            memcpy(&w, s, 8);
+            uint64_t m = special_bytes(w);
+            if (m) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                s += __builtin_ctzll(m) >> 3;
+#else
+                s += __builtin_clzll(m) >> 3;
+#endif
+                break;
+            }
+            s += 8;
+        }
+        if (s == sc->end)
+            break;
         unsigned char c = (unsigned char)*s;
         if (c == '"') {
             sc->p = s + 1;
@@ -227,7 +253,7 @@ static int skip_string(struct scan *sc, int *escaped)
                 if (hex4(s + 1, sc->end, &u))
                     return SCAN_ERR;
                 s += 4;
-            } else if (!strchr("\"\\/bfnrt", *s) || *s == '\0') {
+            } else if (*s == '\0' || !strchr("\"\\/bfnrt", *s)) {
                 return SCAN_ERR;
             }
         }
@@ -249,21 +275,34 @@ static int decode_unit(const char *s, size_t n, size_t *i, unsigned char out[4])
     char e = s[*i + 1];
     *i += 2;
     switch (e) {
-    case 'b': out[0] = '\b'; return 1;
-    case 'f': out[0] = '\f'; return 1;
-    case 'n': out[0] = '\n'; return 1;
-    case 'r': out[0] = '\r'; return 1;
-    case 't': out[0] = '\t'; return 1;
-    case 'u': break;
-    default: out[0] = (unsigned char)e; return 1;
+    case 'b':
+        out[0] = '\b';
+        return 1;
+    case 'f':
+        out[0] = '\f';
+        return 1;
+    case 'n':
+        out[0] = '\n';
+        return 1;
+    case 'r':
+        out[0] = '\r';
+        return 1;
+    case 't':
+        out[0] = '\t';
+        return 1;
+    case 'u':
+        break;
+    default:
+        out[0] = (unsigned char)e;
+        return 1;
     }
-    unsigned cp;
-    hex4(s + *i, s + n, &cp);
+    unsigned cp = 0xfffd;
+    hex4(s + *i, s + n, &cp); /* cannot fail: the string was checked by skip_string */
     *i += 4;
     if (cp >= 0xd800 && cp <= 0xdbff) {
         unsigned lo;
-        if (*i + 6 <= n && s[*i] == '\\' && s[*i + 1] == 'u' &&
-            hex4(s + *i + 2, s + n, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
+        if (*i + 6 <= n && s[*i] == '\\' && s[*i + 1] == 'u' && hex4(s + *i + 2, s + n, &lo) == 0 &&
+            lo >= 0xdc00 && lo <= 0xdfff) {
             *i += 6;
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
         } else {
@@ -300,6 +339,16 @@ static int unescape(const char *s, size_t n, char *out, size_t cap, size_t *out_
     size_t i = 0, o = 0;
     unsigned char u[4];
     while (i < n) {
+        /* The run up to the next escape in one copy. */
+        const char *bs = memchr(s + i, '\\', n - i);
+        size_t run = bs ? (size_t)(bs - s) - i : n - i;
+        if (cap - o < run)
+            return -1;
+        memcpy(out + o, s + i, run);
+        o += run;
+        i += run;
+        if (i == n)
+            break;
         int k = decode_unit(s, n, &i, u);
         if (cap - o < (size_t)k)
             return -1;
@@ -482,9 +531,8 @@ static int walk_object(struct scan *sc, size_t seg, const struct seg *s)
         if (skip_string(sc, &escaped))
             return SCAN_ERR;
         int want = s->kind == SEG_ANY ||
-                   (s->kind == SEG_KEY &&
-                    key_equals(k, (size_t)(sc->p - 1 - k), escaped,
-                               sc->path->keys + s->key_off, s->key_len));
+                   (s->kind == SEG_KEY && key_equals(k, (size_t)(sc->p - 1 - k), escaped,
+                                                     sc->path->keys + s->key_off, s->key_len));
         skip_ws(sc);
         if (sc->p == sc->end || *sc->p != ':')
             return SCAN_ERR;

@@ -29,9 +29,9 @@ void jsonpath_free(struct jsonpath *p);
 
 enum jp_status {
     JP_MATCH = 0,
-    JP_NO_MATCH,  /* valid JSON (as far as scanned) but nothing at the path */
-    JP_NOT_JSON,  /* the body is not JSON (or nests deeper than JSONPATH_MAX_DEPTH) */
-    JP_NO_SPACE,  /* a match was bigger than the output buffer */
+    JP_NO_MATCH, /* valid JSON (as far as scanned) but nothing at the path */
+    JP_NOT_JSON, /* the body is not JSON (or nests deeper than JSONPATH_MAX_DEPTH) */
+    JP_NO_SPACE, /* a match was bigger than the output buffer */
 };
 
 enum { JSONPATH_MAX_DEPTH = 512, JSONPATH_MAX_SEGMENTS = 64 };

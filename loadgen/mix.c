@@ -11,6 +11,16 @@ int mix_prepare(struct mix *m)
     return sum > 0 ? 0 : -1;
 }
 
+void mix_from_scenarios(struct mix *m, struct mix_entry *entries, const struct scenario *scenarios,
+                        size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        entries[i] =
+            (struct mix_entry){.name = scenarios[i].name, .weight = 1, .pos = scenarios[i].pos};
+    *m = (struct mix){entries, count, 0};
+    mix_prepare(m);
+}
+
 size_t mix_pick_unit(const struct mix *m, double u)
 {
     double x = u * m->total;

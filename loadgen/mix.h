@@ -27,6 +27,11 @@ struct mix {
     double total;
 };
 
+/* The mix of a profile that names none: every scenario with weight 1. entries has room for
+ * count items; m is prepared. */
+void mix_from_scenarios(struct mix *m, struct mix_entry *entries, const struct scenario *scenarios,
+                        size_t count);
+
 /* Compute the cumulative weights; -1 when no weight is positive. */
 int mix_prepare(struct mix *m);
 

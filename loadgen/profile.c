@@ -14,6 +14,9 @@
 #ifndef STORECHECK_PROFILE_DIR
 #define STORECHECK_PROFILE_DIR "/usr/local/share/storecheck/profiles"
 #endif
+#ifndef STORECHECK_SOURCE_PROFILE_DIR
+#define STORECHECK_SOURCE_PROFILE_DIR "profiles"
+#endif
 
 /* A run longer than this is a typo, and keeps the arithmetic far from overflow. */
 #define PROFILE_MAX_DURATION_US (366ULL * 24 * 3600 * 1000000)
@@ -31,9 +34,8 @@ struct loader {
     enum target_key *stage_keys;
 };
 
-__attribute__((format(printf, 4, 5))) static void fail_at(struct loader *l, const yaml_node_t *n,
-                                                          const char *key_path,
-                                                          const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+fail_at(struct loader *l, const yaml_node_t *n, const char *key_path, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -73,8 +75,8 @@ static int get_duration(struct loader *l, const yaml_node_t *n, const char *kp, 
 }
 
 /* A rate (open model) or a user count (closed model). */
-static int get_target(struct loader *l, const yaml_node_t *n, const char *kp,
-                      enum target_key key, double *out)
+static int get_target(struct loader *l, const yaml_node_t *n, const char *kp, enum target_key key,
+                      double *out)
 {
     const char *s = scalar(l, n, kp);
     char err[160];
@@ -129,8 +131,7 @@ static int repeated_key(struct loader *l, const yaml_node_t *map, const yaml_nod
     return 0;
 }
 
-static enum target_key target_key_of(const char *key, const char *rate_name,
-                                     const char *users_name)
+static enum target_key target_key_of(const char *key, const char *rate_name, const char *users_name)
 {
     if (strcmp(key, rate_name) == 0)
         return KEY_RATE;
@@ -150,8 +151,7 @@ static void load_stage(struct loader *l, const yaml_node_t *n, size_t i)
         return;
     }
     int have_duration = 0;
-    for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
-         pr++) {
+    for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = node(l, pr->key), *v = node(l, pr->value);
         const char *key = scalar(l, k, kp);
         if (!key)
@@ -169,8 +169,7 @@ static void load_stage(struct loader *l, const yaml_node_t *n, size_t i)
             else if (get_target(l, v, vkp, tk, &st->target) == 0)
                 l->stage_keys[i] = tk;
         } else {
-            fail_at(l, k, vkp, "unknown key '%s' (a stage has duration and rate or users)",
-                    key);
+            fail_at(l, k, vkp, "unknown key '%s' (a stage has duration and rate or users)", key);
         }
     }
     if (!have_duration)
@@ -244,25 +243,25 @@ static void load_think_time(struct loader *l, const yaml_node_t *n)
     const char *s = scalar(l, n, "think_time");
     if (!s)
         return;
-    const char *dots = strstr(s, "..");
+    const char *dash = strchr(s, '-'); /* durations are never negative: "1s-3s" is a range */
     char err[160];
     struct profile *p = l->p;
-    if (!dots) {
+    if (!dash) {
         if (units_parse_duration_us(s, &p->think_min_us, err, sizeof err))
             fail_at(l, n, "think_time", "%s", err);
         p->think_max_us = p->think_min_us;
         return;
     }
     char lo[64];
-    size_t len = (size_t)(dots - s);
+    size_t len = (size_t)(dash - s);
     if (len >= sizeof lo) {
-        fail_at(l, n, "think_time", "expected a duration or a range like 1s..3s");
+        fail_at(l, n, "think_time", "expected a duration or a range like 1s-3s");
         return;
     }
     memcpy(lo, s, len);
     lo[len] = '\0';
     if (units_parse_duration_us(lo, &p->think_min_us, err, sizeof err) ||
-        units_parse_duration_us(dots + 2, &p->think_max_us, err, sizeof err))
+        units_parse_duration_us(dash + 1, &p->think_max_us, err, sizeof err))
         fail_at(l, n, "think_time", "%s", err);
     else if (p->think_min_us > p->think_max_us)
         fail_at(l, n, "think_time", "the range %s runs backwards", s);
@@ -272,8 +271,8 @@ static void load_root(struct loader *l, const yaml_node_t *root)
 {
     struct profile *p = l->p;
     const yaml_node_t *model = NULL, *stages = NULL, *think = NULL, *vus = NULL;
-    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
-         pr < root->data.mapping.pairs.top; pr++) {
+    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
+         pr++) {
         yaml_node_t *k = node(l, pr->key), *v = node(l, pr->value);
         const char *key = scalar(l, k, NULL);
         if (!key || repeated_key(l, root, pr, key, key))
@@ -349,8 +348,7 @@ static void load_root(struct loader *l, const yaml_node_t *root)
             char kp[64];
             snprintf(kp, sizeof kp, "stages[%zu]", i);
             diag_add(l->diags, l->file, p->stages[i].pos.line, p->stages[i].pos.col, kp,
-                     "%s stage sets %s", open ? "an open-model" : "a closed-model",
-                     want_name);
+                     "%s stage sets %s", open ? "an open-model" : "a closed-model", want_name);
             l->errors++;
         }
         total += p->stages[i].duration_us;
@@ -362,8 +360,9 @@ static void load_root(struct loader *l, const yaml_node_t *root)
     if (p->stage_count && total == 0 && l->errors == 0)
         fail_at(l, stages, "stages", "the stages last 0s in total");
     if (open && think)
-        fail_at(l, think, "think_time", "think_time belongs to the closed model (an open "
-                                        "model's pauses are in its scenarios' steps)");
+        fail_at(l, think, "think_time",
+                "think_time belongs to the closed model (an open "
+                "model's pauses are in its scenarios' steps)");
     if (!open && vus)
         fail_at(l, vus, NULL,
                 "max_vus and pre_allocated_vus belong to the open model (a closed model "
@@ -390,8 +389,8 @@ int profile_parse(struct profile *p, const char *text, size_t len, const char *f
     if (!yaml_parser_load(&parser, &doc)) {
         diag_add(diags, file, (int)parser.problem_mark.line + 1,
                  (int)parser.problem_mark.column + 1, NULL, "YAML: %s%s%s",
-                 parser.problem ? parser.problem : "syntax error",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+                 parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
+                 parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         profile_free(p);
         return -1;
@@ -449,6 +448,17 @@ const char *profile_installed_dir(void)
     return STORECHECK_PROFILE_DIR;
 }
 
+size_t profile_search_dirs(const char *dirs[3])
+{
+    size_t n = 0;
+    const char *env = getenv("STORECHECK_PROFILE_DIR");
+    if (env && *env)
+        dirs[n++] = env;
+    dirs[n++] = STORECHECK_PROFILE_DIR;
+    dirs[n++] = STORECHECK_SOURCE_PROFILE_DIR;
+    return n;
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -484,14 +494,13 @@ int profile_resolve(const char *arg, const char *const *dirs, size_t ndirs, char
         if (w > 0 && (size_t)w < outlen && access(out, R_OK) == 0)
             return 0;
         if (used < sizeof looked) {
-            int k = snprintf(looked + used, sizeof looked - used, "%s%s", used ? ", " : "",
-                             dirs[i]);
+            int k =
+                snprintf(looked + used, sizeof looked - used, "%s%s", used ? ", " : "", dirs[i]);
             if (k > 0)
                 used += (size_t)k;
         }
     }
-    snprintf(err, errlen, "unknown profile '%s' (looked in %s)", arg,
-             used ? looked : "no folder");
+    snprintf(err, errlen, "unknown profile '%s' (looked in %s)", arg, used ? looked : "no folder");
     return -1;
 }
 
@@ -543,6 +552,8 @@ double profile_arrivals_until(const struct profile *p, uint64_t t_us)
 
 int profile_arrival_time(const struct profile *p, double n, uint64_t *t_us)
 {
+    if (!(n >= 0))
+        return -1;
     double prev = p->start, rem = n;
     uint64_t at = 0;
     for (size_t i = 0; i < p->stage_count; i++) {

@@ -10,7 +10,7 @@
  *   mix: { browse: 70, search: 15, cart: 10, checkout: 5 }   # scenario name: weight
  *   max_vus: 2000              # open: the virtual-user pool may grow to this
  *   pre_allocated_vus: 200     # open: users created before the start
- *   think_time: 1s..3s         # closed: pause between iterations (fixed or a range)
+ *   think_time: 1s-3s         # closed: pause between iterations (fixed or a range)
  *   timeout: 10s               # per request
  * A closed profile writes start_users and users instead of start_rate and rate.
  */
@@ -37,16 +37,16 @@ struct profile {
     const char *file; /* as given to profile_load/profile_parse; may be NULL */
     const char *description;
     enum profile_model model;
-    double start;     /* the target before the first stage */
+    double start; /* the target before the first stage */
     struct profile_stage *stages;
     size_t stage_count;
-    struct mix mix;   /* count 0: the profile leaves the mix to the config */
+    struct mix mix;             /* count 0: every scenario equally (mix_from_scenarios) */
     uint32_t max_vus;           /* 0: not set */
     uint32_t pre_allocated_vus; /* 0: not set */
     uint64_t think_min_us;
     uint64_t think_max_us;
-    uint64_t timeout_ms;        /* 0: not set */
-    struct arena arena;         /* owns everything above */
+    uint64_t timeout_ms; /* 0: not set */
+    struct arena arena;  /* owns everything above */
 };
 
 enum { PROFILE_MAX_STAGES = 1000 };
@@ -70,6 +70,10 @@ int profile_resolve(const char *arg, const char *const *dirs, size_t ndirs, char
                     size_t outlen, char *err, size_t errlen);
 /* Where the installed profiles live (share/storecheck/profiles). */
 const char *profile_installed_dir(void);
+/* The folders --profile NAME searches, in order: $STORECHECK_PROFILE_DIR when set, the
+ * installed folder, the source tree's profiles/ (for a build run without installing). Fills
+ * dirs (room for 3) and returns how many. */
+size_t profile_search_dirs(const char *dirs[3]);
 
 uint64_t profile_duration_us(const struct profile *p);
 /* The largest target of the run (start included). */
@@ -79,7 +83,7 @@ double profile_target_at(const struct profile *p, uint64_t t_us);
 /* Open model: the iterations the profile asks for in [0, t), i.e. the integral of the rate. */
 double profile_arrivals_until(const struct profile *p, uint64_t t_us);
 /* Open model: the time at which the integral reaches n (the intended time of arrival n when
- * n counts from 0 in steps of 1). 0, or -1 when the run ends before. */
+ * n counts from 0 in steps of 1). 0, or -1 when the run ends before (or n < 0). */
 int profile_arrival_time(const struct profile *p, double n, uint64_t *t_us);
 
 /* --duration: stretch or shrink every stage so the run lasts total_us. -1 if it lasts 0. */

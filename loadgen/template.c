@@ -10,18 +10,20 @@ enum tpl_op { TPL_LIT, TPL_VAR, TPL_UUID, TPL_RANDINT, TPL_NOW, TPL_NOW_MS };
 
 struct tpl_part {
     enum tpl_op op;
-    int var;         /* TPL_VAR: the id */
-    int line, col;   /* TPL_VAR: where its name stands */
-    uint32_t off;    /* TPL_LIT: chunk in t->text */
+    int var;       /* TPL_VAR: the id */
+    int line, col; /* TPL_VAR: where its name stands */
+    uint32_t off;  /* TPL_LIT: chunk in t->text */
     uint32_t len;
-    int64_t lo, hi;  /* TPL_RANDINT */
+    int64_t lo, hi; /* TPL_RANDINT */
 };
 
-struct template {
+struct template
+{
     char *text; /* the literal chunks, back to back */
     struct tpl_part *parts;
     size_t nparts;
     size_t nvars;
+    enum tpl_escape escape;
 };
 
 static const struct {
@@ -111,8 +113,8 @@ static void add_literal(struct builder *b, const char *s, size_t n)
     if (last && last->op == TPL_LIT && last->off + last->len == b->text_len)
         last->len += (uint32_t)n;
     else
-        *add_part(b, TPL_LIT) = (struct tpl_part){.op = TPL_LIT, .off = (uint32_t)b->text_len,
-                                                  .len = (uint32_t)n};
+        *add_part(b, TPL_LIT) =
+            (struct tpl_part){.op = TPL_LIT, .off = (uint32_t)b->text_len, .len = (uint32_t)n};
     b->text_len += n;
 }
 
@@ -124,6 +126,16 @@ static int is_name_start(char ch)
 static int is_name_char(char ch)
 {
     return is_name_start(ch) || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+}
+
+int template_is_var_name(const char *name)
+{
+    if (!is_name_start(name[0]) || template_is_function(name))
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!is_name_char(*p))
+            return 0;
+    return 1;
 }
 
 static int parse_int_arg(const char *s, size_t n, int64_t *out)
@@ -244,12 +256,11 @@ struct template *template_compile(const char *src, size_t len, struct vars_schem
         add_literal(&b, src + lit, at - lit);
         advance_to(&c, at);
         const char *close = find_pair(src + at + 2, len - at - 2, '}');
-        const char *reopen = find_pair(src + at + 2, len - at - 2, '{');
         if (!close) {
             parse_error_set(err, c.line, col_of(&c, at), "'{{' is not closed by '}}'");
             goto fail;
         }
-        if (reopen && reopen < close) {
+        if (find_pair(src + at + 2, (size_t)(close - src) - at - 2, '{')) {
             /* A quoted literal may hold "{{"; anything else may not. */
             size_t q = at + 2;
             while (q < len && src[q] == ' ')
@@ -274,6 +285,11 @@ struct template *template_compile(const char *src, size_t len, struct vars_schem
 fail:
     template_free(t);
     return NULL;
+}
+
+void template_set_escape(struct template *t, enum tpl_escape escape)
+{
+    t->escape = escape;
 }
 
 void template_free(struct template *t)
@@ -319,7 +335,7 @@ static void format_uuid(struct rng *r, char out[36])
 {
     static const char hex[] = "0123456789abcdef";
     uint64_t hi = rng_next(r), lo = rng_next(r);
-    hi = (hi & ~0xf000ULL) | 0x4000ULL;                          /* version 4 */
+    hi = (hi & ~0xf000ULL) | 0x4000ULL;                        /* version 4 */
     lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
     int k = 0;
     for (int i = 0; i < 32; i++) {
@@ -330,8 +346,64 @@ static void format_uuid(struct rng *r, char out[36])
     }
 }
 
+/* Bytes a URL path or query may hold as they are (RFC 3986 pchar, '/', '?', and '%' so that
+ * values already encoded pass through). */
+static int path_safe(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("-._~!$&'()*+,;=:@/?%", c));
+}
+
+static int form_safe(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+/* Write s[0..len) escaped for TPL_PATH, TPL_FORM or TPL_JSON at buf + *n. */
+static enum tpl_status put_escaped(enum tpl_escape escape, const char *s, size_t len, char *buf,
+                                   size_t cap, size_t *n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = *n;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char e[6];
+        size_t k;
+        if (escape == TPL_JSON) {
+            if (c == '"' || c == '\\') {
+                e[0] = '\\';
+                e[1] = (char)c;
+                k = 2;
+            } else if (c < 0x20) {
+                memcpy(e, "\\u00", 4);
+                e[4] = hex[c >> 4];
+                e[5] = hex[c & 15];
+                k = 6;
+            } else {
+                e[0] = (char)c;
+                k = 1;
+            }
+        } else if (escape == TPL_PATH ? path_safe(c) : form_safe(c)) {
+            e[0] = (char)c;
+            k = 1;
+        } else {
+            e[0] = '%';
+            e[1] = hex[c >> 4];
+            e[2] = hex[c & 15];
+            k = 3;
+        }
+        if (cap - o < k)
+            return TPL_ERR_SPACE;
+        memcpy(buf + o, e, k);
+        o += k;
+    }
+    *n = o;
+    return TPL_OK;
+}
+
 enum tpl_status template_render(const struct template *t, const struct tpl_ctx *ctx, char *buf,
-                                size_t cap, size_t *out_len, int *unset_var)
+                                size_t cap, size_t *out_len, int *bad_var)
 {
     size_t n = 0;
     char num[24];
@@ -347,11 +419,22 @@ enum tpl_status template_render(const struct template *t, const struct tpl_ctx *
         case TPL_VAR:
             s = vars_get(ctx->vars, p->var, &len);
             if (!s) {
-                if (unset_var)
-                    *unset_var = p->var;
+                if (bad_var)
+                    *bad_var = p->var;
                 return TPL_ERR_UNSET;
             }
-            break;
+            if (t->escape == TPL_HEADER &&
+                (memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len))) {
+                if (bad_var)
+                    *bad_var = p->var;
+                return TPL_ERR_VALUE;
+            }
+            if (t->escape == TPL_RAW || t->escape == TPL_HEADER)
+                break;
+            enum tpl_status st = put_escaped(t->escape, s, len, buf, cap, &n);
+            if (st != TPL_OK)
+                return st;
+            continue;
         case TPL_UUID:
             if (cap - n < 36)
                 return TPL_ERR_SPACE;

@@ -44,8 +44,8 @@ static int parse_metric(const char *s, size_t start, size_t end, struct threshol
     if (n >= 2 && m[0] == 'p' && m[1] >= '0' && m[1] <= '9') {
         char buf[32];
         if (n >= sizeof buf)
-            return parse_error_set(err, 1, (int)start + 1, "percentile '%.*s' is too long",
-                                   (int)n, m);
+            return parse_error_set(err, 1, (int)start + 1, "percentile '%.*s' is too long", (int)n,
+                                   m);
         memcpy(buf, m + 1, n - 1);
         buf[n - 1] = '\0';
         char *stop;
@@ -75,8 +75,7 @@ static int parse_metric(const char *s, size_t start, size_t end, struct threshol
                            (int)n, m);
 }
 
-static int parse_value(const char *v, int col, struct threshold_expr *t,
-                       struct parse_error *err)
+static int parse_value(const char *v, int col, struct threshold_expr *t, struct parse_error *err)
 {
     char msg[160];
     uint64_t u;
@@ -100,8 +99,8 @@ static int parse_value(const char *v, int col, struct threshold_expr *t,
         errno = 0;
         double x = strtod(v, &end);
         int pct = strcmp(end, "%") == 0;
-        if (end == v || (*end && !pct) || errno || !isfinite(x) || x < 0 ||
-            v[0] == '-' || v[0] == '+' || v[0] == ' ')
+        if (end == v || (*end && !pct) || errno || !isfinite(x) || x < 0 || v[0] == '-' ||
+            v[0] == '+' || v[0] == ' ')
             return parse_error_set(err, 1, col,
                                    "an error rate is a percentage (0.5%%) or a fraction "
                                    "(0.005), not '%s'",
@@ -122,8 +121,8 @@ int threshold_parse(const char *src, struct threshold_expr *t, struct parse_erro
     memset(t, 0, sizeof *t);
     size_t i = skip_spaces(src, 0);
     size_t mstart = i;
-    while ((src[i] >= 'a' && src[i] <= 'z') || (src[i] >= '0' && src[i] <= '9') ||
-           src[i] == '_' || src[i] == '.')
+    while ((src[i] >= 'a' && src[i] <= 'z') || (src[i] >= '0' && src[i] <= '9') || src[i] == '_' ||
+           src[i] == '.')
         i++;
     if (i == mstart)
         return parse_error_set(err, 1, (int)i + 1, "expected a metric (e.g. p95, error_rate)");
@@ -178,8 +177,7 @@ int threshold_parse(const char *src, struct threshold_expr *t, struct parse_erro
     while (vend > vstart && (src[vend - 1] == ' ' || src[vend - 1] == '\t'))
         vend--;
     if (vend == vstart)
-        return parse_error_set(err, 1, (int)vstart + 1, "expected a value after '%s'",
-                               op_text[op]);
+        return parse_error_set(err, 1, (int)vstart + 1, "expected a value after '%s'", op_text[op]);
     char value[64];
     if (vend - vstart >= sizeof value)
         return parse_error_set(err, 1, (int)vstart + 1, "the value is too long");
@@ -245,8 +243,8 @@ static int observe(const struct threshold_expr *t, const struct th_metrics *m, d
         *out = (double)b / (double)a;
         return 0;
     case TH_RPS:
-        if (m->count(m->ctx, t->sel, t->name, TH_COUNT_REQUESTS, &a) ||
-            m->elapsed(m->ctx, &secs) || !(secs > 0))
+        if (m->count(m->ctx, t->sel, t->name, TH_COUNT_REQUESTS, &a) || m->elapsed(m->ctx, &secs) ||
+            !(secs > 0))
             return -1;
         *out = (double)a / secs;
         return 0;
@@ -254,22 +252,21 @@ static int observe(const struct threshold_expr *t, const struct th_metrics *m, d
     return -1;
 }
 
-void threshold_eval(const struct threshold_expr *t, const struct th_metrics *m,
-                    struct th_result *r)
+void threshold_eval(const struct threshold_expr *t, const struct th_metrics *m, struct th_result *r)
 {
     char limit[48], seen[48];
     format_value(t, t->limit, limit, sizeof limit);
     if (observe(t, m, &r->observed)) {
         r->verdict = TH_NODATA;
         r->observed = 0;
-        snprintf(r->line, sizeof r->line, "%s: no data, allowed %s %s", t->label,
-                 op_text[t->op], limit);
+        snprintf(r->line, sizeof r->line, "%s: no data, allowed %s %s", t->label, op_text[t->op],
+                 limit);
         return;
     }
     r->verdict = compare(t->op, r->observed, t->limit) ? TH_PASS : TH_FAIL;
     format_value(t, r->observed, seen, sizeof seen);
-    snprintf(r->line, sizeof r->line, "%s = %s, allowed %s %s", t->label, seen,
-             op_text[t->op], limit);
+    snprintf(r->line, sizeof r->line, "%s = %s, allowed %s %s", t->label, seen, op_text[t->op],
+             limit);
 }
 
 int threshold_check_selector(const struct threshold_expr *t, const struct scenario *scenarios,

@@ -46,8 +46,7 @@ struct th_metrics {
     /* Latency in microseconds: a percentile (pct in (0, 100]) or min, max, mean. */
     int (*latency)(void *ctx, enum th_sel sel, const char *name, enum th_stat stat, double pct,
                    double *us);
-    int (*count)(void *ctx, enum th_sel sel, const char *name, enum th_count what,
-                 uint64_t *n);
+    int (*count)(void *ctx, enum th_sel sel, const char *name, enum th_count what, uint64_t *n);
     /* Seconds the run has lasted (for rps). */
     int (*elapsed)(void *ctx, double *seconds);
 };
@@ -61,10 +60,10 @@ struct threshold_expr {
     double pct;          /* TH_STAT_PERCENTILE */
     enum th_count count; /* TH_COUNT */
     enum th_sel sel;
-    char name[128];      /* the selector's name; "" for TH_SEL_ALL */
+    char name[128]; /* the selector's name; "" for TH_SEL_ALL */
     enum th_op op;
-    double limit;        /* microseconds, a fraction, per second or a count */
-    char label[192];     /* the metric as it is shown: "p95(checkout)" */
+    double limit;    /* microseconds, a fraction, per second or a count */
+    char label[192]; /* the metric as it is shown: "p95(checkout)" */
 };
 
 /* Parse src (NUL-terminated); -1 with err (col within src) when it does not follow the

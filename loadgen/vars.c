@@ -44,8 +44,8 @@ int vars_schema_intern(struct vars_schema *s, const char *name, size_t len)
 
 struct vars *vars_create(size_t nslots, size_t data_cap)
 {
-    if (data_cap >= UINT32_MAX || nslots > (SIZE_MAX - sizeof(struct vars) - data_cap) /
-                                               sizeof(struct vars_slot))
+    if (data_cap >= UINT32_MAX ||
+        nslots > (SIZE_MAX - sizeof(struct vars) - data_cap) / sizeof(struct vars_slot))
         return NULL;
     struct vars *v = malloc(sizeof *v + nslots * sizeof *v->slots + data_cap);
     if (!v)

@@ -191,6 +191,12 @@ static void test_allowed_hosts(void)
     CHECK_ONE_ERROR(BASE "  allowed_hosts: [127.0.0.1, \"127.0.0.1:8443\"]\n",
                     "dir/t.yaml:3:30: target.allowed_hosts[1]: '127.0.0.1:8443' is not a host "
                     "name or address (no port, no path)");
+    CHECK_ONE_ERROR(BASE "  http_url: http://shop.example:8080/\n",
+                    "dir/t.yaml:3:13: target.http_url: host 'shop.example' is not in "
+                    "target.allowed_hosts");
+    CHECK_ONE_ERROR(BASE "  http_url: https://127.0.0.1/\n",
+                    "dir/t.yaml:3:13: target.http_url: http_url is the plain-HTTP address: it "
+                    "starts with http://");
     CHECK_ONE_ERROR(BASE "  faults:\n    f:\n      start: { url: \"http://evil.example/x\" }\n"
                          "      stop: { command: \"true\" }\n",
                     "dir/t.yaml:5:21: target.faults.f.start.url: host 'evil.example' is not in "

@@ -6,6 +6,7 @@ static const char full[] =
     "target:\n"
     "  base_url: https://127.0.0.1:${PORT}\n"
     "  allowed_hosts: [127.0.0.1, localhost, \"::1\"]\n"
+    "  http_url: http://localhost:8080/\n"
     "  tls: { ca_file: certs/ca.pem, insecure: true }\n"
     "  timeout: 7s\n"
     "  headers: { Authorization: \"Bearer ${STORE_TOKEN}\", Accept-Language: en }\n"
@@ -93,13 +94,14 @@ static void test_full_config(void)
     CHECK_INT_EQ(t->base.tls, 1);
     CHECK_INT_EQ(t->allowed_hosts.count, 3);
     CHECK_STR_EQ(t->allowed_hosts.items[2], "::1");
+    CHECK_STR_EQ(t->http_url, "http://localhost:8080/");
     CHECK_STR_EQ(t->ca_file, "dir/certs/ca.pem");
     CHECK_INT_EQ(t->insecure, 1);
     CHECK_INT_EQ(t->timeout_ms, 7000);
     CHECK_INT_EQ(t->headers.count, 2);
     CHECK_STR_EQ(t->headers.items[0].key, "Authorization");
     CHECK_STR_EQ(t->headers.items[0].value, "Bearer tok-s3cr3t-value");
-    CHECK_INT_EQ(t->headers.items[0].pos.line, 6);
+    CHECK_INT_EQ(t->headers.items[0].pos.line, 7);
     CHECK_STR_EQ(t->headers.items[1].value, "en");
     CHECK_STR_EQ(t->endpoints[EP_HOME], "/");
     CHECK_STR_EQ(t->endpoints[EP_PRODUCT], "/api/v1/products/{{id}}");
@@ -120,7 +122,7 @@ static void test_full_config(void)
 
     CHECK_INT_EQ(t->fault_count, 1);
     CHECK_STR_EQ(t->faults[0].name, "orders_down");
-    CHECK_INT_EQ(t->faults[0].pos.line, 14);
+    CHECK_INT_EQ(t->faults[0].pos.line, 15);
     CHECK_INT_EQ(t->faults[0].start.kind, FAULT_HTTP);
     CHECK_STR_EQ(t->faults[0].start.method, "PUT");
     CHECK_STR_EQ(t->faults[0].start.url, "http://127.0.0.1:9100/faults/orders_down");
@@ -149,11 +151,11 @@ static void test_full_config(void)
     CHECK_INT_EQ(a->attestations[0].when, 1790812800); /* 2026-10-01T00:00:00Z */
     CHECK_STR_EQ(a->attestations[0].evidence, "https://wiki/r");
     CHECK_INT_EQ(a->attestations[0].max_age_days, 90);
-    CHECK_INT_EQ(a->attestations[0].pos.line, 28);
+    CHECK_INT_EQ(a->attestations[0].pos.line, 29);
 
     const struct load *l = &cfg.load;
     CHECK_STR_EQ(l->profile, "dir/profiles/custom.yaml");
-    CHECK_INT_EQ(l->profile_pos.line, 31);
+    CHECK_INT_EQ(l->profile_pos.line, 32);
     CHECK_INT_EQ(l->profile_pos.col, 12);
     CHECK_INT_EQ(l->duration_ms, 120000);
     CHECK(l->rate == 200.0);
@@ -177,8 +179,8 @@ static void test_full_config(void)
     CHECK_STR_EQ(s->name, "list");
     CHECK_STR_EQ(s->method, "GET");
     CHECK_STR_EQ(s->path, "/api/v1/products?page={{randint 1 10}}");
-    CHECK_INT_EQ(s->pos.line, 41);
-    CHECK_INT_EQ(s->path_pos.line, 43);
+    CHECK_INT_EQ(s->pos.line, 42);
+    CHECK_INT_EQ(s->path_pos.line, 44);
     CHECK_INT_EQ(s->path_pos.col, 15);
     CHECK_INT_EQ(s->headers.count, 2);
     CHECK_INT_EQ(s->expect_count, 2);
@@ -211,7 +213,7 @@ static void test_full_config(void)
     CHECK_STR_EQ(co->steps[1].body,
                  "{\"cart_id\":\"{{cart_id}}\",\"qty\":2,\"price\":-1.5e3,\"gift\":false,"
                  "\"note\":null,\"tags\":[\"a\",\"1\",\"007\"],\"text\":\"say \\\"hi\\\"\\n\"}");
-    CHECK_INT_EQ(co->steps[1].body_pos.line, 56);
+    CHECK_INT_EQ(co->steps[1].body_pos.line, 57);
     CHECK_INT_EQ(co->steps[2].body_kind, BODY_FORM);
     CHECK_STR_EQ(co->steps[2].body, "user=a+b%26c&pass={{users.password}}");
     CHECK_INT_EQ(co->steps[3].body_kind, BODY_RAW);
@@ -220,7 +222,7 @@ static void test_full_config(void)
     CHECK_INT_EQ(l->threshold_count, 2);
     CHECK_STR_EQ(l->thresholds[0].expr, "p95(checkout) < 800ms");
     CHECK_INT_EQ(l->thresholds[0].abort_on_fail, 0);
-    CHECK_INT_EQ(l->thresholds[0].pos.line, 62);
+    CHECK_INT_EQ(l->thresholds[0].pos.line, 63);
     CHECK_INT_EQ(l->thresholds[0].pos.col, 7);
     CHECK_STR_EQ(l->thresholds[1].expr, "error_rate < 0.5%");
     CHECK_INT_EQ(l->thresholds[1].abort_on_fail, 1);
@@ -254,6 +256,7 @@ static void test_minimal_defaults(void)
     CHECK_INT_EQ(cfg.target.timeout_ms, 10000);
     CHECK_INT_EQ(cfg.target.insecure, 0);
     CHECK(cfg.target.ca_file == NULL);
+    CHECK(cfg.target.http_url == NULL);
     CHECK_INT_EQ(cfg.target.webhooks.scheme, WEBHOOK_STANDARD);
     CHECK_INT_EQ(cfg.target.webhooks.wait_ms, 30000);
     CHECK_STR_EQ(cfg.target.webhooks.receiver_host, "127.0.0.1");

@@ -30,12 +30,13 @@ static void check_loaded(const struct config *cfg)
     REQUIRE(t->base_url && t->allowed_hosts.count >= 1);
     REQUIRE(allowlist_has(&t->allowed_hosts, t->base.host));
     REQUIRE(t->timeout_ms > 0 && cfg->load.timeout_ms > 0);
+    char err[512];
+    REQUIRE(!t->http_url || allowlist_url_ok(&t->allowed_hosts, t->http_url, err, sizeof err));
     for (size_t i = 0; i < t->fault_count; i++) {
         const struct fault_action *acts[] = {&t->faults[i].start, &t->faults[i].stop};
         for (int k = 0; k < 2; k++) {
             REQUIRE(acts[k]->kind != FAULT_NONE);
             if (acts[k]->kind == FAULT_HTTP) {
-                char err[512];
                 REQUIRE(acts[k]->method);
                 REQUIRE(allowlist_url_ok(&t->allowed_hosts, acts[k]->url, err, sizeof err));
             } else {

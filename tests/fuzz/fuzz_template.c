@@ -1,5 +1,5 @@
-/* Templates: compile any text; when it compiles, render it with some variables unset and
- * into buffers of every small size. */
+/* Templates: compile any text; when it compiles, render it with some variables unset, into
+ * buffers of every small size, with every way of escaping values. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     struct vars *v = vars_create(schema.count, 256);
-    /* Every other variable gets a value; the rest stay unset. */
+    /* Every other variable gets a value (the input's first bytes, which may hold anything);
+     * the rest stay unset. */
     for (size_t i = 0; i < schema.count; i += 2)
-        vars_set(v, (int)i, schema.names[i], strlen(schema.names[i]));
+        vars_set(v, (int)i, (const char *)data, size < 64 ? size : 64);
     for (size_t i = 0; i < template_var_count(t); i++) {
         struct tpl_var_ref r = template_var(t, i);
         if (r.id < 0 || (size_t)r.id >= schema.count || r.line < 1 || r.col < 1)
@@ -40,15 +41,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (template_render(t, &ctx, buf + cap - c, c, &n, NULL) == TPL_OK && n > c)
             abort();
     }
-    size_t n;
-    int unset = -1;
-    enum tpl_status st = template_render(t, &ctx, buf, cap, &n, &unset);
-    if (st == TPL_OK && n > cap)
-        abort();
-    if (st == TPL_ERR_UNSET && (unset < 0 || (size_t)unset >= schema.count || unset % 2 == 0))
-        abort();
-    if (template_is_constant(t) && st != TPL_OK)
-        abort();
+    cap = size * 80 + 512; /* room for any escaping: {{a}} may become 6 x 64 bytes */
+    buf = realloc(buf, cap);
+    for (int e = TPL_RAW; e <= TPL_HEADER; e++) {
+        template_set_escape(t, (enum tpl_escape)e);
+        size_t n;
+        int bad = -1;
+        enum tpl_status st = template_render(t, &ctx, buf, cap, &n, &bad);
+        if (st == TPL_OK && n > cap)
+            abort();
+        if (st == TPL_ERR_UNSET && (bad < 0 || (size_t)bad >= schema.count || bad % 2 == 0))
+            abort();
+        if (st == TPL_ERR_VALUE && (e != TPL_HEADER || bad % 2 != 0))
+            abort();
+        if (st == TPL_ERR_SPACE || (template_is_constant(t) && st != TPL_OK))
+            abort();
+    }
     free(buf);
     vars_destroy(v);
     template_free(t);

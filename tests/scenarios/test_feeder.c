@@ -7,9 +7,15 @@
 #include "loadgen/feeder.h"
 #include "tests/support/check.h"
 
+/* The text is copied to the heap without a NUL so that a read past its end is caught. */
 static struct feeder_data *parse(const char *text, struct parse_error *err)
 {
-    return feeder_parse(text, strlen(text), err);
+    size_t len = strlen(text);
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, text, len);
+    struct feeder_data *f = feeder_parse(copy, len, err);
+    free(copy);
+    return f;
 }
 
 static const char *cell(const struct feeder_data *f, size_t row, size_t col)
@@ -154,10 +160,13 @@ static void test_vars(void)
     struct vars_schema schema;
     vars_schema_init(&schema);
     vars_schema_intern(&schema, "cart_id", 7);
-    int ids[2];
-    feeder_bind(f, &schema, ids);
+    int ids[2], qualified[2];
+    feeder_bind(f, NULL, &schema, ids);
     CHECK_INT_EQ(ids[0], 1);
     CHECK_INT_EQ(ids[1], 2);
+    feeder_bind(f, "items", &schema, qualified);
+    CHECK_INT_EQ(qualified[1], vars_schema_find(&schema, "items.qty", 9));
+    CHECK_INT_EQ(qualified[1], 4);
     struct vars *v = vars_create(schema.count, 64);
     CHECK(feeder_set_vars(f, 1, ids, v) == 0);
     size_t n;

@@ -16,7 +16,7 @@ static enum jp_status eval(const char *path, const char *body)
     struct jsonpath *p = jsonpath_compile(path, strlen(path), &err);
     if (!p) {
         fprintf(stderr, "does not compile: %s: %s\n", path, err.msg);
-        return (enum jp_status)-1;
+        return (enum jp_status) - 1;
     }
     size_t n = 0;
     /* The body is copied to the heap without a NUL so reads past its end are caught. */
@@ -30,10 +30,10 @@ static enum jp_status eval(const char *path, const char *body)
     return st;
 }
 
-#define EXPECT(path, body, value)                                                           \
-    do {                                                                                    \
-        CHECK_INT_EQ(eval(path, body), JP_MATCH);                                           \
-        CHECK_STR_EQ(out, value);                                                           \
+#define EXPECT(path, body, value)                                                                  \
+    do {                                                                                           \
+        CHECK_INT_EQ(eval(path, body), JP_MATCH);                                                  \
+        CHECK_STR_EQ(out, value);                                                                  \
     } while (0)
 
 static const char *const order =
@@ -68,7 +68,7 @@ static void test_no_match(void)
     CHECK_INT_EQ(eval("$.items[3].sku", order), JP_NO_MATCH);
     CHECK_INT_EQ(eval("$.items[-4]", order), JP_NO_MATCH);
     CHECK_INT_EQ(eval("$.items[2].qty", order), JP_NO_MATCH);
-    CHECK_INT_EQ(eval("$.id.x", order), JP_NO_MATCH);     /* a string has no members */
+    CHECK_INT_EQ(eval("$.id.x", order), JP_NO_MATCH);      /* a string has no members */
     CHECK_INT_EQ(eval("$.items.sku", order), JP_NO_MATCH); /* an array has no names */
     CHECK_INT_EQ(eval("$[0]", order), JP_NO_MATCH);        /* an object has no indexes */
     CHECK_INT_EQ(eval("$.a", "[]"), JP_NO_MATCH);
@@ -79,7 +79,8 @@ static void test_no_match(void)
 static void test_escapes(void)
 {
     EXPECT("$.s", "{\"s\":\"a\\\"b\\\\c\\/d\\n\"}", "a\"b\\c/d\n");
-    EXPECT("$.s", "{\"s\":\"caf\\u00e9 \\u20ac \\ud83d\\ude00\"}", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    EXPECT("$.s", "{\"s\":\"caf\\u00e9 \\u20ac \\ud83d\\ude00\"}",
+           "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
     EXPECT("$.s", "{\"s\":\"\\ud800x\"}", "\xef\xbf\xbdx"); /* lone surrogate */
     /* A key written with escapes matches the plain name. */
     EXPECT("$.id", "{\"\\u0069d\":7}", "7");
@@ -121,10 +122,32 @@ static void test_wildcards(void)
 
 static void test_not_json(void)
 {
-    const char *bad[] = {"", "   ", "<html><body>502 Bad Gateway</body></html>", "{", "[1,]",
-                         "{\"a\" 1}", "{\"a\":}", "{a:1}", "[1 2]", "\"unterminated",
-                         "\"bad \\x escape\"", "\"\\u12G4\"", "01", "1.", "1e", "-", "tru",
-                         "nul", "[}", "{]", "{\"a\":1,}", "\"ctl\x01\"", "[1]]"};
+    const char *bad[] = {"",
+                         "   ",
+                         "<html><body>502 Bad Gateway</body></html>",
+                         "{",
+                         "[1,]",
+                         "{\"a\" 1}",
+                         "{\"a\":}",
+                         "{a:1}",
+                         "[1 2]",
+                         "\"unterminated",
+                         "\"bad \\x escape\"",
+                         "\"\\u12G4\"",
+                         "01",
+                         "1.",
+                         "1e",
+                         "-",
+                         "tru",
+                         "nul",
+                         "[}",
+                         "{]",
+                         "{\"a\":1,}",
+                         "\"ctl\x01\"",
+                         "[1]]",
+                         "\"12345678",
+                         "\"1234567812345678",
+                         "[\"1234567\\"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (eval("$.zzz", bad[i]) != JP_NOT_JSON) {
             fprintf(stderr, "accepted as JSON: '%s'\n", bad[i]);

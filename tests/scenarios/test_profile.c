@@ -74,18 +74,17 @@ static void test_flash_sale_shape(void)
     }
 }
 
-static const char *const ramp =
-    "model: open\n"
-    "start_rate: 10\n"
-    "stages:\n"
-    "  - { duration: 10s, rate: 30 }\n" /* 10 -> 30: 200 arrivals */
-    "  - { duration: 0s, rate: 100 }\n" /* jump */
-    "  - { duration: 5s, rate: 100 }\n" /* 500 arrivals */
-    "  - { duration: 10s, rate: 0 }\n"  /* 100 -> 0: 500 arrivals */
-    "mix: { a: 3, b: 1, never: 0 }\n"
-    "max_vus: 50\n"
-    "pre_allocated_vus: 10\n"
-    "timeout: 2s\n";
+static const char *const ramp = "model: open\n"
+                                "start_rate: 10\n"
+                                "stages:\n"
+                                "  - { duration: 10s, rate: 30 }\n" /* 10 -> 30: 200 arrivals */
+                                "  - { duration: 0s, rate: 100 }\n" /* jump */
+                                "  - { duration: 5s, rate: 100 }\n" /* 500 arrivals */
+                                "  - { duration: 10s, rate: 0 }\n"  /* 100 -> 0: 500 arrivals */
+                                "mix: { a: 3, b: 1, never: 0 }\n"
+                                "max_vus: 50\n"
+                                "pre_allocated_vus: 10\n"
+                                "timeout: 2s\n";
 
 static void test_target_and_arrivals(void)
 {
@@ -125,6 +124,7 @@ static void test_target_and_arrivals(void)
     CHECK(ok);
     uint64_t t;
     CHECK(profile_arrival_time(&p, 1200.5, &t) == -1);
+    CHECK(profile_arrival_time(&p, -1, &t) == -1);
     CHECK(profile_arrival_time(&p, 200, &t) == 0 && t == 10 * s);
 
     /* Overrides. */
@@ -166,6 +166,16 @@ static void test_mix(void)
     CHECK_INT_EQ(mix_pick_unit(m, 1.0), 1); /* never the zero-weight last entry */
 
     struct scenario scenarios[] = {{.name = "a"}, {.name = "c"}};
+    struct mix equal;
+    struct mix_entry entries[2];
+    mix_from_scenarios(&equal, entries, scenarios, 2);
+    CHECK(equal.count == 2 && equal.total == 2);
+    CHECK_STR_EQ(equal.items[1].name, "c");
+    int firsts = 0;
+    for (uint64_t i = 0; i < 10000; i++)
+        firsts += mix_pick_at(&equal, 5, i) == 0;
+    CHECK(firsts > 4700 && firsts < 5300);
+
     CHECK_INT_EQ(profile_check_mix(&p, scenarios, 2, &d), 2);
     CHECK_INT_EQ(d.count, 2);
     if (d.count == 2) {
@@ -180,8 +190,7 @@ static void test_mix(void)
 }
 
 /* The profile must fail with a diagnostic at line:col naming key_path and saying msg. */
-static void expect_error(const char *yaml, int line, int col, const char *key_path,
-                         const char *msg)
+static void expect_error(const char *yaml, int line, int col, const char *key_path, const char *msg)
 {
     struct profile p;
     struct diag_list d;
@@ -190,14 +199,13 @@ static void expect_error(const char *yaml, int line, int col, const char *key_pa
     int found = 0;
     for (size_t i = 0; i < d.count; i++) {
         const struct diag *g = &d.items[i];
-        found |= g->line == line && g->col == col &&
-                 (key_path ? g->key_path && strcmp(g->key_path, key_path) == 0
-                           : g->key_path == NULL) &&
-                 strstr(g->message, msg) != NULL && g->file && strcmp(g->file, "p.yaml") == 0;
+        found |=
+            g->line == line && g->col == col &&
+            (key_path ? g->key_path && strcmp(g->key_path, key_path) == 0 : g->key_path == NULL) &&
+            strstr(g->message, msg) != NULL && g->file && strcmp(g->file, "p.yaml") == 0;
     }
     if (!found) {
-        fprintf(stderr, "wanted %d:%d %s: %s, got:\n", line, col, key_path ? key_path : "",
-                msg);
+        fprintf(stderr, "wanted %d:%d %s: %s, got:\n", line, col, key_path ? key_path : "", msg);
         diag_list_print(&d, stderr);
     }
     CHECK(found);
@@ -219,8 +227,7 @@ static void test_errors(void)
                  4, 17, "stages[1].duration", "unknown unit");
     expect_error("model: open\nstages:\n  - { duration: 1s }\n", 3, 5, "stages[0]",
                  "needs a target");
-    expect_error("model: open\nstages:\n  - { rate: 5 }\n", 3, 5, "stages[0]",
-                 "needs a duration");
+    expect_error("model: open\nstages:\n  - { rate: 5 }\n", 3, 5, "stages[0]", "needs a duration");
     expect_error("model: open\nstages:\n  - { duration: 1s, users: 5 }\n", 3, 5, "stages[0]",
                  "an open-model stage sets rate");
     expect_error("model: closed\nstages:\n  - { duration: 1s, rate: 5 }\n", 3, 5, "stages[0]",
@@ -229,12 +236,11 @@ static void test_errors(void)
                  "stages[0].users", "one of rate or users");
     expect_error("model: open\nstages:\n  - { duration: 1s, rate: 1, ramp: yes }\n", 3, 30,
                  "stages[0].ramp", "unknown key 'ramp'");
-    expect_error("model: open\nstages: [{duration: 0s, rate: 1}]\n", 2, 9, "stages",
-                 "0s in total");
-    expect_error("model: open\nstages: [{duration: 300d, rate: 1}, {duration: 300d, rate: 1}]\n",
-                 2, 9, "stages", "longer than a year");
-    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: { a: -1 }\n", 3, 11,
-                 "mix.a", "a weight is a number >= 0");
+    expect_error("model: open\nstages: [{duration: 0s, rate: 1}]\n", 2, 9, "stages", "0s in total");
+    expect_error("model: open\nstages: [{duration: 300d, rate: 1}, {duration: 300d, rate: 1}]\n", 2,
+                 9, "stages", "longer than a year");
+    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: { a: -1 }\n", 3, 11, "mix.a",
+                 "a weight is a number >= 0");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: { a: 1, a: 2 }\n", 3, 14,
                  "mix.a", "in the mix twice");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: { a: 0 }\n", 3, 6, "mix",
@@ -245,21 +251,21 @@ static void test_errors(void)
                  "think_time", "belongs to the closed model");
     expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nmax_vus: 3\n", 3, 1, NULL,
                  "belong to the open model");
-    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s..1s\n", 3,
-                 13, "think_time", "runs backwards");
+    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s-1s\n", 3, 13,
+                 "think_time", "runs backwards");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmax_vus: 5\n"
                  "pre_allocated_vus: 6\n",
                  4, 1, "pre_allocated_vus", "above max_vus");
     expect_error("model: open\nstart_users: 3\nstages: [{duration: 1s, rate: 1}]\n", 2, 1, NULL,
                  "starts with start_rate");
-    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nthreads: 4\n", 3, 1,
-                 "threads", "unknown key 'threads'");
+    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nthreads: 4\n", 3, 1, "threads",
+                 "unknown key 'threads'");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\ntimeout: soon\n", 3, 10,
                  "timeout", "not a number");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmax_vus: 5000000000\n", 3, 10,
                  "max_vus", "too large");
-    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: {a: 1}\nmix: {b: 1}\n", 4,
-                 1, "mix", "'mix' is given twice");
+    expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmix: {a: 1}\nmix: {b: 1}\n", 4, 1,
+                 "mix", "'mix' is given twice");
     expect_error("model: open\nstages: [{duration: 1s, rate: 1, duration: 2s}]\n", 2, 34,
                  "stages[0].duration", "'duration' is given twice");
     expect_error("model: [open]\nstages: [{duration: 1s, rate: 1}]\n", 1, 8, "model",
@@ -284,6 +290,19 @@ static void test_resolve(void)
     CHECK(profile_resolve("a b", dirs, 3, out, sizeof out, err, sizeof err) == -1);
     CHECK_CONTAINS(err, "not a profile name");
     CHECK(strstr(profile_installed_dir(), "/storecheck/profiles") != NULL);
+
+    /* Without installing, the default search finds the source tree's profiles. */
+    const char *search[3];
+    unsetenv("STORECHECK_PROFILE_DIR");
+    size_t n = profile_search_dirs(search);
+    CHECK_INT_EQ(n, 2);
+    CHECK_STR_EQ(search[0], profile_installed_dir());
+    CHECK(profile_resolve("flash-sale", search, n, out, sizeof out, err, sizeof err) == 0);
+    CHECK_CONTAINS(out, "/flash-sale.yaml");
+    setenv("STORECHECK_PROFILE_DIR", "/elsewhere", 1);
+    CHECK_INT_EQ(profile_search_dirs(search), 3);
+    CHECK_STR_EQ(search[0], "/elsewhere");
+    unsetenv("STORECHECK_PROFILE_DIR");
 
     struct profile p;
     struct diag_list d;

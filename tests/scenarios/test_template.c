@@ -1,5 +1,6 @@
 /* Templates: compiling, rendering every kind of slot, and compile errors with positions. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loadgen/template.h"
@@ -9,19 +10,27 @@ static struct vars_schema schema;
 static struct vars *vars;
 static struct rng rng;
 
+/* The source is copied to the heap without a NUL so that a read past its end is caught. */
 static struct template *compile(const char *src, struct parse_error *err)
 {
-    return template_compile(src, strlen(src), &schema, err);
+    size_t len = strlen(src);
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, src, len);
+    struct template *t = template_compile(copy, len, &schema, err);
+    free(copy);
+    return t;
 }
 
-/* Render src into a static buffer; NULL when it does not compile or render. */
-static const char *render(const char *src)
+/* Render src, its values escaped as escape says, into a static buffer; NULL when it does not
+ * compile or render. */
+static const char *render_as(const char *src, enum tpl_escape escape)
 {
     static char out[512];
     struct parse_error err;
     struct template *t = compile(src, &err);
     if (!t)
         return NULL;
+    template_set_escape(t, escape);
     struct tpl_ctx ctx = {vars, &rng, 1700000000123456ULL};
     size_t n;
     enum tpl_status st = template_render(t, &ctx, out, sizeof out - 1, &n, NULL);
@@ -30,6 +39,11 @@ static const char *render(const char *src)
         return NULL;
     out[n] = '\0';
     return out;
+}
+
+static const char *render(const char *src)
+{
+    return render_as(src, TPL_RAW);
 }
 
 static void set(const char *name, const char *value)
@@ -72,6 +86,43 @@ static void test_variables(void)
     struct tpl_ctx ctx = {vars, &rng, 0};
     CHECK_INT_EQ(template_render(t, &ctx, buf, sizeof buf, &n, &unset), TPL_ERR_UNSET);
     CHECK_INT_EQ(unset, vars_schema_find(&schema, "missing", 7));
+    template_free(t);
+}
+
+static void test_escaping(void)
+{
+    set("v", "A B/\xc3\xbc#?x=1&y%2F");
+    CHECK_STR_EQ(render_as("/p/{{v}}", TPL_PATH), "/p/A%20B/%C3%BC%23?x=1&y%2F");
+    CHECK_STR_EQ(render_as("q={{v}}", TPL_FORM), "q=A%20B%2F%C3%BC%23%3Fx%3D1%26y%252F");
+    set("v", "say \"hi\" \\ \n\x01\xc3\xbc");
+    CHECK_STR_EQ(render_as("{\"m\":\"{{v}}\"}", TPL_JSON),
+                 "{\"m\":\"say \\\"hi\\\" \\\\ \\u000A\\u0001\xc3\xbc\"}");
+    /* Literal text and generated values are never escaped. */
+    CHECK_STR_EQ(render_as("/a b/{{randint -1 -1}}/{{now}}", TPL_FORM), "/a b/-1/1700000000");
+    CHECK_STR_EQ(render_as("x=\"{{\"\\\"}}\"", TPL_JSON), "x=\"\\\"");
+
+    /* A header value must not carry a line break into the request. */
+    set("v", "abc\r\nX-Injected: 1");
+    struct parse_error err;
+    struct template *t = compile("Bearer {{v}}", &err);
+    template_set_escape(t, TPL_HEADER);
+    char buf[64];
+    size_t n;
+    int bad = -1;
+    struct tpl_ctx ctx = {vars, &rng, 0};
+    CHECK_INT_EQ(template_render(t, &ctx, buf, sizeof buf, &n, &bad), TPL_ERR_VALUE);
+    CHECK_INT_EQ(bad, vars_schema_find(&schema, "v", 1));
+    set("v", "abc");
+    CHECK_INT_EQ(template_render(t, &ctx, buf, sizeof buf, &n, &bad), TPL_OK);
+    CHECK(n == 10 && memcmp(buf, "Bearer abc", 10) == 0);
+    template_free(t);
+
+    /* Escaping grows the output: the buffer check counts the escaped bytes. */
+    set("v", "\"\"\"");
+    t = compile("{{v}}", &err);
+    template_set_escape(t, TPL_JSON);
+    CHECK_INT_EQ(template_render(t, &ctx, buf, 5, &n, NULL), TPL_ERR_SPACE);
+    CHECK_INT_EQ(template_render(t, &ctx, buf, 6, &n, NULL), TPL_OK);
     template_free(t);
 }
 
@@ -207,6 +258,7 @@ int main(void)
     rng_seed(&rng, 1, 0);
     RUN(test_literal);
     RUN(test_variables);
+    RUN(test_escaping);
     RUN(test_var_listing);
     RUN(test_uuid);
     RUN(test_randint);

@@ -108,8 +108,8 @@ static int is_known(enum th_sel sel, const char *name)
     return 0;
 }
 
-static int fake_latency(void *ctx, enum th_sel sel, const char *name, enum th_stat stat,
-                        double pct, double *us)
+static int fake_latency(void *ctx, enum th_sel sel, const char *name, enum th_stat stat, double pct,
+                        double *us)
 {
     if (!is_known(sel, name))
         return -1;
@@ -130,8 +130,7 @@ static int fake_latency(void *ctx, enum th_sel sel, const char *name, enum th_st
     return -1;
 }
 
-static int fake_count(void *ctx, enum th_sel sel, const char *name, enum th_count what,
-                      uint64_t *n)
+static int fake_count(void *ctx, enum th_sel sel, const char *name, enum th_count what, uint64_t *n)
 {
     struct fake *f = ctx;
     if (!is_known(sel, name))
@@ -205,7 +204,8 @@ static void test_eval(void)
 static void test_check_selector(void)
 {
     struct step steps[] = {{.name = "cart"}, {.name = "order"}};
-    struct scenario sc[] = {{.name = "browse"}, {.name = "checkout", .steps = steps, .step_count = 2}};
+    struct scenario sc[] = {{.name = "browse"},
+                            {.name = "checkout", .steps = steps, .step_count = 2}};
     char err[256];
     struct threshold_expr t = parse_ok("p95 < 1s");
     CHECK(threshold_check_selector(&t, sc, 2, err, sizeof err) == 0);

@@ -1,0 +1,20 @@
+/*
+ * What `storecheck validate` can catch in a config's load section before a run, beyond its
+ * YAML shape: every template and JSON path compiles, every variable a template uses is
+ * defined before that step (extracted by an earlier step of the scenario, or a column of a
+ * feeder as {{column}} or {{feeder.column}}), every feeder file is valid CSV, every threshold parses and names a scenario or step
+ * that exists. The profile's mix is checked by profile_check_mix once the profile is loaded.
+ */
+#ifndef STORECHECK_LOADGEN_SCENARIO_CHECK_H
+#define STORECHECK_LOADGEN_SCENARIO_CHECK_H
+
+#include <stddef.h>
+
+#include "common/config.h"
+#include "common/diag.h"
+
+/* Add a located diagnostic for each problem; returns how many. Reads the feeder files at
+ * their paths as the config loader resolved them. */
+size_t scenario_check(const struct config *cfg, struct diag_list *diags);
+
+#endif
