@@ -78,6 +78,8 @@ struct webhooks {
     size_t schedule_count;
     uint64_t wait_ms;            /* how long the webhook probe may wait for retries */
     const char *receiver_host;   /* where storecheck's receiver listens (default 127.0.0.1) */
+    unsigned receiver_port;      /* its fixed port, for a store set up to send there (no
+                                  * subscribe API); 0: a free port */
 };
 
 /* One half of a cooperative fault hook: an HTTP request to an admin URL, or a shell command. */

@@ -49,22 +49,26 @@ int whc_start(struct probe_ctx *ctx, int fail_first, struct whc *c)
 {
     const struct webhooks *wh = &ctx->cfg->target.webhooks;
     memset(c, 0, sizeof *c);
-    if (!wh->subscribe) {
+    if (!wh->subscribe && !wh->receiver_port) {
         probe_set(ctx, PROBE_SKIP,
-                  "no webhooks.subscribe endpoint: storecheck cannot point "
-                  "the store at its receiver");
+                  "no webhooks.subscribe endpoint to point the store at "
+                  "storecheck's receiver, and no webhooks.receiver_port the "
+                  "store sends to");
         return -1;
     }
     if (orders_allowed(ctx) != 0)
         return -1;
     char why[300];
-    c->rx =
-        whr_start(wh->receiver_host ? wh->receiver_host : "127.0.0.1", fail_first, why, sizeof why);
+    const char *host = wh->receiver_host ? wh->receiver_host : "127.0.0.1";
+    c->rx = whr_start(host, wh->receiver_port, fail_first, why, sizeof why);
     if (!c->rx) {
         probe_set(ctx, PROBE_ERROR, "webhook receiver: %s", why);
         return -1;
     }
-    if (subscribe(ctx, c) != 0) {
+    if (!wh->subscribe)
+        probe_evidence(ctx, NULL, 0, "receiver on %s port %u, where the store is set up to send",
+                       host, wh->receiver_port);
+    else if (subscribe(ctx, c) != 0) {
         whc_end(ctx, c);
         return -1;
     }

@@ -250,7 +250,7 @@ static void *serve(void *arg)
     return NULL;
 }
 
-struct whr *whr_start(const char *host, int fail_first, char *why, size_t whylen)
+struct whr *whr_start(const char *host, unsigned port, int fail_first, char *why, size_t whylen)
 {
     struct sockaddr_storage ss;
     socklen_t sslen;
@@ -259,15 +259,20 @@ struct whr *whr_start(const char *host, int fail_first, char *why, size_t whylen
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
     if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
         sslen = sizeof *v4;
     } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
         v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
         sslen = sizeof *v6;
     } else {
         snprintf(why, whylen, "receiver_host %s is not an IP address", host);
         return NULL;
     }
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int on = 1;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     if (fd < 0 || bind(fd, (struct sockaddr *)&ss, sslen) != 0 || listen(fd, 64) != 0 ||
         getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0) {
         snprintf(why, whylen, "cannot listen on %s: %s", host, strerror(errno));

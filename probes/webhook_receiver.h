@@ -27,8 +27,9 @@ struct whr_delivery {
 
 struct whr;
 
-/* Listen on host (an IP literal) at a free port. NULL with why. */
-struct whr *whr_start(const char *host, int fail_first, char *why, size_t whylen);
+/* Listen on host (an IP literal) at port (0: a free one). NULL with why. */
+struct whr *whr_start(const char *host, unsigned port, int fail_first, char *why,
+                      size_t whylen);
 unsigned whr_port(const struct whr *r);
 /* Stop the thread, close every socket, free everything (deliveries included). */
 void whr_stop(struct whr *r);

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "checker/config_load.h"
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
@@ -35,6 +37,7 @@ struct ore_opts {
     const char *audit;         /* more audit keys, e.g. "  clock_skew: 5s\n" */
     const char *probe_timeout; /* NULL: 20s */
     const char *retries;       /* webhooks.schedule and wait lines; NULL: the store's */
+    const char *receiver;      /* webhooks lines naming the receiver; NULL: subscribe */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -77,7 +80,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "    openapi: %s\n"
              "    webhook_intake: /api/v1/payments/callback\n"
              "  webhooks:\n"
-             "    subscribe: /api/v1/webhooks\n"
+             "%s"
              "    secret: " WEBHOOK_SECRET "\n"
              "    intake_secret: " INTAKE_SECRET "\n"
              "%s"
@@ -91,6 +94,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
              o && o->metrics ? o->metrics : "/metrics",
              o && o->openapi ? o->openapi : "/openapi.json",
+             o && o->receiver ? o->receiver : "    subscribe: /api/v1/webhooks\n",
              o && o->retries ? o->retries : "    schedule: [300ms, 600ms, 1200ms]\n    wait: 8s\n",
              o && o->faults ? o->faults : faults, o && o->no_orders ? "false" : "true",
              o && o->probe_timeout ? o->probe_timeout : "20s", o && o->audit ? o->audit : "",
@@ -105,6 +109,13 @@ static int ore_config(struct config *cfg, const struct refstore *rs, const struc
 }
 
 #define expect(rep, id, st, text) CHECK(sup_expect(rep, id, st, text))
+
+static size_t discard(char *data, size_t size, size_t n, void *ud)
+{
+    (void)data;
+    (void)ud;
+    return size * n;
+}
 
 /* Start the store (a broken variant or NULL) on the short webhook schedule. 0 or -1. */
 static int start(struct refstore *rs, const char *broken)
@@ -379,6 +390,43 @@ static void test_undeclared_schedule(void)
     sup_refstore_stop(&rs);
 }
 
+/* A store set up (here by the test) to send to a fixed URL, with no subscribe API in the
+ * config: the receiver listens on webhooks.receiver_port. */
+static void test_fixed_receiver(void)
+{
+    struct refstore rs;
+    if (start(&rs, NULL) != 0)
+        return;
+    int port = sup_free_port();
+    char url[128], body[256], lines[128];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/api/v1/webhooks", rs.https);
+    snprintf(body, sizeof body,
+             "{\"url\":\"http://127.0.0.1:%d/hooks/orders\",\"events\":[\"order.created\"]}", port);
+    CURL *e = curl_easy_init();
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_CAINFO, sup_cert("ca.pem"));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    long status = 0;
+    CHECK(curl_easy_perform(e) == CURLE_OK);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    CHECK_INT_EQ(status, 201);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(e);
+    snprintf(lines, sizeof lines, "    receiver_port: %d\n", port);
+    struct ore_opts o = {.receiver = lines};
+    struct config cfg;
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "R-WEBHOOK-SIGNATURE", &rep);
+    expect(&rep, "R-WEBHOOK-SIGNATURE", PROBE_PASS, "where the store is set up to send");
+    finish(&rep, &cfg);
+    sup_refstore_stop(&rs);
+}
+
 /* The probe's time runs out while checkout hangs under the fault: an error, and the fault is
  * undone all the same. */
 static void test_timeout_undoes_fault(void)
@@ -465,6 +513,7 @@ int main(void)
     RUN(test_without_orders);
     RUN(test_timeouts_openapi_fault_command);
     RUN(test_undeclared_schedule);
+    RUN(test_fixed_receiver);
     RUN(test_timeout_undoes_fault);
     RUN(test_cli_interrupt_undoes_fault);
     engine_global_cleanup();

@@ -242,7 +242,7 @@ static int post(unsigned port, const char *extra_headers, const char *body)
 static void test_receiver(void)
 {
     char why[200];
-    struct whr *r = whr_start("127.0.0.1", 2, why, sizeof why);
+    struct whr *r = whr_start("127.0.0.1", 0, 2, why, sizeof why);
     CHECK(r != NULL);
     if (!r)
         return;
