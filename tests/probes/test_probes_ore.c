@@ -183,6 +183,7 @@ static void test_good_store(void)
     CHECK(rep.elapsed_ms < 30000);
     expect(&rep, "R-WEBHOOK-RETRY", PROBE_PASS, "declared 0.30 s, 0.60 s, 1.20 s");
     expect(&rep, "R-WEBHOOK-RETRY", PROBE_PASS, "answered 503");
+    expect(&rep, "R-WEBHOOK-RETRY", PROBE_PASS, "subscription removed");
     expect(&rep, "R-WEBHOOK-SIGNATURE", PROBE_PASS, "the first delivery and its retry");
     expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "counted by the store");
     expect(&rep, "R-DEGRADATION", PROBE_PASS, "fault orders_down stopped");
