@@ -8,9 +8,15 @@
 
 #include <stddef.h>
 
-/* The first sign of internals in text (NUL-terminated), as a label such as "stack trace" or
- * "connection string", with up to len-1 bytes around it in excerpt (one line, control
- * characters replaced). NULL when text shows none. */
-const char *leak_find(const char *text, char *excerpt, size_t len);
+/* What to look for: what debug output shows (stack traces, debug pages, connection strings),
+ * and what configuration gives away (credentials, internal host names, private addresses,
+ * software versions). Error pages are judged on the first only: a site's own 404 page may
+ * well say "forgot your password?". */
+enum { LEAK_DEBUG = 1, LEAK_CONFIG = 2, LEAK_ALL = LEAK_DEBUG | LEAK_CONFIG };
+
+/* The first sign of internals of the given kinds in text (NUL-terminated), as a label such as
+ * "stack trace" or "connection string", with up to len-1 bytes around it in excerpt (one
+ * line, control characters replaced). NULL when text shows none. */
+const char *leak_find(const char *text, unsigned kinds, char *excerpt, size_t len);
 
 #endif

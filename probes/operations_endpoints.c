@@ -46,7 +46,7 @@ static void run_health(struct probe_ctx *ctx)
         struct http_response r;
         fastest_answer(ctx, url, &r);
         char excerpt[160];
-        const char *leak = r.status ? leak_find(r.body, excerpt, sizeof excerpt) : NULL;
+        const char *leak = r.status ? leak_find(r.body, LEAK_ALL, excerpt, sizeof excerpt) : NULL;
         if (!r.status) {
             http_evidence(ctx, &r, NULL);
             errors++;
@@ -131,7 +131,7 @@ static void run_metrics_public(struct probe_ctx *ctx)
     char excerpt[160], err[200];
     struct prom_stats st;
     int metrics = r.status == 200 && prom_parse(r.body, r.body_len, &st, err, sizeof err) == 0;
-    const char *leak = metrics ? leak_find(r.body, excerpt, sizeof excerpt) : NULL;
+    const char *leak = metrics ? leak_find(r.body, LEAK_ALL, excerpt, sizeof excerpt) : NULL;
     if (!metrics) {
         /* A login page or a 401: the anonymous client gets no metrics. */
         http_evidence(ctx, &r, "without credentials: %s", r.status == 200 ? err : "refused");

@@ -17,7 +17,7 @@ static int judge_error(struct probe_ctx *ctx, const char *what, int status, cons
                        const char *request, char *problem, size_t len)
 {
     char excerpt[160];
-    const char *leak = leak_find(body, excerpt, sizeof excerpt);
+    const char *leak = leak_find(body, LEAK_DEBUG, excerpt, sizeof excerpt);
     if (leak) {
         probe_evidence(ctx, request, status, "%s: %s: %s", what, leak, excerpt);
         if (!problem[0])
@@ -134,7 +134,7 @@ static void run_body_limit(struct probe_ctx *ctx)
     http_get1(ctx, &req, &r);
     free(body);
     char excerpt[160];
-    const char *leak = r.status ? leak_find(r.body, excerpt, sizeof excerpt) : NULL;
+    const char *leak = r.status ? leak_find(r.body, LEAK_DEBUG, excerpt, sizeof excerpt) : NULL;
     http_evidence(ctx, &r, "a %d MiB JSON body to %s%s%s", OVERSIZE_BYTES >> 20,
                   endpoint_names[eps[i]], leak ? "; " : "", leak ? excerpt : "");
     if (!r.status)
