@@ -159,7 +159,7 @@ static void run_problem_json(struct probe_ctx *ctx)
              strchr(catalog, '?') ? "&" : "?");
     struct http_request reqs[3] = {
         {.url = missing, .headers = {"Accept: application/json"}},
-        {.method = "DELETE", .url = catalog, .headers = {"Accept: application/json"}},
+        {.method = "TRACE", .url = catalog, .headers = {"Accept: application/json"}},
         {.url = bad_page, .headers = {"Accept: application/json"}},
     };
     struct http_response resps[3];

@@ -53,7 +53,7 @@ static void run_error_pages(struct probe_ctx *ctx)
     }
     if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) == 0) {
         reqs[n] = (struct http_request){
-            .method = "DELETE", .url = catalog, .headers = {"Accept: application/json"}};
+            .method = "TRACE", .url = catalog, .headers = {"Accept: application/json"}};
         what[n++] = "wrong method";
     }
     struct http_response resps[3];
