@@ -146,6 +146,35 @@ static void read_thresholds(struct cfg_walk *w, const struct yaml_node *v, void 
     cfg_walk_items(w, v, read_threshold, l);
 }
 
+static const struct cfg_field fault_fields[] = {
+    {"name", cfg_read_str, offsetof(struct load_fault, name), 1},
+    {"at", cfg_read_duration, offsetof(struct load_fault, at_ms), 1},
+    {"duration", cfg_read_duration, offsetof(struct load_fault, duration_ms), 1},
+    {NULL, NULL, 0, 0},
+};
+
+static void read_fault(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct load_fault *f = dst;
+    f->pos = v->pos;
+    cfg_walk_fields(w, v, fault_fields, f);
+}
+
+void cfg_load_check_fault(struct cfg_walk *w, const struct config *cfg)
+{
+    const struct load_fault *f = &cfg->load.fault;
+    if (!f->name)
+        return;
+    for (size_t i = 0; i < cfg->target.fault_count; i++)
+        if (strcmp(cfg->target.faults[i].name, f->name) == 0)
+            return;
+    size_t mark = keypath_push_key(&w->path, "load");
+    size_t mark2 = keypath_push_key(&w->path, "fault");
+    cfg_walk_error_at(w, f->pos, "fault '%s' is not one of target.faults", f->name);
+    keypath_pop(&w->path, mark2);
+    keypath_pop(&w->path, mark);
+}
+
 static const struct cfg_field load_fields[] = {
     {"profile", read_profile, 0, 0},
     {"duration", cfg_read_duration, offsetof(struct load, duration_ms), 0},
@@ -158,6 +187,7 @@ static const struct cfg_field load_fields[] = {
     {"feeders", read_feeders, 0, 0},
     {"scenarios", read_scenarios, 0, 0},
     {"thresholds", read_thresholds, 0, 0},
+    {"fault", read_fault, offsetof(struct load, fault), 0},
     {NULL, NULL, 0, 0},
 };
 

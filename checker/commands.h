@@ -4,9 +4,12 @@
 
 #include "checker/cli.h"
 
+extern const struct command cmd_run;
 extern const struct command cmd_audit;
 extern const struct command cmd_load;
 extern const struct command cmd_validate;
 extern const struct command cmd_init;
+extern const struct command cmd_report;
+extern const struct command cmd_diff;
 
 #endif

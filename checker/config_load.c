@@ -100,6 +100,7 @@ static void read_root(struct cfg_walk *w, const struct yaml_node *root)
         return;
     }
     cfg_walk_fields(w, root, top_fields, cfg);
+    cfg_load_check_fault(w, cfg);
     if (!cfg->load.timeout_ms)
         cfg->load.timeout_ms = cfg->target.timeout_ms;
 }

@@ -203,6 +203,15 @@ struct threshold {
     struct srcpos pos;
 };
 
+/* load.fault: inject target.faults[name] `at` after the load starts and undo it `duration`
+ * later (always undone, also when the run is interrupted). */
+struct load_fault {
+    const char *name; /* NULL: no fault during the load */
+    uint64_t at_ms;
+    uint64_t duration_ms;
+    struct srcpos pos;
+};
+
 struct load {
     const char *profile;      /* a name in profiles/ or a path; NULL: none */
     struct srcpos profile_pos;
@@ -219,6 +228,7 @@ struct load {
     size_t feeder_count;
     struct threshold *thresholds;
     size_t threshold_count;
+    struct load_fault fault;
 };
 
 struct report_paths {

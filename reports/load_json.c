@@ -1,14 +1,13 @@
 #include "reports/load_json.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/oom.h"
 #include "common/redact.h"
+#include "reports/atomic_write.h"
 #include "version.h"
 
 static const double percentiles[] = {50, 75, 90, 95, 99, 99.9, 99.99};
@@ -160,7 +159,7 @@ static cJSON *seconds_json(const struct load_result *r)
     return a;
 }
 
-char *load_json_render(const struct load_result *r, const struct load_json_meta *m)
+cJSON *load_json_object(const struct load_result *r, const struct load_json_meta *m)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "schema_version", LOAD_JSON_SCHEMA_VERSION);
@@ -185,6 +184,12 @@ char *load_json_render(const struct load_result *r, const struct load_json_meta 
         add_redacted(root, "first_error", r->first_error, m->secrets);
     else
         cJSON_AddNullToObject(root, "first_error");
+    return root;
+}
+
+char *load_json_render(const struct load_result *r, const struct load_json_meta *m)
+{
+    cJSON *root = load_json_object(r, m);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
@@ -196,27 +201,7 @@ int load_json_write(const char *path, const struct load_result *r,
                     const struct load_json_meta *m, char *err, size_t errlen)
 {
     char *text = load_json_render(r, m);
-    size_t n = strlen(path) + 32;
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int rc = -1;
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    size_t len = strlen(text);
-    int bad = fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    rc = 0;
-out:
-    free(tmp);
+    int rc = atomic_write(path, text, err, errlen);
     free(text);
     return rc;
 }

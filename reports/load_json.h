@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/config.h"
 #include "loadgen/result.h"
 
@@ -23,6 +25,9 @@ struct load_json_meta {
     size_t header_count;
     const struct strv *secrets; /* values never written; may be NULL */
 };
+
+/* The document as a cJSON tree (the caller deletes it), for reports that embed it. */
+cJSON *load_json_object(const struct load_result *r, const struct load_json_meta *m);
 
 /* The document as a malloc'd string. */
 char *load_json_render(const struct load_result *r, const struct load_json_meta *m);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo job: install what is needed, build, start the bundled reference store on loopback
 # (HTTPS 127.0.0.1:8443, HTTP 127.0.0.1:8080, fault admin 127.0.0.1:9100), then validate the
-# example config, audit the store and put a short load on it. Results go to out/.
+# example config and run it: baseline audit, load with the under-load checks and an injected
+# fault, one verdict. The reports go to out/.
 # Usage: scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,16 +45,11 @@ for _ in $(seq 50); do [ -s "$out/refstore.ready" ] && break; sleep 0.1; done
 set +e
 "$sc" validate examples/refstore.yaml || exit $?
 echo
-"$sc" audit examples/refstore.yaml --json "$out/audit.json"
-audit_rc=$?
-echo
-"$sc" load --duration 10s --rate 2000 --connections 20 --cacert "$STORECHECK_CA_FILE" \
-  --json "$out/load.json" https://127.0.0.1:8443/api/v1/products/1 \
-  https://127.0.0.1:8443/api/v1/products?page=2 https://127.0.0.1:8443/api/v1/search?q=lamp
-load_rc=$?
+"$sc" run examples/refstore.yaml --json "$out/report.json" --html "$out/report.html" \
+  --junit "$out/junit.xml" --markdown "$out/summary.md"
+run_rc=$?
 set -e
 echo
-echo "audit result: $out/audit.json (exit $audit_rc)"
-echo "load result:  $out/load.json (exit $load_rc)"
-[ $audit_rc -ne 0 ] && exit $audit_rc
-exit $load_rc
+echo "HTML report: $out/report.html"
+echo "JSON report: $out/report.json (exit $run_rc)"
+exit $run_rc

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # Install the Debian packages storecheck needs to build, test and run its demo.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds the peers bench/ compares against)
+# Usage: scripts/install-deps.sh [--tests] [--bench]
+#   (none)   what building and running storecheck and the reference store need
+#   --tests  also the real servers and tools the test suite drives
+#   --bench  also the peers bench/ compares against
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libev-dev zlib1g-dev
-  openssl curl ca-certificates python3
-  nginx-light    # real servers in front of the reference store in integration tests
-  varnish        # a cache in front of the reference store in the probe integration tests
+  openssl curl ca-certificates
 )
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk util-linux time sslscan testssl.sh)
-fi
+for arg in "$@"; do
+  case $arg in
+    --tests)
+      packages+=(
+        python3          # the report and run integration tests
+        nginx-light      # real servers in front of the reference store
+        varnish          # a cache in front of the reference store
+        chromium         # renders the HTML report headless
+        libxml2-utils    # xmllint validates the JUnit report against its XSD
+      ) ;;
+    --bench) packages+=(wrk util-linux time sslscan testssl.sh) ;;
+    *) echo "usage: $0 [--tests] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-test}
 
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 cmake -S . -B "$build" -DSTORECHECK_WERROR=ON -DSTORECHECK_SANITIZE=ON
 cmake --build "$build" -j "$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cd "$build" && ctest --output-on-failure -j 2 --timeout 600
+cd "$build" && ctest --output-on-failure --timeout 600

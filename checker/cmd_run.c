@@ -1,0 +1,463 @@
+/* storecheck run CONFIG: baseline audit, load with under-load checks and a fault, one verdict,
+ * the reports. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "checker/accept.h"
+#include "checker/commands.h"
+#include "checker/config_load.h"
+#include "checker/fault_window.h"
+#include "checker/load_metrics.h"
+#include "checker/load_phase.h"
+#include "checker/run_load.h"
+#include "checker/score.h"
+#include "checker/verdict.h"
+#include "common/exit_codes.h"
+#include "common/oom.h"
+#include "probes/engine.h"
+#include "probes/under_load.h"
+#include "reports/report_json.h"
+#include "reports/reporter.h"
+
+struct run_args {
+    const char *config;
+    int fail_on;          /* -1: the config's */
+    const char *paths[4]; /* json, html, junit, markdown overrides, in reporters[] order */
+};
+
+static const char *const report_options[] = {"--json", "--html", "--junit", "--markdown"};
+
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+    a->fail_on = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int has_next = i + 1 < argc, matched = 0;
+        for (int k = 0; k < 4; k++) {
+            if (strcmp(o, report_options[k]) != 0)
+                continue;
+            if (!has_next)
+                return cli_usage_error(&cmd_run, "%s needs a FILE", o);
+            a->paths[k] = argv[++i];
+            matched = 1;
+        }
+        if (matched)
+            continue;
+        if (strcmp(o, "--fail-on") == 0) {
+            if (!has_next || (a->fail_on = severity_parse(argv[i + 1])) < 0)
+                return cli_usage_error(&cmd_run, "--fail-on: use info, low, medium, high or "
+                                                 "critical");
+            i++;
+        } else if (o[0] == '-' && o[1]) {
+            return cli_usage_error(&cmd_run, "unknown option '%s'", o);
+        } else if (a->config) {
+            return cli_usage_error(&cmd_run, "one CONFIG at a time");
+        } else {
+            a->config = o;
+        }
+    }
+    if (!a->config)
+        return cli_usage_error(&cmd_run, "missing CONFIG");
+    return 0;
+}
+
+static int in_registry(const char *id)
+{
+    for (size_t i = 0; i < probe_registry_count; i++)
+        if (strcasecmp(id, probe_registry[i]->id) == 0)
+            return 1;
+    return 0;
+}
+
+static int known_check(const char *id)
+{
+    if (in_registry(id) || strcasecmp(id, fault_window_check.id) == 0 ||
+        strcasecmp(id, probe_r_fault_under_load.id) == 0)
+        return 1;
+    for (size_t i = 0; i < under_load_probe_count; i++)
+        if (strcasecmp(id, under_load_probes[i]->id) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_group_letter(const char *e)
+{
+    return strlen(e) == 1 && strchr("STOREstore", e[0]);
+}
+
+/* The entries of an audit.only/audit.skip list that select baseline probes: group letters and
+ * probe_registry ids (the list may also name the under-load checks). */
+static struct strv baseline_subset(const struct strv *in)
+{
+    struct strv out = {xcalloc(in->count + 1, sizeof *out.items), 0};
+    for (size_t i = 0; i < in->count; i++)
+        if (is_group_letter(in->items[i]) || in_registry(in->items[i]))
+            out.items[out.count++] = in->items[i];
+    return out;
+}
+
+/* Every audit.only/audit.skip entry names a check of this run; 0, or -1 after saying which. */
+static int check_selection(const struct config *cfg)
+{
+    const struct strv *lists[] = {&cfg->audit.only, &cfg->audit.skip};
+    for (int l = 0; l < 2; l++) {
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            const char *e = lists[l]->items[i];
+            if (is_group_letter(e) || known_check(e))
+                continue;
+            fprintf(stderr,
+                    "%s: audit.%s: '%s' is neither a check id nor a group letter "
+                    "(S T O R E)\n",
+                    cfg->path, l ? "skip" : "only", e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int64_t now_unix_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Everything a run collects, for the report and the console. */
+struct run_state {
+    struct config cfg;
+    struct accept_list accepted;
+    struct engine_report baseline;
+    struct run_load_plan plan;
+    int load_planned, load_ran;
+    struct load_phase load;
+    struct probe_result window;
+    int has_window;
+    struct report_check *checks;
+    struct report_acceptance *acceptances;
+    size_t check_count;
+    struct report_threshold *thresholds;
+    size_t threshold_count;
+};
+
+static void add_checks(struct run_state *s, const struct engine_report *rep,
+                       enum report_phase phase)
+{
+    for (size_t i = 0; i < rep->count; i++)
+        s->checks[s->check_count++] = (struct report_check){
+            rep->items[i].probe, rep->items[i].severity, &rep->items[i].result, phase, 0, NULL};
+}
+
+static void collect_checks(struct run_state *s)
+{
+    size_t cap = s->baseline.count + s->load.checks.count + s->load.fault_check.count + 1;
+    s->checks = xcalloc(cap, sizeof *s->checks);
+    s->acceptances = xcalloc(cap, sizeof *s->acceptances);
+    add_checks(s, &s->baseline, PHASE_BASELINE);
+    add_checks(s, &s->load.checks, PHASE_UNDER_LOAD);
+    add_checks(s, &s->load.fault_check, PHASE_UNDER_LOAD);
+    if (s->has_window)
+        s->checks[s->check_count++] =
+            (struct report_check){&fault_window_check,
+                                  engine_severity(&s->cfg, &fault_window_check),
+                                  &s->window,
+                                  PHASE_UNDER_LOAD,
+                                  0,
+                                  NULL};
+    time_t now = time(NULL);
+    for (size_t i = 0; i < s->check_count; i++) {
+        const struct acceptance *a =
+            accept_find(&s->accepted, s->checks[i].probe->id, s->cfg.target.base_url);
+        if (!a)
+            continue;
+        s->acceptances[i] =
+            (struct report_acceptance){a->reason, a->expires, accept_expired(a, now)};
+        s->checks[i].accepted = &s->acceptances[i];
+    }
+}
+
+/* Parse every threshold (0), or print the errors and return -1. */
+static int parse_thresholds(struct run_state *s)
+{
+    const struct load *l = &s->cfg.load;
+    s->thresholds = xcalloc(l->threshold_count + 1, sizeof *s->thresholds);
+    int bad = 0;
+    for (size_t i = 0; i < l->threshold_count; i++) {
+        struct report_threshold *t = &s->thresholds[i];
+        struct parse_error pe;
+        t->expr = l->thresholds[i].expr;
+        if (threshold_parse(t->expr, &t->parsed, &pe)) {
+            fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: '%s', column %d: %s\n",
+                    s->cfg.path, l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr,
+                    pe.col, pe.msg);
+            bad = 1;
+        }
+    }
+    s->threshold_count = l->threshold_count;
+    return bad ? -1 : 0;
+}
+
+static void judge_thresholds(struct run_state *s)
+{
+    struct th_metrics m = load_metrics(&s->load.result);
+    for (size_t i = 0; i < s->threshold_count; i++) {
+        struct report_threshold *t = &s->thresholds[i];
+        if (s->load_ran) {
+            threshold_eval(&t->parsed, &m, &t->result);
+        } else {
+            t->result.verdict = TH_NODATA;
+            snprintf(t->result.line, sizeof t->result.line, "%s: no load ran", t->parsed.label);
+        }
+    }
+}
+
+static int write_reports(const struct cli *cli, const struct run_state *s, const struct run_args *a,
+                         const cJSON *doc)
+{
+    const char *cfg_paths[4] = {s->cfg.reports.json, s->cfg.reports.html, s->cfg.reports.junit,
+                                s->cfg.reports.markdown};
+    int rc = 0;
+    for (int k = 0; reporters[k]; k++) {
+        const char *path = a->paths[k] ? a->paths[k] : cfg_paths[k];
+        if (!path)
+            continue;
+        char err[512];
+        if (reporter_write(reporters[k], doc, path, err, sizeof err)) {
+            fprintf(stderr, "storecheck run: %s\n", err);
+            rc = -1;
+        } else if (!cli->quiet && strcmp(path, "-") != 0) {
+            printf("%s report: %s\n", reporters[k]->name, path);
+        }
+    }
+    return rc;
+}
+
+static void print_details(const struct report_run *run)
+{
+    size_t counts[PROBE_ERROR + 1] = {0};
+    for (size_t i = 0; i < run->check_count; i++)
+        counts[run->checks[i].result->status]++;
+    printf("%zu checks: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n", run->check_count,
+           counts[PROBE_PASS], counts[PROBE_WARN], counts[PROBE_FAIL], counts[PROBE_SKIP],
+           counts[PROBE_ERROR]);
+    printf("Grades:");
+    for (int g = 0; g < GROUP_COUNT; g++)
+        printf(" %c %s", probe_group_letter((enum probe_group)g),
+               run->groups[g].scored ? run->groups[g].grade : "n/a");
+    printf(", overall %s\n", run->overall.scored ? run->overall.grade : "n/a");
+    if (run->load) {
+        const struct load_result *r = run->load;
+        printf("Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
+               (unsigned long long)r->totals.requests, r->achieved_rate,
+               (double)hist_percentile(r->latency, 99) / 1000,
+               (unsigned long long)load_result_errors(r),
+               (unsigned long long)load_result_http_errors(r),
+               r->interrupted ? " (interrupted)" : "");
+    }
+}
+
+/* The summary, then the verdict and its reasons (all that -q leaves). */
+static void print_summary(const struct cli *cli, const struct report_run *run)
+{
+    if (!cli->quiet)
+        print_details(run);
+    const char *color = run->exit_code == EXIT_PASSED ? cli_green(cli) : cli_red(cli);
+    printf("%sverdict: %s%s (exit %d)\n", color, run->verdict, cli_reset(cli), run->exit_code);
+    for (size_t i = 0; i < run->reason_count; i++)
+        printf("  - %s\n", run->reasons[i]);
+}
+
+/* The baseline and the load; 0, or an exit code when the run cannot go on. */
+static int execute(const struct cli *cli, struct run_state *s, const sigset_t *stop_set,
+                   int *interrupted)
+{
+    char err[512];
+    if (engine_preflight(&s->cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "storecheck run: %s is unreachable: %s\n", s->cfg.target.base_url, err);
+        return EXIT_RUN_ERROR;
+    }
+    struct strv only = baseline_subset(&s->cfg.audit.only);
+    struct strv skip = baseline_subset(&s->cfg.audit.skip);
+    struct engine_options opt = {.only = &only, .skip = &skip};
+    /* audit.only naming under-load checks alone selects no baseline probe (an empty list
+     * would mean all of them). */
+    int baseline = !(s->cfg.audit.only.count && !only.count);
+    if (!cli->quiet && baseline)
+        fprintf(stderr, "storecheck run: baseline audit of %s\n", s->cfg.target.base_url);
+    int rc = baseline ? engine_run(&s->cfg, &opt, &s->baseline, err, sizeof err) : 0;
+    free(only.items);
+    free(skip.items);
+    if (rc != 0) {
+        fprintf(stderr, "storecheck run: %s\n", err);
+        return EXIT_USAGE;
+    }
+    sigset_t pending;
+    sigpending(&pending);
+    if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM)) {
+        *interrupted = 1;
+        return 0; /* no load after a stop; the reports still come */
+    }
+    if (!s->load_planned)
+        return 0;
+    if (!cli->quiet)
+        fprintf(stderr, "storecheck run: load (%s)\n", s->plan.note);
+    if (load_phase_run(cli, &s->cfg, &s->plan, stop_set, &s->load, err, sizeof err) != 0) {
+        fprintf(stderr, "storecheck run: the load could not start: %s\n", err);
+        return EXIT_RUN_ERROR;
+    }
+    s->load_ran = 1;
+    *interrupted = s->load.result.interrupted;
+    if (s->load.has_fault) {
+        fault_window_judge(&s->cfg, &s->load.result, &s->load.fault, &s->window);
+        s->has_window = 1;
+    }
+    return 0;
+}
+
+static int finish(const struct cli *cli, struct run_state *s, const struct run_args *a,
+                  enum severity fail_on, int interrupted, int64_t started)
+{
+    collect_checks(s);
+    judge_thresholds(s);
+    struct verdict v;
+    verdict_judge(s->checks, s->check_count, s->thresholds, s->threshold_count, fail_on,
+                  interrupted, &v);
+    struct report_run run = {
+        .target = s->cfg.target.base_url,
+        .started_unix_ms = started,
+        .ended_unix_ms = now_unix_ms(),
+        .interrupted = interrupted,
+        .fail_on = fail_on,
+        .verdict = v.result,
+        .exit_code = v.exit_code,
+        .reasons = (const char *const *)v.reasons,
+        .reason_count = v.count,
+        .checks = s->checks,
+        .check_count = s->check_count,
+        .load = s->load_ran ? &s->load.result : NULL,
+        .load_meta = &s->plan.meta,
+        .load_note =
+            s->load_planned ? s->plan.note : "no load configured (load.profile or load.rate)",
+        .thresholds = s->thresholds,
+        .threshold_count = s->threshold_count,
+        .fault = s->load_ran && s->load.has_fault ? &s->load.fault : NULL,
+        .secrets = &s->cfg.secrets,
+    };
+    score_compute(s->checks, s->check_count, run.groups, &run.overall);
+    cJSON *doc = report_json_build(&run);
+    print_summary(cli, &run);
+    int code = write_reports(cli, s, a, doc) ? EXIT_RUN_ERROR : run.exit_code;
+    /* A failed gate stays a failed gate even when a report could not be written. */
+    if (run.exit_code == EXIT_GATE_FAILED)
+        code = EXIT_GATE_FAILED;
+    cJSON_Delete(doc);
+    verdict_free(&v);
+    return code;
+}
+
+static int run(const struct cli *cli, int argc, char **argv)
+{
+    struct run_args a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    struct run_state s = {0};
+    struct diag_list diags;
+    diag_list_init(&diags);
+    int code = EXIT_USAGE;
+    if (config_load_file(&s.cfg, a.config, NULL, &diags) != 0 ||
+        (s.cfg.audit.accept_file &&
+         accept_load(&s.accepted, s.cfg.audit.accept_file, known_check, &diags) != 0)) {
+        diag_list_print(&diags, stderr);
+        goto out;
+    }
+    if (parse_thresholds(&s) || check_selection(&s.cfg))
+        goto out;
+    char err[512];
+    int planned = run_load_plan(&s.cfg, &s.plan, err, sizeof err);
+    if (planned < 0) {
+        fprintf(stderr, "%s: load: %s\n", s.cfg.path, err);
+        goto out;
+    }
+    s.load_planned = planned == 0;
+    enum severity fail_on = a.fail_on >= 0 ? (enum severity)a.fail_on : s.cfg.audit.fail_on;
+
+    /* SIGINT/SIGTERM are taken synchronously; every thread started from here blocks them. */
+    sigset_t stop_set, old;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, &old);
+    engine_global_init();
+    int64_t started = now_unix_ms();
+    int interrupted = 0;
+    code = execute(cli, &s, &stop_set, &interrupted);
+    if (code == 0)
+        code = finish(cli, &s, &a, fail_on, interrupted, started);
+    engine_global_cleanup();
+    /* Drop a stop that arrived after the load, so it does not kill us on unblocking. */
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&stop_set, NULL, &zero) > 0)
+        ;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+out:
+    diag_list_free(&diags);
+    engine_report_free(&s.baseline);
+    if (s.load_ran)
+        load_phase_free(&s.load);
+    if (s.has_window)
+        arena_free(&s.window.arena);
+    run_load_plan_free(&s.plan);
+    accept_free(&s.accepted);
+    free(s.checks);
+    free(s.acceptances);
+    free(s.thresholds);
+    config_free(&s.cfg);
+    return code;
+}
+
+const struct command cmd_run = {
+    .name = "run",
+    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown reports",
+    .help = "Usage: storecheck run CONFIG [--fail-on SEVERITY] [--json F] [--html F] [--junit F]\n"
+            "                             [--markdown F]\n"
+            "\n"
+            "A quiet baseline audit (every selected probe), then the load of load.profile (or a\n"
+            "constant load.rate for load.duration) with the checks that only mean something\n"
+            "under load beside it: health/readiness still fast, error pages still clean, rate\n"
+            "limiting still 429 (O-HEALTH-UNDER-LOAD, O-ERRORS-UNDER-LOAD,\n"
+            "T-RATE-LIMIT-UNDER-LOAD; audit.only selects the baseline only, audit.skip skips\n"
+            "these too). With load.fault, the fault of target.faults is injected at\n"
+            "its moment and undone after its duration (always, also on Ctrl-C), checkout is\n"
+            "checked while it is on (R-FAULT-UNDER-LOAD) and the load's per-second series show\n"
+            "what browsing shoppers saw (R-LOAD-DURING-FAULT).\n"
+            "\n"
+            "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
+            "verdict, and the reports of the reports section (the options override them; - is\n"
+            "stdout). Accepted findings (audit.accept) do not fail the gate until they expire.\n"
+            "The reasons of a failed gate are printed at the end, one line each.\n"
+            "\n"
+            "Options:\n"
+            "  --fail-on SEV   gate threshold: info, low, medium, high, critical\n"
+            "                  (default: audit.fail_on, else high)\n"
+            "  --json F        the JSON report (reports/schema/report.schema.json)\n"
+            "  --html F        the HTML report (one self-contained file)\n"
+            "  --junit F       JUnit XML: one testcase per check and per threshold\n"
+            "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
+            "\n"
+            "Ctrl-C stops the load; the reports are still written, marked interrupted.\n"
+            "\n"
+            "Exit codes:\n"
+            "  0  the gate passed\n"
+            "  1  the gate failed: a finding at or above --fail-on, or a threshold broken\n"
+            "  2  usage or config error (also in the accepted-findings file)\n"
+            "  3  the run could not be done: target unreachable, a check could not decide,\n"
+            "     the run was interrupted, a report could not be written\n",
+    .run = run,
+};

@@ -1,0 +1,140 @@
+#include "checker/load_phase.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "checker/fault_hook.h"
+#include "probes/under_load.h"
+
+struct probe_batch {
+    const struct config *cfg;
+    const struct probe *const *table;
+    size_t count;
+    struct engine_report *out;
+    pthread_t thread;
+    int started;
+};
+
+/* Every check of the batch runs whatever audit.only says (it selects the baseline); audit.skip
+ * still applies. */
+static void *batch_main(void *arg)
+{
+    struct probe_batch *b = arg;
+    const char *ids[8];
+    struct strv only = {ids, 0};
+    for (size_t i = 0; i < b->count && i < sizeof ids / sizeof *ids; i++)
+        ids[only.count++] = b->table[i]->id;
+    struct engine_options opt = {.table = b->table, .table_count = b->count, .only = &only};
+    char err[256];
+    if (engine_run(b->cfg, &opt, b->out, err, sizeof err) != 0)
+        memset(b->out, 0, sizeof *b->out);
+    return NULL;
+}
+
+static void batch_start(struct probe_batch *b)
+{
+    b->started = pthread_create(&b->thread, NULL, batch_main, b) == 0;
+}
+
+static void batch_join(struct probe_batch *b)
+{
+    if (b->started)
+        pthread_join(b->thread, NULL);
+    b->started = 0;
+}
+
+static void fault_set(const struct config *cfg, const struct fault *f, int on,
+                      struct load_phase *lp, uint64_t at_ms)
+{
+    char err[256];
+    if (fault_hook_run(cfg, on ? &f->start : &f->stop, err, sizeof err) == 0) {
+        if (on)
+            lp->fault.started_ms = (int64_t)at_ms;
+        else
+            lp->fault.stopped_ms = (int64_t)at_ms;
+        return;
+    }
+    snprintf(lp->fault_error, sizeof lp->fault_error, "%s the fault failed: %s",
+             on ? "starting" : "stopping", err);
+    lp->fault.error = lp->fault_error;
+}
+
+/* The under-load checks start once the load has settled: after a quarter of it, at most 2 s. */
+static uint64_t checks_at_us(const struct loadgen_params *p)
+{
+    uint64_t q = p->duration_us / 4;
+    return q < 2000000 ? q : 2000000;
+}
+
+int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
+                   const sigset_t *stop_set, struct load_phase *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const struct fault *f = fault_hook_find(cfg, cfg->load.fault.name);
+    if (f) {
+        out->has_fault = 1;
+        out->fault = (struct report_fault){
+            f->name, cfg->load.fault.at_ms, cfg->load.fault.duration_ms, -1, -1, NULL};
+    }
+    struct engine *e = NULL;
+    if (engine_create(&e, &plan->params, err, errlen) != 0 || engine_start(e, err, errlen)) {
+        engine_destroy(e);
+        return -1;
+    }
+    struct probe_batch checks = {.cfg = cfg,
+                                 .table = under_load_probes,
+                                 .count = under_load_probe_count,
+                                 .out = &out->checks};
+    static const struct probe *const fault_table[] = {&probe_r_fault_under_load};
+    struct probe_batch fault_check = {
+        .cfg = cfg, .table = fault_table, .count = 1, .out = &out->fault_check};
+    int fault_on = 0, fault_done = !f;
+    uint64_t checks_at = checks_at_us(&plan->params);
+    while (!engine_done(e)) {
+        struct timespec wait = {0, 50 * 1000 * 1000};
+        int sig = sigtimedwait(stop_set, NULL, &wait);
+        if (sig == SIGINT || sig == SIGTERM)
+            engine_interrupt(e);
+        uint64_t el = engine_elapsed_us(e);
+        if (!checks.started && el >= checks_at)
+            batch_start(&checks);
+        if (!fault_done && !fault_on && el >= out->fault.at_ms * 1000) {
+            fault_set(cfg, f, 1, out, el / 1000);
+            fault_on = out->fault.started_ms >= 0;
+            fault_done = !fault_on;
+            if (fault_on)
+                batch_start(&fault_check);
+        }
+        if (fault_on && el >= (out->fault.at_ms + out->fault.duration_ms) * 1000) {
+            fault_set(cfg, f, 0, out, el / 1000);
+            fault_on = 0;
+            fault_done = 1;
+        }
+        if (cli->tty && !cli->quiet && sig <= 0) {
+            struct lg_second row;
+            if (engine_latest(e, &row) == 0)
+                fprintf(stderr, "\r\033[K  load %.0fs: %llu req/s, p99 %.1f ms, %llu errors%s",
+                        (double)el / 1e6, (unsigned long long)row.responses, (double)row.p99 / 1000,
+                        (unsigned long long)(row.errors + row.status_5xx),
+                        fault_on ? ", fault on" : "");
+        }
+    }
+    if (cli->tty && !cli->quiet)
+        fprintf(stderr, "\r\033[K");
+    if (fault_on) /* the load ended (or was stopped) first: the fault never outlives the run */
+        fault_set(cfg, f, 0, out, engine_elapsed_us(e) / 1000);
+    engine_finish(e, &out->result);
+    engine_destroy(e);
+    batch_join(&checks);
+    batch_join(&fault_check);
+    return 0;
+}
+
+void load_phase_free(struct load_phase *lp)
+{
+    load_result_free(&lp->result);
+    engine_report_free(&lp->checks);
+    engine_report_free(&lp->fault_check);
+}

@@ -1,0 +1,34 @@
+/*
+ * The load phase of `storecheck run`: the load from the plan, the under-load checks beside
+ * it, and the configured fault injected at its moment and undone after its duration — always
+ * undone, also when the run is interrupted or the load ends first.
+ */
+#ifndef STORECHECK_CHECKER_LOAD_PHASE_H
+#define STORECHECK_CHECKER_LOAD_PHASE_H
+
+#include <signal.h>
+
+#include "checker/cli.h"
+#include "checker/run_load.h"
+#include "common/config.h"
+#include "loadgen/result.h"
+#include "probes/engine.h"
+#include "reports/report_model.h"
+
+struct load_phase {
+    struct load_result result;
+    struct engine_report checks;      /* the under-load checks */
+    struct engine_report fault_check; /* R-FAULT-UNDER-LOAD; count 0 when it did not run */
+    struct report_fault fault;
+    int has_fault;
+    char fault_error[512];
+};
+
+/* Run it. stop_set holds SIGINT/SIGTERM, blocked in every thread by the caller; a stop
+ * interrupts the load (result.interrupted). 0, or -1 with err when the load could not start
+ * (nothing else ran then). */
+int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
+                   const sigset_t *stop_set, struct load_phase *out, char *err, size_t errlen);
+void load_phase_free(struct load_phase *lp);
+
+#endif

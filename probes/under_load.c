@@ -1,0 +1,241 @@
+#include "probes/under_load.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "probes/catalog.h"
+#include "probes/http.h"
+
+enum { HEALTH_TRIES = 5 };
+
+/* Health answers must stay well inside the budget of a page even while shoppers load it. */
+static uint64_t health_budget_ms(const struct config *cfg)
+{
+    return cfg->audit.latency_budget_ms ? cfg->audit.latency_budget_ms : 800;
+}
+
+static void run_health(struct probe_ctx *ctx)
+{
+    const struct target *t = &ctx->cfg->target;
+    const char *paths[2] = {t->endpoints[EP_HEALTH], t->endpoints[EP_READINESS]};
+    struct http_request reqs[2 * HEALTH_TRIES];
+    struct http_response resps[2 * HEALTH_TRIES];
+    size_t n = 0;
+    for (int p = 0; p < 2; p++)
+        for (int i = 0; paths[p] && i < HEALTH_TRIES; i++)
+            reqs[n++] = (struct http_request){.url = paths[p]};
+    if (!n) {
+        probe_set(ctx, PROBE_SKIP, "target.endpoints has neither health nor readiness");
+        return;
+    }
+    uint64_t budget = health_budget_ms(ctx->cfg);
+    http_run(ctx, reqs, resps, n, 1);
+    size_t bad = 0, slow = 0;
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct http_response *r = &resps[i];
+        worst = r->total_ms > worst ? r->total_ms : worst;
+        if (r->status != 200)
+            bad++;
+        else if (r->total_ms > (double)budget)
+            slow++;
+        if (r->status != 200 || r->total_ms > (double)budget)
+            http_evidence(ctx, r, "%.0f ms", r->total_ms);
+    }
+    if (n && !bad && !slow)
+        http_evidence(ctx, &resps[0], "slowest of %zu: %.0f ms", n, worst);
+    if (bad)
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu health/readiness requests under load did not "
+                  "answer 200",
+                  bad, n);
+    else if (slow)
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu health/readiness answers under load took longer "
+                  "than %llu ms (slowest %.0f ms)",
+                  slow, n, (unsigned long long)budget, worst);
+    else
+        probe_set(ctx, PROBE_PASS,
+                  "%zu health/readiness answers under load, all 200, slowest "
+                  "%.0f ms (budget %llu ms)",
+                  n, worst, (unsigned long long)budget);
+    for (size_t i = 0; i < n; i++)
+        http_response_free(&resps[i]);
+}
+
+/* Phrases of framework stack traces and debug pages. */
+static const char *const trace_markers[] = {
+    "Traceback (most recent call last)",
+    "Stack trace",
+    "stacktrace",
+    "Exception in thread",
+    "at java.",
+    "goroutine ",
+    ".php on line",
+    "node_modules/",
+    "Whoops!",
+    "DEBUG = True",
+};
+
+static void run_errors(struct probe_ctx *ctx)
+{
+    const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
+    char api_path[512];
+    snprintf(api_path, sizeof api_path, "%s/storecheck-missing-%u", api ? api : "",
+             (unsigned)probe_now_ms() % 100000);
+    struct http_request reqs[2] = {{.url = "/storecheck-missing-page"}, {.url = api_path}};
+    struct http_response resps[2];
+    size_t n = api ? 2 : 1;
+    http_run(ctx, reqs, resps, n, 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct http_response *r = &resps[i];
+        const char *marker = NULL;
+        for (size_t m = 0; m < sizeof trace_markers / sizeof *trace_markers && r->body; m++)
+            if (http_strcasestr(r->body, trace_markers[m]))
+                marker = trace_markers[m];
+        if (r->status >= 500 || r->status == 0) {
+            bad++;
+            http_evidence(ctx, r, "an unknown path under load must be a 4xx");
+        } else if (marker) {
+            bad++;
+            http_evidence(ctx, r, "the error page shows '%s'", marker);
+        } else {
+            http_evidence(ctx, r, "clean %d", r->status);
+        }
+    }
+    if (bad)
+        probe_set(ctx, PROBE_FAIL,
+                  "%zu of %zu error pages under load were a 5xx, failed, or "
+                  "showed a stack trace",
+                  bad, n);
+    else
+        probe_set(ctx, PROBE_PASS, "error pages under load are clean 4xx answers");
+    for (size_t i = 0; i < n; i++)
+        http_response_free(&resps[i]);
+}
+
+static void run_rate_limit_under_load(struct probe_ctx *ctx)
+{
+    probe_t_rate_limit.run(ctx);
+}
+
+static void run_fault(struct probe_ctx *ctx)
+{
+    const struct target *t = &ctx->cfg->target;
+    if (!t->endpoints[EP_CHECKOUT]) {
+        probe_set(ctx, PROBE_SKIP, "target.endpoints has no checkout");
+        return;
+    }
+    /* An unknown cart: a store that ignores the fault answers 4xx and creates nothing. */
+    struct http_request reqs[2] = {
+        {.method = "POST",
+         .url = t->endpoints[EP_CHECKOUT],
+         .headers = {"Content-Type: application/json", "Idempotency-Key: storecheck-fault-check"},
+         .body = "{\"cart_id\":\"storecheck-fault-check\"}"},
+        {.url = t->endpoints[EP_CATALOG] ? t->endpoints[EP_CATALOG] : "/"},
+    };
+    struct http_response resps[2];
+    http_run(ctx, reqs, resps, 2, 0);
+    const struct http_response *co = &resps[0], *cat = &resps[1];
+    const char *retry = http_header(co, "Retry-After");
+    http_evidence(ctx, co, "checkout during the fault%s%s", retry ? ", Retry-After: " : "",
+                  retry ? retry : "");
+    http_evidence(ctx, cat, "catalog during the fault");
+    if (co->status == 0)
+        probe_set(ctx, PROBE_FAIL,
+                  "checkout did not answer during the fault (%s): shoppers "
+                  "wait on a hanging page",
+                  co->error);
+    else if (co->status >= 500 && co->status != 503)
+        probe_set(ctx, PROBE_FAIL,
+                  "checkout answered %d during the fault: an honest 503 with "
+                  "Retry-After is expected",
+                  co->status);
+    else if (cat->status < 200 || cat->status >= 400)
+        probe_set(ctx, PROBE_FAIL,
+                  "the catalog answered %d during the fault: it should stay "
+                  "up while orders are down",
+                  cat->status);
+    else if (co->status == 503 && !retry)
+        probe_set(ctx, PROBE_WARN,
+                  "checkout answered 503 during the fault, without "
+                  "Retry-After");
+    else if (co->status == 503)
+        probe_set(ctx, PROBE_PASS,
+                  "checkout failed honestly (503, Retry-After %s) and the "
+                  "catalog stayed up (%d)",
+                  retry, cat->status);
+    else
+        probe_set(ctx, PROBE_WARN,
+                  "checkout answered %d during the fault: the fault did not "
+                  "show, so degradation was not judged",
+                  co->status);
+    http_response_free(&resps[0]);
+    http_response_free(&resps[1]);
+}
+
+static const struct probe probe_o_health_under_load = {
+    .id = "O-HEALTH-UNDER-LOAD",
+    .group = GROUP_O,
+    .title = "Health and readiness stay fast and 200 under load",
+    .severity = SEV_HIGH,
+    .rationale = "Load balancers and orchestrators pull an instance whose health check slows "
+                 "down or fails: a store that is merely busy then loses capacity when it needs "
+                 "it most.",
+    .remediation = "Serve health and readiness from a cheap path that does not queue behind "
+                   "shopper requests (separate worker or listener, no database round trip for "
+                   "liveness).",
+    .references =
+        "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/",
+    .run = run_health,
+};
+
+static const struct probe probe_o_errors_under_load = {
+    .id = "O-ERRORS-UNDER-LOAD",
+    .group = GROUP_O,
+    .title = "Error pages stay clean 4xx answers under load",
+    .severity = SEV_MEDIUM,
+    .rationale = "Under pressure, frameworks fall back to debug pages and 500s that leak "
+                 "internals and confuse clients.",
+    .remediation = "Keep production error handlers on under load; answer unknown paths with "
+                   "a plain 404 (problem+json for APIs).",
+    .references = "https://www.rfc-editor.org/rfc/rfc9457",
+    .run = run_errors,
+};
+
+static const struct probe probe_t_rate_limit_under_load = {
+    .id = "T-RATE-LIMIT-UNDER-LOAD",
+    .group = GROUP_T,
+    .title = "Rate limiting still answers 429, not 5xx, under load",
+    .severity = SEV_HIGH,
+    .rationale = "A limiter that gives way to 5xx or timeouts when the store is busy turns a "
+                 "burst into an outage instead of shedding it.",
+    .remediation = "Keep the limiter in front of the application (gateway or proxy) and make "
+                   "it answer 429 with Retry-After whatever the load.",
+    .references = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+    .flags = PROBE_SOLO,
+    .run = run_rate_limit_under_load,
+};
+
+const struct probe probe_r_fault_under_load = {
+    .id = "R-FAULT-UNDER-LOAD",
+    .group = GROUP_R,
+    .title = "With orders down under load, checkout fails honestly and the catalog stays up",
+    .severity = SEV_HIGH,
+    .rationale = "When a dependency fails on launch day, shoppers should get a clear 'try "
+                 "again' and keep browsing, not a 500 page or a spinner.",
+    .remediation = "Fail fast on the broken dependency: answer 503 with Retry-After and a "
+                   "problem+json body, keep browsing paths independent of it, and time out "
+                   "calls to it.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9110#name-503-service-unavailable",
+    .run = run_fault,
+};
+
+const struct probe *const under_load_probes[] = {
+    &probe_o_health_under_load,
+    &probe_o_errors_under_load,
+    &probe_t_rate_limit_under_load,
+};
+
+const size_t under_load_probe_count = sizeof under_load_probes / sizeof *under_load_probes;

@@ -1,0 +1,110 @@
+#include "reports/report_doc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "reports/report_model.h"
+
+const cJSON *rd_get(const cJSON *o, const char *k)
+{
+    return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+const char *rd_str(const cJSON *o, const char *k)
+{
+    const cJSON *v = rd_get(o, k);
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+double rd_num(const cJSON *o, const char *k, double def)
+{
+    const cJSON *v = rd_get(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+double rd_num_at(const cJSON *a, int i)
+{
+    const cJSON *v = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, i) : NULL;
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+int rd_bool(const cJSON *o, const char *k)
+{
+    return cJSON_IsTrue(rd_get(o, k));
+}
+
+int rd_has_num(const cJSON *o, const char *k)
+{
+    return cJSON_IsNumber(rd_get(o, k));
+}
+
+int rd_check(const cJSON *doc, char *err, size_t errlen)
+{
+    if (!cJSON_IsObject(doc) || strcmp(rd_str(doc, "kind"), "storecheck.run") != 0) {
+        snprintf(err, errlen, "not a storecheck run report (kind is not \"storecheck.run\")");
+        return -1;
+    }
+    double v = rd_num(doc, "schema_version", 0);
+    if (v != REPORT_SCHEMA_VERSION) {
+        snprintf(err, errlen, "schema_version %g is not %d, the version this build reads", v,
+                 REPORT_SCHEMA_VERSION);
+        return -1;
+    }
+    if (!cJSON_IsArray(rd_get(doc, "checks")) || !cJSON_IsObject(rd_get(doc, "verdict")) ||
+        !cJSON_IsObject(rd_get(doc, "scores"))) {
+        snprintf(err, errlen, "the report lacks checks, verdict or scores");
+        return -1;
+    }
+    return 0;
+}
+
+void rd_fmt_us(double us, char *buf, size_t len)
+{
+    if (us < 1000)
+        snprintf(buf, len, "%.0fus", us);
+    else if (us < 1e6)
+        snprintf(buf, len, "%.1fms", us / 1e3);
+    else
+        snprintf(buf, len, "%.2fs", us / 1e6);
+}
+
+void rd_fmt_observed(const cJSON *t, char *buf, size_t len)
+{
+    if (!rd_has_num(t, "observed")) {
+        snprintf(buf, len, "no data");
+        return;
+    }
+    double v = rd_num(t, "observed", 0);
+    const char *unit = rd_str(t, "unit");
+    if (strcmp(unit, "us") == 0)
+        rd_fmt_us(v, buf, len);
+    else if (strcmp(unit, "ratio") == 0)
+        snprintf(buf, len, "%.3f%%", v * 100);
+    else if (strcmp(unit, "per_second") == 0)
+        snprintf(buf, len, "%.1f/s", v);
+    else
+        snprintf(buf, len, "%.0f", v);
+}
+
+void rd_fmt_time(double unix_ms, char *buf, size_t len)
+{
+    /* Years 0..9999 only: a saved file may hold any number. */
+    if (!(unix_ms >= -62167219200000.0 && unix_ms < 253402300800000.0)) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    time_t t = (time_t)(unix_ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, len, "?");
+}
+
+const char *rd_check_outcome(const cJSON *check)
+{
+    const char *st = rd_str(check, "status");
+    const cJSON *acc = rd_get(check, "accepted");
+    if (strcmp(st, "fail") == 0 && cJSON_IsObject(acc) && !rd_bool(acc, "expired"))
+        return "accepted";
+    return st;
+}

@@ -1,0 +1,39 @@
+/*
+ * Reading a run report document (report_json's output, or a saved file) for the renderers:
+ * lookups that give a default instead of NULL, the document check, and number formatting
+ * every format shares.
+ */
+#ifndef STORECHECK_REPORTS_REPORT_DOC_H
+#define STORECHECK_REPORTS_REPORT_DOC_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* The member k of o, or NULL (o may be NULL). */
+const cJSON *rd_get(const cJSON *o, const char *k);
+/* A string member, or "" when absent, null or not a string. */
+const char *rd_str(const cJSON *o, const char *k);
+/* A number member, or def when absent or not a number. */
+double rd_num(const cJSON *o, const char *k, double def);
+int rd_bool(const cJSON *o, const char *k);
+/* The number at index i of an array, or 0. */
+double rd_num_at(const cJSON *a, int i);
+/* 1 if the member is a number (not null). */
+int rd_has_num(const cJSON *o, const char *k);
+
+/* Is doc a run report this build can render? 0, or -1 with the reason in err. */
+int rd_check(const cJSON *doc, char *err, size_t errlen);
+
+/* Microseconds as "850us", "12.3ms", "1.52s". */
+void rd_fmt_us(double us, char *buf, size_t len);
+/* A threshold's observed value in its unit ("us", "ratio", "per_second", "count"). */
+void rd_fmt_observed(const cJSON *threshold, char *buf, size_t len);
+/* Unix milliseconds as "2026-11-26T09:00:00Z". */
+void rd_fmt_time(double unix_ms, char *buf, size_t len);
+
+/* The status of a check as the gate sees it: "accepted" for a failed check under an
+ * unexpired acceptance, else its status. */
+const char *rd_check_outcome(const cJSON *check);
+
+#endif

@@ -1,0 +1,515 @@
+/* The HTML report: one self-contained page (inline CSS and SVG, no script, nothing fetched). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/oom.h"
+#include "reports/grade.h"
+#include "reports/report_doc.h"
+#include "reports/report_svg.h"
+#include "reports/reporter.h"
+
+static const char style[] =
+    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;"
+    "max-width:1100px;padding:16px 24px;color:#1d232a;background:#fff}"
+    "h1{margin:0 0 4px;font-size:28px}h2{border-bottom:2px solid #d8dde3;padding-bottom:4px;"
+    "margin-top:32px}h3{margin:20px 0 8px}"
+    ".verdict{padding:16px 20px;border-radius:8px;border:2px solid}"
+    ".v-passed{background:#e9f7ee;border-color:#2e8540}.v-failed{background:#fdecea;"
+    "border-color:#c62828}.v-incomplete,.v-interrupted{background:#fff6e0;border-color:#b26a00}"
+    ".meta{color:#4a5561;margin:0}ul.reasons{margin:8px 0 0;padding-left:20px}"
+    "table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;"
+    "padding:4px 8px;border-bottom:1px solid #e3e7eb;vertical-align:top}"
+    "th{background:#f3f5f7}.num,table.nums th,table.nums td{text-align:right;"
+    "font-variant-numeric:tabular-nums}"
+    ".grade{display:inline-block;min-width:2.2em;text-align:center;font-weight:700;"
+    "border-radius:4px;padding:1px 6px;color:#fff}.g-A,.g-Ap{background:#2e8540}"
+    ".g-B{background:#6a9a1f}.g-C{background:#b26a00}.g-D{background:#d0550b}"
+    ".g-F{background:#c62828}.g-none{background:#8a949e}"
+    ".st{font-weight:700;text-transform:uppercase;font-size:12px;padding:1px 5px;"
+    "border-radius:3px;border:1px solid}.st-fail,.st-error{color:#c62828}"
+    ".st-warn{color:#b26a00}.st-pass{color:#2e8540}.st-skip{color:#5b6670}"
+    ".st-accepted{color:#3559a8}"
+    ".card{border:1px solid #d8dde3;border-left:5px solid #8a949e;border-radius:6px;"
+    "padding:8px 12px;margin:10px 0;break-inside:avoid}.c-fail,.c-error{border-left-color:"
+    "#c62828}.c-warn{border-left-color:#b26a00}.c-accepted{border-left-color:#3559a8}"
+    ".card p{margin:4px 0}.ev{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;"
+    "white-space:pre-wrap;word-break:break-all}.small{color:#5b6670;font-size:13px}"
+    ".chart{margin:12px 0}.chart svg{width:100%;height:auto}.ct{font-size:14px;"
+    "font-weight:700}.yl{font-size:11px;text-anchor:end;fill:#4a5561}.xl{font-size:11px;"
+    "fill:#4a5561}.lg{font-size:12px}.grid{stroke:#e3e7eb}.band{fill:#fdecea}"
+    ".bl{font-size:11px;fill:#c62828}"
+    "@media print{body{max-width:none;padding:0;font-size:11pt}h2{break-after:avoid}"
+    ".verdict,.card,.chart,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}";
+
+static const char *const outcome_order[] = {"fail", "error", "warn", "accepted", "skip", "pass"};
+enum { OUTCOMES = sizeof outcome_order / sizeof *outcome_order };
+static const char *const severity_order[] = {"critical", "high", "medium", "low", "info"};
+static const char group_letters[] = "STORE";
+
+static void esc(struct textbuf *b, const char *s)
+{
+    tb_add_escaped(b, s);
+}
+
+static void grade_badge(struct textbuf *b, const cJSON *score)
+{
+    /* The class comes from the known grades only: the grade itself is data. */
+    static const char *const classes[GRADE_COUNT] = {"Ap", "A", "B", "C", "D", "F"};
+    const char *g = rd_str(score, "grade");
+    int rank = grade_rank(g);
+    tb_printf(b, "<span class=\"grade g-%s\">", rank >= 0 ? classes[rank] : "none");
+    esc(b, *g ? g : "n/a");
+    tb_add(b, "</span>");
+}
+
+static void verdict(struct textbuf *b, const cJSON *doc)
+{
+    const cJSON *v = rd_get(doc, "verdict");
+    const char *result = rd_str(v, "result");
+    static const struct {
+        const char *result, *headline;
+    } heads[] = {{"passed", "Gate passed"},
+                 {"failed", "Gate failed"},
+                 {"incomplete", "Incomplete: some checks could not decide"},
+                 {"interrupted", "Interrupted before the planned end"}};
+    const char *headline = result;
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        if (strcmp(heads[i].result, result) == 0)
+            headline = heads[i].headline;
+    char start[32], end[32];
+    rd_fmt_time(rd_num(doc, "started_unix_ms", 0), start, sizeof start);
+    rd_fmt_time(rd_num(doc, "ended_unix_ms", 0), end, sizeof end);
+    tb_add(b, "<header class=\"verdict v-");
+    esc(b, result);
+    tb_add(b, "\" id=\"verdict\"><h1>");
+    esc(b, headline);
+    tb_add(b, "</h1><p class=\"meta\">");
+    esc(b, rd_str(doc, "target"));
+    tb_printf(b, " &middot; %s to %s &middot; gate on ", start, end);
+    esc(b, rd_str(doc, "fail_on"));
+    tb_printf(b, " and above &middot; exit code %.0f", rd_num(v, "exit_code", 0));
+    if (rd_bool(doc, "interrupted"))
+        tb_add(b, " &middot; <strong>interrupted</strong>");
+    tb_add(b, "</p>");
+    const cJSON *reasons = rd_get(v, "reasons");
+    if (cJSON_GetArraySize(reasons) > 0) {
+        tb_add(b, "<ul class=\"reasons\">");
+        const cJSON *r;
+        cJSON_ArrayForEach(r, reasons)
+        {
+            tb_add(b, "<li>");
+            esc(b, cJSON_IsString(r) ? r->valuestring : "");
+            tb_add(b, "</li>");
+        }
+        tb_add(b, "</ul>");
+    }
+    tb_add(b, "</header>\n");
+}
+
+static void scorecard(struct textbuf *b, const cJSON *doc)
+{
+    const cJSON *scores = rd_get(doc, "scores");
+    tb_add(b, "<section><h2>STORE scorecard</h2><table><tr><th>Group</th><th>Grade</th>"
+              "<th>Score</th><th>Cap</th></tr>");
+    const cJSON *g;
+    cJSON_ArrayForEach(g, rd_get(scores, "groups"))
+    {
+        tb_add(b, "<tr><td>");
+        esc(b, rd_str(g, "group"));
+        tb_add(b, " ");
+        esc(b, rd_str(g, "name"));
+        tb_add(b, "</td><td>");
+        grade_badge(b, g);
+        if (rd_has_num(g, "score"))
+            tb_printf(b, "</td><td class=\"num\">%.0f</td><td>", rd_num(g, "score", 0));
+        else
+            tb_add(b, "</td><td class=\"num\">&ndash;</td><td>");
+        esc(b, rd_str(g, "cap"));
+        tb_add(b, "</td></tr>");
+    }
+    const cJSON *o = rd_get(scores, "overall");
+    tb_add(b, "<tr><th>Overall</th><th>");
+    grade_badge(b, o);
+    if (rd_has_num(o, "score"))
+        tb_printf(b, "</th><th class=\"num\">%.0f</th><th>", rd_num(o, "score", 0));
+    else
+        tb_add(b, "</th><th class=\"num\">&ndash;</th><th>");
+    esc(b, rd_str(o, "cap"));
+    tb_add(b, "</th></tr></table></section>\n");
+}
+
+static void status_tag(struct textbuf *b, const char *outcome)
+{
+    tb_add(b, "<span class=\"st st-");
+    esc(b, outcome);
+    tb_add(b, "\">");
+    esc(b, outcome);
+    tb_add(b, "</span> ");
+}
+
+static void card(struct textbuf *b, const cJSON *c, const char *outcome)
+{
+    tb_add(b, "<div class=\"card c-");
+    esc(b, outcome);
+    tb_add(b, "\"><p>");
+    status_tag(b, outcome);
+    tb_add(b, "<strong>");
+    esc(b, rd_str(c, "id"));
+    tb_add(b, "</strong> ");
+    esc(b, rd_str(c, "title"));
+    tb_add(b, " <span class=\"small\">(");
+    esc(b, rd_str(c, "severity"));
+    if (strcmp(rd_str(c, "phase"), "under_load") == 0)
+        tb_add(b, ", under load");
+    if (rd_bool(c, "gated"))
+        tb_add(b, ", <strong>fails the gate</strong>");
+    tb_add(b, ")</span></p><p>");
+    esc(b, rd_str(c, "reason"));
+    tb_add(b, "</p>");
+    const cJSON *acc = rd_get(c, "accepted");
+    if (cJSON_IsObject(acc)) {
+        tb_add(b, "<p><strong>");
+        tb_add(b, rd_bool(acc, "expired") ? "Acceptance expired" : "Accepted");
+        tb_add(b, "</strong> until ");
+        esc(b, rd_str(acc, "expires"));
+        tb_add(b, ": ");
+        esc(b, rd_str(acc, "reason"));
+        tb_add(b, "</p>");
+    }
+    const cJSON *evs = rd_get(c, "evidence");
+    if (cJSON_GetArraySize(evs) > 0) {
+        tb_add(b, "<table><tr><th>Request</th><th>Status</th><th>Evidence</th></tr>");
+        const cJSON *ev;
+        cJSON_ArrayForEach(ev, evs)
+        {
+            tb_add(b, "<tr><td class=\"ev\">");
+            esc(b, rd_str(ev, "request"));
+            if (rd_has_num(ev, "status"))
+                tb_printf(b, "</td><td class=\"num\">%.0f</td><td class=\"ev\">",
+                          rd_num(ev, "status", 0));
+            else
+                tb_add(b, "</td><td></td><td class=\"ev\">");
+            esc(b, rd_str(ev, "detail"));
+            tb_add(b, "</td></tr>");
+        }
+        tb_add(b, "</table>");
+    }
+    if (*rd_str(c, "remediation")) {
+        tb_add(b, "<p><strong>Remediation:</strong> ");
+        esc(b, rd_str(c, "remediation"));
+        tb_add(b, "</p>");
+    }
+    if (*rd_str(c, "rationale")) {
+        tb_add(b, "<p class=\"small\">Why: ");
+        esc(b, rd_str(c, "rationale"));
+        tb_add(b, "</p>");
+    }
+    const cJSON *ref;
+    cJSON_ArrayForEach(ref, rd_get(c, "references"))
+    {
+        tb_add(b, "<p class=\"small\">");
+        esc(b, cJSON_IsString(ref) ? ref->valuestring : "");
+        tb_add(b, "</p>");
+    }
+    tb_add(b, "</div>\n");
+}
+
+/* Passed and skipped checks: one table row each, no card. */
+static void row(struct textbuf *b, const cJSON *c, const char *outcome)
+{
+    tb_add(b, "<tr><td>");
+    status_tag(b, outcome);
+    tb_add(b, "</td><td>");
+    esc(b, rd_str(c, "id"));
+    tb_add(b, "</td><td>");
+    esc(b, rd_str(c, "title"));
+    tb_add(b, "</td><td>");
+    esc(b, rd_str(c, "reason"));
+    tb_add(b, "</td></tr>");
+}
+
+static int is_card(const char *outcome)
+{
+    return strcmp(outcome, "pass") != 0 && strcmp(outcome, "skip") != 0;
+}
+
+static void findings(struct textbuf *b, const cJSON *doc)
+{
+    const cJSON *checks = rd_get(doc, "checks");
+    tb_add(b, "<section><h2>Findings</h2>");
+    for (const char *g = group_letters; *g; g++) {
+        char letter[2] = {*g, 0};
+        const cJSON *c;
+        int any = 0;
+        cJSON_ArrayForEach(c, checks)
+        {
+            any += strcmp(rd_str(c, "group"), letter) == 0;
+        }
+        if (!any)
+            continue;
+        const char *name = letter;
+        const cJSON *sg;
+        cJSON_ArrayForEach(sg, rd_get(rd_get(doc, "scores"), "groups"))
+        {
+            if (strcmp(rd_str(sg, "group"), letter) == 0)
+                name = rd_str(sg, "name");
+        }
+        tb_printf(b, "<h3>%c ", *g);
+        esc(b, name);
+        tb_add(b, "</h3>");
+        int table = 0;
+        for (size_t o = 0; o < OUTCOMES; o++) {
+            for (size_t s = 0; s < sizeof severity_order / sizeof *severity_order; s++) {
+                cJSON_ArrayForEach(c, checks)
+                {
+                    const char *outcome = rd_check_outcome(c);
+                    if (strcmp(rd_str(c, "group"), letter) != 0 ||
+                        strcmp(outcome, outcome_order[o]) != 0 ||
+                        strcmp(rd_str(c, "severity"), severity_order[s]) != 0)
+                        continue;
+                    if (is_card(outcome)) {
+                        card(b, c, outcome);
+                        continue;
+                    }
+                    if (!table++)
+                        tb_add(b, "<table><tr><th>Result</th><th>Check</th><th>Title</th>"
+                                  "<th>Detail</th></tr>");
+                    row(b, c, outcome);
+                }
+            }
+        }
+        if (table)
+            tb_add(b, "</table>");
+    }
+    tb_add(b, "</section>\n");
+}
+
+static void fmt_us_axis(double v, char *buf, size_t len)
+{
+    rd_fmt_us(v, buf, len);
+}
+
+static void fmt_plain(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%g", v);
+}
+
+/* A column of the per-second series, up to the end of sending (the drain after it would
+ * draw a drop to zero that shoppers never saw). */
+static double *column(const cJSON *load, const char *k, const char *plus, size_t *n)
+{
+    double end_s = rd_num(load, "elapsed_us", 0) / 1e6;
+    const cJSON *seconds = rd_get(load, "seconds");
+    double *v = xcalloc((size_t)cJSON_GetArraySize(seconds) + 1, sizeof *v);
+    size_t i = 0;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, seconds)
+    {
+        if (rd_num(s, "second", 0) < end_s)
+            v[i++] = rd_num(s, k, 0) + (plus ? rd_num(s, plus, 0) : 0);
+    }
+    *n = i;
+    return v;
+}
+
+static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
+{
+    const cJSON *fault = rd_get(doc, "fault");
+    struct svg_band band = {0, 0, "fault injected"};
+    if (rd_has_num(fault, "started_ms")) {
+        band.from = rd_num(fault, "started_ms", 0) / 1000;
+        band.to = rd_has_num(fault, "stopped_ms") ? rd_num(fault, "stopped_ms", 0) / 1000
+                                                  : rd_num(load, "elapsed_us", 0) / 1e6;
+    }
+    size_t n;
+    double *rps = column(load, "responses", NULL, &n);
+    struct svg_series thr = {"responses per second", rps, n, "#3559a8"};
+    svg_line_chart(b, "Throughput", &thr, 1, fmt_plain, &band);
+    double *p50 = column(load, "p50_us", NULL, &n);
+    double *p90 = column(load, "p90_us", NULL, &n);
+    double *p99 = column(load, "p99_us", NULL, &n);
+    struct svg_series lat[] = {
+        {"p50", p50, n, "#2e8540"}, {"p90", p90, n, "#b26a00"}, {"p99", p99, n, "#c62828"}};
+    svg_line_chart(b, "Latency percentiles over time (from intended send time)", lat, 3,
+                   fmt_us_axis, &band);
+    double *errs = column(load, "errors", "status_5xx", &n);
+    double *c4xx = column(load, "status_4xx", NULL, &n);
+    struct svg_series err[] = {{"errors + 5xx", errs, n, "#c62828"}, {"4xx", c4xx, n, "#b26a00"}};
+    svg_line_chart(b, "Errors over time", err, 2, fmt_plain, &band);
+    free(rps);
+    free(p50);
+    free(p90);
+    free(p99);
+    free(errs);
+    free(c4xx);
+}
+
+enum { DIST_BINS = 24 };
+
+/* The corrected latency histogram, regrouped into logarithmic bins from min to max. */
+static void distribution(struct textbuf *b, const cJSON *hist)
+{
+    const cJSON *buckets = rd_get(hist, "buckets");
+    double lo = rd_num(hist, "min", 0), hi = rd_num(hist, "max", 0);
+    if (cJSON_GetArraySize(buckets) == 0 || !(hi > 0))
+        return;
+    lo = lo < 1 ? 1 : lo;
+    double ratio = hi > lo ? pow(hi / lo, 1.0 / DIST_BINS) : 2;
+    if (!isfinite(ratio) || ratio <= 1)
+        ratio = 2;
+    double counts[DIST_BINS] = {0};
+    char labels[DIST_BINS][32];
+    const char *lp[DIST_BINS];
+    for (int i = 0; i < DIST_BINS; i++) {
+        rd_fmt_us(lo * pow(ratio, i), labels[i], sizeof labels[i]);
+        lp[i] = labels[i];
+    }
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, buckets)
+    {
+        double v = rd_num_at(pair, 0), n = rd_num_at(pair, 1);
+        /* A saved file may hold anything: values outside [lo, hi] land in the end bins. */
+        double bin = v > lo ? floor(log(v / lo) / log(ratio)) : 0;
+        int i = bin >= DIST_BINS - 1 ? DIST_BINS - 1 : bin > 0 ? (int)bin : 0;
+        counts[i] += n > 0 ? n : 0;
+    }
+    svg_bar_chart(b, "Latency distribution (responses per latency range)", lp, counts, DIST_BINS,
+                  "#3559a8");
+}
+
+static void thresholds(struct textbuf *b, const cJSON *doc)
+{
+    const cJSON *ths = rd_get(doc, "thresholds");
+    tb_add(b, "<h3>Thresholds</h3>");
+    if (cJSON_GetArraySize(ths) == 0) {
+        tb_add(b, "<p class=\"small\">No thresholds configured.</p>");
+        return;
+    }
+    tb_add(b, "<table><tr><th>Result</th><th>Threshold</th><th>Observed</th><th>Detail</th>"
+              "</tr>");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, ths)
+    {
+        char obs[48];
+        rd_fmt_observed(t, obs, sizeof obs);
+        tb_add(b, "<tr><td>");
+        status_tag(b, rd_str(t, "verdict"));
+        tb_add(b, "</td><td>");
+        esc(b, rd_str(t, "expr"));
+        tb_add(b, "</td><td class=\"num\">");
+        esc(b, obs);
+        tb_add(b, "</td><td>");
+        esc(b, rd_str(t, "line"));
+        tb_add(b, "</td></tr>");
+    }
+    tb_add(b, "</table>");
+}
+
+static void load_summary(struct textbuf *b, const cJSON *load)
+{
+    const cJSON *tot = rd_get(load, "totals");
+    const cJSON *lat = rd_get(rd_get(load, "latency_us"), "corrected");
+    static const char *const keys[] = {"p50", "p90", "p95", "p99", "p99_9"};
+    tb_printf(
+        b,
+        "<table class=\"nums\"><tr><th>Requests</th><th>Responses</th><th>Rate</th><th>Errors</th>"
+        "<th>HTTP &ge;400</th><th>Late</th><th>Dropped</th></tr><tr>"
+        "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
+        "<td class=\"num\">%.1f/s</td><td class=\"num\">%.0f</td>"
+        "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
+        "<td class=\"num\">%.0f</td></tr></table>",
+        rd_num(tot, "requests", 0), rd_num(tot, "responses", 0), rd_num(load, "achieved_rate", 0),
+        rd_num(tot, "errors_total", 0), rd_num(tot, "http_errors", 0), rd_num(tot, "late", 0),
+        rd_num(tot, "dropped", 0));
+    tb_add(b, "<table class=\"nums\"><tr>");
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        tb_printf(b, "<th>%s</th>", keys[i]);
+    tb_add(b, "<th>max</th></tr><tr>");
+    for (size_t i = 0; i <= sizeof keys / sizeof *keys; i++) {
+        char v[32];
+        rd_fmt_us(rd_num(lat, i < sizeof keys / sizeof *keys ? keys[i] : "max", 0), v, sizeof v);
+        tb_printf(b, "<td class=\"num\">%s</td>", v);
+    }
+    tb_add(b, "</tr></table>");
+    const cJSON *errors = rd_get(tot, "errors");
+    const cJSON *e;
+    int any = 0;
+    cJSON_ArrayForEach(e, errors)
+    {
+        if (!(cJSON_IsNumber(e) && e->valuedouble > 0))
+            continue;
+        tb_add(b, any++ ? ", " : "<p>Errors by class: ");
+        esc(b, e->string);
+        tb_printf(b, " %.0f", e->valuedouble);
+    }
+    if (any)
+        tb_add(b, "</p>");
+}
+
+static void load_section(struct textbuf *b, const cJSON *doc)
+{
+    const cJSON *load = rd_get(doc, "load");
+    tb_add(b, "<section><h2>Load</h2>");
+    if (*rd_str(doc, "load_note")) {
+        tb_add(b, "<p class=\"small\">");
+        esc(b, rd_str(doc, "load_note"));
+        tb_add(b, "</p>");
+    }
+    if (!cJSON_IsObject(load)) {
+        tb_add(b, "<p>No load ran.</p>");
+        thresholds(b, doc);
+        tb_add(b, "</section>\n");
+        return;
+    }
+    if (rd_bool(load, "interrupted"))
+        tb_add(b, "<p><strong>The load was interrupted before its planned end.</strong></p>");
+    load_summary(b, load);
+    const cJSON *fault = rd_get(doc, "fault");
+    if (cJSON_IsObject(fault)) {
+        tb_add(b, "<p>Fault <strong>");
+        esc(b, rd_str(fault, "name"));
+        tb_printf(b, "</strong> planned at %.1fs for %.1fs", rd_num(fault, "at_ms", 0) / 1000,
+                  rd_num(fault, "duration_ms", 0) / 1000);
+        if (rd_has_num(fault, "started_ms"))
+            tb_printf(b, "; injected at %.1fs", rd_num(fault, "started_ms", 0) / 1000);
+        if (rd_has_num(fault, "stopped_ms"))
+            tb_printf(b, ", undone at %.1fs", rd_num(fault, "stopped_ms", 0) / 1000);
+        if (*rd_str(fault, "error")) {
+            tb_add(b, "; ");
+            esc(b, rd_str(fault, "error"));
+        }
+        tb_add(b, ".</p>");
+    }
+    time_charts(b, doc, load);
+    distribution(b, rd_get(rd_get(load, "latency_us"), "corrected"));
+    thresholds(b, doc);
+    tb_add(b, "</section>\n");
+}
+
+static char *render_html(const cJSON *doc)
+{
+    struct textbuf b = {0};
+    const char *result = rd_str(rd_get(doc, "verdict"), "result");
+    tb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+               "style-src 'unsafe-inline'\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<title>storecheck: ");
+    esc(&b, result);
+    tb_add(&b, " &ndash; ");
+    esc(&b, rd_str(doc, "target"));
+    tb_printf(&b, "</title><style>%s</style></head><body>\n", style);
+    verdict(&b, doc);
+    scorecard(&b, doc);
+    findings(&b, doc);
+    load_section(&b, doc);
+    tb_add(&b, "<footer class=\"small\"><p>storecheck ");
+    esc(&b, rd_str(doc, "tool_version"));
+    tb_printf(&b, ", report schema %.0f</p></footer>\n</body></html>",
+              rd_num(doc, "schema_version", 0));
+    return tb_take(&b);
+}
+
+const struct reporter reporter_html = {"html", render_html};

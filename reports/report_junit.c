@@ -1,0 +1,178 @@
+/*
+ * JUnit XML: one testsuite per STORE group plus one for the thresholds, one testcase per check
+ * and per threshold. A failed check is a <failure>, a check that could not decide an <error>,
+ * a skipped check and an accepted (unexpired) finding <skipped/> with the reason.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "reports/report_doc.h"
+#include "reports/reporter.h"
+#include "reports/textbuf.h"
+
+struct suite {
+    struct textbuf cases;
+    int tests, failures, errors, skipped;
+    double seconds;
+};
+
+static void attr(struct textbuf *b, const char *name, const char *value)
+{
+    tb_printf(b, " %s=\"", name);
+    tb_add_escaped(b, value);
+    tb_add(b, "\"");
+}
+
+static void evidence_text(struct textbuf *b, const cJSON *check)
+{
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, rd_get(check, "evidence"))
+    {
+        tb_add_escaped(b, rd_str(ev, "request"));
+        if (rd_has_num(ev, "status"))
+            tb_printf(b, " -> %.0f", rd_num(ev, "status", 0));
+        tb_add(b, " | ");
+        tb_add_escaped(b, rd_str(ev, "detail"));
+        tb_add(b, "\n");
+    }
+    if (*rd_str(check, "remediation")) {
+        tb_add(b, "Remediation: ");
+        tb_add_escaped(b, rd_str(check, "remediation"));
+        tb_add(b, "\n");
+    }
+}
+
+static void check_case(struct suite *s, const cJSON *c)
+{
+    struct textbuf *b = &s->cases;
+    const char *outcome = rd_check_outcome(c);
+    double secs = rd_num(c, "elapsed_ms", 0) / 1000;
+    char name[512];
+    snprintf(name, sizeof name, "%s: %s", rd_str(c, "id"), rd_str(c, "title"));
+    char cls[64];
+    snprintf(cls, sizeof cls, "storecheck.%s", rd_str(c, "group"));
+    tb_add(b, "    <testcase");
+    attr(b, "classname", cls);
+    attr(b, "name", name);
+    tb_printf(b, " time=\"%.3f\">\n", secs);
+    s->tests++;
+    s->seconds += secs;
+    const char *reason = rd_str(c, "reason");
+    if (strcmp(outcome, "fail") == 0 || strcmp(outcome, "error") == 0) {
+        int fail = outcome[0] == 'f';
+        fail ? s->failures++ : s->errors++;
+        tb_add(b, fail ? "      <failure" : "      <error");
+        attr(b, "message", reason);
+        attr(b, "type", fail ? rd_str(c, "severity") : "error");
+        tb_add(b, ">");
+        evidence_text(b, c);
+        tb_add(b, fail ? "</failure>\n" : "</error>\n");
+    } else if (strcmp(outcome, "skip") == 0 || strcmp(outcome, "accepted") == 0) {
+        s->skipped++;
+        char msg[1024];
+        const cJSON *acc = rd_get(c, "accepted");
+        if (outcome[0] == 'a')
+            snprintf(msg, sizeof msg, "accepted until %s: %s (finding: %s)", rd_str(acc, "expires"),
+                     rd_str(acc, "reason"), reason);
+        else
+            snprintf(msg, sizeof msg, "%s", reason);
+        tb_add(b, "      <skipped");
+        attr(b, "message", msg);
+        tb_add(b, "/>\n");
+    } else {
+        tb_add(b, "      <system-out>");
+        tb_add_escaped(b, outcome);
+        tb_add(b, ": ");
+        tb_add_escaped(b, reason);
+        tb_add(b, "</system-out>\n");
+    }
+    tb_add(b, "    </testcase>\n");
+}
+
+static void threshold_case(struct suite *s, const cJSON *t)
+{
+    struct textbuf *b = &s->cases;
+    const char *verdict = rd_str(t, "verdict");
+    tb_add(b, "    <testcase classname=\"storecheck.thresholds\"");
+    attr(b, "name", rd_str(t, "expr"));
+    tb_add(b, " time=\"0.000\">\n");
+    s->tests++;
+    if (strcmp(verdict, "pass") != 0) {
+        s->failures++;
+        tb_add(b, "      <failure");
+        attr(b, "message", rd_str(t, "line"));
+        tb_add(b, " type=\"threshold\"/>\n");
+    } else {
+        tb_add(b, "      <system-out>");
+        tb_add_escaped(b, rd_str(t, "line"));
+        tb_add(b, "</system-out>\n");
+    }
+    tb_add(b, "    </testcase>\n");
+}
+
+static void close_suite(struct textbuf *out, struct suite *s, const char *name,
+                        const char *timestamp, struct suite *total)
+{
+    if (!s->tests) {
+        tb_free(&s->cases);
+        return;
+    }
+    tb_add(out, "  <testsuite");
+    attr(out, "name", name);
+    tb_printf(out, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\"",
+              s->tests, s->failures, s->errors, s->skipped, s->seconds);
+    if (*timestamp)
+        tb_printf(out, " timestamp=\"%s\"", timestamp);
+    tb_add(out, ">\n");
+    tb_add(out, s->cases.s);
+    tb_add(out, "  </testsuite>\n");
+    total->tests += s->tests;
+    total->failures += s->failures;
+    total->errors += s->errors;
+    total->skipped += s->skipped;
+    total->seconds += s->seconds;
+    tb_free(&s->cases);
+}
+
+static char *render_junit(const cJSON *doc)
+{
+    char ts[32];
+    rd_fmt_time(rd_num(doc, "started_unix_ms", 0), ts, sizeof ts);
+    /* JUnit timestamps carry no zone designator; an unknown time is left out. */
+    ts[strcmp(ts, "?") == 0 ? 0 : strlen(ts) - 1] = '\0';
+    struct textbuf suites = {0};
+    struct suite total = {0};
+    const cJSON *g;
+    cJSON_ArrayForEach(g, rd_get(rd_get(doc, "scores"), "groups"))
+    {
+        struct suite s = {0};
+        const cJSON *c;
+        cJSON_ArrayForEach(c, rd_get(doc, "checks"))
+        {
+            if (strcmp(rd_str(c, "group"), rd_str(g, "group")) == 0)
+                check_case(&s, c);
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%s %s", rd_str(g, "group"), rd_str(g, "name"));
+        close_suite(&suites, &s, name, ts, &total);
+    }
+    struct suite th = {0};
+    const cJSON *t;
+    cJSON_ArrayForEach(t, rd_get(doc, "thresholds"))
+    {
+        threshold_case(&th, t);
+    }
+    close_suite(&suites, &th, "Thresholds", ts, &total);
+
+    struct textbuf b = {0};
+    tb_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"storecheck\"");
+    tb_printf(&b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
+              total.tests, total.failures, total.errors, total.skipped, total.seconds);
+    if (suites.s)
+        tb_add(&b, suites.s);
+    tb_add(&b, "</testsuites>");
+    tb_free(&suites);
+    return tb_take(&b);
+}
+
+const struct reporter reporter_junit = {"junit", render_junit};

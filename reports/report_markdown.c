@@ -1,0 +1,142 @@
+/* The Markdown summary for a pipeline's job summary or a pull-request comment. */
+#include <string.h>
+
+#include "reports/report_doc.h"
+#include "reports/reporter.h"
+#include "reports/textbuf.h"
+
+/* Text in a table cell: no pipe or line break may end the cell, and no HTML from the data
+ * may render (Markdown hosts render inline HTML). */
+static void cell(struct textbuf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '|':
+            tb_add(b, "\\|");
+            break;
+        case '\n':
+        case '\r':
+            tb_add(b, " ");
+            break;
+        case '<':
+            tb_add(b, "&lt;");
+            break;
+        case '>':
+            tb_add(b, "&gt;");
+            break;
+        case '&':
+            tb_add(b, "&amp;");
+            break;
+        case '`':
+            tb_add(b, "\\`");
+            break;
+        default:
+            tb_addn(b, p, 1);
+        }
+    }
+}
+
+static char *render_markdown(const cJSON *doc)
+{
+    struct textbuf b = {0};
+    const cJSON *v = rd_get(doc, "verdict");
+    const char *result = rd_str(v, "result");
+    tb_add(&b, "## storecheck: ");
+    if (strcmp(result, "passed") == 0 || strcmp(result, "failed") == 0)
+        tb_add(&b, result[0] == 'p' ? "gate passed" : "gate FAILED");
+    else
+        cell(&b, result);
+    tb_add(&b, "\n\nTarget: ");
+    cell(&b, rd_str(doc, "target"));
+    tb_add(&b, " · gate on ");
+    cell(&b, rd_str(doc, "fail_on"));
+    tb_printf(&b, " and above · exit code %.0f%s\n\n", rd_num(v, "exit_code", 0),
+              rd_bool(doc, "interrupted") ? " · **interrupted**" : "");
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rd_get(v, "reasons"))
+    {
+        tb_add(&b, "- ");
+        cell(&b, cJSON_IsString(r) ? r->valuestring : "");
+        tb_add(&b, "\n");
+    }
+
+    tb_add(&b, "\n### Scorecard\n\n| Group | Grade | Score |\n| --- | --- | ---: |\n");
+    const cJSON *g;
+    cJSON_ArrayForEach(g, rd_get(rd_get(doc, "scores"), "groups"))
+    {
+        tb_add(&b, "| ");
+        cell(&b, rd_str(g, "group"));
+        tb_add(&b, " ");
+        cell(&b, rd_str(g, "name"));
+        tb_add(&b, " | ");
+        cell(&b, *rd_str(g, "grade") ? rd_str(g, "grade") : "n/a");
+        if (*rd_str(g, "cap")) {
+            tb_add(&b, " (capped: ");
+            cell(&b, rd_str(g, "cap"));
+            tb_add(&b, ")");
+        }
+        if (rd_has_num(g, "score"))
+            tb_printf(&b, " | %.0f |\n", rd_num(g, "score", 0));
+        else
+            tb_add(&b, " | – |\n");
+    }
+    const cJSON *o = rd_get(rd_get(doc, "scores"), "overall");
+    tb_add(&b, "| **Overall** | **");
+    cell(&b, *rd_str(o, "grade") ? rd_str(o, "grade") : "n/a");
+    tb_printf(&b, "** | %.0f |\n", rd_num(o, "score", 0));
+
+    tb_add(&b, "\n### Failed checks\n\n");
+    int any = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, rd_get(doc, "checks"))
+    {
+        const char *outcome = rd_check_outcome(c);
+        if (strcmp(outcome, "fail") != 0 && strcmp(outcome, "error") != 0 &&
+            strcmp(outcome, "accepted") != 0)
+            continue;
+        if (!any++)
+            tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
+        tb_add(&b, "| ");
+        cell(&b, rd_str(c, "id"));
+        if (strcmp(rd_str(c, "phase"), "under_load") == 0)
+            tb_add(&b, " (under load)");
+        tb_add(&b, " | ");
+        cell(&b, rd_str(c, "severity"));
+        tb_add(&b, " | ");
+        cell(&b, outcome);
+        if (rd_bool(c, "gated"))
+            tb_add(&b, ", gate");
+        tb_add(&b, " | ");
+        cell(&b, rd_str(c, "reason"));
+        if (outcome[0] == 'a') {
+            tb_add(&b, " — accepted: ");
+            cell(&b, rd_str(rd_get(c, "accepted"), "reason"));
+        }
+        tb_add(&b, " |\n");
+    }
+    if (!any)
+        tb_add(&b, "None.\n");
+
+    tb_add(&b, "\n### Thresholds\n\n");
+    any = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, rd_get(doc, "thresholds"))
+    {
+        char obs[48];
+        rd_fmt_observed(t, obs, sizeof obs);
+        if (!any++)
+            tb_add(&b, "| Threshold | Observed | Result |\n| --- | ---: | --- |\n");
+        tb_add(&b, "| ");
+        cell(&b, rd_str(t, "expr"));
+        tb_add(&b, " | ");
+        cell(&b, obs);
+        tb_add(&b, " | ");
+        cell(&b, rd_str(t, "verdict"));
+        tb_add(&b, " |\n");
+    }
+    if (!any)
+        tb_add(&b, "None configured.\n");
+    return tb_take(&b);
+}
+
+const struct reporter reporter_markdown = {"markdown", render_markdown};

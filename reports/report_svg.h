@@ -1,0 +1,35 @@
+/*
+ * Inline SVG charts for the HTML report: drawn as text, no script, no external fonts, sized by
+ * a viewBox so they scale to the page and print.
+ */
+#ifndef STORECHECK_REPORTS_REPORT_SVG_H
+#define STORECHECK_REPORTS_REPORT_SVG_H
+
+#include <stddef.h>
+
+#include "reports/textbuf.h"
+
+struct svg_series {
+    const char *name;
+    const double *values; /* one per second */
+    size_t count;
+    const char *color; /* a CSS colour */
+};
+
+/* A shaded span of seconds on a line chart (the injected fault). */
+struct svg_band {
+    double from, to;
+    const char *label;
+};
+
+typedef void (*svg_fmt_fn)(double v, char *buf, size_t len);
+
+/* Lines over seconds 0..count-1, y from 0 to the largest value; band may be NULL. */
+void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series, size_t n,
+                    svg_fmt_fn fmt, const struct svg_band *band);
+
+/* One bar per label. */
+void svg_bar_chart(struct textbuf *b, const char *title, const char *const *labels,
+                   const double *values, size_t n, const char *color);
+
+#endif

@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""storecheck run end to end against the reference store and a hostile test server.
+
+usage: test_run.py good|broken|fault|usage|xss|interrupt
+Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest). When xmllint
+or chromium is missing, the other checks still run and must pass; the test then exits 77
+(skip) instead of 0."""
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+SRC = os.environ["STORECHECK_SOURCE_DIR"]
+BUILD = os.environ["STORECHECK_BUILD_DIR"]
+BIN = os.environ["STORECHECK_BIN"]
+REFSTORE = os.path.join(BUILD, "tests", "refstore", "storecheck-refstore")
+SCHEMA = os.path.join(SRC, "reports", "schema", "report.schema.json")
+XSD = os.path.join(SRC, "tests", "reports", "junit.xsd")
+SECRETS = {"SC_TEST_TOKEN": "tok-7f3a9c1e5d", "SC_TEST_KEY": "key-b81c04e2aa",
+           "SC_WEBHOOK_SECRET": "whsec-f00dfeed42"}
+SKIP = 77
+failures = []
+missing_tools = []  # a part that needs a missing tool makes the test a skip, not a pass
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def free_port():
+    """A loopback port nothing listens on (bound, then released)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def certs():
+    d = os.path.join(BUILD, "tests", "reports", "certs")
+    if not os.path.exists(os.path.join(d, "server.pem")):
+        subprocess.run([os.path.join(SRC, "tests", "certs", "make-certs.sh"), d], check=True,
+                       stdout=subprocess.DEVNULL)
+    return d
+
+
+class Refstore:
+    def __init__(self, work, broken=None):
+        c = certs()
+        ready = os.path.join(work, "ready-%d" % time.monotonic_ns())
+        args = [REFSTORE, "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",
+                "--cert", os.path.join(c, "server.pem"), "--key", os.path.join(c, "server.key"),
+                "--admin", "127.0.0.1:0", "--quiet", "--ready-file", ready]
+        if broken:
+            args += ["--broken", broken]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(ready) and open(ready).read().strip():
+                break
+            time.sleep(0.1)
+        line = open(ready).read()
+        self.ports = dict(re.findall(r"(\w+)=127\.0\.0\.1:(\d+)", line))
+        self.ca = os.path.join(c, "ca.pem")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def config(store, work, only, extra_load="", accept=None, skip="", rate="100"):
+    p = store.ports
+    text = """target:
+  base_url: https://127.0.0.1:{https}
+  http_url: http://127.0.0.1:{http}
+  tls: {{ ca_file: {ca} }}
+  timeout: 2s
+  headers: {{ Authorization: "Bearer ${{SC_TEST_TOKEN}}", X-Api-Key: "${{SC_TEST_KEY}}" }}
+  endpoints: {{ home: /, catalog: /api/v1/products, product: "/api/v1/products/{{{{id}}}}",
+               checkout: /api/v1/checkout, health: /healthz, readiness: /readyz,
+               login: /api/v1/login }}
+  webhooks: {{ subscribe: /api/v1/webhooks, secret: "${{SC_WEBHOOK_SECRET}}" }}
+  faults:
+    orders_down:
+      start: {{ method: POST, url: "http://127.0.0.1:{admin}/faults/orders_down" }}
+      stop: {{ method: DELETE, url: "http://127.0.0.1:{admin}/faults/orders_down" }}
+audit:
+  probe_timeout: 5s
+  deadline: 15s
+  only: [{only}]
+  skip: [{skip}]
+{accept}load:
+  {rate}
+  threads: 1
+{extra_load}  thresholds: ["p99 < 1s", "error_rate < 1%"]
+reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md }}
+""".format(https=p["https"], http=p["http"], admin=p["admin"], ca=store.ca, only=only,
+           w=work, extra_load=extra_load, skip=skip,
+           rate="rate: %s" % rate if rate else "profile: smoke",
+           accept="  accept: %s\n" % accept if accept else "")
+    path = os.path.join(work, "storecheck.yaml")
+    open(path, "w").write(text)
+    return path
+
+
+def run(cfg, timeout=60):
+    env = dict(os.environ, **SECRETS)
+    return subprocess.run([BIN, "run", cfg], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def check_junit(path):
+    """Validate against the JUnit XSD (skipped without xmllint: CI installs libxml2-utils)."""
+    if not shutil.which("xmllint"):
+        print("xmllint not installed: the JUnit XSD check is skipped", file=sys.stderr)
+        missing_tools.append("xmllint")
+        return
+    r = subprocess.run(["xmllint", "--noout", "--schema", XSD, path], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "%s validates against the JUnit XSD: %s" % (path, r.stderr))
+
+
+def check_reports(work):
+    """Schema, secrets, JUnit XSD and exact re-rendering of the reports in work."""
+    files = [os.path.join(work, f) for f in ("out.json", "out.html", "out.xml", "out.md")]
+    r = subprocess.run([sys.executable, os.path.join(SRC, "tests", "reports", "schema_check.py"),
+                        SCHEMA, files[0]], capture_output=True, text=True)
+    check(r.returncode == 0, "the JSON report follows the schema: " + r.stdout)
+    for f in files:
+        text = open(f).read()
+        for name, value in SECRETS.items():
+            check(value not in text, "secret %s absent from %s" % (name, f))
+    again = [os.path.join(work, "again." + e) for e in ("json", "html", "xml", "md")]
+    r = subprocess.run([BIN, "report", files[0], "--json", again[0], "--html", again[1],
+                        "--junit", again[2], "--markdown", again[3]], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "storecheck report exits 0: " + r.stderr)
+    for a, b in zip(files, again):
+        check(open(a).read() == open(b).read(), "%s re-renders exactly from the JSON" % b)
+    check_junit(files[2])
+    return json.load(open(files[0]))
+
+
+def checks_by_id(doc):
+    return {c["id"]: c for c in doc["checks"]}
+
+
+def test_good(work):
+    store = Refstore(work)
+    try:
+        cfg = config(store, work, "S-HSTS, S-CSP, S-NOSNIFF, S-EXPOSED-VCS, S-TLS-CERT, "
+                     "T-COMPRESSION",
+                     "  duration: 5s\n  fault: { name: orders_down, at: 1s, duration: 2s }\n")
+        r = run(cfg)
+        check(r.returncode == 0, "the good store passes (exit %d): %s %s" %
+              (r.returncode, r.stdout, r.stderr))
+        doc = check_reports(work)
+        by = checks_by_id(doc)
+        for cid in ("O-HEALTH-UNDER-LOAD", "O-ERRORS-UNDER-LOAD", "T-RATE-LIMIT-UNDER-LOAD",
+                    "R-FAULT-UNDER-LOAD", "R-LOAD-DURING-FAULT"):
+            check(by.get(cid, {}).get("status") == "pass" and
+                  by[cid]["phase"] == "under_load", cid + " passes under load")
+        check(doc["verdict"]["result"] == "passed" and not doc["verdict"]["reasons"],
+              "verdict passed without reasons")
+        check(doc["fault"]["started_ms"] is not None and doc["fault"]["stopped_ms"] is not None,
+              "the fault was injected and undone")
+        check(doc["scores"]["groups"][0]["grade"] == "A+", "Security grade A+")
+        check(len(doc["load"]["seconds"]) >= 4, "the per-second series is in the report")
+        check(all(t["verdict"] == "pass" for t in doc["thresholds"]), "thresholds pass")
+        faults = urllib.request.urlopen("http://127.0.0.1:%s/faults" % store.ports["admin"])
+        check("orders_down" not in faults.read().decode(), "the fault is off after the run")
+    finally:
+        store.stop()
+
+
+def test_broken(work):
+    store = Refstore(work, "leak-git,no-hsts,weak-headers")
+    accept = os.path.join(work, "accepted.yaml")
+    open(accept, "w").write(
+        "accepted:\n"
+        "  - { probe: S-CSP, target: '*', reason: 'CSP is set by the CDN <b>', "
+        "expires: 2099-12-31 }\n"
+        "  - { probe: S-EXPOSED-VCS, target: '*', reason: 'was to be removed', "
+        "expires: 2020-01-01 }\n")
+    try:
+        cfg = config(store, work, "S-HSTS, S-CSP, S-EXPOSED-VCS, T-COMPRESSION",
+                     "  duration: 3s\n", accept, rate=None)
+        r = run(cfg)
+        check(r.returncode == 1, "the broken store fails the gate (exit %d): %s %s" %
+              (r.returncode, r.stdout, r.stderr))
+        tail = r.stdout.split("verdict:")[-1]
+        check("S-HSTS (high) failed" in tail, "reason names S-HSTS: " + tail)
+        check("S-EXPOSED-VCS (critical) failed" in tail and "acceptance expired on 2020-01-01"
+              in tail, "reason names S-EXPOSED-VCS with its expired acceptance: " + tail)
+        check("S-CSP" not in tail, "the accepted S-CSP finding does not fail the gate")
+        doc = check_reports(work)
+        by = checks_by_id(doc)
+        check(by["S-CSP"]["status"] == "fail" and by["S-CSP"]["accepted"]["reason"] ==
+              "CSP is set by the CDN <b>" and not by["S-CSP"]["gated"],
+              "S-CSP is listed, accepted, with its reason")
+        sec = doc["scores"]["groups"][0]
+        check(sec["grade"] == "F" and ".git" in (sec["cap"] or ""), "Security capped at F")
+        run_ = doc["load"]["run"]
+        check(run_["model"] == "open" and abs(run_["stages"][0]["target"] - 5 / 1.5) < 0.01 and
+              "users / mean think time" in doc["load_note"],
+              "the smoke profile's 5 users with 1-2 s think time run at 3.33 requests/s: %s" %
+              run_)
+        html = open(os.path.join(work, "out.html")).read()
+        check("CSP is set by the CDN &lt;b&gt;" in html, "the acceptance reason is in the HTML")
+        junit = open(os.path.join(work, "out.xml")).read()
+        check('<skipped message="accepted until 2099-12-31' in junit, "JUnit marks accepted")
+    finally:
+        store.stop()
+
+
+def test_fault(work):
+    store = Refstore(work, "orders-down-hang")
+    try:
+        cfg = config(store, work, "S-HSTS",
+                     "  duration: 6s\n  fault: { name: orders_down, at: 1s, duration: 4s }\n",
+                     skip="T-RATE-LIMIT-UNDER-LOAD")
+        r = run(cfg)
+        check(r.returncode == 1, "a checkout that hangs while orders are down fails the gate "
+              "(exit %d): %s %s" % (r.returncode, r.stdout, r.stderr))
+        tail = r.stdout.split("verdict:")[-1]
+        check("R-FAULT-UNDER-LOAD (high) failed under load: checkout did not answer" in tail,
+              "the reason names the hanging checkout: " + tail)
+        doc = check_reports(work)
+        by = checks_by_id(doc)
+        check(by["R-LOAD-DURING-FAULT"]["status"] == "pass",
+              "browsing kept being served while checkout hung")
+        check(by["O-HEALTH-UNDER-LOAD"]["status"] == "pass", "health stayed fast")
+        check("T-RATE-LIMIT-UNDER-LOAD" not in by and "S-HSTS" in by,
+              "audit.skip leaves out an under-load check, the baseline still runs")
+
+        store.ports["admin"] = str(free_port())  # the fault hook answers nowhere
+        cfg = config(store, work, "S-HSTS",
+                     "  duration: 2s\n  fault: { name: orders_down, at: 1s, duration: 1s }\n")
+        r = run(cfg)
+        check(r.returncode == 3, "a fault that cannot be injected leaves the run incomplete "
+              "(exit %d): %s" % (r.returncode, r.stdout))
+        by = checks_by_id(json.load(open(os.path.join(work, "out.json"))))
+        check(by["R-LOAD-DURING-FAULT"]["status"] == "error" and
+              "could not be injected" in by["R-LOAD-DURING-FAULT"]["reason"],
+              "R-LOAD-DURING-FAULT says the fault could not be injected")
+    finally:
+        store.stop()
+
+
+def test_usage(work):
+    """Exit codes 2 and 3 are never findings."""
+    port = free_port()
+    accept = os.path.join(work, "acc.yaml")
+    open(accept, "w").write("accepted:\n  - probe: S-NOPE\n    target: '*'\n    reason: x\n"
+                            "    expires: 2026-13-01\n")
+    cfg = os.path.join(work, "c.yaml")
+    base = "target: { base_url: 'http://127.0.0.1:%d', timeout: 1s }\n" % port
+    open(cfg, "w").write(base + "audit: { accept: acc.yaml }\n")
+    r = run(cfg)
+    check(r.returncode == 2, "a bad accepted-findings file is exit 2 (got %d)" % r.returncode)
+    check(accept + ":2:12: accepted[0]: unknown probe id 'S-NOPE'" in r.stderr and
+          accept + ":5:14: accepted[0]: expires '2026-13-01' is not a date" in r.stderr,
+          "accepted-findings errors carry file:line:col: " + r.stderr)
+    open(cfg, "w").write(base + "load: { fault: { name: nope, at: 1s, duration: 1s } }\n")
+    r = run(cfg)
+    check(r.returncode == 2 and "fault 'nope' is not one of target.faults" in r.stderr,
+          "an unknown load.fault is exit 2: " + r.stderr)
+    open(cfg, "w").write(base + "load:\n  rate: 10\n  thresholds: [\"p99 < 1s\", \"p95x < 1s\"]\n")
+    r = run(cfg)
+    check(r.returncode == 2 and cfg + ":4:28: load.thresholds[1]: 'p95x < 1s', column 1:"
+          in r.stderr, "a bad threshold is exit 2 with its place: " + r.stderr)
+    open(cfg, "w").write(base + "audit: { only: [O-HEALTH-UNDER-LOAD, S-NOPE] }\n")
+    r = run(cfg)
+    check(r.returncode == 2 and "audit.only: 'S-NOPE' is neither a check id" in r.stderr,
+          "an unknown check in audit.only is exit 2: " + r.stderr)
+    open(cfg, "w").write(base + "reports: { json: %s/out.json }\n" % work)
+    r = run(cfg)
+    check(r.returncode == 3 and "unreachable" in r.stderr, "an unreachable store is exit 3: " +
+          r.stderr)
+    r = subprocess.run([BIN, "run", cfg, "--fail-on", "severe"], capture_output=True, text=True)
+    check(r.returncode == 2, "a bad --fail-on is exit 2")
+    r = subprocess.run([BIN, "report", cfg, "--html", os.path.join(work, "x.html")],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "not valid JSON" in r.stderr, "report refuses a non-report: " +
+          r.stderr)
+    other = os.path.join(work, "other.json")
+    open(other, "w").write('{"kind": "storecheck.load", "schema_version": 1}')
+    r = subprocess.run([BIN, "diff", other, other], capture_output=True, text=True)
+    check(r.returncode == 2 and "not a storecheck run report" in r.stderr,
+          "diff refuses a load result: " + r.stderr)
+    r = subprocess.run([BIN, "diff", other], capture_output=True, text=True)
+    check(r.returncode == 2, "diff needs two files")
+
+
+class Hostile(http.server.BaseHTTPRequestHandler):
+    """Every answer carries a script in a header and in a product name; its exposed .env file
+    carries one in its text (which the exposure probe quotes as evidence)."""
+    SCRIPT = "<script>document.body.setAttribute('data-xss','1')</script>"
+    BODY_SCRIPT = "<script>document.write(1111*7)</script>"
+
+    def do_GET(self):
+        if self.path == "/.env":
+            body = ("APP_NAME=shop\n# %s\nDB_PASSWORD=x\n" % self.BODY_SCRIPT).encode()
+        else:
+            body = ('{"items":[{"id":1,"name":"%s"}]}' % self.SCRIPT).encode()
+        self.send_response(200)
+        self.send_header("Server", "evil/1.0 " + self.SCRIPT)
+        self.send_header("X-Powered-By", self.SCRIPT)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+def test_xss(work):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    cfg = os.path.join(work, "storecheck.yaml")
+    open(cfg, "w").write(
+        "target:\n  base_url: http://127.0.0.1:%d\n  timeout: 2s\n"
+        "  headers: { X-Note: \"<script>alert(1)</script>\" }\n"
+        "  endpoints: { home: /, catalog: /api/v1/products }\n"
+        "audit: { only: [S-VERSION-LEAK, S-NOSNIFF, S-EXPOSED-ENV], probe_timeout: 5s,"
+        " fail_on: low }\n"
+        "load: { rate: 50, duration: 1s, threads: 1 }\n"
+        "reports: { json: %s/out.json, html: %s/out.html, junit: %s/out.xml,"
+        " markdown: %s/out.md }\n" % (port, work, work, work, work))
+    r = run(cfg)
+    srv.shutdown()
+    check(r.returncode == 1, "the hostile server fails the gate (exit %d): %s" %
+          (r.returncode, r.stderr))
+    html = open(os.path.join(work, "out.html")).read()
+    check("data-xss" in html and "&lt;script&gt;" in html,
+          "the server's script text in a header is shown, escaped")
+    check("&lt;script&gt;document.write(1111*7)&lt;/script&gt;" in html,
+          "the script text of the exposed file's body is shown, escaped")
+    check("<script" not in html.lower(), "no raw <script> in the HTML")
+    md = open(os.path.join(work, "out.md")).read()
+    check("<script" not in md.lower(), "no raw <script> in the Markdown")
+    check_junit(os.path.join(work, "out.xml"))
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("chromium not installed: the headless render is skipped", file=sys.stderr)
+        missing_tools.append("chromium")
+        return
+    # Without the page's CSP, so only escaping keeps the script from running.
+    bare = os.path.join(work, "bare.html")
+    open(bare, "w").write(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "",
+                                 html))
+    check("Content-Security-Policy" not in open(bare).read(), "the CSP was stripped")
+    shot = os.path.join(BUILD, "tests", "reports", "report-screenshot.png")
+    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--disable-quic", "--window-size=1280,2000"]
+    prof = tempfile.mkdtemp(dir=work)
+    dom = subprocess.run(base + ["--user-data-dir=" + prof, "--dump-dom", "file://" + bare],
+                         capture_output=True, text=True, timeout=60).stdout
+    check("Gate failed" in dom, "chromium rendered the verdict")
+    check('data-xss="1"' not in dom, "the server's script did not run")
+    check("7777" not in dom and "document.write(1111*7)" in dom,
+          "the script from the body did not run")
+    prof = tempfile.mkdtemp(dir=work)
+    subprocess.run(base + ["--user-data-dir=" + prof, "--screenshot=" + shot,
+                           "file://" + os.path.join(work, "out.html")],
+                   capture_output=True, timeout=60)
+    check(os.path.getsize(shot) > 10000, "a screenshot was saved: " + shot)
+
+
+def test_interrupt(work):
+    store = Refstore(work)
+    try:
+        cfg = config(store, work, "S-HSTS",
+                     "  duration: 20s\n  fault: { name: orders_down, at: 1s, duration: 30s }\n")
+        env = dict(os.environ, **SECRETS)
+        p = subprocess.Popen([BIN, "run", cfg], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            f = urllib.request.urlopen("http://127.0.0.1:%s/faults" % store.ports["admin"])
+            if "orders_down" in f.read().decode():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        check(p.returncode == 3, "an interrupted run exits 3 (got %d): %s" % (p.returncode, err))
+        doc = check_reports(work)
+        check(doc["interrupted"] and doc["verdict"]["result"] == "interrupted",
+              "the reports say interrupted")
+        check(doc["fault"]["stopped_ms"] is not None, "the fault was undone")
+        f = urllib.request.urlopen("http://127.0.0.1:%s/faults" % store.ports["admin"])
+        check("orders_down" not in f.read().decode(), "the fault is off after Ctrl-C")
+    finally:
+        store.stop()
+
+
+def main():
+    tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "usage": test_usage, "xss": test_xss,
+             "interrupt": test_interrupt}
+    work = tempfile.mkdtemp(prefix="sc-run-", dir=os.path.join(BUILD, "tests", "reports"))
+    tests[sys.argv[1]](work)
+    if failures:
+        print("%d check(s) failed; files kept in %s" % (len(failures), work), file=sys.stderr)
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return SKIP if missing_tools else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
