@@ -94,14 +94,21 @@ for attempt in 1 2 3 4 5; do
     [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
 done
 
-# run NAME CMD...: one pinned run; prints "req_per_s cpu_seconds".
+# nginx's CPU time so far, in seconds (user + system).
+nginx_cpu() {
+    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$nginx_pid/stat"
+}
+
+# run CMD...: one pinned run; prints "req_per_s generator_cpu_seconds nginx_cpu_seconds".
 run() {
-    local out=$tmp/out.txt
+    local out=$tmp/out.txt n0 n1
+    n0=$(nginx_cpu)
     /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
+    n1=$(nginx_cpu)
     local rps cpu
     rps=$(grep -E 'Requests/sec:' "$out" | head -1 | sed -E 's/.*Requests\/sec: *([0-9.]+).*/\1/')
     cpu=$(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")
-    echo "${rps:-0} ${cpu:-0}"
+    echo "${rps:-0} ${cpu:-0} $(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}')"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -125,16 +132,21 @@ def load(f):
     rows = [tuple(map(float, l.split())) for l in open(f) if l.strip()]
     rps = statistics.median(r[0] for r in rows)
     per_cpu = statistics.median(r[0] * dur / r[1] if r[1] else 0 for r in rows)
-    return rps, per_cpu
+    server = statistics.median(r[0] * dur / r[2] if r[2] else 0 for r in rows)
+    return rps, per_cpu, server
+def ratio(a, b):
+    return a / b if b else 0
 w, s = load(wf), load(sf)
-print(f"{label:10} wrk {w[0]:>10.0f} req/s {w[1]:>10.0f} req/CPU-s | storecheck {s[0]:>10.0f} req/s "
-      f"{s[1]:>10.0f} req/CPU-s | ratio {s[0]/w[0] if w[0] else 0:.2f}x req/s, "
-      f"{s[1]/w[1] if w[1] else 0:.2f}x per CPU-s")
+print(f"{label:10} req/s: wrk {w[0]:>8.0f}  storecheck {s[0]:>8.0f}  ({ratio(s[0], w[0]):.2f}x) | "
+      f"req per generator CPU-s: wrk {w[1]:>8.0f}  storecheck {s[1]:>8.0f}  ({ratio(s[1], w[1]):.2f}x) | "
+      f"nginx req per its CPU-s: {w[2]:>7.0f} / {s[2]:>7.0f}")
 PY
 }
 
 echo "storecheck vs wrk: nginx 1 worker on core 1, generators 1 thread 50 connections on core 0,"
-echo "${rounds} alternating rounds of ${duration}s, medians"
+echo "${rounds} alternating rounds of ${duration}s, medians; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "(nginx req per its CPU-s shows what each generator's requests cost the server: on a shared"
+echo " machine req/s follows the server's share of its core, the CPU figures do not)"
 compare plain "http://127.0.0.1:$port/" :: "http://127.0.0.1:$port/"
 compare pipeline16 -s bench/pipeline.lua "http://127.0.0.1:$port/" -- 16 :: \
     --pipeline 16 "http://127.0.0.1:$port/"
@@ -171,16 +183,16 @@ PY
 
 if [ "$soak" = 1 ]; then
     echo
-    echo "RSS over a 60 s closed-model run (1 thread, 50 connections), sampled every 5 s"
+    echo "RSS over a 60 s closed-model run (1 thread, 50 connections), sampled every 5 s to 55 s"
     "$sc" load -t1 -c50 -d60s "http://127.0.0.1:$port/" >/dev/null 2>&1 &
     pid=$!
     samples=()
-    for _ in $(seq 12); do
+    for _ in $(seq 11); do
         sleep 5
         rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
         samples+=("$rss")
     done
     wait "$pid" || true
     echo "  RSS kB: ${samples[*]}"
-    echo "  growth from 10 s to 60 s: $(( ${samples[-1]} - ${samples[1]} )) kB"
+    echo "  growth from 10 s to 55 s: $(( ${samples[-1]} - ${samples[1]} )) kB"
 fi

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "checker/cli.h"
 #include "checker/commands.h"
+#include "checker/config_load.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
@@ -19,6 +21,7 @@
 #include "common/units.h"
 #include "common/url.h"
 #include "loadgen/engine.h"
+#include "loadgen/profile.h"
 #include "loadgen/schedule.h"
 #include "reports/load_json.h"
 
@@ -41,14 +44,17 @@ static const char help[] =
     "                           --duration: the sum of the stages)\n"
     "  -R, --rate R             open model at R requests/s (e.g. 5000, 10k, 600/m)\n"
     "  -c, --connections N      closed model: connections (default 10); open model:\n"
-    "                           connections opened before the start (default rate/100, 1..1000)\n"
+    "                           connections opened before the start (default rate/100, at least\n"
+    "                           one per thread, at most 1000)\n"
     "      --max-connections M  open model: open more connections up to M when requests are due\n"
     "                           and none is free (default 4 x --connections)\n"
     "  -t, --threads T          worker threads (default: the number of cores)\n"
-    "      --pipeline N         requests in flight per connection (default 1)\n"
+    "      --pipeline N         requests in flight per connection (default 1); in the closed\n"
+    "                           model the next N go out in one write once all are answered\n"
     "      --timeout D          per request, and for connect + TLS handshake (default 10s)\n"
     "  -m, --method M           request method (default GET)\n"
-    "  -H, --header 'K: V'      add a request header (repeatable)\n"
+    "  -H, --header 'K: V'      add a request header (repeatable); requests carry Host and\n"
+    "                           Content-Length of their own, no User-Agent unless given\n"
     "      --body S|@FILE       request body, or the contents of FILE\n"
     "      --stage DUR:TARGET   ramp linearly to TARGET over DUR (repeatable); TARGET is a rate,\n"
     "                           or connections with a 'c' suffix (30s:200c)\n"
@@ -59,7 +65,13 @@ static const char help[] =
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
     "  -h, --help               this help\n"
     "\n"
-    "CONFIG (a YAML file) is not read by this build yet: pass URLs.\n"
+    "With a CONFIG (docs/config.md), target.allowed_hosts decides which hosts may be\n"
+    "contacted (--allow-host can only narrow it), target.base_url is loaded when no URL is\n"
+    "given, target.headers, the TLS settings and load.duration, rate, max_rate,\n"
+    "connections, threads and timeout apply unless an option overrides them, and an\n"
+    "open-model load.profile gives the schedule unless --rate, --stage or --connections\n"
+    "does. Scenarios and the profile's mix are not run by this command: it drives the URLs\n"
+    "round-robin.\n"
     "\n"
     "Progress is shown on a terminal only. Ctrl-C stops the run; the result is still printed\n"
     "and written, marked interrupted. Authorization, Cookie and other credential header values\n"
@@ -104,7 +116,8 @@ static const struct option options[] = {
 
 struct load_args {
     uint64_t duration_us;
-    int have_duration, have_rate, have_connections;
+    int have_duration, have_rate, have_connections, have_timeout;
+    int have_connections_cli; /* -c given: the closed model unless --rate, whatever the config */
     double rate;
     uint64_t connections, max_connections, threads, pipeline;
     uint64_t timeout_us;
@@ -123,10 +136,12 @@ struct load_args {
     const char **urls;
     size_t url_count;
     struct url *parsed;
+    const char *config_path;
+    char **owned; /* strings this command made (config headers), freed at the end */
+    size_t owned_count;
 };
 
-static int parse_count(const char *opt, const char *v, uint64_t min, uint64_t max,
-                       uint64_t *out)
+static int parse_count(const char *opt, const char *v, uint64_t min, uint64_t max, uint64_t *out)
 {
     char err[128];
     if (units_parse_count(v, out, err, sizeof err))
@@ -157,8 +172,7 @@ static int read_body(const char *arg, struct load_args *a)
     }
     FILE *f = fopen(arg + 1, "rb");
     if (!f)
-        return cli_usage_error(&cmd_load, "--body: cannot read %s: %s", arg + 1,
-                               strerror(errno));
+        return cli_usage_error(&cmd_load, "--body: cannot read %s: %s", arg + 1, strerror(errno));
     size_t cap = 4096, len = 0;
     char *buf = xmalloc(cap);
     size_t n;
@@ -246,7 +260,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
         }
         case 'c':
             rc = parse_count("--connections", optarg, 1, 1000000, &a->connections);
-            a->have_connections = 1;
+            a->have_connections = a->have_connections_cli = 1;
             break;
         case 't':
             rc = parse_count("--threads", optarg, 1, 1024, &a->threads);
@@ -259,6 +273,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
             break;
         case OPT_TIMEOUT:
             rc = parse_duration("--timeout", optarg, &a->timeout_us);
+            a->have_timeout = 1;
             break;
         case 'm':
             a->method = optarg;
@@ -296,57 +311,66 @@ static int parse_args(int argc, char **argv, struct load_args *a)
     for (int i = optind; i < argc; i++) {
         if (looks_like_url(argv[i]))
             a->urls[a->url_count++] = argv[i];
+        else if (access(argv[i], F_OK) == 0 && !a->config_path && a->url_count == 0)
+            a->config_path = argv[i];
         else if (access(argv[i], F_OK) == 0)
-            return cli_usage_error(&cmd_load,
-                                   "%s: config files are not read by this build yet; pass URLs",
-                                   argv[i]);
+            return cli_usage_error(&cmd_load, "'%s': one CONFIG, before the URLs", argv[i]);
         else
             return cli_usage_error(&cmd_load, "'%s' is neither a URL nor a file", argv[i]);
     }
-    if (a->url_count == 0)
+    if (a->url_count == 0 && !a->config_path)
         return cli_usage_error(&cmd_load, "no URL given");
     if (a->stage_conns && (a->stage_rates || a->have_rate))
         return cli_usage_error(&cmd_load,
                                "stages are all rates (open model) or all connections (closed)");
-    if (a->pipeline > 1 && (a->have_rate || a->stage_rates) && a->pipeline > 64)
-        return cli_usage_error(&cmd_load, "--pipeline: at most 64 in the open model");
     if (a->stage_count && !a->have_duration) {
         a->duration_us = 0;
         for (size_t i = 0; i < a->stage_count; i++)
             a->duration_us += a->stages[i].duration_us;
+        a->have_duration = 1;
     }
-    if (a->duration_us > MAX_DURATION_US)
-        return cli_usage_error(&cmd_load, "--duration: at most 24h");
-    if (a->duration_us == 0)
-        return cli_usage_error(&cmd_load, "the stages last 0s");
     return 0;
 }
 
-/* Parse the URLs and refuse any whose host is not allowed. */
-static int check_urls(struct load_args *a)
+/* What holds once the command line and the config are combined. */
+static int check_args(const struct load_args *a)
+{
+    if (a->max_connections && !a->have_rate && !a->stage_rates)
+        return cli_usage_error(&cmd_load, "--max-connections applies to the open model (--rate)");
+    if (a->duration_us > MAX_DURATION_US)
+        return cli_usage_error(&cmd_load, "the duration is above the cap of 24h");
+    if (a->duration_us == 0)
+        return cli_usage_error(&cmd_load, "the run would last 0s");
+    return 0;
+}
+
+/* Parse the URLs and refuse any whose host is not allowed by the config (if any) and by
+ * --allow-host (if given). With neither, the URLs' own hosts are the allowed hosts. */
+static int check_urls(struct load_args *a, const struct strv *cfg_allowed)
 {
     a->parsed = xcalloc(a->url_count, sizeof *a->parsed);
+    struct strv allowed = {a->allow, a->allow_count};
     for (size_t i = 0; i < a->url_count; i++) {
         char err[256];
         if (url_parse(a->urls[i], &a->parsed[i], err, sizeof err))
             return cli_usage_error(&cmd_load, "%s: %s", a->urls[i], err);
-    }
-    if (a->allow_count == 0)
-        return 0; /* the URLs' own hosts are the allowed hosts */
-    struct strv allowed = {a->allow, a->allow_count};
-    for (size_t i = 0; i < a->url_count; i++) {
-        char err[256];
-        if (!allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s", a->urls[i], err);
+        if (cfg_allowed && !allowlist_url_ok(cfg_allowed, a->urls[i], err, sizeof err))
+            return cli_usage_error(&cmd_load, "%s: %s (target.allowed_hosts)", a->urls[i], err);
+        if (a->allow_count && !allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
+            return cli_usage_error(&cmd_load, "%s: %s (--allow-host)", a->urls[i], err);
     }
     return 0;
 }
 
 /* Secret header values: never printed, never written. */
-static void collect_secrets(const struct load_args *a, struct strv *secrets)
+static void collect_secrets(const struct load_args *a, const struct strv *cfg_secrets,
+                            struct strv *secrets)
 {
-    secrets->items = xcalloc(a->header_count + 1, sizeof *secrets->items);
+    size_t extra = cfg_secrets ? cfg_secrets->count : 0;
+    secrets->items = xcalloc(a->header_count + extra + 1, sizeof *secrets->items);
     secrets->count = 0;
+    for (size_t i = 0; i < extra; i++)
+        secrets->items[secrets->count++] = cfg_secrets->items[i];
     for (size_t i = 0; i < a->header_count; i++) {
         const char *colon = strchr(a->headers[i], ':');
         if (!colon)
@@ -370,8 +394,8 @@ static void raise_fd_limit(uint64_t wanted)
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= wanted + 64)
         return;
-    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + 64 ? wanted + 64
-                                                                            : rl.rlim_max;
+    rl.rlim_cur =
+        rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + 64 ? wanted + 64 : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
@@ -423,27 +447,31 @@ static void progress(struct engine *e, const struct load_args *a)
     fflush(stderr);
 }
 
+/* The latency table: percentiles, max, mean and stdev; one row per histogram. */
 static void print_row(const char *name, const struct hist *a, const struct hist *b)
 {
-    static const double ps[] = {50, 75, 90, 99, 99.9, 99.99, 100};
-    static const char *const pn[] = {"p50", "p75", "p90", "p99", "p99.9", "p99.99", "max"};
+    static const double ps[] = {50, 75, 90, 95, 99, 99.9, 99.99};
+    static const char *const pn[] = {"p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99"};
+    enum { N = sizeof ps / sizeof ps[0] };
     printf("  %-14s", name);
-    for (size_t i = 0; i < 7; i++)
+    for (size_t i = 0; i < N; i++)
         printf(" %8s", pn[i]);
-    printf("\n");
+    printf(" %8s %8s %8s\n", "max", "mean", "stdev");
     const struct hist *hs[2] = {a, b};
     const char *labels[2] = {b ? "corrected" : "from send", "uncorrected"};
     for (int k = 0; k < (b ? 2 : 1); k++) {
+        char v[32];
         printf("    %-12s", labels[k]);
-        for (size_t i = 0; i < 7; i++) {
-            char v[32];
-            fmt_us(i == 6 ? hs[k]->max : hist_percentile(hs[k], ps[i]), v, sizeof v);
+        for (size_t i = 0; i < N; i++) {
+            fmt_us(hist_percentile(hs[k], ps[i]), v, sizeof v);
             printf(" %8s", v);
         }
-        char m[32], sd[32];
-        fmt_us((uint64_t)hist_mean(hs[k]), m, sizeof m);
-        fmt_us((uint64_t)hist_stdev(hs[k]), sd, sizeof sd);
-        printf("   mean %s  stdev %s\n", m, sd);
+        fmt_us(hs[k]->max, v, sizeof v);
+        printf(" %8s", v);
+        fmt_us((uint64_t)hist_mean(hs[k]), v, sizeof v);
+        printf(" %8s", v);
+        fmt_us((uint64_t)hist_stdev(hs[k]), v, sizeof v);
+        printf(" %8s\n", v);
     }
 }
 
@@ -457,8 +485,8 @@ static void print_timing(const char *name, const struct hist *h, const char *ext
            (unsigned long long)h->total, extra);
 }
 
-static void summary(const struct cli *cli, const struct load_result *r,
-                    const struct load_args *a, const struct strv *secrets)
+static void summary(const struct cli *cli, const struct load_result *r, const struct load_args *a,
+                    const struct strv *secrets)
 {
     const struct lg_counters *c = &r->totals;
     char *target = redact_copy(secrets, a->urls[0]);
@@ -466,8 +494,8 @@ static void summary(const struct cli *cli, const struct load_result *r,
     units_format_duration_us(r->elapsed_us, dur, sizeof dur);
     printf("%s%s load%s %s%s: %s%s\n", cli_bold(cli),
            r->model == LG_MODEL_OPEN ? "Open-model" : "Closed-model", cli_reset(cli), target,
-           a->url_count > 1 ? " (and more URLs)" : "",
-           r->interrupted ? "interrupted after " : "", dur);
+           a->url_count > 1 ? " (and more URLs)" : "", r->interrupted ? "interrupted after " : "",
+           dur);
     free(target);
     printf("  %u thread%s, %u connection%s (max %u, peak %u), pipeline %u", r->threads,
            r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
@@ -560,8 +588,7 @@ static void fill_params(struct load_args *a, struct loadgen_params *p)
             conns = conns < threads ? threads : conns > 1000 ? 1000 : conns;
         }
         p->connections = (uint32_t)conns;
-        p->max_connections =
-            (uint32_t)(a->max_connections ? a->max_connections : 4 * conns);
+        p->max_connections = (uint32_t)(a->max_connections ? a->max_connections : 4 * conns);
         if (p->max_connections < p->connections)
             p->max_connections = p->connections;
     } else {
@@ -577,11 +604,138 @@ static void fill_params(struct load_args *a, struct loadgen_params *p)
 
 static void free_args(struct load_args *a)
 {
+    for (size_t i = 0; i < a->owned_count; i++)
+        free(a->owned[i]);
+    free(a->owned);
     free(a->headers);
     free(a->allow);
     free(a->urls);
     free(a->parsed);
     free(a->body);
+}
+
+static int header_given(const struct load_args *a, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < a->header_count; i++)
+        if (strncasecmp(a->headers[i], name, n) == 0 && a->headers[i][n] == ':')
+            return 1;
+    return 0;
+}
+
+/* An open-model profile gives the schedule: its start rate and stages, scaled by the
+ * duration and load.rate as the config reference says. */
+static int apply_profile(struct load_args *a, const struct config *cfg)
+{
+    const char *dirs[] = {cfg->dir, "profiles", profile_installed_dir()};
+    char path[4096], err[512];
+    if (profile_resolve(cfg->load.profile, dirs, 3, path, sizeof path, err, sizeof err))
+        return cli_usage_error(&cmd_load, "load.profile: %s", err);
+    struct profile prof;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    if (profile_load(&prof, path, &diags)) {
+        diag_list_print(&diags, stderr);
+        diag_list_free(&diags);
+        return EXIT_USAGE;
+    }
+    diag_list_free(&diags);
+    int rc = 0;
+    if (prof.model != PROFILE_OPEN) {
+        rc = cli_usage_error(&cmd_load,
+                             "load.profile '%s' has virtual users with think time, which need "
+                             "scenarios; drive URLs with --connections or --rate",
+                             cfg->load.profile);
+    } else if (prof.stage_count > SCHEDULE_MAX_STAGES) {
+        rc = cli_usage_error(&cmd_load, "load.profile: more than %d stages", SCHEDULE_MAX_STAGES);
+    } else if ((a->have_duration && profile_scale_duration(&prof, a->duration_us)) ||
+               (cfg->load.rate > 0 && profile_scale_peak(&prof, cfg->load.rate))) {
+        rc = cli_usage_error(&cmd_load, "load.profile '%s' cannot be scaled (it is empty)",
+                             cfg->load.profile);
+    } else {
+        a->rate = prof.start;
+        a->have_rate = prof.start > 0;
+        for (size_t i = 0; i < prof.stage_count; i++)
+            a->stages[i] = (struct lg_stage){prof.stages[i].duration_us, prof.stages[i].target};
+        a->stage_count = prof.stage_count;
+        a->stage_rates = 1;
+        a->duration_us = profile_duration_us(&prof);
+        a->have_duration = 1;
+    }
+    profile_free(&prof);
+    return rc;
+}
+
+/* Fill what the command line left open from the config. */
+static int apply_config(struct load_args *a, const struct config *cfg)
+{
+    const struct target *t = &cfg->target;
+    if (a->url_count == 0) {
+        if (!t->base_url)
+            return cli_usage_error(&cmd_load, "no URL given and no target.base_url in %s",
+                                   a->config_path);
+        a->urls[a->url_count++] = t->base_url;
+    }
+    /* The config's headers, unless the command line sets the same one. */
+    size_t n = t->headers.count;
+    const char **all = xcalloc(a->header_count + n + 1, sizeof *all);
+    a->owned = xcalloc(n + 1, sizeof *a->owned);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct kv *h = &t->headers.items[i];
+        if (header_given(a, h->key))
+            continue;
+        size_t len = strlen(h->key) + strlen(h->value) + 3;
+        char *line = xmalloc(len);
+        snprintf(line, len, "%s: %s", h->key, h->value);
+        a->owned[a->owned_count++] = line;
+        all[k++] = line;
+    }
+    for (size_t i = 0; i < a->header_count; i++)
+        all[k++] = a->headers[i];
+    free(a->headers);
+    a->headers = all;
+    a->header_count = k;
+    if (!a->cacert)
+        a->cacert = t->ca_file;
+    a->insecure |= t->insecure;
+    if (!a->have_timeout)
+        a->timeout_us = 1000 * (cfg->load.timeout_ms ? cfg->load.timeout_ms : t->timeout_ms);
+    if (!a->have_duration && cfg->load.duration_ms) {
+        a->duration_us = cfg->load.duration_ms * 1000;
+        a->have_duration = 1;
+    }
+    if (!a->have_connections && cfg->load.connections) {
+        a->connections = cfg->load.connections;
+        a->have_connections = 1;
+    }
+    if (!a->threads)
+        a->threads = cfg->load.threads;
+    /* The schedule: the command line's, else the config's rate or profile. */
+    if (!a->have_rate && !a->stage_count && !a->have_connections_cli) {
+        if (cfg->load.profile) {
+            int rc = apply_profile(a, cfg);
+            if (rc)
+                return rc;
+        } else if (cfg->load.rate > 0) {
+            a->rate = cfg->load.rate;
+            a->have_rate = 1;
+        }
+    }
+    /* The config's cap holds whatever the command line asks. */
+    double cap = cfg->load.max_rate;
+    if (cap > 0) {
+        if (!a->have_rate && !a->stage_rates)
+            return cli_usage_error(&cmd_load, "load.max_rate caps the rate: give --rate (the "
+                                              "closed model has no rate to cap)");
+        double peak = a->have_rate ? a->rate : 0;
+        for (size_t i = 0; i < a->stage_count; i++)
+            peak = fmax(peak, a->stages[i].target);
+        if (peak > cap)
+            return cli_usage_error(&cmd_load, "a rate of %g/s is above load.max_rate (%g/s)", peak,
+                                   cap);
+    }
+    return 0;
 }
 
 static int run(const struct cli *cli, int argc, char **argv)
@@ -590,12 +744,28 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct strv secrets = {0};
     struct engine *e = NULL;
     struct load_result r = {0};
+    struct config cfg;
+    int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
+    if (rc == 0 && a.config_path) {
+        struct diag_list diags;
+        diag_list_init(&diags);
+        have_cfg = 1;
+        if (config_load_file(&cfg, a.config_path, NULL, &diags) != 0) {
+            diag_list_print(&diags, stderr);
+            rc = EXIT_USAGE;
+        }
+        diag_list_free(&diags);
+        if (rc == 0)
+            rc = apply_config(&a, &cfg);
+    }
     if (rc == 0)
-        rc = check_urls(&a);
+        rc = check_args(&a);
+    if (rc == 0)
+        rc = check_urls(&a, have_cfg ? &cfg.target.allowed_hosts : NULL);
     if (rc)
         goto out;
-    collect_secrets(&a, &secrets);
+    collect_secrets(&a, have_cfg ? &cfg.secrets : NULL, &secrets);
     struct loadgen_params p;
     fill_params(&a, &p);
     raise_fd_limit(p.model == LG_MODEL_OPEN ? p.max_connections : p.connections);
@@ -643,8 +813,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!cli->quiet)
         summary(cli, &r, &a, &secrets);
     if (a.json) {
-        struct load_json_meta m = {a.urls, a.url_count, a.method, a.headers, a.header_count,
-                                   &secrets};
+        struct load_json_meta m = {a.urls,    a.url_count,    a.method,
+                                   a.headers, a.header_count, &secrets};
         if (load_json_write(a.json, &r, &m, err, sizeof err)) {
             fprintf(stderr, "storecheck load: %s\n", err);
             rc = EXIT_RUN_ERROR;
@@ -657,6 +827,8 @@ out:
     engine_destroy(e);
     free(secrets.items);
     free_args(&a);
+    if (have_cfg)
+        config_free(&cfg);
     return rc;
 }
 

@@ -15,7 +15,7 @@
 
 enum { IOV_BATCH = 64 };
 
-/* --- transports ------------------------------------------------------------------------------ */
+/* --- transports --- */
 
 static enum io_rc plain_read(struct conn *c, char *buf, size_t cap, size_t *n)
 {
@@ -119,7 +119,7 @@ static int tls_pending(const struct conn *c)
 
 const struct transport transport_tls = {tls_read, tls_writev, tls_pending};
 
-/* --- state machine ---------------------------------------------------------------------------- */
+/* --- state machine --- */
 
 static void set_events(struct conn *c, int events)
 {
@@ -373,11 +373,18 @@ static int complete(struct conn *c, uint64_t now)
 {
     struct worker *w = c->w;
     struct inflight e = c->q[c->qhead];
+    int keep = c->parser.keep_alive;
+    if (c->qwritten == 0) {
+        /* Answered before it was wholly written (an early 413, say): the rest of it must not
+         * follow on this connection. */
+        keep = 0;
+        c->woff = 0;
+    } else {
+        c->qwritten--;
+    }
     c->qhead = (c->qhead + 1) % c->qcap;
     c->qlen--;
-    c->qwritten--;
     w->inflight--;
-    int keep = c->parser.keep_alive;
     worker_response(w, c, &e, c->parser.status, now);
     if (!keep) {
         w->c.unfinished += c->qlen;

@@ -66,16 +66,16 @@ struct conn {
     int in_free;             /* on the worker's free list */
     int tls_failed;          /* closing after a TLS error: do not resume this session */
     SSL *ssl;
-    SSL_SESSION *session;    /* last session, offered again on reconnect */
-    uint64_t t_connect;      /* connect() started */
-    uint64_t t_handshake;    /* TLS handshake started */
+    SSL_SESSION *session; /* last session, offered again on reconnect */
+    uint64_t t_connect;   /* connect() started */
+    uint64_t t_handshake; /* TLS handshake started */
     struct http_parser parser;
-    struct inflight *q;      /* ring of `qcap` entries */
+    struct inflight *q;                   /* ring of `qcap` entries */
     uint32_t qcap, qhead, qlen, qwritten; /* qwritten: entries fully written */
-    size_t woff;             /* bytes written of the first unwritten entry */
-    uint64_t cursor;         /* request source position */
+    size_t woff;                          /* bytes written of the first unwritten entry */
+    uint64_t cursor;                      /* request source position */
     struct conn *prev_free, *next_free;
-    char *rbuf;              /* CONN_RBUF bytes */
+    char *rbuf; /* CONN_RBUF bytes */
 };
 
 /* Set up a closed connection slot; q holds qcap entries, rbuf CONN_RBUF bytes. */

@@ -24,7 +24,7 @@ struct engine {
     struct lg_shared sh;
     struct series series;
     struct worker *workers;
-    unsigned started;      /* threads running */
+    unsigned started; /* threads running */
     uint32_t initial_total;
     int interrupted;
     int64_t started_unix_ms;
@@ -87,8 +87,7 @@ static int host_is_ip(const char *host)
     return 1;
 }
 
-int engine_create(struct engine **out, const struct loadgen_params *p, char *err,
-                  size_t errlen)
+int engine_create(struct engine **out, const struct loadgen_params *p, char *err, size_t errlen)
 {
     *out = NULL;
     if (check_params(p, err, errlen))
@@ -102,8 +101,8 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
         goto fail;
     e->requests = xcalloc(p->url_count, sizeof *e->requests);
     for (size_t i = 0; i < p->url_count; i++) {
-        if (request_build(&e->requests[i], p->method ? p->method : "GET", &p->urls[i],
-                          p->headers, p->header_count, p->body, p->body_len, err, errlen)) {
+        if (request_build(&e->requests[i], p->method ? p->method : "GET", &p->urls[i], p->headers,
+                          p->header_count, p->body, p->body_len, err, errlen)) {
             rc = ENGINE_BAD_PARAMS;
             goto fail;
         }
@@ -305,7 +304,8 @@ void engine_finish(struct engine *e, struct load_result *r)
         const struct worker *w = &e->workers[i];
         add_counters(&r->totals, &w->c);
         hist_merge(r->latency, w->latency);
-        hist_merge(r->latency_uncorrected, w->latency_uncorrected);
+        hist_merge(r->latency_uncorrected,
+                   p->model == LG_MODEL_OPEN ? w->latency_uncorrected : w->latency);
         hist_merge(r->connect, w->connect);
         hist_merge(r->tls_handshake, w->tls);
         hist_merge(r->ttfb, w->ttfb);

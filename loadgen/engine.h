@@ -16,28 +16,28 @@
 #include "loadgen/result.h"
 
 struct loadgen_params {
-    const struct url *urls;        /* one or more, all on the same scheme, host and port; */
-    size_t url_count;              /* requests go round-robin over them */
-    const char *method;            /* NULL: GET */
-    const char *const *headers;    /* "Name: value" each */
+    const struct url *urls;     /* one or more, all on the same scheme, host and port; */
+    size_t url_count;           /* requests go round-robin over them */
+    const char *method;         /* NULL: GET */
+    const char *const *headers; /* "Name: value" each */
     size_t header_count;
     const char *body;
     size_t body_len;
-    int insecure;                  /* TLS: do not verify the certificate */
-    const char *ca_file;           /* TLS: trust these CAs instead of the system store */
+    int insecure;        /* TLS: do not verify the certificate */
+    const char *ca_file; /* TLS: trust these CAs instead of the system store */
 
     enum lg_model model;
     double start;                  /* rate (open) or connections (closed) at time 0 */
     const struct lg_stage *stages; /* ramps after the start; may be empty */
     size_t stage_count;
-    uint64_t duration_us;          /* the run ends here whatever the stages say */
+    uint64_t duration_us; /* the run ends here whatever the stages say */
 
-    uint32_t threads;              /* >= 1 */
-    uint32_t connections;          /* open model: connections opened before the start */
-    uint32_t max_connections;      /* open model: never more than this many at once */
-    uint32_t pipeline;             /* requests in flight per connection, >= 1 */
-    uint64_t timeout_us;           /* per request, and for connect + TLS handshake */
-    size_t head_limit;             /* largest response head accepted; 0: 64 KiB */
+    uint32_t threads;         /* >= 1 */
+    uint32_t connections;     /* open model: connections opened before the start */
+    uint32_t max_connections; /* open model: never more than this many at once */
+    uint32_t pipeline;        /* requests in flight per connection, >= 1 */
+    uint64_t timeout_us;      /* per request, and for connect + TLS handshake */
+    size_t head_limit;        /* largest response head accepted; 0: 64 KiB */
 };
 
 struct engine;
@@ -47,8 +47,7 @@ enum { ENGINE_BAD_PARAMS = -1, ENGINE_CANNOT_RUN = -2 };
 /* Check the parameters, build the requests, resolve the host and set up TLS. Returns 0,
  * ENGINE_BAD_PARAMS (the caller asked for something invalid) or ENGINE_CANNOT_RUN (the host
  * does not resolve, the CA file cannot be read), with err. */
-int engine_create(struct engine **out, const struct loadgen_params *p, char *err,
-                  size_t errlen);
+int engine_create(struct engine **out, const struct loadgen_params *p, char *err, size_t errlen);
 
 /* Start the workers and wait (at most the timeout) for the initial connections. Returns -1
  * with the reason when none of them could connect: the run cannot be done. */

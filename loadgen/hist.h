@@ -24,9 +24,9 @@
 #define HIST_COUNTS        ((HIST_BUCKETS + 1) * HIST_SUB_HALF)
 
 struct hist {
-    uint64_t total;   /* values recorded */
-    uint64_t sum;     /* exact sum of the recorded (clamped) values, for the mean */
-    uint64_t min;     /* UINT64_MAX while empty */
+    uint64_t total; /* values recorded */
+    uint64_t sum;   /* exact sum of the recorded (clamped) values, for the mean */
+    uint64_t min;   /* UINT64_MAX while empty */
     uint64_t max;
     uint64_t clamped; /* values that were above HIST_MAX */
     uint32_t lo, hi;  /* lowest and highest counter index in use (lo > hi while empty) */

@@ -3,14 +3,14 @@
 #include <string.h>
 
 enum state {
-    S_STATUS,      /* collecting "HTTP/1.x NNN" */
-    S_REASON,      /* the rest of the status line */
-    S_LINE_START,  /* first byte of a header line, or the empty line */
+    S_STATUS = HTTP_STATE_STATUS, /* collecting "HTTP/1.x NNN" */
+    S_REASON,                     /* the rest of the status line */
+    S_LINE_START,                 /* first byte of a header line, or the empty line */
     S_NAME,
     S_VALUE_WS,
-    S_VALUE,       /* a tracked header's value */
-    S_SKIP_VALUE,  /* an untracked header's value */
-    S_HEAD_LF,     /* CR of the empty line seen */
+    S_VALUE,      /* a tracked header's value */
+    S_SKIP_VALUE, /* an untracked header's value */
+    S_HEAD_LF,    /* CR of the empty line seen */
     S_BODY_CL,
     S_BODY_EOF,
     S_CHUNK_SIZE,
@@ -32,17 +32,15 @@ enum { STATUS_PREFIX = 12, /* "HTTP/1.1 200" */ CHUNK_LINE_MAX = 4096 };
 /* RFC 9110 tchar, for header names. */
 static const unsigned char tchar[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
-    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
-    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
-    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
-    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
+    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1,  ['~'] = 1, ['0'] = 1,
+    ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,  ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,  ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,  ['N'] = 1, ['O'] = 1,
+    ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1, ['W'] = 1,
+    ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,  ['d'] = 1, ['e'] = 1,
+    ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1,  ['l'] = 1, ['m'] = 1,
+    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1,  ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
 static int lower(int c)
@@ -86,11 +84,6 @@ void http_parser_begin(struct http_parser *p, int no_body)
     p->interim = 0;
     p->body_bytes = 0;
     p->error = NULL;
-}
-
-int http_parser_idle(const struct http_parser *p)
-{
-    return p->state == S_STATUS && p->keep_len == 0 && p->interim == 0;
 }
 
 static enum http_result fail(struct http_parser *p, const char *why)
@@ -232,28 +225,33 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
 {
     size_t i = 0;
     enum http_result r;
-#define HEAD_BYTES(n)                                                                       \
-    do {                                                                                    \
-        p->head_bytes += (n);                                                               \
-        if (p->head_bytes > p->head_limit)                                                  \
-            return fail(p, "response head too large");                                      \
+#define HEAD_BYTES(n)                                                                              \
+    do {                                                                                           \
+        p->head_bytes += (n);                                                                      \
+        if (p->head_bytes > p->head_limit)                                                         \
+            return fail(p, "response head too large");                                             \
     } while (0)
 
     while (i < len) {
         unsigned char c = (unsigned char)data[i];
         switch (p->state) {
-        case S_STATUS:
-            HEAD_BYTES(1);
-            p->keep[p->keep_len++] = (char)c;
-            i++;
+        case S_STATUS: {
+            size_t n = STATUS_PREFIX - p->keep_len;
+            if (n > len - i)
+                n = len - i;
+            HEAD_BYTES(n);
+            memcpy(p->keep + p->keep_len, data + i, n);
+            p->keep_len += n;
+            i += n;
+            if (memcmp(p->keep, "HTTP/", p->keep_len < 5 ? p->keep_len : 5) != 0)
+                return fail(p, "bad status line");
             if (p->keep_len == STATUS_PREFIX) {
                 if (!status_line_ok(p))
                     return fail(p, "bad status line");
                 p->state = S_REASON;
-            } else if (p->keep_len <= 5 && c != (unsigned char)"HTTP/"[p->keep_len - 1]) {
-                return fail(p, "bad status line");
             }
             break;
+        }
         case S_REASON: {
             /* The reason phrase means nothing to a client: skip to the LF. */
             const char *lf = memchr(data + i, '\n', len - i);
@@ -291,21 +289,28 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             if ((r = end_head(p)) != HTTP_AGAIN)
                 goto out;
             break;
-        case S_NAME:
+        case S_NAME: {
+            /* The name in one tight loop; only its first bytes are kept, lowercased. */
+            size_t j = i;
+            while (j < len && tchar[(unsigned char)data[j]]) {
+                if (p->keep_len <= HTTP_NAME_KEEP)
+                    p->keep[p->keep_len++] = (char)lower((unsigned char)data[j]);
+                j++;
+            }
+            HEAD_BYTES(j - i);
+            i = j;
+            if (i == len)
+                break;
+            if (data[i] != ':')
+                return fail(p, "bad header name");
             HEAD_BYTES(1);
             i++;
-            if (c == ':') {
-                p->header = p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len)
-                                                          : H_OTHER;
-                p->keep_len = 0;
-                p->state = S_VALUE_WS;
-            } else if (tchar[c]) {
-                if (p->keep_len < HTTP_NAME_KEEP + 1)
-                    p->keep[p->keep_len++] = (char)lower(c);
-            } else {
-                return fail(p, "bad header name");
-            }
+            p->header =
+                p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len) : H_OTHER;
+            p->keep_len = 0;
+            p->state = S_VALUE_WS;
             break;
+        }
         case S_VALUE_WS:
             if (c == ' ' || c == '\t') {
                 HEAD_BYTES(1);
@@ -323,23 +328,31 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
                 p->state = S_LINE_START;
             break;
         }
-        case S_VALUE:
+        case S_VALUE: {
+            /* A tracked header's value, up to its LF. */
+            size_t j = i;
+            for (; j < len && data[j] != '\n'; j++) {
+                unsigned char ch = (unsigned char)data[j];
+                if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
+                    return fail(p, "control character in header value");
+                if (p->keep_len < sizeof p->keep)
+                    p->keep[p->keep_len++] = (char)lower(ch);
+                else if (p->header != H_CONNECTION)
+                    return fail(p, "header value too long");
+            }
+            HEAD_BYTES(j - i);
+            i = j;
+            if (i == len)
+                break;
             HEAD_BYTES(1);
             i++;
-            if (c == '\n') {
-                if (p->keep_len && p->keep[p->keep_len - 1] == '\r')
-                    p->keep_len--;
-                if (end_value(p) == HTTP_ERROR)
-                    return HTTP_ERROR;
-                p->state = S_LINE_START;
-            } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-                return fail(p, "control character in header value");
-            } else if (p->keep_len < sizeof p->keep) {
-                p->keep[p->keep_len++] = (char)lower(c);
-            } else if (p->header != H_CONNECTION) {
-                return fail(p, "header value too long");
-            }
+            if (p->keep_len && p->keep[p->keep_len - 1] == '\r')
+                p->keep_len--;
+            if (end_value(p) == HTTP_ERROR)
+                return HTTP_ERROR;
+            p->state = S_LINE_START;
             break;
+        }
         case S_BODY_CL: {
             size_t n = len - i;
             if (n > p->remaining)

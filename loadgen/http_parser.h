@@ -35,9 +35,9 @@ struct http_parser {
 
     /* Parse state; private. */
     int state;
-    int no_body;         /* the request was HEAD */
-    int minor;           /* HTTP/1.minor */
-    int header;          /* which tracked header the current line is */
+    int no_body; /* the request was HEAD */
+    int minor;   /* HTTP/1.minor */
+    int header;  /* which tracked header the current line is */
     int chunked, has_cl, te_other, conn_close, conn_keep;
     uint64_t content_length, remaining;
     size_t head_bytes, head_limit, line_bytes;
@@ -60,7 +60,12 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
  * HTTP_ERROR (the response was cut short). */
 enum http_result http_parser_eof(struct http_parser *p);
 
+enum { HTTP_STATE_STATUS = 0 }; /* the parser's first state, for http_parser_idle */
+
 /* 1 if no byte of the current response has been seen yet. */
-int http_parser_idle(const struct http_parser *p);
+static inline int http_parser_idle(const struct http_parser *p)
+{
+    return p->state == HTTP_STATE_STATUS && p->keep_len == 0 && p->interim == 0;
+}
 
 #endif

@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "common/oom.h"
-#include "version.h"
 
 static int has_crlf(const char *s)
 {
@@ -39,8 +38,8 @@ int request_build(struct request *r, const char *method, const struct url *u,
             return -1;
         }
     }
-    int wants_length = body_len > 0 || strcmp(method, "POST") == 0 ||
-                       strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0;
+    int wants_length = body_len > 0 || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+                       strcmp(method, "PATCH") == 0;
     if (wants_length && header_named(headers, header_count, "Content-Length")) {
         snprintf(err, errlen, "Content-Length is set from the body; do not pass it");
         return -1;
@@ -56,9 +55,6 @@ int request_build(struct request *r, const char *method, const struct url *u,
         url_host_header(u, host, sizeof host);
         n += (size_t)snprintf(b + n, cap - n, "Host: %s\r\n", host);
     }
-    if (!header_named(headers, header_count, "User-Agent"))
-        n += (size_t)snprintf(b + n, cap - n, "User-Agent: storecheck/%s\r\n",
-                              STORECHECK_VERSION);
     for (size_t i = 0; i < header_count; i++)
         n += (size_t)snprintf(b + n, cap - n, "%s\r\n", headers[i]);
     if (wants_length)
@@ -85,8 +81,7 @@ static const struct request *fixed_next(const struct request_source *src, uint64
     return r;
 }
 
-void request_source_fixed(struct request_source *src, const struct request *requests,
-                          size_t count)
+void request_source_fixed(struct request_source *src, const struct request *requests, size_t count)
 {
     src->next = fixed_next;
     src->requests = requests;

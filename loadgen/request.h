@@ -16,9 +16,10 @@ struct request {
     int no_body; /* HEAD: the response carries no body */
 };
 
-/* Build "METHOD path HTTP/1.1" with Host (unless given), User-Agent (unless given), the extra
- * headers ("Name: value" each), Content-Length when there is a body or the method usually has
- * one, and the body. Refuses CR/LF inside a header or the method. Returns 0, or -1 with err. */
+/* Build "METHOD path HTTP/1.1" with Host (unless given), the extra headers ("Name: value"
+ * each), Content-Length when there is a body or the method usually has one, and the body.
+ * Nothing else: no User-Agent unless given (as with wrk; every header costs the server time to
+ * parse). Refuses CR/LF inside a header or the method. Returns 0, or -1 with err. */
 int request_build(struct request *r, const char *method, const struct url *u,
                   const char *const *headers, size_t header_count, const char *body,
                   size_t body_len, char *err, size_t errlen);
@@ -36,7 +37,6 @@ struct request_source {
     size_t count;
 };
 
-void request_source_fixed(struct request_source *src, const struct request *requests,
-                          size_t count);
+void request_source_fixed(struct request_source *src, const struct request *requests, size_t count);
 
 #endif

@@ -4,10 +4,14 @@
 #include <string.h>
 
 const char *const lg_error_names[LG_ERR_COUNT] = {
-    [LG_ERR_CONNECT_REFUSED] = "connect_refused", [LG_ERR_CONNECT_TIMEOUT] = "connect_timeout",
-    [LG_ERR_CONNECT] = "connect_error",           [LG_ERR_TLS] = "tls",
-    [LG_ERR_RESET] = "reset",                     [LG_ERR_CLOSED] = "closed",
-    [LG_ERR_TIMEOUT] = "timeout",                 [LG_ERR_PARSE] = "parse",
+    [LG_ERR_CONNECT_REFUSED] = "connect_refused",
+    [LG_ERR_CONNECT_TIMEOUT] = "connect_timeout",
+    [LG_ERR_CONNECT] = "connect_error",
+    [LG_ERR_TLS] = "tls",
+    [LG_ERR_RESET] = "reset",
+    [LG_ERR_CLOSED] = "closed",
+    [LG_ERR_TIMEOUT] = "timeout",
+    [LG_ERR_PARSE] = "parse",
 };
 
 void load_result_free(struct load_result *r)

@@ -37,22 +37,22 @@ enum lg_model { LG_MODEL_CLOSED, LG_MODEL_OPEN };
 
 /* Counters; each worker keeps its own and the engine adds them up. */
 struct lg_counters {
-    uint64_t requests;      /* requests written (wholly or partly) to a connection */
-    uint64_t responses;     /* complete final responses, any status */
+    uint64_t requests;  /* requests written (wholly or partly) to a connection */
+    uint64_t responses; /* complete final responses, any status */
     uint64_t errors[LG_ERR_COUNT];
-    uint64_t status[600];   /* responses by status code (100..599) */
-    uint64_t interim;       /* 1xx interim responses skipped */
-    uint64_t bytes_in;      /* bytes read, TLS payload or TCP payload */
+    uint64_t status[600]; /* responses by status code (100..599) */
+    uint64_t interim;     /* 1xx interim responses skipped */
+    uint64_t bytes_in;    /* bytes read, TLS payload or TCP payload */
     uint64_t bytes_out;
-    uint64_t late;          /* open model: written more than LG_LATE_US after their intended time */
-    uint64_t dropped;       /* open model: never written, because no connection was free until
-                               --timeout after their intended time or until the run ended */
-    uint64_t unfinished;    /* written, no answer and no error: in flight when the run ended, or
-                               pipelined behind a response that closed the connection */
+    uint64_t late;       /* open model: written more than LG_LATE_US after their intended time */
+    uint64_t dropped;    /* open model: never written, because no connection was free until
+                            --timeout after their intended time or until the run ended */
+    uint64_t unfinished; /* written, no answer and no error: in flight when the run ended, or
+                            pipelined behind a response that closed the connection */
     uint64_t connect_attempts;
-    uint64_t connects;      /* TCP connections established */
-    uint64_t handshakes;    /* TLS handshakes completed */
-    uint64_t resumed;       /* of which resumed a previous session */
+    uint64_t connects;   /* TCP connections established */
+    uint64_t handshakes; /* TLS handshakes completed */
+    uint64_t resumed;    /* of which resumed a previous session */
 };
 
 /* An open-model request sent later than this after its intended time is counted late. */
@@ -60,9 +60,9 @@ struct lg_counters {
 
 /* One second of the run (all workers). */
 struct lg_second {
-    uint32_t second;       /* 0-based from the start of the run */
+    uint32_t second; /* 0-based from the start of the run */
     uint64_t responses;
-    uint64_t errors;       /* transport and parse errors (all lg_error classes) */
+    uint64_t errors; /* transport and parse errors (all lg_error classes) */
     uint64_t status_4xx, status_5xx;
     uint64_t late, dropped;
     uint64_t bytes_in, bytes_out;
@@ -79,19 +79,19 @@ struct lg_stage {
 struct load_result {
     /* What ran. */
     enum lg_model model;
-    int interrupted;           /* stopped by SIGINT/SIGTERM before the planned end */
+    int interrupted; /* stopped by SIGINT/SIGTERM before the planned end */
     int tls;
     uint32_t threads;
-    uint32_t connections;      /* initial connections (closed: per-run target at the start) */
+    uint32_t connections; /* initial connections (closed: per-run target at the start) */
     uint32_t max_connections;
     uint32_t pipeline;
     uint64_t timeout_us;
-    uint64_t duration_us;      /* planned */
-    uint64_t elapsed_us;       /* from the start to the end of sending (before draining) */
-    double start_target;       /* rate or connections at time 0 */
-    struct lg_stage *stages;   /* as run; one stage for a constant rate */
+    uint64_t duration_us;    /* planned */
+    uint64_t elapsed_us;     /* from the start to the end of sending (before draining) */
+    double start_target;     /* rate or connections at time 0 */
+    struct lg_stage *stages; /* as run; one stage for a constant rate */
     size_t stage_count;
-    int64_t started_unix_ms;   /* wall clock at the start */
+    int64_t started_unix_ms; /* wall clock at the start */
 
     /* What happened. */
     struct lg_counters totals;
@@ -107,10 +107,10 @@ struct load_result {
     struct hist *ttfb;                /* write to first response byte */
     struct hist *schedule_lag;        /* open model: actual write minus intended time */
 
-    struct lg_second *seconds;        /* per-second series, seconds_count rows */
+    struct lg_second *seconds; /* per-second series, seconds_count rows */
     size_t seconds_count;
 
-    char first_error[256];            /* the first connect/TLS error message, "" if none */
+    char first_error[256]; /* the first connect/TLS error message, "" if none */
 };
 
 /* Release what the result owns; the struct is zeroed and may be reused. */

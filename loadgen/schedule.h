@@ -13,7 +13,7 @@
 
 #include "loadgen/result.h"
 
-enum { SCHEDULE_MAX_STAGES = 64 };
+enum { SCHEDULE_MAX_STAGES = 1000 }; /* as many as a traffic profile may have */
 
 struct schedule {
     double start;
@@ -22,7 +22,7 @@ struct schedule {
     uint64_t length_us[SCHEDULE_MAX_STAGES + 1]; /* the hold's length is "forever" */
     double from[SCHEDULE_MAX_STAGES + 1], to[SCHEDULE_MAX_STAGES + 1];
     double arrivals_before[SCHEDULE_MAX_STAGES + 1]; /* expected arrivals before each stage */
-    uint64_t duration_us;                        /* the run ends here */
+    uint64_t duration_us;                            /* the run ends here */
 };
 
 /* n <= SCHEDULE_MAX_STAGES stages; returns 0, or -1 when there are too many. */

@@ -106,7 +106,6 @@ void series_submit(struct series *s, uint32_t second, const struct series_interv
     if (s->count && second <= s->rows[s->count - 1].second) {
         /* That second is already finished: its row stays as it was, the data is counted in
          * the newest unfinished second instead of being lost. */
-        s->late_shares++;
         second = s->rows[s->count - 1].second + 1;
     }
     /* Keep at most SERIES_RING seconds open. */
@@ -116,7 +115,6 @@ void series_submit(struct series *s, uint32_t second, const struct series_interv
     if (s->slots[slot].used && s->slots[slot].second > second) {
         /* This worker lags more than SERIES_RING seconds behind another: count its share in
          * the newer second rather than lose it. */
-        s->late_shares++;
         second = s->slots[slot].second;
     }
     if (!s->slots[slot].used) {

@@ -38,8 +38,6 @@ struct series {
     } slots[SERIES_RING];
     struct lg_second *rows; /* finished seconds, in order */
     size_t count, cap;
-    uint64_t late_shares; /* shares that arrived after their second was finished (merged into
-                             the second they arrived in) */
 };
 
 void series_init(struct series *s, unsigned workers);

@@ -16,8 +16,7 @@ void tls_error_text(char *buf, size_t len)
 }
 
 SSL_CTX *tls_ctx_new(int insecure, const char *ca_file,
-                     int (*on_new_session)(SSL *ssl, SSL_SESSION *sess), char *err,
-                     size_t errlen)
+                     int (*on_new_session)(SSL *ssl, SSL_SESSION *sess), char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) {

@@ -12,8 +12,7 @@
 /* on_new_session is OpenSSL's new-session callback (return 1 to keep the session). Returns a
  * context, or NULL with err. */
 SSL_CTX *tls_ctx_new(int insecure, const char *ca_file,
-                     int (*on_new_session)(SSL *ssl, SSL_SESSION *sess), char *err,
-                     size_t errlen);
+                     int (*on_new_session)(SSL *ssl, SSL_SESSION *sess), char *err, size_t errlen);
 
 /* A new client SSL on fd for host: SNI for names, hostname or IP check when verifying. */
 SSL *tls_ssl_new(SSL_CTX *ctx, int fd, const char *host, int host_is_ip);

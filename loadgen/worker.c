@@ -15,7 +15,7 @@ static uint32_t share(uint64_t total, unsigned parts, unsigned id)
     return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
 }
 
-/* --- free list (open model) -------------------------------------------------------------------- */
+/* --- free list (open model) --- */
 
 static void free_push(struct worker *w, struct conn *c)
 {
@@ -43,7 +43,7 @@ void worker_free_remove(struct worker *w, struct conn *c)
     c->prev_free = c->next_free = NULL;
 }
 
-/* --- the end ----------------------------------------------------------------------------------- */
+/* --- the end --- */
 
 static void submit_second(struct worker *w)
 {
@@ -107,7 +107,7 @@ static void stop(struct worker *w, int drain)
     ev_timer_start(w->loop, &w->drain_timer);
 }
 
-/* --- open model -------------------------------------------------------------------------------- */
+/* --- open model --- */
 
 /* The open model's clock is a timerfd: libev's timers wake with millisecond granularity, which
  * would add up to a millisecond of schedule lag to every corrected latency. The timerfd is
@@ -174,13 +174,17 @@ static void dispatch(struct worker *w)
     arm_sched(w, w->next_time > now ? w->next_time : w->next_time + sh->timeout_us);
 }
 
+/* The timerfd fired. Re-arming it clears its expiration count, so it is not read: when
+ * dispatch arms the next wake there is nothing else to do, and otherwise it is disarmed. */
 static void on_sched(struct ev_loop *loop, ev_io *io, int revents)
 {
     struct worker *w = ev_userdata(loop);
-    uint64_t expirations;
-    if (read(w->sched_fd, &expirations, sizeof expirations) > 0)
-        w->sched_at = 0;
+    w->sched_at = 0;
     dispatch(w);
+    if (w->sched_at == 0) {
+        struct itimerspec off = {{0, 0}, {0, 0}};
+        timerfd_settime(w->sched_fd, 0, &off, NULL);
+    }
 }
 
 /* After every loop iteration: busy workers send on time without waiting for the timer. */
@@ -191,7 +195,7 @@ static void on_check(struct ev_loop *loop, ev_check *chk, int revents)
         dispatch(w);
 }
 
-/* --- closed model ------------------------------------------------------------------------------ */
+/* --- closed model --- */
 
 /* Activate or retire connection slots to follow the schedule. */
 static void ramp(struct worker *w, uint64_t now)
@@ -219,7 +223,7 @@ static void on_ramp(struct ev_loop *loop, ev_timer *t, int revents)
     ramp((struct worker *)ev_userdata(loop), clock_us());
 }
 
-/* --- connection callbacks ------------------------------------------------------------------------ */
+/* --- connection callbacks --- */
 
 static void report_initial(struct worker *w, struct conn *c, int ok)
 {
@@ -256,9 +260,11 @@ void worker_conn_idle(struct worker *w, struct conn *c)
         return;
     }
     if (w->sh->model == LG_MODEL_CLOSED) {
-        if (c->active)
+        /* Refill a pipeline once all of it is answered, as wrk does: one write of N requests,
+         * which the server also reads in one go, rather than a small write per read. */
+        if (c->active && c->qlen == 0)
             conn_fill(c);
-        else if (c->qlen == 0)
+        else if (!c->active && c->qlen == 0)
             conn_close(c);
         return;
     }
@@ -314,7 +320,10 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
 {
     uint64_t corrected = now - e->intended;
     hist_record(w->latency, corrected);
-    hist_record(w->latency_uncorrected, now - e->sent);
+    /* The closed model sends at the intended time: its uncorrected histogram is the same one,
+     * filled at the merge. */
+    if (w->sh->model == LG_MODEL_OPEN)
+        hist_record(w->latency_uncorrected, now - e->sent);
     hist_record(w->iv.latency, corrected);
     w->c.responses++;
     w->c.status[status]++;
@@ -326,7 +335,7 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
         w->iv.status_4xx++;
 }
 
-/* --- the thread ------------------------------------------------------------------------------ */
+/* --- the thread --- */
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {

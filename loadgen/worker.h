@@ -51,24 +51,24 @@ struct worker {
     struct conn *conns;
     struct inflight *qslab; /* every connection's in-flight ring */
     char *rslab;            /* every connection's receive buffer */
-    uint32_t nconns;     /* slots */
-    uint32_t initial;    /* opened before the start */
-    uint32_t open;       /* connecting or connected */
+    uint32_t nconns;        /* slots */
+    uint32_t initial;       /* opened before the start */
+    uint32_t open;          /* connecting or connected */
     uint32_t connecting;
     uint32_t peak;
     struct conn *free_head; /* open model: connections that can take a request */
-    uint64_t inflight;   /* requests written or queued on all connections */
+    uint64_t inflight;      /* requests written or queued on all connections */
 
-    uint64_t t0, end;    /* monotonic microseconds */
+    uint64_t t0, end; /* monotonic microseconds */
     uint64_t stopped_at;
     int started, stopping, finished;
 
     /* Open model: this worker sends arrivals id, id + threads, id + 2 threads, ... */
     uint64_t next_k;
-    uint64_t next_time;  /* absolute intended time of next_k, UINT64_MAX when none */
+    uint64_t next_time; /* absolute intended time of next_k, UINT64_MAX when none */
     size_t stage_hint;
     uint64_t scheduled;
-    uint64_t cursor;     /* request source position for the open model */
+    uint64_t cursor; /* request source position for the open model */
 
     struct lg_counters c;
     struct hist *latency, *latency_uncorrected, *connect, *tls, *ttfb, *lag;
@@ -76,8 +76,8 @@ struct worker {
     uint32_t second;
 
     ev_async go_watcher, stop_watcher;
-    int sched_fd;       /* timerfd for the next arrival */
-    uint64_t sched_at;  /* when it is armed for, 0 when not armed */
+    int sched_fd;      /* timerfd for the next arrival */
+    uint64_t sched_at; /* when it is armed for, 0 when not armed */
     ev_io sched_watcher;
     ev_timer tick_timer, end_timer, drain_timer, ramp_timer;
     ev_check check_watcher;
@@ -94,10 +94,10 @@ void worker_free(struct worker *w);
 int worker_start(struct worker *w);
 
 /* Callbacks from connections. */
-void worker_conn_ready(struct worker *w, struct conn *c);   /* connected (and handshaken) */
-void worker_conn_idle(struct worker *w, struct conn *c);    /* after a read or write round */
+void worker_conn_ready(struct worker *w, struct conn *c); /* connected (and handshaken) */
+void worker_conn_idle(struct worker *w, struct conn *c);  /* after a read or write round */
 void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, const char *why);
-void worker_conn_closed(struct worker *w, struct conn *c);  /* closed without an error */
+void worker_conn_closed(struct worker *w, struct conn *c); /* closed without an error */
 void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
                      uint64_t now);
 void worker_free_remove(struct worker *w, struct conn *c);

@@ -11,8 +11,7 @@
 #include "version.h"
 
 static const double percentiles[] = {50, 75, 90, 95, 99, 99.9, 99.99};
-static const char *const percentile_keys[] = {"p50", "p75", "p90", "p95", "p99", "p99_9",
-                                               "p99_99"};
+static const char *const percentile_keys[] = {"p50", "p75", "p90", "p95", "p99", "p99_9", "p99_99"};
 
 static void add_u64(cJSON *o, const char *k, uint64_t v)
 {
@@ -197,8 +196,8 @@ char *load_json_render(const struct load_result *r, const struct load_json_meta 
     return text;
 }
 
-int load_json_write(const char *path, const struct load_result *r,
-                    const struct load_json_meta *m, char *err, size_t errlen)
+int load_json_write(const char *path, const struct load_result *r, const struct load_json_meta *m,
+                    char *err, size_t errlen)
 {
     char *text = load_json_render(r, m);
     int rc = atomic_write(path, text, err, errlen);

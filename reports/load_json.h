@@ -34,7 +34,7 @@ char *load_json_render(const struct load_result *r, const struct load_json_meta 
 
 /* Write atomically (temporary file in the same directory, then rename). Returns 0, or -1 with
  * err. */
-int load_json_write(const char *path, const struct load_result *r,
-                    const struct load_json_meta *m, char *err, size_t errlen);
+int load_json_write(const char *path, const struct load_result *r, const struct load_json_meta *m,
+                    char *err, size_t errlen);
 
 #endif

@@ -36,7 +36,8 @@ static int free_port(void)
 static int answers(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
     close(fd);
@@ -58,7 +59,7 @@ int nginx_start(struct nginx_fixture *n)
     char cmd[512];
     snprintf(cmd, sizeof cmd,
              "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 "
+             "-days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost "
              "-keyout %s/key.pem -out %s 2>/dev/null",
              n->dir, n->cert);
     if (system(cmd) != 0)
@@ -83,11 +84,11 @@ int nginx_start(struct nginx_fixture *n)
             "  client_body_temp_path %s;\n  proxy_temp_path %s;\n  fastcgi_temp_path %s;\n"
             "  uwsgi_temp_path %s;\n  scgi_temp_path %s;\n"
             "  server {\n    listen 127.0.0.1:%d;\n    listen [::1]:%d;\n    root %s;\n  }\n"
-            "  server {\n    listen 127.0.0.1:%d ssl;\n    root %s;\n"
+            "  server {\n    listen 127.0.0.1:%d ssl;\n    listen [::1]:%d ssl;\n    root %s;\n"
             "    ssl_certificate %s;\n    ssl_certificate_key %s/key.pem;\n"
             "    keepalive_requests 20;\n  }\n}\n",
             n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->port, n->port, n->dir,
-            n->tls_port, n->dir, n->cert, n->dir);
+            n->tls_port, n->tls_port, n->dir, n->cert, n->dir);
     fclose(f);
     n->pid = fork();
     if (n->pid == 0) {

@@ -7,11 +7,11 @@
 
 struct nginx_fixture {
     pid_t pid;
-    int port;       /* plain HTTP on 127.0.0.1 and [::1] */
-    int tls_port;   /* HTTPS on 127.0.0.1, a certificate for IP 127.0.0.1; it closes a
-                       connection after 20 requests, so clients reconnect and resume */
+    int port;     /* plain HTTP on 127.0.0.1 and [::1] */
+    int tls_port; /* HTTPS on 127.0.0.1, a certificate for IP 127.0.0.1; it closes a
+                     connection after 20 requests, so clients reconnect and resume */
     char dir[64];
-    char cert[96];  /* the certificate, which is its own CA */
+    char cert[96]; /* the certificate, which is its own CA */
 };
 
 /* 0 when running, -1 when nginx is missing or did not come up (the caller skips). */

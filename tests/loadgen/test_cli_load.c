@@ -105,6 +105,32 @@ static int file_contains(const char *path, const char *needle)
     return strstr(buf, needle) != NULL;
 }
 
+/* Validate a result against reports/load-result.schema.json when python3 has jsonschema;
+ * 1 valid, 0 invalid, -1 no validator here. */
+static int schema_valid(const char *json)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import sys, json\n"
+             "try:\n    import jsonschema\nexcept ImportError:\n    sys.exit(77)\n"
+             "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'"
+             " '%s' '%s/reports/load-result.schema.json' 2>&1",
+             json, getenv("STORECHECK_SOURCE_DIR"));
+    int rc = system(cmd);
+    if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) == 77 || WEXITSTATUS(rc) == 127)
+        return -1;
+    return WEXITSTATUS(rc) == 0;
+}
+
+static void check_schema(const char *json)
+{
+    int v = schema_valid(json);
+    if (v < 0)
+        printf("  (no jsonschema module: %s not validated)\n", json);
+    else
+        CHECK(v == 1);
+}
+
 static struct test_server srv;
 static char url[64];
 
@@ -155,9 +181,9 @@ static void test_json_result_and_secrets(void)
 {
     char json[128];
     snprintf(json, sizeof json, "%s/closed.json", tmpdir);
-    struct ran r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "4", "-t", "2",
-                                               "-H", "Authorization: Bearer supersecret123",
-                                               "-H", "X-Api-Token: tok-abcdef99", "-H",
+    struct ran r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "4", "-t", "2", "-H",
+                                               "Authorization: Bearer supersecret123", "-H",
+                                               "X-Api-Token: tok-abcdef99", "-H",
                                                "X-Plain: visible", "--json", json, NULL});
     CHECK_INT_EQ(r.code, 0);
     CHECK_CONTAINS(r.out, "Requests/sec");
@@ -173,8 +199,7 @@ static void test_json_result_and_secrets(void)
     const cJSON *run = cJSON_GetObjectItem(root, "run");
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")), "closed");
     const cJSON *hdrs = cJSON_GetObjectItem(run, "headers");
-    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")),
-                 "[redacted]");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")), "[redacted]");
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Api-Token")), "[redacted]");
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Plain")), "visible");
     double responses = num(root, "totals", "responses");
@@ -186,13 +211,16 @@ static void test_json_result_and_secrets(void)
     CHECK(num(lat, "count", NULL) == responses);
     double sum = 0;
     const cJSON *b;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItem(lat, "buckets")) sum +=
-        cJSON_GetArrayItem(b, 1)->valuedouble;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItem(lat, "buckets"))
+    {
+        sum += cJSON_GetArrayItem(b, 1)->valuedouble;
+    }
     CHECK(sum == responses);
     CHECK(num(lat, "p50", NULL) > 0 && num(lat, "p50", NULL) <= num(lat, "p99", NULL));
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(root, "seconds")) >= 1);
     CHECK(num(cJSON_GetObjectItem(root, "totals"), "errors_total", NULL) == 0);
     cJSON_Delete(root);
+    check_schema(json);
 }
 
 static void test_open_model_stages(void)
@@ -208,13 +236,14 @@ static void test_open_model_stages(void)
     CHECK(root != NULL);
     if (!root)
         return;
-    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "run"),
-                                                          "model")),
-                 "open");
+    CHECK_STR_EQ(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "run"), "model")),
+        "open");
     CHECK(num(root, "totals", "scheduled") == 600);
     CHECK(num(root, "totals", "responses") == 600);
     CHECK(num(root, "totals", "dropped") == 0);
     cJSON_Delete(root);
+    check_schema(json);
 }
 
 static void test_closed_model_ramp(void)
@@ -222,8 +251,8 @@ static void test_closed_model_ramp(void)
     char json[128];
     snprintf(json, sizeof json, "%s/ramp.json", tmpdir);
     /* 0 -> 6 connections over 0.5 s, then 6 until the end. */
-    struct ran r = run_bin(0, (const char *[]){"load", url, "--stage", "500ms:6c", "-d", "1s",
-                                               "-t", "1", "--json", json, NULL});
+    struct ran r = run_bin(0, (const char *[]){"load", url, "--stage", "500ms:6c", "-d", "1s", "-t",
+                                               "1", "--json", json, NULL});
     CHECK_INT_EQ(r.code, 0);
     cJSON *root = read_json(json);
     CHECK(root != NULL);
@@ -239,8 +268,7 @@ static void test_interrupt_still_writes(void)
     char json[128];
     snprintf(json, sizeof json, "%s/int.json", tmpdir);
     struct ran r =
-        run_bin(1200, (const char *[]){"load", url, "-d", "30s", "-c", "2", "--json", json,
-                                       NULL});
+        run_bin(1200, (const char *[]){"load", url, "-d", "30s", "-c", "2", "--json", json, NULL});
     CHECK_INT_EQ(r.code, 0);
     CHECK(r.wall_ms < 5000);
     CHECK_CONTAINS(r.out, "interrupted");
@@ -252,6 +280,78 @@ static void test_interrupt_still_writes(void)
     CHECK(num(root, "totals", "responses") > 0);
     CHECK(num(root, "elapsed_us", NULL) < 5e6);
     cJSON_Delete(root);
+    check_schema(json);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_config(void)
+{
+    char cfg[128], prof[128], json[128], text[1024];
+    snprintf(cfg, sizeof cfg, "%s/store.yaml", tmpdir);
+    snprintf(prof, sizeof prof, "%s/burst.yaml", tmpdir);
+    snprintf(json, sizeof json, "%s/cfg.json", tmpdir);
+    setenv("LOADGEN_TEST_TOKEN", "cfgsecret-4242", 1);
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d/\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "  headers: { Authorization: \"Bearer ${LOADGEN_TEST_TOKEN}\", X-Shop: demo }\n"
+             "load:\n"
+             "  duration: 1s\n"
+             "  max_rate: 300\n"
+             "  profile: ./burst.yaml\n",
+             srv.port);
+    write_file(cfg, text);
+    /* An open profile: 0 -> 200/s over 1 s (100 arrivals), stretched to the 1 s run. */
+    write_file(prof, "model: open\nstart_rate: 0\nstages:\n  - { duration: 2s, rate: 200 }\n");
+
+    /* target.base_url, the profile's schedule, the config's headers with the secret kept out. */
+    struct ran r = run_bin(0, (const char *[]){"load", cfg, "--json", json, NULL});
+    CHECK_INT_EQ(r.code, 0);
+    if (r.code)
+        fprintf(stderr, "%s", r.err);
+    CHECK(!file_contains(json, "cfgsecret-4242"));
+    CHECK(!strstr(r.out, "cfgsecret-4242") && !strstr(r.err, "cfgsecret-4242"));
+    cJSON *root = read_json(json);
+    CHECK(root != NULL);
+    if (root) {
+        const cJSON *run = cJSON_GetObjectItem(root, "run");
+        CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")), "open");
+        CHECK(num(root, "totals", "scheduled") == 100);
+        const cJSON *hdrs = cJSON_GetObjectItem(run, "headers");
+        CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "X-Shop")), "demo");
+        CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(hdrs, "Authorization")),
+                     "[redacted]");
+        cJSON_Delete(root);
+    }
+
+    /* A URL on a host the config does not allow is refused before anything is sent. */
+    char other[64];
+    snprintf(other, sizeof other, "http://localhost:%d/", srv.port);
+    r = run_bin(0, (const char *[]){"load", cfg, other, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "allowed_hosts");
+    /* --allow-host narrows the config's list, never widens it. */
+    r = run_bin(0, (const char *[]){"load", cfg, other, "--allow-host", "localhost", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    /* load.max_rate caps the command line too. */
+    r = run_bin(0, (const char *[]){"load", cfg, "--rate", "500", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "max_rate");
+    /* A config error names its place. */
+    write_file(cfg, "target:\n  base_url: http://127.0.0.1/\n  timeout: 5\n");
+    r = run_bin(0, (const char *[]){"load", cfg, NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "store.yaml:3:");
 }
 
 int main(void)
@@ -267,6 +367,7 @@ int main(void)
     RUN(test_open_model_stages);
     RUN(test_closed_model_ramp);
     RUN(test_interrupt_still_writes);
+    RUN(test_config);
     test_server_stop(&srv);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -45,8 +45,8 @@ struct outcome {
     int keep_alive[MAX_RESPONSES];
     uint64_t body[MAX_RESPONSES];
     int interim[MAX_RESPONSES];
-    int error;        /* HTTP_ERROR seen */
-    int pending;      /* a response was still open at the end */
+    int error;   /* HTTP_ERROR seen */
+    int pending; /* a response was still open at the end */
 };
 
 /* Feed `pieces` (guarded, each separately) to a parser, restarting it after each response as a
@@ -197,9 +197,11 @@ static void test_no_body(void)
 
 static void test_connection_handling(void)
 {
-    struct outcome o = run_whole("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 0);
+    struct outcome o =
+        run_whole("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 0);
     CHECK_INT_EQ(o.keep_alive[0], 0);
-    o = run_whole("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Close\r\nContent-Length: 0\r\n\r\n", 0);
+    o = run_whole("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Close\r\nContent-Length: 0\r\n\r\n",
+                  0);
     CHECK_INT_EQ(o.keep_alive[0], 0);
     o = run_whole("HTTP/1.1 200 OK\r\nConnection: closed-not\r\nContent-Length: 0\r\n\r\n", 0);
     CHECK_INT_EQ(o.keep_alive[0], 1);

@@ -14,11 +14,11 @@ enum { MAX_CLIENTS = 256, BIG = 1 << 20 };
 
 struct client {
     int fd;
-    size_t matched;      /* bytes of "\r\n\r\n" matched so far */
-    int streaming;       /* endless chunked body started */
-    long long due_ms;    /* TS_SLOW_GOOD: when the pending answers go out */
-    int pending;         /* answers owed */
-    size_t big_off;      /* TS_HUGE_HEADER: bytes of the big head sent */
+    size_t matched;   /* bytes of "\r\n\r\n" matched so far */
+    int streaming;    /* endless chunked body started */
+    long long due_ms; /* TS_SLOW_GOOD: when the pending answers go out */
+    int pending;      /* answers owed */
+    size_t big_off;   /* TS_HUGE_HEADER: bytes of the big head sent */
 };
 
 static long long now_ms(void)
@@ -28,7 +28,8 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char good[] = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Test: 1\r\n\r\nhello world\n";
+static const char good[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Test: 1\r\n\r\nhello world\n";
 
 static void drop(struct client *c)
 {

@@ -8,7 +8,7 @@
 static const char *get(const struct vars *v, int id)
 {
     static char buf[256];
-    size_t n;
+    size_t n = 0;
     const char *s = vars_get(v, id, &n);
     if (!s)
         return NULL;
@@ -75,7 +75,7 @@ static void test_copy_between_variables(void)
 {
     struct vars *v = vars_create(2, 64);
     CHECK(vars_set(v, 0, "value-0", 7) == 0);
-    size_t n;
+    size_t n = 0;
     const char *s = vars_get(v, 0, &n);
     CHECK(vars_set(v, 1, s, n) == 0);
     CHECK_STR_EQ(get(v, 1), "value-0");

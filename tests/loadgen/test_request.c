@@ -1,0 +1,90 @@
+/* Requests as built once before a run. */
+#include <string.h>
+
+#include "loadgen/request.h"
+#include "tests/support/check.h"
+
+static struct url parse(const char *s)
+{
+    struct url u;
+    char err[128];
+    CHECK(url_parse(s, &u, err, sizeof err) == 0);
+    return u;
+}
+
+static char *text(const struct request *r)
+{
+    static char buf[4096];
+    CHECK(r->len < sizeof buf);
+    memcpy(buf, r->bytes, r->len);
+    buf[r->len] = '\0';
+    return buf;
+}
+
+static void test_get(void)
+{
+    struct url u = parse("http://127.0.0.1:8080/a?b=1");
+    struct request r;
+    char err[128];
+    CHECK(request_build(&r, "GET", &u, NULL, 0, NULL, 0, err, sizeof err) == 0);
+    CHECK_STR_EQ(text(&r), "GET /a?b=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+    CHECK_INT_EQ(r.no_body, 0);
+    request_free(&r);
+    u = parse("https://[::1]/");
+    CHECK(request_build(&r, "HEAD", &u, NULL, 0, NULL, 0, err, sizeof err) == 0);
+    CHECK_STR_EQ(text(&r), "HEAD / HTTP/1.1\r\nHost: [::1]\r\n\r\n");
+    CHECK_INT_EQ(r.no_body, 1);
+    request_free(&r);
+}
+
+static void test_headers_and_body(void)
+{
+    struct url u = parse("http://shop.test/cart");
+    const char *h[] = {"host: other.test", "X-A: 1"};
+    struct request r;
+    char err[128];
+    CHECK(request_build(&r, "POST", &u, h, 2, "{\"x\":1}", 7, err, sizeof err) == 0);
+    CHECK_STR_EQ(text(&r), "POST /cart HTTP/1.1\r\nhost: other.test\r\nX-A: 1\r\n"
+                           "Content-Length: 7\r\n\r\n{\"x\":1}");
+    request_free(&r);
+    /* A POST without a body still says so. */
+    CHECK(request_build(&r, "POST", &u, NULL, 0, NULL, 0, err, sizeof err) == 0);
+    CHECK_CONTAINS(text(&r), "Content-Length: 0\r\n");
+    request_free(&r);
+}
+
+static void test_refusals(void)
+{
+    struct url u = parse("http://shop.test/");
+    struct request r;
+    char err[128];
+    const char *inject[] = {"X-A: 1\r\nX-B: 2"};
+    CHECK(request_build(&r, "GET", &u, inject, 1, NULL, 0, err, sizeof err) == -1);
+    const char *nocolon[] = {"NoColon"};
+    CHECK(request_build(&r, "GET", &u, nocolon, 1, NULL, 0, err, sizeof err) == -1);
+    CHECK(request_build(&r, "GE T", &u, NULL, 0, NULL, 0, err, sizeof err) == -1);
+    const char *cl[] = {"Content-Length: 3"};
+    CHECK(request_build(&r, "PUT", &u, cl, 1, "abc", 3, err, sizeof err) == -1);
+}
+
+static void test_fixed_source_round_robin(void)
+{
+    struct request reqs[3] = {{0}};
+    struct request_source src;
+    request_source_fixed(&src, reqs, 3);
+    uint64_t a = 0, b = 0;
+    CHECK(src.next(&src, &a) == &reqs[0]);
+    CHECK(src.next(&src, &a) == &reqs[1]);
+    CHECK(src.next(&src, &b) == &reqs[0]);
+    CHECK(src.next(&src, &a) == &reqs[2]);
+    CHECK(src.next(&src, &a) == &reqs[0]);
+}
+
+int main(void)
+{
+    RUN(test_get);
+    RUN(test_headers_and_body);
+    RUN(test_refusals);
+    RUN(test_fixed_source_round_robin);
+    return check_summary();
+}
