@@ -77,8 +77,7 @@ static void print_evidence(FILE *out, const struct probe_result *r)
         fprintf(out, "%s%s\n", ev->request || ev->status ? "| " : "", ev->detail);
     }
     if (r->evidence_count > EVIDENCE_SHOWN)
-        fprintf(out, "        (%zu more in the JSON report)\n",
-                r->evidence_count - EVIDENCE_SHOWN);
+        fprintf(out, "        (%zu more in the JSON report)\n", r->evidence_count - EVIDENCE_SHOWN);
 }
 
 /* Every check by STORE group, with the evidence of those that did not pass. */
@@ -123,14 +122,13 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
     a->only = (struct strv){a->only_items, 0};
     a->skip = (struct strv){a->skip_items, 0};
     for (int i = 1; i < argc; i++) {
-        int matched = report_option(&cmd_audit, argc, argv, &i, &a->reports);
-        if (matched < 0)
-            return EXIT_USAGE;
-        if (matched)
-            continue;
         const char *o = argv[i];
         int has_next = i + 1 < argc;
-        if (strcmp(o, "--list") == 0) {
+        int taken = report_option(&cmd_audit, argc, argv, &i, &a->reports);
+        if (taken) {
+            if (taken < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(o, "--list") == 0) {
             a->list = 1;
         } else if (strcmp(o, "--only") == 0 || strcmp(o, "--skip") == 0 ||
                    strcmp(o, "--fail-on") == 0) {
@@ -145,12 +143,8 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
                 a->fail_on = v;
         } else if (strcmp(o, "--") == 0 && has_next && !a->config) {
             a->config = argv[++i];
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(&cmd_audit, "unknown option '%s'", o);
-        } else if (a->config) {
-            return cli_usage_error(&cmd_audit, "one CONFIG at a time");
-        } else {
-            a->config = o;
+        } else if (cli_config_operand(&cmd_audit, o, &a->config)) {
+            return EXIT_USAGE;
         }
     }
     return 0;

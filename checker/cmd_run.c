@@ -29,24 +29,18 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 {
     a->fail_on = -1;
     for (int i = 1; i < argc; i++) {
-        int matched = report_option(&cmd_run, argc, argv, &i, &a->reports);
-        if (matched < 0)
+        int taken = report_option(&cmd_run, argc, argv, &i, &a->reports);
+        if (taken < 0)
             return EXIT_USAGE;
-        if (matched)
+        if (taken)
             continue;
-        const char *o = argv[i];
-        int has_next = i + 1 < argc;
-        if (strcmp(o, "--fail-on") == 0) {
-            if (!has_next || (a->fail_on = severity_parse(argv[i + 1])) < 0)
+        if (strcmp(argv[i], "--fail-on") == 0) {
+            if (i + 1 >= argc || (a->fail_on = severity_parse(argv[i + 1])) < 0)
                 return cli_usage_error(&cmd_run, "--fail-on: use info, low, medium, high or "
                                                  "critical");
             i++;
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(&cmd_run, "unknown option '%s'", o);
-        } else if (a->config) {
-            return cli_usage_error(&cmd_run, "one CONFIG at a time");
-        } else {
-            a->config = o;
+        } else if (cli_config_operand(&cmd_run, argv[i], &a->config)) {
+            return EXIT_USAGE;
         }
     }
     if (!a->config)
@@ -120,13 +114,12 @@ static void collect_checks(struct run_state *s)
     gate_checks_add(c, &s->load.checks, PHASE_UNDER_LOAD);
     gate_checks_add(c, &s->load.fault_check, PHASE_UNDER_LOAD);
     if (s->has_window)
-        c->items[c->count++] =
-            (struct report_check){&fault_window_check,
-                                  engine_severity(&s->cfg, &fault_window_check),
-                                  &s->window,
-                                  PHASE_UNDER_LOAD,
-                                  0,
-                                  NULL};
+        c->items[c->count++] = (struct report_check){&fault_window_check,
+                                                     engine_severity(&s->cfg, &fault_window_check),
+                                                     &s->window,
+                                                     PHASE_UNDER_LOAD,
+                                                     0,
+                                                     NULL};
     gate_checks_accept(c, &s->accepted, s->cfg.target.base_url);
 }
 

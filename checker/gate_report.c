@@ -149,8 +149,7 @@ static void print_details(FILE *out, const struct report_run *run)
     fprintf(out, ", overall %s\n", run->overall.scored ? run->overall.grade : "n/a");
     if (run->load) {
         const struct load_result *r = run->load;
-        fprintf(out,
-                "Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
+        fprintf(out, "Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
                 (unsigned long long)r->totals.requests, r->achieved_rate,
                 (double)hist_percentile(r->latency, 99) / 1000,
                 (unsigned long long)load_result_errors(r),
