@@ -1,4 +1,5 @@
-/* storecheck audit CONFIG: run the probes, print findings by STORE group, gate on severity. */
+/* storecheck audit CONFIG: run the probes, print findings by STORE group, gate on severity
+ * (accepted findings aside), and write the run reports without a load. */
 #include <stdio.h>
 #include <string.h>
 
