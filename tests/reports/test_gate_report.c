@@ -10,20 +10,15 @@
 
 static char dir[] = "/tmp/sc-gate-XXXXXX";
 
-static const struct probe p_hsts = {.id = "S-HSTS",
-                                    .group = GROUP_S,
-                                    .title = "HSTS",
-                                    .severity = SEV_HIGH,
-                                    .rationale = "why",
-                                    .remediation = "fix",
-                                    .references = "ref"};
-static const struct probe p_csp = {.id = "S-CSP",
-                                   .group = GROUP_S,
-                                   .title = "CSP",
-                                   .severity = SEV_HIGH,
-                                   .rationale = "why",
-                                   .remediation = "fix",
-                                   .references = "ref"};
+/* A high-severity Security probe with placeholder texts. */
+#define SECURITY_PROBE(probe_id)                                                                   \
+    {                                                                                              \
+        .id = probe_id, .group = GROUP_S, .title = probe_id, .severity = SEV_HIGH,                 \
+        .rationale = "why", .remediation = "fix", .references = "ref"                              \
+    }
+
+static const struct probe p_hsts = SECURITY_PROBE("S-HSTS");
+static const struct probe p_csp = SECURITY_PROBE("S-CSP");
 
 static struct probe_result failed(const char *reason)
 {
