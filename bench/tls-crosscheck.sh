@@ -101,7 +101,7 @@ EOF
 import json, re, sys
 doc = json.load(open(sys.argv[1]))
 out = set()
-for p in doc["probes"]:
+for p in doc["checks"]:
     for e in p.get("evidence", []):
         m = re.search(r"\((TLS 1\.[0-3]) (only|suites)\)", e.get("request", ""))
         if not m:

@@ -140,6 +140,26 @@ static void read_attestations(struct cfg_walk *w, const struct yaml_node *v, voi
     cfg_walk_items(w, v, read_attestation, a);
 }
 
+static void read_conflict_status(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
+{
+    struct audit *a = ctx;
+    int code = cfg_walk_status(w, item);
+    if (code && (code < 400 || code > 499))
+        cfg_walk_error(w, item, "%d is not a 4xx: a reused key with another body must be "
+                                "refused", code);
+    else if (code)
+        a->idempotency_conflict[a->idempotency_conflict_count++] = code;
+}
+
+static void read_conflict(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct audit *a = dst;
+    size_t n = v->kind == YAML_LIST ? v->count : 1;
+    a->idempotency_conflict =
+        arena_alloc(&w->cfg->arena, (n ? n : 1) * sizeof *a->idempotency_conflict);
+    cfg_walk_items(w, v, read_conflict_status, a);
+}
+
 static const struct cfg_field audit_fields[] = {
     {"fail_on", cfg_read_severity, offsetof(struct audit, fail_on), 0},
     {"accept", cfg_read_file, offsetof(struct audit, accept_file), 0},
@@ -152,6 +172,7 @@ static const struct cfg_field audit_fields[] = {
     {"latency_budget", cfg_read_duration, offsetof(struct audit, latency_budget_ms), 0},
     {"clock_skew", cfg_read_duration, offsetof(struct audit, clock_skew_ms), 0},
     {"attestations", read_attestations, 0, 0},
+    {"idempotency_conflict", read_conflict, 0, 0},
     {NULL, NULL, 0, 0},
 };
 

@@ -31,15 +31,8 @@ static void read_path(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 static void read_status(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
     struct step *st = ctx;
-    const char *s = cfg_walk_scalar(w, item, "an HTTP status code");
-    if (!s)
-        return;
-    int code = 0;
-    if (strlen(s) == 3 && strspn(s, "0123456789") == 3)
-        code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
-    if (code < 100 || code > 599)
-        cfg_walk_error(w, item, "'%s' is not an HTTP status code (100-599)", s);
-    else
+    int code = cfg_walk_status(w, item);
+    if (code)
         st->expect[st->expect_count++] = code;
 }
 

@@ -137,6 +137,16 @@ static void read_schedule(struct cfg_walk *w, const struct yaml_node *v, void *d
     cfg_walk_items(w, v, read_schedule_item, wh);
 }
 
+static void read_port(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    uint32_t n = 0;
+    cfg_read_u32(w, v, &n);
+    if (n > 65535)
+        cfg_walk_error(w, v, "a port is 1-65535");
+    else if (n)
+        *(unsigned *)dst = n;
+}
+
 static const struct cfg_field webhook_fields[] = {
     {"subscribe", cfg_read_url_path, offsetof(struct webhooks, subscribe), 0},
     {"secret", read_secret, offsetof(struct webhooks, secret), 0},
@@ -146,6 +156,7 @@ static const struct cfg_field webhook_fields[] = {
     {"schedule", read_schedule, 0, 0},
     {"wait", cfg_read_duration, offsetof(struct webhooks, wait_ms), 0},
     {"receiver_host", cfg_read_str, offsetof(struct webhooks, receiver_host), 0},
+    {"receiver_port", read_port, offsetof(struct webhooks, receiver_port), 0},
     {NULL, NULL, 0, 0},
 };
 

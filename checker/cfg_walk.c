@@ -262,6 +262,20 @@ void cfg_read_rate(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         *(double *)dst = r;
 }
 
+int cfg_walk_status(struct cfg_walk *w, const struct yaml_node *v)
+{
+    const char *s = cfg_walk_scalar(w, v, "an HTTP status code");
+    if (!s)
+        return 0;
+    int code = 0;
+    if (strlen(s) == 3 && strspn(s, "0123456789") == 3)
+        code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+    if (code >= 100 && code <= 599)
+        return code;
+    cfg_walk_error(w, v, "'%s' is not an HTTP status code (100-599)", s);
+    return 0;
+}
+
 void cfg_read_u32(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     const char *s = cfg_walk_scalar(w, v, "a number");

@@ -80,6 +80,9 @@ int cfg_walk_is_token(const char *s);
 /* A path: starts with '/' (or a {{template}}), no control characters. Errors at v. */
 int cfg_walk_check_path(struct cfg_walk *w, const struct yaml_node *v, const char *s);
 
+/* An HTTP status code (100-599) written as three digits; 0 after reporting an error at v. */
+int cfg_walk_status(struct cfg_walk *w, const struct yaml_node *v);
+
 /* Resolve a relative file path against the config's directory. */
 const char *cfg_walk_resolve(struct cfg_walk *w, const char *path);
 

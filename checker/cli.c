@@ -27,6 +27,16 @@ int cli_usage_error(const struct command *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+int cli_config_operand(const struct command *cmd, const char *arg, const char **config)
+{
+    if (arg[0] == '-' && arg[1])
+        return cli_usage_error(cmd, "unknown option '%s'", arg);
+    if (*config)
+        return cli_usage_error(cmd, "one CONFIG at a time");
+    *config = arg;
+    return 0;
+}
+
 static const char *esc(const struct cli *cli, const char *code)
 {
     return cli->color ? code : "";

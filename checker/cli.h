@@ -32,6 +32,10 @@ int cli_wants_help(int argc, char **argv);
 int cli_usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* arg, which no option of cmd took, as the one CONFIG operand: 0 once stored in *config;
+ * EXIT_USAGE after saying why when it is an unknown option or a second CONFIG. */
+int cli_config_operand(const struct command *cmd, const char *arg, const char **config);
+
 /* Colour escapes, or "" when colour is off. */
 const char *cli_red(const struct cli *cli);
 const char *cli_green(const struct cli *cli);

@@ -1,17 +1,14 @@
-/* storecheck audit CONFIG: run the probes, print findings by STORE group, gate on severity. */
-#include <errno.h>
+/* storecheck audit CONFIG: run the probes, print findings by STORE group, gate on severity
+ * (accepted findings aside), and write the run reports without a load. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <cjson/cJSON.h>
 
 #include "checker/commands.h"
 #include "checker/config_load.h"
+#include "checker/fault_guard.h"
+#include "checker/gate_report.h"
 #include "common/exit_codes.h"
 #include "probes/engine.h"
-#include "version.h"
 
 /* Split "A,B,C" into items appended to v (pointers into s, which is modified). */
 static void split_list(char *s, struct strv *v, const char **store, size_t cap)
@@ -56,250 +53,209 @@ static const char *status_color(const struct cli *cli, enum probe_status st)
     }
 }
 
-static int gated(const struct engine_item *it, enum severity fail_on)
-{
-    return it->result.status == PROBE_FAIL && it->severity >= fail_on;
-}
-
 enum { EVIDENCE_SHOWN = 4 };
 
-static void print_report(FILE *out, const struct cli *cli, const struct engine_report *rep,
-                         enum severity fail_on)
+/* What the gate made of a check: it fails the gate, or it is accepted (until when, and why). */
+static void print_gate_mark(FILE *out, const struct report_check *c)
+{
+    const struct report_acceptance *a = c->accepted;
+    if (a && a->expired)
+        fprintf(out, " [acceptance expired on %s]", a->expires);
+    else if (a)
+        fprintf(out, " [accepted until %s: %s]", a->expires, a->reason);
+    if (c->gated)
+        fprintf(out, " [gate]");
+    fputc('\n', out);
+}
+
+static void print_evidence(FILE *out, const struct probe_result *r)
+{
+    for (size_t e = 0; e < r->evidence_count && e < EVIDENCE_SHOWN; e++) {
+        const struct probe_evidence *ev = &r->evidence[e];
+        fprintf(out, "        %s%s", ev->request ? ev->request : "", ev->request ? " " : "");
+        if (ev->status)
+            fprintf(out, "-> %d ", ev->status);
+        fprintf(out, "%s%s\n", ev->request || ev->status ? "| " : "", ev->detail);
+    }
+    if (r->evidence_count > EVIDENCE_SHOWN)
+        fprintf(out, "        (%zu more in the JSON report)\n", r->evidence_count - EVIDENCE_SHOWN);
+}
+
+/* Every check by STORE group, with the evidence of those that did not pass. */
+static void print_checks(FILE *out, const struct cli *cli, const struct gate_checks *checks)
 {
     for (int g = 0; g < GROUP_COUNT; g++) {
         int header = 0;
-        for (size_t i = 0; i < rep->count; i++) {
-            const struct engine_item *it = &rep->items[i];
-            const struct probe_result *r = &it->result;
-            if (it->probe->group != (enum probe_group)g)
+        for (size_t i = 0; i < checks->count; i++) {
+            const struct report_check *c = &checks->items[i];
+            const struct probe_result *r = c->result;
+            if (c->probe->group != (enum probe_group)g)
                 continue;
             if (!header++)
-                fprintf(out, "\n%s%s%s\n", cli_bold(cli), probe_group_name(it->probe->group),
+                fprintf(out, "\n%s%s%s\n", cli_bold(cli), probe_group_name(c->probe->group),
                         cli_reset(cli));
             char st[8];
             snprintf(st, sizeof st, "%s", probe_status_name(r->status));
-            for (char *c = st; *c; c++)
-                *c = (char)(*c - 'a' + 'A');
-            fprintf(out, "  %s%-5s%s %-8s %-22s %s%s\n", status_color(cli, r->status), st,
-                    cli_reset(cli), severity_name(it->severity), it->probe->id, r->reason,
-                    gated(it, fail_on) ? " [gate]" : "");
-            if (r->status != PROBE_FAIL && r->status != PROBE_WARN && r->status != PROBE_ERROR)
-                continue;
-            for (size_t e = 0; e < r->evidence_count && e < EVIDENCE_SHOWN; e++) {
-                const struct probe_evidence *ev = &r->evidence[e];
-                fprintf(out, "        %s%s", ev->request ? ev->request : "",
-                        ev->request ? " " : "");
-                if (ev->status)
-                    fprintf(out, "-> %d ", ev->status);
-                fprintf(out, "%s%s\n", ev->request || ev->status ? "| " : "", ev->detail);
-            }
-            if (r->evidence_count > EVIDENCE_SHOWN)
-                fprintf(out, "        (%zu more in the JSON report)\n",
-                        r->evidence_count - EVIDENCE_SHOWN);
+            for (char *ch = st; *ch; ch++)
+                *ch = (char)(*ch - 'a' + 'A');
+            fprintf(out, "  %s%-5s%s %-8s %-22s %s", status_color(cli, r->status), st,
+                    cli_reset(cli), severity_name(c->severity), c->probe->id, r->reason);
+            print_gate_mark(out, c);
+            if (r->status == PROBE_FAIL || r->status == PROBE_WARN || r->status == PROBE_ERROR)
+                print_evidence(out, r);
         }
     }
-}
-
-static cJSON *report_json(const struct config *cfg, const struct engine_report *rep,
-                          enum severity fail_on, const char *verdict)
-{
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "tool", "storecheck");
-    cJSON_AddStringToObject(root, "version", STORECHECK_VERSION);
-    cJSON_AddStringToObject(root, "kind", "audit");
-    cJSON_AddStringToObject(root, "target", cfg->target.base_url);
-    cJSON_AddStringToObject(root, "fail_on", severity_name(fail_on));
-    cJSON_AddStringToObject(root, "verdict", verdict);
-    cJSON_AddNumberToObject(root, "elapsed_ms", (double)rep->elapsed_ms);
-    cJSON *probes = cJSON_AddArrayToObject(root, "probes");
-    for (size_t i = 0; i < rep->count; i++) {
-        const struct engine_item *it = &rep->items[i];
-        const struct probe *p = it->probe;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", p->id);
-        char g[2] = {probe_group_letter(p->group), 0};
-        cJSON_AddStringToObject(o, "group", g);
-        cJSON_AddStringToObject(o, "title", p->title);
-        cJSON_AddStringToObject(o, "severity", severity_name(it->severity));
-        cJSON_AddStringToObject(o, "status", probe_status_name(it->result.status));
-        cJSON_AddStringToObject(o, "reason", it->result.reason);
-        cJSON_AddBoolToObject(o, "gated", gated(it, fail_on));
-        cJSON_AddNumberToObject(o, "elapsed_ms", (double)it->result.elapsed_ms);
-        cJSON_AddStringToObject(o, "rationale", p->rationale);
-        cJSON_AddStringToObject(o, "remediation", p->remediation);
-        cJSON_AddStringToObject(o, "references", p->references);
-        cJSON *evs = cJSON_AddArrayToObject(o, "evidence");
-        for (size_t e = 0; e < it->result.evidence_count; e++) {
-            const struct probe_evidence *ev = &it->result.evidence[e];
-            cJSON *eo = cJSON_CreateObject();
-            if (ev->request)
-                cJSON_AddStringToObject(eo, "request", ev->request);
-            if (ev->status)
-                cJSON_AddNumberToObject(eo, "status", ev->status);
-            cJSON_AddStringToObject(eo, "detail", ev->detail);
-            cJSON_AddItemToArray(evs, eo);
-        }
-        cJSON_AddItemToArray(probes, o);
-    }
-    return root;
-}
-
-/* Write text to path atomically (temporary file + rename); "-" is stdout. Says why on
- * stderr when it cannot. */
-static int write_file(const char *path, const char *text)
-{
-    if (strcmp(path, "-") == 0)
-        return fputs(text, stdout) < 0 ? -1 : 0;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "storecheck audit: %s: %s\n", tmp, strerror(errno));
-        return -1;
-    }
-    int bad = fputs(text, f) < 0 || fputc('\n', f) < 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        fprintf(stderr, "storecheck audit: %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    fputc('\n', out);
 }
 
 enum { MAX_LIST = 64 };
 
-static int run(const struct cli *cli, int argc, char **argv)
-{
-    const char *path = NULL, *json = NULL, *fail_on_arg = NULL;
-    int list = 0;
+struct audit_args {
+    const char *config, *fail_on;
+    int list;
     const char *only_items[MAX_LIST], *skip_items[MAX_LIST];
-    struct strv only = {only_items, 0}, skip = {skip_items, 0};
+    struct strv only, skip;
+    struct report_overrides reports;
+};
+
+static int parse_args(int argc, char **argv, struct audit_args *a)
+{
+    a->only = (struct strv){a->only_items, 0};
+    a->skip = (struct strv){a->skip_items, 0};
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *o = argv[i];
         int has_next = i + 1 < argc;
-        if (strcmp(a, "--list") == 0) {
-            list = 1;
-        } else if (strcmp(a, "--only") == 0 || strcmp(a, "--skip") == 0 ||
-                   strcmp(a, "--fail-on") == 0 || strcmp(a, "--json") == 0) {
+        int taken = report_option(&cmd_audit, argc, argv, &i, &a->reports);
+        if (taken) {
+            if (taken < 0)
+                return EXIT_USAGE;
+        } else if (strcmp(o, "--list") == 0) {
+            a->list = 1;
+        } else if (strcmp(o, "--only") == 0 || strcmp(o, "--skip") == 0 ||
+                   strcmp(o, "--fail-on") == 0) {
             if (!has_next)
-                return cli_usage_error(&cmd_audit, "%s needs a value", a);
+                return cli_usage_error(&cmd_audit, "%s needs a value", o);
             char *v = argv[++i];
-            if (strcmp(a, "--only") == 0)
-                split_list(v, &only, only_items, MAX_LIST);
-            else if (strcmp(a, "--skip") == 0)
-                split_list(v, &skip, skip_items, MAX_LIST);
-            else if (strcmp(a, "--fail-on") == 0)
-                fail_on_arg = v;
+            if (strcmp(o, "--only") == 0)
+                split_list(v, &a->only, a->only_items, MAX_LIST);
+            else if (strcmp(o, "--skip") == 0)
+                split_list(v, &a->skip, a->skip_items, MAX_LIST);
             else
-                json = v;
-        } else if (strcmp(a, "--") == 0 && has_next && !path) {
-            path = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error(&cmd_audit, "unknown option '%s'", a);
-        } else if (path) {
-            return cli_usage_error(&cmd_audit, "one CONFIG at a time");
-        } else {
-            path = a;
+                a->fail_on = v;
+        } else if (strcmp(o, "--") == 0 && has_next && !a->config) {
+            a->config = argv[++i];
+        } else if (cli_config_operand(&cmd_audit, o, &a->config)) {
+            return EXIT_USAGE;
         }
     }
-    if (list) {
+    return 0;
+}
+
+/* The probes, under the fault guard; 0, or an exit code when the audit cannot be done. */
+static int execute(const struct cli *cli, const struct config *cfg,
+                   const struct engine_options *opt, struct engine_report *rep)
+{
+    char err[512];
+    if (engine_preflight(cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "storecheck audit: %s%s is unreachable%s: %s\n", cli_red(cli),
+                cfg->target.base_url, cli_reset(cli), err);
+        return EXIT_RUN_ERROR;
+    }
+    /* R-DEGRADATION may have a fault injected when Ctrl-C comes: the guard undoes it. */
+    struct fault_guard *guard = fault_guard_start("audit");
+    int ran = engine_run(cfg, opt, rep, err, sizeof err);
+    fault_guard_stop(guard);
+    if (ran != 0) {
+        fprintf(stderr, "storecheck audit: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (rep->count == 0) {
+        fprintf(stderr, "storecheck audit: no probe matches the selection (--only, --skip, "
+                        "audit.only, audit.skip)\n");
+        engine_report_free(rep);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Judge the findings, print them by group, then the summary and the reports. */
+static int finish(const struct cli *cli, const struct audit_args *a, const struct config *cfg,
+                  const struct accept_list *accepted, const struct engine_report *rep,
+                  enum severity fail_on, int64_t started)
+{
+    struct gate_checks checks;
+    gate_checks_init(&checks, rep->count);
+    gate_checks_add(&checks, rep, PHASE_BASELINE);
+    gate_checks_accept(&checks, accepted, cfg->target.base_url);
+    struct gate g = {.run = {
+                         .target = cfg->target.base_url,
+                         .started_unix_ms = started,
+                         .load_note = "storecheck audit: the probes alone, no load",
+                         .secrets = &cfg->secrets,
+                     }};
+    gate_judge(&g, checks.items, checks.count, fail_on);
+    /* With a report on stdout, stdout carries that report alone. */
+    FILE *out = report_to_stdout(&a->reports, cfg) ? stderr : stdout;
+    if (!cli->quiet)
+        print_checks(out, cli, &checks);
+    int code = gate_finish(cli, "audit", &g, cfg, &a->reports, out);
+    fflush(stdout);
+    gate_checks_free(&checks);
+    return code;
+}
+
+static int run(const struct cli *cli, int argc, char **argv)
+{
+    struct audit_args a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    if (a.list) {
         print_list(cli);
         return EXIT_PASSED;
     }
-    if (!path)
+    if (!a.config)
         return cli_usage_error(&cmd_audit, "missing CONFIG");
     int fail_on_cli = -1;
-    if (fail_on_arg && (fail_on_cli = severity_parse(fail_on_arg)) < 0)
+    if (a.fail_on && (fail_on_cli = severity_parse(a.fail_on)) < 0)
         return cli_usage_error(&cmd_audit,
                                "--fail-on: '%s' is not one of info, low, medium, "
                                "high, critical",
-                               fail_on_arg);
-    struct engine_options opt = {.only = &only, .skip = &skip};
+                               a.fail_on);
+    struct engine_options opt = {.only = &a.only, .skip = &a.skip};
     char err[512];
     if (engine_check_selection(&opt, err, sizeof err))
         return cli_usage_error(&cmd_audit, "%s", err);
 
     struct config cfg;
+    struct accept_list accepted = {0};
     struct diag_list diags;
     diag_list_init(&diags);
-    int rc = config_load_file(&cfg, path, NULL, &diags);
-    if (rc != 0) {
+    int code = EXIT_USAGE;
+    if (config_load_file(&cfg, a.config, NULL, &diags) != 0 ||
+        gate_load_accepted(&cfg, &accepted, &diags) != 0) {
         diag_list_print(&diags, stderr);
-        diag_list_free(&diags);
-        config_free(&cfg);
-        return EXIT_USAGE;
+        goto out;
     }
-    diag_list_free(&diags);
     struct engine_options cfg_sel = {.only = &cfg.audit.only, .skip = &cfg.audit.skip};
     if (engine_check_selection(&cfg_sel, err, sizeof err)) {
-        fprintf(stderr, "%s: audit: %s\n", path, err);
-        config_free(&cfg);
-        return EXIT_USAGE;
+        fprintf(stderr, "%s: audit: %s\n", a.config, err);
+        goto out;
     }
     enum severity fail_on = fail_on_cli >= 0 ? (enum severity)fail_on_cli : cfg.audit.fail_on;
 
-    int code;
     engine_global_init();
-    if (engine_preflight(&cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "storecheck audit: %s%s is unreachable%s: %s\n", cli_red(cli),
-                cfg.target.base_url, cli_reset(cli), err);
-        code = EXIT_RUN_ERROR;
-        goto out;
-    }
+    int64_t started = gate_now_unix_ms();
     struct engine_report rep;
-    if (engine_run(&cfg, &opt, &rep, err, sizeof err) != 0) {
-        fprintf(stderr, "storecheck audit: %s\n", err);
-        code = EXIT_USAGE;
-        goto out;
-    }
-    if (rep.count == 0) {
-        fprintf(stderr, "storecheck audit: no probe matches the selection (--only, --skip, "
-                        "audit.only, audit.skip)\n");
+    code = execute(cli, &cfg, &opt, &rep);
+    if (code == 0) {
+        code = finish(cli, &a, &cfg, &accepted, &rep, fail_on, started);
         engine_report_free(&rep);
-        code = EXIT_USAGE;
-        goto out;
     }
-    size_t counts[PROBE_ERROR + 1] = {0}, gate = 0;
-    for (size_t i = 0; i < rep.count; i++) {
-        counts[rep.items[i].result.status]++;
-        gate += gated(&rep.items[i], fail_on);
-    }
-    /* Findings decide first: a failed gate is a finding even if some probe could not run.
-     * Otherwise an incomplete audit is a run error, never a pass. */
-    const char *verdict = gate ? "failed" : counts[PROBE_ERROR] ? "incomplete" : "passed";
-    code = gate ? EXIT_GATE_FAILED : counts[PROBE_ERROR] ? EXIT_RUN_ERROR : EXIT_PASSED;
-    /* With --json -, stdout carries the JSON alone. */
-    FILE *out = json && strcmp(json, "-") == 0 ? stderr : stdout;
-    if (!cli->quiet)
-        print_report(out, cli, &rep, fail_on);
-    fprintf(out, "\n%zu probes in %.1f s: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
-            rep.count, (double)rep.elapsed_ms / 1000.0, counts[PROBE_PASS], counts[PROBE_WARN],
-            counts[PROBE_FAIL], counts[PROBE_SKIP], counts[PROBE_ERROR]);
-    if (gate)
-        fprintf(out, "%sgate FAILED%s: %zu finding%s at or above %s\n", cli_red(cli),
-                cli_reset(cli), gate, gate == 1 ? "" : "s", severity_name(fail_on));
-    else if (counts[PROBE_ERROR])
-        fprintf(out, "%saudit INCOMPLETE%s: %zu probe%s could not decide (see the errors above)\n",
-                cli_red(cli), cli_reset(cli), counts[PROBE_ERROR],
-                counts[PROBE_ERROR] == 1 ? "" : "s");
-    else
-        fprintf(out, "%sgate passed%s: no failed finding at or above %s\n", cli_green(cli),
-                cli_reset(cli), severity_name(fail_on));
-    if (json) {
-        cJSON *doc = report_json(&cfg, &rep, fail_on, verdict);
-        char *text = cJSON_Print(doc);
-        if (!text)
-            fprintf(stderr, "storecheck audit: out of memory for the JSON report\n");
-        if (!text || write_file(json, text) != 0)
-            code = EXIT_RUN_ERROR;
-        free(text);
-        cJSON_Delete(doc);
-    }
-    fflush(stdout);
-    engine_report_free(&rep);
-out:
     engine_global_cleanup();
+out:
+    diag_list_free(&diags);
+    accept_free(&accepted);
     config_free(&cfg);
     return code;
 }
@@ -308,12 +264,17 @@ const struct command cmd_audit = {
     .name = "audit",
     .summary = "run the STORE probes against the store and gate on their findings",
     .help = "Usage: storecheck audit CONFIG [--only IDS] [--skip IDS] [--fail-on SEVERITY]\n"
-            "                        [--json FILE]\n"
+            "                        [--json F] [--html F] [--junit F] [--markdown F]\n"
             "       storecheck audit --list\n"
             "\n"
             "Run the readiness probes (Security, Traffic management, ...) against the store in\n"
             "CONFIG concurrently, each under audit.probe_timeout and all under audit.deadline,\n"
             "and print the findings by STORE group. Only target.allowed_hosts are contacted.\n"
+            "Then the scores and grades per STORE group (docs/scoring.md), one verdict with its\n"
+            "reasons, and the reports of the reports section (the options override them; - is\n"
+            "stdout, and the console output then goes to stderr). The reports are those of\n"
+            "`storecheck run`, without a load. Accepted findings (audit.accept) are listed,\n"
+            "marked accepted, and do not fail the gate until they expire.\n"
             "\n"
             "Options:\n"
             "  --list             print every probe: id, default severity, title\n"
@@ -322,15 +283,23 @@ const struct command cmd_audit = {
             "  --skip IDS         do not run these; replaces audit.skip\n"
             "  --fail-on SEV      gate threshold: info, low, medium, high, critical\n"
             "                     (default: audit.fail_on, else high)\n"
-            "  --json FILE        write the results as JSON (- for stdout)\n"
+            "  --json F           the JSON report (reports/schema/report.schema.json)\n"
+            "  --html F           the HTML report (one self-contained file)\n"
+            "  --junit F          JUnit XML: one testcase per probe\n"
+            "  --markdown F       a Markdown summary for a job summary or a PR comment\n"
             "\n"
             "Each probe ends pass, warn, fail, skip (it does not apply, and why) or error (it\n"
             "could not decide, and why).\n"
             "\n"
+            "Probes that create orders run only with audit.allow_orders. R-DEGRADATION takes\n"
+            "orders down through target.faults and always brings them back, also on Ctrl-C.\n"
+            "\n"
             "Exit codes:\n"
-            "  0  no failed finding at or above --fail-on, and every probe decided\n"
-            "  1  a finding at or above --fail-on failed\n"
-            "  2  usage or config error\n"
-            "  3  the target is unreachable, or a probe could not decide (error)\n",
+            "  0  no failed finding at or above --fail-on that is not accepted, and every probe\n"
+            "     decided\n"
+            "  1  a finding at or above --fail-on failed (or its acceptance expired)\n"
+            "  2  usage or config error (also in the accepted-findings file)\n"
+            "  3  the target is unreachable, a probe could not decide (error), or a report\n"
+            "     could not be written\n",
     .run = run,
 };

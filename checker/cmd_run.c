@@ -5,62 +5,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 #include <time.h>
-
-#include <cjson/cJSON.h>
 
 #include "checker/accept.h"
 #include "checker/commands.h"
 #include "checker/config_load.h"
 #include "checker/fault_window.h"
+#include "checker/gate_report.h"
 #include "checker/load_phase.h"
 #include "checker/run_load.h"
-#include "checker/score.h"
-#include "checker/verdict.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
 #include "loadgen/result_metrics.h"
 #include "probes/engine.h"
-#include "probes/under_load.h"
-#include "reports/report_json.h"
-#include "reports/reporter.h"
 
 struct run_args {
     const char *config;
     int fail_on;          /* -1: the config's */
-    const char *paths[4]; /* json, html, junit, markdown overrides, in reporters[] order */
+    struct report_overrides reports;
 };
-
-static const char *const report_options[] = {"--json", "--html", "--junit", "--markdown"};
 
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
     a->fail_on = -1;
     for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int has_next = i + 1 < argc, matched = 0;
-        for (int k = 0; k < 4; k++) {
-            if (strcmp(o, report_options[k]) != 0)
-                continue;
-            if (!has_next)
-                return cli_usage_error(&cmd_run, "%s needs a FILE", o);
-            a->paths[k] = argv[++i];
-            matched = 1;
-        }
-        if (matched)
+        int taken = report_option(&cmd_run, argc, argv, &i, &a->reports);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken)
             continue;
-        if (strcmp(o, "--fail-on") == 0) {
-            if (!has_next || (a->fail_on = severity_parse(argv[i + 1])) < 0)
+        if (strcmp(argv[i], "--fail-on") == 0) {
+            if (i + 1 >= argc || (a->fail_on = severity_parse(argv[i + 1])) < 0)
                 return cli_usage_error(&cmd_run, "--fail-on: use info, low, medium, high or "
                                                  "critical");
             i++;
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(&cmd_run, "unknown option '%s'", o);
-        } else if (a->config) {
-            return cli_usage_error(&cmd_run, "one CONFIG at a time");
-        } else {
-            a->config = o;
+        } else if (cli_config_operand(&cmd_run, argv[i], &a->config)) {
+            return EXIT_USAGE;
         }
     }
     if (!a->config)
@@ -72,17 +52,6 @@ static int in_registry(const char *id)
 {
     for (size_t i = 0; i < probe_registry_count; i++)
         if (strcasecmp(id, probe_registry[i]->id) == 0)
-            return 1;
-    return 0;
-}
-
-static int known_check(const char *id)
-{
-    if (in_registry(id) || strcasecmp(id, fault_window_check.id) == 0 ||
-        strcasecmp(id, probe_r_fault_under_load.id) == 0)
-        return 1;
-    for (size_t i = 0; i < under_load_probe_count; i++)
-        if (strcasecmp(id, under_load_probes[i]->id) == 0)
             return 1;
     return 0;
 }
@@ -110,7 +79,7 @@ static int check_selection(const struct config *cfg)
     for (int l = 0; l < 2; l++) {
         for (size_t i = 0; i < lists[l]->count; i++) {
             const char *e = lists[l]->items[i];
-            if (is_group_letter(e) || known_check(e))
+            if (is_group_letter(e) || gate_known_check(e))
                 continue;
             fprintf(stderr,
                     "%s: audit.%s: '%s' is neither a check id nor a group letter "
@@ -120,13 +89,6 @@ static int check_selection(const struct config *cfg)
         }
     }
     return 0;
-}
-
-static int64_t now_unix_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 /* Everything a run collects, for the report and the console. */
@@ -139,47 +101,26 @@ struct run_state {
     struct load_phase load;
     struct probe_result window;
     int has_window;
-    struct report_check *checks;
-    struct report_acceptance *acceptances;
-    size_t check_count;
+    struct gate_checks checks;
     struct report_threshold *thresholds;
     size_t threshold_count;
 };
 
-static void add_checks(struct run_state *s, const struct engine_report *rep,
-                       enum report_phase phase)
-{
-    for (size_t i = 0; i < rep->count; i++)
-        s->checks[s->check_count++] = (struct report_check){
-            rep->items[i].probe, rep->items[i].severity, &rep->items[i].result, phase, 0, NULL};
-}
-
 static void collect_checks(struct run_state *s)
 {
-    size_t cap = s->baseline.count + s->load.checks.count + s->load.fault_check.count + 1;
-    s->checks = xcalloc(cap, sizeof *s->checks);
-    s->acceptances = xcalloc(cap, sizeof *s->acceptances);
-    add_checks(s, &s->baseline, PHASE_BASELINE);
-    add_checks(s, &s->load.checks, PHASE_UNDER_LOAD);
-    add_checks(s, &s->load.fault_check, PHASE_UNDER_LOAD);
+    struct gate_checks *c = &s->checks;
+    gate_checks_init(c, s->baseline.count + s->load.checks.count + s->load.fault_check.count + 1);
+    gate_checks_add(c, &s->baseline, PHASE_BASELINE);
+    gate_checks_add(c, &s->load.checks, PHASE_UNDER_LOAD);
+    gate_checks_add(c, &s->load.fault_check, PHASE_UNDER_LOAD);
     if (s->has_window)
-        s->checks[s->check_count++] =
-            (struct report_check){&fault_window_check,
-                                  engine_severity(&s->cfg, &fault_window_check),
-                                  &s->window,
-                                  PHASE_UNDER_LOAD,
-                                  0,
-                                  NULL};
-    time_t now = time(NULL);
-    for (size_t i = 0; i < s->check_count; i++) {
-        const struct acceptance *a =
-            accept_find(&s->accepted, s->checks[i].probe->id, s->cfg.target.base_url);
-        if (!a)
-            continue;
-        s->acceptances[i] =
-            (struct report_acceptance){a->reason, a->expires, accept_expired(a, now)};
-        s->checks[i].accepted = &s->acceptances[i];
-    }
+        c->items[c->count++] = (struct report_check){&fault_window_check,
+                                                     engine_severity(&s->cfg, &fault_window_check),
+                                                     &s->window,
+                                                     PHASE_UNDER_LOAD,
+                                                     0,
+                                                     NULL};
+    gate_checks_accept(c, &s->accepted, s->cfg.target.base_url);
 }
 
 /* Parse every threshold (0), or print the errors and return -1. */
@@ -216,62 +157,6 @@ static void judge_thresholds(struct run_state *s)
             snprintf(t->result.line, sizeof t->result.line, "%s: no load ran", t->parsed.label);
         }
     }
-}
-
-static int write_reports(const struct cli *cli, const struct run_state *s, const struct run_args *a,
-                         const cJSON *doc)
-{
-    const char *cfg_paths[4] = {s->cfg.reports.json, s->cfg.reports.html, s->cfg.reports.junit,
-                                s->cfg.reports.markdown};
-    int rc = 0;
-    for (int k = 0; reporters[k]; k++) {
-        const char *path = a->paths[k] ? a->paths[k] : cfg_paths[k];
-        if (!path)
-            continue;
-        char err[512];
-        if (reporter_write(reporters[k], doc, path, err, sizeof err)) {
-            fprintf(stderr, "storecheck run: %s\n", err);
-            rc = -1;
-        } else if (!cli->quiet && strcmp(path, "-") != 0) {
-            printf("%s report: %s\n", reporters[k]->name, path);
-        }
-    }
-    return rc;
-}
-
-static void print_details(const struct report_run *run)
-{
-    size_t counts[PROBE_ERROR + 1] = {0};
-    for (size_t i = 0; i < run->check_count; i++)
-        counts[run->checks[i].result->status]++;
-    printf("%zu checks: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n", run->check_count,
-           counts[PROBE_PASS], counts[PROBE_WARN], counts[PROBE_FAIL], counts[PROBE_SKIP],
-           counts[PROBE_ERROR]);
-    printf("Grades:");
-    for (int g = 0; g < GROUP_COUNT; g++)
-        printf(" %c %s", probe_group_letter((enum probe_group)g),
-               run->groups[g].scored ? run->groups[g].grade : "n/a");
-    printf(", overall %s\n", run->overall.scored ? run->overall.grade : "n/a");
-    if (run->load) {
-        const struct load_result *r = run->load;
-        printf("Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
-               (unsigned long long)r->totals.requests, r->achieved_rate,
-               (double)hist_percentile(r->latency, 99) / 1000,
-               (unsigned long long)load_result_errors(r),
-               (unsigned long long)load_result_http_errors(r),
-               r->interrupted ? " (interrupted)" : "");
-    }
-}
-
-/* The summary, then the verdict and its reasons (all that -q leaves). */
-static void print_summary(const struct cli *cli, const struct report_run *run)
-{
-    if (!cli->quiet)
-        print_details(run);
-    const char *color = run->exit_code == EXIT_PASSED ? cli_green(cli) : cli_red(cli);
-    printf("%sverdict: %s%s (exit %d)\n", color, run->verdict, cli_reset(cli), run->exit_code);
-    for (size_t i = 0; i < run->reason_count; i++)
-        printf("  - %s\n", run->reasons[i]);
 }
 
 /* The baseline and the load; 0, or an exit code when the run cannot go on. */
@@ -326,40 +211,22 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
 {
     collect_checks(s);
     judge_thresholds(s);
-    struct verdict v;
-    verdict_judge(s->checks, s->check_count, s->thresholds, s->threshold_count, fail_on,
-                  interrupted, &v);
-    struct report_run run = {
-        .target = s->cfg.target.base_url,
-        .started_unix_ms = started,
-        .ended_unix_ms = now_unix_ms(),
-        .interrupted = interrupted,
-        .fail_on = fail_on,
-        .verdict = v.result,
-        .exit_code = v.exit_code,
-        .reasons = (const char *const *)v.reasons,
-        .reason_count = v.count,
-        .checks = s->checks,
-        .check_count = s->check_count,
-        .load = s->load_ran ? &s->load.result : NULL,
-        .load_meta = &s->plan.meta,
-        .load_note =
-            s->load_planned ? s->plan.note : "no load configured (load.profile or load.rate)",
-        .thresholds = s->thresholds,
-        .threshold_count = s->threshold_count,
-        .fault = s->load_ran && s->load.has_fault ? &s->load.fault : NULL,
-        .secrets = &s->cfg.secrets,
-    };
-    score_compute(s->checks, s->check_count, run.groups, &run.overall);
-    cJSON *doc = report_json_build(&run);
-    print_summary(cli, &run);
-    int code = write_reports(cli, s, a, doc) ? EXIT_RUN_ERROR : run.exit_code;
-    /* A failed gate stays a failed gate even when a report could not be written. */
-    if (run.exit_code == EXIT_GATE_FAILED)
-        code = EXIT_GATE_FAILED;
-    cJSON_Delete(doc);
-    verdict_free(&v);
-    return code;
+    struct gate g = {.run = {
+                         .target = s->cfg.target.base_url,
+                         .started_unix_ms = started,
+                         .interrupted = interrupted,
+                         .load = s->load_ran ? &s->load.result : NULL,
+                         .load_meta = &s->plan.meta,
+                         .load_note = s->load_planned
+                                          ? s->plan.note
+                                          : "no load configured (load.profile or load.rate)",
+                         .thresholds = s->thresholds,
+                         .threshold_count = s->threshold_count,
+                         .fault = s->load_ran && s->load.has_fault ? &s->load.fault : NULL,
+                         .secrets = &s->cfg.secrets,
+                     }};
+    gate_judge(&g, s->checks.items, s->checks.count, fail_on);
+    return gate_finish(cli, "run", &g, &s->cfg, &a->reports, stdout);
 }
 
 static int run(const struct cli *cli, int argc, char **argv)
@@ -373,8 +240,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     diag_list_init(&diags);
     int code = EXIT_USAGE;
     if (config_load_file(&s.cfg, a.config, NULL, &diags) != 0 ||
-        (s.cfg.audit.accept_file &&
-         accept_load(&s.accepted, s.cfg.audit.accept_file, known_check, &diags) != 0)) {
+        gate_load_accepted(&s.cfg, &s.accepted, &diags) != 0) {
         diag_list_print(&diags, stderr);
         goto out;
     }
@@ -396,7 +262,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     sigaddset(&stop_set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_set, &old);
     engine_global_init();
-    int64_t started = now_unix_ms();
+    int64_t started = gate_now_unix_ms();
     int interrupted = 0;
     code = execute(cli, &s, &stop_set, &interrupted);
     if (code == 0)
@@ -416,8 +282,7 @@ out:
         arena_free(&s.window.arena);
     run_load_plan_free(&s.plan);
     accept_free(&s.accepted);
-    free(s.checks);
-    free(s.acceptances);
+    gate_checks_free(&s.checks);
     free(s.thresholds);
     config_free(&s.cfg);
     return code;

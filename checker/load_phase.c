@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "checker/fault_hook.h"
 #include "checker/load_gate.h"
+#include "probes/fault.h"
 #include "probes/under_load.h"
 
 struct probe_batch {
@@ -50,7 +50,11 @@ static void fault_set(const struct config *cfg, const struct fault *f, int on,
                       struct load_phase *lp, uint64_t at_ms)
 {
     char err[256];
-    if (fault_hook_run(cfg, on ? &f->start : &f->stop, err, sizeof err) == 0) {
+    /* Started faults are registered: the signal path can undo one (fault_undo_all). */
+    uint64_t timeout = cfg->target.timeout_ms;
+    int rc = on ? fault_start(cfg, f, timeout, err, sizeof err)
+                : fault_stop(cfg, f, timeout, err, sizeof err);
+    if (rc == 0) {
         if (on)
             lp->fault.started_ms = (int64_t)at_ms;
         else
@@ -73,7 +77,7 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
                    const sigset_t *stop_set, struct load_phase *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    const struct fault *f = fault_hook_find(cfg, cfg->load.fault.name);
+    const struct fault *f = cfg->load.fault.name ? fault_find(cfg, cfg->load.fault.name) : NULL;
     if (f) {
         out->has_fault = 1;
         out->fault = (struct report_fault){

@@ -40,6 +40,7 @@ const char starter_config[] =
     "    openapi: /openapi.json\n"
     "    static_asset: /static/app.css\n"
     "    webhook_intake: /api/v1/payments/callback\n"
+    "    orders: \"/api/v1/orders?idempotency_key={{key}}\"   # counts orders per key\n"
     "  webhooks:\n"
     "    subscribe: /api/v1/webhooks   # where storecheck subscribes its own receiver\n"
     "    scheme: standard-webhooks     # standard-webhooks | stripe | shopify\n"

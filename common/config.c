@@ -21,6 +21,7 @@ const char *const endpoint_names[EP_COUNT] = {
     [EP_OPENAPI] = "openapi",
     [EP_STATIC_ASSET] = "static_asset",
     [EP_WEBHOOK_INTAKE] = "webhook_intake",
+    [EP_ORDERS] = "orders",
 };
 
 static const char *const severity_names[SEV_COUNT] = {"info", "low", "medium", "high",

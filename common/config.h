@@ -59,6 +59,7 @@ enum endpoint {
     EP_OPENAPI,       /* OpenAPI document */
     EP_STATIC_ASSET,  /* one static asset (CSS/JS) */
     EP_WEBHOOK_INTAKE, /* the store's own webhook receiver (payment callbacks) */
+    EP_ORDERS,        /* API: orders by idempotency key ({{key}}), to count them */
     EP_COUNT
 };
 
@@ -77,6 +78,8 @@ struct webhooks {
     size_t schedule_count;
     uint64_t wait_ms;            /* how long the webhook probe may wait for retries */
     const char *receiver_host;   /* where storecheck's receiver listens (default 127.0.0.1) */
+    unsigned receiver_port;      /* its fixed port, for a store set up to send there (no
+                                  * subscribe API); 0: a free port */
 };
 
 /* One half of a cooperative fault hook: an HTTP request to an admin URL, or a shell command. */
@@ -143,6 +146,9 @@ struct audit {
     uint64_t clock_skew_ms;     /* tolerated Date header skew; default 60 s */
     struct attestation *attestations;
     size_t attestation_count;
+    int *idempotency_conflict;  /* the answers R-IDEMPOTENCY accepts for a reused key with
+                                 * another body; none given: 409 and 422 */
+    size_t idempotency_conflict_count;
 };
 
 enum extract_source { EXTRACT_JSON, EXTRACT_HEADER, EXTRACT_COOKIE };

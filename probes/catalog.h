@@ -16,5 +16,13 @@ extern const struct probe probe_s_sri;
 extern const struct probe probe_t_static_cache, probe_t_cache_hit, probe_t_private_cache,
     probe_t_session_isolation, probe_t_conditional_get, probe_t_compression, probe_t_http2,
     probe_t_latency, probe_t_rate_limit;
+extern const struct probe probe_o_health, probe_o_metrics, probe_o_metrics_public,
+    probe_o_request_id, probe_o_error_pages, probe_o_body_limit, probe_o_clock,
+    probe_o_attestations;
+extern const struct probe probe_r_redundancy, probe_r_timeouts, probe_r_idempotency,
+    probe_r_webhook_retry, probe_r_webhook_signature, probe_r_webhook_intake,
+    probe_r_degradation;
+extern const struct probe probe_e_api_version, probe_e_openapi, probe_e_problem_json,
+    probe_e_pagination, probe_e_deprecation, probe_e_webhook_payload;
 
 #endif

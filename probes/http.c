@@ -236,7 +236,7 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     }
     curl_slist_free_all(x->hdrs);
     x->hdrs = NULL;
-    for (size_t i = 0; i < cfg->target.headers.count; i++) {
+    for (size_t i = 0; !req->anonymous && i < cfg->target.headers.count; i++) {
         char line[2048];
         snprintf(line, sizeof line, "%s: %s", cfg->target.headers.items[i].key,
                  cfg->target.headers.items[i].value);

@@ -22,6 +22,7 @@ struct http_request {
     int follow;             /* follow up to this many redirects on allowed hosts */
     size_t max_body;        /* 0: 1 MiB; a longer body is a transport error ... */
     int truncate_ok;        /* ... unless set: then the body is cut at max_body */
+    int anonymous;          /* 1: without target.headers, as an anonymous visitor sends it */
 };
 
 struct http_header {

@@ -1,6 +1,7 @@
 /*
- * What a `storecheck run` hands to the report writers: every check with its result and how
- * the gate judged it, the scores, the verdict, the load result and its thresholds. Plain data
+ * What `storecheck run` (and `storecheck audit`, without a load) hands to the report writers:
+ * every check with its result and how the gate judged it, the scores, the verdict, the load
+ * result and its thresholds. Plain data
  * that points at the caller's structures; report_json builds the JSON document from it, and
  * every other format is rendered from that document (so a saved JSON re-renders the same).
  */

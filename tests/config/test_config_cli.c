@@ -212,7 +212,7 @@ static void test_init(void)
     /* The starter validates with no environment variables set. */
     r = run((const char *[]){"validate", path, NULL});
     CHECK_INT_EQ(r.status, 0);
-    CHECK_CONTAINS(r.out, "OK: 17 endpoints, 4 scenarios (8 steps), 2 thresholds");
+    CHECK_CONTAINS(r.out, "OK: 18 endpoints, 4 scenarios (8 steps), 2 thresholds");
     CHECK_STR_EQ(r.err, "");
     result_free(&r);
 
@@ -259,7 +259,7 @@ static void test_docs_example_validates(void)
         struct result r = run((const char *[]){"validate", path, NULL});
         CHECK_INT_EQ(r.status, 0);
         CHECK_STR_EQ(r.err, "");
-        CHECK_CONTAINS(r.out, "OK: 17 endpoints");
+        CHECK_CONTAINS(r.out, "OK: 18 endpoints");
         result_free(&r);
     }
     free(doc);

@@ -115,6 +115,12 @@ static void test_bad_values(void)
     CHECK_ONE_ERROR(BASE "audit:\n  attestations: [ { name: x, date: 2026-02-29, max_age: 1d } ]\n",
                     "dir/t.yaml:4:36: audit.attestations[0].date: '2026-02-29' is not a date: "
                     "write YYYY-MM-DD");
+    CHECK_ONE_ERROR(BASE "audit: { idempotency_conflict: [409, 201] }\n",
+                    "dir/t.yaml:3:38: audit.idempotency_conflict[1]: 201 is not a 4xx: a reused "
+                    "key with another body must be refused");
+    CHECK_ONE_ERROR(BASE "audit: { idempotency_conflict: 4xx }\n",
+                    "dir/t.yaml:3:32: audit.idempotency_conflict: '4xx' is not an HTTP status "
+                    "code (100-599)");
     CHECK_ONE_ERROR(BASE "load: { connections: 0 }\n",
                     "dir/t.yaml:3:22: load.connections: must be between 1 and 4294967295");
     CHECK_ONE_ERROR(BASE "load: { rate: 5/d }\n",

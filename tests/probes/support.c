@@ -243,6 +243,11 @@ int sup_config(struct config *cfg, int https_port, int http_port, const char *ti
              "  deadline: 30s\n",
              base, http_url, use_ipv6 ? "::1" : "127.0.0.1", sup_cert("ca.pem"),
              timeout ? timeout : "5s", probe_timeout ? probe_timeout : "10s");
+    return sup_config_yaml(cfg, yaml);
+}
+
+int sup_config_yaml(struct config *cfg, const char *yaml)
+{
     struct diag_list diags;
     diag_list_init(&diags);
     int rc = config_load_buffer(cfg, yaml, strlen(yaml), "probe-test.yaml", NULL, &diags);
@@ -289,6 +294,11 @@ int sup_evidence_has(const struct probe_result *r, const char *text)
     return 0;
 }
 
+int sup_has_text(const struct probe_result *r, const char *text)
+{
+    return r && ((r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
+}
+
 void sup_print(const char *id, const struct probe_result *r)
 {
     if (!r) {
@@ -306,8 +316,7 @@ int sup_expect(const struct engine_report *rep, const char *id, enum probe_statu
                const char *text)
 {
     const struct probe_result *r = sup_result(rep, id);
-    int ok = r && r->status == st &&
-             (!text || (r->reason && strstr(r->reason, text)) || sup_evidence_has(r, text));
+    int ok = r && r->status == st && (!text || sup_has_text(r, text));
     if (!ok) {
         fprintf(stderr, "expected %s %s%s%s; got:\n", id, probe_status_name(st),
                 text ? " with " : "", text ? text : "");

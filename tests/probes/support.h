@@ -48,12 +48,17 @@ void sup_refstore_stop(struct refstore *rs);
 int sup_config(struct config *cfg, int https_port, int http_port, const char *timeout,
                const char *probe_timeout);
 
+/* A config from YAML text; errors are printed with the text. 0 or -1. */
+int sup_config_yaml(struct config *cfg, const char *yaml);
+
 /* Run the probes named in only (comma list; NULL: all). */
 void sup_run(const struct config *cfg, const char *only, struct engine_report *rep);
 /* The result of probe id, or NULL when it did not run. */
 const struct probe_result *sup_result(const struct engine_report *rep, const char *id);
 /* 1 if any evidence of the result (request or detail) contains text. */
 int sup_evidence_has(const struct probe_result *r, const char *text);
+/* 1 if the reason or any evidence of the result contains text. */
+int sup_has_text(const struct probe_result *r, const char *text);
 /* 1 if probe id ran and ended with st, and text (when not NULL) is in its reason or its
  * evidence; otherwise 0, with what was expected and what came printed. */
 int sup_expect(const struct engine_report *rep, const char *id, enum probe_status st,

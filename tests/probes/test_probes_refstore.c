@@ -246,7 +246,8 @@ static void test_cli_gate(void)
     CHECK_INT_EQ(run_cli(gate, out, sizeof out), 1);
     CHECK_CONTAINS(out, "Security");
     CHECK_CONTAINS(out, "FAIL  high     S-HSTS");
-    CHECK_CONTAINS(out, "gate FAILED");
+    CHECK_CONTAINS(out, "verdict: failed (exit 1)");
+    CHECK_CONTAINS(out, "  - S-HSTS (high) failed");
     FILE *f = fopen(json, "r");
     char doc[65536] = "";
     if (f) {
@@ -254,7 +255,7 @@ static void test_cli_gate(void)
         fclose(f);
     }
     CHECK_CONTAINS(doc, "\"id\":\t\"S-HSTS\"");
-    CHECK_CONTAINS(doc, "\"verdict\":\t\"failed\"");
+    CHECK_CONTAINS(doc, "\"result\":\t\"failed\"");
     CHECK(!strstr(doc, "tok-9f8e7d6c5b4a-secret") && !strstr(out, "tok-9f8e7d6c5b4a-secret"));
 
     char *critical[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--fail-on", "critical", NULL};
@@ -270,7 +271,7 @@ static void test_cli_gate(void)
     char *bad_only[] = {bin, "audit", cfgpath, "--only", "S-NOPE", NULL};
     CHECK_INT_EQ(run_cli(bad_only, out, sizeof out), 2);
     CHECK_CONTAINS(out, "S-NOPE");
-    char *nothing[] = {bin, "audit", cfgpath, "--only", "O", NULL};
+    char *nothing[] = {bin, "audit", cfgpath, "--only", "S-HSTS", "--skip", "S", NULL};
     CHECK_INT_EQ(run_cli(nothing, out, sizeof out), 2);
     CHECK_CONTAINS(out, "no probe matches");
     char *bad_sev[] = {bin, "audit", cfgpath, "--fail-on", "severe", NULL};

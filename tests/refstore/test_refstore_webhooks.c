@@ -301,6 +301,38 @@ static void test_give_up_after_schedule(void)
     receiver_stop(&r);
 }
 
+static int delete_status(const struct rs_server *srv, const char *path)
+{
+    struct rs_request req = {.method = "DELETE", .url = rs_url(srv, "http", path)};
+    struct rs_response resp;
+    rs_do(&req, &resp);
+    int status = resp.status;
+    rs_free(&resp);
+    return status;
+}
+
+/* DELETE ends a subscription: its pending retries are dropped and new events skip it. */
+static void test_unsubscribe(void)
+{
+    struct rs_server srv;
+    struct receiver r;
+    receiver_start(&r, 100, false);
+    if (!start(&srv, NULL, "300ms,300ms")) {
+        CHECK(0);
+        receiver_stop(&r);
+        return;
+    }
+    CHECK(order_with_webhook(&srv, &r));
+    CHECK_INT_EQ(receiver_wait(&r, 1, 3), 1);
+    CHECK_INT_EQ(delete_status(&srv, "/api/v1/webhooks/wh_1"), 204);
+    CHECK_INT_EQ(delete_status(&srv, "/api/v1/webhooks/wh_1"), 404);
+    CHECK_INT_EQ(delete_status(&srv, "/api/v1/webhooks/wh_9"), 404);
+    usleep(800 * 1000);
+    CHECK_INT_EQ(r.count, 1); /* the retries due at 300 and 600 ms never came */
+    CHECK_INT_EQ(rs_stop(&srv), 0);
+    receiver_stop(&r);
+}
+
 static void check_metric(const struct rs_server *srv, const char *line)
 {
     struct rs_response m;
@@ -457,6 +489,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(test_delivery_retries_and_signatures);
     RUN(test_give_up_after_schedule);
+    RUN(test_unsubscribe);
     RUN(test_silent_receiver);
     RUN(test_refused_connection);
     RUN(test_broken_webhooks);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""storecheck run end to end against the reference store and a hostile test server.
+"""storecheck run (and audit, which writes the same reports without a load) end to end against
+the reference store and a hostile test server.
 
-usage: test_run.py good|broken|fault|usage|xss|interrupt
+usage: test_run.py good|broken|fault|usage|xss|interrupt|audit
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest). When xmllint
 or chromium is missing, the other checks still run and must pass; the test then exits 77
 (skip) instead of 0."""
@@ -113,10 +114,10 @@ reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown
     return path
 
 
-def run(cfg, timeout=60):
+def run(cfg, timeout=60, command="run", args=()):
     env = dict(os.environ, **SECRETS)
-    return subprocess.run([BIN, "run", cfg], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([BIN, command, cfg] + list(args), env=env, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def check_junit(path):
@@ -302,6 +303,71 @@ def test_usage(work):
     check(r.returncode == 2, "diff needs two files")
 
 
+def test_audit(work):
+    """audit honours audit.accept like run, and writes run's reports with no load."""
+    store = Refstore(work, "server-version,no-hsts")
+    accept = os.path.join(work, "accepted.yaml")
+
+    def accept_version_leak(expires):
+        open(accept, "w").write(
+            "accepted:\n  - { probe: S-VERSION-LEAK, target: '*', reason: 'banner set by the "
+            "<b>CDN</b>', expires: %s }\n" % expires)
+    try:
+        cfg = config(store, work, "S-VERSION-LEAK, S-NOSNIFF", "", accept)
+        # S-VERSION-LEAK is low: --fail-on low makes it gate unless accepted.
+        accept_version_leak("2099-12-31")
+        r = run(cfg, command="audit", args=["--fail-on", "low"])
+        check(r.returncode == 0, "an accepted finding does not fail the audit (exit %d): %s %s"
+              % (r.returncode, r.stdout, r.stderr))
+        check("[accepted until 2099-12-31: banner set by the <b>CDN</b>]" in r.stdout,
+              "the listing marks S-VERSION-LEAK accepted: " + r.stdout)
+        check("Grades: S " in r.stdout and "verdict: passed (exit 0)" in r.stdout,
+              "the grades line and the verdict: " + r.stdout)
+        doc = check_reports(work)
+        leak = checks_by_id(doc)["S-VERSION-LEAK"]
+        check(leak["status"] == "fail" and not leak["gated"] and
+              leak["accepted"] == {"reason": "banner set by the <b>CDN</b>",
+                                   "expires": "2099-12-31", "expired": False},
+              "the JSON lists S-VERSION-LEAK failed and accepted: %s" % leak)
+        check(doc["load"] is None and doc["thresholds"] == [] and doc["fault"] is None and
+              doc["verdict"]["result"] == "passed", "an audit report has no load")
+        html = open(os.path.join(work, "out.html")).read()
+        check("banner set by the &lt;b&gt;CDN&lt;/b&gt;" in html and "No load ran." in html,
+              "the HTML shows the acceptance reason, escaped, and no load")
+        junit = open(os.path.join(work, "out.xml")).read()
+        check('<skipped message="accepted until 2099-12-31' in junit, "JUnit marks accepted")
+
+        accept_version_leak("2020-01-01")
+        r = run(cfg, command="audit", args=["--fail-on", "low"])
+        check(r.returncode == 1, "an expired acceptance fails the audit (exit %d): %s %s" %
+              (r.returncode, r.stdout, r.stderr))
+        tail = r.stdout.split("verdict:")[-1]
+        check("S-VERSION-LEAK (low) failed" in tail and "acceptance expired on 2020-01-01" in tail,
+              "the reason names S-VERSION-LEAK with its expired acceptance: " + tail)
+        by = checks_by_id(check_reports(work))
+        check(by["S-VERSION-LEAK"]["gated"] and by["S-VERSION-LEAK"]["accepted"]["expired"],
+              "the JSON says the acceptance expired")
+
+        # The options override the config's paths; with a report on stdout, it is alone there.
+        html2 = os.path.join(work, "cli.html")
+        r = run(cfg, command="audit", args=["--only", "S-HSTS", "--json", "-", "--html", html2])
+        check(r.returncode == 1, "S-HSTS fails the audit (exit %d): %s" % (r.returncode, r.stderr))
+        doc = json.loads(r.stdout)
+        check([c["id"] for c in doc["checks"]] == ["S-HSTS"] and doc["checks"][0]["gated"],
+              "--only selects, --json - writes the report to stdout alone")
+        check("S-HSTS (high) failed" in r.stderr.split("verdict:")[-1],
+              "the summary goes to stderr: " + r.stderr)
+        check("Gate failed" in open(html2).read(), "--html writes the HTML report")
+
+        open(accept, "w").write("accepted:\n  - probe: S-NOPE\n    target: '*'\n"
+                                "    reason: x\n    expires: 2026-01-01\n")
+        r = run(cfg, command="audit")
+        check(r.returncode == 2 and accept + ":2:12: accepted[0]: unknown probe id 'S-NOPE'"
+              in r.stderr, "a bad accepted-findings file is exit 2 with its place: " + r.stderr)
+    finally:
+        store.stop()
+
+
 class Hostile(http.server.BaseHTTPRequestHandler):
     """Every answer carries a script in a header and in a product name; its exposed .env file
     carries one in its text (which the exposure probe quotes as evidence)."""
@@ -412,7 +478,7 @@ def test_interrupt(work):
 
 def main():
     tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "usage": test_usage, "xss": test_xss,
-             "interrupt": test_interrupt}
+             "interrupt": test_interrupt, "audit": test_audit}
     work = tempfile.mkdtemp(prefix="sc-run-", dir=os.path.join(BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
     if failures:

@@ -29,45 +29,46 @@ typedef void (*handler_fn)(struct exchange *x, const char *param, size_t plen);
 /* A path pattern where '*' stands for one non-empty segment, passed to the handler. */
 struct route {
     const char *pattern;
-    handler_fn get, post;
+    handler_fn get, post, del;
 };
 
 static const struct route site_routes[] = {
-    {"/", pages_home, NULL},
-    {"/products/*", pages_product, NULL},
-    {"/checkout", pages_checkout, NULL},
-    {"/account", pages_account, NULL},
-    {"/static/app.css", assets_css, NULL},
-    {"/static/app.js", assets_js, NULL},
-    {"/healthz", ops_healthz, NULL},
-    {"/readyz", ops_readyz, NULL},
-    {"/metrics", ops_metrics, NULL},
-    {"/openapi.json", openapi_get, NULL},
-    {NULL, NULL, NULL},
+    {"/", pages_home, NULL, NULL},
+    {"/products/*", pages_product, NULL, NULL},
+    {"/checkout", pages_checkout, NULL, NULL},
+    {"/account", pages_account, NULL, NULL},
+    {"/static/app.css", assets_css, NULL, NULL},
+    {"/static/app.js", assets_js, NULL, NULL},
+    {"/healthz", ops_healthz, NULL, NULL},
+    {"/readyz", ops_readyz, NULL, NULL},
+    {"/metrics", ops_metrics, NULL, NULL},
+    {"/openapi.json", openapi_get, NULL, NULL},
+    {NULL, NULL, NULL, NULL},
 };
 
 /* Relative to /api/v1. */
 static const struct route api_routes[] = {
-    {"/products", api_products, NULL},
-    {"/products/*", api_product, NULL},
-    {"/search", api_search, NULL},
-    {"/login", NULL, login_post},
-    {"/carts", NULL, carts_create},
-    {"/carts/*", carts_get, NULL},
-    {"/carts/*/items", NULL, carts_add_item},
-    {"/checkout", NULL, orders_checkout},
-    {"/orders", orders_list, NULL},
-    {"/orders/*", orders_get, NULL},
-    {"/webhooks", NULL, webhooks_subscribe},
-    {"/payments/callback", NULL, intake_callback},
-    {NULL, NULL, NULL},
+    {"/products", api_products, NULL, NULL},
+    {"/products/*", api_product, NULL, NULL},
+    {"/search", api_search, NULL, NULL},
+    {"/login", NULL, login_post, NULL},
+    {"/carts", NULL, carts_create, NULL},
+    {"/carts/*", carts_get, NULL, NULL},
+    {"/carts/*/items", NULL, carts_add_item, NULL},
+    {"/checkout", NULL, orders_checkout, NULL},
+    {"/orders", orders_list, NULL, NULL},
+    {"/orders/*", orders_get, NULL, NULL},
+    {"/webhooks", NULL, webhooks_subscribe, NULL},
+    {"/webhooks/*", NULL, NULL, webhooks_unsubscribe},
+    {"/payments/callback", NULL, intake_callback, NULL},
+    {NULL, NULL, NULL, NULL},
 };
 
 /* Relative to /api/v0: the old catalog API. */
 static const struct route v0_routes[] = {
-    {"/products", api_products, NULL},
-    {"/products/*", api_product, NULL},
-    {NULL, NULL, NULL},
+    {"/products", api_products, NULL, NULL},
+    {"/products/*", api_product, NULL, NULL},
+    {NULL, NULL, NULL, NULL},
 };
 
 static bool match(const char *pattern, const char *path, size_t len, const char **param,
@@ -101,7 +102,8 @@ static const struct route *find(const struct route *table, const char *path, siz
 
 static void allow_header(struct exchange *x, const struct route *r, char *allow, size_t n)
 {
-    snprintf(allow, n, "%s%sOPTIONS", r->get ? "GET, HEAD, " : "", r->post ? "POST, " : "");
+    snprintf(allow, n, "%s%s%sOPTIONS", r->get ? "GET, HEAD, " : "", r->post ? "POST, " : "",
+             r->del ? "DELETE, " : "");
     exchange_header(x, "Allow", allow);
 }
 
@@ -120,6 +122,10 @@ static void call(struct exchange *x, const struct route *r, const char *param, s
     }
     if (http_method_is(req, "POST") && r->post) {
         r->post(x, param, plen);
+        return;
+    }
+    if (http_method_is(req, "DELETE") && r->del) {
+        r->del(x, param, plen);
         return;
     }
     char allow[64];

@@ -31,6 +31,7 @@ struct subscription {
     char host_header[300];
     struct sockaddr_storage addr;
     socklen_t addr_len;
+    bool removed; /* by DELETE: no new deliveries, no more retries */
 };
 
 struct delivery {
@@ -89,7 +90,11 @@ static void attempt_close(struct delivery *d)
 
 static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    attempt_start((struct delivery *)((char *)w - offsetof(struct delivery, timer)));
+    struct delivery *d = (struct delivery *)((char *)w - offsetof(struct delivery, timer));
+    if (d->sub->removed)
+        delivery_free(d);
+    else
+        attempt_start(d);
 }
 
 static void attempt_done(struct delivery *d, bool ok)
@@ -212,6 +217,8 @@ static void attempt_start(struct delivery *d)
 void webhooks_emit(const char *type, const char *data, size_t len)
 {
     for (unsigned i = 0; i < num_subs; i++) {
+        if (subs[i].removed)
+            continue;
         if (num_deliveries >= WEBHOOKS_INFLIGHT_MAX) {
             metrics_count_webhook(WEBHOOK_DROPPED);
             continue;
@@ -315,7 +322,7 @@ void webhooks_subscribe(struct exchange *x, const char *param, size_t plen)
     cJSON *body = cJSON_ParseWithLength(x->req->body, x->req->body_len);
     cJSON *url = cJSON_GetObjectItemCaseSensitive(body, "url");
     cJSON *events = cJSON_GetObjectItemCaseSensitive(body, "events");
-    struct subscription sub;
+    struct subscription sub = {0};
     const char *error = NULL;
     if (!cJSON_IsString(url) || !parse_url(url->valuestring, &sub))
         error = "url must be an http:// URL on a loopback host";
@@ -338,4 +345,17 @@ void webhooks_subscribe(struct exchange *x, const char *param, size_t plen)
     buf_json_str(b, sub.url, strlen(sub.url));
     buf_puts(b, "\",\"events\":[\"order.created\"],\"scheme\":\"standard-webhooks\"}");
     exchange_headerf(x, "Location", "/api/v1/webhooks/%s", sub.id);
+}
+
+void webhooks_unsubscribe(struct exchange *x, const char *param, size_t plen)
+{
+    x->route = ROUTE_WEBHOOKS;
+    for (unsigned i = 0; i < num_subs; i++)
+        if (!subs[i].removed && strlen(subs[i].id) == plen &&
+            memcmp(subs[i].id, param, plen) == 0) {
+            subs[i].removed = true;
+            exchange_static(x, 204, NULL, "", 0);
+            return;
+        }
+    problem_reply(x, 404, "Not Found", "no such webhook subscription");
 }

@@ -15,6 +15,9 @@
 #define WEBHOOKS_INFLIGHT_MAX 10000
 
 void webhooks_subscribe(struct exchange *x, const char *param, size_t plen);
+/* DELETE /api/v1/webhooks/{id}: 204, and the subscription's pending retries are dropped;
+ * 404 for an unknown or removed id. */
+void webhooks_unsubscribe(struct exchange *x, const char *param, size_t plen);
 /* Queues a delivery of the event (data is a JSON value) to every subscriber of type. */
 void webhooks_emit(const char *type, const char *data, size_t len);
 /* Cancels every pending delivery. */

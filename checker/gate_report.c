@@ -1,0 +1,204 @@
+#include "checker/gate_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "checker/fault_window.h"
+#include "checker/score.h"
+#include "common/exit_codes.h"
+#include "common/oom.h"
+#include "probes/under_load.h"
+#include "reports/report_json.h"
+#include "reports/reporter.h"
+
+int gate_known_check(const char *id)
+{
+    for (size_t i = 0; i < probe_registry_count; i++)
+        if (strcasecmp(id, probe_registry[i]->id) == 0)
+            return 1;
+    if (strcasecmp(id, fault_window_check.id) == 0 ||
+        strcasecmp(id, probe_r_fault_under_load.id) == 0)
+        return 1;
+    for (size_t i = 0; i < under_load_probe_count; i++)
+        if (strcasecmp(id, under_load_probes[i]->id) == 0)
+            return 1;
+    return 0;
+}
+
+int gate_load_accepted(const struct config *cfg, struct accept_list *l, struct diag_list *diags)
+{
+    if (!cfg->audit.accept_file) {
+        memset(l, 0, sizeof *l);
+        return 0;
+    }
+    return accept_load(l, cfg->audit.accept_file, gate_known_check, diags);
+}
+
+static const char *const report_options[] = {"--json", "--html", "--junit", "--markdown"};
+
+int report_option(const struct command *cmd, int argc, char **argv, int *i,
+                  struct report_overrides *p)
+{
+    for (int k = 0; k < 4; k++) {
+        if (strcmp(argv[*i], report_options[k]) != 0)
+            continue;
+        if (*i + 1 >= argc) {
+            cli_usage_error(cmd, "%s needs a FILE", argv[*i]);
+            return -1;
+        }
+        p->paths[k] = argv[++*i];
+        return 1;
+    }
+    return 0;
+}
+
+static const char *report_path(const struct report_overrides *p, const struct config *cfg, int k)
+{
+    const char *cfg_paths[4] = {cfg->reports.json, cfg->reports.html, cfg->reports.junit,
+                                cfg->reports.markdown};
+    return p->paths[k] ? p->paths[k] : cfg_paths[k];
+}
+
+int report_to_stdout(const struct report_overrides *p, const struct config *cfg)
+{
+    for (int k = 0; reporters[k]; k++) {
+        const char *path = report_path(p, cfg, k);
+        if (path && strcmp(path, "-") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void gate_checks_init(struct gate_checks *c, size_t cap)
+{
+    c->items = xcalloc(cap + 1, sizeof *c->items);
+    c->acceptances = xcalloc(cap + 1, sizeof *c->acceptances);
+    c->count = 0;
+}
+
+void gate_checks_add(struct gate_checks *c, const struct engine_report *rep,
+                     enum report_phase phase)
+{
+    for (size_t i = 0; i < rep->count; i++)
+        c->items[c->count++] = (struct report_check){
+            rep->items[i].probe, rep->items[i].severity, &rep->items[i].result, phase, 0, NULL};
+}
+
+void gate_checks_accept(struct gate_checks *c, const struct accept_list *l, const char *target)
+{
+    time_t now = time(NULL);
+    for (size_t i = 0; i < c->count; i++) {
+        const struct acceptance *a = accept_find(l, c->items[i].probe->id, target);
+        if (!a)
+            continue;
+        c->acceptances[i] =
+            (struct report_acceptance){a->reason, a->expires, accept_expired(a, now)};
+        c->items[i].accepted = &c->acceptances[i];
+    }
+}
+
+void gate_checks_free(struct gate_checks *c)
+{
+    free(c->items);
+    free(c->acceptances);
+    c->items = NULL;
+    c->acceptances = NULL;
+    c->count = 0;
+}
+
+int64_t gate_now_unix_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+void gate_judge(struct gate *g, struct report_check *checks, size_t n, enum severity fail_on)
+{
+    struct report_run *run = &g->run;
+    verdict_judge(checks, n, run->thresholds, run->threshold_count, fail_on, run->interrupted,
+                  &g->verdict);
+    run->ended_unix_ms = gate_now_unix_ms();
+    run->fail_on = fail_on;
+    run->verdict = g->verdict.result;
+    run->exit_code = g->verdict.exit_code;
+    run->reasons = (const char *const *)g->verdict.reasons;
+    run->reason_count = g->verdict.count;
+    run->checks = checks;
+    run->check_count = n;
+    score_compute(checks, n, run->groups, &run->overall);
+}
+
+static void print_details(FILE *out, const struct report_run *run)
+{
+    size_t counts[PROBE_ERROR + 1] = {0};
+    for (size_t i = 0; i < run->check_count; i++)
+        counts[run->checks[i].result->status]++;
+    fprintf(out, "%zu checks: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
+            run->check_count, counts[PROBE_PASS], counts[PROBE_WARN], counts[PROBE_FAIL],
+            counts[PROBE_SKIP], counts[PROBE_ERROR]);
+    fprintf(out, "Grades:");
+    for (int g = 0; g < GROUP_COUNT; g++)
+        fprintf(out, " %c %s", probe_group_letter((enum probe_group)g),
+                run->groups[g].scored ? run->groups[g].grade : "n/a");
+    fprintf(out, ", overall %s\n", run->overall.scored ? run->overall.grade : "n/a");
+    if (run->load) {
+        const struct load_result *r = run->load;
+        fprintf(out, "Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
+                (unsigned long long)r->totals.requests, r->achieved_rate,
+                (double)hist_percentile(r->latency, 99) / 1000,
+                (unsigned long long)load_result_errors(r),
+                (unsigned long long)load_result_http_errors(r),
+                r->interrupted ? " (interrupted)" : "");
+    }
+}
+
+/* The summary, then the verdict and its reasons (all that -q leaves). */
+static void print_summary(const struct cli *cli, FILE *out, const struct report_run *run)
+{
+    if (!cli->quiet)
+        print_details(out, run);
+    const char *color = run->exit_code == EXIT_PASSED ? cli_green(cli) : cli_red(cli);
+    fprintf(out, "%sverdict: %s%s (exit %d)\n", color, run->verdict, cli_reset(cli),
+            run->exit_code);
+    for (size_t i = 0; i < run->reason_count; i++)
+        fprintf(out, "  - %s\n", run->reasons[i]);
+}
+
+static int write_reports(const struct cli *cli, const char *command, const cJSON *doc,
+                         const struct config *cfg, const struct report_overrides *p, FILE *out)
+{
+    int rc = 0;
+    for (int k = 0; reporters[k]; k++) {
+        const char *path = report_path(p, cfg, k);
+        if (!path)
+            continue;
+        char err[512];
+        if (reporter_write(reporters[k], doc, path, err, sizeof err)) {
+            fprintf(stderr, "storecheck %s: %s\n", command, err);
+            rc = -1;
+        } else if (!cli->quiet && strcmp(path, "-") != 0) {
+            fprintf(out, "%s report: %s\n", reporters[k]->name, path);
+        }
+    }
+    return rc;
+}
+
+int gate_finish(const struct cli *cli, const char *command, struct gate *g,
+                const struct config *cfg, const struct report_overrides *p, FILE *out)
+{
+    cJSON *doc = report_json_build(&g->run);
+    print_summary(cli, out, &g->run);
+    int code = write_reports(cli, command, doc, cfg, p, out) ? EXIT_RUN_ERROR : g->run.exit_code;
+    /* A failed gate stays a failed gate even when a report could not be written. */
+    if (g->run.exit_code == EXIT_GATE_FAILED)
+        code = EXIT_GATE_FAILED;
+    cJSON_Delete(doc);
+    verdict_free(&g->verdict);
+    return code;
+}

@@ -1,0 +1,320 @@
+/* E group, the API's contract: an OpenAPI document that lists the configured endpoints, error
+ * bodies in RFC 9457 problem+json, and list endpoints that paginate and cap their page size. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "probes/api_path.h"
+#include "probes/catalog.h"
+#include "probes/http.h"
+#include "probes/nonce.h"
+#include "probes/problem.h"
+#include "probes/store.h"
+
+/* Does a configured path ("/api/v1/carts/{{cart_id}}/items?x=1") match an OpenAPI path
+ * ("/carts/{id}/items") under the server prefix ("/api/v1")? A {{var}} segment matches any
+ * {param} segment; a {param} segment matches any segment. */
+static int path_matches(const char *cfg_path, const char *prefix, const char *spec)
+{
+    size_t plen = strlen(prefix);
+    while (plen && prefix[plen - 1] == '/')
+        plen--;
+    if (strncmp(cfg_path, prefix, plen) != 0)
+        return 0;
+    const char *c = cfg_path + plen, *s = spec;
+    size_t cend = strcspn(c, "?");
+    const char *ce = c + cend;
+    while (c < ce && *s) {
+        if (*c != '/' || *s != '/')
+            return 0;
+        c++, s++;
+        size_t cn = strcspn(c, "/?"), sn = strcspn(s, "/");
+        if (c + cn > ce)
+            cn = (size_t)(ce - c);
+        int ctpl = cn >= 4 && c[0] == '{' && c[1] == '{';
+        int stpl = sn >= 2 && s[0] == '{' && s[sn - 1] == '}';
+        if (!stpl && (ctpl || cn != sn || strncmp(c, s, cn) != 0))
+            return 0;
+        c += cn;
+        s += sn;
+    }
+    while (c < ce && *c == '/')
+        c++;
+    return c == ce && (*s == '\0' || strcmp(s, "/") == 0);
+}
+
+/* The path part of each servers[].url, "" for none or a bare origin. */
+static size_t server_prefixes(const cJSON *doc, const char *out[8])
+{
+    size_t n = 0;
+    const cJSON *servers = cJSON_GetObjectItemCaseSensitive(doc, "servers"), *sv;
+    cJSON_ArrayForEach(sv, servers)
+    {
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(sv, "url");
+        if (!cJSON_IsString(u) || n == 7)
+            continue;
+        const char *p = u->valuestring, *scheme = strstr(p, "://");
+        if (scheme)
+            p = strchr(scheme + 3, '/') ? strchr(scheme + 3, '/') : "";
+        out[n++] = p;
+    }
+    out[n++] = "";
+    return n;
+}
+
+static int listed(const cJSON *paths, const char *const *prefixes, size_t np, const char *path)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, paths)
+    {
+        for (size_t i = 0; i < np; i++)
+            if (path_matches(path, prefixes[i], p->string))
+                return 1;
+    }
+    return 0;
+}
+
+static void run_openapi(struct probe_ctx *ctx)
+{
+    const struct target *t = &ctx->cfg->target;
+    char url[1024], err[300];
+    if (store_endpoint_url(ctx, EP_OPENAPI, url, sizeof url, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "no openapi endpoint in the config");
+        return;
+    }
+    struct http_request req = {
+        .url = url, .headers = {"Accept: application/json"}, .max_body = 8 << 20};
+    struct http_response r;
+    http_get1(ctx, &req, &r);
+    cJSON *doc = r.status == 200 ? cJSON_Parse(r.body) : NULL;
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "openapi");
+    if (!version)
+        version = cJSON_GetObjectItemCaseSensitive(doc, "swagger");
+    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(doc, "paths");
+    if (!r.status) {
+        http_evidence(ctx, &r, NULL);
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", r.error);
+    } else if (r.status != 200) {
+        http_evidence(ctx, &r, "no document");
+        probe_set(ctx, PROBE_FAIL, "the OpenAPI document answered %d", r.status);
+    } else if (!doc) {
+        http_evidence(ctx, &r, "not JSON: %.80s", r.body);
+        probe_set(ctx, PROBE_FAIL, "the OpenAPI document is not JSON (YAML is not read)");
+    } else if (!cJSON_IsString(version) || !cJSON_IsObject(paths)) {
+        http_evidence(ctx, &r, "no \"openapi\" version string or no \"paths\" object");
+        probe_set(ctx, PROBE_FAIL, "the document is JSON but not an OpenAPI description");
+    } else {
+        static const enum endpoint api[] = {EP_CATALOG, EP_PRODUCT,       EP_SEARCH,
+                                            EP_CART,    EP_CART_ITEMS,    EP_CHECKOUT,
+                                            EP_LOGIN,   EP_WEBHOOK_INTAKE};
+        const char *prefixes[8];
+        size_t np = server_prefixes(doc, prefixes);
+        int checked = 0, missing = 0;
+        char first[300] = "";
+        for (size_t i = 0; i <= sizeof api / sizeof *api; i++) {
+            const char *path =
+                i < sizeof api / sizeof *api ? t->endpoints[api[i]] : t->webhooks.subscribe;
+            const char *name =
+                i < sizeof api / sizeof *api ? endpoint_names[api[i]] : "webhooks.subscribe";
+            if (!path || strncmp(path, "http", 4) == 0)
+                continue;
+            checked++;
+            if (!listed(paths, prefixes, np, path)) {
+                missing++;
+                probe_evidence(ctx, r.request_line, 200, "%s %s is not in \"paths\"", name, path);
+                if (!first[0])
+                    snprintf(first, sizeof first, "%s (%s)", path, name);
+            }
+        }
+        http_evidence(ctx, &r, "OpenAPI %s, %d paths; %d of %d configured API paths listed",
+                      version->valuestring, cJSON_GetArraySize(paths), checked - missing, checked);
+        if (missing)
+            probe_set(ctx, PROBE_FAIL,
+                      "%d configured API path%s missing from the OpenAPI "
+                      "document, e.g. %s",
+                      missing, missing == 1 ? " is" : "s are", first);
+        else
+            probe_set(ctx, PROBE_PASS, "OpenAPI %s document lists all %d configured API paths",
+                      version->valuestring, checked);
+    }
+    cJSON_Delete(doc);
+    http_response_free(&r);
+}
+
+static void run_problem_json(struct probe_ctx *ctx)
+{
+    const char *cat = ctx->cfg->target.endpoints[EP_CATALOG];
+    char prefix[512], missing[600], catalog[1024], bad_page[1100], err[300], hex[17];
+    if (!cat ||
+        store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "no catalog endpoint in the config to find the API by");
+        return;
+    }
+    nonce_hex(hex, 8);
+    api_path_prefix(cat, prefix, sizeof prefix);
+    snprintf(missing, sizeof missing, "%sstorecheck-missing-%s", prefix, hex);
+    snprintf(bad_page, sizeof bad_page, "%s%spage=-1&per_page=not-a-number", catalog,
+             strchr(catalog, '?') ? "&" : "?");
+    struct http_request reqs[3] = {
+        {.url = missing, .headers = {"Accept: application/json"}},
+        {.method = "TRACE", .url = catalog, .headers = {"Accept: application/json"}},
+        {.url = bad_page, .headers = {"Accept: application/json"}},
+    };
+    struct http_response resps[3];
+    http_run(ctx, reqs, resps, 3, 0);
+    int errors = 0, bad = 0;
+    char first[300] = "";
+    for (size_t i = 0; i < 3; i++) {
+        struct http_response *r = &resps[i];
+        char why[200];
+        /* Only error answers are judged: a store may accept the odd page parameter. */
+        if (r->status >= 400) {
+            errors++;
+            if (problem_check(r, why, sizeof why) != 0) {
+                bad++;
+                if (!first[0])
+                    snprintf(first, sizeof first, "%d: %s", r->status, why);
+            }
+            http_evidence(ctx, r, "%s", why);
+        } else {
+            http_evidence(ctx, r, "not an error answer: not judged");
+        }
+        http_response_free(r);
+    }
+    if (!errors)
+        probe_set(ctx, PROBE_ERROR, "no API error answer to judge");
+    else if (bad)
+        probe_set(ctx, PROBE_FAIL, "%d of %d API errors are not RFC 9457 problem+json (%s)", bad,
+                  errors, first);
+    else
+        probe_set(ctx, PROBE_PASS, "%d API errors in valid problem+json", errors);
+}
+
+enum { PAGE_CAP_MAX = 250 };
+
+/* The list of a catalog answer: the root array or its items/products/data/results. */
+static const cJSON *list_of(const cJSON *doc)
+{
+    static const char *const keys[] = {"items", "products", "data", "results"};
+    if (cJSON_IsArray(doc))
+        return doc;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(doc, keys[i]);
+        if (cJSON_IsArray(l))
+            return l;
+    }
+    return NULL;
+}
+
+/* How the answer points to the next page: a Link rel="next", or a next/cursor member. NULL
+ * when it does not. */
+static const char *next_of(const struct http_response *r, const cJSON *doc)
+{
+    const char *link;
+    for (size_t k = 0; (link = http_header_nth(r, "Link", k)); k++)
+        if (http_strcasestr(link, "rel=\"next\"") || http_strcasestr(link, "rel=next"))
+            return "Link rel=\"next\"";
+    static const char *const keys[] = {"next",      "next_cursor",   "cursor",
+                                       "next_page", "nextPageToken", "next_page_token"};
+    const cJSON *links = cJSON_GetObjectItemCaseSensitive(doc, "links");
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, keys[i]);
+        if ((cJSON_IsString(v) && v->valuestring[0]) || cJSON_IsNumber(v))
+            return keys[i];
+        v = cJSON_GetObjectItemCaseSensitive(links, keys[i]);
+        if (cJSON_IsString(v) && v->valuestring[0])
+            return "links.next";
+    }
+    return NULL;
+}
+
+static void run_pagination(struct probe_ctx *ctx)
+{
+    char catalog[1024], big[1200], err[300];
+    if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_SKIP, "no catalog endpoint in the config");
+        return;
+    }
+    snprintf(big, sizeof big, "%s%sper_page=100000&limit=100000&page_size=100000", catalog,
+             strchr(catalog, '?') ? "&" : "?");
+    struct http_request reqs[2] = {
+        {.url = catalog, .headers = {"Accept: application/json"}},
+        {.url = big, .headers = {"Accept: application/json"}, .max_body = 64 << 20},
+    };
+    struct http_response resps[2];
+    http_run(ctx, reqs, resps, 2, 0);
+    cJSON *docs[2] = {NULL, NULL};
+    int counts[2] = {-1, -1};
+    const char *next[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        docs[i] = resps[i].status == 200 ? cJSON_Parse(resps[i].body) : NULL;
+        const cJSON *l = list_of(docs[i]);
+        counts[i] = l ? cJSON_GetArraySize(l) : -1;
+        next[i] = docs[i] ? next_of(&resps[i], docs[i]) : NULL;
+        http_evidence(ctx, &resps[i], "%d items; next page: %s", counts[i],
+                      next[i] ? next[i] : "(none)");
+    }
+    const cJSON *total = cJSON_GetObjectItemCaseSensitive(docs[0], "total");
+    if (counts[0] < 0)
+        probe_set(ctx, PROBE_ERROR, "the catalog did not answer 200 with a JSON list (%d)",
+                  resps[0].status);
+    else if (counts[1] > PAGE_CAP_MAX)
+        probe_set(ctx, PROBE_FAIL,
+                  "page size not capped: %d items for per_page=100000; one "
+                  "request can make the store serialise the whole catalog",
+                  counts[1]);
+    else if (!next[0] && cJSON_IsNumber(total) && total->valuedouble <= counts[0])
+        probe_set(ctx, PROBE_PASS, "the whole catalog (%d) fits one page; page size capped",
+                  counts[0]);
+    else if (!next[0])
+        probe_set(ctx, PROBE_FAIL, "no next link or cursor on the first page of %d items",
+                  counts[0]);
+    else
+        probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 capped at %d items", next[0],
+                  counts[1] < 0 ? 0 : counts[1]);
+    for (int i = 0; i < 2; i++) {
+        cJSON_Delete(docs[i]);
+        http_response_free(&resps[i]);
+    }
+}
+
+const struct probe probe_e_openapi = {
+    .id = "E-OPENAPI",
+    .group = GROUP_E,
+    .title = "An OpenAPI document describes the configured API",
+    .severity = SEV_LOW,
+    .rationale = "Partners, apps and the store's own front end generate clients and tests "
+                 "from the API description; an outdated one breaks them quietly.",
+    .remediation = "Publish the OpenAPI document from the code (or check it in CI) so every "
+                   "route is listed.",
+    .references = "https://spec.openapis.org/oas/v3.1.0",
+    .run = run_openapi,
+};
+
+const struct probe probe_e_problem_json = {
+    .id = "E-PROBLEM-JSON",
+    .group = GROUP_E,
+    .title = "API errors are RFC 9457 problem+json",
+    .severity = SEV_LOW,
+    .rationale = "Clients handle errors by their machine-readable type and status; HTML or "
+                 "plain-text errors from an API end up as 'unexpected token <' in the app.",
+    .remediation = "Answer every API error with application/problem+json: type, title, status "
+                   "(equal to the HTTP status), detail.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9457",
+    .run = run_problem_json,
+};
+
+const struct probe probe_e_pagination = {
+    .id = "E-PAGINATION",
+    .group = GROUP_E,
+    .title = "Lists paginate and cap the page size",
+    .severity = SEV_MEDIUM,
+    .rationale = "An uncapped per_page lets one request serialise the whole catalog: an easy "
+                 "way to slow the store down, and a scraper's dream.",
+    .remediation = "Cap per_page (e.g. 100) and return a next link (Link rel=\"next\") or "
+                   "cursor.",
+    .references = "https://www.rfc-editor.org/rfc/rfc8288",
+    .run = run_pagination,
+};

@@ -1,0 +1,139 @@
+/* O group, what every answer should carry: a request id or trace context to correlate logs,
+ * and a Date from a synchronised clock. */
+#define _GNU_SOURCE /* timegm, strptime */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "probes/catalog.h"
+#include "probes/http.h"
+#include "probes/nonce.h"
+#include "probes/store.h"
+
+/* The first configured of catalog, home, health: an ordinary answer to look at. */
+static int ordinary_url(struct probe_ctx *ctx, char *url, size_t len)
+{
+    static const enum endpoint eps[] = {EP_CATALOG, EP_HOME, EP_HEALTH};
+    char err[300];
+    for (size_t i = 0; i < sizeof eps / sizeof *eps; i++)
+        if (store_endpoint_url(ctx, eps[i], url, len, err, sizeof err) == 0)
+            return 0;
+    probe_set(ctx, PROBE_SKIP, "no catalog, home or health endpoint in the config");
+    return -1;
+}
+
+static void run_request_id(struct probe_ctx *ctx)
+{
+    char url[1024];
+    if (ordinary_url(ctx, url, sizeof url) != 0)
+        return;
+    char rid[40], trace[33], span[17], rid_line[80], tp_line[120];
+    nonce_hex(rid, 12);
+    nonce_hex(trace, 16);
+    nonce_hex(span, 8);
+    snprintf(rid_line, sizeof rid_line, "X-Request-Id: storecheck-%s", rid);
+    snprintf(tp_line, sizeof tp_line, "traceparent: 00-%s-%s-01", trace, span);
+    struct http_request req = {.url = url, .headers = {rid_line, tp_line}};
+    struct http_response r;
+    if (http_get1(ctx, &req, &r) != 0) {
+        http_evidence(ctx, &r, NULL);
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", r.error);
+        http_response_free(&r);
+        return;
+    }
+    static const char *const id_headers[] = {"X-Request-Id", "X-Correlation-Id", "Request-Id",
+                                             "X-Trace-Id",   "X-Amzn-Trace-Id",  "CF-Ray"};
+    const char *name = NULL, *value = NULL;
+    for (size_t i = 0; i < sizeof id_headers / sizeof *id_headers && !value; i++)
+        value = http_header(&r, name = id_headers[i]);
+    const char *tp = http_header(&r, "traceparent");
+    int echoed = value && strstr(value, rid) != NULL;
+    int traced = tp && strstr(tp, trace) != NULL;
+    http_evidence(ctx, &r, "sent %s and %s; got %s: %s, traceparent: %s", rid_line, tp_line,
+                  value ? name : "X-Request-Id", value ? value : "(none)", tp ? tp : "(none)");
+    if (echoed || traced)
+        probe_set(ctx, PROBE_PASS, "%s%s%s echoed", echoed ? name : "",
+                  echoed && traced ? " and " : "", traced ? "traceparent" : "");
+    else if (value)
+        probe_set(ctx, PROBE_PASS, "%s returned (the store's own id)", name);
+    else
+        probe_set(ctx, PROBE_FAIL,
+                  "no request id or traceparent in the answer: support cannot "
+                  "find a customer's failing request in the logs");
+    http_response_free(&r);
+}
+
+/* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as a unix time; -1 when not one. */
+static time_t parse_http_date(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return end && *end == '\0' ? timegm(&tm) : (time_t)-1;
+}
+
+enum { DEFAULT_SKEW_MS = 60000 };
+
+static void run_clock(struct probe_ctx *ctx)
+{
+    char url[1024];
+    if (ordinary_url(ctx, url, sizeof url) != 0)
+        return;
+    struct http_request req = {.url = url};
+    struct http_response r;
+    time_t sent = time(NULL);
+    int rc = http_get1(ctx, &req, &r);
+    time_t got = time(NULL);
+    if (rc != 0) {
+        http_evidence(ctx, &r, NULL);
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", r.error);
+        http_response_free(&r);
+        return;
+    }
+    const char *date = http_header(&r, "Date");
+    time_t t = date ? parse_http_date(date) : (time_t)-1;
+    uint64_t tolerance =
+        ctx->cfg->audit.clock_skew_ms ? ctx->cfg->audit.clock_skew_ms : DEFAULT_SKEW_MS;
+    /* The Date was made between sending and receiving; its resolution is one second. */
+    long long skew = t < sent ? (long long)(t - sent) : t > got + 1 ? (long long)(t - got - 1) : 0;
+    http_evidence(ctx, &r, "Date: %s; skew %+lld s against the local clock", date ? date : "(none)",
+                  skew);
+    if (!date)
+        probe_set(ctx, PROBE_FAIL, "no Date header (required of an origin server with a clock)");
+    else if (t < 0)
+        probe_set(ctx, PROBE_FAIL, "the Date header is not an HTTP date: %s", date);
+    else if ((uint64_t)llabs(skew) * 1000 > tolerance)
+        probe_set(ctx, PROBE_FAIL, "the server clock is %lld s %s (tolerance %llu s)", llabs(skew),
+                  skew < 0 ? "behind" : "ahead", (unsigned long long)(tolerance / 1000));
+    else
+        probe_set(ctx, PROBE_PASS, "Date within %llu s of the local clock",
+                  (unsigned long long)(tolerance / 1000));
+    http_response_free(&r);
+}
+
+const struct probe probe_o_request_id = {
+    .id = "O-REQUEST-ID",
+    .group = GROUP_O,
+    .title = "A request id or traceparent comes back",
+    .severity = SEV_LOW,
+    .rationale = "An id in every answer lets support and engineers find one customer's "
+                 "failing request across load balancer, application and payment logs.",
+    .remediation = "Return X-Request-Id (echo the client's or make one) and propagate W3C "
+                   "traceparent.",
+    .references = "https://www.w3.org/TR/trace-context/",
+    .run = run_request_id,
+};
+
+const struct probe probe_o_clock = {
+    .id = "O-CLOCK",
+    .group = GROUP_O,
+    .title = "The server clock (Date header) is in sync",
+    .severity = SEV_MEDIUM,
+    .rationale = "A drifting clock breaks webhook timestamp checks, token expiry, cache "
+                 "validators and the order of events in logs.",
+    .remediation = "Run NTP (chrony, systemd-timesyncd) on every host and alert on drift.",
+    .references = "https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1",
+    .run = run_clock,
+};
