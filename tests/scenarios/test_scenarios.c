@@ -1,21 +1,23 @@
 /*
  * Scenario runs of `storecheck load CONFIG` against the reference store on loopback: values
- * extracted into later steps, the cookie jar, feeders, failure reasons, dropped iterations,
- * the mix, thresholds and exit codes, abort_on_fail, a JSON POST with extraction, the closed
- * model. Every run is short and bounded; counts are checked, never timings.
+ * extracted into later steps, the cookie jar, feeders, failure reasons (also against servers
+ * that never answer or hang up), dropped iterations, the mix, thresholds and exit codes,
+ * abort_on_fail, a JSON POST with extraction, the closed model, the shipped example config
+ * over TLS. Every run is short and bounded; counts are checked, never timings.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/loadgen/test_server.h"
 #include "tests/refstore/harness.h"
 #include "tests/scenarios/sc_cli.h"
 #include "tests/support/check.h"
 
 static struct rs_server store;
 
-/* A config for the store with `load` (the lines under load:, indented by two). */
-static const char *config(const char *name, const char *load)
+/* A config for a server on port with `load` (the lines under load:, indented by two). */
+static const char *config_at(int port, const char *name, const char *load)
 {
     char text[8192];
     snprintf(text, sizeof text,
@@ -26,8 +28,14 @@ static const char *config(const char *name, const char *load)
              "  headers: { X-Api-Key: \"${SC_TEST_TOKEN}\" }\n"
              "load:\n"
              "%s",
-             store.http, load);
+             port, load);
     return sc_write(name, text);
+}
+
+/* The same for the reference store. */
+static const char *config(const char *name, const char *load)
+{
+    return config_at(store.http, name, load);
 }
 
 /* An open profile: `rate` iterations/s for `seconds`, the given mix and pool. */
@@ -208,6 +216,31 @@ static void test_feeders(void)
     CHECK_INT_EQ(sc_failed(fed, "feeder_exhausted"), ended(fed) - 3);
     CHECK(ended(fed) >= 10);
     cJSON_Delete(j);
+}
+
+static void test_timeout_and_transport(void)
+{
+    /* A server that never answers, and one that closes mid-status-line. */
+    struct test_server silent, closing;
+    CHECK(test_server_start(&silent, TS_SILENT) == 0);
+    CHECK(test_server_start(&closing, TS_CLOSE_MID) == 0);
+    const char *scen = "  timeout: 1s\n"
+                       "  scenarios:\n"
+                       "    s: [ { name: one, path: / } ]\n";
+    const char *prof = open_profile("t-profile.yaml", 5, 2, "s: 1", 20);
+    int code;
+    cJSON *j = load(config_at(silent.port, "silent.yaml", scen), prof, &code);
+    const cJSON *s = sc_scenario(j, "s");
+    CHECK(ended(s) >= 3);
+    CHECK_INT_EQ(sc_failed(s, "timeout"), ended(s));
+    cJSON_Delete(j);
+    j = load(config_at(closing.port, "closing.yaml", scen), prof, &code);
+    s = sc_scenario(j, "s");
+    CHECK(ended(s) >= 5);
+    CHECK_INT_EQ(sc_failed(s, "transport"), ended(s));
+    cJSON_Delete(j);
+    test_server_stop(&silent);
+    test_server_stop(&closing);
 }
 
 static void test_dropped_when_pool_exhausted(void)
@@ -419,6 +452,7 @@ int main(void)
     RUN(test_checkout_flow);
     RUN(test_cookie_jar);
     RUN(test_failure_reasons);
+    RUN(test_timeout_and_transport);
     RUN(test_feeders);
     RUN(test_dropped_when_pool_exhausted);
     RUN(test_mix_from_seed);
