@@ -397,6 +397,25 @@ static void test_closed_model(void)
     CHECK_INT_EQ(sc_num(vu, "max"), 3);
     CHECK(sc_num(vu, "peak") >= 1 && sc_num(vu, "peak") <= 3);
     cJSON_Delete(j);
+
+    /* --users scales a closed profile's peak, --duration its length. */
+    char json[256];
+    snprintf(json, sizeof json, "%s/users.json", sc_tmpdir());
+    const char *args[] = {"load",       cfg,  "--profile", prof, "--users", "5",
+                          "--duration", "1s", "--json",    json, NULL};
+    struct sc_ran r = sc_run(60, args);
+    CHECK_INT_EQ(r.code, 0);
+    j = sc_json(json);
+    CHECK_INT_EQ(sc_num(cJSON_GetObjectItemCaseSensitive(j, "virtual_users"), "max"), 5);
+    CHECK_INT_EQ(sc_num(cJSON_GetObjectItemCaseSensitive(j, "run"), "duration_us"), 1000000);
+    sc_ran_free(&r);
+    /* --rate is for open profiles. */
+    const char *wrong[] = {"load", cfg, "--profile", prof, "--rate", "10", NULL};
+    r = sc_run(60, wrong);
+    CHECK_INT_EQ(r.code, 2);
+    CHECK(r.err && strstr(r.err, "--rate applies to an open profile"));
+    sc_ran_free(&r);
+    cJSON_Delete(j);
 }
 
 static void test_example_config(void)
