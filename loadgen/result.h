@@ -64,6 +64,7 @@ struct lg_second {
     uint64_t responses;
     uint64_t errors; /* transport and parse errors (all lg_error classes) */
     uint64_t status_4xx, status_5xx;
+    uint64_t status_503; /* of status_5xx: the honest "unavailable" of a degraded dependency */
     uint64_t late, dropped;
     uint64_t bytes_in, bytes_out;
     uint64_t p50, p90, p99, max; /* corrected latency of the responses that completed in it */

@@ -50,6 +50,7 @@ static void add(struct series_interval *dst, const struct series_interval *src)
     dst->errors += src->errors;
     dst->status_4xx += src->status_4xx;
     dst->status_5xx += src->status_5xx;
+    dst->status_503 += src->status_503;
     dst->late += src->late;
     dst->dropped += src->dropped;
     dst->bytes_in += src->bytes_in;
@@ -71,6 +72,7 @@ static void finish_slot(struct series *s, int i)
         .errors = iv->errors,
         .status_4xx = iv->status_4xx,
         .status_5xx = iv->status_5xx,
+        .status_503 = iv->status_503,
         .late = iv->late,
         .dropped = iv->dropped,
         .bytes_in = iv->bytes_in,

@@ -18,7 +18,8 @@
 /* One worker's share of one second. */
 struct series_interval {
     struct hist *latency; /* corrected latency of responses completed in the second */
-    uint64_t responses, errors, status_4xx, status_5xx, late, dropped, bytes_in, bytes_out;
+    uint64_t responses, errors, status_4xx, status_5xx, status_503, late, dropped, bytes_in,
+        bytes_out;
 };
 
 void series_interval_init(struct series_interval *iv);

@@ -462,10 +462,12 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
     w->c.status[status]++;
     w->c.interim += (uint64_t)c->parser.interim;
     w->iv.responses++;
-    if (status >= 500)
+    if (status >= 500) {
         w->iv.status_5xx++;
-    else if (status >= 400)
+        w->iv.status_503 += status == 503;
+    } else if (status >= 400) {
         w->iv.status_4xx++;
+    }
     if (w->sh->plan)
         vu_response(c, status, now);
 }

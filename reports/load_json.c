@@ -149,6 +149,7 @@ static cJSON *seconds_json(const struct load_result *r)
         load_json_add_u64(o, "errors", s->errors);
         load_json_add_u64(o, "status_4xx", s->status_4xx);
         load_json_add_u64(o, "status_5xx", s->status_5xx);
+        load_json_add_u64(o, "status_503", s->status_503);
         load_json_add_u64(o, "late", s->late);
         load_json_add_u64(o, "dropped", s->dropped);
         load_json_add_u64(o, "bytes_in", s->bytes_in);

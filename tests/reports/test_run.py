@@ -37,6 +37,7 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what, file=sys.stderr)
+    return cond
 
 
 def free_port():
@@ -476,9 +477,59 @@ def test_interrupt(work):
         store.stop()
 
 
+# Shoppers through an orders outage, under the shipped steady profile (its mix names these four
+# scenarios): checkout expects 201, or 503 while orders are down.
+DEGRADE_LOAD = """  profile: steady
+  duration: 6s
+  fault: { name: orders_down, at: 1s, duration: 3s }
+  scenarios:
+    browse:
+      - { name: product, path: /api/v1/products/7, expect: [200] }
+    search:
+      - { name: search, path: "/api/v1/search?q=lamp", expect: [200] }
+    cart:
+      - { name: cart, method: POST, path: /api/v1/carts, json: {}, expect: [201] }
+    checkout:
+      - { name: new_cart, method: POST, path: /api/v1/carts, json: {}, expect: [201],
+          extract: { cart_id: "$.id" } }
+      - { name: order, method: POST, path: /api/v1/checkout,
+          headers: { Idempotency-Key: "{{uuid}}" }, json: { cart_id: "{{cart_id}}" },
+          expect: [201, 503] }
+"""
+
+
+def test_degrade(work):
+    """An orders outage under scenario load: honest 503s pass, 500s fail."""
+    for broken, status, words in (("", "pass", "honest 503s"),
+                                  ("orders-down-500", "fail", "other than 503")):
+        store = Refstore(work, broken)
+        try:
+            cfg = config(store, work, "S-HSTS", DEGRADE_LOAD, rate="40",
+                         skip="T-RATE-LIMIT-UNDER-LOAD")
+            r = run(cfg)
+            out = os.path.join(work, "out.json")
+            if not check(os.path.exists(out), "a report was written: %s %s" %
+                         (r.stdout, r.stderr)):
+                continue
+            by = checks_by_id(json.load(open(out)))
+            c = by.get("R-LOAD-DURING-FAULT", {})
+            honest = re.search(r"(\d+) honest 503s", c.get("reason", ""))
+            check(broken or (honest and int(honest.group(1)) > 0),
+                  "checkout met the outage and answered 503: %s" % c.get("reason"))
+            check(c.get("status") == status and words in c.get("reason", ""),
+                  "store '%s' under an orders outage: R-LOAD-DURING-FAULT %s (%s): %s" %
+                  (broken or "good", status, words, c))
+            steps = {s["name"]: s for s in json.load(open(out))["load"].get("steps", [])}
+            check("order" in steps and "product" in steps,
+                  "per-step metrics show what shoppers saw: %s" % sorted(steps))
+        finally:
+            store.stop()
+
+
 def main():
     tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "usage": test_usage, "xss": test_xss,
-             "interrupt": test_interrupt, "audit": test_audit}
+             "interrupt": test_interrupt, "audit": test_audit,
+             "degrade": test_degrade}
     work = tempfile.mkdtemp(prefix="sc-run-", dir=os.path.join(BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
     if failures:
