@@ -220,6 +220,15 @@ static enum http_result end_head(struct http_parser *p)
     return HTTP_AGAIN;
 }
 
+/* The bytes of bytes[0..n) up to and including the first LF, or all of them when there is
+ * none; *lf says whether the LF was found. */
+static inline size_t through_lf(const char *bytes, size_t n, int *lf)
+{
+    const char *end = memchr(bytes, '\n', n);
+    *lf = end != NULL;
+    return end ? (size_t)(end - bytes) + 1 : n;
+}
+
 enum http_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
                                   size_t *consumed)
 {
@@ -252,14 +261,16 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             }
             break;
         }
-        case S_REASON: {
-            /* The reason phrase means nothing to a client: skip to the LF. */
-            const char *lf = memchr(data + i, '\n', len - i);
-            size_t n = lf ? (size_t)(lf - (data + i)) + 1 : len - i;
+        case S_REASON:       /* the reason phrase means nothing to a client */
+        case S_SKIP_VALUE:   /* the value of a header the parser does not track */
+        case S_TRAILER_LINE: /* a trailer field */
+        {
+            int lf;
+            size_t n = through_lf(data + i, len - i, &lf);
             HEAD_BYTES(n);
             i += n;
             if (lf)
-                p->state = S_LINE_START;
+                p->state = p->state == S_TRAILER_LINE ? S_TRAILER_START : S_LINE_START;
             break;
         }
         case S_LINE_START:
@@ -319,15 +330,6 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             }
             p->state = p->header == H_OTHER ? S_SKIP_VALUE : S_VALUE;
             break;
-        case S_SKIP_VALUE: {
-            const char *lf = memchr(data + i, '\n', len - i);
-            size_t n = lf ? (size_t)(lf - (data + i)) + 1 : len - i;
-            HEAD_BYTES(n);
-            i += n;
-            if (lf)
-                p->state = S_LINE_START;
-            break;
-        }
         case S_VALUE: {
             /* A tracked header's value, up to its LF. */
             size_t j = i;
@@ -395,8 +397,8 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             break;
         }
         case S_CHUNK_EXT: {
-            const char *lf = memchr(data + i, '\n', len - i);
-            size_t n = lf ? (size_t)(lf - (data + i)) + 1 : len - i;
+            int lf;
+            size_t n = through_lf(data + i, len - i, &lf);
             p->line_bytes += n;
             if (p->line_bytes > CHUNK_LINE_MAX)
                 return fail(p, "chunk extension too long");
@@ -460,15 +462,6 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
                 p->state = S_TRAILER_LINE;
             }
             break;
-        case S_TRAILER_LINE: {
-            const char *lf = memchr(data + i, '\n', len - i);
-            size_t n = lf ? (size_t)(lf - (data + i)) + 1 : len - i;
-            HEAD_BYTES(n);
-            i += n;
-            if (lf)
-                p->state = S_TRAILER_START;
-            break;
-        }
         case S_TRAILER_LF:
             i++;
             if (c != '\n')
