@@ -4,9 +4,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/oom.h"
+
+/* Create the folders above path that do not exist yet (mkdir -p of its directory). */
+static int make_parent_dirs(const char *path, char *err, size_t errlen)
+{
+    char *dir = xstrdup(path);
+    int rc = 0;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+            rc = -1;
+            break;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return rc;
+}
 
 int atomic_write(const char *path, const char *text, char *err, size_t errlen)
 {
@@ -19,6 +40,8 @@ int atomic_write(const char *path, const char *text, char *err, size_t errlen)
         }
         return 0;
     }
+    if (make_parent_dirs(path, err, errlen))
+        return -1;
     size_t n = strlen(path) + 32;
     char *tmp = xmalloc(n);
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());

@@ -1,6 +1,7 @@
 /*
  * Write a report file so that a reader never sees half of it: a temporary file in the same
- * directory, flushed to disk, then renamed over the target. "-" writes to stdout instead.
+ * directory, flushed to disk, then renamed over the target; folders above it that do not exist
+ * yet are created. "-" writes to stdout instead.
  */
 #ifndef STORECHECK_REPORTS_ATOMIC_WRITE_H
 #define STORECHECK_REPORTS_ATOMIC_WRITE_H
