@@ -448,6 +448,74 @@ static void load_summary(struct textbuf *b, const cJSON *load)
         tb_add(b, "</p>");
 }
 
+/* The percentiles of one latency or duration histogram as table cells. */
+static void percentile_cells(struct textbuf *b, const cJSON *hist)
+{
+    static const char *const keys[] = {"p50", "p95", "p99", "max"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        char v[32];
+        rd_fmt_us(rd_num(hist, keys[i], 0), v, sizeof v);
+        tb_printf(b, "<td class=\"num\">%s</td>", v);
+    }
+}
+
+/* The reasons with a non-zero count, "timeout 3, no_match 1", or a dash. */
+static void failure_cell(struct textbuf *b, const cJSON *failed)
+{
+    const cJSON *f;
+    int any = 0;
+    tb_add(b, "<td>");
+    cJSON_ArrayForEach(f, failed)
+    {
+        if (!(cJSON_IsNumber(f) && f->valuedouble > 0))
+            continue;
+        tb_add(b, any++ ? ", " : "");
+        esc(b, f->string);
+        tb_printf(b, " %.0f", f->valuedouble);
+    }
+    tb_add(b, any ? "</td>" : "&ndash;</td>");
+}
+
+/* What each scenario and each of its steps did: the shopper's view of the load. */
+static void flows(struct textbuf *b, const cJSON *load)
+{
+    const cJSON *scenarios = rd_get(load, "scenarios"), *steps = rd_get(load, "steps");
+    if (cJSON_GetArraySize(scenarios) == 0)
+        return;
+    const cJSON *s;
+    tb_add(b, "<h3>Scenarios</h3><table class=\"nums\"><tr><th>Scenario</th><th>Started</th>"
+              "<th>Completed</th><th>Dropped</th><th>Failed</th><th>p50</th><th>p95</th>"
+              "<th>p99</th><th>max</th></tr>");
+    cJSON_ArrayForEach(s, scenarios)
+    {
+        tb_add(b, "<tr><td>");
+        esc(b, rd_str(s, "name"));
+        tb_printf(b,
+                  "</td><td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
+                  "<td class=\"num\">%.0f</td>",
+                  rd_num(s, "started", 0), rd_num(s, "completed", 0), rd_num(s, "dropped", 0));
+        failure_cell(b, rd_get(s, "failed"));
+        percentile_cells(b, rd_get(s, "duration_us"));
+        tb_add(b, "</tr>");
+    }
+    tb_add(b, "</table><p class=\"small\">Times are whole iterations, think time included.</p>");
+    tb_add(b, "<h3>Steps</h3><table class=\"nums\"><tr><th>Scenario</th><th>Step</th>"
+              "<th>Requests</th><th>Failed</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>"
+              "</tr>");
+    cJSON_ArrayForEach(s, steps)
+    {
+        tb_add(b, "<tr><td>");
+        esc(b, rd_str(s, "scenario"));
+        tb_add(b, "</td><td>");
+        esc(b, rd_str(s, "name"));
+        tb_printf(b, "</td><td class=\"num\">%.0f</td>", rd_num(s, "requests", 0));
+        failure_cell(b, rd_get(s, "failed"));
+        percentile_cells(b, rd_get(s, "latency_us"));
+        tb_add(b, "</tr>");
+    }
+    tb_add(b, "</table>");
+}
+
 static void load_section(struct textbuf *b, const cJSON *doc)
 {
     const cJSON *load = rd_get(doc, "load");
@@ -466,6 +534,7 @@ static void load_section(struct textbuf *b, const cJSON *doc)
     if (rd_bool(load, "interrupted"))
         tb_add(b, "<p><strong>The load was interrupted before its planned end.</strong></p>");
     load_summary(b, load);
+    flows(b, load);
     const cJSON *fault = rd_get(doc, "fault");
     if (cJSON_IsObject(fault)) {
         tb_add(b, "<p>Fault <strong>");

@@ -1,5 +1,6 @@
 /* The end shared by `storecheck run` and `storecheck audit`: acceptances attached to the checks,
  * the verdict against fail_on, the summary and the reports, and the report options. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -107,10 +108,17 @@ static void test_accepted_findings(void)
 /* A report that cannot be written is exit 3; a failed gate stays exit 1. */
 static void test_unwritable_report(void)
 {
-    char out[4096], json[256];
-    snprintf(json, sizeof json, "%s/missing/report.json", dir);
+    char out[4096], json[256], blocker[256];
+    /* A file where the report's folder would go: no folder can be made there. */
+    snprintf(blocker, sizeof blocker, "%s/blocker", dir);
+    FILE *f = fopen(blocker, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    snprintf(json, sizeof json, "%s/report.json", blocker);
     CHECK_INT_EQ(judge("2099-12-31", json, out, sizeof out), EXIT_RUN_ERROR);
     CHECK_INT_EQ(judge("2020-01-01", json, out, sizeof out), EXIT_GATE_FAILED);
+    unlink(blocker);
 }
 
 static void test_report_option(void)

@@ -522,6 +522,10 @@ def test_degrade(work):
             steps = {s["name"]: s for s in json.load(open(out))["load"].get("steps", [])}
             check("order" in steps and "product" in steps,
                   "per-step metrics show what shoppers saw: %s" % sorted(steps))
+            html = open(os.path.join(work, "out.html")).read()
+            check("<h3>Steps</h3>" in html and "<td>order</td>" in html and
+                  "<h3>Scenarios</h3>" in html and "<td>checkout</td>" in html,
+                  "the HTML report has the scenario and step tables")
         finally:
             store.stop()
 
