@@ -1,5 +1,6 @@
 #include "checker/fault_window.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct probe fault_window_check = {
@@ -46,6 +47,33 @@ static void evidence(struct probe_ctx *ctx, const char *what, double from, doubl
                    (double)w->p99 / 1000);
 }
 
+/* What each step's requests met during the fault: which pages kept answering and which
+ * failed, and how. Scenario runs only (a URL run's seconds have no steps). */
+static void step_evidence(struct probe_ctx *ctx, const struct load_result *r, double from,
+                          double to)
+{
+    for (size_t k = 0; k < r->step_count; k++) {
+        struct lg_step_second t = {0};
+        for (size_t i = 0; i < r->seconds_count; i++) {
+            const struct lg_second *s = &r->seconds[i];
+            if (!s->steps || s->second < from || s->second >= to)
+                continue;
+            t.responses += s->steps[k].responses;
+            t.status_5xx += s->steps[k].status_5xx;
+            t.status_503 += s->steps[k].status_503;
+            t.errors += s->steps[k].errors;
+        }
+        char fives[96] = "no 5xx";
+        if (t.status_5xx)
+            snprintf(fives, sizeof fives, "%llu 5xx (%llu of them 503)",
+                     (unsigned long long)t.status_5xx, (unsigned long long)t.status_503);
+        probe_evidence(ctx, NULL, 0,
+                       "during the fault, step %s of %s: %llu answers, %s, %llu transport errors",
+                       r->steps[k].name, r->steps[k].scenario, (unsigned long long)t.responses,
+                       fives, (unsigned long long)t.errors);
+    }
+}
+
 void fault_window_judge(const struct config *cfg, const struct load_result *r,
                         const struct report_fault *f, struct probe_result *out)
 {
@@ -78,6 +106,7 @@ void fault_window_judge(const struct config *cfg, const struct load_result *r,
     sum(r, back, 1e12, &after);
     evidence(&ctx, "before the fault", 0, on - 1, &before);
     evidence(&ctx, "during the fault", on, off, &during);
+    step_evidence(&ctx, r, on, off);
     evidence(&ctx, "after the fault", back, (double)r->seconds_count, &after);
     if (!during.responses)
         probe_set(&ctx, PROBE_FAIL, "no loaded page was served while the fault was on");

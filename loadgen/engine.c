@@ -129,7 +129,7 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->sh.timeout_us = p->timeout_us;
     e->sh.drain_us = p->timeout_us < MAX_DRAIN_US ? p->timeout_us : MAX_DRAIN_US;
     e->sh.head_limit = p->head_limit ? p->head_limit : DEFAULT_HEAD_LIMIT;
-    series_init(&e->series, p->threads);
+    series_init(&e->series, p->threads, p->plan ? p->plan->step_count : 0);
     e->sh.series = &e->series;
     e->sh.plan = p->plan;
     e->sh.snapshots = p->snapshots;

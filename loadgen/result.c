@@ -49,6 +49,8 @@ void load_result_free(struct load_result *r)
     hist_free(r->tls_handshake);
     hist_free(r->ttfb);
     hist_free(r->schedule_lag);
+    for (size_t i = 0; i < r->seconds_count; i++)
+        free(r->seconds[i].steps);
     free(r->seconds);
     free(r->stages);
     memset(r, 0, sizeof *r);

@@ -58,6 +58,13 @@ struct lg_counters {
 /* An open-model request sent later than this after its intended time is counted late. */
 #define LG_LATE_US 10000
 
+/* One step's share of one second (scenario runs). */
+struct lg_step_second {
+    uint64_t responses;
+    uint64_t status_5xx, status_503;
+    uint64_t errors; /* its request ended without a response: transport failure or timeout */
+};
+
 /* One second of the run (all workers). */
 struct lg_second {
     uint32_t second; /* 0-based from the start of the run */
@@ -69,6 +76,8 @@ struct lg_second {
     uint64_t bytes_in, bytes_out;
     uint64_t p50, p90, p99, max; /* corrected latency of the responses that completed in it */
     double mean;
+    struct lg_step_second *steps; /* load_result.step_count rows, as load_result.steps; NULL
+                                     in URL runs */
 };
 
 /* Why a scenario iteration failed (at the step where it stopped). */

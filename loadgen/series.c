@@ -5,39 +5,52 @@
 
 #include "common/oom.h"
 
-void series_interval_init(struct series_interval *iv)
+void series_interval_init(struct series_interval *iv, size_t step_count)
 {
     memset(iv, 0, sizeof *iv);
     iv->latency = hist_new();
+    iv->step_count = step_count;
+    iv->steps = step_count ? xcalloc(step_count, sizeof *iv->steps) : NULL;
 }
 
 void series_interval_reset(struct series_interval *iv)
 {
     struct hist *h = iv->latency;
+    struct lg_step_second *steps = iv->steps;
+    size_t step_count = iv->step_count;
     hist_reset(h);
     memset(iv, 0, sizeof *iv);
+    if (step_count)
+        memset(steps, 0, step_count * sizeof *steps);
     iv->latency = h;
+    iv->steps = steps;
+    iv->step_count = step_count;
 }
 
 void series_interval_free(struct series_interval *iv)
 {
     hist_free(iv->latency);
+    free(iv->steps);
     iv->latency = NULL;
+    iv->steps = NULL;
 }
 
-void series_init(struct series *s, unsigned workers)
+void series_init(struct series *s, unsigned workers, size_t step_count)
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->mu, NULL);
     s->workers = workers;
+    s->step_count = step_count;
     for (int i = 0; i < SERIES_RING; i++)
-        series_interval_init(&s->slots[i].sum);
+        series_interval_init(&s->slots[i].sum, step_count);
 }
 
 void series_free(struct series *s)
 {
     for (int i = 0; i < SERIES_RING; i++)
         series_interval_free(&s->slots[i].sum);
+    for (size_t i = 0; i < s->count; i++)
+        free(s->rows[i].steps);
     free(s->rows);
     pthread_mutex_destroy(&s->mu);
     memset(s, 0, sizeof *s);
@@ -55,6 +68,12 @@ static void add(struct series_interval *dst, const struct series_interval *src)
     dst->dropped += src->dropped;
     dst->bytes_in += src->bytes_in;
     dst->bytes_out += src->bytes_out;
+    for (size_t i = 0; i < dst->step_count && i < src->step_count; i++) {
+        dst->steps[i].responses += src->steps[i].responses;
+        dst->steps[i].status_5xx += src->steps[i].status_5xx;
+        dst->steps[i].status_503 += src->steps[i].status_503;
+        dst->steps[i].errors += src->steps[i].errors;
+    }
 }
 
 /* Turn a slot into a row; rows stay in order of seconds because slots finish in order. */
@@ -83,6 +102,11 @@ static void finish_slot(struct series *s, int i)
         .max = iv->latency->total ? iv->latency->max : 0,
         .mean = hist_mean(iv->latency),
     };
+    if (iv->step_count) {
+        /* Once a second, not per request. */
+        row->steps = xmalloc(iv->step_count * sizeof *row->steps);
+        memcpy(row->steps, iv->steps, iv->step_count * sizeof *row->steps);
+    }
     series_interval_reset(&s->slots[i].sum);
     s->slots[i].used = 0;
 }
@@ -145,6 +169,7 @@ int series_latest(struct series *s, struct lg_second *out)
     int rc = -1;
     if (s->count) {
         *out = s->rows[s->count - 1];
+        out->steps = NULL; /* owned by the series, which may move or free it */
         rc = 0;
     }
     pthread_mutex_unlock(&s->mu);

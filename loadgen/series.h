@@ -20,9 +20,11 @@ struct series_interval {
     struct hist *latency; /* corrected latency of responses completed in the second */
     uint64_t responses, errors, status_4xx, status_5xx, status_503, late, dropped, bytes_in,
         bytes_out;
+    struct lg_step_second *steps; /* per plan step, sized once; NULL in URL runs */
+    size_t step_count;
 };
 
-void series_interval_init(struct series_interval *iv);
+void series_interval_init(struct series_interval *iv, size_t step_count);
 void series_interval_reset(struct series_interval *iv);
 void series_interval_free(struct series_interval *iv);
 
@@ -31,6 +33,7 @@ enum { SERIES_RING = 8 }; /* seconds a slow worker may lag behind before its sha
 struct series {
     pthread_mutex_t mu;
     unsigned workers;
+    size_t step_count;
     struct {
         int used;
         uint32_t second;
@@ -41,7 +44,7 @@ struct series {
     size_t count, cap;
 };
 
-void series_init(struct series *s, unsigned workers);
+void series_init(struct series *s, unsigned workers, size_t step_count);
 void series_free(struct series *s);
 
 /* Add one worker's share of `second`; resets nothing in iv. */
@@ -50,7 +53,8 @@ void series_submit(struct series *s, uint32_t second, const struct series_interv
 /* Finish every second still waiting for shares (at the end of the run). */
 void series_finish(struct series *s);
 
-/* Copy the newest finished second into *out; 0 if there is one, -1 if none yet. */
+/* Copy the newest finished second, without its steps, into *out; 0 if there is one, -1 if
+ * none yet. */
 int series_latest(struct series *s, struct lg_second *out);
 
 /* Move the finished rows out (the caller frees them); the series keeps none. */

@@ -136,6 +136,10 @@ static void fail(struct vu *u, enum lg_fail why)
     struct vu_pool *p = u->pool;
     const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
     p->steps[st->index].failed[why]++;
+    /* The step's request ended without a response: what a shopper sees as a hang or a broken
+     * page, in the second it happened. */
+    if (why == LG_FAIL_TIMEOUT || why == LG_FAIL_TRANSPORT)
+        p->w->iv.steps[st->index].errors++;
     p->scenarios[u->scenario].failed[why]++;
     end_iteration(u);
 }
@@ -320,6 +324,10 @@ void vu_response(struct conn *c, int status, uint64_t now)
     const struct plan_step *st = &sc->steps[u->step];
     struct lg_step_stats *ss = &p->steps[st->index];
     ss->responses++;
+    struct lg_step_second *sec = &p->w->iv.steps[st->index];
+    sec->responses++;
+    sec->status_5xx += status >= 500;
+    sec->status_503 += status == 503;
     hist_record(ss->latency, now - u->intended);
     if (!plan_status_ok(st, status)) {
         fail(u, LG_FAIL_STATUS);

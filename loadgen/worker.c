@@ -616,7 +616,7 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     w->tls = hist_new();
     w->ttfb = hist_new();
     w->lag = hist_new();
-    series_interval_init(&w->iv);
+    series_interval_init(&w->iv, sh->plan ? sh->plan->step_count : 0);
     ev_async_init(&w->go_watcher, on_go);
     ev_async_init(&w->stop_watcher, on_stop);
     ev_async_start(w->loop, &w->go_watcher);

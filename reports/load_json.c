@@ -138,6 +138,24 @@ static cJSON *totals_json(const struct load_result *r)
     return o;
 }
 
+/* Each step's share of one second, named as in the top-level "steps" (scenario runs only). */
+static cJSON *second_steps_json(const struct load_result *r, const struct lg_second *s)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->step_count; i++) {
+        const struct lg_step_second *t = &s->steps[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", r->steps[i].name);
+        cJSON_AddStringToObject(o, "scenario", r->steps[i].scenario);
+        load_json_add_u64(o, "responses", t->responses);
+        load_json_add_u64(o, "status_5xx", t->status_5xx);
+        load_json_add_u64(o, "status_503", t->status_503);
+        load_json_add_u64(o, "errors", t->errors);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 static cJSON *seconds_json(const struct load_result *r)
 {
     cJSON *a = cJSON_CreateArray();
@@ -159,6 +177,8 @@ static cJSON *seconds_json(const struct load_result *r)
         load_json_add_u64(o, "p99_us", s->p99);
         load_json_add_u64(o, "max_us", s->max);
         cJSON_AddNumberToObject(o, "mean_us", s->mean);
+        if (s->steps)
+            cJSON_AddItemToObject(o, "steps", second_steps_json(r, s));
         cJSON_AddItemToArray(a, o);
     }
     return a;

@@ -498,6 +498,24 @@ DEGRADE_LOAD = """  profile: steady
 """
 
 
+def during_fault(doc):
+    """Each step's per-second counts summed over the whole seconds the fault was on (as
+    R-LOAD-DURING-FAULT takes them)."""
+    f = doc.get("fault") or {}
+    if f.get("started_ms") is None or f.get("stopped_ms") is None:
+        return {}
+    on, off = f["started_ms"] // 1000 + 1, f["stopped_ms"] // 1000
+    sums = {}
+    for row in doc["load"]["seconds"]:
+        if not on <= row["second"] < off:
+            continue
+        for st in row.get("steps", []):
+            t = sums.setdefault(st["name"], {})
+            for k in ("responses", "status_5xx", "status_503", "errors"):
+                t[k] = t.get(k, 0) + st[k]
+    return sums
+
+
 def test_degrade(work):
     """An orders outage under scenario load: honest 503s pass, 500s fail."""
     for broken, status, words in (("", "pass", "honest 503s"),
@@ -522,6 +540,20 @@ def test_degrade(work):
             steps = {s["name"]: s for s in json.load(open(out))["load"].get("steps", [])}
             check("order" in steps and "product" in steps,
                   "per-step metrics show what shoppers saw: %s" % sorted(steps))
+            during = during_fault(json.load(open(out)))
+            order, product = during.get("order", {}), during.get("product", {})
+            check(order.get("status_503", 0) > 0 if not broken else
+                  order.get("status_5xx", 0) > order.get("status_503", 0),
+                  "the order step's per-second rows show its %s inside the fault window: %s" %
+                  ("500s" if broken else "503s", order))
+            check(product.get("responses", 0) > 0 and product.get("status_5xx") == 0 and
+                  product.get("errors") == 0,
+                  "product kept answering without 5xx during the fault: %s" % product)
+            lines = [e.get("detail", "") for e in c.get("evidence", [])]
+            check(any(l.startswith("during the fault, step order of checkout:") for l in lines)
+                  and any(l.startswith("during the fault, step product of browse:") and
+                          "no 5xx" in l for l in lines),
+                  "R-LOAD-DURING-FAULT tells per step what shoppers met: %s" % lines)
             html = open(os.path.join(work, "out.html")).read()
             check("<h3>Steps</h3>" in html and "<td>order</td>" in html and
                   "<h3>Scenarios</h3>" in html and "<td>checkout</td>" in html,
