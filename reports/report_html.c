@@ -297,8 +297,10 @@ static void fmt_plain(double v, char *buf, size_t len)
 }
 
 /* A column of the per-second series, up to the end of sending (the drain after it would
- * draw a drop to zero that shoppers never saw). */
-static double *column(const cJSON *load, const char *k, const char *plus, size_t *n)
+ * draw a drop to zero that shoppers never saw): k plus `plus` minus `minus` (either may be
+ * NULL), of the whole second or, when step >= 0, of that step's share of it. */
+static double *column(const cJSON *load, int step, const char *k, const char *plus,
+                      const char *minus, size_t *n)
 {
     double end_s = rd_num(load, "elapsed_us", 0) / 1e6;
     const cJSON *seconds = rd_get(load, "seconds");
@@ -307,14 +309,18 @@ static double *column(const cJSON *load, const char *k, const char *plus, size_t
     const cJSON *s;
     cJSON_ArrayForEach(s, seconds)
     {
-        if (rd_num(s, "second", 0) < end_s)
-            v[i++] = rd_num(s, k, 0) + (plus ? rd_num(s, plus, 0) : 0);
+        if (rd_num(s, "second", 0) >= end_s)
+            continue;
+        const cJSON *o = step < 0 ? s : cJSON_GetArrayItem(rd_get(s, "steps"), step);
+        v[i++] = rd_num(o, k, 0) + (plus ? rd_num(o, plus, 0) : 0) -
+                 (minus ? rd_num(o, minus, 0) : 0);
     }
     *n = i;
     return v;
 }
 
-static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
+/* The injected fault's span in seconds of the run; empty when none was injected. */
+static struct svg_band fault_band(const cJSON *doc, const cJSON *load)
 {
     const cJSON *fault = rd_get(doc, "fault");
     struct svg_band band = {0, 0, "fault injected"};
@@ -323,19 +329,25 @@ static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
         band.to = rd_has_num(fault, "stopped_ms") ? rd_num(fault, "stopped_ms", 0) / 1000
                                                   : rd_num(load, "elapsed_us", 0) / 1e6;
     }
+    return band;
+}
+
+static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
+{
+    struct svg_band band = fault_band(doc, load);
     size_t n;
-    double *rps = column(load, "responses", NULL, &n);
+    double *rps = column(load, -1, "responses", NULL, NULL, &n);
     struct svg_series thr = {"responses per second", rps, n, "#3559a8"};
     svg_line_chart(b, "Throughput", &thr, 1, fmt_plain, &band);
-    double *p50 = column(load, "p50_us", NULL, &n);
-    double *p90 = column(load, "p90_us", NULL, &n);
-    double *p99 = column(load, "p99_us", NULL, &n);
+    double *p50 = column(load, -1, "p50_us", NULL, NULL, &n);
+    double *p90 = column(load, -1, "p90_us", NULL, NULL, &n);
+    double *p99 = column(load, -1, "p99_us", NULL, NULL, &n);
     struct svg_series lat[] = {
         {"p50", p50, n, "#2e8540"}, {"p90", p90, n, "#b26a00"}, {"p99", p99, n, "#c62828"}};
     svg_line_chart(b, "Latency percentiles over time (from intended send time)", lat, 3,
                    fmt_us_axis, &band);
-    double *errs = column(load, "errors", "status_5xx", &n);
-    double *c4xx = column(load, "status_4xx", NULL, &n);
+    double *errs = column(load, -1, "errors", "status_5xx", NULL, &n);
+    double *c4xx = column(load, -1, "status_4xx", NULL, NULL, &n);
     struct svg_series err[] = {{"errors + 5xx", errs, n, "#c62828"}, {"4xx", c4xx, n, "#b26a00"}};
     svg_line_chart(b, "Errors over time", err, 2, fmt_plain, &band);
     free(rps);
@@ -476,8 +488,39 @@ static void failure_cell(struct textbuf *b, const cJSON *failed)
     tb_add(b, any ? "</td>" : "&ndash;</td>");
 }
 
+/* Each step over time: what its shoppers got each second, so a fault shows as the steps that
+ * failed (and how) next to those that kept answering. */
+static void step_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
+{
+    const cJSON *first = cJSON_GetArrayItem(rd_get(load, "seconds"), 0);
+    if (!cJSON_IsArray(rd_get(first, "steps")))
+        return;
+    struct svg_band band = fault_band(doc, load);
+    int k = 0;
+    const cJSON *st;
+    cJSON_ArrayForEach(st, rd_get(load, "steps"))
+    {
+        size_t n;
+        double *ok = column(load, k, "responses", NULL, "status_5xx", &n);
+        double *honest = column(load, k, "status_503", NULL, NULL, &n);
+        double *bad = column(load, k, "status_5xx", "errors", "status_503", &n);
+        struct svg_series lines[] = {{"answers without 5xx", ok, n, "#2e8540"},
+                                     {"503", honest, n, "#b26a00"},
+                                     {"other 5xx + errors", bad, n, "#c62828"}};
+        struct textbuf title = {0};
+        tb_printf(&title, "Step %s of %s per second", rd_str(st, "name"), rd_str(st, "scenario"));
+        char *t = tb_take(&title);
+        svg_line_chart(b, t, lines, 3, fmt_plain, &band); /* escapes the title */
+        free(t);
+        free(ok);
+        free(honest);
+        free(bad);
+        k++;
+    }
+}
+
 /* What each scenario and each of its steps did: the shopper's view of the load. */
-static void flows(struct textbuf *b, const cJSON *load)
+static void flows(struct textbuf *b, const cJSON *doc, const cJSON *load)
 {
     const cJSON *scenarios = rd_get(load, "scenarios"), *steps = rd_get(load, "steps");
     if (cJSON_GetArraySize(scenarios) == 0)
@@ -514,6 +557,7 @@ static void flows(struct textbuf *b, const cJSON *load)
         tb_add(b, "</tr>");
     }
     tb_add(b, "</table>");
+    step_charts(b, doc, load);
 }
 
 static void load_section(struct textbuf *b, const cJSON *doc)
@@ -534,7 +578,7 @@ static void load_section(struct textbuf *b, const cJSON *doc)
     if (rd_bool(load, "interrupted"))
         tb_add(b, "<p><strong>The load was interrupted before its planned end.</strong></p>");
     load_summary(b, load);
-    flows(b, load);
+    flows(b, doc, load);
     const cJSON *fault = rd_get(doc, "fault");
     if (cJSON_IsObject(fault)) {
         tb_add(b, "<p>Fault <strong>");

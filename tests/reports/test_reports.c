@@ -296,6 +296,44 @@ static void test_escaping(void)
     fixture_free(&f);
 }
 
+/* A scenario run's per-step charts: hostile step and scenario names stay text. */
+static void test_step_charts(void)
+{
+    struct fixture f;
+    fixture_init(&f);
+    cJSON *doc = fixed_doc(&f);
+    cJSON *load = cJSON_GetObjectItem(doc, "load");
+    cJSON *scenario = cJSON_CreateObject();
+    cJSON_AddStringToObject(scenario, "name", XSS);
+    cJSON_ReplaceItemInObject(load, "scenarios", cJSON_CreateArray());
+    cJSON_AddItemToArray(cJSON_GetObjectItem(load, "scenarios"), scenario);
+    cJSON *steps = cJSON_CreateArray();
+    cJSON *step = cJSON_CreateObject();
+    cJSON_AddStringToObject(step, "name", XSS);
+    cJSON_AddStringToObject(step, "scenario", XSS);
+    cJSON_AddItemToArray(steps, step);
+    cJSON_ReplaceItemInObject(load, "steps", steps);
+    cJSON *row;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(load, "seconds"))
+    {
+        cJSON *share = cJSON_CreateObject();
+        cJSON_AddStringToObject(share, "name", XSS);
+        cJSON_AddStringToObject(share, "scenario", XSS);
+        cJSON_AddNumberToObject(share, "responses", 10);
+        cJSON_AddNumberToObject(share, "status_5xx", 4);
+        cJSON_AddNumberToObject(share, "status_503", 4);
+        cJSON_AddNumberToObject(share, "errors", 0);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(row, "steps"), share);
+    }
+    char *html = reporter_html.render(doc);
+    CHECK(strstr(html, "<script") == NULL);
+    CHECK_CONTAINS(html, "<title>Step &lt;script&gt;");
+    CHECK_CONTAINS(html, "answers without 5xx");
+    free(html);
+    cJSON_Delete(doc);
+    fixture_free(&f);
+}
+
 static void test_escape_bytes(void)
 {
     struct textbuf b = {0};
@@ -393,6 +431,7 @@ int main(void)
     RUN(test_golden);
     RUN(test_verdict_and_scores);
     RUN(test_escaping);
+    RUN(test_step_charts);
     RUN(test_escape_bytes);
     RUN(test_accept_file);
     RUN(test_diff);

@@ -558,6 +558,10 @@ def test_degrade(work):
             check("<h3>Steps</h3>" in html and "<td>order</td>" in html and
                   "<h3>Scenarios</h3>" in html and "<td>checkout</td>" in html,
                   "the HTML report has the scenario and step tables")
+            check("<title>Step order of checkout per second</title>" in html and
+                  "<title>Step product of browse per second</title>" in html and
+                  "fault injected" in html.split("<h3>Steps</h3>", 1)[-1],
+                  "the HTML report charts each step per second with the fault shaded")
         finally:
             store.stop()
 
