@@ -312,8 +312,8 @@ static double *column(const cJSON *load, int step, const char *k, const char *pl
         if (rd_num(s, "second", 0) >= end_s)
             continue;
         const cJSON *o = step < 0 ? s : cJSON_GetArrayItem(rd_get(s, "steps"), step);
-        v[i++] = rd_num(o, k, 0) + (plus ? rd_num(o, plus, 0) : 0) -
-                 (minus ? rd_num(o, minus, 0) : 0);
+        v[i++] =
+            rd_num(o, k, 0) + (plus ? rd_num(o, plus, 0) : 0) - (minus ? rd_num(o, minus, 0) : 0);
     }
     *n = i;
     return v;
