@@ -220,6 +220,16 @@ static enum http_result end_head(struct http_parser *p)
     return HTTP_AGAIN;
 }
 
+/* Consume up to avail bytes of the body still owed (Content-Length or the current chunk);
+ * returns how many. */
+static inline size_t take_body(struct http_parser *p, size_t avail)
+{
+    size_t n = avail < p->remaining ? avail : (size_t)p->remaining;
+    p->remaining -= n;
+    p->body_bytes += n;
+    return n;
+}
+
 /* The bytes of bytes[0..n) up to and including the first LF, or all of them when there is
  * none; *lf says whether the LF was found. */
 static inline size_t through_lf(const char *bytes, size_t n, int *lf)
@@ -356,12 +366,7 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             break;
         }
         case S_BODY_CL: {
-            size_t n = len - i;
-            if (n > p->remaining)
-                n = (size_t)p->remaining;
-            p->remaining -= n;
-            p->body_bytes += n;
-            i += n;
+            i += take_body(p, len - i);
             if (p->remaining == 0) {
                 p->state = S_DONE;
                 r = HTTP_DONE;
@@ -421,12 +426,7 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             }
             break;
         case S_CHUNK_DATA: {
-            size_t n = len - i;
-            if (n > p->remaining)
-                n = (size_t)p->remaining;
-            p->remaining -= n;
-            p->body_bytes += n;
-            i += n;
+            i += take_body(p, len - i);
             if (p->remaining == 0)
                 p->state = S_CHUNK_DATA_CR;
             break;
