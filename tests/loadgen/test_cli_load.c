@@ -154,6 +154,10 @@ static void test_usage_errors(void)
     CHECK_INT_EQ(r.code, 2);
     r = run_bin(0, (const char *[]){"load", "--duration", "48h", url, NULL});
     CHECK_INT_EQ(r.code, 2);
+    /* A latency must fit the histograms' hour: a wait for a connection plus the request. */
+    r = run_bin(0, (const char *[]){"load", "--timeout", "31m", url, "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "30m");
     r = run_bin(0, (const char *[]){"load", "-H", "NoColon", url, "-d", "1s", NULL});
     CHECK_INT_EQ(r.code, 2);
     r = run_bin(0, (const char *[]){"load", "--stage", "1s:10c", "--rate", "5", url, NULL});
