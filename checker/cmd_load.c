@@ -861,14 +861,13 @@ static int run(const struct cli *cli, int argc, char **argv)
         goto out;
     p.snapshots = gate.any_abort;
     uint64_t conns = p.model == LG_MODEL_OPEN || p.plan ? p.max_connections : p.connections,
-             limit = 0;
-    if (fd_limit_fit(conns, &limit)) {
+             files = fd_limit_need(conns, p.threads), limit = 0;
+    if (fd_limit_fit(files, &limit)) {
         rc = cli_usage_error(&cmd_load,
                              "%llu connections need %llu open files, above this process's "
                              "limit of %llu (ulimit -n): ask for fewer connections or raise "
                              "the hard limit",
-                             (unsigned long long)conns,
-                             (unsigned long long)(conns + FD_LIMIT_MARGIN),
+                             (unsigned long long)conns, (unsigned long long)files,
                              (unsigned long long)limit);
         goto out;
     }
