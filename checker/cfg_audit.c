@@ -176,6 +176,11 @@ static const struct cfg_field audit_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+const struct cfg_section cfg_audit_sections[] = {
+    {"audit", audit_fields},
+    {NULL, NULL},
+};
+
 void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     cfg_walk_fields(w, v, audit_fields, dst);
