@@ -94,9 +94,17 @@ def marked_interrupted(work):
     return doc
 
 
+# The R probes with orders allowed: the webhook ones wait seconds for deliveries, then
+# R-DEGRADATION (which runs alone, last) injects the fault and orders again.
+ORDER_PROBES = "R, S-HSTS"
+
+
 def with_orders(cfg):
     """Let the probes create orders (and R-DEGRADATION inject the fault)."""
-    text = open(cfg).read().replace("audit:\n", "audit:\n  allow_orders: true\n", 1)
+    text = open(cfg).read().replace("audit:\n", "audit:\n  allow_orders: true\n", 1).replace(
+        "checkout: /api/v1/checkout,", "checkout: /api/v1/checkout, cart: /api/v1/carts, "
+        'cart_items: "/api/v1/carts/{{cart_id}}/items",', 1)
+    check("cart_items" in text, "the config has the cart endpoints")
     open(cfg, "w").write(text)
     return cfg
 
@@ -105,7 +113,7 @@ def test_audit_probes(work):
     """audit mid-probes: the running ones are cancelled, the rest never start."""
     store = Refstore(work)
     try:
-        cfg = with_orders(config(store, work, ""))
+        cfg = with_orders(config(store, work, ORDER_PROBES))
         t0 = time.monotonic()
         p = start(cfg, "audit")
         at = interrupt(p, lambda: time.monotonic() - t0 > 1.5)
@@ -126,7 +134,7 @@ def test_run_baseline(work):
     """run, Ctrl-C in the baseline audit: no load, no fault, no order after it."""
     store = Refstore(work)
     try:
-        cfg = with_orders(config(store, work, "", "  duration: 10s\n"
+        cfg = with_orders(config(store, work, ORDER_PROBES, "  duration: 10s\n"
                                  "  fault: { name: orders_down, at: 1s, duration: 3s }\n"))
         t0 = time.monotonic()
         p = start(cfg, "run")
