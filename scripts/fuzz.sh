@@ -48,22 +48,23 @@ fuzz_one() {
 
 failed=()
 declare -A running=()
+# Wait for one running target to end; note it when it had a finding.
+reap_one() {
+  local pid rc=0
+  wait -n -p pid "${!running[@]}" || rc=$?
+  [ "$rc" -eq 0 ] || failed+=("${running[$pid]}")
+  unset "running[$pid]"
+}
 start=$SECONDS
 for name in "${targets[@]}"; do
   while [ ${#running[@]} -ge "$jobs" ]; do
-    wait -n -p done_pid || true
-    for pid in "${!running[@]}"; do
-      if ! kill -0 "$pid" 2>/dev/null; then
-        wait "$pid" || failed+=("${running[$pid]}")
-        unset "running[$pid]"
-      fi
-    done
+    reap_one
   done
   fuzz_one "$name" &
   running[$!]=$name
 done
-for pid in "${!running[@]}"; do
-  wait "$pid" || failed+=("${running[$pid]}")
+while [ ${#running[@]} -gt 0 ]; do
+  reap_one
 done
 
 echo "fuzz: ${#targets[@]} targets, ${seconds}s each, $((SECONDS - start))s in all"
