@@ -38,6 +38,10 @@ static void test_url_userinfo(void)
     out = redact_url_userinfo("not a url @ all");
     CHECK_STR_EQ(out, "not a url @ all");
     free(out);
+    /* Every URL quoted in a text, and through redact_copy too. */
+    out = redact_copy(NULL, "Location: http://a:b@x/ then \"https://c@y\" and ftp://z/@w");
+    CHECK_STR_EQ(out, "Location: http://[redacted]@x/ then \"https://[redacted]@y\" and ftp://z/@w");
+    free(out);
 }
 
 int main(void)

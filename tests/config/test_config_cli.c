@@ -159,6 +159,15 @@ static void test_validate_warns_on_bad_path(void)
     CHECK_INT_EQ(r.status, 0);
     CHECK_STR_EQ(r.err, "");
     result_free(&r);
+    /* A ${VAR} lands in the literal text: its value is checked the same way. */
+    spit(path, "target:\n  base_url: https://127.0.0.1:8443\n"
+               "load:\n  scenarios:\n    search: [ { path: \"/search?q=${SC_CLI_QUERY}\" } ]\n");
+    setenv("SC_CLI_QUERY", "50% off", 1);
+    r = run((const char *[]){"validate", path, NULL});
+    unsetenv("SC_CLI_QUERY");
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_CONTAINS(r.err, "load.scenarios.search[0].path: warning: the path holds '%'");
+    result_free(&r);
 }
 
 static void test_validate_hides_secrets(void)
