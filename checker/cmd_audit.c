@@ -5,9 +5,10 @@
 
 #include "checker/commands.h"
 #include "checker/config_load.h"
-#include "checker/fault_guard.h"
 #include "checker/gate_report.h"
+#include "checker/stop_signal.h"
 #include "common/exit_codes.h"
+#include "common/stop.h"
 #include "probes/engine.h"
 
 /* Split "A,B,C" into items appended to v (pointers into s, which is modified). */
@@ -151,7 +152,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
     return 0;
 }
 
-/* The probes, under the fault guard; 0, or an exit code when the audit cannot be done. */
+/* The probes; 0, or an exit code when the audit cannot be done. */
 static int execute(const struct cli *cli, const struct config *cfg,
                    const struct engine_options *opt, struct engine_report *rep)
 {
@@ -161,10 +162,7 @@ static int execute(const struct cli *cli, const struct config *cfg,
                 cfg->target.base_url, cli_reset(cli), err);
         return EXIT_RUN_ERROR;
     }
-    /* R-DEGRADATION may have a fault injected when Ctrl-C comes: the guard undoes it. */
-    struct fault_guard *guard = fault_guard_start("audit");
     int ran = engine_run(cfg, opt, rep, err, sizeof err);
-    fault_guard_stop(guard);
     if (ran != 0) {
         fprintf(stderr, "storecheck audit: %s\n", err);
         return EXIT_USAGE;
@@ -190,6 +188,7 @@ static int finish(const struct cli *cli, const struct audit_args *a, const struc
     struct gate g = {.run = {
                          .target = cfg->target.base_url,
                          .started_unix_ms = started,
+                         .interrupted = stop_requested(),
                          .load_note = "storecheck audit: the probes alone, no load",
                          .secrets = &cfg->secrets,
                      }};
@@ -244,6 +243,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     enum severity fail_on = fail_on_cli >= 0 ? (enum severity)fail_on_cli : cfg.audit.fail_on;
 
+    /* Before any thread: they all leave SIGINT/SIGTERM to the watcher. */
+    struct stop_signal *watch = stop_signal_start("audit");
     engine_global_init();
     int64_t started = gate_now_unix_ms();
     struct engine_report rep;
@@ -252,6 +253,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         code = finish(cli, &a, &cfg, &accepted, &rep, fail_on, started);
         engine_report_free(&rep);
     }
+    stop_signal_end(watch); /* may undo a fault: libcurl is still up */
     engine_global_cleanup();
 out:
     diag_list_free(&diags);
@@ -294,12 +296,16 @@ const struct command cmd_audit = {
             "Probes that create orders run only with audit.allow_orders. R-DEGRADATION takes\n"
             "orders down through target.faults and always brings them back, also on Ctrl-C.\n"
             "\n"
+            "Ctrl-C (or SIGTERM) stops the audit: no probe starts, those running are cancelled\n"
+            "(skip, interrupted), and the reports are written, marked interrupted (exit 3). A\n"
+            "second Ctrl-C undoes any fault and quits at once, exit 3, without reports.\n"
+            "\n"
             "Exit codes:\n"
             "  0  no failed finding at or above --fail-on that is not accepted, and every probe\n"
             "     decided\n"
             "  1  a finding at or above --fail-on failed (or its acceptance expired)\n"
             "  2  usage or config error (also in the accepted-findings file)\n"
-            "  3  the target is unreachable, a probe could not decide (error), or a report\n"
-            "     could not be written\n",
+            "  3  the target is unreachable, a probe could not decide (error), the audit was\n"
+            "     interrupted, or a report could not be written\n",
     .run = run,
 };

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +16,12 @@
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
 #include "checker/scenario_table.h"
+#include "checker/stop_signal.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
 #include "common/redact.h"
+#include "common/stop.h"
 #include "common/units.h"
 #include "common/url.h"
 #include "loadgen/engine.h"
@@ -90,8 +91,9 @@ static const char help[] =
     "open-model load.profile gives the schedule of URL runs unless --rate, --stage or\n"
     "--connections does.\n"
     "\n"
-    "Progress is shown on a terminal only. Ctrl-C stops the run; the result is still printed\n"
-    "and written, marked interrupted. Authorization, Cookie and other credential header values\n"
+    "Progress is shown on a terminal only. Ctrl-C stops the run (exit 3); the result is\n"
+    "still printed and written, marked interrupted; a second Ctrl-C quits at once, without\n"
+    "it. Authorization, Cookie and other credential header values\n"
     "never appear in the output.\n"
     "\n"
     "Exit codes:\n"
@@ -99,7 +101,7 @@ static const char help[] =
     "  1  a threshold of load.thresholds is broken (or stopped the run: abort_on_fail)\n"
     "  2  usage error, a URL outside the allowed hosts, more connections than the file limit\n"
     "  3  the run could not be done: no connection could be made, no request got an answer,\n"
-    "     internal error\n";
+    "     it was interrupted, internal error\n";
 
 enum {
     OPT_MAX_CONN = 256,
@@ -391,12 +393,19 @@ static int check_urls(struct load_args *a, const struct strv *cfg_allowed)
     struct strv allowed = {a->allow, a->allow_count};
     for (size_t i = 0; i < a->url_count; i++) {
         char err[256];
+        const char *refused_by = NULL;
         if (url_parse(a->urls[i], &a->parsed[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s", a->urls[i], err);
-        if (cfg_allowed && !allowlist_url_ok(cfg_allowed, a->urls[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s (target.allowed_hosts)", a->urls[i], err);
-        if (a->allow_count && !allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s (--allow-host)", a->urls[i], err);
+            refused_by = "";
+        else if (cfg_allowed && !allowlist_url_ok(cfg_allowed, a->urls[i], err, sizeof err))
+            refused_by = " (target.allowed_hosts)";
+        else if (a->allow_count && !allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
+            refused_by = " (--allow-host)";
+        if (refused_by) {
+            char *shown = redact_url_userinfo(a->urls[i]);
+            int rc = cli_usage_error(&cmd_load, "%s: %s%s", shown, err, refused_by);
+            free(shown);
+            return rc;
+        }
     }
     return 0;
 }
@@ -829,6 +838,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct config cfg;
     struct scenario_run sr = {0};
     struct load_gate gate = {0};
+    struct stop_signal *watch = NULL;
     int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
     if (rc == 0 && a.config_path) {
@@ -878,14 +888,9 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = created == ENGINE_BAD_PARAMS ? EXIT_USAGE : EXIT_RUN_ERROR;
         goto out;
     }
-    /* SIGINT/SIGTERM are taken synchronously below; the workers block every signal. */
-    sigset_t stop_set, old;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, &old);
+    /* Before the workers: they leave SIGINT/SIGTERM to the watcher. */
+    watch = stop_signal_start("load");
     if (engine_start(e, err, sizeof err)) {
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
         print_error(&secrets, err);
         rc = EXIT_RUN_ERROR;
         goto out;
@@ -894,9 +899,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     int live = cli->tty && !cli->quiet, aborted = 0;
     uint64_t next_progress = 0, next_check = 1100000;
     while (!engine_done(e)) {
-        struct timespec wait = {0, 100 * 1000 * 1000};
-        int sig = sigtimedwait(&stop_set, NULL, &wait);
-        if (sig == SIGINT || sig == SIGTERM)
+        if (stop_wait_ms(100))
             engine_interrupt(e);
         uint64_t el = engine_elapsed_us(e);
         if (live && el >= next_progress) {
@@ -912,7 +915,6 @@ static int run(const struct cli *cli, int argc, char **argv)
             next_check = el + 1000000;
         }
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (live)
         fprintf(stderr, "\r\033[K");
     engine_finish(e, &r);
@@ -933,13 +935,14 @@ static int run(const struct cli *cli, int argc, char **argv)
             goto out;
         }
     }
-    rc = broken ? EXIT_GATE_FAILED : EXIT_PASSED;
+    rc = r.interrupted ? EXIT_RUN_ERROR : broken ? EXIT_GATE_FAILED : EXIT_PASSED;
     if (r.totals.responses == 0 && !r.interrupted) {
         fprintf(stderr, "storecheck load: the run could not be done: no request got an "
                         "answer\n");
         rc = EXIT_RUN_ERROR;
     }
 out:
+    stop_signal_end(watch);
     load_result_free(&r);
     engine_destroy(e);
     scenario_run_free(&sr);

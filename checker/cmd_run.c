@@ -1,11 +1,9 @@
 /* storecheck run CONFIG: baseline audit, load with under-load checks and a fault, one verdict,
  * the reports. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "checker/accept.h"
 #include "checker/commands.h"
@@ -14,8 +12,10 @@
 #include "checker/gate_report.h"
 #include "checker/load_phase.h"
 #include "checker/run_load.h"
+#include "checker/stop_signal.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
+#include "common/stop.h"
 #include "loadgen/result_metrics.h"
 #include "probes/engine.h"
 
@@ -160,8 +160,7 @@ static void judge_thresholds(struct run_state *s)
 }
 
 /* The baseline and the load; 0, or an exit code when the run cannot go on. */
-static int execute(const struct cli *cli, struct run_state *s, const sigset_t *stop_set,
-                   int *interrupted)
+static int execute(const struct cli *cli, struct run_state *s)
 {
     char err[512];
     if (engine_preflight(&s->cfg, err, sizeof err) != 0) {
@@ -183,22 +182,15 @@ static int execute(const struct cli *cli, struct run_state *s, const sigset_t *s
         fprintf(stderr, "storecheck run: %s\n", err);
         return EXIT_USAGE;
     }
-    sigset_t pending;
-    sigpending(&pending);
-    if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM)) {
-        *interrupted = 1;
+    if (!s->load_planned || stop_requested())
         return 0; /* no load after a stop; the reports still come */
-    }
-    if (!s->load_planned)
-        return 0;
     if (!cli->quiet)
         fprintf(stderr, "storecheck run: load (%s)\n", s->plan.note);
-    if (load_phase_run(cli, &s->cfg, &s->plan, stop_set, &s->load, err, sizeof err) != 0) {
+    if (load_phase_run(cli, &s->cfg, &s->plan, &s->load, err, sizeof err) != 0) {
         fprintf(stderr, "storecheck run: the load could not start: %s\n", err);
         return EXIT_RUN_ERROR;
     }
     s->load_ran = 1;
-    *interrupted = s->load.result.interrupted;
     if (s->load.has_fault) {
         fault_window_judge(&s->cfg, &s->load.result, &s->load.fault, &s->window);
         s->has_window = 1;
@@ -255,24 +247,15 @@ static int run(const struct cli *cli, int argc, char **argv)
     s.load_planned = planned == 0;
     enum severity fail_on = a.fail_on >= 0 ? (enum severity)a.fail_on : s.cfg.audit.fail_on;
 
-    /* SIGINT/SIGTERM are taken synchronously; every thread started from here blocks them. */
-    sigset_t stop_set, old;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, &old);
+    /* Before any thread: they all leave SIGINT/SIGTERM to the watcher. */
+    struct stop_signal *watch = stop_signal_start("run");
     engine_global_init();
     int64_t started = gate_now_unix_ms();
-    int interrupted = 0;
-    code = execute(cli, &s, &stop_set, &interrupted);
+    code = execute(cli, &s);
     if (code == 0)
-        code = finish(cli, &s, &a, fail_on, interrupted, started);
+        code = finish(cli, &s, &a, fail_on, stop_requested(), started);
+    stop_signal_end(watch); /* may undo a fault: libcurl is still up */
     engine_global_cleanup();
-    /* Drop a stop that arrived after the load, so it does not kill us on unblocking. */
-    struct timespec zero = {0, 0};
-    while (sigtimedwait(&stop_set, NULL, &zero) > 0)
-        ;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
 out:
     diag_list_free(&diags);
     engine_report_free(&s.baseline);
@@ -319,7 +302,10 @@ const struct command cmd_run = {
             "  --junit F       JUnit XML: one testcase per check and per threshold\n"
             "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
             "\n"
-            "Ctrl-C stops the load; the reports are still written, marked interrupted.\n"
+            "Ctrl-C (or SIGTERM) stops the run: nothing new starts (no probe, no order, no\n"
+            "fault, no load), probes in flight are cancelled, a fault that is on is undone, and\n"
+            "the reports are written, marked interrupted (exit 3). A second Ctrl-C undoes the\n"
+            "fault and quits at once, exit 3, without reports.\n"
             "\n"
             "Exit codes:\n"
             "  0  the gate passed\n"

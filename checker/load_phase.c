@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "checker/load_gate.h"
+#include "common/stop.h"
 #include "probes/fault.h"
 #include "probes/under_load.h"
 
@@ -74,7 +74,7 @@ static uint64_t checks_at_us(const struct loadgen_params *p)
 }
 
 int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
-                   const sigset_t *stop_set, struct load_phase *out, char *err, size_t errlen)
+                   struct load_phase *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     const struct fault *f = cfg->load.fault.name ? fault_find(cfg, cfg->load.fault.name) : NULL;
@@ -102,13 +102,18 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
         .cfg = cfg, .table = fault_table, .count = 1, .out = &out->fault_check};
     int fault_on = 0, fault_done = !f;
     uint64_t checks_at = checks_at_us(&plan->params), next_gate = 1100000;
-    int aborted = 0;
+    int aborted = 0, stopped = 0;
     while (!engine_done(e)) {
-        struct timespec wait = {0, 50 * 1000 * 1000};
-        int sig = sigtimedwait(stop_set, NULL, &wait);
-        if (sig == SIGINT || sig == SIGTERM)
-            engine_interrupt(e);
+        int stop = stop_wait_ms(50);
         uint64_t el = engine_elapsed_us(e);
+        if (stop && !stopped) {
+            stopped = 1;
+            engine_interrupt(e);
+            if (fault_on) /* undone now, not when the load has wound down */
+                fault_set(cfg, f, 0, out, el / 1000);
+            fault_on = 0;
+            fault_done = 1;
+        }
         char why[320];
         if (gate.any_abort && !aborted && el >= next_gate) {
             aborted = load_gate_check_running(&gate, e, why, sizeof why);
@@ -117,7 +122,7 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
                         cli->tty && !cli->quiet ? "\r\033[K" : "", why);
             next_gate = el + 1000000;
         }
-        if (!checks.started && el >= checks_at)
+        if (!checks.started && !stopped && el >= checks_at)
             batch_start(&checks);
         if (!fault_done && !fault_on && el >= out->fault.at_ms * 1000) {
             fault_set(cfg, f, 1, out, el / 1000);
@@ -131,7 +136,7 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
             fault_on = 0;
             fault_done = 1;
         }
-        if (cli->tty && !cli->quiet && sig <= 0) {
+        if (cli->tty && !cli->quiet && !stopped) {
             struct lg_second row;
             if (engine_latest(e, &row) == 0)
                 fprintf(stderr, "\r\033[K  load %.0fs: %llu req/s, p99 %.1f ms, %llu errors%s",

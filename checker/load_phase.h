@@ -6,8 +6,6 @@
 #ifndef STORECHECK_CHECKER_LOAD_PHASE_H
 #define STORECHECK_CHECKER_LOAD_PHASE_H
 
-#include <signal.h>
-
 #include "checker/cli.h"
 #include "checker/run_load.h"
 #include "common/config.h"
@@ -24,11 +22,11 @@ struct load_phase {
     char fault_error[512];
 };
 
-/* Run it. stop_set holds SIGINT/SIGTERM, blocked in every thread by the caller; a stop
- * interrupts the load (result.interrupted). 0, or -1 with err when the load could not start
- * (nothing else ran then). */
+/* Run it. A stop (common/stop.h) interrupts the load (result.interrupted), undoes the fault
+ * at once and starts nothing more. 0, or -1 with err when the load could not start (nothing
+ * else ran then). */
 int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
-                   const sigset_t *stop_set, struct load_phase *out, char *err, size_t errlen);
+                   struct load_phase *out, char *err, size_t errlen);
 void load_phase_free(struct load_phase *lp);
 
 #endif

@@ -35,6 +35,10 @@ void verdict_judge(struct report_check *checks, size_t n, const struct report_th
     v->reasons = NULL;
     v->count = 0;
     size_t gate = 0, undecided = 0;
+    /* An interrupted run is judged on what it saw: that comes first, and a threshold left
+     * without data by the stop is no reason. */
+    if (interrupted)
+        add_reason(v, "the run was interrupted before its planned end");
     for (size_t i = 0; i < n; i++) {
         struct report_check *c = &checks[i];
         const struct report_acceptance *a = c->accepted;
@@ -49,7 +53,7 @@ void verdict_judge(struct report_check *checks, size_t n, const struct report_th
     }
     for (size_t i = 0; i < nth; i++) {
         const struct report_threshold *t = &th[i];
-        if (t->result.verdict == TH_PASS)
+        if (t->result.verdict == TH_PASS || (interrupted && t->result.verdict == TH_NODATA))
             continue;
         gate++;
         if (t->result.verdict == TH_NODATA)
@@ -57,7 +61,7 @@ void verdict_judge(struct report_check *checks, size_t n, const struct report_th
         else
             add_reason(v, "threshold '%s' broken: %s", t->expr, t->result.line);
     }
-    if (gate) {
+    if (gate && !interrupted) {
         v->result = "failed";
         v->exit_code = EXIT_GATE_FAILED;
         return;
@@ -71,7 +75,6 @@ void verdict_judge(struct report_check *checks, size_t n, const struct report_th
                    c->result->reason);
     }
     if (interrupted) {
-        add_reason(v, "the run was interrupted before its planned end");
         v->result = "interrupted";
         v->exit_code = EXIT_RUN_ERROR;
     } else if (undecided) {

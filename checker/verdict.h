@@ -1,8 +1,9 @@
 /*
  * The gate: which checks and thresholds fail a run, the verdict and exit code, and one line
- * per reason (which finding or threshold, observed against allowed). Findings decide first:
- * a failed gate is exit 1 even when some check could not decide; otherwise an undecided check
- * or an interrupted run is exit 3, never a pass.
+ * per reason (which finding or threshold, observed against allowed). An interrupted run is
+ * exit 3 with that reason first (a threshold without data is then no reason). Otherwise
+ * findings decide first: a failed gate is exit 1 even when some check could not decide; an
+ * undecided check is exit 3, never a pass.
  */
 #ifndef STORECHECK_CHECKER_VERDICT_H
 #define STORECHECK_CHECKER_VERDICT_H

@@ -35,7 +35,7 @@ int redact_header_is_secret(const char *name)
 
 char *redact_copy(const struct strv *secrets, const char *text)
 {
-    char *out = xstrdup(text);
+    char *out = redact_url_userinfo(text);
     if (!secrets)
         return out;
     for (size_t i = 0; i < secrets->count; i++) {
@@ -63,5 +63,44 @@ char *redact_copy(const struct strv *secrets, const char *text)
         free(out);
         out = next;
     }
+    return out;
+}
+
+/* Where the authority that starts at s ends: a URL's authority ends at its path, query or
+ * fragment; one quoted in text also ends where the text around it resumes. */
+static size_t authority_len(const char *s)
+{
+    return strcspn(s, "/?#\"'<>` \t\r\n");
+}
+
+char *redact_url_userinfo(const char *text)
+{
+    size_t rlen = strlen(REDACTED), urls = 0;
+    for (const char *p = strstr(text, "://"); p; p = strstr(p + 3, "://"))
+        urls++;
+    /* At most one redaction per URL, each adding at most rlen bytes. */
+    char *out = xmalloc(strlen(text) + urls * rlen + 1);
+    char *w = out;
+    const char *r = text;
+    for (const char *sep = strstr(r, "://"); sep; sep = strstr(r, "://")) {
+        const char *auth = sep + 3;
+        size_t n = authority_len(auth);
+        const char *at = NULL; /* the last '@': a password may hold an unescaped one */
+        for (const char *p = auth; p < auth + n; p++)
+            if (*p == '@')
+                at = p;
+        const char *resume = at ? at : auth + n;
+        memcpy(w, r, (size_t)(auth - r));
+        w += auth - r;
+        if (at) {
+            memcpy(w, REDACTED, rlen);
+            w += rlen;
+        } else {
+            memcpy(w, auth, n);
+            w += n;
+        }
+        r = resume;
+    }
+    strcpy(w, r);
     return out;
 }

@@ -17,7 +17,12 @@
 int redact_header_is_secret(const char *name);
 
 /* A malloc'd copy of text with every occurrence of every secret (of 4 or more characters)
- * replaced by REDACTED. secrets may be NULL. */
+ * replaced by REDACTED, and the userinfo of every URL in it as redact_url_userinfo does.
+ * secrets may be NULL. */
 char *redact_copy(const struct strv *secrets, const char *text);
+
+/* A malloc'd copy of text in which the userinfo of every URL ("https://user:password@host")
+ * is replaced by REDACTED, so a URL can be quoted even when it carries credentials. */
+char *redact_url_userinfo(const char *text);
 
 #endif

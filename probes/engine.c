@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "common/oom.h"
+#include "common/stop.h"
 #include "probes/net.h"
 
 enum {
@@ -141,7 +142,9 @@ static void run_one(struct phase *ph, struct slot *s)
     struct probe_result *r = &s->item->result;
     uint64_t end = probe_now_ms();
     r->elapsed_ms = end - s->started_at;
-    if (end >= s->deadline || atomic_load(&s->cancelled)) {
+    if (stop_requested()) {
+        probe_set(&ctx, PROBE_SKIP, "interrupted: the run was stopped while this probe ran");
+    } else if (end >= s->deadline || atomic_load(&s->cancelled)) {
         int audit_cut = s->deadline == ph->audit_deadline;
         probe_set(&ctx, PROBE_ERROR, "timed out after %llu ms (%s)",
                   (unsigned long long)r->elapsed_ms,
@@ -162,8 +165,10 @@ static void *worker(void *arg)
         s->started_at = now;
         s->deadline = now + ph->probe_timeout < ph->audit_deadline ? now + ph->probe_timeout
                                                                    : ph->audit_deadline;
-        if (now >= ph->audit_deadline) {
-            struct probe_ctx ctx = {.cfg = ph->cfg, .result = &s->item->result};
+        struct probe_ctx ctx = {.cfg = ph->cfg, .result = &s->item->result};
+        if (stop_requested()) {
+            probe_set(&ctx, PROBE_SKIP, "interrupted: not run, the run was stopped first");
+        } else if (now >= ph->audit_deadline) {
             probe_set(&ctx, PROBE_ERROR, "not run: the audit deadline was reached first");
         } else {
             pthread_mutex_unlock(&ph->mu);
@@ -191,8 +196,9 @@ static struct timespec abs_in(uint64_t ms)
     return ts;
 }
 
-/* Run the queued slots on up to `threads` workers; cancel each one that passes its deadline.
- * Returns when every slot is done: all waits in probes end by their deadline. */
+/* Run the queued slots on up to `threads` workers; cancel each one that passes its deadline,
+ * and every one on a stop. Returns when every slot is done: all waits in probes end by their
+ * deadline or cancellation. */
 static void run_phase(struct phase *ph, unsigned threads)
 {
     if (ph->count == 0)
@@ -217,9 +223,10 @@ static void run_phase(struct phase *ph, unsigned threads)
         struct timespec ts = abs_in(WATCH_SLICE_MS);
         pthread_cond_timedwait(&ph->cv, &ph->mu, &ts);
         uint64_t now = probe_now_ms();
+        int stopped = stop_requested();
         for (size_t i = 0; i < ph->count; i++) {
             struct slot *s = ph->queue[i];
-            if (s->started && !s->done && now >= s->deadline)
+            if (s->started && !s->done && (stopped || now >= s->deadline))
                 atomic_store(&s->cancelled, 1);
         }
     }

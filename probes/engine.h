@@ -2,7 +2,9 @@
  * The probe engine: selects probes (--only/--skip by id or group letter), runs them
  * concurrently on worker threads, each under its own timeout and all under the audit deadline,
  * and collects one result per selected probe. A probe that overruns is cancelled (its HTTP and
- * TLS waits end) and reported as an error; it never holds up the others.
+ * TLS waits end) and reported as an error; it never holds up the others. After a stop
+ * (common/stop.h) no probe starts and those running are cancelled within the watch slice;
+ * both are reported as skip "interrupted: ...".
  */
 #ifndef STORECHECK_PROBES_ENGINE_H
 #define STORECHECK_PROBES_ENGINE_H

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/stop.h"
 #include "probes/http.h"
 
 enum { MAX_ACTIVE = 16, WAIT_SLICE_MS = 10 };
@@ -105,6 +106,10 @@ static int run_action(const struct config *cfg, const struct fault_action *a, ui
 int fault_start(const struct config *cfg, const struct fault *f, uint64_t timeout_ms, char *why,
                 size_t whylen)
 {
+    if (stop_requested()) {
+        snprintf(why, whylen, "not started: the run was stopped");
+        return -1;
+    }
     pthread_mutex_lock(&active_mu);
     size_t slot = 0;
     while (slot < MAX_ACTIVE && active[slot].fault)

@@ -19,7 +19,8 @@
 const struct fault *fault_find(const struct config *cfg, const char *name);
 
 /* Run a fault's start action and remember it as active (even when the action failed: its
- * stop may still be needed). 0 on success (2xx / exit 0), -1 with why. */
+ * stop may still be needed). 0 on success (2xx / exit 0), -1 with why; after a stop
+ * (common/stop.h) nothing is started and it returns -1. */
 int fault_start(const struct config *cfg, const struct fault *f, uint64_t timeout_ms, char *why,
                 size_t whylen);
 /* Run its stop action and forget it. 0 or -1 with why. */

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/stop.h"
 #include "probes/nonce.h"
 #include "probes/store.h"
 
@@ -56,6 +57,10 @@ int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, si
     char url[1024], err[300], body[300], key[40], key_line[80];
     memset(resp, 0, sizeof *resp);
     id[0] = '\0';
+    if (stop_requested()) {
+        snprintf(resp->error, sizeof resp->error, "no order placed: the run was stopped");
+        return -1;
+    }
     if (store_endpoint_url(ctx, EP_CHECKOUT, url, sizeof url, err, sizeof err) != 0) {
         snprintf(resp->error, sizeof resp->error, "%.200s", err);
         return -1;

@@ -8,6 +8,7 @@
 
 #include "common/oom.h"
 #include "common/redact.h"
+#include "common/stop.h"
 
 uint64_t probe_now_ms(void)
 {
@@ -24,7 +25,10 @@ uint64_t probe_remaining_ms(const struct probe_ctx *ctx)
 
 int probe_should_stop(const struct probe_ctx *ctx)
 {
-    return (ctx->cancelled && atomic_load(ctx->cancelled)) || probe_remaining_ms(ctx) == 0;
+    /* The stop reaches a probe run by the engine at once, before the engine cancels it; a
+     * context without cancellation (undoing a fault, cleaning up) goes on after a stop. */
+    return (ctx->cancelled && (atomic_load(ctx->cancelled) || stop_requested())) ||
+           probe_remaining_ms(ctx) == 0;
 }
 
 /* A redacted copy of text in the result's arena. */

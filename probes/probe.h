@@ -68,7 +68,8 @@ struct probe_ctx {
 uint64_t probe_now_ms(void);
 /* Milliseconds left before the probe's deadline (0 when past it). */
 uint64_t probe_remaining_ms(const struct probe_ctx *ctx);
-/* 1 once the probe must stop: cancelled or past its deadline. */
+/* 1 once the probe must stop: cancelled, stopped (common/stop.h; only a context that can be
+ * cancelled) or past its deadline. */
 int probe_should_stop(const struct probe_ctx *ctx);
 
 /* Record the verdict; the reason is printf-formatted, redacted and kept in the result. A later

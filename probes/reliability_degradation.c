@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/stop.h"
 #include "probes/catalog.h"
 #include "probes/fault.h"
 #include "probes/http.h"
@@ -98,8 +99,7 @@ static int recovered(struct probe_ctx *ctx)
             return rc == 0;
         }
         http_response_free(&r);
-        struct timespec ts = {0, RECOVERY_STEP_MS * 1000000L};
-        nanosleep(&ts, NULL);
+        stop_wait_ms(RECOVERY_STEP_MS);
     }
 }
 

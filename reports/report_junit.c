@@ -1,7 +1,9 @@
 /*
  * JUnit XML: one testsuite per STORE group plus one for the thresholds, one testcase per check
  * and per threshold. A failed check is a <failure>, a check that could not decide an <error>,
- * a skipped check and an accepted (unexpired) finding <skipped/> with the reason.
+ * a skipped check and an accepted (unexpired) finding <skipped/> with the reason. An
+ * interrupted run also gets a suite "Run" whose one testcase is an <error type="interrupted">,
+ * so that it never reads as green.
  */
 #include <stdio.h>
 #include <string.h>
@@ -134,6 +136,20 @@ static void close_suite(struct textbuf *out, struct suite *s, const char *name,
     tb_free(&s->cases);
 }
 
+static void interrupted_suite(struct textbuf *out, const cJSON *doc, const char *timestamp,
+                              struct suite *total)
+{
+    if (!rd_bool(doc, "interrupted"))
+        return;
+    struct suite s = {.tests = 1, .errors = 1};
+    tb_add(&s.cases, "    <testcase classname=\"storecheck.run\" name=\"the run completed\""
+                     " time=\"0.000\">\n"
+                     "      <error message=\"the run was interrupted before its planned end\""
+                     " type=\"interrupted\"/>\n"
+                     "    </testcase>\n");
+    close_suite(out, &s, "Run", timestamp, total);
+}
+
 static char *render_junit(const cJSON *doc)
 {
     char ts[32];
@@ -142,6 +158,7 @@ static char *render_junit(const cJSON *doc)
     ts[strcmp(ts, "?") == 0 ? 0 : strlen(ts) - 1] = '\0';
     struct textbuf suites = {0};
     struct suite total = {0};
+    interrupted_suite(&suites, doc, ts, &total);
     const cJSON *g;
     cJSON_ArrayForEach(g, rd_get(rd_get(doc, "scores"), "groups"))
     {

@@ -180,6 +180,17 @@ static void test_host_not_allowed(void)
     CHECK_INT_EQ(r.code, 2);
 }
 
+/* A URL refused for its credentials is quoted without them. */
+static void test_url_credentials_redacted(void)
+{
+    struct ran r =
+        run_bin(0, (const char *[]){"load", "http://user:SECRET@127.0.0.1:1/", "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "127.0.0.1:1");
+    CHECK(strstr(r.err, "SECRET") == NULL);
+    CHECK(strstr(r.out, "SECRET") == NULL);
+}
+
 static void test_cannot_connect(void)
 {
     char closed[64];
@@ -313,7 +324,7 @@ static void test_interrupt_still_writes(void)
     snprintf(json, sizeof json, "%s/int.json", tmpdir);
     struct ran r =
         run_bin(1200, (const char *[]){"load", url, "-d", "30s", "-c", "2", "--json", json, NULL});
-    CHECK_INT_EQ(r.code, 0);
+    CHECK_INT_EQ(r.code, 3); /* an interrupted run is not a pass */
     CHECK(r.wall_ms < 5000);
     CHECK_CONTAINS(r.out, "interrupted");
     cJSON *root = read_json(json);
@@ -406,6 +417,7 @@ int main(void)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
     RUN(test_usage_errors);
     RUN(test_host_not_allowed);
+    RUN(test_url_credentials_redacted);
     RUN(test_cannot_connect);
     RUN(test_no_answer_at_all);
     RUN(test_file_limit);

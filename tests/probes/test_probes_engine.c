@@ -1,10 +1,16 @@
 /* The engine without a network: selection, severity overrides, per-probe timeouts and the
  * audit deadline, redaction of results; and the CSP and HTML readers the probes use. */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "common/stop.h"
 
 #include "probes/csp.h"
 #include "probes/engine.h"
+#include "probes/fault.h"
 #include "probes/html.h"
 #include "tests/support/check.h"
 
@@ -27,6 +33,14 @@ static void run_hang(struct probe_ctx *ctx)
     probe_set(ctx, PROBE_PASS, "should have been overridden");
 }
 
+/* Waits on the cancellation flag alone, as a raw socket or TLS wait does. */
+static void run_raw_hang(struct probe_ctx *ctx)
+{
+    while (!atomic_load(ctx->cancelled))
+        nap();
+    probe_set(ctx, PROBE_PASS, "should have been overridden");
+}
+
 static void run_silent(struct probe_ctx *ctx)
 {
     (void)ctx;
@@ -43,6 +57,7 @@ static const struct probe p_a = {
 static const struct probe p_b = {
     .id = "T-B", .group = GROUP_T, .severity = SEV_HIGH, .run = run_pass};
 static const struct probe p_hang = {.id = "T-HANG", .group = GROUP_T, .run = run_hang};
+static const struct probe p_raw_hang = {.id = "T-RAW-HANG", .group = GROUP_T, .run = run_raw_hang};
 static const struct probe p_silent = {.id = "O-SILENT", .group = GROUP_O, .run = run_silent};
 static const struct probe p_leaky = {.id = "S-LEAKY", .group = GROUP_S, .run = run_leaky};
 static const struct probe p_solo = {
@@ -201,6 +216,57 @@ static void test_html(void)
     CHECK(!html_next_tag("<script src=\"unterminated", &pos, &t) || t.src[0] == 'u');
 }
 
+static void *stop_soon(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 200 * 1000000L};
+    nanosleep(&ts, NULL);
+    stop_request();
+    return NULL;
+}
+
+/* A stop cancels the probes in flight within a second and starts no other: all of them are
+ * skips "interrupted", none an error; no fault starts after it. Runs last: a stop is final. */
+static void test_stop(void)
+{
+    struct config cfg;
+    base_config(&cfg);
+    static const struct probe *const busy[] = {&p_hang, &p_raw_hang, &p_a};
+    struct engine_options opt = {.table = busy,
+                                 .table_count = 3,
+                                 .probe_timeout_ms = 10000,
+                                 .deadline_ms = 20000,
+                                 .concurrency = 2};
+    struct engine_report rep;
+    char err[128];
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, stop_soon, NULL) == 0);
+    CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
+    pthread_join(t, NULL);
+    CHECK(rep.elapsed_ms < 1200);
+    for (size_t i = 0; i < rep.count; i++) {
+        CHECK_INT_EQ(rep.items[i].result.status, PROBE_SKIP);
+        CHECK_CONTAINS(rep.items[i].result.reason, "interrupted");
+    }
+    CHECK_CONTAINS(find(&rep, "T-HANG")->reason, "while this probe ran");
+    CHECK_CONTAINS(find(&rep, "T-RAW-HANG")->reason, "while this probe ran");
+    CHECK_CONTAINS(find(&rep, "S-A")->reason, "not run");
+    engine_report_free(&rep);
+
+    char marker[64];
+    snprintf(marker, sizeof marker, "/tmp/sc-fault-%ld", (long)getpid());
+    char command[128];
+    snprintf(command, sizeof command, "touch %s", marker);
+    struct fault f = {.name = "orders_down",
+                      .start = {.kind = FAULT_COMMAND, .command = command},
+                      .stop = {.kind = FAULT_COMMAND, .command = "true"}};
+    CHECK(fault_start(&cfg, &f, 2000, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "stopped");
+    CHECK(access(marker, F_OK) != 0);
+    unlink(marker);
+    config_free(&cfg);
+}
+
 int main(void)
 {
     RUN(test_timeouts);
@@ -208,5 +274,6 @@ int main(void)
     RUN(test_overrides_and_redaction);
     RUN(test_csp);
     RUN(test_html);
+    RUN(test_stop);
     return check_summary();
 }

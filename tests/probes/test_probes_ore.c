@@ -448,8 +448,8 @@ static void test_timeout_undoes_fault(void)
     sup_refstore_stop(&rs);
 }
 
-/* Ctrl-C while checkout hangs under the injected fault: the audit ends as interrupted and the
- * store's orders are back up. */
+/* Ctrl-C while checkout hangs under the injected fault: the audit ends as interrupted (exit 3)
+ * and the store's orders are back up. */
 static void test_cli_interrupt_undoes_fault(void)
 {
     struct refstore rs;
@@ -493,7 +493,7 @@ static void test_cli_interrupt_undoes_fault(void)
         waitpid(pid, &status, 0);
         CHECK(!"audit ended after SIGINT");
     }
-    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
     admin_faults(rs.admin, faults, sizeof faults);
     CHECK(strstr(faults, "{\"faults\":[]}") != NULL);
     char err[1024] = "";
@@ -502,7 +502,7 @@ static void test_cli_interrupt_undoes_fault(void)
         err[fread(err, 1, sizeof err - 1, f)] = '\0';
         fclose(f);
     }
-    CHECK(strstr(err, "the injected fault was undone") != NULL);
+    CHECK(strstr(err, "interrupted") != NULL);
     sup_refstore_stop(&rs);
 }
 

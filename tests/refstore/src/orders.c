@@ -206,6 +206,7 @@ void orders_checkout(struct exchange *x, const char *param, size_t plen)
         key_buckets[b] = o->seq;
     }
     metrics_count_order();
+    store.last_order_us = store_wall_us();
     reply_order(x, 201, o);
     exchange_headerf(x, "Location", "/api/v1/orders/%s", id);
     webhooks_emit("order.created", o->json, strlen(o->json));

@@ -30,6 +30,9 @@ struct store_state {
     struct ev_loop *loop;
     int https_port; /* 0 when there is no TLS listener */
     bool orders_down;
+    /* Wall-clock µs (CLOCK_REALTIME, 0: never) of the last order created and the last start of
+     * the orders_down fault, for tests that a stopped client started nothing after a moment. */
+    int64_t last_order_us, last_fault_start_us;
 };
 
 extern struct store_config store_cfg;
@@ -37,5 +40,7 @@ extern struct store_state store;
 
 /* Current wall-clock time in seconds (the event loop's cached time). */
 double store_now(void);
+/* The wall clock now, in µs (not cached: comparable with another process's clock). */
+int64_t store_wall_us(void);
 
 #endif
