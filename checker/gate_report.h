@@ -1,8 +1,8 @@
 /*
  * The end of `storecheck run` and `storecheck audit`: the accepted findings attached to the
- * checks, the verdict against fail_on, the scores, the console summary (counts, grades, the
- * verdict and its reasons) and the reports of the config's reports section, which the
- * --json/--html/--junit/--markdown options override ("-" is stdout).
+ * checks, the verdict against fail_on, the scores, the console summary (checker/summary.h)
+ * and the reports of the config's reports section, which the --json/--html/--junit/--markdown
+ * options override ("-" is stdout).
  */
 #ifndef STORECHECK_CHECKER_GATE_REPORT_H
 #define STORECHECK_CHECKER_GATE_REPORT_H
