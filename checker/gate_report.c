@@ -158,7 +158,7 @@ int gate_finish(const struct cli *cli, const char *command, struct gate *g,
                 const struct config *cfg, const struct report_overrides *p, FILE *out)
 {
     cJSON *doc = report_json_build(&g->run);
-    summary_print(cli, out, &g->run);
+    summary_print(cli, out, &g->run, !g->checks_listed);
     int code = write_reports(cli, command, doc, cfg, p, out) ? EXIT_RUN_ERROR : g->run.exit_code;
     /* A failed gate stays a failed gate even when a report could not be written. */
     if (g->run.exit_code == EXIT_GATE_FAILED)

@@ -61,6 +61,7 @@ int64_t gate_now_unix_ms(void);
 struct gate {
     struct report_run run;
     struct verdict verdict;
+    int checks_listed; /* every check was printed already: the summary does not list them */
 };
 
 /* Judge the checks and run's thresholds against fail_on (setting each check's gated flag),

@@ -88,11 +88,13 @@ static void print_load(FILE *out, const struct load_result *r)
             (unsigned long long)load_result_http_errors(r), r->interrupted ? " (interrupted)" : "");
 }
 
-void summary_print(const struct cli *cli, FILE *out, const struct report_run *run)
+void summary_print(const struct cli *cli, FILE *out, const struct report_run *run,
+                   int list_findings)
 {
     if (!cli->quiet) {
         print_counts(out, run);
-        print_findings(out, run);
+        if (list_findings)
+            print_findings(out, run);
         print_thresholds(out, run);
         print_grades(out, run);
         if (run->load)

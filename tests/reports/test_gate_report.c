@@ -102,7 +102,8 @@ static void test_accepted_findings(void)
     CHECK_CONTAINS(out, "verdict: failed (exit 1)\n  - S-CSP (high) failed: no CSP; allowed: no "
                         "failed finding at high or above (its acceptance expired on "
                         "2020-01-01)\n");
-    /* The accepted S-HSTS is listed in the summary, but is no reason. */
+    /* The accepted S-HSTS is listed in the summary (as at the end of `storecheck run`), but is
+     * no reason. */
     CHECK_CONTAINS(out, "  FAIL S-HSTS (high) [accepted]: no HSTS header\n");
     CHECK_CONTAINS(out, "  FAIL S-CSP (high) [gate]: no CSP\n");
     CHECK(!strstr(strstr(out, "verdict:"), "S-HSTS"));
