@@ -62,6 +62,8 @@ def test_junit(work):
                                                              re.escape(t["line"])), out, re.M),
                   "the summary's thresholds table has %s: %s" % (t["expr"], out))
         check(out.index("Thresholds:") < out.index("verdict:"), "the verdict comes last")
+        check(doc["load_note"].endswith("; no load.scenarios configured"),
+              "the load note says what drove the load, and nothing to come: " + doc["load_note"])
     finally:
         store.stop()
 
