@@ -50,6 +50,15 @@ static const struct cap *cap_of(const struct report_check *c)
     return NULL;
 }
 
+/* Why the overall grade is that of its worst group (no store is better than its worst part). */
+static const char *const worst_group_why[GROUP_COUNT] = {
+    [GROUP_S] = "no better than its worst group, Security",
+    [GROUP_T] = "no better than its worst group, Traffic management",
+    [GROUP_O] = "no better than its worst group, Operations",
+    [GROUP_R] = "no better than its worst group, Reliability",
+    [GROUP_E] = "no better than its worst group, Extensibility",
+};
+
 /* The worse of the grade and the cap; the cap is named whenever it holds the grade down (also
  * when the points alone would give the same grade). */
 static void apply_cap(struct report_score *s, const char *grade, const char *why)
@@ -95,7 +104,7 @@ void score_compute(const struct report_check *checks, size_t n,
             capped[g] = k;
     }
     double sum = 0;
-    int scored = 0, all_plus = 1;
+    int scored = 0;
     memset(overall, 0, sizeof *overall);
     overall->grade = "A+";
     for (int g = 0; g < GROUP_COUNT; g++) {
@@ -115,7 +124,6 @@ void score_compute(const struct report_check *checks, size_t n,
             apply_cap(overall, capped[g]->grade, capped[g]->why);
         }
         mark_undecided(s);
-        all_plus &= strcmp(s->grade, "A+") == 0;
         sum += s->score;
         scored++;
     }
@@ -127,9 +135,12 @@ void score_compute(const struct report_check *checks, size_t n,
     const char *cap_grade = overall->grade, *cap_why = overall->cap;
     overall->scored = 1;
     overall->score = sum / scored;
-    overall->grade = score_grade(overall->score, !all_plus);
+    overall->grade = score_grade(overall->score, 0);
     overall->cap = NULL;
     if (cap_why)
         apply_cap(overall, cap_grade, cap_why);
+    for (int g = 0; g < GROUP_COUNT; g++)
+        if (grade_rank(groups[g].grade) > grade_rank(overall->grade))
+            apply_cap(overall, groups[g].grade, worst_group_why[g]);
     mark_undecided(overall);
 }

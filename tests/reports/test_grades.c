@@ -227,6 +227,27 @@ static void test_rejected_certificate_caps(void)
     verdict_free(&r.verdict);
 }
 
+/* The overall grade is no better than the worst group's, and says so: Security at D by its
+ * points alone (no cap) makes the store D, not the B of the mean. */
+static void test_overall_no_better_than_worst_group(void)
+{
+    static const struct row rows[] = {
+        {"S-HSTS", GROUP_S, SEV_HIGH, PROBE_FAIL, CAUSE_NONE},
+        {"S-CSP", GROUP_S, SEV_MEDIUM, PROBE_FAIL, CAUSE_NONE},
+        {"T-COMPRESSION", GROUP_T, SEV_LOW, PROBE_PASS, CAUSE_NONE},
+        {"O-HEALTH", GROUP_O, SEV_HIGH, PROBE_PASS, CAUSE_NONE},
+    };
+    struct run r;
+    run_init(&r, rows, sizeof rows / sizeof *rows);
+    run_judge(&r, SEV_HIGH, 0);
+    CHECK_STR_EQ(r.report.groups[GROUP_S].grade, "D"); /* 100 - 25 - 15 */
+    CHECK(r.report.groups[GROUP_S].cap == NULL);
+    CHECK(r.report.overall.score > 80); /* the mean alone would be B */
+    CHECK_STR_EQ(r.report.overall.grade, "D");
+    CHECK_STR_EQ(r.report.overall.cap, "no better than its worst group, Security");
+    verdict_free(&r.verdict);
+}
+
 /* JUnit's failures are the gate's reasons and nothing else. */
 static void test_junit_failures_are_the_gate(void)
 {
@@ -293,6 +314,7 @@ int main(void)
     RUN(test_undecided_audit);
     RUN(test_plain_http_scores_no_higher);
     RUN(test_rejected_certificate_caps);
+    RUN(test_overall_no_better_than_worst_group);
     RUN(test_junit_failures_are_the_gate);
     return check_summary();
 }
