@@ -133,3 +133,9 @@ int rd_any_held_down(const cJSON *scores)
     }
     return *buf != '\0';
 }
+
+const char *rd_cause_note(const cJSON *check)
+{
+    return strcmp(rd_str(check, "cause"), "no_tls") == 0 ? "counts as failed in the grade: no TLS"
+                                                         : "";
+}

@@ -237,6 +237,11 @@ static void row(struct textbuf *b, const cJSON *c, const char *outcome)
     esc(b, rd_str(c, "title"));
     tb_add(b, "</td><td>");
     esc(b, rd_str(c, "reason"));
+    if (*rd_cause_note(c)) {
+        tb_add(b, " <strong>(");
+        esc(b, rd_cause_note(c));
+        tb_add(b, ")</strong>");
+    }
     tb_add(b, "</td></tr>");
 }
 

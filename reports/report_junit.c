@@ -98,7 +98,8 @@ static void check_case(struct suite *s, const cJSON *doc, const cJSON *c)
         s->skipped++;
         char msg[1024];
         if (strcmp(outcome, "skip") == 0)
-            snprintf(msg, sizeof msg, "%s", reason);
+            snprintf(msg, sizeof msg, "%s%s%s%s", reason, *rd_cause_note(c) ? " (" : "",
+                     rd_cause_note(c), *rd_cause_note(c) ? ")" : "");
         else
             finding_not_gated(doc, c, outcome, msg, sizeof msg);
         skipped(b, msg);

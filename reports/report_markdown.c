@@ -108,7 +108,7 @@ static char *render_markdown(const cJSON *doc)
     {
         const char *outcome = rd_check_outcome(c);
         if (strcmp(outcome, "fail") != 0 && strcmp(outcome, "error") != 0 &&
-            strcmp(outcome, "accepted") != 0)
+            strcmp(outcome, "accepted") != 0 && !*rd_cause_note(c))
             continue;
         if (!any++)
             tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
@@ -127,6 +127,10 @@ static char *render_markdown(const cJSON *doc)
         if (outcome[0] == 'a') {
             tb_add(&b, " — accepted: ");
             cell(&b, rd_str(rd_get(c, "accepted"), "reason"));
+        }
+        if (*rd_cause_note(c)) {
+            tb_add(&b, " — ");
+            cell(&b, rd_cause_note(c));
         }
         tb_add(&b, " |\n");
     }

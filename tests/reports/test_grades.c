@@ -178,6 +178,17 @@ static void test_plain_http_scores_no_higher(void)
     const cJSON *cert = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 2);
     CHECK_STR_EQ(cJSON_GetObjectItem(cert, "cause")->valuestring, "no_tls");
     CHECK(!cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 0), "cause"));
+    /* Every report says what the skip did to the grade. */
+    char *md = reporter_markdown.render(doc);
+    char *html = reporter_html.render(doc);
+    char *xml = reporter_junit.render(doc);
+    CHECK_CONTAINS(
+        md, "| S-TLS-CERT | critical | skip | why — counts as failed in the grade: no TLS |");
+    CHECK_CONTAINS(html, "why <strong>(counts as failed in the grade: no TLS)</strong>");
+    CHECK_CONTAINS(xml, "<skipped message=\"why (counts as failed in the grade: no TLS)\"/>");
+    free(md);
+    free(html);
+    free(xml);
     cJSON_Delete(doc);
     verdict_free(&tls.verdict);
     verdict_free(&plain.verdict);
