@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "checker/cfg_sections.h"
+#include "common/units.h"
 
 void cfg_audit_defaults(struct audit *a)
 {
@@ -13,6 +14,7 @@ void cfg_audit_defaults(struct audit *a)
     a->probe_timeout_ms = 15000;
     a->latency_budget_ms = 800;
     a->clock_skew_ms = 60000;
+    a->max_connections_per_host = 6;
 }
 
 /* A STORE group letter ("S") or a probe id ("S-HSTS", "T-COMPRESSION"). */
@@ -160,6 +162,23 @@ static void read_conflict(struct cfg_walk *w, const struct yaml_node *v, void *d
     cfg_walk_items(w, v, read_conflict_status, a);
 }
 
+enum { MAX_CONNECTIONS_PER_HOST = 256 };
+
+static void read_connections_per_host(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    const char *s = cfg_walk_scalar(w, v, "a number");
+    char err[160];
+    uint64_t n;
+    if (!s)
+        return;
+    if (units_parse_count(s, &n, err, sizeof err))
+        cfg_walk_error(w, v, "%s", err);
+    else if (n < 1 || n > MAX_CONNECTIONS_PER_HOST)
+        cfg_walk_error(w, v, "must be between 1 and %d", MAX_CONNECTIONS_PER_HOST);
+    else
+        *(uint32_t *)dst = (uint32_t)n;
+}
+
 static const struct cfg_field audit_fields[] = {
     {"fail_on", cfg_read_severity, offsetof(struct audit, fail_on), 0},
     {"accept", cfg_read_file, offsetof(struct audit, accept_file), 0},
@@ -171,9 +190,16 @@ static const struct cfg_field audit_fields[] = {
     {"allow_orders", cfg_read_bool, offsetof(struct audit, allow_orders), 0},
     {"latency_budget", cfg_read_duration, offsetof(struct audit, latency_budget_ms), 0},
     {"clock_skew", cfg_read_duration, offsetof(struct audit, clock_skew_ms), 0},
+    {"max_connections_per_host", read_connections_per_host,
+     offsetof(struct audit, max_connections_per_host), 0},
     {"attestations", read_attestations, 0, 0},
     {"idempotency_conflict", read_conflict, 0, 0},
     {NULL, NULL, 0, 0},
+};
+
+const struct cfg_section cfg_audit_sections[] = {
+    {"audit", audit_fields},
+    {NULL, NULL},
 };
 
 void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)

@@ -191,6 +191,12 @@ static const struct cfg_field load_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+const struct cfg_section cfg_load_sections[] = {
+    {"load", load_fields},
+    {"load.fault", fault_fields},
+    {NULL, NULL},
+};
+
 void cfg_load_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct load *l = dst;

@@ -16,6 +16,11 @@ void cfg_load_check_fault(struct cfg_walk *w, const struct config *cfg);
 /* One scenario: a list of steps; dst is a struct scenario whose name is set. */
 void cfg_scenario_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 
+/* The mappings each section reads through field tables, for did-you-mean. */
+extern const struct cfg_section cfg_target_sections[];
+extern const struct cfg_section cfg_audit_sections[];
+extern const struct cfg_section cfg_load_sections[];
+
 /* Defaults of what the file leaves out. */
 void cfg_target_defaults(struct target *t);
 void cfg_audit_defaults(struct audit *a);

@@ -1,4 +1,5 @@
 /* The target section: where the store is and what may be contacted. */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "checker/cfg_sections.h"
 #include "checker/strv.h"
 #include "common/allowlist.h"
+#include "common/units.h"
 
 static const char *const scheme_names[] = {
     [WEBHOOK_STANDARD] = "standard-webhooks",
@@ -139,12 +141,30 @@ static void read_schedule(struct cfg_walk *w, const struct yaml_node *v, void *d
 
 static void read_port(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    uint32_t n = 0;
-    cfg_read_u32(w, v, &n);
-    if (n > 65535)
-        cfg_walk_error(w, v, "a port is 1-65535");
-    else if (n)
-        *(unsigned *)dst = n;
+    const char *s = cfg_walk_scalar(w, v, "a port (1-65535)");
+    char err[160];
+    uint64_t n;
+    if (!s)
+        return;
+    if (units_parse_count(s, &n, err, sizeof err))
+        cfg_walk_error(w, v, "%s", err);
+    else if (n < 1 || n > 65535)
+        cfg_walk_error(w, v, "a port is between 1 and 65535, got %s", s);
+    else
+        *(unsigned *)dst = (unsigned)n;
+}
+
+/* The receiver listens on this address, so it is an IP literal, not a name. */
+static void read_receiver_host(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    const char *s = cfg_walk_scalar(w, v, "an IP address (e.g. 127.0.0.1)");
+    struct in6_addr addr;
+    if (!s)
+        return;
+    if (inet_pton(AF_INET, s, &addr) != 1 && inet_pton(AF_INET6, s, &addr) != 1)
+        cfg_walk_error(w, v, "'%s' is not an IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)", s);
+    else
+        *(const char **)dst = s;
 }
 
 static const struct cfg_field webhook_fields[] = {
@@ -155,7 +175,7 @@ static const struct cfg_field webhook_fields[] = {
     {"intake_scheme", read_scheme, offsetof(struct webhooks, intake_scheme), 0},
     {"schedule", read_schedule, 0, 0},
     {"wait", cfg_read_duration, offsetof(struct webhooks, wait_ms), 0},
-    {"receiver_host", cfg_read_str, offsetof(struct webhooks, receiver_host), 0},
+    {"receiver_host", read_receiver_host, offsetof(struct webhooks, receiver_host), 0},
     {"receiver_port", read_port, offsetof(struct webhooks, receiver_port), 0},
     {NULL, NULL, 0, 0},
 };
@@ -265,6 +285,13 @@ static const struct cfg_field target_fields[] = {
     {"webhooks", read_webhooks, offsetof(struct target, webhooks), 0},
     {"faults", read_faults, 0, 0},
     {NULL, NULL, 0, 0},
+};
+
+const struct cfg_section cfg_target_sections[] = {
+    {"target", target_fields},
+    {"target.tls", tls_fields},
+    {"target.webhooks", webhook_fields},
+    {NULL, NULL},
 };
 
 /* Fault hooks are contacted like the store: their hosts must be allowed too. */

@@ -58,12 +58,39 @@ void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *f
     va_end(ap);
 }
 
+/* The full path of the key closest to word anywhere in the tree, written to buf, if it is
+ * close enough to be a likely typo or misplacement (target.ca_file for target.tls.ca_file). */
+static const char *closest_in_tree(const struct cfg_walk *w, const char *word, char *buf,
+                                   size_t len)
+{
+    size_t best = suggest_limit(word) + 1;
+    const char *hint = NULL;
+    for (size_t k = 0; w->sections && w->sections[k]; k++) {
+        for (const struct cfg_section *s = w->sections[k]; s->path; s++) {
+            for (const struct cfg_field *f = s->fields; f->name; f++) {
+                size_t d = suggest_distance(word, f->name);
+                if (d < best) {
+                    best = d;
+                    snprintf(buf, len, "%s.%s", s->path, f->name);
+                    hint = buf;
+                }
+            }
+        }
+    }
+    return hint;
+}
+
 void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e, const char *const *known,
                           size_t n)
 {
     /* Past the error cap the suggestion would be dropped anyway: skip its cost. */
-    const char *hint =
-        w->errors < CFG_WALK_MAX_ERRORS ? suggest_closest(e->key, known, n) : NULL;
+    char path[256];
+    const char *hint = NULL;
+    if (w->errors < CFG_WALK_MAX_ERRORS) {
+        hint = suggest_closest(e->key, known, n);
+        if (!hint)
+            hint = closest_in_tree(w, e->key, path, sizeof path);
+    }
     if (hint)
         cfg_walk_error_at(w, e->key_pos, "unknown key '%s' (did you mean '%s'?)", e->key, hint);
     else

@@ -17,12 +17,17 @@
 /* After this many errors the rest are dropped: a wrong file says enough by then. */
 enum { CFG_WALK_MAX_ERRORS = 100 };
 
+struct cfg_section;
+
 struct cfg_walk {
     struct config *cfg;
     struct diag_list *diags;
     const char *file;
     struct keypath path;
     size_t errors;
+    /* Every mapping read through a field table, for did-you-mean across the whole key tree;
+     * NULL-terminated, may be NULL. */
+    const struct cfg_section *const *sections;
 };
 
 /* Reads the value v of one key into the field at dst. */
@@ -35,6 +40,13 @@ struct cfg_field {
     int required;
 };
 
+/* A mapping read through a field table, by its key path ("target.tls"). Each section file
+ * lists its own, ending with a NULL path. */
+struct cfg_section {
+    const char *path;
+    const struct cfg_field *fields;
+};
+
 void cfg_walk_init(struct cfg_walk *w, struct config *cfg, const char *file,
                    struct diag_list *diags);
 
@@ -45,7 +57,8 @@ void cfg_walk_error_at(struct cfg_walk *w, struct srcpos pos, const char *fmt, .
 void cfg_walk_error(struct cfg_walk *w, const struct yaml_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* "unknown key 'x' (did you mean 'y'?)" at the key of entry e; the key is on the path. */
+/* "unknown key 'x' (did you mean 'y'?)" at the key of entry e; the key is on the path. y is
+ * the closest of known, or else the full path of the closest key anywhere in the tree. */
 void cfg_walk_unknown_key(struct cfg_walk *w, const struct yaml_node *e, const char *const *known,
                           size_t n);
 

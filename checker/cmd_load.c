@@ -384,12 +384,19 @@ static int check_urls(struct load_args *a, const struct strv *cfg_allowed)
     struct strv allowed = {a->allow, a->allow_count};
     for (size_t i = 0; i < a->url_count; i++) {
         char err[256];
+        const char *refused_by = NULL;
         if (url_parse(a->urls[i], &a->parsed[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s", a->urls[i], err);
-        if (cfg_allowed && !allowlist_url_ok(cfg_allowed, a->urls[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s (target.allowed_hosts)", a->urls[i], err);
-        if (a->allow_count && !allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
-            return cli_usage_error(&cmd_load, "%s: %s (--allow-host)", a->urls[i], err);
+            refused_by = "";
+        else if (cfg_allowed && !allowlist_url_ok(cfg_allowed, a->urls[i], err, sizeof err))
+            refused_by = " (target.allowed_hosts)";
+        else if (a->allow_count && !allowlist_url_ok(&allowed, a->urls[i], err, sizeof err))
+            refused_by = " (--allow-host)";
+        if (refused_by) {
+            char *shown = redact_url_userinfo(a->urls[i]);
+            int rc = cli_usage_error(&cmd_load, "%s: %s%s", shown, err, refused_by);
+            free(shown);
+            return rc;
+        }
     }
     return 0;
 }

@@ -89,8 +89,14 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct diag_list diags;
     diag_list_init(&diags);
     int rc = config_load_file(&cfg, path, NULL, &diags);
-    if (rc == 0 && check_load(&cfg, &diags))
+    /* What the loader read of a broken config is still checked: one pass shows every error. */
+    if (check_load(&cfg, &diags))
         rc = -1;
+    struct diag_list warnings;
+    diag_list_init(&warnings);
+    scenario_check_path_targets(&cfg, &warnings);
+    diag_list_print(&warnings, stderr);
+    diag_list_free(&warnings);
     if (rc == 0) {
         print_summary(cli, path, &cfg);
     } else {

@@ -33,6 +33,15 @@ static const struct cfg_field top_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+static const struct cfg_section top_sections[] = {
+    {"reports", report_fields},
+    {NULL, NULL},
+};
+
+static const struct cfg_section *const all_sections[] = {
+    cfg_target_sections, cfg_audit_sections, cfg_load_sections, top_sections, NULL,
+};
+
 static const char *dir_of(struct arena *a, const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -128,6 +137,7 @@ int config_load_buffer(struct config *cfg, const char *text, size_t len, const c
     env_expand_tree(root, cfg->path, env ? env : &env_process, &cfg->arena, &cfg->secrets, diags);
     struct cfg_walk w;
     cfg_walk_init(&w, cfg, cfg->path, diags);
+    w.sections = all_sections;
     read_root(&w, root);
     strv_sort_unique(&cfg->secrets);
     sort_diags(diags, before);

@@ -66,6 +66,7 @@ const char starter_config[] =
     "  allow_orders: false             # true: probes may create real orders\n"
     "  latency_budget: 800ms\n"
     "  clock_skew: 60s\n"
+    "  max_connections_per_host: 6     # open at once to the store, like a browser\n"
     "  # Checks no probe can see from outside, declared with a date and a maximum age:\n"
     "  # attestations:\n"
     "  #   - name: backup_restore_test\n"

@@ -36,9 +36,14 @@ size_t suggest_distance(const char *a, const char *b)
     return prev[lb];
 }
 
+size_t suggest_limit(const char *word)
+{
+    return strlen(word) <= 4 ? 1 : 2;
+}
+
 const char *suggest_closest(const char *word, const char *const *candidates, size_t n)
 {
-    size_t limit = strlen(word) <= 4 ? 1 : 2;
+    size_t limit = suggest_limit(word);
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {

@@ -262,6 +262,25 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
     }
 }
 
+/* When libyaml stops at or just after the indentation of a line that holds a tab, the
+ * column of that tab (1-based); else 0. YAML indents with spaces only, and libyaml's own
+ * words for it ("cannot start any token") do not say so. */
+static int tab_in_indent(const char *text, size_t len, yaml_mark_t m)
+{
+    if (m.index > len)
+        return 0;
+    size_t start = m.index;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    size_t end = start, tab = len;
+    for (; end < len && (text[end] == ' ' || text[end] == '\t'); end++)
+        if (text[end] == '\t' && tab == len)
+            tab = end;
+    if (tab == len || m.index > end)
+        return 0;
+    return (int)(tab - start) + 1;
+}
+
 int yaml_tree_parse(const char *text, size_t len, const char *file, struct arena *a,
                     struct diag_list *diags, struct yaml_node **root)
 {
@@ -282,7 +301,11 @@ int yaml_tree_parse(const char *text, size_t len, const char *file, struct arena
             struct srcpos pos = mark_pos(parser.problem_mark);
             if (parser.error == YAML_MEMORY_ERROR)
                 oom_abort(len);
-            if (parser.context)
+            int tab_col = tab_in_indent(text, len, parser.problem_mark);
+            if (tab_col)
+                diag_add(diags, file, pos.line, tab_col, NULL,
+                         "tabs are not allowed for indentation: indent with spaces");
+            else if (parser.context)
                 diag_add(diags, file, pos.line, pos.col, NULL, "not valid YAML: %s %s",
                          parser.problem ? parser.problem : "syntax error", parser.context);
             else

@@ -144,6 +144,7 @@ struct audit {
     int allow_orders;           /* order-creating probes run only when 1 */
     uint64_t latency_budget_ms; /* median budget of key pages; default 800 ms */
     uint64_t clock_skew_ms;     /* tolerated Date header skew; default 60 s */
+    uint32_t max_connections_per_host; /* open at once to one host; default 6, 1-256 */
     struct attestation *attestations;
     size_t attestation_count;
     int *idempotency_conflict;  /* the answers R-IDEMPOTENCY accepts for a reused key with

@@ -65,3 +65,25 @@ char *redact_copy(const struct strv *secrets, const char *text)
     }
     return out;
 }
+
+char *redact_url_userinfo(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep)
+        return xstrdup(url);
+    const char *auth = sep + 3;
+    size_t auth_len = strcspn(auth, "/?#");
+    /* The last '@' ends the userinfo: a password may itself hold an unescaped '@'. */
+    const char *at = NULL;
+    for (const char *p = auth; p < auth + auth_len; p++)
+        if (*p == '@')
+            at = p;
+    if (!at)
+        return xstrdup(url);
+    size_t head = (size_t)(auth - url), rlen = strlen(REDACTED);
+    char *out = xmalloc(head + rlen + strlen(at) + 1);
+    memcpy(out, url, head);
+    memcpy(out + head, REDACTED, rlen);
+    strcpy(out + head + rlen, at);
+    return out;
+}

@@ -20,4 +20,9 @@ int redact_header_is_secret(const char *name);
  * replaced by REDACTED. secrets may be NULL. */
 char *redact_copy(const struct strv *secrets, const char *text);
 
+/* A malloc'd copy of url with the userinfo of its authority ("user:password@") replaced by
+ * REDACTED, so a URL can be quoted in a message even when it carries credentials. Text that
+ * is not a URL with userinfo is copied unchanged. */
+char *redact_url_userinfo(const char *url);
+
 #endif

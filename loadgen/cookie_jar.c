@@ -131,6 +131,9 @@ static int parse_http_date(const char *s, size_t n, int64_t *out)
         return -1;
     if (f[2] < 100) /* two-digit years, as old servers write them */
         f[2] += f[2] < 70 ? 2000 : 1900;
+    /* Any later year is as good as never for a run; larger ones would overflow the seconds. */
+    if (f[2] > 9999)
+        f[2] = 9999;
     *out = days_from_civil(f[2], (unsigned)f[1], (unsigned)f[0]) * 86400 + f[3] * 3600 + f[4] * 60 +
            f[5];
     return 0;

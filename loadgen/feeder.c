@@ -28,6 +28,8 @@ static int col_at(const struct parse *p, size_t pos)
 
 static void put(struct parse *p, const char *s, size_t n)
 {
+    if (!n) /* an empty cell: data may still be NULL, and memcpy must not see it */
+        return;
     if (p->data_len + n > p->data_cap) {
         p->data_cap = (p->data_len + n) * 2;
         p->data = xrealloc(p->data, p->data_cap);

@@ -239,6 +239,32 @@ static inline size_t through_lf(const char *bytes, size_t n, int *lf)
     return end ? (size_t)(end - bytes) + 1 : n;
 }
 
+/* A byte no header line may hold: a control character other than HTAB, or DEL. CR passes:
+ * it ends a line, and a tracked value drops the one before its LF. */
+static inline int line_ctl(unsigned char ch)
+{
+    return (ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f;
+}
+
+/* Like through_lf for a line of the head or a trailer: stops early with *ctl set at a
+ * control character. */
+static inline size_t line_through_lf(const char *bytes, size_t n, int *lf, int *ctl)
+{
+    *lf = *ctl = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char ch = (unsigned char)bytes[k];
+        if (ch == '\n') {
+            *lf = 1;
+            return k + 1;
+        }
+        if (line_ctl(ch)) {
+            *ctl = 1;
+            return k;
+        }
+    }
+    return n;
+}
+
 enum http_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
                                   size_t *consumed)
 {
@@ -275,8 +301,10 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
         case S_SKIP_VALUE:   /* the value of a header the parser does not track */
         case S_TRAILER_LINE: /* a trailer field */
         {
-            int lf;
-            size_t n = through_lf(data + i, len - i, &lf);
+            int lf, ctl;
+            size_t n = line_through_lf(data + i, len - i, &lf, &ctl);
+            if (ctl)
+                return fail(p, "control character in header line");
             HEAD_BYTES(n);
             i += n;
             if (lf)
@@ -345,8 +373,8 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             size_t j = i;
             for (; j < len && data[j] != '\n'; j++) {
                 unsigned char ch = (unsigned char)data[j];
-                if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
-                    return fail(p, "control character in header value");
+                if (line_ctl(ch))
+                    return fail(p, "control character in header line");
                 if (p->keep_len < sizeof p->keep)
                     p->keep[p->keep_len++] = (char)lower(ch);
                 else if (p->header != H_CONNECTION)

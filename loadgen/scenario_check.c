@@ -184,3 +184,46 @@ size_t scenario_check(const struct config *cfg, struct diag_list *diags)
     vars_schema_free(&columns);
     return c.problems;
 }
+
+/* How a byte is named in a message: quoting a space or a raw non-ASCII byte says little. */
+static void describe_byte(int b, char *buf, size_t len)
+{
+    if (b == ' ')
+        snprintf(buf, len, "a space");
+    else if (b < 0x20 || b >= 0x7f)
+        snprintf(buf, len, "the byte 0x%02X", (unsigned)b);
+    else
+        snprintf(buf, len, "'%c'", b);
+}
+
+size_t scenario_check_path_targets(const struct config *cfg, struct diag_list *warnings)
+{
+    size_t found = 0;
+    for (size_t s = 0; s < cfg->load.scenario_count; s++) {
+        const struct scenario *sc = &cfg->load.scenarios[s];
+        for (size_t j = 0; j < sc->step_count; j++) {
+            const struct step *st = &sc->steps[j];
+            if (!st->path)
+                continue;
+            struct vars_schema names;
+            vars_schema_init(&names);
+            struct parse_error err;
+            struct template *t = template_compile(st->path, strlen(st->path), &names, &err);
+            int bad = t ? template_literal_path_bad_byte(t) : -1;
+            if (bad >= 0) {
+                char what[32], kp[256];
+                describe_byte(bad, what, sizeof what);
+                snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].path", sc->name, j);
+                struct srcpos pos = st->path_pos.line ? st->path_pos : st->pos;
+                diag_add(warnings, cfg->path, pos.line, pos.col, kp,
+                         "warning: the path holds %s, which a request target cannot carry as "
+                         "is: percent-encode it (a space is %%20, a '%%' is %%25)",
+                         what);
+                found++;
+            }
+            template_free(t);
+            vars_schema_free(&names);
+        }
+    }
+    return found;
+}

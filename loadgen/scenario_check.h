@@ -17,4 +17,9 @@
  * their paths as the config loader resolved them. */
 size_t scenario_check(const struct config *cfg, struct diag_list *diags);
 
+/* Add a warning for each step whose literal path (the text outside {{ }}) holds a byte a
+ * request target cannot carry as is, such as a space from ${VAR}: sent as written, it would
+ * make a malformed request line. Returns how many. */
+size_t scenario_check_path_targets(const struct config *cfg, struct diag_list *warnings);
+
 #endif

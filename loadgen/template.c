@@ -346,12 +346,34 @@ static void format_uuid(struct rng *r, char out[36])
     }
 }
 
-/* Bytes a URL path or query may hold as they are (RFC 3986 pchar, '/', '?', and '%' so that
- * values already encoded pass through). */
-static int path_safe(unsigned char c)
+static int hex_digit(char c)
 {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Whether s[i] may stand as is in a URL path or query: RFC 3986 pchar, '/', '?', and a '%'
+ * that starts a percent-encoded byte, so that values already encoded pass through. */
+static int path_keeps(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == '%')
+        return i + 2 < len && hex_digit(s[i + 1]) && hex_digit(s[i + 2]);
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("-._~!$&'()*+,;=:@/?%", c));
+           (c && strchr("-._~!$&'()*+,;=:@/?", c));
+}
+
+int template_literal_path_bad_byte(const struct template *t)
+{
+    for (size_t k = 0; k < t->nparts; k++) {
+        const struct tpl_part *p = &t->parts[k];
+        if (p->op != TPL_LIT)
+            continue;
+        const char *s = t->text + p->off;
+        for (size_t i = 0; i < p->len; i++)
+            if (!path_keeps(s, p->len, i))
+                return (unsigned char)s[i];
+    }
+    return -1;
 }
 
 static int form_safe(unsigned char c)
@@ -384,7 +406,7 @@ static enum tpl_status put_escaped(enum tpl_escape escape, const char *s, size_t
                 e[0] = (char)c;
                 k = 1;
             }
-        } else if (escape == TPL_PATH ? path_safe(c) : form_safe(c)) {
+        } else if (escape == TPL_PATH ? path_keeps(s, len, i) : form_safe(c)) {
             e[0] = (char)c;
             k = 1;
         } else {

@@ -45,8 +45,9 @@ enum tpl_status {
  * generated values are never changed):
  *   TPL_RAW     as is (a raw body)
  *   TPL_PATH    bytes a URL path or query cannot hold are percent-encoded (space, ", #, <,
- *               >, non-ASCII, controls...); / ? & = % and the other URL characters are kept,
- *               so a value may be a path of its own ("/api/v1/carts/c1")
+ *               >, non-ASCII, controls, a % not followed by two hex digits...); / ? & = and
+ *               the other URL characters are kept, so a value may be a path of its own
+ *               ("/api/v1/carts/c1") or already percent-encoded
  *   TPL_FORM    everything but letters, digits and - . _ ~ is percent-encoded (a form body)
  *   TPL_JSON    escaped for the inside of a JSON string: " \ and control characters
  *   TPL_HEADER  as is, but a value with CR, LF or NUL fails with TPL_ERR_VALUE (it would
@@ -65,6 +66,10 @@ void template_free(struct template *t);
  * TPL_ERR_UNSET and TPL_ERR_VALUE *bad_var (if not NULL) is the variable's id. */
 enum tpl_status template_render(const struct template *t, const struct tpl_ctx *ctx, char *buf,
                                 size_t cap, size_t *out_len, int *bad_var);
+
+/* The first byte of t's literal text (outside {{ }}) that a request target cannot hold as
+ * is, the bytes TPL_PATH would encode; -1 when there is none. */
+int template_literal_path_bad_byte(const struct template *t);
 
 /* 1 when the template has no slots, so it renders the same every time (render it once). */
 int template_is_constant(const struct template *t);

@@ -1,5 +1,6 @@
 #include "probes/http.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "common/allowlist.h"
 #include "common/oom.h"
 #include "common/url.h"
+#include "probes/conn_gate.h"
 #include "version.h"
 
 enum {
@@ -32,6 +34,8 @@ struct xfer {
     int hops;
     int body_overflow;
     int header_overflow;
+    int head_done;  /* the blank line that ends the final response's headers came */
+    int unverified; /* the certificate failed to verify: this hop runs with verification off */
     int done;
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -94,6 +98,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
     /* A status line starts a new response (after 1xx): keep only the final one's headers. */
     if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         reset_headers(x->resp);
+        x->head_done = 0;
+        return len;
+    }
+    if (data[0] == '\r' || data[0] == '\n') {
+        x->head_done = 1;
         return len;
     }
     const char *colon = memchr(data, ':', len);
@@ -155,6 +164,15 @@ static void join_url(const struct config *cfg, const char *path, char *out, size
     snprintf(out, len, "%s%s%s", origin, path[0] == '/' ? "" : "/", path);
 }
 
+/* The host whose connection slots a request to url (absolute, or a path) takes. */
+static void gate_host(const struct config *cfg, const char *url, char *out, size_t len)
+{
+    char abs[1024], why[200];
+    struct url u;
+    join_url(cfg, url, abs, sizeof abs);
+    snprintf(out, len, "%s", url_parse(abs, &u, why, sizeof why) == 0 ? u.host : cfg->target.base.host);
+}
+
 /* The allowlist, or just base_url's host when the config left it empty. */
 static int host_allowed(const struct config *cfg, const char *url, char *err, size_t errlen)
 {
@@ -176,6 +194,7 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     snprintf(r->request_line, sizeof r->request_line, "%s %s", req->method ? req->method : "GET",
              url);
     if (!host_allowed(cfg, url, why, sizeof why)) {
+        r->failure = HTTP_FAIL_NOT_CONTACTED;
         snprintf(r->error, sizeof r->error, "not contacted: %s", why);
         return -1;
     }
@@ -185,14 +204,18 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     x->body_overflow = 0;
     x->body_cap = 0;
     x->header_bytes = 0;
+    x->head_done = 0;
     r->status = 0;
+    r->failure = HTTP_FAIL_NONE;
     r->error[0] = '\0';
+    r->unverified = x->unverified;
 
     uint64_t left = probe_remaining_ms(ctx);
     uint64_t timeout = cfg->target.timeout_ms ? cfg->target.timeout_ms : DEFAULT_TIMEOUT_MS;
     if (left < timeout)
         timeout = left;
     if (timeout == 0) {
+        r->failure = HTTP_FAIL_NOT_SENT;
         snprintf(r->error, sizeof r->error, "not sent: the probe's time ran out");
         return -1;
     }
@@ -220,7 +243,7 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     if (cfg->target.ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, cfg->target.ca_file);
-    if (cfg->target.insecure) {
+    if (cfg->target.insecure || x->unverified) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
@@ -250,8 +273,40 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
     return 0;
 }
 
-/* A transfer ended with code: record the outcome, or start its next redirect hop. Returns 1
- * when x goes on (re-added to the multi handle by the caller). */
+/* What kind of failure code is, from the code and the socket's errno alone. */
+static enum http_failure failure_kind(const struct xfer *x, CURLcode code, long os_errno)
+{
+    if (x->body_overflow || x->header_overflow)
+        return HTTP_FAIL_TOO_LARGE;
+    switch (code) {
+    case CURLE_ABORTED_BY_CALLBACK:
+        return HTTP_FAIL_STOPPED;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return HTTP_FAIL_RESOLVE;
+    case CURLE_COULDNT_CONNECT:
+        return os_errno == ECONNREFUSED ? HTTP_FAIL_REFUSED : HTTP_FAIL_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return HTTP_FAIL_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_USE_SSL_FAILED:
+        return HTTP_FAIL_TLS;
+    case CURLE_OUT_OF_MEMORY:
+        /* libcurl refuses a header line over 100 kB with this code; the process's own
+         * allocations abort instead of failing. */
+        return x->head_done ? HTTP_FAIL_PROTOCOL : HTTP_FAIL_TOO_LARGE;
+    default:
+        return HTTP_FAIL_PROTOCOL;
+    }
+}
+
+/* A transfer ended with code: record the outcome, or start its next hop (a redirect, or the
+ * same URL again with verification off after a certificate failure). Returns 1 when x goes on
+ * (re-added to the multi handle by the caller). */
 static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
 {
     struct http_response *r = x->resp;
@@ -259,13 +314,27 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
         r->truncated = 1;
         code = CURLE_OK;
     }
+    /* A certificate no client would accept is S-TLS-CERT's finding; the other probes look
+     * past it, as the HTTP Observatory does, and their evidence says so. */
+    if (code == CURLE_PEER_FAILED_VERIFICATION && !x->unverified && !ctx->cfg->target.insecure &&
+        !probe_should_stop(ctx)) {
+        char url[sizeof r->url];
+        snprintf(url, sizeof url, "%s", r->url);
+        x->unverified = 1;
+        return xfer_setup(ctx, x, url) == 0;
+    }
     if (code != CURLE_OK) {
+        long os_errno = 0;
+        curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
+        r->failure = probe_should_stop(ctx) ? HTTP_FAIL_STOPPED : failure_kind(x, code, os_errno);
         if (x->body_overflow)
             snprintf(r->error, sizeof r->error, "response body larger than %zu bytes", x->max_body);
         else if (x->header_overflow)
             snprintf(r->error, sizeof r->error, "response headers larger than %d bytes",
                      MAX_HEADER_BYTES);
-        else if (code == CURLE_ABORTED_BY_CALLBACK || probe_should_stop(ctx))
+        else if (r->failure == HTTP_FAIL_TOO_LARGE)
+            snprintf(r->error, sizeof r->error, "response header too large (over 100 kB)");
+        else if (r->failure == HTTP_FAIL_STOPPED)
             snprintf(r->error, sizeof r->error, "stopped: the probe's time ran out");
         else
             snprintf(r->error, sizeof r->error, "%s",
@@ -312,10 +381,25 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
     CURLM *m = curl_multi_init();
     if (!m)
         oom_abort(0);
+    /* The run's connections count against the host of its first request (redirect hops
+     * included); it holds at most `slots` connections, reused from one transfer to the next. */
+    char host[URL_HOST_MAX];
+    gate_host(ctx->cfg, reqs[0].url, host, sizeof host);
+    unsigned limit = ctx->cfg->audit.max_connections_per_host;
+    size_t slots = conn_gate_take(host, limit, (unsigned)parallel, 1, ctx->deadline_ms,
+                                  ctx->cancelled);
+    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)slots);
     struct xfer *xs = xcalloc(n, sizeof *xs);
     size_t next = 0, active = 0;
     for (;;) {
-        while (active < parallel && next < n && !probe_should_stop(ctx)) {
+        if (active == slots && slots < parallel && next < n) {
+            size_t more = conn_gate_take(host, limit, (unsigned)(parallel - slots), 0, 0, NULL);
+            if (more) {
+                slots += more;
+                curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)slots);
+            }
+        }
+        while (active < slots && next < n && !probe_should_stop(ctx)) {
             struct xfer *x = &xs[next];
             memset(&resps[next], 0, sizeof resps[next]);
             x->req = &reqs[next];
@@ -334,7 +418,7 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
             curl_multi_add_handle(m, x->easy);
             active++;
         }
-        if (active == 0 && (next == n || probe_should_stop(ctx)))
+        if (active == 0 && (next == n || slots == 0 || probe_should_stop(ctx)))
             break;
         int running = 0;
         curl_multi_perform(m, &running);
@@ -369,9 +453,11 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
             join_url(ctx->cfg, reqs[i].url, url, sizeof url);
             snprintf(resps[i].request_line, sizeof resps[i].request_line, "%s %s",
                      reqs[i].method ? reqs[i].method : "GET", url);
+            resps[i].failure = HTTP_FAIL_NOT_SENT;
             snprintf(resps[i].error, sizeof resps[i].error, "not sent: the probe's time ran out");
         } else if (!x->done) {
             curl_multi_remove_handle(m, x->easy);
+            resps[i].failure = HTTP_FAIL_STOPPED;
             snprintf(resps[i].error, sizeof resps[i].error, "stopped: the probe's time ran out");
             resps[i].status = 0;
             reset_headers(&resps[i]);
@@ -383,7 +469,8 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
             got++;
     }
     free(xs);
-    curl_multi_cleanup(m);
+    curl_multi_cleanup(m); /* closes the run's connections: then their slots are free */
+    conn_gate_give(host, (unsigned)slots);
     return got;
 }
 
@@ -464,10 +551,14 @@ void http_evidence(struct probe_ctx *ctx, const struct http_response *r, const c
         vsnprintf(detail, sizeof detail, fmt, ap);
         va_end(ap);
     }
+    const char *unverified =
+        r->unverified ? "the certificate did not verify: sent again with verification off" : "";
     if (r->status == 0)
-        probe_evidence(ctx, r->request_line, 0, "error: %s%s%s", r->error, detail[0] ? "; " : "",
-                       detail);
+        probe_evidence(ctx, r->request_line, 0, "error: %s%s%s%s%s", r->error,
+                       detail[0] ? "; " : "", detail, unverified[0] ? "; " : "", unverified);
     else
-        probe_evidence(ctx, r->request_line, r->status, "%s%s%s", detail,
-                       detail[0] && r->redirect_note[0] ? "; " : "", r->redirect_note);
+        probe_evidence(ctx, r->request_line, r->status, "%s%s%s%s%s", detail,
+                       detail[0] && r->redirect_note[0] ? "; " : "", r->redirect_note,
+                       (detail[0] || r->redirect_note[0]) && unverified[0] ? "; " : "",
+                       unverified);
 }

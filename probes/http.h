@@ -25,14 +25,31 @@ struct http_request {
     int anonymous;          /* 1: without target.headers, as an anonymous visitor sends it */
 };
 
+/* Why a transfer got no HTTP status: probes decide on this, never on the error's text. */
+enum http_failure {
+    HTTP_FAIL_NONE,          /* an HTTP status came */
+    HTTP_FAIL_NOT_CONTACTED, /* the host is not allowed */
+    HTTP_FAIL_NOT_SENT,      /* the probe's time ran out before the request went out */
+    HTTP_FAIL_STOPPED,       /* cancelled, or the probe's time ran out in flight */
+    HTTP_FAIL_RESOLVE,       /* the host name does not resolve */
+    HTTP_FAIL_REFUSED,       /* connection refused: nothing listens on that port */
+    HTTP_FAIL_CONNECT,       /* the connection failed otherwise (unreachable, reset) */
+    HTTP_FAIL_TIMEOUT,       /* no answer within target.timeout */
+    HTTP_FAIL_TLS,           /* the TLS handshake failed */
+    HTTP_FAIL_TOO_LARGE,     /* the body or the headers are over their caps */
+    HTTP_FAIL_PROTOCOL,      /* the answer is not HTTP, or the connection broke mid-answer */
+};
+
 struct http_header {
     char *name;
     char *value;
 };
 
 struct http_response {
-    int status;              /* 0 when the transfer failed: see error */
-    char error[256];         /* why the transfer failed; "" when it did not */
+    int status;              /* 0 when the transfer failed: see failure and error */
+    enum http_failure failure;
+    char error[256];         /* why the transfer failed, for people; "" when it did not */
+    int unverified;          /* the certificate did not verify: answered with verification off */
     char url[1024];          /* the URL of this (last) response */
     char request_line[1100]; /* "GET https://host/path", for evidence */
     struct http_header headers[HTTP_MAX_HEADERS];
@@ -68,7 +85,7 @@ int http_endpoint_url(const struct probe_ctx *ctx, const char *path, const char 
 void http_cookie_header(const struct http_response *const *resps, size_t n, char *buf, size_t len);
 
 /* Evidence from a response: its request line and status, plus detail. Transport failures
- * record the error instead of a status. */
+ * record the error instead of a status; an answer got with verification off says so. */
 void http_evidence(struct probe_ctx *ctx, const struct http_response *r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

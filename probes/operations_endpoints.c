@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "probes/catalog.h"
+#include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/leaks.h"
 #include "probes/prometheus.h"
@@ -55,13 +56,15 @@ static void run_health(struct probe_ctx *ctx)
             snprintf(problem, sizeof problem, "%s leaks internals (%s)", endpoint_names[eps[i]],
                      leak);
         } else {
-            http_evidence(ctx, &r, "%.0f ms; body: %.120s", r.total_ms, r.body);
+            char took[FIGURE_LEN];
+            figure(took, sizeof took, r.total_ms, 0, FIGURE_MAX_WAIT_MS, 0, "ms");
+            http_evidence(ctx, &r, "%s; body: %.120s", took, r.body);
             if (r.status != 200 && !problem[0])
                 snprintf(problem, sizeof problem, "%s answered %d, not 200", endpoint_names[eps[i]],
                          r.status);
             else if (r.total_ms > HEALTH_FAST_MS && !problem[0])
-                snprintf(problem, sizeof problem, "%s took %.0f ms at best of %d (over %d ms)",
-                         endpoint_names[eps[i]], r.total_ms, HEALTH_TRIES, HEALTH_FAST_MS);
+                snprintf(problem, sizeof problem, "%s took %s at best of %d (over %d ms)",
+                         endpoint_names[eps[i]], took, HEALTH_TRIES, HEALTH_FAST_MS);
         }
         http_response_free(&r);
     }

@@ -1,6 +1,7 @@
 /* O group, what every answer should carry: a request id or trace context to correlate logs,
  * and a Date from a synchronised clock. */
 #define _GNU_SOURCE /* timegm, strptime */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 
 #include "probes/catalog.h"
+#include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/nonce.h"
 #include "probes/store.h"
@@ -96,20 +98,28 @@ static void run_clock(struct probe_ctx *ctx)
     time_t t = date ? parse_http_date(date) : (time_t)-1;
     uint64_t tolerance =
         ctx->cfg->audit.clock_skew_ms ? ctx->cfg->audit.clock_skew_ms : DEFAULT_SKEW_MS;
-    /* The Date was made between sending and receiving; its resolution is one second. */
-    long long skew = t < sent ? (long long)(t - sent) : t > got + 1 ? (long long)(t - got - 1) : 0;
-    http_evidence(ctx, &r, "Date: %s; skew %+lld s against the local clock", date ? date : "(none)",
-                  skew);
-    if (!date)
-        probe_set(ctx, PROBE_FAIL, "no Date header (required of an origin server with a clock)");
-    else if (t < 0)
+    if (!date) {
+        http_evidence(ctx, &r, "Date: (none)");
+        probe_set(ctx, PROBE_WARN,
+                  "no Date header: the server clock cannot be judged (an origin server with a "
+                  "clock must send one)");
+    } else if (t == (time_t)-1) {
+        http_evidence(ctx, &r, "Date: %s", date);
         probe_set(ctx, PROBE_FAIL, "the Date header is not an HTTP date: %s", date);
-    else if ((uint64_t)llabs(skew) * 1000 > tolerance)
-        probe_set(ctx, PROBE_FAIL, "the server clock is %lld s %s (tolerance %llu s)", llabs(skew),
-                  skew < 0 ? "behind" : "ahead", (unsigned long long)(tolerance / 1000));
-    else
-        probe_set(ctx, PROBE_PASS, "Date within %llu s of the local clock",
-                  (unsigned long long)(tolerance / 1000));
+    } else {
+        /* The Date was made between sending and receiving; its resolution is one second. */
+        double skew = t < sent ? difftime(t, sent) : t > got + 1 ? difftime(t, got + 1) : 0;
+        char fig[FIGURE_LEN];
+        figure(fig, sizeof fig, fabs(skew), 0, FIGURE_MAX_SKEW_S, 0, "s");
+        http_evidence(ctx, &r, "Date: %s; %s %s the local clock", date, fig,
+                      skew < 0 ? "behind" : "ahead of");
+        if (fabs(skew) * 1000 > (double)tolerance)
+            probe_set(ctx, PROBE_FAIL, "the server clock is %s %s (tolerance %llu s)", fig,
+                      skew < 0 ? "behind" : "ahead", (unsigned long long)(tolerance / 1000));
+        else
+            probe_set(ctx, PROBE_PASS, "Date within %llu s of the local clock",
+                      (unsigned long long)(tolerance / 1000));
+    }
     http_response_free(&r);
 }
 

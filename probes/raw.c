@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "probes/conn_gate.h"
 #include "probes/net.h"
 
 enum { DEFAULT_TIMEOUT_MS = 10000 };
@@ -96,6 +97,13 @@ int raw_exchange(struct probe_ctx *ctx, const char *addr, const char *req, size_
         c.deadline = ctx->deadline_ms;
     SSL_CTX *sctx = NULL;
     int rc = -1;
+    unsigned slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1,
+                                   c.deadline, ctx->cancelled);
+    if (!slot) {
+        snprintf(out->error, sizeof out->error, "not connected: no connection to %s was free "
+                 "in time (audit.max_connections_per_host)", t->base.host);
+        goto out;
+    }
     c.fd = net_connect(addr ? addr : t->base.host, t->base.port, c.deadline, ctx->cancelled,
                        out->error, sizeof out->error);
     if (c.fd < 0)
@@ -143,6 +151,7 @@ out:
     SSL_CTX_free(sctx);
     if (c.fd >= 0)
         close(c.fd);
+    conn_gate_give(t->base.host, slot);
     ERR_clear_error();
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "probes/catalog.h"
+#include "probes/figure.h"
 #include "probes/webhook_capture.h"
 #include "probes/webhook_sig.h"
 
@@ -59,7 +60,7 @@ static void run_webhook_retry(struct probe_ctx *ctx)
     size_t got = whc_wait(ctx, &c, fails + 1, until);
     char first_id[256] = "", ids_note[600] = "", seen[400] = "", declared[200] = "";
     int id_changed = 0, off_schedule = 0, shrinking = 0;
-    uint64_t prev_iv = 0;
+    int64_t prev_iv = 0;
     for (size_t i = 0; i < got; i++) {
         const struct whr_delivery *d = whc_get(&c, i);
         char id[256];
@@ -69,39 +70,52 @@ static void run_webhook_retry(struct probe_ctx *ctx)
         else if (strcmp(id, first_id) != 0 && !id_changed++)
             snprintf(ids_note, sizeof ids_note, "attempt 1 id %s, attempt %zu id %s",
                      first_id[0] ? first_id : "(none)", i + 1, id[0] ? id : "(none)");
-        uint64_t iv = i ? d->at_ms - whc_get(&c, i - 1)->at_ms : d->at_ms - c.ordered_ms;
-        probe_evidence(ctx, NULL, 0, "delivery %zu: %s after %llu ms, id %s, answered %d", i + 1,
-                       i ? "retry" : "first attempt", (unsigned long long)iv, id[0] ? id : "(none)",
-                       d->answered);
+        /* The first delivery may come before the order's answer: a signed interval. */
+        int64_t iv = figure_ms_between(d->at_ms, i ? whc_get(&c, i - 1)->at_ms : c.ordered_ms);
+        char fig[FIGURE_LEN];
+        figure(fig, sizeof fig, (double)(iv < 0 ? -iv : iv), 0, FIGURE_MAX_WAIT_MS, 0, "ms");
+        probe_evidence(ctx, NULL, 0, "delivery %zu: %s %s %s, id %s, answered %d", i + 1,
+                       i ? "retry" : "first attempt", fig,
+                       i ? "after the previous one"
+                       : iv < 0 ? "before the order's answer"
+                                : "after the order's answer",
+                       id[0] ? id : "(none)", d->answered);
         if (i == 0)
             continue;
-        snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%.2f s", i > 1 ? ", " : "",
-                 (double)iv / 1000.0);
+        snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s", i > 1 ? ", " : "",
+                 figure(fig, sizeof fig, (double)iv / 1000.0, 0, FIGURE_MAX_WAIT_MS / 1000, 2,
+                        "s"));
         size_t k = i - 1;
         if (k < wh->schedule_count) {
-            uint64_t want = wh->schedule_ms[k];
-            snprintf(declared + strlen(declared), sizeof declared - strlen(declared), "%s%.2f s",
-                     k ? ", " : "", (double)want / 1000.0);
-            off_schedule += (iv > want ? iv - want : want - iv) > tolerance(want);
+            int64_t want = (int64_t)wh->schedule_ms[k];
+            snprintf(declared + strlen(declared), sizeof declared - strlen(declared), "%s%s",
+                     k ? ", " : "",
+                     figure(fig, sizeof fig, (double)want / 1000.0, 0, FIGURE_MAX_WAIT_MS / 1000,
+                            2, "s"));
+            off_schedule += (uint64_t)(iv > want ? iv - want : want - iv) >
+                            tolerance((uint64_t)want);
         }
         /* Jitter may shorten an interval a little; backoff never shrinks it by a fifth. */
         shrinking += k > 0 && iv * 5 < prev_iv * 4;
         prev_iv = iv;
     }
-    double waited = (double)(probe_now_ms() - c.ordered_ms) / 1000.0;
+    char waited[FIGURE_LEN];
+    figure(waited, sizeof waited,
+           (double)figure_ms_between(probe_now_ms(), c.ordered_ms) / 1000.0, 0,
+           FIGURE_MAX_WAIT_MS / 1000, 1, "s");
     /* Missing retries are the store's fault only when its declared schedule had them due;
      * otherwise the wait may simply have been too short for its schedule. */
     int due = wh->schedule_count && probe_now_ms() >= until;
     if (got == 0)
-        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s", waited);
+        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %s", waited);
     else if (got == 1 && !due)
         probe_set(ctx, PROBE_WARN,
-                  "the delivery answered 500 was not retried within %.1f s: too short to judge; "
+                  "the delivery answered 500 was not retried within %s: too short to judge; "
                   "declare webhooks.schedule and a webhooks.wait (and audit.probe_timeout) that "
                   "cover its first retries",
                   waited);
     else if (got == 1)
-        probe_set(ctx, PROBE_FAIL, "the delivery answered 500 was not retried within %.1f s",
+        probe_set(ctx, PROBE_FAIL, "the delivery answered 500 was not retried within %s",
                   waited);
     else if (id_changed)
         probe_set(ctx, PROBE_FAIL,
@@ -139,8 +153,11 @@ static size_t await_deliveries(struct probe_ctx *ctx, struct whc *c, int fail_fi
         return 0;
     size_t got = whc_wait(ctx, c, want, until);
     if (!got) {
-        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %.1f s",
-                  (double)(probe_now_ms() - c->ordered_ms) / 1000.0);
+        char waited[FIGURE_LEN];
+        probe_set(ctx, PROBE_FAIL, "no order.created delivery within %s",
+                  figure(waited, sizeof waited,
+                         (double)figure_ms_between(probe_now_ms(), c->ordered_ms) / 1000.0, 0,
+                         FIGURE_MAX_WAIT_MS / 1000, 1, "s"));
         whc_end(ctx, c);
     }
     return got;
@@ -162,11 +179,11 @@ static int verify_delivery(struct probe_ctx *ctx, const struct whr_delivery *d, 
     /* The signature's value stays out of the evidence, like every credential header. */
     probe_evidence(ctx, NULL, 0, "delivery %zu as %s: %s %s; %s", n, whsig_scheme_name(wh->scheme),
                    sig_name, sig ? "present" : "missing", why);
+    char off[FIGURE_LEN];
     if (ts >= 0)
-        probe_evidence(ctx, NULL, 0,
-                       "delivery %zu: signed timestamp %lld, %lld s %s the "
-                       "receiver's clock",
-                       n, ts, llabs(age), age >= 0 ? "behind" : "ahead of");
+        probe_evidence(ctx, NULL, 0, "delivery %zu: signed timestamp %lld, %s %s the receiver's clock",
+                       n, ts, figure(off, sizeof off, (double)llabs(age), 0, FIGURE_MAX_SKEW_S, 0, "s"),
+                       age >= 0 ? "behind" : "ahead of");
     if (v == WHSIG_BAD_SECRET)
         probe_set(ctx, PROBE_ERROR, "%s", why);
     else if (v == WHSIG_MISSING)
@@ -182,8 +199,8 @@ static int verify_delivery(struct probe_ctx *ctx, const struct whr_delivery *d, 
     else if (ts >= 0 && llabs(age) > FRESH_S)
         probe_set(ctx, PROBE_FAIL,
                   "delivery %zu has a valid signature but a signed timestamp "
-                  "%lld s off: receivers that check freshness reject it",
-                  n, llabs(age));
+                  "%s off: receivers that check freshness reject it",
+                  n, figure(off, sizeof off, (double)llabs(age), 0, FIGURE_MAX_SKEW_S, 0, "s"));
     else
         return 0;
     return -1;

@@ -28,9 +28,9 @@ static void run_redirect(struct probe_ctx *ctx)
     struct http_response r;
     if (http_get1(ctx, &req, &r) != 0) {
         http_evidence(ctx, &r, NULL);
-        if (strstr(r.error, "not contacted"))
+        if (r.failure == HTTP_FAIL_NOT_CONTACTED)
             probe_set(ctx, PROBE_ERROR, "%s", r.error);
-        else if (strstr(r.error, "refused"))
+        else if (r.failure == HTTP_FAIL_REFUSED)
             probe_set(ctx, PROBE_PASS, "no plain-HTTP listener (%s): nothing to redirect", r.error);
         else
             probe_set(ctx, PROBE_ERROR, "plain HTTP: %s", r.error);

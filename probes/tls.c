@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 
+#include "probes/conn_gate.h"
 #include "probes/net.h"
 
 enum { DEFAULT_TIMEOUT_MS = 10000 };
@@ -114,6 +115,7 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     SSL_CTX *sctx = SSL_CTX_new(TLS_client_method());
     SSL *ssl = NULL;
     int fd = -1, rc = -1;
+    unsigned slot = 0;
     if (!sctx) {
         ssl_error(out->error, sizeof out->error, "cannot create a TLS context");
         goto out;
@@ -149,6 +151,13 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     if (!is_ip_literal(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
 
+    slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1,
+                          deadline, ctx->cancelled);
+    if (!slot) {
+        snprintf(out->error, sizeof out->error, "not connected: no connection to %s was free "
+                 "in time (audit.max_connections_per_host)", t->base.host);
+        goto out;
+    }
     fd = net_connect(t->base.host, t->base.port, deadline, ctx->cancelled, out->error,
                      sizeof out->error);
     if (fd < 0)
@@ -199,6 +208,7 @@ out:
     SSL_CTX_free(sctx);
     if (fd >= 0)
         close(fd);
+    conn_gate_give(t->base.host, slot);
     ERR_clear_error();
     return rc;
 }

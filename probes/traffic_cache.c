@@ -338,6 +338,52 @@ static const char *leaked(const struct session *b, const char *const *vals, size
     return NULL;
 }
 
+/* The name of the cookie r sets to value, in name (empty when no Set-Cookie of r has it). */
+static void cookie_named(const struct http_response *r, const char *value, char *name, size_t len)
+{
+    name[0] = '\0';
+    const char *sc;
+    for (size_t j = 0; (sc = http_header_nth(r, "Set-Cookie", j)); j++) {
+        const char *eq = strchr(sc, '=');
+        size_t vlen = eq ? strcspn(eq + 1, ";") : 0;
+        if (eq && vlen == strlen(value) && strncmp(eq + 1, value, vlen) == 0) {
+            snprintf(name, len, "%.*s", (int)(eq - sc), sc);
+            return;
+        }
+    }
+}
+
+/* The second session's response `where` carries one of the first session's identifiers: say
+ * what was seen. A cache hit shows a cache shared a private answer; the same value in the
+ * second session's own Set-Cookie without a hit is a cookie the store gives everyone. */
+static void report_leak(struct probe_ctx *ctx, const struct http_response *where,
+                        const char *leak, int is_cart)
+{
+    int hit;
+    char cache[300], cookie[128] = "";
+    cache_signal(where, &hit, cache, sizeof cache);
+    if (!is_cart)
+        cookie_named(where, leak, cookie, sizeof cookie);
+    http_evidence(ctx, where, "a fresh session received the first session's %s%s%s%s",
+                  is_cart ? "cart id" : "cookie value (hidden)", cookie[0] ? " in Set-Cookie " : "",
+                  cookie, hit ? "; served by a cache" : "; no sign of a cache hit");
+    if (hit)
+        probe_set(ctx, PROBE_FAIL,
+                  "a second shopper got the first shopper's %s from a cache (%s): the cache "
+                  "shares private responses",
+                  is_cart ? "cart" : "session cookie", cache);
+    else if (cookie[0])
+        probe_set(ctx, PROBE_WARN,
+                  "the store sets cookie %s to the same value for two fresh sessions, with no "
+                  "cache hit: a fixed cookie, harmless unless it identifies the session",
+                  cookie);
+    else
+        probe_set(ctx, PROBE_FAIL,
+                  "a second shopper got the first shopper's %s with no cache hit seen: the "
+                  "store itself mixes the sessions",
+                  is_cart ? "cart" : "cookie value");
+}
+
 static void run_session_isolation(struct probe_ctx *ctx)
 {
     struct session *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
@@ -358,12 +404,7 @@ static void run_session_isolation(struct probe_ctx *ctx)
     const struct http_response *where = NULL;
     const char *leak = nvals ? leaked(b, vals, nvals, &where) : NULL;
     if (leak) {
-        http_evidence(ctx, where, "a fresh session received the first session's %s",
-                      leak == a->cart_id ? "cart id" : "cookie value (hidden)");
-        probe_set(ctx, PROBE_FAIL,
-                  "a second shopper got the first shopper's %s: a cache "
-                  "shares private responses",
-                  leak == a->cart_id ? "cart" : "session cookie");
+        report_leak(ctx, where, leak, leak == a->cart_id);
     } else if (!answered) {
         probe_set(ctx, PROBE_ERROR, "no answer: %s", a->resps[0].error);
     } else if (nvals == 0) {

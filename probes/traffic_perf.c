@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "probes/catalog.h"
+#include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/store.h"
 #include "probes/tls.h"
@@ -169,10 +170,14 @@ static void run_latency(struct probe_ctx *ctx)
         measured++;
         qsort(samples[i], (size_t)count[i], sizeof samples[i][0], cmp_double);
         double med = samples[i][count[i] / 2];
-        probe_evidence(ctx, urls[i], 0,
-                       "%s: median %.0f ms of %d (min %.0f, max %.0f; each on "
-                       "a new connection), budget %llu ms",
-                       names[i], med, count[i], samples[i][0], samples[i][count[i] - 1],
+        char fmed[FIGURE_LEN], fmin[FIGURE_LEN], fmax[FIGURE_LEN];
+        probe_evidence(ctx, urls[i], 0, "%s: median %s of %d (min %s, max %s; each on a new connection), "
+                       "budget %llu ms",
+                       names[i], figure(fmed, sizeof fmed, med, 0, FIGURE_MAX_WAIT_MS, 0, "ms"),
+                       count[i],
+                       figure(fmin, sizeof fmin, samples[i][0], 0, FIGURE_MAX_WAIT_MS, 0, "ms"),
+                       figure(fmax, sizeof fmax, samples[i][count[i] - 1], 0,
+                              FIGURE_MAX_WAIT_MS, 0, "ms"),
                        (unsigned long long)budget);
         if (med > (double)budget)
             slow++;
@@ -183,13 +188,15 @@ static void run_latency(struct probe_ctx *ctx)
     }
     if (probe_should_stop(ctx))
         return;
+    char fworst[FIGURE_LEN];
+    figure(fworst, sizeof fworst, worst, 0, FIGURE_MAX_WAIT_MS, 0, "ms");
     if (measured == 0)
         probe_set(ctx, PROBE_ERROR, "no page answered 2xx: %s", error);
     else if (slow)
-        probe_set(ctx, PROBE_FAIL, "%s median %.0f ms is over the %llu ms budget", worst_name,
-                  worst, (unsigned long long)budget);
+        probe_set(ctx, PROBE_FAIL, "%s median %s is over the %llu ms budget", worst_name, fworst,
+                  (unsigned long long)budget);
     else
-        probe_set(ctx, PROBE_PASS, "slowest median %.0f ms (%s), budget %llu ms", worst, worst_name,
+        probe_set(ctx, PROBE_PASS, "slowest median %s (%s), budget %llu ms", fworst, worst_name,
                   (unsigned long long)budget);
 }
 
@@ -237,14 +244,16 @@ static void run_rate_limit(struct probe_ctx *ctx)
     if (burst.deadline_ms > t0 + BURST_WINDOW_MS + BURST_GRACE_MS)
         burst.deadline_ms = t0 + BURST_WINDOW_MS + BURST_GRACE_MS;
     http_run(&burst, reqs, resps, BURST_REQUESTS, BURST_PARALLEL);
-    uint64_t took = probe_now_ms() - t0;
+    char took[FIGURE_LEN];
+    figure(took, sizeof took, (double)figure_ms_between(probe_now_ms(), t0), 0,
+           FIGURE_MAX_WAIT_MS, 0, "ms");
     size_t answered = 0, limited = 0, limited_fields = 0, server_errors = 0, transport = 0;
     struct http_response *first_429 = NULL, *first_5xx = NULL;
     char transport_error[300] = "";
     for (size_t i = 0; i < BURST_REQUESTS; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
-            if (strncmp(r->error, "not sent", 8) != 0) {
+            if (r->failure != HTTP_FAIL_NOT_SENT) {
                 transport++;
                 snprintf(transport_error, sizeof transport_error, "%s", r->error);
             }
@@ -271,10 +280,10 @@ static void run_rate_limit(struct probe_ctx *ctx)
     if (first_5xx)
         http_evidence(ctx, first_5xx, "server error during the burst");
     probe_evidence(ctx, url, 0,
-                   "%zu answered in %llu ms (%d at most in flight): %zu x 429 "
+                   "%zu answered in %s (%d at most in flight): %zu x 429 "
                    "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu transport "
                    "errors",
-                   answered, (unsigned long long)took, BURST_PARALLEL, limited, limited_fields,
+                   answered, took, BURST_PARALLEL, limited, limited_fields,
                    server_errors, transport);
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer during the burst: %s", transport_error);
@@ -298,8 +307,7 @@ static void run_rate_limit(struct probe_ctx *ctx)
                   "dropping connections, or overload",
                   transport, transport_error);
     else
-        probe_set(ctx, PROBE_WARN, "%zu requests in %llu ms, none throttled", answered,
-                  (unsigned long long)took);
+        probe_set(ctx, PROBE_WARN, "%zu requests in %s, none throttled", answered, took);
     for (size_t i = 0; i < BURST_REQUESTS; i++)
         http_response_free(&resps[i]);
     free(reqs);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "probes/catalog.h"
+#include "probes/figure.h"
 #include "probes/http.h"
 
 enum { HEALTH_TRIES = 5 };
@@ -39,11 +40,15 @@ static void run_health(struct probe_ctx *ctx)
             bad++;
         else if (r->total_ms > (double)budget)
             slow++;
+        char took[FIGURE_LEN];
         if (r->status != 200 || r->total_ms > (double)budget)
-            http_evidence(ctx, r, "%.0f ms", r->total_ms);
+            http_evidence(ctx, r, "%s", figure(took, sizeof took, r->total_ms, 0,
+                                               FIGURE_MAX_WAIT_MS, 0, "ms"));
     }
+    char fworst[FIGURE_LEN];
+    figure(fworst, sizeof fworst, worst, 0, FIGURE_MAX_WAIT_MS, 0, "ms");
     if (n && !bad && !slow)
-        http_evidence(ctx, &resps[0], "slowest of %zu: %.0f ms", n, worst);
+        http_evidence(ctx, &resps[0], "slowest of %zu: %s", n, fworst);
     if (bad)
         probe_set(ctx, PROBE_FAIL,
                   "%zu of %zu health/readiness requests under load did not "
@@ -52,13 +57,13 @@ static void run_health(struct probe_ctx *ctx)
     else if (slow)
         probe_set(ctx, PROBE_FAIL,
                   "%zu of %zu health/readiness answers under load took longer "
-                  "than %llu ms (slowest %.0f ms)",
-                  slow, n, (unsigned long long)budget, worst);
+                  "than %llu ms (slowest %s)",
+                  slow, n, (unsigned long long)budget, fworst);
     else
         probe_set(ctx, PROBE_PASS,
                   "%zu health/readiness answers under load, all 200, slowest "
-                  "%.0f ms (budget %llu ms)",
-                  n, worst, (unsigned long long)budget);
+                  "%s (budget %llu ms)",
+                  n, fworst, (unsigned long long)budget);
     for (size_t i = 0; i < n; i++)
         http_response_free(&resps[i]);
 }

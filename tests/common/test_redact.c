@@ -24,9 +24,26 @@ static void test_secret_headers(void)
     CHECK(!redact_header_is_secret("Accept"));
 }
 
+static void test_url_userinfo(void)
+{
+    char *out = redact_url_userinfo("http://user:SECRET@127.0.0.1:1/path?q=a@b");
+    CHECK_STR_EQ(out, "http://[redacted]@127.0.0.1:1/path?q=a@b");
+    free(out);
+    out = redact_url_userinfo("https://u:p@ss@host/");
+    CHECK_STR_EQ(out, "https://[redacted]@host/");
+    free(out);
+    out = redact_url_userinfo("https://host/a@b");
+    CHECK_STR_EQ(out, "https://host/a@b");
+    free(out);
+    out = redact_url_userinfo("not a url @ all");
+    CHECK_STR_EQ(out, "not a url @ all");
+    free(out);
+}
+
 int main(void)
 {
     RUN(test_redact_copy);
     RUN(test_secret_headers);
+    RUN(test_url_userinfo);
     return check_summary();
 }

@@ -120,6 +120,47 @@ static void test_validate_errors(void)
     result_free(&r);
 }
 
+/* A structural error does not hide the errors only the load checks see. */
+static void test_validate_all_errors_in_one_pass(void)
+{
+    spit(in_dir("mix.yaml"), "model: open\nstages: [ { duration: 1m, rate: 1 } ]\n"
+                             "mix: { browse: 50, ghost: 50 }\n");
+    char *path = in_dir("all.yaml");
+    spit(path, "target:\n  base_url: https://127.0.0.1:8443\n  timeout: 10\n"
+               "load:\n  profile: mix.yaml\n  scenarios:\n    browse:\n"
+               "      - { path: \"/p/{{nope\" }\n"
+               "      - { path: /x, extract: { id: \"$.[\" } }\n"
+               "  thresholds: [\"p95(nosuch) < 1s\"]\n");
+    struct result r = run((const char *[]){"validate", path, NULL});
+    CHECK_INT_EQ(r.status, 2);
+    CHECK_CONTAINS(r.err, "target.timeout: '10' needs a unit");
+    CHECK_CONTAINS(r.err, "load.scenarios.browse[0].path: '{{' is not closed");
+    CHECK_CONTAINS(r.err, "load.scenarios.browse[1].extract.id: JSON path '$.['");
+    CHECK_CONTAINS(r.err, "load.thresholds[0]: p95(nosuch)");
+    CHECK_CONTAINS(r.err, "mix.ghost: scenario 'ghost' is not defined");
+    CHECK_CONTAINS(r.err, "all.yaml: 5 errors");
+    result_free(&r);
+}
+
+/* A literal path a request line cannot carry is valid YAML but draws a warning. */
+static void test_validate_warns_on_bad_path(void)
+{
+    char *path = in_dir("space.yaml");
+    spit(path, "target:\n  base_url: https://127.0.0.1:8443\n"
+               "load:\n  scenarios:\n    search: [ { path: \"/search?q=red shoes\" } ]\n");
+    struct result r = run((const char *[]){"validate", path, NULL});
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_CONTAINS(r.out, "OK");
+    CHECK_CONTAINS(r.err, ":5:23: load.scenarios.search[0].path: warning: the path holds a space");
+    result_free(&r);
+    spit(path, "target:\n  base_url: https://127.0.0.1:8443\n"
+               "load:\n  scenarios:\n    search: [ { path: \"/search?q=red%20shoes\" } ]\n");
+    r = run((const char *[]){"validate", path, NULL});
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_STR_EQ(r.err, "");
+    result_free(&r);
+}
+
 static void test_validate_hides_secrets(void)
 {
     char *path = in_dir("secret.yaml");
@@ -293,6 +334,8 @@ int main(void)
     }
     RUN(test_validate_ok);
     RUN(test_validate_errors);
+    RUN(test_validate_all_errors_in_one_pass);
+    RUN(test_validate_warns_on_bad_path);
     RUN(test_validate_hides_secrets);
     RUN(test_validate_unusable_input);
     RUN(test_validate_usage);

@@ -13,6 +13,16 @@ static void test_unknown_keys(void)
     CHECK_ONE_ERROR(BASE "lod: {}\n",
                     "dir/t.yaml:3:1: lod: unknown key 'lod' (did you mean 'load'?)");
     CHECK_ONE_ERROR(BASE "colour: blue\n", "dir/t.yaml:3:1: colour: unknown key 'colour'");
+    /* A key that exists elsewhere in the tree is suggested by its full path. */
+    CHECK_ONE_ERROR(BASE "  ca_file: ca.pem\n",
+                    "dir/t.yaml:3:3: target.ca_file: unknown key 'ca_file' (did you mean "
+                    "'target.tls.ca_file'?)");
+    CHECK_ONE_ERROR(BASE "load: { insecure: true }\n",
+                    "dir/t.yaml:3:9: load.insecure: unknown key 'insecure' (did you mean "
+                    "'target.tls.insecure'?)");
+    CHECK_ONE_ERROR(BASE "  webhooks: { receiver_prot: 9000 }\n",
+                    "dir/t.yaml:3:15: target.webhooks.receiver_prot: unknown key "
+                    "'receiver_prot' (did you mean 'receiver_port'?)");
     CHECK_ONE_ERROR(BASE "load:\n  scenarios:\n    s:\n      - { path: /, methd: GET }\n",
                     "dir/t.yaml:6:20: load.scenarios.s[0].methd: unknown key 'methd' "
                     "(did you mean 'method'?)");
@@ -139,6 +149,44 @@ static void test_bad_values(void)
     CHECK_ONE_ERROR(BASE "load: { feeders: { u: { file: u.csv, mode: shuffled } } }\n",
                     "dir/t.yaml:3:44: load.feeders.u.mode: unknown feeder mode 'shuffled': use "
                     "random, sequential or unique");
+}
+
+/* Loading yaml succeeds. */
+static void check_loads(const char *yaml)
+{
+    struct config c;
+    struct diag_list d;
+    CHECK(test_load(&c, &d, yaml) == 0);
+    test_print_diags(&d);
+    diag_list_free(&d);
+    config_free(&c);
+}
+
+static void test_webhook_receiver(void)
+{
+    CHECK_ONE_ERROR(BASE "  webhooks: { receiver_port: 0 }\n",
+                    "dir/t.yaml:3:30: target.webhooks.receiver_port: a port is between 1 and "
+                    "65535, got 0");
+    CHECK_ONE_ERROR(BASE "  webhooks: { receiver_port: 65536 }\n",
+                    "dir/t.yaml:3:30: target.webhooks.receiver_port: a port is between 1 and "
+                    "65535, got 65536");
+    CHECK_ONE_ERROR(BASE "  webhooks: { receiver_host: 999.1.1.1 }\n",
+                    "dir/t.yaml:3:30: target.webhooks.receiver_host: '999.1.1.1' is not an "
+                    "IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)");
+    CHECK_ONE_ERROR(BASE "  webhooks: { receiver_host: shop.example }\n",
+                    "dir/t.yaml:3:30: target.webhooks.receiver_host: 'shop.example' is not an "
+                    "IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)");
+    check_loads(BASE "  webhooks: { receiver_host: \"::1\", receiver_port: 65535 }\n");
+}
+
+static void test_tab_indentation(void)
+{
+    CHECK_ONE_ERROR("target:\n\tbase_url: http://127.0.0.1\n",
+                    "dir/t.yaml:2:1: tabs are not allowed for indentation: indent with spaces");
+    CHECK_ONE_ERROR(BASE "  headers:\n   \tX-A: b\n",
+                    "dir/t.yaml:4:4: tabs are not allowed for indentation: indent with spaces");
+    /* A tab inside a value is text, not indentation. */
+    check_loads(BASE "  headers: { X-A: \"a\tb\" }\n");
 }
 
 static void test_step_errors(void)
@@ -304,6 +352,8 @@ int main(void)
     RUN(test_missing_required);
     RUN(test_wrong_types);
     RUN(test_bad_values);
+    RUN(test_webhook_receiver);
+    RUN(test_tab_indentation);
     RUN(test_step_errors);
     RUN(test_allowed_hosts);
     RUN(test_duplicates);

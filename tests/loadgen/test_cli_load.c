@@ -167,6 +167,17 @@ static void test_host_not_allowed(void)
     CHECK_INT_EQ(r.code, 2);
 }
 
+/* A URL refused for its credentials is quoted without them. */
+static void test_url_credentials_redacted(void)
+{
+    struct ran r =
+        run_bin(0, (const char *[]){"load", "http://user:SECRET@127.0.0.1:1/", "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "127.0.0.1:1");
+    CHECK(strstr(r.err, "SECRET") == NULL);
+    CHECK(strstr(r.out, "SECRET") == NULL);
+}
+
 static void test_cannot_connect(void)
 {
     char closed[64];
@@ -362,6 +373,7 @@ int main(void)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
     RUN(test_usage_errors);
     RUN(test_host_not_allowed);
+    RUN(test_url_credentials_redacted);
     RUN(test_cannot_connect);
     RUN(test_json_result_and_secrets);
     RUN(test_open_model_stages);

@@ -268,6 +268,14 @@ static void test_bad_input(void)
     expect_error("HTTP/1.1 200 OK\r\nX: a\r\n folded\r\nContent-Length: 0\r\n\r\n");
     expect_error("HTTP/1.1 200 OK\r\nBad Name: a\r\n\r\n");
     expect_error("HTTP/1.1 200 OK\r\nContent-Length: \x01\r\n\r\n");
+    /* Control characters other than HTAB in any header line: untracked headers, the
+     * reason phrase and trailers too. */
+    expect_error("HTTP/1.1 200 OK\r\nX-Other: a\x01b\r\nContent-Length: 0\r\n\r\n");
+    expect_error("HTTP/1.1 200 OK\r\nX-Other: a\x7f\r\nContent-Length: 0\r\n\r\n");
+    expect_error("HTTP/1.1 200 O\x1bK\r\nContent-Length: 0\r\n\r\n");
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "0\r\nX-Trailer: \x0b\r\n\r\n");
+    CHECK(!run_whole("HTTP/1.1 200 OK\r\nX-Other: a\tb\r\nContent-Length: 0\r\n\r\n", 0).error);
     expect_error("HTTP/1.1 200 OK\r\n\rX\r\n");
     expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
     expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n");

@@ -19,7 +19,7 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-enum mode { GARBAGE, DRIP, ENDLESS, HUGE_HEADERS, CATCH_ALL, REDIRECT_AWAY };
+enum mode { GARBAGE, DRIP, ENDLESS, HUGE_HEADERS, CATCH_ALL, REDIRECT_AWAY, NO_DATE, GIANT_HEADER };
 
 /* Where REDIRECT_AWAY sends every request: a host that is not allowed. */
 static char away_url[128];
@@ -108,6 +108,23 @@ static void serve(int fd, enum mode m)
         send_all(fd, "Content-Length: 2\r\n\r\nok", 24);
         break;
     }
+    case NO_DATE: {
+        const char *a = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+                        "Connection: close\r\n\r\nok";
+        send_all(fd, a, strlen(a));
+        break;
+    }
+    case GIANT_HEADER: { /* one header line of 150 kB: over libcurl's 100 kB for a line */
+        const char *start = "HTTP/1.1 200 OK\r\nX-Giant: ", *end = "\r\nContent-Length: 2\r\n\r\nok";
+        send_all(fd, start, strlen(start));
+        char chunk[1024];
+        memset(chunk, 'g', sizeof chunk);
+        for (int i = 0; i < 150; i++)
+            if (send_all(fd, chunk, sizeof chunk) != 0)
+                return;
+        send_all(fd, end, strlen(end));
+        break;
+    }
     case REDIRECT_AWAY: {
         char head[512];
         int hl = snprintf(head, sizeof head,
@@ -183,8 +200,9 @@ static void stop_server(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static const char *const mode_names[] = {"garbage",      "slow drip", "endless body",
-                                         "huge headers", "catch-all", "redirect away"};
+static const char *const mode_names[] = {"garbage",      "slow drip",     "endless body",
+                                         "huge headers", "catch-all",     "redirect away",
+                                         "no Date",      "giant header"};
 
 /* Probes that read only a bounded prefix of a body and judge it: an endless body gives them
  * their prefix, on which they decide. */
@@ -315,6 +333,36 @@ static void test_redirect_off_allowed_hosts(void)
     stop_server(srv);
 }
 
+/* O-CLOCK against one hostile server; its result is checked by check. */
+static void clock_against(enum mode m, enum probe_status want, const char *text)
+{
+    int port;
+    pid_t srv = start_server(m, &port);
+    CHECK(srv > 0);
+    if (srv <= 0)
+        return;
+    struct config cfg;
+    CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "O-CLOCK", &rep);
+    CHECK(sup_expect(&rep, "O-CLOCK", want, text));
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+}
+
+/* No Date is a finding of its own, with no skew computed from nothing. */
+static void test_no_date_header(void)
+{
+    clock_against(NO_DATE, PROBE_WARN, "no Date header");
+}
+
+/* A header line over libcurl's limit is named as such, not as running out of memory. */
+static void test_giant_header_line(void)
+{
+    clock_against(GIANT_HEADER, PROBE_ERROR, "response header too large");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -325,6 +373,8 @@ int main(void)
     RUN(test_huge_headers);
     RUN(test_catch_all_soft_404);
     RUN(test_redirect_off_allowed_hosts);
+    RUN(test_no_date_header);
+    RUN(test_giant_header_line);
     engine_global_cleanup();
     return check_summary();
 }

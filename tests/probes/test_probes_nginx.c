@@ -197,6 +197,13 @@ static void test_nginx(void)
     engine_report_free(&rep);
     config_free(&cfg);
 
+    /* An HTTPS-only store: nothing listens for plain HTTP, so there is nothing to redirect. */
+    CHECK(sup_config(&cfg, f.modern, sup_free_port(), NULL, NULL) == 0);
+    sup_run(&cfg, "S-HTTPS-REDIRECT", &rep);
+    CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "no plain-HTTP listener"));
+    engine_report_free(&rep);
+    config_free(&cfg);
+
     CHECK(sup_config(&cfg, f.legacy, 0, NULL, NULL) == 0);
     sup_run(&cfg,
             "S-TLS-VERSIONS,S-TLS-CIPHERS,S-TLS-CERT,T-HTTP2,T-CACHE-HIT,"

@@ -69,6 +69,12 @@ static void test_expires(void)
     CHECK(set(j, "f=1; Expires=Thu, 01 Foo 1970 00:00:00 GMT", t2015) == 0);
     CHECK_STR_EQ(header(j), "d=1; e=1; f=1");
     cookie_jar_destroy(j);
+
+    /* A year past what the seconds can hold is far future, not an overflow. */
+    j = cookie_jar_create(8, 256);
+    CHECK(set(j, "g=1; Expires=Thu, 01 Jan 99999999999999999 00:00:00 GMT", t2015) == 0);
+    CHECK_STR_EQ(header(j), "g=1");
+    cookie_jar_destroy(j);
 }
 
 static void test_capacity(void)

@@ -89,11 +89,34 @@ static void test_variables(void)
     template_free(t);
 }
 
+static int literal_bad(const char *src)
+{
+    struct parse_error err;
+    struct template *t = compile(src, &err);
+    int bad = template_literal_path_bad_byte(t);
+    template_free(t);
+    return bad;
+}
+
+static void test_literal_path_check(void)
+{
+    CHECK_INT_EQ(literal_bad("/api/v1/products?q=a%20b&x={{v}}"), -1);
+    CHECK_INT_EQ(literal_bad("/search?q=red shoes"), ' ');
+    CHECK_INT_EQ(literal_bad("/caf\xc3\xa9/{{v}}"), 0xc3);
+    CHECK_INT_EQ(literal_bad("/sale/50%/{{v}}"), '%');
+    /* What a variable brings is escaped at render time, not checked here. */
+    CHECK_INT_EQ(literal_bad("/{{v}}/x"), -1);
+}
+
 static void test_escaping(void)
 {
     set("v", "A B/\xc3\xbc#?x=1&y%2F");
     CHECK_STR_EQ(render_as("/p/{{v}}", TPL_PATH), "/p/A%20B/%C3%BC%23?x=1&y%2F");
     CHECK_STR_EQ(render_as("q={{v}}", TPL_FORM), "q=A%20B%2F%C3%BC%23%3Fx%3D1%26y%252F");
+    /* A value from a feeder or the environment never splits the request line; a '%' that
+     * does not start an encoded byte is encoded itself. */
+    set("v", "a b\r\nHost: x\t50%off%2");
+    CHECK_STR_EQ(render_as("/s?q={{v}}", TPL_PATH), "/s?q=a%20b%0D%0AHost:%20x%0950%25off%252");
     set("v", "say \"hi\" \\ \n\x01\xc3\xbc");
     CHECK_STR_EQ(render_as("{\"m\":\"{{v}}\"}", TPL_JSON),
                  "{\"m\":\"say \\\"hi\\\" \\\\ \\u000A\\u0001\xc3\xbc\"}");
@@ -259,6 +282,7 @@ int main(void)
     RUN(test_literal);
     RUN(test_variables);
     RUN(test_escaping);
+    RUN(test_literal_path_check);
     RUN(test_var_listing);
     RUN(test_uuid);
     RUN(test_randint);
