@@ -2,9 +2,9 @@
 """Grades and gate reports end to end: JUnit failures are exactly the gate's reasons (and the
 console lists the failed and warned checks and the thresholds), an audit of a store answering
 garbage is undecided (exit 3, grades incomplete), and a store on plain HTTP grades no better
-than on HTTPS.
+than on HTTPS, and a certificate no client accepts holds the grades at F.
 
-usage: test_grades.py junit|undecided|plain_http
+usage: test_grades.py junit|undecided|plain_http|bad_cert
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
 import json
 import os
@@ -175,8 +175,40 @@ def test_plain_http(work):
         store.stop()
 
 
+def test_bad_cert(work):
+    """A certificate no client accepts (here: not trusted) holds Security and the overall grade
+    at F, however the other checks do."""
+    store = tr.Refstore(work)
+    try:
+        cfg = tr.config(store, work, "S-TLS-CERT, S-HSTS, S-NOSNIFF, T-COMPRESSION")
+        text = open(cfg).read()
+        trusted = "  tls: { ca_file: %s }\n" % store.ca
+        check(trusted in text, "the config trusts the test CA")
+        open(cfg, "w").write(text.replace(trusted, ""))
+        r = tr.run(cfg, command="audit")
+        doc = tr.check_reports(work)
+        cert = tr.checks_by_id(doc)["S-TLS-CERT"]
+        sec, overall = doc["scores"]["groups"][0], doc["scores"]["overall"]
+        # Whatever else errored beside it, no grade may read better than F.
+        check(r.returncode in (1, 3) and cert["status"] in ("fail", "error"),
+              "the untrusted certificate is no pass (exit %d, %s)" % (r.returncode, cert))
+        for score in (sec, overall):
+            check(score["grade"] in ("F", "incomplete"), "no letter but F: %s" % score)
+        if cert["status"] == "fail":
+            check(r.returncode == 1, "the failed certificate fails the gate (exit %d)" %
+                  r.returncode)
+            check(sec["grade"] == "F" and "certificate" in (sec["cap"] or ""),
+                  "Security is F, held down by the certificate: %s" % sec)
+            check(overall["grade"] == "F", "the overall grade follows the cap: %s" % overall)
+        else:
+            print("S-TLS-CERT could not decide: %s" % cert["reason"], file=sys.stderr)
+    finally:
+        store.stop()
+
+
 def main():
-    tests = {"junit": test_junit, "undecided": test_undecided, "plain_http": test_plain_http}
+    tests = {"junit": test_junit, "undecided": test_undecided, "plain_http": test_plain_http,
+             "bad_cert": test_bad_cert}
     work = tempfile.mkdtemp(prefix="sc-grades-", dir=os.path.join(tr.BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
     if tr.failures:
