@@ -197,6 +197,7 @@ static int finish(const struct cli *cli, const struct audit_args *a, const struc
     FILE *out = report_to_stdout(&a->reports, cfg) ? stderr : stdout;
     if (!cli->quiet)
         print_checks(out, cli, &checks);
+    g.checks_listed = 1;
     int code = gate_finish(cli, "audit", &g, cfg, &a->reports, out);
     fflush(stdout);
     gate_checks_free(&checks);

@@ -10,6 +10,7 @@
 
 #include "checker/fault_window.h"
 #include "checker/score.h"
+#include "checker/summary.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
 #include "probes/under_load.h"
@@ -134,42 +135,6 @@ void gate_judge(struct gate *g, struct report_check *checks, size_t n, enum seve
     score_compute(checks, n, run->groups, &run->overall);
 }
 
-static void print_details(FILE *out, const struct report_run *run)
-{
-    size_t counts[PROBE_ERROR + 1] = {0};
-    for (size_t i = 0; i < run->check_count; i++)
-        counts[run->checks[i].result->status]++;
-    fprintf(out, "%zu checks: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
-            run->check_count, counts[PROBE_PASS], counts[PROBE_WARN], counts[PROBE_FAIL],
-            counts[PROBE_SKIP], counts[PROBE_ERROR]);
-    fprintf(out, "Grades:");
-    for (int g = 0; g < GROUP_COUNT; g++)
-        fprintf(out, " %c %s", probe_group_letter((enum probe_group)g),
-                run->groups[g].scored ? run->groups[g].grade : "n/a");
-    fprintf(out, ", overall %s\n", run->overall.scored ? run->overall.grade : "n/a");
-    if (run->load) {
-        const struct load_result *r = run->load;
-        fprintf(out, "Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
-                (unsigned long long)r->totals.requests, r->achieved_rate,
-                (double)hist_percentile(r->latency, 99) / 1000,
-                (unsigned long long)load_result_errors(r),
-                (unsigned long long)load_result_http_errors(r),
-                r->interrupted ? " (interrupted)" : "");
-    }
-}
-
-/* The summary, then the verdict and its reasons (all that -q leaves). */
-static void print_summary(const struct cli *cli, FILE *out, const struct report_run *run)
-{
-    if (!cli->quiet)
-        print_details(out, run);
-    const char *color = run->exit_code == EXIT_PASSED ? cli_green(cli) : cli_red(cli);
-    fprintf(out, "%sverdict: %s%s (exit %d)\n", color, run->verdict, cli_reset(cli),
-            run->exit_code);
-    for (size_t i = 0; i < run->reason_count; i++)
-        fprintf(out, "  - %s\n", run->reasons[i]);
-}
-
 static int write_reports(const struct cli *cli, const char *command, const cJSON *doc,
                          const struct config *cfg, const struct report_overrides *p, FILE *out)
 {
@@ -193,7 +158,7 @@ int gate_finish(const struct cli *cli, const char *command, struct gate *g,
                 const struct config *cfg, const struct report_overrides *p, FILE *out)
 {
     cJSON *doc = report_json_build(&g->run);
-    print_summary(cli, out, &g->run);
+    summary_print(cli, out, &g->run, !g->checks_listed);
     int code = write_reports(cli, command, doc, cfg, p, out) ? EXIT_RUN_ERROR : g->run.exit_code;
     /* A failed gate stays a failed gate even when a report could not be written. */
     if (g->run.exit_code == EXIT_GATE_FAILED)

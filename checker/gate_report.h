@@ -1,8 +1,8 @@
 /*
  * The end of `storecheck run` and `storecheck audit`: the accepted findings attached to the
- * checks, the verdict against fail_on, the scores, the console summary (counts, grades, the
- * verdict and its reasons) and the reports of the config's reports section, which the
- * --json/--html/--junit/--markdown options override ("-" is stdout).
+ * checks, the verdict against fail_on, the scores, the console summary (checker/summary.h)
+ * and the reports of the config's reports section, which the --json/--html/--junit/--markdown
+ * options override ("-" is stdout).
  */
 #ifndef STORECHECK_CHECKER_GATE_REPORT_H
 #define STORECHECK_CHECKER_GATE_REPORT_H
@@ -61,6 +61,7 @@ int64_t gate_now_unix_ms(void);
 struct gate {
     struct report_run run;
     struct verdict verdict;
+    int checks_listed; /* every check was printed already: the summary does not list them */
 };
 
 /* Judge the checks and run's thresholds against fail_on (setting each check's gated flag),

@@ -206,8 +206,8 @@ int run_load_plan(const struct config *cfg, struct run_load_plan *plan, char *er
         return -1;
     shape(cfg, plan, have_profile ? &prof : NULL);
     snprintf(plan->note, sizeof plan->note,
-             "%s load: GET round-robin over %zu configured endpoints (%s%s); scenarios are not "
-             "driven by this build",
+             "%s load: GET round-robin over %zu configured endpoints (%s%s); no load.scenarios "
+             "configured",
              have_profile ? cfg->load.profile : "constant-rate", plan->params.url_count,
              plan->params.model == LG_MODEL_OPEN ? "open model" : "closed model",
              have_profile && prof.model == PROFILE_CLOSED && plan->params.model == LG_MODEL_OPEN

@@ -7,17 +7,19 @@ static const double fail_points[SEV_COUNT] = {
     [SEV_INFO] = 0, [SEV_LOW] = 5, [SEV_MEDIUM] = 15, [SEV_HIGH] = 25, [SEV_CRITICAL] = 40,
 };
 
-/* A failed check of this probe (whose reason contains `reason`, when given) caps its group. */
+/* A check of this probe that counts as failed for this cause caps its group. */
 static const struct cap {
     const char *probe_id;
-    const char *reason;
+    enum probe_cause cause;
     const char *grade;
     const char *why;
 } caps[] = {
-    {"S-TLS-CERT", "expired", "F", "an expired certificate caps Security at F"},
-    {"S-EXPOSED-VCS", NULL, "F", "an exposed version-control directory (.git) caps Security at F"},
-    {"S-EXPOSED-ENV", NULL, "F", "an exposed .env file caps Security at F"},
-    {"S-TLS-VERSIONS", NULL, "C", "TLS below 1.2 caps Security at C"},
+    {"S-TLS-CERT", CAUSE_NONE, "F", "a certificate no client accepts caps Security at F"},
+    {"S-TLS-CERT", CAUSE_NO_TLS, "F", "no TLS (plain http) caps Security at F"},
+    {"S-EXPOSED-VCS", CAUSE_NONE, "F",
+     "an exposed version-control directory (.git) caps Security at F"},
+    {"S-EXPOSED-ENV", CAUSE_NONE, "F", "an exposed .env file caps Security at F"},
+    {"S-TLS-VERSIONS", CAUSE_NONE, "C", "TLS below 1.2 caps Security at C"},
 };
 
 const char *score_grade(double score, int warnings)
@@ -31,18 +33,31 @@ const char *score_grade(double score, int warnings)
     return "F";
 }
 
+/* A check failed, or could not run for a reason that is itself a finding (no TLS). */
+static int counts_as_failed(const struct probe_result *r)
+{
+    return r->status == PROBE_FAIL ||
+           ((r->status == PROBE_SKIP || r->status == PROBE_ERROR) && r->cause != CAUSE_NONE);
+}
+
 static const struct cap *cap_of(const struct report_check *c)
 {
-    if (c->result->status != PROBE_FAIL)
+    if (!counts_as_failed(c->result))
         return NULL;
-    for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
-        const struct cap *k = &caps[i];
-        if (strcmp(k->probe_id, c->probe->id) == 0 &&
-            (!k->reason || (c->result->reason && strstr(c->result->reason, k->reason))))
-            return k;
-    }
+    for (size_t i = 0; i < sizeof caps / sizeof *caps; i++)
+        if (strcmp(caps[i].probe_id, c->probe->id) == 0 && caps[i].cause == c->result->cause)
+            return &caps[i];
     return NULL;
 }
+
+/* Why the overall grade is that of its worst group (no store is better than its worst part). */
+static const char *const worst_group_why[GROUP_COUNT] = {
+    [GROUP_S] = "no better than its worst group, Security",
+    [GROUP_T] = "no better than its worst group, Traffic management",
+    [GROUP_O] = "no better than its worst group, Operations",
+    [GROUP_R] = "no better than its worst group, Reliability",
+    [GROUP_E] = "no better than its worst group, Extensibility",
+};
 
 /* The worse of the grade and the cap; the cap is named whenever it holds the grade down (also
  * when the points alone would give the same grade). */
@@ -54,38 +69,53 @@ static void apply_cap(struct report_score *s, const char *grade, const char *why
     }
 }
 
+/* While checks could not decide, the letter is only the best the score could be: unless it is
+ * already F, the grade is incomplete. */
+static void mark_undecided(struct report_score *s)
+{
+    if (s->undecided && strcmp(s->grade, "F") != 0)
+        s->grade = GRADE_INCOMPLETE;
+}
+
 void score_compute(const struct report_check *checks, size_t n,
                    struct report_score groups[GROUP_COUNT], struct report_score *overall)
 {
     double lost[GROUP_COUNT] = {0};
-    int judged[GROUP_COUNT] = {0}, warns[GROUP_COUNT] = {0};
+    int judged[GROUP_COUNT] = {0}, warns[GROUP_COUNT] = {0}, undecided[GROUP_COUNT] = {0};
     const struct cap *capped[GROUP_COUNT] = {0};
     for (size_t i = 0; i < n; i++) {
         const struct report_check *c = &checks[i];
         enum probe_group g = c->probe->group;
-        enum probe_status st = c->result->status;
-        if (st != PROBE_PASS && st != PROBE_WARN && st != PROBE_FAIL)
-            continue; /* skipped and undecided checks say nothing about the store */
-        judged[g]++;
-        if (st == PROBE_FAIL)
+        const struct probe_result *r = c->result;
+        if (counts_as_failed(r)) {
             lost[g] += fail_points[c->severity];
-        if (st == PROBE_WARN) {
+        } else if (r->status == PROBE_WARN) {
             lost[g] += fail_points[c->severity] / 2;
             warns[g]++;
+        } else if (r->status == PROBE_ERROR) {
+            undecided[g]++;
+            continue;
+        } else if (r->status != PROBE_PASS) {
+            continue; /* skipped for a reason of the config: says nothing about the store */
         }
+        judged[g]++;
         const struct cap *k = cap_of(c);
         if (k && (!capped[g] || grade_rank(k->grade) > grade_rank(capped[g]->grade)))
             capped[g] = k;
     }
     double sum = 0;
-    int scored = 0, all_plus = 1;
+    int scored = 0;
     memset(overall, 0, sizeof *overall);
     overall->grade = "A+";
     for (int g = 0; g < GROUP_COUNT; g++) {
         struct report_score *s = &groups[g];
         memset(s, 0, sizeof *s);
-        if (!judged[g])
+        s->undecided = undecided[g];
+        overall->undecided += undecided[g];
+        if (!judged[g]) {
+            s->grade = undecided[g] ? GRADE_INCOMPLETE : NULL;
             continue;
+        }
         s->scored = 1;
         s->score = lost[g] >= 100 ? 0 : 100 - lost[g];
         s->grade = score_grade(s->score, warns[g]);
@@ -93,20 +123,24 @@ void score_compute(const struct report_check *checks, size_t n,
             apply_cap(s, capped[g]->grade, capped[g]->why);
             apply_cap(overall, capped[g]->grade, capped[g]->why);
         }
-        all_plus &= strcmp(s->grade, "A+") == 0;
+        mark_undecided(s);
         sum += s->score;
         scored++;
     }
     if (!scored) {
-        overall->grade = NULL;
+        overall->grade = overall->undecided ? GRADE_INCOMPLETE : NULL;
         overall->cap = NULL;
         return;
     }
     const char *cap_grade = overall->grade, *cap_why = overall->cap;
     overall->scored = 1;
     overall->score = sum / scored;
-    overall->grade = score_grade(overall->score, !all_plus);
+    overall->grade = score_grade(overall->score, 0);
     overall->cap = NULL;
     if (cap_why)
         apply_cap(overall, cap_grade, cap_why);
+    for (int g = 0; g < GROUP_COUNT; g++)
+        if (grade_rank(groups[g].grade) > grade_rank(overall->grade))
+            apply_cap(overall, groups[g].grade, worst_group_why[g]);
+    mark_undecided(overall);
 }

@@ -1,7 +1,9 @@
 /*
  * Scores and grades per STORE group and overall (docs/scoring.md): each group starts at 100,
- * every failed or warned check takes off points by severity, and caps lower the grade when a
- * single finding is bad enough on its own (an expired certificate, an exposed .git).
+ * every failed or warned check takes off points by severity (a check that could not run for a
+ * reason that is a finding, no TLS, counts as failed), and caps lower the grade when a single
+ * finding is bad enough on its own (a rejected certificate, an exposed .git). A group with
+ * checks that could not decide is graded "incomplete" unless it is F already.
  */
 #ifndef STORECHECK_CHECKER_SCORE_H
 #define STORECHECK_CHECKER_SCORE_H

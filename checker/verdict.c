@@ -29,20 +29,48 @@ static const char *phase_suffix(const struct report_check *c)
     return c->phase == PHASE_UNDER_LOAD ? " under load" : "";
 }
 
-void verdict_judge(struct report_check *checks, size_t n, const struct report_threshold *th,
-                   size_t nth, enum severity fail_on, int interrupted, struct verdict *v)
+static int check_gated(const struct report_check *c, enum severity fail_on)
+{
+    const struct report_acceptance *a = c->accepted;
+    return c->result->status == PROBE_FAIL && c->severity >= fail_on && (!a || a->expired);
+}
+
+/* A threshold with no data in an interrupted run says nothing: the run stopped short. */
+static int threshold_gated(const struct report_threshold *t, int interrupted)
+{
+    return t->result.verdict == TH_FAIL || (t->result.verdict == TH_NODATA && !interrupted);
+}
+
+/* The checks that could not decide when they outnumber the decided ones (the run found too
+ * little to say anything about the store); else 0. */
+static size_t undecided_count(const struct report_check *checks, size_t n)
+{
+    size_t errored = 0, decided = 0;
+    for (size_t i = 0; i < n; i++) {
+        enum probe_status st = checks[i].result->status;
+        errored += st == PROBE_ERROR;
+        decided += st == PROBE_PASS || st == PROBE_WARN || st == PROBE_FAIL;
+    }
+    return errored > decided ? errored : 0;
+}
+
+void verdict_judge(struct report_check *checks, size_t n, struct report_threshold *th, size_t nth,
+                   enum severity fail_on, int interrupted, struct verdict *v)
 {
     v->reasons = NULL;
     v->count = 0;
     size_t gate = 0, undecided = 0;
-    /* An interrupted run is judged on what it saw: that comes first, and a threshold left
-     * without data by the stop is no reason. */
+    /* An interrupted run is judged on what it saw: that comes first, its cancelled checks are
+     * said by that reason, and a threshold left without data by the stop is no reason. */
     if (interrupted)
         add_reason(v, "the run was interrupted before its planned end");
+    size_t errored = interrupted ? 0 : undecided_count(checks, n);
+    if (errored)
+        add_reason(v, "could not decide: %zu probes errored (of %zu checks)", errored, n);
     for (size_t i = 0; i < n; i++) {
         struct report_check *c = &checks[i];
         const struct report_acceptance *a = c->accepted;
-        c->gated = c->result->status == PROBE_FAIL && c->severity >= fail_on && (!a || a->expired);
+        c->gated = check_gated(c, fail_on);
         if (!c->gated)
             continue;
         gate++;
@@ -52,14 +80,20 @@ void verdict_judge(struct report_check *checks, size_t n, const struct report_th
                    a ? a->expires : "", a ? ")" : "");
     }
     for (size_t i = 0; i < nth; i++) {
-        const struct report_threshold *t = &th[i];
-        if (t->result.verdict == TH_PASS || (interrupted && t->result.verdict == TH_NODATA))
+        struct report_threshold *t = &th[i];
+        t->gated = threshold_gated(t, interrupted);
+        if (!t->gated)
             continue;
         gate++;
         if (t->result.verdict == TH_NODATA)
             add_reason(v, "threshold '%s': no data to judge it (%s)", t->expr, t->result.line);
         else
             add_reason(v, "threshold '%s' broken: %s", t->expr, t->result.line);
+    }
+    if (errored) {
+        v->result = "incomplete";
+        v->exit_code = EXIT_RUN_ERROR;
+        return;
     }
     if (gate && !interrupted) {
         v->result = "failed";

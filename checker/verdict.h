@@ -1,9 +1,11 @@
 /*
  * The gate: which checks and thresholds fail a run, the verdict and exit code, and one line
  * per reason (which finding or threshold, observed against allowed). An interrupted run is
- * exit 3 with that reason first (a threshold without data is then no reason). Otherwise
- * findings decide first: a failed gate is exit 1 even when some check could not decide; an
- * undecided check is exit 3, never a pass.
+ * exit 3 with that reason first (a threshold without data is then no reason). An undecided audit (more
+ * checks could not decide than decided) is exit 3 whatever it found, its reasons led by how
+ * many could not decide. Otherwise findings decide first: a failed gate is exit 1 even when
+ * some check could not decide; an undecided check or an interrupted run is exit 3, never a
+ * pass.
  */
 #ifndef STORECHECK_CHECKER_VERDICT_H
 #define STORECHECK_CHECKER_VERDICT_H
@@ -19,9 +21,9 @@ struct verdict {
     size_t count;
 };
 
-/* Judge the checks (setting their gated flag) and the thresholds. */
-void verdict_judge(struct report_check *checks, size_t n, const struct report_threshold *th,
-                   size_t nth, enum severity fail_on, int interrupted, struct verdict *v);
+/* Judge the checks and the thresholds, setting their gated flags. */
+void verdict_judge(struct report_check *checks, size_t n, struct report_threshold *th, size_t nth,
+                   enum severity fail_on, int interrupted, struct verdict *v);
 void verdict_free(struct verdict *v);
 
 #endif

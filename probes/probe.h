@@ -21,6 +21,13 @@ enum probe_group { GROUP_S, GROUP_T, GROUP_O, GROUP_R, GROUP_E, GROUP_COUNT };
 
 enum probe_status { PROBE_PASS, PROBE_WARN, PROBE_FAIL, PROBE_SKIP, PROBE_ERROR };
 
+/* Why a check skipped or could not decide, when that reason is a finding about the store of
+ * its own: the scores count such a check against its group (docs/scoring.md). */
+enum probe_cause {
+    CAUSE_NONE,
+    CAUSE_NO_TLS, /* the target is plain http: there is no TLS to judge */
+};
+
 /* Probes with this flag run alone after the concurrent batch: their traffic (a burst) or their
  * measurements (latency) would disturb, or be disturbed by, the other probes. */
 enum { PROBE_SOLO = 1 };
@@ -34,6 +41,7 @@ struct probe_evidence {
 
 struct probe_result {
     enum probe_status status;
+    enum probe_cause cause; /* CAUSE_NONE unless the run function sets it */
     const char *reason;
     struct probe_evidence *evidence;
     size_t evidence_count;

@@ -76,6 +76,7 @@ static void run_hsts(struct probe_ctx *ctx)
 {
     if (!ctx->cfg->target.base.tls) {
         probe_set(ctx, PROBE_SKIP, "target.base_url is plain http: HSTS only counts over HTTPS");
+        ctx->result->cause = CAUSE_NO_TLS;
         return;
     }
     const char *home = ctx->cfg->target.endpoints[EP_HOME];

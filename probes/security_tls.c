@@ -23,6 +23,7 @@ static int needs_tls(struct probe_ctx *ctx)
     probe_set(ctx, PROBE_SKIP,
               "target.base_url is plain http: there is no TLS to inspect "
               "(S-HTTPS-REDIRECT judges that)");
+    ctx->result->cause = CAUSE_NO_TLS;
     return 0;
 }
 

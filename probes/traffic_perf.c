@@ -81,6 +81,7 @@ static void run_http2(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP,
                   "target.base_url is plain http: browsers use HTTP/2 only over "
                   "TLS (ALPN)");
+        ctx->result->cause = CAUSE_NO_TLS;
         return;
     }
     struct tls_attempt a = {.alpn = "h2,http/1.1"};

@@ -68,6 +68,12 @@ static size_t grade(const char *what, const cJSON *o, const cJSON *n, struct tex
 {
     const char *was = rd_str(o, "grade"), *now = rd_str(n, "grade");
     int a = grade_rank(was), b = grade_rank(now);
+    /* An incomplete grade cannot be ranked: say so, and count no regression. */
+    if (strcmp(now, GRADE_INCOMPLETE) == 0 && strcmp(was, now) != 0) {
+        tb_printf(out, "incomplete: grade %s %s -> %s, %.0f checks could not decide\n", what,
+                  *was ? was : "n/a", now, rd_num(n, "undecided", 0));
+        return 0;
+    }
     if (a < 0 || b < 0 || a == b)
         return 0;
     tb_printf(out, "%s grade %s %s -> %s\n", b > a ? "regression:" : "better:", what, was, now);

@@ -16,7 +16,8 @@
 #define DIFF_ERROR_RATE_FLOOR 0.001
 
 /* Compare old and new (both passed rd_check); one line per change into out, each starting
- * with "regression:", "fixed:", "better:" or "new:". Returns the number of regressions.
+ * with "regression:", "fixed:", "better:", "new:" or "incomplete:" (a grade that became
+ * incomplete, which is no regression). Returns the number of regressions.
  * tolerance is a fraction (0.1 for 10%). */
 size_t report_diff(const cJSON *old_doc, const cJSON *new_doc, double tolerance,
                    struct textbuf *out);

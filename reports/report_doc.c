@@ -108,3 +108,34 @@ const char *rd_check_outcome(const cJSON *check)
         return "accepted";
     return st;
 }
+
+void rd_held_down_by(const cJSON *score, char *buf, size_t len)
+{
+    const char *cap = rd_str(score, "cap");
+    double undecided = rd_num(score, "undecided", 0);
+    if (undecided > 0)
+        snprintf(buf, len, "%s%s%.0f check%s could not decide", cap, *cap ? "; " : "", undecided,
+                 undecided == 1 ? "" : "s");
+    else
+        snprintf(buf, len, "%s", cap);
+}
+
+int rd_any_held_down(const cJSON *scores)
+{
+    char buf[8];
+    rd_held_down_by(rd_get(scores, "overall"), buf, sizeof buf);
+    const cJSON *g;
+    cJSON_ArrayForEach(g, rd_get(scores, "groups"))
+    {
+        if (*buf)
+            break;
+        rd_held_down_by(g, buf, sizeof buf);
+    }
+    return *buf != '\0';
+}
+
+const char *rd_cause_note(const cJSON *check)
+{
+    return strcmp(rd_str(check, "cause"), "no_tls") == 0 ? "counts as failed in the grade: no TLS"
+                                                         : "";
+}

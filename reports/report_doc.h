@@ -32,6 +32,16 @@ void rd_fmt_observed(const cJSON *threshold, char *buf, size_t len);
 /* Unix milliseconds as "2026-11-26T09:00:00Z". */
 void rd_fmt_time(double unix_ms, char *buf, size_t len);
 
+/* What holds a score's grade down, in a phrase ("" when nothing does): its cap and the checks
+ * that could not decide. */
+void rd_held_down_by(const cJSON *score, char *buf, size_t len);
+/* 1 if the overall score or any group's is held down by something. */
+int rd_any_held_down(const cJSON *scores);
+
+/* For a check that skipped or could not decide for a reason that is itself a finding, what the
+ * grade made of it ("counts as failed in the grade: no TLS"); else "". */
+const char *rd_cause_note(const cJSON *check);
+
 /* The status of a check as the gate sees it: "accepted" for a failed check under an
  * unexpired acceptance, else its status. */
 const char *rd_check_outcome(const cJSON *check);

@@ -108,11 +108,32 @@ static void verdict(struct textbuf *b, const cJSON *doc)
     tb_add(b, "</header>\n");
 }
 
+/* The grade, the score and, when the table has that column, what holds the grade down. */
+static void score_cells(struct textbuf *b, const cJSON *score, const char *cell, int held)
+{
+    tb_printf(b, "<%s>", cell);
+    grade_badge(b, score);
+    if (rd_has_num(score, "score"))
+        tb_printf(b, "</%s><%s class=\"num\">%.0f</%s>", cell, cell, rd_num(score, "score", 0),
+                  cell);
+    else
+        tb_printf(b, "</%s><%s class=\"num\">&ndash;</%s>", cell, cell, cell);
+    if (held) {
+        char why[512];
+        rd_held_down_by(score, why, sizeof why);
+        tb_printf(b, "<%s>", cell);
+        esc(b, why);
+        tb_printf(b, "</%s>", cell);
+    }
+}
+
 static void scorecard(struct textbuf *b, const cJSON *doc)
 {
     const cJSON *scores = rd_get(doc, "scores");
+    int held = rd_any_held_down(scores);
     tb_add(b, "<section><h2>STORE scorecard</h2><table><tr><th>Group</th><th>Grade</th>"
-              "<th>Score</th><th>Cap</th></tr>");
+              "<th>Score</th>");
+    tb_add(b, held ? "<th>Held down by</th></tr>" : "</tr>");
     const cJSON *g;
     cJSON_ArrayForEach(g, rd_get(scores, "groups"))
     {
@@ -120,24 +141,13 @@ static void scorecard(struct textbuf *b, const cJSON *doc)
         esc(b, rd_str(g, "group"));
         tb_add(b, " ");
         esc(b, rd_str(g, "name"));
-        tb_add(b, "</td><td>");
-        grade_badge(b, g);
-        if (rd_has_num(g, "score"))
-            tb_printf(b, "</td><td class=\"num\">%.0f</td><td>", rd_num(g, "score", 0));
-        else
-            tb_add(b, "</td><td class=\"num\">&ndash;</td><td>");
-        esc(b, rd_str(g, "cap"));
-        tb_add(b, "</td></tr>");
+        tb_add(b, "</td>");
+        score_cells(b, g, "td", held);
+        tb_add(b, "</tr>");
     }
-    const cJSON *o = rd_get(scores, "overall");
-    tb_add(b, "<tr><th>Overall</th><th>");
-    grade_badge(b, o);
-    if (rd_has_num(o, "score"))
-        tb_printf(b, "</th><th class=\"num\">%.0f</th><th>", rd_num(o, "score", 0));
-    else
-        tb_add(b, "</th><th class=\"num\">&ndash;</th><th>");
-    esc(b, rd_str(o, "cap"));
-    tb_add(b, "</th></tr></table></section>\n");
+    tb_add(b, "<tr><th>Overall</th>");
+    score_cells(b, rd_get(scores, "overall"), "th", held);
+    tb_add(b, "</tr></table></section>\n");
 }
 
 static void status_tag(struct textbuf *b, const char *outcome)
@@ -227,6 +237,11 @@ static void row(struct textbuf *b, const cJSON *c, const char *outcome)
     esc(b, rd_str(c, "title"));
     tb_add(b, "</td><td>");
     esc(b, rd_str(c, "reason"));
+    if (*rd_cause_note(c)) {
+        tb_add(b, " <strong>(");
+        esc(b, rd_cause_note(c));
+        tb_add(b, ")</strong>");
+    }
     tb_add(b, "</td></tr>");
 }
 

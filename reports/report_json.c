@@ -11,6 +11,10 @@ static const char *const phase_names[] = {
     [PHASE_UNDER_LOAD] = "under_load",
 };
 
+static const char *const cause_names[] = {
+    [CAUSE_NO_TLS] = "no_tls",
+};
+
 static const char *const verdict_names[] = {
     [TH_PASS] = "pass",
     [TH_FAIL] = "fail",
@@ -44,14 +48,17 @@ static cJSON *score_json(const struct report_score *s, const char *key, const ch
         cJSON_AddStringToObject(o, "group", key);
         cJSON_AddStringToObject(o, "name", name);
     }
-    if (s->scored) {
+    if (s->scored)
         cJSON_AddNumberToObject(o, "score", s->score);
-        cJSON_AddStringToObject(o, "grade", s->grade);
-    } else {
+    else
         cJSON_AddNullToObject(o, "score");
+    if (s->grade)
+        cJSON_AddStringToObject(o, "grade", s->grade);
+    else
         cJSON_AddNullToObject(o, "grade");
-    }
     add_str(o, "cap", s->cap, secrets);
+    if (s->undecided)
+        cJSON_AddNumberToObject(o, "undecided", s->undecided);
     return o;
 }
 
@@ -101,6 +108,8 @@ static cJSON *check_json(const struct report_check *c, const struct strv *secret
     add_str(o, "reason", r->reason ? r->reason : "", secrets);
     cJSON_AddStringToObject(o, "phase", phase_names[c->phase]);
     cJSON_AddBoolToObject(o, "gated", c->gated);
+    if (r->cause != CAUSE_NONE)
+        cJSON_AddStringToObject(o, "cause", cause_names[r->cause]);
     if (c->accepted) {
         cJSON *a = cJSON_AddObjectToObject(o, "accepted");
         add_str(a, "reason", c->accepted->reason, secrets);
@@ -141,6 +150,7 @@ static cJSON *threshold_json(const struct report_threshold *t, const struct strv
     cJSON_AddNumberToObject(o, "limit", t->parsed.limit);
     cJSON_AddStringToObject(o, "unit", unit_names[t->parsed.kind]);
     add_str(o, "line", t->result.line, secrets);
+    cJSON_AddBoolToObject(o, "gated", t->gated);
     return o;
 }
 

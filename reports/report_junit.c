@@ -1,9 +1,10 @@
 /*
  * JUnit XML: one testsuite per STORE group plus one for the thresholds, one testcase per check
- * and per threshold. A failed check is a <failure>, a check that could not decide an <error>,
- * a skipped check and an accepted (unexpired) finding <skipped/> with the reason. An
- * interrupted run also gets a suite "Run" whose one testcase is an <error type="interrupted">,
- * so that it never reads as green.
+ * and per threshold. The <failure>s are exactly the gate's reasons: a check or threshold that
+ * fails the gate. A check that could not decide is an <error>. A finding that does not fail the
+ * gate (below fail_on, accepted, a warning) and a skipped check are <skipped/> with a message
+ * that says which, so a green pipeline never shows a red test. An interrupted run also gets a
+ * suite "Run" whose one testcase is an <error type="interrupted">, so that it never reads as green.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,11 +31,13 @@ static void evidence_text(struct textbuf *b, const cJSON *check)
     const cJSON *ev;
     cJSON_ArrayForEach(ev, rd_get(check, "evidence"))
     {
-        tb_add_escaped(b, rd_str(ev, "request"));
+        const char *request = rd_str(ev, "request"), *detail = rd_str(ev, "detail");
+        tb_add_escaped(b, request);
         if (rd_has_num(ev, "status"))
-            tb_printf(b, " -> %.0f", rd_num(ev, "status", 0));
-        tb_add(b, " | ");
-        tb_add_escaped(b, rd_str(ev, "detail"));
+            tb_printf(b, "%s-> %.0f", *request ? " " : "", rd_num(ev, "status", 0));
+        if (*detail && (*request || rd_has_num(ev, "status")))
+            tb_add(b, " | ");
+        tb_add_escaped(b, detail);
         tb_add(b, "\n");
     }
     if (*rd_str(check, "remediation")) {
@@ -44,7 +47,30 @@ static void evidence_text(struct textbuf *b, const cJSON *check)
     }
 }
 
-static void check_case(struct suite *s, const cJSON *c)
+static void skipped(struct textbuf *b, const char *message)
+{
+    tb_add(b, "      <skipped");
+    attr(b, "message", message);
+    tb_add(b, "/>\n");
+}
+
+/* Why a finding that does not fail the gate is shown as skipped. */
+static void finding_not_gated(const cJSON *doc, const cJSON *c, const char *outcome, char *msg,
+                              size_t len)
+{
+    const char *reason = rd_str(c, "reason");
+    const cJSON *acc = rd_get(c, "accepted");
+    if (strcmp(outcome, "accepted") == 0)
+        snprintf(msg, len, "accepted until %s: %s (finding: %s)", rd_str(acc, "expires"),
+                 rd_str(acc, "reason"), reason);
+    else if (strcmp(outcome, "warn") == 0)
+        snprintf(msg, len, "warning, does not fail the gate: %s", reason);
+    else
+        snprintf(msg, len, "%s finding below fail_on %s, does not fail the gate: %s",
+                 rd_str(c, "severity"), rd_str(doc, "fail_on"), reason);
+}
+
+static void check_case(struct suite *s, const cJSON *doc, const cJSON *c)
 {
     struct textbuf *b = &s->cases;
     const char *outcome = rd_check_outcome(c);
@@ -60,27 +86,24 @@ static void check_case(struct suite *s, const cJSON *c)
     s->tests++;
     s->seconds += secs;
     const char *reason = rd_str(c, "reason");
-    if (strcmp(outcome, "fail") == 0 || strcmp(outcome, "error") == 0) {
-        int fail = outcome[0] == 'f';
-        fail ? s->failures++ : s->errors++;
-        tb_add(b, fail ? "      <failure" : "      <error");
+    int error = strcmp(outcome, "error") == 0;
+    if (rd_bool(c, "gated") || error) {
+        error ? s->errors++ : s->failures++;
+        tb_add(b, error ? "      <error" : "      <failure");
         attr(b, "message", reason);
-        attr(b, "type", fail ? rd_str(c, "severity") : "error");
+        attr(b, "type", error ? "error" : rd_str(c, "severity"));
         tb_add(b, ">");
         evidence_text(b, c);
-        tb_add(b, fail ? "</failure>\n" : "</error>\n");
-    } else if (strcmp(outcome, "skip") == 0 || strcmp(outcome, "accepted") == 0) {
+        tb_add(b, error ? "</error>\n" : "</failure>\n");
+    } else if (strcmp(outcome, "pass") != 0) {
         s->skipped++;
         char msg[1024];
-        const cJSON *acc = rd_get(c, "accepted");
-        if (outcome[0] == 'a')
-            snprintf(msg, sizeof msg, "accepted until %s: %s (finding: %s)", rd_str(acc, "expires"),
-                     rd_str(acc, "reason"), reason);
+        if (strcmp(outcome, "skip") == 0)
+            snprintf(msg, sizeof msg, "%s%s%s%s", reason, *rd_cause_note(c) ? " (" : "",
+                     rd_cause_note(c), *rd_cause_note(c) ? ")" : "");
         else
-            snprintf(msg, sizeof msg, "%s", reason);
-        tb_add(b, "      <skipped");
-        attr(b, "message", msg);
-        tb_add(b, "/>\n");
+            finding_not_gated(doc, c, outcome, msg, sizeof msg);
+        skipped(b, msg);
     } else {
         tb_add(b, "      <system-out>");
         tb_add_escaped(b, outcome);
@@ -91,19 +114,30 @@ static void check_case(struct suite *s, const cJSON *c)
     tb_add(b, "    </testcase>\n");
 }
 
+/* A report written before thresholds carried "gated": every threshold not passed gated. */
+static int threshold_gated(const cJSON *t)
+{
+    const cJSON *gated = rd_get(t, "gated");
+    return cJSON_IsBool(gated) ? cJSON_IsTrue(gated) : strcmp(rd_str(t, "verdict"), "pass") != 0;
+}
+
 static void threshold_case(struct suite *s, const cJSON *t)
 {
     struct textbuf *b = &s->cases;
-    const char *verdict = rd_str(t, "verdict");
     tb_add(b, "    <testcase classname=\"storecheck.thresholds\"");
     attr(b, "name", rd_str(t, "expr"));
     tb_add(b, " time=\"0.000\">\n");
     s->tests++;
-    if (strcmp(verdict, "pass") != 0) {
+    if (threshold_gated(t)) {
         s->failures++;
         tb_add(b, "      <failure");
         attr(b, "message", rd_str(t, "line"));
         tb_add(b, " type=\"threshold\"/>\n");
+    } else if (strcmp(rd_str(t, "verdict"), "pass") != 0) {
+        s->skipped++;
+        char msg[512];
+        snprintf(msg, sizeof msg, "does not fail the gate: %s", rd_str(t, "line"));
+        skipped(b, msg);
     } else {
         tb_add(b, "      <system-out>");
         tb_add_escaped(b, rd_str(t, "line"));
@@ -167,7 +201,7 @@ static char *render_junit(const cJSON *doc)
         cJSON_ArrayForEach(c, rd_get(doc, "checks"))
         {
             if (strcmp(rd_str(c, "group"), rd_str(g, "group")) == 0)
-                check_case(&s, c);
+                check_case(&s, doc, c);
         }
         char name[128];
         snprintf(name, sizeof name, "%s %s", rd_str(g, "group"), rd_str(g, "name"));

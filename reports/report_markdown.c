@@ -36,6 +36,46 @@ static void cell(struct textbuf *b, const char *s)
     }
 }
 
+static void score_row(struct textbuf *b, const cJSON *score, int held_column, int bold)
+{
+    const char *em = bold ? "**" : "";
+    tb_add(b, " | ");
+    tb_add(b, em);
+    cell(b, *rd_str(score, "grade") ? rd_str(score, "grade") : "n/a");
+    tb_add(b, em);
+    if (rd_has_num(score, "score"))
+        tb_printf(b, " | %.0f |", rd_num(score, "score", 0));
+    else
+        tb_add(b, " | – |");
+    if (held_column) {
+        char held[512];
+        rd_held_down_by(score, held, sizeof held);
+        tb_add(b, " ");
+        cell(b, held);
+        tb_add(b, " |");
+    }
+    tb_add(b, "\n");
+}
+
+/* The grades; the "Held down by" column only when a cap or an undecided check holds one. */
+static void scorecard(struct textbuf *b, const cJSON *scores)
+{
+    int held = rd_any_held_down(scores);
+    tb_add(b, "\n### Scorecard\n\n| Group | Grade | Score |");
+    tb_add(b, held ? " Held down by |\n| --- | --- | ---: | --- |\n" : "\n| --- | --- | ---: |\n");
+    const cJSON *g;
+    cJSON_ArrayForEach(g, rd_get(scores, "groups"))
+    {
+        tb_add(b, "| ");
+        cell(b, rd_str(g, "group"));
+        tb_add(b, " ");
+        cell(b, rd_str(g, "name"));
+        score_row(b, g, held, 0);
+    }
+    tb_add(b, "| **Overall**");
+    score_row(b, rd_get(scores, "overall"), held, 1);
+}
+
 static char *render_markdown(const cJSON *doc)
 {
     struct textbuf b = {0};
@@ -60,31 +100,7 @@ static char *render_markdown(const cJSON *doc)
         tb_add(&b, "\n");
     }
 
-    tb_add(&b, "\n### Scorecard\n\n| Group | Grade | Score |\n| --- | --- | ---: |\n");
-    const cJSON *g;
-    cJSON_ArrayForEach(g, rd_get(rd_get(doc, "scores"), "groups"))
-    {
-        tb_add(&b, "| ");
-        cell(&b, rd_str(g, "group"));
-        tb_add(&b, " ");
-        cell(&b, rd_str(g, "name"));
-        tb_add(&b, " | ");
-        cell(&b, *rd_str(g, "grade") ? rd_str(g, "grade") : "n/a");
-        if (*rd_str(g, "cap")) {
-            tb_add(&b, " (capped: ");
-            cell(&b, rd_str(g, "cap"));
-            tb_add(&b, ")");
-        }
-        if (rd_has_num(g, "score"))
-            tb_printf(&b, " | %.0f |\n", rd_num(g, "score", 0));
-        else
-            tb_add(&b, " | – |\n");
-    }
-    const cJSON *o = rd_get(rd_get(doc, "scores"), "overall");
-    tb_add(&b, "| **Overall** | **");
-    cell(&b, *rd_str(o, "grade") ? rd_str(o, "grade") : "n/a");
-    tb_printf(&b, "** | %.0f |\n", rd_num(o, "score", 0));
-
+    scorecard(&b, rd_get(doc, "scores"));
     tb_add(&b, "\n### Failed checks\n\n");
     int any = 0;
     const cJSON *c;
@@ -92,7 +108,7 @@ static char *render_markdown(const cJSON *doc)
     {
         const char *outcome = rd_check_outcome(c);
         if (strcmp(outcome, "fail") != 0 && strcmp(outcome, "error") != 0 &&
-            strcmp(outcome, "accepted") != 0)
+            strcmp(outcome, "accepted") != 0 && !*rd_cause_note(c))
             continue;
         if (!any++)
             tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
@@ -111,6 +127,10 @@ static char *render_markdown(const cJSON *doc)
         if (outcome[0] == 'a') {
             tb_add(&b, " — accepted: ");
             cell(&b, rd_str(rd_get(c, "accepted"), "reason"));
+        }
+        if (*rd_cause_note(c)) {
+            tb_add(&b, " — ");
+            cell(&b, rd_cause_note(c));
         }
         tb_add(&b, " |\n");
     }

@@ -39,15 +39,17 @@ struct report_check {
 
 struct report_score {
     int scored;        /* 0: nothing in the group could be judged (no grade) */
-    double score;      /* 0..100 */
-    const char *grade; /* "A+" .. "F" */
+    double score;      /* 0..100, over the decided checks */
+    const char *grade; /* "A+" .. "F", or "incomplete" while undecided checks could lower it */
     const char *cap;   /* why the grade is capped, or NULL */
+    int undecided;     /* checks that could not decide (error) */
 };
 
 struct report_threshold {
     const char *expr; /* as written in the config */
     struct threshold_expr parsed;
     struct th_result result;
+    int gated; /* this threshold fails the gate */
 };
 
 /* The cooperative fault injected during the load. */
@@ -73,8 +75,8 @@ struct report_run {
     size_t check_count;
     const struct load_result *load; /* NULL: no load ran */
     const struct load_json_meta *load_meta;
-    const char *load_note; /* what drove the load, in a sentence; may be NULL */
-    const struct report_threshold *thresholds;
+    const char *load_note;               /* what drove the load, in a sentence; may be NULL */
+    struct report_threshold *thresholds; /* their gated flags set by the verdict */
     size_t threshold_count;
     const struct report_fault *fault; /* NULL: none configured */
     const struct strv *secrets;       /* never written; may be NULL */

@@ -242,9 +242,9 @@ static void test_verdict_and_scores(void)
     CHECK_CONTAINS(f.verdict.reasons[0], "S-HSTS (high) failed: no HSTS header");
     CHECK_CONTAINS(f.verdict.reasons[1], "p99 = 297ms, allowed < 100ms");
     CHECK(f.checks[0].gated && !f.checks[1].gated);
-    /* The expired certificate caps Security at F even though it is accepted. */
+    /* The rejected (expired) certificate caps Security at F even though it is accepted. */
     CHECK_STR_EQ(f.run.groups[GROUP_S].grade, "F");
-    CHECK_CONTAINS(f.run.groups[GROUP_S].cap, "expired certificate");
+    CHECK_CONTAINS(f.run.groups[GROUP_S].cap, "certificate no client accepts");
     CHECK_STR_EQ(f.run.groups[GROUP_T].grade, "A+");
     CHECK(!f.run.groups[GROUP_O].scored); /* only a skipped check */
     CHECK_STR_EQ(f.run.overall.grade, "F");

@@ -1,0 +1,108 @@
+#include "checker/summary.h"
+
+#include <string.h>
+
+#include "common/exit_codes.h"
+#include "loadgen/hist.h"
+
+/* Text on one line: control characters (a line break from a server) become spaces. */
+static void one_line(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+}
+
+static void print_counts(FILE *out, const struct report_run *run)
+{
+    size_t counts[PROBE_ERROR + 1] = {0};
+    for (size_t i = 0; i < run->check_count; i++)
+        counts[run->checks[i].result->status]++;
+    fprintf(out, "%zu checks: %zu pass, %zu warn, %zu fail, %zu skip, %zu error\n",
+            run->check_count, counts[PROBE_PASS], counts[PROBE_WARN], counts[PROBE_FAIL],
+            counts[PROBE_SKIP], counts[PROBE_ERROR]);
+}
+
+/* Every failed and warned check, id and reason; the gate's own are marked. */
+static void print_findings(FILE *out, const struct report_run *run)
+{
+    int any = 0;
+    for (size_t i = 0; i < run->check_count; i++) {
+        const struct report_check *c = &run->checks[i];
+        enum probe_status st = c->result->status;
+        if (st != PROBE_FAIL && st != PROBE_WARN)
+            continue;
+        if (!any++)
+            fprintf(out, "Failed and warned checks:\n");
+        fprintf(out, "  %s %s%s (%s)%s: ", st == PROBE_FAIL ? "FAIL" : "WARN", c->probe->id,
+                c->phase == PHASE_UNDER_LOAD ? " under load" : "", severity_name(c->severity),
+                c->gated                               ? " [gate]"
+                : c->accepted && !c->accepted->expired ? " [accepted]"
+                                                       : "");
+        one_line(out, c->result->reason);
+        fputc('\n', out);
+    }
+}
+
+static void print_thresholds(FILE *out, const struct report_run *run)
+{
+    if (!run->threshold_count)
+        return;
+    int width = 0;
+    for (size_t i = 0; i < run->threshold_count; i++) {
+        int n = (int)strlen(run->thresholds[i].expr);
+        width = n > width ? n : width;
+    }
+    static const char *const marks[] = {
+        [TH_PASS] = "pass", [TH_FAIL] = "FAIL", [TH_NODATA] = "none"};
+    fprintf(out, "Thresholds:\n");
+    for (size_t i = 0; i < run->threshold_count; i++) {
+        const struct report_threshold *t = &run->thresholds[i];
+        fprintf(out, "  %s %-*s  ", marks[t->result.verdict], width, t->expr);
+        one_line(out, t->result.line);
+        fputc('\n', out);
+    }
+}
+
+static const char *grade_of(const struct report_score *s)
+{
+    return s->grade ? s->grade : "n/a";
+}
+
+static void print_grades(FILE *out, const struct report_run *run)
+{
+    fprintf(out, "Grades:");
+    for (int g = 0; g < GROUP_COUNT; g++)
+        fprintf(out, " %c %s", probe_group_letter((enum probe_group)g), grade_of(&run->groups[g]));
+    fprintf(out, ", overall %s", grade_of(&run->overall));
+    if (run->overall.cap)
+        fprintf(out, " (%s)", run->overall.cap);
+    fputc('\n', out);
+}
+
+static void print_load(FILE *out, const struct load_result *r)
+{
+    fprintf(out, "Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
+            (unsigned long long)r->totals.requests, r->achieved_rate,
+            (double)hist_percentile(r->latency, 99) / 1000,
+            (unsigned long long)load_result_errors(r),
+            (unsigned long long)load_result_http_errors(r), r->interrupted ? " (interrupted)" : "");
+}
+
+void summary_print(const struct cli *cli, FILE *out, const struct report_run *run,
+                   int list_findings)
+{
+    if (!cli->quiet) {
+        print_counts(out, run);
+        if (list_findings)
+            print_findings(out, run);
+        print_thresholds(out, run);
+        print_grades(out, run);
+        if (run->load)
+            print_load(out, run->load);
+    }
+    const char *color = run->exit_code == EXIT_PASSED ? cli_green(cli) : cli_red(cli);
+    fprintf(out, "%sverdict: %s%s (exit %d)\n", color, run->verdict, cli_reset(cli),
+            run->exit_code);
+    for (size_t i = 0; i < run->reason_count; i++)
+        fprintf(out, "  - %s\n", run->reasons[i]);
+}
