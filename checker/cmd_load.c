@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "checker/cli.h"
 #include "checker/commands.h"
 #include "checker/config_load.h"
+#include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
 #include "checker/scenario_table.h"
@@ -31,6 +31,9 @@
 #include "reports/load_json.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
+/* A latency is at most the wait for a connection plus the request, each up to the timeout:
+ * with this cap it stays within the histograms' one-hour range. */
+#define MAX_TIMEOUT_US (1800ULL * 1000000)
 #define MAX_BODY        (64u << 20)
 
 static const char help[] =
@@ -64,7 +67,8 @@ static const char help[] =
     "  -t, --threads T          worker threads (default: the number of cores)\n"
     "      --pipeline N         requests in flight per connection (default 1); in the closed\n"
     "                           model the next N go out in one write once all are answered\n"
-    "      --timeout D          per request, and for connect + TLS handshake (default 10s)\n"
+    "      --timeout D          per request, and for connect + TLS handshake (default 10s,\n"
+    "                           at most 30m)\n"
     "  -m, --method M           request method (default GET)\n"
     "  -H, --header 'K: V'      add a request header (repeatable); requests carry Host and\n"
     "                           Content-Length of their own, no User-Agent unless given\n"
@@ -95,9 +99,9 @@ static const char help[] =
     "Exit codes:\n"
     "  0  the run was done and no threshold is broken\n"
     "  1  a threshold of load.thresholds is broken (or stopped the run: abort_on_fail)\n"
-    "  2  usage error, or a URL outside the allowed hosts\n"
-    "  3  the run could not be done: no connection could be made, it was interrupted,\n"
-    "     internal error\n";
+    "  2  usage error, a URL outside the allowed hosts, more connections than the file limit\n"
+    "  3  the run could not be done: no connection could be made, no request got an answer,\n"
+    "     it was interrupted, internal error\n";
 
 enum {
     OPT_MAX_CONN = 256,
@@ -368,6 +372,8 @@ static int check_args(const struct load_args *a)
     if (!a->scenarios && (a->profile || a->users))
         return cli_usage_error(&cmd_load, "--profile and --users need a CONFIG with "
                                           "load.scenarios (and no URL)");
+    if (a->timeout_us > MAX_TIMEOUT_US)
+        return cli_usage_error(&cmd_load, "the timeout is above the cap of 30m");
     if (a->scenarios)
         return 0;
     if (a->max_connections && !a->have_rate && !a->stage_rates)
@@ -429,16 +435,6 @@ static void collect_secrets(const struct load_args *a, const struct strv *cfg_se
         if (redact_header_is_secret(name) && *v)
             secrets->items[secrets->count++] = v;
     }
-}
-
-static void raise_fd_limit(uint64_t wanted)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= wanted + 64)
-        return;
-    rl.rlim_cur =
-        rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + 64 ? wanted + 64 : rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 static void fmt_us(uint64_t us, char *buf, size_t len)
@@ -593,6 +589,10 @@ static void summary(const struct cli *cli, const struct load_result *r, const st
                (unsigned long long)c->late, (unsigned long long)c->dropped,
                *warn ? cli_reset(cli) : "", (unsigned long long)c->unfinished);
     }
+    if (c->internal_errors)
+        printf("  %sInternal errors: %llu (a fault of storecheck: these figures are not to be "
+               "trusted)%s\n",
+               cli_red(cli), (unsigned long long)c->internal_errors, cli_reset(cli));
     if (r->first_error[0]) {
         char *e = redact_copy(secrets, r->first_error);
         printf("  First error: %s\n", e);
@@ -870,7 +870,17 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (a.scenarios && (rc = prepare_scenarios(&sr, &a, &cfg, &p)))
         goto out;
     p.snapshots = gate.any_abort;
-    raise_fd_limit(p.model == LG_MODEL_OPEN || p.plan ? p.max_connections : p.connections);
+    uint64_t conns = p.model == LG_MODEL_OPEN || p.plan ? p.max_connections : p.connections,
+             files = fd_limit_need(conns, p.threads), limit = 0;
+    if (fd_limit_fit(files, &limit)) {
+        rc = cli_usage_error(&cmd_load,
+                             "%llu connections need %llu open files, above this process's "
+                             "limit of %llu (ulimit -n): ask for fewer connections or raise "
+                             "the hard limit",
+                             (unsigned long long)conns, (unsigned long long)files,
+                             (unsigned long long)limit);
+        goto out;
+    }
 
     int created = engine_create(&e, &p, err, sizeof err);
     if (created != 0) {
@@ -926,6 +936,11 @@ static int run(const struct cli *cli, int argc, char **argv)
         }
     }
     rc = r.interrupted ? EXIT_RUN_ERROR : broken ? EXIT_GATE_FAILED : EXIT_PASSED;
+    if (r.totals.responses == 0 && !r.interrupted) {
+        fprintf(stderr, "storecheck load: the run could not be done: no request got an "
+                        "answer\n");
+        rc = EXIT_RUN_ERROR;
+    }
 out:
     stop_signal_end(watch);
     load_result_free(&r);

@@ -14,6 +14,9 @@
 #include "loadgen/worker.h"
 
 enum { IOV_BATCH = 64 };
+/* Reads from one connection per wake-up: a server that streams without a pause must not keep
+ * the loop from its timers (the request timeout, the end of the run, the drain). */
+enum { READS_PER_WAKE = 16 };
 
 /* --- transports --- */
 
@@ -158,6 +161,7 @@ void conn_close(struct conn *c)
         if (c->state == CONN_CONNECTING || c->state == CONN_HANDSHAKE)
             w->connecting--;
         w->open--;
+        gauge_down(&w->sh->connections);
     }
     c->state = CONN_CLOSED;
     c->tls_failed = 0;
@@ -259,8 +263,7 @@ void conn_open(struct conn *c)
     }
     w->open++;
     w->connecting++;
-    if (w->open > w->peak)
-        w->peak = w->open;
+    gauge_up(&w->sh->connections);
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->tp = sh->ssl_ctx ? &transport_tls : &transport_plain;
@@ -338,7 +341,7 @@ static void queue(struct conn *c, const struct request *req, uint64_t intended, 
     struct worker *w = c->w;
     struct inflight *e = &c->q[(c->qhead + c->qlen) % c->qcap];
     e->req = req;
-    e->intended = intended;
+    e->intended = worker_due(w, intended, now);
     e->sent = now;
     if (c->qlen == 0) {
         http_parser_begin(&c->parser, req->no_body);
@@ -428,11 +431,18 @@ static void on_eof(struct conn *c, uint64_t now)
     fail(c, LG_ERR_CLOSED, "connection closed before the response ended");
 }
 
-/* Read and parse until the socket is drained. Returns -1 if the connection is gone. */
+/* Read and parse until the socket is drained or READS_PER_WAKE reads are done (what is left
+ * is read on the next wake-up). Returns -1 if the connection is gone. */
 static int readable(struct conn *c)
 {
     struct worker *w = c->w;
-    for (;;) {
+    for (int reads = 0;; reads++) {
+        if (reads == READS_PER_WAKE) {
+            /* Bytes TLS already holds make the socket no more readable: ask for a wake-up. */
+            if (c->tp->pending(c))
+                worker_read_later(w, c);
+            return 0;
+        }
         size_t n = 0;
         enum io_rc rc = c->tp->read(c, c->rbuf, CONN_RBUF, &n);
         if (rc == IO_WANT_READ)

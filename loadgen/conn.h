@@ -68,6 +68,8 @@ struct conn {
     int initial;             /* opened before the start; its outcome is reported once */
     int in_free;             /* on the worker's free list */
     int tls_failed;          /* closing after a TLS error: do not resume this session */
+    int read_later;          /* on the worker's list of connections with bytes left to read */
+    struct conn *next_read_later;
     SSL *ssl;
     SSL_SESSION *session; /* last session, offered again on reconnect */
     uint64_t t_connect;   /* connect() started */

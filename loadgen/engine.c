@@ -277,6 +277,7 @@ static void add_counters(struct lg_counters *d, const struct lg_counters *s)
     d->connects += s->connects;
     d->handshakes += s->handshakes;
     d->resumed += s->resumed;
+    d->internal_errors += s->internal_errors;
 }
 
 /* Empty, named per-step and per-scenario entries for the plan's scenarios. */
@@ -396,12 +397,12 @@ void engine_finish(struct engine *e, struct load_result *r)
         hist_merge(r->ttfb, w->ttfb);
         hist_merge(r->schedule_lag, w->lag);
         r->scheduled += w->scheduled;
-        r->peak_connections += w->peak;
         if (t0 && w->stopped_at > t0 && w->stopped_at - t0 > r->elapsed_us)
             r->elapsed_us = w->stopped_at - t0;
         if (!r->first_error[0] && w->first_error[0])
             snprintf(r->first_error, sizeof r->first_error, "%s", w->first_error);
     }
+    r->peak_connections = gauge_peak(&e->sh.connections);
     double secs = (double)r->elapsed_us / 1e6;
     if (secs > 0) {
         r->achieved_rate = (double)r->totals.responses / secs;
@@ -411,6 +412,11 @@ void engine_finish(struct engine *e, struct load_result *r)
     r->seconds = series_take(&e->series, &r->seconds_count);
     if (p->plan)
         merge_scenarios(e, r);
+    /* A latency is at most the wait for a connection plus the request, each bounded by the
+     * timeout, which is within the histogram's range: a clamped one is a bug, not a figure. */
+    r->totals.internal_errors += r->latency->clamped;
+    for (size_t k = 0; k < r->step_count; k++)
+        r->totals.internal_errors += r->steps[k].latency->clamped;
 }
 
 void engine_destroy(struct engine *e)

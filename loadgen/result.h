@@ -50,9 +50,11 @@ struct lg_counters {
     uint64_t unfinished; /* written, no answer and no error: in flight when the run ended, or
                             pipelined behind a response that closed the connection */
     uint64_t connect_attempts;
-    uint64_t connects;   /* TCP connections established */
-    uint64_t handshakes; /* TLS handshakes completed */
-    uint64_t resumed;    /* of which resumed a previous session */
+    uint64_t connects;        /* TCP connections established */
+    uint64_t handshakes;      /* TLS handshakes completed */
+    uint64_t resumed;         /* of which resumed a previous session */
+    uint64_t internal_errors; /* the generator's own bugs: a request written before its
+                                 intended time, a latency beyond the histogram's range */
 };
 
 /* An open-model request sent later than this after its intended time is counted late. */

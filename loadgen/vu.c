@@ -207,6 +207,14 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
     if (p->stopping)
         return;
     if (u->in_iteration) {
+        /* libev counts the delay from the loop's cached time, which can be older than the
+         * moment the step's intended time was taken: a timer that fires early waits out the
+         * rest, so a step is never due in the future. */
+        uint64_t now = clock_us();
+        if (now < u->intended) {
+            start_timer(u, u->intended - now);
+            return;
+        }
         go(u, u->intended);
         return;
     }
@@ -268,7 +276,8 @@ void vu_send(struct vu *u, struct conn *c, uint64_t now)
         fail_unsent(u, LG_FAIL_TEMPLATE);
         return;
     }
-    uint64_t lag = now > u->intended ? now - u->intended : 0;
+    u->intended = worker_due(w, u->intended, now);
+    uint64_t lag = now - u->intended;
     hist_record(w->lag, lag);
     if (lag > LG_LATE_US) {
         w->c.late++;
@@ -356,6 +365,7 @@ void vu_response(struct conn *c, int status, uint64_t now)
     }
     u->state = VU_THINK;
     u->intended = now + think;
+    ev_now_update(p->w->loop);
     start_timer(u, think);
 }
 

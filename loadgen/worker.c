@@ -448,6 +448,42 @@ void worker_conn_closed(struct worker *w, struct conn *c)
     reconnect(w, c, 0);
 }
 
+void worker_read_later(struct worker *w, struct conn *c)
+{
+    if (c->read_later)
+        return;
+    c->read_later = 1;
+    c->next_read_later = w->read_later;
+    w->read_later = c;
+    if (!ev_is_active(&w->read_later_timer))
+        ev_timer_start(w->loop, &w->read_later_timer);
+}
+
+/* A timer due at once, so the loop does not wait and the other due timers run in the same
+ * round: a read event for each connection on the list. */
+static void on_read_later(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    struct conn *c = w->read_later;
+    w->read_later = NULL;
+    while (c) {
+        struct conn *next = c->next_read_later;
+        c->read_later = 0;
+        c->next_read_later = NULL;
+        if (c->state == CONN_READY)
+            ev_feed_event(loop, &c->io, EV_READ);
+        c = next;
+    }
+}
+
+uint64_t worker_due(struct worker *w, uint64_t intended, uint64_t now)
+{
+    if (intended <= now)
+        return intended;
+    w->c.internal_errors++;
+    return now;
+}
+
 void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
                      uint64_t now)
 {
@@ -627,6 +663,7 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     ev_timer_init(&w->drain_timer, on_drain, 0.0, 0.0);
     ev_timer_init(&w->ramp_timer, on_ramp, 0.0, 0.0);
     ev_check_init(&w->check_watcher, on_check);
+    ev_timer_init(&w->read_later_timer, on_read_later, 0.0, 0.0);
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "loadgen/conn.h"
+#include "loadgen/gauge.h"
 #include "loadgen/request.h"
 #include "loadgen/result.h"
 #include "loadgen/schedule.h"
@@ -40,6 +41,8 @@ struct lg_shared {
     int snapshots;           /* workers keep a worker_snapshot */
     uint32_t vus_initial;    /* scenario run, open model: users created before the start */
     uint32_t vus_max;        /* the most users (closed model: the peak of the schedule) */
+
+    struct gauge connections; /* open over all workers, and their peak */
 
     /* The start: workers report initial connections, then wait for go with t0. */
     atomic_uint initial_ready, initial_failed;
@@ -70,7 +73,6 @@ struct worker {
     uint32_t initial;       /* opened before the start */
     uint32_t open;          /* connecting or connected */
     uint32_t connecting;
-    uint32_t peak;
     struct conn *free_head; /* open model: connections that can take a request */
     uint64_t inflight;      /* requests written or queued on all connections */
 
@@ -96,6 +98,8 @@ struct worker {
     ev_io sched_watcher;
     ev_timer tick_timer, end_timer, drain_timer, ramp_timer;
     ev_check check_watcher;
+    ev_timer read_later_timer; /* due at once while read_later is not empty */
+    struct conn *read_later;   /* connections to read again on the next wake-up */
 
     char first_error[256];
 
@@ -112,6 +116,15 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
 void worker_free(struct worker *w);
 /* Start the thread; returns 0 or an errno. */
 int worker_start(struct worker *w);
+
+/* The intended time a request written at `now` is measured from. A request is never written
+ * before its intended time: if one is, that is a bug of the generator, counted as an internal
+ * error, and its latency is taken from the write instead of going negative. */
+uint64_t worker_due(struct worker *w, uint64_t intended, uint64_t now);
+
+/* Read c again on the loop's next wake-up, after its timers (c holds bytes the socket no
+ * longer signals). */
+void worker_read_later(struct worker *w, struct conn *c);
 
 /* Callbacks from connections. */
 void worker_conn_ready(struct worker *w, struct conn *c); /* connected (and handshaken) */

@@ -122,6 +122,7 @@ static cJSON *totals_json(const struct load_result *r)
     load_json_add_u64(o, "tls_handshakes", c->handshakes);
     load_json_add_u64(o, "tls_resumed", c->resumed);
     load_json_add_u64(o, "peak_connections", r->peak_connections);
+    load_json_add_u64(o, "internal_errors", c->internal_errors);
     cJSON *status = cJSON_AddObjectToObject(o, "status");
     for (int s = 100; s < 600; s++) {
         if (!c->status[s])

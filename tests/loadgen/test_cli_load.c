@@ -32,18 +32,22 @@ static void slurp(int fd, char *buf, size_t cap)
     buf[n] = '\0';
 }
 
-/* Run storecheck with args (NULL-terminated); sigint_after_ms > 0 sends SIGINT then. */
-static struct ran run_bin(long sigint_after_ms, const char *const *args)
+/* Run `pre` (a NULL-terminated command that runs what follows it, or NULL) then storecheck
+ * with args (NULL-terminated); sigint_after_ms > 0 sends SIGINT then. */
+static struct ran run_under(const char *const *pre, long sigint_after_ms, const char *const *args)
 {
     struct ran r = {0};
     const char *bin = getenv("STORECHECK_BIN");
     char outp[128], errp[128];
     snprintf(outp, sizeof outp, "%s/out", tmpdir);
     snprintf(errp, sizeof errp, "%s/err", tmpdir);
-    const char *argv[64] = {bin};
-    int n = 1;
-    for (; args[n - 1]; n++)
-        argv[n] = args[n - 1];
+    const char *argv[64];
+    int n = 0;
+    for (; pre && pre[n]; n++)
+        argv[n] = pre[n];
+    argv[n++] = bin;
+    for (int i = 0; args[i]; i++)
+        argv[n++] = args[i];
     argv[n] = NULL;
     uint64_t t0 = clock_us();
     pid_t pid = fork();
@@ -52,7 +56,7 @@ static struct ran run_bin(long sigint_after_ms, const char *const *args)
         int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(o, 1);
         dup2(e, 2);
-        execv(bin, (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     if (sigint_after_ms > 0) {
@@ -71,6 +75,11 @@ static struct ran run_bin(long sigint_after_ms, const char *const *args)
     slurp(fd, r.err, sizeof r.err);
     close(fd);
     return r;
+}
+
+static struct ran run_bin(long sigint_after_ms, const char *const *args)
+{
+    return run_under(NULL, sigint_after_ms, args);
 }
 
 static cJSON *read_json(const char *path)
@@ -145,6 +154,10 @@ static void test_usage_errors(void)
     CHECK_INT_EQ(r.code, 2);
     r = run_bin(0, (const char *[]){"load", "--duration", "48h", url, NULL});
     CHECK_INT_EQ(r.code, 2);
+    /* A latency must fit the histograms' hour: a wait for a connection plus the request. */
+    r = run_bin(0, (const char *[]){"load", "--timeout", "31m", url, "-d", "1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "30m");
     r = run_bin(0, (const char *[]){"load", "-H", "NoColon", url, "-d", "1s", NULL});
     CHECK_INT_EQ(r.code, 2);
     r = run_bin(0, (const char *[]){"load", "--stage", "1s:10c", "--rate", "5", url, NULL});
@@ -186,6 +199,37 @@ static void test_cannot_connect(void)
     CHECK_INT_EQ(r.code, 3);
     CHECK_CONTAINS(r.err, "refused");
     CHECK(r.wall_ms < 3000);
+}
+
+/* Connections are made, but every request ends without an answer (the server hangs up
+ * mid-status-line): nothing was measured, and the run could not be done. */
+static void test_no_answer_at_all(void)
+{
+    struct test_server closing;
+    CHECK(test_server_start(&closing, TS_CLOSE_MID) == 0);
+    char at[64];
+    snprintf(at, sizeof at, "http://127.0.0.1:%d/", closing.port);
+    const char *const models[][8] = {{"load", at, "-d", "1s", "-c", "2", NULL},
+                                     {"load", at, "-d", "1s", "--rate", "50", NULL}};
+    for (size_t i = 0; i < 2; i++) {
+        struct ran r = run_bin(0, models[i]);
+        CHECK_INT_EQ(r.code, 3);
+        CHECK_CONTAINS(r.err, "could not be done");
+    }
+    test_server_stop(&closing);
+}
+
+/* More connections than the hard file limit allows: a usage error naming the limit, before
+ * any connection is tried. Under the hard limit, the soft one is raised to it. */
+static void test_file_limit(void)
+{
+    struct ran r = run_under((const char *[]){"prlimit", "--nofile=200:200", "--", NULL}, 0,
+                             (const char *[]){"load", url, "-d", "1s", "-c", "500", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "limit of 200");
+    r = run_under((const char *[]){"prlimit", "--nofile=100:1024", "--", NULL}, 0,
+                  (const char *[]){"load", url, "-d", "1s", "-c", "150", NULL});
+    CHECK_INT_EQ(r.code, 0);
 }
 
 static void test_json_result_and_secrets(void)
@@ -375,6 +419,8 @@ int main(void)
     RUN(test_host_not_allowed);
     RUN(test_url_credentials_redacted);
     RUN(test_cannot_connect);
+    RUN(test_no_answer_at_all);
+    RUN(test_file_limit);
     RUN(test_json_result_and_secrets);
     RUN(test_open_model_stages);
     RUN(test_closed_model_ramp);

@@ -96,6 +96,26 @@ static void test_endless_chunked_body(void)
     expect_class(TS_ENDLESS_CHUNKED, LG_ERR_TIMEOUT, 0);
 }
 
+/* A body that never ends, as fast as loopback carries it: the socket is never drained, and the
+ * run still ends at its duration plus the drain (at most the timeout). Whether the client
+ * ever catches up with the server depends on the scheduler, so three runs. */
+static void test_flood_ends_in_time(void)
+{
+    for (int i = 0; i < 3; i++) {
+        struct test_server s;
+        CHECK(test_server_start(&s, TS_FLOOD) == 0);
+        struct outcome o = run_against(s.port, 0);
+        test_server_stop(&s);
+        CHECK(o.started);
+        CHECK(o.r.totals.errors[LG_ERR_TIMEOUT] > 0);
+        fprintf(stderr, "  flood: %llu ms for a %d ms run, %llu MB read\n",
+                (unsigned long long)o.wall_ms, DURATION_MS,
+                (unsigned long long)(o.r.totals.bytes_in >> 20));
+        CHECK(o.wall_ms <= DURATION_MS + TIMEOUT_MS + 700);
+        load_result_free(&o.r);
+    }
+}
+
 static void test_lying_content_length(void)
 {
     expect_class(TS_LYING_LENGTH, LG_ERR_CLOSED, 0);
@@ -207,6 +227,7 @@ int main(void)
     RUN(test_garbage_status_line);
     RUN(test_huge_header);
     RUN(test_endless_chunked_body);
+    RUN(test_flood_ends_in_time);
     RUN(test_lying_content_length);
     RUN(test_close_mid_response);
     RUN(test_never_answers);

@@ -18,7 +18,7 @@ struct client {
     int streaming;    /* endless chunked body started */
     long long due_ms; /* TS_SLOW_GOOD: when the pending answers go out */
     int pending;      /* answers owed */
-    size_t big_off;   /* TS_HUGE_HEADER: bytes of the big head sent */
+    size_t big_off;   /* TS_HUGE_HEADER: bytes of the big head sent; TS_FLOOD: of the chunk */
 };
 
 static long long now_ms(void)
@@ -46,6 +46,26 @@ static void send_all(struct client *c, const char *s, size_t n)
 static char *big_head;
 static size_t big_len;
 
+/* TS_FLOOD sends this over and over: one-byte chunks, cheap to send and dear to parse, so
+ * the client never catches up. */
+static const char flood_unit[] = "1\r\nx\r\n";
+static char flood_chunk[(sizeof flood_unit - 1) * 10000];
+
+/* Send chunks until the socket takes no more (bounded, so other clients get their turn). */
+static void flood(struct client *c)
+{
+    for (int i = 0; i < 4096 && c->fd >= 0; i++) {
+        ssize_t n =
+            send(c->fd, flood_chunk + c->big_off, sizeof flood_chunk - c->big_off, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno != EAGAIN)
+                drop(c);
+            return;
+        }
+        c->big_off = (c->big_off + (size_t)n) % sizeof flood_chunk;
+    }
+}
+
 /* A complete request arrived on c. */
 static void on_request(struct test_server *s, struct client *c)
 {
@@ -66,8 +86,12 @@ static void on_request(struct test_server *s, struct client *c)
         c->pending = 1;
         break;
     case TS_ENDLESS_CHUNKED:
+    case TS_FLOOD:
+        if (c->streaming)
+            break;
         send_all(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 47);
         c->streaming = 1;
+        c->big_off = 0;
         break;
     case TS_LYING_LENGTH:
         send_all(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", 51);
@@ -117,6 +141,8 @@ static void on_tick(struct test_server *s, struct client *c)
             send_all(c, good, sizeof good - 1);
     } else if (s->mode == TS_ENDLESS_CHUNKED && c->streaming) {
         send_all(c, "4\r\nabcd\r\n", 9);
+    } else if (s->mode == TS_FLOOD && c->streaming) {
+        flood(c);
     } else if (s->mode == TS_HUGE_HEADER && c->pending && c->big_off < big_len) {
         ssize_t n = send(c->fd, big_head + c->big_off, big_len - c->big_off, MSG_NOSIGNAL);
         if (n > 0)
@@ -141,7 +167,8 @@ static void *serve(void *arg)
         for (int i = 0; i < MAX_CLIENTS; i++)
             if (clients[i].fd >= 0) {
                 map[n] = i;
-                pfd[n++] = (struct pollfd){clients[i].fd, POLLIN, 0};
+                short ev = POLLIN | (clients[i].streaming && s->mode == TS_FLOOD ? POLLOUT : 0);
+                pfd[n++] = (struct pollfd){clients[i].fd, ev, 0};
             }
         poll(pfd, (nfds_t)n, 5);
         if (pfd[0].revents)
@@ -200,6 +227,10 @@ int test_server_start(struct test_server *s, enum ts_mode mode)
         memcpy(big_head, pre, sizeof pre - 1);
         memset(big_head + sizeof pre - 1, 'a', BIG);
         memcpy(big_head + big_len - 4, "\r\n\r\n", 4);
+    }
+    if (mode == TS_FLOOD) {
+        for (size_t i = 0; i < sizeof flood_chunk; i += sizeof flood_unit - 1)
+            memcpy(flood_chunk + i, flood_unit, sizeof flood_unit - 1);
     }
     s->listen_fd = listen_loopback(&s->port);
     if (s->listen_fd < 0 || pipe(s->stop_pipe))

@@ -17,6 +17,7 @@ enum ts_mode {
     TS_TLS_GARBAGE,     /* answers a TLS ClientHello with plain text */
     TS_SILENT,          /* accepts and never answers */
     TS_SLOW_GOOD,       /* like TS_GOOD, but every answer waits 20 ms */
+    TS_FLOOD,           /* a chunked body that never ends, as fast as the socket takes it */
 };
 
 struct test_server {
