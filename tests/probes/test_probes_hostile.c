@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -363,6 +365,85 @@ static void test_giant_header_line(void)
     clock_against(GIANT_HEADER, PROBE_ERROR, "response header too large");
 }
 
+/* A keep-alive server in one process that answers every request head with a small 200 and
+ * records in *peak the most connections it had open at once. */
+static pid_t start_counting_server(int *port, int *peak)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 512) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0) {
+        close(fd);
+        return pid;
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    enum { MAXC = 1000 };
+    static struct pollfd fds[MAXC + 1];
+    nfds_t n = 1;
+    fds[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+    for (;;) {
+        if (poll(fds, n, 1000) < 0)
+            continue;
+        for (nfds_t i = n; i-- > 1;) {
+            if (!fds[i].revents)
+                continue;
+            char buf[8192];
+            ssize_t r = recv(fds[i].fd, buf, sizeof buf - 1, 0);
+            if (r <= 0) {
+                close(fds[i].fd);
+                fds[i] = fds[--n];
+                continue;
+            }
+            buf[r] = '\0';
+            if (strstr(buf, "\r\n\r\n"))
+                send_all(fds[i].fd, ok, strlen(ok));
+        }
+        if ((fds[0].revents & POLLIN) && n <= MAXC) {
+            int c = accept(fd, NULL, NULL);
+            if (c >= 0) {
+                fds[n++] = (struct pollfd){.fd = c, .events = POLLIN};
+                if ((int)n - 1 > *peak)
+                    *peak = (int)n - 1;
+            }
+        }
+    }
+}
+
+/* The whole audit never has more connections open to the store at once than
+ * audit.max_connections_per_host. */
+static void test_connections_per_host_bounded(void)
+{
+    int *peak = mmap(NULL, sizeof *peak, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(peak != MAP_FAILED);
+    if (peak == MAP_FAILED)
+        return;
+    *peak = 0;
+    int port;
+    pid_t srv = start_counting_server(&port, peak);
+    CHECK(srv > 0);
+    struct config cfg;
+    CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
+    CHECK_INT_EQ(cfg.audit.max_connections_per_host, 6);
+    struct engine_report rep;
+    sup_run(&cfg, NULL, &rep);
+    printf("connections open at once at the default bound: %d\n", *peak);
+    CHECK(*peak >= 1 && *peak <= 6);
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+    munmap(peak, sizeof *peak);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -375,6 +456,7 @@ int main(void)
     RUN(test_redirect_off_allowed_hosts);
     RUN(test_no_date_header);
     RUN(test_giant_header_line);
+    RUN(test_connections_per_host_bounded);
     engine_global_cleanup();
     return check_summary();
 }
