@@ -6,11 +6,11 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -117,7 +117,8 @@ static void serve(int fd, enum mode m)
         break;
     }
     case GIANT_HEADER: { /* one header line of 150 kB: over libcurl's 100 kB for a line */
-        const char *start = "HTTP/1.1 200 OK\r\nX-Giant: ", *end = "\r\nContent-Length: 2\r\n\r\nok";
+        const char *start = "HTTP/1.1 200 OK\r\nX-Giant: ",
+                   *end = "\r\nContent-Length: 2\r\n\r\nok";
         send_all(fd, start, strlen(start));
         char chunk[1024];
         memset(chunk, 'g', sizeof chunk);
@@ -202,8 +203,8 @@ static void stop_server(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static const char *const mode_names[] = {"garbage",      "slow drip",     "endless body",
-                                         "huge headers", "catch-all",     "redirect away",
+static const char *const mode_names[] = {"garbage",      "slow drip",   "endless body",
+                                         "huge headers", "catch-all",   "redirect away",
                                          "no Date",      "giant header"};
 
 /* Probes that read only a bounded prefix of a body and judge it: an endless body gives them

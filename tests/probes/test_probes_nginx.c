@@ -145,8 +145,8 @@ static int nginx_start(struct front *f, int store, int worker_connections)
             "    location /admin { auth_basic admin; auth_basic_user_file %s/htpasswd; }\n"
             "  }\n"
             "}\n",
-            dir, worker_connections, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern, f->plain,
-            f->modern, f->legacy, f->files, dir, dir);
+            dir, worker_connections, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern,
+            f->plain, f->modern, f->legacy, f->files, dir, dir);
     fclose(c);
     char *argv[] = {"nginx", "-p", (char *)dir, "-c", conf, "-e", "stderr", NULL};
     f->pid = sup_spawn(argv, NULL);
