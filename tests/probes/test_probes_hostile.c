@@ -5,6 +5,7 @@
  * that answers 200 with a page for every path gives no exposure or admin finding.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -411,6 +412,16 @@ static pid_t start_counting_server(int *port, int *peak)
         }
         if ((fds[0].revents & POLLIN) && n <= MAXC) {
             int c = accept(fd, NULL, NULL);
+            /* A connection the client closed before opening this one is not open: drop those
+             * whose end has arrived but not yet been read. */
+            for (nfds_t i = n; c >= 0 && i-- > 1;) {
+                char byte;
+                ssize_t r = recv(fds[i].fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+                if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                    close(fds[i].fd);
+                    fds[i] = fds[--n];
+                }
+            }
             if (c >= 0) {
                 fds[n++] = (struct pollfd){.fd = c, .events = POLLIN};
                 if ((int)n - 1 > *peak)
