@@ -367,8 +367,26 @@ static void test_giant_header_line(void)
     clock_against(GIANT_HEADER, PROBE_ERROR, "response header too large");
 }
 
-/* A keep-alive server in one process that answers every request head with a small 200 and
- * records in *peak the most connections it had open at once. */
+/* Read what fd has for the counting server, answering every request head in it with a small
+ * 200. 0 while the connection is open, -1 once the client closed it. */
+static int serve_available(int fd)
+{
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+    for (;;) {
+        char buf[8192];
+        ssize_t r = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (r <= 0)
+            return -1;
+        buf[r] = '\0';
+        if (strstr(buf, "\r\n\r\n"))
+            send_all(fd, ok, strlen(ok));
+    }
+}
+
+/* A keep-alive server in one process that records in *peak the most connections it had open
+ * at once. */
 static pid_t start_counting_server(int *port, int *peak)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -392,36 +410,19 @@ static pid_t start_counting_server(int *port, int *peak)
     static struct pollfd fds[MAXC + 1];
     nfds_t n = 1;
     fds[0] = (struct pollfd){.fd = fd, .events = POLLIN};
-    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
     for (;;) {
         if (poll(fds, n, 1000) < 0)
             continue;
-        for (nfds_t i = n; i-- > 1;) {
-            if (!fds[i].revents)
-                continue;
-            char buf[8192];
-            ssize_t r = recv(fds[i].fd, buf, sizeof buf - 1, 0);
-            if (r <= 0) {
+        int incoming = fds[0].revents & POLLIN;
+        /* Before a new connection counts, every client socket is read to its end: one the
+         * client closed before opening the next is not open any more. */
+        for (nfds_t i = n; i-- > 1;)
+            if ((fds[i].revents || incoming) && serve_available(fds[i].fd) != 0) {
                 close(fds[i].fd);
                 fds[i] = fds[--n];
-                continue;
             }
-            buf[r] = '\0';
-            if (strstr(buf, "\r\n\r\n"))
-                send_all(fds[i].fd, ok, strlen(ok));
-        }
-        if ((fds[0].revents & POLLIN) && n <= MAXC) {
+        if (incoming && n <= MAXC) {
             int c = accept(fd, NULL, NULL);
-            /* A connection the client closed before opening this one is not open: drop those
-             * whose end has arrived but not yet been read. */
-            for (nfds_t i = n; c >= 0 && i-- > 1;) {
-                char byte;
-                ssize_t r = recv(fds[i].fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-                if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-                    close(fds[i].fd);
-                    fds[i] = fds[--n];
-                }
-            }
             if (c >= 0) {
                 fds[n++] = (struct pollfd){.fd = c, .events = POLLIN};
                 if ((int)n - 1 > *peak)
