@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 /* The plausible ranges of the quantities probes print. */
-#define FIGURE_MAX_WAIT_MS (24.0 * 3600 * 1000) /* any wait or duration of one audit */
-#define FIGURE_MAX_SKEW_S (100.0 * 365 * 86400) /* a clock off by up to a century */
+#define FIGURE_MAX_WAIT_MS (24.0 * 3600 * 1000)  /* any wait or duration of one audit */
+#define FIGURE_MAX_SKEW_S  (100.0 * 365 * 86400) /* a clock off by up to a century */
 
 enum { FIGURE_LEN = 96 };
 

@@ -170,7 +170,8 @@ static void gate_host(const struct config *cfg, const char *url, char *out, size
     char abs[1024], why[200];
     struct url u;
     join_url(cfg, url, abs, sizeof abs);
-    snprintf(out, len, "%s", url_parse(abs, &u, why, sizeof why) == 0 ? u.host : cfg->target.base.host);
+    snprintf(out, len, "%s",
+             url_parse(abs, &u, why, sizeof why) == 0 ? u.host : cfg->target.base.host);
 }
 
 /* The allowlist, or just base_url's host when the config left it empty. */
@@ -386,8 +387,8 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
     char host[URL_HOST_MAX];
     gate_host(ctx->cfg, reqs[0].url, host, sizeof host);
     unsigned limit = ctx->cfg->audit.max_connections_per_host;
-    size_t slots = conn_gate_take(host, limit, (unsigned)parallel, 1, ctx->deadline_ms,
-                                  ctx->cancelled);
+    size_t slots =
+        conn_gate_take(host, limit, (unsigned)parallel, 1, ctx->deadline_ms, ctx->cancelled);
     curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)slots);
     struct xfer *xs = xcalloc(n, sizeof *xs);
     size_t next = 0, active = 0;
@@ -559,6 +560,5 @@ void http_evidence(struct probe_ctx *ctx, const struct http_response *r, const c
     else
         probe_evidence(ctx, r->request_line, r->status, "%s%s%s%s%s", detail,
                        detail[0] && r->redirect_note[0] ? "; " : "", r->redirect_note,
-                       (detail[0] || r->redirect_note[0]) && unverified[0] ? "; " : "",
-                       unverified);
+                       (detail[0] || r->redirect_note[0]) && unverified[0] ? "; " : "", unverified);
 }

@@ -46,7 +46,7 @@ struct http_header {
 };
 
 struct http_response {
-    int status;              /* 0 when the transfer failed: see failure and error */
+    int status; /* 0 when the transfer failed: see failure and error */
     enum http_failure failure;
     char error[256];         /* why the transfer failed, for people; "" when it did not */
     int unverified;          /* the certificate did not verify: answered with verification off */

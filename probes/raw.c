@@ -100,8 +100,10 @@ int raw_exchange(struct probe_ctx *ctx, const char *addr, const char *req, size_
     unsigned slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1,
                                    c.deadline, ctx->cancelled);
     if (!slot) {
-        snprintf(out->error, sizeof out->error, "not connected: no connection to %s was free "
-                 "in time (audit.max_connections_per_host)", t->base.host);
+        snprintf(out->error, sizeof out->error,
+                 "not connected: no connection to %s was free "
+                 "in time (audit.max_connections_per_host)",
+                 t->base.host);
         goto out;
     }
     c.fd = net_connect(addr ? addr : t->base.host, t->base.port, c.deadline, ctx->cancelled,

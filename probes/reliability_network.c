@@ -131,8 +131,8 @@ static void run_timeouts(struct probe_ctx *ctx)
         struct http_response *r = &resps[i];
         /* curl's timeout: the request hung (other transport errors are not this probe's
          * finding). */
-        int timed_out = r->failure == HTTP_FAIL_TIMEOUT &&
-                        took + 50 >= budget && !probe_should_stop(ctx);
+        int timed_out =
+            r->failure == HTTP_FAIL_TIMEOUT && took + 50 >= budget && !probe_should_stop(ctx);
         if (timed_out) {
             hung++;
             if (!first)

@@ -76,33 +76,32 @@ static void run_webhook_retry(struct probe_ctx *ctx)
         figure(fig, sizeof fig, (double)(iv < 0 ? -iv : iv), 0, FIGURE_MAX_WAIT_MS, 0, "ms");
         probe_evidence(ctx, NULL, 0, "delivery %zu: %s %s %s, id %s, answered %d", i + 1,
                        i ? "retry" : "first attempt", fig,
-                       i ? "after the previous one"
+                       i        ? "after the previous one"
                        : iv < 0 ? "before the order's answer"
                                 : "after the order's answer",
                        id[0] ? id : "(none)", d->answered);
         if (i == 0)
             continue;
-        snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s", i > 1 ? ", " : "",
-                 figure(fig, sizeof fig, (double)iv / 1000.0, 0, FIGURE_MAX_WAIT_MS / 1000, 2,
-                        "s"));
+        snprintf(
+            seen + strlen(seen), sizeof seen - strlen(seen), "%s%s", i > 1 ? ", " : "",
+            figure(fig, sizeof fig, (double)iv / 1000.0, 0, FIGURE_MAX_WAIT_MS / 1000, 2, "s"));
         size_t k = i - 1;
         if (k < wh->schedule_count) {
             int64_t want = (int64_t)wh->schedule_ms[k];
             snprintf(declared + strlen(declared), sizeof declared - strlen(declared), "%s%s",
                      k ? ", " : "",
-                     figure(fig, sizeof fig, (double)want / 1000.0, 0, FIGURE_MAX_WAIT_MS / 1000,
-                            2, "s"));
-            off_schedule += (uint64_t)(iv > want ? iv - want : want - iv) >
-                            tolerance((uint64_t)want);
+                     figure(fig, sizeof fig, (double)want / 1000.0, 0, FIGURE_MAX_WAIT_MS / 1000, 2,
+                            "s"));
+            off_schedule +=
+                (uint64_t)(iv > want ? iv - want : want - iv) > tolerance((uint64_t)want);
         }
         /* Jitter may shorten an interval a little; backoff never shrinks it by a fifth. */
         shrinking += k > 0 && iv * 5 < prev_iv * 4;
         prev_iv = iv;
     }
     char waited[FIGURE_LEN];
-    figure(waited, sizeof waited,
-           (double)figure_ms_between(probe_now_ms(), c.ordered_ms) / 1000.0, 0,
-           FIGURE_MAX_WAIT_MS / 1000, 1, "s");
+    figure(waited, sizeof waited, (double)figure_ms_between(probe_now_ms(), c.ordered_ms) / 1000.0,
+           0, FIGURE_MAX_WAIT_MS / 1000, 1, "s");
     /* Missing retries are the store's fault only when its declared schedule had them due;
      * otherwise the wait may simply have been too short for its schedule. */
     int due = wh->schedule_count && probe_now_ms() >= until;
@@ -115,8 +114,7 @@ static void run_webhook_retry(struct probe_ctx *ctx)
                   "cover its first retries",
                   waited);
     else if (got == 1)
-        probe_set(ctx, PROBE_FAIL, "the delivery answered 500 was not retried within %s",
-                  waited);
+        probe_set(ctx, PROBE_FAIL, "the delivery answered 500 was not retried within %s", waited);
     else if (id_changed)
         probe_set(ctx, PROBE_FAIL,
                   "the event id changes between retries (%s): receivers "
@@ -181,8 +179,9 @@ static int verify_delivery(struct probe_ctx *ctx, const struct whr_delivery *d, 
                    sig_name, sig ? "present" : "missing", why);
     char off[FIGURE_LEN];
     if (ts >= 0)
-        probe_evidence(ctx, NULL, 0, "delivery %zu: signed timestamp %lld, %s %s the receiver's clock",
-                       n, ts, figure(off, sizeof off, (double)llabs(age), 0, FIGURE_MAX_SKEW_S, 0, "s"),
+        probe_evidence(ctx, NULL, 0,
+                       "delivery %zu: signed timestamp %lld, %s %s the receiver's clock", n, ts,
+                       figure(off, sizeof off, (double)llabs(age), 0, FIGURE_MAX_SKEW_S, 0, "s"),
                        age >= 0 ? "behind" : "ahead of");
     if (v == WHSIG_BAD_SECRET)
         probe_set(ctx, PROBE_ERROR, "%s", why);

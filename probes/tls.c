@@ -151,11 +151,13 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     if (!is_ip_literal(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
 
-    slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1,
-                          deadline, ctx->cancelled);
+    slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1, deadline,
+                          ctx->cancelled);
     if (!slot) {
-        snprintf(out->error, sizeof out->error, "not connected: no connection to %s was free "
-                 "in time (audit.max_connections_per_host)", t->base.host);
+        snprintf(out->error, sizeof out->error,
+                 "not connected: no connection to %s was free "
+                 "in time (audit.max_connections_per_host)",
+                 t->base.host);
         goto out;
     }
     fd = net_connect(t->base.host, t->base.port, deadline, ctx->cancelled, out->error,

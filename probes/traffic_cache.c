@@ -356,8 +356,8 @@ static void cookie_named(const struct http_response *r, const char *value, char 
 /* The second session's response `where` carries one of the first session's identifiers: say
  * what was seen. A cache hit shows a cache shared a private answer; the same value in the
  * second session's own Set-Cookie without a hit is a cookie the store gives everyone. */
-static void report_leak(struct probe_ctx *ctx, const struct http_response *where,
-                        const char *leak, int is_cart)
+static void report_leak(struct probe_ctx *ctx, const struct http_response *where, const char *leak,
+                        int is_cart)
 {
     int hit;
     char cache[300], cookie[128] = "";

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "probes/catalog.h"
+#include "probes/conn_gate.h"
 #include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/store.h"
@@ -171,14 +172,14 @@ static void run_latency(struct probe_ctx *ctx)
         qsort(samples[i], (size_t)count[i], sizeof samples[i][0], cmp_double);
         double med = samples[i][count[i] / 2];
         char fmed[FIGURE_LEN], fmin[FIGURE_LEN], fmax[FIGURE_LEN];
-        probe_evidence(ctx, urls[i], 0, "%s: median %s of %d (min %s, max %s; each on a new connection), "
-                       "budget %llu ms",
-                       names[i], figure(fmed, sizeof fmed, med, 0, FIGURE_MAX_WAIT_MS, 0, "ms"),
-                       count[i],
-                       figure(fmin, sizeof fmin, samples[i][0], 0, FIGURE_MAX_WAIT_MS, 0, "ms"),
-                       figure(fmax, sizeof fmax, samples[i][count[i] - 1], 0,
-                              FIGURE_MAX_WAIT_MS, 0, "ms"),
-                       (unsigned long long)budget);
+        probe_evidence(
+            ctx, urls[i], 0,
+            "%s: median %s of %d (min %s, max %s; each on a new connection), "
+            "budget %llu ms",
+            names[i], figure(fmed, sizeof fmed, med, 0, FIGURE_MAX_WAIT_MS, 0, "ms"), count[i],
+            figure(fmin, sizeof fmin, samples[i][0], 0, FIGURE_MAX_WAIT_MS, 0, "ms"),
+            figure(fmax, sizeof fmax, samples[i][count[i] - 1], 0, FIGURE_MAX_WAIT_MS, 0, "ms"),
+            (unsigned long long)budget);
         if (med > (double)budget)
             slow++;
         if (med > worst) {
@@ -244,9 +245,14 @@ static void run_rate_limit(struct probe_ctx *ctx)
     if (burst.deadline_ms > t0 + BURST_WINDOW_MS + BURST_GRACE_MS)
         burst.deadline_ms = t0 + BURST_WINDOW_MS + BURST_GRACE_MS;
     http_run(&burst, reqs, resps, BURST_REQUESTS, BURST_PARALLEL);
+    /* The audit's bound on connections per host caps the burst's concurrency too. */
+    unsigned limit = ctx->cfg->audit.max_connections_per_host
+                         ? ctx->cfg->audit.max_connections_per_host
+                         : CONN_GATE_DEFAULT;
+    unsigned in_flight = limit < BURST_PARALLEL ? limit : BURST_PARALLEL;
     char took[FIGURE_LEN];
-    figure(took, sizeof took, (double)figure_ms_between(probe_now_ms(), t0), 0,
-           FIGURE_MAX_WAIT_MS, 0, "ms");
+    figure(took, sizeof took, (double)figure_ms_between(probe_now_ms(), t0), 0, FIGURE_MAX_WAIT_MS,
+           0, "ms");
     size_t answered = 0, limited = 0, limited_fields = 0, server_errors = 0, transport = 0;
     struct http_response *first_429 = NULL, *first_5xx = NULL;
     char transport_error[300] = "";
@@ -280,11 +286,10 @@ static void run_rate_limit(struct probe_ctx *ctx)
     if (first_5xx)
         http_evidence(ctx, first_5xx, "server error during the burst");
     probe_evidence(ctx, url, 0,
-                   "%zu answered in %s (%d at most in flight): %zu x 429 "
+                   "%zu answered in %s (%u at most in flight): %zu x 429 "
                    "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu transport "
                    "errors",
-                   answered, took, BURST_PARALLEL, limited, limited_fields,
-                   server_errors, transport);
+                   answered, took, in_flight, limited, limited_fields, server_errors, transport);
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer during the burst: %s", transport_error);
     else if (server_errors)

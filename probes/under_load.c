@@ -42,8 +42,8 @@ static void run_health(struct probe_ctx *ctx)
             slow++;
         char took[FIGURE_LEN];
         if (r->status != 200 || r->total_ms > (double)budget)
-            http_evidence(ctx, r, "%s", figure(took, sizeof took, r->total_ms, 0,
-                                               FIGURE_MAX_WAIT_MS, 0, "ms"));
+            http_evidence(ctx, r, "%s",
+                          figure(took, sizeof took, r->total_ms, 0, FIGURE_MAX_WAIT_MS, 0, "ms"));
     }
     char fworst[FIGURE_LEN];
     figure(fworst, sizeof fworst, worst, 0, FIGURE_MAX_WAIT_MS, 0, "ms");

@@ -131,6 +131,10 @@ static void test_bad_values(void)
     CHECK_ONE_ERROR(BASE "audit: { idempotency_conflict: 4xx }\n",
                     "dir/t.yaml:3:32: audit.idempotency_conflict: '4xx' is not an HTTP status "
                     "code (100-599)");
+    CHECK_ONE_ERROR(BASE "audit: { max_connections_per_host: 0 }\n",
+                    "dir/t.yaml:3:36: audit.max_connections_per_host: must be between 1 and 256");
+    CHECK_ONE_ERROR(BASE "audit: { max_connections_per_host: 257 }\n",
+                    "dir/t.yaml:3:36: audit.max_connections_per_host: must be between 1 and 256");
     CHECK_ONE_ERROR(BASE "load: { connections: 0 }\n",
                     "dir/t.yaml:3:22: load.connections: must be between 1 and 4294967295");
     CHECK_ONE_ERROR(BASE "load: { rate: 5/d }\n",

@@ -265,6 +265,7 @@ static void test_minimal_defaults(void)
     CHECK_INT_EQ(cfg.audit.probe_timeout_ms, 15000);
     CHECK_INT_EQ(cfg.audit.latency_budget_ms, 800);
     CHECK_INT_EQ(cfg.audit.clock_skew_ms, 60000);
+    CHECK_INT_EQ(cfg.audit.max_connections_per_host, 6);
     CHECK_INT_EQ(cfg.audit.allow_orders, 0);
     CHECK(cfg.load.profile == NULL);
     CHECK_INT_EQ(cfg.load.timeout_ms, 10000);
@@ -311,11 +312,25 @@ static void test_buffer_without_path(void)
     config_free(&cfg);
 }
 
+static void test_connections_per_host(void)
+{
+    struct config cfg;
+    struct diag_list d;
+    diag_list_init(&d);
+    const char *y = "target: { base_url: \"http://127.0.0.1\" }\n"
+                    "audit: { max_connections_per_host: 12 }\n";
+    CHECK_INT_EQ(config_load_buffer(&cfg, y, strlen(y), NULL, &test_env, &d), 0);
+    CHECK_INT_EQ(cfg.audit.max_connections_per_host, 12);
+    diag_list_free(&d);
+    config_free(&cfg);
+}
+
 int main(void)
 {
     RUN(test_full_config);
     RUN(test_minimal_defaults);
     RUN(test_profile_name_and_env_default);
     RUN(test_buffer_without_path);
+    RUN(test_connections_per_host);
     return check_summary();
 }

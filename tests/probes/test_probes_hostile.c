@@ -5,11 +5,14 @@
  * that answers 200 with a page for every path gives no exposure or admin finding.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -115,7 +118,8 @@ static void serve(int fd, enum mode m)
         break;
     }
     case GIANT_HEADER: { /* one header line of 150 kB: over libcurl's 100 kB for a line */
-        const char *start = "HTTP/1.1 200 OK\r\nX-Giant: ", *end = "\r\nContent-Length: 2\r\n\r\nok";
+        const char *start = "HTTP/1.1 200 OK\r\nX-Giant: ",
+                   *end = "\r\nContent-Length: 2\r\n\r\nok";
         send_all(fd, start, strlen(start));
         char chunk[1024];
         memset(chunk, 'g', sizeof chunk);
@@ -200,8 +204,8 @@ static void stop_server(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static const char *const mode_names[] = {"garbage",      "slow drip",     "endless body",
-                                         "huge headers", "catch-all",     "redirect away",
+static const char *const mode_names[] = {"garbage",      "slow drip",   "endless body",
+                                         "huge headers", "catch-all",   "redirect away",
                                          "no Date",      "giant header"};
 
 /* Probes that read only a bounded prefix of a body and judge it: an endless body gives them
@@ -363,6 +367,96 @@ static void test_giant_header_line(void)
     clock_against(GIANT_HEADER, PROBE_ERROR, "response header too large");
 }
 
+/* Read what fd has for the counting server, answering every request head in it with a small
+ * 200. 0 while the connection is open, -1 once the client closed it. */
+static int serve_available(int fd)
+{
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+    for (;;) {
+        char buf[8192];
+        ssize_t r = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (r <= 0)
+            return -1;
+        buf[r] = '\0';
+        if (strstr(buf, "\r\n\r\n"))
+            send_all(fd, ok, strlen(ok));
+    }
+}
+
+/* A keep-alive server in one process that records in *peak the most connections it had open
+ * at once. */
+static pid_t start_counting_server(int *port, int *peak)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 512) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0) {
+        close(fd);
+        return pid;
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    enum { MAXC = 1000 };
+    static struct pollfd fds[MAXC + 1];
+    nfds_t n = 1;
+    fds[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+    for (;;) {
+        if (poll(fds, n, 1000) < 0)
+            continue;
+        int incoming = fds[0].revents & POLLIN;
+        /* Before a new connection counts, every client socket is read to its end: one the
+         * client closed before opening the next is not open any more. */
+        for (nfds_t i = n; i-- > 1;)
+            if ((fds[i].revents || incoming) && serve_available(fds[i].fd) != 0) {
+                close(fds[i].fd);
+                fds[i] = fds[--n];
+            }
+        if (incoming && n <= MAXC) {
+            int c = accept(fd, NULL, NULL);
+            if (c >= 0) {
+                fds[n++] = (struct pollfd){.fd = c, .events = POLLIN};
+                if ((int)n - 1 > *peak)
+                    *peak = (int)n - 1;
+            }
+        }
+    }
+}
+
+/* The whole audit never has more connections open to the store at once than
+ * audit.max_connections_per_host. */
+static void test_connections_per_host_bounded(void)
+{
+    int *peak = mmap(NULL, sizeof *peak, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(peak != MAP_FAILED);
+    if (peak == MAP_FAILED)
+        return;
+    *peak = 0;
+    int port;
+    pid_t srv = start_counting_server(&port, peak);
+    CHECK(srv > 0);
+    struct config cfg;
+    CHECK(sup_config(&cfg, 0, port, NULL, NULL) == 0);
+    CHECK_INT_EQ(cfg.audit.max_connections_per_host, 6);
+    struct engine_report rep;
+    sup_run(&cfg, NULL, &rep);
+    printf("connections open at once at the default bound: %d\n", *peak);
+    CHECK(*peak >= 1 && *peak <= 6);
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+    munmap(peak, sizeof *peak);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -375,6 +469,7 @@ int main(void)
     RUN(test_redirect_off_allowed_hosts);
     RUN(test_no_date_header);
     RUN(test_giant_header_line);
+    RUN(test_connections_per_host_bounded);
     engine_global_cleanup();
     return check_summary();
 }

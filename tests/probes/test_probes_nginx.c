@@ -50,8 +50,9 @@ static void write_docroot(const char *dir)
     }
 }
 
-/* Write the nginx config for the store on port store and start nginx. */
-static int nginx_start(struct front *f, int store)
+/* Write the nginx config for the store on port store and start nginx with that many worker
+ * connections (client and upstream together). */
+static int nginx_start(struct front *f, int store, int worker_connections)
 {
     const char *dir = sup_scratch();
     f->modern = sup_free_port();
@@ -73,7 +74,7 @@ static int nginx_start(struct front *f, int store)
             "user root;\n"
             "pid %s/nginx.pid;\n"
             "error_log stderr error;\n"
-            "events { worker_connections 1024; }\n"
+            "events { worker_connections %d; }\n"
             "http {\n"
             "  access_log off;\n"
             "  server_tokens off;\n"
@@ -144,8 +145,8 @@ static int nginx_start(struct front *f, int store)
             "    location /admin { auth_basic admin; auth_basic_user_file %s/htpasswd; }\n"
             "  }\n"
             "}\n",
-            dir, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern, f->plain,
-            f->modern, f->legacy, f->files, dir, dir);
+            dir, worker_connections, dir, dir, dir, dir, dir, dir, dir, store, cert, key, f->modern,
+            f->plain, f->modern, f->legacy, f->files, dir, dir);
     fclose(c);
     char *argv[] = {"nginx", "-p", (char *)dir, "-c", conf, "-e", "stderr", NULL};
     f->pid = sup_spawn(argv, NULL);
@@ -167,7 +168,7 @@ static void test_nginx(void)
         return;
     }
     struct front f;
-    if (nginx_start(&f, rs.http) != 0) {
+    if (nginx_start(&f, rs.http, 1024) != 0) {
         CHECK(!"nginx started");
         sup_refstore_stop(&rs);
         return;
@@ -272,11 +273,76 @@ static void test_varnish(void)
     sup_refstore_stop(&rs);
 }
 
+/* Whole audits of the modern front; how many probes ended in error each time, and the
+ * statuses of the first run in first (the later runs are compared with it: *differ counts
+ * the runs with another status for any probe). */
+static void audits(const struct config *cfg, int runs, int errors[], enum probe_status first[],
+                   size_t *count, int *differ)
+{
+    *differ = 0;
+    for (int run = 0; run < runs; run++) {
+        struct engine_report rep;
+        sup_run(cfg, NULL, &rep);
+        int changed = 0;
+        errors[run] = 0;
+        for (size_t i = 0; i < rep.count; i++) {
+            enum probe_status st = rep.items[i].result.status;
+            errors[run] += st == PROBE_ERROR;
+            if (run == 0)
+                first[i] = st;
+            else if (first[i] != st && !changed++)
+                sup_print(rep.items[i].probe->id, &rep.items[i].result);
+        }
+        *count = rep.count;
+        *differ += changed != 0;
+        engine_report_free(&rep);
+    }
+}
+
+/* nginx with 64 worker connections and TLS, as a small store runs it: at the default bound
+ * on connections per host, five identical audits give identical verdicts. The same audits
+ * with the bound at 256 (as good as none) are printed for comparison, not judged. */
+static void test_repeatable_on_small_server(void)
+{
+    enum { RUNS = 5 };
+    struct refstore rs;
+    if (sup_refstore_start(&rs, "none", NULL, NULL) != 0) {
+        CHECK(!"refstore started");
+        return;
+    }
+    struct front f;
+    if (nginx_start(&f, rs.http, 64) != 0) {
+        CHECK(!"nginx started");
+        sup_refstore_stop(&rs);
+        return;
+    }
+    struct config cfg;
+    CHECK(sup_config(&cfg, f.modern, f.plain, NULL, NULL) == 0);
+    enum probe_status first[64];
+    size_t count = 0;
+    int errors[RUNS], differ = 0;
+    const uint32_t limits[] = {256, cfg.audit.max_connections_per_host};
+    for (size_t l = 0; l < 2; l++) {
+        cfg.audit.max_connections_per_host = limits[l];
+        audits(&cfg, RUNS, errors, first, &count, &differ);
+        printf("max_connections_per_host %u: %zu probes, errors per run:", limits[l], count);
+        for (int r = 0; r < RUNS; r++)
+            printf(" %d", errors[r]);
+        printf("; runs differing from the first: %d\n", differ);
+    }
+    CHECK_INT_EQ(cfg.audit.max_connections_per_host, 6);
+    CHECK_INT_EQ(differ, 0);
+    config_free(&cfg);
+    sup_stop(f.pid);
+    sup_refstore_stop(&rs);
+}
+
 int main(void)
 {
     engine_global_init();
     RUN(test_nginx);
     RUN(test_varnish);
+    RUN(test_repeatable_on_small_server);
     engine_global_cleanup();
     return check_summary();
 }
