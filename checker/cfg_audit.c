@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "checker/cfg_sections.h"
-#include "common/units.h"
 
 void cfg_audit_defaults(struct audit *a)
 {
@@ -166,16 +165,8 @@ enum { MAX_CONNECTIONS_PER_HOST = 256 };
 
 static void read_connections_per_host(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    const char *s = cfg_walk_scalar(w, v, "a number");
-    char err[160];
     uint64_t n;
-    if (!s)
-        return;
-    if (units_parse_count(s, &n, err, sizeof err))
-        cfg_walk_error(w, v, "%s", err);
-    else if (n < 1 || n > MAX_CONNECTIONS_PER_HOST)
-        cfg_walk_error(w, v, "must be between 1 and %d", MAX_CONNECTIONS_PER_HOST);
-    else
+    if (cfg_walk_count_between(w, v, "a number", 1, MAX_CONNECTIONS_PER_HOST, &n))
         *(uint32_t *)dst = (uint32_t)n;
 }
 

@@ -7,7 +7,6 @@
 #include "checker/cfg_sections.h"
 #include "checker/strv.h"
 #include "common/allowlist.h"
-#include "common/units.h"
 
 static const char *const scheme_names[] = {
     [WEBHOOK_STANDARD] = "standard-webhooks",
@@ -141,16 +140,8 @@ static void read_schedule(struct cfg_walk *w, const struct yaml_node *v, void *d
 
 static void read_port(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    const char *s = cfg_walk_scalar(w, v, "a port (1-65535)");
-    char err[160];
     uint64_t n;
-    if (!s)
-        return;
-    if (units_parse_count(s, &n, err, sizeof err))
-        cfg_walk_error(w, v, "%s", err);
-    else if (n < 1 || n > 65535)
-        cfg_walk_error(w, v, "a port is between 1 and 65535, got %s", s);
-    else
+    if (cfg_walk_count_between(w, v, "a port (1-65535)", 1, 65535, &n))
         *(unsigned *)dst = (unsigned)n;
 }
 

@@ -303,18 +303,31 @@ int cfg_walk_status(struct cfg_walk *w, const struct yaml_node *v)
     return 0;
 }
 
-void cfg_read_u32(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+int cfg_walk_count_between(struct cfg_walk *w, const struct yaml_node *v, const char *what,
+                           uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    const char *s = cfg_walk_scalar(w, v, "a number");
+    const char *s = cfg_walk_scalar(w, v, what);
     char err[160];
     uint64_t n;
     if (!s)
-        return;
-    if (units_parse_count(s, &n, err, sizeof err))
+        return 0;
+    if (units_parse_count(s, &n, err, sizeof err)) {
         cfg_walk_error(w, v, "%s", err);
-    else if (n < 1 || n > UINT32_MAX)
-        cfg_walk_error(w, v, "must be between 1 and %u", UINT32_MAX);
-    else
+        return 0;
+    }
+    if (n < lo || n > hi) {
+        cfg_walk_error(w, v, "must be between %llu and %llu, got %s", (unsigned long long)lo,
+                       (unsigned long long)hi, s);
+        return 0;
+    }
+    *out = n;
+    return 1;
+}
+
+void cfg_read_u32(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    uint64_t n;
+    if (cfg_walk_count_between(w, v, "a number", 1, UINT32_MAX, &n))
         *(uint32_t *)dst = (uint32_t)n;
 }
 

@@ -118,6 +118,10 @@ void cfg_read_bool(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_read_duration(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_read_rate(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_read_u32(struct cfg_walk *w, const struct yaml_node *v, void *dst);
+/* A whole number from lo to hi into *out (what names the expected value when v is no scalar);
+ * an error naming the range, and 0, otherwise. */
+int cfg_walk_count_between(struct cfg_walk *w, const struct yaml_node *v, const char *what,
+                           uint64_t lo, uint64_t hi, uint64_t *out);
 void cfg_read_u64(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_read_severity(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_read_strv(struct cfg_walk *w, const struct yaml_node *v, void *dst);

@@ -77,6 +77,19 @@ unsigned conn_gate_take(const char *host, unsigned limit, unsigned want, int wai
     return got;
 }
 
+int conn_gate_take_socket(const struct probe_ctx *ctx, const char *host, uint64_t deadline_ms,
+                          char *err, size_t errlen)
+{
+    if (conn_gate_take(host, ctx->cfg->audit.max_connections_per_host, 1, 1, deadline_ms,
+                       ctx->cancelled))
+        return 1;
+    snprintf(err, errlen,
+             "not connected: no connection to %s was free in time "
+             "(audit.max_connections_per_host)",
+             host);
+    return 0;
+}
+
 void conn_gate_give(const char *host, unsigned n)
 {
     if (n == 0)

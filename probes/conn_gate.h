@@ -8,6 +8,7 @@
 #define STORECHECK_PROBES_CONN_GATE_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum { CONN_GATE_DEFAULT = 6 };
@@ -18,6 +19,12 @@ enum { CONN_GATE_DEFAULT = 6 };
  * 0 when none was free in time. */
 unsigned conn_gate_take(const char *host, unsigned limit, unsigned want, int wait_first,
                         uint64_t deadline_ms, atomic_int *cancel);
+
+/* One slot of host for a probe's own socket, waiting until deadline_ms or the probe's
+ * cancellation: 1, or 0 with err saying no connection was free in time. */
+struct probe_ctx;
+int conn_gate_take_socket(const struct probe_ctx *ctx, const char *host, uint64_t deadline_ms,
+                          char *err, size_t errlen);
 
 /* Give n slots of host back. */
 void conn_gate_give(const char *host, unsigned n);

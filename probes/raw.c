@@ -97,15 +97,10 @@ int raw_exchange(struct probe_ctx *ctx, const char *addr, const char *req, size_
         c.deadline = ctx->deadline_ms;
     SSL_CTX *sctx = NULL;
     int rc = -1;
-    unsigned slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1,
-                                   c.deadline, ctx->cancelled);
-    if (!slot) {
-        snprintf(out->error, sizeof out->error,
-                 "not connected: no connection to %s was free "
-                 "in time (audit.max_connections_per_host)",
-                 t->base.host);
+    unsigned slot =
+        conn_gate_take_socket(ctx, t->base.host, c.deadline, out->error, sizeof out->error);
+    if (!slot)
         goto out;
-    }
     c.fd = net_connect(addr ? addr : t->base.host, t->base.port, c.deadline, ctx->cancelled,
                        out->error, sizeof out->error);
     if (c.fd < 0)

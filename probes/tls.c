@@ -151,15 +151,9 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     if (!is_ip_literal(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
 
-    slot = conn_gate_take(t->base.host, ctx->cfg->audit.max_connections_per_host, 1, 1, deadline,
-                          ctx->cancelled);
-    if (!slot) {
-        snprintf(out->error, sizeof out->error,
-                 "not connected: no connection to %s was free "
-                 "in time (audit.max_connections_per_host)",
-                 t->base.host);
+    slot = conn_gate_take_socket(ctx, t->base.host, deadline, out->error, sizeof out->error);
+    if (!slot)
         goto out;
-    }
     fd = net_connect(t->base.host, t->base.port, deadline, ctx->cancelled, out->error,
                      sizeof out->error);
     if (fd < 0)

@@ -132,11 +132,14 @@ static void test_bad_values(void)
                     "dir/t.yaml:3:32: audit.idempotency_conflict: '4xx' is not an HTTP status "
                     "code (100-599)");
     CHECK_ONE_ERROR(BASE "audit: { max_connections_per_host: 0 }\n",
-                    "dir/t.yaml:3:36: audit.max_connections_per_host: must be between 1 and 256");
+                    "dir/t.yaml:3:36: audit.max_connections_per_host: must be between 1 and 256, "
+                    "got 0");
     CHECK_ONE_ERROR(BASE "audit: { max_connections_per_host: 257 }\n",
-                    "dir/t.yaml:3:36: audit.max_connections_per_host: must be between 1 and 256");
+                    "dir/t.yaml:3:36: audit.max_connections_per_host: must be between 1 and 256, "
+                    "got 257");
     CHECK_ONE_ERROR(BASE "load: { connections: 0 }\n",
-                    "dir/t.yaml:3:22: load.connections: must be between 1 and 4294967295");
+                    "dir/t.yaml:3:22: load.connections: must be between 1 and 4294967295, "
+                    "got 0");
     CHECK_ONE_ERROR(BASE "load: { rate: 5/d }\n",
                     "dir/t.yaml:3:15: load.rate: '5/d': a rate is per /s, /m or /h");
     CHECK_ONE_ERROR(BASE "load: { rate: 2k/s, max_rate: 1k/s }\n",
@@ -169,11 +172,11 @@ static void check_loads(const char *yaml)
 static void test_webhook_receiver(void)
 {
     CHECK_ONE_ERROR(BASE "  webhooks: { receiver_port: 0 }\n",
-                    "dir/t.yaml:3:30: target.webhooks.receiver_port: a port is between 1 and "
-                    "65535, got 0");
+                    "dir/t.yaml:3:30: target.webhooks.receiver_port: must be between 1 and 65535, "
+                    "got 0");
     CHECK_ONE_ERROR(BASE "  webhooks: { receiver_port: 65536 }\n",
-                    "dir/t.yaml:3:30: target.webhooks.receiver_port: a port is between 1 and "
-                    "65535, got 65536");
+                    "dir/t.yaml:3:30: target.webhooks.receiver_port: must be between 1 and 65535, "
+                    "got 65536");
     CHECK_ONE_ERROR(BASE "  webhooks: { receiver_host: 999.1.1.1 }\n",
                     "dir/t.yaml:3:30: target.webhooks.receiver_host: '999.1.1.1' is not an "
                     "IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)");
