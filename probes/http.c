@@ -383,13 +383,16 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
     if (!m)
         oom_abort(0);
     /* The run's connections count against the host of its first request (redirect hops
-     * included); it holds at most `slots` connections, reused from one transfer to the next. */
+     * included); it holds at most `slots` connections, reused from one transfer to the next.
+     * The bound is kept by running at most `slots` transfers at once and caching at most that
+     * many idle connections: CURLMOPT_MAX_TOTAL_CONNECTIONS would queue a transfer re-added
+     * after a certificate failure behind the connection that just failed, until it timed out. */
     char host[URL_HOST_MAX];
     gate_host(ctx->cfg, reqs[0].url, host, sizeof host);
     unsigned limit = ctx->cfg->audit.max_connections_per_host;
     size_t slots =
         conn_gate_take(host, limit, (unsigned)parallel, 1, ctx->deadline_ms, ctx->cancelled);
-    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)slots);
+    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)(slots ? slots : 1));
     struct xfer *xs = xcalloc(n, sizeof *xs);
     size_t next = 0, active = 0;
     for (;;) {
@@ -397,7 +400,7 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
             size_t more = conn_gate_take(host, limit, (unsigned)(parallel - slots), 0, 0, NULL);
             if (more) {
                 slots += more;
-                curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)slots);
+                curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)slots);
             }
         }
         while (active < slots && next < n && !probe_should_stop(ctx)) {
