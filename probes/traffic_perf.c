@@ -354,7 +354,7 @@ const struct probe probe_t_latency = {
     .rationale = "A store that is slow when idle is slower under launch traffic; every 100 ms "
                  "costs conversions.",
     .remediation = "Profile the slow page: cache catalog reads, add indexes, move work off the "
-                   "request path. Set audit.latency_budget_ms to the store's own target.",
+                   "request path. Set audit.latency_budget to the store's own target.",
     .references = "https://web.dev/articles/ttfb",
     .flags = PROBE_SOLO,
     .run = run_latency,
