@@ -176,6 +176,21 @@ static void test_pagination_no_list(void)
     run_against(&missing, "E-PAGINATION", PROBE_ERROR, "the catalog answered 404", "-1 items");
 }
 
+/* A login that answers 400 to every attempt never saw a login: no "none throttled" warning,
+ * a skip naming what the store answered. */
+static void test_rate_limit_request_errors(void)
+{
+    const struct canned a = {400, "application/problem+json",
+                             "{\"title\":\"Bad Request\",\"status\":400}"};
+    run_against(&a, "T-RATE-LIMIT", PROBE_SKIP,
+                "x 400): the store did not take the burst as "
+                "login attempts",
+                "none throttled");
+    /* A refused login (401) is a login attempt: judged as before. */
+    const struct canned refused = {401, "application/json", "{\"error\":\"invalid\"}"};
+    run_against(&refused, "T-RATE-LIMIT", PROBE_WARN, "login attempts in", NULL);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -184,6 +199,7 @@ int main(void)
         return 1;
     engine_global_init();
     RUN(test_pagination_no_list);
+    RUN(test_rate_limit_request_errors);
     engine_global_cleanup();
     munmap(seen, sizeof *seen);
     return check_summary();
