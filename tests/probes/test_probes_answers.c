@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "probes/under_load.h"
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
@@ -191,6 +192,48 @@ static void test_rate_limit_request_errors(void)
     run_against(&refused, "T-RATE-LIMIT", PROBE_WARN, "login attempts in", NULL);
 }
 
+/* The under-load error check asks for a missing page under the catalog's path, never inside
+ * its query string. */
+static void test_errors_under_load_path(void)
+{
+    const struct canned a = {404, "application/json", "{}"};
+    int port;
+    pid_t srv = start_server(&a, &port);
+    CHECK(srv > 0);
+    if (srv <= 0)
+        return;
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "  endpoints:\n"
+             "    catalog: \"/api/v1/products?sort=new\"\n",
+             port);
+    struct config cfg;
+    CHECK(sup_config_yaml(&cfg, yaml) == 0);
+    const struct strv only = {(const char *[]){"O-ERRORS-UNDER-LOAD"}, 1};
+    struct engine_options opt = {
+        .table = under_load_probes, .table_count = under_load_probe_count, .only = &only};
+    struct engine_report rep;
+    char err[256];
+    CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
+    CHECK(sup_expect(&rep, "O-ERRORS-UNDER-LOAD", PROBE_PASS, NULL));
+    int found = 0;
+    for (int i = 0; i < seen->n && i < LOG_PATHS; i++) {
+        if (strncmp(seen->paths[i], "/api/v1/products", 16) != 0)
+            continue;
+        found++;
+        CHECK(strncmp(seen->paths[i], "/api/v1/products/storecheck-missing-", 36) == 0);
+        CHECK(strchr(seen->paths[i], '?') == NULL);
+        printf("asked for %s\n", seen->paths[i]);
+    }
+    CHECK_INT_EQ(found, 1);
+    engine_report_free(&rep);
+    config_free(&cfg);
+    stop_server(srv);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -200,6 +243,7 @@ int main(void)
     engine_global_init();
     RUN(test_pagination_no_list);
     RUN(test_rate_limit_request_errors);
+    RUN(test_errors_under_load_path);
     engine_global_cleanup();
     munmap(seen, sizeof *seen);
     return check_summary();
