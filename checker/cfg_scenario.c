@@ -126,6 +126,8 @@ static void read_think(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         cfg_walk_error(w, v, "%s", err);
     else if (st->think_min_ms > st->think_max_ms)
         cfg_walk_error(w, v, "the range '%s' ends before it starts", s);
+    else if (st->think_max_ms == 0) /* a range may start at 0, but must pause at all */
+        cfg_walk_error(w, v, "the pause must be above 0 (leave think out for none)");
 }
 
 /* A step has at most one body; the second one read is the error. */

@@ -249,6 +249,9 @@ static void load_think_time(struct loader *l, const yaml_node_t *n)
     if (!dash) {
         if (units_parse_duration_us(s, &p->think_min_us, err, sizeof err))
             fail_at(l, n, "think_time", "%s", err);
+        else if (p->think_min_us == 0)
+            fail_at(l, n, "think_time",
+                    "the pause must be above 0 (leave think_time out for none)");
         p->think_max_us = p->think_min_us;
         return;
     }
@@ -265,6 +268,9 @@ static void load_think_time(struct loader *l, const yaml_node_t *n)
         fail_at(l, n, "think_time", "%s", err);
     else if (p->think_min_us > p->think_max_us)
         fail_at(l, n, "think_time", "the range %s runs backwards", s);
+    else if (p->think_max_us == 0) /* a range may start at 0, but must pause at all */
+        fail_at(l, n, "think_time", "the range %s must end above 0 (leave think_time out for none)",
+                s);
 }
 
 static void load_root(struct loader *l, const yaml_node_t *root)

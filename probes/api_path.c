@@ -18,6 +18,14 @@ void api_path_prefix(const char *path, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)n, path);
 }
 
+void api_path_child(const char *path, const char *leaf, char *out, size_t len)
+{
+    size_t n = strcspn(path, "?");
+    while (n > 0 && path[n - 1] == '/')
+        n--;
+    snprintf(out, len, "%.*s/%s", (int)n, path, leaf);
+}
+
 int api_path_version(const char *path, size_t *at, size_t *len, long *num)
 {
     size_t end = strcspn(path, "?");

@@ -230,6 +230,25 @@ static const char *next_of(const struct http_response *r, const cJSON *doc)
     return NULL;
 }
 
+/* What a catalog answer held, said after "the catalog" or "per_page=100000": its item count,
+ * or why it has no list to count. */
+static void describe_list(const struct http_response *r, const cJSON *doc, int count, char *out,
+                          size_t len)
+{
+    if (!r->status)
+        snprintf(out, len, "gave no answer (%s)", r->error);
+    else if (r->status != 200)
+        snprintf(out, len, "answered %d", r->status);
+    else if (!doc)
+        snprintf(out, len, "answered 200 but not with JSON");
+    else if (count < 0)
+        snprintf(out, len,
+                 "answered 200 with JSON but no list (neither a root array nor items, products, "
+                 "data or results)");
+    else
+        snprintf(out, len, "answered %d items", count);
+}
+
 static void run_pagination(struct probe_ctx *ctx)
 {
     char catalog[1024], big[1200], err[300];
@@ -248,18 +267,18 @@ static void run_pagination(struct probe_ctx *ctx)
     cJSON *docs[2] = {NULL, NULL};
     int counts[2] = {-1, -1};
     const char *next[2] = {NULL, NULL};
+    char said[2][200];
     for (int i = 0; i < 2; i++) {
         docs[i] = resps[i].status == 200 ? cJSON_Parse(resps[i].body) : NULL;
         const cJSON *l = list_of(docs[i]);
         counts[i] = l ? cJSON_GetArraySize(l) : -1;
         next[i] = docs[i] ? next_of(&resps[i], docs[i]) : NULL;
-        http_evidence(ctx, &resps[i], "%d items; next page: %s", counts[i],
-                      next[i] ? next[i] : "(none)");
+        describe_list(&resps[i], docs[i], counts[i], said[i], sizeof said[i]);
+        http_evidence(ctx, &resps[i], "%s; next page: %s", said[i], next[i] ? next[i] : "(none)");
     }
     const cJSON *total = cJSON_GetObjectItemCaseSensitive(docs[0], "total");
     if (counts[0] < 0)
-        probe_set(ctx, PROBE_ERROR, "the catalog did not answer 200 with a JSON list (%d)",
-                  resps[0].status);
+        probe_set(ctx, PROBE_ERROR, "no list to judge: the catalog %s", said[0]);
     else if (counts[1] > PAGE_CAP_MAX)
         probe_set(ctx, PROBE_FAIL,
                   "page size not capped: %d items for per_page=100000; one "
@@ -271,9 +290,11 @@ static void run_pagination(struct probe_ctx *ctx)
     else if (!next[0])
         probe_set(ctx, PROBE_FAIL, "no next link or cursor on the first page of %d items",
                   counts[0]);
-    else
+    else if (counts[1] >= 0)
         probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 capped at %d items", next[0],
-                  counts[1] < 0 ? 0 : counts[1]);
+                  counts[1]);
+    else
+        probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 %s", next[0], said[1]);
     for (int i = 0; i < 2; i++) {
         cJSON_Delete(docs[i]);
         http_response_free(&resps[i]);

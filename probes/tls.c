@@ -126,7 +126,7 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     SSL_CTX_set_verify(sctx, SSL_VERIFY_NONE, NULL);
     if (t->ca_file) {
         if (SSL_CTX_load_verify_locations(sctx, t->ca_file, NULL) != 1) {
-            ssl_error(out->error, sizeof out->error, "cannot load target.ca_file");
+            ssl_error(out->error, sizeof out->error, "cannot load target.tls.ca_file");
             goto out;
         }
     } else {

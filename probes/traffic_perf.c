@@ -210,6 +210,53 @@ static int has_rate_fields(const struct http_response *r)
            http_header(r, "X-RateLimit-Limit") || http_header(r, "X-RateLimit-Remaining");
 }
 
+/* Answers that say the request itself was wrong (malformed, unknown path or method, a media
+ * type or body the store does not take, failed validation): the store did not take it as a
+ * login or a search, so it tells nothing about a limiter. A refused login is 401 or 403, a
+ * throttled one 429. */
+static int is_request_error(int status)
+{
+    static const int codes[] = {400, 404, 405, 406, 411, 413, 414, 415, 422};
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+        if (status == codes[i])
+            return 1;
+    return 0;
+}
+
+enum { TALLY_MAX = 4 };
+
+/* Counts of the statuses of a burst's request errors, said as "180 x 400, 20 x 415". */
+struct status_tally {
+    int status[TALLY_MAX];
+    size_t count[TALLY_MAX], n, others;
+};
+
+static void tally_add(struct status_tally *t, int status)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->status[i] == status) {
+            t->count[i]++;
+            return;
+        }
+    if (t->n == TALLY_MAX) {
+        t->others++;
+        return;
+    }
+    t->status[t->n] = status;
+    t->count[t->n++] = 1;
+}
+
+static void tally_text(const struct status_tally *t, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->n && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%zu x %d", i ? ", " : "", t->count[i],
+                                 t->status[i]);
+    if (t->others && used < len)
+        snprintf(out + used, len - used, ", %zu others", t->others);
+}
+
 static void run_rate_limit(struct probe_ctx *ctx)
 {
     const struct target *t = &ctx->cfg->target;
@@ -253,7 +300,9 @@ static void run_rate_limit(struct probe_ctx *ctx)
     char took[FIGURE_LEN];
     figure(took, sizeof took, (double)figure_ms_between(probe_now_ms(), t0), 0, FIGURE_MAX_WAIT_MS,
            0, "ms");
-    size_t answered = 0, limited = 0, limited_fields = 0, server_errors = 0, transport = 0;
+    size_t answered = 0, limited = 0, limited_fields = 0, server_errors = 0, transport = 0,
+           request_errors = 0;
+    struct status_tally wrong = {0};
     struct http_response *first_429 = NULL, *first_5xx = NULL;
     char transport_error[300] = "";
     for (size_t i = 0; i < BURST_REQUESTS; i++) {
@@ -273,6 +322,11 @@ static void run_rate_limit(struct probe_ctx *ctx)
                 first_429 = r;
         } else if (r->status >= 500 && !server_errors++) {
             first_5xx = r;
+        } else if (is_request_error(r->status)) {
+            tally_add(&wrong, r->status);
+            if (!request_errors++)
+                http_evidence(ctx, r, "a request error: the store did not take this as a %s",
+                              login ? "login" : "search");
         }
     }
     if (first_429) {
@@ -285,11 +339,16 @@ static void run_rate_limit(struct probe_ctx *ctx)
     }
     if (first_5xx)
         http_evidence(ctx, first_5xx, "server error during the burst");
+    char wrong_text[120];
+    tally_text(&wrong, wrong_text, sizeof wrong_text);
     probe_evidence(ctx, url, 0,
                    "%zu answered in %s (%u at most in flight): %zu x 429 "
-                   "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu transport "
-                   "errors",
-                   answered, took, in_flight, limited, limited_fields, server_errors, transport);
+                   "(%zu with Retry-After/RateLimit), %zu x 5xx, %zu request errors%s%s%s, "
+                   "%zu transport errors",
+                   answered, took, in_flight, limited, limited_fields, server_errors,
+                   request_errors, request_errors ? " (" : "", wrong_text,
+                   request_errors ? ")" : "", transport);
+    const char *kind = login ? "login attempts" : "searches";
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer during the burst: %s", transport_error);
     else if (server_errors)
@@ -306,13 +365,22 @@ static void run_rate_limit(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_WARN,
                   "throttled with 429, but without Retry-After or RateLimit "
                   "fields to tell clients when to retry");
+    else if (request_errors * 2 > answered)
+        probe_set(ctx, PROBE_SKIP,
+                  "%zu of %zu answers were request errors (%s): the store did not take the "
+                  "burst as %s, so its limiter was not tested; the probe sends %s to "
+                  "target.endpoints.%s",
+                  request_errors, answered, wrong_text, kind,
+                  login ? "POST JSON {\"username\", \"password\"}" : "GET",
+                  login ? "login" : "search");
     else if (transport > answered / 10)
         probe_set(ctx, PROBE_WARN,
                   "no 429, but %zu connections failed (%s): throttling by "
                   "dropping connections, or overload",
                   transport, transport_error);
     else
-        probe_set(ctx, PROBE_WARN, "%zu requests in %s, none throttled", answered, took);
+        probe_set(ctx, PROBE_WARN, "%zu %s in %s, none throttled%s", answered - request_errors,
+                  kind, took, request_errors ? " (request errors not counted)" : "");
     for (size_t i = 0; i < BURST_REQUESTS; i++)
         http_response_free(&resps[i]);
     free(reqs);
@@ -354,7 +422,7 @@ const struct probe probe_t_latency = {
     .rationale = "A store that is slow when idle is slower under launch traffic; every 100 ms "
                  "costs conversions.",
     .remediation = "Profile the slow page: cache catalog reads, add indexes, move work off the "
-                   "request path. Set audit.latency_budget_ms to the store's own target.",
+                   "request path. Set audit.latency_budget to the store's own target.",
     .references = "https://web.dev/articles/ttfb",
     .flags = PROBE_SOLO,
     .run = run_latency,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
@@ -85,9 +86,9 @@ static const char *const trace_markers[] = {
 static void run_errors(struct probe_ctx *ctx)
 {
     const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
-    char api_path[512];
-    snprintf(api_path, sizeof api_path, "%s/storecheck-missing-%u", api ? api : "",
-             (unsigned)probe_now_ms() % 100000);
+    char leaf[64], api_path[1100];
+    snprintf(leaf, sizeof leaf, "storecheck-missing-%u", (unsigned)probe_now_ms() % 100000);
+    api_path_child(api ? api : "", leaf, api_path, sizeof api_path);
     struct http_request reqs[2] = {{.url = "/storecheck-missing-page"}, {.url = api_path}};
     struct http_response resps[2];
     size_t n = api ? 2 : 1;

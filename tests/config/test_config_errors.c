@@ -216,6 +216,12 @@ static void test_step_errors(void)
     CHECK_ONE_ERROR(STEP("{ path: /, think: 2s-1s }"),
                     "dir/t.yaml:6:27: load.scenarios.s[0].think: the range '2s-1s' ends before "
                     "it starts");
+    CHECK_ONE_ERROR(STEP("{ path: /, think: 0s }"),
+                    "dir/t.yaml:6:27: load.scenarios.s[0].think: the pause must be above 0 "
+                    "(leave think out for none)");
+    CHECK_ONE_ERROR(STEP("{ path: /, think: 0s-0ms }"),
+                    "dir/t.yaml:6:27: load.scenarios.s[0].think: the pause must be above 0 "
+                    "(leave think out for none)");
     CHECK_ONE_ERROR(STEP("{ path: /, think: 1s-x }"),
                     "dir/t.yaml:6:27: load.scenarios.s[0].think: 'x' is not a number with a "
                     "unit");

@@ -196,6 +196,13 @@ static void test_api_path(void)
     CHECK_STR_EQ(p, "/api/v1/");
     size_t at, len;
     long v;
+    /* A child path never lands in the query string, whatever the configured path ends with. */
+    api_path_child("/api/v1/products?sort=new&page=2", "x", p, sizeof p);
+    CHECK_STR_EQ(p, "/api/v1/products/x");
+    api_path_child("/api/v1/products/", "x", p, sizeof p);
+    CHECK_STR_EQ(p, "/api/v1/products/x");
+    api_path_child("", "x", p, sizeof p);
+    CHECK_STR_EQ(p, "/x");
     CHECK(api_path_version("/api/v12/products", &at, &len, &v) == 0);
     CHECK_INT_EQ(at, 5);
     CHECK_INT_EQ(len, 3);

@@ -253,6 +253,19 @@ static void test_errors(void)
                  "belong to the open model");
     expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 3s-1s\n", 3, 13,
                  "think_time", "runs backwards");
+    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 0s\n", 3, 13,
+                 "think_time", "must be above 0");
+    expect_error("model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 0s-0ms\n", 3, 13,
+                 "think_time", "must end above 0");
+    /* A range may start at 0: a pause drawn from 0 to 3 s. */
+    struct profile p;
+    struct diag_list d;
+    diag_list_init(&d);
+    CHECK(parse(&p, "model: closed\nstages: [{duration: 1s, users: 1}]\nthink_time: 0s-3s\n", &d) ==
+          0);
+    CHECK(p.think_min_us == 0 && p.think_max_us == 3000000);
+    profile_free(&p);
+    diag_list_free(&d);
     expect_error("model: open\nstages: [{duration: 1s, rate: 1}]\nmax_vus: 5\n"
                  "pre_allocated_vus: 6\n",
                  4, 1, "pre_allocated_vus", "above max_vus");
