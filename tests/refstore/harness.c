@@ -47,8 +47,16 @@ bool rs_start(struct rs_server *s, const char *const *args)
     int n = 0;
     argv[n++] = bin;
     argv[n++] = "--quiet";
-    for (int i = 0; args && args[i] && n < 62; i++)
+    bool listen_given = false;
+    for (int i = 0; args && args[i] && n < 60; i++) {
+        listen_given |= strcmp(args[i], "--listen") == 0;
         argv[n++] = args[i];
+    }
+    /* The store's default port (8080) may be taken (the demo uses it): tests take a free one. */
+    if (!listen_given) {
+        argv[n++] = "--listen";
+        argv[n++] = "127.0.0.1:0";
+    }
     argv[n] = NULL;
     int fds[2];
     if (pipe(fds) < 0)
