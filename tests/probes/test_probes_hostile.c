@@ -441,7 +441,7 @@ static void test_connections_per_host_bounded(void)
     if (peak == MAP_FAILED)
         return;
     *peak = 0;
-    int port;
+    int port = 0;
     pid_t srv = start_counting_server(&port, peak);
     CHECK(srv > 0);
     struct config cfg;
