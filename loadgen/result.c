@@ -23,6 +23,7 @@ const char *const lg_fail_names[LG_FAIL_COUNT] = {
     [LG_FAIL_TRANSPORT] = "transport",
     [LG_FAIL_TEMPLATE] = "template",
     [LG_FAIL_FEEDER] = "feeder_exhausted",
+    [LG_FAIL_CHECK] = "check_failed",
 };
 
 void load_result_free(struct load_result *r)
@@ -30,6 +31,9 @@ void load_result_free(struct load_result *r)
     for (size_t i = 0; i < r->step_count; i++) {
         free(r->steps[i].name);
         free(r->steps[i].scenario);
+        for (size_t k = 0; k < r->steps[i].check_count; k++)
+            free(r->steps[i].checks[k]);
+        free(r->steps[i].checks);
         hist_free(r->steps[i].latency);
     }
     free(r->steps);
@@ -92,6 +96,11 @@ void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *sr
     dst->responses += src->responses;
     dst->unsent += src->unsent;
     add_fails(dst->failed, src->failed);
+    for (int k = 0; k < LG_STEP_CHECKS_MAX; k++) {
+        if (!dst->check_failed[k] && src->check_failed[k])
+            memcpy(dst->check_got[k], src->check_got[k], CHECK_GOT_MAX);
+        dst->check_failed[k] += src->check_failed[k];
+    }
     hist_merge(dst->latency, src->latency);
 }
 
