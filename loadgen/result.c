@@ -1,5 +1,6 @@
 #include "loadgen/result.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,11 @@ uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT])
     for (int i = 0; i < LG_FAIL_COUNT; i++)
         n += failed[i];
     return n;
+}
+
+void lg_check_reason(const struct lg_step_stats *st, size_t k, char *buf, size_t len)
+{
+    snprintf(buf, len, "check '%s' failed: got %s", st->checks[k], st->check_got[k]);
 }
 
 static void add_fails(uint64_t *dst, const uint64_t *src)

@@ -206,6 +206,10 @@ uint64_t load_result_http_errors(const struct load_result *r);
 /* Sum of failed[] over the reasons. */
 uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT]);
 
+/* "check '$.status == \"paid\"' failed: got \"declined\"": why step st's check k failed
+ * (its first failure), before redaction. */
+void lg_check_reason(const struct lg_step_stats *st, size_t k, char *buf, size_t len);
+
 /* dst += src for the counters and histograms (not the names); dst's histograms exist. */
 void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *src);
 void lg_scenario_stats_add(struct lg_scenario_stats *dst, const struct lg_scenario_stats *src);
