@@ -156,6 +156,33 @@ static int read_list(struct check *c, struct cursor *p)
     }
 }
 
+/* Where re has a repetition applied to a repetition ("a++", "a*{2}"), or -1. glibc's regcomp
+ * copies the repeated tree for each, so a run of them takes memory exponential in its length. */
+static long stacked_quantifier(const char *re)
+{
+    int in_bracket = 0, after_quantifier = 0;
+    for (const char *r = re; *r; r++) {
+        if (in_bracket) {
+            in_bracket = *r != ']' || r[-1] == '[' || (r[-1] == '^' && r[-2] == '[');
+            continue;
+        }
+        int quantifier = *r == '*' || *r == '+' || *r == '?' || *r == '{';
+        if (quantifier && after_quantifier)
+            return r - re;
+        if (*r == '{')
+            while (r[1] && *r != '}')
+                r++;
+        after_quantifier = quantifier;
+        if (*r == '\\' && r[1])
+            r++;
+        else if (*r == '[')
+            in_bracket = 1;
+    }
+    return -1;
+}
+
+enum { CHECK_REGEX_MAX = 256 };
+
 /* "/ERE/": the expression between the slashes, \/ standing for '/', compiled. */
 static int read_regex(struct check *c, struct cursor *p)
 {
@@ -179,6 +206,12 @@ static int read_regex(struct check *c, struct cursor *p)
         parse_error_set(p->err, 1, at, "the regular expression is not closed by '/'");
     } else if (memchr(re, '\0', n)) {
         parse_error_set(p->err, 1, at, "a NUL byte in the regular expression");
+    } else if (n > CHECK_REGEX_MAX) {
+        parse_error_set(p->err, 1, at, "a regular expression is at most %d bytes",
+                        CHECK_REGEX_MAX);
+    } else if (stacked_quantifier(re) >= 0) {
+        parse_error_set(p->err, 1, at, "a repetition of a repetition ('%.2s') in the regular "
+                        "expression", re + stacked_quantifier(re) - 1);
     } else {
         int e = regcomp(&c->re, re, REG_EXTENDED | REG_NOSUB);
         if (e) {

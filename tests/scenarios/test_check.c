@@ -167,6 +167,9 @@ static void test_errors(void)
     bad("$.a in [1, 2", 13);
     bad("$.a matches /[a-/", 13);
     bad("$.a matches /open", 13);
+    bad("$.a matches /^[0f-]+++++++++++++++++++++++++++./", 13); /* exponential in regcomp */
+    bad("$.a matches /a{2}{3}/", 13);
+    CHECK_INT_EQ(holds("$.payment.status matches /^[+*]?d[e]+c(l\\+)?/"), 1);
     bad("$.a contains \"x\"", 5);
     bad("$.items[*].sku == \"A\"", 1);
     bad("$.a[ == 1", 5);
