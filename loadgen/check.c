@@ -13,8 +13,20 @@
 
 enum subject { SUBJECT_JSON, SUBJECT_BODY, SUBJECT_HEADER };
 
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_EXISTS, OP_ABSENT, OP_MATCHES,
-          OP_CONTAINS, OP_NOT_CONTAINS };
+enum op {
+    OP_EQ,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_IN,
+    OP_EXISTS,
+    OP_ABSENT,
+    OP_MATCHES,
+    OP_CONTAINS,
+    OP_NOT_CONTAINS
+};
 
 enum lit_kind { LIT_STRING, LIT_NUMBER, LIT_WORD };
 
@@ -109,8 +121,9 @@ static int read_literal(struct check *c, struct cursor *p)
     size_t n = p->i - start;
     const char *t = p->s + start;
     if (n == 0)
-        return parse_error_set(p->err, 1, at, "expected a value: a \"string\", a number, true, "
-                                              "false or null");
+        return parse_error_set(p->err, 1, at,
+                               "expected a value: a \"string\", a number, true, "
+                               "false or null");
     lit->off = c->text_len;
     lit->len = n;
     memcpy(c->text + c->text_len, t, n);
@@ -120,7 +133,8 @@ static int read_literal(struct check *c, struct cursor *p)
     } else {
         char num[64], *end;
         if (n >= sizeof num)
-            return parse_error_set(p->err, 1, at, "'%.*s' is not a number", (int)(n > 40 ? 40 : n), t);
+            return parse_error_set(p->err, 1, at, "'%.*s' is not a number", (int)(n > 40 ? 40 : n),
+                                   t);
         memcpy(num, t, n);
         num[n] = '\0';
         lit->num = strtod(num, &end);
@@ -207,11 +221,12 @@ static int read_regex(struct check *c, struct cursor *p)
     } else if (memchr(re, '\0', n)) {
         parse_error_set(p->err, 1, at, "a NUL byte in the regular expression");
     } else if (n > CHECK_REGEX_MAX) {
-        parse_error_set(p->err, 1, at, "a regular expression is at most %d bytes",
-                        CHECK_REGEX_MAX);
+        parse_error_set(p->err, 1, at, "a regular expression is at most %d bytes", CHECK_REGEX_MAX);
     } else if (stacked_quantifier(re) >= 0) {
-        parse_error_set(p->err, 1, at, "a repetition of a repetition ('%.2s') in the regular "
-                        "expression", re + stacked_quantifier(re) - 1);
+        parse_error_set(p->err, 1, at,
+                        "a repetition of a repetition ('%.2s') in the regular "
+                        "expression",
+                        re + stacked_quantifier(re) - 1);
     } else {
         int e = regcomp(&c->re, re, REG_EXTENDED | REG_NOSUB);
         if (e) {
