@@ -104,6 +104,23 @@ static void read_extract(struct cfg_walk *w, const struct yaml_node *v, void *ds
     cfg_walk_entries(w, v, read_extraction, st);
 }
 
+static void read_check_item(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
+{
+    struct step *st = ctx;
+    const char *s = cfg_walk_scalar(w, item, "a check such as '$.status == \"paid\"'");
+    if (s)
+        st->checks[st->check_count++] = (struct step_check){s, item->pos};
+}
+
+/* A list of check expressions, or one. */
+static void read_check(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct step *st = dst;
+    size_t n = v->kind == YAML_LIST ? v->count : 1;
+    st->checks = arena_alloc(&w->cfg->arena, (n ? n : 1) * sizeof *st->checks);
+    cfg_walk_items(w, v, read_check_item, st);
+}
+
 /* A duration, or a range "500ms-2s" drawn from uniformly. */
 static void read_think(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
@@ -220,6 +237,7 @@ static const struct cfg_field step_fields[] = {
     {"headers", cfg_read_headers, offsetof(struct step, headers), 0},
     {"expect", read_expect, 0, 0},
     {"extract", read_extract, 0, 0},
+    {"check", read_check, 0, 0},
     {"think", read_think, 0, 0},
     {"json", read_json, 0, 0},
     {"form", read_form, 0, 0},

@@ -921,7 +921,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     size_t broken = load_gate_judge(&gate, &r);
     if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
-        scenario_table_print(cli, &r);
+        scenario_table_print(cli, &r, &secrets);
         load_gate_print(cli, &r);
     }
     if (a.json) {

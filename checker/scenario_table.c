@@ -1,7 +1,9 @@
 #include "checker/scenario_table.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "common/redact.h"
 #include "common/units.h"
 
 static void dur(uint64_t us, char *buf, size_t len)
@@ -17,7 +19,22 @@ static void print_failures(const uint64_t failed[LG_FAIL_COUNT])
             printf("  %s %llu", lg_fail_names[i], (unsigned long long)failed[i]);
 }
 
-void scenario_table_print(const struct cli *cli, const struct load_result *r)
+/* "      check '$.status == \"paid\"' failed: got \"declined\"  12" for each failing check. */
+static void print_checks(const struct lg_step_stats *st, const struct strv *secrets)
+{
+    for (size_t k = 0; k < st->check_count; k++) {
+        if (!st->check_failed[k])
+            continue;
+        char reason[512];
+        lg_check_reason(st, k, reason, sizeof reason);
+        char *clean = redact_copy(secrets, reason);
+        printf("      %s  %llu\n", clean, (unsigned long long)st->check_failed[k]);
+        free(clean);
+    }
+}
+
+void scenario_table_print(const struct cli *cli, const struct load_result *r,
+                          const struct strv *secrets)
 {
     if (!r->scenario_count)
         return;
@@ -50,6 +67,7 @@ void scenario_table_print(const struct cli *cli, const struct load_result *r)
                v[0], v[1], v[2], v[3], v[4], (unsigned long long)lg_fail_total(st->failed));
         print_failures(st->failed);
         printf("\n");
+        print_checks(st, secrets);
     }
     printf("  virtual users: peak %u of %u\n", r->vus_peak, r->vus_max);
 }

@@ -1,11 +1,14 @@
 /* The console tables of a scenario run: per scenario (iterations and their duration) and per
- * step (requests, latency, failures by reason). */
+ * step (requests, latency, failures by reason, each failing check with why), secrets
+ * redacted. */
 #ifndef STORECHECK_CHECKER_SCENARIO_TABLE_H
 #define STORECHECK_CHECKER_SCENARIO_TABLE_H
 
 #include "checker/cli.h"
+#include "common/config.h"
 #include "loadgen/result.h"
 
-void scenario_table_print(const struct cli *cli, const struct load_result *r);
+void scenario_table_print(const struct cli *cli, const struct load_result *r,
+                          const struct strv *secrets);
 
 #endif

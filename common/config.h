@@ -161,6 +161,12 @@ struct extraction {
     struct srcpos pos;
 };
 
+/* A check on a step's answer (loadgen/check.h), as written. */
+struct step_check {
+    const char *expr;
+    struct srcpos pos;
+};
+
 enum body_kind { BODY_NONE, BODY_RAW, BODY_JSON, BODY_FORM };
 
 struct step {
@@ -175,6 +181,8 @@ struct step {
     size_t expect_count;
     struct extraction *extractions;
     size_t extraction_count;
+    struct step_check *checks; /* every one must hold, or the step fails */
+    size_t check_count;
     uint64_t think_min_ms;    /* think time after the step, uniform in [min, max] */
     uint64_t think_max_ms;
     struct srcpos pos;

@@ -299,6 +299,10 @@ static void name_scenarios(const struct plan *plan, struct load_result *r)
             st->name = xstrdup(ps->steps[j].name);
             st->scenario = xstrdup(ps->name);
             st->latency = hist_new();
+            st->check_count = ps->steps[j].check_count;
+            st->checks = xcalloc(st->check_count + 1, sizeof *st->checks);
+            for (size_t k = 0; k < st->check_count; k++)
+                st->checks[k] = xstrdup(ps->steps[j].checks[k].expr);
         }
     }
 }

@@ -613,8 +613,21 @@ static int match(struct scan *sc, size_t seg)
     return skip_value(sc);
 }
 
+int jsonpath_is_wildcard(const struct jsonpath *p)
+{
+    return p->wildcard;
+}
+
 enum jp_status jsonpath_eval(const struct jsonpath *p, const char *json, size_t len,
                              struct rng *rng, char *out, size_t cap, size_t *out_len)
+{
+    char first;
+    return jsonpath_eval_typed(p, json, len, rng, out, cap, out_len, &first);
+}
+
+enum jp_status jsonpath_eval_typed(const struct jsonpath *p, const char *json, size_t len,
+                                   struct rng *rng, char *out, size_t cap, size_t *out_len,
+                                   char *first)
 {
     struct scan sc = {.p = json, .end = json + len, .path = p, .rng = rng};
     /* A UTF-8 byte order mark is tolerated. */
@@ -632,6 +645,7 @@ enum jp_status jsonpath_eval(const struct jsonpath *p, const char *json, size_t 
         return JP_NO_MATCH;
     const char *s = sc.match_start;
     size_t n = (size_t)(sc.match_end - s);
+    *first = *s;
     if (*s == '"')
         return unescape(s + 1, n - 2, out, cap, out_len) ? JP_NO_SPACE : JP_MATCH;
     if (n > cap)

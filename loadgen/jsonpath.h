@@ -45,6 +45,15 @@ enum { JSONPATH_MAX_DEPTH = 512, JSONPATH_MAX_SEGMENTS = 64 };
 enum jp_status jsonpath_eval(const struct jsonpath *p, const char *json, size_t len,
                              struct rng *rng, char *out, size_t cap, size_t *out_len);
 
+/* As jsonpath_eval, and *first is the first byte of the match as written: '"' for a string,
+ * '{' or '[' for a container, '-' or a digit for a number, 't', 'f' or 'n' for a literal. */
+enum jp_status jsonpath_eval_typed(const struct jsonpath *p, const char *json, size_t len,
+                                   struct rng *rng, char *out, size_t cap, size_t *out_len,
+                                   char *first);
+
+/* 1 when the path has a wildcard ([*] or .*), so it may match several values. */
+int jsonpath_is_wildcard(const struct jsonpath *p);
+
 /* A short name for a status, for counting failures ("no match", "not JSON"...). */
 const char *jsonpath_status_name(enum jp_status s);
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/oom.h"
+#include "loadgen/result.h"
 
 __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
                                                       ...)
@@ -86,6 +87,21 @@ static int build_step(struct plan *p, const struct step *in, struct plan_step *s
                 return fail(err, errlen, "load.scenarios.%s[%zu].extract.%s: %s", scenario, j,
                             e->var, jerr.msg);
         }
+    }
+    if (in->check_count > LG_STEP_CHECKS_MAX)
+        return fail(err, errlen, "load.scenarios.%s[%zu].check: more than %d checks", scenario, j,
+                    LG_STEP_CHECKS_MAX);
+    st->checks = xcalloc(in->check_count + 1, sizeof *st->checks);
+    for (size_t k = 0; k < in->check_count; k++) {
+        const char *expr = in->checks[k].expr;
+        struct parse_error cerr;
+        struct plan_check *pc = &st->checks[st->check_count];
+        pc->expr = expr;
+        pc->check = check_compile(expr, strlen(expr), &cerr);
+        if (!pc->check)
+            return fail(err, errlen, "load.scenarios.%s[%zu].check[%zu]: %s", scenario, j, k,
+                        cerr.msg);
+        st->check_count++;
     }
     st->think_min_us = in->think_min_ms * 1000;
     st->think_max_us = in->think_max_ms * 1000;
@@ -223,6 +239,9 @@ void plan_free(struct plan *p)
             for (size_t x = 0; x < st->extract_count; x++)
                 jsonpath_free(st->extracts[x].path);
             free(st->extracts);
+            for (size_t k = 0; k < st->check_count; k++)
+                check_free(st->checks[k].check);
+            free(st->checks);
         }
         free(ps->steps);
     }

@@ -12,6 +12,7 @@
 
 #include "common/config.h"
 #include "common/url.h"
+#include "loadgen/check.h"
 #include "loadgen/cookie_jar.h"
 #include "loadgen/feeder.h"
 #include "loadgen/jsonpath.h"
@@ -29,6 +30,11 @@ struct plan_extract {
     enum extract_source source;
     struct jsonpath *path; /* EXTRACT_JSON */
     const char *name;      /* EXTRACT_HEADER, EXTRACT_COOKIE */
+};
+
+struct plan_check {
+    struct check *check;
+    const char *expr; /* as written, for failure reasons */
 };
 
 struct plan_header {
@@ -49,6 +55,8 @@ struct plan_step {
     size_t expect_count;
     struct plan_extract *extracts;
     size_t extract_count;
+    struct plan_check *checks; /* at most LG_STEP_CHECKS_MAX */
+    size_t check_count;
     uint64_t think_min_us, think_max_us;
     uint32_t index; /* in the plan's flat list of steps (per-step metrics) */
 };

@@ -1,5 +1,6 @@
 #include "loadgen/result.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ const char *const lg_fail_names[LG_FAIL_COUNT] = {
     [LG_FAIL_TRANSPORT] = "transport",
     [LG_FAIL_TEMPLATE] = "template",
     [LG_FAIL_FEEDER] = "feeder_exhausted",
+    [LG_FAIL_CHECK] = "check_failed",
 };
 
 void load_result_free(struct load_result *r)
@@ -30,6 +32,9 @@ void load_result_free(struct load_result *r)
     for (size_t i = 0; i < r->step_count; i++) {
         free(r->steps[i].name);
         free(r->steps[i].scenario);
+        for (size_t k = 0; k < r->steps[i].check_count; k++)
+            free(r->steps[i].checks[k]);
+        free(r->steps[i].checks);
         hist_free(r->steps[i].latency);
     }
     free(r->steps);
@@ -80,6 +85,11 @@ uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT])
     return n;
 }
 
+void lg_check_reason(const struct lg_step_stats *st, size_t k, char *buf, size_t len)
+{
+    snprintf(buf, len, "check '%s' failed: got %s", st->checks[k], st->check_got[k]);
+}
+
 static void add_fails(uint64_t *dst, const uint64_t *src)
 {
     for (int i = 0; i < LG_FAIL_COUNT; i++)
@@ -92,6 +102,11 @@ void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *sr
     dst->responses += src->responses;
     dst->unsent += src->unsent;
     add_fails(dst->failed, src->failed);
+    for (int k = 0; k < LG_STEP_CHECKS_MAX; k++) {
+        if (!dst->check_failed[k] && src->check_failed[k])
+            memcpy(dst->check_got[k], src->check_got[k], CHECK_GOT_MAX);
+        dst->check_failed[k] += src->check_failed[k];
+    }
     hist_merge(dst->latency, src->latency);
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loadgen/check.h"
 #include "loadgen/hist.h"
 
 /* Why a request (or, for the connect classes, a connection attempt) failed. */
@@ -92,11 +93,15 @@ enum lg_fail {
     LG_FAIL_TRANSPORT, /* connect, TLS, reset, closed early or a malformed response */
     LG_FAIL_TEMPLATE,  /* a variable without a value, or a request larger than the buffer */
     LG_FAIL_FEEDER,    /* a unique feeder had no rows left */
+    LG_FAIL_CHECK,     /* a check on the answer did not hold */
     LG_FAIL_COUNT
 };
 
 /* Stable lower-case names ("unexpected_status", "no_match", ...). */
 extern const char *const lg_fail_names[LG_FAIL_COUNT];
+
+/* The most checks a step can have (each is counted on its own). */
+enum { LG_STEP_CHECKS_MAX = 16 };
 
 /* One step of a scenario run (all workers). */
 struct lg_step_stats {
@@ -107,6 +112,11 @@ struct lg_step_stats {
     uint64_t unsent;    /* failed before its request was written (no connection in time, a
                            template or feeder failure) */
     uint64_t failed[LG_FAIL_COUNT]; /* iterations that stopped at this step, by reason */
+    /* Of failed[LG_FAIL_CHECK], by check, with what the first failure of each saw. */
+    uint64_t check_failed[LG_STEP_CHECKS_MAX];
+    char check_got[LG_STEP_CHECKS_MAX][CHECK_GOT_MAX];
+    char **checks; /* the step's check expressions; owned by a load_result, NULL elsewhere */
+    size_t check_count;
     struct hist *latency; /* corrected: from the time the step was due to its response */
 };
 
@@ -195,6 +205,10 @@ uint64_t load_result_http_errors(const struct load_result *r);
 
 /* Sum of failed[] over the reasons. */
 uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT]);
+
+/* "check '$.status == \"paid\"' failed: got \"declined\"": why step st's check k failed
+ * (its first failure), before redaction. */
+void lg_check_reason(const struct lg_step_stats *st, size_t k, char *buf, size_t len);
 
 /* dst += src for the counters and histograms (not the names); dst's histograms exist. */
 void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *src);

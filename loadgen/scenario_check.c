@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "common/oom.h"
+#include "loadgen/check.h"
 #include "loadgen/feeder.h"
 #include "loadgen/jsonpath.h"
+#include "loadgen/result.h"
 #include "loadgen/template.h"
 #include "loadgen/threshold.h"
 
@@ -103,6 +105,21 @@ static void check_step(struct checker *c, const struct scenario *sc, size_t j,
                 report(c, pos, kp, "JSON path '%s': %s (column %d)", ex->expr, err.msg, err.col);
             jsonpath_free(p);
         }
+    }
+    if (st->check_count > LG_STEP_CHECKS_MAX) {
+        snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].check", sc->name, j);
+        report(c, st->checks[LG_STEP_CHECKS_MAX].pos, kp, "a step has at most %d checks",
+               LG_STEP_CHECKS_MAX);
+    }
+    for (size_t k = 0; k < st->check_count; k++) {
+        const struct step_check *ck = &st->checks[k];
+        snprintf(kp, sizeof kp, "load.scenarios.%.64s[%zu].check[%zu]", sc->name, j, k);
+        struct parse_error err;
+        struct check *compiled = check_compile(ck->expr, strlen(ck->expr), &err);
+        if (!compiled)
+            report(c, ck->pos.line ? ck->pos : st->pos, kp, "check '%.100s': %s (column %d of the value)",
+                   ck->expr, err.msg, err.col);
+        check_free(compiled);
     }
     /* Only now: a step's extractions are for the steps after it. */
     for (size_t x = 0; x < st->extraction_count; x++)

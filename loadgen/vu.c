@@ -11,6 +11,7 @@
 #include "loadgen/worker.h"
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents);
+static void fail(struct vu *u, enum lg_fail why);
 
 static struct vu *create(struct vu_pool *p)
 {
@@ -129,6 +130,16 @@ static void end_iteration(struct vu *u)
      * loop inside one callback. */
     u->state = VU_THINK;
     start_timer(u, pick_think(p, p->plan->think_min_us, p->plan->think_max_us));
+}
+
+/* The current step's check k did not hold; got is what it saw. */
+static void fail_check(struct vu *u, size_t k, const char got[CHECK_GOT_MAX])
+{
+    struct vu_pool *p = u->pool;
+    struct lg_step_stats *ss = &p->steps[p->plan->scenarios[u->scenario].steps[u->step].index];
+    if (!ss->check_failed[k]++)
+        memcpy(ss->check_got[k], got, CHECK_GOT_MAX);
+    fail(u, LG_FAIL_CHECK);
 }
 
 static void fail(struct vu *u, enum lg_fail why)
@@ -345,6 +356,13 @@ void vu_response(struct conn *c, int status, uint64_t now)
     struct response_view rv;
     response_view(c->cap, c->cap_len, &rv);
     cookie_jar_update(u->jar, rv.head, rv.head_len, (int64_t)ev_now(p->w->loop));
+    for (size_t k = 0; k < st->check_count; k++) {
+        char got[CHECK_GOT_MAX];
+        if (!check_eval(st->checks[k].check, &rv, &p->rng, p->scratch, PLAN_REQUEST_MAX, got)) {
+            fail_check(u, k, got);
+            return;
+        }
+    }
     int why = extract(u, st, c, &rv);
     if (why >= 0) {
         fail(u, (enum lg_fail)why);

@@ -207,7 +207,7 @@ cJSON *load_json_object(const struct load_result *r, const struct load_json_meta
     cJSON_AddItemToObject(tim, "ttfb", load_json_hist(r->ttfb));
     cJSON_AddItemToObject(tim, "schedule_lag", load_json_hist(r->schedule_lag));
     cJSON_AddItemToObject(root, "seconds", seconds_json(r));
-    load_json_scenarios(root, r);
+    load_json_scenarios(root, r, m->secrets);
     cJSON_AddItemToObject(root, "thresholds", load_json_thresholds(r));
     if (r->first_error[0])
         add_redacted(root, "first_error", r->first_error, m->secrets);

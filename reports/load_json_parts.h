@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
+#include "common/config.h"
 #include "loadgen/result.h"
 
 void load_json_add_u64(cJSON *o, const char *k, uint64_t v);
@@ -12,7 +13,7 @@ void load_json_add_u64(cJSON *o, const char *k, uint64_t v);
 cJSON *load_json_hist(const struct hist *h);
 
 /* Add "virtual_users", "scenarios" and "steps" to root (null / empty for a URL run). */
-void load_json_scenarios(cJSON *root, const struct load_result *r);
+void load_json_scenarios(cJSON *root, const struct load_result *r, const struct strv *secrets);
 /* The judged thresholds, in config order. */
 cJSON *load_json_thresholds(const struct load_result *r);
 

@@ -1,6 +1,10 @@
 /* The scenario part of the load result JSON: per scenario, per step, thresholds. */
 #include "reports/load_json_parts.h"
 
+#include <stdlib.h>
+
+#include "common/redact.h"
+
 static cJSON *failures(const uint64_t failed[LG_FAIL_COUNT])
 {
     cJSON *o = cJSON_CreateObject();
@@ -9,7 +13,31 @@ static cJSON *failures(const uint64_t failed[LG_FAIL_COUNT])
     return o;
 }
 
-void load_json_scenarios(cJSON *root, const struct load_result *r)
+/* Each check of a step: its expression, failures, and why the first one failed. */
+static cJSON *checks(const struct lg_step_stats *st, const struct strv *secrets)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t k = 0; k < st->check_count; k++) {
+        cJSON *o = cJSON_CreateObject();
+        char *expr = redact_copy(secrets, st->checks[k]);
+        cJSON_AddStringToObject(o, "check", expr);
+        free(expr);
+        load_json_add_u64(o, "failed", st->check_failed[k]);
+        if (st->check_failed[k]) {
+            char reason[512];
+            lg_check_reason(st, k, reason, sizeof reason);
+            char *clean = redact_copy(secrets, reason);
+            cJSON_AddStringToObject(o, "reason", clean);
+            free(clean);
+        } else {
+            cJSON_AddNullToObject(o, "reason");
+        }
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+void load_json_scenarios(cJSON *root, const struct load_result *r, const struct strv *secrets)
 {
     if (r->scenario_count) {
         cJSON *vu = cJSON_AddObjectToObject(root, "virtual_users");
@@ -46,6 +74,7 @@ void load_json_scenarios(cJSON *root, const struct load_result *r)
         load_json_add_u64(o, "unsent", st->unsent);
         load_json_add_u64(o, "failed_total", lg_fail_total(st->failed));
         cJSON_AddItemToObject(o, "failed", failures(st->failed));
+        cJSON_AddItemToObject(o, "checks", checks(st, secrets));
         cJSON_AddItemToObject(o, "latency_us", load_json_hist(st->latency));
         cJSON_AddItemToArray(sts, o);
     }

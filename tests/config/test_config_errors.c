@@ -213,6 +213,9 @@ static void test_step_errors(void)
     CHECK_ONE_ERROR(STEP("{ path: /, extract: { 1x: $.id } }"),
                     "dir/t.yaml:6:31: load.scenarios.s[0].extract.1x: '1x' is not a variable "
                     "name (letters, digits and _)");
+    CHECK_ONE_ERROR(STEP("{ path: /, check: [ \"$.id exists\", { json: $.id } ] }"),
+                    "dir/t.yaml:6:44: load.scenarios.s[0].check[1]: expected a check such as "
+                    "'$.status == \"paid\"', got a mapping");
     CHECK_ONE_ERROR(STEP("{ path: /, think: 2s-1s }"),
                     "dir/t.yaml:6:27: load.scenarios.s[0].think: the range '2s-1s' ends before "
                     "it starts");

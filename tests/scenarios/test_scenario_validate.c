@@ -53,6 +53,35 @@ static void test_scenario_errors(void)
     sc_ran_free(&r);
 }
 
+static void test_check_errors(void)
+{
+    /* Every bad check in one pass, each at its item with the column within the expression. */
+    const char *cfg = sc_write("c.yaml", "target:\n"                                    /* 1 */
+                                         "  base_url: http://127.0.0.1:9\n"             /* 2 */
+                                         "load:\n"                                      /* 3 */
+                                         "  scenarios:\n"                               /* 4 */
+                                         "    shop:\n"                                  /* 5 */
+                                         "      - path: /\n"                            /* 6 */
+                                         "        check:\n"                             /* 7 */
+                                         "          - $.status == captured\n"           /* 8 */
+                                         "          - '$.total > 10'\n"                 /* 9 */
+                                         "          - $.id matches /[a-/\n"             /* 10 */
+                                         "      - path: /x\n"                           /* 11 */
+                                         "        check: 'header X-A > 1'\n");          /* 12 */
+    const char *args[] = {"validate", cfg, NULL};
+    struct sc_ran r = sc_run(30, args);
+    CHECK_INT_EQ(r.code, 2);
+    CHECK(has(r.err, "c.yaml:8:13: load.scenarios.shop[0].check[0]: check '$.status == "
+                     "captured': 'captured' is not a value: write a string in double quotes "
+                     "(column 13 of the value)"));
+    CHECK(!strstr(r.err ? r.err : "", "check[1]"));
+    CHECK(has(r.err, "c.yaml:10:13: load.scenarios.shop[0].check[2]: check '$.id matches /[a-/': "
+                     "bad regular expression"));
+    CHECK(has(r.err, "c.yaml:12:16: load.scenarios.shop[1].check[0]: check 'header X-A > 1': a "
+                     "header takes exists absent == != matches (column 12 of the value)"));
+    sc_ran_free(&r);
+}
+
 static void test_profile_errors(void)
 {
     const char *cfg = sc_write("p.yaml", "target:\n"
@@ -91,6 +120,7 @@ static void test_profile_errors(void)
 int main(void)
 {
     RUN(test_scenario_errors);
+    RUN(test_check_errors);
     RUN(test_profile_errors);
     sc_tmpdir_remove();
     return check_summary();

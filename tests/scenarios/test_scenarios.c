@@ -1,6 +1,6 @@
 /*
  * Scenario runs of `storecheck load CONFIG` against the reference store on loopback: values
- * extracted into later steps, the cookie jar, feeders, failure reasons (also against servers
+ * extracted into later steps, the cookie jar, feeders, failure reasons, checks on answers (also against servers
  * that never answer or hang up), dropped iterations, the mix, thresholds and exit codes,
  * abort_on_fail, a JSON POST with extraction, the closed model, the shipped example config
  * over TLS. Every run is short and bounded; counts are checked, never timings.
@@ -174,6 +174,46 @@ static void test_failure_reasons(void)
     CHECK_INT_EQ(sc_num(sc_step(j, "nomatch", "never"), "requests"), 0);
     CHECK_INT_EQ(sc_num(nf, "completed") + sc_num(nm, "completed") + sc_num(nj, "completed"), 0);
     cJSON_Delete(j);
+}
+
+static void test_checks(void)
+{
+    /* The order is answered 201 with "status": "created": the status passes, the check on
+     * the body does not, and the iteration stops there with the reason. */
+    const char *cfg = config(
+        "checks.yaml",
+        "  scenarios:\n"
+        "    paid:\n"
+        "      - { name: cart, method: POST, path: /api/v1/carts, json: {}, expect: [201],\n"
+        "          check: [ \"$.id exists\", \"header Content-Type matches /json/\",\n"
+        "                   \"body not contains \\\"error\\\"\" ],\n"
+        "          extract: { cart_id: \"$.id\" } }\n"
+        "      - { name: order, method: POST, path: /api/v1/checkout,\n"
+        "          headers: { Idempotency-Key: \"{{uuid}}\" }, json: { cart_id: \"{{cart_id}}\" },\n"
+        "          expect: [201], check: [ \"$.total_cents >= 0\",\n"
+        "                                  \"$.status in [\\\"captured\\\", \\\"paid\\\"]\" ] }\n"
+        "      - { name: never, path: /healthz }\n");
+    struct sc_ran r;
+    cJSON *j = load_run(cfg, open_profile("checks-profile.yaml", 20, 1, "paid: 1", 20), &r);
+    CHECK_INT_EQ(r.code, 0);
+    const cJSON *paid = sc_scenario(j, "paid"), *order = sc_step(j, "paid", "order");
+    CHECK(ended(paid) > 0);
+    CHECK_INT_EQ(sc_failed(paid, "check_failed"), ended(paid));
+    CHECK_INT_EQ(sc_failed(sc_step(j, "paid", "cart"), "check_failed"), 0);
+    CHECK_INT_EQ(sc_failed(order, "check_failed"), ended(paid));
+    CHECK_INT_EQ(sc_num(sc_step(j, "paid", "never"), "requests"), 0);
+    const cJSON *checks = cJSON_GetObjectItemCaseSensitive(order, "checks");
+    CHECK_INT_EQ(cJSON_GetArraySize(checks), 2);
+    CHECK_INT_EQ(sc_num(cJSON_GetArrayItem(checks, 0), "failed"), 0);
+    const cJSON *status = cJSON_GetArrayItem(checks, 1);
+    CHECK_INT_EQ(sc_num(status, "failed"), ended(paid));
+    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(status, "reason");
+    CHECK_STR_EQ(cJSON_GetStringValue(reason),
+                 "check '$.status in [\"captured\", \"paid\"]' failed: got \"created\"");
+    CHECK(r.out && strstr(r.out, "check '$.status in [\"captured\", \"paid\"]' failed: got "
+                                 "\"created\""));
+    cJSON_Delete(j);
+    sc_ran_free(&r);
 }
 
 /* One feeder in `mode` over ids.csv; returns the result of a 1-thread run. */
@@ -471,6 +511,7 @@ int main(void)
     RUN(test_checkout_flow);
     RUN(test_cookie_jar);
     RUN(test_failure_reasons);
+    RUN(test_checks);
     RUN(test_timeout_and_transport);
     RUN(test_feeders);
     RUN(test_dropped_when_pool_exhausted);
