@@ -71,6 +71,47 @@ void sup_stop(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
+int sup_listen_loopback(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 512) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+pid_t sup_fork_server(int fd, void (*serve)(int conn, const void *arg), const void *arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0) {
+        close(fd);
+        return pid;
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGCHLD, SIG_IGN); /* no zombies from finished connections */
+    for (;;) {
+        int c = accept(fd, NULL, NULL);
+        if (c < 0)
+            continue;
+        if (fork() == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            close(fd);
+            serve(c, arg);
+            close(c);
+            _exit(0);
+        }
+        close(c);
+    }
+}
+
 int sup_wait_port(int port)
 {
     for (int i = 0; i < 200; i++) {

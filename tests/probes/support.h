@@ -17,6 +17,13 @@ pid_t sup_spawn(char *const argv[], const char *ready_file);
 /* SIGTERM, wait up to 5 s, then SIGKILL. */
 void sup_stop(pid_t pid);
 
+/* A listening socket on a free 127.0.0.1 port, its port in *port; -1 on failure. */
+int sup_listen_loopback(int *port);
+/* A server process on listening socket fd (which the caller no longer holds): each accepted
+ * connection is served by serve(conn, arg) in a child of its own, so a slow client never
+ * blocks another. Returns the server's pid, or -1; stop it with sup_stop. */
+pid_t sup_fork_server(int fd, void (*serve)(int conn, const void *arg), const void *arg);
+
 /* Wait until a TCP port on 127.0.0.1 accepts (up to 10 s). 0 or -1. */
 int sup_wait_port(int port);
 /* A free loopback port (bound then released). */

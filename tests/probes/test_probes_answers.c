@@ -93,48 +93,18 @@ static void serve(int fd, const struct canned *a)
     }
 }
 
+static void serve_canned(int fd, const void *arg)
+{
+    serve(fd, arg);
+}
+
 /* A server on a free loopback port giving answer a to everything: one process per
  * connection. */
 static pid_t start_server(const struct canned *a, int *port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 256) != 0 ||
-        getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(sa.sin_port);
     memset(seen, 0, sizeof *seen);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid != 0) {
-        close(fd);
-        return pid;
-    }
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGCHLD, SIG_IGN);
-    for (;;) {
-        int c = accept(fd, NULL, NULL);
-        if (c < 0)
-            continue;
-        if (fork() == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            close(fd);
-            serve(c, a);
-            close(c);
-            _exit(0);
-        }
-        close(c);
-    }
-}
-
-static void stop_server(pid_t pid)
-{
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    int fd = sup_listen_loopback(port);
+    return fd < 0 ? -1 : sup_fork_server(fd, serve_canned, a);
 }
 
 /* Run the probe id of the registry against a server giving answer a; the result is checked
@@ -160,7 +130,7 @@ static void run_against(const struct canned *a, const char *id, enum probe_statu
     }
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
 }
 
 /* A catalog that answers 200 with JSON but no list: the reason says so, and neither "did
@@ -231,7 +201,7 @@ static void test_errors_under_load_path(void)
     CHECK_INT_EQ(found, 1);
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
 }
 
 int main(void)

@@ -158,50 +158,19 @@ static void serve(int fd, enum mode m)
     }
 }
 
-/* A server process on a free port: one child process per connection, so a drip to one
+static void serve_mode(int fd, const void *arg)
+{
+    serve(fd, *(const enum mode *)arg);
+}
+
+/* A server on a free port in mode m: one child process per connection, so a drip to one
  * client never blocks another. */
 static pid_t start_server(enum mode m, int *port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 256) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin_port);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid != 0) {
-        close(fd);
-        return pid;
-    }
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGCHLD, SIG_IGN); /* no zombies from finished connections */
-    for (;;) {
-        int c = accept(fd, NULL, NULL);
-        if (c < 0)
-            continue;
-        if (fork() == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            close(fd);
-            serve(c, m);
-            close(c);
-            _exit(0);
-        }
-        close(c);
-    }
-}
-
-static void stop_server(pid_t pid)
-{
-    /* The connection children die with it (PR_SET_PDEATHSIG). */
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    static enum mode mode; /* read by the forked server's children */
+    mode = m;
+    int fd = sup_listen_loopback(port);
+    return fd < 0 ? -1 : sup_fork_server(fd, serve_mode, &mode);
 }
 
 static const char *const mode_names[] = {"garbage",      "slow drip",   "endless body",
@@ -248,7 +217,7 @@ static void hostile_run(enum mode m, int tls)
            (unsigned long long)rep.elapsed_ms);
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
 }
 
 static void test_garbage(void)
@@ -297,7 +266,7 @@ static void test_catch_all_soft_404(void)
     CHECK_CONTAINS(admin ? admin->reason : NULL, "judged by content");
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
 }
 
 /* A redirect to a host outside allowed_hosts is reported, never followed: the listener on
@@ -334,7 +303,7 @@ static void test_redirect_off_allowed_hosts(void)
     close(away);
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
 }
 
 /* O-CLOCK against one hostile server; its result is checked by check. */
@@ -352,7 +321,7 @@ static void clock_against(enum mode m, enum probe_status want, const char *text)
     CHECK(sup_expect(&rep, "O-CLOCK", want, text));
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
 }
 
 /* No Date is a finding of its own, with no skew computed from nothing. */
@@ -389,16 +358,9 @@ static int serve_available(int fd)
  * at once. */
 static pid_t start_counting_server(int *port, int *peak)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 512) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        close(fd);
+    int fd = sup_listen_loopback(port);
+    if (fd < 0)
         return -1;
-    }
-    *port = ntohs(a.sin_port);
     fflush(NULL);
     pid_t pid = fork();
     if (pid != 0) {
@@ -453,7 +415,7 @@ static void test_connections_per_host_bounded(void)
     CHECK(*peak >= 1 && *peak <= 6);
     engine_report_free(&rep);
     config_free(&cfg);
-    stop_server(srv);
+    sup_stop(srv);
     munmap(peak, sizeof *peak);
 }
 
