@@ -2,21 +2,17 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <time.h>
+
+#include "common/mono_wait.h"
 
 static atomic_int requested;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv;
 static pthread_once_t cv_once = PTHREAD_ONCE_INIT;
 
-/* The condition waits on the monotonic clock: a wall-clock step cannot stretch a wait. */
 static void init_cv(void)
 {
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&cv, &ca);
-    pthread_condattr_destroy(&ca);
+    mono_cond_init(&cv);
 }
 
 void stop_request(void)
@@ -36,14 +32,7 @@ int stop_requested(void)
 int stop_wait_ms(uint64_t ms)
 {
     pthread_once(&cv_once, init_cv);
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)(ms / 1000);
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = mono_deadline_in_ms(ms);
     pthread_mutex_lock(&mu);
     while (!atomic_load(&requested) && pthread_cond_timedwait(&cv, &mu, &until) == 0)
         ;

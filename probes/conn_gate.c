@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
-#include <time.h>
 
+#include "common/mono_wait.h"
 #include "common/url.h"
 #include "probes/probe.h"
 
@@ -19,7 +19,8 @@ struct host_slots {
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t freed = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t freed;
+static pthread_once_t freed_once = PTHREAD_ONCE_INIT;
 static struct host_slots hosts[MAX_HOSTS];
 
 /* The entry of host, or a new one; NULL when the table is full of other held hosts. */
@@ -39,14 +40,9 @@ static struct host_slots *entry(const char *host, int create)
     return spare;
 }
 
-static struct timespec in_ms(long ms)
+static void init_freed(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += ms * 1000000L;
-    ts.tv_sec += ts.tv_nsec / 1000000000L;
-    ts.tv_nsec %= 1000000000L;
-    return ts;
+    mono_cond_init(&freed);
 }
 
 unsigned conn_gate_take(const char *host, unsigned limit, unsigned want, int wait_first,
@@ -56,6 +52,7 @@ unsigned conn_gate_take(const char *host, unsigned limit, unsigned want, int wai
         limit = CONN_GATE_DEFAULT;
     if (want == 0)
         return 0;
+    pthread_once(&freed_once, init_freed);
     pthread_mutex_lock(&mu);
     struct host_slots *h = entry(host, 1);
     /* A full table (64 hosts held at once) is not a reason to refuse: count nothing. */
@@ -66,7 +63,7 @@ unsigned conn_gate_take(const char *host, unsigned limit, unsigned want, int wai
     /* The cancel flag is set without a signal: wake up in slices to see it. */
     while (h->taken >= limit && wait_first && probe_now_ms() < deadline_ms &&
            !(cancel && atomic_load(cancel))) {
-        struct timespec ts = in_ms(WAIT_SLICE_MS);
+        struct timespec ts = mono_deadline_in_ms(WAIT_SLICE_MS);
         pthread_cond_timedwait(&freed, &mu, &ts);
     }
     unsigned got = h->taken >= limit ? 0 : limit - h->taken < want ? limit - h->taken : want;
@@ -94,6 +91,7 @@ void conn_gate_give(const char *host, unsigned n)
 {
     if (n == 0)
         return;
+    pthread_once(&freed_once, init_freed);
     pthread_mutex_lock(&mu);
     struct host_slots *h = entry(host, 0);
     if (h)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "common/mono_wait.h"
 #include "common/oom.h"
 #include "common/stop.h"
 #include "probes/net.h"
@@ -183,19 +183,6 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static struct timespec abs_in(uint64_t ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += (time_t)(ms / 1000);
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 /* Run the queued slots on up to `threads` workers; cancel each one that passes its deadline,
  * and every one on a stop. Returns when every slot is done: all waits in probes end by their
  * deadline or cancellation. */
@@ -205,11 +192,7 @@ static void run_phase(struct phase *ph, unsigned threads)
         return;
     if (threads > ph->count)
         threads = (unsigned)ph->count;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&ph->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    mono_cond_init(&ph->cv);
     pthread_mutex_init(&ph->mu, NULL);
     pthread_t *tids = xcalloc(threads, sizeof *tids);
     unsigned started = 0;
@@ -220,7 +203,7 @@ static void run_phase(struct phase *ph, unsigned threads)
         worker(ph); /* no thread to be had: run them here, one after another */
     pthread_mutex_lock(&ph->mu);
     while (ph->finished < ph->count) {
-        struct timespec ts = abs_in(WATCH_SLICE_MS);
+        struct timespec ts = mono_deadline_in_ms(WATCH_SLICE_MS);
         pthread_cond_timedwait(&ph->cv, &ph->mu, &ts);
         uint64_t now = probe_now_ms();
         int stopped = stop_requested();

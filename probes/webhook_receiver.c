@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/mono_wait.h"
 #include "common/oom.h"
 #include "probes/probe.h"
 
@@ -285,11 +286,7 @@ struct whr *whr_start(const char *host, unsigned port, int fail_first, char *why
     r->fail_first = fail_first;
     r->port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
     pthread_mutex_init(&r->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    mono_cond_init(&r->cv);
     if (pipe2(r->wake, O_CLOEXEC) != 0 || pthread_create(&r->thread, NULL, serve, r) != 0) {
         snprintf(why, whylen, "cannot start the receiver thread");
         close(fd);
@@ -345,13 +342,7 @@ size_t whr_wait(struct whr *r, const char *match, size_t want, uint64_t deadline
     size_t n;
     while ((n = count_matching(r, match)) < want && probe_now_ms() < deadline_ms &&
            !(cancel && atomic_load(cancel))) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += WAIT_SLICE_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = mono_deadline_in_ms(WAIT_SLICE_MS);
         pthread_cond_timedwait(&r->cv, &r->mu, &ts);
     }
     pthread_mutex_unlock(&r->mu);
