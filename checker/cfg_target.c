@@ -15,8 +15,12 @@ static const char *const scheme_names[] = {
 };
 enum { SCHEME_COUNT = sizeof scheme_names / sizeof *scheme_names };
 
+static const char *const default_error_typenames[] = {"Error", "ErrorResult"};
+
 void cfg_target_defaults(struct target *t)
 {
+    t->graphql.error_typenames.items = (const char **)default_error_typenames;
+    t->graphql.error_typenames.count = 2;
     t->timeout_ms = 10000;
     t->webhooks.scheme = WEBHOOK_STANDARD;
     t->webhooks.intake_scheme = WEBHOOK_STANDARD;
@@ -254,6 +258,24 @@ static void read_faults(struct cfg_walk *w, const struct yaml_node *v, void *dst
     cfg_walk_entries(w, v, read_fault, t);
 }
 
+static const struct cfg_field graphql_fields[] = {
+    {"path", cfg_read_url_path, offsetof(struct graphql_api, path), 1},
+    {"error_typenames", cfg_read_strv, offsetof(struct graphql_api, error_typenames), 0},
+    {"persisted_only", cfg_read_bool, offsetof(struct graphql_api, persisted_only), 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* graphql: /graphql is short for graphql: {path: /graphql}. */
+static void read_graphql(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct graphql_api *g = dst;
+    g->pos = v->pos;
+    if (v->kind == YAML_SCALAR)
+        cfg_read_url_path(w, v, &g->path);
+    else
+        cfg_walk_fields(w, v, graphql_fields, g);
+}
+
 static const struct cfg_field tls_fields[] = {
     {"ca_file", cfg_read_file, offsetof(struct target, ca_file), 0},
     {"insecure", cfg_read_bool, offsetof(struct target, insecure), 0},
@@ -273,6 +295,7 @@ static const struct cfg_field target_fields[] = {
     {"timeout", cfg_read_duration, offsetof(struct target, timeout_ms), 0},
     {"headers", cfg_read_headers, offsetof(struct target, headers), 0},
     {"endpoints", read_endpoints, offsetof(struct target, endpoints), 0},
+    {"graphql", read_graphql, offsetof(struct target, graphql), 0},
     {"webhooks", read_webhooks, offsetof(struct target, webhooks), 0},
     {"faults", read_faults, 0, 0},
     {NULL, NULL, 0, 0},
@@ -281,6 +304,7 @@ static const struct cfg_field target_fields[] = {
 const struct cfg_section cfg_target_sections[] = {
     {"target", target_fields},
     {"target.tls", tls_fields},
+    {"target.graphql", graphql_fields},
     {"target.webhooks", webhook_fields},
     {NULL, NULL},
 };

@@ -100,6 +100,15 @@ struct fault {
     struct srcpos pos;
 };
 
+/* target.graphql: the store's GraphQL API, when it has one. */
+struct graphql_api {
+    const char *path;            /* e.g. /graphql; NULL: the store has no GraphQL API */
+    struct strv error_typenames; /* a result whose __typename ends in one of these is an error;
+                                  * default Error and ErrorResult */
+    int persisted_only;          /* 1: the store declares it runs persisted queries only */
+    struct srcpos pos;
+};
+
 struct target {
     const char *base_url;
     struct url base;             /* base_url parsed */
@@ -111,6 +120,7 @@ struct target {
     uint64_t timeout_ms;         /* per-request timeout; default 10 s */
     struct kv_list headers;      /* sent with every request */
     const char *endpoints[EP_COUNT]; /* NULL where the store has no such endpoint */
+    struct graphql_api graphql;
     struct webhooks webhooks;
     struct fault *faults;
     size_t fault_count;
