@@ -39,7 +39,7 @@ static const struct {
     [STACK_PHP] = {"header(\"", ": ", "\"); before any output (or set it in the web server)"},
 };
 
-#define MOZILLA_INTERMEDIATE                                                                      \
+#define MOZILLA_INTERMEDIATE                                                                       \
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"     \
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
@@ -68,7 +68,9 @@ static const struct fix_row fixes[] = {
     {"S-VERSION-LEAK", STACK_APACHE,
      "ServerTokens Prod and ServerSignature Off in the server config; Header unset "
      "X-Powered-By (mod_headers) in front of an application"},
-    {"S-VERSION-LEAK", STACK_CADDY, "header { -Server -X-Powered-By } in the site block"},
+    {"S-VERSION-LEAK", STACK_CADDY,
+     "header -Server and header -X-Powered-By in the site block (deletions apply as the "
+     "response is written, so proxied answers lose them too)"},
     {"S-VERSION-LEAK", STACK_ENVOY,
      "response_headers_to_remove: [x-powered-by] on the route configuration; server_name in the "
      "HTTP connection manager replaces \"envoy\""},
@@ -119,7 +121,8 @@ static const struct fix_row fixes[] = {
      "the viewer certificate's security policy TLSv1.2_2021 (or newer)"},
     {"S-TLS-VERSIONS", STACK_NGINX, "ssl_protocols TLSv1.2 TLSv1.3;"},
     {"S-TLS-VERSIONS", STACK_APACHE, "SSLProtocol -all +TLSv1.2 +TLSv1.3 (mod_ssl)"},
-    {"S-TLS-VERSIONS", STACK_CADDY, "tls { protocols tls1.2 } (TLS 1.2 is Caddy's default)"},
+    {"S-TLS-VERSIONS", STACK_CADDY,
+     "protocols tls1.2 in the site's tls block (TLS 1.2 is Caddy's default minimum)"},
     {"S-TLS-VERSIONS", STACK_ENVOY,
      "tls_params: { tls_minimum_protocol_version: TLSv1_2 } in the DownstreamTlsContext's "
      "common_tls_context"},
@@ -142,8 +145,8 @@ static const struct fix_row fixes[] = {
     {"S-COOKIE-FLAGS", STACK_APACHE,
      "Header edit Set-Cookie \"^(.*)$\" \"$1; Secure; HttpOnly; SameSite=Lax\" (mod_headers)"},
     {"S-COOKIE-FLAGS", STACK_EXPRESS,
-     "session({ cookie: { secure: true, httpOnly: true, sameSite: \"lax\" } }) with "
-     "app.set(\"trust proxy\", 1) behind a TLS proxy"},
+     "session({ cookie: { secure: true, httpOnly: true, sameSite: \"lax\" } }) "
+     "(express-session), with app.set(\"trust proxy\", 1) behind a TLS proxy"},
     {"S-COOKIE-FLAGS", STACK_PHP,
      "session.cookie_secure = 1, session.cookie_httponly = 1 and session.cookie_samesite = "
      "\"Lax\" in php.ini"},
@@ -185,8 +188,8 @@ static const struct fix_row fixes[] = {
      "location ~* \\.(css|js|woff2|svg|png|jpg|webp)$ { add_header Cache-Control \"public, "
      "max-age=31536000, immutable\"; } for fingerprinted files"},
     {"T-STATIC-CACHE", STACK_APACHE,
-     "<FilesMatch \"\\.(css|js|woff2|svg|png|jpg|webp)$\"> Header set Cache-Control \"public, "
-     "max-age=31536000, immutable\" </FilesMatch>"},
+     "Header set Cache-Control \"public, max-age=31536000, immutable\" inside <FilesMatch "
+     "\"\\.(css|js|woff2|svg|png|jpg|webp)$\"> (mod_headers)"},
     {"T-STATIC-CACHE", STACK_CADDY,
      "@assets path *.css *.js *.woff2 *.svg *.png *.jpg *.webp and header @assets "
      "Cache-Control \"public, max-age=31536000, immutable\""},

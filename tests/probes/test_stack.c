@@ -42,7 +42,9 @@ static void test_each_stack(void)
         const char *keys;
         const char *evidence; /* of the first component */
     } cases[] = {
-        {{"Server: nginx/1.25.3", "Content-Type: text/html", NULL}, "nginx", "Server: nginx/1.25.3"},
+        {{"Server: nginx/1.25.3", "Content-Type: text/html", NULL},
+         "nginx",
+         "Server: nginx/1.25.3"},
         {{"Server: nginx", NULL}, "nginx", "Server: nginx"},
         {{"Server: Apache/2.4.57 (Debian)", NULL}, "apache", "Server: Apache/2.4.57 (Debian)"},
         {{"Server: Apache", NULL}, "apache", NULL},
@@ -52,19 +54,23 @@ static void test_each_stack(void)
         {{"X-Powered-By: Express", NULL}, "express", "X-Powered-By: Express"},
         {{"X-Powered-By: PHP/8.2.7", NULL}, "php", "X-Powered-By: PHP/8.2.7"},
         {{"Set-Cookie: PHPSESSID=9a8b7c6d5e; path=/", NULL}, "php", "Set-Cookie: PHPSESSID=..."},
-        {{"Server: cloudflare", "CF-Ray: 8c1f2e3d4a5b6c7d-FRA", NULL}, "cloudflare",
+        {{"Server: cloudflare", "CF-Ray: 8c1f2e3d4a5b6c7d-FRA", NULL},
+         "cloudflare",
          "Server: cloudflare"},
         {{"CF-Ray: 8c1f2e3d4a5b6c7d-FRA", NULL}, "cloudflare", NULL},
         {{"Via: 1.1 varnish", "X-Served-By: cache-fra-eddf8230062-FRA", "X-Cache: HIT",
           "X-Varnish: 123 456", "X-Timer: S1700000000.1,VS0,VE0", NULL},
-         "fastly", "X-Served-By: cache-fra-eddf8230062-FRA"},
+         "fastly",
+         "X-Served-By: cache-fra-eddf8230062-FRA"},
         {{"X-Cache: Hit from cloudfront", "Via: 1.1 0a1b.cloudfront.net (CloudFront)",
           "X-Amz-Cf-Pop: FRA56-P1", "X-Amz-Cf-Id: abc==", NULL},
-         "cloudfront", "X-Amz-Cf-Id: abc=="},
+         "cloudfront",
+         "X-Amz-Cf-Id: abc=="},
         {{"Akamai-GRN: 0.05313217.1567801841.1457a3", NULL}, "akamai", NULL},
         {{"X-Akamai-Transformed: 9 - 0 pmb=mRUM,1", NULL}, "akamai", NULL},
         {{"Server: AkamaiGHost", NULL}, "akamai", NULL},
-        {{"X-Varnish: 32770 3", "Via: 1.1 varnish (Varnish/7.1)", "Age: 4", NULL}, "varnish",
+        {{"X-Varnish: 32770 3", "Via: 1.1 varnish (Varnish/7.1)", "Age: 4", NULL},
+         "varnish",
          "Via: 1.1 varnish (Varnish/7.1)"},
         {{"X-Varnish: 32770", NULL}, "varnish", "X-Varnish: 32770"},
     };
@@ -80,9 +86,9 @@ static void test_each_stack(void)
 static void test_mixes(void)
 {
     struct stack_report st;
-    const char *const front[] = {"Server: nginx/1.24.0", "X-Powered-By: Express",
-                                 "Via: 1.1 varnish (Varnish/7.5)", "X-Varnish: 98306 3",
-                                 "Server: nginx", NULL};
+    const char *const front[] = {
+        "Server: nginx/1.24.0", "X-Powered-By: Express", "Via: 1.1 varnish (Varnish/7.5)",
+        "X-Varnish: 98306 3",   "Server: nginx",         NULL};
     CHECK_STR_EQ(recognise(front, &st), "varnish nginx express");
     const char *const edge[] = {"Server: cloudflare", "CF-Ray: 1-FRA", "X-Powered-By: PHP/8.3.1",
                                 "Set-Cookie: PHPSESSID=abc", NULL};
@@ -97,11 +103,15 @@ static void test_mixes(void)
 static void test_not_recognised(void)
 {
     struct stack_report st;
-    const char *const others[] = {"Server: refstore", "Server: Apache-Coyote/1.1",
-                                  "X-Powered-By: Next.js", "Server: nginxish",
+    const char *const others[] = {"Server: refstore",
+                                  "Server: Apache-Coyote/1.1",
+                                  "X-Powered-By: Next.js",
+                                  "Server: nginxish",
                                   "Via: 1.1 proxy.example (squid/5.7)",
-                                  "X-Served-By: web-01", "Set-Cookie: PHPSESSIDX=1",
-                                  "X-Cache: HIT", NULL};
+                                  "X-Served-By: web-01",
+                                  "Set-Cookie: PHPSESSIDX=1",
+                                  "X-Cache: HIT",
+                                  NULL};
     CHECK_STR_EQ(recognise(others, &st), "");
     const char *const none[] = {NULL};
     CHECK_STR_EQ(recognise(none, &st), "");
