@@ -195,6 +195,24 @@ static const struct fix_row fixes[] = {
      "Cache-Control \"public, max-age=31536000, immutable\""},
     {"T-STATIC-CACHE", STACK_EXPRESS,
      "app.use(\"/static\", express.static(\"public\", { maxAge: \"1y\", immutable: true }))"},
+    {"T-PRIVATE-CACHE", STACK_CLOUDFLARE,
+     "a Cache Rule that bypasses the cache for the cart, checkout and account paths (no Cache "
+     "Everything there)"},
+    {"T-PRIVATE-CACHE", STACK_CLOUDFRONT,
+     "a cache behavior for the cart, checkout and account paths with the managed "
+     "CachingDisabled cache policy"},
+    {"T-PRIVATE-CACHE", STACK_VARNISH,
+     "keep the built-in vcl_backend_response logic (it never caches Set-Cookie or private, "
+     "no-store answers): a custom vcl_backend_response must not return before it does"},
+    {"T-PRIVATE-CACHE", STACK_NGINX,
+     "no proxy_ignore_headers Cache-Control Set-Cookie where carts are proxied: nginx then "
+     "caches neither private/no-store answers nor those with Set-Cookie"},
+    {"T-PRIVATE-CACHE", STACK_EXPRESS,
+     "res.set(\"Cache-Control\", \"private, no-store\") on the cart, checkout and account "
+     "routes"},
+    {"T-PRIVATE-CACHE", STACK_PHP,
+     "session.cache_limiter = nocache in php.ini (PHP's default: no-store, no-cache on every "
+     "page that starts a session)"},
     {"T-HTTP2", STACK_CLOUDFRONT, "Supported HTTP versions: HTTP/2 on the distribution"},
     {"T-HTTP2", STACK_NGINX,
      "http2 on; in the TLS server block (before nginx 1.25.1: listen 443 ssl http2;)"},
@@ -248,8 +266,18 @@ static const struct fix_row fixes[] = {
      "|| crypto.randomUUID()); next(); })"},
 };
 
+/* Probes judging the same cause from another side share its fixes. */
+static const struct {
+    const char *probe_id, *same_as;
+} same_fix[] = {
+    {"T-SESSION-ISOLATION", "T-PRIVATE-CACHE"},
+};
+
 int stack_fix(const char *probe_id, enum stack_id stack, char *buf, size_t len)
 {
+    for (size_t i = 0; i < sizeof same_fix / sizeof *same_fix; i++)
+        if (strcasecmp(same_fix[i].probe_id, probe_id) == 0)
+            probe_id = same_fix[i].same_as;
     for (size_t i = 0; i < sizeof fixes / sizeof *fixes; i++)
         if (fixes[i].stack == stack && strcasecmp(fixes[i].probe_id, probe_id) == 0) {
             snprintf(buf, len, "%s", fixes[i].text);

@@ -168,6 +168,14 @@ static void test_fixes(void)
     CHECK_INT_EQ(stack_fix("S-NOSNIFF", STACK_EXPRESS, buf, sizeof buf), 0);
     CHECK_CONTAINS(buf, "helmet");
 
+    /* A shared cache keeping carts is fixed in the cache, and T-SESSION-ISOLATION (the same
+     * cause seen from a second session) gets the same fix. */
+    char same[STACK_FIX_MAX];
+    CHECK_INT_EQ(stack_fix("T-PRIVATE-CACHE", STACK_VARNISH, buf, sizeof buf), 0);
+    CHECK_CONTAINS(buf, "vcl_backend_response");
+    CHECK_INT_EQ(stack_fix("T-SESSION-ISOLATION", STACK_VARNISH, same, sizeof same), 0);
+    CHECK_STR_EQ(same, buf);
+
     /* No stack-specific fix: the generic remediation stands alone. */
     CHECK_INT_EQ(stack_fix("R-IDEMPOTENCY", STACK_NGINX, buf, sizeof buf), -1);
     CHECK_INT_EQ(stack_fix("S-COOKIE-FLAGS", STACK_CLOUDFLARE, buf, sizeof buf), -1);
