@@ -40,6 +40,7 @@ static const char style[] =
     "font-weight:700}.yl{font-size:11px;text-anchor:end;fill:#4a5561}.xl{font-size:11px;"
     "fill:#4a5561}.lg{font-size:12px}.grid{stroke:#e3e7eb}.band{fill:#fdecea}"
     ".bl{font-size:11px;fill:#c62828}"
+    ".card code{overflow-wrap:anywhere}"
     "@media print{body{max-width:none;padding:0;font-size:11pt}h2{break-after:avoid}"
     ".verdict,.card,.chart,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
