@@ -190,6 +190,7 @@ static int finish(const struct cli *cli, const struct audit_args *a, const struc
                          .started_unix_ms = started,
                          .interrupted = stop_requested(),
                          .load_note = "storecheck audit: the probes alone, no load",
+                         .stack = &rep->stack,
                          .secrets = &cfg->secrets,
                      }};
     gate_judge(&g, checks.items, checks.count, fail_on);
@@ -222,7 +223,7 @@ static int run(const struct cli *cli, int argc, char **argv)
                                "--fail-on: '%s' is not one of info, low, medium, "
                                "high, critical",
                                a.fail_on);
-    struct engine_options opt = {.only = &a.only, .skip = &a.skip};
+    struct engine_options opt = {.only = &a.only, .skip = &a.skip, .detect_stack = 1};
     char err[512];
     if (engine_check_selection(&opt, err, sizeof err))
         return cli_usage_error(&cmd_audit, "%s", err);

@@ -169,7 +169,7 @@ static int execute(const struct cli *cli, struct run_state *s)
     }
     struct strv only = baseline_subset(&s->cfg.audit.only);
     struct strv skip = baseline_subset(&s->cfg.audit.skip);
-    struct engine_options opt = {.only = &only, .skip = &skip};
+    struct engine_options opt = {.only = &only, .skip = &skip, .detect_stack = 1};
     /* audit.only naming under-load checks alone selects no baseline probe (an empty list
      * would mean all of them). */
     int baseline = !(s->cfg.audit.only.count && !only.count);
@@ -215,6 +215,7 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
                          .thresholds = s->thresholds,
                          .threshold_count = s->threshold_count,
                          .fault = s->load_ran && s->load.has_fault ? &s->load.fault : NULL,
+                         .stack = &s->baseline.stack,
                          .secrets = &s->cfg.secrets,
                      }};
     gate_judge(&g, s->checks.items, s->checks.count, fail_on);

@@ -252,6 +252,8 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
     uint64_t ptimeout = opt->probe_timeout_ms         ? opt->probe_timeout_ms
                         : cfg->audit.probe_timeout_ms ? cfg->audit.probe_timeout_ms
                                                       : DEFAULT_PROBE_TIMEOUT_MS;
+    if (opt->detect_stack && out->count && !stop_requested())
+        stack_detect(cfg, ptimeout < deadline ? ptimeout : deadline, &out->stack);
     struct slot *slots = xcalloc(out->count ? out->count : 1, sizeof *slots);
     struct slot **batch = xcalloc(out->count ? out->count : 1, sizeof *batch);
     struct slot **solo = xcalloc(out->count ? out->count : 1, sizeof *solo);

@@ -4,7 +4,8 @@
  * and collects one result per selected probe. A probe that overruns is cancelled (its HTTP and
  * TLS waits end) and reported as an error; it never holds up the others. After a stop
  * (common/stop.h) no probe starts and those running are cancelled within the watch slice;
- * both are reported as skip "interrupted: ...".
+ * both are reported as skip "interrupted: ...". Asked to, it first recognises the stack in front
+ * of the store from one answer of the home page (probes/stack.h).
  */
 #ifndef STORECHECK_PROBES_ENGINE_H
 #define STORECHECK_PROBES_ENGINE_H
@@ -14,6 +15,7 @@
 
 #include "config/config.h"
 #include "probes/probe.h"
+#include "probes/stack.h"
 
 struct engine_item {
     const struct probe *probe;
@@ -25,6 +27,7 @@ struct engine_report {
     struct engine_item *items; /* the selected probes, in registry order */
     size_t count;
     uint64_t elapsed_ms;
+    struct stack_report stack; /* recognised when engine_options.detect_stack asked for it */
 };
 
 struct engine_options {
@@ -35,6 +38,7 @@ struct engine_options {
     uint64_t deadline_ms;      /* whole audit; 0: cfg->audit.deadline_ms or 60 s */
     uint64_t probe_timeout_ms; /* each probe; 0: cfg->audit.probe_timeout_ms or 15 s */
     unsigned concurrency;      /* worker threads; 0: 32 */
+    int detect_stack;          /* recognise the stack first (one GET of the home page) */
 };
 
 /* Call once from the main thread before any probe runs (libcurl global state). */

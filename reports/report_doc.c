@@ -139,3 +139,28 @@ const char *rd_cause_note(const cJSON *check)
     return strcmp(rd_str(check, "cause"), "no_tls") == 0 ? "counts as failed in the grade: no TLS"
                                                          : "";
 }
+
+void rd_stack_summary(const cJSON *doc, char *buf, size_t len)
+{
+    const cJSON *st = rd_get(doc, "stack");
+    buf[0] = '\0';
+    if (!cJSON_IsObject(st))
+        return;
+    size_t used = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, rd_get(st, "components"))
+    {
+        int n = snprintf(buf + used, len - used, "%s%s (%s)", used ? ", " : "", rd_str(c, "name"),
+                         rd_str(c, "evidence"));
+        if (n < 0 || (size_t)n >= len - used)
+            return; /* cut at the buffer */
+        used += (size_t)n;
+    }
+    if (used)
+        return;
+    if (rd_has_num(st, "status"))
+        snprintf(buf, len, "no header of %s (%.0f) names a product storecheck knows",
+                 rd_str(st, "request"), rd_num(st, "status", 0));
+    else
+        snprintf(buf, len, "not recognised: %s: %s", rd_str(st, "request"), rd_str(st, "error"));
+}

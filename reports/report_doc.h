@@ -46,4 +46,8 @@ const char *rd_cause_note(const cJSON *check);
  * unexpired acceptance, else its status. */
 const char *rd_check_outcome(const cJSON *check);
 
+/* The recognised stack in a sentence (doc's "stack"): "nginx (Server: nginx/1.25.3), Varnish
+ * (Via: ...)", or why none was recognised; "" when the report has no stack. */
+void rd_stack_summary(const cJSON *doc, char *buf, size_t len);
+
 #endif

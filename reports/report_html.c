@@ -40,6 +40,7 @@ static const char style[] =
     "font-weight:700}.yl{font-size:11px;text-anchor:end;fill:#4a5561}.xl{font-size:11px;"
     "fill:#4a5561}.lg{font-size:12px}.grid{stroke:#e3e7eb}.band{fill:#fdecea}"
     ".bl{font-size:11px;fill:#c62828}"
+    ".card code{overflow-wrap:anywhere}"
     "@media print{body{max-width:none;padding:0;font-size:11pt}h2{break-after:avoid}"
     ".verdict,.card,.chart,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
@@ -150,6 +151,40 @@ static void scorecard(struct textbuf *b, const cJSON *doc)
     tb_add(b, "</tr></table></section>\n");
 }
 
+/* The software in front of the store, each product with the header that named it. */
+static void stack_section(struct textbuf *b, const cJSON *doc)
+{
+    const cJSON *st = rd_get(doc, "stack");
+    if (!cJSON_IsObject(st))
+        return;
+    tb_add(b, "<section><h2>Stack</h2>");
+    const cJSON *cs = rd_get(st, "components");
+    if (cJSON_GetArraySize(cs) == 0) {
+        char why[1600];
+        rd_stack_summary(doc, why, sizeof why);
+        tb_add(b, "<p>");
+        esc(b, why);
+        tb_add(b, "; the findings give the remediation for any stack.</p></section>\n");
+        return;
+    }
+    tb_add(b, "<p class=\"small\">Recognised from ");
+    esc(b, rd_str(st, "request"));
+    tb_add(b, ", edge inward; findings give the fix for these first.</p>"
+              "<table><tr><th>Product</th><th>Role</th><th>Evidence</th></tr>");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cs)
+    {
+        tb_add(b, "<tr><td>");
+        esc(b, rd_str(c, "name"));
+        tb_add(b, "</td><td>");
+        esc(b, rd_str(c, "role"));
+        tb_add(b, "</td><td class=\"ev\">");
+        esc(b, rd_str(c, "evidence"));
+        tb_add(b, "</td></tr>");
+    }
+    tb_add(b, "</table></section>\n");
+}
+
 static void status_tag(struct textbuf *b, const char *outcome)
 {
     tb_add(b, "<span class=\"st st-");
@@ -206,8 +241,19 @@ static void card(struct textbuf *b, const cJSON *c, const char *outcome)
         }
         tb_add(b, "</table>");
     }
+    const cJSON *fix;
+    cJSON_ArrayForEach(fix, rd_get(c, "stack_remediation"))
+    {
+        tb_add(b, "<p><strong>Fix for ");
+        esc(b, rd_str(fix, "name"));
+        tb_add(b, ":</strong> <code>");
+        esc(b, rd_str(fix, "fix"));
+        tb_add(b, "</code></p>");
+    }
     if (*rd_str(c, "remediation")) {
-        tb_add(b, "<p><strong>Remediation:</strong> ");
+        tb_add(b, cJSON_GetArraySize(rd_get(c, "stack_remediation")) > 0
+                      ? "<p><strong>Remediation, on any stack:</strong> "
+                      : "<p><strong>Remediation:</strong> ");
         esc(b, rd_str(c, "remediation"));
         tb_add(b, "</p>");
     }
@@ -631,6 +677,7 @@ static char *render_html(const cJSON *doc)
     tb_printf(&b, "</title><style>%s</style></head><body>\n", style);
     verdict(&b, doc);
     scorecard(&b, doc);
+    stack_section(&b, doc);
     findings(&b, doc);
     load_section(&b, doc);
     tb_add(&b, "<footer class=\"small\"><p>storecheck ");

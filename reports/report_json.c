@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/redact.h"
+#include "probes/stack_fixes.h"
 #include "version.h"
 
 static const char *const phase_names[] = {
@@ -94,7 +95,49 @@ static cJSON *references_json(const char *refs)
     return a;
 }
 
-static cJSON *check_json(const struct report_check *c, const struct strv *secrets)
+/* The recognised stack: each component with the header that named it. */
+static cJSON *stack_json(const struct stack_report *st, const struct strv *secrets)
+{
+    if (!st || !st->ran)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "request", st->request[0] ? st->request : NULL, secrets);
+    if (st->status)
+        cJSON_AddNumberToObject(o, "status", st->status);
+    else
+        cJSON_AddNullToObject(o, "status");
+    add_str(o, "error", st->status ? NULL : st->error, secrets);
+    cJSON *cs = cJSON_AddArrayToObject(o, "components");
+    for (size_t i = 0; i < st->count; i++) {
+        const struct stack_component *c = &st->components[i];
+        cJSON *co = cJSON_CreateObject();
+        cJSON_AddStringToObject(co, "key", stack_key(c->id));
+        cJSON_AddStringToObject(co, "name", stack_name(c->id));
+        cJSON_AddStringToObject(co, "role", stack_role(c->id));
+        add_str(co, "evidence", c->evidence, secrets);
+        cJSON_AddItemToArray(cs, co);
+    }
+    return o;
+}
+
+/* The fixes for the recognised stack, edge inward; empty when there are none. */
+static cJSON *stack_remediation_json(const char *probe_id, const struct stack_report *st)
+{
+    cJSON *a = cJSON_CreateArray();
+    struct stack_fix fixes[STACK_COUNT];
+    size_t n = st && st->ran ? stack_fixes_for(probe_id, st, fixes, STACK_COUNT) : 0;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "stack", stack_key(fixes[i].stack));
+        cJSON_AddStringToObject(f, "name", stack_name(fixes[i].stack));
+        cJSON_AddStringToObject(f, "fix", fixes[i].text);
+        cJSON_AddItemToArray(a, f);
+    }
+    return a;
+}
+
+static cJSON *check_json(const struct report_check *c, const struct stack_report *stack,
+                         const struct strv *secrets)
 {
     const struct probe *p = c->probe;
     const struct probe_result *r = c->result;
@@ -121,6 +164,7 @@ static cJSON *check_json(const struct report_check *c, const struct strv *secret
     cJSON_AddNumberToObject(o, "elapsed_ms", (double)r->elapsed_ms);
     cJSON_AddStringToObject(o, "rationale", p->rationale ? p->rationale : "");
     cJSON_AddStringToObject(o, "remediation", p->remediation ? p->remediation : "");
+    cJSON_AddItemToObject(o, "stack_remediation", stack_remediation_json(p->id, stack));
     cJSON_AddItemToObject(o, "references", references_json(p->references));
     cJSON *evs = cJSON_AddArrayToObject(o, "evidence");
     for (size_t e = 0; e < r->evidence_count; e++) {
@@ -195,10 +239,11 @@ cJSON *report_json_build(const struct report_run *run)
         free(clean);
     }
 
+    cJSON_AddItemToObject(root, "stack", stack_json(run->stack, secrets));
     cJSON_AddItemToObject(root, "scores", scores_json(run));
     cJSON *checks = cJSON_AddArrayToObject(root, "checks");
     for (size_t i = 0; i < run->check_count; i++)
-        cJSON_AddItemToArray(checks, check_json(&run->checks[i], secrets));
+        cJSON_AddItemToArray(checks, check_json(&run->checks[i], run->stack, secrets));
 
     cJSON *ths = cJSON_AddArrayToObject(root, "thresholds");
     for (size_t i = 0; i < run->threshold_count; i++)

@@ -40,6 +40,15 @@ static void evidence_text(struct textbuf *b, const cJSON *check)
         tb_add_escaped(b, detail);
         tb_add(b, "\n");
     }
+    const cJSON *fix;
+    cJSON_ArrayForEach(fix, rd_get(check, "stack_remediation"))
+    {
+        tb_add(b, "Fix for ");
+        tb_add_escaped(b, rd_str(fix, "name"));
+        tb_add(b, ": ");
+        tb_add_escaped(b, rd_str(fix, "fix"));
+        tb_add(b, "\n");
+    }
     if (*rd_str(check, "remediation")) {
         tb_add(b, "Remediation: ");
         tb_add_escaped(b, rd_str(check, "remediation"));

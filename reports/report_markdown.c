@@ -76,6 +76,39 @@ static void scorecard(struct textbuf *b, const cJSON *scores)
     score_row(b, rd_get(scores, "overall"), held, 1);
 }
 
+/* The checks listed as failed, as in the table above. */
+static int listed_as_failed(const cJSON *c)
+{
+    const char *outcome = rd_check_outcome(c);
+    return strcmp(outcome, "fail") == 0 || strcmp(outcome, "error") == 0 ||
+           strcmp(outcome, "accepted") == 0 || *rd_cause_note(c);
+}
+
+/* For the failed checks, the fix on the recognised stack (the JSON report has the rest). */
+static void stack_fixes(struct textbuf *b, const cJSON *doc)
+{
+    int any = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, rd_get(doc, "checks"))
+    {
+        if (!listed_as_failed(c))
+            continue;
+        const cJSON *fix;
+        cJSON_ArrayForEach(fix, rd_get(c, "stack_remediation"))
+        {
+            if (!any++)
+                tb_add(b, "\n### Fixes for this stack\n\n");
+            tb_add(b, "- **");
+            cell(b, rd_str(c, "id"));
+            tb_add(b, "** on ");
+            cell(b, rd_str(fix, "name"));
+            tb_add(b, ": ");
+            cell(b, rd_str(fix, "fix"));
+            tb_add(b, "\n");
+        }
+    }
+}
+
 static char *render_markdown(const cJSON *doc)
 {
     struct textbuf b = {0};
@@ -92,6 +125,13 @@ static char *render_markdown(const cJSON *doc)
     cell(&b, rd_str(doc, "fail_on"));
     tb_printf(&b, " and above · exit code %.0f%s\n\n", rd_num(v, "exit_code", 0),
               rd_bool(doc, "interrupted") ? " · **interrupted**" : "");
+    char stack[1600];
+    rd_stack_summary(doc, stack, sizeof stack);
+    if (*stack) {
+        tb_add(&b, "Stack: ");
+        cell(&b, stack);
+        tb_add(&b, "\n\n");
+    }
     const cJSON *r;
     cJSON_ArrayForEach(r, rd_get(v, "reasons"))
     {
@@ -106,10 +146,9 @@ static char *render_markdown(const cJSON *doc)
     const cJSON *c;
     cJSON_ArrayForEach(c, rd_get(doc, "checks"))
     {
-        const char *outcome = rd_check_outcome(c);
-        if (strcmp(outcome, "fail") != 0 && strcmp(outcome, "error") != 0 &&
-            strcmp(outcome, "accepted") != 0 && !*rd_cause_note(c))
+        if (!listed_as_failed(c))
             continue;
+        const char *outcome = rd_check_outcome(c);
         if (!any++)
             tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
         tb_add(&b, "| ");
@@ -136,6 +175,7 @@ static char *render_markdown(const cJSON *doc)
     }
     if (!any)
         tb_add(&b, "None.\n");
+    stack_fixes(&b, doc);
 
     tb_add(&b, "\n### Thresholds\n\n");
     any = 0;

@@ -15,6 +15,7 @@
 #include "loadgen/result.h"
 #include "loadgen/threshold.h"
 #include "probes/probe.h"
+#include "probes/stack.h"
 #include "reports/load_json.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -80,6 +81,7 @@ struct report_run {
     size_t threshold_count;
     const struct report_fault *fault; /* NULL: none configured */
     const struct strv *secrets;       /* never written; may be NULL */
+    const struct stack_report *stack; /* the stack recognised; NULL or not ran: none */
 };
 
 #endif

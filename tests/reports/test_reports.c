@@ -48,6 +48,7 @@ struct fixture {
     const char *secret_items[1];
     struct strv secrets;
     struct verdict verdict;
+    struct stack_report stack;
     struct report_run run;
 };
 
@@ -134,6 +135,12 @@ static void fixture_init(struct fixture *f)
     f->secrets = (struct strv){f->secret_items, 1};
     f->meta = (struct load_json_meta){f->urls, 1, "GET", f->headers, 2, &f->secrets, NULL};
 
+    /* nginx in front of Express, the Server header as a hostile server could send it. */
+    f->stack = (struct stack_report){.ran = 1, .request = "GET https://shop.test/", .status = 200};
+    f->stack.components[0] = (struct stack_component){STACK_NGINX, "Server: nginx " XSS};
+    f->stack.components[1] = (struct stack_component){STACK_EXPRESS, "X-Powered-By: Express"};
+    f->stack.count = 2;
+
     verdict_judge(f->checks, 4, f->th, 2, SEV_HIGH, 0, &f->verdict);
     struct report_run *r = &f->run;
     *r = (struct report_run){.target = "https://shop.test/",
@@ -152,7 +159,8 @@ static void fixture_init(struct fixture *f)
                              .thresholds = f->th,
                              .threshold_count = 2,
                              .fault = &f->fault,
-                             .secrets = &f->secrets};
+                             .secrets = &f->secrets,
+                             .stack = &f->stack};
     score_compute(f->checks, 4, r->groups, &r->overall);
 }
 
@@ -296,6 +304,53 @@ static void test_escaping(void)
     fixture_free(&f);
 }
 
+/* The stack in every format: named with its evidence (escaped), and each failed finding with
+ * a fix for it gives that fix first, edge inward, then the remediation for any stack. */
+static void test_stack(void)
+{
+    struct fixture f;
+    fixture_init(&f);
+    cJSON *doc = fixed_doc(&f);
+    const cJSON *hsts = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 0);
+    const cJSON *fixes = cJSON_GetObjectItem(hsts, "stack_remediation");
+    CHECK_INT_EQ(cJSON_GetArraySize(fixes), 2);
+    CHECK_STR_EQ(rd_str(cJSON_GetArrayItem(fixes, 0), "stack"), "nginx");
+    CHECK_CONTAINS(rd_str(cJSON_GetArrayItem(fixes, 0), "fix"), "add_header Strict-Transport");
+    CHECK_STR_EQ(rd_str(cJSON_GetArrayItem(fixes, 1), "stack"), "express");
+    CHECK_CONTAINS(rd_str(cJSON_GetArrayItem(fixes, 1), "fix"), "helmet");
+
+    char *html = reporter_html.render(doc);
+    CHECK(strstr(html, "<script") == NULL);
+    CHECK_CONTAINS(html, "<h2>Stack</h2>");
+    CHECK_CONTAINS(html, "Server: nginx &lt;script&gt;");
+    const char *nginx = strstr(html, "<strong>Fix for nginx:</strong>");
+    const char *express = strstr(html, "<strong>Fix for Express (Node.js):</strong>");
+    const char *generic = strstr(html, "<strong>Remediation, on any stack:</strong> add HSTS");
+    CHECK(nginx && express && generic && nginx < express && express < generic);
+
+    char *md = reporter_markdown.render(doc);
+    CHECK(strstr(md, "<script") == NULL);
+    CHECK_CONTAINS(md, "Stack: nginx (Server: nginx &lt;script&gt;");
+    CHECK_CONTAINS(md, "- **S-HSTS** on nginx: add_header Strict-Transport-Security");
+    char *xml = reporter_junit.render(doc);
+    CHECK_CONTAINS(xml, "Fix for Express (Node.js): app.use(helmet())");
+
+    /* Nothing recognised: the reports say so, and no finding has a stack fix. */
+    f.stack.count = 0;
+    cJSON *bare = fixed_doc(&f);
+    char *bare_html = reporter_html.render(bare);
+    CHECK_CONTAINS(bare_html, "no header of GET https://shop.test/ (200) names a product");
+    CHECK(strstr(bare_html, "Fix for") == NULL);
+    CHECK_CONTAINS(bare_html, "<strong>Remediation:</strong> add HSTS");
+    free(html);
+    free(md);
+    free(xml);
+    free(bare_html);
+    cJSON_Delete(doc);
+    cJSON_Delete(bare);
+    fixture_free(&f);
+}
+
 /* A scenario run's per-step charts: hostile step and scenario names stay text. */
 static void test_step_charts(void)
 {
@@ -431,6 +486,7 @@ int main(void)
     RUN(test_golden);
     RUN(test_verdict_and_scores);
     RUN(test_escaping);
+    RUN(test_stack);
     RUN(test_step_charts);
     RUN(test_escape_bytes);
     RUN(test_accept_file);
