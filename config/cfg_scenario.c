@@ -287,7 +287,7 @@ static void read_step(struct cfg_walk *w, const struct yaml_node *item, void *ct
         return;
     if (!st->name)
         st->name = arena_printf(&w->cfg->arena, "step%zu", sc->step_count);
-    if (!st->path && !st->graphql) {
+    if (!yaml_tree_find(item, "path") && !st->graphql) {
         size_t mark = keypath_push_key(&w->path, "path");
         cfg_walk_error(w, item, "missing required key 'path'");
         keypath_pop(&w->path, mark);
