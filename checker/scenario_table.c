@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/redact.h"
 #include "common/units.h"
@@ -17,6 +18,27 @@ static void print_failures(const uint64_t failed[LG_FAIL_COUNT])
     for (int i = 0; i < LG_FAIL_COUNT; i++)
         if (failed[i])
             printf("  %s %llu", lg_fail_names[i], (unsigned long long)failed[i]);
+}
+
+/* "      graphql PAYMENT_DECLINED  3" for each reason of the step's failed checks that no
+ * check expression names (GraphQL errors). */
+static void print_other_reasons(const struct lg_step_stats *st, const struct strv *secrets)
+{
+    for (size_t i = 0; i < st->reasons.count; i++) {
+        const struct lg_reason *rs = &st->reasons.items[i];
+        int is_check = 0;
+        for (size_t k = 0; k < st->check_count; k++)
+            is_check |= strncmp(st->checks[k], rs->text, LG_REASON_MAX - 1) == 0;
+        if (is_check)
+            continue;
+        char line[LG_REASON_MAX + CHECK_GOT_MAX + 16];
+        snprintf(line, sizeof line, "%s: got %s", rs->text, rs->got);
+        char *clean = redact_copy(secrets, line);
+        printf("      %s  %llu\n", clean, (unsigned long long)rs->count);
+        free(clean);
+    }
+    if (st->reasons.other)
+        printf("      other reasons  %llu\n", (unsigned long long)st->reasons.other);
 }
 
 /* "      check '$.status == \"paid\"' failed: got \"declined\"  12" for each failing check. */
@@ -53,6 +75,16 @@ void scenario_table_print(const struct cli *cli, const struct load_result *r,
                (unsigned long long)s->dropped, (unsigned long long)s->unfinished, p50, p95, mx);
     }
     printf("  (iteration duration of completed iterations, think time included)\n");
+    for (size_t i = 0; i < r->scenario_count; i++) {
+        const struct lg_scenario_stats *s = &r->scenarios[i];
+        char a50[32], a95[32], t50[32], t95[32];
+        dur(hist_percentile(s->active, 50), a50, sizeof a50);
+        dur(hist_percentile(s->active, 95), a95, sizeof a95);
+        dur(hist_percentile(s->think, 50), t50, sizeof t50);
+        dur(hist_percentile(s->think, 95), t95, sizeof t95);
+        printf("  %-16.16s without think p50 %s p95 %s; think p50 %s p95 %s\n", s->name, a50, a95,
+               t50, t95);
+    }
     printf("\n  %-24s %9s %9s %9s %9s %9s %9s  %s\n", "Step", "requests", "p50", "p90", "p95",
            "p99", "max", "failed");
     for (size_t i = 0; i < r->step_count; i++) {
@@ -68,6 +100,7 @@ void scenario_table_print(const struct cli *cli, const struct load_result *r,
         print_failures(st->failed);
         printf("\n");
         print_checks(st, secrets);
+        print_other_reasons(st, secrets);
     }
     printf("  virtual users: peak %u of %u\n", r->vus_peak, r->vus_max);
 }

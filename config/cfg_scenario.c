@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg_graphql.h"
 #include "config/cfg_sections.h"
 #include "config/json_text.h"
 #include "common/strbuf.h"
@@ -151,7 +152,7 @@ static void read_think(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 static int claim_body(struct cfg_walk *w, const struct yaml_node *v, struct step *st)
 {
     if (st->body_kind != BODY_NONE) {
-        cfg_walk_error(w, v, "a step has one body: json, form or body, not several");
+        cfg_walk_error(w, v, "a step has one body: json, form, body or graphql, not several");
         return 0;
     }
     st->body_pos = v->pos;
@@ -230,10 +231,37 @@ static void read_raw_body(struct cfg_walk *w, const struct yaml_node *v, void *d
     st->body = s;
 }
 
+/* A GraphQL operation is the step's body, sent as JSON. */
+static void read_graphql(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct step *st = dst;
+    int is_mutation;
+    if (!claim_body(w, v, st))
+        return;
+    st->body_kind = BODY_JSON;
+    st->body = cfg_graphql_read(w, v, &is_mutation);
+    st->graphql = 1;
+}
+
+static void read_graphql_errors(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    static const char *const modes[] = {[GRAPHQL_ERRORS_FAIL] = "fail",
+                                        [GRAPHQL_ERRORS_IGNORE] = "ignore"};
+    const char *s = cfg_walk_scalar(w, v, "fail or ignore");
+    if (!s)
+        return;
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+        if (strcmp(s, modes[i]) == 0) {
+            ((struct step *)dst)->graphql_errors = (enum graphql_errors)i;
+            return;
+        }
+    cfg_walk_error(w, v, "'%s' is not fail or ignore", s);
+}
+
 static const struct cfg_field step_fields[] = {
     {"name", read_name, offsetof(struct step, name), 0},
     {"method", cfg_read_method, offsetof(struct step, method), 0},
-    {"path", read_path, 0, 1},
+    {"path", read_path, 0, 0}, /* a graphql step may take target.graphql.path */
     {"headers", cfg_read_headers, offsetof(struct step, headers), 0},
     {"expect", read_expect, 0, 0},
     {"extract", read_extract, 0, 0},
@@ -242,6 +270,8 @@ static const struct cfg_field step_fields[] = {
     {"json", read_json, 0, 0},
     {"form", read_form, 0, 0},
     {"body", read_raw_body, 0, 0},
+    {"graphql", read_graphql, 0, 0},
+    {"graphql_errors", read_graphql_errors, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -250,9 +280,24 @@ static void read_step(struct cfg_walk *w, const struct yaml_node *item, void *ct
     struct scenario *sc = ctx;
     struct step *st = &sc->steps[sc->step_count++];
     st->pos = item->pos;
-    st->method = "GET";
-    if (cfg_walk_fields(w, item, step_fields, st) == 0 && !st->name)
+    int failed = cfg_walk_fields(w, item, step_fields, st);
+    if (!st->method)
+        st->method = st->graphql ? "POST" : "GET";
+    if (failed)
+        return;
+    if (!st->name)
         st->name = arena_printf(&w->cfg->arena, "step%zu", sc->step_count);
+    if (!yaml_tree_find(item, "path") && !st->graphql) {
+        size_t mark = keypath_push_key(&w->path, "path");
+        cfg_walk_error(w, item, "missing required key 'path'");
+        keypath_pop(&w->path, mark);
+    }
+    const struct yaml_node *mode = yaml_tree_find(item, "graphql_errors");
+    if (mode && !st->graphql) {
+        size_t mark = keypath_push_key(&w->path, "graphql_errors");
+        cfg_walk_error(w, mode, "graphql_errors applies to a step with graphql:");
+        keypath_pop(&w->path, mark);
+    }
 }
 
 static int by_name_then_pos(const void *pa, const void *pb)

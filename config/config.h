@@ -175,6 +175,12 @@ struct step_check {
 
 enum body_kind { BODY_NONE, BODY_RAW, BODY_JSON, BODY_FORM };
 
+/* What a GraphQL step does with an answer that reports errors (loadgen/graphql_answer.h). */
+enum graphql_errors {
+    GRAPHQL_ERRORS_FAIL,   /* default: an errors array or an error-typed result fails the step */
+    GRAPHQL_ERRORS_IGNORE, /* judged by status and checks only */
+};
+
 struct step {
     const char *name;
     const char *method;       /* default GET */
@@ -194,6 +200,11 @@ struct step {
     struct srcpos pos;
     struct srcpos path_pos;   /* where path and the body stood, for template errors */
     struct srcpos body_pos;
+    /* graphql: the body (BODY_JSON) carries a GraphQL operation, sent to path or, when the
+     * step names none, to target.graphql.path (config/cfg_graphql.h). */
+    int graphql;
+    enum graphql_errors graphql_errors;
+    const struct strv *graphql_error_typenames; /* target.graphql.error_typenames */
 };
 
 struct scenario {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/cfg_graphql.h"
 #include "config/cfg_sections.h"
 #include "common/strv.h"
 #include "common/oom.h"
@@ -35,6 +36,7 @@ static const struct cfg_field top_fields[] = {
 
 static const struct cfg_section top_sections[] = {
     {"reports", report_fields},
+    {"load.scenarios.*.graphql", cfg_graphql_fields},
     {NULL, NULL},
 };
 
@@ -110,6 +112,7 @@ static void read_root(struct cfg_walk *w, const struct yaml_node *root)
     }
     cfg_walk_fields(w, root, top_fields, cfg);
     cfg_load_check_fault(w, cfg);
+    cfg_graphql_bind_steps(w, cfg);
     if (!cfg->load.timeout_ms)
         cfg->load.timeout_ms = cfg->target.timeout_ms;
 }

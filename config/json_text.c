@@ -50,7 +50,7 @@ static int is_number_template(const char *s)
            (w == 6 && strncmp(p, "now_ms", 6) == 0);
 }
 
-static void put_string(struct strbuf *b, const char *s)
+void json_text_put_string(struct strbuf *b, const char *s)
 {
     strbuf_putc(b, '"');
     for (; *s; s++) {
@@ -84,7 +84,7 @@ static void put_value(struct strbuf *b, const struct yaml_node *n)
             if (c != n->first)
                 strbuf_putc(b, ',');
             if (n->kind == YAML_MAP) {
-                put_string(b, c->key);
+                json_text_put_string(b, c->key);
                 strbuf_putc(b, ':');
             }
             put_value(b, c);
@@ -99,7 +99,7 @@ static void put_value(struct strbuf *b, const struct yaml_node *n)
         else if ((!n->quoted && is_json_number(n->value)) || is_number_template(n->value))
             strbuf_puts(b, n->value);
         else
-            put_string(b, n->value);
+            json_text_put_string(b, n->value);
         return;
     }
 }

@@ -291,7 +291,7 @@ static void name_scenarios(const struct plan *plan, struct load_result *r)
         const struct plan_scenario *ps = &plan->scenarios[s];
         struct lg_scenario_stats *sc = &r->scenarios[s];
         sc->name = xstrdup(ps->name);
-        sc->duration = hist_new();
+        lg_scenario_hists_new(sc);
         sc->first_step = ps->steps[0].index;
         sc->step_count = ps->step_count;
         for (size_t j = 0; j < ps->step_count; j++) {

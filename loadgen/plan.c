@@ -105,6 +105,14 @@ static int build_step(struct plan *p, const struct step *in, struct plan_step *s
     }
     st->think_min_us = in->think_min_ms * 1000;
     st->think_max_us = in->think_max_ms * 1000;
+    st->graphql_judge = in->graphql && in->graphql_errors == GRAPHQL_ERRORS_FAIL;
+    static const char *const default_error_typenames[] = {"Error", "ErrorResult"};
+    st->error_typenames = default_error_typenames;
+    st->error_typename_count = 2;
+    if (in->graphql_error_typenames) {
+        st->error_typenames = in->graphql_error_typenames->items;
+        st->error_typename_count = in->graphql_error_typenames->count;
+    }
     return 0;
 }
 

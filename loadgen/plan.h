@@ -59,6 +59,9 @@ struct plan_step {
     size_t check_count;
     uint64_t think_min_us, think_max_us;
     uint32_t index; /* in the plan's flat list of steps (per-step metrics) */
+    int graphql_judge; /* a GraphQL step whose answer's errors fail it (graphql_answer.h) */
+    const char *const *error_typenames;
+    size_t error_typename_count;
 };
 
 struct plan_scenario {

@@ -40,7 +40,7 @@ void load_result_free(struct load_result *r)
     free(r->steps);
     for (size_t i = 0; i < r->scenario_count; i++) {
         free(r->scenarios[i].name);
-        hist_free(r->scenarios[i].duration);
+        lg_scenario_hists_free(&r->scenarios[i]);
     }
     free(r->scenarios);
     for (size_t i = 0; i < r->threshold_count; i++) {
@@ -90,6 +90,55 @@ void lg_check_reason(const struct lg_step_stats *st, size_t k, char *buf, size_t
     snprintf(buf, len, "check '%s' failed: got %s", st->checks[k], st->check_got[k]);
 }
 
+void lg_reasons_add(struct lg_reasons *rs, const char *reason, const char *got, uint64_t n)
+{
+    char text[LG_REASON_MAX];
+    snprintf(text, sizeof text, "%s", reason);
+    for (size_t i = 0; i < rs->count; i++) {
+        if (strcmp(rs->items[i].text, text) == 0) {
+            rs->items[i].count += n;
+            return;
+        }
+    }
+    if (rs->count == LG_STEP_REASONS_MAX) {
+        rs->other += n;
+        return;
+    }
+    struct lg_reason *r = &rs->items[rs->count++];
+    memcpy(r->text, text, sizeof text);
+    snprintf(r->got, sizeof r->got, "%s", got);
+    r->count = n;
+}
+
+static void reasons_add_all(struct lg_reasons *dst, const struct lg_reasons *src)
+{
+    for (size_t i = 0; i < src->count; i++)
+        lg_reasons_add(dst, src->items[i].text, src->items[i].got, src->items[i].count);
+    dst->other += src->other;
+}
+
+void lg_reasons_merge(struct lg_reasons *rs, const struct lg_step_stats *steps, size_t count)
+{
+    memset(rs, 0, sizeof *rs);
+    for (size_t i = 0; i < count; i++)
+        reasons_add_all(rs, &steps[i].reasons);
+}
+
+void lg_scenario_hists_new(struct lg_scenario_stats *s)
+{
+    s->duration = hist_new();
+    s->active = hist_new();
+    s->think = hist_new();
+}
+
+void lg_scenario_hists_free(struct lg_scenario_stats *s)
+{
+    hist_free(s->duration);
+    hist_free(s->active);
+    hist_free(s->think);
+    s->duration = s->active = s->think = NULL;
+}
+
 static void add_fails(uint64_t *dst, const uint64_t *src)
 {
     for (int i = 0; i < LG_FAIL_COUNT; i++)
@@ -107,6 +156,7 @@ void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *sr
             memcpy(dst->check_got[k], src->check_got[k], CHECK_GOT_MAX);
         dst->check_failed[k] += src->check_failed[k];
     }
+    reasons_add_all(&dst->reasons, &src->reasons);
     hist_merge(dst->latency, src->latency);
 }
 
@@ -118,4 +168,6 @@ void lg_scenario_stats_add(struct lg_scenario_stats *dst, const struct lg_scenar
     dst->unfinished += src->unfinished;
     add_fails(dst->failed, src->failed);
     hist_merge(dst->duration, src->duration);
+    hist_merge(dst->active, src->active);
+    hist_merge(dst->think, src->think);
 }

@@ -103,6 +103,23 @@ extern const char *const lg_fail_names[LG_FAIL_COUNT];
 /* The most checks a step can have (each is counted on its own). */
 enum { LG_STEP_CHECKS_MAX = 16 };
 
+/* Check failures of a step by reason: the failed check's expression, or the store's GraphQL
+ * error code. The first LG_STEP_REASONS_MAX distinct reasons are counted apart, the rest
+ * together as other. A reason is cut to LG_REASON_MAX - 1 bytes. */
+enum { LG_STEP_REASONS_MAX = 16, LG_REASON_MAX = 96 };
+
+struct lg_reason {
+    char text[LG_REASON_MAX];
+    char got[CHECK_GOT_MAX]; /* what its first failure saw */
+    uint64_t count;
+};
+
+struct lg_reasons {
+    struct lg_reason items[LG_STEP_REASONS_MAX];
+    size_t count;
+    uint64_t other; /* failures whose reason found no room */
+};
+
 /* One step of a scenario run (all workers). */
 struct lg_step_stats {
     char *name;     /* owned by a load_result; NULL in a worker's copy */
@@ -117,6 +134,7 @@ struct lg_step_stats {
     char check_got[LG_STEP_CHECKS_MAX][CHECK_GOT_MAX];
     char **checks; /* the step's check expressions; owned by a load_result, NULL elsewhere */
     size_t check_count;
+    struct lg_reasons reasons; /* failed[LG_FAIL_CHECK] by reason, GraphQL errors included */
     struct hist *latency; /* corrected: from the time the step was due to its response */
 };
 
@@ -128,6 +146,8 @@ struct lg_scenario_stats {
     uint64_t dropped;    /* open model: arrivals that found no free virtual user */
     uint64_t unfinished; /* still running when the run ended */
     struct hist *duration; /* completed iterations: intended start to last response */
+    struct hist *active;   /* the same without the think time between its steps */
+    struct hist *think;    /* the think time of each completed iteration, in total */
     size_t first_step, step_count; /* its steps in load_result.steps */
 };
 
@@ -209,6 +229,15 @@ uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT]);
 /* "check '$.status == \"paid\"' failed: got \"declined\"": why step st's check k failed
  * (its first failure), before redaction. */
 void lg_check_reason(const struct lg_step_stats *st, size_t k, char *buf, size_t len);
+
+/* Count n failures with reason (cut to fit); got is kept from the reason's first failure. */
+void lg_reasons_add(struct lg_reasons *rs, const char *reason, const char *got, uint64_t n);
+/* The reasons of steps[0..count) together (a scenario's), in rs. */
+void lg_reasons_merge(struct lg_reasons *rs, const struct lg_step_stats *steps, size_t count);
+
+/* A scenario's histograms, all empty; lg_scenario_hists_free releases them. */
+void lg_scenario_hists_new(struct lg_scenario_stats *s);
+void lg_scenario_hists_free(struct lg_scenario_stats *s);
 
 /* dst += src for the counters and histograms (not the names); dst's histograms exist. */
 void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *src);

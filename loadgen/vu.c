@@ -7,6 +7,7 @@
 #include "loadgen/clock.h"
 #include "loadgen/conn.h"
 #include "loadgen/extract.h"
+#include "loadgen/graphql_answer.h"
 #include "loadgen/response.h"
 #include "loadgen/worker.h"
 
@@ -51,7 +52,7 @@ void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, 
         p->steps[i].latency = hist_new();
     p->scenarios = xcalloc(plan->scenario_count + 1, sizeof *p->scenarios);
     for (size_t i = 0; i < plan->scenario_count; i++)
-        p->scenarios[i].duration = hist_new();
+        lg_scenario_hists_new(&p->scenarios[i]);
     while (p->count < initial && p->count < max) {
         struct vu *u = create(p);
         if (!u)
@@ -79,7 +80,7 @@ void vu_pool_free(struct vu_pool *p)
         hist_free(p->steps[i].latency);
     free(p->steps);
     for (size_t i = 0; i < p->plan->scenario_count; i++)
-        hist_free(p->scenarios[i].duration);
+        lg_scenario_hists_free(&p->scenarios[i]);
     free(p->scenarios);
     memset(p, 0, sizeof *p);
 }
@@ -132,14 +133,45 @@ static void end_iteration(struct vu *u)
     start_timer(u, pick_think(p, p->plan->think_min_us, p->plan->think_max_us));
 }
 
+/* The current step's answer did not say what it should: counted by reason, with what the
+ * first failure of that reason saw. */
+static void fail_reason(struct vu *u, const char *reason, const char *got)
+{
+    struct vu_pool *p = u->pool;
+    lg_reasons_add(&p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons,
+                   reason, got, 1);
+    fail(u, LG_FAIL_CHECK);
+}
+
 /* The current step's check k did not hold; got is what it saw. */
 static void fail_check(struct vu *u, size_t k, const char got[CHECK_GOT_MAX])
 {
     struct vu_pool *p = u->pool;
-    struct lg_step_stats *ss = &p->steps[p->plan->scenarios[u->scenario].steps[u->step].index];
+    const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
+    struct lg_step_stats *ss = &p->steps[st->index];
     if (!ss->check_failed[k]++)
         memcpy(ss->check_got[k], got, CHECK_GOT_MAX);
-    fail(u, LG_FAIL_CHECK);
+    fail_reason(u, st->checks[k].expr, got);
+}
+
+/* A GraphQL step's answer reports an error (or is no JSON): 1 after failing the step. */
+static int fail_graphql(struct vu *u, const struct plan_step *st, const struct conn *c,
+                        const struct response_view *rv)
+{
+    struct graphql_failure gf;
+    switch (graphql_answer_judge(rv->body, rv->body_len, st->error_typenames,
+                                 st->error_typename_count, &gf)) {
+    case GRAPHQL_OK:
+        return 0;
+    case GRAPHQL_NOT_JSON:
+        fail(u, c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON);
+        return 1;
+    case GRAPHQL_ERRORS:
+    case GRAPHQL_ERROR_RESULT:
+        break;
+    }
+    fail_reason(u, gf.reason, gf.got);
+    return 1;
 }
 
 static void fail(struct vu *u, enum lg_fail why)
@@ -170,6 +202,7 @@ static void begin(struct vu *u, size_t scenario, uint64_t intended)
     u->scenario = (uint16_t)scenario;
     u->step = 0;
     u->iter_start = intended;
+    u->think_us = 0;
     u->in_iteration = 1;
     if (++p->busy > p->peak)
         p->peak = p->busy;
@@ -356,6 +389,8 @@ void vu_response(struct conn *c, int status, uint64_t now)
     struct response_view rv;
     response_view(c->cap, c->cap_len, &rv);
     cookie_jar_update(u->jar, rv.head, rv.head_len, (int64_t)ev_now(p->w->loop));
+    if (st->graphql_judge && fail_graphql(u, st, c, &rv))
+        return;
     for (size_t k = 0; k < st->check_count; k++) {
         char got[CHECK_GOT_MAX];
         if (!check_eval(st->checks[k].check, &rv, &p->rng, p->scratch, PLAN_REQUEST_MAX, got)) {
@@ -369,8 +404,12 @@ void vu_response(struct conn *c, int status, uint64_t now)
         return;
     }
     if (++u->step == sc->step_count) {
-        p->scenarios[u->scenario].completed++;
-        hist_record(p->scenarios[u->scenario].duration, now - u->iter_start);
+        struct lg_scenario_stats *sct = &p->scenarios[u->scenario];
+        uint64_t took = now - u->iter_start;
+        sct->completed++;
+        hist_record(sct->duration, took);
+        hist_record(sct->active, took > u->think_us ? took - u->think_us : 0);
+        hist_record(sct->think, u->think_us);
         end_iteration(u);
         return;
     }
@@ -382,6 +421,7 @@ void vu_response(struct conn *c, int status, uint64_t now)
         return;
     }
     u->state = VU_THINK;
+    u->think_us += think;
     u->intended = now + think;
     ev_now_update(p->w->loop);
     start_timer(u, think);

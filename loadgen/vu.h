@@ -35,6 +35,7 @@ struct vu {
     struct cookie_jar *jar;
     uint64_t iter_start; /* intended start of the iteration */
     uint64_t intended;   /* when the current step was due */
+    uint64_t think_us;   /* think time between the iteration's steps so far */
     uint64_t iterations; /* closed model: iterations begun (for the mix) */
     uint32_t id;         /* closed model: the user's number in the run */
     uint16_t scenario, step;

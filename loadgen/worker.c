@@ -68,9 +68,12 @@ static void take_snapshot(struct worker *w)
         lg_step_stats_add(&sn->steps[i], &w->vus.steps[i]);
     }
     for (size_t i = 0; plan && i < plan->scenario_count; i++) {
-        struct hist *h = sn->scenarios[i].duration;
-        hist_reset(h);
-        sn->scenarios[i] = (struct lg_scenario_stats){.duration = h};
+        struct lg_scenario_stats *sc = &sn->scenarios[i];
+        hist_reset(sc->duration);
+        hist_reset(sc->active);
+        hist_reset(sc->think);
+        *sc = (struct lg_scenario_stats){
+            .duration = sc->duration, .active = sc->active, .think = sc->think};
         lg_scenario_stats_add(&sn->scenarios[i], &w->vus.scenarios[i]);
     }
     pthread_mutex_unlock(&sn->mu);
@@ -88,7 +91,7 @@ static void snapshot_init(struct worker *w)
         sn->steps[i].latency = hist_new();
     sn->scenarios = xcalloc(scenarios + 1, sizeof *sn->scenarios);
     for (size_t i = 0; i < scenarios; i++)
-        sn->scenarios[i].duration = hist_new();
+        lg_scenario_hists_new(&sn->scenarios[i]);
     w->snap = sn;
 }
 
@@ -101,7 +104,7 @@ static void snapshot_free(struct worker *w)
     for (size_t i = 0; plan && i < plan->step_count; i++)
         hist_free(sn->steps[i].latency);
     for (size_t i = 0; plan && i < plan->scenario_count; i++)
-        hist_free(sn->scenarios[i].duration);
+        lg_scenario_hists_free(&sn->scenarios[i]);
     free(sn->steps);
     free(sn->scenarios);
     hist_free(sn->latency);

@@ -37,6 +37,27 @@ static cJSON *checks(const struct lg_step_stats *st, const struct strv *secrets)
     return a;
 }
 
+/* Check failures by reason (a check's expression or a GraphQL error code), with what the
+ * first failure of each saw, and those past the bound as other. */
+static cJSON *check_failures(const struct lg_reasons *rs, const struct strv *secrets)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(o, "reasons");
+    for (size_t i = 0; i < rs->count; i++) {
+        cJSON *r = cJSON_CreateObject();
+        char *text = redact_copy(secrets, rs->items[i].text);
+        char *got = redact_copy(secrets, rs->items[i].got);
+        cJSON_AddStringToObject(r, "reason", text);
+        load_json_add_u64(r, "count", rs->items[i].count);
+        cJSON_AddStringToObject(r, "first_got", got);
+        free(text);
+        free(got);
+        cJSON_AddItemToArray(a, r);
+    }
+    load_json_add_u64(o, "other", rs->other);
+    return o;
+}
+
 void load_json_scenarios(cJSON *root, const struct load_result *r, const struct strv *secrets)
 {
     if (r->scenario_count) {
@@ -58,6 +79,11 @@ void load_json_scenarios(cJSON *root, const struct load_result *r, const struct 
         load_json_add_u64(o, "dropped", s->dropped);
         load_json_add_u64(o, "unfinished", s->unfinished);
         cJSON_AddItemToObject(o, "duration_us", load_json_hist(s->duration));
+        cJSON_AddItemToObject(o, "active_us", load_json_hist(s->active));
+        cJSON_AddItemToObject(o, "think_us", load_json_hist(s->think));
+        struct lg_reasons rs;
+        lg_reasons_merge(&rs, r->steps + s->first_step, s->step_count);
+        cJSON_AddItemToObject(o, "check_failures", check_failures(&rs, secrets));
         cJSON *steps = cJSON_AddArrayToObject(o, "steps");
         for (size_t j = 0; j < s->step_count; j++)
             cJSON_AddItemToArray(steps, cJSON_CreateNumber((double)(s->first_step + j)));
@@ -75,6 +101,7 @@ void load_json_scenarios(cJSON *root, const struct load_result *r, const struct 
         load_json_add_u64(o, "failed_total", lg_fail_total(st->failed));
         cJSON_AddItemToObject(o, "failed", failures(st->failed));
         cJSON_AddItemToObject(o, "checks", checks(st, secrets));
+        cJSON_AddItemToObject(o, "check_failures", check_failures(&st->reasons, secrets));
         cJSON_AddItemToObject(o, "latency_us", load_json_hist(st->latency));
         cJSON_AddItemToArray(sts, o);
     }

@@ -603,6 +603,28 @@ static void flows(struct textbuf *b, const cJSON *doc, const cJSON *load)
         tb_add(b, "</tr>");
     }
     tb_add(b, "</table><p class=\"small\">Times are whole iterations, think time included.</p>");
+    tb_add(b, "<table class=\"nums\"><tr><th>Scenario</th><th>without think p50</th><th>p95</th>"
+              "<th>p99</th><th>max</th><th>think p50</th><th>p95</th><th>p99</th><th>max</th>"
+              "<th>Check failures by reason</th></tr>");
+    cJSON_ArrayForEach(s, scenarios)
+    {
+        tb_add(b, "<tr><td>");
+        esc(b, rd_str(s, "name"));
+        tb_add(b, "</td>");
+        percentile_cells(b, rd_get(s, "active_us"));
+        percentile_cells(b, rd_get(s, "think_us"));
+        tb_add(b, "<td>");
+        const cJSON *why, *failures = rd_get(s, "check_failures");
+        cJSON_ArrayForEach(why, rd_get(failures, "reasons"))
+        {
+            esc(b, rd_str(why, "reason"));
+            tb_printf(b, " %.0f<br>", rd_num(why, "count", 0));
+        }
+        if (rd_num(failures, "other", 0) > 0)
+            tb_printf(b, "other %.0f", rd_num(failures, "other", 0));
+        tb_add(b, "</td></tr>");
+    }
+    tb_add(b, "</table>");
     tb_add(b, "<h3>Steps</h3><table class=\"nums\"><tr><th>Scenario</th><th>Step</th>"
               "<th>Requests</th><th>Failed</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>"
               "</tr>");

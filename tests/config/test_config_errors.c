@@ -229,8 +229,17 @@ static void test_step_errors(void)
                     "dir/t.yaml:6:27: load.scenarios.s[0].think: 'x' is not a number with a "
                     "unit");
     CHECK_ONE_ERROR(STEP("{ path: /, json: {}, form: { a: b } }"),
-                    "dir/t.yaml:6:36: load.scenarios.s[0].form: a step has one body: json, form "
-                    "or body, not several");
+                    "dir/t.yaml:6:36: load.scenarios.s[0].form: a step has one body: json, form, "
+                    "body or graphql, not several");
+    CHECK_ONE_ERROR(STEP("{ name: pay, graphql: { query: \"{ a }\" } }"),
+                    "dir/t.yaml:6:9: load.scenarios.s[0]: a graphql step needs a path: set "
+                    "target.graphql.path, or path on the step");
+    CHECK_ONE_ERROR(STEP("{ path: /g, graphql: { query: [a] } }"),
+                    "dir/t.yaml:6:39: load.scenarios.s[0].graphql.query: the query is a string "
+                    "(the GraphQL document), got a list");
+    CHECK_ONE_ERROR(STEP("{ path: /g, graphql: { query: \"{ a }\", varibles: {} } }"),
+                    "dir/t.yaml:6:48: load.scenarios.s[0].graphql.varibles: unknown key "
+                    "'varibles' (did you mean 'variables'?)");
     CHECK_ONE_ERROR(STEP("{ path: products }"),
                     "dir/t.yaml:6:17: load.scenarios.s[0].path: 'products' is not a path: it "
                     "must start with '/'");
