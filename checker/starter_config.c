@@ -218,8 +218,11 @@ static void put_tls(struct strbuf *b, const struct discovery *d, const char *ca_
 
 static void put_endpoints(struct strbuf *b, const struct discovery *d)
 {
-    strbuf_puts(b, "  # The store's paths; {{id}}, {{q}}, {{cart_id}} are filled in at run time.\n"
-                   "  endpoints:\n");
+    int found = 0;
+    for (int ep = 0; ep < EP_COUNT; ep++)
+        found |= d->endpoints[ep][0] != '\0';
+    strbuf_puts(b, "  # The store's paths; {{id}}, {{q}}, {{cart_id}} are filled in at run time.\n");
+    strbuf_puts(b, found ? "  endpoints:\n" : "  endpoints: {}   # none found\n");
     for (int ep = 0; ep < EP_COUNT; ep++) {
         char line[OPENAPI_PATH_MAX + 200];
         if (d->endpoints[ep][0]) {

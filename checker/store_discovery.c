@@ -197,6 +197,8 @@ static int look_home(struct look *k, const char *given, char *err, size_t errlen
         http_response_free(&r);
     }
     d->unverified = r.unverified;
+    /* The client would retry each request without verification: once is enough to know. */
+    k->cfg.target.insecure = r.unverified;
     const char *type = http_header(&r, "content-type");
     if (ok(&r) && media_is(&r, "text/html"))
         snprintf(d->endpoints[EP_HOME], sizeof d->endpoints[EP_HOME], "%s", d->base.path);
