@@ -179,7 +179,9 @@ static int run(const struct cli *cli, int argc, char **argv)
 const struct command cmd_init = {
     .name = "init",
     .summary = "write a starter config (--from URL: for a running store)",
-    .help = "Usage: storecheck init [PATH] [--force] [--from URL [--allow-host HOST]... [--cacert FILE]]\n"
+    .help = "Usage: storecheck init [PATH] [--force]\n"
+            "       storecheck init [PATH] [--force] --from URL [--allow-host HOST]...\n"
+            "                       [--cacert FILE]\n"
             "\n"
             "Write a starter config to PATH, or to stdout when PATH is '-' or left out.\n"
             "An existing file is left alone unless --force (-f) is given.\n"
