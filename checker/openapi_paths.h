@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "common/config.h"
+#include "config/config.h"
 
 enum { OPENAPI_MAX_BYTES = 4 << 20, OPENAPI_MAX_PATHS = 2000, OPENAPI_PATH_MAX = 256 };
 

@@ -7,7 +7,7 @@
 #define STORECHECK_CHECKER_STARTER_CONFIG_H
 
 #include "checker/store_discovery.h"
-#include "checker/strbuf.h"
+#include "common/strbuf.h"
 
 extern const char starter_config[];
 

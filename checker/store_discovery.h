@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "checker/openapi_paths.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "common/url.h"
 
 enum { DISCOVERY_MAX_REQUESTS = 48, DISCOVERY_NOTE_MAX = 300, DISCOVERY_MAX_NOTES = 16 };
