@@ -238,7 +238,7 @@ static void put_endpoints(struct strbuf *b, const struct discovery *d)
                  endpoint_todo[ep].looked_for ? "not found" : "not looked for");
         put_todo(b, "    ", line);
     }
-    if (d->openapi_yaml[0]) {
+    if (d->openapi_yaml[0] && !d->endpoints[EP_OPENAPI][0]) {
         char line[OPENAPI_PATH_MAX + 100];
         snprintf(line, sizeof line, "%s is an OpenAPI document in YAML: its paths were not read",
                  d->openapi_yaml);

@@ -273,14 +273,14 @@ static void look_paths(struct look *k, struct openapi_paths *api)
         const struct http_response *r = &resps[i];
         enum endpoint ep = kind_endpoint[c->kind];
         int yaml = 0;
-        if (d->endpoints[ep][0] || (c->kind == K_OPENAPI && d->openapi_yaml[0]))
+        if (d->endpoints[ep][0])
             continue;
         if (any_path_ok && like_any_path(k, r))
             continue;
         if (recognise(c, r, api, &yaml)) {
             snprintf(d->endpoints[ep], sizeof d->endpoints[ep], "%s", c->path);
             d->source[ep] = FOUND_ANSWER;
-        } else if (yaml) {
+        } else if (yaml && !d->openapi_yaml[0]) {
             snprintf(d->openapi_yaml, sizeof d->openapi_yaml, "%s", c->path);
         } else if ((r->status == 400 || r->status == 401 || r->status == 403) &&
                    !like_any_path(k, r)) {

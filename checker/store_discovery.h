@@ -33,7 +33,7 @@ struct discovery {
     char endpoints[EP_COUNT][OPENAPI_PATH_MAX];
     enum discovery_source source[EP_COUNT];
     char graphql[OPENAPI_PATH_MAX];    /* "" when no common path answered GraphQL */
-    char openapi_yaml[OPENAPI_PATH_MAX]; /* a YAML OpenAPI document: found, paths not read */
+    char openapi_yaml[OPENAPI_PATH_MAX]; /* a YAML OpenAPI document (paths not read) */
     char notes[DISCOVERY_MAX_NOTES][DISCOVERY_NOTE_MAX]; /* what init could not settle */
     size_t note_count;
     size_t requests;                   /* requests sent */

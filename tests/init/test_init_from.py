@@ -151,19 +151,31 @@ HOME = (200, "text/html; charset=utf-8", "<!doctype html><title>shop</title>")
 
 def part_graphql(work):
     # A store whose API is GraphQL at /api/graphql, with liveness at /health.
+    # Prometheus metrics, and its OpenAPI document in YAML (found, not read).
     a = Store({("POST", "/api/graphql"): GRAPHQL_DATA, ("GET", "/"): HOME,
-               ("GET", "/health"): (200, "application/json", '{"status":"ok"}')})
-    # One that refuses {__typename} the GraphQL over HTTP way: 400 and an errors list.
+               ("GET", "/health"): (200, "application/json", '{"status":"ok"}'),
+               ("GET", "/metrics"): (200, "text/plain; version=0.0.4",
+                                     "# TYPE up gauge\nup 1\n"),
+               ("GET", "/openapi.yaml"): (200, "application/yaml",
+                                          "openapi: 3.0.3\npaths: {}\n")})
+    # One that refuses {__typename} the GraphQL over HTTP way: 400 and an errors list; its
+    # /metrics is JSON, no Prometheus text; its product list wants a key it does not name.
     b = Store({("POST", "/shop-api"): (400, "application/graphql-response+json",
-                                       '{"errors":[{"message":"no"}]}')})
+                                       '{"errors":[{"message":"no"}]}'),
+               ("GET", "/metrics"): (200, "application/json", '{"up":1}'),
+               ("GET", "/store/products"): (400, "application/json",
+                                            '{"message":"x-publishable-api-key required"}')})
     try:
         text, cfg = written(work, "--from", a.url())
         if cfg is not None:
             check(cfg["target"].get("graphql") == {"path": "/api/graphql"},
                   "target.graphql.path is where GraphQL answered: %r"
                   % cfg["target"].get("graphql"))
-            check(cfg["target"]["endpoints"] == {"home": "/", "health": "/health"},
-                  "home and health, nothing else: %r" % cfg["target"]["endpoints"])
+            check(cfg["target"]["endpoints"] == {"home": "/", "health": "/health",
+                                                 "metrics": "/metrics"},
+                  "home, health and metrics, nothing else: %r" % cfg["target"]["endpoints"])
+            check("# TODO: /openapi.yaml is an OpenAPI document in YAML" in text,
+                  "a YAML OpenAPI document is a TODO")
             check("# TODO: the store answered plain HTTP" in text, "plain HTTP is a TODO")
             posts = [r for r in a.requests if r[0] == "POST"]
             check(all(json.loads(r[2]) == {"query": "{__typename}"} for r in posts),
@@ -173,6 +185,10 @@ def part_graphql(work):
         if cfg is not None:
             check(cfg["target"].get("graphql") == {"path": "/shop-api"},
                   "an errors answer is GraphQL too: %r" % cfg["target"].get("graphql"))
+            check(not cfg["target"].get("endpoints"), "JSON metrics are not Prometheus metrics")
+            check("# TODO: GET /store/products answered 400" in text,
+                  "a product list that wants a key is a TODO")
+            check("x-publishable-api-key" not in text, "the store's message is not guessed from")
     finally:
         a.stop()
         b.stop()
