@@ -1,5 +1,8 @@
-/* The commented config `storecheck init` writes; docs/config.md documents every key. */
+/* The configs `storecheck init` writes; docs/config.md documents every key. */
 #include "checker/starter_config.h"
+
+#include <stdio.h>
+#include <string.h>
 
 const char starter_config[] =
     "# storecheck config: what to check and how hard to push.\n"
@@ -125,3 +128,166 @@ const char starter_config[] =
     "  html: out/report.html\n"
     "  junit: out/junit.xml\n"
     "  markdown: out/summary.md\n";
+
+/* What each endpoint is, and whether init looks for it (else its TODO says it was not). */
+static const struct {
+    const char *what;
+    int looked_for;
+} endpoint_todo[EP_COUNT] = {
+    [EP_HOME] = {"the HTML home page", 1},
+    [EP_PRODUCT_PAGE] = {"an HTML product page", 0},
+    [EP_CHECKOUT_PAGE] = {"the HTML checkout page", 0},
+    [EP_ACCOUNT] = {"the account page", 0},
+    [EP_CATALOG] = {"API: the product list", 1},
+    [EP_PRODUCT] = {"API: one product, e.g. \"/api/products/{{id}}\"", 1},
+    [EP_SEARCH] = {"API: search, e.g. \"/api/search?q={{q}}\"", 1},
+    [EP_CART] = {"API: create a cart", 1},
+    [EP_CART_ITEMS] = {"API: add an item, e.g. \"/api/carts/{{cart_id}}/items\"", 1},
+    [EP_CHECKOUT] = {"API: place an order", 1},
+    [EP_LOGIN] = {"API: login", 1},
+    [EP_HEALTH] = {"liveness", 1},
+    [EP_READINESS] = {"readiness", 1},
+    [EP_METRICS] = {"Prometheus metrics", 1},
+    [EP_OPENAPI] = {"the OpenAPI document (JSON)", 1},
+    [EP_STATIC_ASSET] = {"one static asset (CSS/JS)", 0},
+    [EP_WEBHOOK_INTAKE] = {"the receiver of payment-provider callbacks", 0},
+    [EP_ORDERS] = {"API: orders by idempotency key, \"{{key}}\" in the path or query", 0},
+};
+
+static const char *const found_how[] = {
+    [FOUND_NONE] = "",
+    [FOUND_ANSWER] = "found at this path",
+    [FOUND_OPENAPI] = "named by the OpenAPI document",
+};
+
+/* s as a YAML double-quoted scalar. */
+static void put_quoted(struct strbuf *b, const char *s)
+{
+    strbuf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[8];
+        if (c == '"' || c == '\\') {
+            snprintf(esc, sizeof esc, "\\%c", c);
+            strbuf_puts(b, esc);
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+            strbuf_puts(b, esc);
+        } else {
+            strbuf_putc(b, (char)c);
+        }
+    }
+    strbuf_putc(b, '"');
+}
+
+/* A comment line: control characters become '?', so the text stays one comment. */
+static void put_comment(struct strbuf *b, const char *indent, const char *text)
+{
+    strbuf_puts(b, indent);
+    strbuf_puts(b, "# ");
+    for (; *text; text++)
+        strbuf_putc(b, (unsigned char)*text < 0x20 || *text == 0x7f ? '?' : *text);
+    strbuf_putc(b, '\n');
+}
+
+static void put_todo(struct strbuf *b, const char *indent, const char *text)
+{
+    char line[DISCOVERY_NOTE_MAX + 16];
+    snprintf(line, sizeof line, "TODO: %s", text);
+    put_comment(b, indent, line);
+}
+
+static void put_tls(struct strbuf *b, const struct discovery *d, const char *ca_file)
+{
+    if (!d->base.tls) {
+        put_todo(b, "  ", "the store answered plain HTTP: set base_url to its HTTPS address if "
+                          "it has one (the TLS probes need it)");
+        return;
+    }
+    if (ca_file && !d->unverified) {
+        strbuf_puts(b, "  tls:\n    ca_file: ");
+        put_quoted(b, ca_file);
+        strbuf_puts(b, "\n");
+    }
+    if (d->unverified)
+        put_todo(b, "  ", ca_file ? "the certificate did not verify with the CA file given: set "
+                                    "tls.ca_file to the CA that signed it"
+                                  : "the certificate did not verify with the system's CAs: set "
+                                    "tls.ca_file to the CA that signed it");
+}
+
+static void put_endpoints(struct strbuf *b, const struct discovery *d)
+{
+    int found = 0;
+    for (int ep = 0; ep < EP_COUNT; ep++)
+        found |= d->endpoints[ep][0] != '\0';
+    strbuf_puts(b, "  # The store's paths; {{id}}, {{q}}, {{cart_id}} are filled in at run time.\n");
+    strbuf_puts(b, found ? "  endpoints:\n" : "  endpoints: {}   # none found\n");
+    for (int ep = 0; ep < EP_COUNT; ep++) {
+        char line[OPENAPI_PATH_MAX + 200];
+        if (d->endpoints[ep][0]) {
+            snprintf(line, sizeof line, "    %s: ", endpoint_names[ep]);
+            strbuf_puts(b, line);
+            put_quoted(b, d->endpoints[ep]);
+            snprintf(line, sizeof line, "   # %s", found_how[d->source[ep]]);
+            strbuf_puts(b, ep == EP_HOME ? "" : line);
+            strbuf_putc(b, '\n');
+            continue;
+        }
+        snprintf(line, sizeof line, "%s: %s, %s", endpoint_names[ep], endpoint_todo[ep].what,
+                 endpoint_todo[ep].looked_for ? "not found" : "not looked for");
+        put_todo(b, "    ", line);
+    }
+    if (d->openapi_yaml[0] && !d->endpoints[EP_OPENAPI][0]) {
+        char line[OPENAPI_PATH_MAX + 100];
+        snprintf(line, sizeof line, "%s is an OpenAPI document in YAML: its paths were not read",
+                 d->openapi_yaml);
+        put_todo(b, "    ", line);
+    }
+}
+
+void starter_config_discovered(const struct discovery *d, const char *ca_file, struct strbuf *out)
+{
+    char origin[URL_HOST_MAX + 32], line[256];
+    url_origin(&d->base, origin, sizeof origin);
+    put_comment(out, "", "storecheck config, written by storecheck init --from from what the "
+                         "store answered.");
+    snprintf(line, sizeof line, "%zu requests to %s; lines marked TODO are what they did not "
+                                "show: fill them in, or leave them out.",
+             d->requests, origin);
+    put_comment(out, "", line);
+    put_comment(out, "", "Reference: docs/config.md. Check it with: storecheck validate "
+                         "THIS_FILE");
+    strbuf_puts(out, "\ntarget:\n  base_url: ");
+    put_quoted(out, origin);
+    strbuf_puts(out, "\n  # Nothing else is ever contacted, not even by a redirect.\n"
+                     "  allowed_hosts: [");
+    put_quoted(out, d->base.host);
+    strbuf_puts(out, "]\n");
+    if (d->http_url[0]) {
+        strbuf_puts(out, "  http_url: ");
+        put_quoted(out, d->http_url);
+        strbuf_puts(out, "   # it redirected to base_url\n");
+    }
+    put_tls(out, d, ca_file);
+    strbuf_puts(out, "  timeout: 10s                    # per request\n"
+                     "  # Sent with every request:\n"
+                     "  # headers: { Authorization: \"Bearer ${STORE_TOKEN}\" }\n");
+    for (size_t i = 0; i < d->note_count; i++)
+        put_todo(out, "  ", d->notes[i]);
+    put_endpoints(out, d);
+    if (d->graphql[0]) {
+        strbuf_puts(out, "  graphql:\n    path: ");
+        put_quoted(out, d->graphql);
+        strbuf_puts(out, "   # answered a {__typename} query\n");
+    } else {
+        put_todo(out, "  ", "graphql: no common path answered a GraphQL query; set "
+                            "target.graphql.path if the store has one");
+    }
+    strbuf_puts(out, "\naudit:\n"
+                     "  fail_on: high                   # info | low | medium | high | critical\n"
+                     "  allow_orders: false             # true: probes may create real orders\n"
+                     "\n");
+    put_todo(out, "", "load: the shopper scenarios are the store's own flows: write them as "
+                      "docs/scenarios.md shows");
+}

@@ -1,8 +1,10 @@
 #include "common/allowlist.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "common/url.h"
 
@@ -34,4 +36,22 @@ int allowlist_url_ok(const struct strv *allowed, const char *url, char *err, siz
         return 0;
     }
     return 1;
+}
+
+int allowlist_is_loopback(const char *host)
+{
+    unsigned char a[16];
+    if (strcasecmp(host, "localhost") == 0)
+        return 1;
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) != 1)
+        return 0;
+    static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(a, v4_mapped, sizeof v4_mapped) == 0)
+        return a[12] == 127;
+    for (int i = 0; i < 15; i++)
+        if (a[i])
+            return 0;
+    return a[15] == 1;
 }

@@ -10,6 +10,10 @@
 /* 1 if host (no brackets, any case) is in the list; "[::1]" entries match "::1". */
 int allowlist_has(const struct strv *allowed, const char *host);
 
+/* 1 if host (no brackets) is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x) or
+ * "localhost": the hosts a command may contact without being told so. */
+int allowlist_is_loopback(const char *host);
+
 /* 1 if the URL parses and its host is allowed; otherwise 0 with the reason in err. */
 int allowlist_url_ok(const struct strv *allowed, const char *url, char *err, size_t errlen);
 

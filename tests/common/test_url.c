@@ -51,10 +51,27 @@ static void test_allowlist(void)
     CHECK_CONTAINS(err, "allowed_hosts");
 }
 
+/* The hosts a command contacts without --allow-host. */
+static void test_loopback(void)
+{
+    CHECK(allowlist_is_loopback("127.0.0.1"));
+    CHECK(allowlist_is_loopback("127.255.0.9"));
+    CHECK(allowlist_is_loopback("::1"));
+    CHECK(allowlist_is_loopback("::ffff:127.0.0.1"));
+    CHECK(allowlist_is_loopback("LocalHost"));
+    CHECK(!allowlist_is_loopback("128.0.0.1"));
+    CHECK(!allowlist_is_loopback("::2"));
+    CHECK(!allowlist_is_loopback("::ffff:10.0.0.1"));
+    CHECK(!allowlist_is_loopback("localhost.evil.test"));
+    CHECK(!allowlist_is_loopback("127.0.0.1.evil.test"));
+    CHECK(!allowlist_is_loopback(""));
+}
+
 int main(void)
 {
     RUN(test_parse);
     RUN(test_errors);
     RUN(test_allowlist);
+    RUN(test_loopback);
     return check_summary();
 }
