@@ -10,6 +10,7 @@ Needs STORECHECK_BIN and STORECHECK_SOURCE_DIR (set by CTest). Exits 77 (skip) o
 npm registry cannot be reached and no install is cached."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -34,16 +35,16 @@ TRUTHS = {
                        "start.js); TLS is for the proxy in front, and there is none here"),
     "S-TLS-CIPHERS": ("skip", "as S-TLS-VERSIONS: no TLS to judge"),
     "S-TLS-CERT": ("skip", "as S-TLS-VERSIONS: no certificate"),
-    "S-HTTPS-REDIRECT": ("skip", "base_url is plain HTTP: there is no HTTPS to redirect to, "
-                         "and Medusa has no redirect of its own"),
+    "S-HTTPS-REDIRECT": ("fail", "the store is on plain HTTP: Medusa terminates no TLS and "
+                         "redirects nothing (start.js), and nothing stands in front of it here"),
     "S-HSTS": ("skip", "no HTML home page (admin disabled, no storefront) and no HTTPS"),
     "S-CSP": ("skip", "no HTML pages: Medusa serves JSON only"),
     "S-NOSNIFF": ("fail", "no X-Content-Type-Options on the store API: the framework sets no "
                   "security headers (framework/dist/http/express-loader.js has no helmet)"),
     "S-REFERRER-POLICY": ("skip", "no HTML pages to carry a Referrer-Policy"),
     "S-PERMISSIONS-POLICY": ("skip", "no HTML pages to carry a Permissions-Policy"),
-    "S-COOKIE-FLAGS": ("pass", "carts are ids in JSON bodies, not cookies; the only cookie, "
-                       "connect.sid, has saveUninitialized: false and is set only by an "
+    "S-COOKIE-FLAGS": ("skip", "no cookie to judge: carts are ids in JSON bodies; the only "
+                       "cookie, connect.sid, has saveUninitialized: false and is set only by an "
                        "authentication (express-loader.js sessionOpts)"),
     "S-VERSION-LEAK": ("warn", "Express's default X-Powered-By: Express, without a version: "
                        "Medusa never calls app.disable('x-powered-by')"),
@@ -104,11 +105,38 @@ TRUTHS = {
     "E-OPENAPI": ("skip", "Medusa publishes its OpenAPI specs with its docs, not from the store"),
     "E-PROBLEM-JSON": ("fail", "errors are application/json {type, message} (error-handler.js), "
                        "not application/problem+json"),
-    "E-PAGINATION": ("pass", "offset/limit pagination with count = the total "
-                     "(medusa/dist/api/store/products/route.js: {products, count, offset, "
-                     "limit}); the seeded catalog has one product, so the page is complete"),
+    "E-PAGINATION": ("fail", "any limit is honoured: createFindParams takes any number "
+                     "(medusa/dist/api/utils/validators.js) and prepareListQuery passes it on "
+                     "as take (framework/dist/http/utils/get-query-config.js), so limit=100000 "
+                     "brings all 260 seeded products"),
     "E-DEPRECATION": ("skip", "no version in the path"),
     "E-WEBHOOK-PAYLOAD": ("skip", "no webhooks configured"),
+}
+
+# Where a status alone could hide a wrong decision (a fail or warn for another reason than
+# the truth), what storecheck's reason must name.
+DECIDED_BY = {
+    "S-HTTPS-REDIRECT": r"HTTPS",
+    "S-NOSNIFF": r"X-Content-Type-Options",
+    "S-VERSION-LEAK": r"X-Powered-By",
+    "T-PRIVATE-CACHE": r"/store/carts.*Cache-Control",
+    "T-COMPRESSION": r"/store/products",
+    "T-RATE-LIMIT": r"login",
+    "O-REQUEST-ID": r"request id",
+    "O-BODY-LIMIT": r"413",
+    "E-API-VERSION": r"version",
+    "E-PROBLEM-JSON": r"problem\+json",
+    "E-PAGINATION": r"100000|more than 250",
+}
+
+# Where storecheck reaches the truth's status for another reason than the truth: each is a
+# false finding in its reasoning, shown here until the probe learns better. The test fails
+# when the reason starts to match DECIDED_BY, so that the gap is taken off this list.
+KNOWN_GAPS = {
+    "E-PAGINATION": "the oversized page is asked with per_page, limit and page_size at once, "
+                    "and Medusa refuses unknown query fields (400 invalid_data), so the "
+                    "uncapped limit is never seen; the probe then fails on 'no next link', "
+                    "but Medusa paginates by offset/limit with count, which it does not read",
 }
 
 failures = []
@@ -178,6 +206,15 @@ def audit(store, work):
             continue
         check(got["status"] == want, "%s: %s, but Medusa's truth is %s (%s); storecheck said: %s"
               % (pid, got["status"], want, why, got["reason"]))
+        if pid not in DECIDED_BY:
+            continue
+        decided = re.search(DECIDED_BY[pid], got["reason"]) is not None
+        if pid in KNOWN_GAPS:
+            print("known gap %s: %s (storecheck said: %s)" % (pid, KNOWN_GAPS[pid], got["reason"]))
+            check(not decided, "%s now decides as the truth says: take it off KNOWN_GAPS" % pid)
+        else:
+            check(decided, "%s: the reason does not name /%s/: %s"
+                  % (pid, DECIDED_BY[pid], got["reason"]))
     secret = store.env["PUBLISHABLE_KEY"]
     check(secret not in open(out).read(), "the publishable key never appears in the report")
     gating = [c["id"] for c in doc["checks"] if c["gated"]]
@@ -187,8 +224,9 @@ def audit(store, work):
 
 def load(store, work, profile, name):
     out = os.path.join(work, name + ".json")
+    # the config's load.rate and duration would stretch the profile: keep its own shape
     r = storecheck(store, "load", CONFIG, "--profile", os.path.join(HERE, profile),
-                   "--json", out)
+                   "--rate", "30/m", "--duration", "40s", "--json", out)
     check(r.returncode in (0, 1), "storecheck load ran (exit %d)" % r.returncode)
     doc = json.load(open(out))
     scenario = {s["name"]: s for s in doc["scenarios"]}[name]

@@ -1,7 +1,7 @@
 // Seeds the store with what a shopper needs to place an order, through Medusa's own
 // workflows: a region (EUR, Germany) with the system and test-card payment providers, a
 // sales channel with a publishable API key, a stock location with a flat-rate shipping
-// option, and one published product with a price. Writes the ids and the key a test needs
+// option, and 260 published products with a price. Writes the ids and the key a test needs
 // as JSON to $SEED_OUT.
 const fs = require("fs")
 const { ContainerRegistrationKeys, Modules, ProductStatus } = require("@medusajs/framework/utils")
@@ -18,6 +18,8 @@ const {
   linkSalesChannelsToStockLocationWorkflow,
   updateStoresWorkflow,
 } = require("@medusajs/medusa/core-flows")
+
+const CATALOG_SIZE = 260
 
 exports.default = async function seed({ container }) {
   const link = container.resolve(ContainerRegistrationKeys.LINK)
@@ -99,31 +101,37 @@ exports.default = async function seed({ container }) {
     input: { id: key.id, add: [channel.id] },
   })
 
-  const { result: [product] } = await createProductsWorkflow(container).run({
-    input: {
-      products: [{
-        title: "Linen shirt",
-        handle: "linen-shirt",
-        status: ProductStatus.PUBLISHED,
-        shipping_profile_id: profile.id,
-        options: [{ title: "Size", values: ["M"] }],
-        variants: [{
-          title: "M",
-          sku: "LINEN-SHIRT-M",
-          options: { Size: "M" },
-          manage_inventory: false,
-          prices: [{ amount: 25, currency_code: "eur" }],
-        }],
-        sales_channels: [{ id: channel.id }],
-      }],
-    },
+  // One shirt the checkout buys, and a catalog larger than any sane page (250 items), so
+  // that what the store does with ?limit=100000 shows.
+  const product = (title, handle, sku) => ({
+    title,
+    handle,
+    status: ProductStatus.PUBLISHED,
+    shipping_profile_id: profile.id,
+    options: [{ title: "Size", values: ["M"] }],
+    variants: [{
+      title: "M",
+      sku,
+      options: { Size: "M" },
+      manage_inventory: false,
+      prices: [{ amount: 25, currency_code: "eur" }],
+    }],
+    sales_channels: [{ id: channel.id }],
   })
+  const products = [product("Linen shirt", "linen-shirt", "LINEN-SHIRT-M")]
+  for (let i = 1; i < CATALOG_SIZE; i++)
+    products.push(product(`Catalog item ${i}`, `catalog-item-${i}`, `ITEM-${i}-M`))
+  const { result: created } = await createProductsWorkflow(container).run({
+    input: { products },
+  })
+  const shirt = created.find((p) => p.handle === "linen-shirt")
 
   fs.writeFileSync(process.env.SEED_OUT, JSON.stringify({
     publishable_key: key.token,
     region_id: region.id,
-    variant_id: product.variants[0].id,
+    variant_id: shirt.variants[0].id,
     shipping_option_id: shipping.id,
-    product_handle: product.handle,
+    product_handle: shirt.handle,
+    catalog_size: CATALOG_SIZE,
   }, null, 2) + "\n")
 }
