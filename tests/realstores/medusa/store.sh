@@ -5,6 +5,8 @@
 #                         writes DIR/store.env (BASE_URL, PG_PORT, DATABASE_URL, PUBLISHABLE_KEY,
 #                         REGION_ID, VARIANT_ID, SHIPPING_OPTION_ID) and DIR/seed.json
 #   store.sh stop DIR     stops the server and the database; safe to call twice
+# With STORE_OWNER_PID set, start also leaves a watcher that stops the store when that process
+# is gone, however it ended (a test killed by its timeout cannot run its own cleanup).
 # The install lives outside the repo in ${STORECHECK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/storecheck}
 # /medusa-<hash of package-lock.json>, and the migrated, seeded database is kept there as a dump
 # (keyed by the config and seed too), so only the first run pays for npm and the migrations.
@@ -70,6 +72,10 @@ start() {
   local dir=${1:?usage: store.sh start DIR}
   mkdir -p "$dir"
   install >/dev/null
+  if [ -n "${STORE_OWNER_PID:-}" ]; then
+    setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; exec bash "$2" stop "$3"' \
+      _ "$STORE_OWNER_PID" "$0" "$dir" </dev/null >/dev/null 2>&1 &
+  fi
   local pg_port web_port db dump t0=$SECONDS
   pg_port=$(free_port)
   bash "$realstores/postgres.sh" start "$dir/pg" "$pg_port" || { log "PostgreSQL did not start"; exit 1; }

@@ -157,7 +157,8 @@ class Store:
         self.env = {}
 
     def __enter__(self):
-        r = subprocess.run(["bash", STORE_SH, "start", self.dir])
+        r = subprocess.run(["bash", STORE_SH, "start", self.dir],
+                           env=dict(os.environ, STORE_OWNER_PID=str(os.getpid())))
         if r.returncode != 0:
             self.__exit__(None, None, None)
             sys.exit(SKIP if r.returncode == SKIP else 1)
