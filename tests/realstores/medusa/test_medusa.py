@@ -155,6 +155,9 @@ class Store:
     def __init__(self, work):
         self.dir = os.path.join(work, "store")
         self.env = {}
+        # a copy beside the run, so that the config's reports land there, not in the source tree
+        self.config = os.path.join(work, "medusa.yaml")
+        shutil.copy(CONFIG, self.config)
 
     def __enter__(self):
         r = subprocess.run(["bash", STORE_SH, "start", self.dir],
@@ -196,7 +199,7 @@ def storecheck(store, *args):
 
 def audit(store, work):
     out = os.path.join(work, "audit.json")
-    r = storecheck(store, "audit", CONFIG, "--json", out)
+    r = storecheck(store, "audit", store.config, "--json", out)
     doc = json.load(open(out))
     by = {c["id"]: c for c in doc["checks"]}
     check(set(by) == set(TRUTHS), "the truth table names every probe: missing %s, unknown %s"
@@ -226,7 +229,7 @@ def audit(store, work):
 def load(store, work, profile, name):
     out = os.path.join(work, name + ".json")
     # the config's load.rate and duration would stretch the profile: keep its own shape
-    r = storecheck(store, "load", CONFIG, "--profile", os.path.join(HERE, profile),
+    r = storecheck(store, "load", store.config, "--profile", os.path.join(HERE, profile),
                    "--rate", "30/m", "--duration", "40s", "--json", out)
     check(r.returncode in (0, 1), "storecheck load ran (exit %d)" % r.returncode)
     doc = json.load(open(out))
