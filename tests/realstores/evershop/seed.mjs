@@ -34,4 +34,10 @@ const method = await call('POST', '/api/shippingProviders/core/methods',
   { name: 'Standard', is_enabled: true }, token);
 await call('POST', '/api/shippingProviders/core/rates',
   { method_id: method.uuid, zone_id: zone.uuid, is_enabled: true, cost: 5 }, token);
+// The product's URL (/storecheck-mug) is written by the store's event process a moment later.
+const deadline = Date.now() + 30000;
+while ((await fetch(`${base}/storecheck-mug`, { signal: AbortSignal.timeout(5000) })).status !== 200) {
+  if (Date.now() > deadline) throw new Error('the product page /storecheck-mug never answered 200');
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
 console.log(JSON.stringify({ sku: SKU, shipping_method: method.uuid }));
