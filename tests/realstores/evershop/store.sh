@@ -52,7 +52,9 @@ start() {
   install
   local t0=$SECONDS pg_port store_port
   pg_port=$(free_port)
-  "$here/../postgres.sh" start "$state/pg" "$pg_port"
+  # Its exit 77 (PostgreSQL not installed) is a failure here: the tests skip only for npm.
+  "$here/../postgres.sh" start "$state/pg" "$pg_port" ||
+    { log "PostgreSQL could not be started (scripts/install-deps.sh --tests installs it)"; exit 1; }
   psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'CREATE DATABASE evershop' >/dev/null
   store_port=$(free_port)
   {

@@ -283,7 +283,7 @@ def main():
     try:
         rc = store.start()
         if rc == SKIP:
-            print("SKIP: EverShop is not installed and the npm registry cannot be reached")
+            print("SKIP: EverShop is not installed here and the npm registry cannot be reached")
             return SKIP
         check(rc == 0, "store.sh start exits 0, got %d" % rc)
         if rc == 0:
