@@ -10,6 +10,19 @@
 /* Misspellings of field names shops commonly have, each one edit away from the real name. */
 static const char guesses[] = "prodcts prodct colections categores serch custmer ordrs crt";
 
+/* name with its two middle letters swapped (a doubled letter when they are the same): one
+ * edit away, and unlike dropping a letter ("products" to "product") never another common
+ * field's name. */
+static void misspell(const char *name, char *out, size_t len)
+{
+    size_t n = strlen(name), mid = n / 2;
+    if (name[mid - 1] != name[mid])
+        snprintf(out, len, "%.*s%c%c%s", (int)mid - 1, name, name[mid], name[mid - 1],
+                 name + mid + 1);
+    else
+        snprintf(out, len, "%.*s%s", (int)mid, name, name + mid - 1);
+}
+
 static void run_suggestions(struct probe_ctx *ctx)
 {
     char url[1024];
@@ -18,8 +31,9 @@ static void run_suggestions(struct probe_ctx *ctx)
     /* Where the schema can be read, misspell one of its own root fields: a sure test. */
     struct gql_schema s;
     char query[256], misspelt[128];
-    if (gql_schema_read(ctx, url, &s) == 0 && s.root_field && strlen(s.root_field) > 2) {
-        snprintf(misspelt, sizeof misspelt, "%.*s", (int)strlen(s.root_field) - 1, s.root_field);
+    if (gql_schema_read(ctx, url, &s) == 0 && s.root_field && strlen(s.root_field) > 3 &&
+        strlen(s.root_field) < 100) {
+        misspell(s.root_field, misspelt, sizeof misspelt);
         snprintf(query, sizeof query, "{%s%s}", misspelt, s.root_is_object ? "{__typename}" : "");
     } else {
         snprintf(misspelt, sizeof misspelt, "%s", guesses);
