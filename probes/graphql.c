@@ -87,26 +87,36 @@ int gql_suggestion(const struct gql_answer *a, char *out, size_t len)
     return 0;
 }
 
-/* A source file's absolute path in text ("/app/src/cart.js:12", "C:\\shop\\Cart.cs"): the
- * start of the path, or NULL. */
+enum { MAX_PATH = 512 };
+
+/* A source file's absolute path in text: a drive path ("C:\\shop\\Cart.cs"), or a Unix
+ * path with a line number ("/app/src/cart.js:12") or under a server's usual roots
+ * ("/srv/shop/cart.py"); a URL path such as "/docs/errors.js" is neither. Its start, or NULL. */
 static const char *source_path(const char *text)
 {
     static const char *const exts[] = {".js", ".mjs", ".cjs", ".ts", ".py", ".php", ".rb",
                                        ".java", ".go", ".cs", ".kt", ".scala", ".ex"};
+    static const char *const roots[] = {"/home/", "/srv/", "/app/", "/usr/", "/var/", "/opt/",
+                                        "/root/", "/tmp/", "/Users/", "/workspace/", "/code/"};
     for (size_t e = 0; e < sizeof exts / sizeof *exts; e++) {
         size_t elen = strlen(exts[e]);
         for (const char *at = strstr(text, exts[e]); at; at = strstr(at + 1, exts[e])) {
             if (isalnum((unsigned char)at[elen]))
                 continue;
+            /* Paths are short: a bounded walk back keeps long strings linear. */
             const char *start = at;
-            while (start > text && !strchr(" \t(\"'=@", start[-1]))
+            while (start > text && at - start < MAX_PATH && !strchr(" \t(\"'=@", start[-1]))
                 start--;
             if (strncmp(start, "file://", 7) == 0)
                 start += 7;
-            int unix_path = start[0] == '/' && memchr(start + 1, '/', (size_t)(at - start - 1));
-            int windows_path = isalpha((unsigned char)start[0]) && start[1] == ':' &&
-                               start[2] == '\\';
-            if (unix_path || windows_path)
+            if (isalpha((unsigned char)start[0]) && start[1] == ':' && start[2] == '\\')
+                return start;
+            if (start[0] != '/')
+                continue;
+            int line = at[elen] == ':' && isdigit((unsigned char)at[elen + 1]);
+            for (size_t r = 0; !line && r < sizeof roots / sizeof *roots; r++)
+                line = strncmp(start, roots[r], strlen(roots[r])) == 0;
+            if (line)
                 return start;
         }
     }
@@ -381,24 +391,32 @@ static void pick_fields(struct gql_schema *s)
     }
 }
 
-int gql_schema_read(struct probe_ctx *ctx, const char *url, struct gql_schema *s)
+int gql_schema_parse(const char *body, size_t len, struct gql_schema *s)
 {
     *s = (struct gql_schema){0};
+    if (gql_read(body, len, &s->answer) != 0 ||
+        !cJSON_IsArray(gql_data_at(&s->answer, "__schema.types"))) {
+        gql_answer_free(&s->answer);
+        return -1;
+    }
+    pick_fields(s);
+    return 0;
+}
+
+int gql_schema_read(struct probe_ctx *ctx, const char *url, struct gql_schema *s)
+{
     struct http_response r;
     gql_post(ctx, url, introspection, &r);
-    int read = gql_read(r.body, r.body_len, &s->answer) == 0 &&
-               cJSON_IsArray(gql_data_at(&s->answer, "__schema.types"));
+    int read = gql_schema_parse(r.body, r.body_len, s) == 0;
     char sent[sizeof introspection + 16];
     snprintf(sent, sizeof sent, "{\"query\":\"%s\"}", introspection);
     if (read) {
-        pick_fields(s);
         gql_evidence(ctx, &r, sent, "the schema answered: %d types; root field %s, recursive "
                      "field %s",
                      cJSON_GetArraySize(gql_data_at(&s->answer, "__schema.types")),
                      s->root_field ? s->root_field : "none", s->recursive ? s->recursive : "none");
     } else {
         gql_evidence(ctx, &r, sent, "the schema was not given");
-        gql_answer_free(&s->answer);
     }
     http_response_free(&r);
     return read ? 0 : -1;

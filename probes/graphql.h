@@ -77,6 +77,9 @@ struct gql_schema {
                                * that returns that type again (NULL: none) */
 };
 
+/* Read an introspection answer (body, len bytes) into s. 0 when it holds __schema.types, -1
+ * when not (s is then empty); free s either way. */
+int gql_schema_parse(const char *body, size_t len, struct gql_schema *s);
 /* Ask for the schema by introspection. 0 when it was read (fields may still be NULL), -1
  * when the store did not answer it with data (s is then empty); free s either way. The
  * exchange is added as evidence. */
