@@ -94,10 +94,11 @@ enum { MAX_PATH = 512 };
  * ("/srv/shop/cart.py"); a URL path such as "/docs/errors.js" is neither. Its start, or NULL. */
 static const char *source_path(const char *text)
 {
-    static const char *const exts[] = {".js", ".mjs", ".cjs", ".ts", ".py", ".php", ".rb",
-                                       ".java", ".go", ".cs", ".kt", ".scala", ".ex"};
-    static const char *const roots[] = {"/home/", "/srv/", "/app/", "/usr/", "/var/", "/opt/",
-                                        "/root/", "/tmp/", "/Users/", "/workspace/", "/code/"};
+    static const char *const exts[] = {".js",   ".mjs", ".cjs", ".ts", ".py",    ".php", ".rb",
+                                       ".java", ".go",  ".cs",  ".kt", ".scala", ".ex"};
+    static const char *const roots[] = {"/home/",  "/srv/",       "/app/",  "/usr/",
+                                        "/var/",   "/opt/",       "/root/", "/tmp/",
+                                        "/Users/", "/workspace/", "/code/"};
     for (size_t e = 0; e < sizeof exts / sizeof *exts; e++) {
         size_t elen = strlen(exts[e]);
         for (const char *at = strstr(text, exts[e]); at; at = strstr(at + 1, exts[e])) {
@@ -303,8 +304,8 @@ static const cJSON *named_type(const cJSON *t)
 {
     for (int i = 0; i < 8 && t; i++) {
         const cJSON *kind = cJSON_GetObjectItemCaseSensitive(t, "kind");
-        if (!cJSON_IsString(kind) || (strcmp(kind->valuestring, "NON_NULL") != 0 &&
-                                      strcmp(kind->valuestring, "LIST") != 0))
+        if (!cJSON_IsString(kind) ||
+            (strcmp(kind->valuestring, "NON_NULL") != 0 && strcmp(kind->valuestring, "LIST") != 0))
             return t;
         t = cJSON_GetObjectItemCaseSensitive(t, "ofType");
     }
@@ -382,10 +383,10 @@ static void pick_fields(struct gql_schema *s)
         const char *rec = self_field(full);
         if (!s->root_field || (rec && !s->recursive)) {
             s->root_field = fname->valuestring;
-            s->root_is_object = cJSON_IsString(kind) && (strcmp(kind->valuestring, "OBJECT") == 0 ||
-                                                          strcmp(kind->valuestring, "INTERFACE") ==
-                                                              0 ||
-                                                          strcmp(kind->valuestring, "UNION") == 0);
+            s->root_is_object =
+                cJSON_IsString(kind) && (strcmp(kind->valuestring, "OBJECT") == 0 ||
+                                         strcmp(kind->valuestring, "INTERFACE") == 0 ||
+                                         strcmp(kind->valuestring, "UNION") == 0);
             s->recursive = rec;
         }
     }
@@ -411,7 +412,8 @@ int gql_schema_read(struct probe_ctx *ctx, const char *url, struct gql_schema *s
     char sent[sizeof introspection + 16];
     snprintf(sent, sizeof sent, "{\"query\":\"%s\"}", introspection);
     if (read) {
-        gql_evidence(ctx, &r, sent, "the schema answered: %d types; root field %s, recursive "
+        gql_evidence(ctx, &r, sent,
+                     "the schema answered: %d types; root field %s, recursive "
                      "field %s",
                      cJSON_GetArraySize(gql_data_at(&s->answer, "__schema.types")),
                      s->root_field ? s->root_field : "none", s->recursive ? s->recursive : "none");

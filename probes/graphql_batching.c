@@ -75,8 +75,8 @@ static void run_batching(struct probe_ctx *ctx)
     gql_read(r[0].body, r[0].body_len, &a);
     int copies = a.data ? cJSON_GetArraySize(a.data) : 0;
     int alias_ran = copies >= ALIASES;
-    gql_evidence(ctx, &r[0], aliased, "%d aliased copies in one operation: %d executed",
-                 ALIASES, copies);
+    gql_evidence(ctx, &r[0], aliased, "%d aliased copies in one operation: %d executed", ALIASES,
+                 copies);
     size_t batch_ran = gql_batch_executed(r[1].body, r[1].body_len);
     gql_evidence(ctx, &r[1], batch, "a JSON array of %d operations: %zu executed", BATCH,
                  batch_ran);
@@ -85,12 +85,12 @@ static void run_batching(struct probe_ctx *ctx)
     size_t w = 0;
     if (alias_ran)
         w += (size_t)snprintf(reason, sizeof reason,
-                              "%d aliased copies of %s in one operation were all executed",
-                              ALIASES, field);
+                              "%d aliased copies of %s in one operation were all executed", ALIASES,
+                              field);
     if (batch_ran > 1)
         snprintf(reason + w, sizeof reason - w,
-                 "%s%zu of %d operations in one JSON array were executed", w ? "; " : "",
-                 batch_ran, BATCH);
+                 "%s%zu of %d operations in one JSON array were executed", w ? "; " : "", batch_ran,
+                 BATCH);
     if (reason[0])
         probe_set(ctx, PROBE_FAIL, "%s", reason);
     else if (!r[0].status || !r[1].status)

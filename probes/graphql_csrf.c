@@ -37,7 +37,9 @@ static void run_csrf(struct probe_ctx *ctx)
         gql_read(r.body, r.body_len, &a);
         int executed = cJSON_IsString(gql_data_at(&a, "__typename"));
         gql_evidence(ctx, &r, cases[i].sent, "%s: %s", cases[i].what,
-                     !r.status ? "no answer" : executed ? "executed" : "not executed");
+                     !r.status  ? "no answer"
+                     : executed ? "executed"
+                                : "not executed");
         if (executed && !ran++)
             snprintf(first, sizeof first, "%s", cases[i].what);
         if (!r.status && !unanswered++)

@@ -79,8 +79,8 @@ static int executed(struct probe_ctx *ctx, const char *url, const struct gql_sch
         ran = -1;
     } else {
         gql_evidence(ctx, &r, body, "%s: %s (%zu error%s)", what,
-                     ran ? "executed, data returned" : "refused, no data",
-                     gql_error_count(&a), gql_error_count(&a) == 1 ? "" : "s");
+                     ran ? "executed, data returned" : "refused, no data", gql_error_count(&a),
+                     gql_error_count(&a) == 1 ? "" : "s");
     }
     free(body);
     gql_answer_free(&a);
@@ -109,10 +109,10 @@ static void run_depth(struct probe_ctx *ctx)
     }
     char *deep = deep_query(&s), *wide = wide_query(&s);
     char why_deep[400] = "out of memory", why_wide[400] = "out of memory";
-    int deep_ran = deep ? executed(ctx, url, &s, deep, "deep query", why_deep, sizeof why_deep)
-                        : -1;
-    int wide_ran = wide ? executed(ctx, url, &s, wide, "wide query", why_wide, sizeof why_wide)
-                        : -1;
+    int deep_ran =
+        deep ? executed(ctx, url, &s, deep, "deep query", why_deep, sizeof why_deep) : -1;
+    int wide_ran =
+        wide ? executed(ctx, url, &s, wide, "wide query", why_wide, sizeof why_wide) : -1;
     enum { WIDE_SELECTIONS = WIDE_COPIES * (1 + WIDE_COPIES * (1 + WIDE_COPIES)) };
     char reason[600] = "";
     size_t w = 0;

@@ -31,11 +31,13 @@ static void run_graphql_errors(struct probe_ctx *ctx)
         char excerpt[200];
         const char *leak = gql_extensions_leak(&a, excerpt, sizeof excerpt);
         if (leak) {
-            gql_evidence(ctx, &r, body, "%s: a %s in errors[].extensions: %s", cases[i].what,
-                         leak, excerpt);
+            gql_evidence(ctx, &r, body, "%s: a %s in errors[].extensions: %s", cases[i].what, leak,
+                         excerpt);
             if (!leaks++)
-                snprintf(reason, sizeof reason, "the answer to %s shows a %s in "
-                         "errors[].extensions: %s", cases[i].what, leak, excerpt);
+                snprintf(reason, sizeof reason,
+                         "the answer to %s shows a %s in "
+                         "errors[].extensions: %s",
+                         cases[i].what, leak, excerpt);
         } else {
             gql_evidence(ctx, &r, body, "%s: %s", cases[i].what,
                          !r.status  ? "no answer"
@@ -50,11 +52,15 @@ static void run_graphql_errors(struct probe_ctx *ctx)
     if (leaks)
         probe_set(ctx, PROBE_FAIL, "%s", reason);
     else if (!judged)
-        probe_set(ctx, PROBE_ERROR, "none of %d faulty operations got a GraphQL error answer "
-                  "to judge", CASES);
+        probe_set(ctx, PROBE_ERROR,
+                  "none of %d faulty operations got a GraphQL error answer "
+                  "to judge",
+                  CASES);
     else
-        probe_set(ctx, PROBE_PASS, "%d GraphQL error answers without stack traces or internal "
-                  "paths in their extensions", judged);
+        probe_set(ctx, PROBE_PASS,
+                  "%d GraphQL error answers without stack traces or internal "
+                  "paths in their extensions",
+                  judged);
 }
 
 const struct probe probe_o_graphql_errors = {

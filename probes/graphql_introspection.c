@@ -40,9 +40,10 @@ const struct probe probe_s_graphql_introspection = {
     .severity = SEV_MEDIUM,
     .rationale = "Introspection lists every type, query, mutation and argument of the API, the "
                  "internal and unfinished ones too: a map for whoever looks for a way in.",
-    .remediation = "Turn introspection off in production (graphql-js: NoSchemaIntrospectionCustomRule; "
-                   "Apollo Server: introspection: false) and publish the schema to the clients "
-                   "that need it instead.",
+    .remediation =
+        "Turn introspection off in production (graphql-js: NoSchemaIntrospectionCustomRule; "
+        "Apollo Server: introspection: false) and publish the schema to the clients "
+        "that need it instead.",
     .references = "https://cheatsheetseries.owasp.org/cheatsheets/GraphQL_Cheat_Sheet.html"
                   "#introspection-graphiql",
     .run = run_introspection,

@@ -26,8 +26,7 @@ static void run_persisted(struct probe_ctx *ctx)
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)query, sizeof query - 1, digest);
     char ext[160];
-    int w = snprintf(ext, sizeof ext,
-                     "{\"persistedQuery\":{\"version\":1,\"sha256Hash\":\"");
+    int w = snprintf(ext, sizeof ext, "{\"persistedQuery\":{\"version\":1,\"sha256Hash\":\"");
     for (size_t i = 0; i < sizeof digest; i++)
         w += snprintf(ext + w, sizeof ext - (size_t)w, "%02x", digest[i]);
     snprintf(ext + w, sizeof ext - (size_t)w, "\"}}");
@@ -47,7 +46,9 @@ static void run_persisted(struct probe_ctx *ctx)
         gql_read(r.body, r.body_len, &a);
         int executed = cJSON_IsString(gql_data_at(&a, "__typename"));
         gql_evidence(ctx, &r, body, "%s: %s", cases[i].what,
-                     !r.status ? "no answer" : executed ? "executed" : "refused");
+                     !r.status  ? "no answer"
+                     : executed ? "executed"
+                                : "refused");
         if (executed && !ran++)
             snprintf(first, sizeof first, "%s", cases[i].what);
         if (!r.status && !unanswered++)
@@ -57,13 +58,12 @@ static void run_persisted(struct probe_ctx *ctx)
         http_response_free(&r);
     }
     if (ran)
-        probe_set(ctx, PROBE_FAIL,
-                  "the store declares persisted queries only, but %s was executed", first);
+        probe_set(ctx, PROBE_FAIL, "the store declares persisted queries only, but %s was executed",
+                  first);
     else if (unanswered)
         probe_set(ctx, PROBE_ERROR, "%s", error);
     else
-        probe_set(ctx, PROBE_PASS,
-                  "an arbitrary query was refused, with and without its own hash");
+        probe_set(ctx, PROBE_PASS, "an arbitrary query was refused, with and without its own hash");
 }
 
 const struct probe probe_s_graphql_persisted = {

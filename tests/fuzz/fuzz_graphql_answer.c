@@ -1,7 +1,8 @@
 /* The GraphQL answer reader: any bytes, as a store's answer to a probe. It must never read past
  * the input (the copy has no NUL after it); what it calls an answer has data or errors; the
  * excerpts it writes are NUL-terminated within their buffers; a batch never counts more
- * answers than the input has bytes; read as a schema, it never picks a recursive field without a root field to reach it. */
+ * answers than the input has bytes; read as a schema, it never picks a recursive field without a
+ * root field to reach it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

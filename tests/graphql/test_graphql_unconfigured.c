@@ -6,10 +6,9 @@
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 
-static const char *const ids[] = {"S-GRAPHQL-INTROSPECTION", "S-GRAPHQL-SUGGESTIONS",
-                                  "S-GRAPHQL-CSRF",          "S-GRAPHQL-PERSISTED",
-                                  "T-GRAPHQL-DEPTH",         "T-GRAPHQL-BATCHING",
-                                  "O-GRAPHQL-ERRORS"};
+static const char *const ids[] = {
+    "S-GRAPHQL-INTROSPECTION", "S-GRAPHQL-SUGGESTIONS", "S-GRAPHQL-CSRF",  "S-GRAPHQL-PERSISTED",
+    "T-GRAPHQL-DEPTH",         "T-GRAPHQL-BATCHING",    "O-GRAPHQL-ERRORS"};
 static const char only[] = "S-GRAPHQL-INTROSPECTION,S-GRAPHQL-SUGGESTIONS,S-GRAPHQL-CSRF,"
                            "S-GRAPHQL-PERSISTED,T-GRAPHQL-DEPTH,T-GRAPHQL-BATCHING,"
                            "O-GRAPHQL-ERRORS";

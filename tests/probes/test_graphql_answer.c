@@ -25,8 +25,16 @@ static void test_what_is_an_answer(void)
     CHECK(!a.data && gql_error_count(&a) == 1);
     gql_answer_free(&a);
     static const char *const not_answers[] = {
-        "",      "<html>Not found</html>", "{}", "[]", "{\"data\":null}", "{\"errors\":[]}",
-        "{\"errors\":\"no\"}", "{\"data\":[1]}", "\"data\"", "{\"data\":{}",
+        "",
+        "<html>Not found</html>",
+        "{}",
+        "[]",
+        "{\"data\":null}",
+        "{\"errors\":[]}",
+        "{\"errors\":\"no\"}",
+        "{\"data\":[1]}",
+        "\"data\"",
+        "{\"data\":{}",
     };
     for (size_t i = 0; i < sizeof not_answers / sizeof *not_answers; i++) {
         CHECK(read_text(not_answers[i], &a) == -1);
@@ -95,9 +103,10 @@ static void test_extension_leaks(void)
     struct gql_answer a;
     char out[200];
     /* Apollo Server 2-3 development mode. */
-    CHECK(read_text("{\"errors\":[{\"message\":\"x\",\"extensions\":{\"code\":\"INTERNAL\","
-                    "\"exception\":{\"stacktrace\":[\"Error: x\",\"    at f (/srv/app/a.js:1:2)\"]}}}]}",
-                    &a) == 0);
+    CHECK(read_text(
+              "{\"errors\":[{\"message\":\"x\",\"extensions\":{\"code\":\"INTERNAL\","
+              "\"exception\":{\"stacktrace\":[\"Error: x\",\"    at f (/srv/app/a.js:1:2)\"]}}}]}",
+              &a) == 0);
     CHECK_STR_EQ(gql_extensions_leak(&a, out, sizeof out), "stack trace");
     CHECK_CONTAINS(out, "exception");
     gql_answer_free(&a);
@@ -174,9 +183,11 @@ static void test_schema(void)
         "{\"data\":{\"__schema\":{\"queryType\":{\"name\":\"Query\"},\"types\":["
         "{\"name\":\"Query\",\"kind\":\"OBJECT\",\"fields\":["
         " {\"name\":\"shop\",\"args\":[],\"type\":{\"kind\":\"OBJECT\",\"name\":\"Shop\"}},"
-        " {\"name\":\"product\",\"args\":[{\"defaultValue\":null,\"type\":{\"kind\":\"NON_NULL\"}}],"
+        " {\"name\":\"product\",\"args\":[{\"defaultValue\":null,\"type\":{\"kind\":\"NON_NULL\"}}]"
+        ","
         "  \"type\":{\"kind\":\"OBJECT\",\"name\":\"Product\"}},"
-        " {\"name\":\"products\",\"args\":[{\"defaultValue\":\"10\",\"type\":{\"kind\":\"NON_NULL\"}}],"
+        " {\"name\":\"products\",\"args\":[{\"defaultValue\":\"10\",\"type\":{\"kind\":\"NON_"
+        "NULL\"}}],"
         "  \"type\":{\"kind\":\"NON_NULL\",\"name\":null,\"ofType\":{\"kind\":\"LIST\","
         "   \"name\":null,\"ofType\":{\"kind\":\"OBJECT\",\"name\":\"Product\"}}}}]},"
         "{\"name\":\"Shop\",\"kind\":\"OBJECT\",\"fields\":["
@@ -195,7 +206,8 @@ static void test_schema(void)
     static const char flat[] =
         "{\"data\":{\"__schema\":{\"queryType\":{\"name\":\"Query\"},\"types\":["
         "{\"name\":\"Query\",\"kind\":\"OBJECT\",\"fields\":["
-        " {\"name\":\"version\",\"args\":[],\"type\":{\"kind\":\"SCALAR\",\"name\":\"String\"}}]}]}}}";
+        " {\"name\":\"version\",\"args\":[],\"type\":{\"kind\":\"SCALAR\",\"name\":\"String\"}}]}]}"
+        "}}";
     CHECK(gql_schema_parse(flat, strlen(flat), &s) == 0);
     CHECK_STR_EQ(s.root_field, "version");
     CHECK(!s.root_is_object && s.recursive == NULL);
