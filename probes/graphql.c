@@ -225,7 +225,8 @@ void gql_post_body(struct probe_ctx *ctx, const char *url, const char *body,
                                .url = url,
                                .body = body,
                                .headers = {type, "Accept: application/json"},
-                               .max_body = 4 << 20};
+                               .max_body = GQL_MAX_ANSWER,
+                               .truncate_ok = 1};
     http_get1(ctx, &req, r);
 }
 
@@ -242,8 +243,10 @@ void gql_get(struct probe_ctx *ctx, const char *url, const char *query, struct h
     size_t n = strlen(url) + strlen(q ? q : "") + 16;
     char *full = malloc(n);
     snprintf(full, n, "%s%squery=%s", url, strchr(url, '?') ? "&" : "?", q ? q : "");
-    struct http_request req = {
-        .url = full, .headers = {"Accept: application/json"}, .max_body = 4 << 20};
+    struct http_request req = {.url = full,
+                               .headers = {"Accept: application/json"},
+                               .max_body = GQL_MAX_ANSWER,
+                               .truncate_ok = 1};
     http_get1(ctx, &req, r);
     curl_free(q);
     free(full);
@@ -282,7 +285,11 @@ int gql_begin(struct probe_ctx *ctx, char *url, size_t len)
     struct gql_answer a;
     int answer = gql_read(r.body, r.body_len, &a) == 0;
     int ok = answer && (a.data || g->persisted_only);
-    if (!r.status) {
+    if (ok) {
+        gql_evidence(ctx, &r, "{\"query\":\"{__typename}\"}", "answered with %s",
+                     a.data ? "data: the path answers GraphQL"
+                            : "errors: a GraphQL answer (persisted queries only)");
+    } else if (!r.status) {
         http_evidence(ctx, &r, "sent {\"query\":\"%s\"}", query);
         probe_set(ctx, PROBE_ERROR, "no answer from the GraphQL path: %s", r.error);
     } else if (!ok) {

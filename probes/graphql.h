@@ -55,6 +55,10 @@ char *gql_body(const char *query, const char *variables, const char *extensions)
  * is then set to skip (no target.graphql.path) or error, with the reason. */
 int gql_begin(struct probe_ctx *ctx, char *url, size_t len);
 
+/* Answers are read up to this size; a longer one is cut (http_response.truncated), which only
+ * an executed operation can cause: no refusal is that long. */
+enum { GQL_MAX_ANSWER = 4 << 20 };
+
 /* POST body to url as application/json (content_type NULL) or as content_type. */
 void gql_post_body(struct probe_ctx *ctx, const char *url, const char *body,
                    const char *content_type, struct http_response *r);

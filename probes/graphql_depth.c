@@ -72,15 +72,20 @@ static int executed(struct probe_ctx *ctx, const char *url, const struct gql_sch
     struct gql_answer a;
     gql_read(r.body, r.body_len, &a);
     const cJSON *root = gql_data_at(&a, s->root_field);
-    int ran = root && !cJSON_IsNull(root);
+    int ran = (root && !cJSON_IsNull(root)) || (r.truncated && r.status / 100 == 2);
     if (!r.status) {
         gql_evidence(ctx, &r, body, "%s: no answer", what);
-        snprintf(why, len, "no answer to the %s: %s", what, r.error);
+        snprintf(why, len, "no answer to the %s: %s%s", what, r.error,
+                 r.failure == HTTP_FAIL_TIMEOUT
+                     ? " (the store may still be executing it: a limit refuses at once)"
+                     : "");
         ran = -1;
     } else {
         gql_evidence(ctx, &r, body, "%s: %s (%zu error%s)", what,
-                     ran ? "executed, data returned" : "refused, no data", gql_error_count(&a),
-                     gql_error_count(&a) == 1 ? "" : "s");
+                     r.truncated ? "executed, an answer over 4 MiB"
+                     : ran       ? "executed, data returned"
+                                 : "refused, no data",
+                     gql_error_count(&a), gql_error_count(&a) == 1 ? "" : "s");
     }
     free(body);
     gql_answer_free(&a);
