@@ -242,6 +242,12 @@ void gql_get(struct probe_ctx *ctx, const char *url, const char *query, struct h
     char *q = curl_easy_escape(NULL, query, 0);
     size_t n = strlen(url) + strlen(q ? q : "") + 16;
     char *full = malloc(n);
+    if (!full) {
+        curl_free(q);
+        *r = (struct http_response){.failure = HTTP_FAIL_NOT_SENT};
+        snprintf(r->error, sizeof r->error, "out of memory");
+        return;
+    }
     snprintf(full, n, "%s%squery=%s", url, strchr(url, '?') ? "&" : "?", q ? q : "");
     struct http_request req = {.url = full,
                                .headers = {"Accept: application/json"},
@@ -279,27 +285,33 @@ int gql_begin(struct probe_ctx *ctx, char *url, size_t len)
         probe_set(ctx, PROBE_ERROR, "target.graphql.path: %s", err);
         return -1;
     }
-    static const char query[] = "{__typename}";
+    static const char query[] = "{__typename}", sent[] = "{\"query\":\"{__typename}\"}";
     struct http_response r;
     gql_post(ctx, url, query, &r);
     struct gql_answer a;
     int answer = gql_read(r.body, r.body_len, &a) == 0;
     int ok = answer && (a.data || g->persisted_only);
     if (ok) {
-        gql_evidence(ctx, &r, "{\"query\":\"{__typename}\"}", "answered with %s",
+        gql_evidence(ctx, &r, sent, "answered with %s",
                      a.data ? "data: the path answers GraphQL"
                             : "errors: a GraphQL answer (persisted queries only)");
     } else if (!r.status) {
-        http_evidence(ctx, &r, "sent {\"query\":\"%s\"}", query);
+        gql_evidence(ctx, &r, sent, "no answer");
         probe_set(ctx, PROBE_ERROR, "no answer from the GraphQL path: %s", r.error);
-    } else if (!ok) {
-        gql_evidence(ctx, &r, "{\"query\":\"{__typename}\"}", "%s",
+    } else {
+        gql_evidence(ctx, &r, sent, "%s",
                      answer ? "answered with errors only" : "not a GraphQL answer");
-        probe_set(ctx, PROBE_ERROR,
-                  "the GraphQL path answered {__typename} with %d and %s: check "
-                  "target.graphql.path (or set target.graphql.persisted_only where the store "
-                  "runs persisted queries only)",
-                  r.status, answer ? "errors, no data" : "no GraphQL answer (no data or errors)");
+        if (answer)
+            probe_set(ctx, PROBE_ERROR,
+                      "the GraphQL path answered %s with %d and errors, no data: check "
+                      "target.graphql.path, or set target.graphql.persisted_only if the store "
+                      "runs persisted queries only",
+                      query, r.status);
+        else
+            probe_set(ctx, PROBE_ERROR,
+                      "the GraphQL path answered %s with %d and no GraphQL answer (no data or "
+                      "errors): check target.graphql.path",
+                      query, r.status);
     }
     gql_answer_free(&a);
     http_response_free(&r);

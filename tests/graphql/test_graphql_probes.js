@@ -47,7 +47,7 @@ async function stopStore(store) {
 }
 
 // Run the GraphQL probes against the store; the results by probe id.
-function audit(name, port, persistedOnly) {
+function audit(name, port, persistedOnly, graphqlPath) {
   const config = path.join(scratch, `${name}.yaml`);
   const report = path.join(scratch, `${name}.json`);
   fs.writeFileSync(config, [
@@ -55,7 +55,7 @@ function audit(name, port, persistedOnly) {
     `  base_url: http://127.0.0.1:${port}`,
     '  allowed_hosts: [127.0.0.1]',
     '  graphql:',
-    '    path: /graphql',
+    `    path: ${graphqlPath}`,
     `    persisted_only: ${persistedOnly}`,
     'audit:',
     '  probe_timeout: 20s',
@@ -64,7 +64,8 @@ function audit(name, port, persistedOnly) {
   ].join('\n'));
   const r = spawnSync(bin, ['audit', config, '--only', IDS.join(','), '--json', report, '-q'],
     { encoding: 'utf8', timeout: 90000 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${name}: storecheck audit exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  // 0 passed, 1 a finding, 3 a probe ended in error: each is a verdict this test judges.
+  if (![0, 1, 3].includes(r.status)) throw new Error(`${name}: storecheck audit exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   const checks = JSON.parse(fs.readFileSync(report, 'utf8')).checks;
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
@@ -100,6 +101,12 @@ const stores = [
       'T-GRAPHQL-BATCHING': ['fail', '50 aliased copies of products'],
       'O-GRAPHQL-ERRORS': ['fail', 'stack trace'],
     },
+  },
+  {
+    // A path that does not answer GraphQL (404, an HTML page) is never judged as a hardened API.
+    name: 'wrong-path', flags: ['--mode', 'weak'], persistedOnly: false, path: '/api/graphql',
+    expect: Object.fromEntries(IDS.filter((id) => id !== 'S-GRAPHQL-PERSISTED')
+      .map((id) => [id, ['error', 'check target.graphql.path']])),
   },
   {
     // Introspection closed but suggestions left on: the schema still leaks.
@@ -157,7 +164,7 @@ const stores = [
   for (const s of stores) {
     const store = await startStore(s.name, s.flags);
     try {
-      const results = audit(s.name, store.port, s.persistedOnly);
+      const results = audit(s.name, store.port, s.persistedOnly, s.path || '/graphql');
       for (const [id, [status, text, absent]] of Object.entries(s.expect)) expect(s.name, results, id, status, text, absent);
     } finally {
       await stopStore(store);
