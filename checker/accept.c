@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "checker/yaml_tree.h"
+#include "config/yaml_tree.h"
 
 enum { ACCEPT_MAX_BYTES = 1 << 20 };
 

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "common/arena.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "common/diag.h"
 
 struct acceptance {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "checker/commands.h"
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "checker/gate_report.h"
 #include "checker/stop_signal.h"
 #include "common/exit_codes.h"

@@ -11,7 +11,7 @@
 
 #include "checker/cli.h"
 #include "checker/commands.h"
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"

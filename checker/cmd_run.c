@@ -7,7 +7,7 @@
 
 #include "checker/accept.h"
 #include "checker/commands.h"
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "checker/fault_window.h"
 #include "checker/gate_report.h"
 #include "checker/load_phase.h"

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "checker/commands.h"
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "common/exit_codes.h"
 #include "loadgen/profile.h"
 #include "loadgen/scenario_check.h"

@@ -6,7 +6,7 @@
 #ifndef STORECHECK_CHECKER_FAULT_WINDOW_H
 #define STORECHECK_CHECKER_FAULT_WINDOW_H
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 #include "probes/probe.h"
 #include "reports/report_model.h"

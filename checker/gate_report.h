@@ -14,7 +14,7 @@
 #include "checker/accept.h"
 #include "checker/cli.h"
 #include "checker/verdict.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "common/diag.h"
 #include "probes/engine.h"
 #include "reports/report_model.h"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "checker/cli.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/engine.h"
 #include "loadgen/result.h"
 #include "loadgen/threshold.h"

@@ -8,7 +8,7 @@
 
 #include "checker/cli.h"
 #include "checker/run_load.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 #include "probes/engine.h"
 #include "reports/report_model.h"

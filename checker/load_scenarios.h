@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/engine.h"
 #include "loadgen/plan.h"
 #include "loadgen/profile.h"

@@ -13,7 +13,7 @@
 
 #include "common/arena.h"
 #include "checker/load_scenarios.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/engine.h"
 #include "reports/load_json.h"
 

@@ -5,7 +5,7 @@
 #define STORECHECK_CHECKER_SCENARIO_TABLE_H
 
 #include "checker/cli.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 
 void scenario_table_print(const struct cli *cli, const struct load_result *r,

@@ -5,7 +5,7 @@
 #ifndef STORECHECK_COMMON_ALLOWLIST_H
 #define STORECHECK_COMMON_ALLOWLIST_H
 
-#include "common/config.h"
+#include "common/strv.h"
 
 /* 1 if host (no brackets, any case) is in the list; "[::1]" entries match "::1". */
 int allowlist_has(const struct strv *allowed, const char *host);

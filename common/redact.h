@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "common/config.h"
+#include "common/strv.h"
 
 #define REDACTED "[redacted]"
 

@@ -7,7 +7,7 @@
  * quoted field may span lines); lines end in CRLF or LF; empty lines are skipped (write ""
  * for an empty value in a one-column file); a UTF-8 byte order mark is ignored.
  *
- * Picking (enum feeder_mode in common/config.h):
+ * Picking (enum feeder_mode in config/config.h):
  *   FEEDER_RANDOM      any row, uniformly, from the caller's PRNG
  *   FEEDER_SEQUENTIAL  rows in order, wrapping around
  *   FEEDER_UNIQUE      each row at most once, then FEEDER_EXHAUSTED
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/parse_error.h"
 #include "loadgen/rng.h"
 #include "loadgen/vars.h"

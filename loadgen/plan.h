@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "common/url.h"
 #include "loadgen/check.h"
 #include "loadgen/cookie_jar.h"

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "common/diag.h"
 #include "loadgen/mix.h"
 

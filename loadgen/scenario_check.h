@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "common/diag.h"
 
 /* Add a located diagnostic for each problem; returns how many. Reads the feeder files at

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/parse_error.h"
 
 enum th_sel { TH_SEL_ALL, TH_SEL_NAME, TH_SEL_STEP, TH_SEL_SCENARIO };

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 
 /* The fault of that name, or NULL. */
 const struct fault *fault_find(const struct config *cfg, const char *name);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
-#include "common/config.h"
+#include "config/config.h"
 
 /* The STORE groups, in report order. */
 enum probe_group { GROUP_S, GROUP_T, GROUP_O, GROUP_R, GROUP_E, GROUP_COUNT };

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "common/config.h"
+#include "config/config.h"
 
 enum whsig_result {
     WHSIG_VALID,

@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 
 #define LOAD_JSON_SCHEMA_VERSION 1

@@ -5,7 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 
 void load_json_add_u64(cJSON *o, const char *k, uint64_t v);

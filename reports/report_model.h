@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 #include "loadgen/threshold.h"
 #include "probes/probe.h"

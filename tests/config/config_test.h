@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "tests/support/check.h"
 
 static const char *const test_env_vars[][2] = {

@@ -4,7 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checker/cfg_walk.h"
+#include "config/cfg_walk.h"
 #include "common/oom.h"
 #include "tests/config/config_test.h"
 

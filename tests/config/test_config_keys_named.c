@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker/cfg_sections.h"
-#include "common/config.h"
+#include "config/cfg_sections.h"
+#include "config/config.h"
 #include "tests/support/check.h"
 
 static const struct cfg_section *const tables[] = {cfg_target_sections, cfg_audit_sections,

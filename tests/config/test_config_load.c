@@ -1,5 +1,5 @@
 /* Valid configs load into the expected values, with defaults for what they leave out. */
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "tests/config/config_test.h"
 
 static const char full[] =

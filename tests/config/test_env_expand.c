@@ -1,5 +1,5 @@
-#include "checker/env_expand.h"
-#include "checker/strv.h"
+#include "config/env_expand.h"
+#include "common/strv.h"
 #include "tests/config/config_test.h"
 
 static const char *expand(struct arena *a, struct strv *secrets, const char *in, char *err,

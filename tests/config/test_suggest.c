@@ -1,4 +1,4 @@
-#include "checker/suggest.h"
+#include "config/suggest.h"
 #include "tests/support/check.h"
 
 static const char *const keys[] = {"checkout", "checkout_page", "cart",   "cart_items",

@@ -1,5 +1,5 @@
 /* The YAML tree: shapes, positions, scalar typing. The refusals are in test_config_hostile. */
-#include "checker/yaml_tree.h"
+#include "config/yaml_tree.h"
 #include "tests/support/check.h"
 
 static struct yaml_node *parse(struct arena *a, struct diag_list *d, const char *y)

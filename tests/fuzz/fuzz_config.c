@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "common/allowlist.h"
 
 /* A fixed environment, so a run depends on the input alone. */

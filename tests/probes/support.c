@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checker/config_load.h"
+#include "config/config_load.h"
 
 static void sleep_ms(long ms)
 {

@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "probes/engine.h"
 
 /* Start argv[0] with argv; when ready_file is given, wait (up to 10 s) until it is

@@ -18,7 +18,7 @@
 
 #include <curl/curl.h>
 
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 

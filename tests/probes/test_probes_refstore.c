@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "checker/config_load.h"
+#include "config/config_load.h"
 #include "tests/probes/support.h"
 #include "tests/support/check.h"
 

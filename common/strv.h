@@ -1,9 +1,15 @@
-/* Growing a struct strv (common/config.h) inside an arena. */
-#ifndef STORECHECK_CHECKER_STRV_H
-#define STORECHECK_CHECKER_STRV_H
+/* A list of strings, and growing one inside an arena. */
+#ifndef STORECHECK_COMMON_STRV_H
+#define STORECHECK_COMMON_STRV_H
+
+#include <stddef.h>
 
 #include "common/arena.h"
-#include "common/config.h"
+
+struct strv {
+    const char **items;
+    size_t count;
+};
 
 /* Append s, unless it is empty. s is not copied: it must outlive the list. */
 void strv_add(struct arena *a, struct strv *v, const char *s);

@@ -1,4 +1,4 @@
-#include "common/config.h"
+#include "config/config.h"
 
 #include <string.h>
 #include <strings.h>

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "checker/cfg_sections.h"
+#include "config/cfg_sections.h"
 
 void cfg_load_defaults(struct load *l)
 {

@@ -1,4 +1,4 @@
-#include "checker/keypath.h"
+#include "config/keypath.h"
 
 #include <stdarg.h>
 #include <stdio.h>

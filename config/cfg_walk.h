@@ -3,15 +3,15 @@
  * readers the sections share. Readers record an error and leave the field at its default when
  * a value is wrong, so one pass reports every error.
  */
-#ifndef STORECHECK_CHECKER_CFG_WALK_H
-#define STORECHECK_CHECKER_CFG_WALK_H
+#ifndef STORECHECK_CONFIG_CFG_WALK_H
+#define STORECHECK_CONFIG_CFG_WALK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "checker/keypath.h"
-#include "checker/yaml_tree.h"
-#include "common/config.h"
+#include "config/keypath.h"
+#include "config/yaml_tree.h"
+#include "config/config.h"
 #include "common/diag.h"
 
 /* After this many errors the rest are dropped: a wrong file says enough by then. */

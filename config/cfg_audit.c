@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "checker/cfg_sections.h"
+#include "config/cfg_sections.h"
 
 void cfg_audit_defaults(struct audit *a)
 {

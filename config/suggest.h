@@ -1,6 +1,6 @@
 /* Did-you-mean for misspelled names: the closest candidate by edit distance. */
-#ifndef STORECHECK_CHECKER_SUGGEST_H
-#define STORECHECK_CHECKER_SUGGEST_H
+#ifndef STORECHECK_CONFIG_SUGGEST_H
+#define STORECHECK_CONFIG_SUGGEST_H
 
 #include <stddef.h>
 

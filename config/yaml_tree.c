@@ -1,11 +1,11 @@
-#include "checker/yaml_tree.h"
+#include "config/yaml_tree.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
 
-#include "checker/keypath.h"
+#include "config/keypath.h"
 #include "common/oom.h"
 
 struct frame {

@@ -1,12 +1,12 @@
-#include "checker/env_expand.h"
+#include "config/env_expand.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker/keypath.h"
-#include "checker/strbuf.h"
-#include "checker/strv.h"
+#include "config/keypath.h"
+#include "common/strbuf.h"
+#include "common/strv.h"
 
 static const char *process_lookup(const char *name, void *ctx)
 {

@@ -1,4 +1,4 @@
-#include "checker/strbuf.h"
+#include "common/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "checker/strv.h"
+#include "common/strv.h"
 
 #include <stdlib.h>
 #include <string.h>

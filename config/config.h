@@ -1,30 +1,26 @@
 /*
- * The typed configuration model: what checker/config_load fills from YAML, and what probes,
+ * The typed configuration model: what config/config_load fills from YAML, and what probes,
  * loadgen and reports read. Nothing here parses or prints.
  *
  * Ownership: every string and array hangs off config->arena and is released by config_free;
  * readers never free a field. A field that the file did not set holds its documented default
  * (NULL for an optional string, 0 for an optional number).
  */
-#ifndef STORECHECK_COMMON_CONFIG_H
-#define STORECHECK_COMMON_CONFIG_H
+#ifndef STORECHECK_CONFIG_CONFIG_H
+#define STORECHECK_CONFIG_CONFIG_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "common/arena.h"
+#include "common/strv.h"
 #include "common/url.h"
 
 /* Where a value stood in the config file (1-based); line 0 when it did not come from a file. */
 struct srcpos {
     int line;
     int col;
-};
-
-struct strv {
-    const char **items;
-    size_t count;
 };
 
 struct kv {

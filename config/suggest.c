@@ -1,4 +1,4 @@
-#include "checker/suggest.h"
+#include "config/suggest.h"
 
 #include <ctype.h>
 #include <string.h>

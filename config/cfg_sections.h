@@ -3,10 +3,10 @@
  * cfg_load.c, cfg_scenario.c); config_load.c puts them together. Each is a cfg_read_fn whose
  * dst is the section's struct.
  */
-#ifndef STORECHECK_CHECKER_CFG_SECTIONS_H
-#define STORECHECK_CHECKER_CFG_SECTIONS_H
+#ifndef STORECHECK_CONFIG_CFG_SECTIONS_H
+#define STORECHECK_CONFIG_CFG_SECTIONS_H
 
-#include "checker/cfg_walk.h"
+#include "config/cfg_walk.h"
 
 void cfg_target_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);

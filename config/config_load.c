@@ -1,4 +1,4 @@
-#include "checker/config_load.h"
+#include "config/config_load.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "checker/cfg_sections.h"
-#include "checker/strv.h"
+#include "config/cfg_sections.h"
+#include "common/strv.h"
 #include "common/oom.h"
 #include "common/redact.h"
 

@@ -3,13 +3,13 @@
  * limits a config file needs: one document, UTF-8 only, no NUL bytes, no aliases (so no
  * alias bombs), bounded nesting and node count, no duplicate keys.
  */
-#ifndef STORECHECK_CHECKER_YAML_TREE_H
-#define STORECHECK_CHECKER_YAML_TREE_H
+#ifndef STORECHECK_CONFIG_YAML_TREE_H
+#define STORECHECK_CONFIG_YAML_TREE_H
 
 #include <stddef.h>
 
 #include "common/arena.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "common/diag.h"
 
 enum {

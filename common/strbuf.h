@@ -1,6 +1,6 @@
 /* A growing NUL-terminated string for building text of unknown length. */
-#ifndef STORECHECK_CHECKER_STRBUF_H
-#define STORECHECK_CHECKER_STRBUF_H
+#ifndef STORECHECK_COMMON_STRBUF_H
+#define STORECHECK_COMMON_STRBUF_H
 
 #include <stddef.h>
 

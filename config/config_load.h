@@ -1,14 +1,14 @@
 /*
- * Loading a config: YAML text into struct config (common/config.h), every error in one pass
+ * Loading a config: YAML text into struct config (config/config.h), every error in one pass
  * as "file:line:col: key.path: message". The reference of the format is docs/config.md.
  */
-#ifndef STORECHECK_CHECKER_CONFIG_LOAD_H
-#define STORECHECK_CHECKER_CONFIG_LOAD_H
+#ifndef STORECHECK_CONFIG_CONFIG_LOAD_H
+#define STORECHECK_CONFIG_CONFIG_LOAD_H
 
 #include <stddef.h>
 
-#include "checker/env_expand.h"
-#include "common/config.h"
+#include "config/env_expand.h"
+#include "config/config.h"
 #include "common/diag.h"
 
 /* Larger files are refused before parsing. */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker/cfg_sections.h"
-#include "checker/json_text.h"
-#include "checker/strbuf.h"
+#include "config/cfg_sections.h"
+#include "config/json_text.h"
+#include "common/strbuf.h"
 #include "common/oom.h"
 #include "common/units.h"
 

@@ -2,8 +2,8 @@
  * The key path of a config value as diagnostics print it: "load.scenarios.browse[0].path".
  * A fixed buffer: a path longer than it is cut short, never overflowed.
  */
-#ifndef STORECHECK_CHECKER_KEYPATH_H
-#define STORECHECK_CHECKER_KEYPATH_H
+#ifndef STORECHECK_CONFIG_KEYPATH_H
+#define STORECHECK_CONFIG_KEYPATH_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* A YAML value as JSON text: how a step's `json:` body is stored. */
-#ifndef STORECHECK_CHECKER_JSON_TEXT_H
-#define STORECHECK_CHECKER_JSON_TEXT_H
+#ifndef STORECHECK_CONFIG_JSON_TEXT_H
+#define STORECHECK_CONFIG_JSON_TEXT_H
 
-#include "checker/yaml_tree.h"
+#include "config/yaml_tree.h"
 #include "common/arena.h"
 
 /* Compact JSON for n, allocated in a: mappings become objects, lists arrays; unquoted null,

@@ -1,12 +1,12 @@
-#include "checker/cfg_walk.h"
+#include "config/cfg_walk.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker/strv.h"
-#include "checker/suggest.h"
+#include "common/strv.h"
+#include "config/suggest.h"
 #include "common/oom.h"
 #include "common/redact.h"
 #include "common/units.h"

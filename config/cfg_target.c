@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checker/cfg_sections.h"
-#include "checker/strv.h"
+#include "config/cfg_sections.h"
+#include "common/strv.h"
 #include "common/allowlist.h"
 
 static const char *const scheme_names[] = {

@@ -5,14 +5,14 @@
  *   $${             a literal "${"
  * Every value taken from the environment is recorded as a secret: it is never shown.
  */
-#ifndef STORECHECK_CHECKER_ENV_EXPAND_H
-#define STORECHECK_CHECKER_ENV_EXPAND_H
+#ifndef STORECHECK_CONFIG_ENV_EXPAND_H
+#define STORECHECK_CONFIG_ENV_EXPAND_H
 
 #include <stddef.h>
 
-#include "checker/yaml_tree.h"
+#include "config/yaml_tree.h"
 #include "common/arena.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "common/diag.h"
 
 /* Where variables come from: getenv in the program, a table in tests. NULL when unset. */

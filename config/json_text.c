@@ -1,9 +1,9 @@
-#include "checker/json_text.h"
+#include "config/json_text.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "checker/strbuf.h"
+#include "common/strbuf.h"
 
 /* The JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 static int is_json_number(const char *s)
