@@ -34,7 +34,7 @@ static void print_list(const struct cli *cli)
             if (!header++)
                 printf("%s%c  %s%s\n", cli_bold(cli), probe_group_letter(p->group),
                        probe_group_name(p->group), cli_reset(cli));
-            printf("  %-22s %-8s %s\n", p->id, severity_name(p->severity), p->title);
+            printf("  %-23s %-8s %s\n", p->id, severity_name(p->severity), p->title);
         }
     }
 }
@@ -99,7 +99,7 @@ static void print_checks(FILE *out, const struct cli *cli, const struct gate_che
             snprintf(st, sizeof st, "%s", probe_status_name(r->status));
             for (char *ch = st; *ch; ch++)
                 *ch = (char)(*ch - 'a' + 'A');
-            fprintf(out, "  %s%-5s%s %-8s %-22s %s", status_color(cli, r->status), st,
+            fprintf(out, "  %s%-5s%s %-8s %-23s %s", status_color(cli, r->status), st,
                     cli_reset(cli), severity_name(c->severity), c->probe->id, r->reason);
             print_gate_mark(out, c);
             if (r->status == PROBE_FAIL || r->status == PROBE_WARN || r->status == PROBE_ERROR)

@@ -24,5 +24,8 @@ extern const struct probe probe_r_redundancy, probe_r_timeouts, probe_r_idempote
     probe_r_degradation;
 extern const struct probe probe_e_api_version, probe_e_openapi, probe_e_problem_json,
     probe_e_pagination, probe_e_deprecation, probe_e_webhook_payload;
+extern const struct probe probe_s_graphql_introspection, probe_s_graphql_suggestions,
+    probe_s_graphql_csrf, probe_s_graphql_persisted, probe_t_graphql_depth,
+    probe_t_graphql_batching, probe_o_graphql_errors;
 
 #endif

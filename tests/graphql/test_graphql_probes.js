@@ -1,0 +1,178 @@
+// The GraphQL probes against the graphql-js shop of server.js: each fails on the store that
+// has its weakness and passes on the one configured against it, and says why it skips where
+// it cannot judge. Every server is started here on a free 127.0.0.1 port and stopped at the
+// end; every wait is bounded. Run by run.sh (NODE_PATH holds the installed packages).
+'use strict';
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const bin = process.env.STORECHECK_BIN;
+if (!bin) {
+  console.error('STORECHECK_BIN is not set');
+  process.exit(1);
+}
+const IDS = ['S-GRAPHQL-INTROSPECTION', 'S-GRAPHQL-SUGGESTIONS', 'S-GRAPHQL-CSRF',
+  'S-GRAPHQL-PERSISTED', 'T-GRAPHQL-DEPTH', 'T-GRAPHQL-BATCHING', 'O-GRAPHQL-ERRORS'];
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'storecheck-graphql-'));
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Start server.js with flags; resolves with its port once it listens (10 s at most).
+async function startStore(name, flags) {
+  const ready = path.join(scratch, `${name}.port`);
+  const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), '--ready', ready, ...flags],
+    { stdio: ['ignore', 'inherit', 'inherit'] });
+  children.add(child);
+  for (let waited = 0; waited < 10000; waited += 50) {
+    if (fs.existsSync(ready) && fs.readFileSync(ready, 'utf8')) return { child, port: Number(fs.readFileSync(ready, 'utf8')) };
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name}: the test store did not start`);
+}
+
+async function stopStore(store) {
+  store.child.kill('SIGTERM');
+  for (let waited = 0; waited < 5000 && store.child.exitCode === null && store.child.signalCode === null; waited += 50) await sleep(50);
+  store.child.kill('SIGKILL');
+  children.delete(store.child);
+}
+
+// Run the GraphQL probes against the store; the results by probe id.
+function audit(name, port, persistedOnly, graphqlPath) {
+  const config = path.join(scratch, `${name}.yaml`);
+  const report = path.join(scratch, `${name}.json`);
+  fs.writeFileSync(config, [
+    'target:',
+    `  base_url: http://127.0.0.1:${port}`,
+    '  allowed_hosts: [127.0.0.1]',
+    '  graphql:',
+    `    path: ${graphqlPath}`,
+    `    persisted_only: ${persistedOnly}`,
+    'audit:',
+    '  probe_timeout: 20s',
+    '  deadline: 60s',
+    '',
+  ].join('\n'));
+  const r = spawnSync(bin, ['audit', config, '--only', IDS.join(','), '--json', report, '-q'],
+    { encoding: 'utf8', timeout: 90000 });
+  // 0 passed, 1 a finding, 3 a probe ended in error: each is a verdict this test judges.
+  if (![0, 1, 3].includes(r.status)) throw new Error(`${name}: storecheck audit exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const checks = JSON.parse(fs.readFileSync(report, 'utf8')).checks;
+  return Object.fromEntries(checks.map((c) => [c.id, c]));
+}
+
+let failures = 0;
+// id ended with status, its reason or evidence holding text and (when given) not absent.
+function expect(name, results, id, status, text, absent) {
+  const c = results[id];
+  const seen = c ? `${c.status}: ${c.reason}` : 'did not run';
+  const evidence = c ? JSON.stringify(c.evidence) : '';
+  const said = c ? `${c.reason} ${evidence}` : '';
+  const ok = c && c.status === status && (!text || said.includes(text)) && !(absent && said.includes(absent));
+  if (!ok) {
+    failures++;
+    console.error(`FAIL ${name}: ${id}: expected ${status}${text ? ` with "${text}"` : ''}${absent ? ` without "${absent}"` : ''}, got ${seen}\n  evidence: ${evidence}`);
+  } else {
+    console.log(`ok   ${name}: ${id}: ${seen}`);
+  }
+}
+
+// Each store: the server's flags, whether the config declares persisted queries only, and
+// what each probe must end with: status, a text its reason or evidence holds, and one they
+// must not hold.
+const stores = [
+  {
+    name: 'weak', flags: ['--mode', 'weak'], persistedOnly: true,
+    expect: {
+      'S-GRAPHQL-INTROSPECTION': ['fail', 'queryType'],
+      'S-GRAPHQL-SUGGESTIONS': ['fail', 'Did you mean'],
+      'S-GRAPHQL-CSRF': ['fail', 'mutation over GET was executed'],
+      'S-GRAPHQL-PERSISTED': ['fail', 'an arbitrary query was executed'],
+      'T-GRAPHQL-DEPTH': ['fail', 'no depth limit'],
+      'T-GRAPHQL-BATCHING': ['fail', '50 aliased copies of products'],
+      'O-GRAPHQL-ERRORS': ['fail', 'stack trace'],
+    },
+  },
+  {
+    // A path that does not answer GraphQL (404, an HTML page) is never judged as a hardened API.
+    name: 'wrong-path', flags: ['--mode', 'weak'], persistedOnly: false, path: '/api/graphql',
+    expect: Object.fromEntries(IDS.filter((id) => id !== 'S-GRAPHQL-PERSISTED')
+      .map((id) => [id, ['error', 'check target.graphql.path']])),
+  },
+  {
+    // Introspection closed but suggestions left on: the schema still leaks.
+    name: 'weak-closed', flags: ['--mode', 'weak', '--introspection', 'off'], persistedOnly: false,
+    expect: {
+      'S-GRAPHQL-INTROSPECTION': ['pass'],
+      'S-GRAPHQL-SUGGESTIONS': ['fail', 'Did you mean'],
+      'S-GRAPHQL-CSRF': ['fail'],
+      'S-GRAPHQL-PERSISTED': ['skip', 'target.graphql.persisted_only'],
+      'T-GRAPHQL-DEPTH': ['skip', 'introspection is closed'],
+      'T-GRAPHQL-BATCHING': ['fail', '10 of 10 operations in one JSON array'],
+      'O-GRAPHQL-ERRORS': ['fail'],
+    },
+  },
+  {
+    name: 'hardened', flags: ['--mode', 'hardened'], persistedOnly: false,
+    expect: {
+      'S-GRAPHQL-INTROSPECTION': ['pass'],
+      'S-GRAPHQL-SUGGESTIONS': ['pass', 'prodcts'],
+      'S-GRAPHQL-CSRF': ['pass'],
+      'S-GRAPHQL-PERSISTED': ['skip', 'target.graphql.persisted_only'],
+      'T-GRAPHQL-DEPTH': ['skip', 'introspection is closed'],
+      'T-GRAPHQL-BATCHING': ['pass'],
+      'O-GRAPHQL-ERRORS': ['pass'],
+    },
+  },
+  {
+    // Limits on with the schema readable: the depth and cost limits can be judged.
+    name: 'hardened-open', flags: ['--mode', 'hardened', '--introspection', 'on'], persistedOnly: false,
+    expect: {
+      'S-GRAPHQL-INTROSPECTION': ['fail'],
+      'S-GRAPHQL-SUGGESTIONS': ['pass'],
+      'T-GRAPHQL-DEPTH': ['pass'],
+      'T-GRAPHQL-BATCHING': ['pass'],
+    },
+  },
+  {
+    // A depth limit alone: the wide query, 5 fields deep, still runs.
+    name: 'depth-limit-only', flags: ['--mode', 'hardened', '--introspection', 'on', '--no-cost-limit'],
+    persistedOnly: false,
+    expect: { 'T-GRAPHQL-DEPTH': ['fail', 'no cost limit', 'no depth limit'], 'T-GRAPHQL-BATCHING': ['fail', '50 aliased copies'] },
+  },
+  {
+    name: 'hardened-persisted', flags: ['--mode', 'hardened', '--persisted-only'], persistedOnly: true,
+    expect: {
+      'S-GRAPHQL-PERSISTED': ['pass'],
+      'S-GRAPHQL-INTROSPECTION': ['pass'],
+      'S-GRAPHQL-CSRF': ['pass'],
+      'T-GRAPHQL-BATCHING': ['pass'],
+    },
+  },
+];
+
+(async () => {
+  for (const s of stores) {
+    const store = await startStore(s.name, s.flags);
+    try {
+      const results = audit(s.name, store.port, s.persistedOnly, s.path || '/graphql');
+      for (const [id, [status, text, absent]] of Object.entries(s.expect)) expect(s.name, results, id, status, text, absent);
+    } finally {
+      await stopStore(store);
+    }
+  }
+  console.log(failures ? `${failures} expectation(s) failed` : 'all expectations met');
+  process.exit(failures ? 1 : 0);
+})().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});
