@@ -1,6 +1,7 @@
 #include "probes/answer_fit.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *answer_fit_mismatch(int status)
 {
@@ -31,9 +32,11 @@ void answer_fit_explain(const struct http_response *r, const char *key, char *ou
     const char *fix = r->status == 404   ? "a path the store serves"
                       : r->status == 405 ? "the request this endpoint takes"
                                          : "the request this endpoint takes (its headers)";
-    snprintf(out, len, "the request was wrong: %s answered %d (%s%s%s); set target.endpoints.%s to %s",
+    int full = strncmp(key, "target.", 7) == 0;
+    snprintf(out, len, "the request was wrong: %s answered %d (%s%s%s); set %s%s to %s",
              r->request_line, r->status, what ? what : "not the answer asked for",
-             allow ? ", Allow: " : "", allow ? allow : "", key, fix);
+             allow ? ", Allow: " : "", allow ? allow : "", full ? "" : "target.endpoints.", key,
+             fix);
 }
 
 int answer_fit_skip(struct probe_ctx *ctx, const struct http_response *r, const char *key)

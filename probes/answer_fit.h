@@ -22,8 +22,9 @@ const char *answer_fit_mismatch(int status);
 int answer_fit_request_error(int status);
 
 /* "the request was wrong: GET URL answered 404 (nothing at that path); set
- * target.endpoints.KEY to ..." for an answer whose answer_fit_mismatch is not NULL; key is the
- * config key that sent the request ("catalog"). */
+ * target.endpoints.KEY to ..." for an answer whose answer_fit_mismatch is not NULL. key names
+ * what sent the request: an endpoint ("catalog", for target.endpoints.catalog) or a full
+ * config key ("target.graphql.path"). */
 void answer_fit_explain(const struct http_response *r, const char *key, char *out, size_t len);
 
 /* For a probe that fetched one configured endpoint: when r does not fit (answer_fit_mismatch),

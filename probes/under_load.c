@@ -7,6 +7,7 @@
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
+#include "probes/leaks.h"
 
 enum { HEALTH_TRIES = 5 };
 
@@ -27,7 +28,8 @@ static void run_health(struct probe_ctx *ctx)
         for (int i = 0; paths[p] && i < HEALTH_TRIES; i++)
             reqs[n++] = (struct http_request){.url = paths[p]};
     if (!n) {
-        probe_set(ctx, PROBE_SKIP, "target.endpoints has neither health nor readiness");
+        probe_set(ctx, PROBE_SKIP,
+                  "no health endpoint to ask: set target.endpoints.health (and readiness)");
         return;
     }
     uint64_t budget = health_budget_ms(ctx->cfg);
@@ -69,20 +71,6 @@ static void run_health(struct probe_ctx *ctx)
         http_response_free(&resps[i]);
 }
 
-/* Phrases of framework stack traces and debug pages. */
-static const char *const trace_markers[] = {
-    "Traceback (most recent call last)",
-    "Stack trace",
-    "stacktrace",
-    "Exception in thread",
-    "at java.",
-    "goroutine ",
-    ".php on line",
-    "node_modules/",
-    "Whoops!",
-    "DEBUG = True",
-};
-
 static void run_errors(struct probe_ctx *ctx)
 {
     const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
@@ -93,19 +81,22 @@ static void run_errors(struct probe_ctx *ctx)
     struct http_response resps[2];
     size_t n = api ? 2 : 1;
     http_run(ctx, reqs, resps, n, 0);
-    size_t bad = 0;
+    size_t bad = 0, soft = 0;
     for (size_t i = 0; i < n; i++) {
         const struct http_response *r = &resps[i];
-        const char *marker = NULL;
-        for (size_t m = 0; m < sizeof trace_markers / sizeof *trace_markers && r->body; m++)
-            if (http_strcasestr(r->body, trace_markers[m]))
-                marker = trace_markers[m];
+        char excerpt[160];
+        const char *leak = leak_find(r->body, LEAK_DEBUG, excerpt, sizeof excerpt);
         if (r->status >= 500 || r->status == 0) {
             bad++;
             http_evidence(ctx, r, "an unknown path under load must be a 4xx");
-        } else if (marker) {
+        } else if (leak) {
             bad++;
-            http_evidence(ctx, r, "the error page shows '%s'", marker);
+            http_evidence(ctx, r, "the error answer shows a %s: %s", leak, excerpt);
+        } else if (r->status < 400) {
+            /* A page for every path (a soft 404): no error answer was given to judge. */
+            soft++;
+            http_evidence(ctx, r, "%d for a path that does not exist: not an error answer",
+                          r->status);
         } else {
             http_evidence(ctx, r, "clean %d", r->status);
         }
@@ -115,6 +106,12 @@ static void run_errors(struct probe_ctx *ctx)
                   "%zu of %zu error pages under load were a 5xx, failed, or "
                   "showed a stack trace",
                   bad, n);
+    else if (soft)
+        probe_set(ctx, PROBE_WARN,
+                  "%zu of %zu missing paths under load answered %d, not 4xx: the store serves "
+                  "something for any path (a soft 404), so clients and crawlers cannot tell a "
+                  "missing page, and its error answers were not seen",
+                  soft, n, resps[0].status < 400 ? resps[0].status : resps[n - 1].status);
     else
         probe_set(ctx, PROBE_PASS, "error pages under load are clean 4xx answers");
     for (size_t i = 0; i < n; i++)
@@ -130,7 +127,7 @@ static void run_fault(struct probe_ctx *ctx)
 {
     const struct target *t = &ctx->cfg->target;
     if (!t->endpoints[EP_CHECKOUT]) {
-        probe_set(ctx, PROBE_SKIP, "target.endpoints has no checkout");
+        probe_set(ctx, PROBE_SKIP, "no checkout to fault: set target.endpoints.checkout");
         return;
     }
     /* An unknown cart: a store that ignores the fault answers 4xx and creates nothing. */
