@@ -182,9 +182,9 @@ void gql_conventions_versioning(struct probe_ctx *ctx)
                   unexplained, deprecated, example);
     else if (deprecated)
         probe_set(ctx, PROBE_PASS,
-                  "the schema evolves by deprecation: %d deprecated fields, each with a reason "
+                  "the schema evolves by deprecation: %d deprecated field%s, each with a reason "
                   "(GraphQL APIs are not versioned in the path)",
-                  deprecated);
+                  deprecated, deprecated == 1 ? "" : "s");
     else
         probe_set(ctx, PROBE_PASS,
                   "no deprecated fields: the schema has retired nothing yet (GraphQL APIs evolve "

@@ -117,7 +117,7 @@ const char *leak_find(const char *text, unsigned kinds, char *excerpt, size_t le
     for (const char *p = text; (kinds & LEAK_DEBUG) && *p && (!best || p < best); p++)
         if ((p == text || !isalnum((unsigned char)p[-1])) && source_location(p)) {
             best = p;
-            label = "internal source path";
+            label = "server source path";
         }
     for (const char *p = text; (kinds & LEAK_CONFIG) && *p && (!best || p < best); p++)
         if ((p == text || !isdigit((unsigned char)p[-1])) && isdigit((unsigned char)*p) &&

@@ -59,7 +59,7 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
             char why[512];
             enum probe_status st = judge(r, why, sizeof why);
             const char *v = http_header(r, header);
-            http_evidence(ctx, r, "%s: %s -> %s", header, v ? v : "(none)", why);
+            http_evidence(ctx, r, "%s: %s: %s -> %s", key, header, v ? v : "(none)", why);
             judged++;
             if (judged == 1 || rank(st) > rank(worst)) {
                 worst = st;

@@ -247,7 +247,7 @@ static void test_errors_under_load_soft_404(void)
     run_errors_under_load(&page, PROBE_WARN, "answered 200, not 4xx", "clean");
     const struct canned trace = {200, "application/json",
                                  "{\"error\":\"at handler (/srv/shop/app/routes.js:12:7)\"}", NULL};
-    run_errors_under_load(&trace, PROBE_FAIL, "internal source path", "clean");
+    run_errors_under_load(&trace, PROBE_FAIL, "server source path", "clean");
 }
 
 int main(void)
