@@ -63,8 +63,8 @@ static int judge_error_answer(struct probe_ctx *ctx, const char *what,
                  what, r->status);
         verdict = 2;
     } else if (!cJSON_IsString(msg)) {
-        snprintf(why, len, "%s answered %d without a GraphQL errors[] entry with a message",
-                 what, r->status);
+        snprintf(why, len, "%s answered %d without a GraphQL errors[] entry with a message", what,
+                 r->status);
         verdict = 2;
     } else if (!cJSON_IsString(code)) {
         snprintf(why, len,
@@ -146,11 +146,11 @@ static const cJSON *introspect(struct probe_ctx *ctx, const char *query, const c
 void gql_conventions_versioning(struct probe_ctx *ctx)
 {
     cJSON *doc;
-    const cJSON *schema = introspect(
-        ctx,
-        "{ __schema { types { name fields(includeDeprecated: true) { name isDeprecated "
-        "deprecationReason } } } }",
-        "@deprecated on retired fields", &doc);
+    const cJSON *schema =
+        introspect(ctx,
+                   "{ __schema { types { name fields(includeDeprecated: true) { name isDeprecated "
+                   "deprecationReason } } } }",
+                   "@deprecated on retired fields", &doc);
     if (!schema)
         return;
     int deprecated = 0, unexplained = 0;
@@ -195,9 +195,9 @@ void gql_conventions_versioning(struct probe_ctx *ctx)
 /* The arguments that page a list: offset, page or cursor style. */
 static int is_paging_arg(const char *name)
 {
-    static const char *const names[] = {"first", "last",     "limit",     "take",
-                                        "page",  "pageSize", "page_size", "perPage",
-                                        "per_page", "offset", "skip",     "after"};
+    static const char *const names[] = {"first",    "last",     "limit",     "take",
+                                        "page",     "pageSize", "page_size", "perPage",
+                                        "per_page", "offset",   "skip",      "after"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return 1;
@@ -280,7 +280,8 @@ void gql_conventions_pagination(struct probe_ctx *ctx)
         else if (paging)
             paged++;
         else if (!unpaged++)
-            snprintf(example, sizeof example, "%.80s", cJSON_IsString(fname) ? fname->valuestring : "?");
+            snprintf(example, sizeof example, "%.80s",
+                     cJSON_IsString(fname) ? fname->valuestring : "?");
     }
     probe_evidence(ctx, ctx->cfg->target.graphql.path, 0,
                    "query type: %d connections with pageInfo, %d lists with a paging argument, "

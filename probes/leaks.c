@@ -65,13 +65,13 @@ static int private_ipv4(const char *p)
 }
 
 /* An absolute path to a source file with a line number ("/app/src/cart.js:42",
- * '/srv/shop/views.py", line 7', also JSON-escaped), as stack traces and framework error answers give them, at
- * p: the server's internal layout. 1 when p starts one. */
+ * '/srv/shop/views.py", line 7', also JSON-escaped), as stack traces and framework error answers
+ * give them, at p: the server's internal layout. 1 when p starts one. */
 static int source_location(const char *p)
 {
-    static const char *const exts[] = {".js", ".mjs", ".cjs", ".ts",   ".py", ".rb",
-                                       ".php", ".java", ".go", ".cs",  ".rs", ".ex",
-                                       ".exs", ".kt",  ".scala"};
+    static const char *const exts[] = {".js", ".mjs", ".cjs",  ".ts", ".py",
+                                       ".rb", ".php", ".java", ".go", ".cs",
+                                       ".rs", ".ex",  ".exs",  ".kt", ".scala"};
     if (*p != '/' || !isalnum((unsigned char)p[1]))
         return 0;
     size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@/-");

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/api_path.h"
 #include "probes/answer_fit.h"
+#include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/http.h"
 #include "probes/leaks.h"

@@ -33,8 +33,7 @@ static const char no_ordinary[] = "nothing to ask: set target.endpoints.catalog 
 /* Ask the first configured of catalog, home, health (the next one when the store says the
  * request was wrong) with the request id headers; 0 with r filled, or -1 with the verdict
  * set. */
-static int ask_with_ids(struct probe_ctx *ctx, const char *const *headers,
-                        struct http_response *r)
+static int ask_with_ids(struct probe_ctx *ctx, const char *const *headers, struct http_response *r)
 {
     char url[1024], wrong[1600] = "";
     for (size_t i = 0; ordinary_url(ctx, &i, url, sizeof url) == 0; i++) {

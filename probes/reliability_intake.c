@@ -35,7 +35,8 @@ static void run_webhook_intake(struct probe_ctx *ctx)
         return;
     }
     if (!wh->intake_secret) {
-        probe_set(ctx, PROBE_SKIP, "nothing to sign callbacks with: set target.webhooks.intake_secret");
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to sign callbacks with: set target.webhooks.intake_secret");
         return;
     }
     char id[48], forged_id[48], stale_id[48], body[3][300], lines[NCASES][3][256];

@@ -179,13 +179,15 @@ static void judge_api_cache(struct probe_ctx *ctx, const struct cache_target *t,
                   t->what, cc);
     else if (age > 0)
         probe_set(ctx, PROBE_PASS, "the %s answer is cacheable for %lld s%s%s", t->what, age,
-                  etag || lm ? " with " : "", etag ? "ETag" : lm ? "Last-Modified" : "");
+                  etag || lm ? " with " : "",
+                  etag ? "ETag"
+                  : lm ? "Last-Modified"
+                       : "");
     else if (etag || lm)
         probe_set(ctx, PROBE_WARN,
                   "the %s answer has %s but no lifetime (%s): every read reaches the origin, "
                   "a 304 at best",
-                  t->what, etag ? "an ETag" : "Last-Modified",
-                  cc ? cc : "no Cache-Control");
+                  t->what, etag ? "an ETag" : "Last-Modified", cc ? cc : "no Cache-Control");
     else
         probe_set(ctx, PROBE_WARN,
                   "the %s answer has no Cache-Control and no validator: caches guess or keep "
@@ -251,8 +253,8 @@ static void run_cache_hit(struct probe_ctx *ctx)
             answered++;
             const char *cc = http_header(&r, "Cache-Control");
             /* An API answer without a shared lifetime is not meant to be a hit. */
-            if (t.api && (!cc || cc_has(cc, "no-store") || cc_has(cc, "private") ||
-                          cc_lifetime(cc) <= 0)) {
+            if (t.api &&
+                (!cc || cc_has(cc, "no-store") || cc_has(cc, "private") || cc_lifetime(cc) <= 0)) {
                 uncacheable = 1;
                 snprintf(cc_seen, sizeof cc_seen, "%s", cc ? cc : "no Cache-Control");
             }

@@ -276,8 +276,7 @@ static void run_rate_limit(struct probe_ctx *ctx)
     int login = t->endpoints[EP_LOGIN] != NULL;
     if (store_endpoint_url(ctx, login ? EP_LOGIN : EP_SEARCH, url, sizeof url, err, sizeof err) !=
         0) {
-        probe_set(ctx, PROBE_SKIP,
-                  "nothing to burst: set target.endpoints.login (else search)");
+        probe_set(ctx, PROBE_SKIP, "nothing to burst: set target.endpoints.login (else search)");
         return;
     }
     struct http_request *reqs = calloc(BURST_REQUESTS, sizeof *reqs);

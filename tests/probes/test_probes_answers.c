@@ -63,6 +63,31 @@ static pid_t start_server(const struct canned *a, int *port)
     return fd < 0 ? -1 : sup_fork_server(fd, serve_canned, a);
 }
 
+/* A server giving answer a, and a config for it with the endpoints given as YAML flow-mapping
+ * text; the server's pid, or -1 (the failure is checked). */
+static pid_t start_configured(const struct canned *a, const char *endpoints, struct config *cfg)
+{
+    int port;
+    pid_t srv = start_server(a, &port);
+    CHECK(srv > 0);
+    if (srv <= 0)
+        return -1;
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "  endpoints: %s\n"
+             "audit: { probe_timeout: 10s, deadline: 30s }\n",
+             port, endpoints);
+    if (sup_config_yaml(cfg, yaml) != 0) {
+        CHECK(!"config loads");
+        sup_stop(srv);
+        return -1;
+    }
+    return srv;
+}
+
 /* Run the probe id of the registry against a server giving answer a; the result is checked
  * against want and text (in the reason or the evidence), and the reason must not contain
  * absent. */
@@ -109,23 +134,16 @@ static void test_pagination_no_list(void)
 static void expect_wrong_request(const struct canned *a, const char *only, const char *text,
                                  const char *absent)
 {
-    int port;
-    pid_t srv = start_server(a, &port);
-    CHECK(srv > 0);
+    struct config cfg;
+    pid_t srv =
+        start_configured(a,
+                         "{ home: /, catalog: /api/products, search: \"/api/search?q={{q}}\",\n"
+                         "  health: /health, metrics: /metrics, openapi: /openapi.json,\n"
+                         "  static_asset: /app.css, checkout_page: /checkout,\n"
+                         "  cart: /api/carts }",
+                         &cfg);
     if (srv <= 0)
         return;
-    char yaml[1024];
-    snprintf(yaml, sizeof yaml,
-             "target:\n"
-             "  base_url: http://127.0.0.1:%d\n"
-             "  allowed_hosts: [127.0.0.1]\n"
-             "  endpoints: { home: /, catalog: /api/products, search: \"/api/search?q={{q}}\",\n"
-             "               health: /health, metrics: /metrics, openapi: /openapi.json,\n"
-             "               static_asset: /app.css, checkout_page: /checkout, cart: /api/carts }\n"
-             "audit: { probe_timeout: 10s, deadline: 30s }\n",
-             port);
-    struct config cfg;
-    CHECK(sup_config_yaml(&cfg, yaml) == 0);
     struct engine_report rep;
     sup_run(&cfg, only, &rep);
     char ids[512];
@@ -157,8 +175,7 @@ static void test_wrong_requests(void)
                          "answered 404 (nothing at that path); set target.endpoints.", "no X-");
     const struct canned method = {405, "application/json", "{}", "Allow: POST\r\n"};
     expect_wrong_request(&method, "S-NOSNIFF,O-REQUEST-ID,O-HEALTH,E-PAGINATION,T-LATENCY",
-                         "answered 405 (the endpoint takes another method, Allow: POST)",
-                         "no X-");
+                         "answered 405 (the endpoint takes another method, Allow: POST)", "no X-");
     const struct canned accept = {406, "application/json", "{}", NULL};
     expect_wrong_request(&accept, "S-NOSNIFF,T-STATIC-CACHE,O-METRICS,E-API-VERSION",
                          "answered 406 (the endpoint does not serve the type asked for in "
@@ -186,24 +203,13 @@ static void test_rate_limit_request_errors(void)
 /* O-ERRORS-UNDER-LOAD against a server giving answer a to everything; its result checked
  * against want and text, and the reason must not contain absent. The server's log of paths
  * is left for the caller. */
-static void run_errors_under_load(const struct canned *a, enum probe_status want,
-                                  const char *text, const char *absent)
+static void run_errors_under_load(const struct canned *a, enum probe_status want, const char *text,
+                                  const char *absent)
 {
-    int port;
-    pid_t srv = start_server(a, &port);
-    CHECK(srv > 0);
+    struct config cfg;
+    pid_t srv = start_configured(a, "{ catalog: \"/api/v1/products?sort=new\" }", &cfg);
     if (srv <= 0)
         return;
-    char yaml[1024];
-    snprintf(yaml, sizeof yaml,
-             "target:\n"
-             "  base_url: http://127.0.0.1:%d\n"
-             "  allowed_hosts: [127.0.0.1]\n"
-             "  endpoints:\n"
-             "    catalog: \"/api/v1/products?sort=new\"\n",
-             port);
-    struct config cfg;
-    CHECK(sup_config_yaml(&cfg, yaml) == 0);
     const struct strv only = {(const char *[]){"O-ERRORS-UNDER-LOAD"}, 1};
     struct engine_options opt = {
         .table = under_load_probes, .table_count = under_load_probe_count, .only = &only};

@@ -18,8 +18,8 @@
 
 /* How the test store behaves. */
 struct api_store {
-    int good;          /* the headers, caching, compression and error answers a store should give */
-    int graphql;       /* a GraphQL API at /graphql beside a REST catalog without REST conventions */
+    int good;    /* the headers, caching, compression and error answers a store should give */
+    int graphql; /* a GraphQL API at /graphql beside a REST catalog without REST conventions */
     int introspection; /* GraphQL: introspection answered */
     int codes;         /* GraphQL: errors carry extensions.code */
     int sloppy;        /* GraphQL: a deprecated field without a reason, a list without paging */
@@ -57,9 +57,9 @@ static size_t gzip_into(const char *body, size_t len, char *out, size_t cap)
 }
 
 /* An answer: status line, the store's own headers, extra headers, and the body. */
-static size_t reply(const struct sup_request *req, const struct api_store *s, char *out,
-                    size_t cap, int status, const char *type, const char *extra, const char *body,
-                    size_t len, int compressible)
+static size_t reply(const struct sup_request *req, const struct api_store *s, char *out, size_t cap,
+                    int status, const char *type, const char *extra, const char *body, size_t len,
+                    int compressible)
 {
     char common[256] = "", rid[128] = "", accept[128] = "";
     if (s->good) {
@@ -146,10 +146,10 @@ static size_t answer_graphql(const struct sup_request *req, const struct api_sto
         return reply_text(req, s, out, cap, 200, "application/json", NULL,
                           schema_json(s, strstr(q, "includeDeprecated: true") != NULL));
     const char *message = strstr(q, "__schema") ? "GraphQL introspection is not allowed"
-                          : strstr(q, "(\"") ? "Syntax Error: Expected Name, found <EOF>."
-                              : "Cannot query field on type Query.";
-    const char *code = strstr(message, "Syntax") ? "GRAPHQL_PARSE_FAILED"
-                                                 : "GRAPHQL_VALIDATION_FAILED";
+                          : strstr(q, "(\"")    ? "Syntax Error: Expected Name, found <EOF>."
+                                                : "Cannot query field on type Query.";
+    const char *code =
+        strstr(message, "Syntax") ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED";
     if (s->codes)
         snprintf(body, sizeof body,
                  "{\"errors\":[{\"message\":\"%s\",\"extensions\":{\"code\":\"%s\"}}]}", message,
@@ -198,8 +198,8 @@ static size_t answer_api(const struct sup_request *req, const void *arg, char *o
             return reply_error(req, s, out, cap, 400, "Bad Request",
                                "{\"error\":\"SyntaxError: Unexpected token m in JSON\","
                                "\"at\":\"parse (/srv/api/src/middleware/json.js:41:17)\"}");
-        return reply_text(req, s, out, cap, 201, "application/json",
-                          "Cache-Control: no-store\r\n", "{\"id\":\"c1\"}");
+        return reply_text(req, s, out, cap, 201, "application/json", "Cache-Control: no-store\r\n",
+                          "{\"id\":\"c1\"}");
     }
     return reply_error(req, s, out, cap, 404, "Not Found", "{\"error\":\"not found\"}");
 }
@@ -214,15 +214,21 @@ static void serve_api(int fd, const void *arg)
     sup_serve_requests(fd, answer_api_fn, arg);
 }
 
+/* A run of probes against a test store. */
+struct run {
+    struct engine_report rep;
+    struct config cfg;
+    pid_t srv;
+};
+
 /* Start the store, load a config for it and run the probes in only. 0, or -1. */
-static int run_store(const struct api_store *s, const char *only, struct engine_report *rep,
-                     struct config *cfg, pid_t *srv)
+static int run_store(const struct api_store *s, const char *only, struct run *run)
 {
     int port;
     int fd = sup_listen_loopback(&port);
-    *srv = fd < 0 ? -1 : sup_fork_server(fd, serve_api, s);
-    CHECK(*srv > 0);
-    if (*srv <= 0)
+    run->srv = fd < 0 ? -1 : sup_fork_server(fd, serve_api, s);
+    CHECK(run->srv > 0);
+    if (run->srv <= 0)
         return -1;
     char yaml[1024];
     snprintf(yaml, sizeof yaml,
@@ -234,20 +240,20 @@ static int run_store(const struct api_store *s, const char *only, struct engine_
              "%s"
              "audit: { probe_timeout: 10s, deadline: 30s }\n",
              port, s->graphql ? "  graphql: /graphql\n" : "");
-    if (sup_config_yaml(cfg, yaml) != 0) {
+    if (sup_config_yaml(&run->cfg, yaml) != 0) {
         CHECK(!"config loads");
-        sup_stop(*srv);
+        sup_stop(run->srv);
         return -1;
     }
-    sup_run(cfg, only, rep);
+    sup_run(&run->cfg, only, &run->rep);
     return 0;
 }
 
-static void done(struct engine_report *rep, struct config *cfg, pid_t srv)
+static void done(struct run *run)
 {
-    engine_report_free(rep);
-    config_free(cfg);
-    sup_stop(srv);
+    engine_report_free(&run->rep);
+    config_free(&run->cfg);
+    sup_stop(run->srv);
 }
 
 static const char api_probes[] = "S-NOSNIFF,S-CSP,S-REFERRER-POLICY,S-PERMISSIONS-POLICY,"
@@ -261,8 +267,9 @@ static void expect_pages_skipped(const struct engine_report *rep)
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
         CHECK(sup_expect(rep, ids[i], PROBE_SKIP,
                          "no HTML page to judge (home answers application/json)"));
-    CHECK(sup_expect(rep, "S-CSP", PROBE_SKIP, "set target.endpoints.home, product_page or "
-                                               "checkout_page"));
+    CHECK(sup_expect(rep, "S-CSP", PROBE_SKIP,
+                     "set target.endpoints.home, product_page or "
+                     "checkout_page"));
 }
 
 /* An API-only store whose answers lack nosniff and request ids, send large JSON uncompressed,
@@ -270,46 +277,44 @@ static void expect_pages_skipped(const struct engine_report *rep)
 static void test_broken_api_store(void)
 {
     const struct api_store s = {0};
-    struct engine_report rep;
-    struct config cfg;
-    pid_t srv;
-    if (run_store(&s, api_probes, &rep, &cfg, &srv) != 0)
+    struct run run;
+    if (run_store(&s, api_probes, &run) != 0)
         return;
-    CHECK(sup_expect(&rep, "S-NOSNIFF", PROBE_FAIL, "no X-Content-Type-Options"));
-    CHECK(sup_expect(&rep, "S-NOSNIFF", PROBE_FAIL, "search: X-Content-Type-Options: (none)"));
-    expect_pages_skipped(&rep);
-    CHECK(sup_expect(&rep, "T-COMPRESSION", PROBE_FAIL, "uncompressed despite"));
-    CHECK(sup_expect(&rep, "T-COMPRESSION", PROBE_FAIL, "search: Content-Type: application/json; "
-                                                        "Content-Encoding: (none)"));
-    CHECK(sup_expect(&rep, "T-STATIC-CACHE", PROBE_WARN,
+    CHECK(sup_expect(&run.rep, "S-NOSNIFF", PROBE_FAIL, "no X-Content-Type-Options"));
+    CHECK(sup_expect(&run.rep, "S-NOSNIFF", PROBE_FAIL, "search: X-Content-Type-Options: (none)"));
+    expect_pages_skipped(&run.rep);
+    CHECK(sup_expect(&run.rep, "T-COMPRESSION", PROBE_FAIL, "uncompressed despite"));
+    CHECK(sup_expect(&run.rep, "T-COMPRESSION", PROBE_FAIL,
+                     "search: Content-Type: application/json; "
+                     "Content-Encoding: (none)"));
+    CHECK(sup_expect(&run.rep, "T-STATIC-CACHE", PROBE_WARN,
                      "the catalog answer is not cacheable (Cache-Control: no-store)"));
-    CHECK(sup_expect(&rep, "T-CONDITIONAL-GET", PROBE_WARN,
+    CHECK(sup_expect(&run.rep, "T-CONDITIONAL-GET", PROBE_WARN,
                      "no ETag or Last-Modified on the catalog"));
-    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_SKIP, "not meant for a shared cache"));
-    CHECK(sup_expect(&rep, "O-REQUEST-ID", PROBE_FAIL, "no request id"));
-    CHECK(sup_expect(&rep, "O-ERROR-PAGES", PROBE_FAIL,
+    CHECK(sup_expect(&run.rep, "T-CACHE-HIT", PROBE_SKIP, "not meant for a shared cache"));
+    CHECK(sup_expect(&run.rep, "O-REQUEST-ID", PROBE_FAIL, "no request id"));
+    CHECK(sup_expect(&run.rep, "O-ERROR-PAGES", PROBE_FAIL,
                      "the malformed JSON answer shows a server source path"));
-    done(&rep, &cfg, srv);
+    done(&run);
 }
 
 /* The same store giving good answers passes everything that applies to it. */
 static void test_good_api_store(void)
 {
     const struct api_store s = {.good = 1};
-    struct engine_report rep;
-    struct config cfg;
-    pid_t srv;
-    if (run_store(&s, api_probes, &rep, &cfg, &srv) != 0)
+    struct run run;
+    if (run_store(&s, api_probes, &run) != 0)
         return;
-    CHECK(sup_expect(&rep, "S-NOSNIFF", PROBE_PASS, "on all 4 answers"));
-    expect_pages_skipped(&rep);
-    CHECK(sup_expect(&rep, "T-COMPRESSION", PROBE_PASS, "compressed"));
-    CHECK(sup_expect(&rep, "T-STATIC-CACHE", PROBE_PASS, "the catalog answer is cacheable for 60 s"));
-    CHECK(sup_expect(&rep, "T-CONDITIONAL-GET", PROBE_PASS, "answered 304"));
-    CHECK(sup_expect(&rep, "T-CACHE-HIT", PROBE_SKIP, "no cache signal"));
-    CHECK(sup_expect(&rep, "O-REQUEST-ID", PROBE_PASS, "echoed"));
-    CHECK(sup_expect(&rep, "O-ERROR-PAGES", PROBE_PASS, "malformed JSON: no stack trace"));
-    done(&rep, &cfg, srv);
+    CHECK(sup_expect(&run.rep, "S-NOSNIFF", PROBE_PASS, "on all 4 answers"));
+    expect_pages_skipped(&run.rep);
+    CHECK(sup_expect(&run.rep, "T-COMPRESSION", PROBE_PASS, "compressed"));
+    CHECK(sup_expect(&run.rep, "T-STATIC-CACHE", PROBE_PASS,
+                     "the catalog answer is cacheable for 60 s"));
+    CHECK(sup_expect(&run.rep, "T-CONDITIONAL-GET", PROBE_PASS, "answered 304"));
+    CHECK(sup_expect(&run.rep, "T-CACHE-HIT", PROBE_SKIP, "no cache signal"));
+    CHECK(sup_expect(&run.rep, "O-REQUEST-ID", PROBE_PASS, "echoed"));
+    CHECK(sup_expect(&run.rep, "O-ERROR-PAGES", PROBE_PASS, "malformed JSON: no stack trace"));
+    done(&run);
 }
 
 static const char rest_conventions[] = "E-PROBLEM-JSON,E-API-VERSION,E-PAGINATION";
@@ -334,35 +339,31 @@ static void expect_not_failed(const struct engine_report *rep)
 static void test_graphql_introspection_off(void)
 {
     const struct api_store s = {.good = 1, .graphql = 1, .codes = 1};
-    struct engine_report rep;
-    struct config cfg;
-    pid_t srv;
-    if (run_store(&s, rest_conventions, &rep, &cfg, &srv) != 0)
+    struct run run;
+    if (run_store(&s, rest_conventions, &run) != 0)
         return;
-    expect_not_failed(&rep);
-    CHECK(sup_expect(&rep, "E-PROBLEM-JSON", PROBE_PASS, "errors[] with extensions.code"));
-    CHECK(sup_expect(&rep, "E-PROBLEM-JSON", PROBE_PASS, "GRAPHQL_PARSE_FAILED"));
-    CHECK(sup_expect(&rep, "E-API-VERSION", PROBE_SKIP, "introspection is off"));
-    CHECK(sup_expect(&rep, "E-API-VERSION", PROBE_SKIP, "@deprecated"));
-    CHECK(sup_expect(&rep, "E-PAGINATION", PROBE_SKIP, "introspection is off"));
-    done(&rep, &cfg, srv);
+    expect_not_failed(&run.rep);
+    CHECK(sup_expect(&run.rep, "E-PROBLEM-JSON", PROBE_PASS, "errors[] with extensions.code"));
+    CHECK(sup_expect(&run.rep, "E-PROBLEM-JSON", PROBE_PASS, "GRAPHQL_PARSE_FAILED"));
+    CHECK(sup_expect(&run.rep, "E-API-VERSION", PROBE_SKIP, "introspection is off"));
+    CHECK(sup_expect(&run.rep, "E-API-VERSION", PROBE_SKIP, "@deprecated"));
+    CHECK(sup_expect(&run.rep, "E-PAGINATION", PROBE_SKIP, "introspection is off"));
+    done(&run);
 }
 
 /* Introspection on: a schema retiring a field with a reason and paging its lists passes. */
 static void test_graphql_schema(void)
 {
     const struct api_store s = {.good = 1, .graphql = 1, .codes = 1, .introspection = 1};
-    struct engine_report rep;
-    struct config cfg;
-    pid_t srv;
-    if (run_store(&s, rest_conventions, &rep, &cfg, &srv) != 0)
+    struct run run;
+    if (run_store(&s, rest_conventions, &run) != 0)
         return;
-    expect_not_failed(&rep);
-    CHECK(sup_expect(&rep, "E-API-VERSION", PROBE_PASS,
+    expect_not_failed(&run.rep);
+    CHECK(sup_expect(&run.rep, "E-API-VERSION", PROBE_PASS,
                      "the schema evolves by deprecation: 1 deprecated field, each with a reason"));
-    CHECK(sup_expect(&rep, "E-PAGINATION", PROBE_PASS,
+    CHECK(sup_expect(&run.rep, "E-PAGINATION", PROBE_PASS,
                      "1 connections with pageInfo, 1 with a paging argument"));
-    done(&rep, &cfg, srv);
+    done(&run);
 }
 
 /* GraphQL's own conventions broken: errors without a code, a retired field without a reason,
@@ -370,18 +371,17 @@ static void test_graphql_schema(void)
 static void test_graphql_sloppy(void)
 {
     const struct api_store s = {.good = 1, .graphql = 1, .introspection = 1, .sloppy = 1};
-    struct engine_report rep;
-    struct config cfg;
-    pid_t srv;
-    if (run_store(&s, rest_conventions, &rep, &cfg, &srv) != 0)
+    struct run run;
+    if (run_store(&s, rest_conventions, &run) != 0)
         return;
-    expect_not_failed(&rep);
-    CHECK(sup_expect(&rep, "E-PROBLEM-JSON", PROBE_WARN, "errors[] has no extensions.code"));
-    CHECK(sup_expect(&rep, "E-API-VERSION", PROBE_WARN,
-                     "1 of 1 deprecated fields carry no deprecationReason (e.g. Product.oldPrice)"));
-    CHECK(sup_expect(&rep, "E-PAGINATION", PROBE_WARN,
+    expect_not_failed(&run.rep);
+    CHECK(sup_expect(&run.rep, "E-PROBLEM-JSON", PROBE_WARN, "errors[] has no extensions.code"));
+    CHECK(
+        sup_expect(&run.rep, "E-API-VERSION", PROBE_WARN,
+                   "1 of 1 deprecated fields carry no deprecationReason (e.g. Product.oldPrice)"));
+    CHECK(sup_expect(&run.rep, "E-PAGINATION", PROBE_WARN,
                      "1 list field of the query type takes no paging argument (e.g. categories)"));
-    done(&rep, &cfg, srv);
+    done(&run);
 }
 
 /* The shared pieces on their own: which statuses say the request was wrong, and internal

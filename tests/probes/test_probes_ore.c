@@ -366,8 +366,9 @@ static void test_timeouts_openapi_fault_command(void)
     o.metrics = "/internal/metrics";
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     sup_run(&cfg, "O-METRICS,O-METRICS-PUBLIC", &rep);
-    expect(&rep, "O-METRICS", PROBE_SKIP, "answered 404 (nothing at that path); set "
-                                          "target.endpoints.metrics");
+    expect(&rep, "O-METRICS", PROBE_SKIP,
+           "answered 404 (nothing at that path); set "
+           "target.endpoints.metrics");
     expect(&rep, "O-METRICS-PUBLIC", PROBE_PASS, "(404)");
     finish(&rep, &cfg);
     sup_refstore_stop(&rs);
