@@ -156,9 +156,9 @@ static long long cc_lifetime(const char *cc)
 }
 
 /* A catalog read is the bulk of a peak's requests: a cache (CDN) in front can take it off the
- * origin only when the answer says how long it stays fresh, or lets clients revalidate.
- * Not caching it is the store's choice (warn); a shared-cacheable answer that sets a cookie
- * hands that cookie to every shopper behind the cache (fail). */
+ * origin only when the answer says how long it stays fresh (pass). Not caching it is the
+ * store's choice (warn); a shared-cacheable answer that sets a cookie hands that cookie to
+ * every shopper behind the cache (fail). */
 static void judge_api_cache(struct probe_ctx *ctx, const struct cache_target *t,
                             const struct http_response *r)
 {

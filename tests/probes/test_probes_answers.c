@@ -169,7 +169,7 @@ static void test_wrong_requests(void)
 {
     const struct canned missing = {404, "text/html", "<h1>Not Found</h1>", NULL};
     expect_wrong_request(&missing,
-                         "S-NOSNIFF,S-CSP,S-REFERRER-POLICY,T-COMPRESSION,T-STATIC-CACHE,"
+                         "S-NOSNIFF,S-CSP,S-REFERRER-POLICY,S-CORS,T-COMPRESSION,T-STATIC-CACHE,"
                          "T-CONDITIONAL-GET,T-CACHE-HIT,O-REQUEST-ID,O-HEALTH,O-METRICS,"
                          "O-BODY-LIMIT,E-PAGINATION,E-OPENAPI,S-SRI",
                          "answered 404 (nothing at that path); set target.endpoints.", "no X-");
