@@ -86,7 +86,8 @@ static int cache_signal(const struct http_response *r, int *hit, char *desc, siz
 enum { DAY = 86400, LONG_LIVED = 30 * DAY };
 
 /* What the caching probes look at: the static asset, else (an API-only store, or pages
- * without one) the first configured API read answer, catalog then product. */
+ * without one) the first configured API read answer, product then catalog (one resource
+ * carries validators more often than a list). */
 struct cache_target {
     char url[1024];
     const char *what; /* "static asset", "catalog", "product" */
@@ -104,7 +105,7 @@ static int find_cache_target(struct probe_ctx *ctx, struct cache_target *t)
         t->api = 0;
         return 0;
     }
-    static const enum endpoint eps[] = {EP_CATALOG, EP_PRODUCT};
+    static const enum endpoint eps[] = {EP_PRODUCT, EP_CATALOG};
     for (size_t i = 0; i < sizeof eps / sizeof *eps; i++) {
         if (store_endpoint_url(ctx, eps[i], t->url, sizeof t->url, api_err, sizeof api_err))
             continue;
@@ -114,8 +115,8 @@ static int find_cache_target(struct probe_ctx *ctx, struct cache_target *t)
         return 0;
     }
     probe_set(ctx, PROBE_SKIP,
-              "%s, and no catalog or product API to judge instead: set "
-              "target.endpoints.static_asset (or catalog)",
+              "%s, and no product or catalog API to judge instead: set "
+              "target.endpoints.static_asset (or product, catalog)",
               err);
     return -1;
 }

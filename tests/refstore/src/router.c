@@ -46,6 +46,16 @@ static const struct route site_routes[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* A headless store (--api-only): the API, its index and the operator's endpoints. */
+static const struct route api_only_site_routes[] = {
+    {"/", api_index, NULL, NULL},
+    {"/healthz", ops_healthz, NULL, NULL},
+    {"/readyz", ops_readyz, NULL, NULL},
+    {"/metrics", ops_metrics, NULL, NULL},
+    {"/openapi.json", openapi_get, NULL, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
 /* Relative to /api/v1. */
 static const struct route api_routes[] = {
     {"/products", api_products, NULL, NULL},
@@ -226,13 +236,14 @@ void router_dispatch(struct exchange *x)
     }
     if ((http_method_is(req, "GET") || http_method_is(req, "HEAD")) && exposed_dispatch(x))
         return;
-    if (exchange_is_api(x)) {
+    if (req->path_len >= 5 && memcmp(req->path, "/api/", 5) == 0) {
         dispatch_api(x);
         return;
     }
     const char *param = NULL;
     size_t plen = 0;
-    const struct route *r = find(site_routes, req->path, req->path_len, &param, &plen);
+    const struct route *r = find(store_cfg.api_only ? api_only_site_routes : site_routes, req->path,
+                                 req->path_len, &param, &plen);
     if (!r) {
         not_found(x, "There is nothing at this address.");
         return;
