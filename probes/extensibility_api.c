@@ -6,8 +6,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "probes/answer_fit.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
+#include "probes/gql_conventions.h"
 #include "probes/http.h"
 #include "probes/nonce.h"
 #include "probes/problem.h"
@@ -81,7 +83,7 @@ static void run_openapi(struct probe_ctx *ctx)
     const struct target *t = &ctx->cfg->target;
     char url[1024], err[300];
     if (store_endpoint_url(ctx, EP_OPENAPI, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "no openapi endpoint in the config");
+        probe_set(ctx, PROBE_SKIP, "no OpenAPI document to read: set target.endpoints.openapi");
         return;
     }
     struct http_request req = {
@@ -96,6 +98,7 @@ static void run_openapi(struct probe_ctx *ctx)
     if (!r.status) {
         http_evidence(ctx, &r, NULL);
         probe_set(ctx, PROBE_ERROR, "no answer: %s", r.error);
+    } else if (answer_fit_skip(ctx, &r, "openapi")) {
     } else if (r.status != 200) {
         http_evidence(ctx, &r, "no document");
         probe_set(ctx, PROBE_FAIL, "the OpenAPI document answered %d", r.status);
@@ -145,11 +148,17 @@ static void run_openapi(struct probe_ctx *ctx)
 
 static void run_problem_json(struct probe_ctx *ctx)
 {
+    if (ctx->cfg->target.graphql.path) {
+        gql_conventions_errors(ctx);
+        return;
+    }
     const char *cat = ctx->cfg->target.endpoints[EP_CATALOG];
     char prefix[512], missing[600], catalog[1024], bad_page[1100], err[300], hex[17];
     if (!cat ||
         store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "no catalog endpoint in the config to find the API by");
+        probe_set(ctx, PROBE_SKIP,
+                  "no API to find: set target.endpoints.catalog (or target.graphql.path for a "
+                  "GraphQL API)");
         return;
     }
     nonce_hex(hex, 8);
@@ -251,9 +260,15 @@ static void describe_list(const struct http_response *r, const cJSON *doc, int c
 
 static void run_pagination(struct probe_ctx *ctx)
 {
+    if (ctx->cfg->target.graphql.path) {
+        gql_conventions_pagination(ctx);
+        return;
+    }
     char catalog[1024], big[1200], err[300];
     if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "no catalog endpoint in the config");
+        probe_set(ctx, PROBE_SKIP,
+                  "no list to page: set target.endpoints.catalog (or target.graphql.path for a "
+                  "GraphQL API)");
         return;
     }
     snprintf(big, sizeof big, "%s%sper_page=100000&limit=100000&page_size=100000", catalog,
@@ -277,7 +292,12 @@ static void run_pagination(struct probe_ctx *ctx)
         http_evidence(ctx, &resps[i], "%s; next page: %s", said[i], next[i] ? next[i] : "(none)");
     }
     const cJSON *total = cJSON_GetObjectItemCaseSensitive(docs[0], "total");
-    if (counts[0] < 0)
+    char wrong[1600] = "";
+    if (answer_fit_mismatch(resps[0].status))
+        answer_fit_explain(&resps[0], "catalog", wrong, sizeof wrong);
+    if (wrong[0])
+        probe_set(ctx, PROBE_SKIP, "%s", wrong);
+    else if (counts[0] < 0)
         probe_set(ctx, PROBE_ERROR, "no list to judge: the catalog %s", said[0]);
     else if (counts[1] > PAGE_CAP_MAX)
         probe_set(ctx, PROBE_FAIL,

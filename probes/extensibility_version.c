@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/answer_fit.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
+#include "probes/gql_conventions.h"
 #include "probes/http.h"
 #include "probes/problem.h"
 #include "probes/store.h"
@@ -41,6 +43,10 @@ static void judge_version_header(struct probe_ctx *ctx, const char *url)
     struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
     struct http_response r;
     http_get1(ctx, &req, &r);
+    if (answer_fit_skip(ctx, &r, "catalog")) {
+        http_response_free(&r);
+        return;
+    }
     const char *name = NULL, *v = r.status ? version_header(&r, &name) : NULL;
     http_evidence(ctx, &r, "%s: %s", name ? name : "API-Version", v ? v : "(none)");
     if (!r.status)
@@ -62,8 +68,14 @@ static void run_api_version(struct probe_ctx *ctx)
     const char *cat = ctx->cfg->target.endpoints[EP_CATALOG];
     size_t at, len;
     long was;
+    if (ctx->cfg->target.graphql.path) {
+        gql_conventions_versioning(ctx);
+        return;
+    }
     if (!cat) {
-        probe_set(ctx, PROBE_SKIP, "no catalog endpoint in the config");
+        probe_set(ctx, PROBE_SKIP,
+                  "no API to find a version in: set target.endpoints.catalog (or "
+                  "target.graphql.path for a GraphQL API)");
         return;
     }
     if (api_path_version(cat, &at, &len, &was) != 0) {
@@ -106,7 +118,9 @@ static void run_deprecation(struct probe_ctx *ctx)
     size_t at, len;
     long was;
     if (!cat || api_path_version(cat, &at, &len, &was) != 0) {
-        probe_set(ctx, PROBE_SKIP, "no catalog path with a /v<N>/ version to step back from");
+        probe_set(ctx, PROBE_SKIP,
+                  "no /v<N>/ version to step back from: target.endpoints.catalog has none in "
+                  "its path");
         return;
     }
     if (was < 1) {

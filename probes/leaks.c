@@ -64,6 +64,30 @@ static int private_ipv4(const char *p)
     return a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
 }
 
+/* An absolute path to a source file with a line number ("/app/src/cart.js:42",
+ * '/srv/shop/views.py", line 7', also JSON-escaped), as stack traces and framework error answers
+ * give them, at p: the server's internal layout. 1 when p starts one. */
+static int source_location(const char *p)
+{
+    static const char *const exts[] = {".js", ".mjs", ".cjs",  ".ts", ".py",
+                                       ".rb", ".php", ".java", ".go", ".cs",
+                                       ".rs", ".ex",  ".exs",  ".kt", ".scala"};
+    if (*p != '/' || !isalnum((unsigned char)p[1]))
+        return 0;
+    size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@/-");
+    if (!memchr(p + 1, '/', n - 1))
+        return 0; /* one segment: a URL path like /cart.js, not a file in a tree */
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        size_t e = strlen(exts[i]);
+        if (n <= e || strncmp(p + n - e, exts[i], e) != 0)
+            continue;
+        const char *after = p + n;
+        return (after[0] == ':' && isdigit((unsigned char)after[1])) ||
+               strncmp(after, "\", line ", 8) == 0 || strncmp(after, "\\\", line ", 9) == 0;
+    }
+    return 0;
+}
+
 static void excerpt_at(const char *text, const char *at, char *out, size_t len)
 {
     if (!len)
@@ -90,6 +114,11 @@ const char *leak_find(const char *text, unsigned kinds, char *excerpt, size_t le
             label = signs[i].label;
         }
     }
+    for (const char *p = text; (kinds & LEAK_DEBUG) && *p && (!best || p < best); p++)
+        if ((p == text || !isalnum((unsigned char)p[-1])) && source_location(p)) {
+            best = p;
+            label = "server source path";
+        }
     for (const char *p = text; (kinds & LEAK_CONFIG) && *p && (!best || p < best); p++)
         if ((p == text || !isdigit((unsigned char)p[-1])) && isdigit((unsigned char)*p) &&
             private_ipv4(p)) {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/answer_fit.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
@@ -35,9 +36,10 @@ static void fastest_answer(struct probe_ctx *ctx, const char *url, struct http_r
 static void run_health(struct probe_ctx *ctx)
 {
     static const enum endpoint eps[] = {EP_HEALTH, EP_READINESS};
-    char problem[600] = "";
-    int errors = 0;
+    char problem[600] = "", wrong[1600] = "";
+    int errors = 0, mismatched = 0;
     size_t n = 0;
+    const char *fitting = NULL; /* an endpoint whose answer was judged */
     const char *names[2];
     for (size_t i = 0; i < 2; i++) {
         char url[1024], err[300];
@@ -51,7 +53,13 @@ static void run_health(struct probe_ctx *ctx)
         if (!r.status) {
             http_evidence(ctx, &r, NULL);
             errors++;
-        } else if (leak) {
+        } else if (!leak && answer_fit_mismatch(r.status)) {
+            /* Not the health endpoint: the config points elsewhere. */
+            http_evidence(ctx, &r, "%s: not judged (%s)", endpoint_names[eps[i]],
+                          answer_fit_mismatch(r.status));
+            if (!mismatched++)
+                answer_fit_explain(&r, endpoint_names[eps[i]], wrong, sizeof wrong);
+        } else if ((fitting = endpoint_names[eps[i]]) && leak) {
             http_evidence(ctx, &r, "%s in the body: %s", leak, excerpt);
             snprintf(problem, sizeof problem, "%s leaks internals (%s)", endpoint_names[eps[i]],
                      leak);
@@ -69,11 +77,19 @@ static void run_health(struct probe_ctx *ctx)
         http_response_free(&r);
     }
     if (n == 0)
-        probe_set(ctx, PROBE_SKIP, "no health or readiness endpoint in the config");
+        probe_set(ctx, PROBE_SKIP,
+                  "no health endpoint to ask: set target.endpoints.health (and readiness)");
     else if (problem[0])
         probe_set(ctx, PROBE_FAIL, "%s", problem);
     else if (errors)
         probe_set(ctx, PROBE_ERROR, "%d of %zu health endpoints gave no answer", errors, n);
+    else if (mismatched == (int)n)
+        probe_set(ctx, PROBE_SKIP, "%s", wrong);
+    else if (mismatched)
+        probe_set(ctx, PROBE_PASS,
+                  "%s answers 200 within %d ms without internals (the other endpoint was not "
+                  "judged: %s)",
+                  fitting, HEALTH_FAST_MS, wrong);
     else
         probe_set(ctx, PROBE_PASS, "%s answer%s 200 within %d ms without internals",
                   n == 2 ? "health and readiness" : names[0], n == 2 ? "" : "s", HEALTH_FAST_MS);
@@ -85,7 +101,7 @@ static int fetch_metrics(struct probe_ctx *ctx, int anonymous, struct http_respo
 {
     char url[1024], err[300];
     if (store_endpoint_url(ctx, EP_METRICS, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "no metrics endpoint in the config");
+        probe_set(ctx, PROBE_SKIP, "no metrics endpoint to read: set target.endpoints.metrics");
         return -1;
     }
     struct http_request req = {
@@ -107,7 +123,8 @@ static void run_metrics(struct probe_ctx *ctx)
     const char *ct = http_header(&r, "Content-Type");
     struct prom_stats st;
     char err[200];
-    if (r.status != 200) {
+    if (answer_fit_skip(ctx, &r, "metrics")) {
+    } else if (r.status != 200) {
         http_evidence(ctx, &r, "Content-Type: %s", ct ? ct : "(none)");
         probe_set(ctx, PROBE_FAIL, "the metrics endpoint answered %d", r.status);
     } else if (prom_parse(r.body, r.body_len, &st, err, sizeof err) != 0) {

@@ -8,43 +8,66 @@
 #include <strings.h>
 #include <time.h>
 
+#include "probes/answer_fit.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/nonce.h"
 #include "probes/store.h"
 
-/* The first configured of catalog, home, health: an ordinary answer to look at. */
-static int ordinary_url(struct probe_ctx *ctx, char *url, size_t len)
+/* An ordinary answer is looked at from the first of these the config has. */
+static const enum endpoint ordinary[] = {EP_CATALOG, EP_HOME, EP_HEALTH};
+
+/* The URL of the first configured of ordinary[] from *from on, its index in *from. */
+static int ordinary_url(struct probe_ctx *ctx, size_t *from, char *url, size_t len)
 {
-    static const enum endpoint eps[] = {EP_CATALOG, EP_HOME, EP_HEALTH};
     char err[300];
-    for (size_t i = 0; i < sizeof eps / sizeof *eps; i++)
-        if (store_endpoint_url(ctx, eps[i], url, len, err, sizeof err) == 0)
+    for (; *from < sizeof ordinary / sizeof *ordinary; (*from)++)
+        if (store_endpoint_url(ctx, ordinary[*from], url, len, err, sizeof err) == 0)
             return 0;
-    probe_set(ctx, PROBE_SKIP, "no catalog, home or health endpoint in the config");
+    return -1;
+}
+
+static const char no_ordinary[] = "nothing to ask: set target.endpoints.catalog (or home, health)";
+
+/* Ask the first configured of catalog, home, health (the next one when the store says the
+ * request was wrong) with the request id headers; 0 with r filled, or -1 with the verdict
+ * set. */
+static int ask_with_ids(struct probe_ctx *ctx, const char *const *headers, struct http_response *r)
+{
+    char url[1024], wrong[1600] = "";
+    for (size_t i = 0; ordinary_url(ctx, &i, url, sizeof url) == 0; i++) {
+        struct http_request req = {.url = url, .headers = {headers[0], headers[1]}};
+        if (http_get1(ctx, &req, r) != 0) {
+            http_evidence(ctx, r, NULL);
+            probe_set(ctx, PROBE_ERROR, "no answer: %s", r->error);
+            http_response_free(r);
+            return -1;
+        }
+        if (!answer_fit_mismatch(r->status))
+            return 0;
+        http_evidence(ctx, r, "%s: not judged (%s)", endpoint_names[ordinary[i]],
+                      answer_fit_mismatch(r->status));
+        if (!wrong[0])
+            answer_fit_explain(r, endpoint_names[ordinary[i]], wrong, sizeof wrong);
+        http_response_free(r);
+    }
+    probe_set(ctx, PROBE_SKIP, "%s", wrong[0] ? wrong : no_ordinary);
     return -1;
 }
 
 static void run_request_id(struct probe_ctx *ctx)
 {
-    char url[1024];
-    if (ordinary_url(ctx, url, sizeof url) != 0)
-        return;
     char rid[40], trace[33], span[17], rid_line[80], tp_line[120];
     nonce_hex(rid, 12);
     nonce_hex(trace, 16);
     nonce_hex(span, 8);
     snprintf(rid_line, sizeof rid_line, "X-Request-Id: storecheck-%s", rid);
     snprintf(tp_line, sizeof tp_line, "traceparent: 00-%s-%s-01", trace, span);
-    struct http_request req = {.url = url, .headers = {rid_line, tp_line}};
+    const char *headers[] = {rid_line, tp_line};
     struct http_response r;
-    if (http_get1(ctx, &req, &r) != 0) {
-        http_evidence(ctx, &r, NULL);
-        probe_set(ctx, PROBE_ERROR, "no answer: %s", r.error);
-        http_response_free(&r);
+    if (ask_with_ids(ctx, headers, &r) != 0)
         return;
-    }
     static const char *const id_headers[] = {"X-Request-Id", "X-Correlation-Id", "Request-Id",
                                              "X-Trace-Id",   "X-Amzn-Trace-Id",  "CF-Ray"};
     const char *name = NULL, *value = NULL;
@@ -80,9 +103,13 @@ enum { DEFAULT_SKEW_MS = 60000 };
 
 static void run_clock(struct probe_ctx *ctx)
 {
+    /* Any answer carries the server's Date, a 404 too. */
     char url[1024];
-    if (ordinary_url(ctx, url, sizeof url) != 0)
+    size_t from = 0;
+    if (ordinary_url(ctx, &from, url, sizeof url) != 0) {
+        probe_set(ctx, PROBE_SKIP, "%s", no_ordinary);
         return;
+    }
     struct http_request req = {.url = url};
     struct http_response r;
     time_t sent = time(NULL);

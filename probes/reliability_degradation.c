@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/stop.h"
+#include "probes/answer_fit.h"
 #include "probes/catalog.h"
 #include "probes/fault.h"
 #include "probes/http.h"
@@ -72,6 +73,11 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
                 snprintf(problem, len, "checkout answered 503 without Retry-After");
             else if (!problem[0] && !pj)
                 snprintf(problem, len, "checkout's 503 is not problem+json (%s)", why);
+        } else if (answer_fit_mismatch(r->status)) {
+            /* Not the catalog or product asked for: the config is wrong, not the store. */
+            char wrong[1600];
+            answer_fit_explain(r, names[i], wrong, sizeof wrong);
+            http_evidence(ctx, r, "during the fault: not judged: %s", wrong);
         } else {
             http_evidence(ctx, r, "during the fault");
             if (!problem[0] && r->status != 200)

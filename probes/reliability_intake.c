@@ -31,11 +31,12 @@ static void run_webhook_intake(struct probe_ctx *ctx)
     const struct webhooks *wh = &ctx->cfg->target.webhooks;
     char url[1024], err[300];
     if (store_endpoint_url(ctx, EP_WEBHOOK_INTAKE, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "no webhook_intake endpoint in the config");
+        probe_set(ctx, PROBE_SKIP, "no intake to call: set target.endpoints.webhook_intake");
         return;
     }
     if (!wh->intake_secret) {
-        probe_set(ctx, PROBE_SKIP, "no webhooks.intake_secret to sign callbacks with");
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to sign callbacks with: set target.webhooks.intake_secret");
         return;
     }
     char id[48], forged_id[48], stale_id[48], body[3][300], lines[NCASES][3][256];

@@ -116,7 +116,8 @@ static void run_timeouts(struct probe_ctx *ctx)
             names[n++] = endpoint_names[eps[i]];
         }
     if (n == 0) {
-        probe_set(ctx, PROBE_SKIP, "no home, catalog, product, search or health endpoint");
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to ask: set target.endpoints.home, catalog, product, search or health");
         return;
     }
     uint64_t budget =

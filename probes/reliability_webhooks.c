@@ -209,7 +209,8 @@ static void run_webhook_signature(struct probe_ctx *ctx)
 {
     const struct webhooks *wh = &ctx->cfg->target.webhooks;
     if (!wh->secret) {
-        probe_set(ctx, PROBE_SKIP, "no webhooks.secret to verify the signatures with");
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to verify the signatures with: set target.webhooks.secret");
         return;
     }
     /* A retry must be signed afresh too: fail the first attempt when the declared schedule

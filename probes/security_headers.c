@@ -5,10 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/csp.h"
 #include "probes/http.h"
-#include "probes/store.h"
 
 /* Judges one response; writes why and returns PROBE_PASS, PROBE_WARN or PROBE_FAIL. */
 typedef enum probe_status (*page_judge)(const struct http_response *r, char *why, size_t len);
@@ -20,44 +21,73 @@ static int rank(enum probe_status st)
 
 static const enum endpoint html_pages[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE};
 
-/* Fetch the pages, judge each with judge, show `header` of each as evidence, and set the
- * worst verdict, naming the first page that earned it. */
+/* What a judge looks at: HTML pages only (CSP, Referrer-Policy, Permissions-Policy guard what
+ * a browser renders), or every answer, the API's included (nosniff). */
+enum scope { PAGES_ONLY, ANY_ANSWER };
+
+/* Fetch the endpoints, judge each answer in scope with judge, show `header` of each as
+ * evidence, and set the worst verdict, naming the first answer that earned it. An answer that
+ * says the request was wrong (answer_fit) is never judged; when nothing could be judged, the
+ * skip says which config key would make the probe apply. */
 static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
-                        const char *header, page_judge judge)
+                        const char *header, page_judge judge, enum scope scope)
 {
     struct http_response resps[8];
-    size_t count = store_fetch_pages(ctx, eps, n, resps);
+    enum endpoint got[8];
+    size_t count = api_fetch(ctx, eps, n, NULL, got, resps);
     enum probe_status worst = PROBE_PASS;
-    char worst_why[512] = "", worst_url[1100] = "", last_error[300] = "";
+    char worst_why[512] = "", worst_url[1100] = "", last_error[300] = "", wrong[1600] = "";
+    char not_page[200] = "";
     size_t judged = 0;
     for (size_t i = 0; i < count; i++) {
         struct http_response *r = &resps[i];
+        const char *key = endpoint_names[got[i]];
         if (!r->status) {
             http_evidence(ctx, r, NULL);
             snprintf(last_error, sizeof last_error, "%s", r->error);
-            http_response_free(r);
-            continue;
-        }
-        char why[512];
-        enum probe_status st = judge(r, why, sizeof why);
-        const char *v = http_header(r, header);
-        http_evidence(ctx, r, "%s: %s -> %s", header, v ? v : "(none)", why);
-        judged++;
-        if (judged == 1 || rank(st) > rank(worst)) {
-            worst = st;
-            snprintf(worst_why, sizeof worst_why, "%s", why);
-            snprintf(worst_url, sizeof worst_url, "%s", r->url);
+        } else if (answer_fit_mismatch(r->status)) {
+            http_evidence(ctx, r, "%s: not judged (%s)", key, answer_fit_mismatch(r->status));
+            if (!wrong[0])
+                answer_fit_explain(r, key, wrong, sizeof wrong);
+        } else if (scope == PAGES_ONLY && !api_answer_is_html(r)) {
+            const char *ct = http_header(r, "Content-Type");
+            http_evidence(ctx, r, "%s answers %s: not an HTML page, not judged", key,
+                          ct ? ct : "without a Content-Type");
+            if (!not_page[0])
+                snprintf(not_page, sizeof not_page, "%s answers %s", key, ct ? ct : "no HTML");
+        } else {
+            char why[512];
+            enum probe_status st = judge(r, why, sizeof why);
+            const char *v = http_header(r, header);
+            http_evidence(ctx, r, "%s: %s: %s -> %s", key, header, v ? v : "(none)", why);
+            judged++;
+            if (judged == 1 || rank(st) > rank(worst)) {
+                worst = st;
+                snprintf(worst_why, sizeof worst_why, "%s", why);
+                snprintf(worst_url, sizeof worst_url, "%s", r->url);
+            }
         }
         http_response_free(r);
     }
-    if (count == 0)
+    if (judged == 0 && wrong[0])
+        probe_set(ctx, PROBE_SKIP, "%s", wrong);
+    else if (judged == 0 && not_page[0])
         probe_set(ctx, PROBE_SKIP,
-                  "no home, product or checkout page could be resolved from "
-                  "the config");
+                  "no HTML page to judge (%s): %s guards pages a browser renders; set "
+                  "target.endpoints.home, product_page or checkout_page to the store's pages",
+                  not_page, header);
+    else if (count == 0)
+        probe_set(ctx, PROBE_SKIP,
+                  scope == PAGES_ONLY
+                      ? "no HTML page in the config: set target.endpoints.home, product_page or "
+                        "checkout_page (an API-only store has none, and %s guards pages)"
+                      : "nothing to judge in the config: set target.endpoints.home or catalog "
+                        "(or product, search) to judge %s",
+                  header);
     else if (judged == 0)
-        probe_set(ctx, PROBE_ERROR, "no page answered: %s", last_error);
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", last_error);
     else if (worst == PROBE_PASS)
-        probe_set(ctx, PROBE_PASS, "%s on all %zu pages", worst_why, judged);
+        probe_set(ctx, PROBE_PASS, "%s on all %zu answers", worst_why, judged);
     else
         probe_set(ctx, worst, "%s (%s)", worst_why, worst_url);
 }
@@ -165,23 +195,25 @@ static enum probe_status judge_permissions(const struct http_response *r, char *
 
 static void run_csp(struct probe_ctx *ctx)
 {
-    judge_pages(ctx, html_pages, 3, "Content-Security-Policy", judge_csp);
+    judge_pages(ctx, html_pages, 3, "Content-Security-Policy", judge_csp, PAGES_ONLY);
 }
 
 static void run_nosniff(struct probe_ctx *ctx)
 {
-    static const enum endpoint eps[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE, EP_CATALOG};
-    judge_pages(ctx, eps, 4, "X-Content-Type-Options", judge_nosniff);
+    static const enum endpoint eps[] = {EP_HOME,    EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE,
+                                        EP_CATALOG, EP_PRODUCT,      EP_SEARCH};
+    judge_pages(ctx, eps, sizeof eps / sizeof *eps, "X-Content-Type-Options", judge_nosniff,
+                ANY_ANSWER);
 }
 
 static void run_referrer(struct probe_ctx *ctx)
 {
-    judge_pages(ctx, html_pages, 3, "Referrer-Policy", judge_referrer);
+    judge_pages(ctx, html_pages, 3, "Referrer-Policy", judge_referrer, PAGES_ONLY);
 }
 
 static void run_permissions(struct probe_ctx *ctx)
 {
-    judge_pages(ctx, html_pages, 3, "Permissions-Policy", judge_permissions);
+    judge_pages(ctx, html_pages, 3, "Permissions-Policy", judge_permissions, PAGES_ONLY);
 }
 
 /* Headers that name software; a digit in them is a version. */
@@ -262,25 +294,31 @@ static void run_cors(struct probe_ctx *ctx)
     size_t n = 0;
     const char *paths[] = {t->endpoints[EP_HOME] ? t->endpoints[EP_HOME] : "/",
                            t->endpoints[EP_CATALOG], t->endpoints[EP_ACCOUNT]};
+    const char *keys[8];
+    static const char *const path_keys[] = {"home", "catalog", "account"};
     char urls[3][1024];
     for (size_t i = 0; i < 3; i++) {
         if (!paths[i] || strstr(paths[i], "{{"))
             continue;
         snprintf(urls[i], sizeof urls[i], "%s", paths[i]);
+        keys[n] = keys[n + 1] = path_keys[i];
         reqs[n++] = (struct http_request){.url = urls[i], .headers = {origin_hdr}};
         reqs[n++] = (struct http_request){.url = urls[i], .headers = {"Origin: null"}};
     }
     const char *cart = t->endpoints[EP_CART];
-    if (cart && !strstr(cart, "{{"))
+    if (cart && !strstr(cart, "{{")) {
+        keys[n] = "cart";
         reqs[n++] =
             (struct http_request){.method = "OPTIONS",
                                   .url = cart,
                                   .headers = {origin_hdr, "Access-Control-Request-Method: POST",
                                               "Access-Control-Request-Headers: content-type"}};
+    }
     struct http_response resps[8];
     size_t got = http_run(ctx, reqs, resps, n, 0);
     enum probe_status worst = PROBE_PASS;
-    char why[512] = "no arbitrary Origin is reflected";
+    char why[512] = "no arbitrary Origin is reflected", wrong[1600] = "";
+    size_t fitting = 0;
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
@@ -288,6 +326,10 @@ static void run_cors(struct probe_ctx *ctx)
             http_response_free(r);
             continue;
         }
+        /* A reflected Origin is a finding on any answer; a pass needs answers that fit. */
+        if (answer_fit_mismatch(r->status) && !wrong[0])
+            answer_fit_explain(r, keys[i], wrong, sizeof wrong);
+        fitting += !answer_fit_mismatch(r->status);
         const char *sent = strcmp(reqs[i].headers[0], "Origin: null") == 0 ? "null" : evil;
         const char *acao = http_header(r, "Access-Control-Allow-Origin");
         const char *acac = http_header(r, "Access-Control-Allow-Credentials");
@@ -310,6 +352,8 @@ static void run_cors(struct probe_ctx *ctx)
     }
     if (got == 0)
         probe_set(ctx, PROBE_ERROR, "no answer: %s", n ? resps[0].error : "no request");
+    else if (worst == PROBE_PASS && !fitting)
+        probe_set(ctx, PROBE_SKIP, "%s", wrong);
     else
         probe_set(ctx, worst, "%s", why);
 }

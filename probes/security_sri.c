@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "common/url.h"
+#include "probes/answer_fit.h"
 #include "probes/catalog.h"
 #include "probes/csp.h"
 #include "probes/html.h"
@@ -44,12 +45,16 @@ static void run_sri(struct probe_ctx *ctx)
 {
     static const enum endpoint page[] = {EP_CHECKOUT_PAGE};
     if (!ctx->cfg->target.endpoints[EP_CHECKOUT_PAGE]) {
-        probe_set(ctx, PROBE_SKIP, "no checkout_page endpoint in the config");
+        probe_set(ctx, PROBE_SKIP, "no checkout page to read: set target.endpoints.checkout_page");
         return;
     }
     struct http_response r;
     if (store_fetch_pages(ctx, page, 1, &r) != 1) {
         probe_set(ctx, PROBE_ERROR, "the checkout page URL cannot be resolved");
+        return;
+    }
+    if (answer_fit_skip(ctx, &r, "checkout_page")) {
+        http_response_free(&r);
         return;
     }
     if (r.status != 200) {

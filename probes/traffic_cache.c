@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/answer_fit.h"
 #include "probes/catalog.h"
 #include "probes/http.h"
 #include "probes/store.h"
@@ -84,42 +85,131 @@ static int cache_signal(const struct http_response *r, int *hit, char *desc, siz
 
 enum { DAY = 86400, LONG_LIVED = 30 * DAY };
 
-/* GET the static asset into r (its URL into url). 0 on a 200; otherwise the verdict (skip:
- * no asset to test, error: no 200) is set and r is freed. */
-static int get_asset(struct probe_ctx *ctx, char *url, size_t len, struct http_response *r)
+/* What the caching probes look at: the static asset, else (an API-only store, or pages
+ * without one) the first configured API read answer, product then catalog (one resource
+ * carries validators more often than a list). */
+struct cache_target {
+    char url[1024];
+    const char *what; /* "static asset", "catalog", "product" */
+    const char *key;  /* the config key that names it */
+    int api;
+};
+
+/* Find the target; -1 when there is none (the verdict, a skip naming the keys, is set). */
+static int find_cache_target(struct probe_ctx *ctx, struct cache_target *t)
 {
-    char err[512];
-    memset(r, 0, sizeof *r);
-    if (store_static_asset(ctx, url, len, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "%s", err);
-        return -1;
+    char err[512], api_err[300];
+    if (store_static_asset(ctx, t->url, sizeof t->url, err, sizeof err) == 0) {
+        t->what = "static asset";
+        t->key = "static_asset";
+        t->api = 0;
+        return 0;
     }
-    struct http_request req = {.url = url};
+    static const enum endpoint eps[] = {EP_PRODUCT, EP_CATALOG};
+    for (size_t i = 0; i < sizeof eps / sizeof *eps; i++) {
+        if (store_endpoint_url(ctx, eps[i], t->url, sizeof t->url, api_err, sizeof api_err))
+            continue;
+        t->what = t->key = endpoint_names[eps[i]];
+        t->api = 1;
+        probe_evidence(ctx, NULL, 0, "%s: the %s API answer is judged instead", err, t->what);
+        return 0;
+    }
+    probe_set(ctx, PROBE_SKIP,
+              "%s, and no product or catalog API to judge instead: set "
+              "target.endpoints.static_asset (or product, catalog)",
+              err);
+    return -1;
+}
+
+static struct http_request cache_request(const struct cache_target *t, const char *header)
+{
+    return (struct http_request){
+        .url = t->url,
+        .headers = {t->api ? "Accept: application/json" : NULL, t->api ? header : NULL}};
+}
+
+/* GET the target into r. 0 on a 200; otherwise the verdict (skip: no target or a request
+ * the store did not take, error: no 200) is set and r is freed. */
+static int get_target(struct probe_ctx *ctx, struct cache_target *t, struct http_response *r)
+{
+    memset(r, 0, sizeof *r);
+    if (find_cache_target(ctx, t) != 0)
+        return -1;
+    struct http_request req = cache_request(t, NULL);
     if (http_get1(ctx, &req, r) != 0 || r->status != 200) {
-        http_evidence(ctx, r, NULL);
-        probe_set(ctx, PROBE_ERROR, "static asset: %s",
-                  r->status ? "the answer was not 200" : r->error);
+        if (!answer_fit_skip(ctx, r, t->key)) {
+            http_evidence(ctx, r, NULL);
+            probe_set(ctx, PROBE_ERROR, "%s: %s", t->what,
+                      r->status ? "the answer was not 200" : r->error);
+        }
         http_response_free(r);
         return -1;
     }
     return 0;
 }
 
+/* The freshness lifetime Cache-Control gives shared caches, in seconds; -1 for none. */
+static long long cc_lifetime(const char *cc)
+{
+    long long age = cc ? cc_seconds(cc, "max-age") : -1;
+    long long sage = cc ? cc_seconds(cc, "s-maxage") : -1;
+    return sage > age ? sage : age;
+}
+
+/* A catalog read is the bulk of a peak's requests: a cache (CDN) in front can take it off the
+ * origin only when the answer says how long it stays fresh (pass). Not caching it is the
+ * store's choice (warn); a shared-cacheable answer that sets a cookie hands that cookie to
+ * every shopper behind the cache (fail). */
+static void judge_api_cache(struct probe_ctx *ctx, const struct cache_target *t,
+                            const struct http_response *r)
+{
+    const char *cc = http_header(r, "Cache-Control");
+    const char *etag = http_header(r, "ETag"), *lm = http_header(r, "Last-Modified");
+    long long age = cc_lifetime(cc);
+    int unstored = cc && (cc_has(cc, "no-store") || cc_has(cc, "private"));
+    int shared = cc && !unstored && (cc_has(cc, "public") || age > 0);
+    if (shared && http_header(r, "Set-Cookie"))
+        probe_set(ctx, PROBE_FAIL,
+                  "the %s answer is shared-cacheable (Cache-Control: %s) and sets a cookie: a "
+                  "cache hands that cookie to every shopper",
+                  t->what, cc);
+    else if (unstored)
+        probe_set(ctx, PROBE_WARN,
+                  "the %s answer is not cacheable (Cache-Control: %s): every catalog read of a "
+                  "peak reaches the origin; anonymous catalog reads can be public for a while",
+                  t->what, cc);
+    else if (age > 0)
+        probe_set(ctx, PROBE_PASS, "the %s answer is cacheable for %lld s%s%s", t->what, age,
+                  etag || lm ? " with " : "",
+                  etag ? "ETag"
+                  : lm ? "Last-Modified"
+                       : "");
+    else if (etag || lm)
+        probe_set(ctx, PROBE_WARN,
+                  "the %s answer has %s but no lifetime (%s): every read reaches the origin, "
+                  "a 304 at best",
+                  t->what, etag ? "an ETag" : "Last-Modified", cc ? cc : "no Cache-Control");
+    else
+        probe_set(ctx, PROBE_WARN,
+                  "the %s answer has no Cache-Control and no validator: caches guess or keep "
+                  "nothing",
+                  t->what);
+}
+
 static void run_static_cache(struct probe_ctx *ctx)
 {
-    char url[1024];
+    struct cache_target t;
     struct http_response r;
-    if (get_asset(ctx, url, sizeof url, &r) != 0)
+    if (get_target(ctx, &t, &r) != 0)
         return;
     const char *cc = http_header(&r, "Cache-Control");
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
-    http_evidence(ctx, &r, "Cache-Control: %s; ETag: %s; Last-Modified: %s", cc ? cc : "(none)",
-                  etag ? etag : "(none)", lm ? lm : "(none)");
-    long long age = cc ? cc_seconds(cc, "max-age") : -1;
-    long long sage = cc ? cc_seconds(cc, "s-maxage") : -1;
-    if (sage > age)
-        age = sage;
-    if (!cc)
+    http_evidence(ctx, &r, "%s: Cache-Control: %s; ETag: %s; Last-Modified: %s", t.what,
+                  cc ? cc : "(none)", etag ? etag : "(none)", lm ? lm : "(none)");
+    long long age = cc_lifetime(cc);
+    if (t.api)
+        judge_api_cache(ctx, &t, &r);
+    else if (!cc)
         probe_set(ctx, PROBE_FAIL, "no Cache-Control on the static asset%s",
                   http_header(&r, "Expires") ? " (only Expires)" : "");
     else if (cc_has(cc, "no-store") || cc_has(cc, "no-cache") || age == 0)
@@ -149,19 +239,26 @@ enum { CACHE_FETCHES = 3 };
 
 static void run_cache_hit(struct probe_ctx *ctx)
 {
-    char url[1024], err[512];
-    if (store_static_asset(ctx, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP, "%s", err);
+    struct cache_target t;
+    if (find_cache_target(ctx, &t) != 0)
         return;
-    }
-    int signals = 0, hits = 0, answered = 0;
-    char last_error[300] = "";
+    int signals = 0, hits = 0, answered = 0, wrong = 0, uncacheable = 0;
+    char last_error[300] = "", cc_seen[300] = "";
     /* One after another: the first fetch may fill the cache, the later ones should hit. */
     for (int i = 0; i < CACHE_FETCHES && !probe_should_stop(ctx); i++) {
-        struct http_request req = {.url = url};
+        struct http_request req = cache_request(&t, NULL);
         struct http_response r;
-        if (http_get1(ctx, &req, &r) == 0) {
+        if (http_get1(ctx, &req, &r) == 0 && i == 0 && answer_fit_skip(ctx, &r, t.key)) {
+            wrong = 1;
+        } else if (r.status) {
             answered++;
+            const char *cc = http_header(&r, "Cache-Control");
+            /* An API answer without a shared lifetime is not meant to be a hit. */
+            if (t.api &&
+                (!cc || cc_has(cc, "no-store") || cc_has(cc, "private") || cc_lifetime(cc) <= 0)) {
+                uncacheable = 1;
+                snprintf(cc_seen, sizeof cc_seen, "%s", cc ? cc : "no Cache-Control");
+            }
             int hit;
             char desc[300];
             if (cache_signal(&r, &hit, desc, sizeof desc)) {
@@ -174,21 +271,28 @@ static void run_cache_hit(struct probe_ctx *ctx)
             http_evidence(ctx, &r, NULL);
         }
         http_response_free(&r);
+        if (wrong)
+            return;
     }
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "%s", last_error);
+    else if (!hits && uncacheable)
+        probe_set(ctx, PROBE_SKIP,
+                  "the %s answer is not meant for a shared cache (%s), so no hit is expected "
+                  "(T-STATIC-CACHE judges its caching)",
+                  t.what, cc_seen);
     else if (!signals)
         probe_set(ctx, PROBE_SKIP,
                   "no cache signal (Cache-Status, X-Cache, X-Cache-Status, "
                   "CF-Cache-Status, X-Varnish, Age): no cache or CDN seems to "
                   "be in front");
     else if (hits)
-        probe_set(ctx, PROBE_PASS, "the cache in front served the asset on a repeat fetch");
+        probe_set(ctx, PROBE_PASS, "the cache in front served the %s on a repeat fetch", t.what);
     else
         probe_set(ctx, PROBE_FAIL,
-                  "a cache is in front but the asset was never a hit in %d "
+                  "a cache is in front but the %s was never a hit in %d "
                   "fetches",
-                  CACHE_FETCHES);
+                  t.what, CACHE_FETCHES);
 }
 
 /* Judge one private response: 0 ok, 1 warn, 2 fail; why says what. */
@@ -428,23 +532,26 @@ static void run_session_isolation(struct probe_ctx *ctx)
 
 static void run_conditional_get(struct probe_ctx *ctx)
 {
-    char url[1024];
+    struct cache_target t;
     struct http_response r, c;
-    if (get_asset(ctx, url, sizeof url, &r) != 0)
+    if (get_target(ctx, &t, &r) != 0)
         return;
     memset(&c, 0, sizeof c);
     const char *etag = http_header(&r, "ETag"), *lm = http_header(&r, "Last-Modified");
     if (!etag && !lm) {
-        http_evidence(ctx, &r, "no ETag, no Last-Modified");
-        probe_set(ctx, PROBE_FAIL,
-                  "no ETag or Last-Modified: every visit downloads the asset "
-                  "again");
+        http_evidence(ctx, &r, "%s: no ETag, no Last-Modified", t.what);
+        /* An API answer need not be revalidated; an asset every page loads should be. */
+        probe_set(ctx, t.api ? PROBE_WARN : PROBE_FAIL,
+                  "no ETag or Last-Modified on the %s: every %s downloads it again", t.what,
+                  t.api ? "read" : "visit");
         goto out;
     }
     char cond[600];
     snprintf(cond, sizeof cond, etag ? "If-None-Match: %s" : "If-Modified-Since: %s",
              etag ? etag : lm);
-    struct http_request creq = {.url = url, .headers = {cond}};
+    struct http_request creq = cache_request(&t, cond);
+    if (!t.api)
+        creq.headers[0] = cond;
     if (http_get1(ctx, &creq, &c) != 0) {
         http_evidence(ctx, &c, NULL);
         probe_set(ctx, PROBE_ERROR, "%s", c.error);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/conn_gate.h"
 #include "probes/figure.h"
@@ -23,47 +25,60 @@ static int is_text(const char *ctype)
 
 static void run_compression(struct probe_ctx *ctx)
 {
-    static const enum endpoint eps[] = {EP_HOME, EP_CATALOG, EP_PRODUCT_PAGE};
-    struct http_request reqs[4];
-    char urls[4][1024];
-    size_t n = 0;
-    for (size_t i = 0; i < 3; i++) {
-        char err[300];
-        if (store_endpoint_url(ctx, eps[i], urls[n], sizeof urls[n], err, sizeof err) == 0)
-            n++;
-    }
-    char err[300];
-    if (store_static_asset(ctx, urls[n], sizeof urls[n], err, sizeof err) == 0)
-        n++;
+    /* Pages and the API's read answers: large JSON lists cost as much as pages. */
+    static const enum endpoint eps[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CATALOG, EP_PRODUCT,
+                                        EP_SEARCH};
+    static const char *const accept_encoding = "Accept-Encoding: gzip, br";
+    struct http_response resps[6];
+    enum endpoint got[6];
+    size_t n = api_fetch(ctx, eps, sizeof eps / sizeof *eps, accept_encoding, got, resps);
+    const char *keys[6];
     for (size_t i = 0; i < n; i++)
-        reqs[i] = (struct http_request){.url = urls[i], .headers = {"Accept-Encoding: gzip, br"}};
-    struct http_response resps[4];
-    size_t got = http_run(ctx, reqs, resps, n, 0);
-    int judged = 0, plain = 0;
-    char first[1200] = "";
+        keys[i] = endpoint_names[got[i]];
+    char asset[1024], err[300];
+    if (store_static_asset(ctx, asset, sizeof asset, err, sizeof err) == 0) {
+        struct http_request req = {.url = asset, .headers = {accept_encoding}};
+        http_get1(ctx, &req, &resps[n]);
+        keys[n++] = "static asset";
+    }
+    int judged = 0, plain = 0, answered = 0;
+    char first[1200] = "", wrong[1600] = "", last_error[300] = "";
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
             http_evidence(ctx, r, NULL);
+            snprintf(last_error, sizeof last_error, "%s", r->error);
             http_response_free(r);
             continue;
         }
+        answered++;
         const char *ce = http_header(r, "Content-Encoding");
         const char *ct = http_header(r, "Content-Type");
         int encoded = ce && strcasecmp(ce, "identity") != 0;
+        if (answer_fit_mismatch(r->status)) {
+            http_evidence(ctx, r, "%s: not judged (%s)", keys[i], answer_fit_mismatch(r->status));
+            if (!wrong[0])
+                answer_fit_explain(r, keys[i], wrong, sizeof wrong);
+            http_response_free(r);
+            continue;
+        }
         if (r->status == 200 && is_text(ct) && (encoded || r->body_len >= COMPRESS_MIN_BYTES)) {
             judged++;
             if (!encoded && !plain++)
                 snprintf(first, sizeof first, "%s (%zu bytes of %s)", r->url, r->body_len, ct);
         }
-        http_evidence(ctx, r, "Content-Type: %s; Content-Encoding: %s; %zu bytes",
+        http_evidence(ctx, r, "%s: Content-Type: %s; Content-Encoding: %s; %zu bytes", keys[i],
                       ct ? ct : "(none)", ce ? ce : "(none)", r->body_len);
         http_response_free(r);
     }
     if (n == 0)
-        probe_set(ctx, PROBE_SKIP, "no home, catalog, product page or static asset configured");
-    else if (got == 0)
-        probe_set(ctx, PROBE_ERROR, "no answer: %s", resps[0].error);
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to fetch: set target.endpoints.home, catalog, product, search or "
+                  "static_asset");
+    else if (answered == 0)
+        probe_set(ctx, PROBE_ERROR, "no answer: %s", last_error);
+    else if (judged == 0 && wrong[0])
+        probe_set(ctx, PROBE_SKIP, "%s", wrong);
     else if (judged == 0)
         probe_set(ctx, PROBE_SKIP, "no text response of %d bytes or more to judge",
                   COMPRESS_MIN_BYTES);
@@ -128,12 +143,13 @@ static void run_latency(struct probe_ctx *ctx)
             names[n++] = endpoint_names[eps[i]];
     }
     if (n == 0) {
-        probe_set(ctx, PROBE_SKIP, "no home, product page, catalog or search endpoint");
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to time: set target.endpoints.home, product_page, catalog or search");
         return;
     }
     double samples[LATENCY_PAGES][LATENCY_SAMPLES];
     int count[LATENCY_PAGES] = {0}, over[LATENCY_PAGES] = {0};
-    char error[300] = "";
+    char error[300] = "", wrong[1600] = "";
     /* Rounds of one request per page, the pages in parallel. A page's median is settled once
      * more than half its samples are over budget: no need to wait for the rest. */
     for (int round = 0; round < LATENCY_SAMPLES && !probe_should_stop(ctx); round++) {
@@ -154,6 +170,13 @@ static void run_latency(struct probe_ctx *ctx)
             if (resps[k].status / 100 == 2) {
                 samples[i][count[i]++] = resps[k].total_ms;
                 over[i] += resps[k].total_ms > (double)budget;
+            } else if (answer_fit_mismatch(resps[k].status)) {
+                /* Not the page asked for: not timed, and the config is to blame. */
+                if (!wrong[0])
+                    answer_fit_explain(&resps[k], names[i], wrong, sizeof wrong);
+                if (round == 0)
+                    http_evidence(ctx, &resps[k], "%s: not timed (%s)", names[i],
+                                  answer_fit_mismatch(resps[k].status));
             } else if (!error[0]) {
                 snprintf(error, sizeof error, "%s: %s", resps[k].request_line,
                          resps[k].status ? "not 2xx" : resps[k].error);
@@ -191,7 +214,9 @@ static void run_latency(struct probe_ctx *ctx)
         return;
     char fworst[FIGURE_LEN];
     figure(fworst, sizeof fworst, worst, 0, FIGURE_MAX_WAIT_MS, 0, "ms");
-    if (measured == 0)
+    if (measured == 0 && wrong[0] && !error[0])
+        probe_set(ctx, PROBE_SKIP, "%s", wrong);
+    else if (measured == 0)
         probe_set(ctx, PROBE_ERROR, "no page answered 2xx: %s", error);
     else if (slow)
         probe_set(ctx, PROBE_FAIL, "%s median %s is over the %llu ms budget", worst_name, fworst,
@@ -208,19 +233,6 @@ static int has_rate_fields(const struct http_response *r)
     return http_header(r, "Retry-After") || http_header(r, "RateLimit") ||
            http_header(r, "RateLimit-Limit") || http_header(r, "RateLimit-Policy") ||
            http_header(r, "X-RateLimit-Limit") || http_header(r, "X-RateLimit-Remaining");
-}
-
-/* Answers that say the request itself was wrong (malformed, unknown path or method, a media
- * type or body the store does not take, failed validation): the store did not take it as a
- * login or a search, so it tells nothing about a limiter. A refused login is 401 or 403, a
- * throttled one 429. */
-static int is_request_error(int status)
-{
-    static const int codes[] = {400, 404, 405, 406, 411, 413, 414, 415, 422};
-    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-        if (status == codes[i])
-            return 1;
-    return 0;
 }
 
 enum { TALLY_MAX = 4 };
@@ -264,7 +276,7 @@ static void run_rate_limit(struct probe_ctx *ctx)
     int login = t->endpoints[EP_LOGIN] != NULL;
     if (store_endpoint_url(ctx, login ? EP_LOGIN : EP_SEARCH, url, sizeof url, err, sizeof err) !=
         0) {
-        probe_set(ctx, PROBE_SKIP, "no login or search endpoint in the config");
+        probe_set(ctx, PROBE_SKIP, "nothing to burst: set target.endpoints.login (else search)");
         return;
     }
     struct http_request *reqs = calloc(BURST_REQUESTS, sizeof *reqs);
@@ -322,7 +334,7 @@ static void run_rate_limit(struct probe_ctx *ctx)
                 first_429 = r;
         } else if (r->status >= 500 && !server_errors++) {
             first_5xx = r;
-        } else if (is_request_error(r->status)) {
+        } else if (answer_fit_request_error(r->status)) {
             tally_add(&wrong, r->status);
             if (!request_errors++)
                 http_evidence(ctx, r, "a request error: the store did not take this as a %s",

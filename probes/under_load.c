@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probes/answer_fit.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
+#include "probes/leaks.h"
 
 enum { HEALTH_TRIES = 5 };
 
@@ -22,21 +24,34 @@ static void run_health(struct probe_ctx *ctx)
     const char *paths[2] = {t->endpoints[EP_HEALTH], t->endpoints[EP_READINESS]};
     struct http_request reqs[2 * HEALTH_TRIES];
     struct http_response resps[2 * HEALTH_TRIES];
+    const char *keys[2 * HEALTH_TRIES];
     size_t n = 0;
     for (int p = 0; p < 2; p++)
-        for (int i = 0; paths[p] && i < HEALTH_TRIES; i++)
+        for (int i = 0; paths[p] && i < HEALTH_TRIES; i++) {
+            keys[n] = p ? "readiness" : "health";
             reqs[n++] = (struct http_request){.url = paths[p]};
+        }
     if (!n) {
-        probe_set(ctx, PROBE_SKIP, "target.endpoints has neither health nor readiness");
+        probe_set(ctx, PROBE_SKIP,
+                  "no health endpoint to ask: set target.endpoints.health (and readiness)");
         return;
     }
     uint64_t budget = health_budget_ms(ctx->cfg);
     http_run(ctx, reqs, resps, n, 1);
-    size_t bad = 0, slow = 0;
+    size_t bad = 0, slow = 0, wrong = 0;
     double worst = 0;
+    char wrong_why[1600] = "";
     for (size_t i = 0; i < n; i++) {
         const struct http_response *r = &resps[i];
         worst = r->total_ms > worst ? r->total_ms : worst;
+        if (answer_fit_mismatch(r->status)) {
+            /* Not the health endpoint: the config points elsewhere. */
+            if (!wrong++) {
+                answer_fit_explain(r, keys[i], wrong_why, sizeof wrong_why);
+                http_evidence(ctx, r, "not judged: %s", answer_fit_mismatch(r->status));
+            }
+            continue;
+        }
         if (r->status != 200)
             bad++;
         else if (r->total_ms > (double)budget)
@@ -50,7 +65,9 @@ static void run_health(struct probe_ctx *ctx)
     figure(fworst, sizeof fworst, worst, 0, FIGURE_MAX_WAIT_MS, 0, "ms");
     if (n && !bad && !slow)
         http_evidence(ctx, &resps[0], "slowest of %zu: %s", n, fworst);
-    if (bad)
+    if (wrong == n)
+        probe_set(ctx, PROBE_SKIP, "%s", wrong_why);
+    else if (bad)
         probe_set(ctx, PROBE_FAIL,
                   "%zu of %zu health/readiness requests under load did not "
                   "answer 200",
@@ -69,20 +86,6 @@ static void run_health(struct probe_ctx *ctx)
         http_response_free(&resps[i]);
 }
 
-/* Phrases of framework stack traces and debug pages. */
-static const char *const trace_markers[] = {
-    "Traceback (most recent call last)",
-    "Stack trace",
-    "stacktrace",
-    "Exception in thread",
-    "at java.",
-    "goroutine ",
-    ".php on line",
-    "node_modules/",
-    "Whoops!",
-    "DEBUG = True",
-};
-
 static void run_errors(struct probe_ctx *ctx)
 {
     const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
@@ -93,19 +96,22 @@ static void run_errors(struct probe_ctx *ctx)
     struct http_response resps[2];
     size_t n = api ? 2 : 1;
     http_run(ctx, reqs, resps, n, 0);
-    size_t bad = 0;
+    size_t bad = 0, soft = 0;
     for (size_t i = 0; i < n; i++) {
         const struct http_response *r = &resps[i];
-        const char *marker = NULL;
-        for (size_t m = 0; m < sizeof trace_markers / sizeof *trace_markers && r->body; m++)
-            if (http_strcasestr(r->body, trace_markers[m]))
-                marker = trace_markers[m];
+        char excerpt[160];
+        const char *leak = leak_find(r->body, LEAK_DEBUG, excerpt, sizeof excerpt);
         if (r->status >= 500 || r->status == 0) {
             bad++;
             http_evidence(ctx, r, "an unknown path under load must be a 4xx");
-        } else if (marker) {
+        } else if (leak) {
             bad++;
-            http_evidence(ctx, r, "the error page shows '%s'", marker);
+            http_evidence(ctx, r, "the error answer shows a %s: %s", leak, excerpt);
+        } else if (r->status < 400) {
+            /* A page for every path (a soft 404): no error answer was given to judge. */
+            soft++;
+            http_evidence(ctx, r, "%d for a path that does not exist: not an error answer",
+                          r->status);
         } else {
             http_evidence(ctx, r, "clean %d", r->status);
         }
@@ -115,6 +121,12 @@ static void run_errors(struct probe_ctx *ctx)
                   "%zu of %zu error pages under load were a 5xx, failed, or "
                   "showed a stack trace",
                   bad, n);
+    else if (soft)
+        probe_set(ctx, PROBE_WARN,
+                  "%zu of %zu missing paths under load answered %d, not 4xx: the store serves "
+                  "something for any path (a soft 404), so clients and crawlers cannot tell a "
+                  "missing page, and its error answers were not seen",
+                  soft, n, resps[0].status < 400 ? resps[0].status : resps[n - 1].status);
     else
         probe_set(ctx, PROBE_PASS, "error pages under load are clean 4xx answers");
     for (size_t i = 0; i < n; i++)
@@ -126,28 +138,11 @@ static void run_rate_limit_under_load(struct probe_ctx *ctx)
     probe_t_rate_limit.run(ctx);
 }
 
-static void run_fault(struct probe_ctx *ctx)
+/* The answers during the fault: checkout's honest 503 and the catalog still up. */
+static void judge_fault(struct probe_ctx *ctx, const struct http_response *co,
+                        const struct http_response *cat)
 {
-    const struct target *t = &ctx->cfg->target;
-    if (!t->endpoints[EP_CHECKOUT]) {
-        probe_set(ctx, PROBE_SKIP, "target.endpoints has no checkout");
-        return;
-    }
-    /* An unknown cart: a store that ignores the fault answers 4xx and creates nothing. */
-    struct http_request reqs[2] = {
-        {.method = "POST",
-         .url = t->endpoints[EP_CHECKOUT],
-         .headers = {"Content-Type: application/json", "Idempotency-Key: storecheck-fault-check"},
-         .body = "{\"cart_id\":\"storecheck-fault-check\"}"},
-        {.url = t->endpoints[EP_CATALOG] ? t->endpoints[EP_CATALOG] : "/"},
-    };
-    struct http_response resps[2];
-    http_run(ctx, reqs, resps, 2, 0);
-    const struct http_response *co = &resps[0], *cat = &resps[1];
     const char *retry = http_header(co, "Retry-After");
-    http_evidence(ctx, co, "checkout during the fault%s%s", retry ? ", Retry-After: " : "",
-                  retry ? retry : "");
-    http_evidence(ctx, cat, "catalog during the fault");
     if (co->status == 0)
         probe_set(ctx, PROBE_FAIL,
                   "checkout did not answer during the fault (%s): shoppers "
@@ -177,6 +172,34 @@ static void run_fault(struct probe_ctx *ctx)
                   "checkout answered %d during the fault: the fault did not "
                   "show, so degradation was not judged",
                   co->status);
+}
+
+static void run_fault(struct probe_ctx *ctx)
+{
+    const struct target *t = &ctx->cfg->target;
+    if (!t->endpoints[EP_CHECKOUT]) {
+        probe_set(ctx, PROBE_SKIP, "no checkout to fault: set target.endpoints.checkout");
+        return;
+    }
+    /* An unknown cart: a store that ignores the fault answers 4xx and creates nothing. */
+    struct http_request reqs[2] = {
+        {.method = "POST",
+         .url = t->endpoints[EP_CHECKOUT],
+         .headers = {"Content-Type: application/json", "Idempotency-Key: storecheck-fault-check"},
+         .body = "{\"cart_id\":\"storecheck-fault-check\"}"},
+        {.url = t->endpoints[EP_CATALOG] ? t->endpoints[EP_CATALOG] : "/"},
+    };
+    struct http_response resps[2];
+    http_run(ctx, reqs, resps, 2, 0);
+    const struct http_response *co = &resps[0], *cat = &resps[1];
+    const char *retry = http_header(co, "Retry-After");
+    http_evidence(ctx, co, "checkout during the fault%s%s", retry ? ", Retry-After: " : "",
+                  retry ? retry : "");
+    http_evidence(ctx, cat, "catalog during the fault");
+    /* A catalog request the store did not take tells nothing about the catalog staying up.
+     * (Checkout's 404 may well be the unknown cart: it is judged.) */
+    if (!answer_fit_skip(ctx, cat, "catalog"))
+        judge_fault(ctx, co, cat);
     http_response_free(&resps[0]);
     http_response_free(&resps[1]);
 }

@@ -51,9 +51,9 @@ int whc_start(struct probe_ctx *ctx, int fail_first, struct whc *c)
     memset(c, 0, sizeof *c);
     if (!wh->subscribe && !wh->receiver_port) {
         probe_set(ctx, PROBE_SKIP,
-                  "no webhooks.subscribe endpoint to point the store at "
-                  "storecheck's receiver, and no webhooks.receiver_port the "
-                  "store sends to");
+                  "nowhere to receive deliveries: set target.webhooks.subscribe (to point the "
+                  "store at storecheck's receiver) or target.webhooks.receiver_port (the port "
+                  "the store sends to)");
         return -1;
     }
     if (orders_allowed(ctx) != 0)

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* strcasestr */
 #include "tests/probes/support.h"
 
 #include <arpa/inet.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -110,6 +112,83 @@ pid_t sup_fork_server(int fd, void (*serve)(int conn, const void *arg), const vo
         }
         close(c);
     }
+}
+
+static void send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+enum { REQUEST_MAX = 16384, ANSWER_MAX = 256 * 1024 };
+
+void sup_serve_requests(int fd, sup_answer_fn answer, const void *arg)
+{
+    struct timeval tv = {2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char *buf = malloc(REQUEST_MAX), *out = malloc(ANSWER_MAX);
+    size_t got = 0;
+    if (!buf || !out)
+        goto done;
+    buf[0] = '\0';
+    for (;;) {
+        char *end = NULL;
+        while (!(end = strstr(buf, "\r\n\r\n")) || got == 0) {
+            if (got + 1 >= REQUEST_MAX)
+                goto done;
+            ssize_t r = recv(fd, buf + got, REQUEST_MAX - 1 - got, 0);
+            if (r <= 0)
+                goto done;
+            got += (size_t)r;
+            buf[got] = '\0';
+        }
+        size_t head = (size_t)(end + 4 - buf), body = 0;
+        const char *cl = strcasestr(buf, "\r\nContent-Length:");
+        if (cl && cl < end)
+            body = strtoul(cl + 17, NULL, 10);
+        while (got < head + body && got + 1 < REQUEST_MAX) {
+            ssize_t r = recv(fd, buf + got, REQUEST_MAX - 1 - got, 0);
+            if (r <= 0)
+                goto done;
+            got += (size_t)r;
+            buf[got] = '\0';
+        }
+        struct sup_request req = {.head = buf, .body = buf + head, .body_len = body};
+        sscanf(buf, "%15s %1023s", req.method, req.target);
+        /* The body follows the head in buf: the head is cut at its blank line for answer. */
+        char saved = buf[head - 2];
+        buf[head - 2] = '\0';
+        size_t n = answer(&req, out, ANSWER_MAX, arg);
+        buf[head - 2] = saved;
+        send_all(fd, out, n);
+        size_t used = head + body < got ? head + body : got;
+        memmove(buf, buf + used, got - used);
+        got -= used;
+        buf[got] = '\0';
+    }
+done:
+    free(buf);
+    free(out);
+}
+
+int sup_request_header(const struct sup_request *req, const char *name, char *out, size_t len)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(req->head, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
+        if (strncasecmp(p + 2, name, n) == 0 && p[2 + n] == ':') {
+            const char *v = p + 3 + n;
+            while (*v == ' ')
+                v++;
+            snprintf(out, len, "%.*s", (int)strcspn(v, "\r\n"), v);
+            return 0;
+        }
+    }
+    return -1;
 }
 
 int sup_wait_port(int port)

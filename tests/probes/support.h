@@ -24,6 +24,25 @@ int sup_listen_loopback(int *port);
  * blocks another. Returns the server's pid, or -1; stop it with sup_stop. */
 pid_t sup_fork_server(int fd, void (*serve)(int conn, const void *arg), const void *arg);
 
+/* One request as a test server read it: the head (NUL-terminated, request line first), its
+ * method and target (NUL-terminated copies), and the body. */
+struct sup_request {
+    char method[16];
+    char target[1024];
+    const char *head;
+    const char *body;
+    size_t body_len;
+};
+/* Writes the whole answer to req (status line, headers, body) into out, at most cap bytes, and
+ * returns its length. */
+typedef size_t (*sup_answer_fn)(const struct sup_request *req, char *out, size_t cap,
+                                const void *arg);
+/* Serve the requests of one keep-alive connection with answer until the client closes it or
+ * stays silent for 2 s; heads and bodies up to 16 KiB. For sup_fork_server's serve. */
+void sup_serve_requests(int conn, sup_answer_fn answer, const void *arg);
+/* The value of header name (any case) of req into out; 0, or -1 when it has none. */
+int sup_request_header(const struct sup_request *req, const char *name, char *out, size_t len);
+
 /* Wait until a TCP port on 127.0.0.1 accepts (up to 10 s). 0 or -1. */
 int sup_wait_port(int port);
 /* A free loopback port (bound then released). */

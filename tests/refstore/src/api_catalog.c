@@ -12,6 +12,8 @@
 #define PER_PAGE_MAX   100
 #define SEARCH_MAX     20
 #define DEFAULT_PER_PG 20
+/* Catalog reads are the same for every shopper: a CDN may keep them a minute. */
+#define CATALOG_CACHE "public, max-age=60"
 
 /* A positive integer query parameter; def when absent; false when malformed. */
 static bool query_uint(struct exchange *x, const char *name, unsigned long def, unsigned long *v)
@@ -42,6 +44,7 @@ void api_products(struct exchange *x, const char *param, size_t plen)
     unsigned long total = catalog_count();
     unsigned long first = (page - 1) * per_page + 1; /* page, per_page < 1e9: no overflow */
     struct buf *b = exchange_body(x, 200, JSON);
+    exchange_header(x, "Cache-Control", CATALOG_CACHE);
     buf_puts(b, "{\"items\":[");
     for (unsigned long id = first; id <= total && id < first + per_page; id++) {
         const struct product *p = catalog_get(id);
@@ -76,6 +79,15 @@ void api_product(struct exchange *x, const char *param, size_t plen)
     x->body_gz = p->json_gz;
     x->body_gz_len = p->json_gz_len;
     x->etag = p->etag;
+    exchange_header(x, "Cache-Control", CATALOG_CACHE);
+}
+
+void api_index(struct exchange *x, const char *param, size_t plen)
+{
+    static const char index[] = "{\"name\":\"refstore\",\"api\":\"/api/v1\","
+                                "\"products\":\"/api/v1/products\",\"openapi\":\"/openapi.json\"}";
+    x->route = ROUTE_HOME;
+    exchange_static(x, 200, JSON, index, sizeof index - 1);
 }
 
 void api_search(struct exchange *x, const char *param, size_t plen)

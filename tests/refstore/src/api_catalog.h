@@ -10,4 +10,7 @@ void api_products(struct exchange *x, const char *param, size_t plen);
 void api_product(struct exchange *x, const char *param, size_t plen);
 void api_search(struct exchange *x, const char *param, size_t plen);
 
+/* GET / of a headless store (--api-only): where the API is. */
+void api_index(struct exchange *x, const char *param, size_t plen);
+
 #endif

@@ -65,6 +65,8 @@ struct buf *exchange_body(struct exchange *x, int status, const char *ctype)
 
 bool exchange_is_api(const struct exchange *x)
 {
+    if (store_cfg.api_only)
+        return true;
     return x->req && x->req->path && x->req->path_len >= 5 && memcmp(x->req->path, "/api/", 5) == 0;
 }
 
@@ -213,10 +215,12 @@ static void put_request_id(const struct exchange *x, struct buf *out)
         put_header(out, "traceparent", v, n);
 }
 
+#define HSTS_LINE "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n"
+
 static void put_security_headers(const struct exchange *x, struct buf *out)
 {
     if (x->tls && !broken(BROKEN_NO_HSTS))
-        PUT_LIT(out, "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n");
+        PUT_LIT(out, HSTS_LINE);
     if (broken(BROKEN_WEAK_HEADERS)) {
         PUT_LIT(out, "Content-Security-Policy: default-src * 'unsafe-inline' 'unsafe-eval'\r\n");
         return;
@@ -334,10 +338,15 @@ void exchange_finish(struct exchange *x, struct buf *out)
         PUT_LIT(out, "\r\nServer: refstore\r\n");
     if (!broken(BROKEN_NO_REQUEST_ID))
         put_request_id(x, out);
-    if (x->flags & REPLY_HTML)
+    if (x->flags & REPLY_HTML) {
         put_security_headers(x, out);
-    else if (!broken(BROKEN_WEAK_HEADERS))
-        PUT_LIT(out, "X-Content-Type-Options: nosniff\r\n");
+    } else {
+        /* An API called from browsers is held to HTTPS as much as its pages. */
+        if (x->tls && !broken(BROKEN_NO_HSTS))
+            PUT_LIT(out, HSTS_LINE);
+        if (!broken(BROKEN_WEAK_HEADERS))
+            PUT_LIT(out, "X-Content-Type-Options: nosniff\r\n");
+    }
     if (x->kind != LISTENER_ADMIN)
         put_cors(x, out);
     if (x->last_modified) {

@@ -56,6 +56,8 @@ static void usage(FILE *out)
             "tls-legacy)\n"
             "  --ready-file FILE         also write the READY line to FILE\n"
             "  --quiet                   no log output\n"
+            "  --api-only                a headless store: no HTML pages or assets, '/' "
+            "answers JSON\n"
             "  --help                    this text\n"
             "\n"
             "Only loopback addresses are accepted. Once listening it prints\n"
@@ -119,6 +121,7 @@ static int parse_args(int argc, char **argv)
         O_TLS_LEGACY,
         O_READY,
         O_QUIET,
+        O_API_ONLY,
         O_HELP
     };
     static const struct option opts[] = {
@@ -138,6 +141,7 @@ static int parse_args(int argc, char **argv)
         {"tls-legacy", no_argument, NULL, O_TLS_LEGACY},
         {"ready-file", required_argument, NULL, O_READY},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"api-only", no_argument, NULL, O_API_ONLY},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -215,6 +219,9 @@ static int parse_args(int argc, char **argv)
             break;
         case O_QUIET:
             store_cfg.quiet = true;
+            break;
+        case O_API_ONLY:
+            store_cfg.api_only = true;
             break;
         case O_HELP:
             usage(stdout);

@@ -32,13 +32,25 @@ struct route {
     handler_fn get, post, del;
 };
 
-static const struct route site_routes[] = {
+/* The shop's pages and assets. */
+static const struct route page_routes[] = {
     {"/", pages_home, NULL, NULL},
     {"/products/*", pages_product, NULL, NULL},
     {"/checkout", pages_checkout, NULL, NULL},
     {"/account", pages_account, NULL, NULL},
     {"/static/app.css", assets_css, NULL, NULL},
     {"/static/app.js", assets_js, NULL, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* A headless store (--api-only) has no pages: "/" says where the API is. */
+static const struct route index_routes[] = {
+    {"/", api_index, NULL, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* The operator's endpoints, in both kinds of store. */
+static const struct route ops_routes[] = {
     {"/healthz", ops_healthz, NULL, NULL},
     {"/readyz", ops_readyz, NULL, NULL},
     {"/metrics", ops_metrics, NULL, NULL},
@@ -226,13 +238,16 @@ void router_dispatch(struct exchange *x)
     }
     if ((http_method_is(req, "GET") || http_method_is(req, "HEAD")) && exposed_dispatch(x))
         return;
-    if (exchange_is_api(x)) {
+    if (req->path_len >= 5 && memcmp(req->path, "/api/", 5) == 0) {
         dispatch_api(x);
         return;
     }
     const char *param = NULL;
     size_t plen = 0;
-    const struct route *r = find(site_routes, req->path, req->path_len, &param, &plen);
+    const struct route *r = find(store_cfg.api_only ? index_routes : page_routes, req->path,
+                                 req->path_len, &param, &plen);
+    if (!r)
+        r = find(ops_routes, req->path, req->path_len, &param, &plen);
     if (!r) {
         not_found(x, "There is nothing at this address.");
         return;

@@ -1,0 +1,32 @@
+/*
+ * The answers an API-only store is judged on. A store without HTML pages (no home,
+ * product_page or checkout_page, or a home that answers JSON) still answers its configured
+ * API endpoints, and the probes that look at pages fall back to, or also judge, those: each
+ * asked for with the Accept header its kind calls for, so a JSON API is not asked for HTML.
+ */
+#ifndef STORECHECK_PROBES_API_ANSWERS_H
+#define STORECHECK_PROBES_API_ANSWERS_H
+
+#include <stddef.h>
+
+#include "probes/http.h"
+
+/* The API endpoints anyone may read (catalog, product, search), in fallback order. */
+extern const enum endpoint api_read_endpoints[];
+extern const size_t api_read_endpoint_count;
+
+/* 1 for the endpoints that are HTML pages a browser renders (home, product_page,
+ * checkout_page, account). */
+int api_endpoint_is_page(enum endpoint ep);
+
+/* 1 when r's Content-Type is HTML (a page), 0 for anything else (JSON, none). */
+int api_answer_is_html(const struct http_response *r);
+
+/* GET the configured endpoints among eps (at most 8) concurrently: pages with
+ * Accept: text/html, API endpoints with Accept: application/json, each with header too when
+ * not NULL. got[k] is the endpoint of resps[k]; returns how many were sent. Endpoints that are
+ * configured but cannot be resolved are noted as evidence. */
+size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
+                 enum endpoint *got, struct http_response *resps);
+
+#endif
