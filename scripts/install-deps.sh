@@ -21,11 +21,8 @@ for arg in "$@"; do
         chromium         # renders the HTML report headless
         libxml2-utils    # xmllint validates the JUnit report against its XSD
         clang libclang-rt-14-dev  # libFuzzer and the sanitizers for scripts/fuzz.sh
-<<<<<<< HEAD
         postgresql       # the real stores' database (tests/realstores)
-=======
         nodejs npm       # the GraphQL test store (tests/graphql) on graphql-js from npm
->>>>>>> wt-gqlprobes
       ) ;;
     --bench) packages+=(wrk util-linux time sslscan testssl.sh) ;;
     *) echo "usage: $0 [--tests] [--bench]" >&2; exit 2 ;;
