@@ -114,7 +114,7 @@ static void test_extension_leaks(void)
     CHECK(read_text("{\"errors\":[{\"message\":\"x\",\"extensions\":{\"origin\":"
                     "\"at resolve (/home/deploy/shop/src/cart.ts:88:13)\"}}]}",
                     &a) == 0);
-    CHECK_STR_EQ(gql_extensions_leak(&a, out, sizeof out), "internal path");
+    CHECK_STR_EQ(gql_extensions_leak(&a, out, sizeof out), "server source path");
     CHECK_CONTAINS(out, "/home/deploy/shop/src/cart.ts");
     gql_answer_free(&a);
     CHECK(read_text("{\"errors\":[{\"message\":\"x\",\"extensions\":{\"file\":"
