@@ -24,6 +24,7 @@ struct store_config {
     unsigned burst;
     double request_timeout; /* seconds a request may take to arrive; also the idle limit */
     bool tls_legacy, quiet;
+    bool headless; /* headless.h */
 };
 
 struct store_state {
