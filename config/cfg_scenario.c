@@ -4,10 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/cfg_graphql.h"
+#include "config/cfg_request.h"
 #include "config/cfg_sections.h"
-#include "config/json_text.h"
-#include "common/strbuf.h"
 #include "common/oom.h"
 #include "common/units.h"
 
@@ -29,20 +27,10 @@ static void read_path(struct cfg_walk *w, const struct yaml_node *v, void *dst)
     st->path_pos = v->pos;
 }
 
-static void read_status(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
-{
-    struct step *st = ctx;
-    int code = cfg_walk_status(w, item);
-    if (code)
-        st->expect[st->expect_count++] = code;
-}
-
 static void read_expect(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct step *st = dst;
-    size_t n = v->kind == YAML_LIST ? v->count : 1;
-    st->expect = arena_alloc(&w->cfg->arena, (n ? n : 1) * sizeof *st->expect);
-    cfg_walk_items(w, v, read_status, st);
+    cfg_request_read_statuses(w, v, &st->expect, &st->expect_count);
 }
 
 static const char *const extract_sources[] = {
@@ -105,21 +93,10 @@ static void read_extract(struct cfg_walk *w, const struct yaml_node *v, void *ds
     cfg_walk_entries(w, v, read_extraction, st);
 }
 
-static void read_check_item(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
-{
-    struct step *st = ctx;
-    const char *s = cfg_walk_scalar(w, item, "a check such as '$.status == \"paid\"'");
-    if (s)
-        st->checks[st->check_count++] = (struct step_check){s, item->pos};
-}
-
-/* A list of check expressions, or one. */
 static void read_check(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct step *st = dst;
-    size_t n = v->kind == YAML_LIST ? v->count : 1;
-    st->checks = arena_alloc(&w->cfg->arena, (n ? n : 1) * sizeof *st->checks);
-    cfg_walk_items(w, v, read_check_item, st);
+    cfg_request_read_checks(w, v, &st->checks, &st->check_count);
 }
 
 /* A duration, or a range "500ms-2s" drawn from uniformly. */
@@ -148,98 +125,31 @@ static void read_think(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         cfg_walk_error(w, v, "the pause must be above 0 (leave think out for none)");
 }
 
-/* A step has at most one body; the second one read is the error. */
-static int claim_body(struct cfg_walk *w, const struct yaml_node *v, struct step *st)
+static struct cfg_body_ref body_of(struct step *st)
 {
-    if (st->body_kind != BODY_NONE) {
-        cfg_walk_error(w, v, "a step has one body: json, form, body or graphql, not several");
-        return 0;
-    }
-    st->body_pos = v->pos;
-    return 1;
+    return (struct cfg_body_ref){&st->body_kind, &st->body, &st->body_pos, "a step"};
 }
 
 static void read_json(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    struct step *st = dst;
-    if (!claim_body(w, v, st))
-        return;
-    st->body_kind = BODY_JSON;
-    st->body = json_text_from_yaml(v, &w->cfg->arena);
-}
-
-/* Percent-encode for application/x-www-form-urlencoded, leaving {{templates}} as written. */
-static void put_form_text(struct strbuf *b, const char *s)
-{
-    while (*s) {
-        const char *close = strncmp(s, "{{", 2) == 0 ? strstr(s + 2, "}}") : NULL;
-        if (close) {
-            strbuf_put(b, s, (size_t)(close + 2 - s));
-            s = close + 2;
-            continue;
-        }
-        unsigned char c = (unsigned char)*s++;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            strchr("-._~", c)) {
-            strbuf_putc(b, (char)c);
-        } else if (c == ' ') {
-            strbuf_putc(b, '+');
-        } else {
-            char esc[4];
-            snprintf(esc, sizeof esc, "%%%02X", c);
-            strbuf_puts(b, esc);
-        }
-    }
+    cfg_request_read_json(w, v, body_of(dst));
 }
 
 static void read_form(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    struct step *st = dst;
-    if (!cfg_walk_expect_map(w, v, "a mapping of form fields") || !claim_body(w, v, st))
-        return;
-    struct strbuf b = {0};
-    strbuf_put(&b, "", 0);
-    for (const struct yaml_node *e = v->first; e; e = e->next) {
-        size_t mark = keypath_push_key(&w->path, e->key);
-        const char *value = cfg_walk_scalar(w, e, "a form field value");
-        keypath_pop(&w->path, mark);
-        if (!value)
-            continue;
-        if (b.len)
-            strbuf_putc(&b, '&');
-        put_form_text(&b, e->key);
-        strbuf_putc(&b, '=');
-        put_form_text(&b, value);
-    }
-    st->body_kind = BODY_FORM;
-    st->body = arena_strndup(&w->cfg->arena, b.p, b.len);
-    strbuf_free(&b);
+    cfg_request_read_form(w, v, body_of(dst));
 }
 
 static void read_raw_body(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    struct step *st = dst;
-    const char *s = v->kind == YAML_SCALAR ? v->value : NULL;
-    if (!s) {
-        cfg_walk_error(w, v, "expected a string (use json: for structured bodies), got %s",
-                       yaml_tree_kind_name(v));
-        return;
-    }
-    if (!claim_body(w, v, st))
-        return;
-    st->body_kind = BODY_RAW;
-    st->body = s;
+    cfg_request_read_raw(w, v, body_of(dst));
 }
 
 /* A GraphQL operation is the step's body, sent as JSON. */
 static void read_graphql(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct step *st = dst;
-    int is_mutation;
-    if (!claim_body(w, v, st))
-        return;
-    st->body_kind = BODY_JSON;
-    st->body = cfg_graphql_read(w, v, &is_mutation);
+    cfg_request_read_graphql(w, v, body_of(st));
     st->graphql = 1;
 }
 
