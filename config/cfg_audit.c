@@ -1,10 +1,13 @@
 /* The audit section: which probes run, how findings gate, manual attestations. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config/cfg_sections.h"
+#include "config/suggest.h"
+#include "common/oom.h"
 
 void cfg_audit_defaults(struct audit *a)
 {
@@ -170,6 +173,13 @@ static void read_connections_per_host(struct cfg_walk *w, const struct yaml_node
         *(uint32_t *)dst = (uint32_t)n;
 }
 
+static void read_session(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct audit *a = dst;
+    cfg_read_str(w, v, &a->session);
+    a->session_pos = v->pos;
+}
+
 static const struct cfg_field audit_fields[] = {
     {"fail_on", cfg_read_severity, offsetof(struct audit, fail_on), 0},
     {"accept", cfg_read_file, offsetof(struct audit, accept_file), 0},
@@ -185,6 +195,7 @@ static const struct cfg_field audit_fields[] = {
      offsetof(struct audit, max_connections_per_host), 0},
     {"attestations", read_attestations, 0, 0},
     {"idempotency_conflict", read_conflict, 0, 0},
+    {"session", read_session, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -196,4 +207,31 @@ const struct cfg_section cfg_audit_sections[] = {
 void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     cfg_walk_fields(w, v, audit_fields, dst);
+}
+
+void cfg_audit_check_session(struct cfg_walk *w, const struct config *cfg)
+{
+    const char *name = cfg->audit.session;
+    if (!name)
+        return;
+    const struct load *l = &cfg->load;
+    const char **names = xmalloc((l->scenario_count ? l->scenario_count : 1) * sizeof *names);
+    for (size_t i = 0; i < l->scenario_count; i++) {
+        names[i] = l->scenarios[i].name;
+        if (strcmp(names[i], name) == 0) {
+            free(names);
+            return;
+        }
+    }
+    const char *near = suggest_closest(name, names, l->scenario_count);
+    size_t mark = keypath_push_key(&w->path, "audit");
+    keypath_push_key(&w->path, "session");
+    if (near)
+        cfg_walk_error_at(w, cfg->audit.session_pos,
+                          "scenario '%s' is not in load.scenarios (did you mean '%s'?)", name, near);
+    else
+        cfg_walk_error_at(w, cfg->audit.session_pos, "scenario '%s' is not in load.scenarios",
+                          name);
+    keypath_pop(&w->path, mark);
+    free(names);
 }

@@ -13,6 +13,8 @@ void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_load_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 /* load.fault must name one of target.faults (checked once both sections are read). */
 void cfg_load_check_fault(struct cfg_walk *w, const struct config *cfg);
+/* audit.session must name one of load.scenarios (checked once both sections are read). */
+void cfg_audit_check_session(struct cfg_walk *w, const struct config *cfg);
 /* One scenario: a list of steps; dst is a struct scenario whose name is set. */
 void cfg_scenario_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/cfg_request.h"
 #include "config/cfg_sections.h"
 #include "common/strv.h"
 #include "common/allowlist.h"
@@ -85,21 +86,94 @@ static void read_hosts(struct cfg_walk *w, const struct yaml_node *v, void *dst)
     cfg_walk_items(w, v, check_host, NULL);
 }
 
+/* An endpoint's request while it is read: the path goes on to target.endpoints[], the rest to
+ * target.requests[]. The request comes first, so readers of its fields get it as dst. */
+struct request_reading {
+    struct endpoint_request req;
+    const char *path;
+};
+
+static struct cfg_body_ref body_of(struct endpoint_request *r)
+{
+    return (struct cfg_body_ref){&r->body_kind, &r->body, &r->body_pos, "an endpoint"};
+}
+
+static void read_request_json(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    cfg_request_read_json(w, v, body_of(dst));
+}
+
+static void read_request_form(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    cfg_request_read_form(w, v, body_of(dst));
+}
+
+static void read_request_body(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    cfg_request_read_raw(w, v, body_of(dst));
+}
+
+static void read_request_expect(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct endpoint_request *r = dst;
+    cfg_request_read_statuses(w, v, &r->expect, &r->expect_count);
+}
+
+static void read_request_check(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct endpoint_request *r = dst;
+    cfg_request_read_checks(w, v, &r->checks, &r->check_count);
+}
+
+static const struct cfg_field request_fields[] = {
+    {"method", cfg_read_method, offsetof(struct request_reading, req.method), 0},
+    {"path", cfg_read_url_path, offsetof(struct request_reading, path), 1},
+    {"headers", cfg_read_headers, offsetof(struct request_reading, req.headers), 0},
+    {"json", read_request_json, 0, 0},
+    {"form", read_request_form, 0, 0},
+    {"body", read_request_body, 0, 0},
+    {"expect", read_request_expect, 0, 0},
+    {"check", read_request_check, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* A path, or a request mapping whose path goes to the same place. */
 static void read_endpoint(struct cfg_walk *w, const struct yaml_node *e, void *ctx)
 {
-    const char **endpoints = ctx;
+    struct target *t = ctx;
     int i = endpoint_lookup(e->key);
     if (i < 0) {
         cfg_walk_unknown_key(w, e, endpoint_names, EP_COUNT);
         return;
     }
-    if (!yaml_tree_is_null(e)) /* null: the store has no such endpoint */
-        cfg_read_url_path(w, e, &endpoints[i]);
+    if (yaml_tree_is_null(e)) /* the store has no such endpoint */
+        return;
+    if (e->kind != YAML_MAP) {
+        t->requests[i].pos = e->pos;
+        cfg_read_url_path(w, e, &t->endpoints[i]);
+        return;
+    }
+    struct request_reading rd = {.req = {.pos = e->pos}};
+    if (cfg_walk_fields(w, e, request_fields, &rd) || !rd.path)
+        return;
+    rd.req.set = 1;
+    t->requests[i] = rd.req;
+    t->endpoints[i] = rd.path;
+    static const char *const body_keys[] = {[BODY_RAW] = "body", [BODY_JSON] = "json",
+                                            [BODY_FORM] = "form"};
+    const char *m = rd.req.method;
+    if (rd.req.body_kind != BODY_NONE && m && (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)) {
+        size_t mark = keypath_push_key(&w->path, body_keys[rd.req.body_kind]);
+        cfg_walk_error_at(w, rd.req.body_pos, "a %s request has no body: set method (e.g. "
+                                              "POST) or leave the body out", m);
+        keypath_pop(&w->path, mark);
+    }
 }
 
 static void read_endpoints(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
-    cfg_walk_entries(w, v, read_endpoint, dst);
+    if (cfg_walk_expect_map(w, v, "a mapping of endpoint names to paths or requests"))
+        cfg_walk_entries(w, v, read_endpoint, dst);
 }
 
 static void read_scheme(struct cfg_walk *w, const struct yaml_node *v, void *dst)
@@ -294,7 +368,7 @@ static const struct cfg_field target_fields[] = {
     {"tls", read_tls, 0, 0},
     {"timeout", cfg_read_duration, offsetof(struct target, timeout_ms), 0},
     {"headers", cfg_read_headers, offsetof(struct target, headers), 0},
-    {"endpoints", read_endpoints, offsetof(struct target, endpoints), 0},
+    {"endpoints", read_endpoints, 0, 0},
     {"graphql", read_graphql, offsetof(struct target, graphql), 0},
     {"webhooks", read_webhooks, offsetof(struct target, webhooks), 0},
     {"faults", read_faults, 0, 0},

@@ -105,6 +105,34 @@ struct graphql_api {
     struct srcpos pos;
 };
 
+enum body_kind { BODY_NONE, BODY_RAW, BODY_JSON, BODY_FORM };
+
+/* A check on a step's answer (loadgen/check.h), as written. */
+struct step_check {
+    const char *expr;
+    struct srcpos pos;
+};
+
+/*
+ * An endpoint written as a request rather than a path: what to send and what a good answer
+ * is. Its path stays in target.endpoints[] and the rest lives in the parallel
+ * target.requests[]: the many probes that only need a URL keep reading the path array as
+ * they always did, and a path-only endpoint is simply one whose request is not set.
+ */
+struct endpoint_request {
+    int set;                 /* 1: written as a request mapping */
+    const char *method;      /* NULL: the method the probe uses for this endpoint */
+    struct kv_list headers;  /* values are templates */
+    enum body_kind body_kind;
+    const char *body;        /* template, as a scenario step's */
+    int *expect;             /* statuses of a good answer; empty: any 2xx */
+    size_t expect_count;
+    struct step_check *checks; /* every one must hold on a good answer */
+    size_t check_count;
+    struct srcpos pos;       /* the mapping, or the path when written as one */
+    struct srcpos body_pos;
+};
+
 struct target {
     const char *base_url;
     struct url base;             /* base_url parsed */
@@ -120,6 +148,7 @@ struct target {
     struct webhooks webhooks;
     struct fault *faults;
     size_t fault_count;
+    struct endpoint_request requests[EP_COUNT]; /* beside endpoints[], by the same index */
 };
 
 struct severity_override {
@@ -156,6 +185,9 @@ struct audit {
     int *idempotency_conflict;  /* the answers R-IDEMPOTENCY accepts for a reused key with
                                  * another body; none given: 409 and 422 */
     size_t idempotency_conflict_count;
+    const char *session;        /* a scenario of load.scenarios run once before the probes,
+                                 * whose variables and cookies endpoints use; NULL: none */
+    struct srcpos session_pos;
 };
 
 enum extract_source { EXTRACT_JSON, EXTRACT_HEADER, EXTRACT_COOKIE };
@@ -166,14 +198,6 @@ struct extraction {
     const char *expr;       /* JSON path ($.items[0].id), header name or cookie name */
     struct srcpos pos;
 };
-
-/* A check on a step's answer (loadgen/check.h), as written. */
-struct step_check {
-    const char *expr;
-    struct srcpos pos;
-};
-
-enum body_kind { BODY_NONE, BODY_RAW, BODY_JSON, BODY_FORM };
 
 /* What a GraphQL step does with an answer that reports errors (loadgen/graphql_answer.h). */
 enum graphql_errors {

@@ -1,0 +1,101 @@
+/* Endpoints written as requests, and the shopper session scenario the audit runs first. */
+#include "tests/config/config_test.h"
+
+#define BASE "target:\n  base_url: http://127.0.0.1\n"
+
+static void test_request_form(void)
+{
+    struct config c;
+    struct diag_list d;
+    int rc = test_load(&c, &d,
+                       BASE "  endpoints:\n"
+                            "    catalog: /api/v1/products\n"
+                            "    cart:\n"
+                            "      method: POST\n"
+                            "      path: /api/v1/carts\n"
+                            "      headers: { X-Session-Token: \"{{token}}\" }\n"
+                            "      json: { currency: EUR, note: \"{{q}}\" }\n"
+                            "      expect: [200, 201]\n"
+                            "      check: ['$.id exists']\n"
+                            "    login:\n"
+                            "      method: POST\n"
+                            "      path: /login\n"
+                            "      form: { email: a@b.c, password: x y }\n"
+                            "audit: { session: shopper }\n"
+                            "load:\n"
+                            "  scenarios:\n"
+                            "    shopper:\n"
+                            "      - { method: POST, path: /api/v1/session, extract: { token: $.token } }\n");
+    test_print_diags(&d);
+    CHECK_INT_EQ(rc, 0);
+    /* The path stays where every probe reads it. */
+    CHECK_STR_EQ(c.target.endpoints[EP_CART], "/api/v1/carts");
+    CHECK_STR_EQ(c.target.endpoints[EP_CATALOG], "/api/v1/products");
+    const struct endpoint_request *cart = &c.target.requests[EP_CART];
+    CHECK_INT_EQ(cart->set, 1);
+    CHECK_INT_EQ(c.target.requests[EP_CATALOG].set, 0);
+    CHECK_STR_EQ(cart->method, "POST");
+    CHECK_INT_EQ(cart->headers.count, 1);
+    CHECK_STR_EQ(cart->headers.items[0].value, "{{token}}");
+    CHECK_INT_EQ(cart->body_kind, BODY_JSON);
+    CHECK_STR_EQ(cart->body, "{\"currency\":\"EUR\",\"note\":\"{{q}}\"}");
+    CHECK_INT_EQ(cart->expect_count, 2);
+    CHECK_INT_EQ(cart->expect[1], 201);
+    CHECK_INT_EQ(cart->check_count, 1);
+    CHECK_STR_EQ(cart->checks[0].expr, "$.id exists");
+    CHECK_INT_EQ(c.target.requests[EP_LOGIN].body_kind, BODY_FORM);
+    CHECK_STR_EQ(c.target.requests[EP_LOGIN].body, "email=a%40b.c&password=x+y");
+    CHECK_STR_EQ(c.audit.session, "shopper");
+    diag_list_free(&d);
+    config_free(&c);
+}
+
+static void test_request_errors(void)
+{
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, metod: POST }\n",
+                    "dir/t.yaml:4:23: target.endpoints.cart.metod: unknown key 'metod' (did you "
+                    "mean 'method'?)");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { method: POST }\n",
+                    "dir/t.yaml:4:11: target.endpoints.cart.path: missing required key 'path'");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { method: GET, path: /c, json: { a: 1 } }\n",
+                    "dir/t.yaml:4:42: target.endpoints.cart.json: a GET request has no body: set "
+                    "method (e.g. POST) or leave the body out");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    login: { method: GET, path: /l, form: { a: b } }\n",
+                    "dir/t.yaml:4:43: target.endpoints.login.form: a GET request has no body: "
+                    "set method (e.g. POST) or leave the body out");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, json: {}, form: { a: b } }\n",
+                    "dir/t.yaml:4:39: target.endpoints.cart.form: an endpoint has one body: "
+                    "json, form or body, not several");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, expect: 99 }\n",
+                    "dir/t.yaml:4:31: target.endpoints.cart.expect: '99' is not an HTTP status "
+                    "code (100-599)");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: c }\n",
+                    "dir/t.yaml:4:19: target.endpoints.cart.path: 'c' is not a path: it must "
+                    "start with '/'");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, method: \"P T\" }\n",
+                    "dir/t.yaml:4:31: target.endpoints.cart.method: 'P T' is not an HTTP method");
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: [/c]\n",
+                    "dir/t.yaml:4:11: target.endpoints.cart: expected a path (e.g. "
+                    "/api/v1/products), got a list");
+}
+
+static void test_session_errors(void)
+{
+    CHECK_ONE_ERROR(BASE "audit: { session: shoper }\n"
+                         "load:\n  scenarios:\n    shopper: [{ path: / }]\n",
+                    "dir/t.yaml:3:19: audit.session: scenario 'shoper' is not in load.scenarios "
+                    "(did you mean 'shopper'?)");
+    CHECK_ONE_ERROR(BASE "audit: { session: nothing }\n",
+                    "dir/t.yaml:3:19: audit.session: scenario 'nothing' is not in "
+                    "load.scenarios");
+    CHECK_ONE_ERROR(BASE "audit: { session: [a] }\n",
+                    "dir/t.yaml:3:19: audit.session: expected a string, got a list");
+}
+
+int main(void)
+{
+    RUN(test_request_form);
+    RUN(test_request_errors);
+    RUN(test_session_errors);
+    return check_summary();
+}
