@@ -1,4 +1,5 @@
 #include "probes/engine.h"
+#include "probes/shopper.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -119,6 +120,8 @@ struct slot {
 
 struct phase {
     const struct config *cfg;
+    const struct shopper *shoppers;
+    size_t shopper_count;
     struct slot **queue;
     size_t count;
     size_t next;
@@ -137,6 +140,8 @@ static void run_one(struct phase *ph, struct slot *s)
         .result = &s->item->result,
         .deadline_ms = s->deadline,
         .cancelled = &s->cancelled,
+        .shoppers = ph->shoppers,
+        .shopper_count = ph->shopper_count,
     };
     s->item->probe->run(&ctx);
     struct probe_result *r = &s->item->result;
@@ -221,6 +226,27 @@ static void run_phase(struct phase *ph, unsigned threads)
     pthread_mutex_destroy(&ph->mu);
 }
 
+/* audit.session, run before any probe: once, and a second time when T-SESSION-ISOLATION
+ * (which compares two shoppers) is selected. Each run has a probe's time. Returns how many. */
+static size_t run_shoppers(const struct config *cfg, const struct engine_report *sel,
+                           struct shopper *out, uint64_t audit_deadline, uint64_t ptimeout)
+{
+    if (!cfg->audit.session || sel->count == 0)
+        return 0;
+    size_t n = 1;
+    for (size_t i = 0; i < sel->count; i++)
+        if (strcmp(sel->items[i].probe->id, "T-SESSION-ISOLATION") == 0)
+            n = SHOPPER_MAX;
+    atomic_int cancelled;
+    atomic_init(&cancelled, 0);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t now = probe_now_ms();
+        uint64_t deadline = now + ptimeout < audit_deadline ? now + ptimeout : audit_deadline;
+        shopper_run(cfg, &out[i], deadline, &cancelled);
+    }
+    return n;
+}
+
 int engine_run(const struct config *cfg, const struct engine_options *opt,
                struct engine_report *out, char *err, size_t errlen)
 {
@@ -266,18 +292,27 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
         else
             batch[nbatch++] = &slots[i];
     }
+    struct shopper *shoppers = xcalloc(SHOPPER_MAX, sizeof *shoppers);
+    size_t nshoppers = run_shoppers(cfg, out, shoppers, t0 + deadline, ptimeout);
     struct phase ph = {.cfg = cfg,
+                       .shoppers = shoppers,
+                       .shopper_count = nshoppers,
                        .queue = batch,
                        .count = nbatch,
                        .audit_deadline = t0 + deadline,
                        .probe_timeout = ptimeout};
     run_phase(&ph, opt->concurrency ? opt->concurrency : DEFAULT_CONCURRENCY);
     struct phase ph2 = {.cfg = cfg,
+                        .shoppers = shoppers,
+                        .shopper_count = nshoppers,
                         .queue = solo,
                         .count = nsolo,
                         .audit_deadline = t0 + deadline,
                         .probe_timeout = ptimeout};
     run_phase(&ph2, 1);
+    for (size_t i = 0; i < nshoppers; i++)
+        shopper_free(&shoppers[i]);
+    free(shoppers);
     free(batch);
     free(solo);
     free(slots);

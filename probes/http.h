@@ -17,7 +17,7 @@ enum { HTTP_MAX_HEADERS = 64 };
 struct http_request {
     const char *method;     /* default GET */
     const char *url;        /* absolute, or a path joined to target.base_url */
-    const char *headers[8]; /* extra "Name: value" lines, NULL-terminated */
+    const char *headers[16]; /* extra "Name: value" lines, NULL-terminated */
     const char *body;       /* NULL: none */
     int follow;             /* follow up to this many redirects on allowed hosts */
     size_t max_body;        /* 0: 1 MiB; a longer body is a transport error ... */

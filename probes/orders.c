@@ -1,6 +1,7 @@
 #include "probes/orders.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -21,21 +22,21 @@ int orders_allowed(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no checkout endpoint in the config");
         return -1;
     }
-    return 0;
+    return ep_need_shopper(ctx, 0);
 }
 
-int orders_body(struct probe_ctx *ctx, char *body, size_t len)
+int orders_cart(struct probe_ctx *ctx, char *cart_id, size_t len)
 {
     struct http_response resps[2] = {{0}};
-    char cart_id[128], err[400];
-    size_t n = store_add_to_cart(ctx, "", resps, cart_id, sizeof cart_id, err, sizeof err);
+    char err[700];
+    size_t n = store_add_to_cart(ctx, 0, "", resps, cart_id, len, err, sizeof err);
     int rc = -1;
-    if (n == 0 || !cart_id[0]) {
-        if (n)
-            http_evidence(ctx, &resps[0], "cart for the order");
-        probe_set(ctx, PROBE_ERROR, "no cart to order: %s", err);
+    if (n == 0 || !cart_id[0] || err[0]) {
+        for (size_t i = 0; i < n; i++)
+            http_evidence(ctx, &resps[i], "cart for the order");
+        /* A cart the store did not take is a request to fix, not a finding. */
+        probe_set(ctx, n ? PROBE_SKIP : PROBE_ERROR, "no cart to order: %s", err);
     } else {
-        snprintf(body, len, "{\"cart_id\":\"%s\"}", cart_id);
         rc = 0;
     }
     for (size_t i = 0; i < n; i++)
@@ -43,37 +44,51 @@ int orders_body(struct probe_ctx *ctx, char *body, size_t len)
     return rc;
 }
 
-struct http_request orders_request(const char *url, const char *body, const char *key_line)
+int orders_request(struct probe_ctx *ctx, const char *cart_id, const char *key, const char *note,
+                   struct ep_request *out, char *err, size_t errlen)
 {
-    return (struct http_request){
-        .method = "POST",
-        .url = url,
-        .body = body,
-        .headers = {"Content-Type: application/json", "Accept: application/json", key_line}};
+    char body[300], line[120];
+    snprintf(body, sizeof body, "{\"cart_id\":\"%s\"}", cart_id);
+    const struct ep_defaults checkout = {"POST", body, "Accept: application/json"};
+    snprintf(line, sizeof line, "Idempotency-Key: %s", key ? key : "");
+    struct store_values in = {.defaults = &checkout, .cart_id = cart_id, .key = key,
+                              .extra = key ? line : NULL};
+    if (store_request(ctx, EP_CHECKOUT, &in, out, err, errlen))
+        return -1;
+    size_t blen = out->req.body ? strlen(out->body) : 0;
+    if (note && blen && out->body[blen - 1] == '}') {
+        char tail[200];
+        int n = snprintf(tail, sizeof tail, ",\"note\":\"%s\"}", note);
+        if (n > 0 && blen + (size_t)n < sizeof out->body)
+            snprintf(out->body + blen - 1, sizeof out->body - blen + 1, "%s", tail);
+    }
+    return 0;
 }
 
 int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, size_t idlen)
 {
-    char url[1024], err[300], body[300], key[40], key_line[80];
+    char err[300], cart_id[128], nonce[40], key[64];
     memset(resp, 0, sizeof *resp);
     id[0] = '\0';
     if (stop_requested()) {
         snprintf(resp->error, sizeof resp->error, "no order placed: the run was stopped");
         return -1;
     }
-    if (store_endpoint_url(ctx, EP_CHECKOUT, url, sizeof url, err, sizeof err) != 0) {
-        snprintf(resp->error, sizeof resp->error, "%.200s", err);
-        return -1;
-    }
-    if (orders_body(ctx, body, sizeof body) != 0) {
+    if (orders_cart(ctx, cart_id, sizeof cart_id) != 0) {
         snprintf(resp->error, sizeof resp->error, "no cart to order");
         return -1;
     }
-    nonce_hex(key, 16);
-    snprintf(key_line, sizeof key_line, "Idempotency-Key: storecheck-%s", key);
-    struct http_request req = orders_request(url, body, key_line);
-    http_get1(ctx, &req, resp);
-    if (resp->status / 100 != 2)
+    nonce_hex(nonce, 16);
+    snprintf(key, sizeof key, "storecheck-%s", nonce);
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!rq || orders_request(ctx, cart_id, key, NULL, rq, err, sizeof err) != 0) {
+        snprintf(resp->error, sizeof resp->error, "%.200s", rq ? err : "out of memory");
+        free(rq);
+        return -1;
+    }
+    http_get1(ctx, &rq->req, resp);
+    free(rq);
+    if (!ep_answer_good(ctx, EP_CHECKOUT, resp, err, sizeof err))
         return -1;
     store_json_id(resp->body, id, idlen);
     return 0;

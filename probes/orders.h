@@ -1,24 +1,29 @@
 /*
  * Real orders for the probes that need them (idempotency, webhooks, degradation), made only
- * when audit.allow_orders is true: a cart through endpoints.cart (and cart_items), then a POST
- * to endpoints.checkout with {"cart_id": "..."} and an Idempotency-Key.
+ * when audit.allow_orders is true: a cart through endpoints.cart (and cart_items), then the
+ * checkout endpoint's request (by default a POST with {"cart_id": "..."}) with an
+ * Idempotency-Key, sent as audit.session's shopper when there is one.
  */
 #ifndef STORECHECK_PROBES_ORDERS_H
 #define STORECHECK_PROBES_ORDERS_H
 
 #include <stddef.h>
 
+#include "probes/endpoint_request.h"
 #include "probes/http.h"
 
-/* 0 when the probe may create orders: allow_orders is on and a checkout endpoint is
- * configured; -1 with the verdict set to skip and why. */
+/* 0 when the probe may create orders: allow_orders is on, a checkout endpoint is configured
+ * and the shopper session (when there is one) ran; -1 with the verdict set to skip and why. */
 int orders_allowed(struct probe_ctx *ctx);
 
-/* A checkout body for a fresh cart: {"cart_id":"..."}. 0, or -1 with the verdict set. */
-int orders_body(struct probe_ctx *ctx, char *body, size_t len);
+/* A fresh cart with an item, to order: its id into cart_id. 0, or -1 with the verdict set. */
+int orders_cart(struct probe_ctx *ctx, char *cart_id, size_t len);
 
-/* A checkout request: POST url with body; key_line is "Idempotency-Key: ..." or NULL. */
-struct http_request orders_request(const char *url, const char *body, const char *key_line);
+/* The checkout of cart_id with Idempotency-Key key (NULL: none, and {{key}} has no value);
+ * note: when not NULL, one more member of a JSON body, so the body differs. 0, or -1 with
+ * the reason in err. */
+int orders_request(struct probe_ctx *ctx, const char *cart_id, const char *key, const char *note,
+                   struct ep_request *out, char *err, size_t errlen);
 
 /* Make one order with a fresh key; the order id (top-level "id") goes to id. 0 when the store
  * answered 2xx, -1 when not (resp holds the answer; the caller frees it). */

@@ -64,12 +64,16 @@ struct probe {
     void (*run)(struct probe_ctx *ctx);
 };
 
+struct shopper;
+
 struct probe_ctx {
     const struct config *cfg;
     const struct probe *probe;
     struct probe_result *result;
     uint64_t deadline_ms;  /* monotonic clock (probe_now_ms); every wait ends by then */
     atomic_int *cancelled; /* set by the engine when the probe or the audit runs out of time */
+    const struct shopper *shoppers; /* audit.session's runs (probes/shopper.h); none: NULL */
+    size_t shopper_count;
 };
 
 /* Milliseconds on the monotonic clock. */

@@ -2,6 +2,7 @@
  * still works and checkout answers an honest 503 with Retry-After (not a 500, not a hang);
  * once the fault is undone, checkout works again. The fault is always undone. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/stop.h"
@@ -23,7 +24,7 @@ enum {
 
 /* During the fault: catalog and product answer 200; checkout 503 + Retry-After. Returns the
  * finding ("" when none) in problem. */
-static void during_fault(struct probe_ctx *ctx, const char *body, char *problem, size_t len)
+static void during_fault(struct probe_ctx *ctx, const char *cart_id, char *problem, size_t len)
 {
     char urls[3][1024], err[300];
     struct http_request reqs[3];
@@ -36,11 +37,16 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
                 (struct http_request){.url = urls[n], .headers = {"Accept: application/json"}};
             names[n++] = endpoint_names[browse[i]];
         }
-    store_endpoint_url(ctx, EP_CHECKOUT, urls[n], sizeof urls[n], err, sizeof err);
-    char key[40], key_line[80];
-    nonce_hex(key, 16);
-    snprintf(key_line, sizeof key_line, "Idempotency-Key: storecheck-%s", key);
-    reqs[n] = orders_request(urls[n], body, key_line);
+    char nonce[40], key[64];
+    nonce_hex(nonce, 16);
+    snprintf(key, sizeof key, "storecheck-%s", nonce);
+    struct ep_request *checkout = malloc(sizeof *checkout);
+    if (!checkout || orders_request(ctx, cart_id, key, NULL, checkout, err, sizeof err)) {
+        snprintf(problem, len, "no checkout request: %s", checkout ? err : "out of memory");
+        free(checkout);
+        return;
+    }
+    reqs[n] = checkout->req;
     names[n++] = "checkout";
     /* A short leash: a hang shows as no answer within DURING_MS. */
     struct probe_ctx during = *ctx;
@@ -49,6 +55,7 @@ static void during_fault(struct probe_ctx *ctx, const char *body, char *problem,
         during.deadline_ms = t0 + DURING_MS;
     struct http_response resps[3];
     http_run(&during, reqs, resps, n, 0);
+    free(checkout);
     problem[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
@@ -123,8 +130,8 @@ static void run_degradation(struct probe_ctx *ctx)
     }
     if (orders_allowed(ctx) != 0)
         return;
-    char body[300];
-    if (orders_body(ctx, body, sizeof body) != 0)
+    char cart_id[128];
+    if (orders_cart(ctx, cart_id, sizeof cart_id) != 0)
         return;
     char why[400], problem[400];
     int started = fault_start(cfg, f, FAULT_ACTION_MS, why, sizeof why);
@@ -135,7 +142,7 @@ static void run_degradation(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "the fault hook %s did not start", f->name);
         return;
     }
-    during_fault(ctx, body, problem, sizeof problem);
+    during_fault(ctx, cart_id, problem, sizeof problem);
     int stopped = fault_stop(cfg, f, FAULT_ACTION_MS, why, sizeof why);
     probe_evidence(ctx, NULL, 0, "fault %s stopped: %s", f->name, why);
     if (stopped != 0) {

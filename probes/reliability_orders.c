@@ -3,6 +3,7 @@
  * duplicates make one order, and a missing key is refused clearly. Runs only with
  * audit.allow_orders. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probes/catalog.h"
@@ -61,49 +62,56 @@ static void run_idempotency(struct probe_ctx *ctx)
 {
     if (orders_allowed(ctx) != 0)
         return;
-    char url[1024], err[300], body[300], other[400];
-    if (store_endpoint_url(ctx, EP_CHECKOUT, url, sizeof url, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_ERROR, "%s", err);
+    char cart_id[128], err[700];
+    if (orders_cart(ctx, cart_id, sizeof cart_id) != 0)
         return;
-    }
-    if (orders_body(ctx, body, sizeof body) != 0)
-        return;
-    /* The same order with one more field: a different request under the same key. */
-    snprintf(other, sizeof other, "%.*s,\"note\":\"storecheck: same key, other body\"}",
-             (int)strlen(body) - 1, body);
-    char k1[40], k2[40], line1[100], line2[100];
+    char k1[40], k2[40];
     nonce_hex(k1, 16);
     nonce_hex(k2, 16);
     char key1[64], key2[64];
     snprintf(key1, sizeof key1, "storecheck-%s", k1);
     snprintf(key2, sizeof key2, "storecheck-%s", k2);
-    snprintf(line1, sizeof line1, "Idempotency-Key: %s", key1);
-    snprintf(line2, sizeof line2, "Idempotency-Key: %s", key2);
-
-    /* 1. The same request twice, one after the other. */
-    struct http_request same = orders_request(url, body, line1);
-    struct http_response r1, r2, r3;
-    http_get1(ctx, &same, &r1);
-    if (r1.status / 100 != 2) {
-        http_evidence(ctx, &r1, "first checkout; body %.100s", r1.body ? r1.body : "");
-        probe_set(ctx, PROBE_ERROR, "the first checkout was not accepted (%d%s%s)", r1.status,
-                  r1.status ? "" : ": ", r1.status ? "" : r1.error);
-        http_response_free(&r1);
+    /* The same order, the same order with one more field (a different request under the
+     * same key), the same order under a second key (sent concurrently), and with no key. */
+    struct ep_request *rq = malloc(4 * sizeof *rq);
+    if (!rq) {
+        probe_set(ctx, PROBE_ERROR, "out of memory");
         return;
     }
-    http_get1(ctx, &same, &r2);
+    if (orders_request(ctx, cart_id, key1, NULL, &rq[0], err, sizeof err) ||
+        orders_request(ctx, cart_id, key1, "storecheck: same key, other body", &rq[1], err,
+                       sizeof err) ||
+        orders_request(ctx, cart_id, key2, NULL, &rq[2], err, sizeof err) ||
+        orders_request(ctx, cart_id, NULL, NULL, &rq[3], err, sizeof err)) {
+        probe_set(ctx, PROBE_ERROR, "%s", err);
+        free(rq);
+        return;
+    }
+
+    /* 1. The same request twice, one after the other. */
+    struct http_response r1, r2, r3;
+    http_get1(ctx, &rq[0].req, &r1);
+    if (!ep_answer_good(ctx, EP_CHECKOUT, &r1, err, sizeof err)) {
+        http_evidence(ctx, &r1, "first checkout; body %.100s", r1.body ? r1.body : "");
+        /* No order to repeat: the checkout request is what to fix, not the store. */
+        probe_set(ctx, r1.status ? PROBE_SKIP : PROBE_ERROR, "the first checkout was not "
+                  "accepted: %s", err);
+        http_response_free(&r1);
+        free(rq);
+        return;
+    }
+    http_get1(ctx, &rq[0].req, &r2);
     char ids[2 + CONCURRENT][128];
     answer_id(&r1, ids[0], sizeof ids[0]);
     answer_id(&r2, ids[1], sizeof ids[1]);
-    http_evidence(ctx, &r1, "first checkout with %s: order %s", line1, ids[0]);
+    http_evidence(ctx, &r1, "first checkout with Idempotency-Key: %s: order %s", key1, ids[0]);
     http_evidence(ctx, &r2, "same key, same body: order %s%s", ids[1][0] ? ids[1] : "(none)",
                   http_header(&r2, "Idempotent-Replayed") ? "; Idempotent-Replayed" : "");
     int replay_same = r2.status == r1.status && strcmp(ids[0], ids[1]) == 0;
     int once = orders_made(ctx, key1, ids, 2);
     /* 2. The same key, another body (counted after: a store without idempotency makes an
      * order of it too). */
-    struct http_request conflict = orders_request(url, other, line1);
-    http_get1(ctx, &conflict, &r3);
+    http_get1(ctx, &rq[1].req, &r3);
     http_evidence(ctx, &r3, "same key, other body");
     int conflict_ok = conflict_accepted(ctx->cfg, r3.status);
 
@@ -111,7 +119,7 @@ static void run_idempotency(struct probe_ctx *ctx)
     struct http_request dup[CONCURRENT];
     struct http_response dresp[CONCURRENT];
     for (size_t i = 0; i < CONCURRENT; i++)
-        dup[i] = orders_request(url, body, line2);
+        dup[i] = rq[2].req;
     http_run(ctx, dup, dresp, CONCURRENT, 0);
     int statuses[CONCURRENT];
     for (size_t i = 0; i < CONCURRENT; i++) {
@@ -119,15 +127,16 @@ static void run_idempotency(struct probe_ctx *ctx)
         statuses[i] = dresp[i].status;
         http_response_free(&dresp[i]);
     }
-    probe_evidence(ctx, url, 0, "%d concurrent duplicates with %s: statuses %d %d %d %d %d",
-                   CONCURRENT, line2, statuses[0], statuses[1], statuses[2], statuses[3],
+    probe_evidence(ctx, rq[2].url, 0,
+                   "%d concurrent duplicates with Idempotency-Key: %s: statuses %d %d %d %d %d",
+                   CONCURRENT, key2, statuses[0], statuses[1], statuses[2], statuses[3],
                    statuses[4]);
     int concurrent = orders_made(ctx, key2, ids, CONCURRENT);
 
     /* 4. No key at all. */
-    struct http_request nokey = orders_request(url, body, NULL);
     struct http_response r4;
-    http_get1(ctx, &nokey, &r4);
+    http_get1(ctx, &rq[3].req, &r4);
+    free(rq);
     http_evidence(ctx, &r4, "no Idempotency-Key");
     int nokey_clear = r4.status >= 400 && r4.status < 500;
 

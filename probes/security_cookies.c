@@ -45,6 +45,8 @@ static int deleted(const char *set_cookie)
 
 static void run_cookie_flags(struct probe_ctx *ctx)
 {
+    if (ep_need_shopper(ctx, 0))
+        return;
     const struct target *t = &ctx->cfg->target;
     int tls = t->base.tls;
     struct http_response resps[3];
@@ -57,7 +59,7 @@ static void run_cookie_flags(struct probe_ctx *ctx)
     http_cookie_header(first, 1, cookie, sizeof cookie);
     char cart_id[128], err[512] = "";
     size_t ncart =
-        store_add_to_cart(ctx, cookie, resps + 1, cart_id, sizeof cart_id, err, sizeof err);
+        store_add_to_cart(ctx, 0, cookie, resps + 1, cart_id, sizeof cart_id, err, sizeof err);
     if (err[0])
         probe_evidence(ctx, NULL, 0, "%s", err);
     size_t n = 1 + ncart, seen = 0, answered = 0;
@@ -102,6 +104,9 @@ static void run_cookie_flags(struct probe_ctx *ctx)
         http_response_free(&resps[i]);
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer: %s", resps[0].error);
+    else if (seen == 0 && err[0])
+        probe_set(ctx, PROBE_SKIP, "no cookie set by the home page, and no cart to look at: %s",
+                  err);
     else if (seen == 0)
         probe_set(ctx, PROBE_SKIP,
                   "no cookie set by the home page, cart creation or "

@@ -1,6 +1,7 @@
 #include "probes/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -59,28 +60,55 @@ out:
     return rc;
 }
 
-static int fill_url(struct probe_ctx *ctx, const char *path, const char *cart_id, char *out,
-                    size_t len, char *err, size_t errlen)
+/* 1 when one of endpoint ep's templates asks for a product id. */
+static int needs_id(const struct target *t, enum endpoint ep)
+{
+    const struct endpoint_request *r = &t->requests[ep];
+    int needs = t->endpoints[ep] && strstr(t->endpoints[ep], "{{id}}");
+    needs |= r->body && strstr(r->body, "{{id}}") != NULL;
+    for (size_t i = 0; i < r->headers.count; i++)
+        needs |= strstr(r->headers.items[i].value, "{{id}}") != NULL;
+    return needs;
+}
+
+int store_request(struct probe_ctx *ctx, enum endpoint ep, const struct store_values *in,
+                  struct ep_request *out, char *err, size_t errlen)
 {
     char id[128] = "";
-    if (strstr(path, "{{id}}") && catalog_first_id(ctx, id, sizeof id, err, errlen) != 0)
+    if (ctx->cfg->target.endpoints[ep] && needs_id(&ctx->cfg->target, ep) &&
+        catalog_first_id(ctx, id, sizeof id, err, errlen) != 0)
         return -1;
     /* {{q}}: a search term that matches something in most catalogs. */
-    const char *vars[] = {"id", id, "q", "a", "cart_id", cart_id ? cart_id : "", NULL};
-    if (!cart_id)
-        vars[4] = NULL;
-    return http_endpoint_url(ctx, path, vars, out, len, err, errlen);
+    const char *vars[10] = {"id", id, "q", "a"};
+    size_t n = 4;
+    if (in && in->cart_id) {
+        vars[n++] = "cart_id";
+        vars[n++] = in->cart_id;
+    }
+    if (in && in->key) {
+        vars[n++] = "key";
+        vars[n++] = in->key;
+    }
+    vars[n] = NULL;
+    const struct ep_defaults none = {0};
+    return ep_request_build(ctx, ep, in && in->defaults ? in->defaults : &none, vars,
+                            ep_shopper(ctx, in ? in->shopper : 0), in ? in->cookie : NULL,
+                            in ? in->extra : NULL, out, err, errlen);
 }
 
 int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len, char *err,
                        size_t errlen)
 {
-    const char *path = ctx->cfg->target.endpoints[ep];
-    if (!path) {
-        snprintf(err, errlen, "no %s endpoint in the config", endpoint_names[ep]);
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!rq) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return fill_url(ctx, path, NULL, out, len, err, errlen);
+    int rc = store_request(ctx, ep, NULL, rq, err, errlen);
+    if (rc == 0)
+        snprintf(out, len, "%s", rq->url);
+    free(rq);
+    return rc;
 }
 
 size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
@@ -105,27 +133,46 @@ size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t
     return count;
 }
 
-size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_response *resps,
-                         char *cart_id, size_t idlen, char *err, size_t errlen)
+static const struct ep_defaults cart_defaults = {"POST", "{}", "Accept: application/json"};
+
+/* Send endpoint ep as built from in; resp is filled either way. 0, or -1 with err set when
+ * the request could not be built (resp then holds that reason). */
+static int send_endpoint(struct probe_ctx *ctx, enum endpoint ep, const struct store_values *in,
+                         struct http_response *resp, char *err, size_t errlen)
 {
-    char url[1024];
-    if (store_endpoint_url(ctx, EP_CART, url, sizeof url, err, errlen))
-        return 0;
-    struct http_request create = {.method = "POST",
-                                  .url = url,
-                                  .body = "{}",
-                                  .headers = {"Content-Type: application/json",
-                                              "Accept: application/json",
-                                              cookie && *cookie ? cookie : NULL}};
-    http_get1(ctx, &create, &resps[0]);
+    struct ep_request *rq = malloc(sizeof *rq);
+    memset(resp, 0, sizeof *resp);
+    if (!rq || store_request(ctx, ep, in, rq, err, errlen)) {
+        if (!rq)
+            snprintf(err, errlen, "out of memory");
+        free(rq);
+        return -1;
+    }
+    http_get1(ctx, &rq->req, resp);
+    free(rq);
+    return 0;
+}
+
+size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cookie,
+                         struct http_response *resps, char *cart_id, size_t idlen, char *err,
+                         size_t errlen)
+{
     cart_id[0] = '\0';
-    if (resps[0].status / 100 != 2 || store_json_id(resps[0].body, cart_id, idlen) != 0) {
-        snprintf(err, errlen, "cart not created (%s answered %d)", resps[0].request_line,
-                 resps[0].status);
+    struct store_values create = {.defaults = &cart_defaults, .cookie = cookie,
+                                  .shopper = shopper};
+    if (send_endpoint(ctx, EP_CART, &create, &resps[0], err, errlen))
+        return 0;
+    char why[700];
+    if (!ep_answer_good(ctx, EP_CART, &resps[0], why, sizeof why)) {
+        snprintf(err, errlen, "cart not created: %s", why);
         return 1;
     }
-    const char *items = ctx->cfg->target.endpoints[EP_CART_ITEMS];
-    if (!items) {
+    if (store_json_id(resps[0].body, cart_id, idlen) != 0) {
+        snprintf(err, errlen, "cart not created: %s answered %d without a top-level \"id\"",
+                 resps[0].request_line, resps[0].status);
+        return 1;
+    }
+    if (!ctx->cfg->target.endpoints[EP_CART_ITEMS]) {
         snprintf(err, errlen, "no cart_items endpoint in the config: no item added");
         return 1;
     }
@@ -135,11 +182,7 @@ size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_
         snprintf(err, errlen, "no item added: %s", catalog_err);
         return 1;
     }
-    char item_url[1024];
-    if (fill_url(ctx, items, cart_id, item_url, sizeof item_url, err, errlen))
-        return 1;
-    /* The body shape most cart APIs take; a store that wants another one answers 4xx, which
-     * the caller sees in resps[1]. */
+    /* The body shape most cart APIs take, unless the endpoint gives its own. */
     char body[256];
     int numeric = strspn(id, "0123456789") == strlen(id);
     snprintf(body, sizeof body,
@@ -155,17 +198,13 @@ size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_
                  cookie2[0] ? cookie2 + strlen("Cookie: ") : "");
         snprintf(cookie2, sizeof cookie2, "%s", merged);
     }
-    struct http_request add = {.method = "POST",
-                               .url = item_url,
-                               .body = body,
-                               .headers = {"Content-Type: application/json",
-                                           "Accept: application/json",
-                                           cookie2[0] ? cookie2 : NULL}};
-    http_get1(ctx, &add, &resps[1]);
-    if (resps[1].status / 100 != 2)
-        snprintf(err, errlen, "add-to-cart %s answered %d%s%s", resps[1].request_line,
-                 resps[1].status, resps[1].status ? "" : ": ",
-                 resps[1].status ? "" : resps[1].error);
+    const struct ep_defaults add_defaults = {"POST", body, "Accept: application/json"};
+    struct store_values add = {.defaults = &add_defaults, .cart_id = cart_id, .cookie = cookie2,
+                               .shopper = shopper};
+    if (send_endpoint(ctx, EP_CART_ITEMS, &add, &resps[1], err, errlen))
+        return 1;
+    if (!ep_answer_good(ctx, EP_CART_ITEMS, &resps[1], why, sizeof why))
+        snprintf(err, errlen, "no item added: %s", why);
     else
         err[0] = '\0';
     return 2;

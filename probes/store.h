@@ -5,7 +5,26 @@
 #ifndef STORECHECK_PROBES_STORE_H
 #define STORECHECK_PROBES_STORE_H
 
+#include "probes/endpoint_request.h"
 #include "probes/http.h"
+
+/* What a probe hands in to an endpoint's request: the values of {{cart_id}} and {{key}}
+ * (NULL: none), the method and body it sends when the endpoint gives none, the shopper it acts
+ * as (0, or 1 for a second one), a Cookie line it carries and one more header line. */
+struct store_values {
+    const struct ep_defaults *defaults;
+    const char *cart_id;
+    const char *key;
+    size_t shopper;
+    const char *cookie;
+    const char *extra;
+};
+
+/* Endpoint ep's request (probes/endpoint_request.h), {{id}} filled from the catalog when a
+ * template asks for it, {{q}} with a common search term; in may be NULL. 0, or -1 with the
+ * reason in err. */
+int store_request(struct probe_ctx *ctx, enum endpoint ep, const struct store_values *in,
+                  struct ep_request *out, char *err, size_t errlen);
 
 /* The URL of an endpoint; {{id}} becomes a product id read from the catalog (one request,
  * made only when the path needs it). -1 with the reason in err when the endpoint is not
@@ -20,11 +39,15 @@ size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t
                          struct http_response *resps);
 
 /* A shopper's add-to-cart: create a cart (EP_CART), then add one product (EP_CART_ITEMS,
- * whose path may hold {{cart_id}} and {{id}}). resps[0] is the create, resps[1] the add;
- * cookie is sent with both ("" for a fresh session). Returns how many responses were filled
- * (0 when the store has no cart endpoint: err says so). The cart id goes to cart_id. */
-size_t store_add_to_cart(struct probe_ctx *ctx, const char *cookie, struct http_response *resps,
-                         char *cart_id, size_t idlen, char *err, size_t errlen);
+ * whose templates may hold {{cart_id}} and {{id}}), both as requests of their endpoints sent
+ * as audit.session's shopper `shopper` when there is one. resps[0] is the create, resps[1] the
+ * add; cookie is sent with both ("" for a fresh session). Returns how many responses were
+ * filled (0 when the store has no cart endpoint: err says so); err is "" when both answers
+ * were good, else says which was not and which config key to fix. The cart id goes to
+ * cart_id. */
+size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cookie,
+                         struct http_response *resps, char *cart_id, size_t idlen, char *err,
+                         size_t errlen);
 
 /* A static asset's URL: EP_STATIC_ASSET, else the first same-origin stylesheet or script of
  * the home page. -1 with the reason in err. */

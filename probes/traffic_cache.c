@@ -325,11 +325,14 @@ static int judge_private(const struct http_response *r, char *why, size_t len)
 
 static void run_private_cache(struct probe_ctx *ctx)
 {
+    if (ep_need_shopper(ctx, 0))
+        return;
     struct http_response resps[8];
     memset(resps, 0, sizeof resps);
     size_t n = 0;
     char cart_id[128], err[512] = "";
-    n += store_add_to_cart(ctx, "", resps, cart_id, sizeof cart_id, err, sizeof err);
+    n += store_add_to_cart(ctx, 0, "", resps, cart_id, sizeof cart_id, err, sizeof err);
+    size_t ncart = n;
     if (err[0])
         probe_evidence(ctx, NULL, 0, "%s", err);
     /* Each page twice in one session: the second fetch would be the shared-cache hit. */
@@ -346,6 +349,12 @@ static void run_private_cache(struct probe_ctx *ctx)
             snprintf(last_error, sizeof last_error, "%s", r->error);
             continue;
         }
+        /* An answer to a request the store did not take says nothing of its caching. */
+        if (i < ncart && !ep_answer_good(ctx, i ? EP_CART_ITEMS : EP_CART, r, why, sizeof why)) {
+            http_evidence(ctx, r, "not judged: %s", why);
+            snprintf(last_error, sizeof last_error, "%s", why);
+            continue;
+        }
         answered++;
         int v = judge_private(r, why, sizeof why);
         http_evidence(ctx, r, "%s", why);
@@ -358,6 +367,9 @@ static void run_private_cache(struct probe_ctx *ctx)
         http_response_free(&resps[i]);
     if (n == 0)
         probe_set(ctx, PROBE_SKIP, "no cart, account or checkout_page endpoint in the config");
+    else if (!answered && ncart == n && last_error[0])
+        probe_set(ctx, PROBE_SKIP, "no cart answer to judge, and no account or checkout_page "
+                                   "endpoint: %s", last_error);
     else if (!answered)
         probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response: %s", last_error);
     else if (worst == 2)
@@ -376,18 +388,21 @@ struct session {
     size_t n;
     char cookie[2048];
     char cart_id[128];
+    const struct shopper *who; /* the audit.session run it acts as; NULL: none */
 };
 
-static void session_run(struct probe_ctx *ctx, struct session *s)
+/* Shopper `who` of audit.session when there is one: a fresh shopper otherwise. */
+static void session_run(struct probe_ctx *ctx, struct session *s, size_t who)
 {
     memset(s, 0, sizeof *s);
+    s->who = ep_shopper(ctx, who);
     struct http_request home = {
         .url = ctx->cfg->target.endpoints[EP_HOME] ? ctx->cfg->target.endpoints[EP_HOME] : "/"};
     http_get1(ctx, &home, &s->resps[s->n++]);
     const struct http_response *first[] = {&s->resps[0]};
     http_cookie_header(first, 1, s->cookie, sizeof s->cookie);
     char err[512];
-    s->n += store_add_to_cart(ctx, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id, err,
+    s->n += store_add_to_cart(ctx, who, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id, err,
                               sizeof err);
     char url[1024];
     if (store_endpoint_url(ctx, EP_ACCOUNT, url, sizeof url, err, sizeof err) == 0) {
@@ -417,6 +432,13 @@ static size_t session_secrets(const struct session *s, const char **vals, size_t
     }
     if (s->cart_id[0] && strlen(s->cart_id) >= 4 && k < cap)
         vals[k++] = s->cart_id;
+    /* What the store handed the shopper session (a token, its cart) identifies it too. */
+    for (size_t i = 0; s->who && s->who->vars && i < s->who->plan.schema.count && k < cap; i++)
+        if (shopper_var(s->who, s->who->plan.schema.names[i], store[k], 256) == 0 &&
+            strlen(store[k]) >= 8) {
+            vals[k] = store[k];
+            k++;
+        }
     return k;
 }
 
@@ -497,8 +519,13 @@ static void run_session_isolation(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "out of memory");
         return;
     }
-    session_run(ctx, a);
-    session_run(ctx, b);
+    if (ep_need_shopper(ctx, 0) || ep_need_shopper(ctx, 1)) {
+        free(a);
+        free(b);
+        return;
+    }
+    session_run(ctx, a, 0);
+    session_run(ctx, b, 1);
     const char *vals[40];
     char store[40][256];
     size_t nvals = session_secrets(a, vals, 40, store);

@@ -1,0 +1,250 @@
+#include "probes/shopper.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/strbuf.h"
+#include "loadgen/check.h"
+#include "loadgen/extract.h"
+#include "loadgen/jsonpath.h"
+#include "loadgen/response.h"
+#include "probes/http.h"
+
+/* Room for one rendered value (a path, a header value, a body) and one extracted value. */
+enum { VALUE_MAX = 8192 };
+
+static const struct scenario *session_scenario(const struct config *cfg)
+{
+    for (size_t i = 0; cfg->audit.session && i < cfg->load.scenario_count; i++)
+        if (strcmp(cfg->load.scenarios[i].name, cfg->audit.session) == 0)
+            return &cfg->load.scenarios[i];
+    return NULL;
+}
+
+int shopper_defines(const struct config *cfg, const char *name)
+{
+    const struct scenario *sc = session_scenario(cfg);
+    for (size_t i = 0; sc && i < sc->step_count; i++)
+        for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
+            if (strcmp(sc->steps[i].extractions[x].var, name) == 0)
+                return 1;
+    return 0;
+}
+
+/* The answer's head as it would have come off the wire, for the loadgen's readers of heads
+ * (extract.h, the cookie jar, checks on headers). */
+static void head_of(const struct http_response *r, struct strbuf *b)
+{
+    char line[32];
+    snprintf(line, sizeof line, "HTTP/1.1 %d \r\n", r->status);
+    strbuf_puts(b, line);
+    for (size_t i = 0; i < r->header_count; i++) {
+        strbuf_puts(b, r->headers[i].name);
+        strbuf_puts(b, ": ");
+        strbuf_puts(b, r->headers[i].value);
+        strbuf_puts(b, "\r\n");
+    }
+    strbuf_puts(b, "\r\n");
+}
+
+/* Render t into out (NUL-terminated); the name of a variable without a value goes to unset. */
+static int render(const struct shopper *sh, const struct template *t, struct tpl_ctx *tc,
+                  char *out, size_t len, const char **unset)
+{
+    size_t n = 0;
+    int bad = -1;
+    enum tpl_status rc = template_render(t, tc, out, len - 1, &n, &bad);
+    if (rc == TPL_OK) {
+        out[n] = '\0';
+        return 0;
+    }
+    *unset = rc == TPL_ERR_UNSET && bad >= 0 ? sh->plan.schema.names[bad] : "a value too long";
+    return -1;
+}
+
+/* The step's extractions from the answer; -1 with the failing one in why. */
+static int extract_all(struct shopper *sh, const struct plan_step *st, const struct step *src,
+                       const struct response_view *rv, struct rng *rng, char *scratch,
+                       char *why, size_t whylen)
+{
+    for (size_t i = 0; i < st->extract_count; i++) {
+        const struct plan_extract *x = &st->extracts[i];
+        const char *val = scratch;
+        size_t len = 0;
+        int found;
+        if (x->source == EXTRACT_JSON)
+            found = jsonpath_eval(x->path, rv->body, rv->body_len, rng, scratch, VALUE_MAX,
+                                  &len) == JP_MATCH;
+        else if (x->source == EXTRACT_HEADER)
+            found = extract_header(rv->head, rv->head_len, x->name, &val, &len) == 0;
+        else
+            found = extract_cookie(rv->head, rv->head_len, x->name, &val, &len) == 0;
+        if (!found || vars_set(sh->vars, x->var, val, len)) {
+            snprintf(why, whylen, "no value for {{%s}} (%s) in the answer",
+                     src->extractions[i].var, src->extractions[i].expr);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One step: 0 when its answer is good, -1 with sh->failure set. */
+static int run_step(struct probe_ctx *ctx, struct shopper *sh, const struct plan_step *st,
+                    const struct step *src, struct rng *rng, char *buf)
+{
+    struct tpl_ctx tc = {sh->vars, rng, (uint64_t)time(NULL) * 1000000u};
+    char path[2048], hdr_store[16][1024], cookie[2100], ctype[128];
+    const char *unset = NULL;
+    struct http_request req = {.method = st->method, .url = path};
+    size_t h = 0;
+    if (render(sh, st->path, &tc, path, sizeof path, &unset))
+        goto unset;
+    for (size_t i = 0; i < st->header_count; i++) {
+        if (h == 13) {
+            snprintf(sh->failure, sizeof sh->failure, "step '%s': more than 13 headers",
+                     st->name);
+            return -1;
+        }
+        int n = snprintf(hdr_store[h], sizeof hdr_store[h], "%s: ", st->headers[i].name);
+        if (n < 0 || (size_t)n >= sizeof hdr_store[h] ||
+            render(sh, st->headers[i].value, &tc, hdr_store[h] + n, sizeof hdr_store[h] - (size_t)n,
+                   &unset))
+            goto unset;
+        req.headers[h] = hdr_store[h];
+        h++;
+    }
+    shopper_cookie_line(sh, cookie, sizeof cookie);
+    if (cookie[0])
+        req.headers[h++] = cookie;
+    if (st->content_type) {
+        snprintf(ctype, sizeof ctype, "Content-Type: %s", st->content_type);
+        req.headers[h++] = ctype;
+    }
+    if (st->body) {
+        if (render(sh, st->body, &tc, buf, VALUE_MAX, &unset))
+            goto unset;
+        req.body = buf;
+    }
+    struct http_response r;
+    http_get1(ctx, &req, &r);
+    char why[400] = "";
+    if (!r.status) {
+        snprintf(why, sizeof why, "no answer: %s", r.error);
+    } else if (!plan_status_ok(st, r.status)) {
+        snprintf(why, sizeof why, "answered %d, not a status the step expects", r.status);
+    } else {
+        struct strbuf head = {0};
+        head_of(&r, &head);
+        struct response_view rv = {head.p, head.len, r.body ? r.body : "", r.body_len};
+        char got[CHECK_GOT_MAX];
+        cookie_jar_update(sh->jar, rv.head, rv.head_len, (int64_t)time(NULL));
+        for (size_t k = 0; k < st->check_count && !why[0]; k++)
+            if (!check_eval(st->checks[k].check, &rv, rng, buf, VALUE_MAX, got))
+                snprintf(why, sizeof why, "answered %d but check '%.120s' does not hold (got %s)",
+                         r.status, st->checks[k].expr, got);
+        if (!why[0])
+            extract_all(sh, st, src, &rv, rng, buf, why, sizeof why);
+        strbuf_free(&head);
+    }
+    http_evidence(ctx, &r, "step '%s'%s%s", st->name, why[0] ? ": " : "", why);
+    if (why[0])
+        snprintf(sh->failure, sizeof sh->failure, "step '%s' (%s) %s", st->name, r.request_line,
+                 why);
+    http_response_free(&r);
+    return why[0] ? -1 : 0;
+unset:
+    snprintf(sh->failure, sizeof sh->failure, "step '%s': no value for {{%s}}", st->name,
+             unset);
+    return -1;
+}
+
+void shopper_run(const struct config *cfg, struct shopper *sh, uint64_t deadline_ms,
+                 atomic_int *cancelled)
+{
+    memset(sh, 0, sizeof *sh);
+    arena_init(&sh->log.arena);
+    const struct scenario *sc = session_scenario(cfg);
+    if (!sc) {
+        snprintf(sh->failure, sizeof sh->failure, "no scenario '%s' in load.scenarios",
+                 cfg->audit.session ? cfg->audit.session : "");
+        return;
+    }
+    struct load one = cfg->load;
+    one.scenarios = (struct scenario *)sc;
+    one.scenario_count = 1;
+    struct mix none = {0};
+    char err[512];
+    if (plan_build(&sh->plan, &one, &cfg->target.base, NULL, 0, &none, err, sizeof err)) {
+        snprintf(sh->failure, sizeof sh->failure, "%s", err);
+        return;
+    }
+    sh->planned = 1;
+    sh->vars = vars_create(sh->plan.schema.count, PLAN_VARS_BYTES);
+    sh->jar = cookie_jar_create(PLAN_JAR_COOKIES, PLAN_JAR_BYTES);
+    char *buf = malloc(VALUE_MAX);
+    if (!sh->vars || !sh->jar || !buf) {
+        free(buf);
+        snprintf(sh->failure, sizeof sh->failure, "out of memory");
+        return;
+    }
+    struct probe_ctx ctx = {.cfg = cfg, .result = &sh->log, .deadline_ms = deadline_ms,
+                            .cancelled = cancelled};
+    struct rng rng;
+    rng_seed(&rng, (uint64_t)time(NULL), (uint64_t)(uintptr_t)sh); /* {{uuid}} differs per run */
+    const struct plan_scenario *ps = &sh->plan.scenarios[0];
+    sh->ok = 1;
+    for (size_t i = 0; i < ps->step_count && sh->ok; i++)
+        sh->ok = run_step(&ctx, sh, &ps->steps[i], &sc->steps[i], &rng, buf) == 0;
+    free(buf);
+}
+
+void shopper_free(struct shopper *sh)
+{
+    if (sh->planned)
+        plan_free(&sh->plan);
+    vars_destroy(sh->vars);
+    cookie_jar_destroy(sh->jar);
+    arena_free(&sh->log.arena);
+    memset(sh, 0, sizeof *sh);
+}
+
+int shopper_var(const struct shopper *sh, const char *name, char *out, size_t len)
+{
+    if (!sh || !sh->vars)
+        return -1;
+    size_t n;
+    int id = vars_schema_find(&sh->plan.schema, name, strlen(name));
+    const char *v = id >= 0 ? vars_get(sh->vars, id, &n) : NULL;
+    if (!v || n >= len)
+        return -1;
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return 0;
+}
+
+void shopper_cookie_line(const struct shopper *sh, char *out, size_t len)
+{
+    out[0] = '\0';
+    size_t n = 0, pre = strlen("Cookie: ");
+    if (!sh || !sh->jar || len <= pre + 1 || !cookie_jar_count(sh->jar))
+        return;
+    memcpy(out, "Cookie: ", pre);
+    if (cookie_jar_header(sh->jar, out + pre, len - pre - 1, &n) || n == 0) {
+        out[0] = '\0';
+        return;
+    }
+    out[pre + n] = '\0';
+}
+
+void shopper_evidence(struct probe_ctx *ctx, const struct shopper *sh)
+{
+    for (size_t i = 0; i < sh->log.evidence_count; i++) {
+        const struct probe_evidence *e = &sh->log.evidence[i];
+        probe_evidence(ctx, e->request, e->status, "shopper session (audit.session) %s",
+                       e->detail ? e->detail : "");
+    }
+    if (!sh->ok && sh->failure[0] && sh->log.evidence_count == 0)
+        probe_evidence(ctx, NULL, 0, "shopper session (audit.session): %s", sh->failure);
+}
