@@ -9,6 +9,7 @@
 #include "checker/stop_signal.h"
 #include "common/exit_codes.h"
 #include "common/stop.h"
+#include "probes/endpoint_check.h"
 #include "probes/engine.h"
 
 /* Split "A,B,C" into items appended to v (pointers into s, which is modified). */
@@ -233,7 +234,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct diag_list diags;
     diag_list_init(&diags);
     int code = EXIT_USAGE;
-    if (config_load_file(&cfg, a.config, NULL, &diags) != 0 ||
+    if (config_load_file(&cfg, a.config, NULL, &diags) != 0 || endpoint_check(&cfg, &diags) ||
         gate_load_accepted(&cfg, &accepted, &diags) != 0) {
         diag_list_print(&diags, stderr);
         goto out;

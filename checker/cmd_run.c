@@ -17,6 +17,7 @@
 #include "common/oom.h"
 #include "common/stop.h"
 #include "loadgen/result_metrics.h"
+#include "probes/endpoint_check.h"
 #include "probes/engine.h"
 
 struct run_args {
@@ -233,7 +234,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     diag_list_init(&diags);
     int code = EXIT_USAGE;
     if (config_load_file(&s.cfg, a.config, NULL, &diags) != 0 ||
-        gate_load_accepted(&s.cfg, &s.accepted, &diags) != 0) {
+        endpoint_check(&s.cfg, &diags) || gate_load_accepted(&s.cfg, &s.accepted, &diags) != 0) {
         diag_list_print(&diags, stderr);
         goto out;
     }

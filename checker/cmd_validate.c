@@ -7,6 +7,7 @@
 #include "common/exit_codes.h"
 #include "loadgen/profile.h"
 #include "loadgen/scenario_check.h"
+#include "probes/endpoint_check.h"
 
 static size_t endpoint_count(const struct target *t)
 {
@@ -45,7 +46,7 @@ static void print_summary(const struct cli *cli, const char *path, const struct 
  * its mix against the scenarios. Returns the number of problems added to diags. */
 static size_t check_load(const struct config *cfg, struct diag_list *diags)
 {
-    size_t problems = scenario_check(cfg, diags);
+    size_t problems = scenario_check(cfg, diags) + endpoint_check(cfg, diags);
     if (!cfg->load.profile)
         return problems;
     const char *dirs[PROFILE_DIRS];

@@ -149,7 +149,7 @@ static void read_endpoint(struct cfg_walk *w, const struct yaml_node *e, void *c
     if (yaml_tree_is_null(e)) /* the store has no such endpoint */
         return;
     if (e->kind != YAML_MAP) {
-        t->requests[i].pos = e->pos;
+        t->requests[i].pos = t->requests[i].path_pos = e->pos;
         cfg_read_url_path(w, e, &t->endpoints[i]);
         return;
     }
@@ -157,6 +157,7 @@ static void read_endpoint(struct cfg_walk *w, const struct yaml_node *e, void *c
     if (cfg_walk_fields(w, e, request_fields, &rd) || !rd.path)
         return;
     rd.req.set = 1;
+    rd.req.path_pos = yaml_tree_find(e, "path")->pos;
     t->requests[i] = rd.req;
     t->endpoints[i] = rd.path;
     static const char *const body_keys[] = {[BODY_RAW] = "body", [BODY_JSON] = "json",

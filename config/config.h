@@ -130,6 +130,7 @@ struct endpoint_request {
     struct step_check *checks; /* every one must hold on a good answer */
     size_t check_count;
     struct srcpos pos;       /* the mapping, or the path when written as one */
+    struct srcpos path_pos;  /* where the path stood, for template errors */
     struct srcpos body_pos;
 };
 

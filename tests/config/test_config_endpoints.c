@@ -1,5 +1,6 @@
 /* Endpoints written as requests, and the shopper session scenario the audit runs first. */
 #include "tests/config/config_test.h"
+#include "probes/endpoint_check.h"
 
 #define BASE "target:\n  base_url: http://127.0.0.1\n"
 
@@ -92,8 +93,68 @@ static void test_session_errors(void)
                     "dir/t.yaml:3:19: audit.session: expected a string, got a list");
 }
 
+/* Loading yaml succeeds and endpoint_check finds exactly one problem, formatted as line (or
+ * none when line is NULL). */
+static void check_endpoints(const char *yaml, const char *line)
+{
+    struct config c;
+    struct diag_list d;
+    CHECK_INT_EQ(test_load(&c, &d, yaml), 0);
+    test_print_diags(&d);
+    size_t n = endpoint_check(&c, &d);
+    CHECK_INT_EQ(n, line ? 1 : 0);
+    if (line && !test_has_diag(&d, line)) {
+        fprintf(stderr, "expected \"%s\", got:\n", line);
+        test_print_diags(&d);
+        check_failures_++;
+    }
+    diag_list_free(&d);
+    config_free(&c);
+}
+
+#define SESSION                                                                                    \
+    "audit: { session: shopper }\n"                                                                \
+    "load:\n  scenarios:\n    shopper:\n"                                                          \
+    "      - { method: POST, path: /s, extract: { token: $.token } }\n"
+
+static void test_undefined_variables(void)
+{
+    /* The probes' own values need nothing more. */
+    check_endpoints(BASE "  endpoints:\n    product: /p/{{id}}\n    search: /s?q={{q}}\n"
+                         "    cart_items: /c/{{cart_id}}/items\n    orders: /o?key={{key}}\n",
+                    NULL);
+    check_endpoints(BASE "  endpoints:\n    account: /me/{{token}}\n",
+                    "dir/t.yaml:4:14: target.endpoints.account: variable 'token' is not defined "
+                    "(column 7 of the value): the probes fill only id, q, cart_id and key, and no "
+                    "audit.session scenario is set to extract it");
+    /* What the session scenario extracts is defined; anything else is not. */
+    check_endpoints(BASE "  endpoints:\n"
+                         "    cart: { method: POST, path: /c, headers: { X-Token: \"{{token}}\" } }\n"
+                         SESSION,
+                    NULL);
+    check_endpoints(BASE "  endpoints:\n"
+                         "    cart: { method: POST, path: /c, headers: { X-Token: \"{{tokn}}\" } }\n"
+                         SESSION,
+                    "dir/t.yaml:4:57: target.endpoints.cart.headers.X-Token: variable 'tokn' is "
+                    "not defined (column 3 of the value): the probes fill only id, q, cart_id and "
+                    "key, and the audit.session scenario does not extract it");
+    check_endpoints(BASE "  endpoints:\n"
+                         "    cart: { method: POST, path: /c, json: { t: \"{{secret}}\" } }\n",
+                    "dir/t.yaml:4:43: target.endpoints.cart.json: variable 'secret' is not "
+                    "defined (column 9 of the value): the probes fill only id, q, cart_id and "
+                    "key, and no audit.session scenario is set to extract it");
+    check_endpoints(BASE "  endpoints:\n    cart: { path: \"/c/{{ }}\" }\n",
+                    "dir/t.yaml:4:19: target.endpoints.cart.path: empty '{{ }}' (column 4 of "
+                    "the value)");
+    check_endpoints(BASE "  endpoints:\n    cart: { path: /c, check: '$.id =! 1' }\n",
+                    "dir/t.yaml:4:30: target.endpoints.cart.check[0]: check '$.id =! 1': "
+                    "expected an operator: == != < <= > >= in exists absent matches contains, "
+                    "not contains (column 6 of the value)");
+}
+
 int main(void)
 {
+    RUN(test_undefined_variables);
     RUN(test_request_form);
     RUN(test_request_errors);
     RUN(test_session_errors);

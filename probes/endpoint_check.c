@@ -1,0 +1,97 @@
+#include "probes/endpoint_check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "loadgen/check.h"
+#include "loadgen/template.h"
+#include "probes/endpoint_request.h"
+#include "probes/shopper.h"
+
+static int builtin(const char *name)
+{
+    for (size_t i = 0; i < ep_request_builtin_count; i++)
+        if (strcmp(ep_request_builtins[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* One template: it compiles, and each of its variables is defined. */
+static size_t check_template(const struct config *cfg, const char *src, struct srcpos pos,
+                             const char *key_path, struct diag_list *diags)
+{
+    struct vars_schema used;
+    vars_schema_init(&used);
+    struct parse_error err;
+    struct template *t = template_compile(src, strlen(src), &used, &err);
+    size_t problems = 0;
+    if (!t) {
+        diag_add(diags, cfg->path, pos.line, pos.col, key_path, "%s (column %d of the value)",
+                 err.msg, err.col);
+        problems++;
+    }
+    for (size_t i = 0; t && i < template_var_count(t); i++) {
+        struct tpl_var_ref r = template_var(t, i);
+        const char *name = used.names[r.id];
+        if (builtin(name) || shopper_defines(cfg, name))
+            continue;
+        diag_add(diags, cfg->path, pos.line, pos.col, key_path,
+                 "variable '%s' is not defined (column %d of the value): the probes fill only "
+                 "id, q, cart_id and key, %s",
+                 name, r.col,
+                 cfg->audit.session ? "and the audit.session scenario does not extract it"
+                                    : "and no audit.session scenario is set to extract it");
+        problems++;
+    }
+    template_free(t);
+    vars_schema_free(&used);
+    return problems;
+}
+
+static size_t check_endpoint(const struct config *cfg, int ep, struct diag_list *diags)
+{
+    const struct endpoint_request *r = &cfg->target.requests[ep];
+    const char *name = endpoint_names[ep];
+    char kp[256];
+    size_t problems = 0;
+    snprintf(kp, sizeof kp, "target.endpoints.%s%s", name, r->set ? ".path" : "");
+    problems += check_template(cfg, cfg->target.endpoints[ep], r->path_pos, kp, diags);
+    for (size_t h = 0; h < r->headers.count; h++) {
+        const struct kv *hv = &r->headers.items[h];
+        snprintf(kp, sizeof kp, "target.endpoints.%s.headers.%.64s", name, hv->key);
+        if (h == ENDPOINT_MAX_HEADERS) {
+            diag_add(diags, cfg->path, hv->pos.line, hv->pos.col, kp,
+                     "an endpoint sets at most %d headers", ENDPOINT_MAX_HEADERS);
+            problems++;
+        }
+        problems += check_template(cfg, hv->value, hv->pos, kp, diags);
+    }
+    if (r->body) {
+        static const char *const keys[] = {[BODY_RAW] = "body", [BODY_JSON] = "json",
+                                           [BODY_FORM] = "form"};
+        snprintf(kp, sizeof kp, "target.endpoints.%s.%s", name, keys[r->body_kind]);
+        problems += check_template(cfg, r->body, r->body_pos, kp, diags);
+    }
+    for (size_t k = 0; k < r->check_count; k++) {
+        const struct step_check *ck = &r->checks[k];
+        struct parse_error err;
+        struct check *c = check_compile(ck->expr, strlen(ck->expr), &err);
+        if (!c) {
+            snprintf(kp, sizeof kp, "target.endpoints.%s.check[%zu]", name, k);
+            diag_add(diags, cfg->path, ck->pos.line, ck->pos.col, kp,
+                     "check '%.100s': %s (column %d of the value)", ck->expr, err.msg, err.col);
+            problems++;
+        }
+        check_free(c);
+    }
+    return problems;
+}
+
+size_t endpoint_check(const struct config *cfg, struct diag_list *diags)
+{
+    size_t problems = 0;
+    for (int ep = 0; ep < EP_COUNT; ep++)
+        if (cfg->target.endpoints[ep])
+            problems += check_endpoint(cfg, ep, diags);
+    return problems;
+}
