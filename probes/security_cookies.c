@@ -43,6 +43,44 @@ static int deleted(const char *set_cookie)
     return has_attr(set_cookie, "Max-Age", v, sizeof v) && v[0] == '0';
 }
 
+/* What the cookies seen so far add up to: the first failing and the first weak one. */
+struct tally {
+    size_t seen;
+    int fail, warn;
+    char why[512];
+};
+
+/* Judge one Set-Cookie of the answer to `request` (status). */
+static void judge(struct probe_ctx *ctx, struct tally *t, int tls, const char *request,
+                  int status, const char *sc)
+{
+    if (deleted(sc))
+        return;
+    t->seen++;
+    char name[128], show[600], samesite[32] = "";
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(sc, "=;"), sc);
+    masked(sc, show, sizeof show);
+    /* A CSRF token cookie is meant to be read by the page's own script. */
+    int csrf = http_strcasestr(name, "csrf") || http_strcasestr(name, "xsrf");
+    char missing[128] = "";
+    if (tls && !has_attr(sc, "Secure", NULL, 0))
+        strcat(missing, " Secure");
+    if (!csrf && !has_attr(sc, "HttpOnly", NULL, 0))
+        strcat(missing, " HttpOnly");
+    int has_ss = has_attr(sc, "SameSite", samesite, sizeof samesite);
+    if (missing[0]) {
+        if (!t->fail++)
+            snprintf(t->why, sizeof t->why, "cookie '%s' lacks%s", name, missing);
+    } else if (!has_ss || strcasecmp(samesite, "None") == 0) {
+        if (!t->warn++ && !t->fail)
+            snprintf(t->why, sizeof t->why, "cookie '%s' has %s", name,
+                     has_ss ? "SameSite=None" : "no SameSite");
+    }
+    probe_evidence(ctx, request, status, "Set-Cookie: %s%s%s%s", show,
+                   missing[0] ? " -> missing" : "", missing,
+                   !missing[0] && !has_ss ? " -> no SameSite" : "");
+}
+
 static void run_cookie_flags(struct probe_ctx *ctx)
 {
     if (ep_need_shopper(ctx, 0))
@@ -62,9 +100,8 @@ static void run_cookie_flags(struct probe_ctx *ctx)
         store_add_to_cart(ctx, 0, cookie, resps + 1, cart_id, sizeof cart_id, err, sizeof err);
     if (err[0])
         probe_evidence(ctx, NULL, 0, "%s", err);
-    size_t n = 1 + ncart, seen = 0, answered = 0;
-    int fail = 0, warn = 0;
-    char why[512] = "";
+    size_t n = 1 + ncart, answered = 0;
+    struct tally tl = {0};
     for (size_t i = 0; i < n; i++) {
         const struct http_response *r = &resps[i];
         if (!r->status) {
@@ -73,56 +110,37 @@ static void run_cookie_flags(struct probe_ctx *ctx)
         }
         answered++;
         const char *sc;
-        for (size_t k = 0; (sc = http_header_nth(r, "Set-Cookie", k)); k++) {
-            if (deleted(sc))
-                continue;
-            seen++;
-            char name[128], show[600], samesite[32] = "";
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(sc, "=;"), sc);
-            masked(sc, show, sizeof show);
-            /* A CSRF token cookie is meant to be read by the page's own script. */
-            int csrf = http_strcasestr(name, "csrf") || http_strcasestr(name, "xsrf");
-            char missing[128] = "";
-            if (tls && !has_attr(sc, "Secure", NULL, 0))
-                strcat(missing, " Secure");
-            if (!csrf && !has_attr(sc, "HttpOnly", NULL, 0))
-                strcat(missing, " HttpOnly");
-            int has_ss = has_attr(sc, "SameSite", samesite, sizeof samesite);
-            if (missing[0]) {
-                if (!fail++)
-                    snprintf(why, sizeof why, "cookie '%s' lacks%s", name, missing);
-            } else if (!has_ss || strcasecmp(samesite, "None") == 0) {
-                if (!warn++ && !fail)
-                    snprintf(why, sizeof why, "cookie '%s' has %s", name,
-                             has_ss ? "SameSite=None" : "no SameSite");
-            }
-            http_evidence(ctx, r, "Set-Cookie: %s%s%s%s", show, missing[0] ? " -> missing" : "",
-                          missing, !missing[0] && !has_ss ? " -> no SameSite" : "");
-        }
+        for (size_t k = 0; (sc = http_header_nth(r, "Set-Cookie", k)); k++)
+            judge(ctx, &tl, tls, r->request_line, r->status, sc);
     }
+    /* The cookies the shopper session was given are the store's too. */
+    const struct shopper *sh = ep_shopper(ctx, 0);
+    for (size_t i = 0; sh && i < sh->set_cookie_count; i++)
+        judge(ctx, &tl, tls, sh->set_cookies[i].request, sh->set_cookies[i].status,
+              sh->set_cookies[i].value);
     for (size_t i = 0; i < n; i++)
         http_response_free(&resps[i]);
     if (answered == 0)
         probe_set(ctx, PROBE_ERROR, "no answer: %s", resps[0].error);
-    else if (seen == 0 && err[0])
+    else if (tl.seen == 0 && err[0])
         probe_set(ctx, PROBE_SKIP, "no cookie set by the home page, and no cart to look at: %s",
                   err);
-    else if (seen == 0)
+    else if (tl.seen == 0)
         probe_set(ctx, PROBE_SKIP,
                   "no cookie set by the home page, cart creation or "
                   "add-to-cart: nothing to judge");
-    else if (fail)
-        probe_set(ctx, PROBE_FAIL, "%s%s", why,
+    else if (tl.fail)
+        probe_set(ctx, PROBE_FAIL, "%s%s", tl.why,
                   tls ? ""
                       : " (plain-http target: Secure not "
                         "judged)");
-    else if (warn)
-        probe_set(ctx, PROBE_WARN, "%s", why);
+    else if (tl.warn)
+        probe_set(ctx, PROBE_WARN, "%s", tl.why);
     else
         probe_set(ctx, PROBE_PASS,
-                  "%zu cookie(s) from home, cart and add-to-cart are %sHttpOnly "
+                  "%zu cookie(s) from home, %scart and add-to-cart are %sHttpOnly "
                   "and SameSite",
-                  seen, tls ? "Secure, " : "");
+                  tl.seen, sh ? "the shopper session, " : "", tls ? "Secure, " : "");
 }
 
 const struct probe probe_s_cookie_flags = {

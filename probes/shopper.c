@@ -129,6 +129,16 @@ static int run_step(struct probe_ctx *ctx, struct shopper *sh, const struct plan
     }
     struct http_response r;
     http_get1(ctx, &req, &r);
+    const char *sc;
+    for (size_t k = 0; sh->set_cookie_count < SHOPPER_SET_COOKIES &&
+                       (sc = http_header_nth(&r, "Set-Cookie", k));
+         k++) {
+        snprintf(sh->set_cookies[sh->set_cookie_count].request,
+                 sizeof sh->set_cookies[0].request, "%s", r.request_line);
+        sh->set_cookies[sh->set_cookie_count].status = r.status;
+        snprintf(sh->set_cookies[sh->set_cookie_count++].value, sizeof sh->set_cookies[0].value,
+                 "%s", sc);
+    }
     char why[400] = "";
     if (!r.status) {
         snprintf(why, sizeof why, "no answer: %s", r.error);

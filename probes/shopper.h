@@ -20,6 +20,8 @@
 
 /* Two at most: T-SESSION-ISOLATION compares two shoppers that must not see each other. */
 enum { SHOPPER_MAX = 2 };
+/* The Set-Cookie headers a run keeps for S-COOKIE-FLAGS. */
+enum { SHOPPER_SET_COOKIES = 8 };
 
 struct shopper {
     int ok;             /* every step got a good answer */
@@ -30,6 +32,12 @@ struct shopper {
     struct vars *vars;
     struct cookie_jar *jar;
     struct probe_result log; /* one piece of evidence per step, redacted */
+    struct {
+        char request[300]; /* the request line of the answer that set it */
+        int status;
+        char value[512];
+    } set_cookies[SHOPPER_SET_COOKIES]; /* every Set-Cookie the store answered with */
+    size_t set_cookie_count;
 };
 
 /* Run scenario cfg->audit.session as one shopper, every request ending by deadline_ms

@@ -341,7 +341,7 @@ static void run_private_cache(struct probe_ctx *ctx)
     n += store_fetch_pages(ctx, pages, 2, resps + n);
     n += store_fetch_pages(ctx, pages + 2, 2, resps + n);
     int worst = -1, answered = 0;
-    char why[512] = "", worst_why[700] = "", last_error[300] = "";
+    char why[512] = "", worst_why[700] = "", last_error[300] = "", cart_why[512] = "";
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
@@ -352,7 +352,7 @@ static void run_private_cache(struct probe_ctx *ctx)
         /* An answer to a request the store did not take says nothing of its caching. */
         if (i < ncart && !ep_answer_good(ctx, i ? EP_CART_ITEMS : EP_CART, r, why, sizeof why)) {
             http_evidence(ctx, r, "not judged: %s", why);
-            snprintf(last_error, sizeof last_error, "%s", why);
+            snprintf(cart_why, sizeof cart_why, "%s", why);
             continue;
         }
         answered++;
@@ -367,15 +367,19 @@ static void run_private_cache(struct probe_ctx *ctx)
         http_response_free(&resps[i]);
     if (n == 0)
         probe_set(ctx, PROBE_SKIP, "no cart, account or checkout_page endpoint in the config");
-    else if (!answered && ncart == n && last_error[0])
+    else if (!answered && ncart == n && cart_why[0])
         probe_set(ctx, PROBE_SKIP, "no cart answer to judge, and no account or checkout_page "
-                                   "endpoint: %s", last_error);
+                                   "endpoint: %s", cart_why);
     else if (!answered)
         probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response: %s", last_error);
     else if (worst == 2)
         probe_set(ctx, PROBE_FAIL, "%s", worst_why);
     else if (worst == 1)
         probe_set(ctx, PROBE_WARN, "%s", worst_why);
+    else if (cart_why[0])
+        probe_set(ctx, PROBE_PASS,
+                  "account and checkout responses are private or no-store; the cart was not "
+                  "judged: %s", cart_why);
     else
         probe_set(ctx, PROBE_PASS,
                   "cart, account and checkout responses are private or "
@@ -541,7 +545,10 @@ static void run_session_isolation(struct probe_ctx *ctx)
     } else if (nvals == 0) {
         probe_set(ctx, PROBE_SKIP,
                   "the store set no session cookie and created no cart: "
-                  "nothing to tell sessions apart by");
+                  "nothing to tell sessions apart by%s",
+                  ctx->cfg->audit.session ? ""
+                                          : " (a store that hands out tokens: set audit.session "
+                                            "and write target.endpoints.cart as a request)");
     } else {
         for (size_t i = 0; i < b->n; i++)
             if (b->resps[i].status)

@@ -2,12 +2,15 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "catalog.h"
+#include "headless.h"
 #include "common/oom.h"
 #include "ids.h"
 #include "problem.h"
 #include "session.h"
+#include "store.h"
 
 #define CARTS_MAX 65536
 
@@ -64,36 +67,52 @@ static void cart_reply(struct exchange *x, int status, const struct cart *c)
 void carts_create(struct exchange *x, const char *param, size_t plen)
 {
     x->route = ROUTE_CARTS;
+    char owner[IDS_RANDOM_LEN] = "";
+    if (store_cfg.headless && (!headless_require_token(x, owner) || !headless_require_json(x)))
+        return;
     if (++last_seq == 0)
         last_seq = 1;
     struct cart *c = &carts[last_seq % CARTS_MAX];
     c->seq = last_seq;
     c->num_lines = 0;
+    memcpy(c->owner, owner, sizeof owner);
     ids_make('c', last_seq, c->id);
     cart_reply(x, 201, c);
     exchange_headerf(x, "Location", "/api/v1/carts/%s", c->id);
-    session_set_cookie(x, "cart", c->id);
+    if (!store_cfg.headless)
+        session_set_cookie(x, "cart", c->id);
+}
+
+/* The cart of the request; under --headless only for the token that made it. NULL after
+ * answering 401 or 404. */
+static struct cart *cart_of(struct exchange *x, const char *param, size_t plen)
+{
+    char token[IDS_RANDOM_LEN] = "";
+    if (store_cfg.headless && !headless_require_token(x, token))
+        return NULL;
+    struct cart *c = carts_find(param, plen);
+    if (!c || strcmp(c->owner, token) != 0) {
+        problem_reply(x, 404, "Not Found", "no cart with this id");
+        return NULL;
+    }
+    return c;
 }
 
 void carts_get(struct exchange *x, const char *param, size_t plen)
 {
     x->route = ROUTE_CARTS;
-    struct cart *c = carts_find(param, plen);
-    if (!c) {
-        problem_reply(x, 404, "Not Found", "no cart with this id");
+    struct cart *c = cart_of(x, param, plen);
+    if (!c)
         return;
-    }
     cart_reply(x, 200, c);
 }
 
 void carts_add_item(struct exchange *x, const char *param, size_t plen)
 {
     x->route = ROUTE_CARTS;
-    struct cart *c = carts_find(param, plen);
-    if (!c) {
-        problem_reply(x, 404, "Not Found", "no cart with this id");
+    struct cart *c = cart_of(x, param, plen);
+    if (!c)
         return;
-    }
     cJSON *body = cJSON_ParseWithLength(x->req->body, x->req->body_len);
     cJSON *pid = cJSON_GetObjectItemCaseSensitive(body, "product_id");
     cJSON *qty = cJSON_GetObjectItemCaseSensitive(body, "quantity");

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "exchange.h"
+#include "ids.h"
 
 #define CART_LINES_MAX 32
 
@@ -21,6 +22,7 @@ struct cart {
     char id[20];
     struct cart_line lines[CART_LINES_MAX];
     unsigned num_lines;
+    char owner[IDS_RANDOM_LEN]; /* --headless: the session token that made it */
 };
 
 void carts_init(void);

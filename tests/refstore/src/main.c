@@ -14,6 +14,7 @@
 #include "broken.h"
 #include "carts.h"
 #include "catalog.h"
+#include "headless.h"
 #include "common/exit_codes.h"
 #include "common/units.h"
 #include "ids.h"
@@ -54,6 +55,8 @@ static void usage(FILE *out)
             "(default 10s)\n"
             "  --tls-legacy              accept TLS 1.0/1.1 and weak ciphers (= --broken "
             "tls-legacy)\n"
+            "  --headless                carts need a session token from POST /api/v1/session\n"
+            "                            and a JSON body; no session cookie on pages\n"
             "  --ready-file FILE         also write the READY line to FILE\n"
             "  --quiet                   no log output\n"
             "  --api-only                a headless store: no HTML pages or assets, '/' "
@@ -122,6 +125,7 @@ static int parse_args(int argc, char **argv)
         O_READY,
         O_QUIET,
         O_API_ONLY,
+        O_HEADLESS,
         O_HELP
     };
     static const struct option opts[] = {
@@ -142,6 +146,7 @@ static int parse_args(int argc, char **argv)
         {"ready-file", required_argument, NULL, O_READY},
         {"quiet", no_argument, NULL, O_QUIET},
         {"api-only", no_argument, NULL, O_API_ONLY},
+        {"headless", no_argument, NULL, O_HEADLESS},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -217,6 +222,9 @@ static int parse_args(int argc, char **argv)
         case O_READY:
             store_cfg.ready_file = optarg;
             break;
+        case O_HEADLESS:
+            store_cfg.headless = true;
+            break;
         case O_QUIET:
             store_cfg.quiet = true;
             break;
@@ -285,6 +293,7 @@ int main(int argc, char **argv)
     catalog_init(store_cfg.seed, store_cfg.products);
     assets_init();
     carts_init();
+    headless_init();
     orders_init();
     ratelimit_init(store_cfg.rate_per_s, store_cfg.burst);
 
@@ -331,6 +340,7 @@ out:
     webhooks_shutdown();
     orders_free();
     carts_free();
+    headless_free();
     catalog_free();
     SSL_CTX_free(ctx);
     return rc;

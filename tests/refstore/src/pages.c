@@ -7,6 +7,7 @@
 #include "catalog.h"
 #include "ids.h"
 #include "session.h"
+#include "store.h"
 
 #define HTML "text/html; charset=utf-8"
 /* Subresource integrity of the payment provider's script (a fixed test value). */
@@ -46,7 +47,7 @@ void pages_home(struct exchange *x, const char *param, size_t plen)
     page_end(b);
     size_t n_cookie;
     const char *cookie = exchange_header_in(x, "cookie", &n_cookie);
-    if (!cookie || !mem_find(cookie, n_cookie, "session=")) {
+    if (!store_cfg.headless && (!cookie || !mem_find(cookie, n_cookie, "session="))) {
         char id[33];
         ids_random(id);
         session_set_cookie(x, "session", id);

@@ -7,6 +7,7 @@
 #include "assets.h"
 #include "broken.h"
 #include "carts.h"
+#include "headless.h"
 #include "exposed.h"
 #include "intake.h"
 #include "login.h"
@@ -64,6 +65,7 @@ static const struct route api_routes[] = {
     {"/products/*", api_product, NULL, NULL},
     {"/search", api_search, NULL, NULL},
     {"/login", NULL, login_post, NULL},
+    {"/session", NULL, headless_session, NULL},
     {"/carts", NULL, carts_create, NULL},
     {"/carts/*", carts_get, NULL, NULL},
     {"/carts/*/items", NULL, carts_add_item, NULL},

@@ -25,6 +25,7 @@ struct store_config {
     double request_timeout; /* seconds a request may take to arrive; also the idle limit */
     bool tls_legacy, quiet;
     bool api_only; /* no HTML pages: "/" answers a JSON index, every error is problem+json */
+    bool headless; /* headless.h */
 };
 
 struct store_state {
