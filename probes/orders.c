@@ -96,18 +96,22 @@ int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, si
 
 int orders_count(struct probe_ctx *ctx, const char *key, char *why, size_t whylen)
 {
-    const char *path = ctx->cfg->target.endpoints[EP_ORDERS];
-    if (!path) {
+    if (!ctx->cfg->target.endpoints[EP_ORDERS]) {
         snprintf(why, whylen, "no orders endpoint in the config to count orders by key");
         return -1;
     }
-    char url[1024];
-    const char *vars[] = {"key", key, NULL};
-    if (http_endpoint_url(ctx, path, vars, url, sizeof url, why, whylen) != 0)
+    static const struct ep_defaults get_json = {NULL, NULL, "Accept: application/json"};
+    struct store_values in = {.defaults = &get_json, .key = key};
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!rq || store_request(ctx, EP_ORDERS, &in, rq, why, whylen) != 0) {
+        if (!rq)
+            snprintf(why, whylen, "out of memory");
+        free(rq);
         return -1;
-    struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
+    }
     struct http_response r;
-    http_get1(ctx, &req, &r);
+    http_get1(ctx, &rq->req, &r);
+    free(rq);
     cJSON *doc = r.status == 200 ? cJSON_Parse(r.body) : NULL;
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(doc, "count");
     const cJSON *items = cJSON_IsArray(doc) ? doc : cJSON_GetObjectItemCaseSensitive(doc, "items");

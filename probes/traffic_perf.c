@@ -272,31 +272,37 @@ static void tally_text(const struct status_tally *t, char *out, size_t len)
 static void run_rate_limit(struct probe_ctx *ctx)
 {
     const struct target *t = &ctx->cfg->target;
-    char url[1024], err[300];
+    char err[300];
     int login = t->endpoints[EP_LOGIN] != NULL;
-    if (store_endpoint_url(ctx, login ? EP_LOGIN : EP_SEARCH, url, sizeof url, err, sizeof err) !=
-        0) {
-        probe_set(ctx, PROBE_SKIP, "nothing to burst: set target.endpoints.login (else search)");
+    /* Credentials nobody has: a login limiter counts failed attempts too. The login endpoint
+     * written as a request sends its own body and headers instead. */
+    static const struct ep_defaults login_defaults = {
+        "POST",
+        "{\"username\":\"storecheck-rate-probe@example.invalid\",\"password\":\"not-a-password\"}",
+        NULL};
+    struct store_values in = {.defaults = login ? &login_defaults : NULL};
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!rq || store_request(ctx, login ? EP_LOGIN : EP_SEARCH, &in, rq, err, sizeof err) != 0) {
+        free(rq);
+        if (!t->endpoints[EP_LOGIN] && !t->endpoints[EP_SEARCH])
+            probe_set(ctx, PROBE_SKIP,
+                      "nothing to burst: set target.endpoints.login (else search)");
+        else
+            probe_set(ctx, PROBE_ERROR, "%s", rq ? err : "out of memory");
         return;
     }
+    const char *url = rq->url;
     struct http_request *reqs = calloc(BURST_REQUESTS, sizeof *reqs);
     struct http_response *resps = calloc(BURST_REQUESTS, sizeof *resps);
     if (!reqs || !resps) {
         free(reqs);
         free(resps);
+        free(rq);
         probe_set(ctx, PROBE_ERROR, "out of memory");
         return;
     }
-    for (size_t i = 0; i < BURST_REQUESTS; i++) {
-        reqs[i].url = url;
-        if (login) {
-            /* Credentials nobody has: a login limiter counts failed attempts too. */
-            reqs[i].method = "POST";
-            reqs[i].body = "{\"username\":\"storecheck-rate-probe@example.invalid\","
-                           "\"password\":\"not-a-password\"}";
-            reqs[i].headers[0] = "Content-Type: application/json";
-        }
-    }
+    for (size_t i = 0; i < BURST_REQUESTS; i++)
+        reqs[i] = rq->req;
     /* The burst is bounded in count and in time: what is not sent within the window is not
      * sent at all. */
     struct probe_ctx burst = *ctx;
@@ -397,6 +403,7 @@ static void run_rate_limit(struct probe_ctx *ctx)
         http_response_free(&resps[i]);
     free(reqs);
     free(resps);
+    free(rq);
 }
 
 const struct probe probe_t_compression = {
