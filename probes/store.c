@@ -32,15 +32,27 @@ int store_json_id(const char *body, char *out, size_t len)
  * or "data" member is one. */
 static int catalog_first_id(struct probe_ctx *ctx, char *out, size_t len, char *err, size_t errlen)
 {
-    const char *path = ctx->cfg->target.endpoints[EP_CATALOG];
-    if (!path) {
+    if (!ctx->cfg->target.endpoints[EP_CATALOG]) {
         snprintf(err, errlen, "{{id}} needs a product id and no catalog endpoint is configured");
         return -1;
     }
-    struct http_request req = {.url = path, .headers = {"Accept: application/json"}};
+    /* The catalog's own request (its headers, a publishable key...), without {{id}}: it is
+     * where ids come from. */
+    static const struct ep_defaults get_json = {NULL, NULL, "Accept: application/json"};
+    static const char *const vars[] = {"q", "a", NULL};
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!rq || ep_request_build(ctx, EP_CATALOG, &get_json, vars, ep_shopper(ctx, 0), NULL, NULL,
+                                rq, err, errlen) != 0) {
+        if (!rq)
+            snprintf(err, errlen, "out of memory");
+        free(rq);
+        return -1;
+    }
     struct http_response r;
     int rc = -1;
-    if (http_get1(ctx, &req, &r) != 0 || r.status != 200) {
+    int got = http_get1(ctx, &rq->req, &r);
+    free(rq);
+    if (got != 0 || r.status != 200) {
         snprintf(err, errlen, "catalog %s: %s", r.request_line, r.status ? "not 200" : r.error);
         goto out;
     }
