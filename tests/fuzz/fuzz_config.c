@@ -5,6 +5,7 @@
 
 #include "config/config_load.h"
 #include "common/allowlist.h"
+#include "probes/endpoint_check.h"
 
 /* A fixed environment, so a run depends on the input alone. */
 static const char *fuzz_lookup(const char *name, void *ctx)
@@ -58,6 +59,22 @@ static void check_loaded(const struct config *cfg)
                 REQUIRE(st->extractions[k].var && st->extractions[k].expr);
         }
     }
+    for (int i = 0; i < EP_COUNT; i++) {
+        const struct endpoint_request *r = &t->requests[i];
+        /* A request always has its path where the URL-only probes read it. */
+        REQUIRE(!r->set || t->endpoints[i]);
+        REQUIRE((r->body_kind == BODY_NONE) == (r->body == NULL));
+        REQUIRE(!r->body || !r->method ||
+                (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0));
+        for (size_t k = 0; k < r->expect_count; k++)
+            REQUIRE(r->expect[k] >= 100 && r->expect[k] <= 599);
+        for (size_t k = 0; k < r->check_count; k++)
+            REQUIRE(r->checks[k].expr);
+    }
+    int named = !cfg->audit.session;
+    for (size_t i = 0; !named && i < cfg->load.scenario_count; i++)
+        named = strcmp(cfg->load.scenarios[i].name, cfg->audit.session) == 0;
+    REQUIRE(named);
     for (size_t i = 0; i < cfg->load.threshold_count; i++)
         REQUIRE(cfg->load.thresholds[i].expr && cfg->load.thresholds[i].pos.line > 0);
     if (cfg->load.rate > 0 && cfg->load.max_rate > 0)
@@ -79,8 +96,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = config_load_buffer(&cfg, (const char *)data, size, "fuzz/c.yaml", &env, &diags);
     /* Either it loaded or it said why. */
     REQUIRE((rc == 0) == (diags.count == 0));
-    if (rc == 0)
+    if (rc == 0) {
         check_loaded(&cfg);
+        /* The endpoints' templates and checks, as validate compiles them. */
+        endpoint_check(&cfg, &diags);
+    }
     char buf[2048];
     for (size_t i = 0; i < diags.count; i++)
         diag_format(&diags.items[i], buf, sizeof buf);
