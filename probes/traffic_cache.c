@@ -406,13 +406,14 @@ static void session_run(struct probe_ctx *ctx, struct session *s, size_t who)
     const struct http_response *first[] = {&s->resps[0]};
     http_cookie_header(first, 1, s->cookie, sizeof s->cookie);
     char err[512];
-    s->n += store_add_to_cart(ctx, who, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id, err,
-                              sizeof err);
-    char url[1024];
-    if (store_endpoint_url(ctx, EP_ACCOUNT, url, sizeof url, err, sizeof err) == 0) {
-        struct http_request acc = {.url = url, .headers = {s->cookie[0] ? s->cookie : NULL}};
-        http_get1(ctx, &acc, &s->resps[s->n++]);
-    }
+    s->n += store_add_to_cart(ctx, who, s->cookie, s->resps + s->n, s->cart_id,
+                              sizeof s->cart_id, err, sizeof err);
+    /* The account page as this shopper: its cookies and the session's. */
+    struct store_values in = {.shopper = who, .cookie = s->cookie};
+    struct ep_request *acc = malloc(sizeof *acc);
+    if (acc && store_request(ctx, EP_ACCOUNT, &in, acc, err, sizeof err) == 0)
+        http_get1(ctx, &acc->req, &s->resps[s->n++]);
+    free(acc);
 }
 
 /* The cookie values (8+ characters: short ones match by chance) set for a session. */
