@@ -8,6 +8,7 @@
 
 #include "common/oom.h"
 #include "common/redact.h"
+#include "probes/shopper.h"
 #include "common/stop.h"
 
 uint64_t probe_now_ms(void)
@@ -35,6 +36,11 @@ int probe_should_stop(const struct probe_ctx *ctx)
 static const char *keep(struct probe_ctx *ctx, const char *text)
 {
     char *clean = redact_copy(&ctx->cfg->secrets, text);
+    for (size_t i = 0; i < ctx->shopper_count; i++) {
+        char *again = redact_copy(&ctx->shoppers[i].secrets, clean);
+        free(clean);
+        clean = again;
+    }
     const char *kept = arena_strdup(&ctx->result->arena, clean);
     free(clean);
     return kept;

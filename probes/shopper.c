@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/redact.h"
 #include "common/strbuf.h"
 #include "loadgen/check.h"
 #include "loadgen/extract.h"
@@ -30,6 +31,33 @@ int shopper_defines(const struct config *cfg, const char *name)
         for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
             if (strcmp(sc->steps[i].extractions[x].var, name) == 0)
                 return 1;
+    return 0;
+}
+
+/* 1 when a credential header among headers has a value that uses {{name}}. */
+static int in_secret_header(const struct kv_list *headers, const char *name)
+{
+    char ref[80];
+    snprintf(ref, sizeof ref, "{{%s}}", name);
+    for (size_t i = 0; i < headers->count; i++)
+        if (redact_header_is_secret(headers->items[i].key) &&
+            strstr(headers->items[i].value, ref))
+            return 1;
+    return 0;
+}
+
+/* Is what the session extracts into x a credential? */
+static int is_credential(const struct config *cfg, const struct scenario *sc,
+                         const struct extraction *x)
+{
+    if (x->source == EXTRACT_COOKIE)
+        return 1;
+    for (int i = 0; i < EP_COUNT; i++)
+        if (in_secret_header(&cfg->target.requests[i].headers, x->var))
+            return 1;
+    for (size_t i = 0; i < sc->step_count; i++)
+        if (in_secret_header(&sc->steps[i].headers, x->var))
+            return 1;
     return 0;
 }
 
@@ -65,9 +93,10 @@ static int render(const struct shopper *sh, const struct template *t, struct tpl
 }
 
 /* The step's extractions from the answer; -1 with the failing one in why. */
-static int extract_all(struct shopper *sh, const struct plan_step *st, const struct step *src,
-                       const struct response_view *rv, struct rng *rng, char *scratch,
-                       char *why, size_t whylen)
+static int extract_all(const struct config *cfg, const struct scenario *scn, struct shopper *sh,
+                       const struct plan_step *st, const struct step *src,
+                       const struct response_view *rv, struct rng *rng, char *scratch, char *why,
+                       size_t whylen)
 {
     for (size_t i = 0; i < st->extract_count; i++) {
         const struct plan_extract *x = &st->extracts[i];
@@ -86,13 +115,19 @@ static int extract_all(struct shopper *sh, const struct plan_step *st, const str
                      src->extractions[i].var, src->extractions[i].expr);
             return -1;
         }
+        if (is_credential(cfg, scn, &src->extractions[i]))
+        {
+            strv_add(&sh->log.arena, &sh->secrets, arena_strndup(&sh->log.arena, val, len));
+            strv_sort_unique(&sh->secrets);
+        }
     }
     return 0;
 }
 
 /* One step: 0 when its answer is good, -1 with sh->failure set. */
 static int run_step(struct probe_ctx *ctx, struct shopper *sh, const struct plan_step *st,
-                    const struct step *src, struct rng *rng, char *buf)
+                    const struct step *src, const struct scenario *scn, struct rng *rng,
+                    char *buf)
 {
     struct tpl_ctx tc = {sh->vars, rng, (uint64_t)time(NULL) * 1000000u};
     char path[2048], hdr_store[16][1024], cookie[2100], ctype[128];
@@ -150,12 +185,13 @@ static int run_step(struct probe_ctx *ctx, struct shopper *sh, const struct plan
         struct response_view rv = {head.p, head.len, r.body ? r.body : "", r.body_len};
         char got[CHECK_GOT_MAX];
         cookie_jar_update(sh->jar, rv.head, rv.head_len, (int64_t)time(NULL));
+        /* Extractions first: a check that fails quotes what it saw, and a credential among
+         * it is then known to be left out. */
+        extract_all(ctx->cfg, scn, sh, st, src, &rv, rng, buf, why, sizeof why);
         for (size_t k = 0; k < st->check_count && !why[0]; k++)
             if (!check_eval(st->checks[k].check, &rv, rng, buf, VALUE_MAX, got))
                 snprintf(why, sizeof why, "answered %d but check '%.120s' does not hold (got %s)",
                          r.status, st->checks[k].expr, got);
-        if (!why[0])
-            extract_all(sh, st, src, &rv, rng, buf, why, sizeof why);
         strbuf_free(&head);
     }
     http_evidence(ctx, &r, "step '%s'%s%s", st->name, why[0] ? ": " : "", why);
@@ -199,14 +235,15 @@ void shopper_run(const struct config *cfg, struct shopper *sh, uint64_t deadline
         snprintf(sh->failure, sizeof sh->failure, "out of memory");
         return;
     }
+    /* Its own evidence leaves out the credentials it got too. */
     struct probe_ctx ctx = {.cfg = cfg, .result = &sh->log, .deadline_ms = deadline_ms,
-                            .cancelled = cancelled};
+                            .cancelled = cancelled, .shoppers = sh, .shopper_count = 1};
     struct rng rng;
     rng_seed(&rng, (uint64_t)time(NULL), (uint64_t)(uintptr_t)sh); /* {{uuid}} differs per run */
     const struct plan_scenario *ps = &sh->plan.scenarios[0];
     sh->ok = 1;
     for (size_t i = 0; i < ps->step_count && sh->ok; i++)
-        sh->ok = run_step(&ctx, sh, &ps->steps[i], &sc->steps[i], &rng, buf) == 0;
+        sh->ok = run_step(&ctx, sh, &ps->steps[i], &sc->steps[i], sc, &rng, buf) == 0;
     free(buf);
 }
 

@@ -16,6 +16,7 @@
 #include "loadgen/cookie_jar.h"
 #include "loadgen/plan.h"
 #include "loadgen/vars.h"
+#include "common/strv.h"
 #include "probes/probe.h"
 
 /* Two at most: T-SESSION-ISOLATION compares two shoppers that must not see each other. */
@@ -38,6 +39,10 @@ struct shopper {
         char value[512];
     } set_cookies[SHOPPER_SET_COOKIES]; /* every Set-Cookie the store answered with */
     size_t set_cookie_count;
+    /* The values it holds that are credentials: those sent in a credential header (of an
+     * endpoint or a step: Authorization, X-Session-Token...) and those taken from cookies.
+     * Every probe's evidence and reasons leave them out, as the config's secrets. */
+    struct strv secrets;
 };
 
 /* Run scenario cfg->audit.session as one shopper, every request ending by deadline_ms

@@ -121,6 +121,19 @@ static void test_failed_session_skips(void)
     engine_report_free(&rep);
 }
 
+/* What the store hands the shopper as a credential (here a token sent as X-Session-Token)
+ * never shows, even in the reason of a check that failed on it. */
+static void test_session_token_redacted(void)
+{
+    struct engine_report rep;
+    if (run_headless(store.https, REQUESTS, "/api/v1/session, check: '$.token == \"x\"'",
+                     "T-PRIVATE-CACHE", &rep) != 0)
+        return;
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_SKIP,
+                     "check '$.token == \"x\"' does not hold (got \"[redacted]\")"));
+    engine_report_free(&rep);
+}
+
 /* The session's own cookies are judged: here the store sets them without flags. */
 static void test_session_cookie_judged(void)
 {
@@ -149,6 +162,7 @@ int main(void)
     RUN(test_paths_cannot_shop);
     RUN(test_requests_and_session_decide);
     RUN(test_failed_session_skips);
+    RUN(test_session_token_redacted);
     sup_refstore_stop(&store);
     RUN(test_session_cookie_judged);
     engine_global_cleanup();
