@@ -121,6 +121,23 @@ static void test_failed_session_skips(void)
     engine_report_free(&rep);
 }
 
+/* A 201 that the cart endpoint's check does not accept is not the cart either. */
+static void test_check_decides_good_answer(void)
+{
+    char endpoints[2048];
+    const char *at = strstr(REQUESTS, "'$.id exists'");
+    snprintf(endpoints, sizeof endpoints, "%.*s'$.currency == \"USD\"'%s", (int)(at - REQUESTS),
+             REQUESTS, at + strlen("'$.id exists'"));
+    struct engine_report rep;
+    if (run_headless(store.https, endpoints, "/api/v1/session", "T-PRIVATE-CACHE", &rep) != 0)
+        return;
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS,
+                     "answered 201 but check '$.currency == \"USD\"' of target.endpoints.cart "
+                     "does not hold (got \"EUR\")"));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "the cart was not judged"));
+    engine_report_free(&rep);
+}
+
 /* What the store hands the shopper as a credential (here a token sent as X-Session-Token)
  * never shows, even in the reason of a check that failed on it. */
 static void test_session_token_redacted(void)
@@ -163,6 +180,7 @@ int main(void)
     RUN(test_requests_and_session_decide);
     RUN(test_failed_session_skips);
     RUN(test_session_token_redacted);
+    RUN(test_check_decides_good_answer);
     sup_refstore_stop(&store);
     RUN(test_session_cookie_judged);
     engine_global_cleanup();
