@@ -134,9 +134,32 @@ const char *cfg_graphql_read(struct cfg_walk *w, const struct yaml_node *v, int 
     return body;
 }
 
-void cfg_graphql_bind_steps(struct cfg_walk *w, struct config *cfg)
+/* Each GraphQL endpoint without a path of its own goes to target.graphql.path. */
+static void bind_endpoints(struct cfg_walk *w, struct target *t)
+{
+    for (int i = 0; i < EP_COUNT; i++) {
+        struct endpoint_request *r = &t->requests[i];
+        if (!r->set || !r->graphql || t->endpoints[i])
+            continue;
+        if (!t->graphql.path) {
+            size_t mark = keypath_push_key(&w->path, "target");
+            keypath_push_key(&w->path, "endpoints");
+            keypath_push_key(&w->path, endpoint_names[i]);
+            cfg_walk_error_at(w, r->pos,
+                              "a graphql endpoint needs a path: set target.graphql.path, or "
+                              "path on the endpoint");
+            keypath_pop(&w->path, mark);
+            continue;
+        }
+        t->endpoints[i] = t->graphql.path;
+        r->path_pos = t->graphql.pos;
+    }
+}
+
+void cfg_graphql_bind(struct cfg_walk *w, struct config *cfg)
 {
     const struct graphql_api *api = &cfg->target.graphql;
+    bind_endpoints(w, &cfg->target);
     for (size_t i = 0; i < cfg->load.scenario_count; i++) {
         struct scenario *sc = &cfg->load.scenarios[i];
         for (size_t j = 0; j < sc->step_count; j++) {

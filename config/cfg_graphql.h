@@ -22,9 +22,9 @@ const char *cfg_graphql_read(struct cfg_walk *w, const struct yaml_node *v, int 
 /* The keys cfg_graphql_read knows, for did-you-mean across the tree. */
 extern const struct cfg_field cfg_graphql_fields[];
 
-/* Each GraphQL step of load.scenarios without a path of its own goes to target.graphql.path
- * (an error when there is none) and is judged with target.graphql.error_typenames. Runs once
- * the target and load sections are read. */
-void cfg_graphql_bind_steps(struct cfg_walk *w, struct config *cfg);
+/* Each GraphQL step of load.scenarios and each GraphQL endpoint of target.endpoints without a
+ * path of its own goes to target.graphql.path (an error when there is none); steps are judged
+ * with target.graphql.error_typenames. Runs once the target and load sections are read. */
+void cfg_graphql_bind(struct cfg_walk *w, struct config *cfg);
 
 #endif

@@ -113,6 +113,13 @@ static void read_request_body(struct cfg_walk *w, const struct yaml_node *v, voi
     cfg_request_read_raw(w, v, body_of(dst));
 }
 
+static void read_request_graphql(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct endpoint_request *r = dst;
+    cfg_request_read_graphql(w, v, body_of(r));
+    r->graphql = 1;
+}
+
 static void read_request_expect(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct endpoint_request *r = dst;
@@ -127,11 +134,12 @@ static void read_request_check(struct cfg_walk *w, const struct yaml_node *v, vo
 
 static const struct cfg_field request_fields[] = {
     {"method", cfg_read_method, offsetof(struct request_reading, req.method), 0},
-    {"path", cfg_read_url_path, offsetof(struct request_reading, path), 1},
+    {"path", cfg_read_url_path, offsetof(struct request_reading, path), 0},
     {"headers", cfg_read_headers, offsetof(struct request_reading, req.headers), 0},
     {"json", read_request_json, 0, 0},
     {"form", read_request_form, 0, 0},
     {"body", read_request_body, 0, 0},
+    {"graphql", read_request_graphql, 0, 0},
     {"expect", read_request_expect, 0, 0},
     {"check", read_request_check, 0, 0},
     {NULL, NULL, 0, 0},
@@ -154,17 +162,29 @@ static void read_endpoint(struct cfg_walk *w, const struct yaml_node *e, void *c
         return;
     }
     struct request_reading rd = {.req = {.pos = e->pos}};
-    if (cfg_walk_fields(w, e, request_fields, &rd) || !rd.path)
+    if (cfg_walk_fields(w, e, request_fields, &rd))
         return;
+    const struct yaml_node *path = yaml_tree_find(e, "path");
+    if (!path && !rd.req.graphql) { /* a GraphQL one may take target.graphql.path */
+        size_t mark = keypath_push_key(&w->path, "path");
+        cfg_walk_error(w, e, "missing required key 'path'");
+        keypath_pop(&w->path, mark);
+        return;
+    }
+    if (!rd.path && path)
+        return; /* the path was wrong, and said so */
+    if (rd.req.graphql && !rd.req.method)
+        rd.req.method = "POST";
     rd.req.set = 1;
-    rd.req.path_pos = yaml_tree_find(e, "path")->pos;
+    rd.req.path_pos = path ? path->pos : e->pos;
     t->requests[i] = rd.req;
     t->endpoints[i] = rd.path;
     static const char *const body_keys[] = {[BODY_RAW] = "body", [BODY_JSON] = "json",
                                             [BODY_FORM] = "form"};
+    const char *body_key = rd.req.graphql ? "graphql" : body_keys[rd.req.body_kind];
     const char *m = rd.req.method;
     if (rd.req.body_kind != BODY_NONE && m && (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)) {
-        size_t mark = keypath_push_key(&w->path, body_keys[rd.req.body_kind]);
+        size_t mark = keypath_push_key(&w->path, body_key);
         cfg_walk_error_at(w, rd.req.body_pos, "a %s request has no body: set method (e.g. "
                                               "POST) or leave the body out", m);
         keypath_pop(&w->path, mark);

@@ -129,6 +129,9 @@ struct endpoint_request {
     size_t expect_count;
     struct step_check *checks; /* every one must hold on a good answer */
     size_t check_count;
+    /* graphql: the body carries a GraphQL operation, sent by POST to path or, when the
+     * endpoint names none, to target.graphql.path; an answer reporting errors is not good. */
+    int graphql;
     struct srcpos pos;       /* the mapping, or the path when written as one */
     struct srcpos path_pos;  /* where the path stood, for template errors */
     struct srcpos body_pos;

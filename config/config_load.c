@@ -112,7 +112,7 @@ static void read_root(struct cfg_walk *w, const struct yaml_node *root)
     }
     cfg_walk_fields(w, root, top_fields, cfg);
     cfg_load_check_fault(w, cfg);
-    cfg_graphql_bind_steps(w, cfg);
+    cfg_graphql_bind(w, cfg);
     cfg_audit_check_session(w, cfg);
     if (!cfg->load.timeout_ms)
         cfg->load.timeout_ms = cfg->target.timeout_ms;

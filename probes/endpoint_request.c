@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "loadgen/check.h"
+#include "loadgen/graphql_answer.h"
 #include "loadgen/template.h"
 
 const char *const ep_request_builtins[] = {"id", "q", "cart_id", "key"};
@@ -154,6 +155,24 @@ static void statuses_text(const struct endpoint_request *spec, char *out, size_t
         w += (size_t)snprintf(out + w, len - w, "%s%d", i ? ", " : "", spec->expect[i]);
 }
 
+/* A GraphQL endpoint's answer that reports errors (loadgen/graphql_answer.h) is not good,
+ * whatever its status: the store refused the operation as sent. */
+static int graphql_failed(const struct probe_ctx *ctx, const struct endpoint_request *spec,
+                          const struct http_response *r, char *why, size_t len)
+{
+    const struct strv *types = &ctx->cfg->target.graphql.error_typenames;
+    struct graphql_failure f;
+    if (graphql_answer_judge(r->body ? r->body : "", r->body_len, types->items, types->count,
+                             &f) == GRAPHQL_OK)
+        return 0;
+    snprintf(why, len,
+             "%s answered %d with %s (got %s): the store refused the operation as sent; fix "
+             "target.endpoints.%s",
+             r->request_line, r->status, f.reason, f.got,
+             endpoint_names[spec - ctx->cfg->target.requests]);
+    return 1;
+}
+
 int ep_answer_good(const struct probe_ctx *ctx, enum endpoint ep, const struct http_response *r,
                    char *why, size_t len)
 {
@@ -177,6 +196,8 @@ int ep_answer_good(const struct probe_ctx *ctx, enum endpoint ep, const struct h
                  ctx->cfg->audit.session ? ", or what audit.session extracts" : "");
         return 0;
     }
+    if (spec->graphql && graphql_failed(ctx, spec, r, why, len))
+        return 0;
     char head[8192], scratch[4096], got[CHECK_GOT_MAX];
     struct rng rng;
     rng_seed(&rng, 1, 0); /* a check with a wildcard path picks one match */

@@ -8,6 +8,7 @@
 #include "common/redact.h"
 #include "common/strbuf.h"
 #include "loadgen/check.h"
+#include "loadgen/graphql_answer.h"
 #include "loadgen/extract.h"
 #include "loadgen/jsonpath.h"
 #include "loadgen/response.h"
@@ -188,6 +189,13 @@ static int run_step(struct probe_ctx *ctx, struct shopper *sh, const struct plan
         /* Extractions first: a check that fails quotes what it saw, and a credential among
          * it is then known to be left out. */
         extract_all(ctx->cfg, scn, sh, st, src, &rv, rng, buf, why, sizeof why);
+        /* A GraphQL answer that reports errors is named by the store's error, before the
+         * value it then lacks. */
+        struct graphql_failure gf;
+        if (st->graphql_judge &&
+            graphql_answer_judge(rv.body, rv.body_len, st->error_typenames,
+                                 st->error_typename_count, &gf) != GRAPHQL_OK)
+            snprintf(why, sizeof why, "answered %d with %s (got %s)", r.status, gf.reason, gf.got);
         for (size_t k = 0; k < st->check_count && !why[0]; k++)
             if (!check_eval(st->checks[k].check, &rv, rng, buf, VALUE_MAX, got))
                 snprintf(why, sizeof why, "answered %d but check '%.120s' does not hold (got %s)",

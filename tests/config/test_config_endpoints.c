@@ -51,8 +51,44 @@ static void test_request_form(void)
     config_free(&c);
 }
 
+/* A GraphQL operation as an endpoint: POSTed to target.graphql.path unless it names a path. */
+static void test_request_graphql(void)
+{
+    struct config c;
+    struct diag_list d;
+    int rc = test_load(&c, &d,
+                       BASE "  graphql: /shop-api\n"
+                            "  endpoints:\n"
+                            "    cart:\n"
+                            "      graphql:\n"
+                            "        query: \"mutation { addToCart(productId: \\\"{{id}}\\\", "
+                            "quantity: 1) { id } }\"\n"
+                            "    search:\n"
+                            "      path: /other-graphql\n"
+                            "      graphql: { query: \"{ products { id } }\" }\n");
+    test_print_diags(&d);
+    CHECK_INT_EQ(rc, 0);
+    const struct endpoint_request *cart = &c.target.requests[EP_CART];
+    CHECK_INT_EQ(cart->set, 1);
+    CHECK_INT_EQ(cart->graphql, 1);
+    CHECK_STR_EQ(cart->method, "POST");
+    CHECK_INT_EQ(cart->body_kind, BODY_JSON);
+    CHECK_STR_EQ(c.target.endpoints[EP_CART], "/shop-api");
+    CHECK_STR_EQ(c.target.endpoints[EP_SEARCH], "/other-graphql");
+    CHECK_INT_EQ(c.target.requests[EP_SEARCH].graphql, 1);
+    diag_list_free(&d);
+    config_free(&c);
+}
+
 static void test_request_errors(void)
 {
+    CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { graphql: { query: \"{ a }\" } }\n",
+                    "dir/t.yaml:4:11: target.endpoints.cart: a graphql endpoint needs a path: "
+                    "set target.graphql.path, or path on the endpoint");
+    CHECK_ONE_ERROR(BASE "  graphql: /g\n  endpoints:\n"
+                         "    cart: { method: GET, graphql: { query: \"{ a }\" } }\n",
+                    "dir/t.yaml:5:35: target.endpoints.cart.graphql: a GET request has no body: "
+                    "set method (e.g. POST) or leave the body out");
     CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, metod: POST }\n",
                     "dir/t.yaml:4:23: target.endpoints.cart.metod: unknown key 'metod' (did you "
                     "mean 'method'?)");
@@ -66,7 +102,7 @@ static void test_request_errors(void)
                     "set method (e.g. POST) or leave the body out");
     CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, json: {}, form: { a: b } }\n",
                     "dir/t.yaml:4:39: target.endpoints.cart.form: an endpoint has one body: "
-                    "json, form or body, not several");
+                    "json, form, body or graphql, not several");
     CHECK_ONE_ERROR(BASE "  endpoints:\n    cart: { path: /c, expect: 99 }\n",
                     "dir/t.yaml:4:31: target.endpoints.cart.expect: '99' is not an HTTP status "
                     "code (100-599)");
@@ -156,6 +192,7 @@ int main(void)
 {
     RUN(test_undefined_variables);
     RUN(test_request_form);
+    RUN(test_request_graphql);
     RUN(test_request_errors);
     RUN(test_session_errors);
     return check_summary();

@@ -47,7 +47,9 @@ async function stopStore(store) {
 }
 
 // Run the GraphQL probes against the store; the results by probe id.
-function audit(name, port, persistedOnly, graphqlPath) {
+// endpoints: lines under target.endpoints (none when absent); ids: the probes to run; tail:
+// lines at the end of the config (under audit: first).
+function audit(name, port, persistedOnly, graphqlPath, endpoints, ids, tail) {
   const config = path.join(scratch, `${name}.yaml`);
   const report = path.join(scratch, `${name}.json`);
   fs.writeFileSync(config, [
@@ -57,12 +59,14 @@ function audit(name, port, persistedOnly, graphqlPath) {
     '  graphql:',
     `    path: ${graphqlPath}`,
     `    persisted_only: ${persistedOnly}`,
+    ...(endpoints ? ['  endpoints:', ...endpoints.map((l) => `    ${l}`)] : []),
     'audit:',
     '  probe_timeout: 20s',
     '  deadline: 60s',
+    ...(tail || []),
     '',
   ].join('\n'));
-  const r = spawnSync(bin, ['audit', config, '--only', IDS.join(','), '--json', report, '-q'],
+  const r = spawnSync(bin, ['audit', config, '--only', (ids || IDS).join(','), '--json', report, '-q'],
     { encoding: 'utf8', timeout: 90000 });
   // 0 passed, 1 a finding, 3 a probe ended in error: each is a verdict this test judges.
   if (![0, 1, 3].includes(r.status)) throw new Error(`${name}: storecheck audit exited ${r.status}\n${r.stdout}\n${r.stderr}`);
@@ -158,13 +162,40 @@ const stores = [
       'T-GRAPHQL-BATCHING': ['pass'],
     },
   },
+  {
+    // The cart endpoint as a GraphQL mutation: its answer is judged as the cart (no
+    // Cache-Control on it)...
+    name: 'cart-mutation', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql:', '    query: "mutation($q: Int!) { addToCart(productId: \\"1\\", quantity: $q) { id } }"',
+      '    variables: { q: 1 }'],
+    expect: { 'T-PRIVATE-CACHE': ['warn', 'no Cache-Control'] },
+  },
+  {
+    // ...and an answer of 200 whose errors say the operation was refused is not judged: the
+    // reason names the store's error and the endpoint to fix.
+    name: 'cart-mutation-refused', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql:', '    query: "mutation($q: Int!) { addToCart(productId: \\"1\\", quantity: $q) { id } }"',
+      '    variables: { q: not-a-number }'],
+    expect: { 'T-PRIVATE-CACHE': ['skip', 'fix target.endpoints.cart', 'no Cache-Control'] },
+  },
+  {
+    // The shopper session made by a GraphQL scenario: a step whose answer reports errors
+    // fails the session, and the probes acting as its shopper skip with the store's error
+    // (not with the value the failed answer lacks).
+    name: 'session-refused', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql:', '    query: "mutation { addToCart(productId: \\"1\\", quantity: 1) { id } }"'],
+    tail: ['  session: shopper', 'load:', '  scenarios:', '    shopper:', '      - name: start',
+      '        graphql:', '          query: "mutation($q: Int!) { addToCart(productId: \\"1\\", quantity: $q) { id } }"',
+      '          variables: { q: not-a-number }', '        extract: { cart: $.data.addToCart.id }'],
+    expect: { 'T-PRIVATE-CACHE': ['skip', 'answered 200 with graphql INTERNAL_SERVER_ERROR', 'no value for'] },
+  },
 ];
 
 (async () => {
   for (const s of stores) {
     const store = await startStore(s.name, s.flags);
     try {
-      const results = audit(s.name, store.port, s.persistedOnly, s.path || '/graphql');
+      const results = audit(s.name, store.port, s.persistedOnly, s.path || '/graphql', s.endpoints, s.ids, s.tail);
       for (const [id, [status, text, absent]] of Object.entries(s.expect)) expect(s.name, results, id, status, text, absent);
     } finally {
       await stopStore(store);
