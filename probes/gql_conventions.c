@@ -33,8 +33,10 @@ static int post_query(struct probe_ctx *ctx, const char *query, struct http_resp
 static int judge_error_answer(struct probe_ctx *ctx, const char *what,
                               const struct http_response *r, char *why, size_t len)
 {
-    char message[200], code[80];
-    int is_error = gql_facts_error(r->body, message, sizeof message, code, sizeof code) == 0;
+    struct gql_answer a;
+    gql_read(r->body, r->body_len, &a);
+    const char *message = gql_error_message(&a, 0), *code = gql_error_code(&a, 0);
+    int is_error = message != NULL;
     int verdict;
     if (r->status >= 500) {
         snprintf(why, len, "%s answered %d: a bad query is the client's error, not a server error",
@@ -44,17 +46,18 @@ static int judge_error_answer(struct probe_ctx *ctx, const char *what,
         snprintf(why, len, "%s answered %d without a GraphQL errors[] entry with a message", what,
                  r->status);
         verdict = 2;
-    } else if (!code[0]) {
+    } else if (!code || !code[0]) {
         snprintf(why, len,
                  "%s: errors[] has no extensions.code: clients can tell errors apart only by "
                  "their message text",
                  what);
         verdict = 1;
     } else {
-        snprintf(why, len, "%s: errors[] with extensions.code %s", what, code);
+        snprintf(why, len, "%s: errors[] with extensions.code %.80s", what, code);
         verdict = 0;
     }
-    http_evidence(ctx, r, "%s; message: %.120s", why, message[0] ? message : "(none)");
+    http_evidence(ctx, r, "%s; message: %.120s", why, message && message[0] ? message : "(none)");
+    gql_answer_free(&a);
     return verdict;
 }
 

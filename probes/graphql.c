@@ -48,6 +48,16 @@ const char *gql_error_message(const struct gql_answer *a, size_t i)
     return cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
+const char *gql_error_code(const struct gql_answer *a, size_t i)
+{
+    if (i >= gql_error_count(a))
+        return NULL;
+    const cJSON *ext =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(a->errors, (int)i), "extensions");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(ext, "code");
+    return cJSON_IsString(c) ? c->valuestring : NULL;
+}
+
 const cJSON *gql_data_at(const struct gql_answer *a, const char *path)
 {
     const cJSON *at = a->data;

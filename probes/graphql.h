@@ -30,6 +30,8 @@ void gql_answer_free(struct gql_answer *a);
 size_t gql_error_count(const struct gql_answer *a);
 /* The "message" of errors[i], or NULL when it has none. */
 const char *gql_error_message(const struct gql_answer *a, size_t i);
+/* The extensions.code of errors[i] when it is a string, else NULL. */
+const char *gql_error_code(const struct gql_answer *a, size_t i);
 /* The member of data at a dotted path ("__schema.queryType.name"), or NULL. */
 const cJSON *gql_data_at(const struct gql_answer *a, const char *path);
 
