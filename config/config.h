@@ -252,7 +252,7 @@ struct feeder {
 };
 
 struct threshold {
-    const char *expr; /* e.g. "p95(checkout) < 800ms" */
+    const char *expr; /* e.g. "p95(scenario:checkout) < 800ms" */
     int abort_on_fail;
     struct srcpos pos;
 };

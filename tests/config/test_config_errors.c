@@ -352,7 +352,7 @@ static void test_all_errors_in_one_pass(void)
         last = d.items[i].line;
     }
     CHECK(test_has_diag(&d, "dir/t.yaml:7:20: load.thresholds[1]: expected a threshold "
-                            "expression (e.g. \"p95(checkout) < 800ms\"), got a list"));
+                            "expression (e.g. \"p95(scenario:checkout) < 800ms\"), got a list"));
     diag_list_free(&d);
     config_free(&cfg);
 }

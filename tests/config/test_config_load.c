@@ -65,7 +65,7 @@ static const char full[] =
     "          form: { user: \"a b&c\", pass: \"{{users.password}}\" } }\n"
     "      - { name: raw, method: POST, path: /raw, body: \"plain {{x}}\" }\n"
     "  thresholds:\n"
-    "    - \"p95(checkout) < 800ms\"\n"
+    "    - \"p95(scenario:checkout) < 800ms\"\n"
     "    - { expr: \"error_rate < 0.5%\", abort_on_fail: true }\n"
     "reports: { json: out/report.json, html: /tmp/r.html, junit: j.xml, markdown: s.md }\n";
 
@@ -220,7 +220,7 @@ static void test_full_config(void)
     CHECK_STR_EQ(co->steps[3].body, "plain {{x}}");
 
     CHECK_INT_EQ(l->threshold_count, 2);
-    CHECK_STR_EQ(l->thresholds[0].expr, "p95(checkout) < 800ms");
+    CHECK_STR_EQ(l->thresholds[0].expr, "p95(scenario:checkout) < 800ms");
     CHECK_INT_EQ(l->thresholds[0].abort_on_fail, 0);
     CHECK_INT_EQ(l->thresholds[0].pos.line, 63);
     CHECK_INT_EQ(l->thresholds[0].pos.col, 7);
