@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""storecheck against a real EverShop 2 store (npm @evershop/evershop, pinned in store/), installed,
+seeded and started by store.sh on loopback with a private PostgreSQL.
+
+usage: test_evershop.py audit|checkout
+  audit     `storecheck audit` with examples/stores/evershop.yaml: every probe ends as TRUTHS says
+  checkout  `storecheck load` places real orders through EverShop's REST cart and checkout API;
+            the orders in EverShop's own database equal the completed iterations. Then the
+            same flow with a payment method the store does not offer: every iteration failed,
+            with the store's own message as the reason, and no new order.
+Needs STORECHECK_BIN and STORECHECK_SOURCE_DIR (set by CTest). Exit 77 (skip) only when the
+store is not installed yet and the npm registry cannot be reached.
+
+What is true of EverShop 2.2.1, read in its package (paths under
+node_modules/@evershop/evershop/dist/) before the audit was run against it:
+
+- Express 4 (bin/lib/app.js): `X-Powered-By: Express` on every answer, no version. No helmet and
+  no compression middleware anywhere in the package: no CSP, X-Content-Type-Options (except on
+  /assets, modules/cms/pages/frontStore/staticAsset), Referrer-Policy, Permissions-Policy, no
+  gzip. No CORS middleware: no Access-Control-* header is ever sent.
+- Sessions (bin/lib/addDefaultMiddlewareFuncs.js): express-session, cookie `sid`, HttpOnly (the
+  express-session default), `secure = false` in production, no SameSite, saveUninitialized, so
+  every first answer sets one; sessions are stored in PostgreSQL (connect-pg-simple). No
+  Cache-Control is set on pages or API answers; /assets/* get `public, max-age=31536000,
+  immutable` with ETag and Last-Modified (serve-static), so a conditional GET gets 304.
+- Rate limits (modules/base/services/rateLimit.js, express-rate-limit, per client IP, not
+  configurable): pages 300/min, /api/* 120/min, POST /customer/login and the other credential
+  paths 8 per 15 min; 429 with Retry-After and RateLimit-* fields. `trust proxy` is 1 hop
+  (TRUST_PROXY_HOPS), so without a proxy in front the client picks its IP in X-Forwarded-For.
+- Errors: API errors are `{"error": {"status", "message"}}`, status 500 unless the handler set
+  another, the message only, never a stack (modules/base/api/global/[apiResponse]apiErrorHandler.js);
+  page errors are the HTML-encoded message (modules/base/pages/global/[response]errorHandler.js);
+  a missing page is the store's 404 page. Bodies are read by body-parser's json() with its 100 kB
+  default; the 413 it raises goes to that handler, which answers 500.
+- The admin is on the same origin: /admin/login serves its login form.
+- No health, readiness, metrics or OpenAPI route (the rate limiter exempts /health and
+  /healthz, but no route answers them), no REST catalog (the storefront reads the catalog over
+  GraphQL), no webhooks, one address.
+- Cart and checkout are REST (modules/checkout/api/*/route.json): POST /api/carts {"items":
+  [{"sku", "qty"}]} (an empty body is a 400), /api/carts/:id/addresses, /shippingMethods
+  {"provider_code", "method_code"}, /paymentMethods {"method_code"} and /checkout {"cart_id"}.
+  A payment method the store does not offer is refused at /paymentMethods with a 500 whose
+  message names payment_method (modules/checkout/services/cart/registerCartBaseFields.js);
+  cash on delivery (modules/cod) is the one method that needs no outside service.
+- GraphQL (modules/graphql/services/graphqlMiddleware.js), POST /api/graphql, public: the query
+  is parsed and executed without graphql-js's validation (validateSchema checks the schema, not
+  the query), so introspection is open, there is no depth or complexity limit, an unknown field
+  is silently left out (no "Did you mean" suggestion) and aliases are not bounded. The route
+  also takes GET, but reads the query from the JSON body only: a GET answers {"data": {}}
+  whatever its query string says, so no query or mutation runs over GET. An execution error is
+  passed to the API error handler: `{"error": {"status": 500, "message"}}`, never an `errors`
+  array with extensions, never a stack. The audit has no GraphQL probe yet, so these truths
+  have no row below; they are the rows to add when it has.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.environ["STORECHECK_SOURCE_DIR"]
+BIN = os.environ["STORECHECK_BIN"]
+EXAMPLE = os.path.join(SRC, "examples", "stores", "evershop.yaml")
+SKIP = 77
+
+# Probe id -> (status, why). Every probe the audit runs must be here.
+TRUTHS = {
+    "S-TLS-VERSIONS": ("skip", "the test store is plain HTTP on loopback"),
+    "S-TLS-CIPHERS": ("skip", "plain HTTP"),
+    "S-TLS-CERT": ("skip", "plain HTTP"),
+    "S-HTTPS-REDIRECT": ("fail", "plain HTTP: EverShop leaves TLS to a proxy in front"),
+    "S-HSTS": ("skip", "HSTS only counts over HTTPS"),
+    "S-CSP": ("fail", "no helmet or CSP anywhere in the package"),
+    "S-NOSNIFF": ("fail", "nosniff only on /assets, not on pages"),
+    "S-REFERRER-POLICY": ("fail", "never set"),
+    "S-PERMISSIONS-POLICY": ("fail", "never set"),
+    "S-COOKIE-FLAGS": ("warn", "sid is HttpOnly without SameSite (express-session defaults)"),
+    "S-VERSION-LEAK": ("warn", "X-Powered-By: Express, without a version"),
+    "S-EXPOSED-VCS": ("pass", "only public/ and the built assets are served as files"),
+    "S-EXPOSED-ENV": ("pass", "the project's .env is not under public/"),
+    "S-EXPOSED-BACKUP": ("pass", "nothing of the kind is served"),
+    "S-EXPOSED-CONFIG": ("pass", "nothing of the kind is served"),
+    "S-ADMIN-SURFACE": ("fail", "the admin login is on the store's own origin at /admin/login"),
+    "S-CORS": ("pass", "no CORS middleware: no Access-Control-* header at all"),
+    "S-SRI": ("pass", "the checkout page loads only the store's own scripts"),
+    "T-STATIC-CACHE": ("pass", "/assets: public, max-age=31536000, immutable, with ETag"),
+    "T-CACHE-HIT": ("skip", "no cache in front of the store: no cache signal to judge"),
+    "T-PRIVATE-CACHE": ("warn", "no Cache-Control on cart, account or checkout answers"),
+    "T-SESSION-ISOLATION": ("pass", "sessions live in PostgreSQL, one per client; nothing cached"),
+    "T-CONDITIONAL-GET": ("pass", "serve-static answers If-None-Match with 304"),
+    "T-COMPRESSION": ("fail", "no compression middleware"),
+    "T-HTTP2": ("skip", "plain HTTP"),
+    "T-LATENCY": ("pass", "pages render in well under 800 ms on loopback"),
+    "T-RATE-LIMIT": ("pass", "POST /customer/login: 8 per 15 min, then 429 with Retry-After"),
+    "O-HEALTH": ("skip", "EverShop has no health or readiness route"),
+    "O-METRICS": ("skip", "no metrics route"),
+    "O-METRICS-PUBLIC": ("skip", "no metrics route"),
+    "O-REQUEST-ID": ("fail", "no request id is set or echoed"),
+    "O-ERROR-PAGES": ("pass", "the store's 404 page; error answers carry the message only"),
+    "O-BODY-LIMIT": ("fail", "body-parser's 413 is answered 500 by the API error handler"),
+    "O-CLOCK": ("pass", "Express's Date header from the local clock"),
+    "O-ATTESTATIONS": ("fail", "the example config declares no manual checks"),
+    "R-REDUNDANCY": ("skip", "one address"),
+    "R-TIMEOUTS": ("pass", "every key request answers"),
+    "R-IDEMPOTENCY": ("skip", "audit.allow_orders is false"),
+    "R-WEBHOOK-RETRY": ("skip", "EverShop sends no webhooks"),
+    "R-WEBHOOK-SIGNATURE": ("skip", "no webhooks"),
+    "R-WEBHOOK-INTAKE": ("skip", "no payment callback intake configured (Stripe/PayPal need keys)"),
+    "R-DEGRADATION": ("skip", "no fault hook"),
+    "E-API-VERSION": ("skip", "no REST catalog: the storefront reads it over GraphQL"),
+    "E-OPENAPI": ("skip", "no OpenAPI document"),
+    "E-PROBLEM-JSON": ("skip", "no REST catalog to find the API by"),
+    "E-PAGINATION": ("skip", "no REST catalog"),
+    "E-DEPRECATION": ("skip", "no versioned API path"),
+    "E-WEBHOOK-PAYLOAD": ("skip", "no webhooks"),
+}
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+    return cond
+
+
+class Store:
+    """store.sh start/stop around a test; stopped on every way out, signals included."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="storecheck-evershop-")
+        self.env = {}
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._on_signal)
+
+    def start(self):
+        rc = subprocess.run([os.path.join(HERE, "store.sh"), "start", self.dir],
+                            timeout=1500).returncode
+        if rc != 0:
+            return rc
+        for line in open(os.path.join(self.dir, "store.env")):
+            key, _, value = line.strip().partition("=")
+            self.env[key] = value
+        print("store at %s: started in %s s, seeded in %s s" %
+              (self.env["BASE_URL"], self.env["START_S"], self.env["SEED_S"]))
+        return 0
+
+    def stop(self):
+        subprocess.run([os.path.join(HERE, "store.sh"), "stop", self.dir], timeout=90)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _on_signal(self, signum, _frame):
+        self.stop()
+        sys.exit(128 + signum)
+
+    def psql(self, sql):
+        out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", self.env["PG_PORT"], "-U",
+                              "postgres", "-d", "evershop", "-Atc", sql],
+                             capture_output=True, text=True, timeout=30, check=True)
+        return out.stdout.strip()
+
+    def orders(self):
+        return int(self.psql('SELECT count(*) FROM "order"'))
+
+    def config_env(self, **extra):
+        return dict(os.environ, EVERSHOP_URL=self.env["BASE_URL"], EVERSHOP_SKU=self.env["SKU"],
+                    EVERSHOP_SHIPPING_METHOD=self.env["SHIPPING_METHOD"], **extra)
+
+
+def config(store, work):
+    """The example config, its report in WORK, and the home page's own script as the static
+    asset: the shared vendor bundle is over the 1 MiB a probe reads."""
+    text = open(EXAMPLE).read()
+    home = urllib.request.urlopen(store.env["BASE_URL"] + "/", timeout=10).read().decode()
+    asset = re.search(r'src="(/assets/frontStore/homepage/client/[0-9a-f]+\.js)"', home)
+    check(asset, "the home page names its own script under /assets/frontStore/homepage")
+    replaced = text.replace("    login: /customer/login\n", "    login: /customer/login\n"
+                            "    static_asset: %s\n" % (asset.group(1) if asset else "/"))
+    replaced = replaced.replace("reports: { json: out/evershop.json }",
+                                "reports: { json: %s/report.json }" % work)
+    replaced = replaced.replace("profile: evershop-orders.yaml",
+                                "profile: %s/stores/evershop-orders.yaml" % os.path.join(
+                                    SRC, "examples"))
+    check(replaced.count(work) == 1 and "static_asset" in replaced,
+          "the example config still has the lines the test fills in")
+    path = os.path.join(work, "evershop.yaml")
+    open(path, "w").write(replaced)
+    return path
+
+
+def storecheck(args, env, timeout=180):
+    out = subprocess.run([BIN] + args, env=env, capture_output=True, text=True,
+                         timeout=timeout)
+    print(out.stdout[-6000:])
+    print(out.stderr[-3000:], file=sys.stderr)
+    return out
+
+
+def part_audit(store, work):
+    env = store.config_env()
+    cfg = config(store, work)
+    v = storecheck(["validate", EXAMPLE], env)
+    check(v.returncode == 0, "storecheck validate accepts examples/stores/evershop.yaml")
+    r = storecheck(["audit", cfg], env)
+    # S-HTTPS-REDIRECT (high) fails: the gate fails, exit 1, and no probe ended in error.
+    check(r.returncode == 1, "audit exits 1 (a high finding), got %d" % r.returncode)
+    report = json.load(open(os.path.join(work, "report.json")))
+    seen = {c["id"]: c for c in report["checks"]}
+    for pid, (want, why) in TRUTHS.items():
+        got = seen.get(pid)
+        if check(got is not None, "%s: not in the report" % pid):
+            check(got["status"] == want, "%s: %s, expected %s (%s); reason: %s" %
+                  (pid, got["status"], want, why, got.get("reason")))
+    for pid in seen:
+        check(pid in TRUTHS, "%s: ran (%s: %s) but no truth is written down for it" %
+              (pid, seen[pid]["status"], seen[pid].get("reason")))
+    # The evidence behind the findings names what EverShop really sends.
+    text = json.dumps(report)
+    check("X-Powered-By: Express" in text, "S-VERSION-LEAK shows X-Powered-By: Express")
+    check("sid" in json.dumps(seen.get("S-COOKIE-FLAGS")), "S-COOKIE-FLAGS names the sid cookie")
+
+
+def part_checkout(store, work):
+    cfg = config(store, work)
+    before = store.orders()
+    check(before == 0, "a fresh store has no orders, has %d" % before)
+    out = os.path.join(work, "orders.json")
+    r = storecheck(["load", cfg, "--json", out], store.config_env())
+    check(r.returncode == 0, "load exits 0, got %d" % r.returncode)
+    sc = json.load(open(out))["scenarios"][0]
+    placed = store.orders() - before
+    print("checkout: %d started, %d completed, %d failed, %d unfinished; %d orders in the "
+          "database" % (sc["started"], sc["completed"], sc["failed_total"], sc["unfinished"],
+                        placed))
+    check(sc["completed"] >= 3, "at least 3 iterations completed, %d did" % sc["completed"])
+    check(sc["failed_total"] == 0 and sc["unfinished"] == 0,
+          "no iteration failed or was left unfinished: %s" % sc["failed"])
+    check(placed == sc["completed"], "orders in EverShop's database (%d) equal the completed "
+          "iterations (%d)" % (placed, sc["completed"]))
+    check(store.psql('SELECT DISTINCT payment_method FROM "order"') == "cod",
+          "every order is cash on delivery")
+
+    # Declined: a payment method the store does not offer.
+    before = store.orders()
+    out = os.path.join(work, "declined.json")
+    r = storecheck(["load", cfg, "--json", out],
+                   store.config_env(EVERSHOP_PAYMENT="storecheck_declined"))
+    check(r.returncode == 0, "declined load exits 0 (no thresholds), got %d" % r.returncode)
+    result = json.load(open(out))
+    sc = result["scenarios"][0]
+    check(sc["started"] >= 3 and sc["completed"] == 0, "declined: %d started, %d completed" %
+          (sc["started"], sc["completed"]))
+    check(sc["failed"]["check_failed"] == sc["failed_total"] == sc["started"] - sc["unfinished"],
+          "declined: every iteration failed a check: %s" % sc["failed"])
+    step = next(s for s in result["steps"] if s["name"] == "payment_method")
+    check(step["failed_total"] == sc["failed_total"],
+          "declined: the iterations failed at payment_method, %d of %d" %
+          (step["failed_total"], sc["failed_total"]))
+    reason = step["checks"][0]["reason"] or ""
+    # The store's own message, as EverShop words it, in the reason.
+    check("payment_method" in reason and "Field resolvers" in reason,
+          "declined: the reason carries EverShop's message: %r" % reason)
+    placed = store.orders() - before
+    check(placed == 0, "declined: no new order in the database, %d" % placed)
+    order_step = next(s for s in result["steps"] if s["name"] == "place_order")
+    check(order_step["requests"] == 0, "declined: no order was even asked for")
+
+
+def main():
+    part = sys.argv[1] if len(sys.argv) > 1 else ""
+    parts = {"audit": part_audit, "checkout": part_checkout}
+    if part not in parts:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    store = Store()
+    work = tempfile.mkdtemp(prefix="storecheck-evershop-run-")
+    try:
+        rc = store.start()
+        if rc == SKIP:
+            print("SKIP: EverShop is not installed here and the npm registry cannot be reached")
+            return SKIP
+        check(rc == 0, "store.sh start exits 0, got %d" % rc)
+        if rc == 0:
+            parts[part](store, work)
+    finally:
+        store.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print("%d failed" % len(failures), file=sys.stderr)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
