@@ -163,6 +163,26 @@ const stores = [
     },
   },
   {
+    // Queries run without validation (an unknown field is left out without an error), errors
+    // answered as a framework's {"error"} object with its stack: no field can be suggested,
+    // and the stack is found outside errors[].
+    name: 'unvalidated', flags: ['--mode', 'weak', '--unvalidated'], persistedOnly: false,
+    ids: ['S-GRAPHQL-SUGGESTIONS', 'O-GRAPHQL-ERRORS'],
+    expect: {
+      'S-GRAPHQL-SUGGESTIONS': ['pass', 'does not validate queries'],
+      'O-GRAPHQL-ERRORS': ['fail', 'stack trace in the error answer'],
+    },
+  },
+  {
+    // The same with the message alone: judged, and clean.
+    name: 'unvalidated-hardened', flags: ['--mode', 'hardened', '--unvalidated', '--introspection', 'on'],
+    persistedOnly: false, ids: ['S-GRAPHQL-SUGGESTIONS', 'O-GRAPHQL-ERRORS'],
+    expect: {
+      'S-GRAPHQL-SUGGESTIONS': ['pass', 'was left out of the answer without an error'],
+      'O-GRAPHQL-ERRORS': ['pass', '2 of them without GraphQL\'s errors[]'],
+    },
+  },
+  {
     // The cart endpoint as a GraphQL mutation: its answer is judged as the cart (no
     // Cache-Control on it)...
     name: 'cart-mutation', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
