@@ -4,6 +4,7 @@
 //
 //   node server.js --port N --ready FILE --mode weak|hardened
 //                  [--introspection on|off] [--persisted-only] [--no-cost-limit] [--unvalidated]
+//                  [--null-root]
 //
 // Weak: introspection on (unless off), suggestions in errors, no depth, cost or alias limit,
 // JSON array batches, mutations over GET, text/plain and form bodies, stack traces in
@@ -13,7 +14,8 @@
 // the registered operation runs; with --no-cost-limit, only the depth limit is kept.
 // --unvalidated: queries are executed without being validated (unknown fields are left out of
 // the data without an error), and a parse or execution error is answered 500 as a framework's
-// error object, {"error": {"status", "message"}}, with the stack beside them when weak. Listens on 127.0.0.1 only; writes the port to FILE when ready.
+// error object, {"error": {"status", "message"}}, with the stack beside them when weak.
+// --null-root: the first root field, featured: Product, answers null (nothing featured). Listens on 127.0.0.1 only; writes the port to FILE when ready.
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -33,6 +35,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--persisted-only') args.persistedOnly = true;
   else if (a === '--no-cost-limit') args.costLimit = false;
   else if (a === '--unvalidated') args.unvalidated = true;
+  else if (a === '--null-root') args.nullRoot = true;
   else { console.error(`server.js: unknown argument ${a}`); process.exit(2); }
 }
 const hardened = args.mode === 'hardened';
@@ -42,7 +45,7 @@ const LIMITS = { depth: 8, aliases: 10, selections: 200 };
 const schema = buildSchema(`
   type Product { id: ID! name: String! price: Int! related: [Product!]! }
   type Cart { id: ID! items: [Product!]! }
-  type Query { products: [Product!]! product(id: ID!): Product }
+  type Query { ${args.nullRoot ? 'featured: Product ' : ''}products: [Product!]! product(id: ID!): Product }
   type Mutation { addToCart(productId: ID!, quantity: Int!): Cart }
 `);
 
@@ -53,6 +56,7 @@ class Product {
 const catalog = [new Product(0, 'Mug', 900), new Product(1, 'Tee', 1900), new Product(2, 'Cap', 1500)];
 let carts = 0;
 const rootValue = {
+  featured: () => null,
   products: () => catalog,
   product: ({ id }) => catalog.find((p) => p.id === id) || null,
   addToCart: ({ productId }) => ({ id: `c${++carts}`, items: catalog.filter((p) => p.id === productId) }),

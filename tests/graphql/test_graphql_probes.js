@@ -183,6 +183,19 @@ const stores = [
     },
   },
   {
+    // The recursive root field answers null: the deep query is accepted without an error, so
+    // no limit refused it, though nothing below the root ran...
+    name: 'null-root', flags: ['--mode', 'weak', '--null-root'], persistedOnly: false,
+    ids: ['T-GRAPHQL-DEPTH'],
+    expect: { 'T-GRAPHQL-DEPTH': ['fail', 'featured answered null'] },
+  },
+  {
+    // ...and a depth limit refuses it all the same.
+    name: 'null-root-limited', flags: ['--mode', 'hardened', '--introspection', 'on', '--null-root'],
+    persistedOnly: false, ids: ['T-GRAPHQL-DEPTH'],
+    expect: { 'T-GRAPHQL-DEPTH': ['pass', 'both refused'] },
+  },
+  {
     // The cart endpoint as a GraphQL mutation: its answer is judged as the cart (no
     // Cache-Control on it)...
     name: 'cart-mutation', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
