@@ -180,7 +180,9 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
         return 1;
     }
     if (store_json_id(resps[0].body, cart_id, idlen) != 0) {
-        snprintf(err, errlen, "cart not created: %s answered %d without a top-level \"id\"",
+        snprintf(err, errlen,
+                 "no item added: %s answered %d, a good answer, but without a top-level \"id\" "
+                 "to name the cart by",
                  resps[0].request_line, resps[0].status);
         return 1;
     }
