@@ -211,6 +211,23 @@ const stores = [
     expect: { 'T-PRIVATE-CACHE': ['warn', 'no Cache-Control'] },
   },
   {
+    // A cart named at cart.id: the item request carries that id; without the key, the
+    // evidence says where to set it.
+    name: 'cart-id-path', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql: { query: "mutation { addToCart(productId: \\"1\\", quantity: 1) { id } }" }',
+      '  id: $.data.addToCart.id',
+      'cart_items:', '  path: "/graphql?cart={{cart_id}}"',
+      '  graphql: { query: "mutation { addToCart(productId: \\"2\\", quantity: 1) { id } }" }'],
+    expect: { 'T-PRIVATE-CACHE': ['warn', '/graphql?cart=c', 'no item added'] },
+  },
+  {
+    name: 'cart-no-id-path', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql: { query: "mutation { addToCart(productId: \\"1\\", quantity: 1) { id } }" }',
+      'cart_items:', '  path: "/graphql?cart={{cart_id}}"',
+      '  graphql: { query: "mutation { addToCart(productId: \\"2\\", quantity: 1) { id } }" }'],
+    expect: { 'T-PRIVATE-CACHE': ['warn', 'give target.endpoints.cart an id', '/graphql?cart='] },
+  },
+  {
     // ...and an answer of 200 whose errors say the operation was refused is not judged: the
     // reason names the store's error and the endpoint to fix.
     name: 'cart-mutation-refused', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
