@@ -42,8 +42,8 @@ node_modules/@evershop/evershop/dist/) before the audit was run against it:
   GraphQL), no webhooks, one address.
 - Cart and checkout are REST (modules/checkout/api/*/route.json): POST /api/carts {"items":
   [{"sku", "qty"}]} (an empty list is a 400) answers {"data": {"items", "count", "cartId"}}
-  (createCart/createNewCart.js): no top-level id, so the probes judge that answer and add no
-  second item; /api/cart/:cart_id/items {"sku", "qty"}, /api/carts/:id/addresses,
+  (createCart/createNewCart.js): no top-level id, so the config names the cart's id at
+  $.data.cartId (target.endpoints.cart.id); /api/cart/:cart_id/items {"sku", "qty"}, /api/carts/:id/addresses,
   /shippingMethods {"provider_code", "method_code"}, /paymentMethods {"method_code"} and
   /checkout {"cart_id"}. A payment method the store does not offer is refused at
   /paymentMethods with a 500 whose message names payment_method
@@ -293,10 +293,16 @@ def part_audit(store, work):
         fixes = (seen.get(pid) or {}).get("stack_remediation") or []
         check([f["stack"] for f in fixes] == ["express"] and fix in fixes[0]["fix"],
               "%s gives the Express fix with %r: %s" % (pid, fix, fixes))
-    # The shopper session ran, and its cart is one of the identifiers held apart.
+    # The shopper session ran; its sid, its cart and the probe's own cart are the identifiers
+    # held apart.
     evidence = json.dumps(seen.get("T-SESSION-ISOLATION"))
-    check("audit.session" in evidence and "2 identifiers" in evidence,
-          "T-SESSION-ISOLATION acts as the session's shopper, sid and cart: %s" % evidence[:400])
+    check("audit.session" in evidence and "3 identifiers" in evidence,
+          "T-SESSION-ISOLATION acts as the session's shopper, sid and carts: %s" % evidence[:400])
+    # The cart named at data.cartId (target.endpoints.cart.id) got its item.
+    items = [e for e in (seen.get("T-PRIVATE-CACHE") or {}).get("evidence") or []
+             if re.search(r"POST .*/api/cart/[0-9a-f]{32}/items$", e.get("request") or "")]
+    check(len(items) == 1 and items[0]["status"] == 200,
+          "T-PRIVATE-CACHE added an item to the cart named at $.data.cartId: %s" % items)
 
 
 def scenario(result, name):
