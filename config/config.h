@@ -132,6 +132,10 @@ struct endpoint_request {
     /* graphql: the body carries a GraphQL operation, sent by POST to path or, when the
      * endpoint names none, to target.graphql.path; an answer reporting errors is not good. */
     int graphql;
+    /* cart only: the JSON path where a good answer names the new cart ({{cart_id}} of the
+     * requests after it); NULL: a top-level "id" */
+    const char *id_path;
+    struct srcpos id_pos;
     struct srcpos pos;       /* the mapping, or the path when written as one */
     struct srcpos path_pos;  /* where the path stood, for template errors */
     struct srcpos body_pos;
