@@ -20,10 +20,32 @@ static int json_id_of(const cJSON *obj, char *out, size_t len)
     return 0;
 }
 
+/* The id of the one object member of doc that has one ({"cart": {"id": ...}}); -1 when none
+ * or more than one has. */
+static int wrapped_id_of(const cJSON *doc, char *out, size_t len)
+{
+    const cJSON *m, *found = NULL;
+    char id[2][128];
+    cJSON_ArrayForEach(m, doc)
+    {
+        if (!cJSON_IsObject(m) || json_id_of(m, id[found != NULL], sizeof id[0]) != 0)
+            continue;
+        if (found)
+            return -1;
+        found = m;
+    }
+    if (!found)
+        return -1;
+    snprintf(out, len, "%s", id[0]);
+    return 0;
+}
+
 int store_json_id(const char *body, char *out, size_t len)
 {
     cJSON *doc = body ? cJSON_Parse(body) : NULL;
-    int rc = doc ? json_id_of(doc, out, len) : -1;
+    int rc = !cJSON_IsObject(doc)             ? -1
+             : json_id_of(doc, out, len) == 0 ? 0
+                                              : wrapped_id_of(doc, out, len);
     cJSON_Delete(doc);
     return rc;
 }
@@ -180,7 +202,9 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
         return 1;
     }
     if (store_json_id(resps[0].body, cart_id, idlen) != 0) {
-        snprintf(err, errlen, "cart not created: %s answered %d without a top-level \"id\"",
+        snprintf(err, errlen,
+                 "cart not created: %s answered %d without an \"id\" (top-level, or of the one "
+                 "object it wraps)",
                  resps[0].request_line, resps[0].status);
         return 1;
     }
