@@ -323,6 +323,45 @@ static int judge_private(const struct http_response *r, char *why, size_t len)
     return 1;
 }
 
+/* The account and checkout pages as the shopper, each twice (the second fetch would be the
+ * shared-cache hit): the endpoint's request (its headers, the session's values and cookies)
+ * with the cookies the cart answers set. Fills resps and, for each, its endpoint in eps;
+ * returns the count (at most 4). */
+static size_t fetch_shopper_pages(struct probe_ctx *ctx, const struct http_response *cart,
+                                  size_t ncart, struct http_response *resps, enum endpoint *eps)
+{
+    static const enum endpoint pages[] = {EP_ACCOUNT, EP_CHECKOUT_PAGE};
+    static const struct ep_defaults page = {NULL, NULL, "Accept: text/html"};
+    const struct http_response *given[] = {&cart[0], &cart[1]};
+    char cookie[2048] = "";
+    http_cookie_header(given, ncart, cookie, sizeof cookie);
+    struct store_values in = {.defaults = &page, .cookie = cookie};
+    struct ep_request *rq = malloc(2 * sizeof *rq);
+    size_t n = 0;
+    for (size_t round = 0; rq && round < 2; round++) {
+        struct http_request reqs[2];
+        size_t k = 0;
+        for (size_t i = 0; i < 2; i++) {
+            char err[300];
+            if (!ctx->cfg->target.endpoints[pages[i]])
+                continue;
+            if (store_request(ctx, pages[i], &in, &rq[k], err, sizeof err)) {
+                if (!round)
+                    probe_evidence(ctx, NULL, 0, "%s page not checked: %s",
+                                   endpoint_names[pages[i]], err);
+                continue;
+            }
+            reqs[k] = rq[k].req;
+            reqs[k].follow = 3;
+            eps[n + k++] = pages[i];
+        }
+        http_run(ctx, reqs, resps + n, k, 0);
+        n += k;
+    }
+    free(rq);
+    return n;
+}
+
 static void run_private_cache(struct probe_ctx *ctx)
 {
     if (ep_need_shopper(ctx, 0))
@@ -335,13 +374,11 @@ static void run_private_cache(struct probe_ctx *ctx)
     size_t ncart = n;
     if (err[0])
         probe_evidence(ctx, NULL, 0, "%s", err);
-    /* Each page twice in one session: the second fetch would be the shared-cache hit. */
-    static const enum endpoint pages[] = {EP_ACCOUNT, EP_CHECKOUT_PAGE, EP_ACCOUNT,
-                                          EP_CHECKOUT_PAGE};
-    n += store_fetch_pages(ctx, pages, 2, resps + n);
-    n += store_fetch_pages(ctx, pages + 2, 2, resps + n);
+    enum endpoint eps[8] = {EP_CART, EP_CART_ITEMS};
+    n += fetch_shopper_pages(ctx, resps, ncart, resps + n, eps + n);
     int worst = -1, answered = 0;
-    char why[512] = "", worst_why[700] = "", last_error[300] = "", cart_why[512] = "";
+    char why[512] = "", worst_why[700] = "", last_error[300] = "", cart_why[512] = "",
+         page_why[512] = "";
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
@@ -350,9 +387,9 @@ static void run_private_cache(struct probe_ctx *ctx)
             continue;
         }
         /* An answer to a request the store did not take says nothing of its caching. */
-        if (i < ncart && !ep_answer_good(ctx, i ? EP_CART_ITEMS : EP_CART, r, why, sizeof why)) {
+        if (!ep_answer_good(ctx, eps[i], r, why, sizeof why)) {
             http_evidence(ctx, r, "not judged: %s", why);
-            snprintf(cart_why, sizeof cart_why, "%s", why);
+            snprintf(i < ncart ? cart_why : page_why, sizeof cart_why, "%s", why);
             continue;
         }
         answered++;
@@ -370,12 +407,19 @@ static void run_private_cache(struct probe_ctx *ctx)
     else if (!answered && ncart == n && cart_why[0])
         probe_set(ctx, PROBE_SKIP, "no cart answer to judge, and no account or checkout_page "
                                    "endpoint: %s", cart_why);
+    else if (!answered && (cart_why[0] || page_why[0]))
+        probe_set(ctx, PROBE_SKIP, "no cart, account or checkout answer to judge: %s",
+                  page_why[0] ? page_why : cart_why);
     else if (!answered)
         probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response: %s", last_error);
     else if (worst == 2)
         probe_set(ctx, PROBE_FAIL, "%s", worst_why);
     else if (worst == 1)
         probe_set(ctx, PROBE_WARN, "%s", worst_why);
+    else if (page_why[0])
+        probe_set(ctx, PROBE_PASS,
+                  "the responses judged are private or no-store; a page was not judged: %s",
+                  page_why);
     else if (cart_why[0])
         probe_set(ctx, PROBE_PASS,
                   "account and checkout responses are private or no-store; the cart was not "
