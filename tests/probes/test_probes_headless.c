@@ -105,6 +105,8 @@ static void test_requests_and_session_decide(void)
     CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "cart, account and checkout"));
     CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "POST https://127.0.0.1"));
     CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, "never saw each other"));
+    /* Compared: the sid cookie the session was given, its token and the cart id. */
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, "(3 identifiers of the first"));
     CHECK(sup_expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "one order per key"));
     engine_report_free(&rep);
 }
