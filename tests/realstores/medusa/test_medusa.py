@@ -81,8 +81,10 @@ TRUTHS = {
                         "(Express sets none; no store route sets one: the only Cache-Control in "
                         "medusa/dist/api is on the admin workflow subscriptions)"),
     "T-SESSION-ISOLATION": ("pass", "each shopper's token and connect.sid are its own "
-                            "(auth/token/refresh signs the customer's id; express-session makes a "
-                            "new id per session), /store/customers/me answers the token's customer "
+                            "(medusa/dist/api/auth/token/refresh/route.js signs a token for the "
+                            "identity, whose app_metadata holds its own customer's id "
+                            "(medusa/dist/api/auth/utils/generate-jwt-token.js); express-session makes a new id "
+                            "per session), /store/customers/me answers the token's customer "
                             "(medusa/dist/api/store/customers/me/route.js), and nothing caches"),
     "T-COMPRESSION": ("fail", "response compression is off unless projectConfig.http."
                       "compression.enabled (framework/dist/http/utils/http-compression.js: "
