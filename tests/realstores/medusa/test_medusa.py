@@ -50,8 +50,9 @@ TRUTHS = {
     "S-COOKIE-FLAGS": ("pass", "carts are ids in JSON bodies and set no cookie; the one cookie, "
                        "connect.sid, is set by the shopper session's POST /auth/session "
                        "(medusa/dist/api/auth/session/route.js), HttpOnly (express-session/"
-                       "session/cookie.js default), Secure and SameSite=Lax in production (framework/dist/http/"
-                       "express-loader.js resolveSessionCookieSecurity); Secure cookies go out "
+                       "session/cookie.js default), Secure and SameSite=Lax in production "
+                       "(framework/dist/http/express-loader.js "
+                       "resolveSessionCookieSecurity); Secure cookies go out "
                        "only over HTTPS, which X-Forwarded-Proto tells it (proxy: true)"),
     "S-VERSION-LEAK": ("warn", "Express's default X-Powered-By: Express, without a version: "
                        "Medusa never calls app.disable('x-powered-by')"),
@@ -83,9 +84,10 @@ TRUTHS = {
     "T-SESSION-ISOLATION": ("pass", "each shopper's token and connect.sid are its own "
                             "(medusa/dist/api/auth/token/refresh/route.js signs a token for the "
                             "identity, whose app_metadata holds its own customer's id "
-                            "(medusa/dist/api/auth/utils/generate-jwt-token.js); express-session makes a new id "
-                            "per session), /store/customers/me answers the token's customer "
-                            "(medusa/dist/api/store/customers/me/route.js), and nothing caches"),
+                            "(medusa/dist/api/auth/utils/generate-jwt-token.js); express-session "
+                            "makes a new id per session), /store/customers/me answers the "
+                            "token's customer (medusa/dist/api/store/customers/me/route.js), "
+                            "and nothing caches"),
     "T-COMPRESSION": ("fail", "response compression is off unless projectConfig.http."
                       "compression.enabled (framework/dist/http/utils/http-compression.js: "
                       "enabled ?? false): the catalog's 1.9 KB of JSON goes uncompressed"),
