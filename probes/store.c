@@ -29,8 +29,9 @@ static int cart_id_of(const struct endpoint_request *r, const struct http_respon
     if (!r->id_path) {
         if (store_json_id(resp->body, out, len) == 0)
             return 0;
-        snprintf(why, whylen, "without a top-level \"id\" to name the cart by (give "
-                              "target.endpoints.cart an id: the JSON path where it names it)");
+        snprintf(why, whylen, "without an \"id\" (top-level, or of the one object it wraps) to "
+                              "name the cart by (give target.endpoints.cart an id: the JSON "
+                              "path where it names it)");
         return -1;
     }
     struct parse_error perr;
@@ -47,10 +48,32 @@ static int cart_id_of(const struct endpoint_request *r, const struct http_respon
     return found ? 0 : -1;
 }
 
+/* The id of the one object member of doc that has one ({"cart": {"id": ...}}); -1 when none
+ * or more than one has. */
+static int wrapped_id_of(const cJSON *doc, char *out, size_t len)
+{
+    const cJSON *m, *found = NULL;
+    char id[2][128];
+    cJSON_ArrayForEach(m, doc)
+    {
+        if (!cJSON_IsObject(m) || json_id_of(m, id[found != NULL], sizeof id[0]) != 0)
+            continue;
+        if (found)
+            return -1;
+        found = m;
+    }
+    if (!found)
+        return -1;
+    snprintf(out, len, "%s", id[0]);
+    return 0;
+}
+
 int store_json_id(const char *body, char *out, size_t len)
 {
     cJSON *doc = body ? cJSON_Parse(body) : NULL;
-    int rc = doc ? json_id_of(doc, out, len) : -1;
+    int rc = !cJSON_IsObject(doc)             ? -1
+             : json_id_of(doc, out, len) == 0 ? 0
+                                              : wrapped_id_of(doc, out, len);
     cJSON_Delete(doc);
     return rc;
 }
