@@ -376,10 +376,11 @@ static void first_broken(struct capacity_report *r)
     }
 }
 
+/* The verdict line (also with -q), then the threshold that broke first and the target. */
 static void print_verdict(const struct cli *cli, const struct capacity_report *r)
 {
     char *line = r->first_broken_line ? redact_copy(r->secrets, r->first_broken_line) : NULL;
-    printf("\n%s", cli_bold(cli));
+    printf("%s%s", cli->quiet ? "" : "\n", cli_bold(cli));
     if (r->holds > 0)
         printf("Holds %.1f/s", r->holds);
     else
@@ -388,6 +389,10 @@ static void print_verdict(const struct cli *cli, const struct capacity_report *r
     if (r->breaks > 0)
         printf("; breaks at %.1f/s (the knee)", r->breaks);
     printf(" [%s%s]\n", r->end, r->interrupted ? ", interrupted" : "");
+    if (cli->quiet) {
+        free(line);
+        return;
+    }
     if (line)
         printf("  first broken at %.1f/s: %s\n", r->first_broken_rate, line);
     if (r->target_rate > 0)
@@ -418,7 +423,9 @@ static void fill_report(struct capacity_report *r, const struct capacity_job *j,
     r->holds = s->holds;
     r->breaks = s->breaks;
     first_broken(r);
-    r->passed = !r->interrupted && (c->target > 0 ? s->holds >= c->target : s->holds > 0);
+    /* A search that did not end (Ctrl-C, a step that could not run) proves nothing. */
+    r->passed = s->end != CAPACITY_SEARCHING &&
+                (c->target > 0 ? s->holds >= c->target : s->holds > 0);
 }
 
 static int write_reports(const struct capacity_args *a, const struct capacity_report *r)
@@ -500,12 +507,10 @@ static int run(const struct cli *cli, int argc, char **argv)
         char *msg = redact_copy(&j.cfg.secrets, err);
         fprintf(stderr, "storecheck capacity: a step could not run: %s\n", msg);
         free(msg);
-        r.interrupted = 1;
         rc = EXIT_RUN_ERROR;
     }
     fill_report(&r, &j, &s);
-    if (!cli->quiet)
-        print_verdict(cli, &r);
+    print_verdict(cli, &r);
     if (write_reports(&a, &r))
         rc = EXIT_RUN_ERROR;
     if (!rc)
