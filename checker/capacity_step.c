@@ -88,10 +88,10 @@ static void describe(const struct load_result *win, double rate, struct capacity
     out->offered_rate = rate;
     out->window_us = win->elapsed_us;
     double secs = win->elapsed_us ? (double)win->elapsed_us / 1e6 : 1;
-    uint64_t started = 0;
+    uint64_t completed = 0;
     for (size_t i = 0; i < win->scenario_count; i++)
-        started += win->scenarios[i].started;
-    out->achieved_rate = (double)started / secs;
+        completed += win->scenarios[i].completed;
+    out->achieved_rate = (double)completed / secs;
     out->responses = win->totals.responses;
     out->responses_rate = (double)win->totals.responses / secs;
     out->error_rate = error_rate(win, &out->requests, &out->errors);

@@ -68,7 +68,7 @@ static void curve(struct textbuf *b, const struct capacity_report *r)
     }
     char label[64];
     snprintf(label, sizeof label, "knee: %.1f/s offered", r->breaks);
-    svg_xy_chart(b, "p99 latency against achieved throughput (iterations/s)", xs, ys, n, "/s",
+    svg_xy_chart(b, "p99 latency against achieved throughput (iterations done/s)", xs, ys, n, "/s",
                  fmt_ms, knee_step(r), label, "#3559a8");
     free(xs);
     free(ys);

@@ -14,7 +14,8 @@
 
 struct capacity_report_step {
     double offered_rate;   /* the arrival rate asked: scenario iterations per second */
-    double achieved_rate;  /* iterations started per second in the judged window */
+    double achieved_rate;  /* iterations completed without a failure per second in the judged
+                              window: what the store got done */
     double responses_rate; /* responses per second in the judged window */
     uint64_t warmup_us, window_us;
     uint64_t requests, responses, errors, dropped; /* in the judged window */

@@ -144,6 +144,9 @@ def test_knee(work, store):
     over = [s for s in doc["steps"] if s["offered_rate"] == 400][0]
     check(abs(over["requests"] - 800) <= 20,
           "the 400/s step judges its 2 s window: 800 requests (got %d)" % over["requests"])
+    check(abs(over["achieved_rate"] - LIMIT) <= 0.05 * LIMIT,
+          "at 400/s offered the store gets %g/s done (got %.1f/s)" %
+          (LIMIT, over["achieved_rate"]))
     check(abs(over["error_rate"] - 0.5) < 0.01,
           "at twice the limit half the requests get 503 in the judged window (got %.3f)" %
           over["error_rate"])
