@@ -2,13 +2,14 @@
 """storecheck capacity end to end against the reference store with a known capacity
 (--capacity 200/s: a 503 for every request above it), on loopback, bounded in time.
 
-usage: test_capacity.py knee|interrupt
+usage: test_capacity.py knee|interrupt|usage
   knee       the rate found is within the precision of the store's limit, the threshold named
              as broken first is the error rate (not the latency one), the JSON follows
              reports/capacity-result.schema.json, the HTML has the curve with the knee; a
              target the store cannot hold exits 1
   interrupt  Ctrl-C in the middle exits 3 with the steps so far in the JSON, marked
              interrupted
+  usage      options and configs that cannot make a search exit 2 before any request
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
 import json
 import os
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 SRC = os.environ["STORECHECK_SOURCE_DIR"]
 BUILD = os.environ["STORECHECK_BUILD_DIR"]
@@ -199,12 +201,53 @@ def test_interrupt(work, store):
     check(schema_ok(out_json) is not False, "the partial JSON follows the capacity schema")
 
 
+def test_usage(work, store):
+    cfg = write_config(work, store.port)
+    no_scenarios = os.path.join(work, "plain.yaml")
+    with open(no_scenarios, "w") as f:
+        f.write("target: { base_url: http://127.0.0.1:%s }\nload: { max_rate: 100 }\n" %
+                store.port)
+    cases = [
+        ([], "no CONFIG"),
+        ([cfg, "--step-factor", "1"], "a factor that does not grow"),
+        ([cfg, "--step-factor", "2", "--step-increment", "10"], "both ways to step"),
+        ([cfg, "--warmup", "1500ms"], "a warm-up that is not whole seconds"),
+        ([cfg, "--precision", "0%"], "no precision"),
+        ([cfg, "--max-rate", "2000"], "a max rate above load.max_rate"),
+        ([cfg, "--target", "900"], "a target above the max rate"),
+        ([cfg, "--start", "900"], "a start above the max rate"),
+        ([cfg, "--max-steps", "0"], "no steps"),
+        ([cfg, "--bogus"], "an unknown option"),
+        ([no_scenarios], "a config without load.scenarios"),
+    ]
+    before = admin_requests(store)
+    for args, what in cases:
+        p = run(["capacity"] + args, timeout=30)
+        check(p.returncode == 2 and "storecheck capacity" in p.stderr,
+              "%s exits 2 with a message (got %d: %s)" % (what, p.returncode, p.stderr[-300:]))
+    check(admin_requests(store) == before, "no request reached the store")
+    urllib.request.urlopen("http://127.0.0.1:%s/api/v1/products/1" % store.port,
+                           timeout=5).read()
+    check(admin_requests(store) == before + 1, "the store counts the requests it serves")
+
+
+def admin_requests(store):
+    """The store's own count of requests served, from its /metrics (those to /metrics left
+    out)."""
+    with urllib.request.urlopen("http://127.0.0.1:%s/metrics" % store.port, timeout=5) as f:
+        text = f.read().decode()
+    return sum(float(n) for labels, n in
+               re.findall(r"^refstore_http_requests_total\{(.*)\} (\S+)$", text, re.M)
+               if "metrics" not in labels)
+
+
 def main():
     part = sys.argv[1]
     with tempfile.TemporaryDirectory() as work:
         store = Store(work)
         try:
-            {"knee": test_knee, "interrupt": test_interrupt}[part](work, store)
+            {"knee": test_knee, "interrupt": test_interrupt,
+             "usage": test_usage}[part](work, store)
         finally:
             store.stop()
     if failures:
