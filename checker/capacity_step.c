@@ -6,6 +6,7 @@
 
 #include "common/oom.h"
 #include "common/stop.h"
+#include "common/units.h"
 #include "loadgen/result_metrics.h"
 #include "loadgen/result_window.h"
 
@@ -45,17 +46,36 @@ static int check_abort(const struct capacity_step_plan *sp, struct engine *e, ch
     return 1;
 }
 
+/* "\r  400/s step, judged: 398 resp/s  p99 2.1ms  errors 12  3s left" on stderr. */
+static void progress(const struct capacity_step_plan *sp, struct engine *e, double rate)
+{
+    uint64_t el = engine_elapsed_us(e), total = sp->warmup_us + sp->window_us;
+    char left[32], p99[32] = "-";
+    units_format_duration_us(el < total ? total - el : 0, left, sizeof left);
+    struct lg_second row = {0};
+    if (engine_latest(e, &row) == 0)
+        units_format_duration_us(row.p99, p99, sizeof p99);
+    fprintf(stderr, "\r\033[K  %.1f/s step, %s: %llu resp/s  p99 %s  errors %llu  %s left", rate,
+            el < sp->warmup_us ? "warm-up" : "judged", (unsigned long long)row.responses, p99,
+            (unsigned long long)row.errors, left);
+    fflush(stderr);
+}
+
 /* Wait for the engine, taking the warm-up snapshot into *warm and applying the abort rule.
  * 1 when the snapshot was taken (0: the step ended before its warm-up did). */
-static int drive(const struct capacity_step_plan *sp, struct engine *e, struct load_result *warm,
-                  struct capacity_report_step *out)
+static int drive(const struct capacity_step_plan *sp, struct engine *e, double rate,
+                 struct load_result *warm, struct capacity_report_step *out)
 {
     int have_warm = sp->warmup_us == 0;
-    uint64_t next_check = 1000000;
+    uint64_t next_check = 1000000, next_progress = 0;
     while (!engine_done(e)) {
         if (stop_wait_ms(100))
             engine_interrupt(e);
         uint64_t el = engine_elapsed_us(e);
+        if (sp->live && el >= next_progress) {
+            progress(sp, e, rate);
+            next_progress = el + 500000;
+        }
         if (!have_warm && el >= sp->warmup_us + SNAPSHOT_SETTLE_US) {
             engine_snapshot(e, warm);
             have_warm = 1;
@@ -65,6 +85,8 @@ static int drive(const struct capacity_step_plan *sp, struct engine *e, struct l
             next_check = el + 1000000;
         }
     }
+    if (sp->live)
+        fprintf(stderr, "\r\033[K");
     return have_warm && sp->warmup_us;
 }
 
@@ -123,7 +145,7 @@ int capacity_step_run(const struct capacity_step_plan *sp, double rate,
         return -1;
     }
     struct load_result warm = {0}, end = {0}, win = {0};
-    int warmed = drive(sp, e, &warm, out);
+    int warmed = drive(sp, e, rate, &warm, out);
     engine_finish(e, &end);
     engine_destroy(e);
     load_result_window(&win, &end, &warm, warmed ? sp->warmup_us : 0);

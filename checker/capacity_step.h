@@ -20,6 +20,7 @@ struct capacity_step_plan {
     const struct load_gate *gate;
     uint64_t warmup_us, window_us;
     double abort_error_rate; /* a fraction */
+    int live;                /* a progress line on stderr (a terminal, not quiet) */
 };
 
 /* Run a step at rate into *out (capacity_report_step_free it) and its verdict into *v.

@@ -53,6 +53,7 @@ static const char help[] =
     "      --html FILE          write a page with the throughput/latency curve and the knee\n"
     "  -h, --help               this help\n"
     "\n"
+    "A row is printed per step; on a terminal a progress line shows the step running.\n"
     "Ctrl-C stops the search: the steps so far are printed and written, marked interrupted.\n"
     "\n"
     "Exit codes:\n"
@@ -499,6 +500,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = prepare(&a, &j);
     if (rc)
         goto out;
+    j.plan.live = cli->tty && !cli->quiet;
     print_header(cli, &j);
     watch = stop_signal_start("capacity");
     struct capacity_search s;
