@@ -23,6 +23,9 @@ struct scenario_overrides {
     uint64_t users;
     uint64_t connections, max_connections;
     int have_timeout;
+    /* The run's id (--run-id): the users' random values ({{uuid}}, ...) are drawn from it, so
+     * the segments of one run draw what one process would. NULL: from the clock. */
+    const char *run_id;
 };
 
 struct scenario_run {
