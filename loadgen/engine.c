@@ -349,8 +349,9 @@ void engine_finish(struct engine *e, struct load_result *r)
     r->aborted = e->aborted;
     r->tls = p->urls[0].tls;
     r->threads = p->threads;
-    r->connections = p->model == LG_MODEL_OPEN || p->plan ? p->connections
-                                                         : (uint32_t)(p->start + 0.5);
+    r->connections = p->model == LG_MODEL_OPEN || p->plan
+                         ? p->connections
+                         : (uint32_t)segment_share(e->sh.segment, (uint64_t)(p->start + 0.5));
     r->max_connections = p->model == LG_MODEL_OPEN ? p->max_connections : e->workers[0].nconns;
     if (p->model == LG_MODEL_CLOSED) {
         r->max_connections = 0;
