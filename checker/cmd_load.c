@@ -361,7 +361,11 @@ static int parse_args(int argc, char **argv, struct load_args *a)
                           : split_run_start_at(&a->split, optarg, split_run_now_ms(), err,
                                                sizeof err);
             if (bad)
-                return cli_usage_error(&cmd_load, "%s: %s", argv[optind - 1], err);
+                return cli_usage_error(&cmd_load, "%s: %s",
+                                       opt == OPT_SEGMENT  ? "--segment"
+                                       : opt == OPT_RUN_ID ? "--run-id"
+                                                           : "--start-at",
+                                       err);
             break;
         }
         case ':':
