@@ -78,6 +78,14 @@ static int scale(struct scenario_run *sr, const struct config *cfg,
     return 0;
 }
 
+void scenario_run_set_run_id(struct scenario_run *sr, const char *run_id)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a of the id */
+    for (const char *c = run_id; *c; c++)
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+    sr->plan.nonce = h;
+}
+
 int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                          const struct scenario_overrides *o, const char *const *headers,
                          size_t header_count, struct loadgen_params *p, char *err, size_t errlen)
@@ -92,10 +100,7 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
         return -1;
     sr->have_plan = 1;
     if (o->run_id) {
-        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a of the id */
-        for (const char *c = o->run_id; *c; c++)
-            h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-        sr->plan.nonce = h;
+        scenario_run_set_run_id(sr, o->run_id);
     } else {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);

@@ -467,6 +467,14 @@ static void read_all(struct reader *rd, const cJSON *root, struct load_result *r
                      struct load_json_source *src)
 {
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+    if (cJSON_IsString(kind) && strcmp(kind->valuestring, "storecheck.run") == 0) {
+        root = cJSON_GetObjectItemCaseSensitive(root, "load");
+        if (!cJSON_IsObject(root)) {
+            fail(rd, "a storecheck run report without a load result");
+            return;
+        }
+        kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+    }
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
     if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "storecheck.load") != 0) {
         fail(rd, "not a storecheck load result (no \"kind\": \"storecheck.load\")");

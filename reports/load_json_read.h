@@ -2,7 +2,8 @@
  * Reading a load result JSON (docs/load-json.md) back into a struct load_result, exactly:
  * counters, every histogram from its buckets (with its exact sum, min and max), the
  * per-second series, the scenarios and steps, the thresholds as written, and the segment,
- * run id and config hash of a split run. What `storecheck merge` adds up.
+ * run id and config hash of a split run. What `storecheck merge` adds up. A `storecheck run`
+ * report is read as the load result it holds.
  */
 #ifndef STORECHECK_REPORTS_LOAD_JSON_READ_H
 #define STORECHECK_REPORTS_LOAD_JSON_READ_H
