@@ -15,7 +15,7 @@
 #include "tests/support/check.h"
 
 static struct rs_server store;
-static char cfg[512], prof[512], seg_json[3][512], whole_json[512], merged_json[512];
+static char cfg[512], run_cfg[512], prof[512], seg_json[3][512], whole_json[512], merged_json[512];
 
 /* The run: two scenarios in a 70/30 mix, the second taking a unique feeder's rows, 60
  * iterations a second for 3 s; 100 rows for 180 arrivals, so the rows run out. */
@@ -47,6 +47,13 @@ static void write_run(void)
              "    b: [ { name: product, path: \"/api/v1/products/{{rows.id}}\" } ]\n",
              store.http, sc_tmpdir());
     snprintf(cfg, sizeof cfg, "%s", sc_write("split.yaml", text));
+    char *at = strstr(text, "  seed: 7\n");
+    if (at) { /* the same run for storecheck run, its profile in the config */
+        char with_profile[2560];
+        snprintf(with_profile, sizeof with_profile, "%.*s  profile: %s/split-profile.yaml\n%s",
+                 (int)(at - text), text, sc_tmpdir(), at);
+        snprintf(run_cfg, sizeof run_cfg, "%s", sc_write("split-run.yaml", with_profile));
+    }
     snprintf(prof, sizeof prof, "%s",
              sc_write("split-profile.yaml", "model: open\n"
                                             "start_rate: 20\n"
@@ -106,18 +113,17 @@ static void test_three_segments_make_the_whole_run(void)
     for (int i = 0; i < 3; i++) {
         char seg[8];
         snprintf(seg, sizeof seg, "%d/3", i);
-        const char *args[] = {"load",      cfg,      "--profile", prof,        "--threads",
-                              "1",         "-q",     "--segment", seg,         "--run-id",
-                              "split-7",   "--json", seg_json[i], "--start-at", start,
-                              NULL};
+        const char *args[] = {"load",      cfg,          "--profile", prof,
+                              "--threads", "1",          "-q",        "--segment",
+                              seg,         "--run-id",   "split-7",   "--json",
+                              seg_json[i], "--start-at", start,       NULL};
         pids[i] = sc_spawn(args, "/dev/null", "/dev/null");
         CHECK(pids[i] > 0);
     }
     for (int i = 0; i < 3; i++)
         CHECK_INT_EQ(sc_reap(pids[i], 60), 0);
-    const char *whole_args[] = {"load",    cfg,      "--profile", prof,       "--threads",
-                                "2",       "-q",     "--run-id",  "split-7",  "--json",
-                                whole_json, NULL};
+    const char *whole_args[] = {"load", cfg,        "--profile", prof,     "--threads", "2",
+                                "-q",   "--run-id", "split-7",   "--json", whole_json,  NULL};
     struct sc_ran ran = sc_run(60, whole_args);
     CHECK_INT_EQ(ran.code, 0);
     sc_ran_free(&ran);
@@ -186,8 +192,7 @@ static void test_three_segments_make_the_whole_run(void)
     /* The merge's percentiles are those of the segments' histograms merged directly. */
     struct hist *h = hist_new();
     for (int i = 0; i < 3; i++)
-        add_buckets(h, cJSON_GetObjectItem(cJSON_GetObjectItem(seg[i], "latency_us"),
-                                           "corrected"));
+        add_buckets(h, cJSON_GetObjectItem(cJSON_GetObjectItem(seg[i], "latency_us"), "corrected"));
     const cJSON *mc = cJSON_GetObjectItem(cJSON_GetObjectItem(merged, "latency_us"), "corrected");
     CHECK_INT_EQ(sc_num(mc, "count"), h->total);
     static const double ps[] = {50, 75, 90, 95, 99, 99.9, 99.99};
@@ -210,6 +215,46 @@ out:
     cJSON_Delete(merged);
     for (int i = 0; i < 3; i++)
         cJSON_Delete(seg[i]);
+}
+
+/* Two storecheck run segments: their reports' load results merge into the whole schedule
+ * with the mix one process picks. */
+static void test_run_segments_merge(void)
+{
+    char start[32], out[2][600];
+    snprintf(start, sizeof start, "%lld", (long long)time(NULL) + 25); /* after the audit */
+    pid_t pids[2];
+    for (int i = 0; i < 2; i++) {
+        char seg[8];
+        snprintf(seg, sizeof seg, "%d/2", i);
+        snprintf(out[i], sizeof out[i], "%s/run%d.json", sc_tmpdir(), i);
+        const char *args[] = {"run", run_cfg,      "-q",  "--segment", seg,    "--run-id",
+                              "r-7", "--start-at", start, "--json",    out[i], NULL};
+        pids[i] = sc_spawn(args, "/dev/null", "/dev/null");
+        CHECK(pids[i] > 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        int code = sc_reap(pids[i], 120);
+        CHECK(code == 0 || code == 1); /* the audit may fail the gate; the run was done */
+    }
+    const char *files[] = {out[0], out[1], NULL};
+    struct sc_ran ran;
+    CHECK_INT_EQ(merge(files, &ran), 0);
+    sc_ran_free(&ran);
+    cJSON *merged = sc_json(merged_json), *whole = sc_json(whole_json);
+    CHECK(merged && whole);
+    if (merged && whole) {
+        CHECK_INT_EQ(total(merged, "scheduled"), 160);
+        for (int k = 0; k < 2; k++) {
+            const cJSON *w = sc_scenario(whole, k ? "b" : "a"),
+                        *m = sc_scenario(merged, k ? "b" : "a");
+            CHECK_INT_EQ(sc_num(m, "started") + sc_num(m, "dropped"),
+                         sc_num(w, "started") + sc_num(w, "dropped"));
+        }
+        CHECK_STR_EQ(cJSON_GetObjectItem(merged, "run_id")->valuestring, "r-7");
+    }
+    cJSON_Delete(merged);
+    cJSON_Delete(whole);
 }
 
 /* seg_json[0] with key set to value (a string) or, with value NULL, removed; its path. */
@@ -245,15 +290,14 @@ static void test_merge_refusals(void)
                                altered("other-run.json", "run_id", "another"), NULL};
     refused(other_run, "other-run.json");
     const char *other_cfg[] = {seg_json[0], seg_json[1],
-                               altered("other-cfg.json", "config_hash", "0123456789abcdef"),
-                               NULL};
+                               altered("other-cfg.json", "config_hash", "0123456789abcdef"), NULL};
     refused(other_cfg, "other-cfg.json");
     const char *twice[] = {seg_json[0], seg_json[1], seg_json[1], NULL};
     refused(twice, seg_json[1]);
     const char *missing[] = {seg_json[0], seg_json[2], NULL};
     refused(missing, "1/3");
-    const char *not_load[] = {seg_json[0], sc_write("report.json", "{\"kind\": \"storecheck.run\"}"),
-                              NULL};
+    const char *not_load[] = {seg_json[0],
+                              sc_write("report.json", "{\"kind\": \"storecheck.run\"}"), NULL};
     refused(not_load, "report.json");
     const char *not_json[] = {sc_write("junk.json", "not json at all"), NULL};
     refused(not_json, "junk.json");
@@ -320,6 +364,7 @@ int main(void)
     write_run();
     RUN(test_three_segments_make_the_whole_run);
     RUN(test_merge_refusals);
+    RUN(test_run_segments_merge);
     RUN(test_start_at_refused);
     RUN(test_start_at_wait_is_interruptible);
     CHECK_INT_EQ(rs_stop(&store), 0);
