@@ -11,7 +11,6 @@
 
 #include "checker/cli.h"
 #include "checker/commands.h"
-#include "config/config_load.h"
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
@@ -25,6 +24,7 @@
 #include "common/stop.h"
 #include "common/units.h"
 #include "common/url.h"
+#include "config/config_load.h"
 #include "loadgen/engine.h"
 #include "loadgen/profile.h"
 #include "loadgen/run_fingerprint.h"
@@ -355,11 +355,10 @@ static int parse_args(int argc, char **argv, struct load_args *a)
         case OPT_RUN_ID:
         case OPT_START_AT: {
             char err[256];
-            int bad = opt == OPT_SEGMENT ? split_run_segment(&a->split, optarg, err, sizeof err)
-                      : opt == OPT_RUN_ID
-                          ? split_run_id(&a->split, optarg, err, sizeof err)
-                          : split_run_start_at(&a->split, optarg, split_run_now_ms(), err,
-                                               sizeof err);
+            int bad = opt == OPT_SEGMENT  ? split_run_segment(&a->split, optarg, err, sizeof err)
+                      : opt == OPT_RUN_ID ? split_run_id(&a->split, optarg, err, sizeof err)
+                                          : split_run_start_at(&a->split, optarg,
+                                                               split_run_now_ms(), err, sizeof err);
             if (bad)
                 return cli_usage_error(&cmd_load, "%s: %s",
                                        opt == OPT_SEGMENT  ? "--segment"

@@ -137,8 +137,8 @@ static int check_segments(struct segment_file *s, size_t n)
     for (uint32_t k = 0; k < count && !rc; k++)
         missing += !by[k];
     if (!rc && missing) {
-        fprintf(stderr, "storecheck merge: %zu of %u segments of run '%s' missing:", missing,
-                count, a->run_id);
+        fprintf(stderr, "storecheck merge: %zu of %u segments of run '%s' missing:", missing, count,
+                a->run_id);
         for (uint32_t k = 0, shown = 0; k < count && shown < 10; k++)
             if (!by[k]) {
                 fprintf(stderr, " %u/%u", k, count);
@@ -269,9 +269,9 @@ static int run(const struct cli *cli, int argc, char **argv)
         summary(cli, m);
     if (json) {
         const struct load_json_source *src = &s[0].src;
-        struct load_json_meta meta = {src->urls,   src->url_count,
-                                      src->method, (const char *const *)src->headers,
-                                      src->header_count, NULL, src->profile};
+        struct load_json_meta meta = {
+            src->urls,         src->url_count, src->method, (const char *const *)src->headers,
+            src->header_count, NULL,           src->profile};
         char err[512];
         if (load_json_write(json, m, &meta, err, sizeof err)) {
             fprintf(stderr, "storecheck merge: %s\n", err);

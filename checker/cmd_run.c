@@ -7,7 +7,6 @@
 
 #include "checker/accept.h"
 #include "checker/commands.h"
-#include "config/config_load.h"
 #include "checker/fault_window.h"
 #include "checker/gate_report.h"
 #include "checker/load_phase.h"
@@ -17,6 +16,7 @@
 #include "common/exit_codes.h"
 #include "common/oom.h"
 #include "common/stop.h"
+#include "config/config_load.h"
 #include "loadgen/result_metrics.h"
 #include "probes/endpoint_check.h"
 #include "probes/engine.h"
@@ -51,9 +51,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
             const char *v = argv[i + 1];
             int bad = argv[i][2] == 's' && argv[i][3] == 'e'
                           ? split_run_segment(&a->split, v, err, sizeof err)
-                      : argv[i][2] == 'r' ? split_run_id(&a->split, v, err, sizeof err)
-                                          : split_run_start_at(&a->split, v, split_run_now_ms(),
-                                                               err, sizeof err);
+                      : argv[i][2] == 'r'
+                          ? split_run_id(&a->split, v, err, sizeof err)
+                          : split_run_start_at(&a->split, v, split_run_now_ms(), err, sizeof err);
             if (bad)
                 return cli_usage_error(&cmd_run, "%s: %s", argv[i], err);
             i++;
@@ -153,9 +153,9 @@ static int parse_thresholds(struct run_state *s)
         struct parse_error pe;
         t->expr = l->thresholds[i].expr;
         if (threshold_parse(t->expr, &t->parsed, &pe)) {
-            fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: '%s', column %d: %s\n",
-                    s->cfg.path, l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr,
-                    pe.col, pe.msg);
+            fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: '%s', column %d: %s\n", s->cfg.path,
+                    l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr, pe.col,
+                    pe.msg);
             bad = 1;
         }
     }

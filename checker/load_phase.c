@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "checker/load_gate.h"
-#include "loadgen/run_fingerprint.h"
 #include "common/stop.h"
+#include "loadgen/run_fingerprint.h"
 #include "probes/fault.h"
 #include "probes/under_load.h"
 
@@ -75,8 +75,7 @@ static uint64_t checks_at_us(const struct loadgen_params *p)
 }
 
 int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
-                   const struct split_run *split, struct load_phase *out, char *err,
-                   size_t errlen)
+                   const struct split_run *split, struct load_phase *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     plan->params.segment = split->segment;

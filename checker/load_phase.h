@@ -28,8 +28,7 @@ struct load_phase {
  * interrupts the load (result.interrupted), undoes the fault at once and starts nothing
  * more. 0, or -1 with err when the load could not start (nothing else ran then). */
 int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
-                   const struct split_run *split, struct load_phase *out, char *err,
-                   size_t errlen);
+                   const struct split_run *split, struct load_phase *out, char *err, size_t errlen);
 void load_phase_free(struct load_phase *lp);
 
 #endif

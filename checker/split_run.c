@@ -66,8 +66,8 @@ static int parse_rfc3339(const char *v, int64_t *ms)
         return -1;
     long y = digits(v, 4), mo = digits(v + 5, 2), d = digits(v + 8, 2), h = digits(v + 11, 2),
          mi = digits(v + 14, 2), s = digits(v + 17, 2);
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
-        mi > 59 || s < 0 || s > 60)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        s < 0 || s > 60)
         return -1;
     const char *p = v + 19;
     long frac_ms = 0;
@@ -100,8 +100,8 @@ int split_run_start_at(struct split_run *s, const char *value, int64_t now_ms, c
     if (*value && secs >= 0)
         at = (int64_t)secs * 1000;
     else if (parse_rfc3339(value, &at)) {
-        snprintf(err, errlen,
-                 "'%s': expected a UTC time as 2026-12-06T03:30:00Z or unix seconds", value);
+        snprintf(err, errlen, "'%s': expected a UTC time as 2026-12-06T03:30:00Z or unix seconds",
+                 value);
         return -1;
     }
     if (at < now_ms - 1000) {

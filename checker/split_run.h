@@ -14,9 +14,9 @@
 enum { SPLIT_RUN_ID_MAX = 64 };
 
 struct split_run {
-    struct segment segment;          /* {0, 1} unless --segment */
+    struct segment segment;            /* {0, 1} unless --segment */
     char run_id[SPLIT_RUN_ID_MAX + 1]; /* "" until given or split_run_finish */
-    int64_t start_at_ms;             /* unix milliseconds; 0: start at once */
+    int64_t start_at_ms;               /* unix milliseconds; 0: start at once */
 };
 
 void split_run_init(struct split_run *s);

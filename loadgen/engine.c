@@ -152,7 +152,8 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     }
     if (p->plan) {
         const struct segment seg = e->sh.segment;
-        e->sh.vus_initial = p->model == LG_MODEL_OPEN ? (uint32_t)segment_share(seg, p->vus_initial) : 0;
+        e->sh.vus_initial =
+            p->model == LG_MODEL_OPEN ? (uint32_t)segment_share(seg, p->vus_initial) : 0;
         e->sh.vus_max = (uint32_t)segment_share(
             seg, p->model == LG_MODEL_OPEN ? p->vus_max : (uint64_t)(peak + 0.5));
         e->sh.users_run = p->model == LG_MODEL_OPEN ? 0 : (uint32_t)(peak + 0.5);

@@ -47,8 +47,7 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 static void add_second(struct lg_second *d, const struct lg_second *s, size_t steps)
 {
     uint64_t n = d->responses + s->responses;
-    d->mean = n ? (d->mean * (double)d->responses + s->mean * (double)s->responses) / (double)n
-                : 0;
+    d->mean = n ? (d->mean * (double)d->responses + s->mean * (double)s->responses) / (double)n : 0;
     d->responses = n;
     d->errors += s->errors;
     d->status_4xx += s->status_4xx;

@@ -26,8 +26,8 @@ int segment_parse(const char *text, struct segment *out, char *err, size_t errle
         return -1;
     }
     if (i >= n) {
-        snprintf(err, errlen, "'%s': i counts from 0 and must be below n (0/%lu .. %lu/%lu)",
-                 text, n, n - 1, n);
+        snprintf(err, errlen, "'%s': i counts from 0 and must be below n (0/%lu .. %lu/%lu)", text,
+                 n, n - 1, n);
         return -1;
     }
     *out = (struct segment){(uint32_t)i, (uint32_t)n};

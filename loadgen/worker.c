@@ -268,7 +268,8 @@ static void dispatch(struct worker *w)
         struct conn *c = w->free_head;
         if (!c) {
             /* Backlog: roughly how many arrivals wait, and connections to serve them. */
-            double rate = schedule_value_at(&sh->schedule, now - w->t0) / (double)sh->arrival_stride;
+            double rate =
+                schedule_value_at(&sh->schedule, now - w->t0) / (double)sh->arrival_stride;
             open_more(w, 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6));
             break;
         }

@@ -17,8 +17,8 @@
 #include "loadgen/gauge.h"
 #include "loadgen/request.h"
 #include "loadgen/result.h"
-#include "loadgen/segment.h"
 #include "loadgen/schedule.h"
+#include "loadgen/segment.h"
 #include "loadgen/series.h"
 #include "loadgen/vu.h"
 
@@ -33,8 +33,8 @@ struct lg_shared {
     struct schedule schedule;
     enum lg_model model;
     unsigned threads;
-    struct segment segment;   /* this process's share of the run */
-    uint64_t arrival_stride;  /* open model: a worker's next arrival is this many further */
+    struct segment segment;  /* this process's share of the run */
+    uint64_t arrival_stride; /* open model: a worker's next arrival is this many further */
     uint32_t pipeline;
     uint64_t timeout_us;
     uint64_t drain_us; /* how long in-flight requests may finish after the end */

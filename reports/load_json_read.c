@@ -130,8 +130,9 @@ static struct hist *read_hist(struct reader *rd, const cJSON *o, const char *whe
     if (!rd->failed && seen != count)
         fail(rd, "%s: count %llu but the buckets hold %llu", where, (unsigned long long)count,
              (unsigned long long)seen);
-    if (!rd->failed && count && (min > max || max > HIST_MAX || clamped > count ||
-                                 hist_index(min) != h->lo || hist_index(max) != h->hi))
+    if (!rd->failed && count &&
+        (min > max || max > HIST_MAX || clamped > count || hist_index(min) != h->lo ||
+         hist_index(max) != h->hi))
         fail(rd, "%s: min and max do not match the buckets", where);
     if (count) {
         h->sum = sum;
@@ -293,7 +294,8 @@ static void check_got(struct lg_step_stats *st, size_t k, const char *reason)
     char prefix[LG_REASON_MAX + 64];
     snprintf(prefix, sizeof prefix, "check '%s' failed: got ", st->checks[k]);
     size_t n = strlen(prefix);
-    copy_str(st->check_got[k], CHECK_GOT_MAX, strncmp(reason, prefix, n) == 0 ? reason + n : reason);
+    copy_str(st->check_got[k], CHECK_GOT_MAX,
+             strncmp(reason, prefix, n) == 0 ? reason + n : reason);
 }
 
 static void read_step(struct reader *rd, const cJSON *o, struct lg_step_stats *st)

@@ -30,9 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     if (load_json_read((const char *)data, size, &doc, &r, &src, err, sizeof err))
         return 0;
-    struct load_json_meta meta = {src.urls,   src.url_count,    src.method,
-                                  (const char *const *)src.headers, src.header_count, NULL,
-                                  src.profile};
+    struct load_json_meta meta = {
+        src.urls,         src.url_count, src.method, (const char *const *)src.headers,
+        src.header_count, NULL,          src.profile};
     char *text = load_json_render(&r, &meta);
     cJSON *doc2;
     struct load_result r2;
@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     same_or_abort(&r, &r2);
     uint64_t responses = r.totals.responses, count = r.latency->total;
-    if (load_result_add(&r2, &r, 0, 0, err, sizeof err) ||
-        r2.totals.responses != 2 * responses || r2.latency->total != 2 * count)
+    if (load_result_add(&r2, &r, 0, 0, err, sizeof err) || r2.totals.responses != 2 * responses ||
+        r2.latency->total != 2 * count)
         abort();
     free(text);
     load_result_free(&r2);

@@ -29,8 +29,8 @@ static void test_parse(void)
 
 /* Walk every lane of a segment as the workers do and record the time of each arrival:
  * times[k] (UINT64_MAX where no lane sent k). Returns how many arrivals the segment has. */
-static uint64_t walk(const struct schedule *s, struct segment seg, uint32_t lanes,
-                     uint64_t *times, int *owner, int id)
+static uint64_t walk(const struct schedule *s, struct segment seg, uint32_t lanes, uint64_t *times,
+                     int *owner, int id)
 {
     uint64_t n = 0;
     for (uint32_t lane = 0; lane < lanes; lane++) {
@@ -158,8 +158,7 @@ static void test_choices_equal_across_split(void)
         whole_mix[k] = mix_pick_at(&m, 42, k);
         feeder_pick(f, FEEDER_SEQUENTIAL, k, NULL, &whole_row[k]);
         size_t row;
-        whole_unique[k] = feeder_pick(f, FEEDER_UNIQUE, k, NULL, &row) == FEEDER_OK ? (int)row
-                                                                                   : -1;
+        whole_unique[k] = feeder_pick(f, FEEDER_UNIQUE, k, NULL, &row) == FEEDER_OK ? (int)row : -1;
     }
     int unique_owner[10];
     memset(unique_owner, -1, sizeof unique_owner);
