@@ -17,20 +17,22 @@
 static struct rs_server store;
 static char cfg[512], run_cfg[512], prof[512], seg_json[3][512], whole_json[512], merged_json[512];
 
-/* The run: two scenarios in a 70/30 mix, the second taking a unique feeder's rows, 60
- * iterations a second for 3 s; 100 rows for 180 arrivals, so the rows run out. */
+/* A feeder file `name` with a column id of 1..count; its path. */
+static const char *write_rows(const char *name, int count)
+{
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "id\n");
+    for (int i = 1; i <= count && n < sizeof text; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d\n", i);
+    return sc_write(name, text);
+}
+
+/* The run: two scenarios in a 70/30 mix, every iteration taking a row of a unique feeder,
+ * 20 -> 60 iterations a second over 1 s, then 60 for 2 s: 160 arrivals for 40 rows. */
 static void write_run(void)
 {
     char text[2048];
-    snprintf(text, sizeof text, "%s/rows.csv", sc_tmpdir());
-    FILE *f = fopen(text, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs("id\n", f);
-    for (int i = 1; i <= 40; i++)
-        fprintf(f, "%d\n", i);
-    fclose(f);
+    write_rows("rows.csv", 40);
     snprintf(text, sizeof text,
              "target:\n"
              "  base_url: http://127.0.0.1:%d\n"
@@ -257,6 +259,64 @@ static void test_run_segments_merge(void)
     cJSON_Delete(whole);
 }
 
+/* The closed model: 7 users split 3, 2 and 2; each user walks its own rows of a unique feeder
+ * (user u's j-th iteration row u + 7j), so over the segments every one of the 70 rows is used
+ * once, none twice. */
+static void test_closed_model_segments(void)
+{
+    char text[1024], rows[512];
+    snprintf(rows, sizeof rows, "%s", write_rows("rows70.csv", 70));
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "load:\n"
+             "  feeders:\n"
+             "    rows: { file: %s, mode: unique }\n"
+             "  scenarios:\n"
+             "    c: [ { name: product, path: \"/api/v1/products/{{id}}\" } ]\n",
+             store.http, rows);
+    const char *closed_cfg = sc_write("closed.yaml", text);
+    const char *closed_prof = sc_write("closed-profile.yaml", "model: closed\n"
+                                                              "start_users: 7\n"
+                                                              "stages:\n"
+                                                              "  - { duration: 2s, users: 7 }\n"
+                                                              "think_time: 20ms\n"
+                                                              "mix: { c: 1 }\n");
+    char start[32], out[3][600];
+    snprintf(start, sizeof start, "%lld", (long long)time(NULL) + 2);
+    pid_t pids[3];
+    for (int i = 0; i < 3; i++) {
+        char seg[8];
+        snprintf(seg, sizeof seg, "%d/3", i);
+        snprintf(out[i], sizeof out[i], "%s/closed%d.json", sc_tmpdir(), i);
+        const char *args[] = {"load", closed_cfg,   "--profile", closed_prof, "--threads", "1",
+                              "-q",   "--segment",  seg,         "--run-id",  "closed-7",  "--json",
+                              out[i], "--start-at", start,       NULL};
+        pids[i] = sc_spawn(args, "/dev/null", "/dev/null");
+        CHECK(pids[i] > 0);
+    }
+    for (int i = 0; i < 3; i++)
+        CHECK_INT_EQ(sc_reap(pids[i], 60), 0);
+    static const int users[3] = {3, 2, 2};
+    for (int i = 0; i < 3; i++) {
+        cJSON *j = sc_json(out[i]);
+        CHECK_INT_EQ(sc_num(cJSON_GetObjectItem(j, "virtual_users"), "max"), users[i]);
+        cJSON_Delete(j);
+    }
+    const char *files[] = {out[0], out[1], out[2], NULL};
+    struct sc_ran ran;
+    CHECK_INT_EQ(merge(files, &ran), 0);
+    sc_ran_free(&ran);
+    cJSON *m = sc_json(merged_json);
+    const cJSON *c = sc_scenario(m, "c");
+    CHECK_INT_EQ(sc_num(cJSON_GetObjectItem(m, "virtual_users"), "max"), 7);
+    CHECK_INT_EQ(sc_num(c, "completed"), 70);
+    CHECK(sc_failed(c, "feeder_exhausted") > 0);
+    CHECK_INT_EQ(sc_num(c, "failed_total"), sc_failed(c, "feeder_exhausted"));
+    cJSON_Delete(m);
+}
+
 /* seg_json[0] with key set to value (a string) or, with value NULL, removed; its path. */
 static const char *altered(const char *name, const char *key, const char *value)
 {
@@ -365,6 +425,7 @@ int main(void)
     RUN(test_three_segments_make_the_whole_run);
     RUN(test_merge_refusals);
     RUN(test_run_segments_merge);
+    RUN(test_closed_model_segments);
     RUN(test_start_at_refused);
     RUN(test_start_at_wait_is_interruptible);
     CHECK_INT_EQ(rs_stop(&store), 0);
