@@ -142,7 +142,8 @@ static void collect_checks(struct run_state *s)
     gate_checks_accept(c, &s->accepted, s->cfg.target.base_url);
 }
 
-/* Parse every threshold (0), or print the errors and return -1. */
+/* Parse every threshold and check its selector as validate does (0), or print the errors and
+ * return -1. */
 static int parse_thresholds(struct run_state *s)
 {
     const struct load *l = &s->cfg.load;
@@ -151,11 +152,18 @@ static int parse_thresholds(struct run_state *s)
     for (size_t i = 0; i < l->threshold_count; i++) {
         struct report_threshold *t = &s->thresholds[i];
         struct parse_error pe;
+        char msg[512];
+        int col = 0;
         t->expr = l->thresholds[i].expr;
         if (threshold_parse(t->expr, &t->parsed, &pe)) {
+            col = pe.col;
+            snprintf(msg, sizeof msg, "%s", pe.msg);
+        } else if (threshold_check_selector(&t->parsed, l->scenarios, l->scenario_count, msg,
+                                            sizeof msg))
+            col = t->parsed.sel_col;
+        if (col) {
             fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: '%s', column %d: %s\n", s->cfg.path,
-                    l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr, pe.col,
-                    pe.msg);
+                    l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr, col, msg);
             bad = 1;
         }
     }

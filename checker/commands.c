@@ -6,6 +6,7 @@ const struct command *const cli_commands[] = {
     &cmd_run,
     &cmd_audit,
     &cmd_load,
+    &cmd_capacity,
     &cmd_validate,
     &cmd_init,
     &cmd_report,

@@ -7,6 +7,7 @@
 extern const struct command cmd_run;
 extern const struct command cmd_audit;
 extern const struct command cmd_load;
+extern const struct command cmd_capacity;
 extern const struct command cmd_validate;
 extern const struct command cmd_init;
 extern const struct command cmd_report;

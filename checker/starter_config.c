@@ -120,7 +120,7 @@ const char starter_config[] =
     "        json: { cart_id: \"{{cart_id}}\" }\n"
     "        expect: [201]\n"
     "  thresholds:\n"
-    "    - \"p95(checkout) < 800ms\"\n"
+    "    - \"p95(scenario:checkout) < 800ms\"\n"
     "    - { expr: \"error_rate < 0.5%\", abort_on_fail: true }\n"
     "\n"
     "reports:\n"

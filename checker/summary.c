@@ -63,6 +63,18 @@ static void print_thresholds(FILE *out, const struct report_run *run)
     }
 }
 
+/* The software recognised in front of the store, edge inward; the findings' fixes are for it. */
+static void print_stack(FILE *out, const struct stack_report *st)
+{
+    if (!st || !st->ran || !st->count)
+        return;
+    fprintf(out, "Stack:");
+    for (size_t i = 0; i < st->count; i++)
+        fprintf(out, "%s %s (%s)", i ? " ->" : "", stack_name(st->components[i].id),
+                stack_role(st->components[i].id));
+    fprintf(out, "; the reports give each finding's fix for it\n");
+}
+
 static const char *grade_of(const struct report_score *s)
 {
     return s->grade ? s->grade : "n/a";
@@ -93,6 +105,7 @@ void summary_print(const struct cli *cli, FILE *out, const struct report_run *ru
 {
     if (!cli->quiet) {
         print_counts(out, run);
+        print_stack(out, run->stack);
         if (list_findings)
             print_findings(out, run);
         print_thresholds(out, run);

@@ -110,7 +110,7 @@ static void read_expr(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 {
     struct threshold *t = dst;
     const char *s =
-        cfg_walk_scalar(w, v, "a threshold expression (e.g. \"p95(checkout) < 800ms\")");
+        cfg_walk_scalar(w, v, "a threshold expression (e.g. \"p95(scenario:checkout) < 800ms\")");
     if (!s)
         return;
     t->expr = s;

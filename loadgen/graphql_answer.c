@@ -104,14 +104,15 @@ static int span_is(struct span s, const char *word)
 }
 
 static int value(struct reader *r, enum role role, int depth, struct span *text);
+static int object(struct reader *r, enum role role, int depth, struct fields *f);
 static int array(struct reader *r, enum role role, int depth, struct fields *first,
                  size_t *count);
 
-/* An object at r->p, read in role; fields filled from its keys. */
-static int object(struct reader *r, enum role role, int depth, struct fields *f)
+/* The members of the object at r->p ('{'): member() is handed each key with r->p at its
+ * value, and reads the value. */
+static int members(struct reader *r,
+                   int (*member)(struct reader *r, struct span key, void *ctx), void *ctx)
 {
-    if (depth > GRAPHQL_JSON_DEPTH)
-        return -1;
     r->p++; /* '{' */
     skip_ws(r);
     if (r->p < r->end && *r->p == '}') {
@@ -127,27 +128,8 @@ static int object(struct reader *r, enum role role, int depth, struct fields *f)
         if (r->p >= r->end || *r->p++ != ':')
             return -1;
         skip_ws(r);
-        enum role child = role == ROLE_SKIP || depth >= GRAPHQL_RESULT_DEPTH ? ROLE_SKIP
-                                                                            : ROLE_DATA;
-        struct span *text = NULL;
-        if (span_is(key, "__typename"))
-            text = &f->typename;
-        else if (span_is(key, "errorCode"))
-            text = &f->error_code;
-        else if (span_is(key, "code"))
-            text = &f->code;
-        else if (span_is(key, "message"))
-            text = &f->message;
-        else if (child == ROLE_DATA && (span_is(key, "errors") || span_is(key, "userErrors")))
-            child = ROLE_ERROR_LIST;
-        if (span_is(key, "extensions") && r->p < r->end && *r->p == '{') {
-            struct fields ext = {0};
-            if (object(r, ROLE_SKIP, depth + 1, &ext))
-                return -1;
-            f->ext_code = ext.code;
-        } else if (value(r, child, depth + 1, text)) {
+        if (member(r, key, ctx))
             return -1;
-        }
         skip_ws(r);
         if (r->p >= r->end)
             return -1;
@@ -158,6 +140,48 @@ static int object(struct reader *r, enum role role, int depth, struct fields *f)
         if (*r->p++ != ',')
             return -1;
     }
+}
+
+struct object_reading {
+    enum role role;
+    int depth;
+    struct fields *f;
+};
+
+static int object_member(struct reader *r, struct span key, void *ctx)
+{
+    const struct object_reading *o = ctx;
+    struct fields *f = o->f;
+    enum role child = o->role == ROLE_SKIP || o->depth >= GRAPHQL_RESULT_DEPTH ? ROLE_SKIP
+                                                                              : ROLE_DATA;
+    struct span *text = NULL;
+    if (span_is(key, "__typename"))
+        text = &f->typename;
+    else if (span_is(key, "errorCode"))
+        text = &f->error_code;
+    else if (span_is(key, "code"))
+        text = &f->code;
+    else if (span_is(key, "message"))
+        text = &f->message;
+    else if (child == ROLE_DATA && (span_is(key, "errors") || span_is(key, "userErrors")))
+        child = ROLE_ERROR_LIST;
+    if (span_is(key, "extensions") && r->p < r->end && *r->p == '{') {
+        struct fields ext = {0};
+        if (object(r, ROLE_SKIP, o->depth + 1, &ext))
+            return -1;
+        f->ext_code = ext.code;
+        return 0;
+    }
+    return value(r, child, o->depth + 1, text);
+}
+
+/* An object at r->p, read in role; fields filled from its keys. */
+static int object(struct reader *r, enum role role, int depth, struct fields *f)
+{
+    if (depth > GRAPHQL_JSON_DEPTH)
+        return -1;
+    struct object_reading o = {role, depth, f};
+    return members(r, object_member, &o);
 }
 
 static int ends_with_error_type(const struct reader *r, struct span t)
@@ -237,45 +261,25 @@ static int value(struct reader *r, enum role role, int depth, struct span *text)
     }
 }
 
+static int top_member(struct reader *r, struct span key, void *ctx)
+{
+    (void)ctx;
+    size_t count;
+    if (span_is(key, "errors") && r->p < r->end && *r->p == '[') {
+        if (array(r, ROLE_ERROR_LIST, 1, &r->errors, &count))
+            return -1;
+        r->errors_seen = count > 0;
+        return 0;
+    }
+    return value(r, span_is(key, "data") ? ROLE_DATA : ROLE_SKIP, 1, NULL);
+}
+
 /* The top-level object: errors and data are read by their rules, the rest only checked. */
 static int top(struct reader *r)
 {
     skip_ws(r);
-    if (r->p >= r->end || *r->p != '{')
+    if (r->p >= r->end || *r->p != '{' || members(r, top_member, NULL))
         return -1;
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
-        return 0;
-    }
-    for (;;) {
-        struct span key;
-        skip_ws(r);
-        if (string(r, &key))
-            return -1;
-        skip_ws(r);
-        if (r->p >= r->end || *r->p++ != ':')
-            return -1;
-        skip_ws(r);
-        size_t count;
-        if (span_is(key, "errors") && r->p < r->end && *r->p == '[') {
-            if (array(r, ROLE_ERROR_LIST, 1, &r->errors, &count))
-                return -1;
-            r->errors_seen = count > 0;
-        } else if (value(r, span_is(key, "data") ? ROLE_DATA : ROLE_SKIP, 1, NULL)) {
-            return -1;
-        }
-        skip_ws(r);
-        if (r->p >= r->end)
-            return -1;
-        if (*r->p == '}') {
-            r->p++;
-            break;
-        }
-        if (*r->p++ != ',')
-            return -1;
-    }
     skip_ws(r);
     return r->p == r->end ? 0 : -1;
 }

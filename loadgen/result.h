@@ -159,7 +159,7 @@ struct lg_threshold_outcome {
     int passed;  /* 0: broken, or no data */
     int no_data; /* nothing to judge it by: counts as broken */
     double observed, limit; /* in the threshold's unit: us, a fraction, per second, a count */
-    char *line;             /* "p95(checkout) = 912ms, allowed < 800ms" */
+    char *line;  /* "p95(scenario:checkout) = 912ms, allowed < 800ms" */
 };
 
 /* A stage of the schedule: ramp linearly from the previous target to this one. */

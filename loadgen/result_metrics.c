@@ -19,18 +19,14 @@ static int has_step(const struct load_result *r, const char *name)
 }
 
 /* Resolve a selector to the steps it covers: a scenario (*sc set) or a step name. -1 when
- * the result has no such scenario or step. */
+ * the result has no such scenario or step, and for a bare name (validate rejects it). */
 static int resolve(const struct load_result *r, enum th_sel sel, const char *name,
                    const struct lg_scenario_stats **sc)
 {
     *sc = NULL;
-    if (sel == TH_SEL_SCENARIO || sel == TH_SEL_NAME)
-        *sc = find_scenario(r, name);
-    if (*sc)
-        return 0;
-    if (sel == TH_SEL_SCENARIO)
-        return -1;
-    return has_step(r, name) ? 0 : -1;
+    if (sel == TH_SEL_SCENARIO || sel == TH_SEL_ITERATION)
+        return (*sc = find_scenario(r, name)) ? 0 : -1;
+    return sel == TH_SEL_STEP && has_step(r, name) ? 0 : -1;
 }
 
 /* Does step i belong to the selection? */
@@ -70,6 +66,12 @@ static int latency(void *ctx, enum th_sel sel, const char *name, enum th_stat st
     const struct lg_scenario_stats *sc;
     if (resolve(r, sel, name, &sc))
         return -1;
+    if (sel == TH_SEL_ITERATION) {
+        if (!sc->active || !sc->active->total)
+            return -1;
+        *us = stat_of(sc->active, stat, pct);
+        return 0;
+    }
     struct hist *h = hist_new();
     for (size_t i = 0; i < r->step_count; i++)
         if (selected(r, i, sc, name))

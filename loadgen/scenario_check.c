@@ -167,7 +167,7 @@ static void check_thresholds(struct checker *c)
     const struct load *load = &c->cfg->load;
     for (size_t i = 0; i < load->threshold_count; i++) {
         const struct threshold *th = &load->thresholds[i];
-        char kp[64], msg[256];
+        char kp[64], msg[512];
         snprintf(kp, sizeof kp, "load.thresholds[%zu]", i);
         struct threshold_expr t;
         struct parse_error err;
@@ -176,7 +176,7 @@ static void check_thresholds(struct checker *c)
                    th->expr ? err.col : 0, th->expr ? th->expr : "");
         else if (threshold_check_selector(&t, load->scenarios, load->scenario_count, msg,
                                           sizeof msg))
-            report(c, th->pos, kp, "%s", msg);
+            report(c, th->pos, kp, "%s (column %d of '%s')", msg, t.sel_col, th->expr);
     }
 }
 

@@ -27,6 +27,15 @@ static const struct {
     {"dropped_iterations", TH_COUNT, 0, TH_COUNT_DROPPED_ITERATIONS},
 };
 
+static const struct {
+    const char *prefix;
+    enum th_sel sel;
+} selectors[] = {
+    {"step:", TH_SEL_STEP},
+    {"scenario:", TH_SEL_SCENARIO},
+    {"iteration:", TH_SEL_ITERATION},
+};
+
 static const char *const op_text[] = {"<", "<=", ">", ">=", "==", "!="};
 
 static size_t skip_spaces(const char *s, size_t i)
@@ -141,18 +150,27 @@ int threshold_parse(const char *src, struct threshold_expr *t, struct parse_erro
         const char *sel = src + a;
         size_t n = b - a;
         t->sel = TH_SEL_NAME;
-        if (n >= 5 && memcmp(sel, "step:", 5) == 0) {
-            t->sel = TH_SEL_STEP;
-            sel += 5, n -= 5;
-        } else if (n >= 9 && memcmp(sel, "scenario:", 9) == 0) {
-            t->sel = TH_SEL_SCENARIO;
-            sel += 9, n -= 9;
+        t->sel_col = (int)a + 1;
+        for (size_t k = 0; k < sizeof selectors / sizeof selectors[0]; k++) {
+            size_t plen = strlen(selectors[k].prefix);
+            if (n >= plen && memcmp(sel, selectors[k].prefix, plen) == 0) {
+                t->sel = selectors[k].sel;
+                sel += plen, n -= plen;
+                break;
+            }
         }
         if (n == 0 || memchr(sel, '(', n))
-            return parse_error_set(err, 1, (int)a + 1,
-                                   "expected a name, step:NAME or scenario:NAME in '( )'");
+            return parse_error_set(err, 1, t->sel_col,
+                                   "expected a name: step:NAME, scenario:NAME or iteration:NAME "
+                                   "in '( )'");
+        if (t->sel == TH_SEL_ITERATION && t->kind != TH_LATENCY)
+            return parse_error_set(err, 1, t->sel_col,
+                                   "iteration:NAME is the duration of NAME's iterations, for "
+                                   "pN, median, min, max and mean; %.*s(scenario:%.*s) reads "
+                                   "the scenario's requests and iterations",
+                                   (int)(mend - mstart), src + mstart, (int)n, sel);
         if (n >= sizeof t->name)
-            return parse_error_set(err, 1, (int)a + 1, "the name is too long");
+            return parse_error_set(err, 1, t->sel_col, "the name is too long");
         memcpy(t->name, sel, n);
         t->name[n] = '\0';
         snprintf(t->label, sizeof t->label, "%.*s(%.*s)", (int)(mend - mstart), src + mstart,
@@ -269,24 +287,82 @@ void threshold_eval(const struct threshold_expr *t, const struct th_metrics *m, 
              limit);
 }
 
+static int defines_scenario(const struct scenario *scenarios, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(scenarios[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+static int defines_step(const struct scenario *scenarios, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        for (size_t j = 0; j < scenarios[i].step_count; j++)
+            if (scenarios[i].steps[j].name && strcmp(scenarios[i].steps[j].name, name) == 0)
+                return 1;
+    return 0;
+}
+
+/* The metric as written, without its selector: "p95" of "p95(checkout)". */
+static int metric_len(const struct threshold_expr *t)
+{
+    const char *open = strchr(t->label, '(');
+    return open ? (int)(open - t->label) : (int)strlen(t->label);
+}
+
+/* A bare name: what the config has for it, written out explicitly. */
+static int ambiguous(const struct threshold_expr *t, int scenario, int step, char *err,
+                     size_t errlen)
+{
+    int ml = metric_len(t);
+    const char *m = t->label, *n = t->name;
+    int iterations =
+        t->kind == TH_COUNT && t->count != TH_COUNT_REQUESTS && t->count != TH_COUNT_ERRORS;
+    char forms[3][400];
+    size_t k = 0;
+    if (scenario && t->kind == TH_LATENCY)
+        snprintf(forms[k++], sizeof forms[0],
+                 "%.*s(iteration:%s) for the duration of a %s iteration (without think time)", ml,
+                 m, n, n);
+    if (scenario)
+        snprintf(forms[k++], sizeof forms[0], "%.*s(scenario:%s) for %s", ml, m, n,
+                 t->kind == TH_LATENCY ? "its requests"
+                 : iterations          ? "the scenario's iterations"
+                                       : "the scenario's requests");
+    if (step && !iterations)
+        snprintf(forms[k++], sizeof forms[0], "%.*s(step:%s) for the requests of the step %s", ml,
+                 m, n, n);
+    if (k == 0) {
+        snprintf(err, errlen,
+                 "%s: no scenario named '%s' in load.scenarios (iterations are a scenario's)",
+                 t->label, n);
+        return -1;
+    }
+    snprintf(err, errlen, "%s: a bare name is ambiguous; write %s%s%s%s%s", t->label, forms[0],
+             k > 2   ? ", "
+             : k > 1 ? " or "
+                     : "",
+             k > 1 ? forms[1] : "", k > 2 ? " or " : "", k > 2 ? forms[2] : "");
+    return -1;
+}
+
 int threshold_check_selector(const struct threshold_expr *t, const struct scenario *scenarios,
                              size_t scenario_count, char *err, size_t errlen)
 {
     if (t->sel == TH_SEL_ALL)
         return 0;
-    for (size_t i = 0; i < scenario_count; i++) {
-        if (t->sel != TH_SEL_STEP && strcmp(scenarios[i].name, t->name) == 0)
-            return 0;
-        if (t->sel == TH_SEL_SCENARIO)
-            continue;
-        for (size_t j = 0; j < scenarios[i].step_count; j++)
-            if (scenarios[i].steps[j].name && strcmp(scenarios[i].steps[j].name, t->name) == 0)
-                return 0;
-    }
+    int scenario = t->sel != TH_SEL_STEP && defines_scenario(scenarios, scenario_count, t->name);
+    int step = (t->sel == TH_SEL_STEP || t->sel == TH_SEL_NAME) &&
+               defines_step(scenarios, scenario_count, t->name);
+    if (t->sel == TH_SEL_NAME && (scenario || step))
+        return ambiguous(t, scenario, step, err, errlen);
+    if (scenario || step)
+        return 0;
     snprintf(err, errlen, "%s: no %s named '%s' in load.scenarios", t->label,
-             t->sel == TH_SEL_STEP       ? "step"
-             : t->sel == TH_SEL_SCENARIO ? "scenario"
-                                         : "scenario or step",
+             t->sel == TH_SEL_STEP   ? "step"
+             : t->sel == TH_SEL_NAME ? "scenario or step"
+                                     : "scenario",
              t->name);
     return -1;
 }

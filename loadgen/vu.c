@@ -6,8 +6,8 @@
 #include "common/oom.h"
 #include "loadgen/clock.h"
 #include "loadgen/conn.h"
-#include "loadgen/extract.h"
 #include "loadgen/graphql_answer.h"
+#include "loadgen/step_extract.h"
 #include "loadgen/response.h"
 #include "loadgen/worker.h"
 
@@ -343,26 +343,17 @@ static int extract(struct vu *u, const struct plan_step *st, const struct conn *
 {
     struct vu_pool *p = u->pool;
     for (size_t i = 0; i < st->extract_count; i++) {
-        const struct plan_extract *x = &st->extracts[i];
-        const char *val = p->scratch;
-        size_t len = 0;
-        int found;
-        if (x->source == EXTRACT_JSON) {
-            enum jp_status js = jsonpath_eval(x->path, rv->body, rv->body_len, &u->rng, p->scratch,
-                                              PLAN_REQUEST_MAX, &len);
-            if (js == JP_NOT_JSON)
-                return c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
-            if (js == JP_NO_SPACE)
-                return LG_FAIL_TOO_LARGE;
-            found = js == JP_MATCH;
-        } else if (x->source == EXTRACT_HEADER) {
-            found = extract_header(rv->head, rv->head_len, x->name, &val, &len) == 0;
-        } else {
-            found = extract_cookie(rv->head, rv->head_len, x->name, &val, &len) == 0;
-        }
-        if (!found)
+        const char *val;
+        size_t len;
+        enum jp_status js =
+            step_extract(&st->extracts[i], rv, &u->rng, p->scratch, PLAN_REQUEST_MAX, &val, &len);
+        if (js == JP_NOT_JSON)
+            return c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
+        if (js == JP_NO_SPACE)
+            return LG_FAIL_TOO_LARGE;
+        if (js != JP_MATCH)
             return LG_FAIL_NO_MATCH;
-        if (vars_set(u->vars, x->var, val, len))
+        if (vars_set(u->vars, st->extracts[i].var, val, len))
             return LG_FAIL_TOO_LARGE;
     }
     return -1;

@@ -3,32 +3,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "probes/answer_fit.h"
 #include "probes/gql_facts.h"
+#include "probes/graphql.h"
 #include "probes/http.h"
 
 static const char graphql_key[] = "target.graphql.path";
 
 /* POST {"query": query} to the GraphQL path into r. 0 when an answer came, -1 with the verdict
  * set (no answer: error; a request the store did not take: skip naming the key). */
-static int gql_post(struct probe_ctx *ctx, const char *query, struct http_response *r)
+static int post_query(struct probe_ctx *ctx, const char *query, struct http_response *r)
 {
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddStringToObject(body, "query", query);
-    char *text = cJSON_PrintUnformatted(body);
-    cJSON_Delete(body);
-    struct http_request req = {
-        .method = "POST",
-        .url = ctx->cfg->target.graphql.path,
-        .body = text,
-        .max_body = 8 << 20,
-        .headers = {"Content-Type: application/json",
-                    "Accept: application/graphql-response+json, application/json"}};
-    int rc = http_get1(ctx, &req, r);
-    cJSON_free(text);
-    if (rc != 0) {
+    gql_post(ctx, ctx->cfg->target.graphql.path, query, r);
+    if (!r->status) {
         http_evidence(ctx, r, NULL);
         probe_set(ctx, PROBE_ERROR, "no answer from the GraphQL API: %s", r->error);
         http_response_free(r);
@@ -46,8 +33,10 @@ static int gql_post(struct probe_ctx *ctx, const char *query, struct http_respon
 static int judge_error_answer(struct probe_ctx *ctx, const char *what,
                               const struct http_response *r, char *why, size_t len)
 {
-    char message[200], code[80];
-    int is_error = gql_facts_error(r->body, message, sizeof message, code, sizeof code) == 0;
+    struct gql_answer a;
+    gql_read(r->body, r->body_len, &a);
+    const char *message = gql_error_message(&a, 0), *code = gql_error_code(&a, 0);
+    int is_error = message != NULL;
     int verdict;
     if (r->status >= 500) {
         snprintf(why, len, "%s answered %d: a bad query is the client's error, not a server error",
@@ -57,17 +46,18 @@ static int judge_error_answer(struct probe_ctx *ctx, const char *what,
         snprintf(why, len, "%s answered %d without a GraphQL errors[] entry with a message", what,
                  r->status);
         verdict = 2;
-    } else if (!code[0]) {
+    } else if (!code || !code[0]) {
         snprintf(why, len,
                  "%s: errors[] has no extensions.code: clients can tell errors apart only by "
                  "their message text",
                  what);
         verdict = 1;
     } else {
-        snprintf(why, len, "%s: errors[] with extensions.code %s", what, code);
+        snprintf(why, len, "%s: errors[] with extensions.code %.80s", what, code);
         verdict = 0;
     }
-    http_evidence(ctx, r, "%s; message: %.120s", why, message[0] ? message : "(none)");
+    http_evidence(ctx, r, "%s; message: %.120s", why, message && message[0] ? message : "(none)");
+    gql_answer_free(&a);
     return verdict;
 }
 
@@ -81,7 +71,7 @@ void gql_conventions_errors(struct probe_ctx *ctx)
     char worst_why[400] = "";
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         struct http_response r;
-        if (gql_post(ctx, queries[i][1], &r) != 0)
+        if (post_query(ctx, queries[i][1], &r) != 0)
             return;
         char why[400];
         int v = judge_error_answer(ctx, queries[i][0], &r, why, sizeof why);
@@ -106,7 +96,7 @@ void gql_conventions_errors(struct probe_ctx *ctx)
 static int introspect(struct probe_ctx *ctx, const char *needs, struct gql_schema_facts *f)
 {
     struct http_response r;
-    if (gql_post(ctx, gql_facts_schema_query, &r) != 0)
+    if (post_query(ctx, gql_facts_schema_query, &r) != 0)
         return -1;
     char message[200];
     int rc = gql_facts_schema(r.body, f, message, sizeof message);

@@ -22,18 +22,6 @@ static const cJSON *first_error(const cJSON *doc)
     return cJSON_IsArray(errors) ? cJSON_GetArrayItem(errors, 0) : NULL;
 }
 
-int gql_facts_error(const char *body, char *message, size_t mlen, char *code, size_t clen)
-{
-    cJSON *doc = cJSON_Parse(body ? body : "");
-    const cJSON *err = first_error(doc);
-    const char *msg = string_of(err, "message");
-    const char *c = string_of(cJSON_GetObjectItemCaseSensitive(err, "extensions"), "code");
-    snprintf(message, mlen, "%s", msg ? msg : "");
-    snprintf(code, clen, "%s", c ? c : "");
-    cJSON_Delete(doc);
-    return msg ? 0 : -1;
-}
-
 /* The arguments that page a list: offset, page or cursor style. */
 static int is_paging_arg(const char *name)
 {

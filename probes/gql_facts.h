@@ -1,7 +1,6 @@
 /*
- * What a GraphQL answer says, read from its text: the first error of errors[] (message and
- * extensions.code), and what an introspection answer shows about deprecated fields and how the
- * query type's lists page. Pure reading, no network: the E probes judge on it
+ * What an introspection answer shows about deprecated fields and how the query type's lists
+ * page. Pure reading, no network: the E probes judge on it
  * (probes/gql_conventions.h) and the fuzz target feeds it any bytes.
  */
 #ifndef STORECHECK_PROBES_GQL_FACTS_H
@@ -12,11 +11,6 @@
 /* The introspection query gql_facts_schema reads the answer of: every type's fields, deprecated
  * ones included, with their arguments and their type up to three wrappers deep. */
 extern const char gql_facts_schema_query[];
-
-/* The first entry of errors[] of a GraphQL answer: its message and extensions.code copied
- * (cut to fit), "" when absent. 0 when there is an entry with a string message; -1 when the
- * text is not JSON or has none. */
-int gql_facts_error(const char *body, char *message, size_t mlen, char *code, size_t clen);
 
 struct gql_schema_facts {
     int connections; /* query fields returning an object with a pageInfo field */

@@ -48,6 +48,16 @@ const char *gql_error_message(const struct gql_answer *a, size_t i)
     return cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
+const char *gql_error_code(const struct gql_answer *a, size_t i)
+{
+    if (i >= gql_error_count(a))
+        return NULL;
+    const cJSON *ext =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(a->errors, (int)i), "extensions");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(ext, "code");
+    return cJSON_IsString(c) ? c->valuestring : NULL;
+}
+
 const cJSON *gql_data_at(const struct gql_answer *a, const char *path)
 {
     const cJSON *at = a->data;
@@ -178,6 +188,23 @@ const char *gql_extensions_leak(const struct gql_answer *a, char *out, size_t le
             return label;
     }
     return NULL;
+}
+
+const char *gql_other_error_leak(const struct gql_answer *a, const char *body, char *out,
+                                 size_t len)
+{
+    if (a->doc)
+        return leak_in(a->doc, out, len);
+    if (!body)
+        return NULL;
+    const char *label = leak_find(body, LEAK_DEBUG, out, len);
+    if (label)
+        return label;
+    const char *path = source_path(body);
+    if (!path)
+        return NULL;
+    one_line(path, out, len);
+    return "internal path";
 }
 
 size_t gql_batch_executed(const char *body, size_t len)

@@ -30,6 +30,8 @@ void gql_answer_free(struct gql_answer *a);
 size_t gql_error_count(const struct gql_answer *a);
 /* The "message" of errors[i], or NULL when it has none. */
 const char *gql_error_message(const struct gql_answer *a, size_t i);
+/* The extensions.code of errors[i] when it is a string, else NULL. */
+const char *gql_error_code(const struct gql_answer *a, size_t i);
 /* The member of data at a dotted path ("__schema.queryType.name"), or NULL. */
 const cJSON *gql_data_at(const struct gql_answer *a, const char *path);
 
@@ -40,6 +42,12 @@ int gql_suggestion(const struct gql_answer *a, char *out, size_t len);
  * exception member, or debug output) or "internal path" (a source file's path), with an
  * excerpt (up to len-1 bytes, one line) in out; NULL when the extensions show none. */
 const char *gql_extensions_leak(const struct gql_answer *a, char *out, size_t len);
+
+/* The same signs in an error answer that is not a GraphQL answer (neither data nor errors[]:
+ * a framework's error object or page): anywhere in its JSON (a "stack" member, a message
+ * with a source path), or in body's text when it is not JSON. NULL when it shows none. */
+const char *gql_other_error_leak(const struct gql_answer *a, const char *body, char *out,
+                                 size_t len);
 
 /* An answer to a JSON array of operations: how many of its entries are answers with data;
  * 0 when the body is not a JSON array. */

@@ -415,7 +415,10 @@ const struct probe probe_s_version_leak = {
     .title = "Server and X-Powered-By do not leak versions",
     .severity = SEV_LOW,
     .rationale = "Version numbers tell attackers which known vulnerabilities to try first.",
-    .remediation = "nginx: server_tokens off; PHP: expose_php = Off; remove X-Powered-By.",
+    .remediation = "Keep versions out of the answers: the web server's and proxy's product "
+                   "without a version in Server and Via, and no X-Powered-By, X-AspNet-Version "
+                   "or X-Generator from the application (a recognised stack's own setting is "
+                   "given first).",
     .references = "https://owasp.org/www-project-secure-headers/",
     .run = run_version_leak,
 };

@@ -9,9 +9,8 @@
 #include "common/strbuf.h"
 #include "loadgen/check.h"
 #include "loadgen/graphql_answer.h"
-#include "loadgen/extract.h"
-#include "loadgen/jsonpath.h"
 #include "loadgen/response.h"
+#include "loadgen/step_extract.h"
 #include "probes/http.h"
 
 /* Room for one rendered value (a path, a header value, a body) and one extracted value. */
@@ -100,18 +99,11 @@ static int extract_all(const struct config *cfg, const struct scenario *scn, str
                        size_t whylen)
 {
     for (size_t i = 0; i < st->extract_count; i++) {
-        const struct plan_extract *x = &st->extracts[i];
-        const char *val = scratch;
-        size_t len = 0;
-        int found;
-        if (x->source == EXTRACT_JSON)
-            found = jsonpath_eval(x->path, rv->body, rv->body_len, rng, scratch, VALUE_MAX,
-                                  &len) == JP_MATCH;
-        else if (x->source == EXTRACT_HEADER)
-            found = extract_header(rv->head, rv->head_len, x->name, &val, &len) == 0;
-        else
-            found = extract_cookie(rv->head, rv->head_len, x->name, &val, &len) == 0;
-        if (!found || vars_set(sh->vars, x->var, val, len)) {
+        const char *val;
+        size_t len;
+        int found = step_extract(&st->extracts[i], rv, rng, scratch, VALUE_MAX, &val, &len) ==
+                    JP_MATCH;
+        if (!found || vars_set(sh->vars, st->extracts[i].var, val, len)) {
             snprintf(why, whylen, "no value for {{%s}} (%s) in the answer",
                      src->extractions[i].var, src->extractions[i].expr);
             return -1;

@@ -85,7 +85,7 @@ static const char good[] = "target:\n"
                            "load:\n"
                            "  scenarios:\n"
                            "    browse: [ { path: / }, { path: /x } ]\n"
-                           "  thresholds: [\"p95(browse) < 1s\"]\n";
+                           "  thresholds: [\"p95(scenario:browse) < 1s\"]\n";
 
 static void test_validate_ok(void)
 {

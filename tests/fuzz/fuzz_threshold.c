@@ -1,5 +1,6 @@
 /* Thresholds: parse any text; when it parses, evaluate it against metrics that have data
- * for some selectors and not others. */
+ * for some selectors and not others, and check its selector against a config where one name
+ * is both a scenario and a step (every explicit form and the bare-name error). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@ static int latency(void *ctx, enum th_sel sel, const char *name, enum th_stat st
 {
     if (sel != TH_SEL_ALL && strlen(name) % 2)
         return -1;
-    *us = pct * 1000 + stat;
+    *us = pct * 1000 + stat + (sel == TH_SEL_ITERATION ? 1e6 : 0);
     return 0;
 }
 
@@ -48,8 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!r.line[0] || strlen(t.label) == 0)
             abort();
         char msg[128];
-        struct scenario sc[] = {{.name = "checkout"}};
-        threshold_check_selector(&t, sc, 1, msg, sizeof msg);
+        struct step steps[] = {{.name = "checkout"}, {.name = "order"}};
+        struct scenario sc[] = {{.name = "checkout", .steps = steps, .step_count = 2}};
+        if (threshold_check_selector(&t, sc, 1, msg, sizeof msg) &&
+            (!msg[0] || t.sel == TH_SEL_ALL || t.sel_col < 1 || (size_t)t.sel_col > strlen(src)))
+            abort();
     }
     free(src);
     return 0;

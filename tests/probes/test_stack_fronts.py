@@ -88,7 +88,7 @@ reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown
     r = tr.run(cfg, command="audit")
     check(r.returncode in (0, 1), "%s: the audit ran (exit %d): %s" % (name, r.returncode,
                                                                         r.stderr))
-    return tr.check_reports(work)
+    return tr.check_reports(work), r.stdout
 
 
 def expect(doc, name, keys, evidence, fix):
@@ -123,7 +123,7 @@ def main():
         varnish, varnish_port = start_varnish(work, nginx_port)
         procs.append(varnish)
 
-        doc = audit(work, "http://127.0.0.1:%d" % nginx_port, "nginx")
+        doc, _ = audit(work, "http://127.0.0.1:%d" % nginx_port, "nginx")
         expect(doc, "nginx", ["nginx"], "Server: nginx/", "server_tokens off;")
         md = open(os.path.join(work, "out.md")).read()
         check("Stack: nginx (Server: nginx/" in md, "the Markdown names the stack: " + md)
@@ -138,15 +138,19 @@ def main():
         check(len(homes) == 2, "the home page was asked for twice (probe + recognition): %s" %
               homes)
 
-        doc = audit(work, "http://127.0.0.1:%d" % varnish_port, "varnish")
+        doc, console = audit(work, "http://127.0.0.1:%d" % varnish_port, "varnish")
         expect(doc, "varnish", ["varnish", "nginx"], "Via: 1.1 ", "unset resp.http.Via;")
+        check("Stack: Varnish (cache) -> nginx (server);" in console,
+              "the console names the stack edge inward: " + console)
         check("(Varnish/" in doc["stack"]["components"][0]["evidence"],
               "Varnish named by its Via product: %s" % doc["stack"])
 
         # The reference store itself sends "Server: refstore": nothing is recognised, so the
         # finding has no stack fix and the report says why.
-        doc = audit(work, "https://127.0.0.1:%s" % store.ports["https"], "refstore", store.ca)
+        doc, console = audit(work, "https://127.0.0.1:%s" % store.ports["https"], "refstore",
+                             store.ca)
         expect(doc, "refstore", [], "", None)
+        check("Stack:" not in console, "no stack line when nothing is recognised: " + console)
         check(doc["stack"]["status"] == 200 and doc["stack"]["error"] is None,
               "the recognition got an answer: %s" % doc["stack"])
         check("names a product storecheck knows" in open(os.path.join(work, "out.md")).read(),
@@ -160,8 +164,8 @@ def main():
     # The server-version variant claims nginx and PHP in its headers.
     store = tr.Refstore(work, "server-version")
     try:
-        doc = audit(work, "https://127.0.0.1:%s" % store.ports["https"], "server-version",
-                    store.ca)
+        doc, _ = audit(work, "https://127.0.0.1:%s" % store.ports["https"], "server-version",
+                       store.ca)
         expect(doc, "server-version", ["nginx", "php"], "Server: nginx/1.18.0",
                "server_tokens off;")
         fixes = tr.checks_by_id(doc)["S-VERSION-LEAK"]["stack_remediation"]

@@ -280,6 +280,12 @@ def test_usage(work):
     r = run(cfg)
     check(r.returncode == 2 and cfg + ":4:28: load.thresholds[1]: 'p95x < 1s', column 1:"
           in r.stderr, "a bad threshold is exit 2 with its place: " + r.stderr)
+    open(cfg, "w").write(base + "load:\n  scenarios: { buy: [ { path: / } ] }\n"
+                         "  thresholds: [\"p95(buy) < 1s\"]\n")
+    r = run(cfg)
+    check(r.returncode == 2 and cfg + ":4:16: load.thresholds[0]: 'p95(buy) < 1s', column 5: "
+          "p95(buy): a bare name is ambiguous; write p95(iteration:buy)" in r.stderr,
+          "a bare name in a threshold is exit 2 with its place: " + r.stderr)
     open(cfg, "w").write(base + "audit: { only: [O-HEALTH-UNDER-LOAD, S-NOPE] }\n")
     r = run(cfg)
     check(r.returncode == 2 and "audit.only: 'S-NOPE' is neither a check id" in r.stderr,

@@ -69,9 +69,10 @@ static void test_valid_config(void)
     };
     struct scenario sc[] = {{.name = "checkout", .steps = steps, .step_count = 4, .pos = {9, 5}}};
     struct feeder feeders[] = {{"skus", skus_csv, FEEDER_RANDOM, {40, 7}}};
-    struct threshold th[] = {{"p95(checkout) < 800ms", 0, {50, 7}},
+    struct threshold th[] = {{"p95(scenario:checkout) < 800ms", 0, {50, 7}},
                              {"max(step:order) <= 2s", 0, {51, 7}},
-                             {"error_rate < 0.5%", 0, {52, 7}}};
+                             {"error_rate < 0.5%", 0, {52, 7}},
+                             {"p95(iteration:checkout) < 3s", 0, {53, 7}}};
     struct config cfg;
     config_init(&cfg);
     cfg.path = "store.yaml";
@@ -80,7 +81,7 @@ static void test_valid_config(void)
     cfg.load.feeders = feeders;
     cfg.load.feeder_count = 1;
     cfg.load.thresholds = th;
-    cfg.load.threshold_count = 3;
+    cfg.load.threshold_count = 4;
     struct diag_list d;
     diag_list_init(&d);
     CHECK_INT_EQ(scenario_check(&cfg, &d), 0);
@@ -119,7 +120,8 @@ static void test_problems(void)
                                {"gone", missing_csv, FEEDER_RANDOM, {41, 7}}};
     struct threshold th[] = {{"p95(chekout) < 800ms", 0, {50, 7}},
                              {"p95x < 1s", 0, {51, 7}},
-                             {"p95(step:cart) < 800", 0, {52, 7}}};
+                             {"p95(step:cart) < 800", 0, {52, 7}},
+                             {"p95( order ) < 800ms", 0, {53, 7}}};
     struct config cfg;
     config_init(&cfg);
     cfg.path = "store.yaml";
@@ -128,12 +130,12 @@ static void test_problems(void)
     cfg.load.feeders = feeders;
     cfg.load.feeder_count = 2;
     cfg.load.thresholds = th;
-    cfg.load.threshold_count = 3;
+    cfg.load.threshold_count = 4;
     struct diag_list d;
     diag_list_init(&d);
     size_t n = scenario_check(&cfg, &d);
     CHECK_INT_EQ(n, d.count);
-    CHECK_INT_EQ(n, 12);
+    CHECK_INT_EQ(n, 13);
 
     /* The broken CSV is reported in the CSV file, at the quote that is not closed. */
     const struct diag *g = find(&d, "load.feeders.users", "quoted field is not closed");
@@ -153,9 +155,15 @@ static void test_problems(void)
     /* A body that does not compile is reported once, at the line of the value it is on. */
     g = find(&d, "load.scenarios.checkout[1].body", "low bound is above the high bound (line 3");
     CHECK(g && g->line == 18); /* no body_pos: the step's */
-    EXPECT(&d, "load.thresholds[0]", "no scenario or step named 'chekout'");
+    EXPECT(&d, "load.thresholds[0]",
+           "no scenario or step named 'chekout' in load.scenarios "
+           "(column 5 of 'p95(chekout) < 800ms')");
     EXPECT(&d, "load.thresholds[1]", "a percentile is p followed by a number");
     EXPECT(&d, "load.thresholds[2]", "needs a unit (column 18 of");
+    g = find(&d, "load.thresholds[3]",
+             "p95(order): a bare name is ambiguous; write p95(step:order) for the requests of "
+             "the step order (column 6 of 'p95( order ) < 800ms')");
+    CHECK(g && g->line == 53 && g->col == 7);
     diag_list_free(&d);
 }
 

@@ -1,7 +1,8 @@
 /*
  * `storecheck validate` on the load section: what the scenario checks catch before a run, each
  * at file:line:col — an undefined variable, a missing feeder file, a CSV with broken quoting,
- * a threshold on a metric or a name that does not exist, an unknown profile, a mix naming a
+ * a threshold on a metric or a name that does not exist or on a bare name (which selector it
+ * means is ambiguous), an unknown profile, a mix naming a
  * scenario the config does not define — and that `storecheck load` refuses the same.
  */
 #include <stdio.h>
@@ -35,7 +36,8 @@ static void test_scenario_errors(void)
                                          "        path: \"/p/{{cart_id}}\"\n" /* 10 */
                                          "  thresholds:\n"                    /* 11 */
                                          "    - \"p95x < 1s\"\n"              /* 12 */
-                                         "    - \"p95(step:nope) < 1s\"\n");  /* 13 */
+                                         "    - \"p95(step:nope) < 1s\"\n"    /* 13 */
+                                         "    - \"p95(shop) < 1s\"\n");       /* 14 */
     const char *args[] = {"validate", cfg, NULL};
     struct sc_ran r = sc_run(30, args);
     CHECK_INT_EQ(r.code, 2);
@@ -44,6 +46,10 @@ static void test_scenario_errors(void)
     CHECK(has(r.err, "v.yaml:10:15: load.scenarios.shop[0].path: variable 'cart_id'"));
     CHECK(has(r.err, "v.yaml:12:7: load.thresholds[0]"));
     CHECK(has(r.err, "v.yaml:13:7: load.thresholds[1]: p95(step:nope): no step named 'nope'"));
+    CHECK(has(r.err, "v.yaml:14:7: load.thresholds[2]: p95(shop): a bare name is ambiguous; "
+                     "write p95(iteration:shop) for the duration of a shop iteration (without "
+                     "think time) or p95(scenario:shop) for its requests (column 5 of "
+                     "'p95(shop) < 1s')"));
     sc_ran_free(&r);
 
     const char *load[] = {"load", cfg, NULL};

@@ -3,7 +3,9 @@
  * extracted into later steps, the cookie jar, feeders, failure reasons, checks on answers (also against servers
  * that never answer or hang up), dropped iterations, the mix, thresholds and exit codes,
  * abort_on_fail, a JSON POST with extraction, the closed model, the shipped example config
- * over TLS. Every run is short and bounded; counts are checked, never timings.
+ * over TLS. Every run is short and bounded; counts are checked, never timings, except where
+ * the store holds every answer 1.5 s (--broken slow) to tell an iteration's duration from its
+ * requests' latency, with margins of a second.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,6 +370,61 @@ static void test_thresholds_exit_codes(void)
     cJSON_Delete(j);
 }
 
+/* Thresholds on an iteration and on its requests read different numbers: two steps answered
+ * in 1.5 s each with 1 s of think time between them make iterations of about 3 s without the
+ * think time (4 s with it) and requests of about 1.5 s. Each threshold fails if it read the
+ * other number. */
+static void test_iteration_and_request_thresholds(void)
+{
+    const char *args[] = {"--broken", "slow", NULL};
+    struct rs_server slow;
+    CHECK(rs_start(&slow, args));
+    const cJSON *buy, *look, *pay;
+    const char *cfg = config_at(slow.http, "iteration.yaml",
+                                "  scenarios:\n"
+                                "    buy:\n"
+                                "      - { name: look, path: /api/v1/products/1, think: 1s }\n"
+                                "      - { name: pay, path: /api/v1/products/2 }\n"
+                                "  thresholds:\n"
+                                "    - \"p95(iteration:buy) >= 2900ms\"\n"
+                                "    - \"p95(iteration:buy) < 3900ms\"\n"
+                                "    - \"p95(scenario:buy) < 2500ms\"\n"
+                                "    - \"p95(scenario:buy) >= 1400ms\"\n"
+                                "    - \"max(step:pay) < 2500ms\"\n");
+    struct sc_ran r;
+    cJSON *j = load_run(cfg, open_profile("iteration-profile.yaml", 2, 6, "buy: 1", 20), &r);
+    CHECK_INT_EQ(r.code, 0);
+    CHECK(j != NULL);
+    buy = sc_scenario(j, "buy");
+    look = sc_step(j, "buy", "look");
+    pay = sc_step(j, "buy", "pay");
+    CHECK(sc_num(buy, "completed") >= 2);
+    const cJSON *th = cJSON_GetObjectItemCaseSensitive(j, "thresholds");
+    CHECK_INT_EQ(cJSON_GetArraySize(th), 5);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, th) CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "passed")));
+    /* The iteration threshold reads the iteration without think time: at least its steps'
+     * latencies, less than any iteration with its think time. */
+    const cJSON *iter = cJSON_GetArrayItem(th, 0), *req = cJSON_GetArrayItem(th, 2);
+    double active_p95 = sc_num(cJSON_GetObjectItemCaseSensitive(buy, "active_us"), "p95");
+    CHECK(sc_num(iter, "observed") == active_p95);
+    CHECK(sc_num(iter, "observed") >=
+          sc_num(cJSON_GetObjectItemCaseSensitive(look, "latency_us"), "min") +
+              sc_num(cJSON_GetObjectItemCaseSensitive(pay, "latency_us"), "min"));
+    CHECK(sc_num(iter, "observed") <
+          sc_num(cJSON_GetObjectItemCaseSensitive(buy, "duration_us"), "min"));
+    CHECK(sc_num(req, "observed") < sc_num(iter, "observed"));
+    /* The JSON line and the console name the selector as written. */
+    const char *line = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(iter, "line"));
+    CHECK(line && strstr(line, "p95(iteration:buy) = ") == line);
+    line = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req, "line"));
+    CHECK(line && strstr(line, "p95(scenario:buy) = ") == line);
+    CHECK(r.out && strstr(r.out, "p95(iteration:buy) = ") && strstr(r.out, "p95(scenario:buy) = "));
+    cJSON_Delete(j);
+    sc_ran_free(&r);
+    CHECK_INT_EQ(rs_stop(&slow), 0);
+}
+
 static void test_abort_on_fail(void)
 {
     const char *cfg =
@@ -517,6 +574,7 @@ int main(void)
     RUN(test_dropped_when_pool_exhausted);
     RUN(test_mix_from_seed);
     RUN(test_thresholds_exit_codes);
+    RUN(test_iteration_and_request_thresholds);
     RUN(test_abort_on_fail);
     RUN(test_json_post_and_secrets);
     RUN(test_closed_model);
