@@ -29,11 +29,8 @@ done
 [ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 
 build=build-bench
-if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSTORECHECK_TESTS=OFF &&
-       cmake --build "$build" -j 2; } >"/tmp/storecheck-bench-build.log" 2>&1; then
-    cat /tmp/storecheck-bench-build.log >&2
-    exit 1
-fi
+. bench/release_build.sh
+release_build "$build"
 sc=$PWD/$build/checker/storecheck
 
 tmp=$(mktemp -d /tmp/storecheck-bench-XXXXXX)

@@ -145,6 +145,18 @@ int units_parse_rate(const char *s, double *per_second, char *err, size_t errlen
     return 0;
 }
 
+int units_parse_percent(const char *s, double *fraction, char *err, size_t errlen)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *end = NULL;
+    double v = n > 1 && s[n - 1] == '%' ? strtod(s, &end) : -1;
+    if (end != s + n - 1 || !(v >= 0 && v <= 100))
+        return fail(err, errlen, "'%s' is not a percentage from 0%% to 100%% (e.g. 5%%)",
+                    s ? s : "");
+    *fraction = v / 100;
+    return 0;
+}
+
 void units_format_duration_us(uint64_t us, char *buf, size_t len)
 {
     if (us < 1000)

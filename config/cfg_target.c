@@ -132,6 +132,13 @@ static void read_request_check(struct cfg_walk *w, const struct yaml_node *v, vo
     cfg_request_read_checks(w, v, &r->checks, &r->check_count);
 }
 
+static void read_request_id(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct endpoint_request *r = dst;
+    r->id_path = cfg_walk_scalar(w, v, "a JSON path (e.g. $.cart.id)");
+    r->id_pos = v->pos;
+}
+
 static const struct cfg_field request_fields[] = {
     {"method", cfg_read_method, offsetof(struct request_reading, req.method), 0},
     {"path", cfg_read_url_path, offsetof(struct request_reading, path), 0},
@@ -142,6 +149,7 @@ static const struct cfg_field request_fields[] = {
     {"graphql", read_request_graphql, 0, 0},
     {"expect", read_request_expect, 0, 0},
     {"check", read_request_check, 0, 0},
+    {"id", read_request_id, 0, 0},
     {NULL, NULL, 0, 0},
 };
 

@@ -259,16 +259,25 @@ void cfg_read_bool(struct cfg_walk *w, const struct yaml_node *v, void *dst)
         cfg_walk_error(w, v, "expected true or false, got %s", yaml_tree_kind_name(v));
 }
 
-void cfg_read_duration(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+int cfg_walk_duration_ms(struct cfg_walk *w, const struct yaml_node *v, uint64_t *ms)
 {
     const char *s = cfg_walk_scalar(w, v, "a duration (e.g. 10s, 2m, 250ms)");
     char err[160];
-    uint64_t ms;
     if (!s)
-        return;
-    if (units_parse_duration_ms(s, &ms, err, sizeof err))
+        return 0;
+    if (units_parse_duration_ms(s, ms, err, sizeof err)) {
         cfg_walk_error(w, v, "%s", err);
-    else if (ms == 0)
+        return 0;
+    }
+    return 1;
+}
+
+void cfg_read_duration(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    uint64_t ms;
+    if (!cfg_walk_duration_ms(w, v, &ms))
+        return;
+    if (ms == 0)
         cfg_walk_error(w, v, "the duration must be above 0");
     else
         *(uint64_t *)dst = ms;

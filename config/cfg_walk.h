@@ -96,6 +96,9 @@ int cfg_walk_check_path(struct cfg_walk *w, const struct yaml_node *v, const cha
 /* An HTTP status code (100-599) written as three digits; 0 after reporting an error at v. */
 int cfg_walk_status(struct cfg_walk *w, const struct yaml_node *v);
 
+/* A duration in milliseconds, 0 allowed: 1 when read, 0 after an error at v. */
+int cfg_walk_duration_ms(struct cfg_walk *w, const struct yaml_node *v, uint64_t *ms);
+
 /* Resolve a relative file path against the config's directory. */
 const char *cfg_walk_resolve(struct cfg_walk *w, const char *path);
 

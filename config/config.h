@@ -132,6 +132,10 @@ struct endpoint_request {
     /* graphql: the body carries a GraphQL operation, sent by POST to path or, when the
      * endpoint names none, to target.graphql.path; an answer reporting errors is not good. */
     int graphql;
+    /* cart only: the JSON path where a good answer names the new cart ({{cart_id}} of the
+     * requests after it); NULL: a top-level "id" */
+    const char *id_path;
+    struct srcpos id_pos;
     struct srcpos pos;       /* the mapping, or the path when written as one */
     struct srcpos path_pos;  /* where the path stood, for template errors */
     struct srcpos body_pos;
@@ -285,6 +289,24 @@ struct load {
     struct load_fault fault;
 };
 
+/* How `storecheck capacity` steps the arrival rate (docs/config.md, capacity). Rates are per
+ * second; 0 where the file leaves a value out and there is no default. */
+struct capacity {
+    int present;              /* the file has a capacity section */
+    struct srcpos pos;
+    double start;             /* the first step's rate; default 10/s */
+    double step_factor;       /* > 1: each step multiplies the rate (default 2) */
+    double step_increment;    /* instead of step_factor: each step adds this */
+    uint64_t step_ms;         /* the judged window of a step; default 10s */
+    uint64_t warmup_ms;       /* the unjudged start of each step, whole seconds; default 2s */
+    double precision;         /* the bracket the search narrows the knee to */
+    int precision_relative;   /* precision is a fraction of the breaking rate (default 5%) */
+    double max_rate;          /* no step above it; default load.max_rate */
+    double target;            /* the rate the store must hold; 0: none */
+    double abort_error_rate;  /* a step whose errors pass this fraction ends the search */
+    uint32_t max_steps;       /* the budget of steps; default 20 */
+};
+
 struct report_paths {
     const char *json;
     const char *html;
@@ -298,6 +320,7 @@ struct config {
     struct target target;
     struct audit audit;
     struct load load;
+    struct capacity capacity;
     struct report_paths reports;
     /* Every value that must never be shown: each ${VAR} expansion, header values of
      * Authorization, Cookie and other credential headers (redact_header_is_secret), webhook secrets. See common/redact.h. */

@@ -30,6 +30,7 @@ static const struct cfg_field top_fields[] = {
     {"target", cfg_target_read, offsetof(struct config, target), 1},
     {"audit", cfg_audit_read, offsetof(struct config, audit), 0},
     {"load", cfg_load_read, offsetof(struct config, load), 0},
+    {"capacity", cfg_capacity_read, offsetof(struct config, capacity), 0},
     {"reports", read_reports, offsetof(struct config, reports), 0},
     {NULL, NULL, 0, 0},
 };
@@ -41,7 +42,8 @@ static const struct cfg_section top_sections[] = {
 };
 
 static const struct cfg_section *const all_sections[] = {
-    cfg_target_sections, cfg_audit_sections, cfg_load_sections, top_sections, NULL,
+    cfg_target_sections, cfg_audit_sections, cfg_load_sections, cfg_capacity_sections,
+    top_sections, NULL,
 };
 
 static const char *dir_of(struct arena *a, const char *path)
@@ -112,6 +114,7 @@ static void read_root(struct cfg_walk *w, const struct yaml_node *root)
     }
     cfg_walk_fields(w, root, top_fields, cfg);
     cfg_load_check_fault(w, cfg);
+    cfg_capacity_check(w, cfg);
     cfg_graphql_bind(w, cfg);
     cfg_audit_check_session(w, cfg);
     if (!cfg->load.timeout_ms)
@@ -134,6 +137,7 @@ int config_load_buffer(struct config *cfg, const char *text, size_t len, const c
     cfg_target_defaults(&cfg->target);
     cfg_audit_defaults(&cfg->audit);
     cfg_load_defaults(&cfg->load);
+    cfg_capacity_defaults(&cfg->capacity);
 
     struct yaml_node *root;
     if (yaml_tree_parse(text, len, cfg->path, &cfg->arena, diags, &root))

@@ -59,7 +59,8 @@ static size_t expand_one(const char *s, const struct env_source *env, struct are
     const char *value = env->lookup(var, env->ctx);
     if (value && (*value || !has_default)) {
         strbuf_put(out, value, strlen(value));
-        strv_add(a, secrets, arena_strdup(a, value));
+        if (secrets)
+            strv_add(a, secrets, arena_strdup(a, value));
     } else if (has_default) {
         strbuf_put(out, rest + 2, (size_t)(close - rest - 2));
     } else {
@@ -118,11 +119,27 @@ struct expand_walk {
     size_t errors;
 };
 
+/* The store's addresses are what every report is about, not secrets (credentials in a URL
+ * are refused when the target is read). */
+static int is_address_key(const char *path)
+{
+    static const char *const keys[] = {"target.base_url", "target.http_url",
+                                       "target.allowed_hosts"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        size_t n = strlen(keys[i]);
+        if (strncmp(path, keys[i], n) == 0 && (path[n] == '\0' || path[n] == '['))
+            return 1;
+    }
+    return 0;
+}
+
 static void expand_node(struct expand_walk *w, struct yaml_node *n)
 {
     if (n->kind == YAML_SCALAR) {
         char err[256];
-        if (env_expand(n->value, w->env, w->a, w->secrets, &n->value, err, sizeof err)) {
+        int address = is_address_key(w->path.buf);
+        if (env_expand(n->value, w->env, w->a, address ? NULL : w->secrets, &n->value, err,
+                       sizeof err)) {
             diag_add(w->diags, w->file, n->pos.line, n->pos.col, w->path.buf, "%s", err);
             n->broken = 1;
             w->errors++;

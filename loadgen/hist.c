@@ -77,6 +77,31 @@ void hist_merge(struct hist *dst, const struct hist *src)
         dst->hi = src->hi;
 }
 
+void hist_subtract(struct hist *dst, const struct hist *src)
+{
+    if (src->total == 0)
+        return;
+    for (uint32_t i = src->lo; i <= src->hi; i++)
+        dst->counts[i] -= src->counts[i];
+    dst->total -= src->total;
+    dst->sum -= src->sum;
+    dst->clamped -= src->clamped;
+    uint32_t lo = dst->lo, hi = dst->hi;
+    while (lo <= hi && !dst->counts[lo])
+        lo++;
+    while (hi > lo && !dst->counts[hi])
+        hi--;
+    if (!dst->total || lo > hi) {
+        hist_reset(dst);
+        return;
+    }
+    uint64_t low = hist_index_low(lo), high = hist_index_high(hi);
+    dst->min = low > dst->min ? low : dst->min;
+    dst->max = high < dst->max ? high : dst->max;
+    dst->lo = lo;
+    dst->hi = hi;
+}
+
 uint64_t hist_index_low(uint32_t i)
 {
     uint32_t bucket = i >> HIST_SUB_HALF_BITS;

@@ -74,6 +74,11 @@ void hist_record_n(struct hist *h, uint64_t v, uint64_t count);
 /* dst += src, exactly: merging per-thread histograms gives the one-thread numbers. */
 void hist_merge(struct hist *dst, const struct hist *src);
 
+/* dst -= src, where src is an earlier state of dst (what was recorded up to then): dst keeps
+ * what was recorded after it. min and max become the bounds of the buckets still in use,
+ * within the old ones. */
+void hist_subtract(struct hist *dst, const struct hist *src);
+
 /* Lowest and highest value that land in counter index i. */
 uint64_t hist_index_low(uint32_t i);
 uint64_t hist_index_high(uint32_t i);

@@ -17,6 +17,7 @@
 
 #include "loadgen/check.h"
 #include "loadgen/hist.h"
+#include "loadgen/segment.h"
 
 /* Why a request (or, for the connect classes, a connection attempt) failed. */
 enum lg_error {
@@ -183,6 +184,13 @@ struct load_result {
     struct lg_stage *stages; /* as run; one stage for a constant rate */
     size_t stage_count;
     int64_t started_unix_ms; /* wall clock at the start */
+    /* A split run (--segment): which part this is ({0, 1}: the whole run; a merged result
+     * has count segments, index 0), the run's id shared by its segments, and the
+     * fingerprint of its schedule (loadgen/run_fingerprint.h). The caller sets the last two. */
+    struct segment segment;
+    uint32_t segments_merged; /* a merged result: how many segments it holds; else 0 */
+    char run_id[65];
+    char config_hash[17];
 
     /* What happened. */
     struct lg_counters totals;
@@ -217,6 +225,9 @@ struct load_result {
 
 /* Release what the result owns; the struct is zeroed and may be reused. */
 void load_result_free(struct load_result *r);
+
+/* d += s, every counter. */
+void lg_counters_add(struct lg_counters *d, const struct lg_counters *s);
 
 /* Sum of errors over all classes. */
 uint64_t load_result_errors(const struct load_result *r);

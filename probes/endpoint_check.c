@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadgen/check.h"
+#include "loadgen/jsonpath.h"
 #include "loadgen/template.h"
 #include "probes/endpoint_request.h"
 #include "probes/shopper.h"
@@ -83,6 +84,19 @@ static size_t check_endpoint(const struct config *cfg, int ep, struct diag_list 
             problems++;
         }
         check_free(c);
+    }
+    if (r->id_path) {
+        snprintf(kp, sizeof kp, "target.endpoints.%s.id", name);
+        struct parse_error err;
+        struct jsonpath *p = jsonpath_compile(r->id_path, strlen(r->id_path), &err);
+        if (ep != EP_CART)
+            diag_add(diags, cfg->path, r->id_pos.line, r->id_pos.col, kp,
+                     "only the cart endpoint's answer names an id the probes use");
+        else if (!p)
+            diag_add(diags, cfg->path, r->id_pos.line, r->id_pos.col, kp,
+                     "'%.100s': %s (column %d of the value)", r->id_path, err.msg, err.col);
+        problems += ep != EP_CART || !p;
+        jsonpath_free(p);
     }
     return problems;
 }

@@ -1,5 +1,5 @@
-/* E group, the API's contract: an OpenAPI document that lists the configured endpoints, error
- * bodies in RFC 9457 problem+json, and list endpoints that paginate and cap their page size. */
+/* E group, the API's contract: an OpenAPI document that lists the configured endpoints, and
+ * error bodies in RFC 9457 problem+json. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -201,126 +201,6 @@ static void run_problem_json(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_PASS, "%d API errors in valid problem+json", errors);
 }
 
-enum { PAGE_CAP_MAX = 250 };
-
-/* The list of a catalog answer: the root array or its items/products/data/results. */
-static const cJSON *list_of(const cJSON *doc)
-{
-    static const char *const keys[] = {"items", "products", "data", "results"};
-    if (cJSON_IsArray(doc))
-        return doc;
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        const cJSON *l = cJSON_GetObjectItemCaseSensitive(doc, keys[i]);
-        if (cJSON_IsArray(l))
-            return l;
-    }
-    return NULL;
-}
-
-/* How the answer points to the next page: a Link rel="next", or a next/cursor member. NULL
- * when it does not. */
-static const char *next_of(const struct http_response *r, const cJSON *doc)
-{
-    const char *link;
-    for (size_t k = 0; (link = http_header_nth(r, "Link", k)); k++)
-        if (http_strcasestr(link, "rel=\"next\"") || http_strcasestr(link, "rel=next"))
-            return "Link rel=\"next\"";
-    static const char *const keys[] = {"next",      "next_cursor",   "cursor",
-                                       "next_page", "nextPageToken", "next_page_token"};
-    const cJSON *links = cJSON_GetObjectItemCaseSensitive(doc, "links");
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, keys[i]);
-        if ((cJSON_IsString(v) && v->valuestring[0]) || cJSON_IsNumber(v))
-            return keys[i];
-        v = cJSON_GetObjectItemCaseSensitive(links, keys[i]);
-        if (cJSON_IsString(v) && v->valuestring[0])
-            return "links.next";
-    }
-    return NULL;
-}
-
-/* What a catalog answer held, said after "the catalog" or "per_page=100000": its item count,
- * or why it has no list to count. */
-static void describe_list(const struct http_response *r, const cJSON *doc, int count, char *out,
-                          size_t len)
-{
-    if (!r->status)
-        snprintf(out, len, "gave no answer (%s)", r->error);
-    else if (r->status != 200)
-        snprintf(out, len, "answered %d", r->status);
-    else if (!doc)
-        snprintf(out, len, "answered 200 but not with JSON");
-    else if (count < 0)
-        snprintf(out, len,
-                 "answered 200 with JSON but no list (neither a root array nor items, products, "
-                 "data or results)");
-    else
-        snprintf(out, len, "answered %d items", count);
-}
-
-static void run_pagination(struct probe_ctx *ctx)
-{
-    if (ctx->cfg->target.graphql.path) {
-        gql_conventions_pagination(ctx);
-        return;
-    }
-    char catalog[1024], big[1200], err[300];
-    if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
-        probe_set(ctx, PROBE_SKIP,
-                  "no list to page: set target.endpoints.catalog (or target.graphql.path for a "
-                  "GraphQL API)");
-        return;
-    }
-    snprintf(big, sizeof big, "%s%sper_page=100000&limit=100000&page_size=100000", catalog,
-             strchr(catalog, '?') ? "&" : "?");
-    struct http_request reqs[2] = {
-        {.url = catalog, .headers = {"Accept: application/json"}},
-        {.url = big, .headers = {"Accept: application/json"}, .max_body = 64 << 20},
-    };
-    struct http_response resps[2];
-    http_run(ctx, reqs, resps, 2, 0);
-    cJSON *docs[2] = {NULL, NULL};
-    int counts[2] = {-1, -1};
-    const char *next[2] = {NULL, NULL};
-    char said[2][200];
-    for (int i = 0; i < 2; i++) {
-        docs[i] = resps[i].status == 200 ? cJSON_Parse(resps[i].body) : NULL;
-        const cJSON *l = list_of(docs[i]);
-        counts[i] = l ? cJSON_GetArraySize(l) : -1;
-        next[i] = docs[i] ? next_of(&resps[i], docs[i]) : NULL;
-        describe_list(&resps[i], docs[i], counts[i], said[i], sizeof said[i]);
-        http_evidence(ctx, &resps[i], "%s; next page: %s", said[i], next[i] ? next[i] : "(none)");
-    }
-    const cJSON *total = cJSON_GetObjectItemCaseSensitive(docs[0], "total");
-    char wrong[1600] = "";
-    if (answer_fit_mismatch(resps[0].status))
-        answer_fit_explain(&resps[0], "catalog", wrong, sizeof wrong);
-    if (wrong[0])
-        probe_set(ctx, PROBE_SKIP, "%s", wrong);
-    else if (counts[0] < 0)
-        probe_set(ctx, PROBE_ERROR, "no list to judge: the catalog %s", said[0]);
-    else if (counts[1] > PAGE_CAP_MAX)
-        probe_set(ctx, PROBE_FAIL,
-                  "page size not capped: %d items for per_page=100000; one "
-                  "request can make the store serialise the whole catalog",
-                  counts[1]);
-    else if (!next[0] && cJSON_IsNumber(total) && total->valuedouble <= counts[0])
-        probe_set(ctx, PROBE_PASS, "the whole catalog (%d) fits one page; page size capped",
-                  counts[0]);
-    else if (!next[0])
-        probe_set(ctx, PROBE_FAIL, "no next link or cursor on the first page of %d items",
-                  counts[0]);
-    else if (counts[1] >= 0)
-        probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 capped at %d items", next[0],
-                  counts[1]);
-    else
-        probe_set(ctx, PROBE_PASS, "paginated (%s); per_page=100000 %s", next[0], said[1]);
-    for (int i = 0; i < 2; i++) {
-        cJSON_Delete(docs[i]);
-        http_response_free(&resps[i]);
-    }
-}
-
 const struct probe probe_e_openapi = {
     .id = "E-OPENAPI",
     .group = GROUP_E,
@@ -345,17 +225,4 @@ const struct probe probe_e_problem_json = {
                    "(equal to the HTTP status), detail.",
     .references = "https://www.rfc-editor.org/rfc/rfc9457",
     .run = run_problem_json,
-};
-
-const struct probe probe_e_pagination = {
-    .id = "E-PAGINATION",
-    .group = GROUP_E,
-    .title = "Lists paginate and cap the page size",
-    .severity = SEV_MEDIUM,
-    .rationale = "An uncapped per_page lets one request serialise the whole catalog: an easy "
-                 "way to slow the store down, and a scraper's dream.",
-    .remediation = "Cap per_page (e.g. 100) and return a next link (Link rel=\"next\") or "
-                   "cursor.",
-    .references = "https://www.rfc-editor.org/rfc/rfc8288",
-    .run = run_pagination,
 };

@@ -190,6 +190,23 @@ const char *gql_extensions_leak(const struct gql_answer *a, char *out, size_t le
     return NULL;
 }
 
+const char *gql_other_error_leak(const struct gql_answer *a, const char *body, char *out,
+                                 size_t len)
+{
+    if (a->doc)
+        return leak_in(a->doc, out, len);
+    if (!body)
+        return NULL;
+    const char *label = leak_find(body, LEAK_DEBUG, out, len);
+    if (label)
+        return label;
+    const char *path = source_path(body);
+    if (!path)
+        return NULL;
+    one_line(path, out, len);
+    return "internal path";
+}
+
 size_t gql_batch_executed(const char *body, size_t len)
 {
     cJSON *doc = body && len ? cJSON_ParseWithLength(body, len) : NULL;

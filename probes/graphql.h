@@ -43,6 +43,12 @@ int gql_suggestion(const struct gql_answer *a, char *out, size_t len);
  * excerpt (up to len-1 bytes, one line) in out; NULL when the extensions show none. */
 const char *gql_extensions_leak(const struct gql_answer *a, char *out, size_t len);
 
+/* The same signs in an error answer that is not a GraphQL answer (neither data nor errors[]:
+ * a framework's error object or page): anywhere in its JSON (a "stack" member, a message
+ * with a source path), or in body's text when it is not JSON. NULL when it shows none. */
+const char *gql_other_error_leak(const struct gql_answer *a, const char *body, char *out,
+                                 size_t len);
+
 /* An answer to a JSON array of operations: how many of its entries are answers with data;
  * 0 when the body is not a JSON array. */
 size_t gql_batch_executed(const char *body, size_t len);

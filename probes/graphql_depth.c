@@ -61,10 +61,11 @@ static char *wide_query(const struct gql_schema *s)
     return q;
 }
 
-/* Send query; 1 when it ran (data with the root field set), 0 when refused, -1 when no
- * answer came (the reason is then in why). */
+/* Send query; 1 when it ran (data with the root field set, or the root field null without
+ * an error: accepted, so no limit checked it before it ran; *null_root is then set), 0 when
+ * refused, -1 when no answer came (the reason is then in why). */
 static int executed(struct probe_ctx *ctx, const char *url, const struct gql_schema *s,
-                    const char *query, const char *what, char *why, size_t len)
+                    const char *query, const char *what, int *null_root, char *why, size_t len)
 {
     char *body = gql_body(query, NULL, NULL);
     struct http_response r;
@@ -72,7 +73,9 @@ static int executed(struct probe_ctx *ctx, const char *url, const struct gql_sch
     struct gql_answer a;
     gql_read(r.body, r.body_len, &a);
     const cJSON *root = gql_data_at(&a, s->root_field);
-    int ran = (root && !cJSON_IsNull(root)) || (r.truncated && r.status / 100 == 2);
+    int accepted = root && cJSON_IsNull(root) && !a.errors;
+    *null_root |= accepted;
+    int ran = (root && !cJSON_IsNull(root)) || accepted || (r.truncated && r.status / 100 == 2);
     if (!r.status) {
         gql_evidence(ctx, &r, body, "%s: no answer", what);
         snprintf(why, len, "no answer to the %s: %s%s", what, r.error,
@@ -83,6 +86,7 @@ static int executed(struct probe_ctx *ctx, const char *url, const struct gql_sch
     } else {
         gql_evidence(ctx, &r, body, "%s: %s (%zu error%s)", what,
                      r.truncated ? "executed, an answer over 4 MiB"
+                     : accepted  ? "accepted, the root field answered null"
                      : ran       ? "executed, data returned"
                                  : "refused, no data",
                      gql_error_count(&a), gql_error_count(&a) == 1 ? "" : "s");
@@ -114,10 +118,13 @@ static void run_depth(struct probe_ctx *ctx)
     }
     char *deep = deep_query(&s), *wide = wide_query(&s);
     char why_deep[400] = "out of memory", why_wide[400] = "out of memory";
-    int deep_ran =
-        deep ? executed(ctx, url, &s, deep, "deep query", why_deep, sizeof why_deep) : -1;
-    int wide_ran =
-        wide ? executed(ctx, url, &s, wide, "wide query", why_wide, sizeof why_wide) : -1;
+    int null_root = 0;
+    int deep_ran = deep ? executed(ctx, url, &s, deep, "deep query", &null_root, why_deep,
+                                   sizeof why_deep)
+                        : -1;
+    int wide_ran = wide ? executed(ctx, url, &s, wide, "wide query", &null_root, why_wide,
+                                   sizeof why_wide)
+                        : -1;
     enum { WIDE_SELECTIONS = WIDE_COPIES * (1 + WIDE_COPIES * (1 + WIDE_COPIES)) };
     char reason[600] = "";
     size_t w = 0;
@@ -131,7 +138,12 @@ static void run_depth(struct probe_ctx *ctx)
                  "%sno cost limit: a query of %d selections (%d aliased copies of %s at each "
                  "of %d levels) was executed",
                  w ? "; " : "", WIDE_SELECTIONS, WIDE_COPIES, s.recursive, WIDE_LEVELS);
-    if (reason[0])
+    if (reason[0] && null_root)
+        probe_set(ctx, PROBE_FAIL,
+                  "%s (accepted without an error: %s answered null, so nothing below it ran, "
+                  "but no limit refused the query before it did)",
+                  reason, s.root_field);
+    else if (reason[0])
         probe_set(ctx, PROBE_FAIL, "%s", reason);
     else if (deep_ran < 0 || wide_ran < 0)
         probe_set(ctx, PROBE_ERROR, "%s", deep_ran < 0 ? why_deep : why_wide);

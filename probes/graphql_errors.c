@@ -20,7 +20,7 @@ static void run_graphql_errors(struct probe_ctx *ctx)
         {"an unknown field", "{storecheckMissingField}", NULL},
         {"a variable of the wrong type", "query($n:Int){__typename}", "{\"n\":\"not a number\"}"},
     };
-    int judged = 0, leaks = 0;
+    int judged = 0, leaks = 0, other = 0;
     char reason[500] = "";
     for (int i = 0; i < CASES; i++) {
         char *body = gql_body(cases[i].query, cases[i].variables, NULL);
@@ -28,23 +28,30 @@ static void run_graphql_errors(struct probe_ctx *ctx)
         gql_post_body(ctx, url, body, NULL, &r);
         struct gql_answer a;
         gql_read(r.body, r.body_len, &a);
+        /* An error status without GraphQL's errors[] (a framework's error object or page)
+         * is an error answer too, judged on all it carries. */
+        int outside = !a.errors && !a.data && r.status >= 400 && r.body_len > 0;
+        const char *where = outside ? "the error answer" : "errors[].extensions";
         char excerpt[200];
-        const char *leak = gql_extensions_leak(&a, excerpt, sizeof excerpt);
+        const char *leak = a.errors  ? gql_extensions_leak(&a, excerpt, sizeof excerpt)
+                           : outside ? gql_other_error_leak(&a, r.body, excerpt, sizeof excerpt)
+                                     : NULL;
         if (leak) {
-            gql_evidence(ctx, &r, body, "%s: a %s in errors[].extensions: %s", cases[i].what, leak,
+            gql_evidence(ctx, &r, body, "%s: a %s in %s: %s", cases[i].what, leak, where,
                          excerpt);
             if (!leaks++)
-                snprintf(reason, sizeof reason,
-                         "the answer to %s shows a %s in "
-                         "errors[].extensions: %s",
-                         cases[i].what, leak, excerpt);
+                snprintf(reason, sizeof reason, "the answer to %s shows a %s in %s: %s",
+                         cases[i].what, leak, where, excerpt);
         } else {
             gql_evidence(ctx, &r, body, "%s: %s", cases[i].what,
                          !r.status  ? "no answer"
                          : a.errors ? "errors without a stack trace or internal path"
+                         : outside  ? "an error answer without errors[], and without a stack "
+                                      "trace or internal path"
                                     : "no GraphQL errors to judge");
         }
-        judged += a.errors != NULL;
+        judged += a.errors != NULL || outside;
+        other += outside;
         free(body);
         gql_answer_free(&a);
         http_response_free(&r);
@@ -56,6 +63,11 @@ static void run_graphql_errors(struct probe_ctx *ctx)
                   "none of %d faulty operations got a GraphQL error answer "
                   "to judge",
                   CASES);
+    else if (other)
+        probe_set(ctx, PROBE_PASS,
+                  "%d error answers without stack traces or internal paths (%d of them "
+                  "without GraphQL's errors[], judged on all they carry)",
+                  judged, other);
     else
         probe_set(ctx, PROBE_PASS,
                   "%d GraphQL error answers without stack traces or internal "

@@ -23,6 +23,20 @@ static void misspell(const char *name, char *out, size_t len)
         snprintf(out, len, "%.*s%s", (int)mid, name, name + mid - 1);
 }
 
+/* 1 when data answers one of the space-separated names: the field is real after all. */
+static int answers_any(const cJSON *data, const char *names)
+{
+    char name[128];
+    for (const char *p = names; *p;) {
+        size_t n = strcspn(p, " ");
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        if (cJSON_GetObjectItemCaseSensitive(data, name))
+            return 1;
+        p += n + (p[n] == ' ');
+    }
+    return 0;
+}
+
 static void run_suggestions(struct probe_ctx *ctx)
 {
     char url[1024];
@@ -53,6 +67,17 @@ static void run_suggestions(struct probe_ctx *ctx)
         gql_evidence(ctx, &r, body, "errors[].message: %s", suggestion);
         probe_set(ctx, PROBE_FAIL, "the answer to a misspelt field suggests the real ones: %s",
                   suggestion);
+    } else if (answer && !a.errors && !answers_any(a.data, misspelt)) {
+        /* Left out without an error: the query was run without being validated against the
+         * schema, the step whose errors carry suggestions. */
+        gql_evidence(ctx, &r, body, "answered with data, without the misspelt field and "
+                                    "without errors");
+        probe_set(ctx, PROBE_PASS,
+                  "the misspelt field%s (%s) %s left out of the answer without an error: the "
+                  "store does not validate queries against its schema, so no error names a "
+                  "field (%d)",
+                  strchr(misspelt, ' ') ? "s" : "", misspelt,
+                  strchr(misspelt, ' ') ? "were" : "was", r.status);
     } else if (answer && !a.errors) {
         gql_evidence(ctx, &r, body, "answered with data and no errors");
         probe_set(ctx, PROBE_ERROR,

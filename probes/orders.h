@@ -25,7 +25,7 @@ int orders_cart(struct probe_ctx *ctx, char *cart_id, size_t len);
 int orders_request(struct probe_ctx *ctx, const char *cart_id, const char *key, const char *note,
                    struct ep_request *out, char *err, size_t errlen);
 
-/* Make one order with a fresh key; the order id (top-level "id") goes to id. 0 when the store
+/* Make one order with a fresh key; the order id (store_json_id) goes to id. 0 when the store
  * answered 2xx, -1 when not (resp holds the answer; the caller frees it). */
 int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, size_t idlen);
 

@@ -245,14 +245,16 @@ static const struct fix_row fixes[] = {
      "handle_errors { respond \"{err.status_code} {err.status_text}\" }"},
     {"O-ERROR-PAGES", STACK_EXPRESS,
      "NODE_ENV=production (Express's default error handler then sends no stack) and an error "
-     "handler (err, req, res, next) that renders a template"},
+     "handler (err, req, res, next) that renders a template with res.status(err.status || 500), "
+     "so that body-parser's 400 for malformed JSON stays a 400"},
     {"O-ERROR-PAGES", STACK_PHP, "display_errors = Off and log_errors = On in php.ini"},
     {"O-BODY-LIMIT", STACK_NGINX, "client_max_body_size 1m; (nginx answers 413 above it)"},
     {"O-BODY-LIMIT", STACK_APACHE, "LimitRequestBody 1048576 (Apache answers 413 above it)"},
     {"O-BODY-LIMIT", STACK_ENVOY,
      "the envoy.filters.http.buffer filter with max_request_bytes: 1048576 (it answers 413)"},
     {"O-BODY-LIMIT", STACK_EXPRESS,
-     "app.use(express.json({ limit: \"100kb\" })) (body-parser answers 413 above it)"},
+     "app.use(express.json({ limit: \"100kb\" })) (body-parser answers 413 above it), and an "
+     "error handler that keeps it: res.status(err.status || 500)"},
     {"O-REQUEST-ID", STACK_NGINX,
      "add_header X-Request-Id $request_id always; and proxy_set_header X-Request-Id "
      "$request_id;"},

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "loadgen/jsonpath.h"
 #include "probes/html.h"
 
 static int json_id_of(const cJSON *obj, char *out, size_t len)
@@ -20,10 +21,59 @@ static int json_id_of(const cJSON *obj, char *out, size_t len)
     return 0;
 }
 
+/* The cart's id in a good answer to the cart endpoint: at its `id` path, else a top-level
+ * "id". 0, or -1 with what is missing in why. */
+static int cart_id_of(const struct endpoint_request *r, const struct http_response *resp,
+                      char *out, size_t len, char *why, size_t whylen)
+{
+    if (!r->id_path) {
+        if (store_json_id(resp->body, out, len) == 0)
+            return 0;
+        snprintf(why, whylen, "without an \"id\" (top-level, or of the one object it wraps) to "
+                              "name the cart by (give target.endpoints.cart an id: the JSON "
+                              "path where it names it)");
+        return -1;
+    }
+    struct parse_error perr;
+    struct jsonpath *p = jsonpath_compile(r->id_path, strlen(r->id_path), &perr);
+    size_t n = 0;
+    int found = p && len > 0 &&
+                jsonpath_eval(p, resp->body ? resp->body : "", resp->body_len, NULL, out,
+                              len - 1, &n) == JP_MATCH && n > 0;
+    jsonpath_free(p);
+    out[found ? n : 0] = '\0';
+    if (!found)
+        snprintf(why, whylen, "with nothing at %s (the id of target.endpoints.cart)",
+                 r->id_path);
+    return found ? 0 : -1;
+}
+
+/* The id of the one object member of doc that has one ({"cart": {"id": ...}}); -1 when none
+ * or more than one has. */
+static int wrapped_id_of(const cJSON *doc, char *out, size_t len)
+{
+    const cJSON *m, *found = NULL;
+    char id[2][128];
+    cJSON_ArrayForEach(m, doc)
+    {
+        if (!cJSON_IsObject(m) || json_id_of(m, id[found != NULL], sizeof id[0]) != 0)
+            continue;
+        if (found)
+            return -1;
+        found = m;
+    }
+    if (!found)
+        return -1;
+    snprintf(out, len, "%s", id[0]);
+    return 0;
+}
+
 int store_json_id(const char *body, char *out, size_t len)
 {
     cJSON *doc = body ? cJSON_Parse(body) : NULL;
-    int rc = doc ? json_id_of(doc, out, len) : -1;
+    int rc = !cJSON_IsObject(doc)             ? -1
+             : json_id_of(doc, out, len) == 0 ? 0
+                                              : wrapped_id_of(doc, out, len);
     cJSON_Delete(doc);
     return rc;
 }
@@ -179,18 +229,22 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
         snprintf(err, errlen, "cart not created: %s", why);
         return 1;
     }
-    if (store_json_id(resps[0].body, cart_id, idlen) != 0) {
-        snprintf(err, errlen, "cart not created: %s answered %d without a top-level \"id\"",
-                 resps[0].request_line, resps[0].status);
+    if (cart_id_of(&ctx->cfg->target.requests[EP_CART], &resps[0], cart_id, idlen, why,
+                   sizeof why) != 0) {
+        snprintf(err, errlen, "no item added: %s answered %d, a good answer, but %s",
+                 resps[0].request_line, resps[0].status, why);
         return 1;
     }
     if (!ctx->cfg->target.endpoints[EP_CART_ITEMS]) {
         snprintf(err, errlen, "no cart_items endpoint in the config: no item added");
         return 1;
     }
+    /* A product id for the default body, or for an own body that asks for {{id}}. */
     char id[128] = "";
     char catalog_err[300];
-    if (catalog_first_id(ctx, id, sizeof id, catalog_err, sizeof catalog_err) != 0) {
+    const struct target *t = &ctx->cfg->target;
+    if ((!t->requests[EP_CART_ITEMS].body || needs_id(t, EP_CART_ITEMS)) &&
+        catalog_first_id(ctx, id, sizeof id, catalog_err, sizeof catalog_err) != 0) {
         snprintf(err, errlen, "no item added: %s", catalog_err);
         return 1;
     }

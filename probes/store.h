@@ -53,7 +53,8 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
  * the home page. -1 with the reason in err. */
 int store_static_asset(struct probe_ctx *ctx, char *out, size_t len, char *err, size_t errlen);
 
-/* The value of a top-level "id" in a JSON object body (string or integer), or -1. */
+/* The id (string or integer) of a JSON object body: its top-level "id", else the "id" of the
+ * one object member that has one, as in {"cart": {"id": ...}} or {"data": {...}}; or -1. */
 int store_json_id(const char *body, char *out, size_t len);
 
 #endif

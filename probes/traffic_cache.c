@@ -323,6 +323,45 @@ static int judge_private(const struct http_response *r, char *why, size_t len)
     return 1;
 }
 
+/* The account and checkout pages as the shopper, each twice (the second fetch would be the
+ * shared-cache hit): the endpoint's request (its headers, the session's values and cookies)
+ * with the cookies the cart answers set. Fills resps and, for each, its endpoint in eps;
+ * returns the count (at most 4). */
+static size_t fetch_shopper_pages(struct probe_ctx *ctx, const struct http_response *cart,
+                                  size_t ncart, struct http_response *resps, enum endpoint *eps)
+{
+    static const enum endpoint pages[] = {EP_ACCOUNT, EP_CHECKOUT_PAGE};
+    static const struct ep_defaults page = {NULL, NULL, "Accept: text/html"};
+    const struct http_response *given[] = {&cart[0], &cart[1]};
+    char cookie[2048] = "";
+    http_cookie_header(given, ncart, cookie, sizeof cookie);
+    struct store_values in = {.defaults = &page, .cookie = cookie};
+    struct ep_request *rq = malloc(2 * sizeof *rq);
+    size_t n = 0;
+    for (size_t round = 0; rq && round < 2; round++) {
+        struct http_request reqs[2];
+        size_t k = 0;
+        for (size_t i = 0; i < 2; i++) {
+            char err[300];
+            if (!ctx->cfg->target.endpoints[pages[i]])
+                continue;
+            if (store_request(ctx, pages[i], &in, &rq[k], err, sizeof err)) {
+                if (!round)
+                    probe_evidence(ctx, NULL, 0, "%s page not checked: %s",
+                                   endpoint_names[pages[i]], err);
+                continue;
+            }
+            reqs[k] = rq[k].req;
+            reqs[k].follow = 3;
+            eps[n + k++] = pages[i];
+        }
+        http_run(ctx, reqs, resps + n, k, 0);
+        n += k;
+    }
+    free(rq);
+    return n;
+}
+
 static void run_private_cache(struct probe_ctx *ctx)
 {
     if (ep_need_shopper(ctx, 0))
@@ -335,13 +374,11 @@ static void run_private_cache(struct probe_ctx *ctx)
     size_t ncart = n;
     if (err[0])
         probe_evidence(ctx, NULL, 0, "%s", err);
-    /* Each page twice in one session: the second fetch would be the shared-cache hit. */
-    static const enum endpoint pages[] = {EP_ACCOUNT, EP_CHECKOUT_PAGE, EP_ACCOUNT,
-                                          EP_CHECKOUT_PAGE};
-    n += store_fetch_pages(ctx, pages, 2, resps + n);
-    n += store_fetch_pages(ctx, pages + 2, 2, resps + n);
+    enum endpoint eps[8] = {EP_CART, EP_CART_ITEMS};
+    n += fetch_shopper_pages(ctx, resps, ncart, resps + n, eps + n);
     int worst = -1, answered = 0;
-    char why[512] = "", worst_why[700] = "", last_error[300] = "", cart_why[512] = "";
+    char why[512] = "", worst_why[700] = "", last_error[300] = "", cart_why[512] = "",
+         page_why[512] = "";
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
@@ -350,9 +387,9 @@ static void run_private_cache(struct probe_ctx *ctx)
             continue;
         }
         /* An answer to a request the store did not take says nothing of its caching. */
-        if (i < ncart && !ep_answer_good(ctx, i ? EP_CART_ITEMS : EP_CART, r, why, sizeof why)) {
+        if (!ep_answer_good(ctx, eps[i], r, why, sizeof why)) {
             http_evidence(ctx, r, "not judged: %s", why);
-            snprintf(cart_why, sizeof cart_why, "%s", why);
+            snprintf(i < ncart ? cart_why : page_why, sizeof cart_why, "%s", why);
             continue;
         }
         answered++;
@@ -370,12 +407,19 @@ static void run_private_cache(struct probe_ctx *ctx)
     else if (!answered && ncart == n && cart_why[0])
         probe_set(ctx, PROBE_SKIP, "no cart answer to judge, and no account or checkout_page "
                                    "endpoint: %s", cart_why);
+    else if (!answered && (cart_why[0] || page_why[0]))
+        probe_set(ctx, PROBE_SKIP, "no cart, account or checkout answer to judge: %s",
+                  page_why[0] ? page_why : cart_why);
     else if (!answered)
         probe_set(ctx, PROBE_ERROR, "no cart, account or checkout response: %s", last_error);
     else if (worst == 2)
         probe_set(ctx, PROBE_FAIL, "%s", worst_why);
     else if (worst == 1)
         probe_set(ctx, PROBE_WARN, "%s", worst_why);
+    else if (page_why[0])
+        probe_set(ctx, PROBE_PASS,
+                  "the responses judged are private or no-store; a page was not judged: %s",
+                  page_why);
     else if (cart_why[0])
         probe_set(ctx, PROBE_PASS,
                   "account and checkout responses are private or no-store; the cart was not "
@@ -416,30 +460,41 @@ static void session_run(struct probe_ctx *ctx, struct session *s, size_t who)
     free(acc);
 }
 
-/* The cookie values (8+ characters: short ones match by chance) set for a session. */
+/* The longest identifier compared: a JWT handed out as a token runs to a kilobyte. */
+enum { SESSION_ID_MAX = 2048 };
+
+/* Keep the value of a Set-Cookie line (8+ characters: short ones match by chance) as the
+ * next identifier; the new count. */
+static size_t keep_cookie_value(const char *set_cookie, const char **vals, size_t k,
+                                char store[][SESSION_ID_MAX])
+{
+    const char *eq = strchr(set_cookie, '=');
+    size_t vlen = eq ? strcspn(eq + 1, ";") : 0;
+    if (vlen < 8 || vlen >= SESSION_ID_MAX)
+        return k;
+    snprintf(store[k], SESSION_ID_MAX, "%.*s", (int)vlen, eq + 1);
+    vals[k] = store[k];
+    return k + 1;
+}
+
+/* What identifies a session: the cookie values set for it (by its own requests and by its
+ * audit.session run), its cart id, and the values its audit.session run was handed. */
 static size_t session_secrets(const struct session *s, const char **vals, size_t cap,
-                              char store[][256])
+                              char store[][SESSION_ID_MAX])
 {
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
         const char *sc;
-        for (size_t j = 0; k < cap && (sc = http_header_nth(&s->resps[i], "Set-Cookie", j)); j++) {
-            const char *eq = strchr(sc, '=');
-            if (!eq)
-                continue;
-            size_t vlen = strcspn(eq + 1, ";");
-            if (vlen < 8 || vlen >= 256)
-                continue;
-            snprintf(store[k], 256, "%.*s", (int)vlen, eq + 1);
-            vals[k] = store[k];
-            k++;
-        }
+        for (size_t j = 0; k < cap && (sc = http_header_nth(&s->resps[i], "Set-Cookie", j)); j++)
+            k = keep_cookie_value(sc, vals, k, store);
     }
+    for (size_t i = 0; s->who && i < s->who->set_cookie_count && k < cap; i++)
+        k = keep_cookie_value(s->who->set_cookies[i].value, vals, k, store);
     if (s->cart_id[0] && strlen(s->cart_id) >= 4 && k < cap)
         vals[k++] = s->cart_id;
     /* What the store handed the shopper session (a token, its cart) identifies it too. */
     for (size_t i = 0; s->who && s->who->vars && i < s->who->plan.schema.count && k < cap; i++)
-        if (shopper_var(s->who, s->who->plan.schema.names[i], store[k], 256) == 0 &&
+        if (shopper_var(s->who, s->who->plan.schema.names[i], store[k], SESSION_ID_MAX) == 0 &&
             strlen(store[k]) >= 8) {
             vals[k] = store[k];
             k++;
@@ -532,8 +587,8 @@ static void run_session_isolation(struct probe_ctx *ctx)
     session_run(ctx, a, 0);
     session_run(ctx, b, 1);
     const char *vals[40];
-    char store[40][256];
-    size_t nvals = session_secrets(a, vals, 40, store);
+    char(*store)[SESSION_ID_MAX] = malloc(40 * sizeof *store);
+    size_t nvals = store ? session_secrets(a, vals, 40, store) : 0;
     size_t answered = 0;
     for (size_t i = 0; i < a->n; i++)
         answered += a->resps[i].status != 0;
@@ -555,8 +610,12 @@ static void run_session_isolation(struct probe_ctx *ctx)
             if (b->resps[i].status)
                 http_evidence(ctx, &b->resps[i], "none of the first session's %zu identifiers",
                               nvals);
-        probe_set(ctx, PROBE_PASS, "two sessions never saw each other's cookies or cart");
+        probe_set(ctx, PROBE_PASS,
+                  "two sessions never saw each other's cookies or cart (%zu identifiers of the "
+                  "first compared)",
+                  nvals);
     }
+    free(store);
     for (size_t i = 0; i < a->n; i++)
         http_response_free(&a->resps[i]);
     for (size_t i = 0; i < b->n; i++)

@@ -134,13 +134,18 @@ static void run_latency(struct probe_ctx *ctx)
     static const enum endpoint eps[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CATALOG, EP_SEARCH};
     uint64_t budget =
         ctx->cfg->audit.latency_budget_ms ? ctx->cfg->audit.latency_budget_ms : DEFAULT_BUDGET_MS;
-    char urls[LATENCY_PAGES][1024];
+    /* Each endpoint's own request: a catalog read over GraphQL is its POST, not a GET of
+     * the GraphQL path. */
+    struct ep_request *rqs[LATENCY_PAGES];
     const char *names[LATENCY_PAGES];
     size_t n = 0;
     for (size_t i = 0; i < LATENCY_PAGES; i++) {
         char err[300];
-        if (store_endpoint_url(ctx, eps[i], urls[n], sizeof urls[n], err, sizeof err) == 0)
+        rqs[n] = malloc(sizeof *rqs[n]);
+        if (rqs[n] && store_request(ctx, eps[i], NULL, rqs[n], err, sizeof err) == 0)
             names[n++] = endpoint_names[eps[i]];
+        else
+            free(rqs[n]);
     }
     if (n == 0) {
         probe_set(ctx, PROBE_SKIP,
@@ -159,7 +164,7 @@ static void run_latency(struct probe_ctx *ctx)
         for (size_t i = 0; i < n; i++) {
             if (over[i] > LATENCY_SAMPLES / 2)
                 continue;
-            reqs[m] = (struct http_request){.url = urls[i]};
+            reqs[m] = rqs[i]->req;
             idx[m++] = i;
         }
         if (m == 0)
@@ -196,7 +201,7 @@ static void run_latency(struct probe_ctx *ctx)
         double med = samples[i][count[i] / 2];
         char fmed[FIGURE_LEN], fmin[FIGURE_LEN], fmax[FIGURE_LEN];
         probe_evidence(
-            ctx, urls[i], 0,
+            ctx, rqs[i]->url, 0,
             "%s: median %s of %d (min %s, max %s; each on a new connection), "
             "budget %llu ms",
             names[i], figure(fmed, sizeof fmed, med, 0, FIGURE_MAX_WAIT_MS, 0, "ms"), count[i],
@@ -210,6 +215,8 @@ static void run_latency(struct probe_ctx *ctx)
             worst_name = names[i];
         }
     }
+    for (size_t i = 0; i < n; i++)
+        free(rqs[i]);
     if (probe_should_stop(ctx))
         return;
     char fworst[FIGURE_LEN];

@@ -19,8 +19,12 @@ void load_json_add_u64(cJSON *o, const char *k, uint64_t v)
     cJSON_AddNumberToObject(o, k, (double)v);
 }
 
-static void add_redacted(cJSON *o, const char *k, const char *v, const struct strv *secrets)
+void load_json_add_redacted(cJSON *o, const char *k, const char *v, const struct strv *secrets)
 {
+    if (!v) {
+        cJSON_AddNullToObject(o, k);
+        return;
+    }
     char *clean = redact_copy(secrets, v);
     cJSON_AddStringToObject(o, k, clean);
     free(clean);
@@ -79,7 +83,7 @@ static cJSON *run_json(const struct load_result *r, const struct load_json_meta 
         if (redact_header_is_secret(name))
             cJSON_AddStringToObject(hdrs, name, REDACTED);
         else
-            add_redacted(hdrs, name, v, m->secrets);
+            load_json_add_redacted(hdrs, name, v, m->secrets);
     }
     cJSON_AddBoolToObject(o, "tls", r->tls);
     load_json_add_u64(o, "threads", r->threads);
@@ -194,6 +198,14 @@ cJSON *load_json_object(const struct load_result *r, const struct load_json_meta
     cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
     cJSON_AddBoolToObject(root, "aborted", r->aborted);
     cJSON_AddItemToObject(root, "run", run_json(r, m));
+    cJSON_AddStringToObject(root, "run_id", r->run_id);
+    cJSON_AddStringToObject(root, "config_hash", r->config_hash);
+    cJSON *seg = cJSON_AddObjectToObject(root, "segment");
+    if (r->segments_merged)
+        cJSON_AddNullToObject(seg, "index");
+    else
+        load_json_add_u64(seg, "index", r->segment.index);
+    load_json_add_u64(seg, "count", r->segment.count ? r->segment.count : 1);
     load_json_add_u64(root, "elapsed_us", r->elapsed_us);
     cJSON_AddNumberToObject(root, "requested_rate", r->requested_rate);
     cJSON_AddNumberToObject(root, "achieved_rate", r->achieved_rate);
@@ -210,7 +222,7 @@ cJSON *load_json_object(const struct load_result *r, const struct load_json_meta
     load_json_scenarios(root, r, m->secrets);
     cJSON_AddItemToObject(root, "thresholds", load_json_thresholds(r));
     if (r->first_error[0])
-        add_redacted(root, "first_error", r->first_error, m->secrets);
+        load_json_add_redacted(root, "first_error", r->first_error, m->secrets);
     else
         cJSON_AddNullToObject(root, "first_error");
     return root;

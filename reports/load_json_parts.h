@@ -1,4 +1,4 @@
-/* Pieces of the load result JSON shared between its writer's files (not a public API). */
+/* Pieces of the load and capacity JSON shared between their writers' files (not a public API). */
 #ifndef STORECHECK_REPORTS_LOAD_JSON_PARTS_H
 #define STORECHECK_REPORTS_LOAD_JSON_PARTS_H
 
@@ -9,6 +9,8 @@
 #include "loadgen/result.h"
 
 void load_json_add_u64(cJSON *o, const char *k, uint64_t v);
+/* v with the secrets blanked out; null when v is NULL. */
+void load_json_add_redacted(cJSON *o, const char *k, const char *v, const struct strv *secrets);
 /* A histogram: count, min, max, mean, stdev, percentiles and its sparse buckets. */
 cJSON *load_json_hist(const struct hist *h);
 

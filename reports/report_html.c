@@ -10,7 +10,7 @@
 #include "reports/report_svg.h"
 #include "reports/reporter.h"
 
-static const char style[] =
+const char report_html_style[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;"
     "max-width:1100px;padding:16px 24px;color:#1d232a;background:#fff}"
     "h1{margin:0 0 4px;font-size:28px}h2{border-bottom:2px solid #d8dde3;padding-bottom:4px;"
@@ -696,7 +696,7 @@ static char *render_html(const cJSON *doc)
     esc(&b, result);
     tb_add(&b, " &ndash; ");
     esc(&b, rd_str(doc, "target"));
-    tb_printf(&b, "</title><style>%s</style></head><body>\n", style);
+    tb_printf(&b, "</title><style>%s</style></head><body>\n", report_html_style);
     verdict(&b, doc);
     scorecard(&b, doc);
     stack_section(&b, doc);

@@ -2,6 +2,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "common/oom.h"
 
 enum { W = 800, H = 240, LEFT = 70, RIGHT = 20, TOP = 30, BOTTOM = 40 };
 #define PLOT_W (W - LEFT - RIGHT)
@@ -88,6 +91,56 @@ void svg_line_chart(struct textbuf *b, const char *title, const struct svg_serie
                   H - 12, series[s].color);
         tb_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"lg\">", lx + 16, H - 7);
         tb_add_escaped(b, series[s].name);
+        tb_add(b, "</text>");
+    }
+    tb_add(b, "</svg></figure>\n");
+}
+
+/* order[0..n) = 0..n-1 sorted by xs (n is a handful of steps: insertion sort). */
+static void sort_by_x(size_t *order, const double *xs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+        for (; k > 0 && xs[order[k - 1]] > xs[i]; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+}
+
+void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const double *ys,
+                  size_t n, const char *x_unit, svg_fmt_fn fmt_y, size_t mark,
+                  const char *mark_label, const char *color)
+{
+    double xmax = 0, ymax = 0;
+    for (size_t i = 0; i < n; i++) {
+        xmax = fmax(xmax, xs[i]);
+        ymax = fmax(ymax, ys[i]);
+    }
+    xmax = nice_max(xmax);
+    ymax = nice_max(ymax);
+    open_chart(b, title);
+    y_axis(b, ymax, fmt_y);
+    for (int i = 0; i <= 4; i++)
+        tb_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%g%s</text>",
+                  LEFT + PLOT_W * i / 4.0, H - BOTTOM + 16, xmax * i / 4, i == 4 ? x_unit : "");
+    size_t *order = xcalloc(n + 1, sizeof *order);
+    sort_by_x(order, xs, n);
+    tb_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color);
+    for (size_t k = 0; k < n; k++)
+        tb_printf(b, "%.1f,%.1f ", LEFT + PLOT_W * xs[order[k]] / xmax,
+                  TOP + PLOT_H - PLOT_H * ys[order[k]] / ymax);
+    tb_add(b, "\"/>");
+    free(order);
+    for (size_t i = 0; i < n; i++)
+        tb_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
+                  LEFT + PLOT_W * xs[i] / xmax, TOP + PLOT_H - PLOT_H * ys[i] / ymax, color);
+    if (mark < n) {
+        double x = LEFT + PLOT_W * xs[mark] / xmax, y = TOP + PLOT_H - PLOT_H * ys[mark] / ymax;
+        tb_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
+                     "stroke=\"#c0392b\" stroke-width=\"2\" class=\"knee\"/>",
+                  x, y);
+        tb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"bl\">", x + 10, y - 10);
+        tb_add_escaped(b, mark_label);
         tb_add(b, "</text>");
     }
     tb_add(b, "</svg></figure>\n");

@@ -22,11 +22,20 @@ struct svg_band {
     const char *label;
 };
 
+/* The CSS of the HTML pages, charts' classes included (reports/report_html.c). */
+extern const char report_html_style[];
+
 typedef void (*svg_fmt_fn)(double v, char *buf, size_t len);
 
 /* Lines over seconds 0..count-1, y from 0 to the largest value; band may be NULL. */
 void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series, size_t n,
                     svg_fmt_fn fmt, const struct svg_band *band);
+
+/* Points (xs[i], ys[i]) joined in order of x, both axes from 0; the point at index mark (when
+ * below n) is ringed and labelled with mark_label. x_unit follows the x axis' numbers. */
+void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const double *ys,
+                  size_t n, const char *x_unit, svg_fmt_fn fmt_y, size_t mark,
+                  const char *mark_label, const char *color);
 
 /* One bar per label. */
 void svg_bar_chart(struct textbuf *b, const char *title, const char *const *labels,

@@ -169,6 +169,51 @@ static void check_loads(const char *yaml)
     config_free(&c);
 }
 
+/* The capacity section: each value's own error, and the rules that join them. */
+static void test_capacity_section(void)
+{
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, step_factor: 1 }\n",
+                    "dir/t.yaml:3:41: capacity.step_factor: '1' is not a factor above 1 and at "
+                    "most 100 (e.g. 2, 1.5)");
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, warmup: 1500ms }\n",
+                    "dir/t.yaml:3:36: capacity.warmup: the warm-up is whole seconds (the judged "
+                    "window starts on one)");
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, precision: 100% }\n",
+                    "dir/t.yaml:3:39: capacity.precision: a relative precision is above 0% and "
+                    "below 100%");
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, abort_error_rate: 0.5 }\n",
+                    "dir/t.yaml:3:46: capacity.abort_error_rate: '0.5' is not a percentage from "
+                    "0% to 100% (e.g. 5%)");
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, step_factor: 2, step_increment: 10 }\n",
+                    "dir/t.yaml:3:60: capacity.step_increment: give step_factor or "
+                    "step_increment, not both");
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, target: 200 }\n",
+                    "dir/t.yaml:3:36: capacity.target: target is above max_rate: it could "
+                    "never be shown to hold");
+    CHECK_ONE_ERROR(BASE "capacity: { start: 10 }\n",
+                    "dir/t.yaml:3:11: capacity: max_rate is required (or load.max_rate): no "
+                    "step goes above it");
+    CHECK_ONE_ERROR(BASE "load: { max_rate: 50 }\ncapacity: { max_rate: 100 }\n",
+                    "dir/t.yaml:4:11: capacity: max_rate (100/s) is above load.max_rate (50/s)");
+    CHECK_ONE_ERROR(BASE "load: { max_rate: 50 }\ncapacity: { start: 60 }\n",
+                    "dir/t.yaml:4:11: capacity: start (60/s) is above max_rate (50/s)");
+    CHECK_ONE_ERROR(BASE "capacity: { max_rate: 100, max_step: 5 }\n",
+                    "dir/t.yaml:3:28: capacity.max_step: unknown key 'max_step' (did you mean "
+                    "'max_steps'?)");
+
+    struct config c;
+    struct diag_list d;
+    CHECK(test_load(&c, &d, BASE "load: { max_rate: 500 }\ncapacity: { precision: 20/s, "
+                                 "warmup: 0s, step_increment: 25 }\n") == 0);
+    test_print_diags(&d);
+    CHECK(c.capacity.present && c.capacity.max_rate == 500 && c.capacity.start == 10);
+    CHECK(c.capacity.precision == 20 && !c.capacity.precision_relative);
+    CHECK(c.capacity.warmup_ms == 0 && c.capacity.step_increment == 25 &&
+          c.capacity.step_factor == 0 && c.capacity.max_steps == 20);
+    diag_list_free(&d);
+    config_free(&c);
+}
+
 static void test_webhook_receiver(void)
 {
     CHECK_ONE_ERROR(BASE "  webhooks: { receiver_port: 0 }\n",
@@ -386,5 +431,6 @@ int main(void)
     RUN(test_secret_in_long_value);
     RUN(test_all_errors_in_one_pass);
     RUN(test_error_cap);
+    RUN(test_capacity_section);
     return check_summary();
 }

@@ -232,15 +232,16 @@ static void test_full_config(void)
     CHECK_STR_EQ(cfg.reports.junit, "dir/j.xml");
     CHECK_STR_EQ(cfg.reports.markdown, "dir/s.md");
 
-    /* Environment values, credential headers (target and step) and webhook secrets. */
+    /* Environment values, credential headers (target and step) and webhook secrets; not the
+     * store's address, which every report is about. */
     CHECK(has_secret(&cfg, "tok-s3cr3t-value"));
-    CHECK(has_secret(&cfg, "8443"));
+    CHECK(!has_secret(&cfg, "8443"));
     CHECK(has_secret(&cfg, "Bearer tok-s3cr3t-value"));
     CHECK(has_secret(&cfg, "whsec_abcdef123456"));
     CHECK(has_secret(&cfg, "in-secret-1"));
     CHECK(has_secret(&cfg, "{{token}}"));
     CHECK(!has_secret(&cfg, "en"));
-    CHECK_INT_EQ(cfg.secrets.count, 6);
+    CHECK_INT_EQ(cfg.secrets.count, 5);
     diag_list_free(&d);
     config_free(&cfg);
 }
@@ -274,6 +275,27 @@ static void test_minimal_defaults(void)
     CHECK(cfg.reports.json == NULL);
     CHECK_INT_EQ(cfg.secrets.count, 0);
     CHECK_INT_EQ(d.count, 0);
+    diag_list_free(&d);
+    config_free(&cfg);
+}
+
+/* The store's address from the environment stays visible; a header from it does not. */
+static void test_address_from_env(void)
+{
+    struct config cfg;
+    struct diag_list d;
+    CHECK_INT_EQ(test_load(&cfg, &d,
+                           "target:\n"
+                           "  base_url: \"https://127.0.0.1:${PORT}\"\n"
+                           "  http_url: \"http://127.0.0.1:${PORT}/\"\n"
+                           "  allowed_hosts: [\"127.0.0.1\", \"h${PORT}.test\"]\n"
+                           "  headers: { X-Shop: \"${PORT}\" }\n"),
+                 0);
+    test_print_diags(&d);
+    CHECK_STR_EQ(cfg.target.http_url, "http://127.0.0.1:8443/");
+    /* Only the header's value from the environment is a secret. */
+    CHECK(has_secret(&cfg, "8443"));
+    CHECK_INT_EQ(cfg.secrets.count, 1);
     diag_list_free(&d);
     config_free(&cfg);
 }
@@ -329,6 +351,7 @@ int main(void)
 {
     RUN(test_full_config);
     RUN(test_minimal_defaults);
+    RUN(test_address_from_env);
     RUN(test_profile_name_and_env_default);
     RUN(test_buffer_without_path);
     RUN(test_connections_per_host);

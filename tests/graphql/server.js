@@ -3,14 +3,19 @@
 // mode does; hardened, it is configured against each of them.
 //
 //   node server.js --port N --ready FILE --mode weak|hardened
-//                  [--introspection on|off] [--persisted-only] [--no-cost-limit]
+//                  [--introspection on|off] [--persisted-only] [--no-cost-limit] [--unvalidated]
+//                  [--null-root]
 //
 // Weak: introspection on (unless off), suggestions in errors, no depth, cost or alias limit,
 // JSON array batches, mutations over GET, text/plain and form bodies, stack traces in
 // errors[].extensions (as Apollo Server's development mode). Hardened: introspection off
 // (unless on), suggestions stripped, depth <= 8, aliases <= 10, selections <= 200, no batches,
 // queries only over GET, application/json only, no stack traces; with --persisted-only, only
-// the registered operation runs; with --no-cost-limit, only the depth limit is kept. Listens on 127.0.0.1 only; writes the port to FILE when ready.
+// the registered operation runs; with --no-cost-limit, only the depth limit is kept.
+// --unvalidated: queries are executed without being validated (unknown fields are left out of
+// the data without an error), and a parse or execution error is answered 500 as a framework's
+// error object, {"error": {"status", "message"}}, with the stack beside them when weak.
+// --null-root: the first root field, featured: Product, answers null (nothing featured). Listens on 127.0.0.1 only; writes the port to FILE when ready.
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -29,6 +34,8 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--introspection') args.introspection = process.argv[++i] === 'on';
   else if (a === '--persisted-only') args.persistedOnly = true;
   else if (a === '--no-cost-limit') args.costLimit = false;
+  else if (a === '--unvalidated') args.unvalidated = true;
+  else if (a === '--null-root') args.nullRoot = true;
   else { console.error(`server.js: unknown argument ${a}`); process.exit(2); }
 }
 const hardened = args.mode === 'hardened';
@@ -38,7 +45,7 @@ const LIMITS = { depth: 8, aliases: 10, selections: 200 };
 const schema = buildSchema(`
   type Product { id: ID! name: String! price: Int! related: [Product!]! }
   type Cart { id: ID! items: [Product!]! }
-  type Query { products: [Product!]! product(id: ID!): Product }
+  type Query { ${args.nullRoot ? 'featured: Product ' : ''}products: [Product!]! product(id: ID!): Product }
   type Mutation { addToCart(productId: ID!, quantity: Int!): Cart }
 `);
 
@@ -49,6 +56,7 @@ class Product {
 const catalog = [new Product(0, 'Mug', 900), new Product(1, 'Tee', 1900), new Product(2, 'Cap', 1500)];
 let carts = 0;
 const rootValue = {
+  featured: () => null,
   products: () => catalog,
   product: ({ id }) => catalog.find((p) => p.id === id) || null,
   addToCart: ({ productId }) => ({ id: `c${++carts}`, items: catalog.filter((p) => p.id === productId) }),
@@ -107,6 +115,14 @@ function limitErrors(doc) {
 
 const refuse = (status, message) => ({ status, body: { errors: [{ message }] } });
 
+// A parse or execution error: GraphQL's errors[], or, --unvalidated, a framework's error object.
+function failure(e) {
+  if (!args.unvalidated) return { status: 400, body: { errors: [format(e)] } };
+  const error = { status: 500, message: e.message };
+  if (!hardened) error.stack = String((e.originalError || e).stack || '');
+  return { status: 500, body: { error } };
+}
+
 async function run(params, method) {
   if (!params || typeof params !== 'object') return refuse(400, 'the request is not a GraphQL request');
   let query = params.query;
@@ -120,10 +136,10 @@ async function run(params, method) {
   try {
     doc = parse(query);
   } catch (e) {
-    return { status: 400, body: { errors: [format(e)] } };
+    return failure(e);
   }
   const rules = introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
-  let errors = validate(schema, doc, rules);
+  let errors = args.unvalidated ? [] : validate(schema, doc, rules);
   if (!errors.length && hardened) errors = limitErrors(doc);
   if (errors.length) return { status: 400, body: { errors: errors.map(format) } };
   const op = getOperationAST(doc, params.operationName);
@@ -133,6 +149,7 @@ async function run(params, method) {
     try { variables = JSON.parse(variables); } catch (e) { return refuse(400, 'variables are not JSON'); }
   }
   const result = await execute({ schema, document: doc, rootValue, variableValues: variables, operationName: params.operationName });
+  if (args.unvalidated && result.errors) return failure(result.errors[0]);
   const body = {};
   if (result.errors) body.errors = result.errors.map(format);
   if ('data' in result) body.data = result.data;

@@ -163,12 +163,69 @@ const stores = [
     },
   },
   {
+    // Queries run without validation (an unknown field is left out without an error), errors
+    // answered as a framework's {"error"} object with its stack: no field can be suggested,
+    // and the stack is found outside errors[].
+    name: 'unvalidated', flags: ['--mode', 'weak', '--unvalidated'], persistedOnly: false,
+    ids: ['S-GRAPHQL-SUGGESTIONS', 'O-GRAPHQL-ERRORS'],
+    expect: {
+      'S-GRAPHQL-SUGGESTIONS': ['pass', 'does not validate queries'],
+      'O-GRAPHQL-ERRORS': ['fail', 'stack trace in the error answer'],
+    },
+  },
+  {
+    // The same with the message alone: judged, and clean.
+    name: 'unvalidated-hardened', flags: ['--mode', 'hardened', '--unvalidated', '--introspection', 'on'],
+    persistedOnly: false, ids: ['S-GRAPHQL-SUGGESTIONS', 'O-GRAPHQL-ERRORS'],
+    expect: {
+      'S-GRAPHQL-SUGGESTIONS': ['pass', 'was left out of the answer without an error'],
+      'O-GRAPHQL-ERRORS': ['pass', '2 of them without GraphQL\'s errors[]'],
+    },
+  },
+  {
+    // The recursive root field answers null: the deep query is accepted without an error, so
+    // no limit refused it, though nothing below the root ran...
+    name: 'null-root', flags: ['--mode', 'weak', '--null-root'], persistedOnly: false,
+    ids: ['T-GRAPHQL-DEPTH'],
+    expect: { 'T-GRAPHQL-DEPTH': ['fail', 'featured answered null'] },
+  },
+  {
+    // ...and a depth limit refuses it all the same.
+    name: 'null-root-limited', flags: ['--mode', 'hardened', '--introspection', 'on', '--null-root'],
+    persistedOnly: false, ids: ['T-GRAPHQL-DEPTH'],
+    expect: { 'T-GRAPHQL-DEPTH': ['pass', 'both refused'] },
+  },
+  {
+    // A catalog read over GraphQL is timed as its own POST (a GET of the path is no catalog:
+    // this server answers it 400).
+    name: 'catalog-latency', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-LATENCY'],
+    endpoints: ['catalog:', '  graphql: { query: "{ products { id name } }" }'],
+    expect: { 'T-LATENCY': ['pass', '(catalog)'] },
+  },
+  {
     // The cart endpoint as a GraphQL mutation: its answer is judged as the cart (no
     // Cache-Control on it)...
     name: 'cart-mutation', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
     endpoints: ['cart:', '  graphql:', '    query: "mutation($q: Int!) { addToCart(productId: \\"1\\", quantity: $q) { id } }"',
       '    variables: { q: 1 }'],
     expect: { 'T-PRIVATE-CACHE': ['warn', 'no Cache-Control'] },
+  },
+  {
+    // A cart named at cart.id: the item request carries that id; without the key, the
+    // evidence says where to set it.
+    name: 'cart-id-path', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql: { query: "mutation { addToCart(productId: \\"1\\", quantity: 1) { id } }" }',
+      '  id: $.data.addToCart.id',
+      'cart_items:', '  path: "/graphql?cart={{cart_id}}"',
+      '  graphql: { query: "mutation { addToCart(productId: \\"2\\", quantity: 1) { id } }" }'],
+    expect: { 'T-PRIVATE-CACHE': ['warn', '/graphql?cart=c', 'no item added'] },
+  },
+  {
+    name: 'cart-no-id-path', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],
+    endpoints: ['cart:', '  graphql: { query: "mutation { addToCart(productId: \\"1\\", quantity: 1) { id } }" }',
+      'cart_items:', '  path: "/graphql?cart={{cart_id}}"',
+      '  graphql: { query: "mutation { addToCart(productId: \\"2\\", quantity: 1) { id } }" }'],
+    expect: { 'T-PRIVATE-CACHE': ['warn', 'give target.endpoints.cart an id', '/graphql?cart='] },
   },
   {
     // ...and an answer of 200 whose errors say the operation was refused is not judged: the

@@ -133,6 +133,37 @@ static void test_merge_is_exact(void)
         hist_free(parts[i]);
 }
 
+/* What was recorded after a copy, taken as the whole minus the copy: the counts are those of
+ * the later values alone, the percentiles theirs within the precision. */
+static void test_subtract_keeps_the_later_values(void)
+{
+    struct hist *whole = hist_new(), *early = hist_new(), *later = hist_new();
+    for (int i = 0; i < 20000; i++)
+        hist_record(whole, 1 + next_rand() % 100); /* fast early values: 1-100 us */
+    hist_merge(early, whole);
+    for (int i = 0; i < 20000; i++) {
+        uint64_t v = 5000 + next_rand() % 100000; /* slow later ones: 5 ms and up */
+        hist_record(whole, v);
+        hist_record(later, v);
+    }
+    hist_subtract(whole, early);
+    CHECK(memcmp(whole->counts, later->counts, sizeof whole->counts) == 0);
+    CHECK_INT_EQ(whole->total, later->total);
+    CHECK_INT_EQ(whole->sum, later->sum);
+    CHECK_INT_EQ(whole->lo, later->lo);
+    CHECK_INT_EQ(whole->hi, later->hi);
+    CHECK(whole->min >= hist_index_low(later->lo) && whole->min <= later->min);
+    CHECK_INT_EQ(whole->max, later->max);
+    for (double p = 1; p <= 100; p += 0.5)
+        within_precision(hist_percentile(whole, p), hist_percentile(later, p));
+    hist_subtract(whole, later); /* nothing left */
+    CHECK_INT_EQ(whole->total, 0);
+    CHECK_INT_EQ(hist_percentile(whole, 99), 0);
+    hist_free(whole);
+    hist_free(early);
+    hist_free(later);
+}
+
 static void test_clamp_reset_and_record_n(void)
 {
     struct hist *h = hist_new();
@@ -163,6 +194,7 @@ int main(void)
     RUN(test_small_values_exact);
     RUN(test_bucket_bounds);
     RUN(test_merge_is_exact);
+    RUN(test_subtract_keeps_the_later_values);
     RUN(test_clamp_reset_and_record_n);
     return check_summary();
 }

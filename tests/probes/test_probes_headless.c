@@ -21,6 +21,8 @@ static int run_headless(int https_port, const char *endpoints, const char *sessi
                         const char *only, struct engine_report *rep)
 {
     char yaml[8192], session[512] = "";
+    /* The account page as a path, unless the endpoints write it as a request. */
+    const char *account = strstr(endpoints, "    account:") ? "" : "    account: /account\n";
     if (session_path)
         snprintf(session, sizeof session,
                  "  session: shopper\n"
@@ -38,7 +40,7 @@ static int run_headless(int https_port, const char *endpoints, const char *sessi
              "  endpoints:\n"
              "    home: /\n"
              "    checkout_page: /checkout\n"
-             "    account: /account\n"
+             "%s"
              "    catalog: /api/v1/products\n"
              "    checkout: /api/v1/checkout\n"
              "    orders: \"/api/v1/orders?idempotency_key={{key}}\"\n"
@@ -48,7 +50,7 @@ static int run_headless(int https_port, const char *endpoints, const char *sessi
              "  deadline: 30s\n"
              "  allow_orders: true\n"
              "%s",
-             https_port, sup_cert("ca.pem"), endpoints, session);
+             https_port, sup_cert("ca.pem"), account, endpoints, session);
     struct config cfg;
     if (sup_config_yaml(&cfg, yaml) != 0) {
         CHECK(!"config loads");
@@ -103,6 +105,8 @@ static void test_requests_and_session_decide(void)
     CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "cart, account and checkout"));
     CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "POST https://127.0.0.1"));
     CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, "never saw each other"));
+    /* Compared: the sid cookie the session was given, its token and the cart id. */
+    CHECK(sup_expect(&rep, "T-SESSION-ISOLATION", PROBE_PASS, "(3 identifiers of the first"));
     CHECK(sup_expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "one order per key"));
     engine_report_free(&rep);
 }
@@ -135,6 +139,26 @@ static void test_check_decides_good_answer(void)
                      "answered 201 but check '$.currency == \"USD\"' of target.endpoints.cart "
                      "does not hold (got \"EUR\")"));
     CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "the cart was not judged"));
+    engine_report_free(&rep);
+}
+
+/* The account page is sent as its endpoint's request, as the shopper, and an answer its check
+ * does not accept (here the store's HTML page where the request asks for a JSON customer) is
+ * not judged as the account page. */
+static void test_account_request_decides_good_answer(void)
+{
+    char endpoints[2048];
+    snprintf(endpoints, sizeof endpoints,
+             "%s    account: { path: /account, headers: { X-Session-Token: \"{{token}}\" },\n"
+             "               check: '$.customer.id exists' }\n",
+             REQUESTS);
+    struct engine_report rep;
+    if (run_headless(store.https, endpoints, "/api/v1/session", "T-PRIVATE-CACHE", &rep) != 0)
+        return;
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "a page was not judged"));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS,
+                     "check '$.customer.id exists' of target.endpoints.account"));
+    CHECK(sup_expect(&rep, "T-PRIVATE-CACHE", PROBE_PASS, "not judged: GET https://127.0.0.1"));
     engine_report_free(&rep);
 }
 
@@ -181,6 +205,7 @@ int main(void)
     RUN(test_failed_session_skips);
     RUN(test_session_token_redacted);
     RUN(test_check_decides_good_answer);
+    RUN(test_account_request_decides_good_answer);
     sup_refstore_stop(&store);
     RUN(test_session_cookie_judged);
     engine_global_cleanup();

@@ -17,6 +17,7 @@
 #include "probes/leaks.h"
 #include "probes/problem.h"
 #include "probes/prometheus.h"
+#include "probes/store.h"
 #include "probes/webhook_receiver.h"
 #include "probes/webhook_sig.h"
 #include "tests/support/check.h"
@@ -307,6 +308,26 @@ static void test_fault_command_timeout(void)
     config_free(&cfg);
 }
 
+/* The id of a cart or order answer: top-level, or of the one object the answer wraps it in. */
+static void test_json_id(void)
+{
+    char id[64];
+    CHECK(store_json_id("{\"id\":\"c1\",\"cart\":{\"id\":\"c2\"}}", id, sizeof id) == 0);
+    CHECK_STR_EQ(id, "c1");
+    CHECK(store_json_id("{\"id\":42}", id, sizeof id) == 0);
+    CHECK_STR_EQ(id, "42");
+    CHECK(store_json_id("{\"cart\":{\"id\":\"cart_01\",\"items\":[]}}", id, sizeof id) == 0);
+    CHECK_STR_EQ(id, "cart_01");
+    CHECK(store_json_id("{\"type\":\"order\",\"order\":{\"id\":\"order_9\"}}", id, sizeof id) == 0);
+    CHECK_STR_EQ(id, "order_9");
+    /* Two wrapped ids: which one is the cart is not known. */
+    CHECK(store_json_id("{\"cart\":{\"id\":\"a\"},\"customer\":{\"id\":\"b\"}}", id, sizeof id) ==
+          -1);
+    CHECK(store_json_id("{\"cart\":{\"token\":\"a\"}}", id, sizeof id) == -1);
+    CHECK(store_json_id("[{\"id\":\"a\"}]", id, sizeof id) == -1);
+    CHECK(store_json_id("not json", id, sizeof id) == -1);
+}
+
 int main(void)
 {
     RUN(test_prometheus_valid);
@@ -319,5 +340,6 @@ int main(void)
     RUN(test_problem);
     RUN(test_receiver);
     RUN(test_fault_command_timeout);
+    RUN(test_json_id);
     return check_summary();
 }

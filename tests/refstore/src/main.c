@@ -12,6 +12,7 @@
 
 #include "assets.h"
 #include "broken.h"
+#include "capacity.h"
 #include "carts.h"
 #include "catalog.h"
 #include "headless.h"
@@ -51,6 +52,7 @@ static void usage(FILE *out)
             "                            (default %s)\n"
             "  --rate-limit RATE         login rate limit per client, burst = one second's worth"
             " (default 20/s)\n"
+            "  --capacity RATE           serve at most RATE requests/s store-wide; 503 above it\n"
             "  --request-timeout DUR     time a request may take to arrive, and idle limit "
             "(default 10s)\n"
             "  --tls-legacy              accept TLS 1.0/1.1 and weak ciphers (= --broken "
@@ -120,6 +122,7 @@ static int parse_args(int argc, char **argv)
         O_WH_SECRET,
         O_IN_SECRET,
         O_RATE,
+        O_CAPACITY,
         O_TIMEOUT,
         O_TLS_LEGACY,
         O_READY,
@@ -141,6 +144,7 @@ static int parse_args(int argc, char **argv)
         {"webhook-secret", required_argument, NULL, O_WH_SECRET},
         {"intake-secret", required_argument, NULL, O_IN_SECRET},
         {"rate-limit", required_argument, NULL, O_RATE},
+        {"capacity", required_argument, NULL, O_CAPACITY},
         {"request-timeout", required_argument, NULL, O_TIMEOUT},
         {"tls-legacy", no_argument, NULL, O_TLS_LEGACY},
         {"ready-file", required_argument, NULL, O_READY},
@@ -210,6 +214,11 @@ static int parse_args(int argc, char **argv)
             if (units_parse_rate(optarg, &store_cfg.rate_per_s, err, sizeof err) < 0 ||
                 store_cfg.rate_per_s <= 0)
                 return usage_error("--rate-limit: '%s' is not a rate like 20/s", optarg);
+            break;
+        case O_CAPACITY:
+            if (units_parse_rate(optarg, &store_cfg.capacity_per_s, err, sizeof err) < 0 ||
+                store_cfg.capacity_per_s <= 0)
+                return usage_error("--capacity: '%s' is not a rate like 200/s", optarg);
             break;
         case O_TIMEOUT:
             if (units_parse_duration_ms(optarg, &n, err, sizeof err) < 0 || n < 10)
@@ -296,6 +305,7 @@ int main(int argc, char **argv)
     headless_init();
     orders_init();
     ratelimit_init(store_cfg.rate_per_s, store_cfg.burst);
+    capacity_init(store_cfg.capacity_per_s);
 
     char err[512];
     SSL_CTX *ctx = NULL;

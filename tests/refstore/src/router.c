@@ -6,6 +6,7 @@
 #include "api_catalog.h"
 #include "assets.h"
 #include "broken.h"
+#include "capacity.h"
 #include "carts.h"
 #include "headless.h"
 #include "exposed.h"
@@ -225,6 +226,11 @@ void router_dispatch(struct exchange *x)
     const struct http_request *req = x->req;
     if (broken(BROKEN_SLOW))
         x->delay = SLOW_DELAY_S;
+    if (!capacity_take(ev_now(store.loop))) {
+        exchange_header(x, "Retry-After", "1");
+        problem_error(x, 503, "The store is over its capacity (--capacity).");
+        return;
+    }
     if (x->kind == LISTENER_HTTP && store.https_port && !broken(BROKEN_NO_HTTPS_REDIRECT)) {
         redirect_to_https(x);
         return;

@@ -21,6 +21,7 @@ struct store_config {
     size_t webhook_schedule_len;
     const char *webhook_secret, *intake_secret;
     double rate_per_s;
+    double capacity_per_s; /* --capacity: requests a second store-wide; 0: no limit */
     unsigned burst;
     double request_timeout; /* seconds a request may take to arrive; also the idle limit */
     bool tls_legacy, quiet;

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# How close does storecheck capacity get to a limit set in advance? nginx on loopback refuses
+# (503) what its limit_req lets through above RATE r/s (burst BURST, nodelay); the capacity
+# search, judged by "error_rate < 1%", should find RATE. Prints the rate found, the knee and
+# their ratio to the configured limit, for each RATE.
+#
+#   bench/capacity.sh [--rates "200 500 1000"] [--burst N] [--build DIR]
+#
+# Steps of 1 s warm-up + 3 s judged, start 0.3 x RATE, factor 2, precision 2%, at most 14 steps:
+# each search lasts about a minute and is cut at 150 s. --build reuses a build (default: a
+# Release build in build-bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rates="200 500 1000"
+burst=20
+build=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --rates) rates=$2; shift 2 ;;
+    --burst) burst=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+for tool in nginx curl python3 timeout; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+done
+
+if [ -z "$build" ]; then
+    build=build-bench
+    . bench/release_build.sh
+    release_build "$build"
+fi
+sc=$PWD/$build/checker/storecheck
+[ -x "$sc" ] || { echo "bench: no storecheck in $build" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/storecheck-bench-capacity-XXXXXX)
+nginx_pid=
+stop_nginx() {
+    if [ -n "$nginx_pid" ]; then
+        kill "$nginx_pid" 2>/dev/null || true
+        wait "$nginx_pid" 2>/dev/null || true
+    fi
+    nginx_pid=
+}
+trap 'stop_nginx; rm -rf "$tmp"' EXIT
+
+# start_nginx RATE: nginx on a free loopback port, every request limited together.
+start_nginx() {
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    cat >"$tmp/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log error;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
+  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
+  limit_req_zone \$server_name zone=store:1m rate=${1}r/s;
+  limit_req_status 503;
+  server {
+    listen 127.0.0.1:$port;
+    server_name store;
+    root $tmp;
+    location / { limit_req zone=store burst=$burst nodelay; }
+  }
+}
+CONF
+    nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
+    nginx_pid=$!
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
+        kill -0 "$nginx_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    stop_nginx
+    return 1
+}
+
+echo ok >"$tmp/index.html"
+cat >"$tmp/one.yaml" <<'YAML'
+model: open
+stages:
+  - { duration: 10s, rate: 10 }
+max_vus: 2000
+timeout: 5s
+mix: { home: 1 }
+YAML
+
+printf '%-10s %-10s %-10s %-8s %-8s %s\n' limit holds knee ratio steps end
+for rate in $rates; do
+    for attempt in 1 2 3 4 5; do
+        start_nginx "$rate" && break
+        [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
+    done
+    cat >"$tmp/capacity.yaml" <<YAML
+target:
+  base_url: http://127.0.0.1:$port
+  allowed_hosts: [127.0.0.1]
+load:
+  profile: one.yaml
+  max_rate: $((rate * 4))
+  scenarios:
+    home: [ { name: home, path: /, expect: [200] } ]
+  thresholds: ["error_rate < 1%"]
+capacity:
+  start: $((rate * 3 / 10))/s
+  step_factor: 2
+  warmup: 1s
+  step_duration: 3s
+  precision: 2%
+  max_rate: $((rate * 4))/s
+  abort_error_rate: 95%
+  max_steps: 14
+YAML
+    timeout -s INT 150 "$sc" -q capacity "$tmp/capacity.yaml" --json "$tmp/out.json" \
+        >/dev/null 2>"$tmp/err.txt" || true
+    stop_nginx
+    python3 - "$tmp/out.json" "$rate" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+limit = float(sys.argv[2])
+v = d["verdict"]
+holds = v["holds"] or 0
+knee = v["knee"] or 0
+end = v["end"] + (" (interrupted)" if d["interrupted"] else "")
+print("%-10g %-10.1f %-10.1f %-8.3f %-8d %s" % (limit, holds, knee, holds / limit,
+                                                 len(d["steps"]), end))
+PY
+done

@@ -1,0 +1,540 @@
+/* storecheck capacity: step the arrival rate of the config's scenarios until the thresholds
+ * break, bisect to the knee, report every step and the highest rate that holds. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checker/capacity_search.h"
+#include "checker/capacity_step.h"
+#include "checker/cli.h"
+#include "checker/commands.h"
+#include "checker/fd_limit.h"
+#include "checker/load_gate.h"
+#include "checker/load_scenarios.h"
+#include "checker/stop_signal.h"
+#include "common/allowlist.h"
+#include "common/exit_codes.h"
+#include "common/oom.h"
+#include "common/redact.h"
+#include "common/stop.h"
+#include "common/units.h"
+#include "config/cfg_capacity.h"
+#include "config/config_load.h"
+#include "loadgen/scenario_check.h"
+#include "reports/capacity_report.h"
+
+static const char help[] =
+    "Usage: storecheck capacity CONFIG [OPTIONS]\n"
+    "\n"
+    "Find the highest arrival rate the store holds: the config's scenarios run in steps of a\n"
+    "constant arrival rate (the profile's mix kept), each step a warm-up that is not judged\n"
+    "and a judged window; load.thresholds are the SLO, judged on each window alone. The rate\n"
+    "grows (start, then times step_factor or plus step_increment) until a step breaks a\n"
+    "threshold, then the search bisects between the last rate that held and the first that\n"
+    "broke until the gap is within the precision. No step goes above max_rate; a step whose\n"
+    "error rate passes abort_error_rate ends the search at once. The capacity section of\n"
+    "the config sets the rules (docs/config.md); these options override it:\n"
+    "\n"
+    "Options:\n"
+    "      --start R            the first step's rate (e.g. 50/s)\n"
+    "      --step-factor F      each step multiplies the rate by F (> 1)\n"
+    "      --step-increment R   each step adds R instead\n"
+    "      --step-duration D    the judged window of a step (e.g. 10s)\n"
+    "      --warmup D           the unjudged start of a step, whole seconds (e.g. 2s, 0s)\n"
+    "      --precision P        the bracket of the knee: 5% of the rate, or a rate (10/s)\n"
+    "      --max-rate R         no step above R (never above load.max_rate)\n"
+    "      --target R           the rate the store must hold for exit 0\n"
+    "      --max-steps N        at most N steps\n"
+    "      --profile P          the profile whose mix, users and timeout the steps use\n"
+    "                           (default load.profile, else steady; an open-model one)\n"
+    "      --json FILE          write the result as JSON (docs/capacity-json.md)\n"
+    "      --html FILE          write a page with the throughput/latency curve and the knee\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "A row is printed per step; on a terminal a progress line shows the step running.\n"
+    "Ctrl-C stops the search: the steps so far are printed and written, marked interrupted.\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  the rate that holds is at or above the target (without one: some rate holds)\n"
+    "  1  it is below the target, or nothing holds\n"
+    "  2  usage or config error\n"
+    "  3  the search could not be done (no connection, the engine failed) or was interrupted\n";
+
+enum {
+    OPT_START = 256,
+    OPT_FACTOR,
+    OPT_INCREMENT,
+    OPT_STEP,
+    OPT_WARMUP,
+    OPT_PRECISION,
+    OPT_MAX_RATE,
+    OPT_TARGET,
+    OPT_MAX_STEPS,
+    OPT_PROFILE,
+    OPT_JSON,
+    OPT_HTML,
+};
+
+static const struct option options[] = {
+    {"start", required_argument, NULL, OPT_START},
+    {"step-factor", required_argument, NULL, OPT_FACTOR},
+    {"step-increment", required_argument, NULL, OPT_INCREMENT},
+    {"step-duration", required_argument, NULL, OPT_STEP},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"precision", required_argument, NULL, OPT_PRECISION},
+    {"max-rate", required_argument, NULL, OPT_MAX_RATE},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* What the command line sets; 0/NULL where it leaves the config's value. */
+struct capacity_args {
+    const char *config, *profile, *json, *html;
+    double start, factor, increment, precision, max_rate, target;
+    int precision_set, precision_relative;
+    uint64_t step_ms, warmup_ms, max_steps;
+    int warmup_set;
+};
+
+static int positive_rate(const char *opt, const char *v, double *out)
+{
+    char err[160];
+    if (units_parse_rate(v, out, err, sizeof err))
+        return cli_usage_error(&cmd_capacity, "%s: %s", opt, err);
+    if (!(*out > 0))
+        return cli_usage_error(&cmd_capacity, "%s: must be above 0", opt);
+    return 0;
+}
+
+static int parse_option(int opt, const char *v, struct capacity_args *a)
+{
+    char err[160];
+    char *end = NULL;
+    switch (opt) {
+    case OPT_START:
+        return positive_rate("--start", v, &a->start);
+    case OPT_FACTOR:
+        a->factor = strtod(v, &end);
+        if (end == v || *end || !(a->factor > 1 && a->factor <= 100))
+            return cli_usage_error(&cmd_capacity, "--step-factor: '%s' is not above 1 (and at "
+                                                  "most 100)", v);
+        return 0;
+    case OPT_INCREMENT:
+        return positive_rate("--step-increment", v, &a->increment);
+    case OPT_STEP:
+        if (units_parse_duration_ms(v, &a->step_ms, err, sizeof err) || !a->step_ms)
+            return cli_usage_error(&cmd_capacity, "--step-duration: '%s' is not a duration "
+                                                  "above 0", v);
+        return 0;
+    case OPT_WARMUP:
+        if (units_parse_duration_ms(v, &a->warmup_ms, err, sizeof err) || a->warmup_ms % 1000)
+            return cli_usage_error(&cmd_capacity, "--warmup: '%s' is not whole seconds", v);
+        a->warmup_set = 1;
+        return 0;
+    case OPT_PRECISION:
+        if (cfg_capacity_parse_precision(v, &a->precision, &a->precision_relative, err,
+                                         sizeof err))
+            return cli_usage_error(&cmd_capacity, "--precision: %s", err);
+        a->precision_set = 1;
+        return 0;
+    case OPT_MAX_RATE:
+        return positive_rate("--max-rate", v, &a->max_rate);
+    case OPT_TARGET:
+        return positive_rate("--target", v, &a->target);
+    case OPT_MAX_STEPS:
+        if (units_parse_count(v, &a->max_steps, err, sizeof err) || a->max_steps < 1 ||
+            a->max_steps > 200)
+            return cli_usage_error(&cmd_capacity, "--max-steps: '%s' is not from 1 to 200", v);
+        return 0;
+    case OPT_PROFILE:
+        a->profile = v;
+        return 0;
+    case OPT_JSON:
+        a->json = v;
+        return 0;
+    case OPT_HTML:
+        a->html = v;
+        return 0;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct capacity_args *a)
+{
+    optind = 1;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (opt == ':')
+            return cli_usage_error(&cmd_capacity, "%s needs a value", argv[optind - 1]);
+        if (opt == '?' || opt == 'h')
+            return cli_usage_error(&cmd_capacity, "unknown option '%s'", argv[optind - 1]);
+        int rc = parse_option(opt, optarg, a);
+        if (rc)
+            return rc;
+    }
+    for (int i = optind; i < argc; i++) {
+        int rc = cli_config_operand(&cmd_capacity, argv[i], &a->config);
+        if (rc)
+            return rc;
+    }
+    if (!a->config)
+        return cli_usage_error(&cmd_capacity, "no CONFIG given");
+    if (a->factor > 0 && a->increment > 0)
+        return cli_usage_error(&cmd_capacity, "--step-factor or --step-increment, not both");
+    return 0;
+}
+
+/* The command line over the config's capacity section; the config's load.max_rate holds. */
+static int merge_rules(const struct capacity_args *a, const struct config *cfg,
+                       struct capacity *c)
+{
+    *c = cfg->capacity;
+    if (a->start > 0)
+        c->start = a->start;
+    if (a->factor > 0 || a->increment > 0) {
+        c->step_factor = a->factor;
+        c->step_increment = a->increment;
+    }
+    if (a->step_ms)
+        c->step_ms = a->step_ms;
+    if (a->warmup_set)
+        c->warmup_ms = a->warmup_ms;
+    if (a->precision_set) {
+        c->precision = a->precision;
+        c->precision_relative = a->precision_relative;
+    }
+    if (a->max_rate > 0)
+        c->max_rate = a->max_rate;
+    if (a->target > 0)
+        c->target = a->target;
+    if (a->max_steps)
+        c->max_steps = (uint32_t)a->max_steps;
+    double cap = cfg->load.max_rate;
+    if (!(c->max_rate > 0))
+        return cli_usage_error(&cmd_capacity, "no max_rate: set capacity.max_rate or "
+                                              "load.max_rate in %s, or give --max-rate",
+                               a->config);
+    if (cap > 0 && c->max_rate > cap)
+        return cli_usage_error(&cmd_capacity, "a max rate of %g/s is above load.max_rate (%g/s)",
+                               c->max_rate, cap);
+    if (c->start > c->max_rate)
+        return cli_usage_error(&cmd_capacity, "the start (%g/s) is above the max rate (%g/s)",
+                               c->start, c->max_rate);
+    if (c->target > c->max_rate)
+        return cli_usage_error(&cmd_capacity, "the target (%g/s) is above the max rate (%g/s): "
+                                              "it could never be shown to hold",
+                               c->target, c->max_rate);
+    return 0;
+}
+
+/* "Name: value" lines of target.headers; free the array and each line. */
+static char **header_lines(const struct config *cfg)
+{
+    const struct kv_list *h = &cfg->target.headers;
+    char **lines = xcalloc(h->count + 1, sizeof *lines);
+    for (size_t i = 0; i < h->count; i++) {
+        size_t len = strlen(h->items[i].key) + strlen(h->items[i].value) + 3;
+        lines[i] = xmalloc(len);
+        snprintf(lines[i], len, "%s: %s", h->items[i].key, h->items[i].value);
+    }
+    return lines;
+}
+
+struct capacity_job {
+    struct config cfg;
+    struct capacity rules;
+    struct url base;
+    char **headers;
+    struct scenario_run sr;
+    struct load_gate gate;
+    struct capacity_step_plan plan;
+};
+
+/* Everything a step needs, from the config: 0, or an exit code after saying why. */
+static int prepare(const struct capacity_args *a, struct capacity_job *j)
+{
+    const struct config *cfg = &j->cfg;
+    char err[512];
+    if (!cfg->load.scenario_count)
+        return cli_usage_error(&cmd_capacity, "%s has no load.scenarios: capacity steps the "
+                                              "arrival rate of scenarios",
+                               a->config);
+    if (!cfg->target.base_url)
+        return cli_usage_error(&cmd_capacity, "no target.base_url in %s", a->config);
+    struct diag_list diags;
+    diag_list_init(&diags);
+    size_t problems = scenario_check(cfg, &diags);
+    diag_list_print(&diags, stderr);
+    diag_list_free(&diags);
+    if (problems)
+        return EXIT_USAGE;
+    if (url_parse(cfg->target.base_url, &j->base, err, sizeof err) ||
+        !allowlist_url_ok(&cfg->target.allowed_hosts, cfg->target.base_url, err, sizeof err))
+        return cli_usage_error(&cmd_capacity, "target.base_url: %s", err);
+    if (load_gate_init(&j->gate, &cfg->load, err, sizeof err))
+        return cli_usage_error(&cmd_capacity, "%s", err);
+    struct loadgen_params *p = &j->plan.base;
+    p->urls = &j->base;
+    p->url_count = 1;
+    j->headers = header_lines(cfg);
+    p->headers = (const char *const *)j->headers;
+    p->header_count = cfg->target.headers.count;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    p->threads = cfg->load.threads ? cfg->load.threads : (uint32_t)(cores > 0 ? cores : 1);
+    p->timeout_us = cfg->load.timeout_ms * 1000;
+    p->insecure = cfg->target.insecure;
+    p->ca_file = cfg->target.ca_file;
+    struct scenario_overrides o = {
+        .profile = a->profile ? a->profile : cfg->load.profile ? NULL : "steady",
+        .rate = j->rules.start,
+    };
+    if (scenario_run_prepare(&j->sr, cfg, &o, (const char *const *)j->headers,
+                             cfg->target.headers.count, p, err, sizeof err))
+        return cli_usage_error(&cmd_capacity, "%s", err);
+    if (p->model != LG_MODEL_OPEN)
+        return cli_usage_error(&cmd_capacity, "profile %s has virtual users with think time; "
+                                              "capacity steps an arrival rate: use an open-model "
+                                              "profile (--profile steady)",
+                               j->sr.profile_path);
+    uint64_t files = fd_limit_need(p->max_connections, p->threads), limit = 0;
+    if (fd_limit_fit(files, &limit))
+        return cli_usage_error(&cmd_capacity, "%u connections need %llu open files, above the "
+                                              "limit of %llu (ulimit -n)",
+                               p->max_connections, (unsigned long long)files,
+                               (unsigned long long)limit);
+    j->plan.gate = &j->gate;
+    j->plan.warmup_us = j->rules.warmup_ms * 1000;
+    j->plan.window_us = j->rules.step_ms * 1000;
+    j->plan.abort_error_rate = j->rules.abort_error_rate;
+    return 0;
+}
+
+static void fmt_latency(uint64_t us, char *buf, size_t len)
+{
+    units_format_duration_us(us, buf, len);
+}
+
+static void print_header(const struct cli *cli, const struct capacity_job *j)
+{
+    if (cli->quiet)
+        return;
+    printf("%sCapacity%s of %s: scenarios of %s, steps of %llus warm-up + %llus judged\n",
+           cli_bold(cli), cli_reset(cli), j->cfg.target.base_url, j->sr.profile_path,
+           (unsigned long long)(j->rules.warmup_ms / 1000),
+           (unsigned long long)(j->rules.step_ms / 1000));
+    printf("  %10s %10s %10s %9s %9s %9s %9s %8s  %s\n", "offered/s", "achieved/s", "resp/s",
+           "p50", "p90", "p95", "p99", "errors", "verdict");
+    fflush(stdout);
+}
+
+static void print_step(const struct cli *cli, const struct capacity_report_step *s,
+                       const struct strv *secrets)
+{
+    if (cli->quiet)
+        return;
+    char p50[32], p90[32], p95[32], p99[32], errs[32];
+    fmt_latency(s->p50, p50, sizeof p50);
+    fmt_latency(s->p90, p90, sizeof p90);
+    fmt_latency(s->p95, p95, sizeof p95);
+    fmt_latency(s->p99, p99, sizeof p99);
+    snprintf(errs, sizeof errs, "%.1f%%", 100 * s->error_rate);
+    int good = strcmp(s->verdict, "holds") == 0;
+    printf("  %10.1f %10.1f %10.1f %9s %9s %9s %9s %8s  %s%s%s", s->offered_rate,
+           s->achieved_rate, s->responses_rate, p50, p90, p95, p99, errs,
+           good ? cli_green(cli) : cli_red(cli), s->verdict, cli_reset(cli));
+    if (s->abort_reason[0])
+        printf(": %s", s->abort_reason);
+    else if (s->broken_count) {
+        char *line = redact_copy(secrets, s->broken[0]);
+        printf(": %s%s", line, s->broken_count > 1 ? " (and more)" : "");
+        free(line);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+/* The threshold that broke at the lowest rate (the abort rule when it was that). */
+static void first_broken(struct capacity_report *r)
+{
+    for (size_t i = 0; i < r->step_count; i++) {
+        const struct capacity_report_step *s = &r->steps[i];
+        int abort = s->abort_reason[0] != 0;
+        if (!(s->broken_count || abort) || s->interrupted)
+            continue;
+        if (r->first_broken && s->offered_rate >= r->first_broken_rate)
+            continue;
+        r->first_broken = s->broken_count ? s->broken_exprs[0] : "abort_error_rate";
+        r->first_broken_line = s->broken_count ? s->broken[0] : s->abort_reason;
+        r->first_broken_rate = s->offered_rate;
+    }
+}
+
+/* The verdict line (also with -q), then the threshold that broke first and the target. */
+static void print_verdict(const struct cli *cli, const struct capacity_report *r)
+{
+    char *line = r->first_broken_line ? redact_copy(r->secrets, r->first_broken_line) : NULL;
+    printf("%s%s", cli->quiet ? "" : "\n", cli_bold(cli));
+    if (r->holds > 0)
+        printf("Holds %.1f/s", r->holds);
+    else
+        printf("No rate held");
+    printf("%s", cli_reset(cli));
+    if (r->breaks > 0)
+        printf("; breaks at %.1f/s (the knee)", r->breaks);
+    printf(" [%s%s]\n", r->end, r->interrupted ? ", interrupted" : "");
+    if (cli->quiet) {
+        free(line);
+        return;
+    }
+    if (line)
+        printf("  first broken at %.1f/s: %s\n", r->first_broken_rate, line);
+    if (r->target_rate > 0)
+        printf("  target %.1f/s: %s%s%s\n", r->target_rate, r->passed ? cli_green(cli) : cli_red(cli),
+               r->passed ? "held" : "not shown to hold", cli_reset(cli));
+    free(line);
+}
+
+static void fill_report(struct capacity_report *r, const struct capacity_job *j,
+                        const struct capacity_search *s)
+{
+    const struct capacity *c = &j->rules;
+    r->target = j->cfg.target.base_url;
+    r->profile = j->sr.profile_path;
+    r->secrets = &j->cfg.secrets;
+    r->start = c->start;
+    r->step_factor = c->step_factor;
+    r->step_increment = c->step_increment;
+    r->precision = c->precision;
+    r->precision_relative = c->precision_relative;
+    r->max_rate = c->max_rate;
+    r->target_rate = c->target;
+    r->abort_error_rate = c->abort_error_rate;
+    r->warmup_us = j->plan.warmup_us;
+    r->window_us = j->plan.window_us;
+    r->max_steps = c->max_steps;
+    r->end = capacity_end_name(s->end);
+    r->holds = s->holds;
+    r->breaks = s->breaks;
+    first_broken(r);
+    /* A search that did not end (Ctrl-C, a step that could not run) proves nothing. */
+    r->passed = s->end != CAPACITY_SEARCHING &&
+                (c->target > 0 ? s->holds >= c->target : s->holds > 0);
+}
+
+static int write_reports(const struct capacity_args *a, const struct capacity_report *r)
+{
+    char err[512];
+    if (a->json && capacity_json_write(a->json, r, err, sizeof err)) {
+        fprintf(stderr, "storecheck capacity: %s\n", err);
+        return -1;
+    }
+    if (a->html && capacity_html_write(a->html, r, err, sizeof err)) {
+        fprintf(stderr, "storecheck capacity: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Step and bisect until the search ends or Ctrl-C; the steps go into r. -1 with err when a
+ * step could not run. */
+static int search(const struct cli *cli, struct capacity_job *j, struct capacity_search *s,
+                  struct capacity_report *r, char *err, size_t errlen)
+{
+    const struct capacity *c = &j->rules;
+    struct capacity_rules rules = {
+        .start = c->start,
+        .factor = c->step_factor,
+        .increment = c->step_increment,
+        .precision = c->precision,
+        .relative = c->precision_relative,
+        .max_rate = c->max_rate,
+        .max_steps = c->max_steps,
+    };
+    capacity_search_init(s, &rules);
+    r->steps = xcalloc(c->max_steps + 1, sizeof *r->steps);
+    double rate;
+    while (!stop_requested() && capacity_search_next(s, &rate)) {
+        struct capacity_report_step *st = &r->steps[r->step_count];
+        enum capacity_verdict v;
+        if (capacity_step_run(&j->plan, rate, st, &v, err, errlen))
+            return -1;
+        r->step_count++;
+        print_step(cli, st, &j->cfg.secrets);
+        if (st->interrupted)
+            break;
+        capacity_search_record(s, rate, v);
+    }
+    r->interrupted = stop_requested();
+    return 0;
+}
+
+static int run(const struct cli *cli, int argc, char **argv)
+{
+    struct capacity_args a = {0};
+    struct capacity_job j = {0};
+    struct capacity_report r = {0};
+    struct stop_signal *watch = NULL;
+    int have_cfg = 0;
+    int rc = parse_args(argc, argv, &a);
+    if (rc == 0) {
+        struct diag_list diags;
+        diag_list_init(&diags);
+        have_cfg = 1;
+        if (config_load_file(&j.cfg, a.config, NULL, &diags) != 0) {
+            diag_list_print(&diags, stderr);
+            rc = EXIT_USAGE;
+        }
+        diag_list_free(&diags);
+    }
+    if (rc == 0)
+        rc = merge_rules(&a, &j.cfg, &j.rules);
+    if (rc == 0)
+        rc = prepare(&a, &j);
+    if (rc)
+        goto out;
+    j.plan.live = cli->tty && !cli->quiet;
+    print_header(cli, &j);
+    watch = stop_signal_start("capacity");
+    struct capacity_search s;
+    char err[512];
+    if (search(cli, &j, &s, &r, err, sizeof err)) {
+        char *msg = redact_copy(&j.cfg.secrets, err);
+        fprintf(stderr, "storecheck capacity: a step could not run: %s\n", msg);
+        free(msg);
+        rc = EXIT_RUN_ERROR;
+    }
+    fill_report(&r, &j, &s);
+    print_verdict(cli, &r);
+    if (write_reports(&a, &r))
+        rc = EXIT_RUN_ERROR;
+    if (!rc)
+        rc = r.interrupted ? EXIT_RUN_ERROR : r.passed ? EXIT_PASSED : EXIT_GATE_FAILED;
+out:
+    stop_signal_end(watch);
+    for (size_t i = 0; i < r.step_count; i++)
+        capacity_report_step_free(&r.steps[i]);
+    free(r.steps);
+    for (size_t i = 0; j.headers && i < j.cfg.target.headers.count; i++)
+        free(j.headers[i]);
+    free(j.headers);
+    scenario_run_free(&j.sr);
+    load_gate_free(&j.gate);
+    if (have_cfg)
+        config_free(&j.cfg);
+    return rc;
+}
+
+const struct command cmd_capacity = {
+    .name = "capacity",
+    .summary = "step the arrival rate until the thresholds break; report the knee",
+    .help = help,
+    .run = run,
+};

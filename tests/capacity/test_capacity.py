@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""storecheck capacity end to end against the reference store with a known capacity
+(--capacity 200/s: a 503 for every request above it), on loopback, bounded in time.
+
+usage: test_capacity.py knee|interrupt|usage
+  knee       the rate found is within the precision of the store's limit, the threshold named
+             as broken first is the error rate (not the latency one), the JSON follows
+             reports/capacity-result.schema.json, the HTML has the curve with the knee; a
+             target the store cannot hold exits 1
+  interrupt  Ctrl-C in the middle exits 3 with the steps so far in the JSON, marked
+             interrupted
+  usage      options and configs that cannot make a search exit 2 before any request
+Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SRC = os.environ["STORECHECK_SOURCE_DIR"]
+BUILD = os.environ["STORECHECK_BUILD_DIR"]
+BIN = os.environ["STORECHECK_BIN"]
+REFSTORE = os.path.join(BUILD, "tests", "refstore", "storecheck-refstore")
+SCHEMA = os.path.join(SRC, "reports", "capacity-result.schema.json")
+LIMIT = 200.0      # the store's capacity, requests (= iterations of one step) per second
+PRECISION = 0.05   # the search's precision, relative
+WAIT_S = 90        # every wait below ends by then
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+    return cond
+
+
+class Store:
+    def __init__(self, work):
+        ready = os.path.join(work, "ready")
+        self.proc = subprocess.Popen([REFSTORE, "--listen", "127.0.0.1:0", "--quiet",
+                                      "--capacity", "%g/s" % LIMIT, "--ready-file", ready],
+                                     stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (os.path.exists(ready) and
+                                                    open(ready).read().strip()):
+            time.sleep(0.05)
+        self.port = re.search(r"http=127\.0\.0\.1:(\d+)", open(ready).read()).group(1)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def write_config(work, port, step="2s"):
+    with open(os.path.join(work, "one.yaml"), "w") as f:
+        f.write("model: open\nstages:\n  - { duration: 10s, rate: 10 }\nmax_vus: 500\n"
+                "timeout: 5s\nmix: { browse: 1 }\n")
+    path = os.path.join(work, "capacity.yaml")
+    with open(path, "w") as f:
+        f.write("""target:
+  base_url: http://127.0.0.1:{port}
+  allowed_hosts: [127.0.0.1]
+load:
+  profile: one.yaml
+  threads: 1
+  max_rate: 1000
+  scenarios:
+    browse:
+      - {{ name: product, path: "/api/v1/products/{{{{randint 1 1000}}}}", expect: [200] }}
+  thresholds:
+    - "p99 < 2s"
+    - "error_rate < 1%"
+capacity:
+  start: 50/s
+  step_factor: 2
+  warmup: 1s
+  step_duration: {step}
+  precision: 5%
+  max_rate: 800/s
+  target: 150/s
+  abort_error_rate: 90%
+  max_steps: 12
+""".format(port=port, step=step))
+    return path
+
+
+def schema_ok(path):
+    try:
+        import jsonschema
+    except ImportError:
+        print("python3 jsonschema missing: the schema check is skipped", file=sys.stderr)
+        return None
+    doc = json.load(open(path))
+    errors = list(jsonschema.Draft202012Validator(json.load(open(SCHEMA))).iter_errors(doc))
+    for e in errors:
+        print("schema:", list(e.absolute_path), e.message, file=sys.stderr)
+    return not errors
+
+
+def run(args, timeout=WAIT_S):
+    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=timeout)
+
+
+def test_knee(work, store):
+    cfg = write_config(work, store.port)
+    out_json, out_html = os.path.join(work, "cap.json"), os.path.join(work, "cap.html")
+    started = time.monotonic()
+    p = run(["capacity", cfg, "--json", out_json, "--html", out_html])
+    took = time.monotonic() - started
+    print(p.stdout)
+    check(p.returncode == 0, "the store holds the target: exit 0 (got %d): %s" %
+          (p.returncode, p.stderr[-1500:]))
+    check(took < 75, "the search took %.0f s (the budget is 75 s)" % took)
+    doc = json.load(open(out_json))
+    v = doc["verdict"]
+    check(v["end"] == "found", "the search ends bracketing the knee (got %s)" % v["end"])
+    holds, knee = v["holds"] or 0, v["knee"] or 0
+    check(abs(holds - LIMIT) <= PRECISION * LIMIT,
+          "the rate that holds, %.1f/s, is within 5%% of the store's %g/s" % (holds, LIMIT))
+    check(knee > holds and knee - holds <= PRECISION * knee + 1e-9,
+          "the knee %.1f/s is within the precision above %.1f/s" % (knee, holds))
+    fb = v["first_broken"] or {}
+    check(fb.get("expr") == "error_rate < 1%",
+          "the threshold that broke first is the error rate (got %r)" % fb.get("expr"))
+    check(fb.get("rate") == knee, "it broke first at the knee (got %r)" % fb.get("rate"))
+    rates = [s["offered_rate"] for s in doc["steps"]]
+    check(rates[:4] == [50, 100, 200, 400], "steps of factor 2 from 50/s (got %r)" % rates)
+    check(all(s["offered_rate"] < 400 for s in doc["steps"][4:]),
+          "the bisection stays below the first rate that broke")
+    for s in doc["steps"]:
+        want = "holds" if s["offered_rate"] <= LIMIT else "breaks"
+        # Within 1% of the limit either verdict is honest: 1% of errors is the threshold.
+        if abs(s["offered_rate"] - LIMIT) > 0.01 * LIMIT:
+            check(s["verdict"] == want, "%.1f/s %s (expected %s)" %
+                  (s["offered_rate"], s["verdict"], want))
+        check(s["window_us"] >= 1500000, "the judged window is the 2 s after the warm-up")
+    # The judged window alone: 2 s at 400/s, half of it refused. With the warm-up (1 s, and
+    # the store's tenth of a second saved up) it would be 1200 requests, 48% refused.
+    over = [s for s in doc["steps"] if s["offered_rate"] == 400][0]
+    check(abs(over["requests"] - 800) <= 20,
+          "the 400/s step judges its 2 s window: 800 requests (got %d)" % over["requests"])
+    check(abs(over["achieved_rate"] - LIMIT) <= 0.05 * LIMIT,
+          "at 400/s offered the store gets %g/s done (got %.1f/s)" %
+          (LIMIT, over["achieved_rate"]))
+    check(abs(over["error_rate"] - 0.5) < 0.01,
+          "at twice the limit half the requests get 503 in the judged window (got %.3f)" %
+          over["error_rate"])
+    check(schema_ok(out_json) is not False, "the JSON follows the capacity schema")
+    html = open(out_html).read()
+    check("<svg" in html and 'class="knee"' in html and "<script" not in html,
+          "the HTML has the curve with the knee ringed and no script")
+    check(doc["passed"] is True and "Holds" in p.stdout, "passed, and the verdict is printed")
+    # A target the store cannot hold: one step at 300/s breaks, nothing held: exit 1.
+    p = run(["capacity", cfg, "--start", "300/s", "--target", "300/s", "--max-steps", "1",
+             "--json", out_json])
+    check(p.returncode == 1, "a target above the capacity exits 1 (got %d): %s" %
+          (p.returncode, p.stderr[-800:]))
+    doc = json.load(open(out_json))
+    check(doc["passed"] is False and doc["verdict"]["end"] == "out_of_steps",
+          "not passed, out of steps (got %r)" % doc["verdict"])
+
+
+def test_interrupt(work, store):
+    cfg = write_config(work, store.port, step="4s")
+    out_json = os.path.join(work, "cap.json")
+    p = subprocess.Popen([BIN, "capacity", cfg, "--json", out_json], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    # The first step (1 s warm-up + 4 s) has ended once its row is out; signal mid-second.
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "holds" not in seen and p.poll() is None:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+            break
+        seen += p.stdout.readline()
+    check("holds" in seen, "the first step ran before the signal")
+    time.sleep(1.5)
+    at = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=WAIT_S)
+    took = time.monotonic() - at
+    check(p.returncode == 3, "an interrupted search exits 3 (got %d): %s" %
+          (p.returncode, err[-1500:]))
+    check(took < 5, "it ended %.1f s after the signal (at most 5 s)" % took)
+    doc = json.load(open(out_json))
+    check(doc["interrupted"] is True and doc["passed"] is False and
+          doc["verdict"]["end"] == "searching",
+          "the JSON is marked interrupted, not passed, the search not ended")
+    steps = doc["steps"]
+    check(len(steps) == 2 and steps[0]["verdict"] == "holds" and
+          steps[1]["verdict"] == "interrupted",
+          "the step that held and the one cut short are written (got %r)" %
+          [s["verdict"] for s in steps])
+    check(schema_ok(out_json) is not False, "the partial JSON follows the capacity schema")
+
+
+def test_usage(work, store):
+    cfg = write_config(work, store.port)
+    no_scenarios = os.path.join(work, "plain.yaml")
+    with open(no_scenarios, "w") as f:
+        f.write("target: { base_url: http://127.0.0.1:%s }\nload: { max_rate: 100 }\n" %
+                store.port)
+    cases = [
+        ([], "no CONFIG"),
+        ([cfg, "--step-factor", "1"], "a factor that does not grow"),
+        ([cfg, "--step-factor", "2", "--step-increment", "10"], "both ways to step"),
+        ([cfg, "--warmup", "1500ms"], "a warm-up that is not whole seconds"),
+        ([cfg, "--precision", "0%"], "no precision"),
+        ([cfg, "--max-rate", "2000"], "a max rate above load.max_rate"),
+        ([cfg, "--target", "900"], "a target above the max rate"),
+        ([cfg, "--start", "900"], "a start above the max rate"),
+        ([cfg, "--max-steps", "0"], "no steps"),
+        ([cfg, "--bogus"], "an unknown option"),
+        ([no_scenarios], "a config without load.scenarios"),
+    ]
+    before = admin_requests(store)
+    for args, what in cases:
+        p = run(["capacity"] + args, timeout=30)
+        check(p.returncode == 2 and "storecheck capacity" in p.stderr,
+              "%s exits 2 with a message (got %d: %s)" % (what, p.returncode, p.stderr[-300:]))
+    check(admin_requests(store) == before, "no request reached the store")
+    urllib.request.urlopen("http://127.0.0.1:%s/api/v1/products/1" % store.port,
+                           timeout=5).read()
+    check(admin_requests(store) == before + 1, "the store counts the requests it serves")
+
+
+def admin_requests(store):
+    """The store's own count of requests served, from its /metrics (those to /metrics left
+    out)."""
+    with urllib.request.urlopen("http://127.0.0.1:%s/metrics" % store.port, timeout=5) as f:
+        text = f.read().decode()
+    return sum(float(n) for labels, n in
+               re.findall(r"^refstore_http_requests_total\{(.*)\} (\S+)$", text, re.M)
+               if "metrics" not in labels)
+
+
+def main():
+    part = sys.argv[1]
+    with tempfile.TemporaryDirectory() as work:
+        store = Store(work)
+        try:
+            {"knee": test_knee, "interrupt": test_interrupt,
+             "usage": test_usage}[part](work, store)
+        finally:
+            store.stop()
+    if failures:
+        print("%d check(s) failed" % len(failures), file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
