@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The Kubernetes manifests of deploy/k8s, checked without a cluster: kubectl's client-side dry
-run reads each one as the API objects it declares, the load Job is an Indexed Job whose
+"""The Kubernetes manifests of deploy/k8s, checked without a cluster: kubectl renders the folder
+with kustomize and reads each file as the API objects it declares (--local: no API server), the load Job is an Indexed Job whose
 completions, parallelism and SEGMENTS agree, and then each segment runs here as a local process
 with exactly the arguments and environment its pod would get (the downward-API values filled
 as the Job controller fills them, $(VAR) expanded as the kubelet does, the ConfigMap and the
@@ -29,16 +29,19 @@ DEPLOY = os.path.join(os.environ["STORECHECK_SOURCE_DIR"], "deploy", "k8s")
 RATE, SECONDS = 30, 4
 
 
-def dry_run(path, start_at):
-    """The objects of one manifest as kubectl reads them (client side, no cluster)."""
-    text = open(path).read().replace("START_AT_VALUE", start_at)
-    r = subprocess.run(["kubectl", "create", "--dry-run=client", "--validate=false", "-o",
-                        "json", "-f", "-"], input=text, capture_output=True, text=True,
-                       timeout=60)
-    check(r.returncode == 0, "%s: kubectl reads it: %s" % (path, r.stderr))
+def kubectl(args, stdin=None):
+    """kubectl's JSON output for args, run without a cluster; None when it fails."""
+    r = subprocess.run(["kubectl"] + args + ["-o", "json"], input=stdin, capture_output=True,
+                       text=True, timeout=60)
+    check(r.returncode == 0, "kubectl %s: %s" % (" ".join(args), r.stderr))
     if r.returncode != 0:
+        return None
+    return json.loads(r.stdout)
+
+
+def items(doc):
+    if doc is None:
         return []
-    doc = json.loads(r.stdout)
     return doc["items"] if doc.get("kind") == "List" else [doc]
 
 
@@ -81,7 +84,8 @@ def write_config(store, folder):
     """The ConfigMap's files: a scenario config and the open profile it names by its path in
     the pod."""
     open(os.path.join(folder, "profile.yaml"), "w").write(
-        "model: open\nstages:\n  - {{ duration: {s}s, rate: {r} }}\npre_allocated_vus: 20\n"
+        "model: open\nstart_rate: {r}\nstages:\n  - {{ duration: {s}s, rate: {r} }}\n"
+        "pre_allocated_vus: 20\n"
         "max_vus: 50\ntimeout: 5s\nmix: {{ browse: 3, search: 1 }}\n".format(s=SECONDS, r=RATE))
     open(os.path.join(folder, "storecheck.yaml"), "w").write("""target:
   base_url: http://127.0.0.1:{http}
@@ -106,10 +110,25 @@ def main():
     start = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)
     start_at = start.strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    # The folder as kustomize renders it, each file as kubectl reads it into API objects (all
+    # without a cluster), and the load Job as the docs have users prepare it: the start time
+    # and the image set locally by kubectl.
+    r = subprocess.run(["kubectl", "kustomize", DEPLOY], capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, "kubectl kustomize renders deploy/k8s: %s" % r.stderr)
     objs = []
-    for name in sorted(os.listdir(DEPLOY)):
-        if name.endswith(".yaml"):
-            objs += dry_run(os.path.join(DEPLOY, name), start_at)
+    for name in ("results-pvc.yaml", "merge-job.yaml"):
+        objs += items(kubectl(["label", "--local", "-f", os.path.join(DEPLOY, name),
+                               "storecheck-test=1"]))
+    prepared = subprocess.run(["kubectl", "set", "env", "--local", "-o", "yaml", "-f",
+                               os.path.join(DEPLOY, "load-job.yaml"), "START_AT=" + start_at],
+                              capture_output=True, text=True, timeout=60)
+    check(prepared.returncode == 0, "kubectl set env --local: %s" % prepared.stderr)
+    objs += items(kubectl(["set", "image", "--local", "-f", "-", "storecheck=storecheck:test"],
+                          prepared.stdout))
+    rendered = sorted((o["kind"], o["metadata"]["name"]) for o in objs)
+    check(sorted(re.findall(r"^kind: (\S+)$", r.stdout, re.M)) == [k for k, _ in rendered],
+          "kustomize renders the same objects: %s" % rendered)
     pvc = only(objs, "PersistentVolumeClaim", "storecheck-results")
     load = only(objs, "Job", "storecheck-load")
     merge = only(objs, "Job", "storecheck-merge")
@@ -186,11 +205,16 @@ def main():
               (merged["totals"]["requests"], total))
         run_ids = {p.get("run_id") for p in parts}
         check(run_ids == {uid}, "every segment carries the Job's uid as run id: %s" % run_ids)
-        started = sum(sc["iterations"]["started"] for sc in merged["scenarios"].values()) \
-            if isinstance(merged.get("scenarios"), dict) else None
-        check(started is None or started == RATE * SECONDS,
+        started = sum(sc["started"] for sc in merged["scenarios"])
+        check(started == RATE * SECONDS,
               "the segments together start the whole schedule's %d iterations: %s" %
               (RATE * SECONDS, started))
+        check(container["image"] == "storecheck:test", "the image is set as the docs say: %s" %
+              container["image"])
+        check(merged["segment"] == {"index": None, "count": n},
+              "the merge holds all %d segments: %s" % (n, merged["segment"]))
+        check(sorted(p["segment"]["index"] for p in parts) == list(range(n)),
+              "each pod ran its own segment: %s" % [p["segment"] for p in parts])
     finally:
         store.stop()
     if tr.failures:
