@@ -28,6 +28,7 @@
 #include "loadgen/profile.h"
 #include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
+#include "reports/load_html.h"
 #include "reports/load_json.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
@@ -80,6 +81,9 @@ static const char help[] =
     "      --allow-host H       hosts that may be contacted (repeatable); default: the URLs'\n"
     "                           hosts; a URL on any other host is refused\n"
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
+    "      --html FILE          write the result as an HTML report with charts (see\n"
+    "                           docs/reports.md); 'storecheck report' renders a saved --json\n"
+    "                           the same way\n"
     "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "  -h, --help               this help\n"
@@ -113,6 +117,7 @@ enum {
     OPT_CACERT,
     OPT_ALLOW,
     OPT_JSON,
+    OPT_HTML,
     OPT_PROFILE,
     OPT_USERS,
 };
@@ -133,6 +138,7 @@ static const struct option options[] = {
     {"cacert", required_argument, NULL, OPT_CACERT},
     {"allow-host", required_argument, NULL, OPT_ALLOW},
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"users", required_argument, NULL, OPT_USERS},
     {"help", no_argument, NULL, 'h'},
@@ -155,7 +161,7 @@ struct load_args {
     size_t stage_count;
     int stage_conns, stage_rates;
     int insecure;
-    const char *cacert, *json;
+    const char *cacert, *json, *html;
     const char **allow;
     size_t allow_count;
     const char **urls;
@@ -327,6 +333,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
             break;
         case OPT_JSON:
             a->json = optarg;
+            break;
+        case OPT_HTML:
+            a->html = optarg;
             break;
         case OPT_PROFILE:
             a->profile = optarg;
@@ -924,12 +933,20 @@ static int run(const struct cli *cli, int argc, char **argv)
         scenario_table_print(cli, &r, &secrets);
         load_gate_print(cli, &r);
     }
-    if (a.json) {
-        struct load_json_meta m = {a.urls,         a.url_count,
-                                   a.method,       a.headers,
-                                   a.header_count, &secrets,
-                                   a.scenarios ? sr.profile_path : NULL};
-        if (load_json_write(a.json, &r, &m, err, sizeof err)) {
+    struct load_json_meta m = {a.urls,         a.url_count,
+                               a.method,       a.headers,
+                               a.header_count, &secrets,
+                               a.scenarios ? sr.profile_path : NULL};
+    if (a.json && load_json_write(a.json, &r, &m, err, sizeof err)) {
+        fprintf(stderr, "storecheck load: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
+    if (a.html) {
+        cJSON *doc = load_json_object(&r, &m);
+        int failed = reporter_write(&reporter_load_html, doc, a.html, err, sizeof err);
+        cJSON_Delete(doc);
+        if (failed) {
             fprintf(stderr, "storecheck load: %s\n", err);
             rc = EXIT_RUN_ERROR;
             goto out;
