@@ -28,7 +28,7 @@
 #include "loadgen/profile.h"
 #include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
-#include "reports/load_html.h"
+#include "reports/load_report.h"
 #include "reports/load_json.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
@@ -81,9 +81,9 @@ static const char help[] =
     "      --allow-host H       hosts that may be contacted (repeatable); default: the URLs'\n"
     "                           hosts; a URL on any other host is refused\n"
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
-    "      --html FILE          write the result as an HTML report with charts (see\n"
-    "                           docs/reports.md); 'storecheck report' renders a saved --json\n"
-    "                           the same way\n"
+    "      --html FILE          write the result as an HTML report with charts, and\n"
+    "      --markdown FILE      as a Markdown summary (docs/reports.md); 'storecheck report'\n"
+    "                           renders a saved --json to the same files\n"
     "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "  -h, --help               this help\n"
@@ -118,6 +118,7 @@ enum {
     OPT_ALLOW,
     OPT_JSON,
     OPT_HTML,
+    OPT_MARKDOWN,
     OPT_PROFILE,
     OPT_USERS,
 };
@@ -139,6 +140,7 @@ static const struct option options[] = {
     {"allow-host", required_argument, NULL, OPT_ALLOW},
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
+    {"markdown", required_argument, NULL, OPT_MARKDOWN},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"users", required_argument, NULL, OPT_USERS},
     {"help", no_argument, NULL, 'h'},
@@ -161,7 +163,7 @@ struct load_args {
     size_t stage_count;
     int stage_conns, stage_rates;
     int insecure;
-    const char *cacert, *json, *html;
+    const char *cacert, *json, *html, *markdown;
     const char **allow;
     size_t allow_count;
     const char **urls;
@@ -336,6 +338,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
             break;
         case OPT_HTML:
             a->html = optarg;
+            break;
+        case OPT_MARKDOWN:
+            a->markdown = optarg;
             break;
         case OPT_PROFILE:
             a->profile = optarg;
@@ -838,6 +843,22 @@ static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
     return 0;
 }
 
+/* --html and --markdown: the result's document rendered by each load report asked for. 0, or
+ * -1 with err. */
+static int write_reports(const struct load_args *a, const struct load_result *r,
+                         const struct load_json_meta *m, char *err, size_t errlen)
+{
+    cJSON *doc = load_json_object(r, m);
+    int rc = 0;
+    for (const struct reporter *const *f = load_reporters; *f && !rc; f++) {
+        const char *path = strcmp((*f)->name, "html") == 0 ? a->html : a->markdown;
+        if (path)
+            rc = reporter_write(*f, doc, path, err, errlen);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
 static int run(const struct cli *cli, int argc, char **argv)
 {
     struct load_args a = {0};
@@ -942,15 +963,10 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = EXIT_RUN_ERROR;
         goto out;
     }
-    if (a.html) {
-        cJSON *doc = load_json_object(&r, &m);
-        int failed = reporter_write(&reporter_load_html, doc, a.html, err, sizeof err);
-        cJSON_Delete(doc);
-        if (failed) {
-            fprintf(stderr, "storecheck load: %s\n", err);
-            rc = EXIT_RUN_ERROR;
-            goto out;
-        }
+    if ((a.html || a.markdown) && write_reports(&a, &r, &m, err, sizeof err)) {
+        fprintf(stderr, "storecheck load: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
     }
     rc = r.interrupted ? EXIT_RUN_ERROR : broken ? EXIT_GATE_FAILED : EXIT_PASSED;
     if (r.totals.responses == 0 && !r.interrupted) {

@@ -1,14 +1,23 @@
 /* storecheck report RESULT.json: re-render the HTML, JUnit, Markdown (or JSON) of a saved run,
- * or the HTML of a saved load result. */
+ * or the HTML and Markdown of a saved load result. */
 #include <stdio.h>
 #include <string.h>
 
 #include "checker/commands.h"
 #include "common/exit_codes.h"
-#include "reports/load_html.h"
+#include "reports/load_report.h"
 #include "reports/report_doc.h"
 #include "reports/report_read.h"
 #include "reports/reporter.h"
+
+/* The format of that name in a NULL-terminated table, or NULL. */
+static const struct reporter *named(const struct reporter *const *table, const char *name)
+{
+    for (; *table; table++)
+        if (strcmp((*table)->name, name) == 0)
+            return *table;
+    return NULL;
+}
 
 static int run(const struct cli *cli, int argc, char **argv)
 {
@@ -49,17 +58,20 @@ static int run(const struct cli *cli, int argc, char **argv)
         fprintf(stderr, "storecheck report: %s\n", err);
         return EXIT_USAGE;
     }
-    /* A load result has its own page; the run report's other formats have no load form. */
+    /* A load result has its own formats: HTML and Markdown. */
     int load = strcmp(rd_str(doc, "kind"), "storecheck.load") == 0;
-    if (load ? load_html_check(doc, why, sizeof why) : rd_check(doc, why, sizeof why)) {
+    if (load ? load_report_check(doc, why, sizeof why) : rd_check(doc, why, sizeof why)) {
         fprintf(stderr, "storecheck report: %s: %s\n", input, why);
         cJSON_Delete(doc);
         return EXIT_USAGE;
     }
-    for (size_t k = 0; load && k < formats; k++) {
-        if (paths[k] && strcmp(reporters[k]->name, "html") != 0) {
+    const struct reporter *chosen[8] = {0};
+    for (size_t k = 0; k < formats; k++) {
+        chosen[k] = named(load ? load_reporters : reporters, reporters[k]->name);
+        if (paths[k] && !chosen[k]) {
             cJSON_Delete(doc);
-            return cli_usage_error(&cmd_report, "a load result renders as HTML only (--%s)",
+            return cli_usage_error(&cmd_report,
+                                   "a load result renders as HTML or Markdown, not --%s",
                                    reporters[k]->name);
         }
     }
@@ -67,7 +79,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     for (size_t k = 0; k < formats; k++) {
         if (!paths[k])
             continue;
-        const struct reporter *r = load ? &reporter_load_html : reporters[k];
+        const struct reporter *r = chosen[k];
         if (reporter_write(r, doc, paths[k], err, sizeof err)) {
             fprintf(stderr, "storecheck report: %s\n", err);
             code = EXIT_RUN_ERROR;
@@ -81,14 +93,14 @@ static int run(const struct cli *cli, int argc, char **argv)
 
 const struct command cmd_report = {
     .name = "report",
-    .summary = "re-render the reports of a saved run result, or a load result as HTML",
+    .summary = "re-render the reports of a saved run or load result",
     .help = "Usage: storecheck report RESULT.json [--html F] [--junit F] [--markdown F]\n"
             "                                     [--json F]\n"
             "\n"
             "Render the reports of a JSON result written by 'storecheck run' again; they come\n"
             "out exactly as the run wrote them. A load result ('storecheck load --json', kind\n"
-            "storecheck.load) renders as HTML only (--html), the same page 'load --html'\n"
-            "writes. Files are written atomically; - is stdout.\n"
+            "storecheck.load) renders as HTML or Markdown, as 'load --html' and\n"
+            "'load --markdown' write them. Files are written atomically; - is stdout.\n"
             "\n"
             "Exit codes:\n"
             "  0  every report was written\n"

@@ -2,15 +2,13 @@
  * The HTML report of a load result (docs/reports.md): one self-contained page of inline SVG
  * charts over the per-second series, the scenarios and their steps, and the thresholds.
  */
-#include "reports/load_html.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/oom.h"
-#include "reports/load_json.h"
+#include "reports/load_report.h"
 #include "reports/load_view.h"
 #include "reports/report_doc.h"
 #include "reports/report_page.h"
@@ -33,49 +31,11 @@ static void esc(struct textbuf *b, const char *s)
     tb_add_escaped(b, s);
 }
 
-int load_html_check(const cJSON *doc, char *err, size_t errlen)
-{
-    if (rd_check_kind(doc, "storecheck.load", "load result", LOAD_JSON_SCHEMA_VERSION, err, errlen))
-        return -1;
-    if (!cJSON_IsObject(rd_get(doc, "run")) || !cJSON_IsObject(rd_get(doc, "totals")) ||
-        !cJSON_IsArray(rd_get(doc, "seconds"))) {
-        snprintf(err, errlen, "the load result lacks run, totals or seconds");
-        return -1;
-    }
-    return 0;
-}
-
-/* How the run ended, as a verdict class and a headline. */
-static const char *outcome(const cJSON *load, const char **headline)
-{
-    const cJSON *t;
-    size_t broken = 0;
-    cJSON_ArrayForEach(t, rd_get(load, "thresholds")) broken += !rd_bool(t, "passed");
-    if (rd_bool(load, "interrupted")) {
-        *headline = "Interrupted before the planned end";
-        return "interrupted";
-    }
-    if (rd_bool(load, "aborted")) {
-        *headline = "Stopped early: a threshold broke";
-        return "failed";
-    }
-    if (rd_num(rd_get(load, "totals"), "responses", 0) <= 0) {
-        *headline = "No request got an answer";
-        return "failed";
-    }
-    if (broken) {
-        *headline = "Thresholds broken";
-        return "failed";
-    }
-    *headline = cJSON_GetArraySize(rd_get(load, "thresholds")) ? "Thresholds held" : "Load done";
-    return "passed";
-}
-
 static void header(struct textbuf *b, const cJSON *load)
 {
     const cJSON *run = rd_get(load, "run");
     const char *headline;
-    const char *result = outcome(load, &headline);
+    const char *result = load_view_outcome(load, &headline);
     tb_printf(b, "<div class=\"verdict v-%s\"><h1>%s</h1>", result, headline);
     tb_add(b, "<p class=\"meta\">Load on ");
     const cJSON *u;
@@ -263,11 +223,11 @@ static void scenarios(struct textbuf *b, const cJSON *load)
     tb_add(b, "</div></section>\n");
 }
 
-char *load_html_render(const cJSON *load)
+static char *render(const cJSON *load)
 {
     struct textbuf b = {0};
     const char *headline;
-    const char *result = outcome(load, &headline);
+    const char *result = load_view_outcome(load, &headline);
     report_page_open(&b);
     tb_printf(&b, "storecheck load: %s &ndash; ", result);
     const cJSON *url = cJSON_GetArrayItem(rd_get(rd_get(load, "run"), "urls"), 0);
@@ -284,4 +244,4 @@ char *load_html_render(const cJSON *load)
     return tb_take(&b);
 }
 
-const struct reporter reporter_load_html = {"html", load_html_render};
+const struct reporter reporter_load_html = {"html", render};

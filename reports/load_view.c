@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/oom.h"
 #include "reports/report_doc.h"
@@ -229,4 +230,29 @@ void load_view_flows(struct textbuf *b, const cJSON *load)
         tb_add(b, "</tr>");
     }
     tb_add(b, "</table>");
+}
+
+const char *load_view_outcome(const cJSON *load, const char **headline)
+{
+    const cJSON *t;
+    size_t broken = 0;
+    cJSON_ArrayForEach(t, rd_get(load, "thresholds")) broken += !rd_bool(t, "passed");
+    if (rd_bool(load, "interrupted")) {
+        *headline = "Interrupted before the planned end";
+        return "interrupted";
+    }
+    if (rd_bool(load, "aborted")) {
+        *headline = "Stopped early: a threshold broke";
+        return "failed";
+    }
+    if (rd_num(rd_get(load, "totals"), "responses", 0) <= 0) {
+        *headline = "No request got an answer";
+        return "failed";
+    }
+    if (broken) {
+        *headline = "Thresholds broken";
+        return "failed";
+    }
+    *headline = cJSON_GetArraySize(rd_get(load, "thresholds")) ? "Thresholds held" : "Load done";
+    return "passed";
 }

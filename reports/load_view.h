@@ -13,6 +13,10 @@
 #include "reports/report_svg.h"
 #include "reports/textbuf.h"
 
+/* How the run ended: "passed", "failed" or "interrupted", with a headline ("Thresholds
+ * broken") in *headline. */
+const char *load_view_outcome(const cJSON *load, const char **headline);
+
 /* Axis labels: microseconds ("12.3ms"), and plain numbers. */
 void load_view_fmt_us(double v, char *buf, size_t len);
 void load_view_fmt_plain(double v, char *buf, size_t len);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The HTML report of a load result end to end: `storecheck load --html` against the reference
-store, and `storecheck report` on the saved --json.
+"""The HTML and Markdown reports of a load result end to end: `storecheck load --html
+--markdown` against the reference store, and `storecheck report` on the saved --json.
 
 usage: test_load_html.py scenarios|url|browser
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest). browser
@@ -47,15 +47,19 @@ def charts(html):
 
 
 def same_from_report(work, html_path, json_path, doc=None):
-    """storecheck report on the saved JSON (or on doc, written next to it) gives the same page."""
+    """storecheck report on the saved JSON (or on doc, written next to it) gives the same page,
+    and the same Markdown when load wrote one next to the page."""
     if doc is not None:
         json_path = os.path.join(work, "edited.json")
         json.dump(doc, open(json_path, "w"), indent=1)
-    again = os.path.join(work, "again.html")
-    r = subprocess.run([BIN, "report", json_path, "--html", again], capture_output=True,
-                       text=True, timeout=30)
+    again, again_md = os.path.join(work, "again.html"), os.path.join(work, "again.md")
+    md_path = html_path[:-len("html")] + "md"
+    r = subprocess.run([BIN, "report", json_path, "--html", again, "--markdown", again_md],
+                       capture_output=True, text=True, timeout=30)
     check(r.returncode == 0, "storecheck report renders the load result: " + r.stderr)
-    return os.path.exists(again) and open(again).read() == open(html_path).read()
+    same_md = (not os.path.exists(md_path) or
+               open(again_md).read() == open(md_path).read())
+    return same_md and os.path.exists(again) and open(again).read() == open(html_path).read()
 
 
 def run_shoppers(work):
@@ -65,7 +69,7 @@ def run_shoppers(work):
               "the shoppers are the interrupt test's, shortened, with a failing check")
         cfg = config(store, work, "S-HSTS", SHOPPERS, rate="40")
         html, js = os.path.join(work, "load.html"), os.path.join(work, "load.json")
-        r = load([cfg, "--json", js, "--html", html])
+        r = load([cfg, "--json", js, "--html", html, "--markdown", os.path.join(work, "load.md")])
     finally:
         store.stop()
     check(r.returncode in (0, 1), "the load ran (exit %d): %s" % (r.returncode, r.stderr))
@@ -119,7 +123,13 @@ def test_scenarios(work):
     for name, value in SECRETS.items():
         check(value not in html, "secret %s absent from the page" % name)
     check(same_from_report(work, html_path, json_path),
-          "storecheck report on the saved JSON gives the page load --html wrote")
+          "storecheck report on the saved JSON gives the page and Markdown load wrote")
+    md = open(html_path[:-len("html")] + "md").read()
+    check(len(re.findall(r"^\| .* \| (pass|FAIL|no data) \|$", md, re.M)) == 2,
+          "the Markdown has a row per threshold")
+    check(len(re.findall(r"^\| (browse|search|cart|checkout) \| \d+ \| \d+ \|", md, re.M)) == 4,
+          "the Markdown has a row per scenario")
+    check("<" not in md, "no markup in the Markdown")
     # A result with fields this build does not know (a merged one adds segment fields).
     doc["segment"] = {"index": None, "count": 3, "merged": True}
     doc["totals"]["something_new"] = 7
@@ -128,7 +138,8 @@ def test_scenarios(work):
     hostile_names(work, doc)
     r = subprocess.run([BIN, "report", json_path, "--junit", os.path.join(work, "x.xml")],
                        capture_output=True, text=True, timeout=30)
-    check(r.returncode == 2, "a load result asked for JUnit is a usage error (%d)" % r.returncode)
+    check(r.returncode == 2 and not os.path.exists(os.path.join(work, "x.xml")),
+          "a load result asked for JUnit is a usage error (%d)" % r.returncode)
     doc["schema_version"] = 99
     edited = os.path.join(work, "future.json")
     json.dump(doc, open(edited, "w"))
@@ -159,6 +170,11 @@ def hostile_names(work, doc):
     check(html.count(escaped) >= 6, "the names are shown escaped in the tables and charts")
     check("<img" not in html, "the names are no element of the page (step %s of %s)" %
           (old_step, old_scenario))
+    md = os.path.join(work, "hostile.md")
+    r = subprocess.run([BIN, "report", path, "--markdown", md], capture_output=True, text=True,
+                       timeout=30)
+    check(r.returncode == 0 and "&lt;img src=x onerror=alert(2)&gt;" in open(md).read() and
+          "<" not in open(md).read(), "the names are shown in the Markdown, without markup")
 
 
 def test_url(work):
