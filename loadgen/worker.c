@@ -116,6 +116,10 @@ static void submit_second(struct worker *w)
 {
     if (w->snap)
         take_snapshot(w);
+    w->iv.connections = w->open_second_peak;
+    w->iv.users = w->vus.second_peak;
+    w->open_second_peak = w->open;
+    w->vus.second_peak = w->vus.busy;
     series_submit(w->sh->series, w->second, &w->iv);
     series_interval_reset(&w->iv);
     w->second++;
@@ -644,8 +648,8 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
         for (uint32_t i = 0; i < nconns; i++)
             conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
                               w->cslab + (size_t)i * CONN_CAPTURE);
-        vu_pool_init(&w->vus, w, sh->plan, id, sh->threads,
-                     share(sh->vus_initial, sh->threads, id), share(sh->vus_max, sh->threads, id));
+        vu_pool_init(&w->vus, w, sh->plan, id, sh->threads, share(sh->vus_initial, sh->threads, id),
+                     share(sh->vus_max, sh->threads, id));
     }
     if (sh->snapshots)
         snapshot_init(w);

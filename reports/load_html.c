@@ -154,6 +154,24 @@ static void load_chart(struct textbuf *b, const cJSON *load, size_t n)
     free(planned);
 }
 
+/* What was open and busy at the end of each second; results written before the series had
+ * these counts have no chart. */
+static void active_chart(struct textbuf *b, const cJSON *load)
+{
+    if (!rd_has_num(cJSON_GetArrayItem(rd_get(load, "seconds"), 0), "connections"))
+        return;
+    size_t n;
+    double *conns = load_view_column(load, -1, "connections", NULL, NULL, &n);
+    double *users = load_view_column(load, -1, "users", NULL, NULL, &n);
+    struct svg_series s[] = {{"connections open", conns, n, "#3559a8"},
+                             {"virtual users in an iteration", users, n, "#5b3fa8"}};
+    int scenarios = cJSON_GetArraySize(rd_get(load, "scenarios")) > 0;
+    svg_line_chart_styled(b, scenarios ? "Connections and users active" : "Connections open", s,
+                          scenarios ? 2 : 1, load_view_fmt_plain, NULL, &small_lines);
+    free(conns);
+    free(users);
+}
+
 static void peaks(struct textbuf *b, const cJSON *load)
 {
     const cJSON *vu = rd_get(load, "virtual_users");
@@ -180,6 +198,7 @@ static void time_charts(struct textbuf *b, const cJSON *load)
     svg_line_chart_styled(b, "Latency percentiles (log scale)", lat, 3, load_view_fmt_us, NULL,
                           &small_log_lines);
     load_chart(b, load, n);
+    active_chart(b, load);
     double *transport = load_view_column(load, -1, "errors", NULL, NULL, &n);
     double *c4xx = load_view_column(load, -1, "status_4xx", NULL, NULL, &n);
     double *c503 = load_view_column(load, -1, "status_503", NULL, NULL, &n);

@@ -93,6 +93,13 @@ def test_scenarios(work):
     check(applied == ["iterations started per second"] and
           c["Load applied, as scheduled"][1] == 1,
           "one chart of the load applied, in iterations per second: %s" % applied)
+    active = c.get("Connections and users active")
+    check(active is not None and active[1] == 2, "a chart of connections and users active")
+    users = [s.get("users", 0) for s in doc["seconds"]]
+    conns = [s.get("connections", 0) for s in doc["seconds"]]
+    check(max(users) > 0 and max(conns) > 0 and max(users) <= doc["virtual_users"]["max"],
+          "the seconds count users in an iteration and open connections: %s %s" %
+          (users, conns))
     # p50 is visible beside p99: its line is not flattened onto the axis at the bottom (40
     # above the chart's lower edge), as it would be on a linear scale from 0.
     lat = c.get("Latency percentiles (log scale)")
@@ -197,6 +204,11 @@ def test_url(work):
     check('id="steps"' not in html and "<h2>Scenarios" not in html,
           "a URL run has no scenario section")
     check("No thresholds configured." in html, "no thresholds, said so")
+    doc = json.load(open(json_path))
+    check(all(s["users"] == 0 for s in doc["seconds"]) and
+          max(s["connections"] for s in doc["seconds"]) > 0,
+          "a URL run counts open connections and no users each second")
+    check(c.get("Connections open", (0, 0))[1] == 1, "a chart of the connections open")
     check(same_from_report(work, html_path, json_path),
           "storecheck report on the saved JSON gives the page load --html wrote")
 
@@ -215,7 +227,7 @@ def test_browser(work):
     check("<h2>Over time</h2>" in dom, "chromium rendered the page")
     check("onerror" not in dom.replace("onerror=alert(1)&gt;", ""),
           "the hostile step name made no element in the browser")
-    for name, size in (("desktop", "1280,3600"), ("phone", "390,7400")):
+    for name, size in (("desktop", "1280,4300"), ("phone", "390,7400")):
         shot = os.path.join(BUILD, "tests", "reports", "load-report-%s.png" % name)
         if os.path.exists(shot):
             os.unlink(shot)
