@@ -70,11 +70,16 @@ int hsts_parse(const char *value, struct hsts *out, char *why, size_t len)
                 snprintf(why, len, "max-age is given twice");
                 return -1;
             }
-            if (!has_value || !v[0] || strspn(v, "0123456789") != strlen(v) || strlen(v) > 12) {
+            if (!has_value || !v[0] || strspn(v, "0123456789") != strlen(v)) {
                 snprintf(why, len, "max-age '%s' is not a number of seconds", v);
                 return -1;
             }
-            sscanf(v, "%lld", &out->max_age);
+            /* Browsers accept any number of digits and cap the lifetime: so do we. */
+            out->max_age = 0;
+            for (const char *d = v; *d && out->max_age < HSTS_MAX_AGE_CAP; d++)
+                out->max_age = out->max_age * 10 + (*d - '0');
+            if (out->max_age > HSTS_MAX_AGE_CAP)
+                out->max_age = HSTS_MAX_AGE_CAP;
         } else if (nlen == 17 && strncasecmp(name, "includeSubDomains", 17) == 0) {
             flag = &out->include_subdomains;
         } else if (nlen == 7 && strncasecmp(name, "preload", 7) == 0) {

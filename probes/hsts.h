@@ -8,6 +8,8 @@
 #include "probes/probe.h"
 
 enum { HSTS_YEAR = 31536000, HSTS_HALF_YEAR = 15768000 };
+/* Longer lifetimes are read as this (a thousand years): only the order of magnitude matters. */
+#define HSTS_MAX_AGE_CAP 31536000000LL
 
 struct hsts {
     long long max_age;

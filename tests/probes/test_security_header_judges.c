@@ -140,6 +140,11 @@ static void test_hsts_parse(void)
     CHECK_CONTAINS(why, "no max-age");
     CHECK_INT_EQ(hsts_parse("max-age=1; max-age=2", &h, why, sizeof why), -1);
     CHECK_CONTAINS(why, "twice");
+    /* A lifetime longer than any clock is still a valid header. */
+    CHECK_INT_EQ(hsts_parse("max-age=99999999999999999999999; includeSubDomains", &h, why,
+                            sizeof why),
+                 0);
+    CHECK(h.max_age == HSTS_MAX_AGE_CAP);
     CHECK_INT_EQ(hsts_parse("max-age=-5", &h, why, sizeof why), -1);
     CHECK_INT_EQ(hsts_parse("max-age=1y", &h, why, sizeof why), -1);
     CHECK_INT_EQ(hsts_parse("max-age=\"31536000", &h, why, sizeof why), -1);
