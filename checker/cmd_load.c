@@ -30,6 +30,7 @@
 #include "loadgen/run_fingerprint.h"
 #include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
+#include "reports/load_report.h"
 #include "reports/load_json.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
@@ -82,6 +83,9 @@ static const char help[] =
     "      --allow-host H       hosts that may be contacted (repeatable); default: the URLs'\n"
     "                           hosts; a URL on any other host is refused\n"
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
+    "      --html FILE          write the result as an HTML report with charts, and\n"
+    "      --markdown FILE      as a Markdown summary (docs/reports.md); 'storecheck report'\n"
+    "                           renders a saved --json to the same files\n"
     "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "      --segment i/n        run only segment i (from 0) of n of the schedule: arrival k\n"
@@ -122,6 +126,8 @@ enum {
     OPT_CACERT,
     OPT_ALLOW,
     OPT_JSON,
+    OPT_HTML,
+    OPT_MARKDOWN,
     OPT_PROFILE,
     OPT_USERS,
     OPT_SEGMENT,
@@ -145,6 +151,8 @@ static const struct option options[] = {
     {"cacert", required_argument, NULL, OPT_CACERT},
     {"allow-host", required_argument, NULL, OPT_ALLOW},
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"markdown", required_argument, NULL, OPT_MARKDOWN},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"users", required_argument, NULL, OPT_USERS},
     {"segment", required_argument, NULL, OPT_SEGMENT},
@@ -170,7 +178,7 @@ struct load_args {
     size_t stage_count;
     int stage_conns, stage_rates;
     int insecure;
-    const char *cacert, *json;
+    const char *cacert, *json, *html, *markdown;
     const char **allow;
     size_t allow_count;
     const char **urls;
@@ -344,6 +352,12 @@ static int parse_args(int argc, char **argv, struct load_args *a)
             break;
         case OPT_JSON:
             a->json = optarg;
+            break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_MARKDOWN:
+            a->markdown = optarg;
             break;
         case OPT_PROFILE:
             a->profile = optarg;
@@ -866,6 +880,22 @@ static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
     return 0;
 }
 
+/* --html and --markdown: the result's document rendered by each load report asked for. 0, or
+ * -1 with err. */
+static int write_reports(const struct load_args *a, const struct load_result *r,
+                         const struct load_json_meta *m, char *err, size_t errlen)
+{
+    cJSON *doc = load_json_object(r, m);
+    int rc = 0;
+    for (const struct reporter *const *f = load_reporters; *f && !rc; f++) {
+        const char *path = strcmp((*f)->name, "html") == 0 ? a->html : a->markdown;
+        if (path)
+            rc = reporter_write(*f, doc, path, err, errlen);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
 static int run(const struct cli *cli, int argc, char **argv)
 {
     struct load_args a = {0};
@@ -973,16 +1003,19 @@ static int run(const struct cli *cli, int argc, char **argv)
         scenario_table_print(cli, &r, &secrets);
         load_gate_print(cli, &r);
     }
-    if (a.json) {
-        struct load_json_meta m = {a.urls,         a.url_count,
-                                   a.method,       a.headers,
-                                   a.header_count, &secrets,
-                                   a.scenarios ? sr.profile_path : NULL};
-        if (load_json_write(a.json, &r, &m, err, sizeof err)) {
-            fprintf(stderr, "storecheck load: %s\n", err);
-            rc = EXIT_RUN_ERROR;
-            goto out;
-        }
+    struct load_json_meta m = {a.urls,         a.url_count,
+                               a.method,       a.headers,
+                               a.header_count, &secrets,
+                               a.scenarios ? sr.profile_path : NULL};
+    if (a.json && load_json_write(a.json, &r, &m, err, sizeof err)) {
+        fprintf(stderr, "storecheck load: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
+    if ((a.html || a.markdown) && write_reports(&a, &r, &m, err, sizeof err)) {
+        fprintf(stderr, "storecheck load: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
     }
     rc = load_gate_exit_code(&r, broken, "load");
 out:

@@ -78,6 +78,9 @@ struct lg_second {
     uint64_t status_503; /* of status_5xx: the honest "unavailable" of a degraded dependency */
     uint64_t late, dropped;
     uint64_t bytes_in, bytes_out;
+    /* The most connections open and virtual users in an iteration at once in the second: each
+     * worker's most, summed (threads peak at different moments, so this may overstate). */
+    uint64_t connections, users;
     uint64_t p50, p90, p99, max; /* corrected latency of the responses that completed in it */
     double mean;
     struct lg_step_second *steps; /* load_result.step_count rows, as load_result.steps; NULL

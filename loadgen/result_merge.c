@@ -57,6 +57,8 @@ static void add_second(struct lg_second *d, const struct lg_second *s, size_t st
     d->dropped += s->dropped;
     d->bytes_in += s->bytes_in;
     d->bytes_out += s->bytes_out;
+    d->connections += s->connections; /* each segment's own peak: their sum bounds the whole */
+    d->users += s->users;
     d->p50 = max_u64(d->p50, s->p50);
     d->p90 = max_u64(d->p90, s->p90);
     d->p99 = max_u64(d->p99, s->p99);

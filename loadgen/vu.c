@@ -7,8 +7,8 @@
 #include "loadgen/clock.h"
 #include "loadgen/conn.h"
 #include "loadgen/graphql_answer.h"
-#include "loadgen/step_extract.h"
 #include "loadgen/response.h"
+#include "loadgen/step_extract.h"
 #include "loadgen/worker.h"
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents);
@@ -134,8 +134,8 @@ static void end_iteration(struct vu *u)
 static void fail_reason(struct vu *u, const char *reason, const char *got)
 {
     struct vu_pool *p = u->pool;
-    lg_reasons_add(&p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons,
-                   reason, got, 1);
+    lg_reasons_add(&p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons, reason,
+                   got, 1);
     fail(u, LG_FAIL_CHECK);
 }
 
@@ -206,6 +206,8 @@ static void begin(struct vu *u, uint64_t draw, uint64_t seq, uint64_t intended)
     u->in_iteration = 1;
     if (++p->busy > p->peak)
         p->peak = p->busy;
+    if (p->busy > p->second_peak)
+        p->second_peak = p->busy;
     p->scenarios[scenario].started++;
     vars_reset(u->vars);
     cookie_jar_clear(u->jar);

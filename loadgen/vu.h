@@ -56,6 +56,7 @@ struct vu_pool {
     struct vu **users;
     uint32_t count, max;
     uint32_t busy, peak;         /* users in an iteration */
+    uint32_t second_peak;        /* the most busy in the current second */
     uint32_t want;               /* closed model: users [0, want) are active */
     uint32_t id_base, id_stride; /* closed model: user i of this worker is id_base + i*stride */
     uint32_t users_run;          /* closed model: the peak users of the whole run */

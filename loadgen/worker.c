@@ -116,6 +116,10 @@ static void submit_second(struct worker *w)
 {
     if (w->snap)
         take_snapshot(w);
+    w->iv.connections = w->open_second_peak;
+    w->iv.users = w->vus.second_peak;
+    w->open_second_peak = w->open;
+    w->vus.second_peak = w->vus.busy;
     series_submit(w->sh->series, w->second, &w->iv);
     series_interval_reset(&w->iv);
     w->second++;

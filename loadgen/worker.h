@@ -71,11 +71,12 @@ struct worker {
     pthread_t thread;
 
     struct conn *conns;
-    struct inflight *qslab; /* every connection's in-flight ring */
-    char *rslab;            /* every connection's receive buffer */
-    uint32_t nconns;        /* slots */
-    uint32_t initial;       /* opened before the start */
-    uint32_t open;          /* connecting or connected */
+    struct inflight *qslab;    /* every connection's in-flight ring */
+    char *rslab;               /* every connection's receive buffer */
+    uint32_t nconns;           /* slots */
+    uint32_t initial;          /* opened before the start */
+    uint32_t open;             /* connecting or connected */
+    uint32_t open_second_peak; /* the most open in the current second */
     uint32_t connecting;
     struct conn *free_head; /* open model: connections that can take a request */
     uint64_t inflight;      /* requests written or queued on all connections */

@@ -177,6 +177,8 @@ static cJSON *seconds_json(const struct load_result *r)
         load_json_add_u64(o, "dropped", s->dropped);
         load_json_add_u64(o, "bytes_in", s->bytes_in);
         load_json_add_u64(o, "bytes_out", s->bytes_out);
+        load_json_add_u64(o, "connections", s->connections);
+        load_json_add_u64(o, "users", s->users);
         load_json_add_u64(o, "p50_us", s->p50);
         load_json_add_u64(o, "p90_us", s->p90);
         load_json_add_u64(o, "p99_us", s->p99);
