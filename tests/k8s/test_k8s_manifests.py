@@ -203,6 +203,11 @@ def main():
         check(merged["totals"]["requests"] == total and total > 0,
               "the merge adds the segments' requests up: %s vs %d" %
               (merged["totals"]["requests"], total))
+        for field in ("users", "connections"):
+            whole = sum(sec.get(field, 0) for sec in merged["seconds"])
+            split = sum(sec.get(field, 0) for p in parts for sec in p["seconds"])
+            check(whole == split and split > 0, "the merge adds up each second's %s: %d vs %d" %
+                  (field, whole, split))
         run_ids = {p.get("run_id") for p in parts}
         check(run_ids == {uid}, "every segment carries the Job's uid as run id: %s" % run_ids)
         started = sum(sc["started"] for sc in merged["scenarios"])
