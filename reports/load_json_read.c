@@ -420,6 +420,8 @@ static void read_seconds(struct reader *rd, const cJSON *root, struct load_resul
         s->dropped = u64(rd, o, "dropped", w);
         s->bytes_in = u64(rd, o, "bytes_in", w);
         s->bytes_out = u64(rd, o, "bytes_out", w);
+        s->connections = u64(rd, o, "connections", w);
+        s->users = u64(rd, o, "users", w);
         s->p50 = u64(rd, o, "p50_us", w);
         s->p90 = u64(rd, o, "p90_us", w);
         s->p99 = u64(rd, o, "p99_us", w);
