@@ -7,7 +7,9 @@ server's order). The suites the handshake scanner reports per version must be ex
 gnutls-cli --list names for the priority string (less the ECDSA ones: the certificate is RSA),
 and the same as sslscan's when sslscan is installed. Then Python servers that answer every hello
 with garbage, a huge record length, an endless run of empty records, an alert, or nothing: both
-probes must end, within their bound, with the error class in the evidence.
+probes must end, within their bound, with the error class in the evidence. Last a Python server
+that speaks just enough SSL 2.0 and SSL 3.0 to answer a hello (gnutls-serv has neither): both
+must be found and fail the probes.
 
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest) and
 gnutls-serv/gnutls-cli (Debian gnutls-bin): without them the test exits 77 (skip)."""
@@ -191,6 +193,21 @@ def test_gnutls(work, name, priority, ids, expect_versions, expect_order):
         proc.wait(timeout=10)
 
 
+def old_ssl_answer(hello):
+    """A server of SSL 2.0 and SSL 3.0 only, as far as the first answer goes: an SSL 2.0
+    SERVER-HELLO (RC4-128 and 3DES cipher kinds, no certificate) to an SSLv2 CLIENT-HELLO, an
+    SSL 3.0 ServerHello choosing RC4-SHA to an SSL 3.0 ClientHello, a protocol_version alert to
+    anything else."""
+    if hello[:1] and hello[0] & 0x80 and hello[2:3] == b"\x01":
+        body = bytes([4, 0, 1, 0, 2, 0, 0, 0, 6, 0, 16, 1, 0, 0x80, 7, 0, 0xc0]) + bytes(16)
+        return bytes([0x80 | len(body) >> 8, len(body) & 0xff]) + body
+    if hello[:1] == b"\x16" and hello[9:11] == b"\x03\x00":
+        sh = b"\x03\x00" + os.urandom(32) + b"\x00\x00\x05\x00"
+        hs = b"\x02\x00" + len(sh).to_bytes(2, "big") + sh
+        return b"\x16\x03\x00" + len(hs).to_bytes(2, "big") + hs
+    return b"\x15\x03\x01\x00\x02\x02\x46"
+
+
 class Hostile:
     """Answers every connection on 127.0.0.1 the same hostile way until stopped."""
 
@@ -216,15 +233,17 @@ class Hostile:
         conn.settimeout(0.2)
         try:
             try:
-                conn.recv(4096)
+                hello = conn.recv(4096)
             except OSError:
-                pass
+                hello = b""
             if self.mode == "garbage":
                 conn.sendall(os.urandom(64) + b"HTTP/1.1 400 Bad Request\r\n\r\n")
             elif self.mode == "huge":
                 conn.sendall(b"\x16\x03\x03\xff\xff" + b"\x00" * 100)
             elif self.mode == "alert":
                 conn.sendall(b"\x15\x03\x01\x00\x02\x02\x28")
+            elif self.mode == "oldssl":
+                conn.sendall(old_ssl_answer(hello))
             elif self.mode == "endless":
                 while not self.stopped.is_set():
                     conn.sendall(b"\x16\x03\x03\x00\x00" * 200)
@@ -274,6 +293,29 @@ def test_hostile(work):
         print("hostile %s: %.2f s" % (mode, elapsed), file=sys.stderr)
 
 
+def test_old_ssl(work):
+    """SSL 2.0 and SSL 3.0 found by the scanner, failing both probes with what was seen."""
+    srv = Hostile("oldssl")
+    try:
+        checks, _ = audit(work, srv.port, "oldssl", timeout="1s")
+    finally:
+        srv.stop()
+    versions, ciphers = checks.get("S-TLS-VERSIONS", {}), checks.get("S-TLS-CIPHERS", {})
+    check(versions.get("status") == "fail" and
+          versions.get("reason", "").startswith("accepts SSL 2.0 and SSL 3.0: SSL is broken"),
+          "oldssl: S-TLS-VERSIONS fails on SSL 2.0 and 3.0: %s" % versions)
+    check(evidence(versions, "SSL 2.0 only") == "accepted, 2 cipher kinds: "
+          "SSL_CK_RC4_128_WITH_MD5 SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+          "oldssl: SSL 2.0 kinds: %s" % evidence(versions, "SSL 2.0 only"))
+    check(evidence(versions, "SSL 3.0 only") == "accepted, cipher RC4-SHA",
+          "oldssl: SSL 3.0 cipher: %s" % evidence(versions, "SSL 3.0 only"))
+    check((evidence(ciphers, "SSL 3.0 suites") or "").startswith("accepted (order not known): "
+                                                                 "RC4-SHA;"),
+          "oldssl: SSL 3.0 suites: %s" % evidence(ciphers, "SSL 3.0 suites"))
+    check(ciphers.get("status") == "fail" and "RC4-SHA (RC4)" in ciphers.get("reason", ""),
+          "oldssl: S-TLS-CIPHERS fails on RC4-SHA: %s" % ciphers)
+
+
 def main():
     if not shutil.which("gnutls-serv") or not shutil.which("gnutls-cli"):
         print("gnutls-serv not installed (Debian gnutls-bin): skipped", file=sys.stderr)
@@ -283,6 +325,7 @@ def main():
     test_gnutls(work, "legacy", LEGACY, ids, True, "client's order")
     test_gnutls(work, "modern", MODERN, ids, False, "server's order")
     test_hostile(work)
+    test_old_ssl(work)
     shutil.rmtree(work, ignore_errors=True)
     if tr.failures:
         print("%d failures" % len(tr.failures), file=sys.stderr)
