@@ -93,13 +93,7 @@ static void scan_old_versions(struct probe_ctx *ctx, int accepted[2])
         const struct tls_suite *su = tls_suite_find(r.suite);
         probe_evidence(ctx, label, 0, "accepted, cipher %s", su ? su->name : "unknown");
     } else {
-        if (r.kind == TLS_REPLY_HELLO)
-            snprintf(why, sizeof why, "answered with %s", r.version == TLS_WIRE_TLS10 ? "TLS 1.0"
-                                                          : r.version == TLS_WIRE_TLS11
-                                                              ? "TLS 1.1"
-                                                              : "a later version");
-        else
-            tls_reply_describe(&r, why, sizeof why);
+        tls_reply_describe(&r, why, sizeof why);
         probe_evidence(ctx, label, 0, "refused: %s", why);
     }
     scan_end(ctx, &s);
@@ -248,7 +242,6 @@ static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, 
 {
     static const uint16_t wire[] = {TLS_WIRE_SSL3, TLS_WIRE_TLS10, TLS_WIRE_TLS11,
                                     TLS_WIRE_TLS12};
-    static const char *const wire_names[] = {"SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2"};
     struct tls_scan s;
     if (scan_begin(ctx, &s, err, errlen) != 0)
         return -1;
@@ -262,7 +255,7 @@ static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, 
             break;
         }
         char names[4096], label[400], what[64];
-        snprintf(what, sizeof what, "%s suites", wire_names[i]);
+        snprintf(what, sizeof what, "%s suites", tls_wire_version_name(wire[i]));
         handshake_label(ctx, what, label, sizeof label);
         if (!v.offered) {
             char why[128];

@@ -20,6 +20,26 @@ static const uint16_t groups[] = {0x001d, 0x0017, 0x0018, 0x0019,
 static const uint16_t sigalgs[] = {0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401,
                                    0x0501, 0x0601, 0x0203, 0x0201, 0x0402, 0x0202};
 
+const char *tls_wire_version_name(uint16_t version)
+{
+    switch (version) {
+    case TLS_WIRE_SSL2:
+        return "SSL 2.0";
+    case TLS_WIRE_SSL3:
+        return "SSL 3.0";
+    case TLS_WIRE_TLS10:
+        return "TLS 1.0";
+    case TLS_WIRE_TLS11:
+        return "TLS 1.1";
+    case TLS_WIRE_TLS12:
+        return "TLS 1.2";
+    case TLS_WIRE_TLS13:
+        return "TLS 1.3";
+    default:
+        return "unknown version";
+    }
+}
+
 /* A bounded writer: once it overflows, every later put is dropped and ok stays 0. */
 struct writer {
     uint8_t *p;

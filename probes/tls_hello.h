@@ -18,6 +18,9 @@ enum tls_wire_version {
     TLS_WIRE_TLS13 = 0x0304,
 };
 
+/* "SSL 2.0", "SSL 3.0", "TLS 1.0" .. "TLS 1.3", "unknown version" */
+const char *tls_wire_version_name(uint16_t version);
+
 /* How the client signals secure renegotiation (RFC 5746). */
 enum tls_reneg_signal {
     TLS_RENEG_NONE,

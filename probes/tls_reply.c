@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probes/tls_hello.h"
+
 enum {
     CONTENT_CCS = 20,
     CONTENT_ALERT = 21,
@@ -196,7 +198,7 @@ const char *tls_reply_kind_name(enum tls_reply_kind k)
     case TLS_REPLY_CONNECT:
         return "cannot connect";
     case TLS_REPLY_LIMIT:
-        return "connection budget spent";
+        return "connection budget or time spent";
     }
     return "unknown";
 }
@@ -207,6 +209,8 @@ void tls_reply_describe(const struct tls_reply *r, char *buf, size_t len)
         snprintf(buf, len, "SSL 2.0 error message");
     else if (r->kind == TLS_REPLY_ALERT)
         snprintf(buf, len, "alert %s (%u)", tls_alert_name(r->alert), r->alert);
+    else if (r->kind == TLS_REPLY_HELLO)
+        snprintf(buf, len, "answered with %s", tls_wire_version_name(r->version));
     else
         snprintf(buf, len, "%s", tls_reply_kind_name(r->kind));
 }

@@ -46,8 +46,8 @@ struct tls_reply {
 enum tls_reply_kind tls_reply_parse(const uint8_t *buf, size_t len, int sslv2,
                                     struct tls_reply *r);
 
-/* What a refused or failed answer was, for evidence: "alert handshake failure (40)",
- * "connection closed", "timed out", ... */
+/* What an answer was, for evidence: "alert handshake failure (40)", "connection closed",
+ * "timed out", "answered with TLS 1.0" (a ServerHello), ... */
 void tls_reply_describe(const struct tls_reply *r, char *buf, size_t len);
 
 /* "handshake failure", "protocol version", ... ("alert 123" style when unknown). */

@@ -139,6 +139,9 @@ static void test_round_trip(void)
     CHECK_INT_EQ(tls_reply_parse(ans, m, 0, &r), TLS_REPLY_HELLO);
     CHECK_INT_EQ(r.version, TLS_WIRE_TLS10);
     CHECK_INT_EQ(r.suite, 0x0035);
+    char why[64];
+    tls_reply_describe(&r, why, sizeof why);
+    CHECK_STR_EQ(why, "answered with TLS 1.0");
 
     /* Only suites it does not have: a handshake_failure alert. */
     h.nsuites = 2;
@@ -148,7 +151,6 @@ static void test_round_trip(void)
     CHECK_INT_EQ(tls_reply_parse(ans, m, 0, &r), TLS_REPLY_ALERT);
     CHECK_INT_EQ(r.alert_level, 2);
     CHECK_INT_EQ(r.alert, 40);
-    char why[64];
     tls_reply_describe(&r, why, sizeof why);
     CHECK_STR_EQ(why, "alert handshake failure (40)");
     SSL_CTX_free(sctx);
