@@ -29,6 +29,8 @@ for arg in "$@"; do
       # already has both (for instance a Node.js build that bundles npm) keeps them: Debian's
       # npm package conflicts with such a build.
       command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+      # deploy/k8s is checked by kubectl's client-side dry run; any kubectl will do.
+      command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
       ;;
     --bench) packages+=(wrk util-linux time sslscan testssl.sh) ;;
     *) echo "usage: $0 [--tests] [--bench]" >&2; exit 2 ;;
