@@ -22,6 +22,8 @@ for arg in "$@"; do
         libxml2-utils    # xmllint validates the JUnit report against its XSD
         clang libclang-rt-14-dev  # libFuzzer and the sanitizers for scripts/fuzz.sh
         postgresql       # the real stores' database (tests/realstores)
+        gnutls-bin       # gnutls-serv with RC4/3DES/NULL suites for the TLS handshake scanner
+        sslscan          # the TLS handshake scanner's results compared with sslscan's
       )
       # The GraphQL test store and the real stores run on Node.js with npm. A machine that
       # already has both (for instance a Node.js build that bundles npm) keeps them: Debian's
