@@ -1,10 +1,11 @@
 /* storecheck report RESULT.json: re-render the HTML, JUnit, Markdown (or JSON) of a saved run,
- * or the HTML and Markdown of a saved load result. */
+ * the HTML and Markdown of a saved load result, or the HTML of a saved capacity result. */
 #include <stdio.h>
 #include <string.h>
 
 #include "checker/commands.h"
 #include "common/exit_codes.h"
+#include "reports/capacity_report.h"
 #include "reports/load_report.h"
 #include "reports/report_doc.h"
 #include "reports/report_read.h"
@@ -18,6 +19,22 @@ static const struct reporter *named(const struct reporter *const *table, const c
             return *table;
     return NULL;
 }
+
+/* What each kind of saved result is checked by and renders as; a run report first. */
+struct result_kind {
+    const char *kind;
+    int (*check)(const cJSON *doc, char *err, size_t errlen);
+    const struct reporter *const *formats;
+    const char *renders_as; /* for the usage error of a format it lacks */
+};
+
+static const struct result_kind result_kinds[] = {
+    {"storecheck.run", rd_check, reporters, NULL /* every format */},
+    {"storecheck.load", load_report_check, load_reporters,
+     "a load result renders as HTML or Markdown"},
+    {"storecheck.capacity", capacity_report_check, capacity_reporters,
+     "a capacity result renders as HTML"},
+};
 
 static int run(const struct cli *cli, int argc, char **argv)
 {
@@ -58,20 +75,22 @@ static int run(const struct cli *cli, int argc, char **argv)
         fprintf(stderr, "storecheck report: %s\n", err);
         return EXIT_USAGE;
     }
-    /* A load result has its own formats: HTML and Markdown. */
-    int load = strcmp(rd_str(doc, "kind"), "storecheck.load") == 0;
-    if (load ? load_report_check(doc, why, sizeof why) : rd_check(doc, why, sizeof why)) {
+    /* A load or capacity result has its own formats. */
+    const struct result_kind *kind = &result_kinds[0];
+    for (size_t k = 1; k < sizeof result_kinds / sizeof *result_kinds; k++)
+        if (strcmp(rd_str(doc, "kind"), result_kinds[k].kind) == 0)
+            kind = &result_kinds[k];
+    if (kind->check(doc, why, sizeof why)) {
         fprintf(stderr, "storecheck report: %s: %s\n", input, why);
         cJSON_Delete(doc);
         return EXIT_USAGE;
     }
     const struct reporter *chosen[8] = {0};
     for (size_t k = 0; k < formats; k++) {
-        chosen[k] = named(load ? load_reporters : reporters, reporters[k]->name);
+        chosen[k] = named(kind->formats, reporters[k]->name);
         if (paths[k] && !chosen[k]) {
             cJSON_Delete(doc);
-            return cli_usage_error(&cmd_report,
-                                   "a load result renders as HTML or Markdown, not --%s",
+            return cli_usage_error(&cmd_report, "%s, not --%s", kind->renders_as,
                                    reporters[k]->name);
         }
     }
@@ -93,19 +112,21 @@ static int run(const struct cli *cli, int argc, char **argv)
 
 const struct command cmd_report = {
     .name = "report",
-    .summary = "re-render the reports of a saved run or load result",
+    .summary = "re-render the reports of a saved run, load or capacity result",
     .help = "Usage: storecheck report RESULT.json [--html F] [--junit F] [--markdown F]\n"
             "                                     [--json F]\n"
             "\n"
             "Render the reports of a JSON result written by 'storecheck run' again; they come\n"
             "out exactly as the run wrote them. A load result ('storecheck load --json', kind\n"
             "storecheck.load) renders as HTML or Markdown, as 'load --html' and\n"
-            "'load --markdown' write them. Files are written atomically; - is stdout.\n"
+            "'load --markdown' write them. A capacity result ('storecheck capacity --json',\n"
+            "kind storecheck.capacity) renders as HTML, as 'capacity --html' writes it.\n"
+            "Files are written atomically; - is stdout.\n"
             "\n"
             "Exit codes:\n"
             "  0  every report was written\n"
-            "  2  usage error, or RESULT.json is not a run report or load result this version\n"
-            "     reads\n"
+            "  2  usage error, or RESULT.json is not a run report, load result or capacity\n"
+            "     result this version reads (the first wrong field is named)\n"
             "  3  a report could not be written\n",
     .run = run,
 };

@@ -13,6 +13,13 @@
 #include "reports/report_svg.h"
 #include "version.h"
 
+/* The curve is a small chart, no wider than its text stays readable at: the same size on a
+ * desktop and a phone. The table of steps scrolls sideways on a narrow screen instead of
+ * widening the page. */
+static const char style[] = ".curve{max-width:620px}"
+                            "@media (max-width:640px){body{padding:8px 10px;font-size:14px}"
+                            "h1{font-size:22px}table{display:block;overflow-x:auto}}";
+
 static void add_redacted(struct textbuf *b, const struct strv *secrets, const char *s)
 {
     char *clean = redact_copy(secrets, s ? s : "");
@@ -64,6 +71,7 @@ static size_t knee_step(const struct capacity_report *r)
 static void curve(struct textbuf *b, const struct capacity_report *r)
 {
     size_t n = r->step_count;
+    tb_add(b, "<div class=\"curve\">");
     double *xs = xcalloc(n + 1, sizeof *xs), *ys = xcalloc(n + 1, sizeof *ys);
     for (size_t i = 0; i < n; i++) {
         xs[i] = r->steps[i].achieved_rate;
@@ -71,10 +79,11 @@ static void curve(struct textbuf *b, const struct capacity_report *r)
     }
     char label[64];
     snprintf(label, sizeof label, "knee: %.1f/s offered", r->breaks);
-    svg_xy_chart(b, "p99 latency against achieved throughput (iterations done/s)", xs, ys, n, "/s",
-                 fmt_ms, knee_step(r), label, "#3559a8");
+    svg_xy_chart(b, "p99 latency by throughput (iterations done/s)", xs, ys, n, "/s",
+                 fmt_ms, knee_step(r), label, "#3559a8", &(struct svg_style){0, 1});
     free(xs);
     free(ys);
+    tb_add(b, "</div>\n");
 }
 
 static void steps_table(struct textbuf *b, const struct capacity_report *r)
@@ -111,7 +120,7 @@ char *capacity_html_render(const struct capacity_report *r)
     report_page_open(&b);
     tb_add(&b, "storecheck capacity &ndash; ");
     add_redacted(&b, r->secrets, r->target);
-    report_page_body(&b, "");
+    report_page_body(&b, style);
     verdict(&b, r);
     curve(&b, r);
     steps_table(&b, r);

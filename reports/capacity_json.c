@@ -8,8 +8,6 @@
 #include "reports/load_json_parts.h"
 #include "version.h"
 
-#define CAPACITY_JSON_SCHEMA_VERSION 1
-
 static void add_rate_or_null(cJSON *o, const char *k, double v)
 {
     if (v > 0)

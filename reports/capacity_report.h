@@ -10,7 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/strv.h"
+#include "reports/reporter.h"
+
+#define CAPACITY_JSON_SCHEMA_VERSION 1
 
 struct capacity_report_step {
     double offered_rate;   /* the arrival rate asked: scenario iterations per second */
@@ -62,5 +67,18 @@ int capacity_json_write(const char *path, const struct capacity_report *r, char 
 char *capacity_html_render(const struct capacity_report *r);
 int capacity_html_write(const char *path, const struct capacity_report *r, char *err,
                         size_t errlen);
+
+/* Read a saved capacity result (kind storecheck.capacity, this schema version) into *r: every
+ * field present and of its type, the verdicts and ends the writer uses. Its strings point into
+ * doc, which must outlive r; free r with capacity_report_read_free. 0, or -1 with the field
+ * that is wrong in err (nothing to free then). */
+int capacity_report_read(const cJSON *doc, struct capacity_report *r, char *err, size_t errlen);
+void capacity_report_read_free(struct capacity_report *r);
+
+/* Is doc a capacity result this build reads? 0, or -1 with the reason in err. */
+int capacity_report_check(const cJSON *doc, char *err, size_t errlen);
+/* The formats of a capacity result (its HTML), NULL-terminated. */
+extern const struct reporter reporter_capacity_html;
+extern const struct reporter *const capacity_reporters[];
 
 #endif

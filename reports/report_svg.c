@@ -173,7 +173,7 @@ static void sort_by_x(size_t *order, const double *xs, size_t n)
 
 void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const double *ys,
                   size_t n, const char *x_unit, svg_fmt_fn fmt_y, size_t mark,
-                  const char *mark_label, const char *color)
+                  const char *mark_label, const char *color, const struct svg_style *style)
 {
     double xmax = 0, ymax = 0;
     for (size_t i = 0; i < n; i++) {
@@ -181,14 +181,14 @@ void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const 
         ymax = fmax(ymax, ys[i]);
     }
     xmax = nice_max(xmax);
-    const struct frame *f = &full;
+    const struct frame *f = style->small ? &small : &full;
     struct y_scale sc = {0, 0, nice_max(ymax)};
     open_chart(b, f, title);
     y_axis(b, f, &sc, fmt_y);
-    for (int i = 0; i <= 4; i++)
-        tb_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%g%s</text>",
-                  LEFT + PLOT_W(f) * i / 4.0, f->h - BOTTOM + 16, xmax * i / 4,
-                  i == 4 ? x_unit : "");
+    for (int i = 0; i <= 4; i++) /* the last one, with the unit, ends at the plot's edge */
+        tb_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"xl\"%s>%g%s</text>",
+                  LEFT + PLOT_W(f) * i / 4.0, f->h - BOTTOM + 16,
+                  i == 4 ? " text-anchor=\"end\"" : "", xmax * i / 4, i == 4 ? x_unit : "");
     size_t *order = xcalloc(n + 1, sizeof *order);
     sort_by_x(order, xs, n);
     tb_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color);
@@ -206,7 +206,9 @@ void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const 
                   "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
                   "stroke=\"#c0392b\" stroke-width=\"2\" class=\"knee\"/>",
                   x, y);
-        tb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"bl\">", x + 10, y - 10);
+        int right_half = x > LEFT + PLOT_W(f) / 2.0;
+        tb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"bl\"%s>", right_half ? x - 10 : x + 10,
+                  y - 10, right_half ? " text-anchor=\"end\"" : "");
         tb_add_escaped(b, mark_label);
         tb_add(b, "</text>");
     }

@@ -28,12 +28,6 @@ typedef void (*svg_fmt_fn)(double v, char *buf, size_t len);
 void svg_line_chart(struct textbuf *b, const char *title, const struct svg_series *series, size_t n,
                     svg_fmt_fn fmt, const struct svg_band *band);
 
-/* Points (xs[i], ys[i]) joined in order of x, both axes from 0; the point at index mark (when
- * below n) is ringed and labelled with mark_label. x_unit follows the x axis' numbers. */
-void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const double *ys,
-                  size_t n, const char *x_unit, svg_fmt_fn fmt_y, size_t mark,
-                  const char *mark_label, const char *color);
-
 /* How a line chart is drawn. */
 struct svg_style {
     /* y by decades (1, 10, 100, ...) instead of from 0: a p50 of 2ms stays readable beside a
@@ -42,6 +36,13 @@ struct svg_style {
     /* A small multiple: a narrower chart for a grid of them, readable on a phone. */
     int small;
 };
+
+/* Points (xs[i], ys[i]) joined in order of x, both axes from 0; the point at index mark (when
+ * below n) is ringed and labelled with mark_label, on its left when it lies in the right half.
+ * x_unit follows the x axis' numbers. Small as style says (its log_scale is not used). */
+void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const double *ys,
+                  size_t n, const char *x_unit, svg_fmt_fn fmt_y, size_t mark,
+                  const char *mark_label, const char *color, const struct svg_style *style);
 
 /* svg_line_chart drawn as style says. */
 void svg_line_chart_styled(struct textbuf *b, const char *title, const struct svg_series *series,

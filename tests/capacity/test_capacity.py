@@ -2,14 +2,19 @@
 """storecheck capacity end to end against the reference store with a known capacity
 (--capacity 200/s: a 503 for every request above it), on loopback, bounded in time.
 
-usage: test_capacity.py knee|interrupt|usage
+usage: test_capacity.py knee|interrupt|usage|browser
   knee       the rate found is within the precision of the store's limit, the threshold named
              as broken first is the error rate (not the latency one), the JSON follows
-             reports/capacity-result.schema.json, the HTML has the curve with the knee; a
-             target the store cannot hold exits 1
+             reports/capacity-result.schema.json, the HTML has the curve with the knee and
+             `storecheck report` on the saved JSON writes the same page (hostile strings in an
+             edited copy stay text, a wrong field or schema version exits 2); a target the
+             store cannot hold exits 1
   interrupt  Ctrl-C in the middle exits 3 with the steps so far in the JSON, marked
              interrupted
   usage      options and configs that cannot make a search exit 2 before any request
+  browser    the page `storecheck report` renders from a short search, in headless chromium at
+             desktop and phone width (screenshots kept in the build folder); exits 77 (skip)
+             when chromium is missing
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
 import json
 import os
@@ -21,6 +26,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports"))
+import test_run  # noqa: E402  (headless_chromium)
 
 SRC = os.environ["STORECHECK_SOURCE_DIR"]
 BUILD = os.environ["STORECHECK_BUILD_DIR"]
@@ -157,6 +165,7 @@ def test_knee(work, store):
     check("<svg" in html and 'class="knee"' in html and "<script" not in html,
           "the HTML has the curve with the knee ringed and no script")
     check(doc["passed"] is True and "Holds" in p.stdout, "passed, and the verdict is printed")
+    check_report(work, out_json, html, doc)
     # A target the store cannot hold: one step at 300/s breaks, nothing held: exit 1.
     p = run(["capacity", cfg, "--start", "300/s", "--target", "300/s", "--max-steps", "1",
              "--json", out_json])
@@ -165,6 +174,83 @@ def test_knee(work, store):
     doc = json.load(open(out_json))
     check(doc["passed"] is False and doc["verdict"]["end"] == "out_of_steps",
           "not passed, out of steps (got %r)" % doc["verdict"])
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def report_html(work, doc):
+    """storecheck report --html on doc saved as JSON: (exit code, stderr, the page or None)."""
+    path, page = os.path.join(work, "edited.json"), os.path.join(work, "again.html")
+    json.dump(doc, open(path, "w"), indent=1)
+    if os.path.exists(page):
+        os.unlink(page)
+    p = run(["report", path, "--html", page], timeout=30)
+    return p.returncode, p.stderr, open(page).read() if os.path.exists(page) else None
+
+
+def check_report(work, json_path, html, doc):
+    """storecheck report on the saved capacity result writes the page capacity --html wrote."""
+    again = os.path.join(work, "from-report.html")
+    p = run(["report", json_path, "--html", again], timeout=30)
+    check(p.returncode == 0 and open(again).read() == html,
+          "storecheck report on the saved JSON gives the page capacity --html wrote (exit %d: %s)"
+          % (p.returncode, p.stderr[-500:]))
+    extra = json.loads(json.dumps(doc))
+    extra["added_later"] = {"x": [1, 2]}
+    extra["steps"][0]["added_later"] = "y"
+    rc, err, page = report_html(work, extra)
+    check(rc == 0 and page == html, "members the reader does not know are ignored (exit %d: %s)"
+          % (rc, err[-300:]))
+    hostile = json.loads(json.dumps(doc))
+    hostile["target"] = HOSTILE
+    hostile["steps"][-1]["broken"] = [{"expr": HOSTILE, "line": HOSTILE}]
+    rc, err, page = report_html(work, hostile)
+    check(rc == 0 and page and "<script" not in page and "&lt;script&gt;" in page,
+          "config strings of an edited result are text on the page (exit %d: %s)" % (rc, err))
+    cases = [
+        (("schema_version",), 2, "schema_version"),
+        (("steps", 0, "latency_us", "p99"), "12", "steps[].latency_us.p99"),
+        (("verdict", "end"), "<b>found</b>", "verdict.end"),
+        (("steps", 1, "verdict"), "fine", "steps[].verdict"),
+        (("rules", "max_steps"), -1, "rules.max_steps"),
+        (("passed",), 1, "result.passed"),
+    ]
+    for where, value, named in cases:
+        bad = json.loads(json.dumps(doc))
+        o = bad
+        for k in where[:-1]:
+            o = o[k]
+        o[where[-1]] = value
+        rc, err, page = report_html(work, bad)
+        check(rc == 2 and page is None and named in err,
+              "a result with %s = %r exits 2 naming it (exit %d: %s)" % (named, value, rc, err))
+    p = run(["report", json_path, "--junit", os.path.join(work, "x.xml")], timeout=30)
+    check(p.returncode == 2, "a capacity result has no JUnit: exit 2 (got %d)" % p.returncode)
+
+
+def test_browser(work, store):
+    base = test_run.headless_chromium()
+    if not base:
+        return 77
+    base += ["--hide-scrollbars"]
+    cfg = write_config(work, store.port, step="1s")
+    out_json, html_path = os.path.join(work, "cap.json"), os.path.join(work, "cap.html")
+    # 100/s holds, 200/s is at the limit, 400/s breaks: both verdicts and a reason on the page.
+    p = run(["capacity", cfg, "--start", "100/s", "--max-steps", "3", "--json", out_json])
+    check(p.returncode in (0, 1) and os.path.exists(out_json),
+          "a three-step search ran (exit %d): %s" % (p.returncode, p.stderr[-800:]))
+    p = run(["report", out_json, "--html", html_path], timeout=30)
+    check(p.returncode == 0, "storecheck report renders it: " + p.stderr)
+    prof = tempfile.mkdtemp(dir=work)
+    dom = subprocess.run(base + ["--user-data-dir=" + prof, "--dump-dom", "file://" + html_path],
+                         capture_output=True, text=True, timeout=60).stdout
+    check("<h2>Steps</h2>" in dom and "<svg" in dom, "chromium rendered the page")
+    shot = os.path.join(BUILD, "tests", "capacity", "capacity-report-%s.png")
+    missing = test_run.screenshots(base, work, html_path,
+                                   {shot % "desktop": "1280,1000", shot % "phone": "390,1100"})
+    check(not missing, "the desktop and phone screenshots were saved (missing: %r)" % missing)
+    return 0
 
 
 def test_interrupt(work, store):
@@ -246,13 +332,15 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         store = Store(work)
         try:
-            {"knee": test_knee, "interrupt": test_interrupt,
-             "usage": test_usage}[part](work, store)
+            skipped = {"knee": test_knee, "interrupt": test_interrupt, "usage": test_usage,
+                       "browser": test_browser}[part](work, store) == 77
         finally:
             store.stop()
     if failures:
         print("%d check(s) failed" % len(failures), file=sys.stderr)
         return 1
+    if skipped:
+        return 77
     print("ok")
     return 0
 

@@ -227,16 +227,10 @@ def test_browser(work):
     check("<h2>Over time</h2>" in dom, "chromium rendered the page")
     check("onerror" not in dom.replace("onerror=alert(1)&gt;", ""),
           "the hostile step name made no element in the browser")
-    for name, size in (("desktop", "1280,4300"), ("phone", "390,7400")):
-        shot = os.path.join(BUILD, "tests", "reports", "load-report-%s.png" % name)
-        if os.path.exists(shot):
-            os.unlink(shot)
-        prof = tempfile.mkdtemp(dir=work)
-        subprocess.run(base + ["--user-data-dir=" + prof, "--window-size=" + size,
-                               "--screenshot=" + shot, "file://" + html_path],
-                       capture_output=True, timeout=60)
-        check(os.path.exists(shot) and os.path.getsize(shot) > 10000,
-              "a %s screenshot was saved: %s" % (name, shot))
+    shot = os.path.join(BUILD, "tests", "reports", "load-report-%s.png")
+    missing = test_run.screenshots(base, work, html_path,
+                                   {shot % "desktop": "1280,4300", shot % "phone": "390,7400"})
+    check(not missing, "the desktop and phone screenshots were saved (missing: %r)" % missing)
 
 
 def main():

@@ -412,6 +412,22 @@ def headless_chromium():
             "--disable-sync", "--disable-quic"]
 
 
+def screenshots(base, work, html_path, shots):
+    """Save the page as seen by chromium (command line base) at each {path: "width,height"};
+    the paths of those not written (or empty)."""
+    missing = []
+    for shot, size in shots.items():
+        if os.path.exists(shot):
+            os.unlink(shot)
+        prof = tempfile.mkdtemp(dir=work)
+        subprocess.run(base + ["--user-data-dir=" + prof, "--window-size=" + size,
+                               "--screenshot=" + shot, "file://" + html_path],
+                       capture_output=True, timeout=60)
+        if not (os.path.exists(shot) and os.path.getsize(shot) > 10000):
+            missing.append(shot)
+    return missing
+
+
 def test_xss(work):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
