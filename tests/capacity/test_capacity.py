@@ -144,8 +144,9 @@ def test_knee(work, store):
           "the bisection stays below the first rate that broke")
     for s in doc["steps"]:
         want = "holds" if s["offered_rate"] <= LIMIT else "breaks"
-        # Within 1% of the limit either verdict is honest: 1% of errors is the threshold.
-        if abs(s["offered_rate"] - LIMIT) > 0.01 * LIMIT:
+        # Within the precision of the limit either verdict is honest: 1% of errors is the
+        # threshold, and a busy machine sends a step a few percent under its offered rate.
+        if abs(s["offered_rate"] - LIMIT) > PRECISION * LIMIT:
             check(s["verdict"] == want, "%.1f/s %s (expected %s)" %
                   (s["offered_rate"], s["verdict"], want))
         check(s["window_us"] >= 1500000, "the judged window is the 2 s after the warm-up")
