@@ -21,17 +21,13 @@ int api_answer_is_html(const struct http_response *r)
     return ct && (http_strcasestr(ct, "text/html") || http_strcasestr(ct, "xhtml"));
 }
 
-enum { FETCH_MAX = 8 };
-
-size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
-                 enum endpoint *got, struct http_response *resps)
+size_t api_requests(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
+                    enum endpoint *got, struct ep_request *rqs, struct http_request *reqs)
 {
     static const struct ep_defaults page = {NULL, NULL, "Accept: text/html"};
     static const struct ep_defaults api = {NULL, NULL, "Accept: application/json"};
-    struct http_request reqs[FETCH_MAX];
-    struct ep_request *rqs = malloc(FETCH_MAX * sizeof *rqs);
     size_t count = 0;
-    for (size_t i = 0; rqs && i < n && count < FETCH_MAX; i++) {
+    for (size_t i = 0; i < n && count < API_FETCH_MAX; i++) {
         char err[300];
         int is_page = api_endpoint_is_page(eps[i]);
         struct store_values in = {.defaults = is_page ? &page : &api, .extra = header};
@@ -44,6 +40,15 @@ size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, cons
         reqs[count].follow = is_page ? 3 : 0;
         got[count++] = eps[i];
     }
+    return count;
+}
+
+size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
+                 enum endpoint *got, struct http_response *resps)
+{
+    struct http_request reqs[API_FETCH_MAX];
+    struct ep_request *rqs = malloc(API_FETCH_MAX * sizeof *rqs);
+    size_t count = rqs ? api_requests(ctx, eps, n, header, got, rqs, reqs) : 0;
     http_run(ctx, reqs, resps, count, 0);
     free(rqs);
     return count;

@@ -1,14 +1,17 @@
 #include "probes/under_load.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/leaks.h"
+#include "probes/orders.h"
 
 enum { HEALTH_TRIES = 5 };
 
@@ -181,16 +184,24 @@ static void run_fault(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no checkout to fault: set target.endpoints.checkout");
         return;
     }
-    /* An unknown cart: a store that ignores the fault answers 4xx and creates nothing. */
-    struct http_request reqs[2] = {
-        {.method = "POST",
-         .url = t->endpoints[EP_CHECKOUT],
-         .headers = {"Content-Type: application/json", "Idempotency-Key: storecheck-fault-check"},
-         .body = "{\"cart_id\":\"storecheck-fault-check\"}"},
-        {.url = t->endpoints[EP_CATALOG] ? t->endpoints[EP_CATALOG] : "/"},
-    };
+    /* An unknown cart in the checkout's own request: a store that ignores the fault answers
+     * 4xx and creates nothing. The catalog's own request (a GraphQL catalog is its POST),
+     * else the home page. */
+    static const char unknown[] = "storecheck-fault-check";
+    static const enum endpoint catalog[] = {EP_CATALOG};
+    char err[300];
+    struct ep_request *rqs = malloc(2 * sizeof *rqs);
+    if (!rqs || orders_request(ctx, unknown, unknown, NULL, &rqs[0], err, sizeof err)) {
+        probe_set(ctx, PROBE_ERROR, "no checkout request: %s", rqs ? err : "out of memory");
+        free(rqs);
+        return;
+    }
+    struct http_request reqs[2] = {rqs[0].req, {.url = "/"}};
+    enum endpoint got[1];
+    api_requests(ctx, catalog, 1, NULL, got, rqs + 1, reqs + 1);
     struct http_response resps[2];
     http_run(ctx, reqs, resps, 2, 0);
+    free(rqs);
     const struct http_response *co = &resps[0], *cat = &resps[1];
     const char *retry = http_header(co, "Retry-After");
     http_evidence(ctx, co, "checkout during the fault%s%s", retry ? ", Retry-After: " : "",

@@ -207,13 +207,14 @@ const stores = [
     // 400): the probes that judge its answer send the query's POST, with their own headers.
     // Eight aliased lists make an answer worth compressing.
     name: 'catalog-headers', flags: ['--mode', 'weak'], persistedOnly: false,
-    ids: ['S-NOSNIFF', 'T-COMPRESSION', 'O-REQUEST-ID', 'S-CORS'],
+    ids: ['S-NOSNIFF', 'T-COMPRESSION', 'O-REQUEST-ID', 'S-CORS', 'R-TIMEOUTS'],
     endpoints: ['catalog:', `  graphql: { query: "{ ${'abcdefghijkl'.split('').map((a) => `${a}: products { id name price }`).join(' ')} }" }`],
     expect: {
       'S-NOSNIFF': ['fail', '"request":"POST http://127.0.0.1', 'GET http'],
       'T-COMPRESSION': ['fail', 'catalog: Content-Type: application/json', 'GET http'],
       'O-REQUEST-ID': ['fail', '"request":"POST http://127.0.0.1', 'GET http'],
       'S-CORS': ['pass', '/graphql","status":200,"detail":"catalog: Origin: null'],
+      'R-TIMEOUTS': ['pass', '"request":"POST http://127.0.0.1', 'GET http'],
     },
   },
   {
