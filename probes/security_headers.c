@@ -231,13 +231,15 @@ static void run_version_leak(struct probe_ctx *ctx)
     char missing[128];
     snprintf(missing, sizeof missing, "/storecheck-%08x-missing", (unsigned)probe_now_ms());
     const char *home = ctx->cfg->target.endpoints[EP_HOME];
-    const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
     struct http_request reqs[3] = {{.url = home ? home : "/"}, {.url = missing}};
-    size_t n = 2;
-    if (api)
-        reqs[n++] = (struct http_request){.url = api};
+    /* The API's answer to the catalog's own request (a GraphQL catalog is its POST). */
+    static const enum endpoint catalog[] = {EP_CATALOG};
+    enum endpoint api[1];
+    struct ep_request *rq = malloc(sizeof *rq);
+    size_t n = 2 + (rq ? api_requests(ctx, catalog, 1, NULL, api, rq, &reqs[2]) : 0);
     struct http_response resps[3];
     size_t got = http_run(ctx, reqs, resps, n, 0);
+    free(rq);
     int leaks = 0, named = 0;
     char first[512] = "";
     for (size_t i = 0; i < n; i++) {
