@@ -191,22 +191,25 @@ int store_request_instead(struct probe_ctx *ctx, enum endpoint ep, const char *m
 size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
                          struct http_response *resps)
 {
+    static const struct ep_defaults page = {NULL, NULL, "Accept: text/html"};
+    const struct store_values in = {.defaults = &page};
     struct http_request reqs[8];
-    char urls[8][1024];
+    struct ep_request *rqs = malloc(8 * sizeof *rqs);
     size_t count = 0;
-    for (size_t i = 0; i < n && count < 8; i++) {
+    for (size_t i = 0; rqs && i < n && count < 8; i++) {
         char err[300];
-        if (store_endpoint_url(ctx, eps[i], urls[count], sizeof urls[count], err, sizeof err)) {
+        if (store_request(ctx, eps[i], &in, &rqs[count], err, sizeof err)) {
             if (ctx->cfg->target.endpoints[eps[i]])
                 probe_evidence(ctx, NULL, 0, "%s page not checked: %s", endpoint_names[eps[i]],
                                err);
             continue;
         }
-        reqs[count] = (struct http_request){
-            .url = urls[count], .headers = {"Accept: text/html"}, .follow = 3};
+        reqs[count] = rqs[count].req;
+        reqs[count].follow = 3;
         count++;
     }
     http_run(ctx, reqs, resps, count, 0);
+    free(rqs);
     return count;
 }
 

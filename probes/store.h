@@ -40,7 +40,7 @@ int store_request_instead(struct probe_ctx *ctx, enum endpoint ep, const char *m
                           const char *body, struct ep_request *out, char *err, size_t errlen);
 
 /* Fetch the configured HTML pages among home, product page, checkout page (in that order)
- * concurrently. Fills urls/resps for each configured page and returns their count; pages
+ * concurrently, each as its endpoint's own request. Fills urls/resps for each configured page and returns their count; pages
  * that are not configured or cannot be resolved are noted as evidence. */
 size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
                          struct http_response *resps);
