@@ -23,24 +23,28 @@ static uint64_t health_budget_ms(const struct config *cfg)
 
 static void run_health(struct probe_ctx *ctx)
 {
-    const struct target *t = &ctx->cfg->target;
-    const char *paths[2] = {t->endpoints[EP_HEALTH], t->endpoints[EP_READINESS]};
-    struct http_request reqs[2 * HEALTH_TRIES];
+    /* Each endpoint's own request, HEALTH_TRIES times. */
+    static const enum endpoint eps[] = {EP_HEALTH, EP_READINESS};
+    struct http_request own[2], reqs[2 * HEALTH_TRIES];
     struct http_response resps[2 * HEALTH_TRIES];
     const char *keys[2 * HEALTH_TRIES];
-    size_t n = 0;
-    for (int p = 0; p < 2; p++)
-        for (int i = 0; paths[p] && i < HEALTH_TRIES; i++) {
-            keys[n] = p ? "readiness" : "health";
-            reqs[n++] = (struct http_request){.url = paths[p]};
+    enum endpoint got[2];
+    struct ep_request *rqs = malloc(2 * sizeof *rqs);
+    size_t built = rqs ? api_requests(ctx, eps, 2, NULL, got, rqs, own) : 0, n = 0;
+    for (size_t p = 0; p < built; p++)
+        for (int i = 0; i < HEALTH_TRIES; i++) {
+            keys[n] = endpoint_names[got[p]];
+            reqs[n++] = own[p];
         }
     if (!n) {
+        free(rqs);
         probe_set(ctx, PROBE_SKIP,
                   "no health endpoint to ask: set target.endpoints.health (and readiness)");
         return;
     }
     uint64_t budget = health_budget_ms(ctx->cfg);
     http_run(ctx, reqs, resps, n, 1);
+    free(rqs);
     size_t bad = 0, slow = 0, wrong = 0;
     double worst = 0;
     char wrong_why[1600] = "";
