@@ -421,10 +421,8 @@ static void run_private_cache(struct probe_ctx *ctx)
     if (n == 0)
         probe_set(ctx, PROBE_SKIP, "no cart, account or checkout_page endpoint in the config");
     else if (!answered && ncart == n && cart_why[0])
-        probe_set(ctx, PROBE_SKIP,
-                  "no cart answer to judge, and no account or checkout_page "
-                  "endpoint: %s",
-                  cart_why);
+        probe_set(ctx, PROBE_SKIP, "no cart answer to judge, and no account or checkout_page "
+                                   "endpoint: %s", cart_why);
     else if (!answered && (cart_why[0] || page_why[0]))
         probe_set(ctx, PROBE_SKIP, "no cart, account or checkout answer to judge: %s",
                   page_why[0] ? page_why : cart_why);
@@ -441,8 +439,7 @@ static void run_private_cache(struct probe_ctx *ctx)
     else if (cart_why[0])
         probe_set(ctx, PROBE_PASS,
                   "account and checkout responses are private or no-store; the cart was not "
-                  "judged: %s",
-                  cart_why);
+                  "judged: %s", cart_why);
     else
         probe_set(ctx, PROBE_PASS,
                   "cart, account and checkout responses are private or "
@@ -469,8 +466,8 @@ static void session_run(struct probe_ctx *ctx, struct session *s, size_t who)
     const struct http_response *first[] = {&s->resps[0]};
     http_cookie_header(first, 1, s->cookie, sizeof s->cookie);
     char err[512];
-    s->n += store_add_to_cart(ctx, who, s->cookie, s->resps + s->n, s->cart_id, sizeof s->cart_id,
-                              err, sizeof err);
+    s->n += store_add_to_cart(ctx, who, s->cookie, s->resps + s->n, s->cart_id,
+                              sizeof s->cart_id, err, sizeof err);
     /* The account page as this shopper: its cookies and the session's. */
     struct store_values in = {.shopper = who, .cookie = s->cookie};
     struct ep_request *acc = malloc(sizeof *acc);
