@@ -147,7 +147,7 @@ static void bench_feeder(void *arg)
 {
     struct pick_case *c = arg;
     size_t row;
-    feeder_pick(c->f, FEEDER_RANDOM, NULL, &c->rng, &row);
+    feeder_pick(c->f, FEEDER_RANDOM, c->i++, &c->rng, &row);
     feeder_set_vars(c->f, row, c->ids, c->vars);
     sink += row;
 }

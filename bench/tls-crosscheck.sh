@@ -109,9 +109,11 @@ for p in doc["checks"]:
         v = m.group(1).replace("TLS ", "TLSv")
         if m.group(2) == "only" and e["detail"].startswith("accepted"):
             out.add(v)
-        if m.group(2) == "suites" and e["detail"].startswith("accepted: "):
+        # "accepted: A B" (TLS 1.3) or "accepted (server's order): A B; secure renegotiation: yes"
+        s = re.match(r"accepted(?: \([^)]*\))?: ([^;]*)", e["detail"])
+        if m.group(2) == "suites" and s:
             out.add(v)
-            out.update(f"{v} {c}" for c in e["detail"][len("accepted: "):].split())
+            out.update(f"{v} {c}" for c in s.group(1).split())
 print("\n".join(sorted(out)))
 PY
 }

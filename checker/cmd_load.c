@@ -11,11 +11,11 @@
 
 #include "checker/cli.h"
 #include "checker/commands.h"
-#include "config/config_load.h"
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
 #include "checker/scenario_table.h"
+#include "checker/split_run.h"
 #include "checker/stop_signal.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
@@ -24,10 +24,13 @@
 #include "common/stop.h"
 #include "common/units.h"
 #include "common/url.h"
+#include "config/config_load.h"
 #include "loadgen/engine.h"
 #include "loadgen/profile.h"
+#include "loadgen/run_fingerprint.h"
 #include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
+#include "reports/load_report.h"
 #include "reports/load_json.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
@@ -80,8 +83,18 @@ static const char help[] =
     "      --allow-host H       hosts that may be contacted (repeatable); default: the URLs'\n"
     "                           hosts; a URL on any other host is refused\n"
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
+    "      --html FILE          write the result as an HTML report with charts, and\n"
+    "      --markdown FILE      as a Markdown summary (docs/reports.md); 'storecheck report'\n"
+    "                           renders a saved --json to the same files\n"
     "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
     "      --users N            scenario run, closed profile: the peak number of users\n"
+    "      --segment i/n        run only segment i (from 0) of n of the schedule: arrival k\n"
+    "                           when k mod n = i, closed-model user u when u mod n = i;\n"
+    "                           `storecheck merge` adds the n results up (docs/cli.md)\n"
+    "      --run-id ID          the run's id, the same for all its segments (default: a\n"
+    "                           random one); random values of the scenarios derive from it\n"
+    "      --start-at TIME      wait until TIME (2026-12-06T03:30:00Z, or unix seconds; at\n"
+    "                           most 24h ahead), then start: segments start together\n"
     "  -h, --help               this help\n"
     "\n"
     "With a CONFIG (docs/config.md), target.allowed_hosts decides which hosts may be\n"
@@ -113,8 +126,13 @@ enum {
     OPT_CACERT,
     OPT_ALLOW,
     OPT_JSON,
+    OPT_HTML,
+    OPT_MARKDOWN,
     OPT_PROFILE,
     OPT_USERS,
+    OPT_SEGMENT,
+    OPT_RUN_ID,
+    OPT_START_AT,
 };
 
 static const struct option options[] = {
@@ -133,8 +151,13 @@ static const struct option options[] = {
     {"cacert", required_argument, NULL, OPT_CACERT},
     {"allow-host", required_argument, NULL, OPT_ALLOW},
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"markdown", required_argument, NULL, OPT_MARKDOWN},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"users", required_argument, NULL, OPT_USERS},
+    {"segment", required_argument, NULL, OPT_SEGMENT},
+    {"run-id", required_argument, NULL, OPT_RUN_ID},
+    {"start-at", required_argument, NULL, OPT_START_AT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -155,7 +178,7 @@ struct load_args {
     size_t stage_count;
     int stage_conns, stage_rates;
     int insecure;
-    const char *cacert, *json;
+    const char *cacert, *json, *html, *markdown;
     const char **allow;
     size_t allow_count;
     const char **urls;
@@ -165,6 +188,7 @@ struct load_args {
     const char *profile;
     uint64_t users;
     int scenarios; /* a scenario run: the config has scenarios and no URL was given */
+    struct split_run split;
     char **owned; /* strings this command made (config headers), freed at the end */
     size_t owned_count;
 };
@@ -267,6 +291,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
     a->headers = xcalloc((size_t)argc, sizeof *a->headers);
     a->allow = xcalloc((size_t)argc, sizeof *a->allow);
     a->urls = xcalloc((size_t)argc, sizeof *a->urls);
+    split_run_init(&a->split);
     optind = 1;
     opterr = 0;
     int opt;
@@ -328,12 +353,34 @@ static int parse_args(int argc, char **argv, struct load_args *a)
         case OPT_JSON:
             a->json = optarg;
             break;
+        case OPT_HTML:
+            a->html = optarg;
+            break;
+        case OPT_MARKDOWN:
+            a->markdown = optarg;
+            break;
         case OPT_PROFILE:
             a->profile = optarg;
             break;
         case OPT_USERS:
             rc = parse_count("--users", optarg, 1, 10000000, &a->users);
             break;
+        case OPT_SEGMENT:
+        case OPT_RUN_ID:
+        case OPT_START_AT: {
+            char err[256];
+            int bad = opt == OPT_SEGMENT  ? split_run_segment(&a->split, optarg, err, sizeof err)
+                      : opt == OPT_RUN_ID ? split_run_id(&a->split, optarg, err, sizeof err)
+                                          : split_run_start_at(&a->split, optarg,
+                                                               split_run_now_ms(), err, sizeof err);
+            if (bad)
+                return cli_usage_error(&cmd_load, "%s: %s",
+                                       opt == OPT_SEGMENT  ? "--segment"
+                                       : opt == OPT_RUN_ID ? "--run-id"
+                                                           : "--start-at",
+                                       err);
+            break;
+        }
         case ':':
             return cli_usage_error(&cmd_load, "%s needs a value", argv[optind - 1]);
         default:
@@ -535,6 +582,9 @@ static void summary(const struct cli *cli, const struct load_result *r, const st
            a->url_count > 1 ? " (and more URLs)" : "", r->interrupted ? "interrupted after " : "",
            dur);
     free(target);
+    if (r->segment.count > 1)
+        printf("  segment %u/%u of run %s (storecheck merge adds the segments up)\n",
+               r->segment.index, r->segment.count, r->run_id);
     printf("  %u thread%s, %u connection%s (max %u, peak %u), pipeline %u", r->threads,
            r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
            r->max_connections, r->peak_connections, r->pipeline);
@@ -820,6 +870,7 @@ static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
         .connections = a->have_connections_cli ? a->connections : 0,
         .max_connections = a->max_connections,
         .have_timeout = a->have_timeout,
+        .run_id = a->split.run_id,
     };
     char err[512];
     if (scenario_run_prepare(sr, cfg, &o, a->headers, a->header_count, p, err, sizeof err))
@@ -827,6 +878,22 @@ static int prepare_scenarios(struct scenario_run *sr, const struct load_args *a,
     if (p->duration_us > MAX_DURATION_US)
         return cli_usage_error(&cmd_load, "the profile lasts more than the cap of 24h");
     return 0;
+}
+
+/* --html and --markdown: the result's document rendered by each load report asked for. 0, or
+ * -1 with err. */
+static int write_reports(const struct load_args *a, const struct load_result *r,
+                         const struct load_json_meta *m, char *err, size_t errlen)
+{
+    cJSON *doc = load_json_object(r, m);
+    int rc = 0;
+    for (const struct reporter *const *f = load_reporters; *f && !rc; f++) {
+        const char *path = strcmp((*f)->name, "html") == 0 ? a->html : a->markdown;
+        if (path)
+            rc = reporter_write(*f, doc, path, err, errlen);
+    }
+    cJSON_Delete(doc);
+    return rc;
 }
 
 static int run(const struct cli *cli, int argc, char **argv)
@@ -865,11 +932,16 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (rc)
         goto out;
     collect_secrets(&a, have_cfg ? &cfg.secrets : NULL, &secrets);
+    split_run_finish(&a.split);
     struct loadgen_params p;
     fill_params(&a, &p);
     if (a.scenarios && (rc = prepare_scenarios(&sr, &a, &cfg, &p)))
         goto out;
     p.snapshots = gate.any_abort;
+    p.segment = a.split.segment;
+    char fingerprint[RUN_FINGERPRINT_LEN];
+    run_fingerprint(&p, have_cfg ? cfg.load.thresholds : NULL,
+                    have_cfg ? cfg.load.threshold_count : 0, fingerprint);
     uint64_t conns = p.model == LG_MODEL_OPEN || p.plan ? p.max_connections : p.connections,
              files = fd_limit_need(conns, p.threads), limit = 0;
     if (fd_limit_fit(files, &limit)) {
@@ -890,6 +962,11 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     /* Before the workers: they leave SIGINT/SIGTERM to the watcher. */
     watch = stop_signal_start("load");
+    if (split_run_wait(&a.split)) {
+        fprintf(stderr, "storecheck load: interrupted before the start\n");
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
     if (engine_start(e, err, sizeof err)) {
         print_error(&secrets, err);
         rc = EXIT_RUN_ERROR;
@@ -918,29 +995,29 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (live)
         fprintf(stderr, "\r\033[K");
     engine_finish(e, &r);
+    snprintf(r.run_id, sizeof r.run_id, "%s", a.split.run_id);
+    snprintf(r.config_hash, sizeof r.config_hash, "%s", fingerprint);
     size_t broken = load_gate_judge(&gate, &r);
     if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
         scenario_table_print(cli, &r, &secrets);
         load_gate_print(cli, &r);
     }
-    if (a.json) {
-        struct load_json_meta m = {a.urls,         a.url_count,
-                                   a.method,       a.headers,
-                                   a.header_count, &secrets,
-                                   a.scenarios ? sr.profile_path : NULL};
-        if (load_json_write(a.json, &r, &m, err, sizeof err)) {
-            fprintf(stderr, "storecheck load: %s\n", err);
-            rc = EXIT_RUN_ERROR;
-            goto out;
-        }
-    }
-    rc = r.interrupted ? EXIT_RUN_ERROR : broken ? EXIT_GATE_FAILED : EXIT_PASSED;
-    if (r.totals.responses == 0 && !r.interrupted) {
-        fprintf(stderr, "storecheck load: the run could not be done: no request got an "
-                        "answer\n");
+    struct load_json_meta m = {a.urls,         a.url_count,
+                               a.method,       a.headers,
+                               a.header_count, &secrets,
+                               a.scenarios ? sr.profile_path : NULL};
+    if (a.json && load_json_write(a.json, &r, &m, err, sizeof err)) {
+        fprintf(stderr, "storecheck load: %s\n", err);
         rc = EXIT_RUN_ERROR;
+        goto out;
     }
+    if ((a.html || a.markdown) && write_reports(&a, &r, &m, err, sizeof err)) {
+        fprintf(stderr, "storecheck load: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
+    rc = load_gate_exit_code(&r, broken, "load");
 out:
     stop_signal_end(watch);
     load_result_free(&r);

@@ -7,15 +7,16 @@
 
 #include "checker/accept.h"
 #include "checker/commands.h"
-#include "config/config_load.h"
 #include "checker/fault_window.h"
 #include "checker/gate_report.h"
 #include "checker/load_phase.h"
 #include "checker/run_load.h"
+#include "checker/split_run.h"
 #include "checker/stop_signal.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
 #include "common/stop.h"
+#include "config/config_load.h"
 #include "loadgen/result_metrics.h"
 #include "probes/endpoint_check.h"
 #include "probes/engine.h"
@@ -24,11 +25,13 @@ struct run_args {
     const char *config;
     int fail_on;          /* -1: the config's */
     struct report_overrides reports;
+    struct split_run split; /* --segment, --run-id, --start-at of the load phase */
 };
 
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
     a->fail_on = -1;
+    split_run_init(&a->split);
     for (int i = 1; i < argc; i++) {
         int taken = report_option(&cmd_run, argc, argv, &i, &a->reports);
         if (taken < 0)
@@ -39,6 +42,20 @@ static int parse_args(int argc, char **argv, struct run_args *a)
             if (i + 1 >= argc || (a->fail_on = severity_parse(argv[i + 1])) < 0)
                 return cli_usage_error(&cmd_run, "--fail-on: use info, low, medium, high or "
                                                  "critical");
+            i++;
+        } else if (strcmp(argv[i], "--segment") == 0 || strcmp(argv[i], "--run-id") == 0 ||
+                   strcmp(argv[i], "--start-at") == 0) {
+            char err[256];
+            if (i + 1 >= argc)
+                return cli_usage_error(&cmd_run, "%s needs a value", argv[i]);
+            const char *v = argv[i + 1];
+            int bad = argv[i][2] == 's' && argv[i][3] == 'e'
+                          ? split_run_segment(&a->split, v, err, sizeof err)
+                      : argv[i][2] == 'r'
+                          ? split_run_id(&a->split, v, err, sizeof err)
+                          : split_run_start_at(&a->split, v, split_run_now_ms(), err, sizeof err);
+            if (bad)
+                return cli_usage_error(&cmd_run, "%s: %s", argv[i], err);
             i++;
         } else if (cli_config_operand(&cmd_run, argv[i], &a->config)) {
             return EXIT_USAGE;
@@ -98,6 +115,7 @@ struct run_state {
     struct accept_list accepted;
     struct engine_report baseline;
     struct run_load_plan plan;
+    const struct split_run *split;
     int load_planned, load_ran;
     struct load_phase load;
     struct probe_result window;
@@ -195,7 +213,9 @@ static int execute(const struct cli *cli, struct run_state *s)
         return 0; /* no load after a stop; the reports still come */
     if (!cli->quiet)
         fprintf(stderr, "storecheck run: load (%s)\n", s->plan.note);
-    if (load_phase_run(cli, &s->cfg, &s->plan, &s->load, err, sizeof err) != 0) {
+    if (load_phase_run(cli, &s->cfg, &s->plan, s->split, &s->load, err, sizeof err) != 0) {
+        if (stop_requested())
+            return 0; /* stopped while waiting for --start-at: the reports still come */
         fprintf(stderr, "storecheck run: the load could not start: %s\n", err);
         return EXIT_RUN_ERROR;
     }
@@ -255,6 +275,10 @@ static int run(const struct cli *cli, int argc, char **argv)
         goto out;
     }
     s.load_planned = planned == 0;
+    split_run_finish(&a.split);
+    s.split = &a.split;
+    if (s.load_planned && s.plan.scenarios.have_plan)
+        scenario_run_set_run_id(&s.plan.scenarios, a.split.run_id);
     enum severity fail_on = a.fail_on >= 0 ? (enum severity)a.fail_on : s.cfg.audit.fail_on;
 
     /* Before any thread: they all leave SIGINT/SIGTERM to the watcher. */
@@ -311,6 +335,11 @@ const struct command cmd_run = {
             "  --html F        the HTML report (one self-contained file)\n"
             "  --junit F       JUnit XML: one testcase per check and per threshold\n"
             "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
+            "  --segment i/n   load only segment i of n of the schedule, as storecheck load\n"
+            "                  --segment does; the fault is injected by segment 0 alone\n"
+            "  --run-id ID     the run's id, the same for all its segments (default: random)\n"
+            "  --start-at T    start the load (after the baseline audit) at T: UTC\n"
+            "                  (2026-12-06T14:00:00Z) or unix seconds, at most 24h ahead\n"
             "\n"
             "Ctrl-C (or SIGTERM) stops the run: nothing new starts (no probe, no order, no\n"
             "fault, no load), probes in flight are cancelled, a fault that is on is undone, and\n"

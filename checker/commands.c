@@ -11,5 +11,6 @@ const struct command *const cli_commands[] = {
     &cmd_init,
     &cmd_report,
     &cmd_diff,
+    &cmd_merge,
     NULL,
 };

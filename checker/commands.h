@@ -12,5 +12,6 @@ extern const struct command cmd_validate;
 extern const struct command cmd_init;
 extern const struct command cmd_report;
 extern const struct command cmd_diff;
+extern const struct command cmd_merge;
 
 #endif

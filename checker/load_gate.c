@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/exit_codes.h"
 #include "common/oom.h"
 #include "loadgen/result_metrics.h"
 
@@ -82,6 +83,18 @@ int load_gate_check_running(const struct load_gate *g, struct engine *e, char *w
     if (broken)
         engine_abort(e);
     return broken;
+}
+
+int load_gate_exit_code(const struct load_result *r, size_t broken, const char *command)
+{
+    if (r->interrupted)
+        return EXIT_RUN_ERROR;
+    if (r->totals.responses == 0) {
+        fprintf(stderr, "storecheck %s: the run could not be done: no request got an answer\n",
+                command);
+        return EXIT_RUN_ERROR;
+    }
+    return broken ? EXIT_GATE_FAILED : EXIT_PASSED;
 }
 
 void load_gate_print(const struct cli *cli, const struct load_result *r)

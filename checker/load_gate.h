@@ -36,6 +36,11 @@ int load_gate_should_abort(const struct load_gate *g, const struct load_result *
  * abort_on_fail threshold is already broken. 1 then, with the threshold's line in why. */
 int load_gate_check_running(const struct load_gate *g, struct engine *e, char *why, size_t len);
 
+/* The exit code of a load result judged with `broken` thresholds broken: 3 when interrupted
+ * or when no request got an answer (said on stderr as storecheck COMMAND), 1 when a threshold
+ * is broken, else 0. */
+int load_gate_exit_code(const struct load_result *r, size_t broken, const char *command);
+
 /* The thresholds of r, one line each, for the console summary. */
 void load_gate_print(const struct cli *cli, const struct load_result *r);
 

@@ -6,6 +6,7 @@
 
 #include "checker/load_gate.h"
 #include "common/stop.h"
+#include "loadgen/run_fingerprint.h"
 #include "probes/fault.h"
 #include "probes/under_load.h"
 
@@ -74,10 +75,13 @@ static uint64_t checks_at_us(const struct loadgen_params *p)
 }
 
 int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
-                   struct load_phase *out, char *err, size_t errlen)
+                   const struct split_run *split, struct load_phase *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    const struct fault *f = cfg->load.fault.name ? fault_find(cfg, cfg->load.fault.name) : NULL;
+    plan->params.segment = split->segment;
+    const struct fault *f = cfg->load.fault.name && split->segment.index == 0
+                                ? fault_find(cfg, cfg->load.fault.name)
+                                : NULL;
     if (f) {
         out->has_fault = 1;
         out->fault = (struct report_fault){
@@ -88,7 +92,10 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
         return -1;
     plan->params.snapshots = gate.any_abort;
     struct engine *e = NULL;
-    if (engine_create(&e, &plan->params, err, errlen) != 0 || engine_start(e, err, errlen)) {
+    int created = engine_create(&e, &plan->params, err, errlen);
+    if (created == 0 && split_run_wait(split))
+        snprintf(err, errlen, "interrupted before --start-at");
+    if (created != 0 || stop_requested() || engine_start(e, err, errlen)) {
         engine_destroy(e);
         load_gate_free(&gate);
         return -1;
@@ -151,6 +158,9 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
         fault_set(cfg, f, 0, out, engine_elapsed_us(e) / 1000);
     engine_finish(e, &out->result);
     engine_destroy(e);
+    snprintf(out->result.run_id, sizeof out->result.run_id, "%s", split->run_id);
+    run_fingerprint(&plan->params, cfg->load.thresholds, cfg->load.threshold_count,
+                    out->result.config_hash);
     load_gate_free(&gate);
     batch_join(&checks);
     batch_join(&fault_check);

@@ -8,6 +8,7 @@
 
 #include "checker/cli.h"
 #include "checker/run_load.h"
+#include "checker/split_run.h"
 #include "config/config.h"
 #include "loadgen/result.h"
 #include "probes/engine.h"
@@ -22,11 +23,12 @@ struct load_phase {
     char fault_error[512];
 };
 
-/* Run it. A stop (common/stop.h) interrupts the load (result.interrupted), undoes the fault
- * at once and starts nothing more. 0, or -1 with err when the load could not start (nothing
- * else ran then). */
+/* Run it: as the segment of split (its --start-at waited for first; the fault is injected by
+ * segment 0 alone), its run id and config hash in the result. A stop (common/stop.h)
+ * interrupts the load (result.interrupted), undoes the fault at once and starts nothing
+ * more. 0, or -1 with err when the load could not start (nothing else ran then). */
 int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
-                   struct load_phase *out, char *err, size_t errlen);
+                   const struct split_run *split, struct load_phase *out, char *err, size_t errlen);
 void load_phase_free(struct load_phase *lp);
 
 #endif

@@ -78,6 +78,14 @@ static int scale(struct scenario_run *sr, const struct config *cfg,
     return 0;
 }
 
+void scenario_run_set_run_id(struct scenario_run *sr, const char *run_id)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a of the id */
+    for (const char *c = run_id; *c; c++)
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+    sr->plan.nonce = h;
+}
+
 int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                          const struct scenario_overrides *o, const char *const *headers,
                          size_t header_count, struct loadgen_params *p, char *err, size_t errlen)
@@ -91,10 +99,14 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                    errlen))
         return -1;
     sr->have_plan = 1;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    sr->plan.nonce =
-        ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec) ^ ((uint64_t)getpid() << 40);
+    if (o->run_id) {
+        scenario_run_set_run_id(sr, o->run_id);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        sr->plan.nonce = ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec) ^
+                         ((uint64_t)getpid() << 40);
+    }
     sr->plan.think_min_us = pr->think_min_us;
     sr->plan.think_max_us = pr->think_max_us;
 

@@ -23,6 +23,9 @@ struct scenario_overrides {
     uint64_t users;
     uint64_t connections, max_connections;
     int have_timeout;
+    /* The run's id (--run-id): the users' random values ({{uuid}}, ...) are drawn from it, so
+     * the segments of one run draw what one process would. NULL: from the clock. */
+    const char *run_id;
 };
 
 struct scenario_run {
@@ -43,5 +46,8 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                          const struct scenario_overrides *o, const char *const *headers,
                          size_t header_count, struct loadgen_params *p, char *err, size_t errlen);
 void scenario_run_free(struct scenario_run *sr);
+
+/* Draw the users' random values from run_id (as scenario_overrides.run_id does). */
+void scenario_run_set_run_id(struct scenario_run *sr, const char *run_id);
 
 #endif

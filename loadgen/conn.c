@@ -261,7 +261,8 @@ void conn_open(struct conn *c)
         fail(c, LG_ERR_CONNECT, why);
         return;
     }
-    w->open++;
+    if (++w->open > w->open_second_peak)
+        w->open_second_peak = w->open;
     w->connecting++;
     gauge_up(&w->sh->connections);
     int one = 1;

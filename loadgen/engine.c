@@ -125,6 +125,8 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     schedule_init(&e->sh.schedule, p->start, p->stages, p->stage_count, p->duration_us);
     e->sh.model = p->model;
     e->sh.threads = p->threads;
+    e->sh.segment = p->segment.count ? p->segment : SEGMENT_WHOLE;
+    e->sh.arrival_stride = segment_arrival_stride(e->sh.segment, p->threads);
     e->sh.pipeline = p->pipeline;
     e->sh.timeout_us = p->timeout_us;
     e->sh.drain_us = p->timeout_us < MAX_DRAIN_US ? p->timeout_us : MAX_DRAIN_US;
@@ -145,12 +147,16 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
         slots = p->max_connections;
         initial = p->connections < slots ? p->connections : slots;
     } else {
-        slots = (uint64_t)(peak + 0.5);
-        initial = (uint64_t)(p->start + 0.5);
+        slots = segment_share(e->sh.segment, (uint64_t)(peak + 0.5));
+        initial = segment_share(e->sh.segment, (uint64_t)(p->start + 0.5));
     }
     if (p->plan) {
-        e->sh.vus_initial = p->model == LG_MODEL_OPEN ? p->vus_initial : 0;
-        e->sh.vus_max = p->model == LG_MODEL_OPEN ? p->vus_max : (uint32_t)(peak + 0.5);
+        const struct segment seg = e->sh.segment;
+        e->sh.vus_initial =
+            p->model == LG_MODEL_OPEN ? (uint32_t)segment_share(seg, p->vus_initial) : 0;
+        e->sh.vus_max = (uint32_t)segment_share(
+            seg, p->model == LG_MODEL_OPEN ? p->vus_max : (uint64_t)(peak + 0.5));
+        e->sh.users_run = p->model == LG_MODEL_OPEN ? 0 : (uint32_t)(peak + 0.5);
     }
     e->workers = xcalloc(p->threads, sizeof *e->workers);
     for (unsigned i = 0; i < p->threads; i++) {
@@ -259,27 +265,6 @@ uint64_t engine_elapsed_us(const struct engine *e)
     return t0 ? clock_us() - t0 : 0;
 }
 
-static void add_counters(struct lg_counters *d, const struct lg_counters *s)
-{
-    d->requests += s->requests;
-    d->responses += s->responses;
-    for (int i = 0; i < LG_ERR_COUNT; i++)
-        d->errors[i] += s->errors[i];
-    for (int i = 0; i < 600; i++)
-        d->status[i] += s->status[i];
-    d->interim += s->interim;
-    d->bytes_in += s->bytes_in;
-    d->bytes_out += s->bytes_out;
-    d->late += s->late;
-    d->dropped += s->dropped;
-    d->unfinished += s->unfinished;
-    d->connect_attempts += s->connect_attempts;
-    d->connects += s->connects;
-    d->handshakes += s->handshakes;
-    d->resumed += s->resumed;
-    d->internal_errors += s->internal_errors;
-}
-
 /* Empty, named per-step and per-scenario entries for the plan's scenarios. */
 static void name_scenarios(const struct plan *plan, struct load_result *r)
 {
@@ -340,7 +325,7 @@ void engine_snapshot(struct engine *e, struct load_result *r)
     for (unsigned i = 0; i < e->started && e->sh.snapshots; i++) {
         struct worker_snapshot *sn = e->workers[i].snap;
         pthread_mutex_lock(&sn->mu);
-        add_counters(&r->totals, &sn->c);
+        lg_counters_add(&r->totals, &sn->c);
         hist_merge(r->latency, sn->latency);
         if (p->plan)
             add_scenarios(r, sn->steps, sn->scenarios);
@@ -365,8 +350,9 @@ void engine_finish(struct engine *e, struct load_result *r)
     r->aborted = e->aborted;
     r->tls = p->urls[0].tls;
     r->threads = p->threads;
-    r->connections = p->model == LG_MODEL_OPEN || p->plan ? p->connections
-                                                         : (uint32_t)(p->start + 0.5);
+    r->connections = p->model == LG_MODEL_OPEN || p->plan
+                         ? p->connections
+                         : (uint32_t)segment_share(e->sh.segment, (uint64_t)(p->start + 0.5));
     r->max_connections = p->model == LG_MODEL_OPEN ? p->max_connections : e->workers[0].nconns;
     if (p->model == LG_MODEL_CLOSED) {
         r->max_connections = 0;
@@ -383,6 +369,7 @@ void engine_finish(struct engine *e, struct load_result *r)
         memcpy(r->stages, p->stages, p->stage_count * sizeof *r->stages);
     }
     r->started_unix_ms = e->started_unix_ms;
+    r->segment = e->sh.segment;
     r->latency = hist_new();
     r->latency_uncorrected = hist_new();
     r->connect = hist_new();
@@ -392,7 +379,7 @@ void engine_finish(struct engine *e, struct load_result *r)
     uint64_t t0 = atomic_load(&e->sh.t0);
     for (unsigned i = 0; i < p->threads; i++) {
         const struct worker *w = &e->workers[i];
-        add_counters(&r->totals, &w->c);
+        lg_counters_add(&r->totals, &w->c);
         hist_merge(r->latency, w->latency);
         hist_merge(r->latency_uncorrected,
                    p->model == LG_MODEL_OPEN ? w->latency_uncorrected : w->latency);

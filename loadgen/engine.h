@@ -14,6 +14,7 @@
 
 #include "common/url.h"
 #include "loadgen/result.h"
+#include "loadgen/segment.h"
 
 struct plan;
 
@@ -49,6 +50,12 @@ struct loadgen_params {
     uint32_t vus_initial; /* open model: users created before the start */
     uint32_t vus_max;     /* open model: the pool grows to this */
     int snapshots;        /* keep running totals for engine_snapshot (once a second) */
+
+    /* This process's share of a split run (loadgen/segment.h); {0, 0} or {0, 1}: the whole
+     * run. The schedule (start, stages) is the whole run's; the engine runs the segment's
+     * arrivals, and of the closed model's connections or users, and of vus_initial and
+     * vus_max, the segment's share. Connections of the open model are this process's own. */
+    struct segment segment;
 };
 
 struct engine;

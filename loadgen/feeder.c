@@ -252,28 +252,20 @@ int feeder_column(const struct feeder_data *f, const char *name)
     return -1;
 }
 
-void feeder_cursor_init(struct feeder_cursor *c, uint64_t index, uint64_t count)
-{
-    c->next = index;
-    c->stride = count ? count : 1;
-}
-
-int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feeder_cursor *c,
-                struct rng *r, size_t *row)
+int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, uint64_t seq, struct rng *r,
+                size_t *row)
 {
     switch (mode) {
     case FEEDER_RANDOM:
         *row = (size_t)rng_below(r, f->nrows);
         return FEEDER_OK;
     case FEEDER_SEQUENTIAL:
-        *row = (size_t)(c->next % f->nrows);
-        c->next += c->stride;
+        *row = (size_t)(seq % f->nrows);
         return FEEDER_OK;
     case FEEDER_UNIQUE:
-        if (c->next >= f->nrows)
+        if (seq >= f->nrows)
             return FEEDER_EXHAUSTED;
-        *row = (size_t)c->next;
-        c->next += c->stride;
+        *row = (size_t)seq;
         return FEEDER_OK;
     }
     return FEEDER_EXHAUSTED;

@@ -9,11 +9,10 @@
  *
  * Picking (enum feeder_mode in config/config.h):
  *   FEEDER_RANDOM      any row, uniformly, from the caller's PRNG
- *   FEEDER_SEQUENTIAL  rows in order, wrapping around
- *   FEEDER_UNIQUE      each row at most once, then FEEDER_EXHAUSTED
- * A cursor is per thread (or per segment) and strided, so threads share no counter: thread i
- * of n takes rows i, i+n, i+2n... Unique rows never repeat across threads; a thread may run
- * out before the others.
+ *   FEEDER_SEQUENTIAL  row seq mod rows: rows in order, wrapping around
+ *   FEEDER_UNIQUE      row seq, once; FEEDER_EXHAUSTED past the last row
+ * The caller gives each use its run-wide number seq (loadgen/vu.h), so threads and segments
+ * share no counter and a row never repeats across them.
  */
 #ifndef STORECHECK_LOADGEN_FEEDER_H
 #define STORECHECK_LOADGEN_FEEDER_H
@@ -52,20 +51,12 @@ static inline const char *feeder_cell(const struct feeder_data *f, size_t row, s
     return f->cells[k];
 }
 
-struct feeder_cursor {
-    uint64_t next;
-    uint64_t stride;
-};
-
-/* Thread (or segment) index of count; count >= 1. */
-void feeder_cursor_init(struct feeder_cursor *c, uint64_t index, uint64_t count);
-
 enum { FEEDER_OK = 0, FEEDER_EXHAUSTED = -1 };
 
-/* Pick a row into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. r is used only by
- * FEEDER_RANDOM, c only by the other two (each may be NULL when unused). */
-int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, struct feeder_cursor *c,
-                struct rng *r, size_t *row);
+/* Pick the row of use number seq into *row. FEEDER_EXHAUSTED only in FEEDER_UNIQUE mode. r is
+ * used only by FEEDER_RANDOM (it may be NULL otherwise). */
+int feeder_pick(const struct feeder_data *f, enum feeder_mode mode, uint64_t seq, struct rng *r,
+                size_t *row);
 
 /* Intern each column as a variable: ids[col] (ids has ncols entries). The variable is named
  * after the column, or "prefix.column" when prefix is not NULL (the feeder's name, so that

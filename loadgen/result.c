@@ -61,6 +61,27 @@ void load_result_free(struct load_result *r)
     memset(r, 0, sizeof *r);
 }
 
+void lg_counters_add(struct lg_counters *d, const struct lg_counters *s)
+{
+    d->requests += s->requests;
+    d->responses += s->responses;
+    for (int i = 0; i < LG_ERR_COUNT; i++)
+        d->errors[i] += s->errors[i];
+    for (int i = 0; i < 600; i++)
+        d->status[i] += s->status[i];
+    d->interim += s->interim;
+    d->bytes_in += s->bytes_in;
+    d->bytes_out += s->bytes_out;
+    d->late += s->late;
+    d->dropped += s->dropped;
+    d->unfinished += s->unfinished;
+    d->connect_attempts += s->connect_attempts;
+    d->connects += s->connects;
+    d->handshakes += s->handshakes;
+    d->resumed += s->resumed;
+    d->internal_errors += s->internal_errors;
+}
+
 uint64_t load_result_errors(const struct load_result *r)
 {
     uint64_t n = 0;

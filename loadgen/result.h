@@ -17,6 +17,7 @@
 
 #include "loadgen/check.h"
 #include "loadgen/hist.h"
+#include "loadgen/segment.h"
 
 /* Why a request (or, for the connect classes, a connection attempt) failed. */
 enum lg_error {
@@ -77,6 +78,9 @@ struct lg_second {
     uint64_t status_503; /* of status_5xx: the honest "unavailable" of a degraded dependency */
     uint64_t late, dropped;
     uint64_t bytes_in, bytes_out;
+    /* The most connections open and virtual users in an iteration at once in the second: each
+     * worker's most, summed (threads peak at different moments, so this may overstate). */
+    uint64_t connections, users;
     uint64_t p50, p90, p99, max; /* corrected latency of the responses that completed in it */
     double mean;
     struct lg_step_second *steps; /* load_result.step_count rows, as load_result.steps; NULL
@@ -183,6 +187,13 @@ struct load_result {
     struct lg_stage *stages; /* as run; one stage for a constant rate */
     size_t stage_count;
     int64_t started_unix_ms; /* wall clock at the start */
+    /* A split run (--segment): which part this is ({0, 1}: the whole run; a merged result
+     * has count segments, index 0), the run's id shared by its segments, and the
+     * fingerprint of its schedule (loadgen/run_fingerprint.h). The caller sets the last two. */
+    struct segment segment;
+    uint32_t segments_merged; /* a merged result: how many segments it holds; else 0 */
+    char run_id[65];
+    char config_hash[17];
 
     /* What happened. */
     struct lg_counters totals;
@@ -217,6 +228,9 @@ struct load_result {
 
 /* Release what the result owns; the struct is zeroed and may be reused. */
 void load_result_free(struct load_result *r);
+
+/* d += s, every counter. */
+void lg_counters_add(struct lg_counters *d, const struct lg_counters *s);
 
 /* Sum of errors over all classes. */
 uint64_t load_result_errors(const struct load_result *r);

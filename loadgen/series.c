@@ -68,6 +68,8 @@ static void add(struct series_interval *dst, const struct series_interval *src)
     dst->dropped += src->dropped;
     dst->bytes_in += src->bytes_in;
     dst->bytes_out += src->bytes_out;
+    dst->connections += src->connections;
+    dst->users += src->users;
     for (size_t i = 0; i < dst->step_count && i < src->step_count; i++) {
         dst->steps[i].responses += src->steps[i].responses;
         dst->steps[i].status_5xx += src->steps[i].status_5xx;
@@ -96,6 +98,8 @@ static void finish_slot(struct series *s, int i)
         .dropped = iv->dropped,
         .bytes_in = iv->bytes_in,
         .bytes_out = iv->bytes_out,
+        .connections = iv->connections,
+        .users = iv->users,
         .p50 = hist_percentile(iv->latency, 50),
         .p90 = hist_percentile(iv->latency, 90),
         .p99 = hist_percentile(iv->latency, 99),

@@ -7,8 +7,8 @@
 #include "loadgen/clock.h"
 #include "loadgen/conn.h"
 #include "loadgen/graphql_answer.h"
-#include "loadgen/step_extract.h"
 #include "loadgen/response.h"
+#include "loadgen/step_extract.h"
 #include "loadgen/worker.h"
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents);
@@ -32,20 +32,17 @@ static struct vu *create(struct vu_pool *p)
     return u;
 }
 
-void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint32_t index,
-                  uint32_t workers, uint32_t initial, uint32_t max)
+void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint64_t id_base,
+                  uint64_t id_stride, uint32_t users_run, uint32_t initial, uint32_t max)
 {
     memset(p, 0, sizeof *p);
     p->w = w;
     p->plan = plan;
     p->max = max;
-    p->id_base = index;
-    p->id_stride = workers;
+    p->id_base = (uint32_t)id_base;
+    p->id_stride = (uint32_t)id_stride;
+    p->users_run = users_run;
     p->users = xcalloc(max ? max : 1, sizeof *p->users);
-    rng_seed(&p->rng, plan->seed ^ plan->nonce, index);
-    p->cursors = xcalloc(plan->feeder_count + 1, sizeof *p->cursors);
-    for (size_t i = 0; i < plan->feeder_count; i++)
-        feeder_cursor_init(&p->cursors[i], index, workers);
     p->scratch = xmalloc(PLAN_REQUEST_MAX);
     p->steps = xcalloc(plan->step_count + 1, sizeof *p->steps);
     for (size_t i = 0; i < plan->step_count; i++)
@@ -74,7 +71,6 @@ void vu_pool_free(struct vu_pool *p)
         free(u);
     }
     free(p->users);
-    free(p->cursors);
     free(p->scratch);
     for (size_t i = 0; i < p->plan->step_count; i++)
         hist_free(p->steps[i].latency);
@@ -85,9 +81,9 @@ void vu_pool_free(struct vu_pool *p)
     memset(p, 0, sizeof *p);
 }
 
-static uint64_t pick_think(struct vu_pool *p, uint64_t lo, uint64_t hi)
+static uint64_t pick_think(struct vu *u, uint64_t lo, uint64_t hi)
 {
-    return hi > lo ? lo + rng_below(&p->rng, hi - lo + 1) : lo;
+    return hi > lo ? lo + rng_below(&u->rng, hi - lo + 1) : lo;
 }
 
 static void start_timer(struct vu *u, uint64_t delay_us)
@@ -130,7 +126,7 @@ static void end_iteration(struct vu *u)
     /* Through the timer even without think time, so an iteration that fails at once cannot
      * loop inside one callback. */
     u->state = VU_THINK;
-    start_timer(u, pick_think(p, p->plan->think_min_us, p->plan->think_max_us));
+    start_timer(u, pick_think(u, p->plan->think_min_us, p->plan->think_max_us));
 }
 
 /* The current step's answer did not say what it should: counted by reason, with what the
@@ -138,8 +134,8 @@ static void end_iteration(struct vu *u)
 static void fail_reason(struct vu *u, const char *reason, const char *got)
 {
     struct vu_pool *p = u->pool;
-    lg_reasons_add(&p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons,
-                   reason, got, 1);
+    lg_reasons_add(&p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons, reason,
+                   got, 1);
     fail(u, LG_FAIL_CHECK);
 }
 
@@ -195,10 +191,14 @@ static void fail_unsent(struct vu *u, enum lg_fail why)
     fail(u, why);
 }
 
-static void begin(struct vu *u, size_t scenario, uint64_t intended)
+/* Begin iteration `draw` of the run (its random values) at `intended`, taking the feeders'
+ * row number `seq` (sequential and unique feeders). */
+static void begin(struct vu *u, uint64_t draw, uint64_t seq, uint64_t intended)
 {
     struct vu_pool *p = u->pool;
     const struct plan *plan = p->plan;
+    size_t scenario = plan_pick(plan, plan->seed, draw);
+    rng_seed(&u->rng, plan->seed ^ plan->nonce, draw);
     u->scenario = (uint16_t)scenario;
     u->step = 0;
     u->iter_start = intended;
@@ -206,13 +206,15 @@ static void begin(struct vu *u, size_t scenario, uint64_t intended)
     u->in_iteration = 1;
     if (++p->busy > p->peak)
         p->peak = p->busy;
+    if (p->busy > p->second_peak)
+        p->second_peak = p->busy;
     p->scenarios[scenario].started++;
     vars_reset(u->vars);
     cookie_jar_clear(u->jar);
     for (size_t i = 0; i < plan->feeder_count; i++) {
         const struct plan_feeder *f = &plan->feeders[i];
         size_t row;
-        if (feeder_pick(f->data, f->mode, &p->cursors[i], &p->rng, &row) != FEEDER_OK) {
+        if (feeder_pick(f->data, f->mode, seq, &u->rng, &row) != FEEDER_OK) {
             fail_unsent(u, LG_FAIL_FEEDER);
             return;
         }
@@ -239,7 +241,7 @@ void vu_arrival(struct vu_pool *p, uint64_t k, uint64_t intended)
     else if (p->count < p->max)
         u = create(p);
     if (u)
-        begin(u, plan_pick(p->plan, p->plan->seed, k), intended);
+        begin(u, k, k, intended);
     else
         vu_arrival_dropped(p, k);
 }
@@ -265,8 +267,10 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
     if (!u->active)
         return;
     uint64_t now = clock_us();
-    uint64_t index = ((uint64_t)u->id << 32) | (u->iterations++ & 0xffffffffu);
-    begin(u, plan_pick(p->plan, p->plan->seed, index), now);
+    /* Users take the feeders' rows in turns: user u's j-th iteration the row u + j * users. */
+    uint64_t j = u->iterations++;
+    uint64_t draw = ((uint64_t)u->id << 32) | (j & 0xffffffffu);
+    begin(u, draw, u->id + j * (p->users_run ? p->users_run : 1), now);
 }
 
 void vu_ramp(struct vu_pool *p, uint32_t want)
@@ -311,7 +315,7 @@ void vu_send(struct vu *u, struct conn *c, uint64_t now)
     struct vu_pool *p = u->pool;
     struct worker *w = p->w;
     const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
-    struct tpl_ctx ctx = {u->vars, &p->rng, (uint64_t)(ev_now(w->loop) * 1e6)};
+    struct tpl_ctx ctx = {u->vars, &u->rng, (uint64_t)(ev_now(w->loop) * 1e6)};
     size_t len = 0;
     enum tpl_status rc = plan_render(p->plan, st, &ctx, u->jar, c->wbuf, PLAN_REQUEST_MAX,
                                      p->scratch, PLAN_REQUEST_MAX, &len, NULL);
@@ -344,7 +348,7 @@ static int extract(struct vu *u, const struct plan_step *st, const struct conn *
         const char *val;
         size_t len;
         enum jp_status js =
-            step_extract(&st->extracts[i], rv, &p->rng, p->scratch, PLAN_REQUEST_MAX, &val, &len);
+            step_extract(&st->extracts[i], rv, &u->rng, p->scratch, PLAN_REQUEST_MAX, &val, &len);
         if (js == JP_NOT_JSON)
             return c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
         if (js == JP_NO_SPACE)
@@ -384,7 +388,7 @@ void vu_response(struct conn *c, int status, uint64_t now)
         return;
     for (size_t k = 0; k < st->check_count; k++) {
         char got[CHECK_GOT_MAX];
-        if (!check_eval(st->checks[k].check, &rv, &p->rng, p->scratch, PLAN_REQUEST_MAX, got)) {
+        if (!check_eval(st->checks[k].check, &rv, &u->rng, p->scratch, PLAN_REQUEST_MAX, got)) {
             fail_check(u, k, got);
             return;
         }
@@ -406,7 +410,7 @@ void vu_response(struct conn *c, int status, uint64_t now)
     }
     if (p->stopping)
         return;
-    uint64_t think = pick_think(p, st->think_min_us, st->think_max_us);
+    uint64_t think = pick_think(u, st->think_min_us, st->think_max_us);
     if (think == 0) {
         go(u, now);
         return;

@@ -10,6 +10,11 @@
  * think time between iterations. A step: wait for a free connection, render the request into
  * the connection's buffer, send, check the status, extract into variables, think, go on. Any
  * failure ends the iteration with a counted reason.
+ *
+ * What an iteration chooses (its scenario, its feeder rows, its random values and think
+ * times) depends only on the plan's seed and nonce and on the iteration's run-wide number:
+ * arrival k in the open model, the user's number and its count of iterations in the closed
+ * one. Which thread or process (segment) runs it changes nothing.
  */
 #ifndef STORECHECK_LOADGEN_VU_H
 #define STORECHECK_LOADGEN_VU_H
@@ -33,11 +38,12 @@ struct vu {
     struct vu *next; /* on the free list or the wait queue */
     struct vars *vars;
     struct cookie_jar *jar;
+    struct rng rng;      /* seeded anew by each iteration from its run-wide number */
     uint64_t iter_start; /* intended start of the iteration */
     uint64_t intended;   /* when the current step was due */
     uint64_t think_us;   /* think time between the iteration's steps so far */
     uint64_t iterations; /* closed model: iterations begun (for the mix) */
-    uint32_t id;         /* closed model: the user's number in the run */
+    uint32_t id;         /* closed model: the user's number in the run (over all segments) */
     uint16_t scenario, step;
     uint8_t state;
     uint8_t active;       /* closed model: keeps looping */
@@ -50,22 +56,24 @@ struct vu_pool {
     struct vu **users;
     uint32_t count, max;
     uint32_t busy, peak;         /* users in an iteration */
+    uint32_t second_peak;        /* the most busy in the current second */
     uint32_t want;               /* closed model: users [0, want) are active */
     uint32_t id_base, id_stride; /* closed model: user i of this worker is id_base + i*stride */
+    uint32_t users_run;          /* closed model: the peak users of the whole run */
     struct vu *free_head;        /* open model: users between iterations */
     struct vu *wait_head, *wait_tail; /* users waiting for a connection, oldest first */
     uint32_t nwait;
     int pumping, stopping;
-    struct rng rng;
-    struct feeder_cursor *cursors;       /* one per feeder */
     char *scratch;                       /* PLAN_REQUEST_MAX bytes: bodies, extracted values */
     struct lg_step_stats *steps;         /* plan->step_count */
     struct lg_scenario_stats *scenarios; /* plan->scenario_count */
 };
 
-/* Set up the pool for worker index `index` of `workers`, with `initial` users created now. */
-void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint32_t index,
-                  uint32_t workers, uint32_t initial, uint32_t max);
+/* Set up the pool of a worker whose closed-model users are numbered id_base, id_base +
+ * id_stride, ... in the run, of users_run at its peak (0 in the open model), with `initial`
+ * users created now and at most `max`. */
+void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint64_t id_base,
+                  uint64_t id_stride, uint32_t users_run, uint32_t initial, uint32_t max);
 void vu_pool_free(struct vu_pool *p);
 
 /* Open model: arrival k (of the whole run), due at `intended`. */

@@ -116,6 +116,10 @@ static void submit_second(struct worker *w)
 {
     if (w->snap)
         take_snapshot(w);
+    w->iv.connections = w->open_second_peak;
+    w->iv.users = w->vus.second_peak;
+    w->open_second_peak = w->open;
+    w->vus.second_peak = w->vus.busy;
     series_submit(w->sh->series, w->second, &w->iv);
     series_interval_reset(&w->iv);
     w->second++;
@@ -153,7 +157,7 @@ static void drop_due(struct worker *w, uint64_t until)
             w->iv.dropped++;
         }
         w->scheduled++;
-        w->next_k += sh->threads;
+        w->next_k += sh->arrival_stride;
         uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
         w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
     }
@@ -201,7 +205,7 @@ static void arm_sched(struct worker *w, uint64_t at)
 static void advance(struct worker *w)
 {
     w->scheduled++;
-    w->next_k += w->sh->threads;
+    w->next_k += w->sh->arrival_stride;
     uint64_t t = schedule_arrival_time(&w->sh->schedule, w->next_k, &w->stage_hint);
     w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
 }
@@ -268,7 +272,8 @@ static void dispatch(struct worker *w)
         struct conn *c = w->free_head;
         if (!c) {
             /* Backlog: roughly how many arrivals wait, and connections to serve them. */
-            double rate = schedule_value_at(&sh->schedule, now - w->t0) / sh->threads;
+            double rate =
+                schedule_value_at(&sh->schedule, now - w->t0) / (double)sh->arrival_stride;
             open_more(w, 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6));
             break;
         }
@@ -316,12 +321,13 @@ static void on_check(struct ev_loop *loop, ev_check *chk, int revents)
 
 /* --- closed model --- */
 
-/* This worker's share of the schedule's connections (or virtual users) at now. */
+/* This worker's share of the segment's share of the schedule's connections (or virtual users)
+ * at now. */
 static uint32_t closed_share(const struct worker *w, uint64_t now)
 {
     const struct lg_shared *sh = w->sh;
     double total = schedule_value_at(&sh->schedule, now > w->t0 ? now - w->t0 : 0);
-    return share((uint64_t)(total + 0.5), sh->threads, w->id);
+    return share(segment_share(sh->segment, (uint64_t)(total + 0.5)), sh->threads, w->id);
 }
 
 /* Activate or retire connection slots (or virtual users) to follow the schedule. */
@@ -588,7 +594,7 @@ static void on_go(struct ev_loop *loop, ev_async *a, int revents)
         }
         return;
     }
-    w->next_k = w->id;
+    w->next_k = segment_first_arrival(sh->segment, w->id);
     uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
     w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
     ev_io_start(loop, &w->sched_watcher);
@@ -644,7 +650,8 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
         for (uint32_t i = 0; i < nconns; i++)
             conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
                               w->cslab + (size_t)i * CONN_CAPTURE);
-        vu_pool_init(&w->vus, w, sh->plan, id, sh->threads,
+        vu_pool_init(&w->vus, w, sh->plan, segment_user(sh->segment, id),
+                     segment_arrival_stride(sh->segment, sh->threads), sh->users_run,
                      share(sh->vus_initial, sh->threads, id), share(sh->vus_max, sh->threads, id));
     }
     if (sh->snapshots)

@@ -18,6 +18,7 @@
 #include "loadgen/request.h"
 #include "loadgen/result.h"
 #include "loadgen/schedule.h"
+#include "loadgen/segment.h"
 #include "loadgen/series.h"
 #include "loadgen/vu.h"
 
@@ -32,6 +33,8 @@ struct lg_shared {
     struct schedule schedule;
     enum lg_model model;
     unsigned threads;
+    struct segment segment;  /* this process's share of the run */
+    uint64_t arrival_stride; /* open model: a worker's next arrival is this many further */
     uint32_t pipeline;
     uint64_t timeout_us;
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
@@ -40,7 +43,8 @@ struct lg_shared {
     const struct plan *plan; /* a scenario run; NULL: requests from `source` */
     int snapshots;           /* workers keep a worker_snapshot */
     uint32_t vus_initial;    /* scenario run, open model: users created before the start */
-    uint32_t vus_max;        /* the most users (closed model: the peak of the schedule) */
+    uint32_t vus_max;        /* the most users (closed model: the segment's share of the peak) */
+    uint32_t users_run;      /* closed model: the peak users of the whole run, all segments */
 
     struct gauge connections; /* open over all workers, and their peak */
 
@@ -67,11 +71,12 @@ struct worker {
     pthread_t thread;
 
     struct conn *conns;
-    struct inflight *qslab; /* every connection's in-flight ring */
-    char *rslab;            /* every connection's receive buffer */
-    uint32_t nconns;        /* slots */
-    uint32_t initial;       /* opened before the start */
-    uint32_t open;          /* connecting or connected */
+    struct inflight *qslab;    /* every connection's in-flight ring */
+    char *rslab;               /* every connection's receive buffer */
+    uint32_t nconns;           /* slots */
+    uint32_t initial;          /* opened before the start */
+    uint32_t open;             /* connecting or connected */
+    uint32_t open_second_peak; /* the most open in the current second */
     uint32_t connecting;
     struct conn *free_head; /* open model: connections that can take a request */
     uint64_t inflight;      /* requests written or queued on all connections */
@@ -80,7 +85,8 @@ struct worker {
     uint64_t stopped_at;
     int started, stopping, finished;
 
-    /* Open model: this worker sends arrivals id, id + threads, id + 2 threads, ... */
+    /* Open model: this worker sends the run-wide arrivals segment_first_arrival(id), then every
+     * arrival_stride-th one. */
     uint64_t next_k;
     uint64_t next_time; /* absolute intended time of next_k, UINT64_MAX when none */
     size_t stage_hint;

@@ -7,8 +7,8 @@
 
 extern const struct probe probe_s_tls_versions, probe_s_tls_ciphers, probe_s_tls_cert;
 extern const struct probe probe_s_https_redirect, probe_s_hsts;
-extern const struct probe probe_s_csp, probe_s_nosniff, probe_s_referrer_policy,
-    probe_s_permissions_policy, probe_s_version_leak, probe_s_cors;
+extern const struct probe probe_s_csp, probe_s_x_frame_options, probe_s_corp, probe_s_nosniff,
+    probe_s_referrer_policy, probe_s_permissions_policy, probe_s_version_leak, probe_s_cors;
 extern const struct probe probe_s_cookie_flags;
 extern const struct probe probe_s_exposed_vcs, probe_s_exposed_env, probe_s_exposed_backup,
     probe_s_exposed_config, probe_s_admin_surface;

@@ -61,6 +61,16 @@ int csp_has_token(const char *sources, const char *token)
     return each_token(sources, token_is, token);
 }
 
+static int token_starts(const char *tok, size_t n, const void *arg)
+{
+    return strlen(arg) <= n && strncasecmp(tok, arg, strlen(arg)) == 0;
+}
+
+int csp_has_token_prefix(const char *sources, const char *prefix)
+{
+    return each_token(sources, token_starts, prefix);
+}
+
 static int source_allows(const char *tok, size_t n, const void *arg)
 {
     const char *origin = arg; /* scheme://host[:port] */

@@ -9,6 +9,8 @@ const struct probe *const probe_registry[] = {
     &probe_s_https_redirect,
     &probe_s_hsts,
     &probe_s_csp,
+    &probe_s_x_frame_options,
+    &probe_s_corp,
     &probe_s_nosniff,
     &probe_s_referrer_policy,
     &probe_s_permissions_policy,

@@ -1,33 +1,12 @@
-/* S group: the flags of the cookies a shopper gets on the way to a cart. */
+/* S group: the flags and name prefixes of the cookies a shopper gets on the way to a cart. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "probes/catalog.h"
 #include "probes/http.h"
+#include "probes/set_cookie.h"
 #include "probes/store.h"
-
-/* 1 if the Set-Cookie attribute list (after the first ';') has attr, as a whole word. */
-static int has_attr(const char *set_cookie, const char *attr, char *value, size_t vlen)
-{
-    const char *p = strchr(set_cookie, ';');
-    size_t alen = strlen(attr);
-    while (p) {
-        p++;
-        while (*p == ' ')
-            p++;
-        if (strncasecmp(p, attr, alen) == 0 &&
-            (p[alen] == ';' || p[alen] == '=' || !p[alen] || p[alen] == ' ')) {
-            if (value) {
-                const char *v = p[alen] == '=' ? p + alen + 1 : "";
-                snprintf(value, vlen, "%.*s", (int)strcspn(v, ";"), v);
-            }
-            return 1;
-        }
-        p = strchr(p, ';');
-    }
-    return 0;
-}
 
 /* "name=[value]; attrs": the cookie value never goes into evidence. */
 static void masked(const char *set_cookie, char *buf, size_t len)
@@ -37,15 +16,10 @@ static void masked(const char *set_cookie, char *buf, size_t len)
     snprintf(buf, len, "%.*s=[value hidden]%s", (int)nlen, set_cookie, attrs ? attrs : "");
 }
 
-static int deleted(const char *set_cookie)
-{
-    char v[32];
-    return has_attr(set_cookie, "Max-Age", v, sizeof v) && v[0] == '0';
-}
-
 /* What the cookies seen so far add up to: the first failing and the first weak one. */
 struct tally {
     size_t seen;
+    size_t unprefixed; /* neither __Host- nor __Secure-: a note, not a finding */
     int fail, warn;
     char why[512];
 };
@@ -54,31 +28,54 @@ struct tally {
 static void judge(struct probe_ctx *ctx, struct tally *t, int tls, const char *request,
                   int status, const char *sc)
 {
-    if (deleted(sc))
+    struct set_cookie c;
+    set_cookie_parse(sc, &c);
+    if (set_cookie_deletes(&c))
         return;
     t->seen++;
-    char name[128], show[600], samesite[32] = "";
-    snprintf(name, sizeof name, "%.*s", (int)strcspn(sc, "=;"), sc);
+    char show[600];
     masked(sc, show, sizeof show);
     /* A CSRF token cookie is meant to be read by the page's own script. */
-    int csrf = http_strcasestr(name, "csrf") || http_strcasestr(name, "xsrf");
+    int csrf = http_strcasestr(c.name, "csrf") || http_strcasestr(c.name, "xsrf");
+    const char *refused = set_cookie_prefix_violation(&c);
     char missing[128] = "";
-    if (tls && !has_attr(sc, "Secure", NULL, 0))
+    if (tls && !c.secure)
         strcat(missing, " Secure");
-    if (!csrf && !has_attr(sc, "HttpOnly", NULL, 0))
+    if (!csrf && !c.http_only)
         strcat(missing, " HttpOnly");
-    int has_ss = has_attr(sc, "SameSite", samesite, sizeof samesite);
-    if (missing[0]) {
+    int weak_site = !c.has_same_site || strcasecmp(c.same_site, "None") == 0;
+    int prefixed = set_cookie_has_prefix(&c);
+    t->unprefixed += !prefixed;
+    if (refused) {
         if (!t->fail++)
-            snprintf(t->why, sizeof t->why, "cookie '%s' lacks%s", name, missing);
-    } else if (!has_ss || strcasecmp(samesite, "None") == 0) {
+            snprintf(t->why, sizeof t->why,
+                     "cookie '%s' is refused by browsers: %s, so the store never gets it back",
+                     c.name, refused);
+    } else if (missing[0]) {
+        if (!t->fail++)
+            snprintf(t->why, sizeof t->why, "cookie '%s' lacks%s", c.name, missing);
+    } else if (weak_site) {
         if (!t->warn++ && !t->fail)
-            snprintf(t->why, sizeof t->why, "cookie '%s' has %s", name,
-                     has_ss ? "SameSite=None" : "no SameSite");
+            snprintf(t->why, sizeof t->why, "cookie '%s' has %s", c.name,
+                     c.has_same_site ? "SameSite=None" : "no SameSite");
     }
-    probe_evidence(ctx, request, status, "Set-Cookie: %s%s%s%s", show,
+    probe_evidence(ctx, request, status, "Set-Cookie: %s%s%s%s%s%s%s", show,
+                   refused ? " -> refused: " : "", refused ? refused : "",
                    missing[0] ? " -> missing" : "", missing,
-                   !missing[0] && !has_ss ? " -> no SameSite" : "");
+                   !missing[0] && !c.has_same_site ? " -> no SameSite" : "",
+                   tls && !prefixed ? " (note: no __Host- or __Secure- prefix)" : "");
+}
+
+/* The note on prefixes added to a verdict that is not a failure, on HTTPS targets. */
+static const char *prefix_note(const struct tally *t, int tls, char *buf, size_t len)
+{
+    if (!tls || !t->unprefixed)
+        return "";
+    snprintf(buf, len,
+             "; note: %zu without a __Host- or __Secure- prefix, which would keep subdomains "
+             "and plain HTTP from overwriting them",
+             t->unprefixed);
+    return buf;
 }
 
 static void run_cookie_flags(struct probe_ctx *ctx)
@@ -102,6 +99,7 @@ static void run_cookie_flags(struct probe_ctx *ctx)
         probe_evidence(ctx, NULL, 0, "%s", err);
     size_t n = 1 + ncart, answered = 0;
     struct tally tl = {0};
+    char note[200];
     for (size_t i = 0; i < n; i++) {
         const struct http_response *r = &resps[i];
         if (!r->status) {
@@ -135,25 +133,29 @@ static void run_cookie_flags(struct probe_ctx *ctx)
                       : " (plain-http target: Secure not "
                         "judged)");
     else if (tl.warn)
-        probe_set(ctx, PROBE_WARN, "%s", tl.why);
+        probe_set(ctx, PROBE_WARN, "%s%s", tl.why, prefix_note(&tl, tls, note, sizeof note));
     else
         probe_set(ctx, PROBE_PASS,
                   "%zu cookie(s) from home, %scart and add-to-cart are %sHttpOnly "
-                  "and SameSite",
-                  tl.seen, sh ? "the shopper session, " : "", tls ? "Secure, " : "");
+                  "and SameSite%s",
+                  tl.seen, sh ? "the shopper session, " : "", tls ? "Secure, " : "",
+                  prefix_note(&tl, tls, note, sizeof note));
 }
 
 const struct probe probe_s_cookie_flags = {
     .id = "S-COOKIE-FLAGS",
     .group = GROUP_S,
-    .title = "Session and cart cookies are Secure, HttpOnly, SameSite",
+    .title = "Session and cart cookies are Secure, HttpOnly, SameSite, and keep their prefix",
     .severity = SEV_HIGH,
     .rationale = "A session or cart cookie without Secure leaks over plain HTTP, without "
                  "HttpOnly it is readable by any injected script, without SameSite it rides "
-                 "along on cross-site requests (CSRF).",
-    .remediation = "Set-Cookie: ...; Secure; HttpOnly; SameSite=Lax (or Strict) for session, "
-                   "login and cart cookies.",
+                 "along on cross-site requests (CSRF). A __Host- or __Secure- cookie that breaks "
+                 "its prefix's rules is refused by browsers.",
+    .remediation = "Set-Cookie: __Host-name=...; Path=/; Secure; HttpOnly; SameSite=Lax (or "
+                   "Strict) for session, login and cart cookies: __Host- needs Secure, Path=/ "
+                   "and no Domain; __Secure- needs Secure.",
     .references = "https://www.rfc-editor.org/rfc/rfc6265 "
+                  "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis "
                   "https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies",
     .run = run_cookie_flags,
 };

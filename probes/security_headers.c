@@ -1,5 +1,5 @@
-/* S group: response headers a browser enforces (CSP, nosniff, Referrer-Policy,
- * Permissions-Policy), headers that leak versions, and CORS. */
+/* S group: response headers a browser enforces (CSP, framing, Cross-Origin-Resource-Policy,
+ * nosniff, Referrer-Policy, Permissions-Policy), headers that leak versions, and CORS. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,9 @@
 #include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/csp.h"
+#include "probes/csp_judge.h"
+#include "probes/embedding.h"
+#include "probes/html.h"
 #include "probes/http.h"
 #include "probes/store.h"
 
@@ -92,9 +95,26 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
         probe_set(ctx, worst, "%s (%s)", worst_why, worst_url);
 }
 
+/* The policy a browser enforces on the page: the header's, else a <meta http-equiv> one in
+ * the HTML, copied into buf; NULL when there is neither. */
+static const char *page_csp(const struct http_response *r, enum csp_source *from, char *buf,
+                            size_t len)
+{
+    const char *h = http_header(r, "Content-Security-Policy");
+    *from = CSP_FROM_HEADER;
+    if (h)
+        return h;
+    *from = CSP_FROM_META;
+    if (r->body && html_meta_http_equiv(r->body, "Content-Security-Policy", buf, len))
+        return buf;
+    return NULL;
+}
+
 static enum probe_status judge_csp(const struct http_response *r, char *why, size_t len)
 {
-    const char *csp = http_header(r, "Content-Security-Policy");
+    char meta[4096];
+    enum csp_source from;
+    const char *csp = page_csp(r, &from, meta, sizeof meta);
     if (!csp) {
         snprintf(why, len, "no Content-Security-Policy%s",
                  http_header(r, "Content-Security-Policy-Report-Only")
@@ -102,41 +122,22 @@ static enum probe_status judge_csp(const struct http_response *r, char *why, siz
                      : "");
         return PROBE_FAIL;
     }
-    char scripts[2048], fa[512];
-    if (!csp_script_sources(csp, scripts, sizeof scripts)) {
-        snprintf(why, len, "CSP has neither script-src nor default-src: scripts are unrestricted");
-        return PROBE_FAIL;
-    }
-    /* With a nonce or a hash, CSP Level 2+ browsers ignore 'unsafe-inline'. */
-    int nonce_or_hash = strstr(scripts, "'nonce-") || strstr(scripts, "'sha256-") ||
-                        strstr(scripts, "'sha384-") || strstr(scripts, "'sha512-");
-    if (csp_has_token(scripts, "'unsafe-inline'") && !nonce_or_hash) {
-        snprintf(why, len, "script-src allows 'unsafe-inline': injected scripts run");
-        return PROBE_FAIL;
-    }
-    if (!csp_directive(csp, "frame-ancestors", fa, sizeof fa)) {
-        const char *xfo = http_header(r, "X-Frame-Options");
-        if (xfo && (strcasecmp(xfo, "DENY") == 0 || strcasecmp(xfo, "SAMEORIGIN") == 0)) {
-            snprintf(why, len,
-                     "CSP has no frame-ancestors (X-Frame-Options: %s covers "
-                     "framing in older terms)",
-                     xfo);
-            return PROBE_WARN;
-        }
-        snprintf(why, len, "CSP has no frame-ancestors: the page can be framed (clickjacking)");
-        return PROBE_FAIL;
-    }
-    if (csp_has_token(scripts, "*") || csp_has_token(scripts, "https:") ||
-        csp_has_token(scripts, "http:") || csp_has_token(scripts, "data:")) {
-        snprintf(why, len, "script-src allows any host or data: URLs");
-        return PROBE_WARN;
-    }
-    if (csp_has_token(scripts, "'unsafe-eval'")) {
-        snprintf(why, len, "script-src allows 'unsafe-eval'");
-        return PROBE_WARN;
-    }
-    snprintf(why, len, "CSP restricts scripts and framing");
-    return PROBE_PASS;
+    return csp_judge(csp, from, why, len);
+}
+
+static enum probe_status judge_framing(const struct http_response *r, char *why, size_t len)
+{
+    char meta[4096], unused[8];
+    int meta_fa = r->body &&
+                  html_meta_http_equiv(r->body, "Content-Security-Policy", meta, sizeof meta) &&
+                  csp_directive(meta, "frame-ancestors", unused, sizeof unused);
+    return framing_judge(http_header(r, "Content-Security-Policy"),
+                         http_header(r, "X-Frame-Options"), meta_fa, why, len);
+}
+
+static enum probe_status judge_corp(const struct http_response *r, char *why, size_t len)
+{
+    return corp_judge(http_header(r, "Cross-Origin-Resource-Policy"), why, len);
 }
 
 static enum probe_status judge_nosniff(const struct http_response *r, char *why, size_t len)
@@ -198,12 +199,25 @@ static void run_csp(struct probe_ctx *ctx)
     judge_pages(ctx, html_pages, 3, "Content-Security-Policy", judge_csp, PAGES_ONLY);
 }
 
+/* The pages and the API answers a browser may load from another site. */
+static const enum endpoint any_answers[] = {EP_HOME,    EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE,
+                                            EP_CATALOG, EP_PRODUCT,      EP_SEARCH};
+
 static void run_nosniff(struct probe_ctx *ctx)
 {
-    static const enum endpoint eps[] = {EP_HOME,    EP_PRODUCT_PAGE, EP_CHECKOUT_PAGE,
-                                        EP_CATALOG, EP_PRODUCT,      EP_SEARCH};
-    judge_pages(ctx, eps, sizeof eps / sizeof *eps, "X-Content-Type-Options", judge_nosniff,
-                ANY_ANSWER);
+    judge_pages(ctx, any_answers, sizeof any_answers / sizeof *any_answers,
+                "X-Content-Type-Options", judge_nosniff, ANY_ANSWER);
+}
+
+static void run_framing(struct probe_ctx *ctx)
+{
+    judge_pages(ctx, html_pages, 3, "X-Frame-Options", judge_framing, PAGES_ONLY);
+}
+
+static void run_corp(struct probe_ctx *ctx)
+{
+    judge_pages(ctx, any_answers, sizeof any_answers / sizeof *any_answers,
+                "Cross-Origin-Resource-Policy", judge_corp, ANY_ANSWER);
 }
 
 static void run_referrer(struct probe_ctx *ctx)
@@ -408,16 +422,49 @@ static void run_cors(struct probe_ctx *ctx)
 const struct probe probe_s_csp = {
     .id = "S-CSP",
     .group = GROUP_S,
-    .title = "Content-Security-Policy restricts scripts and framing",
+    .title = "Content-Security-Policy restricts scripts, plugins and form targets",
     .severity = SEV_MEDIUM,
-    .rationale = "A CSP without 'unsafe-inline' stops injected scripts (card skimmers) from "
-                 "running; frame-ancestors stops clickjacking of the checkout.",
+    .rationale = "A CSP without 'unsafe-inline', data: or any-host script sources stops "
+                 "injected scripts (card skimmers) from running; object-src stops plugins, "
+                 "form-action stops injected forms posting card data elsewhere, base-uri stops "
+                 "a <base> moving trusted scripts.",
     .remediation = "Send Content-Security-Policy with script-src listing your own and your "
-                   "payment provider's origins (nonces or hashes for inline code) and "
-                   "frame-ancestors 'none' or 'self'.",
+                   "payment provider's origins, or nonces with 'strict-dynamic' (hashes for "
+                   "inline code), object-src 'none', base-uri 'self' and form-action 'self', "
+                   "as a header (a <meta> policy cannot set frame-ancestors).",
     .references = "https://www.w3.org/TR/CSP3/ "
                   "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
     .run = run_csp,
+};
+
+const struct probe probe_s_x_frame_options = {
+    .id = "S-X-FRAME-OPTIONS",
+    .group = GROUP_S,
+    .title = "Pages cannot be framed by other sites (frame-ancestors or X-Frame-Options)",
+    .severity = SEV_MEDIUM,
+    .rationale = "A store page another site can frame can be overlaid with a decoy "
+                 "(clickjacking): shoppers click 'pay' or 'change address' without knowing.",
+    .remediation = "Send Content-Security-Policy: frame-ancestors 'none' (or 'self'), and "
+                   "X-Frame-Options: DENY (or SAMEORIGIN) for older browsers.",
+    .references = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options "
+                  "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
+    .run = run_framing,
+};
+
+const struct probe probe_s_corp = {
+    .id = "S-CORP",
+    .group = GROUP_S,
+    .title = "Cross-Origin-Resource-Policy keeps answers to the store's own pages",
+    .severity = SEV_LOW,
+    .rationale = "Without it, any site may load the store's pages and API answers into its own "
+                 "process (<img>, <script>), where side channels such as Spectre can read a "
+                 "signed-in shopper's data.",
+    .remediation = "Send Cross-Origin-Resource-Policy: same-origin (or same-site when the "
+                   "store's own subdomains load each other's answers) on pages and API answers.",
+    .references = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/"
+                  "Cross-Origin-Resource-Policy "
+                  "https://fetch.spec.whatwg.org/#cross-origin-resource-policy-header",
+    .run = run_corp,
 };
 
 const struct probe probe_s_nosniff = {

@@ -1,11 +1,11 @@
 /* S group: getting shoppers onto HTTPS and keeping them there (redirect, HSTS). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/url.h"
 #include "probes/catalog.h"
+#include "probes/hsts.h"
 #include "probes/http.h"
 
 static void run_redirect(struct probe_ctx *ctx)
@@ -70,8 +70,6 @@ out:
     http_response_free(&r);
 }
 
-enum { HSTS_YEAR = 31536000, HSTS_HALF_YEAR = 15768000 };
-
 static void run_hsts(struct probe_ctx *ctx)
 {
     if (!ctx->cfg->target.base.tls) {
@@ -93,24 +91,14 @@ static void run_hsts(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL, "no Strict-Transport-Security header");
         goto out;
     }
-    const char *ma = http_strcasestr(h, "max-age");
-    long long age = -1;
-    if (ma) {
-        ma += 7;
-        while (*ma == ' ' || *ma == '=' || *ma == '"')
-            ma++;
-        if (*ma >= '0' && *ma <= '9')
-            age = strtoll(ma, NULL, 10);
+    struct hsts parsed;
+    char why[300];
+    if (hsts_parse(h, &parsed, why, sizeof why) != 0)
+        probe_set(ctx, PROBE_FAIL, "Strict-Transport-Security is ignored by browsers: %s", why);
+    else {
+        enum probe_status st = hsts_judge(&parsed, why, sizeof why);
+        probe_set(ctx, st, "%s", why);
     }
-    if (age < 0)
-        probe_set(ctx, PROBE_FAIL, "Strict-Transport-Security has no valid max-age");
-    else if (age >= HSTS_YEAR)
-        probe_set(ctx, PROBE_PASS, "HSTS max-age %lld s (>= 1 year)%s", age,
-                  http_strcasestr(h, "includeSubDomains") ? ", includeSubDomains" : "");
-    else if (age >= HSTS_HALF_YEAR)
-        probe_set(ctx, PROBE_WARN, "HSTS max-age %lld s is under a year", age);
-    else
-        probe_set(ctx, PROBE_FAIL, "HSTS max-age %lld s is under six months", age);
 out:
     http_response_free(&r);
 }
@@ -137,9 +125,10 @@ const struct probe probe_s_hsts = {
     .rationale = "HSTS makes browsers use HTTPS for every later visit, closing the window an "
                  "SSL-stripping attacker uses.",
     .remediation = "Send Strict-Transport-Security: max-age=31536000; includeSubDomains on "
-                   "every HTTPS response.",
+                   "every HTTPS response; add preload (and submit the domain to "
+                   "hstspreload.org) once every subdomain is on HTTPS.",
     .references = "https://www.rfc-editor.org/rfc/rfc6797 "
                   "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/"
-                  "Strict-Transport-Security",
+                  "Strict-Transport-Security https://hstspreload.org/",
     .run = run_hsts,
 };

@@ -6,7 +6,11 @@
 #include <openssl/x509v3.h>
 
 #include "probes/catalog.h"
+#include "probes/conn_gate.h"
 #include "probes/tls.h"
+#include "probes/tls_hello.h"
+#include "probes/tls_scan.h"
+#include "probes/tls_suites.h"
 
 /* "TLS handshake 127.0.0.1:8443 (TLS 1.0 only)" */
 static void handshake_label(struct probe_ctx *ctx, const char *what, char *buf, size_t len)
@@ -30,16 +34,95 @@ static int needs_tls(struct probe_ctx *ctx)
 static const int versions[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
 enum { NVERSIONS = sizeof versions / sizeof *versions };
 
+/* The handshake scanner aimed at the target, under the probe's deadline, holding one slot of
+ * the connection gate (it opens one connection at a time). 0, or -1 with err. */
+static int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen)
+{
+    const struct target *t = &ctx->cfg->target;
+    *s = (struct tls_scan){
+        .host = t->base.host,
+        .port = t->base.port,
+        .sni = tls_host_is_ip(t->base.host) ? NULL : t->base.host,
+        .deadline_ms = ctx->deadline_ms,
+        .timeout_ms = t->timeout_ms,
+        .cancel = ctx->cancelled,
+        .started_ms = probe_now_ms(),
+    };
+    return conn_gate_take_socket(ctx, t->base.host, ctx->deadline_ms, err, errlen) ? 0 : -1;
+}
+
+static void scan_end(struct probe_ctx *ctx, struct tls_scan *s)
+{
+    conn_gate_give(ctx->cfg->target.base.host, 1);
+    char label[400];
+    handshake_label(ctx, "handshake scanner", label, sizeof label);
+    probe_evidence(ctx, label, 0, "%u connections, %llu ms", s->connections,
+                   (unsigned long long)(probe_now_ms() - s->started_ms));
+}
+
+/* SSL 2.0 and SSL 3.0, which OpenSSL 3 cannot offer, by hand-written hellos. Sets accepted[0]
+ * and accepted[1]. */
+static void scan_old_versions(struct probe_ctx *ctx, int accepted[2])
+{
+    char label[400], err[256], why[128];
+    struct tls_scan s;
+    if (scan_begin(ctx, &s, err, sizeof err) != 0) {
+        handshake_label(ctx, "SSL 2.0 and SSL 3.0", label, sizeof label);
+        probe_evidence(ctx, label, 0, "not tried: %s", err);
+        return;
+    }
+    struct tls_reply r;
+    tls_scan_sslv2(&s, &r);
+    accepted[0] = r.kind == TLS_REPLY_HELLO && r.version == TLS_WIRE_SSL2;
+    handshake_label(ctx, "SSL 2.0 only", label, sizeof label);
+    if (accepted[0]) {
+        char kinds[512] = "";
+        size_t w = 0, n = r.sslv2_nkinds < 8 ? r.sslv2_nkinds : 8;
+        for (size_t i = 0; i < n && w < sizeof kinds; i++)
+            w += (size_t)snprintf(kinds + w, sizeof kinds - w, "%s%s", i ? " " : "",
+                                  tls_sslv2_kind_name(r.sslv2_kinds[i]));
+        probe_evidence(ctx, label, 0, "accepted, %zu cipher kinds: %s", r.sslv2_nkinds, kinds);
+    } else {
+        tls_reply_describe(&r, why, sizeof why);
+        probe_evidence(ctx, label, 0, "refused: %s", why);
+    }
+    tls_scan_offer(&s, TLS_WIRE_SSL3, &r);
+    accepted[1] = r.kind == TLS_REPLY_HELLO && r.version == TLS_WIRE_SSL3;
+    handshake_label(ctx, "SSL 3.0 only", label, sizeof label);
+    if (accepted[1]) {
+        const struct tls_suite *su = tls_suite_find(r.suite);
+        probe_evidence(ctx, label, 0, "accepted, cipher %s", su ? su->name : "unknown");
+    } else {
+        tls_reply_describe(&r, why, sizeof why);
+        probe_evidence(ctx, label, 0, "refused: %s", why);
+    }
+    scan_end(ctx, &s);
+}
+
+/* "A", "A and B", "A, B and C" of the names whose flag is set. */
+static void join_names(const char *const *names, const int *set, int n, char *buf, size_t len)
+{
+    int total = 0, done = 0;
+    for (int i = 0; i < n; i++)
+        total += set[i] != 0;
+    size_t w = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && w < len; i++) {
+        if (!set[i])
+            continue;
+        const char *sep = done == 0 ? "" : done == total - 1 ? " and " : ", ";
+        w += (size_t)snprintf(buf + w, len - w, "%s%s", sep, names[i]);
+        done++;
+    }
+}
+
 static void run_versions(struct probe_ctx *ctx)
 {
     if (!needs_tls(ctx))
         return;
     char label[400];
-#ifdef OPENSSL_NO_SSL3
-    handshake_label(ctx, "SSL 3.0 only", label, sizeof label);
-    probe_evidence(ctx, label, 0,
-                   "skip: this OpenSSL build has no SSL 3.0, so SSL 3.0 cannot be tried");
-#endif
+    int old[2] = {0};
+    scan_old_versions(ctx, old);
     int accepted[NVERSIONS] = {0}, reached = 0;
     char why[256] = "";
     for (int i = 0; i < NVERSIONS && !probe_should_stop(ctx); i++) {
@@ -63,10 +146,15 @@ static void run_versions(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "cannot connect: %s", why);
         return;
     }
-    if (accepted[0] || accepted[1]) {
-        probe_set(ctx, PROBE_FAIL, "accepts %s%s%s: TLS below 1.2 is deprecated (RFC 8996)",
-                  accepted[0] ? "TLS 1.0" : "", accepted[0] && accepted[1] ? " and " : "",
-                  accepted[1] ? "TLS 1.1" : "");
+    static const char *const deprecated_names[] = {"SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1"};
+    const int deprecated[] = {old[0], old[1], accepted[0], accepted[1]};
+    char list[128];
+    join_names(deprecated_names, deprecated, 4, list, sizeof list);
+    if (list[0]) {
+        probe_set(ctx, PROBE_FAIL, "accepts %s: %s", list,
+                  old[0] || old[1] ? "SSL is broken (RFC 6176, RFC 7568) and TLS below 1.2 is "
+                                     "deprecated (RFC 8996)"
+                                   : "TLS below 1.2 is deprecated (RFC 8996)");
     } else if (!accepted[2] && !accepted[3]) {
         probe_set(ctx, PROBE_ERROR, "no TLS version could be negotiated");
     } else {
@@ -78,54 +166,37 @@ static void run_versions(struct probe_ctx *ctx)
 /* What is wrong with a suite: the weak classes first, then forward secrecy, then AEAD. */
 enum suite_class { SUITE_GOOD, SUITE_NOT_AEAD, SUITE_NO_FS, SUITE_WEAK };
 
-static enum suite_class classify(const SSL_CIPHER *c)
+static enum suite_class classify(const struct tls_suite *s)
 {
-    int enc = SSL_CIPHER_get_cipher_nid(c);
-    int kx = SSL_CIPHER_get_kx_nid(c);
-    const char *name = SSL_CIPHER_get_name(c);
-    if (enc == NID_undef || SSL_CIPHER_get_auth_nid(c) == NID_auth_null || enc == NID_rc4 ||
-        enc == NID_des_cbc || enc == NID_des_ede3_cbc || enc == NID_rc2_cbc ||
-        strstr(name, "EXP") || strstr(name, "MD5"))
+    if (s->flags & SUITE_WEAK_FLAGS)
         return SUITE_WEAK;
-    if (kx != NID_kx_ecdhe && kx != NID_kx_dhe && kx != NID_kx_any)
+    if (!(s->flags & SUITE_FS))
         return SUITE_NO_FS;
-    if (!SSL_CIPHER_is_aead(c))
+    if (!(s->flags & SUITE_AEAD))
         return SUITE_NOT_AEAD;
     return SUITE_GOOD;
 }
 
-enum { MAX_SUITES = 128 };
-
 static const char *const tls13_suites[] = {"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
                                            "TLS_AES_128_GCM_SHA256", "TLS_AES_128_CCM_SHA256",
                                            "TLS_AES_128_CCM_8_SHA256"};
+enum { NTLS13 = sizeof tls13_suites / sizeof *tls13_suites };
 
-/* Every suite the server accepts at one version: offer all, note the one it picks, offer the
- * rest again, until the handshake fails. Returns how many went into found; -1 when the
- * server could not be reached at all. */
-static int enumerate(struct probe_ctx *ctx, int version, const SSL_CIPHER **found, int cap,
-                     char *err, size_t errlen)
+/* Every TLS 1.3 suite the server accepts, with OpenSSL: offer all, note the one it picks,
+ * offer the rest again, until the handshake fails. Returns how many went into found (names
+ * of tls13_suites); -1 when the server could not be reached at all. */
+static int enumerate_tls13(struct probe_ctx *ctx, const char **found, char *err, size_t errlen)
 {
-    size_t n;
-    const char *const *all = version == TLS1_3_VERSION ? tls13_suites : tls_legacy_suites(&n);
-    if (version == TLS1_3_VERSION)
-        n = sizeof tls13_suites / sizeof *tls13_suites;
-    const char *left[MAX_SUITES * 2];
-    size_t nleft = n < MAX_SUITES * 2 ? n : MAX_SUITES * 2;
-    memcpy(left, all, nleft * sizeof *left);
+    const char *left[NTLS13];
+    size_t nleft = NTLS13;
+    memcpy(left, tls13_suites, sizeof left);
     int count = 0;
-    while (nleft && count < cap && !probe_should_stop(ctx)) {
-        char list[8192];
+    while (nleft && !probe_should_stop(ctx)) {
+        char list[512];
         size_t w = 0;
         for (size_t i = 0; i < nleft && w < sizeof list; i++)
             w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", i ? ":" : "", left[i]);
-        if (version != TLS1_3_VERSION && w < sizeof list)
-            snprintf(list + w, sizeof list - w, ":@SECLEVEL=0");
-        struct tls_attempt a = {.version = version};
-        if (version == TLS1_3_VERSION)
-            a.ciphersuites = list;
-        else
-            a.cipher_list = list;
+        struct tls_attempt a = {.version = TLS1_3_VERSION, .ciphersuites = list};
         struct tls_outcome o;
         tls_try(ctx, &a, &o);
         if (!o.connected && count == 0) {
@@ -133,22 +204,87 @@ static int enumerate(struct probe_ctx *ctx, int version, const SSL_CIPHER **foun
             tls_outcome_free(&o);
             return -1;
         }
-        if (!o.ok) {
-            tls_outcome_free(&o);
-            break;
-        }
-        const char *picked = SSL_CIPHER_get_name(o.cipher);
-        found[count++] = o.cipher;
+        const char *picked = o.ok ? SSL_CIPHER_get_name(o.cipher) : NULL;
         tls_outcome_free(&o);
         size_t k = 0;
         for (size_t i = 0; i < nleft; i++)
-            if (strcmp(left[i], picked) != 0)
+            if (!picked || strcmp(left[i], picked) != 0)
                 left[k++] = left[i];
+            else
+                found[count++] = left[i];
         if (k == nleft)
-            break; /* it picked a suite we did not offer: stop rather than loop */
+            break; /* refused, or it picked a suite we did not offer */
         nleft = k;
     }
     return count;
+}
+
+/* The suites found so far by class, for the verdict. */
+struct suite_tally {
+    char bad[4][2048];
+    int worst, total;
+};
+
+static void tally(struct suite_tally *t, const char *name, const char *why, enum suite_class c)
+{
+    if ((int)c > t->worst)
+        t->worst = c;
+    char entry[128];
+    snprintf(entry, sizeof entry, "%s%s%s%s", name, why[0] ? " (" : "", why, why[0] ? ")" : "");
+    size_t bl = strlen(t->bad[c]);
+    if (c != SUITE_GOOD && !strstr(t->bad[c], entry) && bl + strlen(entry) + 2 < sizeof t->bad[c])
+        snprintf(t->bad[c] + bl, sizeof t->bad[c] - bl, "%s%s", bl ? " " : "", entry);
+}
+
+/* SSL 3.0 and TLS 1.0-1.2 with the handshake scanner, every suite of the table. 0, or -1 when
+ * the server could not be reached (err). */
+static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, size_t errlen)
+{
+    static const uint16_t wire[] = {TLS_WIRE_SSL3, TLS_WIRE_TLS10, TLS_WIRE_TLS11,
+                                    TLS_WIRE_TLS12};
+    struct tls_scan s;
+    if (scan_begin(ctx, &s, err, errlen) != 0)
+        return -1;
+    struct tls_version_result v;
+    int rc = 0;
+    for (size_t i = 0; i < sizeof wire / sizeof *wire && !probe_should_stop(ctx); i++) {
+        tls_scan_version(&s, wire[i], &v);
+        if (v.first.kind == TLS_REPLY_CONNECT && i == 0) {
+            snprintf(err, errlen, "cannot connect to %s:%u", s.host, s.port);
+            rc = -1;
+            break;
+        }
+        char names[4096], label[400], what[64];
+        snprintf(what, sizeof what, "%s suites", tls_wire_version_name(wire[i]));
+        handshake_label(ctx, what, label, sizeof label);
+        if (!v.offered) {
+            char why[128];
+            tls_reply_describe(&v.first, why, sizeof why);
+            probe_evidence(ctx, label, 0, "not offered: %s", why);
+            continue;
+        }
+        size_t w = 0;
+        for (size_t k = 0; k < v.nsuites && w < sizeof names; k++) {
+            const struct tls_suite *su = tls_suite_find(v.suites[k]);
+            char why[64];
+            tls_suite_weakness(su, why, sizeof why);
+            w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", k ? " " : "", su->name);
+            tally(t, su->name, why, classify(su));
+        }
+        t->total += (int)v.nsuites;
+        char stop[128];
+        tls_reply_describe(&(struct tls_reply){.kind = v.stop}, stop, sizeof stop);
+        probe_evidence(ctx, label, 0, "accepted (%s): %s; secure renegotiation: %s%s%s",
+                       v.server_order == 1   ? "server's order"
+                       : v.server_order == 0 ? "client's order"
+                                             : "order not known",
+                       names, v.secure_renegotiation ? "yes" : "no",
+                       v.stop == TLS_REPLY_ALERT || v.stop == TLS_REPLY_CLOSED ? ""
+                                                                              : "; stopped: ",
+                       v.stop == TLS_REPLY_ALERT || v.stop == TLS_REPLY_CLOSED ? "" : stop);
+    }
+    scan_end(ctx, &s);
+    return rc;
 }
 
 static void run_ciphers(struct probe_ctx *ctx)
@@ -160,59 +296,44 @@ static void run_ciphers(struct probe_ctx *ctx)
         [SUITE_NO_FS] = "without forward secrecy",
         [SUITE_NOT_AEAD] = "not AEAD (CBC)",
     };
-    char bad[4][2048] = {{0}};
-    int worst = SUITE_GOOD, total = 0;
-    char label[400];
-    for (int v = 0; v < NVERSIONS && !probe_should_stop(ctx); v++) {
-        const SSL_CIPHER *found[MAX_SUITES];
-        char err[256] = "";
-        int n = enumerate(ctx, versions[v], found, MAX_SUITES, err, sizeof err);
-        if (n < 0) {
-            probe_set(ctx, PROBE_ERROR, "cannot connect: %s", err);
-            return;
-        }
-        if (n == 0)
-            continue;
-        char names[4096];
+    struct suite_tally t = {.worst = SUITE_GOOD};
+    char label[400], err[256] = "";
+    if (scan_suites(ctx, &t, err, sizeof err) != 0) {
+        probe_set(ctx, PROBE_ERROR, "cannot connect: %s", err);
+        return;
+    }
+    const char *found[NTLS13];
+    int n = probe_should_stop(ctx) ? 0 : enumerate_tls13(ctx, found, err, sizeof err);
+    if (n > 0) {
+        char names[512];
         size_t w = 0;
-        for (int i = 0; i < n && w < sizeof names; i++) {
-            const char *nm = SSL_CIPHER_get_name(found[i]);
-            w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", i ? " " : "", nm);
-            int c = classify(found[i]);
-            if (c > worst)
-                worst = c;
-            size_t bl = strlen(bad[c]);
-            if (c != SUITE_GOOD && !strstr(bad[c], nm) && bl + strlen(nm) + 2 < sizeof bad[c])
-                snprintf(bad[c] + bl, sizeof bad[c] - bl, "%s%s", bl ? " " : "", nm);
-        }
-        total += n;
-        char what[64];
-        snprintf(what, sizeof what, "%s suites", tls_version_name(versions[v]));
-        handshake_label(ctx, what, label, sizeof label);
+        for (int i = 0; i < n && w < sizeof names; i++)
+            w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", i ? " " : "", found[i]);
+        t.total += n; /* every TLS 1.3 suite is forward secret and AEAD */
+        handshake_label(ctx, "TLS 1.3 suites", label, sizeof label);
         probe_evidence(ctx, label, 0, "accepted: %s", names);
     }
     for (int c = SUITE_WEAK; c > SUITE_GOOD; c--)
-        if (bad[c][0]) {
+        if (t.bad[c][0]) {
             handshake_label(ctx, NULL, label, sizeof label);
-            probe_evidence(ctx, label, 0, "%s: %s", class_names[c], bad[c]);
+            probe_evidence(ctx, label, 0, "%s: %s", class_names[c], t.bad[c]);
         }
-    probe_evidence(ctx, NULL, 0,
-                   "not tried: RC4, 3DES and EXPORT suites, which this OpenSSL build cannot "
-                   "offer; a server accepting them is not detected by this probe");
     if (probe_should_stop(ctx))
         return;
-    if (total == 0)
+    if (t.total == 0)
         probe_set(ctx, PROBE_ERROR, "no cipher suite could be negotiated");
-    else if (worst >= SUITE_NO_FS)
-        probe_set(ctx, PROBE_FAIL, "accepts suites %s%s%s",
-                  bad[SUITE_WEAK][0] ? class_names[SUITE_WEAK] : "",
-                  bad[SUITE_WEAK][0] && bad[SUITE_NO_FS][0] ? " and suites " : "",
-                  bad[SUITE_NO_FS][0] ? class_names[SUITE_NO_FS] : "");
-    else if (worst == SUITE_NOT_AEAD)
+    else if (t.worst >= SUITE_NO_FS)
+        probe_set(ctx, PROBE_FAIL, "accepts suites %s%s%s%s%s",
+                  t.bad[SUITE_WEAK][0] ? class_names[SUITE_WEAK] : "",
+                  t.bad[SUITE_WEAK][0] ? ": " : "", t.bad[SUITE_WEAK],
+                  t.bad[SUITE_WEAK][0] && t.bad[SUITE_NO_FS][0] ? "; and suites " : "",
+                  t.bad[SUITE_NO_FS][0] ? class_names[SUITE_NO_FS] : "");
+    else if (t.worst == SUITE_NOT_AEAD)
         probe_set(ctx, PROBE_WARN, "every suite has forward secrecy, but some are %s",
                   class_names[SUITE_NOT_AEAD]);
     else
-        probe_set(ctx, PROBE_PASS, "%d suites accepted, all with forward secrecy and AEAD", total);
+        probe_set(ctx, PROBE_PASS, "%d suites accepted, all with forward secrecy and AEAD",
+                  t.total);
 }
 
 static void name_of(X509_NAME *n, char *buf, size_t len)

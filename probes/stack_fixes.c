@@ -11,7 +11,11 @@ static const struct {
     const char *probe_id, *name, *value;
 } header_probes[] = {
     {"S-HSTS", "Strict-Transport-Security", "max-age=31536000; includeSubDomains"},
-    {"S-CSP", "Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'"},
+    {"S-CSP", "Content-Security-Policy",
+     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+     "frame-ancestors 'self'"},
+    {"S-X-FRAME-OPTIONS", "X-Frame-Options", "DENY"},
+    {"S-CORP", "Cross-Origin-Resource-Policy", "same-origin"},
     {"S-NOSNIFF", "X-Content-Type-Options", "nosniff"},
     {"S-REFERRER-POLICY", "Referrer-Policy", "strict-origin-when-cross-origin"},
     {"S-PERMISSIONS-POLICY", "Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
@@ -88,9 +92,15 @@ static const struct fix_row fixes[] = {
     {"S-HSTS", STACK_EXPRESS,
      "app.use(helmet()): helmet sends Strict-Transport-Security by default"},
     {"S-CSP", STACK_EXPRESS,
-     "app.use(helmet()) sends a default policy (default-src 'self', frame-ancestors 'self'); "
+     "app.use(helmet()) sends a default policy (default-src 'self', object-src 'none', "
+     "base-uri 'self', form-action 'self', frame-ancestors 'self'); "
      "add the payment provider with helmet({ contentSecurityPolicy: { directives: { scriptSrc: "
      "[\"'self'\", \"https://js.psp.example\"] } } })"},
+    {"S-X-FRAME-OPTIONS", STACK_EXPRESS,
+     "app.use(helmet()): helmet sends frame-ancestors 'self' and X-Frame-Options: SAMEORIGIN "
+     "by default"},
+    {"S-CORP", STACK_EXPRESS,
+     "app.use(helmet()): helmet sends Cross-Origin-Resource-Policy: same-origin by default"},
     {"S-NOSNIFF", STACK_EXPRESS,
      "app.use(helmet()): helmet sends X-Content-Type-Options: nosniff by default"},
     {"S-REFERRER-POLICY", STACK_EXPRESS,

@@ -1,7 +1,6 @@
 #include "probes/tls.h"
 
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,36 +31,6 @@ const char *tls_version_name(int version)
     default:
         return "unknown";
     }
-}
-
-static const char *legacy_names[256];
-static size_t legacy_count;
-static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
-
-static void legacy_init(void)
-{
-    SSL_CTX *c = SSL_CTX_new(TLS_client_method());
-    if (!c)
-        return;
-    SSL_CTX_set_security_level(c, 0);
-    if (SSL_CTX_set_cipher_list(c, ALL_SUITES) == 1) {
-        STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(c);
-        for (int i = 0; i < sk_SSL_CIPHER_num(sk) && legacy_count + 1 < 256; i++) {
-            const SSL_CIPHER *ci = sk_SSL_CIPHER_value(sk, i);
-            /* TLS 1.3 suites are configured separately (SSL_CTX_set_ciphersuites). */
-            if (strcmp(SSL_CIPHER_get_version(ci), "TLSv1.3") == 0)
-                continue;
-            legacy_names[legacy_count++] = SSL_CIPHER_get_name(ci); /* static in libssl */
-        }
-    }
-    SSL_CTX_free(c);
-}
-
-const char *const *tls_legacy_suites(size_t *n)
-{
-    pthread_once(&legacy_once, legacy_init);
-    *n = legacy_count;
-    return legacy_names;
 }
 
 static void ssl_error(char *buf, size_t len, const char *what)
@@ -97,7 +66,7 @@ static int set_alpn(SSL *ssl, const char *list)
     return SSL_set_alpn_protos(ssl, wire, (unsigned)w) == 0 ? 0 : -1;
 }
 
-static int is_ip_literal(const char *host)
+int tls_host_is_ip(const char *host)
 {
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
 }
@@ -148,7 +117,7 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
         ssl_error(out->error, sizeof out->error, "cannot set up the TLS session");
         goto out;
     }
-    if (!is_ip_literal(t->base.host))
+    if (!tls_host_is_ip(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
 
     slot = conn_gate_take_socket(ctx, t->base.host, deadline, out->error, sizeof out->error);

@@ -38,8 +38,7 @@ void tls_outcome_free(struct tls_outcome *o);
 /* "TLS 1.0" .. "TLS 1.3" */
 const char *tls_version_name(int version);
 
-/* Every TLS <= 1.2 suite this OpenSSL can offer at security level 0 (no PSK/SRP), as a
- * NULL-terminated array of static names; count in *n. */
-const char *const *tls_legacy_suites(size_t *n);
+/* host is an IPv4 or IPv6 literal, which SNI must not carry. */
+int tls_host_is_ip(const char *host);
 
 #endif

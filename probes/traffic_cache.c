@@ -378,6 +378,26 @@ static size_t fetch_shopper_pages(struct probe_ctx *ctx, const struct http_respo
     return n;
 }
 
+/* The kinds of answer judged (cart, account, checkout), as a reason names them: "cart",
+ * "account and checkout", "cart, account and checkout". */
+static void judged_names(const int judged[3], char *out, size_t len)
+{
+    static const char *const names[] = {"cart", "account", "checkout"};
+    int total = judged[0] + judged[1] + judged[2], count = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < 3; i++) {
+        if (!judged[i])
+            continue;
+        size_t used = strlen(out);
+        count++;
+        snprintf(out + used, len - used, "%s%s",
+                 count == 1       ? ""
+                 : count == total ? " and "
+                                  : ", ",
+                 names[i]);
+    }
+}
+
 static void run_private_cache(struct probe_ctx *ctx)
 {
     if (ep_need_shopper(ctx, 0))
@@ -392,9 +412,9 @@ static void run_private_cache(struct probe_ctx *ctx)
         probe_evidence(ctx, NULL, 0, "%s", err);
     enum endpoint eps[8] = {EP_CART, EP_CART_ITEMS};
     n += fetch_shopper_pages(ctx, resps, ncart, resps + n, eps + n);
-    int worst = -1, answered = 0;
+    int worst = -1, answered = 0, judged[3] = {0};
     char why[512] = "", worst_why[700] = "", last_error[300] = "", cart_why[512] = "",
-         page_why[512] = "";
+         page_why[512] = "", what[40];
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];
         if (!r->status) {
@@ -409,6 +429,7 @@ static void run_private_cache(struct probe_ctx *ctx)
             continue;
         }
         answered++;
+        judged[eps[i] == EP_ACCOUNT ? 1 : eps[i] == EP_CHECKOUT_PAGE ? 2 : 0] = 1;
         int v = judge_private(r, why, sizeof why);
         http_evidence(ctx, r, "%s", why);
         if (v > worst) {
@@ -418,6 +439,7 @@ static void run_private_cache(struct probe_ctx *ctx)
     }
     for (size_t i = 0; i < n; i++)
         http_response_free(&resps[i]);
+    judged_names(judged, what, sizeof what);
     if (n == 0)
         probe_set(ctx, PROBE_SKIP, "no cart, account or checkout_page endpoint in the config");
     else if (!answered && ncart == n && cart_why[0])
@@ -438,12 +460,10 @@ static void run_private_cache(struct probe_ctx *ctx)
                   page_why);
     else if (cart_why[0])
         probe_set(ctx, PROBE_PASS,
-                  "account and checkout responses are private or no-store; the cart was not "
-                  "judged: %s", cart_why);
+                  "%s responses are private or no-store; the cart was not judged: %s", what,
+                  cart_why);
     else
-        probe_set(ctx, PROBE_PASS,
-                  "cart, account and checkout responses are private or "
-                  "no-store");
+        probe_set(ctx, PROBE_PASS, "%s responses are private or no-store", what);
 }
 
 /* A session: its home page, account page and cart, and what identifies it. */

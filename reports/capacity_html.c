@@ -9,6 +9,7 @@
 #include "common/units.h"
 #include "reports/atomic_write.h"
 #include "reports/capacity_report.h"
+#include "reports/report_page.h"
 #include "reports/report_svg.h"
 #include "version.h"
 
@@ -27,7 +28,9 @@ static void fmt_ms(double us, char *buf, size_t len)
 static void verdict(struct textbuf *b, const struct capacity_report *r)
 {
     tb_printf(b, "<div class=\"verdict v-%s\"><h1>",
-              r->interrupted ? "interrupted" : r->passed ? "passed" : "failed");
+              r->interrupted ? "interrupted"
+              : r->passed    ? "passed"
+                             : "failed");
     if (r->holds > 0)
         tb_printf(b, "Holds %.1f/s", r->holds);
     else
@@ -105,13 +108,10 @@ static void steps_table(struct textbuf *b, const struct capacity_report *r)
 char *capacity_html_render(const struct capacity_report *r)
 {
     struct textbuf b = {0};
-    tb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-               "style-src 'unsafe-inline'\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<title>storecheck capacity &ndash; ");
+    report_page_open(&b);
+    tb_add(&b, "storecheck capacity &ndash; ");
     add_redacted(&b, r->secrets, r->target);
-    tb_printf(&b, "</title><style>%s</style></head><body>\n", report_html_style);
+    report_page_body(&b, "");
     verdict(&b, r);
     curve(&b, r);
     steps_table(&b, r);
@@ -120,8 +120,7 @@ char *capacity_html_render(const struct capacity_report *r)
     return tb_take(&b);
 }
 
-int capacity_html_write(const char *path, const struct capacity_report *r, char *err,
-                        size_t errlen)
+int capacity_html_write(const char *path, const struct capacity_report *r, char *err, size_t errlen)
 {
     char *text = capacity_html_render(r);
     int rc = atomic_write(path, text, err, errlen);

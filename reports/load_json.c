@@ -177,6 +177,8 @@ static cJSON *seconds_json(const struct load_result *r)
         load_json_add_u64(o, "dropped", s->dropped);
         load_json_add_u64(o, "bytes_in", s->bytes_in);
         load_json_add_u64(o, "bytes_out", s->bytes_out);
+        load_json_add_u64(o, "connections", s->connections);
+        load_json_add_u64(o, "users", s->users);
         load_json_add_u64(o, "p50_us", s->p50);
         load_json_add_u64(o, "p90_us", s->p90);
         load_json_add_u64(o, "p99_us", s->p99);
@@ -198,6 +200,14 @@ cJSON *load_json_object(const struct load_result *r, const struct load_json_meta
     cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
     cJSON_AddBoolToObject(root, "aborted", r->aborted);
     cJSON_AddItemToObject(root, "run", run_json(r, m));
+    cJSON_AddStringToObject(root, "run_id", r->run_id);
+    cJSON_AddStringToObject(root, "config_hash", r->config_hash);
+    cJSON *seg = cJSON_AddObjectToObject(root, "segment");
+    if (r->segments_merged)
+        cJSON_AddNullToObject(seg, "index");
+    else
+        load_json_add_u64(seg, "index", r->segment.index);
+    load_json_add_u64(seg, "count", r->segment.count ? r->segment.count : 1);
     load_json_add_u64(root, "elapsed_us", r->elapsed_us);
     cJSON_AddNumberToObject(root, "requested_rate", r->requested_rate);
     cJSON_AddNumberToObject(root, "achieved_rate", r->achieved_rate);

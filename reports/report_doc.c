@@ -39,18 +39,26 @@ int rd_has_num(const cJSON *o, const char *k)
     return cJSON_IsNumber(rd_get(o, k));
 }
 
-int rd_check(const cJSON *doc, char *err, size_t errlen)
+int rd_check_kind(const cJSON *doc, const char *kind, const char *what, int version, char *err,
+                  size_t errlen)
 {
-    if (!cJSON_IsObject(doc) || strcmp(rd_str(doc, "kind"), "storecheck.run") != 0) {
-        snprintf(err, errlen, "not a storecheck run report (kind is not \"storecheck.run\")");
+    if (!cJSON_IsObject(doc) || strcmp(rd_str(doc, "kind"), kind) != 0) {
+        snprintf(err, errlen, "not a storecheck %s (kind is not \"%s\")", what, kind);
         return -1;
     }
     double v = rd_num(doc, "schema_version", 0);
-    if (v != REPORT_SCHEMA_VERSION) {
+    if (v != version) {
         snprintf(err, errlen, "schema_version %g is not %d, the version this build reads", v,
-                 REPORT_SCHEMA_VERSION);
+                 version);
         return -1;
     }
+    return 0;
+}
+
+int rd_check(const cJSON *doc, char *err, size_t errlen)
+{
+    if (rd_check_kind(doc, "storecheck.run", "run report", REPORT_SCHEMA_VERSION, err, errlen))
+        return -1;
     if (!cJSON_IsArray(rd_get(doc, "checks")) || !cJSON_IsObject(rd_get(doc, "verdict")) ||
         !cJSON_IsObject(rd_get(doc, "scores"))) {
         snprintf(err, errlen, "the report lacks checks, verdict or scores");

@@ -22,6 +22,11 @@ double rd_num_at(const cJSON *a, int i);
 /* 1 if the member is a number (not null). */
 int rd_has_num(const cJSON *o, const char *k);
 
+/* Is doc an object of this kind ("storecheck.run") and schema_version? 0, or -1 with the
+ * reason in err, naming it as what ("run report"). */
+int rd_check_kind(const cJSON *doc, const char *kind, const char *what, int version, char *err,
+                  size_t errlen);
+
 /* Is doc a run report this build can render? 0, or -1 with the reason in err. */
 int rd_check(const cJSON *doc, char *err, size_t errlen);
 

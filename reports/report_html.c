@@ -6,43 +6,11 @@
 
 #include "common/oom.h"
 #include "reports/grade.h"
+#include "reports/load_view.h"
 #include "reports/report_doc.h"
+#include "reports/report_page.h"
 #include "reports/report_svg.h"
 #include "reports/reporter.h"
-
-const char report_html_style[] =
-    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;"
-    "max-width:1100px;padding:16px 24px;color:#1d232a;background:#fff}"
-    "h1{margin:0 0 4px;font-size:28px}h2{border-bottom:2px solid #d8dde3;padding-bottom:4px;"
-    "margin-top:32px}h3{margin:20px 0 8px}"
-    ".verdict{padding:16px 20px;border-radius:8px;border:2px solid}"
-    ".v-passed{background:#e9f7ee;border-color:#2e8540}.v-failed{background:#fdecea;"
-    "border-color:#c62828}.v-incomplete,.v-interrupted{background:#fff6e0;border-color:#b26a00}"
-    ".meta{color:#4a5561;margin:0}ul.reasons{margin:8px 0 0;padding-left:20px}"
-    "table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;"
-    "padding:4px 8px;border-bottom:1px solid #e3e7eb;vertical-align:top}"
-    "th{background:#f3f5f7}.num,table.nums th,table.nums td{text-align:right;"
-    "font-variant-numeric:tabular-nums}"
-    ".grade{display:inline-block;min-width:2.2em;text-align:center;font-weight:700;"
-    "border-radius:4px;padding:1px 6px;color:#fff}.g-A,.g-Ap{background:#2e8540}"
-    ".g-B{background:#6a9a1f}.g-C{background:#b26a00}.g-D{background:#d0550b}"
-    ".g-F{background:#c62828}.g-none{background:#8a949e}"
-    ".st{font-weight:700;text-transform:uppercase;font-size:12px;padding:1px 5px;"
-    "border-radius:3px;border:1px solid}.st-fail,.st-error{color:#c62828}"
-    ".st-warn{color:#b26a00}.st-pass{color:#2e8540}.st-skip{color:#5b6670}"
-    ".st-accepted{color:#3559a8}"
-    ".card{border:1px solid #d8dde3;border-left:5px solid #8a949e;border-radius:6px;"
-    "padding:8px 12px;margin:10px 0;break-inside:avoid}.c-fail,.c-error{border-left-color:"
-    "#c62828}.c-warn{border-left-color:#b26a00}.c-accepted{border-left-color:#3559a8}"
-    ".card p{margin:4px 0}.ev{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;"
-    "white-space:pre-wrap;word-break:break-all}.small{color:#5b6670;font-size:13px}"
-    ".chart{margin:12px 0}.chart svg{width:100%;height:auto}.ct{font-size:14px;"
-    "font-weight:700}.yl{font-size:11px;text-anchor:end;fill:#4a5561}.xl{font-size:11px;"
-    "fill:#4a5561}.lg{font-size:12px}.grid{stroke:#e3e7eb}.band{fill:#fdecea}"
-    ".bl{font-size:11px;fill:#c62828}"
-    ".card code{overflow-wrap:anywhere}"
-    "@media print{body{max-width:none;padding:0;font-size:11pt}h2{break-after:avoid}"
-    ".verdict,.card,.chart,tr{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 static const char *const outcome_order[] = {"fail", "error", "warn", "accepted", "skip", "pass"};
 enum { OUTCOMES = sizeof outcome_order / sizeof *outcome_order };
@@ -347,39 +315,6 @@ static void findings(struct textbuf *b, const cJSON *doc)
     tb_add(b, "</section>\n");
 }
 
-static void fmt_us_axis(double v, char *buf, size_t len)
-{
-    rd_fmt_us(v, buf, len);
-}
-
-static void fmt_plain(double v, char *buf, size_t len)
-{
-    snprintf(buf, len, "%g", v);
-}
-
-/* A column of the per-second series, up to the end of sending (the drain after it would
- * draw a drop to zero that shoppers never saw): k plus `plus` minus `minus` (either may be
- * NULL), of the whole second or, when step >= 0, of that step's share of it. */
-static double *column(const cJSON *load, int step, const char *k, const char *plus,
-                      const char *minus, size_t *n)
-{
-    double end_s = rd_num(load, "elapsed_us", 0) / 1e6;
-    const cJSON *seconds = rd_get(load, "seconds");
-    double *v = xcalloc((size_t)cJSON_GetArraySize(seconds) + 1, sizeof *v);
-    size_t i = 0;
-    const cJSON *s;
-    cJSON_ArrayForEach(s, seconds)
-    {
-        if (rd_num(s, "second", 0) >= end_s)
-            continue;
-        const cJSON *o = step < 0 ? s : cJSON_GetArrayItem(rd_get(s, "steps"), step);
-        v[i++] =
-            rd_num(o, k, 0) + (plus ? rd_num(o, plus, 0) : 0) - (minus ? rd_num(o, minus, 0) : 0);
-    }
-    *n = i;
-    return v;
-}
-
 /* The injected fault's span in seconds of the run; empty when none was injected. */
 static struct svg_band fault_band(const cJSON *doc, const cJSON *load)
 {
@@ -397,59 +332,26 @@ static void time_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
 {
     struct svg_band band = fault_band(doc, load);
     size_t n;
-    double *rps = column(load, -1, "responses", NULL, NULL, &n);
+    double *rps = load_view_column(load, -1, "responses", NULL, NULL, &n);
     struct svg_series thr = {"responses per second", rps, n, "#3559a8"};
-    svg_line_chart(b, "Throughput", &thr, 1, fmt_plain, &band);
-    double *p50 = column(load, -1, "p50_us", NULL, NULL, &n);
-    double *p90 = column(load, -1, "p90_us", NULL, NULL, &n);
-    double *p99 = column(load, -1, "p99_us", NULL, NULL, &n);
+    svg_line_chart(b, "Throughput", &thr, 1, load_view_fmt_plain, &band);
+    double *p50 = load_view_column(load, -1, "p50_us", NULL, NULL, &n);
+    double *p90 = load_view_column(load, -1, "p90_us", NULL, NULL, &n);
+    double *p99 = load_view_column(load, -1, "p99_us", NULL, NULL, &n);
     struct svg_series lat[] = {
         {"p50", p50, n, "#2e8540"}, {"p90", p90, n, "#b26a00"}, {"p99", p99, n, "#c62828"}};
     svg_line_chart(b, "Latency percentiles over time (from intended send time)", lat, 3,
-                   fmt_us_axis, &band);
-    double *errs = column(load, -1, "errors", "status_5xx", NULL, &n);
-    double *c4xx = column(load, -1, "status_4xx", NULL, NULL, &n);
+                   load_view_fmt_us, &band);
+    double *errs = load_view_column(load, -1, "errors", "status_5xx", NULL, &n);
+    double *c4xx = load_view_column(load, -1, "status_4xx", NULL, NULL, &n);
     struct svg_series err[] = {{"errors + 5xx", errs, n, "#c62828"}, {"4xx", c4xx, n, "#b26a00"}};
-    svg_line_chart(b, "Errors over time", err, 2, fmt_plain, &band);
+    svg_line_chart(b, "Errors over time", err, 2, load_view_fmt_plain, &band);
     free(rps);
     free(p50);
     free(p90);
     free(p99);
     free(errs);
     free(c4xx);
-}
-
-enum { DIST_BINS = 24 };
-
-/* The corrected latency histogram, regrouped into logarithmic bins from min to max. */
-static void distribution(struct textbuf *b, const cJSON *hist)
-{
-    const cJSON *buckets = rd_get(hist, "buckets");
-    double lo = rd_num(hist, "min", 0), hi = rd_num(hist, "max", 0);
-    if (cJSON_GetArraySize(buckets) == 0 || !(hi > 0))
-        return;
-    lo = lo < 1 ? 1 : lo;
-    double ratio = hi > lo ? pow(hi / lo, 1.0 / DIST_BINS) : 2;
-    if (!isfinite(ratio) || ratio <= 1)
-        ratio = 2;
-    double counts[DIST_BINS] = {0};
-    char labels[DIST_BINS][32];
-    const char *lp[DIST_BINS];
-    for (int i = 0; i < DIST_BINS; i++) {
-        rd_fmt_us(lo * pow(ratio, i), labels[i], sizeof labels[i]);
-        lp[i] = labels[i];
-    }
-    const cJSON *pair;
-    cJSON_ArrayForEach(pair, buckets)
-    {
-        double v = rd_num_at(pair, 0), n = rd_num_at(pair, 1);
-        /* A saved file may hold anything: values outside [lo, hi] land in the end bins. */
-        double bin = v > lo ? floor(log(v / lo) / log(ratio)) : 0;
-        int i = bin >= DIST_BINS - 1 ? DIST_BINS - 1 : bin > 0 ? (int)bin : 0;
-        counts[i] += n > 0 ? n : 0;
-    }
-    svg_bar_chart(b, "Latency distribution (responses per latency range)", lp, counts, DIST_BINS,
-                  "#3559a8");
 }
 
 static void thresholds(struct textbuf *b, const cJSON *doc)
@@ -480,169 +382,6 @@ static void thresholds(struct textbuf *b, const cJSON *doc)
     tb_add(b, "</table>");
 }
 
-static void load_summary(struct textbuf *b, const cJSON *load)
-{
-    const cJSON *tot = rd_get(load, "totals");
-    const cJSON *lat = rd_get(rd_get(load, "latency_us"), "corrected");
-    static const char *const keys[] = {"p50", "p90", "p95", "p99", "p99_9"};
-    tb_printf(
-        b,
-        "<table class=\"nums\"><tr><th>Requests</th><th>Responses</th><th>Rate</th><th>Errors</th>"
-        "<th>HTTP &ge;400</th><th>Late</th><th>Dropped</th></tr><tr>"
-        "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
-        "<td class=\"num\">%.1f/s</td><td class=\"num\">%.0f</td>"
-        "<td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
-        "<td class=\"num\">%.0f</td></tr></table>",
-        rd_num(tot, "requests", 0), rd_num(tot, "responses", 0), rd_num(load, "achieved_rate", 0),
-        rd_num(tot, "errors_total", 0), rd_num(tot, "http_errors", 0), rd_num(tot, "late", 0),
-        rd_num(tot, "dropped", 0));
-    tb_add(b, "<table class=\"nums\"><tr>");
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        tb_printf(b, "<th>%s</th>", keys[i]);
-    tb_add(b, "<th>max</th></tr><tr>");
-    for (size_t i = 0; i <= sizeof keys / sizeof *keys; i++) {
-        char v[32];
-        rd_fmt_us(rd_num(lat, i < sizeof keys / sizeof *keys ? keys[i] : "max", 0), v, sizeof v);
-        tb_printf(b, "<td class=\"num\">%s</td>", v);
-    }
-    tb_add(b, "</tr></table>");
-    const cJSON *errors = rd_get(tot, "errors");
-    const cJSON *e;
-    int any = 0;
-    cJSON_ArrayForEach(e, errors)
-    {
-        if (!(cJSON_IsNumber(e) && e->valuedouble > 0))
-            continue;
-        tb_add(b, any++ ? ", " : "<p>Errors by class: ");
-        esc(b, e->string);
-        tb_printf(b, " %.0f", e->valuedouble);
-    }
-    if (any)
-        tb_add(b, "</p>");
-}
-
-/* The percentiles of one latency or duration histogram as table cells. */
-static void percentile_cells(struct textbuf *b, const cJSON *hist)
-{
-    static const char *const keys[] = {"p50", "p95", "p99", "max"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        char v[32];
-        rd_fmt_us(rd_num(hist, keys[i], 0), v, sizeof v);
-        tb_printf(b, "<td class=\"num\">%s</td>", v);
-    }
-}
-
-/* The reasons with a non-zero count, "timeout 3, no_match 1", or a dash. */
-static void failure_cell(struct textbuf *b, const cJSON *failed)
-{
-    const cJSON *f;
-    int any = 0;
-    tb_add(b, "<td>");
-    cJSON_ArrayForEach(f, failed)
-    {
-        if (!(cJSON_IsNumber(f) && f->valuedouble > 0))
-            continue;
-        tb_add(b, any++ ? ", " : "");
-        esc(b, f->string);
-        tb_printf(b, " %.0f", f->valuedouble);
-    }
-    tb_add(b, any ? "</td>" : "&ndash;</td>");
-}
-
-/* Each step over time: what its shoppers got each second, so a fault shows as the steps that
- * failed (and how) next to those that kept answering. */
-static void step_charts(struct textbuf *b, const cJSON *doc, const cJSON *load)
-{
-    const cJSON *first = cJSON_GetArrayItem(rd_get(load, "seconds"), 0);
-    if (!cJSON_IsArray(rd_get(first, "steps")))
-        return;
-    struct svg_band band = fault_band(doc, load);
-    int k = 0;
-    const cJSON *st;
-    cJSON_ArrayForEach(st, rd_get(load, "steps"))
-    {
-        size_t n;
-        double *ok = column(load, k, "responses", NULL, "status_5xx", &n);
-        double *honest = column(load, k, "status_503", NULL, NULL, &n);
-        double *bad = column(load, k, "status_5xx", "errors", "status_503", &n);
-        struct svg_series lines[] = {{"answers without 5xx", ok, n, "#2e8540"},
-                                     {"503", honest, n, "#b26a00"},
-                                     {"other 5xx + errors", bad, n, "#c62828"}};
-        struct textbuf title = {0};
-        tb_printf(&title, "Step %s of %s per second", rd_str(st, "name"), rd_str(st, "scenario"));
-        char *t = tb_take(&title);
-        svg_line_chart(b, t, lines, 3, fmt_plain, &band); /* escapes the title */
-        free(t);
-        free(ok);
-        free(honest);
-        free(bad);
-        k++;
-    }
-}
-
-/* What each scenario and each of its steps did: the shopper's view of the load. */
-static void flows(struct textbuf *b, const cJSON *doc, const cJSON *load)
-{
-    const cJSON *scenarios = rd_get(load, "scenarios"), *steps = rd_get(load, "steps");
-    if (cJSON_GetArraySize(scenarios) == 0)
-        return;
-    const cJSON *s;
-    tb_add(b, "<h3>Scenarios</h3><table class=\"nums\"><tr><th>Scenario</th><th>Started</th>"
-              "<th>Completed</th><th>Dropped</th><th>Failed</th><th>p50</th><th>p95</th>"
-              "<th>p99</th><th>max</th></tr>");
-    cJSON_ArrayForEach(s, scenarios)
-    {
-        tb_add(b, "<tr><td>");
-        esc(b, rd_str(s, "name"));
-        tb_printf(b,
-                  "</td><td class=\"num\">%.0f</td><td class=\"num\">%.0f</td>"
-                  "<td class=\"num\">%.0f</td>",
-                  rd_num(s, "started", 0), rd_num(s, "completed", 0), rd_num(s, "dropped", 0));
-        failure_cell(b, rd_get(s, "failed"));
-        percentile_cells(b, rd_get(s, "duration_us"));
-        tb_add(b, "</tr>");
-    }
-    tb_add(b, "</table><p class=\"small\">Times are whole iterations, think time included.</p>");
-    tb_add(b, "<table class=\"nums\"><tr><th>Scenario</th><th>without think p50</th><th>p95</th>"
-              "<th>p99</th><th>max</th><th>think p50</th><th>p95</th><th>p99</th><th>max</th>"
-              "<th>Check failures by reason</th></tr>");
-    cJSON_ArrayForEach(s, scenarios)
-    {
-        tb_add(b, "<tr><td>");
-        esc(b, rd_str(s, "name"));
-        tb_add(b, "</td>");
-        percentile_cells(b, rd_get(s, "active_us"));
-        percentile_cells(b, rd_get(s, "think_us"));
-        tb_add(b, "<td>");
-        const cJSON *why, *failures = rd_get(s, "check_failures");
-        cJSON_ArrayForEach(why, rd_get(failures, "reasons"))
-        {
-            esc(b, rd_str(why, "reason"));
-            tb_printf(b, " %.0f<br>", rd_num(why, "count", 0));
-        }
-        if (rd_num(failures, "other", 0) > 0)
-            tb_printf(b, "other %.0f", rd_num(failures, "other", 0));
-        tb_add(b, "</td></tr>");
-    }
-    tb_add(b, "</table>");
-    tb_add(b, "<h3>Steps</h3><table class=\"nums\"><tr><th>Scenario</th><th>Step</th>"
-              "<th>Requests</th><th>Failed</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>"
-              "</tr>");
-    cJSON_ArrayForEach(s, steps)
-    {
-        tb_add(b, "<tr><td>");
-        esc(b, rd_str(s, "scenario"));
-        tb_add(b, "</td><td>");
-        esc(b, rd_str(s, "name"));
-        tb_printf(b, "</td><td class=\"num\">%.0f</td>", rd_num(s, "requests", 0));
-        failure_cell(b, rd_get(s, "failed"));
-        percentile_cells(b, rd_get(s, "latency_us"));
-        tb_add(b, "</tr>");
-    }
-    tb_add(b, "</table>");
-    step_charts(b, doc, load);
-}
-
 static void load_section(struct textbuf *b, const cJSON *doc)
 {
     const cJSON *load = rd_get(doc, "load");
@@ -660,8 +399,10 @@ static void load_section(struct textbuf *b, const cJSON *doc)
     }
     if (rd_bool(load, "interrupted"))
         tb_add(b, "<p><strong>The load was interrupted before its planned end.</strong></p>");
-    load_summary(b, load);
-    flows(b, doc, load);
+    load_view_summary(b, load);
+    load_view_flows(b, load);
+    struct svg_band band = fault_band(doc, load);
+    load_view_step_charts(b, load, &band, &(struct svg_style){0, 0});
     const cJSON *fault = rd_get(doc, "fault");
     if (cJSON_IsObject(fault)) {
         tb_add(b, "<p>Fault <strong>");
@@ -679,7 +420,9 @@ static void load_section(struct textbuf *b, const cJSON *doc)
         tb_add(b, ".</p>");
     }
     time_charts(b, doc, load);
-    distribution(b, rd_get(rd_get(load, "latency_us"), "corrected"));
+    load_view_distribution(b, "Latency distribution (responses per latency range)",
+                           rd_get(rd_get(load, "latency_us"), "corrected"),
+                           &(struct svg_style){0, 0});
     thresholds(b, doc);
     tb_add(b, "</section>\n");
 }
@@ -688,24 +431,18 @@ static char *render_html(const cJSON *doc)
 {
     struct textbuf b = {0};
     const char *result = rd_str(rd_get(doc, "verdict"), "result");
-    tb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-               "style-src 'unsafe-inline'\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<title>storecheck: ");
+    report_page_open(&b);
+    tb_add(&b, "storecheck: ");
     esc(&b, result);
     tb_add(&b, " &ndash; ");
     esc(&b, rd_str(doc, "target"));
-    tb_printf(&b, "</title><style>%s</style></head><body>\n", report_html_style);
+    report_page_body(&b, "");
     verdict(&b, doc);
     scorecard(&b, doc);
     stack_section(&b, doc);
     findings(&b, doc);
     load_section(&b, doc);
-    tb_add(&b, "<footer class=\"small\"><p>storecheck ");
-    esc(&b, rd_str(doc, "tool_version"));
-    tb_printf(&b, ", report schema %.0f</p></footer>\n</body></html>",
-              rd_num(doc, "schema_version", 0));
+    report_page_close(&b, rd_str(doc, "tool_version"), rd_num(doc, "schema_version", 0));
     return tb_take(&b);
 }
 

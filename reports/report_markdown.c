@@ -5,43 +5,12 @@
 #include "reports/reporter.h"
 #include "reports/textbuf.h"
 
-/* Text in a table cell: no pipe or line break may end the cell, and no HTML from the data
- * may render (Markdown hosts render inline HTML). */
-static void cell(struct textbuf *b, const char *s)
-{
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
-        case '|':
-            tb_add(b, "\\|");
-            break;
-        case '\n':
-        case '\r':
-            tb_add(b, " ");
-            break;
-        case '<':
-            tb_add(b, "&lt;");
-            break;
-        case '>':
-            tb_add(b, "&gt;");
-            break;
-        case '&':
-            tb_add(b, "&amp;");
-            break;
-        case '`':
-            tb_add(b, "\\`");
-            break;
-        default:
-            tb_addn(b, p, 1);
-        }
-    }
-}
-
 static void score_row(struct textbuf *b, const cJSON *score, int held_column, int bold)
 {
     const char *em = bold ? "**" : "";
     tb_add(b, " | ");
     tb_add(b, em);
-    cell(b, *rd_str(score, "grade") ? rd_str(score, "grade") : "n/a");
+    tb_add_md_cell(b, *rd_str(score, "grade") ? rd_str(score, "grade") : "n/a");
     tb_add(b, em);
     if (rd_has_num(score, "score"))
         tb_printf(b, " | %.0f |", rd_num(score, "score", 0));
@@ -51,7 +20,7 @@ static void score_row(struct textbuf *b, const cJSON *score, int held_column, in
         char held[512];
         rd_held_down_by(score, held, sizeof held);
         tb_add(b, " ");
-        cell(b, held);
+        tb_add_md_cell(b, held);
         tb_add(b, " |");
     }
     tb_add(b, "\n");
@@ -67,9 +36,9 @@ static void scorecard(struct textbuf *b, const cJSON *scores)
     cJSON_ArrayForEach(g, rd_get(scores, "groups"))
     {
         tb_add(b, "| ");
-        cell(b, rd_str(g, "group"));
+        tb_add_md_cell(b, rd_str(g, "group"));
         tb_add(b, " ");
-        cell(b, rd_str(g, "name"));
+        tb_add_md_cell(b, rd_str(g, "name"));
         score_row(b, g, held, 0);
     }
     tb_add(b, "| **Overall**");
@@ -99,11 +68,11 @@ static void stack_fixes(struct textbuf *b, const cJSON *doc)
             if (!any++)
                 tb_add(b, "\n### Fixes for this stack\n\n");
             tb_add(b, "- **");
-            cell(b, rd_str(c, "id"));
+            tb_add_md_cell(b, rd_str(c, "id"));
             tb_add(b, "** on ");
-            cell(b, rd_str(fix, "name"));
+            tb_add_md_cell(b, rd_str(fix, "name"));
             tb_add(b, ": ");
-            cell(b, rd_str(fix, "fix"));
+            tb_add_md_cell(b, rd_str(fix, "fix"));
             tb_add(b, "\n");
         }
     }
@@ -118,25 +87,25 @@ static char *render_markdown(const cJSON *doc)
     if (strcmp(result, "passed") == 0 || strcmp(result, "failed") == 0)
         tb_add(&b, result[0] == 'p' ? "gate passed" : "gate FAILED");
     else
-        cell(&b, result);
+        tb_add_md_cell(&b, result);
     tb_add(&b, "\n\nTarget: ");
-    cell(&b, rd_str(doc, "target"));
+    tb_add_md_cell(&b, rd_str(doc, "target"));
     tb_add(&b, " · gate on ");
-    cell(&b, rd_str(doc, "fail_on"));
+    tb_add_md_cell(&b, rd_str(doc, "fail_on"));
     tb_printf(&b, " and above · exit code %.0f%s\n\n", rd_num(v, "exit_code", 0),
               rd_bool(doc, "interrupted") ? " · **interrupted**" : "");
     char stack[1600];
     rd_stack_summary(doc, stack, sizeof stack);
     if (*stack) {
         tb_add(&b, "Stack: ");
-        cell(&b, stack);
+        tb_add_md_cell(&b, stack);
         tb_add(&b, "\n\n");
     }
     const cJSON *r;
     cJSON_ArrayForEach(r, rd_get(v, "reasons"))
     {
         tb_add(&b, "- ");
-        cell(&b, cJSON_IsString(r) ? r->valuestring : "");
+        tb_add_md_cell(&b, cJSON_IsString(r) ? r->valuestring : "");
         tb_add(&b, "\n");
     }
 
@@ -152,24 +121,24 @@ static char *render_markdown(const cJSON *doc)
         if (!any++)
             tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
         tb_add(&b, "| ");
-        cell(&b, rd_str(c, "id"));
+        tb_add_md_cell(&b, rd_str(c, "id"));
         if (strcmp(rd_str(c, "phase"), "under_load") == 0)
             tb_add(&b, " (under load)");
         tb_add(&b, " | ");
-        cell(&b, rd_str(c, "severity"));
+        tb_add_md_cell(&b, rd_str(c, "severity"));
         tb_add(&b, " | ");
-        cell(&b, outcome);
+        tb_add_md_cell(&b, outcome);
         if (rd_bool(c, "gated"))
             tb_add(&b, ", gate");
         tb_add(&b, " | ");
-        cell(&b, rd_str(c, "reason"));
+        tb_add_md_cell(&b, rd_str(c, "reason"));
         if (outcome[0] == 'a') {
             tb_add(&b, " — accepted: ");
-            cell(&b, rd_str(rd_get(c, "accepted"), "reason"));
+            tb_add_md_cell(&b, rd_str(rd_get(c, "accepted"), "reason"));
         }
         if (*rd_cause_note(c)) {
             tb_add(&b, " — ");
-            cell(&b, rd_cause_note(c));
+            tb_add_md_cell(&b, rd_cause_note(c));
         }
         tb_add(&b, " |\n");
     }
@@ -187,11 +156,11 @@ static char *render_markdown(const cJSON *doc)
         if (!any++)
             tb_add(&b, "| Threshold | Observed | Result |\n| --- | ---: | --- |\n");
         tb_add(&b, "| ");
-        cell(&b, rd_str(t, "expr"));
+        tb_add_md_cell(&b, rd_str(t, "expr"));
         tb_add(&b, " | ");
-        cell(&b, obs);
+        tb_add_md_cell(&b, obs);
         tb_add(&b, " | ");
-        cell(&b, rd_str(t, "verdict"));
+        tb_add_md_cell(&b, rd_str(t, "verdict"));
         tb_add(&b, " |\n");
     }
     if (!any)

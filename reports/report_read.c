@@ -10,7 +10,7 @@
 
 enum { REPORT_MAX_BYTES = 256 << 20 };
 
-cJSON *report_read(const char *path, char *err, size_t errlen)
+cJSON *report_read_json(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -30,11 +30,17 @@ cJSON *report_read(const char *path, char *err, size_t errlen)
     buf[len] = '\0';
     cJSON *doc = len > REPORT_MAX_BYTES ? NULL : cJSON_ParseWithLength(buf, len);
     free(buf);
-    if (!doc) {
+    if (!doc)
         snprintf(err, errlen, "%s: %s", path,
                  len > REPORT_MAX_BYTES ? "larger than 256 MiB" : "not valid JSON");
+    return doc;
+}
+
+cJSON *report_read(const char *path, char *err, size_t errlen)
+{
+    cJSON *doc = report_read_json(path, err, errlen);
+    if (!doc)
         return NULL;
-    }
     char why[256];
     if (rd_check(doc, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", path, why);

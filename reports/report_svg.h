@@ -22,9 +22,6 @@ struct svg_band {
     const char *label;
 };
 
-/* The CSS of the HTML pages, charts' classes included (reports/report_html.c). */
-extern const char report_html_style[];
-
 typedef void (*svg_fmt_fn)(double v, char *buf, size_t len);
 
 /* Lines over seconds 0..count-1, y from 0 to the largest value; band may be NULL. */
@@ -37,8 +34,26 @@ void svg_xy_chart(struct textbuf *b, const char *title, const double *xs, const 
                   size_t n, const char *x_unit, svg_fmt_fn fmt_y, size_t mark,
                   const char *mark_label, const char *color);
 
+/* How a line chart is drawn. */
+struct svg_style {
+    /* y by decades (1, 10, 100, ...) instead of from 0: a p50 of 2ms stays readable beside a
+     * p99 of 900ms. Values of 0 (a second without data) get no point. */
+    int log_scale;
+    /* A small multiple: a narrower chart for a grid of them, readable on a phone. */
+    int small;
+};
+
+/* svg_line_chart drawn as style says. */
+void svg_line_chart_styled(struct textbuf *b, const char *title, const struct svg_series *series,
+                           size_t n, svg_fmt_fn fmt, const struct svg_band *band,
+                           const struct svg_style *style);
+
 /* One bar per label. */
 void svg_bar_chart(struct textbuf *b, const char *title, const char *const *labels,
                    const double *values, size_t n, const char *color);
+/* svg_bar_chart, small as style says (its log_scale is not used). */
+void svg_bar_chart_styled(struct textbuf *b, const char *title, const char *const *labels,
+                          const double *values, size_t n, const char *color,
+                          const struct svg_style *style);
 
 #endif

@@ -122,3 +122,32 @@ void tb_free(struct textbuf *b)
     b->s = NULL;
     b->len = b->cap = 0;
 }
+
+void tb_add_md_cell(struct textbuf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '|':
+            tb_add(b, "\\|");
+            break;
+        case '\n':
+        case '\r':
+            tb_add(b, " ");
+            break;
+        case '<':
+            tb_add(b, "&lt;");
+            break;
+        case '>':
+            tb_add(b, "&gt;");
+            break;
+        case '&':
+            tb_add(b, "&amp;");
+            break;
+        case '`':
+            tb_add(b, "\\`");
+            break;
+        default:
+            tb_addn(b, p, 1);
+        }
+    }
+}

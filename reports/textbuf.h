@@ -19,6 +19,9 @@ void tb_printf(struct textbuf *b, const char *fmt, ...) __attribute__((format(pr
  * values. NULL adds nothing. Control characters other than tab and newline (not allowed in
  * XML 1.0) and bytes that are not well-formed UTF-8 become U+FFFD. */
 void tb_add_escaped(struct textbuf *b, const char *s);
+/* s as text in a Markdown table cell: no pipe or line break may end the cell, and no HTML
+ * from the data may render (Markdown hosts render inline HTML). */
+void tb_add_md_cell(struct textbuf *b, const char *s);
 /* The text (never NULL; "" when empty); the buffer is left empty and owns nothing. */
 char *tb_take(struct textbuf *b);
 void tb_free(struct textbuf *b);

@@ -22,11 +22,15 @@ for arg in "$@"; do
         libxml2-utils    # xmllint validates the JUnit report against its XSD
         clang libclang-rt-14-dev  # libFuzzer and the sanitizers for scripts/fuzz.sh
         postgresql       # the real stores' database (tests/realstores)
+        gnutls-bin       # gnutls-serv with RC4/3DES/NULL suites for the TLS handshake scanner
+        sslscan          # the TLS handshake scanner's results compared with sslscan's
       )
       # The GraphQL test store and the real stores run on Node.js with npm. A machine that
       # already has both (for instance a Node.js build that bundles npm) keeps them: Debian's
       # npm package conflicts with such a build.
       command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+      # deploy/k8s is checked by kubectl's client-side dry run; any kubectl will do.
+      command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
       ;;
     --bench) packages+=(wrk util-linux time sslscan testssl.sh) ;;
     *) echo "usage: $0 [--tests] [--bench]" >&2; exit 2 ;;

@@ -11,7 +11,8 @@ SOURCE = os.environ["STORECHECK_SOURCE_DIR"]
 BIN = os.environ["STORECHECK_BIN"]
 
 # Flags the docs quote for programs other than storecheck, and which program.
-OTHER_PROGRAMS = {"--broken": "the reference store, tests/refstore"}
+OTHER_PROGRAMS = {flag: "the reference store, tests/refstore"
+                  for flag in ("--broken", "--api-only", "--headless")}
 
 CITATION = re.compile(r"(?:^|[\s/`$(])storecheck((?:\s+-[-a-z]+)*)\s+([a-z][a-z-]*)(.*)")
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")

@@ -3,7 +3,8 @@
  * answers a store gives when the config does not fit it: a catalog without a list, a login
  * that answers "bad request" to every attempt. The probe must say what it really saw, and
  * never judge a request error as the thing it asked for. The server also records the paths
- * it was asked for, to check what a probe requested.
+ * it was asked for, to check what a probe requested. Also the security headers of a page whose
+ * CSP stands in a <meta> tag.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -256,6 +257,23 @@ static void test_errors_under_load_soft_404(void)
     run_errors_under_load(&trace, PROBE_FAIL, "server source path", "clean");
 }
 
+/* A policy only in <meta>: S-CSP judges it and says where it came from; its frame-ancestors
+ * protects nothing, so framing falls to X-Frame-Options, here an ALLOW-FROM browsers ignore. */
+static void test_policy_in_meta(void)
+{
+    const struct canned page = {
+        200, "text/html",
+        "<!doctype html><html><head><meta http-equiv=\"Content-Security-Policy\" "
+        "content=\"script-src 'self'; object-src 'none'; form-action 'self'; "
+        "frame-ancestors 'none'\"></head><body>shop</body></html>",
+        "X-Frame-Options: ALLOW-FROM https://a.example.test\r\n"
+        "Cross-Origin-Resource-Policy: cross-origin\r\n"};
+    run_against(&page, "S-CSP", PROBE_PASS, "from a <meta> tag", NULL);
+    run_against(&page, "S-X-FRAME-OPTIONS", PROBE_FAIL, "<meta> policy is ignored", NULL);
+    run_against(&page, "S-X-FRAME-OPTIONS", PROBE_FAIL, "ALLOW-FROM is ignored", NULL);
+    run_against(&page, "S-CORP", PROBE_WARN, "Cross-Origin-Resource-Policy cross-origin", NULL);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -268,6 +286,7 @@ int main(void)
     RUN(test_errors_under_load_path);
     RUN(test_errors_under_load_soft_404);
     RUN(test_wrong_requests);
+    RUN(test_policy_in_meta);
     engine_global_cleanup();
     munmap(seen, sizeof *seen);
     return check_summary();

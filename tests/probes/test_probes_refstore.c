@@ -24,7 +24,7 @@ static void test_good_store(void)
     CHECK(sup_config(&cfg, rs.https, rs.http, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "S,T", &rep);
-    CHECK_INT_EQ(rep.count, 33);
+    CHECK_INT_EQ(rep.count, 35);
     /* What the good store cannot show: no cache in front, HTTP/1.1 only, no GraphQL API. */
     for (size_t i = 0; i < rep.count; i++) {
         const char *id = rep.items[i].probe->id;
@@ -41,9 +41,14 @@ static void test_good_store(void)
     CHECK(rep.elapsed_ms < 10000);
     printf("good store: %zu probes in %llu ms\n", rep.count, (unsigned long long)rep.elapsed_ms);
     CHECK(sup_expect(&rep, "S-HTTPS-REDIRECT", PROBE_PASS, "301 to HTTPS"));
-    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "SSL 3.0 cannot be tried"));
+    CHECK(sup_expect(&rep, "S-TLS-VERSIONS", PROBE_PASS, "refused: alert protocol version"));
     /* The product page was found through the catalog, and cookies came from a real cart. */
     CHECK(sup_expect(&rep, "S-CSP", PROBE_PASS, "/products/"));
+    CHECK(sup_expect(&rep, "S-CSP", PROBE_PASS, "restricts scripts, plugins and form targets"));
+    CHECK(sup_expect(&rep, "S-X-FRAME-OPTIONS", PROBE_PASS, "frame-ancestors 'none'"));
+    CHECK(sup_expect(&rep, "S-CORP", PROBE_PASS, "Cross-Origin-Resource-Policy same-origin"));
+    CHECK(sup_expect(&rep, "S-HSTS", PROBE_PASS, "not ready for the preload list (needs preload)"));
+    CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "without a __Host- or __Secure- prefix"));
     CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "POST https://127.0.0.1"));
     CHECK(sup_expect(&rep, "S-COOKIE-FLAGS", PROBE_PASS, "Set-Cookie: cart=[value hidden]"));
     CHECK(sup_expect(&rep, "T-RATE-LIMIT", PROBE_PASS, "Retry-After"));
@@ -64,10 +69,15 @@ static const struct variant_case cases[] = {
     {"no-hsts", NULL, "S-HSTS", PROBE_FAIL, "Strict-Transport-Security: (none)"},
     {"no-https-redirect", NULL, "S-HTTPS-REDIRECT", PROBE_FAIL, "answers 200"},
     {"weak-headers", NULL, "S-CSP", PROBE_FAIL, "Content-Security-Policy"},
+    {"weak-headers", NULL, "S-CSP", PROBE_FAIL, "'unsafe-inline' without a nonce or hash"},
+    {"weak-headers", NULL, "S-X-FRAME-OPTIONS", PROBE_FAIL, "no frame-ancestors and no X-Frame"},
+    {"weak-headers", NULL, "S-CORP", PROBE_WARN, "Cross-Origin-Resource-Policy: (none)"},
     {"weak-headers", NULL, "S-NOSNIFF", PROBE_FAIL, "X-Content-Type-Options: (none)"},
     {"weak-headers", NULL, "S-REFERRER-POLICY", PROBE_FAIL, "Referrer-Policy: (none)"},
     {"weak-headers", NULL, "S-PERMISSIONS-POLICY", PROBE_FAIL, "Permissions-Policy: (none)"},
     {"insecure-cookies", NULL, "S-COOKIE-FLAGS", PROBE_FAIL, "missing Secure HttpOnly"},
+    {"bad-cookie-prefix", NULL, "S-COOKIE-FLAGS", PROBE_FAIL, "a __Host- cookie with a Domain"},
+    {"hsts-bad-preload", NULL, "S-HSTS", PROBE_WARN, "preload list would refuse it"},
     {"server-version", NULL, "S-VERSION-LEAK", PROBE_FAIL, "Server: nginx/1.18.0"},
     {"server-version", NULL, "S-VERSION-LEAK", PROBE_FAIL, "X-Powered-By: PHP/7.4.3"},
     {"leak-git", NULL, "S-EXPOSED-VCS", PROBE_FAIL, "[core]"},

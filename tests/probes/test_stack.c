@@ -167,6 +167,10 @@ static void test_fixes(void)
     CHECK_CONTAINS(buf, "Edge Certificates");
     CHECK_INT_EQ(stack_fix("S-NOSNIFF", STACK_EXPRESS, buf, sizeof buf), 0);
     CHECK_CONTAINS(buf, "helmet");
+    CHECK_INT_EQ(stack_fix("S-CORP", STACK_NGINX, buf, sizeof buf), 0);
+    CHECK_CONTAINS(buf, "add_header Cross-Origin-Resource-Policy \"same-origin\" always;");
+    CHECK_INT_EQ(stack_fix("S-X-FRAME-OPTIONS", STACK_EXPRESS, buf, sizeof buf), 0);
+    CHECK_CONTAINS(buf, "X-Frame-Options: SAMEORIGIN");
 
     /* A shared cache keeping carts is fixed in the cache, and T-SESSION-ISOLATION (the same
      * cause seen from a second session) gets the same fix. */

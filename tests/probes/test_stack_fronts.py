@@ -37,10 +37,9 @@ def wait_port(port, proc, what):
     return False
 
 
-def start_nginx(work, upstream):
-    """nginx as distributions ship it (server_tokens on) proxying the store's HTTPS listener
-    (its plain one redirects); each request line is logged to access.log."""
-    port = tr.free_port()
+def run_nginx(work, server):
+    """nginx with the server block `server` in its http block, files in work; each request line
+    is logged to work/access.log. The process (its listener: wait_port)."""
     conf = os.path.join(work, "nginx.conf")
     open(conf, "w").write("""worker_processes 1;
 daemon off;
@@ -55,22 +54,31 @@ http {{
   fastcgi_temp_path {w}/fastcgi;
   uwsgi_temp_path {w}/uwsgi;
   scgi_temp_path {w}/scgi;
-  server {{
+{server}
+}}
+""".format(w=work, server=server))
+    return subprocess.Popen(["nginx", "-p", work, "-c", conf, "-e", "stderr"])
+
+
+def start_nginx(work, upstream):
+    """nginx as distributions ship it (server_tokens on) proxying the store's HTTPS listener
+    (its plain one redirects)."""
+    port = tr.free_port()
+    proc = run_nginx(work, """  server {{
     listen 127.0.0.1:{port};
     location / {{ proxy_pass https://127.0.0.1:{up}; proxy_set_header Host $host; }}
-  }}
-}}
-""".format(w=work, port=port, up=upstream))
-    proc = subprocess.Popen(["nginx", "-p", work, "-c", conf, "-e", "stderr"])
+  }}""".format(port=port, up=upstream))
     wait_port(port, proc, "nginx")
     return proc, port
 
 
 def start_varnish(work, backend):
+    """varnishd on a free port, its backend `backend`: ["-b", "HOST:PORT"] (the built-in VCL)
+    or ["-f", VCL_FILE]. The process and its port."""
     port = tr.free_port()
     proc = subprocess.Popen(["varnishd", "-F", "-j", "none", "-n", os.path.join(work, "varnish"),
-                             "-a", "127.0.0.1:%d" % port, "-b", "127.0.0.1:%d" % backend,
-                             "-s", "malloc,32m"], stdout=subprocess.DEVNULL)
+                             "-a", "127.0.0.1:%d" % port] + backend + ["-s", "malloc,32m"],
+                            stdout=subprocess.DEVNULL)
     wait_port(port, proc, "varnishd")
     return proc, port
 
@@ -120,7 +128,7 @@ def main():
     try:
         nginx, nginx_port = start_nginx(work, int(store.ports["https"]))
         procs.append(nginx)
-        varnish, varnish_port = start_varnish(work, nginx_port)
+        varnish, varnish_port = start_varnish(work, ["-b", "127.0.0.1:%d" % nginx_port])
         procs.append(varnish)
 
         doc, _ = audit(work, "http://127.0.0.1:%d" % nginx_port, "nginx")

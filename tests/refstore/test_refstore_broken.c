@@ -5,6 +5,7 @@
  */
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -46,6 +47,8 @@ static void check_weak_headers(void)
     CHECK(HDR(r, "Permissions-Policy") == NULL);
     CHECK_CONTAINS(HDR(r, "Content-Security-Policy"), "unsafe-inline");
     CHECK(!strstr(hv, "frame-ancestors"));
+    CHECK(HDR(r, "X-Frame-Options") == NULL);
+    CHECK(HDR(r, "Cross-Origin-Resource-Policy") == NULL);
     rs_free(&r);
 }
 
@@ -59,6 +62,23 @@ static void check_insecure_cookies(void)
     rs_post(&srv, "/api/v1/carts", "", NULL, &r);
     CHECK_CONTAINS(HDR(r, "Set-Cookie"), "cart=c_");
     CHECK(!strstr(hv, "HttpOnly") && !strstr(hv, "SameSite"));
+    rs_free(&r);
+}
+
+static void check_bad_cookie_prefix(void)
+{
+    struct rs_response r;
+    get("/", &r);
+    /* The good session cookie stays; a __Host- one with a Domain comes beside it. */
+    CHECK_CONTAINS(r.headers, "session=");
+    const char *host = strstr(r.headers, "__Host-session=");
+    CHECK(host != NULL);
+    if (host) {
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(host, "\r\n"), host);
+        CHECK_CONTAINS(line, "Domain=");
+        CHECK_CONTAINS(line, "Path=/;");
+    }
     rs_free(&r);
 }
 
@@ -395,6 +415,7 @@ static const struct {
 } variants[] = {
     {"weak-headers", check_weak_headers},
     {"insecure-cookies", check_insecure_cookies},
+    {"bad-cookie-prefix", check_bad_cookie_prefix},
     {"server-version", check_server_version},
     {"leak-git", check_leak_git},
     {"leak-env", check_leak_env},

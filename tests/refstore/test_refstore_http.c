@@ -58,6 +58,7 @@ static void test_home_page(void)
     CHECK_STR_EQ(HDR(r, "X-Content-Type-Options"), "nosniff");
     CHECK_STR_EQ(HDR(r, "Referrer-Policy"), "strict-origin-when-cross-origin");
     CHECK_STR_EQ(HDR(r, "Permissions-Policy"), "camera=(), microphone=(), geolocation=()");
+    CHECK_STR_EQ(HDR(r, "Cross-Origin-Resource-Policy"), "same-origin");
     CHECK(HDR(r, "Strict-Transport-Security") == NULL); /* plain HTTP: no HSTS */
     CHECK_CONTAINS(HDR(r, "Set-Cookie"), "session=");
     CHECK_CONTAINS(hv, "HttpOnly");

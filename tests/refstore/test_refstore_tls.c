@@ -162,6 +162,13 @@ static void test_tls_variants(void)
         rs_free(&r);
         CHECK_INT_EQ(rs_stop(&s), 0);
     }
+    if (start_tls(&s, "server", "hsts-bad-preload")) {
+        struct rs_request req = {.url = rs_url(&s, "https", "/")};
+        rs_do(&req, &r);
+        CHECK_STR_EQ(HDR(r, "Strict-Transport-Security"), "max-age=31536000; preload");
+        rs_free(&r);
+        CHECK_INT_EQ(rs_stop(&s), 0);
+    }
     if (start_tls(&s, "server", "no-https-redirect")) {
         struct rs_request req = {.url = rs_url(&s, "http", "/")};
         rs_do(&req, &r);

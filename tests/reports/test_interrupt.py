@@ -9,17 +9,15 @@ usage: test_interrupt.py audit_probes|run_baseline|run_load|run_fault|load_url|l
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_run  # noqa: E402  (the reference store, the config and the report checks)
-from test_run import BIN, BUILD, SECRETS, Refstore, check, config  # noqa: E402
+from test_run import BIN, SECRETS, Refstore, check, config  # noqa: E402
 
 # A request already in flight at the signal may still land just after it; nothing may start
 # later than this after the signal.
@@ -287,14 +285,7 @@ def main():
     tests = {"audit_probes": test_audit_probes, "run_baseline": test_run_baseline,
              "run_load": test_run_load, "run_fault": test_run_fault, "load_url": test_load_url,
              "load_scenarios": test_load_scenarios, "double_signal": test_double_signal}
-    work = tempfile.mkdtemp(prefix="sc-int-", dir=os.path.join(BUILD, "tests", "reports"))
-    tests[sys.argv[1]](work)
-    if test_run.failures:
-        print("%d check(s) failed; files kept in %s" % (len(test_run.failures), work),
-              file=sys.stderr)
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return test_run.SKIP if test_run.missing_tools else 0
+    return test_run.run_part(tests, "sc-int-")
 
 
 if __name__ == "__main__":

@@ -399,6 +399,19 @@ class Hostile(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def headless_chromium():
+    """The command line of a headless chromium that fetches nothing on its own, or None when
+    chromium is missing (the part then ends as a skip)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("chromium not installed: the headless render is skipped", file=sys.stderr)
+        missing_tools.append("chromium")
+        return None
+    return [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--disable-quic"]
+
+
 def test_xss(work):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -426,10 +439,8 @@ def test_xss(work):
     md = open(os.path.join(work, "out.md")).read()
     check("<script" not in md.lower(), "no raw <script> in the Markdown")
     check_junit(os.path.join(work, "out.xml"))
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        print("chromium not installed: the headless render is skipped", file=sys.stderr)
-        missing_tools.append("chromium")
+    base = headless_chromium()
+    if not base:
         return
     # Without the page's CSP, so only escaping keeps the script from running.
     bare = os.path.join(work, "bare.html")
@@ -437,9 +448,7 @@ def test_xss(work):
                                  html))
     check("Content-Security-Policy" not in open(bare).read(), "the CSP was stripped")
     shot = os.path.join(BUILD, "tests", "reports", "report-screenshot.png")
-    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--no-first-run",
-            "--disable-sync", "--disable-quic", "--window-size=1280,2000"]
+    base += ["--window-size=1280,2000"]
     prof = tempfile.mkdtemp(dir=work)
     dom = subprocess.run(base + ["--user-data-dir=" + prof, "--dump-dom", "file://" + bare],
                          capture_output=True, text=True, timeout=60).stdout
@@ -543,17 +552,23 @@ def test_degrade(work):
             store.stop()
 
 
-def main():
-    tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "usage": test_usage, "xss": test_xss,
-             "audit": test_audit,
-             "degrade": test_degrade}
-    work = tempfile.mkdtemp(prefix="sc-run-", dir=os.path.join(BUILD, "tests", "reports"))
+def run_part(tests, prefix):
+    """Run the part named on the command line in a fresh folder; the exit code: 1 when a
+    check failed (the folder is kept), 77 when a tool was missing, else 0."""
+    work = tempfile.mkdtemp(prefix=prefix, dir=os.path.join(BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
     if failures:
         print("%d check(s) failed; files kept in %s" % (len(failures), work), file=sys.stderr)
         return 1
     shutil.rmtree(work, ignore_errors=True)
     return SKIP if missing_tools else 0
+
+
+def main():
+    tests = {"good": test_good, "broken": test_broken, "fault": test_fault, "usage": test_usage, "xss": test_xss,
+             "audit": test_audit,
+             "degrade": test_degrade}
+    return run_part(tests, "sc-run-")
 
 
 if __name__ == "__main__":

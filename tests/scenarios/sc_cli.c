@@ -80,13 +80,9 @@ cJSON *sc_json(const char *path)
     return j;
 }
 
-struct sc_ran sc_run(int timeout_s, const char *const *args)
+pid_t sc_spawn(const char *const *args, const char *out, const char *err)
 {
-    struct sc_ran r = {0};
     const char *bin = getenv("STORECHECK_BIN");
-    char outp[128], errp[128];
-    snprintf(outp, sizeof outp, "%s/stdout", sc_tmpdir());
-    snprintf(errp, sizeof errp, "%s/stderr", sc_tmpdir());
     const char *argv[64] = {bin};
     int n = 1;
     while (n < 63 && args[n - 1]) {
@@ -96,16 +92,17 @@ struct sc_ran sc_run(int timeout_s, const char *const *args)
     argv[n] = NULL;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    uint64_t t0 = clock_us();
+    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid;
     int spawned = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    if (spawned != 0) {
-        r.code = 127;
-        return r;
-    }
+    return spawned == 0 ? pid : -1;
+}
+
+int sc_reap(pid_t pid, int timeout_s)
+{
+    uint64_t t0 = clock_us();
     int status = 0;
     for (;;) {
         pid_t w = waitpid(pid, &status, WNOHANG);
@@ -114,14 +111,28 @@ struct sc_ran sc_run(int timeout_s, const char *const *args)
         if (clock_us() - t0 > (uint64_t)timeout_s * 1000000) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            status = -1;
-            break;
+            return -1;
         }
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+struct sc_ran sc_run(int timeout_s, const char *const *args)
+{
+    struct sc_ran r = {0};
+    char outp[128], errp[128];
+    snprintf(outp, sizeof outp, "%s/stdout", sc_tmpdir());
+    snprintf(errp, sizeof errp, "%s/stderr", sc_tmpdir());
+    uint64_t t0 = clock_us();
+    pid_t pid = sc_spawn(args, outp, errp);
+    if (pid < 0) {
+        r.code = 127;
+        return r;
+    }
+    r.code = sc_reap(pid, timeout_s);
     r.wall_ms = (clock_us() - t0) / 1000;
-    r.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = sc_read(outp);
     r.err = sc_read(errp);
     if (r.code != 0 && r.code != 1)

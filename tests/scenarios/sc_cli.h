@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct sc_ran {
     int code;        /* exit status; 128 + signal; -1 when it had to be killed */
@@ -21,6 +22,11 @@ const char *sc_tmpdir(void);
 void sc_tmpdir_remove(void);
 /* Write text to DIR/name; returns the path (static ring of a few). */
 const char *sc_write(const char *name, const char *text);
+/* Start storecheck with args (NULL-terminated), stdout and stderr to the files out and err;
+ * its pid, or -1. */
+pid_t sc_spawn(const char *const *args, const char *out, const char *err);
+/* Wait at most timeout_s for pid; its exit status, 128 + signal, or -1 (killed past it). */
+int sc_reap(pid_t pid, int timeout_s);
 /* Run storecheck with args (NULL-terminated) for at most timeout_s seconds. */
 struct sc_ran sc_run(int timeout_s, const char *const *args);
 void sc_ran_free(struct sc_ran *r);

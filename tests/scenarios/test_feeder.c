@@ -122,32 +122,27 @@ static void test_pick(void)
     rng_seed(&rng, 9, 0);
     size_t row;
 
-    /* Sequential: thread 1 of 2 takes 1, 3, then wraps to 0, 2, 4, 1. */
-    struct feeder_cursor c;
-    feeder_cursor_init(&c, 1, 2);
+    /* Sequential: uses 1, 3, 5, 7, 9, 11 (every other) take 1, 3, then wrap to 0, 2, 4, 1. */
     size_t want_seq[] = {1, 3, 0, 2, 4, 1};
     for (size_t i = 0; i < 6; i++) {
-        CHECK_INT_EQ(feeder_pick(f, FEEDER_SEQUENTIAL, &c, &rng, &row), FEEDER_OK);
+        CHECK_INT_EQ(feeder_pick(f, FEEDER_SEQUENTIAL, 1 + 2 * i, NULL, &row), FEEDER_OK);
         CHECK_INT_EQ(row, want_seq[i]);
     }
 
-    /* Unique: two threads together take every row once, then both run out. */
-    struct feeder_cursor t0, t1;
-    feeder_cursor_init(&t0, 0, 2);
-    feeder_cursor_init(&t1, 1, 2);
+    /* Unique: the even and the odd uses together take every row once, then run out. */
     int taken[5] = {0};
-    while (feeder_pick(f, FEEDER_UNIQUE, &t0, &rng, &row) == FEEDER_OK)
-        taken[row]++;
-    while (feeder_pick(f, FEEDER_UNIQUE, &t1, &rng, &row) == FEEDER_OK)
-        taken[row]++;
+    for (uint64_t start = 0; start < 2; start++)
+        for (uint64_t seq = start; feeder_pick(f, FEEDER_UNIQUE, seq, NULL, &row) == FEEDER_OK;
+             seq += 2)
+            taken[row]++;
     for (int i = 0; i < 5; i++)
         CHECK_INT_EQ(taken[i], 1);
-    CHECK_INT_EQ(feeder_pick(f, FEEDER_UNIQUE, &t0, &rng, &row), FEEDER_EXHAUSTED);
+    CHECK_INT_EQ(feeder_pick(f, FEEDER_UNIQUE, 5, NULL, &row), FEEDER_EXHAUSTED);
 
     /* Random: every row comes up. */
     int seen[5] = {0};
     for (int i = 0; i < 500; i++) {
-        CHECK_INT_EQ(feeder_pick(f, FEEDER_RANDOM, &c, &rng, &row), FEEDER_OK);
+        CHECK_INT_EQ(feeder_pick(f, FEEDER_RANDOM, (uint64_t)i, &rng, &row), FEEDER_OK);
         if (row < 5)
             seen[row]++;
     }

@@ -43,6 +43,9 @@ TRUTHS = {
                          "redirects nothing (start.js), and nothing stands in front of it here"),
     "S-HSTS": ("skip", "no HTML home page (admin disabled, no storefront) and no HTTPS"),
     "S-CSP": ("skip", "no HTML pages: Medusa serves JSON only"),
+    "S-X-FRAME-OPTIONS": ("skip", "no HTML pages to frame"),
+    "S-CORP": ("warn", "no Cross-Origin-Resource-Policy on the store API: the framework sets no "
+               "security headers (framework/dist/http/express-loader.js has no helmet)"),
     "S-NOSNIFF": ("fail", "no X-Content-Type-Options on the store API: the framework sets no "
                   "security headers (framework/dist/http/express-loader.js has no helmet)"),
     "S-REFERRER-POLICY": ("skip", "no HTML pages to carry a Referrer-Policy"),

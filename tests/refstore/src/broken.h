@@ -13,6 +13,8 @@
     X(NO_HTTPS_REDIRECT, "no-https-redirect")                                                      \
     X(WEAK_HEADERS, "weak-headers")                                                                \
     X(INSECURE_COOKIES, "insecure-cookies")                                                        \
+    X(BAD_COOKIE_PREFIX, "bad-cookie-prefix")                                                      \
+    X(HSTS_BAD_PRELOAD, "hsts-bad-preload")                                                        \
     X(SERVER_VERSION, "server-version")                                                            \
     X(LEAK_GIT, "leak-git")                                                                        \
     X(LEAK_ENV, "leak-env")                                                                        \

@@ -216,11 +216,22 @@ static void put_request_id(const struct exchange *x, struct buf *out)
 }
 
 #define HSTS_LINE "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n"
+/* preload asked for without includeSubDomains: the preload list refuses it. */
+#define HSTS_BAD_PRELOAD_LINE "Strict-Transport-Security: max-age=31536000; preload\r\n"
+
+static void put_hsts(const struct exchange *x, struct buf *out)
+{
+    if (!x->tls || broken(BROKEN_NO_HSTS))
+        return;
+    if (broken(BROKEN_HSTS_BAD_PRELOAD))
+        PUT_LIT(out, HSTS_BAD_PRELOAD_LINE);
+    else
+        PUT_LIT(out, HSTS_LINE);
+}
 
 static void put_security_headers(const struct exchange *x, struct buf *out)
 {
-    if (x->tls && !broken(BROKEN_NO_HSTS))
-        PUT_LIT(out, HSTS_LINE);
+    put_hsts(x, out);
     if (broken(BROKEN_WEAK_HEADERS)) {
         PUT_LIT(out, "Content-Security-Policy: default-src * 'unsafe-inline' 'unsafe-eval'\r\n");
         return;
@@ -231,7 +242,8 @@ static void put_security_headers(const struct exchange *x, struct buf *out)
                  "form-action 'self'\r\n"
                  "X-Content-Type-Options: nosniff\r\n"
                  "Referrer-Policy: strict-origin-when-cross-origin\r\n"
-                 "Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n");
+                 "Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n"
+                 "Cross-Origin-Resource-Policy: same-origin\r\n");
 }
 
 bool exchange_cors_allowed(const struct exchange *x)
@@ -342,10 +354,10 @@ void exchange_finish(struct exchange *x, struct buf *out)
         put_security_headers(x, out);
     } else {
         /* An API called from browsers is held to HTTPS as much as its pages. */
-        if (x->tls && !broken(BROKEN_NO_HSTS))
-            PUT_LIT(out, HSTS_LINE);
+        put_hsts(x, out);
         if (!broken(BROKEN_WEAK_HEADERS))
-            PUT_LIT(out, "X-Content-Type-Options: nosniff\r\n");
+            PUT_LIT(out, "X-Content-Type-Options: nosniff\r\n"
+                         "Cross-Origin-Resource-Policy: same-origin\r\n");
     }
     if (x->kind != LISTENER_ADMIN)
         put_cors(x, out);

@@ -12,6 +12,11 @@ void session_set_cookie(struct exchange *x, const char *name, const char *value)
     else
         exchange_headerf(x, "Set-Cookie", "%s=%s; Path=/%s; HttpOnly; SameSite=Lax", name, value,
                          x->tls ? "; Secure" : "");
+    /* A __Host- cookie with a Domain: browsers refuse it. */
+    if (broken(BROKEN_BAD_COOKIE_PREFIX))
+        exchange_headerf(x, "Set-Cookie",
+                         "__Host-%s=%s; Path=/; Domain=localhost; Secure; HttpOnly; SameSite=Lax",
+                         name, value);
 }
 
 void session_private(struct exchange *x)
