@@ -1,8 +1,10 @@
 #include "probes/api_answers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "probes/answer_fit.h"
 #include "probes/store.h"
 
 const enum endpoint api_read_endpoints[] = {EP_CATALOG, EP_PRODUCT, EP_SEARCH};
@@ -19,28 +21,47 @@ int api_answer_is_html(const struct http_response *r)
     return ct && (http_strcasestr(ct, "text/html") || http_strcasestr(ct, "xhtml"));
 }
 
-enum { FETCH_MAX = 8 };
-
-size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
-                 enum endpoint *got, struct http_response *resps)
+size_t api_requests(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
+                    enum endpoint *got, struct ep_request *rqs, struct http_request *reqs)
 {
-    struct http_request reqs[FETCH_MAX];
-    char urls[FETCH_MAX][1024];
+    static const struct ep_defaults page = {NULL, NULL, "Accept: text/html"};
+    static const struct ep_defaults api = {NULL, NULL, "Accept: application/json"};
     size_t count = 0;
-    for (size_t i = 0; i < n && count < FETCH_MAX; i++) {
+    for (size_t i = 0; i < n && count < API_FETCH_MAX; i++) {
         char err[300];
-        if (store_endpoint_url(ctx, eps[i], urls[count], sizeof urls[count], err, sizeof err)) {
+        int is_page = api_endpoint_is_page(eps[i]);
+        struct store_values in = {.defaults = is_page ? &page : &api, .extra = header};
+        if (store_request(ctx, eps[i], &in, &rqs[count], err, sizeof err)) {
             if (ctx->cfg->target.endpoints[eps[i]])
                 probe_evidence(ctx, NULL, 0, "%s not checked: %s", endpoint_names[eps[i]], err);
             continue;
         }
-        int page = api_endpoint_is_page(eps[i]);
-        reqs[count] = (struct http_request){
-            .url = urls[count],
-            .headers = {page ? "Accept: text/html" : "Accept: application/json", header},
-            .follow = page ? 3 : 0};
+        reqs[count] = rqs[count].req;
+        reqs[count].follow = is_page ? 3 : 0;
         got[count++] = eps[i];
     }
-    http_run(ctx, reqs, resps, count, 0);
     return count;
+}
+
+size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
+                 enum endpoint *got, struct http_response *resps)
+{
+    struct http_request reqs[API_FETCH_MAX];
+    struct ep_request *rqs = malloc(API_FETCH_MAX * sizeof *rqs);
+    size_t count = rqs ? api_requests(ctx, eps, n, header, got, rqs, reqs) : 0;
+    http_run(ctx, reqs, resps, count, 0);
+    free(rqs);
+    return count;
+}
+
+int api_answer_fits(const struct probe_ctx *ctx, enum endpoint ep, const char *key,
+                    const struct http_response *r, char *why, size_t len)
+{
+    why[0] = '\0';
+    if (ep != EP_COUNT ? ep_answer_good(ctx, ep, r, why, len) : !answer_fit_mismatch(r->status))
+        return 1;
+    /* A status that says what was wrong with the request says it best. */
+    if (answer_fit_mismatch(r->status))
+        answer_fit_explain(r, key, why, len);
+    return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "probes/endpoint_request.h"
 #include "probes/http.h"
 
 /* The API endpoints anyone may read (catalog, product, search), in fallback order. */
@@ -22,11 +23,27 @@ int api_endpoint_is_page(enum endpoint ep);
 /* 1 when r's Content-Type is HTML (a page), 0 for anything else (JSON, none). */
 int api_answer_is_html(const struct http_response *r);
 
-/* GET the configured endpoints among eps (at most 8) concurrently: pages with
- * Accept: text/html, API endpoints with Accept: application/json, each with header too when
- * not NULL. got[k] is the endpoint of resps[k]; returns how many were sent. Endpoints that are
- * configured but cannot be resolved are noted as evidence. */
+enum { API_FETCH_MAX = 8 };
+
+/* The requests api_fetch sends, built and not sent: reqs[k] (pointing into rqs[k]) is the
+ * request of endpoint got[k]; got, rqs and reqs hold n each (at most API_FETCH_MAX are
+ * built). Returns how many. */
+size_t api_requests(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
+                    enum endpoint *got, struct ep_request *rqs, struct http_request *reqs);
+
+/* Send the configured endpoints among eps (at most API_FETCH_MAX) concurrently, each as its
+ * own request (store_request: method, headers and body when written as a request, else a
+ * GET): pages with Accept: text/html, API endpoints with Accept: application/json, each with
+ * header too when not NULL. got[k] is the endpoint of resps[k]; returns how many were sent.
+ * Endpoints that are configured but cannot be built are noted as evidence. */
 size_t api_fetch(struct probe_ctx *ctx, const enum endpoint *eps, size_t n, const char *header,
                  enum endpoint *got, struct http_response *resps);
+
+/* 1 when r, the answer to a request sent for key, may be judged: when the request was endpoint
+ * ep's own, its good answer (ep_answer_good); when it was another one (ep is EP_COUNT), an
+ * answer that does not call the request wrong (answer_fit). Else 0 with why: which endpoint
+ * or config key to fix (answer_fit_explain's words when the status says what was wrong). */
+int api_answer_fits(const struct probe_ctx *ctx, enum endpoint ep, const char *key,
+                    const struct http_response *r, char *why, size_t len);
 
 #endif

@@ -1,12 +1,14 @@
 /* E group, the API's contract: an OpenAPI document that lists the configured endpoints, and
  * error bodies in RFC 9457 problem+json. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cjson/cJSON.h>
 
 #include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/gql_conventions.h"
@@ -153,26 +155,34 @@ static void run_problem_json(struct probe_ctx *ctx)
         return;
     }
     const char *cat = ctx->cfg->target.endpoints[EP_CATALOG];
-    char prefix[512], missing[600], catalog[1024], bad_page[1100], err[300], hex[17];
-    if (!cat ||
-        store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
+    char prefix[512], missing[600], bad_page[1100], hex[17];
+    /* Three wrong requests, each the catalog's own (its headers, the shopper's values): at a
+     * missing path, with a method no API serves, with page parameters that are no numbers. */
+    static const enum endpoint catalog_ep[] = {EP_CATALOG};
+    enum endpoint got[1];
+    struct http_request reqs[3];
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!cat || !rq || api_requests(ctx, catalog_ep, 1, NULL, got, rq, reqs) == 0) {
+        free(rq);
         probe_set(ctx, PROBE_SKIP,
                   "no API to find: set target.endpoints.catalog (or target.graphql.path for a "
                   "GraphQL API)");
         return;
     }
+    const char *catalog = rq->url;
     nonce_hex(hex, 8);
     api_path_prefix(cat, prefix, sizeof prefix);
     snprintf(missing, sizeof missing, "%sstorecheck-missing-%s", prefix, hex);
     snprintf(bad_page, sizeof bad_page, "%s%spage=-1&per_page=not-a-number", catalog,
              strchr(catalog, '?') ? "&" : "?");
-    struct http_request reqs[3] = {
-        {.url = missing, .headers = {"Accept: application/json"}},
-        {.method = "TRACE", .url = catalog, .headers = {"Accept: application/json"}},
-        {.url = bad_page, .headers = {"Accept: application/json"}},
-    };
+    reqs[1] = reqs[2] = reqs[0];
+    reqs[0].url = missing;
+    reqs[1].method = "TRACE";
+    reqs[1].body = NULL;
+    reqs[2].url = bad_page;
     struct http_response resps[3];
     http_run(ctx, reqs, resps, 3, 0);
+    free(rq);
     int errors = 0, bad = 0;
     char first[300] = "";
     for (size_t i = 0; i < 3; i++) {

@@ -4,11 +4,12 @@
  * oversized page size is asked alone, and a first page without a next link is followed by
  * offset, then by page number, before the probe says the list cannot be paged. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
-#include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/gql_conventions.h"
 #include "probes/http.h"
@@ -115,12 +116,13 @@ static void with_query(const char *url, const char *param, char *out, size_t len
 /* Follow the first page by the given parameter ("offset=20", "page=2"): 1 when the store
  * answered another page of the list (a list whose first item is not the first page's), with
  * what it answered in said. */
-static int next_page_by(struct probe_ctx *ctx, const char *catalog, const char *param,
-                        const char *first, char *said, size_t len)
+static int next_page_by(struct probe_ctx *ctx, const struct http_request *catalog,
+                        const char *param, const char *first, char *said, size_t len)
 {
     char url[1200], item[1024];
-    with_query(catalog, param, url, sizeof url);
-    struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
+    with_query(catalog->url, param, url, sizeof url);
+    struct http_request req = *catalog;
+    req.url = url;
     struct http_response r;
     http_get1(ctx, &req, &r);
     struct page p;
@@ -140,8 +142,8 @@ static int next_page_by(struct probe_ctx *ctx, const char *catalog, const char *
 /* How the list pages after the first page (without a next link): by offset, else by page
  * number. The way into how (e.g. "offset=20 answered 20 items, the next ones"); 1 when one
  * works, 0 with both attempts in how. */
-static int pages_by_parameter(struct probe_ctx *ctx, const char *catalog, const struct page *p,
-                              char *how, size_t len)
+static int pages_by_parameter(struct probe_ctx *ctx, const struct http_request *catalog,
+                              const struct page *p, char *how, size_t len)
 {
     char first[1024], by_offset[160], by_page[160], param[32];
     first_item(p->doc, first, sizeof first);
@@ -179,20 +181,26 @@ static void run_pagination(struct probe_ctx *ctx)
         gql_conventions_pagination(ctx);
         return;
     }
-    char catalog[1024], err[300];
-    if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) != 0) {
+    /* The catalog's own request (its method, headers, body), the page parameters added to
+     * its URL. */
+    static const enum endpoint catalog_ep[] = {EP_CATALOG};
+    enum endpoint got[1];
+    struct http_request reqs[1 + NOVERSIZED];
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!rq || api_requests(ctx, catalog_ep, 1, NULL, got, rq, reqs) == 0) {
+        free(rq);
         probe_set(ctx, PROBE_SKIP,
                   "no list to page: set target.endpoints.catalog (or target.graphql.path for a "
                   "GraphQL API)");
         return;
     }
+    const struct http_request *catalog = &reqs[0];
     char urls[NOVERSIZED][1200];
-    struct http_request reqs[1 + NOVERSIZED] = {
-        {.url = catalog, .headers = {"Accept: application/json"}}};
     for (size_t i = 0; i < NOVERSIZED; i++) {
-        with_query(catalog, oversized[i], urls[i], sizeof urls[i]);
-        reqs[1 + i] = (struct http_request){
-            .url = urls[i], .headers = {"Accept: application/json"}, .max_body = 64 << 20};
+        with_query(catalog->url, oversized[i], urls[i], sizeof urls[i]);
+        reqs[1 + i] = *catalog;
+        reqs[1 + i].url = urls[i];
+        reqs[1 + i].max_body = 64 << 20;
     }
     struct http_response resps[1 + NOVERSIZED];
     http_run(ctx, reqs, resps, 1 + NOVERSIZED, 0);
@@ -208,9 +216,7 @@ static void run_pagination(struct probe_ctx *ctx)
     double total = total_of(first->doc);
     char wrong[1600] = "", how[400] = "", caps[400];
     caps_said(big, caps, sizeof caps);
-    if (answer_fit_mismatch(resps[0].status))
-        answer_fit_explain(&resps[0], "catalog", wrong, sizeof wrong);
-    if (wrong[0])
+    if (!api_answer_fits(ctx, EP_CATALOG, "catalog", &resps[0], wrong, sizeof wrong))
         probe_set(ctx, PROBE_SKIP, "%s", wrong);
     else if (first->count < 0)
         probe_set(ctx, PROBE_ERROR, "no list to judge: the catalog %s", first->said);
@@ -238,6 +244,7 @@ static void run_pagination(struct probe_ctx *ctx)
         cJSON_Delete(pages[i].doc);
         http_response_free(&resps[i]);
     }
+    free(rq);
 }
 
 const struct probe probe_e_pagination = {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/gql_conventions.h"
@@ -37,13 +37,39 @@ static const char *version_header(const struct http_response *r, const char **na
     return NULL;
 }
 
-/* No version in the path: is there one in a header of the catalog's answer? */
-static void judge_version_header(struct probe_ctx *ctx, const char *url)
+/* Send the catalog's own request (its method, headers, the shopper's values), at url instead
+ * of its own URL when url is not NULL, into r. -1 with the verdict set when it cannot be
+ * built. */
+static int get_catalog(struct probe_ctx *ctx, const char *url, struct http_response *r)
 {
-    struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
+    static const enum endpoint catalog[] = {EP_CATALOG};
+    enum endpoint got[1];
+    struct http_request req;
+    struct ep_request *rq = malloc(sizeof *rq);
+    memset(r, 0, sizeof *r);
+    if (!rq || api_requests(ctx, catalog, 1, NULL, got, rq, &req) == 0) {
+        free(rq);
+        probe_set(ctx, PROBE_ERROR, "no catalog request to send%s",
+                  rq ? " (the evidence says why)" : ": out of memory");
+        return -1;
+    }
+    if (url)
+        req.url = url;
+    http_get1(ctx, &req, r);
+    free(rq);
+    return 0;
+}
+
+/* No version in the path: is there one in a header of the catalog's answer? */
+static void judge_version_header(struct probe_ctx *ctx)
+{
     struct http_response r;
-    http_get1(ctx, &req, &r);
-    if (answer_fit_skip(ctx, &r, "catalog")) {
+    char why[1600];
+    if (get_catalog(ctx, NULL, &r) != 0)
+        return;
+    if (r.status && !api_answer_fits(ctx, EP_CATALOG, "catalog", &r, why, sizeof why)) {
+        http_evidence(ctx, &r, "not judged: %s", why);
+        probe_set(ctx, PROBE_SKIP, "%s", why);
         http_response_free(&r);
         return;
     }
@@ -64,7 +90,7 @@ enum { UNKNOWN_VERSION = 999 };
 
 static void run_api_version(struct probe_ctx *ctx)
 {
-    char url[1024], err[300];
+    char url[1024];
     const char *cat = ctx->cfg->target.endpoints[EP_CATALOG];
     size_t at, len;
     long was;
@@ -80,17 +106,13 @@ static void run_api_version(struct probe_ctx *ctx)
     }
     if (api_path_version(cat, &at, &len, &was) != 0) {
         /* No version in the path: maybe in a header. */
-        if (store_endpoint_url(ctx, EP_CATALOG, url, sizeof url, err, sizeof err) != 0) {
-            probe_set(ctx, PROBE_ERROR, "%s", err);
-            return;
-        }
-        judge_version_header(ctx, url);
+        judge_version_header(ctx);
         return;
     }
     with_version(ctx, cat, at, len, UNKNOWN_VERSION, url, sizeof url);
-    struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
     struct http_response r;
-    http_get1(ctx, &req, &r);
+    if (get_catalog(ctx, url, &r) != 0)
+        return;
     char why[200] = "";
     int problem = r.status ? problem_check(&r, why, sizeof why) == 0 : 0;
     http_evidence(ctx, &r, "unknown version v%d%s%s", UNKNOWN_VERSION, r.status ? "; " : "",
@@ -128,9 +150,9 @@ static void run_deprecation(struct probe_ctx *ctx)
         return;
     }
     with_version(ctx, cat, at, len, was - 1, url, sizeof url);
-    struct http_request req = {.url = url, .headers = {"Accept: application/json"}};
     struct http_response r;
-    http_get1(ctx, &req, &r);
+    if (get_catalog(ctx, url, &r) != 0)
+        return;
     const char *dep = r.status ? http_header(&r, "Deprecation") : NULL;
     const char *sunset = r.status ? http_header(&r, "Sunset") : NULL;
     http_evidence(ctx, &r, "older version v%ld; Deprecation: %s; Sunset: %s", was - 1,

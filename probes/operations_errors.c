@@ -38,7 +38,7 @@ static int judge_error(struct probe_ctx *ctx, const char *what, int status, cons
 static void run_error_pages(struct probe_ctx *ctx)
 {
     const struct config *cfg = ctx->cfg;
-    char missing[64], prefix[512], api_missing[600], catalog[1024], err[300];
+    char missing[64], prefix[512], api_missing[600], err[300];
     nonce_hex(missing + snprintf(missing, sizeof missing, "/storecheck-missing-"), 8);
     api_path_prefix(cfg->target.endpoints[EP_CATALOG], prefix, sizeof prefix);
     snprintf(api_missing, sizeof api_missing, "%s%s", prefix, missing + 1);
@@ -52,29 +52,29 @@ static void run_error_pages(struct probe_ctx *ctx)
             (struct http_request){.url = api_missing, .headers = {"Accept: application/json"}};
         what[n++] = "API not found";
     }
-    if (store_endpoint_url(ctx, EP_CATALOG, catalog, sizeof catalog, err, sizeof err) == 0) {
-        reqs[n] = (struct http_request){
-            .method = "TRACE", .url = catalog, .headers = {"Accept: application/json"}};
+    /* The catalog's own request (its headers, the shopper's values) with a method no store
+     * serves. */
+    struct ep_request *rqs = malloc(2 * sizeof *rqs);
+    if (rqs &&
+        store_request_instead(ctx, EP_CATALOG, "TRACE", NULL, &rqs[0], err, sizeof err) == 0) {
+        reqs[n] = rqs[0].req;
         what[n++] = "wrong method";
     }
-    /* Malformed JSON to an API that takes JSON: the parser's error is where frameworks in
-     * development mode show their stack (Express's body-parser, for one). Nothing can be
-     * created from a body that does not parse. */
-    char post_url[1024];
+    /* Malformed JSON to an API that takes JSON, in its own request: the parser's error is
+     * where frameworks in development mode show their stack (Express's body-parser, for
+     * one). Nothing can be created from a body that does not parse. */
     static const enum endpoint posts[] = {EP_CART, EP_LOGIN};
-    for (size_t i = 0; i < sizeof posts / sizeof *posts; i++) {
-        if (store_endpoint_url(ctx, posts[i], post_url, sizeof post_url, err, sizeof err) != 0)
+    for (size_t i = 0; rqs && i < sizeof posts / sizeof *posts; i++) {
+        if (store_request_instead(ctx, posts[i], NULL, "{\"storecheck\": [malformed", &rqs[1], err,
+                                  sizeof err) != 0)
             continue;
-        reqs[n] = (struct http_request){
-            .method = "POST",
-            .url = post_url,
-            .body = "{\"storecheck\": [malformed",
-            .headers = {"Content-Type: application/json", "Accept: application/json"}};
+        reqs[n] = rqs[1].req;
         what[n++] = "malformed JSON";
         break;
     }
     struct http_response resps[4];
     http_run(ctx, reqs, resps, n, 0);
+    free(rqs);
     char problem[400] = "";
     int findings = 0, answered = 0, unanswered = 0;
     for (size_t i = 0; i < n; i++) {
@@ -123,19 +123,25 @@ enum { OVERSIZE_BYTES = 2 * 1024 * 1024 };
 static void run_body_limit(struct probe_ctx *ctx)
 {
     static const enum endpoint eps[] = {EP_CART, EP_CHECKOUT, EP_LOGIN, EP_CATALOG};
-    char url[1024], err[300];
-    size_t i = 0;
-    while (i < sizeof eps / sizeof *eps &&
-           store_endpoint_url(ctx, eps[i], url, sizeof url, err, sizeof err) != 0)
-        i++;
-    if (i == sizeof eps / sizeof *eps) {
-        probe_set(ctx, PROBE_SKIP,
-                  "nothing to post to: set target.endpoints.cart (or checkout, login, catalog)");
+    char err[300];
+    char *body = malloc(OVERSIZE_BYTES + 1);
+    struct ep_request *rq = malloc(sizeof *rq);
+    if (!body || !rq) {
+        free(body);
+        free(rq);
+        probe_set(ctx, PROBE_ERROR, "out of memory");
         return;
     }
-    char *body = malloc(OVERSIZE_BYTES + 1);
-    if (!body) {
-        probe_set(ctx, PROBE_ERROR, "out of memory");
+    /* The first endpoint's own request (its headers, the shopper's values) with the body. */
+    size_t i = 0;
+    while (i < sizeof eps / sizeof *eps &&
+           store_request_instead(ctx, eps[i], NULL, body, rq, err, sizeof err) != 0)
+        i++;
+    if (i == sizeof eps / sizeof *eps) {
+        free(body);
+        free(rq);
+        probe_set(ctx, PROBE_SKIP,
+                  "nothing to post to: set target.endpoints.cart (or checkout, login, catalog)");
         return;
     }
     /* Valid JSON, so that only the size can be the reason to refuse it. */
@@ -143,14 +149,10 @@ static void run_body_limit(struct probe_ctx *ctx)
     memcpy(body, "{\"pad\":\"", 8);
     memcpy(body + OVERSIZE_BYTES - 2, "\"}", 2);
     body[OVERSIZE_BYTES] = '\0';
-    struct http_request req = {
-        .method = "POST",
-        .url = url,
-        .body = body,
-        .headers = {"Content-Type: application/json", "Accept: application/json"}};
     struct http_response r;
-    http_get1(ctx, &req, &r);
+    http_get1(ctx, &rq->req, &r);
     free(body);
+    free(rq);
     char excerpt[160];
     const char *leak = r.status ? leak_find(r.body, LEAK_DEBUG, excerpt, sizeof excerpt) : NULL;
     /* 413 is the answer asked for; 404, 405 or 415 say the endpoint was the wrong one. */

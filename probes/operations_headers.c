@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
@@ -30,29 +30,44 @@ static int ordinary_url(struct probe_ctx *ctx, size_t *from, char *url, size_t l
 
 static const char no_ordinary[] = "nothing to ask: set target.endpoints.catalog (or home, health)";
 
-/* Ask the first configured of catalog, home, health (the next one when the store says the
- * request was wrong) with the request id headers; 0 with r filled, or -1 with the verdict
- * set. */
-static int ask_with_ids(struct probe_ctx *ctx, const char *const *headers, struct http_response *r)
+/* Ask the first configured of catalog, home, health, each as its own request, with the
+ * request id headers (the next one when the answer is not the endpoint's good one); 0 with r
+ * filled and the endpoint's name in key, or -1 with the verdict set. */
+static int ask_with_ids(struct probe_ctx *ctx, const char *const *headers, struct http_response *r,
+                        const char **key)
 {
-    char url[1024], wrong[1600] = "";
-    for (size_t i = 0; ordinary_url(ctx, &i, url, sizeof url) == 0; i++) {
-        struct http_request req = {.url = url, .headers = {headers[0], headers[1]}};
-        if (http_get1(ctx, &req, r) != 0) {
+    char wrong[1600] = "", why[700];
+    struct ep_request *rq = malloc(sizeof *rq);
+    for (size_t i = 0; rq && i < sizeof ordinary / sizeof *ordinary; i++) {
+        struct store_values in = {.extra = headers[0]};
+        if (store_request(ctx, ordinary[i], &in, rq, why, sizeof why))
+            continue;
+        size_t h = 0;
+        while (rq->req.headers[h])
+            h++;
+        rq->req.headers[h] = headers[1];
+        if (http_get1(ctx, &rq->req, r) != 0) {
             http_evidence(ctx, r, NULL);
             probe_set(ctx, PROBE_ERROR, "no answer: %s", r->error);
             http_response_free(r);
+            free(rq);
             return -1;
         }
-        if (!answer_fit_mismatch(r->status))
+        if (api_answer_fits(ctx, ordinary[i], endpoint_names[ordinary[i]], r, why, sizeof why)) {
+            *key = endpoint_names[ordinary[i]];
+            free(rq);
             return 0;
-        http_evidence(ctx, r, "%s: not judged (%s)", endpoint_names[ordinary[i]],
-                      answer_fit_mismatch(r->status));
+        }
+        http_evidence(ctx, r, "%s: not judged: %s", endpoint_names[ordinary[i]], why);
         if (!wrong[0])
-            answer_fit_explain(r, endpoint_names[ordinary[i]], wrong, sizeof wrong);
+            snprintf(wrong, sizeof wrong, "%s", why);
         http_response_free(r);
     }
-    probe_set(ctx, PROBE_SKIP, "%s", wrong[0] ? wrong : no_ordinary);
+    if (!rq)
+        probe_set(ctx, PROBE_ERROR, "out of memory");
+    else
+        probe_set(ctx, PROBE_SKIP, "%s", wrong[0] ? wrong : no_ordinary);
+    free(rq);
     return -1;
 }
 
@@ -66,7 +81,8 @@ static void run_request_id(struct probe_ctx *ctx)
     snprintf(tp_line, sizeof tp_line, "traceparent: 00-%s-%s-01", trace, span);
     const char *headers[] = {rid_line, tp_line};
     struct http_response r;
-    if (ask_with_ids(ctx, headers, &r) != 0)
+    const char *key;
+    if (ask_with_ids(ctx, headers, &r, &key) != 0)
         return;
     static const char *const id_headers[] = {"X-Request-Id", "X-Correlation-Id", "Request-Id",
                                              "X-Trace-Id",   "X-Amzn-Trace-Id",  "CF-Ray"};
@@ -76,8 +92,9 @@ static void run_request_id(struct probe_ctx *ctx)
     const char *tp = http_header(&r, "traceparent");
     int echoed = value && strstr(value, rid) != NULL;
     int traced = tp && strstr(tp, trace) != NULL;
-    http_evidence(ctx, &r, "sent %s and %s; got %s: %s, traceparent: %s", rid_line, tp_line,
-                  value ? name : "X-Request-Id", value ? value : "(none)", tp ? tp : "(none)");
+    http_evidence(ctx, &r, "%s: sent %s and %s; got %s: %s, traceparent: %s", key, rid_line,
+                  tp_line, value ? name : "X-Request-Id", value ? value : "(none)",
+                  tp ? tp : "(none)");
     if (echoed || traced)
         probe_set(ctx, PROBE_PASS, "%s%s%s echoed", echoed ? name : "",
                   echoed && traced ? " and " : "", traced ? "traceparent" : "");

@@ -7,6 +7,7 @@
 
 #include "common/stop.h"
 #include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/fault.h"
 #include "probes/http.h"
@@ -26,17 +27,16 @@ enum {
  * finding ("" when none) in problem. */
 static void during_fault(struct probe_ctx *ctx, const char *cart_id, char *problem, size_t len)
 {
-    char urls[3][1024], err[300];
+    char err[300];
     struct http_request reqs[3];
     const char *names[3];
-    size_t n = 0;
     static const enum endpoint browse[] = {EP_CATALOG, EP_PRODUCT};
-    for (size_t i = 0; i < 2; i++)
-        if (store_endpoint_url(ctx, browse[i], urls[n], sizeof urls[n], err, sizeof err) == 0) {
-            reqs[n] =
-                (struct http_request){.url = urls[n], .headers = {"Accept: application/json"}};
-            names[n++] = endpoint_names[browse[i]];
-        }
+    enum endpoint got[2];
+    /* Catalog and product each as its own request. */
+    struct ep_request *rqs = malloc(API_FETCH_MAX * sizeof *rqs);
+    size_t n = rqs ? api_requests(ctx, browse, 2, NULL, got, rqs, reqs) : 0;
+    for (size_t i = 0; i < n; i++)
+        names[i] = endpoint_names[got[i]];
     char nonce[40], key[64];
     nonce_hex(nonce, 16);
     snprintf(key, sizeof key, "storecheck-%s", nonce);
@@ -44,6 +44,7 @@ static void during_fault(struct probe_ctx *ctx, const char *cart_id, char *probl
     if (!checkout || orders_request(ctx, cart_id, key, NULL, checkout, err, sizeof err)) {
         snprintf(problem, len, "no checkout request: %s", checkout ? err : "out of memory");
         free(checkout);
+        free(rqs);
         return;
     }
     reqs[n] = checkout->req;
@@ -56,6 +57,7 @@ static void during_fault(struct probe_ctx *ctx, const char *cart_id, char *probl
     struct http_response resps[3];
     http_run(&during, reqs, resps, n, 0);
     free(checkout);
+    free(rqs);
     problem[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         struct http_response *r = &resps[i];

@@ -3,9 +3,11 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/http.h"
 #include "probes/raw.h"
@@ -106,16 +108,16 @@ static void run_timeouts(struct probe_ctx *ctx)
 {
     static const enum endpoint eps[] = {EP_HOME, EP_CATALOG, EP_PRODUCT, EP_SEARCH, EP_HEALTH};
     enum { N = sizeof eps / sizeof *eps };
-    struct http_request reqs[N];
-    char urls[N][1024], err[300];
+    struct http_request reqs[API_FETCH_MAX];
     const char *names[N];
-    size_t n = 0;
-    for (size_t i = 0; i < N; i++)
-        if (store_endpoint_url(ctx, eps[i], urls[n], sizeof urls[n], err, sizeof err) == 0) {
-            reqs[n] = (struct http_request){.url = urls[n]};
-            names[n++] = endpoint_names[eps[i]];
-        }
+    enum endpoint got[N];
+    /* Each endpoint's own request: a catalog read over GraphQL is its POST. */
+    struct ep_request *rqs = malloc(API_FETCH_MAX * sizeof *rqs);
+    size_t n = rqs ? api_requests(ctx, eps, N, NULL, got, rqs, reqs) : 0;
+    for (size_t i = 0; i < n; i++)
+        names[i] = endpoint_names[got[i]];
     if (n == 0) {
+        free(rqs);
         probe_set(ctx, PROBE_SKIP,
                   "nothing to ask: set target.endpoints.home, catalog, product, search or health");
         return;
@@ -126,6 +128,7 @@ static void run_timeouts(struct probe_ctx *ctx)
     uint64_t t0 = probe_now_ms();
     http_run(ctx, reqs, resps, n, 0);
     uint64_t took = probe_now_ms() - t0;
+    free(rqs);
     int hung = 0, failed = 0;
     const char *first = NULL;
     for (size_t i = 0; i < n; i++) {

@@ -2,10 +2,10 @@
  * nosniff, Referrer-Policy, Permissions-Policy), headers that leak versions, and CORS. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "probes/answer_fit.h"
 #include "probes/api_answers.h"
 #include "probes/catalog.h"
 #include "probes/csp.h"
@@ -13,6 +13,7 @@
 #include "probes/embedding.h"
 #include "probes/html.h"
 #include "probes/http.h"
+#include "probes/store.h"
 
 /* Judges one response; writes why and returns PROBE_PASS, PROBE_WARN or PROBE_FAIL. */
 typedef enum probe_status (*page_judge)(const struct http_response *r, char *why, size_t len);
@@ -29,9 +30,9 @@ static const enum endpoint html_pages[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CHECKOUT
 enum scope { PAGES_ONLY, ANY_ANSWER };
 
 /* Fetch the endpoints, judge each answer in scope with judge, show `header` of each as
- * evidence, and set the worst verdict, naming the first answer that earned it. An answer that
- * says the request was wrong (answer_fit) is never judged; when nothing could be judged, the
- * skip says which config key would make the probe apply. */
+ * evidence, and set the worst verdict, naming the first answer that earned it. Each endpoint
+ * is sent as its own request (api_fetch); an answer that is not its good one (api_answer_fits)
+ * is never judged, and when nothing could be judged, the skip says which endpoint to fix. */
 static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
                         const char *header, page_judge judge, enum scope scope)
 {
@@ -39,8 +40,8 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
     enum endpoint got[8];
     size_t count = api_fetch(ctx, eps, n, NULL, got, resps);
     enum probe_status worst = PROBE_PASS;
-    char worst_why[512] = "", worst_url[1100] = "", last_error[300] = "", wrong[1600] = "";
-    char not_page[200] = "";
+    char worst_why[700] = "", worst_url[1100] = "", last_error[300] = "", wrong[1600] = "";
+    char not_page[200] = "", why[700];
     size_t judged = 0;
     for (size_t i = 0; i < count; i++) {
         struct http_response *r = &resps[i];
@@ -48,10 +49,10 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
         if (!r->status) {
             http_evidence(ctx, r, NULL);
             snprintf(last_error, sizeof last_error, "%s", r->error);
-        } else if (answer_fit_mismatch(r->status)) {
-            http_evidence(ctx, r, "%s: not judged (%s)", key, answer_fit_mismatch(r->status));
+        } else if (!api_answer_fits(ctx, got[i], key, r, why, sizeof why)) {
+            http_evidence(ctx, r, "%s: not judged: %s", key, why);
             if (!wrong[0])
-                answer_fit_explain(r, key, wrong, sizeof wrong);
+                snprintf(wrong, sizeof wrong, "%s", why);
         } else if (scope == PAGES_ONLY && !api_answer_is_html(r)) {
             const char *ct = http_header(r, "Content-Type");
             http_evidence(ctx, r, "%s answers %s: not an HTML page, not judged", key,
@@ -59,7 +60,6 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
             if (!not_page[0])
                 snprintf(not_page, sizeof not_page, "%s answers %s", key, ct ? ct : "no HTML");
         } else {
-            char why[512];
             enum probe_status st = judge(r, why, sizeof why);
             const char *v = http_header(r, header);
             http_evidence(ctx, r, "%s: %s: %s -> %s", key, header, v ? v : "(none)", why);
@@ -67,7 +67,7 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
             if (judged == 1 || rank(st) > rank(worst)) {
                 worst = st;
                 snprintf(worst_why, sizeof worst_why, "%s", why);
-                snprintf(worst_url, sizeof worst_url, "%s", r->url);
+                snprintf(worst_url, sizeof worst_url, "%s", r->request_line);
             }
         }
         http_response_free(r);
@@ -245,13 +245,15 @@ static void run_version_leak(struct probe_ctx *ctx)
     char missing[128];
     snprintf(missing, sizeof missing, "/storecheck-%08x-missing", (unsigned)probe_now_ms());
     const char *home = ctx->cfg->target.endpoints[EP_HOME];
-    const char *api = ctx->cfg->target.endpoints[EP_CATALOG];
     struct http_request reqs[3] = {{.url = home ? home : "/"}, {.url = missing}};
-    size_t n = 2;
-    if (api)
-        reqs[n++] = (struct http_request){.url = api};
+    /* The API's answer to the catalog's own request (a GraphQL catalog is its POST). */
+    static const enum endpoint catalog[] = {EP_CATALOG};
+    enum endpoint api[1];
+    struct ep_request *rq = malloc(sizeof *rq);
+    size_t n = 2 + (rq ? api_requests(ctx, catalog, 1, NULL, api, rq, &reqs[2]) : 0);
     struct http_response resps[3];
     size_t got = http_run(ctx, reqs, resps, n, 0);
+    free(rq);
     int leaks = 0, named = 0;
     char first[512] = "";
     for (size_t i = 0; i < n; i++) {
@@ -298,36 +300,76 @@ static void hostile_origin(char *buf, size_t len)
     snprintf(buf, len, "https://storecheck-%08x.invalid", (unsigned)(probe_now_ms() * 2654435761u));
 }
 
+/* The requests S-CORS sends: home, catalog and account each as its own request (the home
+ * page "/" when not configured) with each Origin, and a preflight of the cart's request. */
+struct cors_asks {
+    struct http_request reqs[8];
+    const char *keys[8], *sent[8];
+    enum endpoint eps[8]; /* the endpoint whose request reqs[i] is; EP_COUNT: none */
+    size_t n;
+    struct ep_request rqs[4];
+    char method_line[64];
+};
+
+static void cors_build(struct probe_ctx *ctx, const char *evil, const char *origin_hdr,
+                       struct cors_asks *a)
+{
+    static const enum endpoint read[] = {EP_HOME, EP_CATALOG, EP_ACCOUNT};
+    static const struct http_request root = {.url = "/"};
+    char err[300];
+    for (size_t i = 0; i < 3; i++) {
+        int own = ctx->cfg->target.endpoints[read[i]] != NULL;
+        if (!own && read[i] != EP_HOME)
+            continue;
+        if (own && store_request(ctx, read[i], NULL, &a->rqs[i], err, sizeof err)) {
+            probe_evidence(ctx, NULL, 0, "%s not checked: %s", endpoint_names[read[i]], err);
+            continue;
+        }
+        const char *origins[2][2] = {{evil, origin_hdr}, {"null", "Origin: null"}};
+        for (size_t k = 0; k < 2; k++) {
+            struct http_request *r = &a->reqs[a->n];
+            *r = own ? a->rqs[i].req : root;
+            size_t h = 0;
+            while (r->headers[h])
+                h++;
+            r->headers[h] = origins[k][1];
+            a->keys[a->n] = endpoint_names[read[i]];
+            a->sent[a->n] = origins[k][0];
+            a->eps[a->n++] = own ? read[i] : EP_COUNT;
+        }
+    }
+    if (!ctx->cfg->target.endpoints[EP_CART])
+        return;
+    if (store_request(ctx, EP_CART, NULL, &a->rqs[3], err, sizeof err)) {
+        probe_evidence(ctx, NULL, 0, "cart not checked: %s", err);
+        return;
+    }
+    /* What a browser asks before sending the cart's own request from another site. */
+    snprintf(a->method_line, sizeof a->method_line, "Access-Control-Request-Method: %s",
+             a->rqs[3].req.method ? a->rqs[3].req.method : "POST");
+    a->keys[a->n] = "cart";
+    a->sent[a->n] = evil;
+    a->eps[a->n] = EP_COUNT;
+    a->reqs[a->n++] = (struct http_request){
+        .method = "OPTIONS",
+        .url = a->rqs[3].url,
+        .headers = {origin_hdr, a->method_line, "Access-Control-Request-Headers: content-type"}};
+}
+
 static void run_cors(struct probe_ctx *ctx)
 {
-    const struct target *t = &ctx->cfg->target;
     char evil[96], origin_hdr[128];
     hostile_origin(evil, sizeof evil);
     snprintf(origin_hdr, sizeof origin_hdr, "Origin: %s", evil);
-    struct http_request reqs[8];
-    size_t n = 0;
-    const char *paths[] = {t->endpoints[EP_HOME] ? t->endpoints[EP_HOME] : "/",
-                           t->endpoints[EP_CATALOG], t->endpoints[EP_ACCOUNT]};
-    const char *keys[8];
-    static const char *const path_keys[] = {"home", "catalog", "account"};
-    char urls[3][1024];
-    for (size_t i = 0; i < 3; i++) {
-        if (!paths[i] || strstr(paths[i], "{{"))
-            continue;
-        snprintf(urls[i], sizeof urls[i], "%s", paths[i]);
-        keys[n] = keys[n + 1] = path_keys[i];
-        reqs[n++] = (struct http_request){.url = urls[i], .headers = {origin_hdr}};
-        reqs[n++] = (struct http_request){.url = urls[i], .headers = {"Origin: null"}};
+    struct cors_asks *a = calloc(1, sizeof *a);
+    if (!a) {
+        probe_set(ctx, PROBE_ERROR, "out of memory");
+        return;
     }
-    const char *cart = t->endpoints[EP_CART];
-    if (cart && !strstr(cart, "{{")) {
-        keys[n] = "cart";
-        reqs[n++] =
-            (struct http_request){.method = "OPTIONS",
-                                  .url = cart,
-                                  .headers = {origin_hdr, "Access-Control-Request-Method: POST",
-                                              "Access-Control-Request-Headers: content-type"}};
-    }
+    cors_build(ctx, evil, origin_hdr, a);
+    const struct http_request *reqs = a->reqs;
+    const char *const *keys = a->keys;
+    size_t n = a->n;
     struct http_response resps[8];
     size_t got = http_run(ctx, reqs, resps, n, 0);
     enum probe_status worst = PROBE_PASS;
@@ -340,18 +382,22 @@ static void run_cors(struct probe_ctx *ctx)
             http_response_free(r);
             continue;
         }
-        /* A reflected Origin is a finding on any answer; a pass needs answers that fit. */
-        if (answer_fit_mismatch(r->status) && !wrong[0])
-            answer_fit_explain(r, keys[i], wrong, sizeof wrong);
-        fitting += !answer_fit_mismatch(r->status);
-        const char *sent = strcmp(reqs[i].headers[0], "Origin: null") == 0 ? "null" : evil;
+        /* A reflected Origin is a finding on any answer; a pass needs answers that fit: an
+         * endpoint's good answer, or any answer that does not call the request wrong. */
+        char bad[700];
+        int fits = api_answer_fits(ctx, a->eps[i], keys[i], r, bad, sizeof bad);
+        if (!fits && !wrong[0])
+            snprintf(wrong, sizeof wrong, "%s", bad);
+        fitting += fits;
+        const char *sent = a->sent[i];
         const char *acao = http_header(r, "Access-Control-Allow-Origin");
         const char *acac = http_header(r, "Access-Control-Allow-Credentials");
         int creds = acac && strcasecmp(acac, "true") == 0;
         http_evidence(ctx, r,
-                      "Origin: %s -> Access-Control-Allow-Origin: %s, "
-                      "Access-Control-Allow-Credentials: %s",
-                      sent, acao ? acao : "(none)", acac ? acac : "(none)");
+                      "%s: Origin: %s -> Access-Control-Allow-Origin: %s, "
+                      "Access-Control-Allow-Credentials: %s%s%s",
+                      keys[i], sent, acao ? acao : "(none)", acac ? acac : "(none)",
+                      fits ? "" : "; not counted for a pass: ", fits ? "" : bad);
         if (acao && strcmp(acao, sent) == 0) {
             enum probe_status st = creds ? PROBE_FAIL : PROBE_WARN;
             if (rank(st) > rank(worst)) {
@@ -370,6 +416,7 @@ static void run_cors(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "%s", wrong);
     else
         probe_set(ctx, worst, "%s", why);
+    free(a);
 }
 
 const struct probe probe_s_csp = {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -23,28 +24,29 @@ static int json_id_of(const cJSON *obj, char *out, size_t len)
 
 /* The cart's id in a good answer to the cart endpoint: at its `id` path, else a top-level
  * "id". 0, or -1 with what is missing in why. */
-static int cart_id_of(const struct endpoint_request *r, const struct http_response *resp,
-                      char *out, size_t len, char *why, size_t whylen)
+static int cart_id_of(const struct endpoint_request *r, const struct http_response *resp, char *out,
+                      size_t len, char *why, size_t whylen)
 {
     if (!r->id_path) {
         if (store_json_id(resp->body, out, len) == 0)
             return 0;
-        snprintf(why, whylen, "without an \"id\" (top-level, or of the one object it wraps) to "
-                              "name the cart by (give target.endpoints.cart an id: the JSON "
-                              "path where it names it)");
+        snprintf(why, whylen,
+                 "without an \"id\" (top-level, or of the one object it wraps) to "
+                 "name the cart by (give target.endpoints.cart an id: the JSON "
+                 "path where it names it)");
         return -1;
     }
     struct parse_error perr;
     struct jsonpath *p = jsonpath_compile(r->id_path, strlen(r->id_path), &perr);
     size_t n = 0;
     int found = p && len > 0 &&
-                jsonpath_eval(p, resp->body ? resp->body : "", resp->body_len, NULL, out,
-                              len - 1, &n) == JP_MATCH && n > 0;
+                jsonpath_eval(p, resp->body ? resp->body : "", resp->body_len, NULL, out, len - 1,
+                              &n) == JP_MATCH &&
+                n > 0;
     jsonpath_free(p);
     out[found ? n : 0] = '\0';
     if (!found)
-        snprintf(why, whylen, "with nothing at %s (the id of target.endpoints.cart)",
-                 r->id_path);
+        snprintf(why, whylen, "with nothing at %s (the id of target.endpoints.cart)", r->id_path);
     return found ? 0 : -1;
 }
 
@@ -173,25 +175,41 @@ int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_
     return rc;
 }
 
+int store_request_instead(struct probe_ctx *ctx, enum endpoint ep, const char *method,
+                          const char *body, struct ep_request *out, char *err, size_t errlen)
+{
+    static const struct ep_defaults json = {"POST", "{}", "Accept: application/json"};
+    const struct store_values in = {.defaults = &json};
+    if (store_request(ctx, ep, &in, out, err, errlen))
+        return -1;
+    const char *own = out->req.method;
+    out->req.method = method ? method : own && strcasecmp(own, "GET") != 0 ? own : "POST";
+    out->req.body = body;
+    return 0;
+}
+
 size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
                          struct http_response *resps)
 {
+    static const struct ep_defaults page = {NULL, NULL, "Accept: text/html"};
+    const struct store_values in = {.defaults = &page};
     struct http_request reqs[8];
-    char urls[8][1024];
+    struct ep_request *rqs = malloc(8 * sizeof *rqs);
     size_t count = 0;
-    for (size_t i = 0; i < n && count < 8; i++) {
+    for (size_t i = 0; rqs && i < n && count < 8; i++) {
         char err[300];
-        if (store_endpoint_url(ctx, eps[i], urls[count], sizeof urls[count], err, sizeof err)) {
+        if (store_request(ctx, eps[i], &in, &rqs[count], err, sizeof err)) {
             if (ctx->cfg->target.endpoints[eps[i]])
                 probe_evidence(ctx, NULL, 0, "%s page not checked: %s", endpoint_names[eps[i]],
                                err);
             continue;
         }
-        reqs[count] = (struct http_request){
-            .url = urls[count], .headers = {"Accept: text/html"}, .follow = 3};
+        reqs[count] = rqs[count].req;
+        reqs[count].follow = 3;
         count++;
     }
     http_run(ctx, reqs, resps, count, 0);
+    free(rqs);
     return count;
 }
 
@@ -220,8 +238,7 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
                          size_t errlen)
 {
     cart_id[0] = '\0';
-    struct store_values create = {.defaults = &cart_defaults, .cookie = cookie,
-                                  .shopper = shopper};
+    struct store_values create = {.defaults = &cart_defaults, .cookie = cookie, .shopper = shopper};
     if (send_endpoint(ctx, EP_CART, &create, &resps[0], err, errlen))
         return 0;
     char why[700];
@@ -265,8 +282,8 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
         snprintf(cookie2, sizeof cookie2, "%s", merged);
     }
     const struct ep_defaults add_defaults = {"POST", body, "Accept: application/json"};
-    struct store_values add = {.defaults = &add_defaults, .cart_id = cart_id, .cookie = cookie2,
-                               .shopper = shopper};
+    struct store_values add = {
+        .defaults = &add_defaults, .cart_id = cart_id, .cookie = cookie2, .shopper = shopper};
     if (send_endpoint(ctx, EP_CART_ITEMS, &add, &resps[1], err, errlen))
         return 1;
     if (!ep_answer_good(ctx, EP_CART_ITEMS, &resps[1], why, sizeof why))

@@ -32,8 +32,15 @@ int store_request(struct probe_ctx *ctx, enum endpoint ep, const struct store_va
 int store_endpoint_url(struct probe_ctx *ctx, enum endpoint ep, char *out, size_t len, char *err,
                        size_t errlen);
 
+/* Endpoint ep's request as the start of a deliberately wrong one, for the probes that send
+ * what a store must refuse: its URL, headers, the shopper's values and cookies, a JSON
+ * Content-Type unless it has its own, sent with body (NULL: none; the caller keeps it) and
+ * method (NULL: the endpoint's own, POST when that is GET). 0, or -1 with the reason in err. */
+int store_request_instead(struct probe_ctx *ctx, enum endpoint ep, const char *method,
+                          const char *body, struct ep_request *out, char *err, size_t errlen);
+
 /* Fetch the configured HTML pages among home, product page, checkout page (in that order)
- * concurrently. Fills urls/resps for each configured page and returns their count; pages
+ * concurrently, each as its endpoint's own request. Fills urls/resps for each configured page and returns their count; pages
  * that are not configured or cannot be resolved are noted as evidence. */
 size_t store_fetch_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t n,
                          struct http_response *resps);

@@ -87,45 +87,61 @@ enum { DAY = 86400, LONG_LIVED = 30 * DAY };
 
 /* What the caching probes look at: the static asset, else (an API-only store, or pages
  * without one) the first configured API read answer, product then catalog (one resource
- * carries validators more often than a list). */
+ * carries validators more often than a list), sent as its endpoint's own request. */
 struct cache_target {
-    char url[1024];
-    const char *what; /* "static asset", "catalog", "product" */
-    const char *key;  /* the config key that names it */
+    struct ep_request rq; /* the asset's URL alone, or the endpoint's request */
+    const char *what;     /* "static asset", "catalog", "product" */
+    const char *key;      /* the config key that names it */
     int api;
 };
 
 /* Find the target; -1 when there is none (the verdict, a skip naming the keys, is set). */
 static int find_cache_target(struct probe_ctx *ctx, struct cache_target *t)
 {
-    char err[512], api_err[300];
-    if (store_static_asset(ctx, t->url, sizeof t->url, err, sizeof err) == 0) {
+    char err[512], api_err[300], skipped[700] = "";
+    memset(&t->rq.req, 0, sizeof t->rq.req);
+    if (store_static_asset(ctx, t->rq.url, sizeof t->rq.url, err, sizeof err) == 0) {
+        t->rq.req.url = t->rq.url;
         t->what = "static asset";
         t->key = "static_asset";
         t->api = 0;
         return 0;
     }
     static const enum endpoint eps[] = {EP_PRODUCT, EP_CATALOG};
+    static const struct ep_defaults json = {NULL, NULL, "Accept: application/json"};
+    const struct store_values in = {.defaults = &json};
     for (size_t i = 0; i < sizeof eps / sizeof *eps; i++) {
-        if (store_endpoint_url(ctx, eps[i], t->url, sizeof t->url, api_err, sizeof api_err))
+        if (store_request(ctx, eps[i], &in, &t->rq, api_err, sizeof api_err))
             continue;
+        const char *method = t->rq.req.method ? t->rq.req.method : "GET";
+        if (strcasecmp(method, "GET") != 0 || t->rq.req.body) {
+            /* A POST (a GraphQL read) is not kept by HTTP caches: nothing to judge here. */
+            snprintf(skipped, sizeof skipped,
+                     "; the %s is sent as %s %s, whose answers HTTP caches do not keep",
+                     endpoint_names[eps[i]], method, t->rq.url);
+            continue;
+        }
         t->what = t->key = endpoint_names[eps[i]];
         t->api = 1;
         probe_evidence(ctx, NULL, 0, "%s: the %s API answer is judged instead", err, t->what);
         return 0;
     }
     probe_set(ctx, PROBE_SKIP,
-              "%s, and no product or catalog API to judge instead: set "
+              "%s, and no product or catalog API read by GET to judge instead%s: set "
               "target.endpoints.static_asset (or product, catalog)",
-              err);
+              err, skipped);
     return -1;
 }
 
+/* The target's request, with header added when not NULL. */
 static struct http_request cache_request(const struct cache_target *t, const char *header)
 {
-    return (struct http_request){
-        .url = t->url,
-        .headers = {t->api ? "Accept: application/json" : NULL, t->api ? header : NULL}};
+    struct http_request req = t->rq.req;
+    size_t h = 0;
+    while (req.headers[h])
+        h++;
+    req.headers[h] = header;
+    return req;
 }
 
 /* GET the target into r. 0 on a 200; otherwise the verdict (skip: no target or a request
@@ -664,8 +680,6 @@ static void run_conditional_get(struct probe_ctx *ctx)
     snprintf(cond, sizeof cond, etag ? "If-None-Match: %s" : "If-Modified-Since: %s",
              etag ? etag : lm);
     struct http_request creq = cache_request(&t, cond);
-    if (!t.api)
-        creq.headers[0] = cond;
     if (http_get1(ctx, &creq, &c) != 0) {
         http_evidence(ctx, &c, NULL);
         probe_set(ctx, PROBE_ERROR, "%s", c.error);

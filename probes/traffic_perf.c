@@ -33,6 +33,7 @@ static void run_compression(struct probe_ctx *ctx)
     enum endpoint got[6];
     size_t n = api_fetch(ctx, eps, sizeof eps / sizeof *eps, accept_encoding, got, resps);
     const char *keys[6];
+    size_t napi = n;
     for (size_t i = 0; i < n; i++)
         keys[i] = endpoint_names[got[i]];
     char asset[1024], err[300];
@@ -55,10 +56,13 @@ static void run_compression(struct probe_ctx *ctx)
         const char *ce = http_header(r, "Content-Encoding");
         const char *ct = http_header(r, "Content-Type");
         int encoded = ce && strcasecmp(ce, "identity") != 0;
-        if (answer_fit_mismatch(r->status)) {
-            http_evidence(ctx, r, "%s: not judged (%s)", keys[i], answer_fit_mismatch(r->status));
+        /* An endpoint's answer is judged when it is the endpoint's good one; the asset's
+         * when it does not call the request wrong. */
+        char bad[700];
+        if (!api_answer_fits(ctx, i < napi ? got[i] : EP_COUNT, keys[i], r, bad, sizeof bad)) {
+            http_evidence(ctx, r, "%s: not judged: %s", keys[i], bad);
             if (!wrong[0])
-                answer_fit_explain(r, keys[i], wrong, sizeof wrong);
+                snprintf(wrong, sizeof wrong, "%s", bad);
             http_response_free(r);
             continue;
         }

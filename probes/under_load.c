@@ -1,14 +1,17 @@
 #include "probes/under_load.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probes/answer_fit.h"
+#include "probes/api_answers.h"
 #include "probes/api_path.h"
 #include "probes/catalog.h"
 #include "probes/figure.h"
 #include "probes/http.h"
 #include "probes/leaks.h"
+#include "probes/orders.h"
 
 enum { HEALTH_TRIES = 5 };
 
@@ -20,24 +23,28 @@ static uint64_t health_budget_ms(const struct config *cfg)
 
 static void run_health(struct probe_ctx *ctx)
 {
-    const struct target *t = &ctx->cfg->target;
-    const char *paths[2] = {t->endpoints[EP_HEALTH], t->endpoints[EP_READINESS]};
-    struct http_request reqs[2 * HEALTH_TRIES];
+    /* Each endpoint's own request, HEALTH_TRIES times. */
+    static const enum endpoint eps[] = {EP_HEALTH, EP_READINESS};
+    struct http_request own[2], reqs[2 * HEALTH_TRIES];
     struct http_response resps[2 * HEALTH_TRIES];
     const char *keys[2 * HEALTH_TRIES];
-    size_t n = 0;
-    for (int p = 0; p < 2; p++)
-        for (int i = 0; paths[p] && i < HEALTH_TRIES; i++) {
-            keys[n] = p ? "readiness" : "health";
-            reqs[n++] = (struct http_request){.url = paths[p]};
+    enum endpoint got[2];
+    struct ep_request *rqs = malloc(2 * sizeof *rqs);
+    size_t built = rqs ? api_requests(ctx, eps, 2, NULL, got, rqs, own) : 0, n = 0;
+    for (size_t p = 0; p < built; p++)
+        for (int i = 0; i < HEALTH_TRIES; i++) {
+            keys[n] = endpoint_names[got[p]];
+            reqs[n++] = own[p];
         }
     if (!n) {
+        free(rqs);
         probe_set(ctx, PROBE_SKIP,
                   "no health endpoint to ask: set target.endpoints.health (and readiness)");
         return;
     }
     uint64_t budget = health_budget_ms(ctx->cfg);
     http_run(ctx, reqs, resps, n, 1);
+    free(rqs);
     size_t bad = 0, slow = 0, wrong = 0;
     double worst = 0;
     char wrong_why[1600] = "";
@@ -181,16 +188,24 @@ static void run_fault(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "no checkout to fault: set target.endpoints.checkout");
         return;
     }
-    /* An unknown cart: a store that ignores the fault answers 4xx and creates nothing. */
-    struct http_request reqs[2] = {
-        {.method = "POST",
-         .url = t->endpoints[EP_CHECKOUT],
-         .headers = {"Content-Type: application/json", "Idempotency-Key: storecheck-fault-check"},
-         .body = "{\"cart_id\":\"storecheck-fault-check\"}"},
-        {.url = t->endpoints[EP_CATALOG] ? t->endpoints[EP_CATALOG] : "/"},
-    };
+    /* An unknown cart in the checkout's own request: a store that ignores the fault answers
+     * 4xx and creates nothing. The catalog's own request (a GraphQL catalog is its POST),
+     * else the home page. */
+    static const char unknown[] = "storecheck-fault-check";
+    static const enum endpoint catalog[] = {EP_CATALOG};
+    char err[300];
+    struct ep_request *rqs = malloc(2 * sizeof *rqs);
+    if (!rqs || orders_request(ctx, unknown, unknown, NULL, &rqs[0], err, sizeof err)) {
+        probe_set(ctx, PROBE_ERROR, "no checkout request: %s", rqs ? err : "out of memory");
+        free(rqs);
+        return;
+    }
+    struct http_request reqs[2] = {rqs[0].req, {.url = "/"}};
+    enum endpoint got[1];
+    api_requests(ctx, catalog, 1, NULL, got, rqs + 1, reqs + 1);
     struct http_response resps[2];
     http_run(ctx, reqs, resps, 2, 0);
+    free(rqs);
     const struct http_response *co = &resps[0], *cat = &resps[1];
     const char *retry = http_header(co, "Retry-After");
     http_evidence(ctx, co, "checkout during the fault%s%s", retry ? ", Retry-After: " : "",

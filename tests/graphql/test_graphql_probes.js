@@ -203,6 +203,35 @@ const stores = [
     expect: { 'T-LATENCY': ['pass', '(catalog)'] },
   },
   {
+    // The catalog as a GraphQL query (a GET of the path is no catalog: this server answers it
+    // 400): the probes that judge its answer send the query's POST, with their own headers.
+    // Twelve aliased lists make an answer worth compressing.
+    name: 'catalog-headers', flags: ['--mode', 'weak'], persistedOnly: false,
+    ids: ['S-NOSNIFF', 'T-COMPRESSION', 'O-REQUEST-ID', 'S-CORS', 'R-TIMEOUTS', 'T-STATIC-CACHE'],
+    endpoints: ['catalog:', `  graphql: { query: "{ ${'abcdefghijkl'.split('').map((a) => `${a}: products { id name price }`).join(' ')} }" }`],
+    expect: {
+      'S-NOSNIFF': ['fail', '"request":"POST http://127.0.0.1', 'GET http'],
+      'T-COMPRESSION': ['fail', 'catalog: Content-Type: application/json', 'GET http'],
+      'O-REQUEST-ID': ['fail', '"request":"POST http://127.0.0.1', 'GET http'],
+      'S-CORS': ['pass', '/graphql","status":200,"detail":"catalog: Origin: null'],
+      'R-TIMEOUTS': ['pass', '"request":"POST http://127.0.0.1', 'GET http'],
+      // A POST's answer is kept by no HTTP cache: no cache target, not an error.
+      'T-STATIC-CACHE': ['skip', 'the catalog is sent as POST'],
+    },
+  },
+  {
+    // ...and a catalog query the store refuses (200 with errors) is not judged as the
+    // catalog: each says which endpoint to fix.
+    name: 'catalog-refused', flags: ['--mode', 'weak'], persistedOnly: false,
+    ids: ['S-NOSNIFF', 'T-COMPRESSION', 'O-REQUEST-ID'],
+    endpoints: ['catalog:', '  graphql: { query: "{ products { id prodcts } }" }'],
+    expect: {
+      'S-NOSNIFF': ['skip', 'fix target.endpoints.catalog'],
+      'T-COMPRESSION': ['skip', 'fix target.endpoints.catalog'],
+      'O-REQUEST-ID': ['skip', 'fix target.endpoints.catalog'],
+    },
+  },
+  {
     // The cart endpoint as a GraphQL mutation: its answer is judged as the cart (no
     // Cache-Control on it)...
     name: 'cart-mutation', flags: ['--mode', 'weak'], persistedOnly: false, ids: ['T-PRIVATE-CACHE'],

@@ -2,7 +2,8 @@
  * The probes that act as a shopper against the reference store in --headless mode, where a
  * cart needs a session token from POST /api/v1/session and a JSON body. With the endpoints
  * written as paths they cannot make a cart: they skip and name the config key to fix (never
- * judging the 401). With the endpoints written as requests and audit.session, they decide.
+ * judging the 401). With the endpoints written as requests and audit.session, they decide,
+ * and a probe that sends a deliberately wrong request starts from the endpoint's own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,27 @@ static void test_session_token_redacted(void)
     engine_report_free(&rep);
 }
 
+/* A deliberately malformed request starts from the endpoint's own: the malformed JSON goes to
+ * the cart with the shopper's token, so it reaches the store's JSON parser (400) instead of
+ * being turned away for want of the token (401), which would test nothing. */
+static void test_malformed_json_reaches_parser(void)
+{
+    struct engine_report rep;
+    if (run_headless(store.https, REQUESTS, "/api/v1/session", "O-ERROR-PAGES", &rep) != 0)
+        return;
+    CHECK(sup_expect(&rep, "O-ERROR-PAGES", PROBE_PASS, "malformed JSON"));
+    const struct probe_result *r = sup_result(&rep, "O-ERROR-PAGES");
+    int status = 0;
+    for (size_t i = 0; r && i < r->evidence_count; i++)
+        if (strstr(r->evidence[i].detail, "malformed JSON"))
+            status = r->evidence[i].status;
+    if (status != 400) {
+        CHECK(!"the malformed JSON reached the cart's parser (400)");
+        sup_print("O-ERROR-PAGES", r);
+    }
+    engine_report_free(&rep);
+}
+
 /* The session's own cookies are judged: here the store sets them without flags. */
 static void test_session_cookie_judged(void)
 {
@@ -206,6 +228,7 @@ int main(void)
     RUN(test_session_token_redacted);
     RUN(test_check_decides_good_answer);
     RUN(test_account_request_decides_good_answer);
+    RUN(test_malformed_json_reaches_parser);
     sup_refstore_stop(&store);
     RUN(test_session_cookie_judged);
     engine_global_cleanup();
