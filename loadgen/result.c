@@ -61,25 +61,38 @@ void load_result_free(struct load_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* d += s, or d -= s with sign -1: unsigned arithmetic wraps, so adding s times (uint64_t)-1
+ * subtracts it exactly. unfinished is the state at the end, so a difference leaves it. */
+static void counters_fold(struct lg_counters *d, const struct lg_counters *s, uint64_t sign)
+{
+    d->requests += sign * s->requests;
+    d->responses += sign * s->responses;
+    for (int i = 0; i < LG_ERR_COUNT; i++)
+        d->errors[i] += sign * s->errors[i];
+    for (int i = 0; i < 600; i++)
+        d->status[i] += sign * s->status[i];
+    d->interim += sign * s->interim;
+    d->bytes_in += sign * s->bytes_in;
+    d->bytes_out += sign * s->bytes_out;
+    d->late += sign * s->late;
+    d->dropped += sign * s->dropped;
+    if (sign == 1)
+        d->unfinished += s->unfinished;
+    d->connect_attempts += sign * s->connect_attempts;
+    d->connects += sign * s->connects;
+    d->handshakes += sign * s->handshakes;
+    d->resumed += sign * s->resumed;
+    d->internal_errors += sign * s->internal_errors;
+}
+
 void lg_counters_add(struct lg_counters *d, const struct lg_counters *s)
 {
-    d->requests += s->requests;
-    d->responses += s->responses;
-    for (int i = 0; i < LG_ERR_COUNT; i++)
-        d->errors[i] += s->errors[i];
-    for (int i = 0; i < 600; i++)
-        d->status[i] += s->status[i];
-    d->interim += s->interim;
-    d->bytes_in += s->bytes_in;
-    d->bytes_out += s->bytes_out;
-    d->late += s->late;
-    d->dropped += s->dropped;
-    d->unfinished += s->unfinished;
-    d->connect_attempts += s->connect_attempts;
-    d->connects += s->connects;
-    d->handshakes += s->handshakes;
-    d->resumed += s->resumed;
-    d->internal_errors += s->internal_errors;
+    counters_fold(d, s, 1);
+}
+
+void lg_counters_sub(struct lg_counters *d, const struct lg_counters *s)
+{
+    counters_fold(d, s, (uint64_t)-1);
 }
 
 uint64_t load_result_errors(const struct load_result *r)

@@ -231,6 +231,9 @@ void load_result_free(struct load_result *r);
 
 /* d += s, every counter. */
 void lg_counters_add(struct lg_counters *d, const struct lg_counters *s);
+/* d -= s, every counter but unfinished (the state at the end): what happened between two
+ * snapshots. */
+void lg_counters_sub(struct lg_counters *d, const struct lg_counters *s);
 
 /* Sum of errors over all classes. */
 uint64_t load_result_errors(const struct load_result *r);

@@ -4,27 +4,6 @@
 
 #include "common/oom.h"
 
-static void sub_counters(struct lg_counters *d, const struct lg_counters *s)
-{
-    d->requests -= s->requests;
-    d->responses -= s->responses;
-    for (int i = 0; i < LG_ERR_COUNT; i++)
-        d->errors[i] -= s->errors[i];
-    for (int i = 0; i < 600; i++)
-        d->status[i] -= s->status[i];
-    d->interim -= s->interim;
-    d->bytes_in -= s->bytes_in;
-    d->bytes_out -= s->bytes_out;
-    d->late -= s->late;
-    d->dropped -= s->dropped;
-    d->connect_attempts -= s->connect_attempts;
-    d->connects -= s->connects;
-    d->handshakes -= s->handshakes;
-    d->resumed -= s->resumed;
-    d->internal_errors -= s->internal_errors;
-    /* unfinished is the state at the end, not a count that grows. */
-}
-
 static void sub_fails(uint64_t *d, const uint64_t *s)
 {
     for (int i = 0; i < LG_FAIL_COUNT; i++)
@@ -100,7 +79,7 @@ void load_result_window(struct load_result *out, const struct load_result *end,
     out->aborted = end->aborted;
     out->elapsed_us = end->elapsed_us > from_us ? end->elapsed_us - from_us : 0;
     out->totals = end->totals;
-    sub_counters(&out->totals, &from->totals);
+    lg_counters_sub(&out->totals, &from->totals);
     out->latency = hist_between(end->latency, from->latency);
     double secs = (double)out->elapsed_us / 1e6;
     if (secs > 0)

@@ -34,9 +34,9 @@ int segment_parse(const char *text, struct segment *out, char *err, size_t errle
     return 0;
 }
 
-uint64_t segment_first_arrival(struct segment s, uint32_t lane)
+uint64_t segment_nth(struct segment s, uint64_t j)
 {
-    return s.index + (uint64_t)s.count * lane;
+    return s.index + (uint64_t)s.count * j;
 }
 
 uint64_t segment_arrival_stride(struct segment s, uint32_t lanes)
@@ -52,9 +52,4 @@ int segment_owns(struct segment s, uint64_t k)
 uint64_t segment_share(struct segment s, uint64_t total)
 {
     return total / s.count + (s.index < total % s.count ? 1 : 0);
-}
-
-uint64_t segment_user(struct segment s, uint64_t local)
-{
-    return s.index + (uint64_t)s.count * local;
 }

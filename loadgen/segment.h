@@ -30,9 +30,10 @@ struct segment {
 /* Parse "i/n" (0 <= i < n <= SEGMENT_MAX). 0, or -1 with the reason in err. */
 int segment_parse(const char *text, struct segment *out, char *err, size_t errlen);
 
-/* The first arrival (run-wide number) that lane `lane` of `lanes` (worker threads) of the
- * segment runs; the lane's next ones follow every segment_arrival_stride(). */
-uint64_t segment_first_arrival(struct segment s, uint32_t lane);
+/* The run-wide number of the segment's j-th arrival or user (j counts from 0). Lane `lane` of
+ * the segment's worker threads starts at segment_nth(s, lane) and takes every
+ * segment_arrival_stride() after it. */
+uint64_t segment_nth(struct segment s, uint64_t j);
 uint64_t segment_arrival_stride(struct segment s, uint32_t lanes);
 
 /* 1 when the run-wide arrival (or user) k belongs to the segment. */
@@ -40,8 +41,5 @@ int segment_owns(struct segment s, uint64_t k);
 
 /* How many of the run's first `total` users (or connections) belong to the segment. */
 uint64_t segment_share(struct segment s, uint64_t total);
-
-/* The run-wide number of the segment's local-th user (local counts from 0). */
-uint64_t segment_user(struct segment s, uint64_t local);
 
 #endif

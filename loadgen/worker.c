@@ -594,7 +594,7 @@ static void on_go(struct ev_loop *loop, ev_async *a, int revents)
         }
         return;
     }
-    w->next_k = segment_first_arrival(sh->segment, w->id);
+    w->next_k = segment_nth(sh->segment, w->id);
     uint64_t t = schedule_arrival_time(&sh->schedule, w->next_k, &w->stage_hint);
     w->next_time = t == UINT64_MAX ? UINT64_MAX : w->t0 + t;
     ev_io_start(loop, &w->sched_watcher);
@@ -650,7 +650,7 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
         for (uint32_t i = 0; i < nconns; i++)
             conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
                               w->cslab + (size_t)i * CONN_CAPTURE);
-        vu_pool_init(&w->vus, w, sh->plan, segment_user(sh->segment, id),
+        vu_pool_init(&w->vus, w, sh->plan, segment_nth(sh->segment, id),
                      segment_arrival_stride(sh->segment, sh->threads), sh->users_run,
                      share(sh->vus_initial, sh->threads, id), share(sh->vus_max, sh->threads, id));
     }

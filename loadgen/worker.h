@@ -85,7 +85,7 @@ struct worker {
     uint64_t stopped_at;
     int started, stopping, finished;
 
-    /* Open model: this worker sends the run-wide arrivals segment_first_arrival(id), then every
+    /* Open model: this worker sends the run-wide arrivals segment_nth(id), then every
      * arrival_stride-th one. */
     uint64_t next_k;
     uint64_t next_time; /* absolute intended time of next_k, UINT64_MAX when none */

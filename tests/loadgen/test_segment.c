@@ -35,7 +35,7 @@ static uint64_t walk(const struct schedule *s, struct segment seg, uint32_t lane
     uint64_t n = 0;
     for (uint32_t lane = 0; lane < lanes; lane++) {
         size_t hint = 0;
-        for (uint64_t k = segment_first_arrival(seg, lane);;
+        for (uint64_t k = segment_nth(seg, lane);;
              k += segment_arrival_stride(seg, lanes)) {
             uint64_t t = schedule_arrival_time(s, k, &hint);
             if (t == UINT64_MAX)
@@ -121,7 +121,7 @@ static void test_users_split(void)
                 uint64_t share = segment_share(seg, total);
                 sum += share;
                 for (uint64_t local = 0; local < share; local++) {
-                    uint64_t u = segment_user(seg, local);
+                    uint64_t u = segment_nth(seg, local);
                     CHECK(u < total);
                     CHECK(segment_owns(seg, u));
                     if (u < total)
@@ -166,7 +166,7 @@ static void test_choices_equal_across_split(void)
     for (uint32_t i = 0; i < 3; i++) {
         struct segment seg = {i, 3};
         for (uint32_t lane = 0; lane < 2; lane++)
-            for (uint64_t k = segment_first_arrival(seg, lane); k < N;
+            for (uint64_t k = segment_nth(seg, lane); k < N;
                  k += segment_arrival_stride(seg, 2)) {
                 size_t pick = mix_pick_at(&m, 42, k), row;
                 picked[pick]++;
