@@ -172,6 +172,11 @@ void conn_close(struct conn *c)
 static void fail(struct conn *c, enum lg_error cls, const char *why)
 {
     c->tls_failed = cls == LG_ERR_TLS;
+    for (uint32_t i = 0; i < c->qlen; i++) {
+        struct lg_slot *slot = c->q[(c->qhead + i) % c->qcap].slot;
+        if (slot)
+            worker_slot_failed(c->w, slot, cls);
+    }
     worker_conn_failed(c->w, c, cls, why);
 }
 
@@ -344,10 +349,11 @@ static void queue(struct conn *c, const struct request *req, uint64_t intended, 
     e->req = req;
     e->intended = worker_due(w, intended, now);
     e->sent = now;
+    e->slot = conn_slot(c);
     if (c->qlen == 0) {
         http_parser_begin(&c->parser, req->no_body);
-        c->cap_len = 0;
-        c->cap_over = 0;
+        c->slot.cap_len = 0;
+        c->slot.cap_over = 0;
         if (!ev_is_active(&c->timer))
             arm_timer(c, now + w->sh->timeout_us, now);
     }
@@ -368,22 +374,12 @@ int conn_fill(struct conn *c)
     if (c->state != CONN_READY || c->qlen == c->qcap)
         return 0;
     uint64_t now = clock_us();
-    const struct request_source *src = &w->sh->source;
-    while (c->qlen < c->qcap)
-        queue(c, src->next(src, &c->cursor), now, now);
-    return flush(c);
-}
-
-/* Keep a copy of response bytes for a scenario step, up to CONN_CAPTURE. */
-static void capture(struct conn *c, const char *data, size_t n)
-{
-    size_t room = CONN_CAPTURE - c->cap_len;
-    if (n > room) {
-        n = room;
-        c->cap_over = 1;
+    struct request_source *src = w->src;
+    while (c->qlen < c->qcap) {
+        uint64_t intended = now;
+        queue(c, src->ops->next(src, NULL, &c->cursor, &intended, now), intended, now);
     }
-    memcpy(c->cap + c->cap_len, data, n);
-    c->cap_len += n;
+    return flush(c);
 }
 
 /* A final response ended. Returns 1 if the connection was closed. */
@@ -469,8 +465,8 @@ static int readable(struct conn *c)
                 hist_record(w->ttfb, now - c->q[c->qhead].sent);
             size_t used = 0;
             enum http_result r = http_parser_feed(&c->parser, c->rbuf + off, n - off, &used);
-            if (c->cap)
-                capture(c, c->rbuf + off, used);
+            if (c->slot.cap)
+                slot_capture(&c->slot, c->rbuf + off, used);
             off += used;
             if (r == HTTP_AGAIN)
                 break;
@@ -574,9 +570,9 @@ void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qc
 
 void conn_init_capture(struct conn *c, char *wbuf, char *cap)
 {
-    c->wbuf = wbuf;
-    c->sreq.bytes = wbuf;
-    c->cap = cap;
+    c->slot.wbuf = wbuf;
+    c->slot.req.bytes = wbuf;
+    c->slot.cap = cap;
 }
 
 void conn_backoff(struct conn *c, uint64_t delay_us)

@@ -20,10 +20,9 @@
 #include "loadgen/http_parser.h"
 #include "loadgen/request.h"
 #include "loadgen/result.h"
+#include "loadgen/source.h"
 
 enum { CONN_RBUF = 8192 };
-/* Scenario runs: the most of one response kept for extractions and cookies. */
-enum { CONN_CAPTURE = 65536 };
 
 enum conn_state {
     CONN_CLOSED,     /* no socket */
@@ -37,11 +36,11 @@ struct inflight {
     const struct request *req;
     uint64_t intended; /* open model: scheduled send time; closed model: = sent */
     uint64_t sent;
+    struct lg_slot *slot; /* a source of users' slot, NULL for a request list */
 };
 
 struct conn;
 struct worker;
-struct vu;
 
 enum io_rc { IO_OK, IO_WANT_READ, IO_WANT_WRITE, IO_EOF, IO_ERR };
 
@@ -82,20 +81,22 @@ struct conn {
     struct conn *prev_free, *next_free;
     char *rbuf; /* CONN_RBUF bytes */
 
-    /* Scenario runs only (NULL otherwise): the user whose request is in flight, the buffer
-     * its request is rendered into, and the response captured for it. */
-    struct vu *vu;
-    struct request sreq; /* bytes: wbuf */
-    char *wbuf;          /* PLAN_REQUEST_MAX bytes */
-    char *cap;           /* CONN_CAPTURE bytes */
-    size_t cap_len;
-    int cap_over; /* the response was larger than CONN_CAPTURE */
+    /* Sources of users only (buffers NULL otherwise): the one request at a time the
+     * connection carries for them (their runs send no pipeline). */
+    struct lg_slot slot;
 };
 
 /* Set up a closed connection slot; q holds qcap entries, rbuf CONN_RBUF bytes. */
 void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qcap, char *rbuf);
-/* Scenario runs: give the slot a request buffer and a response capture buffer. */
+/* Sources of users: give the connection's slot a request buffer (PLAN_REQUEST_MAX bytes) and a
+ * response capture buffer (SLOT_CAPTURE bytes). */
 void conn_init_capture(struct conn *c, char *wbuf, char *cap);
+
+/* The slot the next conn_send uses; NULL when the connection keeps none (request lists). */
+static inline struct lg_slot *conn_slot(struct conn *c)
+{
+    return c->slot.wbuf ? &c->slot : NULL;
+}
 
 /* Start connecting. Failure is counted and handled (backoff and retry) inside. */
 void conn_open(struct conn *c);

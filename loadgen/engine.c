@@ -13,7 +13,9 @@
 #include "common/oom.h"
 #include "loadgen/clock.h"
 #include "loadgen/plan.h"
+#include "loadgen/request_list.h"
 #include "loadgen/tls.h"
+#include "loadgen/vu.h"
 #include "loadgen/worker.h"
 
 enum { DEFAULT_HEAD_LIMIT = 64 * 1024, MAX_DRAIN_US = 2000000 };
@@ -22,6 +24,7 @@ struct engine {
     struct loadgen_params params;
     struct request *requests;
     size_t request_count;
+    struct request_list list;
     struct lg_shared sh;
     struct series series;
     struct worker *workers;
@@ -121,7 +124,9 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     }
     e->sh.host = e->host;
     e->sh.host_is_ip = host_is_ip(e->host);
-    request_source_fixed(&e->sh.source, e->requests, e->request_count);
+    request_list_init(&e->list, e->requests, e->request_count);
+    e->sh.list = &e->list.base;
+    e->sh.source_create = p->plan ? vu_source_create : NULL;
     schedule_init(&e->sh.schedule, p->start, p->stages, p->stage_count, p->duration_us);
     e->sh.model = p->model;
     e->sh.threads = p->threads;
@@ -307,9 +312,9 @@ static void merge_scenarios(const struct engine *e, struct load_result *r)
     name_scenarios(e->params.plan, r);
     r->vus_max = e->sh.vus_max;
     for (unsigned i = 0; i < e->params.threads; i++) {
-        const struct vu_pool *vp = &e->workers[i].vus;
-        add_scenarios(r, vp->steps, vp->scenarios);
-        r->vus_peak += vp->peak;
+        const struct request_source *src = e->workers[i].src;
+        add_scenarios(r, src->steps, src->scenarios);
+        r->vus_peak += src->peak;
     }
 }
 

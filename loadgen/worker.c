@@ -1,5 +1,6 @@
 #include "loadgen/worker.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -7,7 +8,7 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/vu.h"
+#include "loadgen/plan.h"
 
 enum { BACKOFF_US = 100000 }; /* between failed connects of one connection */
 
@@ -16,11 +17,17 @@ static uint32_t share(uint64_t total, unsigned parts, unsigned id)
     return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
 }
 
-/* Connections are a pool that requests (or virtual users) take from the free list: the open
- * model, and every scenario run. Otherwise each connection loops on its own (closed model). */
+/* The source runs users (a scenario run), not a list of requests. */
+static int has_users(const struct worker *w)
+{
+    return w->src->ops->ramp != NULL;
+}
+
+/* Connections are a pool that requests (or users) take from the free list: the open model,
+ * and every source of users. Otherwise each connection loops on its own (closed model). */
 static int pooled(const struct worker *w)
 {
-    return w->sh->model == LG_MODEL_OPEN || w->sh->plan;
+    return w->sh->model == LG_MODEL_OPEN || has_users(w);
 }
 
 /* --- free list (open model) --- */
@@ -65,7 +72,7 @@ static void take_snapshot(struct worker *w)
         struct hist *h = sn->steps[i].latency;
         hist_reset(h);
         sn->steps[i] = (struct lg_step_stats){.latency = h};
-        lg_step_stats_add(&sn->steps[i], &w->vus.steps[i]);
+        lg_step_stats_add(&sn->steps[i], &w->src->steps[i]);
     }
     for (size_t i = 0; plan && i < plan->scenario_count; i++) {
         struct lg_scenario_stats *sc = &sn->scenarios[i];
@@ -74,7 +81,7 @@ static void take_snapshot(struct worker *w)
         hist_reset(sc->think);
         *sc = (struct lg_scenario_stats){
             .duration = sc->duration, .active = sc->active, .think = sc->think};
-        lg_scenario_stats_add(&sn->scenarios[i], &w->vus.scenarios[i]);
+        lg_scenario_stats_add(&sn->scenarios[i], &w->src->scenarios[i]);
     }
     pthread_mutex_unlock(&sn->mu);
 }
@@ -117,9 +124,9 @@ static void submit_second(struct worker *w)
     if (w->snap)
         take_snapshot(w);
     w->iv.connections = w->open_second_peak;
-    w->iv.users = w->vus.second_peak;
+    w->iv.users = w->src->second_peak;
     w->open_second_peak = w->open;
-    w->vus.second_peak = w->vus.busy;
+    w->src->second_peak = w->src->busy;
     series_submit(w->sh->series, w->second, &w->iv);
     series_interval_reset(&w->iv);
     w->second++;
@@ -136,8 +143,8 @@ static void finish(struct worker *w)
         w->inflight -= c->qlen;
         conn_close(c);
     }
-    if (w->sh->plan)
-        vu_pool_finish(&w->vus);
+    if (has_users(w))
+        w->src->ops->finish(w->src);
     ev_timer_stop(w->loop, &w->tick_timer);
     ev_timer_stop(w->loop, &w->drain_timer);
     ev_timer_stop(w->loop, &w->end_timer);
@@ -150,8 +157,8 @@ static void drop_due(struct worker *w, uint64_t until)
 {
     const struct lg_shared *sh = w->sh;
     while (w->next_time != UINT64_MAX && w->next_time <= until) {
-        if (sh->plan) {
-            vu_arrival_dropped(&w->vus, w->next_k);
+        if (has_users(w)) {
+            w->src->ops->arrival_dropped(w->src, w->next_k);
         } else {
             w->c.dropped++;
             w->iv.dropped++;
@@ -175,8 +182,8 @@ static void stop(struct worker *w, int drain)
     ev_check_stop(w->loop, &w->check_watcher);
     if (w->sh->model == LG_MODEL_OPEN)
         drop_due(w, w->stopped_at);
-    if (w->sh->plan)
-        vu_pool_stop(&w->vus);
+    if (has_users(w))
+        w->src->ops->stop(w->src);
     for (uint32_t i = 0; i < w->nconns; i++)
         if (w->conns[i].qlen == 0)
             conn_close(&w->conns[i]);
@@ -218,36 +225,59 @@ static void open_more(struct worker *w, uint64_t waiting)
             conn_open(&w->conns[i]);
 }
 
-/* Scenario runs: give waiting virtual users free connections; open more for the rest. */
-void worker_pump(struct worker *w)
+/* Count how late a request is written, from when it was due. */
+static void record_lag(struct worker *w, uint64_t intended, uint64_t now)
 {
-    struct vu_pool *vp = &w->vus;
-    if (vp->pumping || w->stopping)
-        return;
-    vp->pumping = 1;
-    uint64_t now = clock_us();
-    while (vp->wait_head && w->free_head) {
-        struct conn *c = w->free_head;
-        worker_free_remove(w, c);
-        vu_send(vu_wait_pop(vp), c, now);
+    uint64_t lag = now - intended;
+    hist_record(w->lag, lag);
+    if (lag > LG_LATE_US) {
+        w->c.late++;
+        w->iv.late++;
     }
-    vp->pumping = 0;
-    if (vp->nwait)
-        open_more(w, vp->nwait);
+}
+
+/* Sources of users: give waiting users free connections; open more for the rest. */
+static void pump(struct worker *w)
+{
+    struct request_source *src = w->src;
+    if (w->pumping || w->stopping)
+        return;
+    w->pumping = 1;
+    uint64_t now = clock_us();
+    while (src->nwait && w->free_head) {
+        struct conn *c = w->free_head;
+        uint64_t intended = now;
+        const struct request *req = src->ops->next(src, conn_slot(c), &w->cursor, &intended, now);
+        if (!req)
+            break;
+        worker_free_remove(w, c);
+        intended = worker_due(w, intended, now);
+        record_lag(w, intended, now);
+        conn_send(c, req, intended, now);
+    }
+    w->pumping = 0;
+    if (src->nwait)
+        open_more(w, src->nwait);
+}
+
+/* A user started waiting for a slot. */
+static void on_wake(struct source_port *port)
+{
+    pump((struct worker *)((char *)port - offsetof(struct worker, port)));
 }
 
 /* Scenario runs, open model: start an iteration for every due arrival; arm the timer. */
 static void dispatch_iterations(struct worker *w)
 {
     uint64_t now = clock_us();
-    w->vus.pumping = 1; /* one pump after the batch */
+    w->pumping = 1; /* one pump after the batch */
     while (w->next_time <= now && !w->stopping) {
         uint64_t k = w->next_k, intended = w->next_time;
         advance(w);
-        vu_arrival(&w->vus, k, intended);
+        w->src->ops->arrival(w->src, k, intended);
     }
-    w->vus.pumping = 0;
-    worker_pump(w);
+    w->pumping = 0;
+    pump(w);
     if (!w->stopping && w->next_time != UINT64_MAX)
         arm_sched(w, w->next_time);
 }
@@ -257,7 +287,7 @@ static void dispatch_iterations(struct worker *w)
 static void dispatch(struct worker *w)
 {
     const struct lg_shared *sh = w->sh;
-    if (sh->plan) {
+    if (has_users(w)) {
         dispatch_iterations(w);
         return;
     }
@@ -277,17 +307,12 @@ static void dispatch(struct worker *w)
             open_more(w, 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6));
             break;
         }
-        uint64_t lag = now - w->next_time;
-        hist_record(w->lag, lag);
-        if (lag > LG_LATE_US) {
-            w->c.late++;
-            w->iv.late++;
-        }
+        record_lag(w, w->next_time, now);
         uint64_t intended = w->next_time;
         advance(w);
         worker_free_remove(w, c);
-        if (conn_send(c, sh->source.next(&sh->source, &w->cursor), intended, now) == 0 &&
-            conn_can_take(c))
+        const struct request *req = w->src->ops->next(w->src, NULL, &w->cursor, &intended, now);
+        if (conn_send(c, req, intended, now) == 0 && conn_can_take(c))
             worker_free_push(w, c);
     }
     if (w->stopping)
@@ -334,8 +359,8 @@ static uint32_t closed_share(const struct worker *w, uint64_t now)
 static void ramp(struct worker *w, uint64_t now)
 {
     uint32_t want = closed_share(w, now);
-    if (w->sh->plan) {
-        vu_ramp(&w->vus, want);
+    if (has_users(w)) {
+        w->src->ops->ramp(w->src, want);
         return;
     }
     if (want > w->nconns)
@@ -382,8 +407,8 @@ void worker_conn_ready(struct worker *w, struct conn *c)
         return;
     }
     worker_free_push(w, c);
-    if (w->sh->plan)
-        worker_pump(w);
+    if (has_users(w))
+        pump(w);
     else
         dispatch(w);
 }
@@ -408,8 +433,8 @@ void worker_conn_idle(struct worker *w, struct conn *c)
     }
     if (conn_can_take(c))
         worker_free_push(w, c);
-    if (w->sh->plan)
-        worker_pump(w);
+    if (has_users(w))
+        pump(w);
     else if (w->next_time <= clock_us())
         dispatch(w);
 }
@@ -436,8 +461,6 @@ void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, con
     if (!w->first_error[0] && why)
         snprintf(w->first_error, sizeof w->first_error, "%s", why);
     report_initial(w, c, 0);
-    if (w->sh->plan)
-        vu_conn_failed(c, cls);
     conn_close(c);
     if (w->stopping) {
         if (w->inflight == 0)
@@ -513,8 +536,14 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
     } else if (status >= 400) {
         w->iv.status_4xx++;
     }
-    if (w->sh->plan)
-        vu_response(c, status, now);
+    if (e->slot && w->src->ops->answer)
+        w->src->ops->answer(w->src, e->slot, status, now);
+}
+
+void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cls)
+{
+    if (w->src->ops->failed)
+        w->src->ops->failed(w->src, slot, cls);
 }
 
 /* --- the thread --- */
@@ -522,8 +551,8 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {
     struct worker *w = ev_userdata(loop);
-    if (w->sh->plan)
-        vu_expire_waiting(&w->vus, clock_us(), w->sh->timeout_us);
+    if (has_users(w))
+        w->src->ops->tick(w->src, clock_us(), w->sh->timeout_us);
     submit_second(w);
 }
 
@@ -643,16 +672,25 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     for (uint32_t i = 0; i < nconns; i++)
         conn_init(&w->conns[i], w, w->qslab + (size_t)i * sh->pipeline, sh->pipeline,
                   w->rslab + (size_t)i * CONN_RBUF);
-    if (sh->plan) {
+    w->port = (struct source_port){
+        .loop = w->loop, .model = sh->model, .iv = &w->iv, .c = &w->c, .wake = on_wake};
+    w->src = sh->list;
+    if (sh->source_create) {
         /* Request and capture buffers per connection; pages stay untouched until used. */
         w->wslab = xmalloc(slots * PLAN_REQUEST_MAX);
-        w->cslab = xmalloc(slots * CONN_CAPTURE);
+        w->cslab = xmalloc(slots * SLOT_CAPTURE);
         for (uint32_t i = 0; i < nconns; i++)
             conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
-                              w->cslab + (size_t)i * CONN_CAPTURE);
-        vu_pool_init(&w->vus, w, sh->plan, segment_nth(sh->segment, id),
-                     segment_arrival_stride(sh->segment, sh->threads), sh->users_run,
-                     share(sh->vus_initial, sh->threads, id), share(sh->vus_max, sh->threads, id));
+                              w->cslab + (size_t)i * SLOT_CAPTURE);
+        struct source_params sp = {
+            .plan = sh->plan,
+            .id_base = segment_nth(sh->segment, id),
+            .id_stride = segment_arrival_stride(sh->segment, sh->threads),
+            .users_run = sh->users_run,
+            .initial = share(sh->vus_initial, sh->threads, id),
+            .max = share(sh->vus_max, sh->threads, id),
+        };
+        w->src = sh->source_create(&sp, &w->port);
     }
     if (sh->snapshots)
         snapshot_init(w);
@@ -692,7 +730,8 @@ void worker_free(struct worker *w)
             SSL_SESSION_free(w->conns[i].session);
     }
     snapshot_free(w);
-    vu_pool_free(&w->vus);
+    if (w->src && w->src != w->sh->list)
+        w->src->ops->destroy(w->src);
     free(w->qslab);
     free(w->rslab);
     free(w->wslab);

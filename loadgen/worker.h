@@ -20,7 +20,7 @@
 #include "loadgen/schedule.h"
 #include "loadgen/segment.h"
 #include "loadgen/series.h"
-#include "loadgen/vu.h"
+#include "loadgen/source.h"
 
 /* What every worker reads; written by the engine before the threads start. */
 struct lg_shared {
@@ -29,7 +29,8 @@ struct lg_shared {
     SSL_CTX *ssl_ctx; /* NULL for plain HTTP */
     const char *host;
     int host_is_ip;
-    struct request_source source;
+    struct request_source *list; /* the requests of a URL run, shared by every worker */
+    source_create_fn source_create; /* a source of users per worker; NULL: `list` */
     struct schedule schedule;
     enum lg_model model;
     unsigned threads;
@@ -40,7 +41,7 @@ struct lg_shared {
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
     size_t head_limit;
     struct series *series;
-    const struct plan *plan; /* a scenario run; NULL: requests from `source` */
+    const struct plan *plan; /* a scenario run (for source_create); NULL: requests from `list` */
     int snapshots;           /* workers keep a worker_snapshot */
     uint32_t vus_initial;    /* scenario run, open model: users created before the start */
     uint32_t vus_max;        /* the most users (closed model: the segment's share of the peak) */
@@ -109,8 +110,10 @@ struct worker {
 
     char first_error[256];
 
-    /* Scenario runs (sh->plan): the virtual users, connection request and capture buffers. */
-    struct vu_pool vus;
+    struct request_source *src; /* sh->list, or this worker's own from sh->source_create */
+    struct source_port port;
+    int pumping; /* handing slots to waiting users: wake-ups are answered by this round */
+    /* Sources of users: each connection's request and capture buffers. */
     char *wslab, *cslab;
     struct worker_snapshot *snap; /* when sh->snapshots */
 };
@@ -141,7 +144,7 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
                      uint64_t now);
 void worker_free_remove(struct worker *w, struct conn *c);
 void worker_free_push(struct worker *w, struct conn *c);
-/* Scenario runs: hand free connections to waiting virtual users. */
-void worker_pump(struct worker *w);
+/* c failed while carrying the request on `slot` (the connection's failure follows). */
+void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cls);
 
 #endif
