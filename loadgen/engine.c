@@ -19,6 +19,8 @@
 #include "loadgen/worker.h"
 
 enum { DEFAULT_HEAD_LIMIT = 64 * 1024, MAX_DRAIN_US = 2000000 };
+/* HTTP/2 streams per connection unless asked (RFC 9113 suggests servers allow at least 100). */
+enum { DEFAULT_STREAMS = 100, MAX_STREAMS = 10000 };
 
 struct engine {
     struct loadgen_params params;
@@ -65,6 +67,8 @@ static int check_params(const struct loadgen_params *p, char *err, size_t errlen
         return fail(err, errlen, "the open model needs max_connections > 0");
     if (p->plan && p->pipeline != 1)
         return fail(err, errlen, "a scenario run sends one request at a time per connection");
+    if (p->streams > MAX_STREAMS)
+        return fail(err, errlen, "streams must be at most 10000 per connection");
     if (p->plan && p->model == LG_MODEL_OPEN && p->vus_max == 0)
         return fail(err, errlen, "a scenario run in the open model needs vus_max > 0");
     return 0;
@@ -96,6 +100,11 @@ static int host_is_ip(const char *host)
     return 1;
 }
 
+enum lg_http lg_http_of(enum load_http h)
+{
+    return h == LOAD_HTTP_2 ? LG_HTTP_2 : h == LOAD_HTTP_AUTO ? LG_HTTP_AUTO : LG_HTTP_1;
+}
+
 int engine_create(struct engine **out, const struct loadgen_params *p, char *err, size_t errlen)
 {
     *out = NULL;
@@ -118,7 +127,10 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
         e->request_count++;
     }
     if (u0->tls) {
-        e->sh.ssl_ctx = tls_ctx_new(p->insecure, p->ca_file, conn_on_new_session, err, errlen);
+        static const char *const alpn[] = {
+            [LG_HTTP_1] = "\x08http/1.1", [LG_HTTP_2] = "\x02h2", [LG_HTTP_AUTO] = "\x02h2\x08http/1.1"};
+        e->sh.ssl_ctx =
+            tls_ctx_new(p->insecure, p->ca_file, alpn[p->http], conn_on_new_session, err, errlen);
         if (!e->sh.ssl_ctx)
             goto fail;
     }
@@ -133,6 +145,9 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->sh.segment = p->segment.count ? p->segment : SEGMENT_WHOLE;
     e->sh.arrival_stride = segment_arrival_stride(e->sh.segment, p->threads);
     e->sh.pipeline = p->pipeline;
+    e->sh.http = p->http;
+    e->sh.streams = p->http == LG_HTTP_1 ? 0 : p->streams ? p->streams : DEFAULT_STREAMS;
+    e->sh.per_conn = e->sh.streams > p->pipeline ? e->sh.streams : p->pipeline;
     e->sh.timeout_us = p->timeout_us;
     e->sh.drain_us = p->timeout_us < MAX_DRAIN_US ? p->timeout_us : MAX_DRAIN_US;
     e->sh.head_limit = p->head_limit ? p->head_limit : DEFAULT_HEAD_LIMIT;

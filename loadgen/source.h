@@ -65,6 +65,9 @@ struct request_source_ops {
     /* The request on `slot` was answered with `status` (its bytes in slot->cap), or failed. */
     void (*answer)(struct request_source *s, struct lg_slot *slot, int status, uint64_t now);
     void (*failed)(struct request_source *s, struct lg_slot *slot, enum lg_error cls);
+    /* Sources of users: the server refused the request on `slot` unprocessed (HTTP/2): ask
+     * for a slot again. A request list's refused requests are sent again by the engine. */
+    void (*retry)(struct request_source *s, struct lg_slot *slot);
 
     /* Sources of users only (NULL for a request list). */
     void (*arrival)(struct request_source *s, uint64_t k, uint64_t intended);

@@ -438,10 +438,30 @@ static void pool_finish(struct request_source *s)
     }
 }
 
+/* The server refused the user's request unprocessed: the user asks for a slot again, first in
+ * line, for the same step (rendered anew). */
+static void pool_retry(struct request_source *s, struct lg_slot *slot)
+{
+    struct vu_pool *p = (struct vu_pool *)s;
+    struct vu *u = slot->user;
+    slot->user = NULL;
+    if (!u || p->stopping)
+        return;
+    p->base.steps[p->plan->scenarios[u->scenario].steps[u->step].index].requests--;
+    u->state = VU_WAIT;
+    u->next = p->wait_head;
+    p->wait_head = u;
+    if (!p->wait_tail)
+        p->wait_tail = u;
+    p->base.nwait++;
+    p->port->wake(p->port);
+}
+
 static const struct request_source_ops pool_ops = {
     .next = pool_next,
     .answer = pool_answer,
     .failed = pool_failed,
+    .retry = pool_retry,
     .arrival = pool_arrival,
     .arrival_dropped = pool_arrival_dropped,
     .ramp = pool_ramp,

@@ -1,6 +1,7 @@
 #include "loadgen/worker.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -137,6 +138,10 @@ static void finish(struct worker *w)
     if (w->finished)
         return;
     w->finished = 1;
+    /* Refused and not sent again before the end: sent once, never answered. */
+    w->c.requests += w->rlen;
+    w->c.unfinished += w->rlen;
+    w->rlen = 0;
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct conn *c = &w->conns[i];
         w->c.unfinished += c->qlen;
@@ -148,6 +153,7 @@ static void finish(struct worker *w)
     ev_timer_stop(w->loop, &w->tick_timer);
     ev_timer_stop(w->loop, &w->drain_timer);
     ev_timer_stop(w->loop, &w->end_timer);
+    ev_prepare_stop(w->loop, &w->flush_watcher);
     submit_second(w);
     ev_break(w->loop, EVBREAK_ALL);
 }
@@ -246,6 +252,10 @@ static void pump(struct worker *w)
     uint64_t now = clock_us();
     while (src->nwait && w->free_head) {
         struct conn *c = w->free_head;
+        if (!conn_can_take(c)) { /* the server lowered its limit */
+            worker_free_remove(w, c);
+            continue;
+        }
         uint64_t intended = now;
         const struct request *req = src->ops->next(src, conn_slot(c), &w->cursor, &intended, now);
         if (!req)
@@ -282,6 +292,24 @@ static void dispatch_iterations(struct worker *w)
         arm_sched(w, w->next_time);
 }
 
+/* Open model: send the requests the server refused unprocessed first, as connections free. */
+static void send_retries(struct worker *w, uint64_t now)
+{
+    while (w->rlen && w->free_head && !w->stopping) {
+        struct conn *c = w->free_head;
+        worker_free_remove(w, c);
+        if (!conn_can_take(c))
+            continue;
+        struct retry_entry *r = &w->retries[w->rhead];
+        w->rhead = (w->rhead + 1) % w->rcap;
+        w->rlen--;
+        w->c.retried++;
+        c->next_retries = r->retries;
+        if (conn_send(c, r->req, r->intended, now) == 0 && conn_can_take(c))
+            worker_free_push(w, c);
+    }
+}
+
 /* Send every due arrival that has a free connection; open connections for the rest (up to
  * the worker's slots); drop those that waited longer than the timeout; arm the timer. */
 static void dispatch(struct worker *w)
@@ -292,6 +320,7 @@ static void dispatch(struct worker *w)
         return;
     }
     uint64_t now = clock_us();
+    send_retries(w, now);
     while (w->next_time <= now && !w->stopping) {
         if (w->next_time + sh->timeout_us <= now) {
             w->c.dropped++;
@@ -306,6 +335,10 @@ static void dispatch(struct worker *w)
                 schedule_value_at(&sh->schedule, now - w->t0) / (double)sh->arrival_stride;
             open_more(w, 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6));
             break;
+        }
+        if (!conn_can_take(c)) { /* the server lowered its limit */
+            worker_free_remove(w, c);
+            continue;
         }
         record_lag(w, w->next_time, now);
         uint64_t intended = w->next_time;
@@ -425,7 +458,7 @@ void worker_conn_idle(struct worker *w, struct conn *c)
     if (!pooled(w)) {
         /* Refill a pipeline once all of it is answered, as wrk does: one write of N requests,
          * which the server also reads in one go, rather than a small write per read. */
-        if (c->active && c->qlen == 0)
+        if (c->active && (c->qlen == 0 || c->proto->refill_each))
             conn_fill(c);
         else if (!c->active && c->qlen == 0)
             conn_close(c);
@@ -516,8 +549,7 @@ uint64_t worker_due(struct worker *w, uint64_t intended, uint64_t now)
     return now;
 }
 
-void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
-                     uint64_t now)
+void worker_response(struct worker *w, struct inflight *e, int status, uint64_t now)
 {
     uint64_t corrected = now - e->intended;
     hist_record(w->latency, corrected);
@@ -528,7 +560,6 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
     hist_record(w->iv.latency, corrected);
     w->c.responses++;
     w->c.status[status]++;
-    w->c.interim += (uint64_t)c->parser.interim;
     w->iv.responses++;
     if (status >= 500) {
         w->iv.status_5xx++;
@@ -536,14 +567,87 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
     } else if (status >= 400) {
         w->iv.status_4xx++;
     }
-    if (e->slot && w->src->ops->answer)
-        w->src->ops->answer(w->src, e->slot, status, now);
+    struct lg_slot *slot = inflight_slot(e);
+    if (slot && w->src->ops->answer)
+        w->src->ops->answer(w->src, slot, status, now);
+}
+
+int worker_retry(struct worker *w, struct inflight *e, enum lg_error cls)
+{
+    if (w->stopping) { /* the run is over: it stays without an answer */
+        w->c.unfinished++;
+        return -1;
+    }
+    struct lg_slot *slot = inflight_slot(e);
+    if (slot) {
+        w->c.retried++;
+        w->src->ops->retry(w->src, slot);
+        return 0;
+    }
+    if (w->rlen == w->rcap) {
+        worker_request_failed(w, e, cls, "refused by the server, and not sent again");
+        return -1;
+    }
+    w->retries[(w->rhead + w->rlen) % w->rcap] =
+        (struct retry_entry){e->req, e->intended, e->retries};
+    w->rlen++;
+    return 0;
+}
+
+const struct request *worker_next(struct worker *w, struct conn *c, uint64_t *intended,
+                                  uint64_t now)
+{
+    if (w->rlen) {
+        /* A refused request goes out again with its own intended time and retry count. */
+        struct retry_entry *r = &w->retries[w->rhead];
+        w->rhead = (w->rhead + 1) % w->rcap;
+        w->rlen--;
+        w->c.retried++;
+        *intended = r->intended;
+        c->next_retries = r->retries;
+        return r->req;
+    }
+    c->next_retries = 0;
+    return w->src->ops->next(w->src, NULL, &c->cursor, intended, now);
+}
+
+void worker_flush_later(struct worker *w, struct conn *c)
+{
+    if (c->flush_later)
+        return;
+    c->flush_later = 1;
+    c->next_flush = w->flush_head;
+    w->flush_head = c;
+}
+
+static void on_flush(struct ev_loop *loop, ev_prepare *p, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    while (w->flush_head) {
+        struct conn *c = w->flush_head;
+        w->flush_head = c->next_flush;
+        c->flush_later = 0;
+        c->next_flush = NULL;
+        conn_http2_flush(c);
+    }
 }
 
 void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cls)
 {
     if (w->src->ops->failed)
         w->src->ops->failed(w->src, slot, cls);
+}
+
+void worker_request_failed(struct worker *w, struct inflight *e, enum lg_error cls,
+                           const char *why)
+{
+    w->c.errors[cls]++;
+    w->iv.errors++;
+    if (!w->first_error[0] && why)
+        snprintf(w->first_error, sizeof w->first_error, "%s", why);
+    struct lg_slot *slot = inflight_slot(e);
+    if (slot)
+        worker_slot_failed(w, slot, cls);
 }
 
 /* --- the thread --- */
@@ -666,22 +770,30 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     ev_set_userdata(w->loop, w);
     size_t slots = nconns ? nconns : 1;
     w->conns = xcalloc(slots, sizeof *w->conns);
-    w->qslab = xcalloc(slots * sh->pipeline, sizeof *w->qslab);
+    size_t per = sh->per_conn;
+    w->qslab = xcalloc(slots * per, sizeof *w->qslab);
     /* One slab of receive buffers; pages of connections that never read stay untouched. */
     w->rslab = xmalloc(slots * CONN_RBUF);
     for (uint32_t i = 0; i < nconns; i++)
-        conn_init(&w->conns[i], w, w->qslab + (size_t)i * sh->pipeline, sh->pipeline,
+        conn_init(&w->conns[i], w, w->qslab + (size_t)i * per, (uint32_t)per,
                   w->rslab + (size_t)i * CONN_RBUF);
+    if (sh->http != LG_HTTP_1) {
+        w->oslab = xmalloc(slots * CONN_H2_OUT);
+        for (uint32_t i = 0; i < nconns; i++)
+            w->conns[i].h2_out = w->oslab + (size_t)i * CONN_H2_OUT;
+        w->rcap = (uint32_t)(slots * per);
+        w->retries = xcalloc(w->rcap, sizeof *w->retries);
+    }
     w->port = (struct source_port){
         .loop = w->loop, .model = sh->model, .iv = &w->iv, .c = &w->c, .wake = on_wake};
     w->src = sh->list;
     if (sh->source_create) {
-        /* Request and capture buffers per connection; pages stay untouched until used. */
-        w->wslab = xmalloc(slots * PLAN_REQUEST_MAX);
-        w->cslab = xmalloc(slots * SLOT_CAPTURE);
+        /* Request and capture buffers per in-flight entry; pages stay untouched until used. */
+        w->wslab = xmalloc(slots * per * PLAN_REQUEST_MAX);
+        w->cslab = xmalloc(slots * per * SLOT_CAPTURE);
         for (uint32_t i = 0; i < nconns; i++)
-            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
-                              w->cslab + (size_t)i * SLOT_CAPTURE);
+            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * per * PLAN_REQUEST_MAX,
+                              w->cslab + (size_t)i * per * SLOT_CAPTURE);
         struct source_params sp = {
             .plan = sh->plan,
             .id_base = segment_nth(sh->segment, id),
@@ -711,6 +823,9 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     ev_timer_init(&w->drain_timer, on_drain, 0.0, 0.0);
     ev_timer_init(&w->ramp_timer, on_ramp, 0.0, 0.0);
     ev_check_init(&w->check_watcher, on_check);
+    ev_prepare_init(&w->flush_watcher, on_flush);
+    if (sh->http != LG_HTTP_1)
+        ev_prepare_start(w->loop, &w->flush_watcher);
     ev_timer_init(&w->read_later_timer, on_read_later, 0.0, 0.0);
     return 0;
 }
@@ -736,6 +851,8 @@ void worker_free(struct worker *w)
     free(w->rslab);
     free(w->wslab);
     free(w->cslab);
+    free(w->oslab);
+    free(w->retries);
     free(w->conns);
     hist_free(w->latency);
     hist_free(w->latency_uncorrected);

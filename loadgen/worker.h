@@ -37,6 +37,9 @@ struct lg_shared {
     struct segment segment;  /* this process's share of the run */
     uint64_t arrival_stride; /* open model: a worker's next arrival is this many further */
     uint32_t pipeline;
+    enum lg_http http;
+    uint32_t streams; /* HTTP/2: the most streams per connection (the server may allow fewer) */
+    uint32_t per_conn; /* in-flight entries per connection: max(pipeline, streams) */
     uint64_t timeout_us;
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
     size_t head_limit;
@@ -115,6 +118,17 @@ struct worker {
     int pumping; /* handing slots to waiting users: wake-ups are answered by this round */
     /* Sources of users: each connection's request and capture buffers. */
     char *wslab, *cslab;
+    char *oslab; /* HTTP/2: each connection's output buffer */
+    /* Request lists over HTTP/2: requests the server refused unprocessed, to send again
+     * before new ones (a ring of rcap). */
+    struct retry_entry {
+        const struct request *req;
+        uint64_t intended;
+        uint8_t retries;
+    } *retries;
+    uint32_t rcap, rhead, rlen;
+    ev_prepare flush_watcher; /* writes flush_head's connections before the loop sleeps */
+    struct conn *flush_head;
     struct worker_snapshot *snap; /* when sh->snapshots */
 };
 
@@ -140,11 +154,26 @@ void worker_conn_ready(struct worker *w, struct conn *c); /* connected (and hand
 void worker_conn_idle(struct worker *w, struct conn *c);  /* after a read or write round */
 void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, const char *why);
 void worker_conn_closed(struct worker *w, struct conn *c); /* closed without an error */
-void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
-                     uint64_t now);
+void worker_response(struct worker *w, struct inflight *e, int status, uint64_t now);
+/* HTTP/2: the server refused e unprocessed; send it again on another connection (e->retries:
+ * the times it counts as sent again). Returns 0, or -1 when it is not sent again: counted as
+ * unfinished when the run is stopping, else as failed with cls. */
+int worker_retry(struct worker *w, struct inflight *e, enum lg_error cls);
 void worker_free_remove(struct worker *w, struct conn *c);
 void worker_free_push(struct worker *w, struct conn *c);
+/* Write c's submitted requests before the loop next sleeps (one write for many). */
+void worker_flush_later(struct worker *w, struct conn *c);
+
+/* The request c sends next (closed model): one refused earlier, or the source's next.
+ * *intended: as the source's next. */
+const struct request *worker_next(struct worker *w, struct conn *c, uint64_t *intended,
+                                  uint64_t now);
+
 /* c failed while carrying the request on `slot` (the connection's failure follows). */
 void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cls);
+/* One request failed with cls (why: for the first error), its connection goes on: counted, and
+ * its source told. */
+void worker_request_failed(struct worker *w, struct inflight *e, enum lg_error cls,
+                           const char *why);
 
 #endif

@@ -55,6 +55,8 @@ int nginx_start(struct nginx_fixture *n)
         return -1;
     n->port = free_port();
     n->tls_port = free_port();
+    n->h2_port = free_port();
+    n->h2c_port = free_port();
     snprintf(n->cert, sizeof n->cert, "%s/cert.pem", n->dir);
     char cmd[512];
     snprintf(cmd, sizeof cmd,
@@ -86,9 +88,16 @@ int nginx_start(struct nginx_fixture *n)
             "  server {\n    listen 127.0.0.1:%d;\n    listen [::1]:%d;\n    root %s;\n  }\n"
             "  server {\n    listen 127.0.0.1:%d ssl;\n    listen [::1]:%d ssl;\n    root %s;\n"
             "    ssl_certificate %s;\n    ssl_certificate_key %s/key.pem;\n"
-            "    keepalive_requests 20;\n  }\n}\n",
+            "    keepalive_requests 20;\n  }\n"
+            /* nginx before 1.25 turns HTTP/2 on per listen socket. */
+            "  server {\n    listen 127.0.0.1:%d ssl http2;\n    root %s;\n"
+            "    ssl_certificate %s;\n    ssl_certificate_key %s/key.pem;\n"
+            "    keepalive_requests 50;\n  }\n"
+            "  server {\n    listen 127.0.0.1:%d http2;\n    root %s;\n"
+            "    http2_max_concurrent_streams 16;\n  }\n}\n",
             n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->port, n->port, n->dir,
-            n->tls_port, n->tls_port, n->dir, n->cert, n->dir);
+            n->tls_port, n->tls_port, n->dir, n->cert, n->dir, n->h2_port, n->dir, n->cert,
+            n->dir, n->h2c_port, n->dir);
     fclose(f);
     n->pid = fork();
     if (n->pid == 0) {
