@@ -13,6 +13,8 @@ struct nginx_fixture {
     int h2_port;  /* HTTP/2 over TLS (ALPN h2 or http/1.1), the same certificate; after 50
                      requests on a connection it says GOAWAY */
     int h2c_port; /* HTTP/2 over plain TCP (prior knowledge), at most 16 streams at once */
+    /* Both HTTP/2 servers answer /api/item with {"id":"42"} and the cookie sid=abc, and
+     * /echo/X with "sid=<the cookie sent> at /echo/X". */
     char dir[64];
     char cert[96]; /* the certificate, which is its own CA */
 };

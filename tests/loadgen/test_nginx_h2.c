@@ -1,8 +1,11 @@
 /* HTTP/2 against nginx on loopback: h2 chosen by ALPN over TLS (through nginx's GOAWAY after
  * 50 requests on a connection, whose unprocessed streams are sent again), h2c with prior
  * knowledge in the open model, auto choosing by ALPN, and a server without h2 refused when
- * the run insists on HTTP/2. Counts, statuses and the protocol of each connection. */
+ * the run insists on HTTP/2. Counts, statuses and the protocol of each connection; a scenario
+ * run over h2c whose steps extract from JSON and send a cookie back. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -155,6 +158,90 @@ static void test_h2_refused_by_alpn(void)
     CHECK(err[0] != 0);
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static cJSON *read_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return cJSON_Parse(buf);
+}
+
+/* The count at key k of o. */
+static uint64_t num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    CHECK(cJSON_IsNumber(v));
+    return cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : 0;
+}
+
+/* Users on HTTP/2: the cookie of the first step comes back in the second, the extracted id
+ * goes into its path, and the checks on both answers hold. */
+static void test_scenario_over_h2c(void)
+{
+    char dir[] = "/tmp/storecheck-h2-XXXXXX", cfg[128], prof[128], out[128], text[1024];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(cfg, sizeof cfg, "%s/storecheck.yaml", dir);
+    snprintf(prof, sizeof prof, "%s/two.yaml", dir);
+    snprintf(out, sizeof out, "%s/result.json", dir);
+    write_file(prof, "model: closed\nstart_users: 4\nstages:\n  - { duration: 2s, users: 4 }\n"
+                     "mix: { shop: 1 }\n");
+    snprintf(text, sizeof text,
+             "target:\n  base_url: http://127.0.0.1:%d\n  allowed_hosts: [127.0.0.1]\n"
+             "load:\n  http: 2\n  scenarios:\n    shop:\n"
+             "      - { name: item, path: /api/item, expect: [200], extract: { id: \"$.id\" },\n"
+             "          check: ['$.id == \"42\"'] }\n"
+             "      - { name: echo, path: \"/echo/{{id}}\", expect: [200],\n"
+             "          check: ['body contains \"sid=abc at /echo/42\"'] }\n",
+             ngx.h2c_port);
+    write_file(cfg, text);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' load '%s' --profile '%s' --json '%s' -t 1 >/dev/null 2>&1",
+             getenv("STORECHECK_BIN"), cfg, prof, out);
+    CHECK_INT_EQ(system(cmd), 0);
+    cJSON *doc = read_json(out);
+    CHECK(doc != NULL);
+    if (doc) {
+        const cJSON *totals = cJSON_GetObjectItem(doc, "totals");
+        const cJSON *protocols = cJSON_GetObjectItem(totals, "protocols");
+        uint64_t responses = num(totals, "responses");
+        printf("  scenario over h2c: %llu responses\n", (unsigned long long)responses);
+        CHECK(responses > 10);
+        CHECK_INT_EQ(num(cJSON_GetObjectItem(totals, "status"), "200"), responses);
+        CHECK_INT_EQ(num(totals, "errors_total"), 0);
+        CHECK(num(protocols, "h2") >= 1);
+        CHECK_INT_EQ(num(protocols, "http/1.1"), 0);
+        const cJSON *sc = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "scenarios"), 0);
+        CHECK(sc != NULL);
+        if (sc) {
+            CHECK(num(sc, "completed") > 5);
+            const cJSON *f, *failed = cJSON_GetObjectItem(sc, "failed");
+            cJSON_ArrayForEach(f, failed)
+            {
+                if (f->valuedouble != 0)
+                    printf("  failed %s: %g\n", f->string, f->valuedouble);
+                CHECK(f->valuedouble == 0);
+            }
+        }
+        cJSON_Delete(doc);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT_EQ(system(cmd), 0);
+}
+
 int main(void)
 {
     if (nginx_start(&ngx) != 0) {
@@ -165,6 +252,7 @@ int main(void)
     RUN(test_h2c_open_model);
     RUN(test_auto);
     RUN(test_h2_refused_by_alpn);
+    RUN(test_scenario_over_h2c);
     nginx_stop(&ngx);
     return check_summary();
 }
