@@ -128,7 +128,7 @@ static int complete(struct conn *c, uint64_t now)
         w->c.unfinished += c->qlen;
         w->inflight -= c->qlen;
         conn_close(c);
-        worker_conn_closed(w, c);
+        worker_conn_closed(w, c, 0);
         return 1;
     }
     if (c->qlen)
@@ -141,7 +141,7 @@ static void on_eof(struct conn *c, uint64_t now)
     struct worker *w = c->w;
     if (c->qlen == 0) { /* the server closed an idle keep-alive connection */
         conn_close(c);
-        worker_conn_closed(w, c);
+        worker_conn_closed(w, c, 0);
         return;
     }
     if (http_parser_eof(&c->parser) == HTTP_DONE) {

@@ -471,7 +471,8 @@ static int http2_start(struct conn *c)
     return flush(c);
 }
 
-/* The session has nothing more to do (both sides said GOAWAY, or it failed): close. */
+/* The session has nothing more to do (both sides said GOAWAY, or it failed): close. A server
+ * that closes without answering anything (a GOAWAY at once) is not asked again at once. */
 static void session_over(struct conn *c)
 {
     struct worker *w = c->w;
@@ -479,8 +480,9 @@ static void session_over(struct conn *c)
         conn_fail(c, LG_ERR_PROTOCOL, "HTTP/2: the session ended with requests in flight");
         return;
     }
+    int backoff = c->h2_answered == 0;
     conn_close(c);
-    worker_conn_closed(w, c);
+    worker_conn_closed(w, c, backoff);
 }
 
 /* Read and hand the bytes to the session. Returns -1 if the connection is gone. */

@@ -500,17 +500,18 @@ void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, con
             finish(w);
         return;
     }
-    reconnect(w, c, connecting ? BACKOFF_US : 0);
+    /* A server that breaks the protocol is not asked again at once. */
+    reconnect(w, c, connecting || cls == LG_ERR_PROTOCOL ? BACKOFF_US : 0);
 }
 
-void worker_conn_closed(struct worker *w, struct conn *c)
+void worker_conn_closed(struct worker *w, struct conn *c, int backoff)
 {
     if (w->stopping) {
         if (w->inflight == 0)
             finish(w);
         return;
     }
-    reconnect(w, c, 0);
+    reconnect(w, c, backoff ? BACKOFF_US : 0);
 }
 
 void worker_read_later(struct worker *w, struct conn *c)

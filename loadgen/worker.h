@@ -153,7 +153,9 @@ void worker_read_later(struct worker *w, struct conn *c);
 void worker_conn_ready(struct worker *w, struct conn *c); /* connected (and handshaken) */
 void worker_conn_idle(struct worker *w, struct conn *c);  /* after a read or write round */
 void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, const char *why);
-void worker_conn_closed(struct worker *w, struct conn *c); /* closed without an error */
+/* Closed without an error; backoff: reconnect after a pause (the server closed it without
+ * answering anything). */
+void worker_conn_closed(struct worker *w, struct conn *c, int backoff);
 void worker_response(struct worker *w, struct inflight *e, int status, uint64_t now);
 /* HTTP/2: the server refused e unprocessed; send it again on another connection (e->retries:
  * the times it counts as sent again). Returns 0, or -1 when it is not sent again: counted as
