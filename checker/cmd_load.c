@@ -624,6 +624,12 @@ static void summary(const struct cli *cli, const struct load_result *r, const st
                  (unsigned long long)c->resumed, (unsigned long long)c->handshakes);
         print_timing("TLS handshake", r->tls_handshake, extra);
     }
+    if (c->protocols[LG_PROTO_H2])
+        printf("  Connections by protocol: %s %llu, %s %llu; %llu requests sent again after "
+               "the server refused them\n",
+               lg_proto_names[LG_PROTO_HTTP1], (unsigned long long)c->protocols[LG_PROTO_HTTP1],
+               lg_proto_names[LG_PROTO_H2], (unsigned long long)c->protocols[LG_PROTO_H2],
+               (unsigned long long)c->retried);
     print_timing("TTFB", r->ttfb, "");
     if (r->model == LG_MODEL_OPEN)
         print_timing("Schedule lag", r->schedule_lag, "");
