@@ -580,7 +580,7 @@ int worker_retry(struct worker *w, struct inflight *e, enum lg_error cls)
         return -1;
     }
     struct lg_slot *slot = inflight_slot(e);
-    if (slot) {
+    if (slot && w->src->ops->retry) {
         w->c.retried++;
         w->src->ops->retry(w->src, slot);
         return 0;
