@@ -266,13 +266,16 @@ static int http2_send(struct conn *c, const struct request *req, uint64_t intend
 
 static int http2_fill(struct conn *c)
 {
+    if (c->qlen >= c->limit)
+        return 0;
     uint64_t now = clock_us();
     while (c->qlen < c->limit) {
         uint64_t intended = now;
         const struct request *req = worker_next(c->w, c, &intended, now);
         submit(c, req, intended, now);
     }
-    return flush(c);
+    worker_flush_later(c->w, c);
+    return 0;
 }
 
 /* --- answers --- */
@@ -528,17 +531,19 @@ static int readable(struct conn *c)
     return 0;
 }
 
+/* Read, let the worker refill the streams, then write once: the new requests go out in the
+ * same write as the session's acknowledgements and window updates. */
 static void http2_io(struct conn *c, int revents)
 {
     if ((revents & EV_READ) && readable(c) < 0)
-        return;
-    if (flush(c) < 0)
         return;
     if (!nghttp2_session_want_read(c->h2) && !nghttp2_session_want_write(c->h2)) {
         session_over(c);
         return;
     }
     worker_conn_idle(c->w, c);
+    if (c->state == CONN_READY && c->proto == &conn_http2)
+        flush(c);
 }
 
 /* Fail the streams past the timeout (each cancelled, the connection goes on), or the
@@ -598,8 +603,8 @@ static void http2_close(struct conn *c)
 
 void conn_http2_flush(struct conn *c)
 {
-    if (c->state == CONN_READY && c->proto == &conn_http2 && flush(c) == 0)
-        worker_conn_idle(c->w, c);
+    if (c->state == CONN_READY && c->proto == &conn_http2)
+        flush(c);
 }
 
 const struct conn_proto conn_http2 = {

@@ -624,12 +624,14 @@ void worker_flush_later(struct worker *w, struct conn *c)
 static void on_flush(struct ev_loop *loop, ev_prepare *p, int revents)
 {
     struct worker *w = ev_userdata(loop);
-    while (w->flush_head) {
-        struct conn *c = w->flush_head;
-        w->flush_head = c->next_flush;
+    struct conn *c = w->flush_head;
+    w->flush_head = NULL;
+    while (c) {
+        struct conn *next = c->next_flush;
         c->flush_later = 0;
         c->next_flush = NULL;
         conn_http2_flush(c);
+        c = next;
     }
 }
 

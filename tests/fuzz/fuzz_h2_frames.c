@@ -80,8 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     w.open++;
     gauge_up(&sh.connections);
     c->proto = &conn_http2;
-    if (c->proto->start(c) == 0)
-        conn_fill(c);
+    /* What the worker's loop would do before it sleeps: write what was submitted. */
+    if (c->proto->start(c) == 0 && conn_fill(c) == 0)
+        conn_http2_flush(c);
     char sink[65536];
     for (size_t off = 1; off < size && c->state == CONN_READY;) {
         size_t n = size - off < piece ? size - off : piece;
@@ -90,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         off += (size_t)put;
         c->proto->io(c, EV_READ);
+        conn_http2_flush(c);
         while (read(sv[1], sink, sizeof sink) > 0) /* what we wrote: SETTINGS, requests */
             ;
     }
