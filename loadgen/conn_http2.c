@@ -448,7 +448,8 @@ static void callbacks_init(void)
 static int http2_start(struct conn *c)
 {
     pthread_once(&callbacks_once, callbacks_init);
-    if (!callbacks || nghttp2_session_client_new(&c->h2, callbacks, c) != 0) {
+    if (!callbacks ||
+        nghttp2_session_client_new3(&c->h2, callbacks, c, NULL, &c->w->h2mem.mem) != 0) {
         conn_fail(c, LG_ERR_PROTOCOL, "HTTP/2: cannot create a session");
         return -1;
     }

@@ -780,6 +780,7 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     for (uint32_t i = 0; i < nconns; i++)
         conn_init(&w->conns[i], w, w->qslab + (size_t)i * per, (uint32_t)per,
                   w->rslab + (size_t)i * CONN_RBUF);
+    block_pool_init(&w->h2mem);
     if (sh->http != LG_HTTP_1) {
         w->oslab = xmalloc(slots * CONN_H2_OUT);
         for (uint32_t i = 0; i < nconns; i++)
@@ -855,6 +856,7 @@ void worker_free(struct worker *w)
     free(w->wslab);
     free(w->cslab);
     free(w->oslab);
+    block_pool_free(&w->h2mem);
     free(w->retries);
     free(w->conns);
     hist_free(w->latency);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "loadgen/block_pool.h"
 #include "loadgen/conn.h"
 #include "loadgen/gauge.h"
 #include "loadgen/request.h"
@@ -118,7 +119,8 @@ struct worker {
     int pumping; /* handing slots to waiting users: wake-ups are answered by this round */
     /* Sources of users: each connection's request and capture buffers. */
     char *wslab, *cslab;
-    char *oslab; /* HTTP/2: each connection's output buffer */
+    char *oslab;            /* HTTP/2: each connection's output buffer */
+    struct block_pool h2mem; /* HTTP/2: what the sessions allocate */
     /* Request lists over HTTP/2: requests the server refused unprocessed, to send again
      * before new ones (a ring of rcap). */
     struct retry_entry {
