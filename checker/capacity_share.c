@@ -121,6 +121,7 @@ int capacity_share_open(struct capacity_share *sh, const char *dir, const char *
     sh->run_dir = path_of("%s/%s", dir, run_id);
     if (mkdir(sh->run_dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create %s: %s", sh->run_dir, strerror(errno));
+        free(sh->run_dir);
         return -1;
     }
     char *mine = window_path(sh, 1, segment.index);
@@ -133,6 +134,7 @@ int capacity_share_open(struct capacity_share *sh, const char *dir, const char *
     if (used || own_stopped || stopped >= 0) {
         snprintf(err, errlen, "%s holds a search already (%s): a run id is used once, give a "
                  "new --run-id", sh->run_dir, used ? "this segment's first step" : "stopped");
+        free(sh->run_dir);
         return -1;
     }
     if (pthread_create(&sh->watcher, NULL, watch, sh) == 0)
