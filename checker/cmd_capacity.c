@@ -79,8 +79,9 @@ static const char help[] =
     "Exit codes:\n"
     "  0  the rate that holds is at or above the target (without one: some rate holds)\n"
     "  1  it is below the target, or nothing holds\n"
-    "  2  usage or config error\n"
-    "  3  the search could not be done (no connection, the engine failed) or was interrupted\n";
+    "  2  usage or config error (segments of another config or run id too)\n"
+    "  3  the search could not be done (no connection, the engine failed, a segment did not\n"
+    "     come) or was interrupted (here or in another segment)\n";
 
 enum {
     OPT_START = 256,
