@@ -80,7 +80,7 @@ static int drive(const struct capacity_step_plan *sp, struct engine *e, double r
             engine_snapshot(e, warm);
             have_warm = 1;
         }
-        if (!out->abort_reason[0] && el >= next_check) {
+        if (!sp->abort_at_end && !out->abort_reason[0] && el >= next_check) {
             check_abort(sp, e, out->abort_reason, sizeof out->abort_reason);
             next_check = el + 1000000;
         }
@@ -174,20 +174,14 @@ void capacity_step_judge(const struct capacity_step_plan *sp, double rate,
     out->interrupted |= win->interrupted;
     if (!out->interrupted)
         judge(sp, win, out);
-    *v = out->abort_reason[0] || win->aborted || out->error_rate > sp->abort_error_rate
-             ? CAPACITY_ABORTS
-         : out->broken_count ? CAPACITY_BREAKS
-                             : CAPACITY_HOLDS;
+    *v = out->abort_reason[0] || out->error_rate > sp->abort_error_rate ? CAPACITY_ABORTS
+         : out->broken_count                                            ? CAPACITY_BREAKS
+                                                                         : CAPACITY_HOLDS;
     out->verdict = out->interrupted          ? "interrupted"
                    : *v == CAPACITY_ABORTS   ? "aborts"
                    : *v == CAPACITY_BREAKS   ? "breaks"
                                              : "holds";
-    if (*v == CAPACITY_ABORTS && !out->abort_reason[0] && win->aborted)
-        snprintf(out->abort_reason, sizeof out->abort_reason,
-                 "a segment's error rate passed the abort rule's %.1f%% (the whole step's: "
-                 "%.1f%%)",
-                 100 * sp->abort_error_rate, 100 * out->error_rate);
-    else if (*v == CAPACITY_ABORTS && !out->abort_reason[0])
+    if (*v == CAPACITY_ABORTS && !out->abort_reason[0])
         snprintf(out->abort_reason, sizeof out->abort_reason,
                  "error rate %.1f%% is above the abort rule's %.1f%%", 100 * out->error_rate,
                  100 * sp->abort_error_rate);

@@ -21,6 +21,10 @@ struct capacity_step_plan {
     const struct load_gate *gate;
     uint64_t warmup_us, window_us;
     double abort_error_rate; /* a fraction */
+    /* A segment of a split search sees only its share of the step's errors (a store's limit
+     * may refuse one segment's arrivals more than another's): the abort rule is then applied
+     * to the whole step once it ended, not to this share while it runs. */
+    int abort_at_end;
     int live;                /* a progress line on stderr (a terminal, not quiet) */
 };
 
@@ -38,8 +42,8 @@ int capacity_step_measure(const struct capacity_step_plan *sp, double rate,
                           size_t errlen);
 
 /* The step's numbers and verdict from its judged window (this process's, or every segment's
- * added up): the thresholds judged on it, the abort rule applied to it (and to an abort in
- * any segment: win->aborted). *v is meaningless when out->interrupted. */
+ * added up): the thresholds and the abort rule judged on it. *v is meaningless when
+ * out->interrupted. */
 void capacity_step_judge(const struct capacity_step_plan *sp, double rate,
                          struct load_result *win, struct capacity_report_step *out,
                          enum capacity_verdict *v);

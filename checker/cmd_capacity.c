@@ -74,7 +74,8 @@ static const char help[] =
     "rate and writes the same result. A segment that is stopped (Ctrl-C, an error) writes a\n"
     "marker that stops the others at once (exit 3); a segment whose window of a step is not in\n"
     "DIR within the step's length, the request timeout and 10s more is named and the search\n"
-    "ends (exit 3); windows of another config or run id are refused (exit 2).\n"
+    "ends (exit 3); windows of another config or run id are refused (exit 2). The abort\n"
+    "rule is applied to each whole step once it ended (a segment sees only its share).\n"
     "\n"
     "Exit codes:\n"
     "  0  the rate that holds is at or above the target (without one: some rate holds)\n"
@@ -485,6 +486,10 @@ static void fill_report(struct capacity_report *r, const struct capacity_job *j,
     r->end = capacity_end_name(s->end);
     r->holds = s->holds;
     r->breaks = s->breaks;
+    if (j->shared) {
+        r->run_id = j->split.run_id;
+        r->segments = j->split.segment.count;
+    }
     first_broken(r);
     /* A search that did not end (Ctrl-C, a step that could not run) proves nothing. */
     r->passed = s->end != CAPACITY_SEARCHING &&
@@ -514,15 +519,6 @@ static int whole_step(struct capacity_job *j, uint32_t step, double rate,
     capacity_step_params(&j->plan, rate, &p);
     run_fingerprint(&p, j->cfg.load.thresholds, j->cfg.load.threshold_count, win->config_hash);
     snprintf(win->run_id, sizeof win->run_id, "%s", j->split.run_id);
-    /* The abort rule fired in this segment alone: the whole step is judged by it (its
-     * window says aborted), under the same words in every segment. */
-    if (st->abort_reason[0]) {
-        char *why = redact_copy(&j->cfg.secrets, st->abort_reason);
-        fprintf(stderr, "storecheck capacity: segment %u/%u stopped its step: %s\n",
-                j->split.segment.index, j->split.segment.count, why);
-        free(why);
-        st->abort_reason[0] = '\0';
-    }
     const char *url = j->cfg.target.base_url;
     struct load_json_meta meta = {.urls = &url,
                                   .url_count = 1,
@@ -609,6 +605,7 @@ static int set_out(const struct capacity_args *a, struct capacity_job *j)
                                 sizeof err))
             return cli_usage_error(&cmd_capacity, "%s", err);
         j->shared = 1;
+        j->plan.abort_at_end = 1;
     }
     if (split_run_wait(&a->split)) {
         fprintf(stderr, "storecheck capacity: interrupted before the start\n");

@@ -136,6 +136,7 @@ def test_knee(work, store):
     doc = json.load(open(out_json))
     v = doc["verdict"]
     check(v["end"] == "found", "the search ends bracketing the knee (got %s)" % v["end"])
+    check(doc["split"] is None, "one process: no split (got %r)" % doc["split"])
     holds, knee = v["holds"] or 0, v["knee"] or 0
     check(abs(holds - LIMIT) <= PRECISION * LIMIT,
           "the rate that holds, %.1f/s, is within 5%% of the store's %g/s" % (holds, LIMIT))
@@ -357,6 +358,8 @@ def test_segments(work, store):
     texts = [open(os.path.join(work, "seg-%d.json" % i)).read() for i in range(2)]
     check(texts[0] == texts[1], "both segments write the same result")
     doc = json.loads(texts[0])
+    check(doc["split"] == {"run_id": run_id, "segments": 2},
+          "the result says it is of the split search (got %r)" % doc["split"])
     v = doc["verdict"]
     holds, knee = v["holds"] or 0, v["knee"] or 0
     check(v["end"] == "found", "the split search ends bracketing the knee (got %s)" % v["end"])
