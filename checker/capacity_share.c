@@ -12,6 +12,7 @@
 #include "checker/segment_merge.h"
 #include "common/oom.h"
 #include "common/stop.h"
+#include "loadgen/clock.h"
 #include "reports/atomic_write.h"
 
 /* How often the watcher looks for the others' stop markers, and a wait for the windows. */
@@ -167,7 +168,8 @@ static int wait_all(struct capacity_share *sh, uint32_t step, uint64_t timeout_m
                     size_t errlen)
 {
     uint32_t next = 0; /* the segments before it are in */
-    for (uint64_t waited = 0;; waited += POLL_MS) {
+    uint64_t deadline = clock_us() + timeout_ms * 1000;
+    for (;;) {
         if (!sh->watching)
             look(sh);
         for (; next < sh->segment.count; next++) {
@@ -181,7 +183,7 @@ static int wait_all(struct capacity_share *sh, uint32_t step, uint64_t timeout_m
             return 0;
         if (stop_requested())
             return CAPACITY_SHARE_STOPPED;
-        if (waited >= timeout_ms) {
+        if (clock_us() >= deadline) {
             char *p = window_path(sh, step, next);
             snprintf(err, errlen, "segment %u/%u did not send its window of step %u within "
                      "%.0fs: no %s (is it running, with the same --run-id and --share?)",
