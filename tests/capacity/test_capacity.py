@@ -438,6 +438,9 @@ def test_segment_interrupt(work, store):
         took = time.monotonic() - at
         check(p.returncode == 3, "segment %d/2 exits 3 (got %d): %s" % (i, p.returncode,
                                                                        err[-800:]))
+        marker = os.path.join(work, "share", "cut", "stop-1")
+        check(i == 1 or ("segment 1/2" in err and marker in err),
+              "segment 0/2 names the segment whose marker stopped it: %s" % err[-800:])
         check(took < 5, "segment %d/2 ended %.1f s after the signal (at most 5 s)" % (i, took))
         doc = json.load(open(os.path.join(work, "seg-%d.json" % i)))
         check(doc["interrupted"] is True and doc["passed"] is False,
