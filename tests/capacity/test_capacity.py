@@ -385,6 +385,18 @@ def test_segments(work, store):
           "at twice the limit half the requests get 503 (got %.3f)" % over["error_rate"])
     check(schema_ok(os.path.join(work, "seg-0.json")) is not False,
           "the JSON follows the capacity schema")
+    rc, err, page = report_html(work, doc)
+    check(rc == 0 and page and "2 segments, run %s" % run_id in page,
+          "the page says the search was split (exit %d: %s)" % (rc, err[-300:]))
+    hostile = json.loads(texts[0])
+    hostile["split"]["run_id"] = HOSTILE
+    rc, err, page = report_html(work, hostile)
+    check(rc == 0 and page and "<script" not in page and "&lt;script&gt;" in page,
+          "an edited run id is text on the page (exit %d: %s)" % (rc, err[-300:]))
+    hostile["split"] = {"run_id": "x", "segments": 0}
+    rc, err, page = report_html(work, hostile)
+    check(rc == 2 and "split.segments" in err, "no segments is refused, named (exit %d: %s)" %
+          (rc, err[-300:]))
 
 
 def test_segment_lost(work, store):
