@@ -14,29 +14,16 @@ import subprocess
 import sys
 import urllib.parse
 
-from test_run import (BIN, SECRETS, SRC, Refstore, check, checks_by_id, config, missing_tools,
+from test_run import (BIN, SECRETS, Refstore, check, check_sarif_schema, checks_by_id, config,
                       run, run_part)
 
-SARIF_SCHEMA = os.path.join(SRC, "tests", "reports", "sarif-schema-2.1.0.json")
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
           "info": "note"}
 
 
-def validate_schema(path):
-    try:
-        from sarif_schema_check import schema_errors
-    except ImportError:
-        print("python3-jsonschema not installed: the SARIF schema check is skipped",
-              file=sys.stderr)
-        missing_tools.append("jsonschema")
-        return
-    errors = schema_errors(SARIF_SCHEMA, json.load(open(path)))
-    check(not errors, "%s validates against the SARIF 2.1.0 schema: %s" % (path, errors[:5]))
-
-
 def check_sarif(work, sarif_path):
     """The SARIF file against the schema and the JSON report of the same run; the SARIF log."""
-    validate_schema(sarif_path)
+    check_sarif_schema(sarif_path)
     text = open(sarif_path).read()
     for name, value in SECRETS.items():
         check(value not in text, "secret %s absent from %s" % (name, sarif_path))
@@ -95,11 +82,13 @@ def test_good(work):
     store = Refstore(work)
     try:
         cfg = config(store, work, "S-HSTS, S-CSP, S-NOSNIFF, S-EXPOSED-VCS, T-COMPRESSION")
-        sarif = os.path.join(work, "out.sarif")
+        sarif = os.path.join(work, "audit.sarif")
         r = run(cfg, command="audit", args=["--sarif", sarif])
         check(r.returncode == 0, "the good store passes the audit (exit %d): %s %s" %
               (r.returncode, r.stdout, r.stderr))
         check("sarif report: " + sarif in r.stdout, "the SARIF report is announced: " + r.stdout)
+        check(not os.path.exists(os.path.join(work, "out.sarif")),
+              "--sarif replaces the config's reports.sarif")
         sarif_run = check_sarif(work, sarif)
         check(len(sarif_run["tool"]["driver"]["rules"]) == 5, "five rules for five probes")
     finally:
@@ -120,8 +109,7 @@ def test_broken(work):
         cfg = config(store, work, "S-HSTS, S-CSP, S-EXPOSED-VCS, S-NOSNIFF, T-COMPRESSION",
                      "  duration: 2s\n", accept)
         text = open(cfg).read()
-        open(cfg, "w").write(text.replace("markdown: %s/out.md }" % work,
-                                          "markdown: %s/out.md, sarif: out.sarif }" % work))
+        open(cfg, "w").write(text.replace("sarif: %s/out.sarif" % work, "sarif: out.sarif"))
         r = run(cfg)
         check(r.returncode == 1, "the broken store fails the gate (exit %d): %s %s" %
               (r.returncode, r.stdout, r.stderr))
