@@ -69,17 +69,20 @@ grep -q "^  profile: smoke" storecheck.yaml || fail "the starter config no longe
 sed -i 's/^  profile: smoke/  profile: no-such-profile/' storecheck.yaml
 "$bin" validate storecheck.yaml >/dev/null 2>&1 && fail "validate found a profile that does not exist"
 
-man_page=/usr/share/man/man1/storecheck.1
+man_page=/usr/share/man/man1/storecheck.1.gz
 if [ -f "$man_page" ]; then
-  command -v man >/dev/null && { [ "$(man -w storecheck)" = "$man_page" ] ||
-    fail "man -w storecheck does not find $man_page"; }
+  if command -v man >/dev/null; then
+    [ "$(man -w storecheck)" = "$man_page" ] || fail "man -w storecheck does not find $man_page"
+    MANWIDTH=80 man -P cat storecheck 2>/dev/null | grep -q "^CONFIGURATION" ||
+      fail "man storecheck does not render the config reference"
+  fi
 else
   # A machine may keep dpkg from unpacking man pages (a path-exclude in dpkg.cfg.d).
   grep -rqs "path-exclude=/usr/share/man" /etc/dpkg/dpkg.cfg.d || fail "$man_page is missing"
   echo "man pages are excluded by dpkg's configuration here; the package's own list is checked"
-  dpkg-deb -c "$deb" | grep -q "\./usr/share/man/man1/storecheck.1$" || fail "no man page"
+  dpkg-deb -c "$deb" | grep -q "\./usr/share/man/man1/storecheck.1.gz$" || fail "no man page"
 fi
-dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/man/man1/storecheck.1 > "$work/man.1"
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/man/man1/storecheck.1.gz | gunzip > "$work/man.1"
 for want in '^\.SH CONFIGURATION' 'allowed_hosts' '^\.SH "storecheck run"'; do
   grep -q "$want" "$work/man.1" || fail "the man page lacks $want"
 done
