@@ -307,7 +307,7 @@ out:
 
 const struct command cmd_run = {
     .name = "run",
-    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown/SARIF reports",
+    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown/SARIF",
     .help = "Usage: storecheck run CONFIG [--fail-on SEVERITY] [--json F] [--html F] [--junit F]\n"
             "                             [--markdown F] [--sarif F]\n"
             "\n"
