@@ -6,6 +6,7 @@
 #include "checker/commands.h"
 #include "config/config_load.h"
 #include "checker/gate_report.h"
+#include "checker/progress.h"
 #include "checker/stop_signal.h"
 #include "common/exit_codes.h"
 #include "common/stop.h"
@@ -157,13 +158,17 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 static int execute(const struct cli *cli, const struct config *cfg,
                    const struct engine_options *opt, struct engine_report *rep)
 {
+    struct engine_options watched = *opt;
     char err[512];
     if (engine_preflight(cfg, err, sizeof err) != 0) {
         fprintf(stderr, "storecheck audit: %s%s is unreachable%s: %s\n", cli_red(cli),
                 cfg->target.base_url, cli_reset(cli), err);
         return EXIT_RUN_ERROR;
     }
-    int ran = engine_run(cfg, opt, rep, err, sizeof err);
+    struct progress *prog = progress_start(cli);
+    watched.observer = progress_audit(prog, "audit");
+    int ran = engine_run(cfg, &watched, rep, err, sizeof err);
+    progress_end(prog);
     if (ran != 0) {
         fprintf(stderr, "storecheck audit: %s\n", err);
         return EXIT_USAGE;

@@ -10,6 +10,7 @@
 #include "checker/fault_window.h"
 #include "checker/gate_report.h"
 #include "checker/load_phase.h"
+#include "checker/progress.h"
 #include "checker/run_load.h"
 #include "checker/split_run.h"
 #include "checker/stop_signal.h"
@@ -187,7 +188,7 @@ static void judge_thresholds(struct run_state *s)
 }
 
 /* The baseline and the load; 0, or an exit code when the run cannot go on. */
-static int execute(const struct cli *cli, struct run_state *s)
+static int execute(const struct cli *cli, struct progress *prog, struct run_state *s)
 {
     char err[512];
     if (engine_preflight(&s->cfg, err, sizeof err) != 0) {
@@ -202,7 +203,10 @@ static int execute(const struct cli *cli, struct run_state *s)
     int baseline = !(s->cfg.audit.only.count && !only.count);
     if (!cli->quiet && baseline)
         fprintf(stderr, "storecheck run: baseline audit of %s\n", s->cfg.target.base_url);
+    if (baseline)
+        opt.observer = progress_audit(prog, "baseline audit");
     int rc = baseline ? engine_run(&s->cfg, &opt, &s->baseline, err, sizeof err) : 0;
+    progress_audit_end(prog);
     free(only.items);
     free(skip.items);
     if (rc != 0) {
@@ -213,7 +217,7 @@ static int execute(const struct cli *cli, struct run_state *s)
         return 0; /* no load after a stop; the reports still come */
     if (!cli->quiet)
         fprintf(stderr, "storecheck run: load (%s)\n", s->plan.note);
-    if (load_phase_run(cli, &s->cfg, &s->plan, s->split, &s->load, err, sizeof err) != 0) {
+    if (load_phase_run(prog, &s->cfg, &s->plan, s->split, &s->load, err, sizeof err) != 0) {
         if (stop_requested())
             return 0; /* stopped while waiting for --start-at: the reports still come */
         fprintf(stderr, "storecheck run: the load could not start: %s\n", err);
@@ -285,7 +289,9 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct stop_signal *watch = stop_signal_start("run");
     engine_global_init();
     int64_t started = gate_now_unix_ms();
-    code = execute(cli, &s);
+    struct progress *prog = progress_start(cli);
+    code = execute(cli, prog, &s);
+    progress_end(prog);
     if (code == 0)
         code = finish(cli, &s, &a, fail_on, stop_requested(), started);
     stop_signal_end(watch); /* may undo a fault: libcurl is still up */
