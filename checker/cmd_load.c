@@ -17,6 +17,7 @@
 #include "checker/progress.h"
 #include "checker/scenario_table.h"
 #include "checker/split_run.h"
+#include "checker/summary_table.h"
 #include "checker/stop_signal.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
@@ -974,7 +975,12 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
         scenario_table_print(cli, &r, &secrets);
-        load_gate_print(cli, &r);
+        if (summary_table_wanted(cli, stdout)) {
+            struct summary_table t = {.load = &r, .secrets = &secrets};
+            summary_table_print(cli, stdout, &t);
+        } else {
+            load_gate_print(cli, &r);
+        }
     }
     struct load_json_meta m = {a.urls,         a.url_count,
                                a.method,       a.headers,

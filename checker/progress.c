@@ -127,6 +127,8 @@ static void on_selected(void *ctx, size_t count)
     pthread_mutex_lock(&s->owner->mu);
     s->total += count;
     s->running = xrealloc(s->running, (s->total ? s->total : 1) * sizeof *s->running);
+    if (s->owner->ticking)
+        pthread_cond_signal(&s->owner->tick); /* show the count at once */
     pthread_mutex_unlock(&s->owner->mu);
 }
 
@@ -181,7 +183,8 @@ static void *ticker_main(void *arg)
     struct progress *p = arg;
     pthread_mutex_lock(&p->mu);
     while (!p->ticker_stop) {
-        draw_audit(p);
+        if (p->audit.total) /* nothing to say before the probes are chosen */
+            draw_audit(p);
         struct timespec ts = mono_deadline_in_ms(AUDIT_REDRAW_MS);
         pthread_cond_timedwait(&p->tick, &p->mu, &ts);
     }
