@@ -252,7 +252,9 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
                          .secrets = &s->cfg.secrets,
                      }};
     gate_judge(&g, s->checks.items, s->checks.count, fail_on);
-    return gate_finish(cli, "run", &g, &s->cfg, &a->reports, stdout);
+    /* With a report on stdout, stdout carries that report alone. */
+    FILE *out = report_to_stdout(&a->reports, &s->cfg) ? stderr : stdout;
+    return gate_finish(cli, "run", &g, &s->cfg, &a->reports, out);
 }
 
 static int run(const struct cli *cli, int argc, char **argv)

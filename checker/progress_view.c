@@ -61,7 +61,8 @@ size_t progress_format_audit(char *buf, size_t len, const struct progress_audit_
     for (size_t i = 0; i < v->running_count; i++) {
         /* Room for this id and for the count of those that do not fit after it. */
         size_t left = v->running_count - i - 1;
-        size_t need = strlen(v->running[i]) + (i ? 2 : 0) + (left ? 6 : 0);
+        int more = left ? snprintf(NULL, 0, " +%zu", left) : 0;
+        size_t need = strlen(v->running[i]) + (i ? 2 : 0) + (size_t)more;
         if (i && l.len + need > l.cap) {
             add(&l, " +%zu", v->running_count - i);
             break;

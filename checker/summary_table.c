@@ -136,9 +136,13 @@ static void print_thresholds(const struct cli *cli, FILE *out, const struct summ
     }
 }
 
-/* "p50=1.2ms  p95=3.4ms  p99=5.6ms" */
+/* "p50=1.2ms  p95=3.4ms  p99=5.6ms  max=7ms" */
 static void percentiles(FILE *out, const struct hist *h)
 {
+    if (!h->total) {
+        fprintf(out, "none measured\n");
+        return;
+    }
     static const double ps[] = {50, 95, 99};
     for (size_t i = 0; i < 3; i++) {
         char v[32];
