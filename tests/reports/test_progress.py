@@ -35,6 +35,13 @@ RUN_LOAD = test_run.DEGRADE_LOAD.replace("duration: 6s", "duration: 4s").replace
     "at: 1s, duration: 3s", "at: 1s, duration: 2s")
 
 
+def run_config(store, work):
+    """Two baseline probes (O-ATTESTATIONS fails: nothing is declared), then shoppers through
+    an orders outage."""
+    return config(store, work, "S-NOSNIFF, O-ATTESTATIONS", RUN_LOAD, rate="20",
+                  skip="T-RATE-LIMIT-UNDER-LOAD")
+
+
 def in_pty(args, stdout_pipe=False, timeout=90):
     """Run args with stderr (and stdout, unless stdout_pipe) on a pseudo-terminal 200 columns
     wide; (exit code, what the terminal showed, what stdout carried when piped)."""
@@ -144,8 +151,7 @@ def test_load(work):
 def test_run_phases(work):
     store = Refstore(work)
     try:
-        cfg = config(store, work, "S-NOSNIFF, O-ATTESTATIONS", RUN_LOAD, rate="20",
-                     skip="T-RATE-LIMIT-UNDER-LOAD")
+        cfg = run_config(store, work)
         rc, shown, _ = in_pty([BIN, "run", cfg])
         check(rc == 0, "the run passed (exit %d): %r" % (rc, shown[-800:]))
         lines = frames(shown)
@@ -182,8 +188,7 @@ def test_quiet(work):
     """Without a terminal and with -q: the output scripts read, without the live display."""
     store = Refstore(work)
     try:
-        cfg = config(store, work, "S-NOSNIFF, O-ATTESTATIONS", RUN_LOAD, rate="20",
-                     skip="T-RATE-LIMIT-UNDER-LOAD")
+        cfg = run_config(store, work)
         r = subprocess.run([BIN, "run", cfg], env=ENV, capture_output=True, text=True,
                            timeout=90)
         check(r.returncode == 0, "the run passed (exit %d): %s" % (r.returncode, r.stderr))
