@@ -6,7 +6,7 @@
 
 #include "common/units.h"
 
-enum { BAR_WIDTH = 24, MIN_WIDTH = 20 };
+enum { BAR_MAX = 24, BAR_MIN = 10, MIN_WIDTH = 20, TEXT_MAX = 512 };
 
 /* Appends to a line that may not grow past its cap (the width, or the buffer). */
 struct line {
@@ -72,38 +72,55 @@ size_t progress_format_audit(char *buf, size_t len, const struct progress_audit_
     return l.len;
 }
 
-static void bar(struct line *l, uint64_t done, uint64_t total)
+static void bar(struct line *l, uint64_t done, uint64_t total, size_t width)
 {
-    size_t filled = total ? (size_t)(done >= total ? BAR_WIDTH : done * BAR_WIDTH / total) : 0;
-    char b[BAR_WIDTH + 1];
-    for (size_t i = 0; i < BAR_WIDTH; i++)
+    size_t filled = total ? (size_t)(done >= total ? width : done * width / total) : 0;
+    char b[BAR_MAX + 1];
+    for (size_t i = 0; i < width; i++)
         b[i] = i < filled ? '=' : i == filled ? '>' : ' ';
-    b[BAR_WIDTH] = '\0';
+    b[width] = '\0';
     add(l, "[%s]", b);
 }
 
 size_t progress_format_load(char *buf, size_t len, const struct progress_load_view *v,
                             int width)
 {
-    struct line l = line_of(buf, len, width);
-    char el[32], total[32];
+    /* The numbers first: the bar gives up room for them on a narrow terminal. */
+    char tail[TEXT_MAX], el[32], total[32];
+    struct line t = line_of(tail, sizeof tail, TEXT_MAX);
     seconds(el, sizeof el, v->elapsed_us);
     seconds(total, sizeof total, v->duration_us);
-    add(&l, "%s ", v->phase);
-    bar(&l, v->elapsed_us, v->duration_us);
-    add(&l, " %s/%s  %s %llu/%llu", el, total, v->users ? "users" : "connections",
+    add(&t, " %s/%s  %s %llu/%llu", el, total, v->users ? "users" : "connections",
         (unsigned long long)v->active, (unsigned long long)v->most);
     if (v->iterations_kept)
-        add(&l, "  iterations %llu (%llu failed)", (unsigned long long)v->iterations,
+        add(&t, "  iterations %llu (%llu failed)", (unsigned long long)v->iterations,
             (unsigned long long)v->iterations_failed);
-    add(&l, "  %llu req/s", (unsigned long long)v->rate);
+    add(&t, "  %llu req/s", (unsigned long long)v->rate);
     if (v->p95_us) {
         char p95[32];
         units_format_duration_us(v->p95_us, p95, sizeof p95);
-        add(&l, "  p95 %s", p95);
+        add(&t, "  p95 %s", p95);
     }
-    add(&l, "  errors %llu", (unsigned long long)v->errors);
+    add(&t, "  errors %llu", (unsigned long long)v->errors);
     if (v->extra && *v->extra)
-        add(&l, "  %s", v->extra);
+        add(&t, "  %s", v->extra);
+
+    struct line l = line_of(buf, len, width);
+    size_t fixed = strlen(v->phase) + 3 + t.len, room = l.cap > fixed ? l.cap - fixed : 0;
+    size_t bar_len = room < BAR_MIN ? BAR_MIN : room > BAR_MAX ? BAR_MAX : room;
+    add(&l, "%s ", v->phase);
+    bar(&l, v->elapsed_us, v->duration_us, bar_len);
+    add(&l, "%s", tail);
+    if (fixed + bar_len > l.cap) { /* cut: end at the last whole number, not inside one */
+        size_t numbers = strlen(v->phase) + 3 + bar_len; /* past the bar and its blanks */
+        char *gap = NULL;
+        for (char *p = strstr(buf + (numbers < l.len ? numbers : l.len), "  "); p;
+             p = strstr(p + 1, "  "))
+            gap = p;
+        if (gap) {
+            *gap = '\0';
+            l.len = (size_t)(gap - buf);
+        }
+    }
     return l.len;
 }
