@@ -280,6 +280,7 @@ const struct command cmd_audit = {
             "Run the readiness probes (Security, Traffic management, ...) against the store in\n"
             "CONFIG concurrently, each under audit.probe_timeout and all under audit.deadline,\n"
             "and print the findings by STORE group. Only target.allowed_hosts are contacted.\n"
+            "On a terminal (not with -q), a status line shows the probes done and running.\n"
             "Then the scores and grades per STORE group (docs/scoring.md), one verdict with its\n"
             "reasons, and the reports of the reports section (the options override them; - is\n"
             "stdout, and the console output then goes to stderr). The reports are those of\n"
