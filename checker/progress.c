@@ -170,9 +170,8 @@ static const struct engine_observer *watch(struct progress *p, struct probes_see
 static void draw_audit(struct progress *p)
 {
     const struct probes_seen *s = &p->audit;
-    struct progress_audit_view v = {p->audit_phase,      s->done,
-                                    s->total,            s->running,
-                                    s->running_count,    now_ms() - p->audit_t0_ms};
+    struct progress_audit_view v = {p->audit_phase, s->done,          s->total,
+                                    s->running,     s->running_count, now_ms() - p->audit_t0_ms};
     char line[LINE_MAX_BYTES];
     progress_format_audit(line, sizeof line, &v, width_of(p->out));
     draw(p, line);

@@ -48,8 +48,7 @@ static void seconds(char *buf, size_t len, uint64_t us)
         snprintf(buf, len, "%llum%02llus", s / 60, s % 60);
 }
 
-size_t progress_format_audit(char *buf, size_t len, const struct progress_audit_view *v,
-                             int width)
+size_t progress_format_audit(char *buf, size_t len, const struct progress_audit_view *v, int width)
 {
     struct line l = line_of(buf, len, width);
     char el[32];
@@ -82,8 +81,7 @@ static void bar(struct line *l, uint64_t done, uint64_t total, size_t width)
     add(l, "[%s]", b);
 }
 
-size_t progress_format_load(char *buf, size_t len, const struct progress_load_view *v,
-                            int width)
+size_t progress_format_load(char *buf, size_t len, const struct progress_load_view *v, int width)
 {
     /* The numbers first: the bar gives up room for them on a narrow terminal. */
     char tail[TEXT_MAX], el[32], total[32];

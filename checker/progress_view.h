@@ -27,20 +27,18 @@ struct progress_load_view {
     uint64_t most;       /* the most the run may have */
     int iterations_kept; /* a scenario run: the iteration counts mean something */
     uint64_t iterations, iterations_failed;
-    uint64_t rate;   /* responses in the last second */
-    uint64_t p95_us; /* of every response so far; 0: none yet */
-    uint64_t errors; /* transport errors and 5xx so far */
+    uint64_t rate;     /* responses in the last second */
+    uint64_t p95_us;   /* of every response so far; 0: none yet */
+    uint64_t errors;   /* transport errors and 5xx so far */
     const char *extra; /* appended after the numbers ("under-load probes 1/3"); may be NULL */
 };
 
 /* "baseline audit  12/40 probes  3s  running: S-HSTS, T-CORS +5" into buf (len bytes), at most
  * width - 1 columns; returns its length. */
-size_t progress_format_audit(char *buf, size_t len, const struct progress_audit_view *v,
-                             int width);
+size_t progress_format_audit(char *buf, size_t len, const struct progress_audit_view *v, int width);
 
 /* "load [=====>      ] 12s/30s  users 10/50  iterations 120 (2 failed)  45 req/s  p95 12.3ms
  * errors 0" into buf, at most width - 1 columns; returns its length. */
-size_t progress_format_load(char *buf, size_t len, const struct progress_load_view *v,
-                            int width);
+size_t progress_format_load(char *buf, size_t len, const struct progress_load_view *v, int width);
 
 #endif

@@ -49,8 +49,9 @@ static void print_probes(const struct cli *cli, FILE *out, const struct summary_
     size_t failed = n[PROBE_FAIL] + n[PROBE_ERROR];
     label(out, "checks");
     fprintf(out, "%.2f%%  %s %zu  %s %zu  (%zu warn, %zu skip)\n",
-            n[PROBE_PASS] + failed ? 100.0 * (double)n[PROBE_PASS] / (double)(n[PROBE_PASS] + failed)
-                                   : 100.0,
+            n[PROBE_PASS] + failed
+                ? 100.0 * (double)n[PROBE_PASS] / (double)(n[PROBE_PASS] + failed)
+                : 100.0,
             PASS_MARK, n[PROBE_PASS], FAIL_MARK, failed, n[PROBE_WARN], n[PROBE_SKIP]);
     for (size_t i = 0; i < t->check_count; i++) {
         const struct report_check *c = &t->checks[i];

@@ -53,7 +53,8 @@ static void test_load_line(void)
                        "45 req/s  p95 12.3ms  errors 3  under-load probes 1/3 done");
     /* Down to a bar of ten; then the end of the line is cut, between two numbers. */
     progress_format_load(line, sizeof line, &v, 80);
-    CHECK_STR_EQ(line, "load [====>     ] 12s/30s  users 10/50  iterations 120 (2 failed)  45 req/s");
+    CHECK_STR_EQ(line,
+                 "load [====>     ] 12s/30s  users 10/50  iterations 120 (2 failed)  45 req/s");
 
     /* A URL run: connections, no iterations; no response yet: no p95; past the end: full. */
     v = (struct progress_load_view){.phase = "load, fault orders_down on",

@@ -20,10 +20,11 @@ static char *render(const struct summary_table *t)
 
 static void test_run_table(void)
 {
-    static const struct probe probes[] = {
-        {.id = "S-HSTS", .group = GROUP_S}, {.id = "S-CSP", .group = GROUP_S},
-        {.id = "T-LATENCY", .group = GROUP_T}, {.id = "O-HEALTH-UNDER-LOAD", .group = GROUP_O},
-        {.id = "R-TIMEOUTS", .group = GROUP_R}};
+    static const struct probe probes[] = {{.id = "S-HSTS", .group = GROUP_S},
+                                          {.id = "S-CSP", .group = GROUP_S},
+                                          {.id = "T-LATENCY", .group = GROUP_T},
+                                          {.id = "O-HEALTH-UNDER-LOAD", .group = GROUP_O},
+                                          {.id = "R-TIMEOUTS", .group = GROUP_R}};
     struct probe_result results[] = {
         {.status = PROBE_PASS, .reason = "fine"},
         {.status = PROBE_FAIL, .reason = "no CSP\nat all\x1b[2J"},
@@ -32,8 +33,8 @@ static void test_run_table(void)
         {.status = PROBE_SKIP, .reason = "not configured"}};
     struct report_check checks[5];
     for (size_t i = 0; i < 5; i++)
-        checks[i] = (struct report_check){&probes[i], SEV_HIGH, &results[i], PHASE_BASELINE, 0,
-                                          NULL};
+        checks[i] =
+            (struct report_check){&probes[i], SEV_HIGH, &results[i], PHASE_BASELINE, 0, NULL};
     checks[1].gated = 1;
     checks[3].phase = PHASE_UNDER_LOAD;
     checks[3].severity = SEV_MEDIUM;
@@ -48,12 +49,14 @@ static void test_run_table(void)
                         "  (1 warn, 1 skip)\n");
     CHECK_CONTAINS(out, "    \xe2\x9c\x97 S-CSP fail (high) [gate]: no CSP at all [2J\n");
     CHECK_CONTAINS(out, "    ! T-LATENCY warn (high): slow-ish\n");
-    CHECK_CONTAINS(out, "    \xe2\x9c\x97 O-HEALTH-UNDER-LOAD under load error (medium): timed out");
+    CHECK_CONTAINS(out,
+                   "    \xe2\x9c\x97 O-HEALTH-UNDER-LOAD under load error (medium): timed out");
     CHECK(!strstr(out, "S-HSTS") && !strstr(out, "R-TIMEOUTS") && !strchr(out, '\x1b'));
-    CHECK_CONTAINS(out, "  thresholds\n"
-                        "    \xe2\x9c\x93 p95 < 800ms.................: p95 = 12ms, allowed < 800ms\n"
-                        "    \xe2\x9c\x97 error_rate < 1%.............: error_rate = 2.5%, allowed "
-                        "< 1%\n");
+    CHECK_CONTAINS(out,
+                   "  thresholds\n"
+                   "    \xe2\x9c\x93 p95 < 800ms.................: p95 = 12ms, allowed < 800ms\n"
+                   "    \xe2\x9c\x97 error_rate < 1%.............: error_rate = 2.5%, allowed "
+                   "< 1%\n");
     CHECK(!strstr(out, "http_reqs") && !strstr(out, "iterations"));
 }
 
