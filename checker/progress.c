@@ -75,7 +75,8 @@ static void erase(struct progress *p)
 
 struct progress *progress_start(const struct cli *cli)
 {
-    if (!cli->tty || cli->quiet)
+    const char *term = getenv("TERM");
+    if (!cli->tty || cli->quiet || (term && strcmp(term, "dumb") == 0)) /* dumb: no erase */
         return NULL;
     struct progress *p = xcalloc(1, sizeof *p);
     p->out = stderr;

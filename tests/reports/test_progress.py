@@ -4,6 +4,7 @@ against the reference store; and that neither shows without a terminal or with -
 
 usage: test_progress.py audit|load|run|quiet
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
+import contextlib
 import fcntl
 import json
 import os
@@ -22,7 +23,7 @@ from test_run import BIN, SECRETS, Refstore, check, config, run_part  # noqa: E4
 
 ERASE = "\x1b[K"  # erase to the end of the line: every redraw of the status line ends so
 PASS, FAIL = "\u2713", "\u2717"
-ENV = dict(os.environ, **SECRETS)
+ENV = dict(os.environ, TERM="xterm", **SECRETS)
 # Shoppers of the shipped steady profile (its mix names these four scenarios); two steps carry
 # checks, one of which the store never satisfies (it sends no such header).
 LOAD = test_run.DEGRADE_LOAD.replace(
@@ -33,6 +34,16 @@ LOAD = test_run.DEGRADE_LOAD.replace(
     '"/api/v1/search?q=lamp", expect: [200], check: ["header X-Not-Sent exists"] }')
 RUN_LOAD = test_run.DEGRADE_LOAD.replace("duration: 6s", "duration: 4s").replace(
     "at: 1s, duration: 3s", "at: 1s, duration: 2s")
+
+
+@contextlib.contextmanager
+def running_store(work, broken=None):
+    """The reference store, stopped however the block ends."""
+    store = Refstore(work, broken)
+    try:
+        yield store
+    finally:
+        store.stop()
 
 
 def run_config(store, work):
@@ -92,8 +103,7 @@ def no_progress(text, what):
 
 def test_audit(work):
     """Every answer of the slow store takes 1.5 s: the audit runs long enough to be watched."""
-    store = Refstore(work, "slow")
-    try:
+    with running_store(work, "slow") as store:
         cfg = config(store, work, "S-NOSNIFF, S-VERSION-LEAK, O-CLOCK")
         rc, shown, _ = in_pty([BIN, "audit", cfg])
         check(rc in (0, 1), "the audit ran (exit %d): %r" % (rc, shown[-600:]))
@@ -111,13 +121,10 @@ def test_audit(work):
               "at most four redraws a second: %d in %s s" % (len(seen), seen[-1].group(2)))
         check(re.search(r"audit: 3/3 probes done in \d+\.\ds\r\n", shown),
               "the audit ends with its count: %r" % shown[:600])
-    finally:
-        store.stop()
 
 
 def test_load(work):
-    store = Refstore(work)
-    try:
+    with running_store(work) as store:
         cfg = config(store, work, "S-HSTS", LOAD, rate="40")
         rc, shown, _ = in_pty([BIN, "load", cfg])
         check(rc == 1, "the failed checks break error_rate (exit %d): %r" % (rc, shown[-800:]))
@@ -144,13 +151,10 @@ def test_load(work):
                     "iteration_duration{checkout}"):
             check(re.search(r"\n  %s\.+: " % re.escape(row), shown),
                   "the table has %s: %r" % (row, shown[-1500:]))
-    finally:
-        store.stop()
 
 
 def test_run_phases(work):
-    store = Refstore(work)
-    try:
+    with running_store(work) as store:
         cfg = run_config(store, work)
         rc, shown, _ = in_pty([BIN, "run", cfg])
         check(rc in (0, 1), "the run was done (exit %d): %r" % (rc, shown[-800:]))
@@ -180,14 +184,11 @@ def test_run_phases(work):
               "stdout carries the JSON report alone: %r" % piped[:300])
         check(any(f.startswith("load") for f in frames(shown)),
               "the progress went to the terminal: %r" % shown[-600:])
-    finally:
-        store.stop()
 
 
 def test_quiet(work):
     """Without a terminal and with -q: the output scripts read, without the live display."""
-    store = Refstore(work)
-    try:
+    with running_store(work) as store:
         cfg = run_config(store, work)
         r = subprocess.run([BIN, "run", cfg], env=ENV, capture_output=True, text=True,
                            timeout=90)
@@ -204,8 +205,9 @@ def test_quiet(work):
         no_progress(shown, "run -q on a terminal")
         rc, shown, _ = in_pty([BIN, "load", cfg, "-q"])
         no_progress(shown, "load -q on a terminal")
-    finally:
-        store.stop()
+        rc, shown, _ = in_pty(["env", "TERM=dumb", BIN, "audit", cfg])
+        check(ERASE not in shown and "probes done" not in shown,
+              "a dumb terminal gets no status line: %r" % shown[-400:])
 
 
 if __name__ == "__main__":
