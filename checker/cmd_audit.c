@@ -155,7 +155,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 }
 
 /* The probes; 0, or an exit code when the audit cannot be done. */
-static int execute(const struct cli *cli, const struct config *cfg,
+static int execute(const struct cli *cli, struct progress *prog, const struct config *cfg,
                    const struct engine_options *opt, struct engine_report *rep)
 {
     struct engine_options watched = *opt;
@@ -165,10 +165,9 @@ static int execute(const struct cli *cli, const struct config *cfg,
                 cfg->target.base_url, cli_reset(cli), err);
         return EXIT_RUN_ERROR;
     }
-    struct progress *prog = progress_start(cli);
     watched.observer = progress_audit(prog, "audit");
     int ran = engine_run(cfg, &watched, rep, err, sizeof err);
-    progress_end(prog);
+    progress_audit_end(prog);
     if (ran != 0) {
         fprintf(stderr, "storecheck audit: %s\n", err);
         return EXIT_USAGE;
@@ -256,7 +255,11 @@ static int run(const struct cli *cli, int argc, char **argv)
     engine_global_init();
     int64_t started = gate_now_unix_ms();
     struct engine_report rep;
-    code = execute(cli, &cfg, &opt, &rep);
+    struct progress *prog = progress_start(cli);
+    if (prog)
+        stop_signal_over_status_line(watch);
+    code = execute(cli, prog, &cfg, &opt, &rep);
+    progress_end(prog);
     if (code == 0) {
         code = finish(cli, &a, &cfg, &accepted, &rep, fail_on, started);
         engine_report_free(&rep);

@@ -942,6 +942,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     /* Before the workers: they leave SIGINT/SIGTERM to the watcher. */
     watch = stop_signal_start("load");
+    if (prog)
+        stop_signal_over_status_line(watch);
     if (split_run_wait(&a.split)) {
         fprintf(stderr, "storecheck load: interrupted before the start\n");
         rc = EXIT_RUN_ERROR;

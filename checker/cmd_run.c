@@ -292,6 +292,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     engine_global_init();
     int64_t started = gate_now_unix_ms();
     struct progress *prog = progress_start(cli);
+    if (prog)
+        stop_signal_over_status_line(watch);
     code = execute(cli, prog, &s);
     progress_end(prog);
     if (code == 0)

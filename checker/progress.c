@@ -12,6 +12,7 @@
 #include "checker/progress_view.h"
 #include "common/mono_wait.h"
 #include "common/oom.h"
+#include "common/stop.h"
 
 enum {
     AUDIT_REDRAW_MS = 250, /* at most four redraws a second */
@@ -219,8 +220,9 @@ void progress_audit_end(struct progress *p)
     pthread_join(p->ticker, NULL);
     pthread_cond_destroy(&p->tick);
     p->ticking = 0;
-    progress_say(p, "%s: %zu/%zu probes done in %.1fs", p->audit_phase, p->audit.done,
-                 p->audit.total, (double)(now_ms() - p->audit_t0_ms) / 1000);
+    progress_say(p, "%s: %zu/%zu probes done in %.1fs%s", p->audit_phase, p->audit.done,
+                 p->audit.total, (double)(now_ms() - p->audit_t0_ms) / 1000,
+                 stop_requested() ? " (interrupted)" : "");
 }
 
 const struct engine_observer *progress_beside_load(struct progress *p)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -53,9 +54,10 @@ def run_config(store, work):
                   skip="T-RATE-LIMIT-UNDER-LOAD")
 
 
-def in_pty(args, stdout_pipe=False, timeout=90):
+def in_pty(args, stdout_pipe=False, timeout=90, interrupt_when=None):
     """Run args with stderr (and stdout, unless stdout_pipe) on a pseudo-terminal 200 columns
-    wide; (exit code, what the terminal showed, what stdout carried when piped)."""
+    wide, with one SIGINT once interrupt_when(what was shown so far) holds; (exit code, what the
+    terminal showed, what stdout carried when piped)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
     stdout = tempfile.TemporaryFile() if stdout_pipe else slave  # a file: it never fills up
@@ -76,6 +78,9 @@ def in_pty(args, stdout_pipe=False, timeout=90):
         if not data:
             break
         shown += data
+        if interrupt_when and interrupt_when(shown.decode("utf-8", "replace")):
+            proc.send_signal(signal.SIGINT)
+            interrupt_when = None
     if proc.poll() is None:
         proc.kill()
     proc.wait(timeout=10)
@@ -121,6 +126,12 @@ def test_audit(work):
               "at most four redraws a second: %d in %s s" % (len(seen), seen[-1].group(2)))
         check(re.search(r"audit: 3/3 probes done in \d+\.\ds\r\n", shown),
               "the audit ends with its count: %r" % shown[:600])
+
+        # Ctrl-C while the line is up: the message erases it instead of running on after it.
+        rc, shown, _ = in_pty([BIN, "audit", cfg], interrupt_when=lambda s: "running: " in s)
+        check(rc == 3 and "\r\x1b[Kstorecheck audit: interrupted: " in shown and
+              re.search(r"audit: \d/3 probes done in \d+\.\ds \(interrupted\)\r\n", shown),
+              "the interruption is said on a line of its own (exit %d): %r" % (rc, shown[:800]))
 
 
 def test_load(work):
