@@ -9,9 +9,14 @@ class of `storecheck load --http 2`, with no crash and no hang, and the run must
   settings_flood SETTINGS frames without end, never an answer
   malformed      a SETTINGS frame whose length is not a multiple of 6
   no_settings    accepts and reads, never sends a byte
+
+and one that is not hostile but changes its mind: settings_change allows 8 streams, answers
+in batches (so streams pile up to the limit), lowers the limit to 2 after 200 answers and
+resets any stream beyond the limit in force: the run must see answers and no error at all.
 """
 import json
 import os
+import select
 import socket
 import struct
 import subprocess
@@ -56,7 +61,57 @@ def frames(conn, stop):
         yield head[3], head[4], struct.unpack(">I", head[5:9])[0] & 0x7FFFFFFF
 
 
+def settings_change(conn, stop):
+    """Answer in batches of up to the stream limit (or every 20 ms); lower the limit once."""
+    conn.setblocking(False)
+    buf, open_streams, limit, pending, answered = b"", [], 8, None, 0
+    conn.sendall(frame(SETTINGS, 0, 0, struct.pack(">HI", 3, limit)))
+    preface, first_open = False, None
+    while not stop.is_set():
+        ready, _, _ = select.select([conn], [], [], 0.005)
+        if ready:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            buf += chunk
+        if not preface and len(buf) >= 24:
+            buf, preface = buf[24:], True
+        while preface and len(buf) >= 9:
+            length = struct.unpack(">I", b"\0" + buf[:3])[0]
+            if len(buf) < 9 + length:
+                break
+            kind, flags = buf[3], buf[4]
+            stream = struct.unpack(">I", buf[5:9])[0] & 0x7FFFFFFF
+            buf = buf[9 + length:]
+            if kind == SETTINGS and flags & 1 and pending:
+                limit, pending = pending, None  # the client applied the lower limit
+            elif kind == SETTINGS and not flags & 1:
+                conn.sendall(frame(SETTINGS, 1, 0))
+            elif kind == HEADERS:
+                if len(open_streams) >= limit:
+                    conn.sendall(frame(RST_STREAM, 0, stream, struct.pack(">I", 1)))
+                else:
+                    open_streams.append(stream)
+                    first_open = first_open or time.monotonic()
+        if open_streams and (len(open_streams) >= limit or time.monotonic() - first_open > 0.02):
+            # :status 200 (HPACK static index 8), END_HEADERS | END_STREAM
+            conn.sendall(b"".join(frame(HEADERS, 5, sid, b"\x88") for sid in open_streams))
+            answered += len(open_streams)
+            open_streams, first_open = [], None
+            if answered >= 200 and limit == 8 and pending is None:
+                pending = 2
+                conn.sendall(frame(SETTINGS, 0, 0, struct.pack(">HI", 3, 2)))
+
+
 def serve(mode, conn, stop):
+    if mode == "settings_change":
+        try:
+            settings_change(conn, stop)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        return
     conn.settimeout(0.5)
     try:
         if mode == "no_settings":
@@ -146,8 +201,27 @@ CASES = {
 }
 
 
+def check_settings_change():
+    """A limit lowered mid-run: answers on both sides of the change, no error of any class."""
+    proc, took, result = run("settings_change", ["-c", "1"])
+    problems = []
+    if not result:
+        problems.append("no result, exit %d: %s" % (proc.returncode, proc.stderr.decode()[-300:]))
+    else:
+        t = result["totals"]
+        print("settings_change exit %d in %.1fs: %d responses, errors %s" % (
+            proc.returncode, took, t["responses"], {k: v for k, v in t["errors"].items() if v}))
+        if t["responses"] < 400 or t["errors_total"] or t["internal_errors"]:
+            problems.append("responses %d, errors %d" % (t["responses"], t["errors_total"]))
+    if took > DURATION + 2 * TIMEOUT + 3:
+        problems.append("took %.1fs" % took)
+    for p in problems:
+        print("  FAIL settings_change: %s" % p)
+    return bool(problems)
+
+
 def main():
-    failed = 0
+    failed = check_settings_change()
     for mode, (extra, cls) in CASES.items():
         proc, took, result = run(mode, extra)
         problems = []
@@ -171,7 +245,7 @@ def main():
         for p in problems:
             print("  FAIL %s: %s" % (mode, p))
         failed += bool(problems)
-    print("%d of %d hostile servers failed" % (failed, len(CASES)))
+    print("%d of %d servers failed" % (failed, len(CASES) + 1))
     return 1 if failed else 0
 
 
