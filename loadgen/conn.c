@@ -349,7 +349,8 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
     case CONN_HANDSHAKE:
         if (now >= c->t_connect + w->sh->timeout_us)
             conn_fail(c, LG_ERR_CONNECT_TIMEOUT,
-                 c->state == CONN_CONNECTING ? "connect timed out" : "TLS handshake timed out");
+                      c->state == CONN_CONNECTING ? "connect timed out"
+                                                  : "TLS handshake timed out");
         else
             conn_arm_timer(c, c->t_connect + w->sh->timeout_us, now);
         return;

@@ -43,11 +43,11 @@ struct inflight {
     /* HTTP/2 only. */
     struct inflight *next_free;
     int32_t stream_id;
-    int status;      /* the final status once its :status came */
+    int status;        /* the final status once its :status came */
     uint8_t head_done; /* the final response's fields are over */
     uint8_t retries;   /* times sent again after the server refused it unprocessed */
-    size_t body_at;  /* where the request's body starts in its bytes */
-    size_t body_off; /* request body bytes handed to the session */
+    size_t body_at;    /* where the request's body starts in its bytes */
+    size_t body_off;   /* request body bytes handed to the session */
 };
 
 /* The entry's slot for the source, NULL when the source keeps none (request lists). */
@@ -118,12 +118,12 @@ struct conn {
     uint64_t t_connect;   /* connect() started */
     uint64_t t_handshake; /* TLS handshake started */
     struct http_parser parser;
-    struct inflight *q; /* `qcap` entries: HTTP/1.1's ring, HTTP/2's streams */
+    struct inflight *q;                   /* `qcap` entries: HTTP/1.1's ring, HTTP/2's streams */
     uint32_t qcap, qhead, qlen, qwritten; /* qlen: requests in flight; HTTP/1.1: qwritten:
                                              entries fully written */
-    uint32_t limit; /* the most requests in flight the protocol allows now (<= qcap) */
-    size_t woff;    /* bytes written of the first unwritten entry */
-    uint64_t cursor;                      /* request source position */
+    uint32_t limit;  /* the most requests in flight the protocol allows now (<= qcap) */
+    size_t woff;     /* bytes written of the first unwritten entry */
+    uint64_t cursor; /* request source position */
     struct conn *prev_free, *next_free;
     char *rbuf; /* CONN_RBUF bytes */
 
@@ -135,9 +135,9 @@ struct conn {
     uint64_t h2_answered;     /* responses on this connection */
     char *h2_out;             /* CONN_H2_OUT bytes the session produced, not yet written */
     size_t h2_out_len, h2_out_off;
-    uint64_t t_ready;  /* the protocol started */
+    uint64_t t_ready;     /* the protocol started */
     uint8_t next_retries; /* the retry count of the request the next send carries */
-    int flush_later;   /* on the worker's list of connections to write before it sleeps */
+    int flush_later;      /* on the worker's list of connections to write before it sleeps */
     struct conn *next_flush;
 };
 

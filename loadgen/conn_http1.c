@@ -246,9 +246,7 @@ static void http1_fail_slots(struct conn *c, enum lg_error cls)
     }
 }
 
-static void http1_close(struct conn *c)
-{
-}
+static void http1_close(struct conn *c) {}
 
 const struct conn_proto conn_http1 = {
     .name = "http/1.1",

@@ -61,7 +61,8 @@ static struct inflight *entry_of(struct conn *c, int32_t stream_id)
  * none once it said GOAWAY. A connection that can take no more leaves the free list. */
 static void update_limit(struct conn *c)
 {
-    uint32_t peer = nghttp2_session_get_remote_settings(c->h2, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+    uint32_t peer =
+        nghttp2_session_get_remote_settings(c->h2, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
     c->limit = c->h2_goaway ? 0 : peer < c->qcap ? peer : c->qcap;
     if (!conn_can_take(c))
         worker_free_remove(c->w, c);
@@ -149,8 +150,8 @@ static ssize_t read_body(nghttp2_session *s, int32_t stream_id, uint8_t *buf, si
 /* Fields that belong to an HTTP/1.1 connection, not to an HTTP/2 request. */
 static int hop_by_hop(const char *name, size_t len)
 {
-    static const char *const names[] = {"connection", "keep-alive", "proxy-connection",
-                                        "transfer-encoding", "upgrade", "te"};
+    static const char *const names[] = {"connection",        "keep-alive", "proxy-connection",
+                                        "transfer-encoding", "upgrade",    "te"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
             return 1;
@@ -296,8 +297,8 @@ static int on_begin_headers(nghttp2_session *s, const nghttp2_frame *f, void *ud
     return 0;
 }
 
-static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name,
-                     size_t nlen, const uint8_t *value, size_t vlen, uint8_t flags, void *ud)
+static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name, size_t nlen,
+                     const uint8_t *value, size_t vlen, uint8_t flags, void *ud)
 {
     struct conn *c = ud;
     if (f->hd.type != NGHTTP2_HEADERS)
@@ -567,8 +568,7 @@ static void http2_timeout(struct conn *c, uint64_t now)
             continue;
         if (now >= e->sent + timeout) {
             if (e->stream_id > 0)
-                nghttp2_submit_rst_stream(c->h2, NGHTTP2_FLAG_NONE, e->stream_id,
-                                          NGHTTP2_CANCEL);
+                nghttp2_submit_rst_stream(c->h2, NGHTTP2_FLAG_NONE, e->stream_id, NGHTTP2_CANCEL);
             stream_failed(c, e, LG_ERR_TIMEOUT, "request timed out");
         } else if (e->sent + timeout < next) {
             next = e->sent + timeout;

@@ -127,8 +127,9 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
         e->request_count++;
     }
     if (u0->tls) {
-        static const char *const alpn[] = {
-            [LG_HTTP_1] = "\x08http/1.1", [LG_HTTP_2] = "\x02h2", [LG_HTTP_AUTO] = "\x02h2\x08http/1.1"};
+        static const char *const alpn[] = {[LG_HTTP_1] = "\x08http/1.1",
+                                           [LG_HTTP_2] = "\x02h2",
+                                           [LG_HTTP_AUTO] = "\x02h2\x08http/1.1"};
         e->sh.ssl_ctx =
             tls_ctx_new(p->insecure, p->ca_file, alpn[p->http], conn_on_new_session, err, errlen);
         if (!e->sh.ssl_ctx)

@@ -29,7 +29,7 @@ struct series_interval;
  * Sources of users render their request into wbuf and read the answer from cap (head and
  * body as HTTP/1.1 text, whatever the protocol); both are NULL for request lists. */
 struct lg_slot {
-    void *user; /* the source's: whose request is on the slot; NULL when none */
+    void *user;         /* the source's: whose request is on the slot; NULL when none */
     struct request req; /* bytes: wbuf */
     char *wbuf;         /* PLAN_REQUEST_MAX bytes */
     char *cap;          /* SLOT_CAPTURE bytes */
@@ -60,8 +60,8 @@ struct request_source_ops {
      * (in: the arrival's time for a request list in the open model, else now). *cursor is the
      * position of the connection (closed model) or the worker (open model), 0 at first. The
      * request stays valid and unchanged until its answer or failure. */
-    const struct request *(*next)(struct request_source *s, struct lg_slot *slot,
-                                  uint64_t *cursor, uint64_t *intended, uint64_t now);
+    const struct request *(*next)(struct request_source *s, struct lg_slot *slot, uint64_t *cursor,
+                                  uint64_t *intended, uint64_t now);
     /* The request on `slot` was answered with `status` (its bytes in slot->cap), or failed. */
     void (*answer)(struct request_source *s, struct lg_slot *slot, int status, uint64_t now);
     void (*failed)(struct request_source *s, struct lg_slot *slot, enum lg_error cls);

@@ -1,7 +1,8 @@
 /*
  * The client TLS context shared by every connection of a run: verification on unless insecure
- * (system store, or ca_file), TLS 1.2 at least, the ALPN protocols the run offers, read-ahead, client-side session
- * caching through a callback so each connection can resume its own session on reconnect.
+ * (system store, or ca_file), TLS 1.2 at least, the ALPN protocols the run offers, read-ahead,
+ * client-side session caching through a callback so each connection can resume its own session on
+ * reconnect.
  */
 #ifndef STORECHECK_LOADGEN_TLS_H
 #define STORECHECK_LOADGEN_TLS_H

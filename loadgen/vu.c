@@ -104,8 +104,8 @@ static void end_iteration(struct vu *u)
 static void fail_reason(struct vu *u, const char *reason, const char *got)
 {
     struct vu_pool *p = u->pool;
-    lg_reasons_add(&p->base.steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons, reason,
-                   got, 1);
+    lg_reasons_add(&p->base.steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons,
+                   reason, got, 1);
     fail(u, LG_FAIL_CHECK);
 }
 

@@ -1,8 +1,8 @@
 /*
  * Virtual users of a scenario run, on one worker: a request source of users (source.h). A user
  * has its own variables, cookie jar, current scenario and step; it holds a slot (a connection
- * or a stream) only while a request of its is in flight, so a thinking user costs a few hundred bytes besides its
- * variables and cookies.
+ * or a stream) only while a request of its is in flight, so a thinking user costs a few hundred
+ * bytes besides its variables and cookies.
  *
  * Open model: every arrival starts one iteration of the scenario the mix picks for it, on a
  * free user of a pool that starts with `initial` users and grows to `max`; an arrival that

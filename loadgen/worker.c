@@ -641,8 +641,7 @@ void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cl
         w->src->ops->failed(w->src, slot, cls);
 }
 
-void worker_request_failed(struct worker *w, struct inflight *e, enum lg_error cls,
-                           const char *why)
+void worker_request_failed(struct worker *w, struct inflight *e, enum lg_error cls, const char *why)
 {
     w->c.errors[cls]++;
     w->iv.errors++;

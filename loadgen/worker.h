@@ -30,7 +30,7 @@ struct lg_shared {
     SSL_CTX *ssl_ctx; /* NULL for plain HTTP */
     const char *host;
     int host_is_ip;
-    struct request_source *list; /* the requests of a URL run, shared by every worker */
+    struct request_source *list;    /* the requests of a URL run, shared by every worker */
     source_create_fn source_create; /* a source of users per worker; NULL: `list` */
     struct schedule schedule;
     enum lg_model model;
@@ -39,7 +39,7 @@ struct lg_shared {
     uint64_t arrival_stride; /* open model: a worker's next arrival is this many further */
     uint32_t pipeline;
     enum lg_http http;
-    uint32_t streams; /* HTTP/2: the most streams per connection (the server may allow fewer) */
+    uint32_t streams;  /* HTTP/2: the most streams per connection (the server may allow fewer) */
     uint32_t per_conn; /* in-flight entries per connection: max(pipeline, streams) */
     uint64_t timeout_us;
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
@@ -119,7 +119,7 @@ struct worker {
     int pumping; /* handing slots to waiting users: wake-ups are answered by this round */
     /* Sources of users: each connection's request and capture buffers. */
     char *wslab, *cslab;
-    char *oslab;            /* HTTP/2: each connection's output buffer */
+    char *oslab;             /* HTTP/2: each connection's output buffer */
     struct block_pool h2mem; /* HTTP/2: what the sessions allocate */
     /* Request lists over HTTP/2: requests the server refused unprocessed, to send again
      * before new ones (a ring of rcap). */
@@ -127,7 +127,7 @@ struct worker {
         const struct request *req;
         uint64_t intended;
         uint8_t retries;
-    } *retries;
+    } * retries;
     uint32_t rcap, rhead, rlen;
     ev_prepare flush_watcher; /* writes flush_head's connections before the loop sleeps */
     struct conn *flush_head;

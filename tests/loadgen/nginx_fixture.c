@@ -46,9 +46,9 @@ static int answers(int port)
 
 /* On the HTTP/2 servers, for scenario steps: an item as JSON that sets a cookie, and a page
  * that echoes the cookie and the path it was asked for. */
-#define SHOP_LOCATIONS                                                                         \
-    "    location = /api/item { add_header Set-Cookie \"sid=abc; Path=/\";\n"                  \
-    "      default_type application/json; return 200 '{\"id\":\"42\"}'; }\n"                    \
+#define SHOP_LOCATIONS                                                                             \
+    "    location = /api/item { add_header Set-Cookie \"sid=abc; Path=/\";\n"                      \
+    "      default_type application/json; return 200 '{\"id\":\"42\"}'; }\n"                       \
     "    location /echo/ { default_type text/plain; return 200 \"sid=$cookie_sid at $uri\"; }\n"
 
 int nginx_start(struct nginx_fixture *n)
@@ -103,8 +103,8 @@ int nginx_start(struct nginx_fixture *n)
             "  server {\n    listen 127.0.0.1:%d http2;\n    root %s;\n"
             "    http2_max_concurrent_streams 16;\n" SHOP_LOCATIONS "  }\n}\n",
             n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->port, n->port, n->dir,
-            n->tls_port, n->tls_port, n->dir, n->cert, n->dir, n->h2_port, n->dir, n->cert,
-            n->dir, n->h2c_port, n->dir);
+            n->tls_port, n->tls_port, n->dir, n->cert, n->dir, n->h2_port, n->dir, n->cert, n->dir,
+            n->h2c_port, n->dir);
     fclose(f);
     n->pid = fork();
     if (n->pid == 0) {

@@ -12,7 +12,8 @@ class of `storecheck load --http 2`, with no crash and no hang, and the run must
 
 and one that is not hostile but changes its mind: settings_change allows 8 streams, answers
 in batches (so streams pile up to the limit), lowers the limit to 2 after 200 answers and
-resets any stream beyond the limit in force: the run must see answers and no error at all.
+resets any stream beyond the limit in force (REFUSED_STREAM before the client acknowledged
+its first SETTINGS): the run must see answers and no error at all.
 """
 import json
 import os
@@ -66,7 +67,7 @@ def settings_change(conn, stop):
     conn.setblocking(False)
     buf, open_streams, limit, pending, answered = b"", [], 8, None, 0
     conn.sendall(frame(SETTINGS, 0, 0, struct.pack(">HI", 3, limit)))
-    preface, first_open = False, None
+    preface, first_open, acked = False, None, False
     while not stop.is_set():
         ready, _, _ = select.select([conn], [], [], 0.005)
         if ready:
@@ -83,13 +84,18 @@ def settings_change(conn, stop):
             kind, flags = buf[3], buf[4]
             stream = struct.unpack(">I", buf[5:9])[0] & 0x7FFFFFFF
             buf = buf[9 + length:]
-            if kind == SETTINGS and flags & 1 and pending:
-                limit, pending = pending, None  # the client applied the lower limit
+            if kind == SETTINGS and flags & 1:
+                acked = True  # the client applies our limit from here
+                if pending:
+                    limit, pending = pending, None
             elif kind == SETTINGS and not flags & 1:
                 conn.sendall(frame(SETTINGS, 1, 0))
             elif kind == HEADERS:
                 if len(open_streams) >= limit:
-                    conn.sendall(frame(RST_STREAM, 0, stream, struct.pack(">I", 1)))
+                    # Before the client knew the limit, REFUSED_STREAM (sent again); after,
+                    # PROTOCOL_ERROR (an error of the run).
+                    code = 1 if acked else 7
+                    conn.sendall(frame(RST_STREAM, 0, stream, struct.pack(">I", code)))
                 else:
                     open_streams.append(stream)
                     first_open = first_open or time.monotonic()

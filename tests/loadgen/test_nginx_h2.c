@@ -66,9 +66,17 @@ static void test_tls_h2_closed_through_goaway(void)
 {
     struct url u = url_of("https", ngx.h2_port);
     struct loadgen_params p = {
-        .urls = &u, .url_count = 1, .ca_file = ngx.cert, .model = LG_MODEL_CLOSED,
-        .start = 2, .duration_us = 2000000, .threads = 1, .pipeline = 1,
-        .timeout_us = 5000000, .http = LG_HTTP_2, .streams = 8,
+        .urls = &u,
+        .url_count = 1,
+        .ca_file = ngx.cert,
+        .model = LG_MODEL_CLOSED,
+        .start = 2,
+        .duration_us = 2000000,
+        .threads = 1,
+        .pipeline = 1,
+        .timeout_us = 5000000,
+        .http = LG_HTTP_2,
+        .streams = 8,
     };
     struct load_result r = {0};
     char err[256] = "";
@@ -93,9 +101,17 @@ static void test_h2c_open_model(void)
 {
     struct url u = url_of("http", ngx.h2c_port);
     struct loadgen_params p = {
-        .urls = &u, .url_count = 1, .model = LG_MODEL_OPEN, .start = 1000,
-        .duration_us = 2000000, .threads = 1, .connections = 2, .max_connections = 2,
-        .pipeline = 1, .timeout_us = 5000000, .http = LG_HTTP_2,
+        .urls = &u,
+        .url_count = 1,
+        .model = LG_MODEL_OPEN,
+        .start = 1000,
+        .duration_us = 2000000,
+        .threads = 1,
+        .connections = 2,
+        .max_connections = 2,
+        .pipeline = 1,
+        .timeout_us = 5000000,
+        .http = LG_HTTP_2,
     };
     struct load_result r = {0};
     char err[256] = "";
@@ -105,9 +121,8 @@ static void test_h2c_open_model(void)
         return;
     }
     const struct lg_counters *c = &r.totals;
-    printf("  h2c: scheduled %llu, %llu responses, dropped %llu\n",
-           (unsigned long long)r.scheduled, (unsigned long long)c->responses,
-           (unsigned long long)c->dropped);
+    printf("  h2c: scheduled %llu, %llu responses, dropped %llu\n", (unsigned long long)r.scheduled,
+           (unsigned long long)c->responses, (unsigned long long)c->dropped);
     CHECK_INT_EQ(r.scheduled, 2000);
     CHECK_INT_EQ(c->dropped, 0);
     check_accounted(&r);
@@ -125,9 +140,16 @@ static void test_auto(void)
     const int want[] = {LG_PROTO_H2, LG_PROTO_HTTP1};
     for (int i = 0; i < 2; i++) {
         struct loadgen_params p = {
-            .urls = urls[i], .url_count = 1, .ca_file = ngx.cert, .model = LG_MODEL_CLOSED,
-            .start = 1, .duration_us = 500000, .threads = 1, .pipeline = 1,
-            .timeout_us = 5000000, .http = LG_HTTP_AUTO,
+            .urls = urls[i],
+            .url_count = 1,
+            .ca_file = ngx.cert,
+            .model = LG_MODEL_CLOSED,
+            .start = 1,
+            .duration_us = 500000,
+            .threads = 1,
+            .pipeline = 1,
+            .timeout_us = 5000000,
+            .http = LG_HTTP_AUTO,
         };
         struct load_result r = {0};
         char err[256] = "";
@@ -148,9 +170,16 @@ static void test_h2_refused_by_alpn(void)
 {
     struct url u = url_of("https", ngx.tls_port);
     struct loadgen_params p = {
-        .urls = &u, .url_count = 1, .ca_file = ngx.cert, .model = LG_MODEL_CLOSED,
-        .start = 1, .duration_us = 500000, .threads = 1, .pipeline = 1,
-        .timeout_us = 2000000, .http = LG_HTTP_2,
+        .urls = &u,
+        .url_count = 1,
+        .ca_file = ngx.cert,
+        .model = LG_MODEL_CLOSED,
+        .start = 1,
+        .duration_us = 500000,
+        .threads = 1,
+        .pipeline = 1,
+        .timeout_us = 2000000,
+        .http = LG_HTTP_2,
     };
     struct load_result r = {0};
     char err[256] = "";
@@ -192,11 +221,12 @@ static uint64_t num(const cJSON *o, const char *k)
  * goes into its path, and the checks on both answers hold. */
 static void test_scenario_over_h2c(void)
 {
-    char dir[] = "/tmp/storecheck-h2-XXXXXX", cfg[128], prof[128], out[128], text[1024];
+    char dir[] = "/tmp/storecheck-h2-XXXXXX", cfg[128], prof[128], out[128], html[128], text[1024];
     CHECK(mkdtemp(dir) != NULL);
     snprintf(cfg, sizeof cfg, "%s/storecheck.yaml", dir);
     snprintf(prof, sizeof prof, "%s/two.yaml", dir);
     snprintf(out, sizeof out, "%s/result.json", dir);
+    snprintf(html, sizeof html, "%s/result.html", dir);
     write_file(prof, "model: closed\nstart_users: 4\nstages:\n  - { duration: 2s, users: 4 }\n"
                      "mix: { shop: 1 }\n");
     snprintf(text, sizeof text,
@@ -209,8 +239,12 @@ static void test_scenario_over_h2c(void)
              ngx.h2c_port);
     write_file(cfg, text);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s' load '%s' --profile '%s' --json '%s' -t 1 >/dev/null 2>&1",
-             getenv("STORECHECK_BIN"), cfg, prof, out);
+    snprintf(cmd, sizeof cmd,
+             "'%s' load '%s' --profile '%s' --json '%s' --html '%s' -t 1 >/dev/null 2>&1",
+             getenv("STORECHECK_BIN"), cfg, prof, out, html);
+    CHECK_INT_EQ(system(cmd), 0);
+    /* The HTML report says which protocol the connections spoke. */
+    snprintf(cmd, sizeof cmd, "grep -q 'Connections by protocol: h2 [1-9]' '%s'", html);
     CHECK_INT_EQ(system(cmd), 0);
     cJSON *doc = read_json(out);
     CHECK(doc != NULL);
