@@ -15,7 +15,6 @@
 #include "loadgen/plan.h"
 #include "loadgen/request_list.h"
 #include "loadgen/tls.h"
-#include "loadgen/vu.h"
 #include "loadgen/worker.h"
 
 enum { DEFAULT_HEAD_LIMIT = 64 * 1024, MAX_DRAIN_US = 2000000 };
@@ -65,6 +64,8 @@ static int check_params(const struct loadgen_params *p, char *err, size_t errlen
         return fail(err, errlen, "too many stages");
     if ((p->model == LG_MODEL_OPEN || p->plan) && p->max_connections == 0)
         return fail(err, errlen, "the open model needs max_connections > 0");
+    if (p->plan && !p->source_create)
+        return fail(err, errlen, "a scenario run needs the source of its users");
     if (p->plan && p->pipeline != 1)
         return fail(err, errlen, "a scenario run sends one request at a time per connection");
     if (p->streams > MAX_STREAMS)
@@ -139,7 +140,7 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->sh.host_is_ip = host_is_ip(e->host);
     request_list_init(&e->list, e->requests, e->request_count);
     e->sh.list = &e->list.base;
-    e->sh.source_create = p->plan ? vu_source_create : NULL;
+    e->sh.source_create = p->plan ? p->source_create : NULL;
     schedule_init(&e->sh.schedule, p->start, p->stages, p->stage_count, p->duration_us);
     e->sh.model = p->model;
     e->sh.threads = p->threads;

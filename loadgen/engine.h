@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "loadgen/result.h"
 #include "loadgen/segment.h"
+#include "loadgen/source.h"
 
 struct plan;
 
@@ -51,6 +52,7 @@ struct loadgen_params {
      * closed model's start and stage targets are users, and connections/max_connections
      * bound the connections they share. pipeline must be 1. */
     const struct plan *plan;
+    source_create_fn source_create; /* with a plan: the source of its users, per worker */
     uint32_t vus_initial; /* open model: users created before the start */
     uint32_t vus_max;     /* open model: the pool grows to this */
     int snapshots;        /* keep running totals for engine_snapshot (once a second) */
