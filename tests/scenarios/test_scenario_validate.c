@@ -37,7 +37,9 @@ static void test_scenario_errors(void)
                                          "  thresholds:\n"                    /* 11 */
                                          "    - \"p95x < 1s\"\n"              /* 12 */
                                          "    - \"p95(step:nope) < 1s\"\n"    /* 13 */
-                                         "    - \"p95(shop) < 1s\"\n");       /* 14 */
+                                         "    - \"p95(shop) < 1s\"\n"        /* 14 */
+                                         "    - \"p95(step:itme) < 1s\"\n"   /* 15 */
+                                         "    - \"iterations(step:item) > 0\"\n"); /* 16 */
     const char *args[] = {"validate", cfg, NULL};
     struct sc_ran r = sc_run(30, args);
     CHECK_INT_EQ(r.code, 2);
@@ -50,6 +52,10 @@ static void test_scenario_errors(void)
                      "write p95(iteration:shop) for the duration of a shop iteration (without "
                      "think time) or p95(scenario:shop) for its requests (column 5 of "
                      "'p95(shop) < 1s')"));
+    CHECK(has(r.err, "v.yaml:15:7: load.thresholds[3]: p95(step:itme): no step named 'itme' in "
+                     "load.scenarios (did you mean 'item'?)"));
+    CHECK(has(r.err, "v.yaml:16:7: load.thresholds[4]: iterations(step:item): a step has no "
+                     "iterations; write iterations(scenario:shop)"));
     sc_ran_free(&r);
 
     const char *load[] = {"load", cfg, NULL};
