@@ -271,7 +271,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         const struct load_json_source *src = &s[0].src;
         struct load_json_meta meta = {
             src->urls,         src->url_count, src->method, (const char *const *)src->headers,
-            src->header_count, NULL,           src->profile};
+            src->header_count, NULL,           src->profile, NULL, 0};
         char err[512];
         if (load_json_write(json, m, &meta, err, sizeof err)) {
             fprintf(stderr, "storecheck merge: %s\n", err);

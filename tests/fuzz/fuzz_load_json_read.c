@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct load_json_meta meta = {
         src.urls,         src.url_count, src.method, (const char *const *)src.headers,
-        src.header_count, NULL,          src.profile};
+        src.header_count, NULL,          src.profile, NULL, 0};
     char *text = load_json_render(&r, &meta);
     cJSON *doc2;
     struct load_result r2;
