@@ -90,12 +90,18 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     struct load_gate gate = {0};
     if (load_gate_init(&gate, &cfg->load, err, errlen))
         return -1;
-    plan->params.snapshots = gate.any_abort;
+    /* Live outputs read the running totals. */
+    plan->params.snapshots = gate.any_abort || cfg->load.output_count;
     struct engine *e = NULL;
     int created = engine_create(&e, &plan->params, err, errlen);
     if (created == 0 && split_run_wait(split))
         snprintf(err, errlen, "interrupted before --start-at");
-    if (created != 0 || stop_requested() || engine_start(e, err, errlen)) {
+    if (created != 0 || stop_requested() ||
+        live_outputs_open(&out->outputs, cfg->load.outputs, cfg->load.output_count,
+                          split->run_id, split->segment.index, err, errlen) ||
+        engine_start(e, err, errlen)) {
+        live_outputs_free(out->outputs);
+        out->outputs = NULL;
         engine_destroy(e);
         load_gate_free(&gate);
         return -1;
@@ -151,6 +157,7 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
                         (unsigned long long)(row.errors + row.status_5xx),
                         fault_on ? ", fault on" : "");
         }
+        live_outputs_tick(out->outputs, e);
     }
     if (cli->tty && !cli->quiet)
         fprintf(stderr, "\r\033[K");
@@ -161,6 +168,10 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     snprintf(out->result.run_id, sizeof out->result.run_id, "%s", split->run_id);
     run_fingerprint(&plan->params, cfg->load.thresholds, cfg->load.threshold_count,
                     out->result.config_hash);
+    live_outputs_finish(out->outputs, &out->result);
+    /* The run's summary comes later: only trouble is said here. */
+    live_outputs_report(out->outputs, 1, "run", &cfg->secrets);
+    plan->meta.outputs = live_outputs_stats(out->outputs, &plan->meta.output_count);
     load_gate_free(&gate);
     batch_join(&checks);
     batch_join(&fault_check);
@@ -170,6 +181,8 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
 void load_phase_free(struct load_phase *lp)
 {
     load_result_free(&lp->result);
+    live_outputs_free(lp->outputs);
+    lp->outputs = NULL;
     engine_report_free(&lp->checks);
     engine_report_free(&lp->fault_check);
 }

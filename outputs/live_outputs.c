@@ -159,12 +159,16 @@ void live_outputs_report(const struct live_outputs *lo, int quiet, const char *c
             snprintf(prefix, sizeof prefix, "storecheck %s: output", command);
         else
             snprintf(prefix, sizeof prefix, "  Output");
-        fprintf(trouble ? stderr : stdout,
-                "%s %s=%s: %llu %s sent, %llu dropped (queue full), %llu failed%s%s\n", prefix,
-                out_kind_names[st->kind], target, (unsigned long long)st->sent,
-                st->kind == OUT_PROMETHEUS_RW ? "pushes" : "samples",
-                (unsigned long long)st->dropped, (unsigned long long)st->failed,
-                st->error[0] ? ": " : "", st->error);
+        FILE *f = trouble ? stderr : stdout;
+        fprintf(f, "%s %s=%s: ", prefix, out_kind_names[st->kind], target);
+        if (st->kind == OUT_PROMETHEUS_RW)
+            fprintf(f, "%llu pushes sent, %llu dropped (queue full), %llu failed",
+                    (unsigned long long)st->sent, (unsigned long long)st->dropped,
+                    (unsigned long long)st->failed);
+        else
+            fprintf(f, "%llu samples written, %llu failed", (unsigned long long)st->sent,
+                    (unsigned long long)st->failed);
+        fprintf(f, "%s%s\n", st->error[0] ? ": " : "", st->error);
         free(target);
     }
 }

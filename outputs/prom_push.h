@@ -13,7 +13,7 @@
 
 #include "common/out_spec.h"
 
-enum { PROM_PUSH_QUEUE = 8 };
+enum { PROM_PUSH_QUEUE = 4 };
 
 struct prom_push;
 
