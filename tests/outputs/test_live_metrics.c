@@ -2,17 +2,36 @@
  * from a result (counters, cumulative latency buckets), the JSON and CSV lines, and the
  * remote-write body read back with snappy and protobuf-c. */
 #include <cjson/cJSON.h>
+#include <netinet/in.h>
 #include <snappy-c.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/out_spec.h"
 #include "outputs/line_formats.h"
 #include "outputs/live_metrics.h"
+#include "outputs/live_outputs.h"
 #include "outputs/prom_encode.h"
 #include "remote_write.pb-c.h"
 #include "tests/support/check.h"
+
+/* A loopback port nothing listens on: bound, never listened to, closed. */
+static int dead_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int port = 1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
 
 static void test_specs(void)
 {
@@ -227,11 +246,68 @@ static void test_remote_write_body(void)
     load_result_free(&r);
 }
 
+/* The end of a run alone (no second ever finished): the final totals still reach every
+ * output, and a receiver that refuses the connection is counted, quickly, as a failure. */
+static void test_final_totals_reach_every_output(void)
+{
+    char dir[] = "/tmp/storecheck-live-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char json[64], csv[64], url[64];
+    snprintf(json, sizeof json, "json=%s/a.jsonl", dir);
+    snprintf(csv, sizeof csv, "csv=%s/a.csv", dir);
+    snprintf(url, sizeof url, "prometheus-rw=http://127.0.0.1:%d/api/v1/write", dead_port());
+    struct out_spec specs[3];
+    char err[320];
+    CHECK(out_spec_parse(json, &specs[0], err, sizeof err) == 0);
+    CHECK(out_spec_parse(csv, &specs[1], err, sizeof err) == 0);
+    CHECK(out_spec_parse(url, &specs[2], err, sizeof err) == 0);
+    struct live_outputs *lo = NULL;
+    CHECK(live_outputs_open(&lo, specs, 3, "fin-1", 0, err, sizeof err) == 0);
+    struct load_result r;
+    sample_result(&r);
+    time_t t0 = time(NULL);
+    live_outputs_finish(lo, &r);
+    CHECK(time(NULL) - t0 <= 2);
+    size_t n;
+    const struct out_stats *st = live_outputs_stats(lo, &n);
+    CHECK_INT_EQ(n, 3);
+    struct live_samples s = {0};
+    live_metrics_collect(&s, &r, NULL);
+    CHECK_INT_EQ(st[0].sent, s.count);
+    CHECK_INT_EQ(st[1].sent, s.count);
+    CHECK_INT_EQ(st[2].sent, 0);
+    CHECK_INT_EQ(st[2].failed, 1);
+    CHECK(st[2].error[0] != '\0');
+    live_samples_free(&s);
+    live_outputs_free(lo);
+    char path[96];
+    snprintf(path, sizeof path, "%s/a.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int found = 0;
+    while (f && fgets(line, sizeof line, f))
+        found |= strstr(line, "\"storecheck_requests_total\"") && strstr(line, "\"value\":7,");
+    CHECK(found);
+    if (f)
+        fclose(f);
+    remove(path);
+    snprintf(path, sizeof path, "%s/a.csv", dir);
+    remove(path);
+    rmdir(dir);
+    load_result_free(&r);
+    /* A file that cannot be created is refused before the run. */
+    CHECK(out_spec_parse("json=/nonexistent-dir/a.jsonl", &specs[0], err, sizeof err) == 0);
+    err[0] = '\0';
+    CHECK(live_outputs_open(&lo, specs, 1, "fin-2", 0, err, sizeof err) == -1);
+    CHECK(err[0] != '\0');
+}
+
 int main(void)
 {
     RUN(test_specs);
     RUN(test_counters_and_buckets);
     RUN(test_lines);
     RUN(test_remote_write_body);
+    RUN(test_final_totals_reach_every_output);
     return check_summary();
 }
