@@ -1,0 +1,187 @@
+/* storecheck load --out as a user runs it against the reference store: the json and csv
+ * files can be read while the run goes on and end with the result's totals; a Prometheus that
+ * is down, or one that takes connections and never answers, neither slows nor fails the load:
+ * it ends on time and the result and the console say what was not delivered. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loadgen/clock.h"
+#include "tests/outputs/prom_fixture.h"
+#include "tests/refstore/harness.h"
+#include "tests/scenarios/sc_cli.h"
+#include "tests/support/check.h"
+
+static struct rs_server store;
+static char url[128];
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* The complete lines of a JSON lines file that parse, and the last value of
+ * storecheck_requests_total in them (-1: none); *bad counts the lines that do not parse.
+ * Values of the counter never go down from line to line. */
+static int json_lines(const char *path, double *requests, int *bad)
+{
+    char *text = sc_read(path);
+    int lines = 0;
+    *requests = -1;
+    *bad = 0;
+    for (char *p = text, *nl; p && (nl = strchr(p, '\n')); p = nl + 1) {
+        *nl = '\0';
+        cJSON *o = cJSON_Parse(p);
+        const cJSON *d = cJSON_GetObjectItem(o, "data");
+        if (!o || !cJSON_IsNumber(cJSON_GetObjectItem(d, "value"))) {
+            (*bad)++;
+        } else {
+            lines++;
+            if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "metric")),
+                       "storecheck_requests_total") == 0) {
+                double v = cJSON_GetObjectItem(d, "value")->valuedouble;
+                CHECK(v >= *requests);
+                *requests = v;
+            }
+        }
+        cJSON_Delete(o);
+    }
+    free(text);
+    return lines;
+}
+
+/* The data rows of a CSV file (after its header), each with the 11 columns; the last
+ * storecheck_requests_total value. */
+static int csv_rows(const char *path, double *requests)
+{
+    char *text = sc_read(path);
+    int rows = 0;
+    *requests = -1;
+    char *p = text ? strchr(text, '\n') : NULL;
+    CHECK(text && strncmp(text, "metric_name,timestamp,metric_value,run_id,segment,", 50) == 0);
+    for (char *nl; p && (nl = strchr(p + 1, '\n')); p = nl) {
+        *nl = '\0';
+        const char *row = p + 1;
+        int commas = 0;
+        for (const char *c = row; *c; c++)
+            commas += *c == ',';
+        CHECK_INT_EQ(commas, 10);
+        if (strncmp(row, "storecheck_requests_total,", 26) == 0)
+            *requests = atof(strchr(row + 26, ',') + 1);
+        rows++;
+    }
+    free(text);
+    return rows;
+}
+
+static void test_files_stream_while_the_run_goes_on(void)
+{
+    char json[256], csv[256], res[256], outp[256], errp[256];
+    snprintf(json, sizeof json, "json=%s/live.jsonl", sc_tmpdir());
+    snprintf(csv, sizeof csv, "csv=%s/live.csv", sc_tmpdir());
+    snprintf(res, sizeof res, "%s/streams.json", sc_tmpdir());
+    snprintf(outp, sizeof outp, "%s/streams.out", sc_tmpdir());
+    snprintf(errp, sizeof errp, "%s/streams.err", sc_tmpdir());
+    const char *args[] = {"load", url,  "-R",    "50",  "-d",  "4s",   "-t", "1", "-c", "2",
+                          "-q",   "--out", json, "--out", csv, "--json", res,  NULL};
+    pid_t pid = sc_spawn(args, outp, errp);
+    CHECK(pid > 0);
+    sleep_ms(2500);
+    /* Mid-run: whole lines are there already, and every one of them parses. */
+    double mid_requests, mid_csv;
+    int bad;
+    int mid = json_lines(json + 5, &mid_requests, &bad);
+    CHECK(mid > 0);
+    CHECK_INT_EQ(bad, 0);
+    CHECK(mid_requests > 0);
+    CHECK(csv_rows(csv + 4, &mid_csv) > 0);
+    CHECK(mid_csv > 0);
+    CHECK_INT_EQ(sc_reap(pid, 30), 0);
+    cJSON *r = sc_json(res);
+    CHECK(r != NULL);
+    double want = sc_num(cJSON_GetObjectItem(r, "totals"), "requests"), got, got_csv;
+    CHECK(json_lines(json + 5, &got, &bad) > mid);
+    CHECK_INT_EQ(bad, 0);
+    CHECK(want > mid_requests);
+    CHECK_INT_EQ(got, want);
+    CHECK(csv_rows(csv + 4, &got_csv) > 0);
+    CHECK_INT_EQ(got_csv, want);
+    cJSON_Delete(r);
+}
+
+/* Run 'load URL -d SECONDS' with a prometheus-rw output to port; the result in *res. */
+static struct sc_ran run_with_receiver(int port, const char *seconds, cJSON **res)
+{
+    char out[128], path[256];
+    snprintf(out, sizeof out, "prometheus-rw=http://127.0.0.1:%d/api/v1/write", port);
+    snprintf(path, sizeof path, "%s/rw-%d.json", sc_tmpdir(), port);
+    const char *args[] = {"load", url,   "-R",   "20", "-d",     seconds, "-t", "1",
+                          "-c",   "2",   "-q",   "--out", out, "--json", path, NULL};
+    struct sc_ran ran = sc_run(60, args);
+    *res = sc_json(path);
+    return ran;
+}
+
+static void test_prometheus_down(void)
+{
+    cJSON *res;
+    struct sc_ran ran = run_with_receiver(prom_free_port(), "2s", &res);
+    CHECK_INT_EQ(ran.code, 0);
+    CHECK(ran.wall_ms < 2000 + 3000);
+    CHECK(res != NULL);
+    const cJSON *out = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "outputs"), 0);
+    CHECK_INT_EQ(sc_num(out, "sent"), 0);
+    CHECK(sc_num(out, "failed") + sc_num(out, "dropped") >= 2);
+    CHECK(cJSON_IsString(cJSON_GetObjectItem(out, "error")));
+    CHECK(sc_num(cJSON_GetObjectItem(res, "totals"), "responses") >= 30);
+    CHECK_CONTAINS(ran.err, "prometheus-rw=http://127.0.0.1:"); /* said on the console */
+    cJSON_Delete(res);
+    sc_ran_free(&ran);
+}
+
+/* A receiver that takes connections (the kernel's backlog) and never answers: each push
+ * waits out its 5 s timeout, the queue fills and the oldest bodies are dropped. */
+static void test_prometheus_never_answers(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    CHECK(listen(fd, 8) == 0);
+    cJSON *res;
+    struct sc_ran ran = run_with_receiver(ntohs(a.sin_port), "7s", &res);
+    close(fd);
+    CHECK_INT_EQ(ran.code, 0);
+    /* The load itself took its 7 s; the end waited at most 5 s more for the last pushes. */
+    CHECK(sc_num(res, "elapsed_us") < 7.5e6);
+    CHECK(ran.wall_ms < 7000 + 5000 + 2500);
+    CHECK(sc_num(cJSON_GetObjectItem(res, "totals"), "responses") >= 120);
+    const cJSON *out = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "outputs"), 0);
+    CHECK_INT_EQ(sc_num(out, "sent"), 0);
+    CHECK(sc_num(out, "dropped") >= 1);
+    CHECK_CONTAINS(ran.err, "prometheus-rw=http://127.0.0.1:");
+    cJSON_Delete(res);
+    sc_ran_free(&ran);
+}
+
+int main(void)
+{
+    const char *args[] = {NULL};
+    if (!rs_start(&store, args)) {
+        fprintf(stderr, "cannot start the reference store\n");
+        return 1;
+    }
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", store.http);
+    RUN(test_files_stream_while_the_run_goes_on);
+    RUN(test_prometheus_down);
+    RUN(test_prometheus_never_answers);
+    CHECK_INT_EQ(rs_stop(&store), 0);
+    sc_tmpdir_remove();
+    return check_summary();
+}
