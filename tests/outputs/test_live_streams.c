@@ -1,7 +1,8 @@
 /* storecheck load --out as a user runs it against the reference store: the json and csv
  * files can be read while the run goes on and end with the result's totals; a Prometheus that
  * is down, or one that takes connections and never answers, neither slows nor fails the load:
- * it ends on time and the result and the console say what was not delivered. */
+ * it ends on time and the result and the console say what was not delivered. storecheck run
+ * streams its load phase from load.outputs. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,42 @@ static void test_prometheus_never_answers(void)
     sc_ran_free(&ran);
 }
 
+/* storecheck run streams its load phase from load.outputs; the report says so. */
+static void test_run_streams_its_load_phase(void)
+{
+    char text[1024], report[256];
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "  endpoints: { home: /, health: /healthz }\n"
+             "load:\n"
+             "  rate: 20\n"
+             "  duration: 2s\n"
+             "  outputs: [ json=run-live.jsonl ]\n",
+             store.http);
+    const char *cfg = sc_write("run.yaml", text);
+    snprintf(report, sizeof report, "%s/run-report.json", sc_tmpdir());
+    const char *args[] = {"run", cfg, "--run-id", "run-live", "--json", report, "-q", NULL};
+    struct sc_ran ran = sc_run(120, args);
+    CHECK(ran.code == 0 || ran.code == 1); /* the plain-http store fails the audit's gate */
+    sc_ran_free(&ran);
+    cJSON *doc = sc_json(report);
+    const cJSON *load = cJSON_GetObjectItem(doc, "load");
+    const cJSON *out = cJSON_GetArrayItem(cJSON_GetObjectItem(load, "outputs"), 0);
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(out, "kind")), "json");
+    CHECK(sc_num(out, "sent") > 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/run-live.jsonl", sc_tmpdir());
+    double got;
+    int bad;
+    CHECK(json_lines(path, &got, &bad) > 0);
+    CHECK_INT_EQ(bad, 0);
+    CHECK(got > 0);
+    CHECK_INT_EQ(got, sc_num(cJSON_GetObjectItem(load, "totals"), "requests"));
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     const char *args[] = {NULL};
@@ -181,6 +218,7 @@ int main(void)
     RUN(test_files_stream_while_the_run_goes_on);
     RUN(test_prometheus_down);
     RUN(test_prometheus_never_answers);
+    RUN(test_run_streams_its_load_phase);
     CHECK_INT_EQ(rs_stop(&store), 0);
     sc_tmpdir_remove();
     return check_summary();
