@@ -322,6 +322,8 @@ const struct command cmd_run = {
             "what browsing shoppers saw (R-LOAD-DURING-FAULT). With load.scenarios the load is\n"
             "virtual users running them under load.profile (steady when only load.rate is\n"
             "set), as storecheck load CONFIG runs them; without, GETs to the store's pages.\n"
+            "load.outputs streams the load's running totals once a second (json=FILE,\n"
+            "csv=FILE, prometheus-rw=URL; docs/outputs.md).\n"
             "\n"
             "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
             "verdict, and the reports of the reports section (the options override them; - is\n"
