@@ -12,6 +12,7 @@
 #include "checker/capacity_search.h"
 #include "checker/load_gate.h"
 #include "loadgen/engine.h"
+#include "outputs/live_outputs.h"
 #include "reports/capacity_report.h"
 
 struct capacity_step_plan {
@@ -21,6 +22,7 @@ struct capacity_step_plan {
     uint64_t warmup_us, window_us;
     double abort_error_rate; /* a fraction */
     int live;                /* a progress line on stderr (a terminal, not quiet) */
+    struct live_outputs *outputs; /* --out, load.outputs; NULL: none */
 };
 
 /* Run a step at rate into *out (capacity_report_step_free it) and its verdict into *v.

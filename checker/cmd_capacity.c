@@ -23,6 +23,7 @@
 #include "config/cfg_capacity.h"
 #include "config/config_load.h"
 #include "loadgen/scenario_check.h"
+#include "probes/nonce.h"
 #include "reports/capacity_report.h"
 
 static const char help[] =
@@ -51,6 +52,9 @@ static const char help[] =
     "                           (default load.profile, else steady; an open-model one)\n"
     "      --json FILE          write the result as JSON (docs/capacity-json.md)\n"
     "      --html FILE          write a page with the throughput/latency curve and the knee\n"
+    "      --out KIND=TARGET    stream the running totals once a second, over all steps\n"
+    "                           (repeatable, at most 8; replaces load.outputs): json=FILE,\n"
+    "                           csv=FILE or prometheus-rw=URL (docs/outputs.md)\n"
     "  -h, --help               this help\n"
     "\n"
     "A row is printed per step; on a terminal a progress line shows the step running.\n"
@@ -75,6 +79,7 @@ enum {
     OPT_PROFILE,
     OPT_JSON,
     OPT_HTML,
+    OPT_OUT,
 };
 
 static const struct option options[] = {
@@ -90,6 +95,7 @@ static const struct option options[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
+    {"out", required_argument, NULL, OPT_OUT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -101,6 +107,8 @@ struct capacity_args {
     int precision_set, precision_relative;
     uint64_t step_ms, warmup_ms, max_steps;
     int warmup_set;
+    struct out_spec outs[8]; /* --out */
+    size_t out_count;
 };
 
 static int positive_rate(const char *opt, const char *v, double *out)
@@ -161,6 +169,13 @@ static int parse_option(int opt, const char *v, struct capacity_args *a)
         return 0;
     case OPT_HTML:
         a->html = v;
+        return 0;
+    case OPT_OUT:
+        if (a->out_count == sizeof a->outs / sizeof *a->outs)
+            return cli_usage_error(&cmd_capacity, "--out: at most 8 outputs");
+        if (out_spec_parse(v, &a->outs[a->out_count], err, sizeof err))
+            return cli_usage_error(&cmd_capacity, "--out %s", err);
+        a->out_count++;
         return 0;
     }
     return 0;
@@ -482,6 +497,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct capacity_job j = {0};
     struct capacity_report r = {0};
     struct stop_signal *watch = NULL;
+    struct live_outputs *outs = NULL;
     int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
     if (rc == 0) {
@@ -501,24 +517,36 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (rc)
         goto out;
     j.plan.live = cli->tty && !cli->quiet;
+    char err[512], run_id[17];
+    nonce_hex(run_id, 8); /* labels the live outputs' samples */
+    if (live_outputs_open(&outs, a.out_count ? a.outs : j.cfg.load.outputs,
+                          a.out_count ? a.out_count : j.cfg.load.output_count, run_id, 0, err,
+                          sizeof err)) {
+        fprintf(stderr, "storecheck capacity: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
+    j.plan.outputs = outs;
     print_header(cli, &j);
     watch = stop_signal_start("capacity");
     struct capacity_search s;
-    char err[512];
     if (search(cli, &j, &s, &r, err, sizeof err)) {
         char *msg = redact_copy(&j.cfg.secrets, err);
         fprintf(stderr, "storecheck capacity: a step could not run: %s\n", msg);
         free(msg);
         rc = EXIT_RUN_ERROR;
     }
+    live_outputs_close(outs);
     fill_report(&r, &j, &s);
     print_verdict(cli, &r);
+    live_outputs_report(outs, cli->quiet, "capacity", &j.cfg.secrets);
     if (write_reports(&a, &r))
         rc = EXIT_RUN_ERROR;
     if (!rc)
         rc = r.interrupted ? EXIT_RUN_ERROR : r.passed ? EXIT_PASSED : EXIT_GATE_FAILED;
 out:
     stop_signal_end(watch);
+    live_outputs_free(outs);
     for (size_t i = 0; i < r.step_count; i++)
         capacity_report_step_free(&r.steps[i]);
     free(r.steps);

@@ -1026,7 +1026,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     snprintf(r.run_id, sizeof r.run_id, "%s", a.split.run_id);
     snprintf(r.config_hash, sizeof r.config_hash, "%s", fingerprint);
     size_t broken = load_gate_judge(&gate, &r);
-    live_outputs_finish(outs, &r);
+    live_outputs_result(outs, &r);
+    live_outputs_close(outs);
     if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
         scenario_table_print(cli, &r, &secrets);

@@ -168,7 +168,8 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     snprintf(out->result.run_id, sizeof out->result.run_id, "%s", split->run_id);
     run_fingerprint(&plan->params, cfg->load.thresholds, cfg->load.threshold_count,
                     out->result.config_hash);
-    live_outputs_finish(out->outputs, &out->result);
+    live_outputs_result(out->outputs, &out->result);
+    live_outputs_close(out->outputs);
     /* The run's summary comes later: only trouble is said here. */
     live_outputs_report(out->outputs, 1, "run", &cfg->secrets);
     plan->meta.outputs = live_outputs_stats(out->outputs, &plan->meta.output_count);

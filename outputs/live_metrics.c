@@ -123,8 +123,8 @@ void live_metrics_collect(struct live_samples *s, const struct load_result *r,
     s->count = 0;
     requests(s, r);
     scenarios(s, r);
-    add(s, "storecheck_active_users", row ? (double)row->users : 0);
-    add(s, "storecheck_open_connections", row ? (double)row->connections : 0);
+    add(s, "storecheck_active_users", row ? (double)row->users : 0)->gauge = 1;
+    add(s, "storecheck_open_connections", row ? (double)row->connections : 0)->gauge = 1;
 }
 
 void live_samples_free(struct live_samples *s)

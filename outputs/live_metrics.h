@@ -24,6 +24,7 @@ struct live_sample {
     struct live_label labels[LIVE_LABELS_MAX];
     size_t label_count;
     double value;
+    int gauge; /* a level, not a total: never added up */
 };
 
 struct live_samples {

@@ -33,6 +33,9 @@ struct live_outputs {
     int64_t last_second;  /* the engine's newest second written out; -1: none */
     int64_t last_unix_ms; /* timestamps only go forward, as Prometheus needs */
     struct live_samples samples;
+    /* The totals of the engines already done, sample by sample (capacity's steps). */
+    double *done;
+    size_t done_count;
 };
 
 static int64_t now_unix_ms(void)
@@ -78,6 +81,10 @@ int live_outputs_open(struct live_outputs **out, const struct out_spec *specs, s
 static void emit(struct live_outputs *lo, const struct load_result *r, const struct lg_second *row)
 {
     live_metrics_collect(&lo->samples, r, row);
+    /* Every engine of a command runs the same plan, so its samples come in the same order. */
+    for (size_t i = 0; lo->done_count == lo->samples.count && i < lo->done_count; i++)
+        if (!lo->samples.items[i].gauge)
+            lo->samples.items[i].value += lo->done[i];
     int64_t ms = now_unix_ms();
     if (ms <= lo->last_unix_ms)
         ms = lo->last_unix_ms + 1;
@@ -122,12 +129,21 @@ void live_outputs_tick(struct live_outputs *lo, struct engine *e)
     load_result_free(&snap);
 }
 
-void live_outputs_finish(struct live_outputs *lo, const struct load_result *r)
+void live_outputs_result(struct live_outputs *lo, const struct load_result *r)
 {
     if (!lo)
         return;
     emit(lo, r, r->seconds_count ? &r->seconds[r->seconds_count - 1] : NULL);
-    for (size_t i = 0; i < lo->count; i++) {
+    lo->done = xrealloc(lo->done, (lo->samples.count + 1) * sizeof *lo->done);
+    lo->done_count = lo->samples.count;
+    for (size_t i = 0; i < lo->done_count; i++)
+        lo->done[i] = lo->samples.items[i].value;
+    lo->last_second = -1; /* the next engine counts its seconds from 0 */
+}
+
+void live_outputs_close(struct live_outputs *lo)
+{
+    for (size_t i = 0; lo && i < lo->count; i++) {
         struct live_output *o = &lo->items[i];
         if (o->push) {
             prom_push_finish(o->push, FINAL_WAIT_MS, &lo->stats[i]);
@@ -160,7 +176,8 @@ void live_outputs_report(const struct live_outputs *lo, int quiet, const char *c
         else
             snprintf(prefix, sizeof prefix, "  Output");
         FILE *f = trouble ? stderr : stdout;
-        fprintf(f, "%s %s=%s: ", prefix, out_kind_names[st->kind], target);
+        fprintf(f, "%s %s=%s (run_id %s): ", prefix, out_kind_names[st->kind], target,
+                lo->run_id);
         if (st->kind == OUT_PROMETHEUS_RW)
             fprintf(f, "%llu pushes sent, %llu dropped (queue full), %llu failed",
                     (unsigned long long)st->sent, (unsigned long long)st->dropped,
@@ -185,6 +202,7 @@ void live_outputs_free(struct live_outputs *lo)
             fclose(lo->items[i].file);
     }
     live_samples_free(&lo->samples);
+    free(lo->done);
     free(lo->items);
     free(lo->stats);
     free(lo);

@@ -266,7 +266,8 @@ static void test_final_totals_reach_every_output(void)
     struct load_result r;
     sample_result(&r);
     time_t t0 = time(NULL);
-    live_outputs_finish(lo, &r);
+    live_outputs_result(lo, &r);
+    live_outputs_close(lo);
     CHECK(time(NULL) - t0 <= 2);
     size_t n;
     const struct out_stats *st = live_outputs_stats(lo, &n);
@@ -302,6 +303,63 @@ static void test_final_totals_reach_every_output(void)
     CHECK(err[0] != '\0');
 }
 
+/* The value of the last row of metric in CSV text; -1 if none. */
+static double csv_last(const char *text, const char *metric)
+{
+    double v = -1;
+    size_t n = strlen(metric);
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, metric, n) != 0 || p[n] != ',')
+            continue;
+        const char *time = p + n + 1, *value = strchr(time, ',');
+        if (value)
+            v = atof(value + 1);
+    }
+    return v;
+}
+
+/* Two engines one after the other (capacity's steps): counters and buckets go on from the
+ * first one's totals, gauges do not add up. */
+static void test_engines_add_up(void)
+{
+    char dir[] = "/tmp/storecheck-live-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char spec[64], path[64];
+    snprintf(spec, sizeof spec, "csv=%s/steps.csv", dir);
+    snprintf(path, sizeof path, "%s/steps.csv", dir);
+    struct out_spec o;
+    char err[320];
+    CHECK(out_spec_parse(spec, &o, err, sizeof err) == 0);
+    struct live_outputs *lo = NULL;
+    CHECK(live_outputs_open(&lo, &o, 1, "steps-1", 0, err, sizeof err) == 0);
+    struct load_result r;
+    sample_result(&r);
+    struct lg_second row = {.connections = 3};
+    r.seconds = &row;
+    r.seconds_count = 1;
+    live_outputs_result(lo, &r);
+    live_outputs_result(lo, &r);
+    live_outputs_close(lo);
+    live_outputs_free(lo);
+    r.seconds = NULL;
+    r.seconds_count = 0;
+    load_result_free(&r);
+    char *text = NULL;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        text = slurp(f);
+        fclose(f);
+    }
+    CHECK(text != NULL);
+    CHECK(csv_last(text, "storecheck_requests_total") == 14);
+    CHECK(csv_last(text, "storecheck_latency_seconds_count") == 10);
+    CHECK(csv_last(text, "storecheck_open_connections") == 3);
+    free(text);
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     RUN(test_specs);
@@ -309,5 +367,6 @@ int main(void)
     RUN(test_lines);
     RUN(test_remote_write_body);
     RUN(test_final_totals_reach_every_output);
+    RUN(test_engines_add_up);
     return check_summary();
 }

@@ -2,7 +2,7 @@
  * files can be read while the run goes on and end with the result's totals; a Prometheus that
  * is down, or one that takes connections and never answers, neither slows nor fails the load:
  * it ends on time and the result and the console say what was not delivered. storecheck run
- * streams its load phase from load.outputs. */
+ * streams its load phase from load.outputs, capacity all its steps. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +207,53 @@ static void test_run_streams_its_load_phase(void)
     cJSON_Delete(doc);
 }
 
+/* storecheck capacity streams over all its steps: the counters go on from step to step and
+ * end at the steps' requests added up. */
+static void test_capacity_streams_over_its_steps(void)
+{
+    char text[1024], res[256], out[256];
+    snprintf(text, sizeof text,
+             "target:\n"
+             "  base_url: http://127.0.0.1:%d\n"
+             "  allowed_hosts: [127.0.0.1]\n"
+             "load:\n"
+             "  thresholds: [ \"p99 < 2s\" ]\n"
+             "  scenarios:\n"
+             "    browse: [ { name: health, path: /healthz } ]\n",
+             store.http);
+    const char *cfg = sc_write("cap.yaml", text);
+    const char *prof = sc_write("cap-profile.yaml", "model: open\n"
+                                                    "start_rate: 10\n"
+                                                    "stages:\n"
+                                                    "  - { duration: 1s, rate: 10 }\n"
+                                                    "mix: { browse: 100 }\n"
+                                                    "max_vus: 100\n"
+                                                    "pre_allocated_vus: 10\n");
+    snprintf(res, sizeof res, "%s/cap.json", sc_tmpdir());
+    snprintf(out, sizeof out, "json=%s/cap.jsonl", sc_tmpdir());
+    const char *args[] = {"capacity",   cfg,  "--profile",       prof, "--start", "20/s",
+                          "--max-rate", "40/s", "--step-duration", "2s", "--warmup", "0s",
+                          "--max-steps", "2",  "--out",          out,  "--json",  res,
+                          "-q",         NULL};
+    struct sc_ran ran = sc_run(60, args);
+    CHECK_INT_EQ(ran.code, 0);
+    sc_ran_free(&ran);
+    cJSON *doc = sc_json(res);
+    const cJSON *steps = cJSON_GetObjectItem(doc, "steps");
+    CHECK_INT_EQ(cJSON_GetArraySize(steps), 2);
+    double want = 0;
+    const cJSON *st;
+    cJSON_ArrayForEach(st, steps)
+        want += sc_num(st, "requests");
+    double got;
+    int bad;
+    CHECK(json_lines(out + 5, &got, &bad) > 0); /* never going down is checked line by line */
+    CHECK_INT_EQ(bad, 0);
+    CHECK(want > 0);
+    CHECK_INT_EQ(got, want);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     const char *args[] = {NULL};
@@ -219,6 +266,7 @@ int main(void)
     RUN(test_prometheus_down);
     RUN(test_prometheus_never_answers);
     RUN(test_run_streams_its_load_phase);
+    RUN(test_capacity_streams_over_its_steps);
     CHECK_INT_EQ(rs_stop(&store), 0);
     sc_tmpdir_remove();
     return check_summary();
