@@ -832,7 +832,8 @@ static int apply_config(struct load_args *a, const struct config *cfg)
     if (!a->out_count) {
         free(a->outs);
         a->outs = xcalloc(cfg->load.output_count + 1, sizeof *a->outs);
-        memcpy(a->outs, cfg->load.outputs, cfg->load.output_count * sizeof *a->outs);
+        for (size_t i = 0; i < cfg->load.output_count; i++)
+            a->outs[i] = cfg->load.outputs[i];
         a->out_count = cfg->load.output_count;
     }
     if (a->scenarios) /* the profile gives the schedule (load_scenarios.c) */
