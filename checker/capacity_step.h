@@ -20,8 +20,8 @@ struct capacity_step_plan {
                                    duration are set per step */
     const struct load_gate *gate;
     uint64_t warmup_us, window_us;
-    double abort_error_rate; /* a fraction */
-    int live;                /* a progress line on stderr (a terminal, not quiet) */
+    double abort_error_rate;      /* a fraction */
+    int live;                     /* a progress line on stderr (a terminal, not quiet) */
     struct live_outputs *outputs; /* --out, load.outputs; NULL: none */
 };
 

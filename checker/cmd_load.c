@@ -993,8 +993,8 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = EXIT_RUN_ERROR;
         goto out;
     }
-    if (live_outputs_open(&outs, a.outs, a.out_count, a.split.run_id, a.split.segment.index,
-                          err, sizeof err) ||
+    if (live_outputs_open(&outs, a.outs, a.out_count, a.split.run_id, a.split.segment.index, err,
+                          sizeof err) ||
         engine_start(e, err, sizeof err)) {
         print_error(&secrets, err);
         rc = EXIT_RUN_ERROR;
@@ -1035,11 +1035,13 @@ static int run(const struct cli *cli, int argc, char **argv)
         load_gate_print(cli, &r);
     }
     live_outputs_report(outs, cli->quiet, "load", &secrets);
-    struct load_json_meta m = {a.urls,         a.url_count,
-                               a.method,       a.headers,
-                               a.header_count, &secrets,
-                               a.scenarios ? sr.profile_path : NULL,
-                               NULL,           0};
+    struct load_json_meta m = {.urls = a.urls,
+                               .url_count = a.url_count,
+                               .method = a.method,
+                               .headers = a.headers,
+                               .header_count = a.header_count,
+                               .secrets = &secrets,
+                               .profile = a.scenarios ? sr.profile_path : NULL};
     m.outputs = live_outputs_stats(outs, &m.output_count);
     if (a.json && load_json_write(a.json, &r, &m, err, sizeof err)) {
         fprintf(stderr, "storecheck load: %s\n", err);

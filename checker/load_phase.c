@@ -97,8 +97,8 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     if (created == 0 && split_run_wait(split))
         snprintf(err, errlen, "interrupted before --start-at");
     if (created != 0 || stop_requested() ||
-        live_outputs_open(&out->outputs, cfg->load.outputs, cfg->load.output_count,
-                          split->run_id, split->segment.index, err, errlen) ||
+        live_outputs_open(&out->outputs, cfg->load.outputs, cfg->load.output_count, split->run_id,
+                          split->segment.index, err, errlen) ||
         engine_start(e, err, errlen)) {
         live_outputs_free(out->outputs);
         out->outputs = NULL;

@@ -15,8 +15,10 @@ int out_spec_parse(const char *text, struct out_spec *out, char *err, size_t err
 {
     const char *eq = strchr(text, '=');
     if (!eq) {
-        snprintf(err, errlen, "'%s': expected KIND=TARGET (json=FILE, csv=FILE, "
-                              "prometheus-rw=URL)", text);
+        snprintf(err, errlen,
+                 "'%s': expected KIND=TARGET (json=FILE, csv=FILE, "
+                 "prometheus-rw=URL)",
+                 text);
         return -1;
     }
     size_t n = (size_t)(eq - text);

@@ -99,8 +99,8 @@ static void scenarios(struct live_samples *s, const struct load_result *r)
                     1);
         labels_from(add(s, "storecheck_iterations_dropped_total", (double)sc->dropped), &who, 1);
         for (int k = 0; k < LG_FAIL_COUNT; k++) {
-            struct live_sample *x = add(s, "storecheck_iterations_failed_total",
-                                        (double)sc->failed[k]);
+            struct live_sample *x =
+                add(s, "storecheck_iterations_failed_total", (double)sc->failed[k]);
             labels_from(x, &who, 1);
             label(x, "reason", lg_fail_names[k]);
         }
@@ -109,8 +109,7 @@ static void scenarios(struct live_samples *s, const struct load_result *r)
         const struct lg_step_stats *st = &r->steps[i];
         struct live_label who[2] = {{"scenario", st->scenario}, {"step", st->name}};
         labels_from(add(s, "storecheck_step_requests_total", (double)st->requests), who, 2);
-        labels_from(add(s, "storecheck_check_failures_total",
-                        (double)st->failed[LG_FAIL_CHECK]),
+        labels_from(add(s, "storecheck_check_failures_total", (double)st->failed[LG_FAIL_CHECK]),
                     who, 2);
         if (st->latency)
             histogram(s, step_latency_names, st->latency, who, 2);

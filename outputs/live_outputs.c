@@ -8,15 +8,17 @@
 
 #include "common/oom.h"
 #include "common/redact.h"
+#include "common/stop.h"
 #include "outputs/line_formats.h"
 #include "outputs/live_metrics.h"
 #include "outputs/prom_encode.h"
 #include "outputs/prom_push.h"
 
 /* A push waits at most this long for Prometheus; the end of the run at most this long for the
- * last pushes. */
+ * last pushes, and after Ctrl-C, which starts nothing new, a moment only. */
 #define PUSH_TIMEOUT_MS 5000
 #define FINAL_WAIT_MS   5000
+#define STOPPED_WAIT_MS 1000
 
 struct live_output {
     struct out_spec spec;
@@ -67,8 +69,8 @@ int live_outputs_open(struct live_outputs **out, const struct out_spec *specs, s
             o->file = fopen(o->spec.target, "w");
             if (o->file && (o->spec.kind != OUT_CSV || line_csv_header(o->file) == 0))
                 continue;
-            snprintf(err, errlen, "--out %s=%s: %s", out_kind_names[o->spec.kind],
-                     o->spec.target, strerror(errno));
+            snprintf(err, errlen, "--out %s=%s: %s", out_kind_names[o->spec.kind], o->spec.target,
+                     strerror(errno));
         }
         lo->count++;
         live_outputs_free(lo);
@@ -146,7 +148,8 @@ void live_outputs_close(struct live_outputs *lo)
     for (size_t i = 0; lo && i < lo->count; i++) {
         struct live_output *o = &lo->items[i];
         if (o->push) {
-            prom_push_finish(o->push, FINAL_WAIT_MS, &lo->stats[i]);
+            prom_push_finish(o->push, stop_requested() ? STOPPED_WAIT_MS : FINAL_WAIT_MS,
+                             &lo->stats[i]);
             o->push = NULL;
         } else if (o->file) {
             if (fclose(o->file) != 0 && !lo->stats[i].error[0])
@@ -176,8 +179,7 @@ void live_outputs_report(const struct live_outputs *lo, int quiet, const char *c
         else
             snprintf(prefix, sizeof prefix, "  Output");
         FILE *f = trouble ? stderr : stdout;
-        fprintf(f, "%s %s=%s (run_id %s): ", prefix, out_kind_names[st->kind], target,
-                lo->run_id);
+        fprintf(f, "%s %s=%s (run_id %s): ", prefix, out_kind_names[st->kind], target, lo->run_id);
         if (st->kind == OUT_PROMETHEUS_RW)
             fprintf(f, "%llu pushes sent, %llu dropped (queue full), %llu failed",
                     (unsigned long long)st->sent, (unsigned long long)st->dropped,

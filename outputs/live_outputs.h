@@ -2,8 +2,9 @@
  * The live outputs of one load run (--out, load.outputs): every second the running totals of
  * the engine go to each of them — a line per sample to the json and csv files (flushed, so
  * they can be read while the run goes on), a push to each Prometheus — and at the end the
- * final totals of the result. Every sample is labelled with the run id and segment. Nothing here fails or slows the load: a file that cannot be
- * written, or a Prometheus that is slow or down, is counted in the stats.
+ * final totals of the result. Every sample is labelled with the run id and segment. Nothing here
+ * fails or slows the load: a file that cannot be written, or a Prometheus that is slow or down, is
+ * counted in the stats.
  */
 #ifndef STORECHECK_OUTPUTS_LIVE_OUTPUTS_H
 #define STORECHECK_OUTPUTS_LIVE_OUTPUTS_H

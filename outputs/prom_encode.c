@@ -33,9 +33,8 @@ char *prom_encode(const struct live_samples *s, const struct line_context *c, si
         Prometheus__Label *l = &labels[i * SERIES_LABELS];
         Prometheus__Label **lp = &labelp[i * SERIES_LABELS];
         /* protobuf-c's fields are not const; packing only reads them. */
-        const char *pairs[SERIES_LABELS][2] = {{"__name__", x->name},
-                                               {"run_id", c->run_id},
-                                               {"segment", seg}};
+        const char *pairs[SERIES_LABELS][2] = {
+            {"__name__", x->name}, {"run_id", c->run_id}, {"segment", seg}};
         size_t k = 3;
         for (size_t j = 0; j < x->label_count; j++, k++) {
             pairs[k][0] = x->labels[j].name;

@@ -23,8 +23,8 @@ struct prom_push {
     pthread_cond_t cond; /* a body was queued, one was sent, or closing was set */
     struct body queue[PROM_PUSH_QUEUE];
     size_t head, count;
-    int busy;    /* a push is under way */
-    int closing; /* no more bodies: send what is queued, then end */
+    int busy;           /* a push is under way */
+    int closing;        /* no more bodies: send what is queued, then end */
     atomic_int abandon; /* stop the push under way now */
     char *url;
     uint64_t timeout_ms;

@@ -24,8 +24,8 @@ struct load_json_meta {
     const char *method;
     const char *const *headers; /* "Name: value" */
     size_t header_count;
-    const struct strv *secrets; /* values never written; may be NULL */
-    const char *profile;        /* scenario runs: the profile file; NULL otherwise */
+    const struct strv *secrets;      /* values never written; may be NULL */
+    const char *profile;             /* scenario runs: the profile file; NULL otherwise */
     const struct out_stats *outputs; /* the live outputs (--out, load.outputs) */
     size_t output_count;
 };

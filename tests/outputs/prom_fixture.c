@@ -171,13 +171,11 @@ int prom_query(const struct prom_fixture *p, const char *promql, double *value)
     char *body = NULL;
     long status = get(p, path, &body);
     cJSON *doc = body ? cJSON_Parse(body) : NULL;
-    const cJSON *result =
-        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "data"), "result");
+    const cJSON *result = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "data"), "result");
     int rc = -1;
     if (status == 200 && cJSON_GetArraySize(result) == 1) {
-        const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(result, 0),
-                                                                "value"),
-                                            1);
+        const cJSON *v =
+            cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(result, 0), "value"), 1);
         if (cJSON_IsString(v)) {
             *value = strtod(v->valuestring, NULL);
             rc = 0;

@@ -43,8 +43,8 @@ static void test_specs(void)
     CHECK(out_spec_parse("csv=a=b.csv", &o, err, sizeof err) == 0);
     CHECK_INT_EQ(o.kind, OUT_CSV);
     CHECK_STR_EQ(o.target, "a=b.csv");
-    CHECK(out_spec_parse("prometheus-rw=http://127.0.0.1:9090/api/v1/write", &o, err,
-                         sizeof err) == 0);
+    CHECK(out_spec_parse("prometheus-rw=http://127.0.0.1:9090/api/v1/write", &o, err, sizeof err) ==
+          0);
     CHECK_INT_EQ(o.kind, OUT_PROMETHEUS_RW);
     const char *bad[] = {"",
                          "json",

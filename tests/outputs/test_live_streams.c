@@ -88,8 +88,8 @@ static void test_files_stream_while_the_run_goes_on(void)
     snprintf(res, sizeof res, "%s/streams.json", sc_tmpdir());
     snprintf(outp, sizeof outp, "%s/streams.out", sc_tmpdir());
     snprintf(errp, sizeof errp, "%s/streams.err", sc_tmpdir());
-    const char *args[] = {"load", url,  "-R",    "50",  "-d",  "4s",   "-t", "1", "-c", "2",
-                          "-q",   "--out", json, "--out", csv, "--json", res,  NULL};
+    const char *args[] = {"load", url,  "-R",    "50", "-d",    "4s", "-t",     "1", "-c",
+                          "2",    "-q", "--out", json, "--out", csv,  "--json", res, NULL};
     pid_t pid = sc_spawn(args, outp, errp);
     CHECK(pid > 0);
     sleep_ms(2500);
@@ -121,8 +121,8 @@ static struct sc_ran run_with_receiver(int port, const char *seconds, cJSON **re
     char out[128], path[256];
     snprintf(out, sizeof out, "prometheus-rw=http://127.0.0.1:%d/api/v1/write", port);
     snprintf(path, sizeof path, "%s/rw-%d.json", sc_tmpdir(), port);
-    const char *args[] = {"load", url,   "-R",   "20", "-d",     seconds, "-t", "1",
-                          "-c",   "2",   "-q",   "--out", out, "--json", path, NULL};
+    const char *args[] = {"load", url, "-R", "20",    "-d", seconds,  "-t", "1",
+                          "-c",   "2", "-q", "--out", out,  "--json", path, NULL};
     struct sc_ran ran = sc_run(60, args);
     *res = sc_json(path);
     return ran;
@@ -231,10 +231,10 @@ static void test_capacity_streams_over_its_steps(void)
                                                     "pre_allocated_vus: 10\n");
     snprintf(res, sizeof res, "%s/cap.json", sc_tmpdir());
     snprintf(out, sizeof out, "json=%s/cap.jsonl", sc_tmpdir());
-    const char *args[] = {"capacity",   cfg,  "--profile",       prof, "--start", "20/s",
-                          "--max-rate", "40/s", "--step-duration", "2s", "--warmup", "0s",
-                          "--max-steps", "2",  "--out",          out,  "--json",  res,
-                          "-q",         NULL};
+    const char *args[] = {"capacity",    cfg,    "--profile",       prof, "--start",  "20/s",
+                          "--max-rate",  "40/s", "--step-duration", "2s", "--warmup", "0s",
+                          "--max-steps", "2",    "--out",           out,  "--json",   res,
+                          "-q",          NULL};
     struct sc_ran ran = sc_run(60, args);
     CHECK_INT_EQ(ran.code, 0);
     sc_ran_free(&ran);
@@ -243,8 +243,7 @@ static void test_capacity_streams_over_its_steps(void)
     CHECK_INT_EQ(cJSON_GetArraySize(steps), 2);
     double want = 0;
     const cJSON *st;
-    cJSON_ArrayForEach(st, steps)
-        want += sc_num(st, "requests");
+    cJSON_ArrayForEach(st, steps) want += sc_num(st, "requests");
     double got;
     int bad;
     CHECK(json_lines(out + 5, &got, &bad) > 0); /* never going down is checked line by line */

@@ -34,16 +34,15 @@ static double total(const char *metric, const char *matchers)
 }
 
 /* The latency buckets' bounds in seconds, as docs/outputs.md lists them. */
-static const double bounds[] = {0,   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                0.5, 1,     2.5,    5,     10,   30,    60};
+static const double bounds[] = {0,    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                0.25, 0.5,   1,      2.5,   5,    10,    30,   60};
 
 /* Sum of key over the objects of the array. */
 static double sum_of(const cJSON *array, const char *key)
 {
     double n = 0;
     const cJSON *o;
-    cJSON_ArrayForEach(o, array)
-        n += sc_num(o, key);
+    cJSON_ArrayForEach(o, array) n += sc_num(o, key);
     return n;
 }
 
@@ -52,9 +51,9 @@ static double statuses(const cJSON *totals, int lo, int hi)
 {
     double n = 0;
     const cJSON *o;
-    cJSON_ArrayForEach(o, cJSON_GetObjectItem(totals, "status"))
-        if (atoi(o->string) >= lo && atoi(o->string) < hi)
-            n += o->valuedouble;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItem(totals, "status")) if (atoi(o->string) >= lo &&
+                                                                     atoi(o->string) < hi) n +=
+        o->valuedouble;
     return n;
 }
 
@@ -86,8 +85,8 @@ static void test_totals_in_prometheus_equal_the_result(void)
                                                    "pre_allocated_vus: 20\n");
     char json[512];
     snprintf(json, sizeof json, "%s/rw.json", sc_tmpdir());
-    const char *args[] = {"load",   cfg,    "--profile", prof, "--threads", "2", "-q",
-                          "--run-id", RUN_ID, "--json",   json, NULL};
+    const char *args[] = {"load", cfg,        "--profile", prof,     "--threads", "2",
+                          "-q",   "--run-id", RUN_ID,      "--json", json,        NULL};
     struct sc_ran ran = sc_run(60, args);
     CHECK_INT_EQ(ran.code, 0);
     if (ran.code != 0)
@@ -124,9 +123,9 @@ static void test_totals_in_prometheus_equal_the_result(void)
     CHECK_INT_EQ(total("storecheck_latency_seconds_count", ""), sc_num(latency, "count"));
     CHECK_INT_EQ(total("storecheck_latency_seconds_bucket", ",le=\"+Inf\""),
                  sc_num(latency, "count"));
-    CHECK_INT_EQ(total("storecheck_step_latency_seconds_count", ",step=\"health\""),
-                 sc_num(cJSON_GetObjectItem(sc_step(res, "browse", "health"), "latency_us"),
-                        "count"));
+    CHECK_INT_EQ(
+        total("storecheck_step_latency_seconds_count", ",step=\"health\""),
+        sc_num(cJSON_GetObjectItem(sc_step(res, "browse", "health"), "latency_us"), "count"));
     /* The median from the buckets lies in the bucket that holds the result's median. */
     double p50 = query("histogram_quantile(0.5, sum by (le) "
                        "(storecheck_latency_seconds_bucket{run_id=\"" RUN_ID "\"}))");
