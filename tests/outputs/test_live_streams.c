@@ -253,6 +253,30 @@ static void test_capacity_streams_over_its_steps(void)
     cJSON_Delete(doc);
 }
 
+/* A bad --out is a usage error (exit 2) before anything runs, on every command that has it. */
+static void test_bad_out_is_a_usage_error(void)
+{
+    const char *cfg = sc_write("bad-out.yaml", "target:\n"
+                                               "  base_url: http://127.0.0.1:9\n"
+                                               "load:\n"
+                                               "  scenarios: { s: [ { path: / } ] }\n");
+    const char *const runs[][6] = {
+        {"load", url, "--out", "xml=a.xml", NULL},
+        {"load", url, "--out", "prometheus-rw=127.0.0.1:9090", NULL},
+        {"run", cfg, "--out", "json=", NULL},
+        {"capacity", cfg, "--max-rate", "10/s", "--out", "csv"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        const char *args[8] = {0};
+        for (size_t k = 0; k < 6 && runs[i][k]; k++)
+            args[k] = runs[i][k];
+        struct sc_ran ran = sc_run(30, args);
+        CHECK_INT_EQ(ran.code, 2);
+        CHECK_CONTAINS(ran.err, "--out");
+        sc_ran_free(&ran);
+    }
+}
+
 int main(void)
 {
     const char *args[] = {NULL};
@@ -261,6 +285,7 @@ int main(void)
         return 1;
     }
     snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", store.http);
+    RUN(test_bad_out_is_a_usage_error);
     RUN(test_files_stream_while_the_run_goes_on);
     RUN(test_prometheus_down);
     RUN(test_prometheus_never_answers);
