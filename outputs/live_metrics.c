@@ -42,6 +42,9 @@ static void labels_from(struct live_sample *x, const struct live_label *from, si
 static const char *const latency_names[3] = {"storecheck_latency_seconds_bucket",
                                              "storecheck_latency_seconds_sum",
                                              "storecheck_latency_seconds_count"};
+static const char *const iteration_names[3] = {"storecheck_iteration_duration_seconds_bucket",
+                                               "storecheck_iteration_duration_seconds_sum",
+                                               "storecheck_iteration_duration_seconds_count"};
 static const char *const step_latency_names[3] = {"storecheck_step_latency_seconds_bucket",
                                                   "storecheck_step_latency_seconds_sum",
                                                   "storecheck_step_latency_seconds_count"};
@@ -104,6 +107,8 @@ static void scenarios(struct live_samples *s, const struct load_result *r)
             labels_from(x, &who, 1);
             label(x, "reason", lg_fail_names[k]);
         }
+        if (sc->duration)
+            histogram(s, iteration_names, sc->duration, &who, 1);
     }
     for (size_t i = 0; i < r->step_count; i++) {
         const struct lg_step_stats *st = &r->steps[i];

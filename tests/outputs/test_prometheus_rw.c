@@ -126,6 +126,8 @@ static void test_totals_in_prometheus_equal_the_result(void)
     CHECK_INT_EQ(
         total("storecheck_step_latency_seconds_count", ",step=\"health\""),
         sc_num(cJSON_GetObjectItem(sc_step(res, "browse", "health"), "latency_us"), "count"));
+    CHECK_INT_EQ(total("storecheck_iteration_duration_seconds_count", ",scenario=\"browse\""),
+                 sc_num(sc_scenario(res, "browse"), "completed"));
     /* The median from the buckets lies in the bucket that holds the result's median. */
     double p50 = query("histogram_quantile(0.5, sum by (le) "
                        "(storecheck_latency_seconds_bucket{run_id=\"" RUN_ID "\"}))");
