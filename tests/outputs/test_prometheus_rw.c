@@ -149,7 +149,7 @@ static void test_totals_in_prometheus_equal_the_result(void)
 
 int main(void)
 {
-    if (prom_start(&prom, 30) != 0) {
+    if (prom_start(&prom, 60) != 0) {
         fprintf(stderr, "SKIP: prometheus is not installed or did not start "
                         "(scripts/install-deps.sh --tests installs it)\n");
         return 77;
