@@ -517,6 +517,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (rc)
         goto out;
     j.plan.live = cli->tty && !cli->quiet;
+    /* Before any thread: they all leave SIGINT/SIGTERM to the watcher. */
+    watch = stop_signal_start("capacity");
     char err[512], run_id[17];
     nonce_hex(run_id, 8); /* labels the live outputs' samples */
     if (live_outputs_open(&outs, a.out_count ? a.outs : j.cfg.load.outputs,
@@ -528,7 +530,6 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     j.plan.outputs = outs;
     print_header(cli, &j);
-    watch = stop_signal_start("capacity");
     struct capacity_search s;
     if (search(cli, &j, &s, &r, err, sizeof err)) {
         char *msg = redact_copy(&j.cfg.secrets, err);

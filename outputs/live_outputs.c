@@ -64,12 +64,13 @@ int live_outputs_open(struct live_outputs **out, const struct out_spec *specs, s
             o->push = prom_push_start(o->spec.target, PUSH_TIMEOUT_MS);
             if (o->push)
                 continue;
-            snprintf(err, errlen, "--out %s: cannot start its sender thread", o->spec.target);
+            snprintf(err, errlen, "output %s=%s: cannot start its sender thread",
+                     out_kind_names[o->spec.kind], o->spec.target);
         } else {
             o->file = fopen(o->spec.target, "w");
             if (o->file && (o->spec.kind != OUT_CSV || line_csv_header(o->file) == 0))
                 continue;
-            snprintf(err, errlen, "--out %s=%s: %s", out_kind_names[o->spec.kind], o->spec.target,
+            snprintf(err, errlen, "output %s=%s: %s", out_kind_names[o->spec.kind], o->spec.target,
                      strerror(errno));
         }
         lo->count++;
