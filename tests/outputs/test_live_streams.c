@@ -4,6 +4,7 @@
  * it ends on time and the result and the console say what was not delivered. storecheck run
  * streams its load phase from load.outputs, capacity all its steps. */
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,42 @@ static void test_prometheus_never_answers(void)
     sc_ran_free(&ran);
 }
 
+/* Ctrl-C during a load whose Prometheus never answers: the command still ends at once (the
+ * last pushes get a moment only), interrupted, with the result written. */
+static void test_ctrl_c_with_a_stalled_receiver(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    CHECK(listen(fd, 8) == 0);
+    char out[128], res[256], outp[256], errp[256];
+    snprintf(out, sizeof out, "prometheus-rw=http://127.0.0.1:%d/api/v1/write", ntohs(a.sin_port));
+    snprintf(res, sizeof res, "%s/ctrl-c.json", sc_tmpdir());
+    snprintf(outp, sizeof outp, "%s/ctrl-c.out", sc_tmpdir());
+    snprintf(errp, sizeof errp, "%s/ctrl-c.err", sc_tmpdir());
+    const char *args[] = {"load", url, "-R", "20",    "-d", "60s",    "-t", "1",
+                          "-c",   "2", "-q", "--out", out,  "--json", res,  NULL};
+    pid_t pid = sc_spawn(args, outp, errp);
+    CHECK(pid > 0);
+    sleep_ms(2500);
+    kill(pid, SIGINT);
+    uint64_t t0 = clock_us();
+    CHECK_INT_EQ(sc_reap(pid, 30), 3);
+    uint64_t took_ms = (clock_us() - t0) / 1000;
+    if (took_ms >= 5000)
+        fprintf(stderr, "ended %llu ms after Ctrl-C\n", (unsigned long long)took_ms);
+    CHECK(took_ms < 5000);
+    close(fd);
+    cJSON *doc = sc_json(res);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(doc, "interrupted")));
+    const cJSON *o = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "outputs"), 0);
+    CHECK_INT_EQ(sc_num(o, "sent"), 0);
+    CHECK(sc_num(o, "dropped") + sc_num(o, "failed") >= 1);
+    cJSON_Delete(doc);
+}
+
 /* storecheck run streams its load phase from load.outputs; the report says so. */
 static void test_run_streams_its_load_phase(void)
 {
@@ -298,6 +335,7 @@ int main(void)
     RUN(test_files_stream_while_the_run_goes_on);
     RUN(test_prometheus_down);
     RUN(test_prometheus_never_answers);
+    RUN(test_ctrl_c_with_a_stalled_receiver);
     RUN(test_run_streams_its_load_phase);
     RUN(test_capacity_streams_over_its_steps);
     CHECK_INT_EQ(rs_stop(&store), 0);
