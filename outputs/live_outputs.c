@@ -182,7 +182,7 @@ void live_outputs_report(const struct live_outputs *lo, int quiet, const char *c
         FILE *f = trouble ? stderr : stdout;
         fprintf(f, "%s %s=%s (run_id %s): ", prefix, out_kind_names[st->kind], target, lo->run_id);
         if (st->kind == OUT_PROMETHEUS_RW)
-            fprintf(f, "%llu pushes sent, %llu dropped (queue full), %llu failed",
+            fprintf(f, "%llu pushes sent, %llu dropped, %llu failed",
                     (unsigned long long)st->sent, (unsigned long long)st->dropped,
                     (unsigned long long)st->failed);
         else
