@@ -971,14 +971,19 @@ static int run(const struct cli *cli, int argc, char **argv)
     watch = stop_signal_start("load");
     if (prog)
         stop_signal_over_status_line(watch);
+    /* Files are created before --start-at's wait, so a bad path is said at once. */
+    if (live_outputs_open(&outs, a.outs, a.out_count, a.split.run_id, a.split.segment.index, err,
+                          sizeof err)) {
+        print_error(&secrets, err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
     if (split_run_wait(&a.split)) {
         fprintf(stderr, "storecheck load: interrupted before the start\n");
         rc = EXIT_RUN_ERROR;
         goto out;
     }
-    if (live_outputs_open(&outs, a.outs, a.out_count, a.split.run_id, a.split.segment.index, err,
-                          sizeof err) ||
-        engine_start(e, err, sizeof err)) {
+    if (engine_start(e, err, sizeof err)) {
         print_error(&secrets, err);
         rc = EXIT_RUN_ERROR;
         goto out;
