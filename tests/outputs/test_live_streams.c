@@ -155,9 +155,9 @@ static void test_prometheus_down(void)
     sc_ran_free(&ran);
 }
 
-/* A receiver that takes connections (the kernel's backlog) and never answers: each push
- * waits out its 5 s timeout, the queue fills and the oldest bodies are dropped. */
-static void test_prometheus_never_answers(void)
+/* A loopback socket that listens and never accepts: the kernel's backlog takes connections
+ * and nothing ever answers. Its descriptor; its port in *port. */
+static int stalled_receiver(int *port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -165,8 +165,17 @@ static void test_prometheus_never_answers(void)
     CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
     CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
     CHECK(listen(fd, 8) == 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A receiver that takes connections (the kernel's backlog) and never answers: each push
+ * waits out its 5 s timeout, the queue fills and the oldest bodies are dropped. */
+static void test_prometheus_never_answers(void)
+{
+    int port, fd = stalled_receiver(&port);
     cJSON *res;
-    struct sc_ran ran = run_with_receiver(ntohs(a.sin_port), "7s", &res);
+    struct sc_ran ran = run_with_receiver(port, "7s", &res);
     close(fd);
     CHECK_INT_EQ(ran.code, 0);
     /* The load itself took its 7 s; the end waited at most 5 s more for the last pushes. */
@@ -185,14 +194,9 @@ static void test_prometheus_never_answers(void)
  * last pushes get a moment only), interrupted, with the result written. */
 static void test_ctrl_c_with_a_stalled_receiver(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-    CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    CHECK(listen(fd, 8) == 0);
+    int port, fd = stalled_receiver(&port);
     char out[128], res[256], outp[256], errp[256];
-    snprintf(out, sizeof out, "prometheus-rw=http://127.0.0.1:%d/api/v1/write", ntohs(a.sin_port));
+    snprintf(out, sizeof out, "prometheus-rw=http://127.0.0.1:%d/api/v1/write", port);
     snprintf(res, sizeof res, "%s/ctrl-c.json", sc_tmpdir());
     snprintf(outp, sizeof outp, "%s/ctrl-c.out", sc_tmpdir());
     snprintf(errp, sizeof errp, "%s/ctrl-c.err", sc_tmpdir());
