@@ -278,6 +278,7 @@ const struct command cmd_audit = {
     .summary = "run the STORE probes against the store and gate on their findings",
     .help = "Usage: storecheck audit CONFIG [--only IDS] [--skip IDS] [--fail-on SEVERITY]\n"
             "                        [--json F] [--html F] [--junit F] [--markdown F]\n"
+            "                        [--sarif F]\n"
             "       storecheck audit --list\n"
             "\n"
             "Run the readiness probes (Security, Traffic management, ...) against the store in\n"
@@ -301,6 +302,8 @@ const struct command cmd_audit = {
             "  --html F           the HTML report (one self-contained file)\n"
             "  --junit F          JUnit XML: one testcase per probe\n"
             "  --markdown F       a Markdown summary for a job summary or a PR comment\n"
+            "  --sarif F          SARIF 2.1.0 for code scanning: one result per failed or\n"
+            "                     warned probe, accepted findings suppressed with their reason\n"
             "\n"
             "Each probe ends pass, warn, fail, skip (it does not apply, and why) or error (it\n"
             "could not decide, and why).\n"

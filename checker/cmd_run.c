@@ -331,9 +331,9 @@ out:
 
 const struct command cmd_run = {
     .name = "run",
-    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown reports",
+    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown/SARIF",
     .help = "Usage: storecheck run CONFIG [--fail-on SEVERITY] [--json F] [--html F] [--junit F]\n"
-            "                             [--markdown F]\n"
+            "                             [--markdown F] [--sarif F]\n"
             "\n"
             "A quiet baseline audit (every selected probe), then the load of load.profile (or a\n"
             "constant load.rate for load.duration) with the checks that only mean something\n"
@@ -364,6 +364,8 @@ const struct command cmd_run = {
             "  --html F        the HTML report (one self-contained file)\n"
             "  --junit F       JUnit XML: one testcase per check and per threshold\n"
             "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
+            "  --sarif F       SARIF 2.1.0 for code scanning: one result per failed or warned\n"
+            "                  check, accepted findings suppressed with their reason\n"
             "  --segment i/n   load only segment i of n of the schedule, as storecheck load\n"
             "                  --segment does; the fault is injected by segment 0 alone\n"
             "  --run-id ID     the run's id, the same for all its segments (default: random)\n"
