@@ -44,7 +44,26 @@ static int abandoned(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     return atomic_load(&p->abandon);
 }
 
-/* One POST; 0 when the receiver took it (2xx), else -1 with why. */
+/* What became of a POST. The specification's answers worth another try: none at all (no
+ * connection, a timeout, a cut answer), 5xx and 429; any other status is final. */
+enum { POST_TAKEN, POST_REFUSED, POST_RETRY };
+
+/* Another try after 250 ms, then after 500 ms, unless a newer body is queued by then. */
+enum { RETRIES = 2, RETRY_BACKOFF_MS = 250 };
+
+static struct timespec deadline_in(uint64_t ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += (time_t)(ms / 1000);
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 static int post(struct prom_push *p, CURL *curl, const struct body *b, char *why, size_t len)
 {
     struct curl_slist *h = NULL;
@@ -68,15 +87,42 @@ static int post(struct prom_push *p, CURL *curl, const struct body *b, char *why
     curl_slist_free_all(h);
     if (rc != CURLE_OK) {
         snprintf(why, len, "%s", curl_easy_strerror(rc));
-        return -1;
+        return rc == CURLE_ABORTED_BY_CALLBACK ? POST_REFUSED : POST_RETRY;
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    if (status / 100 != 2) {
-        snprintf(why, len, "the receiver answered HTTP %ld", status);
-        return -1;
+    if (status / 100 == 2)
+        return POST_TAKEN;
+    snprintf(why, len, "the receiver answered HTTP %ld", status);
+    return status / 100 == 5 || status == 429 ? POST_RETRY : POST_REFUSED;
+}
+
+/* Wait ms (the mutex held) unless a newer body comes or the push is abandoned first; 1 when
+ * the body at hand is still the newest, worth another try. */
+static int worth_retrying(struct prom_push *p, uint64_t ms)
+{
+    struct timespec until = deadline_in(ms);
+    while (!p->count && !atomic_load(&p->abandon))
+        if (pthread_cond_timedwait(&p->cond, &p->mu, &until) == ETIMEDOUT)
+            break;
+    return !p->count && !atomic_load(&p->abandon);
+}
+
+/* Send b, trying again while that is worth it. */
+static int deliver(struct prom_push *p, CURL *curl, const struct body *b, char *why, size_t len)
+{
+    int rc = POST_REFUSED;
+    for (int attempt = 0; curl; attempt++) {
+        rc = post(p, curl, b, why, len);
+        if (rc != POST_RETRY || attempt == RETRIES)
+            break;
+        pthread_mutex_lock(&p->mu);
+        int again = worth_retrying(p, (uint64_t)RETRY_BACKOFF_MS << attempt);
+        pthread_mutex_unlock(&p->mu);
+        if (!again)
+            break;
     }
-    return 0;
+    return rc;
 }
 
 static void *sender_main(void *arg)
@@ -95,11 +141,11 @@ static void *sender_main(void *arg)
         p->busy = 1;
         pthread_mutex_unlock(&p->mu);
         char why[256] = "cannot start libcurl";
-        int rc = curl ? post(p, curl, &b, why, sizeof why) : -1;
+        int rc = deliver(p, curl, &b, why, sizeof why);
         free(b.data);
         pthread_mutex_lock(&p->mu);
         p->busy = 0;
-        if (rc == 0) {
+        if (rc == POST_TAKEN) {
             p->sent++;
         } else {
             p->failed++;
@@ -149,14 +195,7 @@ void prom_push_queue(struct prom_push *p, char *body, size_t len)
 
 void prom_push_finish(struct prom_push *p, uint64_t wait_ms, struct out_stats *stats)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += (time_t)(wait_ms / 1000);
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = deadline_in(wait_ms);
     pthread_mutex_lock(&p->mu);
     p->closing = 1;
     pthread_cond_broadcast(&p->cond);

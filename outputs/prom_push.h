@@ -2,8 +2,9 @@
  * The sender of Prometheus remote-write requests: a thread of its own POSTs the bodies
  * queued to it, one at a time, in order, with libcurl. The load never waits for it: the
  * queue holds PROM_PUSH_QUEUE bodies, and when it is full the oldest is dropped (every body
- * carries totals since the start, so a newer one supersedes it) and counted. A failed push
- * is not retried, for the same reason: the next one carries newer totals.
+ * carries totals since the start, so a newer one supersedes it) and counted. A push the
+ * receiver may take later (no answer, 5xx, 429) is tried again twice, unless a newer one is
+ * queued by then; any other refusal is final.
  */
 #ifndef STORECHECK_OUTPUTS_PROM_PUSH_H
 #define STORECHECK_OUTPUTS_PROM_PUSH_H
