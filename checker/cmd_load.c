@@ -98,7 +98,7 @@ static const char help[] =
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "      --segment i/n        run only segment i (from 0) of n of the schedule: arrival k\n"
     "                           when k mod n = i, closed-model user u when u mod n = i;\n"
-    "                           `storecheck merge` adds the n results up (docs/cli.md)\n"
+    "                           `storecheck merge` adds the n results up (docs/load-json.md)\n"
     "      --run-id ID          the run's id, the same for all its segments (default: a\n"
     "                           random one); random values of the scenarios derive from it\n"
     "      --start-at TIME      wait until TIME (2026-12-06T03:30:00Z, or unix seconds; at\n"
