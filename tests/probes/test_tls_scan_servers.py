@@ -35,6 +35,7 @@ MODERN = ("NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"
           "+CHACHA20-POLY1305:-KX-ALL:+ECDHE-RSA:%SERVER_PRECEDENCE")
 VERSIONS = {"TLS1.0": "TLS 1.0", "TLS1.1": "TLS 1.1", "TLS1.2": "TLS 1.2"}
 ORDER = ["TLS1.0", "TLS1.1", "TLS1.2"]
+IN_FLIGHT = 4  # the hellos S-TLS-CIPHERS sends side by side (probes/security_tls.c)
 
 
 def suite_table():
@@ -155,15 +156,19 @@ def test_gnutls(work, name, priority, ids, expect_versions, expect_order):
             check((evidence(versions, old + " only") or "").startswith("refused"),
                   "%s: %s refused: %s" % (name, old, evidence(versions, old + " only")))
         scan = evidence(ciphers, "handshake scanner") or ""
-        m = re.match(r"(\d+) connections, (\d+) ms", scan)
+        m = re.match(r"(\d+) connections, (\d+) ms, at most (\d+) at once", scan)
         check(m is not None, "%s: connections and time in the evidence: %s" % (name, scan))
         n = sum(len(s) for s in expected.values())
         if m:
-            # One per suite, a refusal per version tried (SSL 3.0 to TLS 1.2), an order check
-            # per version offered.
-            bound = n + 4 + len(expected)
+            # One per suite; the list and its reverse per version tried (SSL 3.0 to TLS 1.2);
+            # per version offered, a refusal ending each part the list was split into (up to
+            # IN_FLIGHT), an order check, and the two first picks found again when the server
+            # picks by its own order.
+            bound = n + 2 * 4 + len(expected) * (IN_FLIGHT + 1 + 2)
             check(int(m.group(1)) <= bound, "%s: %s connections, at most %d" % (name, m.group(1),
                                                                                bound))
+            check(1 <= int(m.group(3)) <= IN_FLIGHT, "%s: %s hellos at once, at most %d"
+                  % (name, m.group(3), IN_FLIGHT))
         print("%s: %s; audit %.2f s" % (name, scan, elapsed), file=sys.stderr)
         if expect_versions:
             check(versions.get("status") == "fail" and
