@@ -22,10 +22,11 @@ rtt=0
 build=
 while [ $# -gt 0 ]; do
     case "$1" in
-    --runs) runs=$2; shift 2 ;;
-    --rtt) rtt=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --runs|--rtt|--build)
+        [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
+        printf -v "${1#--}" '%s' "$2"
+        shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -36,13 +37,8 @@ done
 testssl=$(command -v testssl || command -v testssl.sh || true)
 [ -n "$testssl" ] || { echo "bench: testssl.sh is needed (Debian: apt-get install testssl.sh)" >&2; exit 2; }
 
-if [ -z "$build" ]; then
-    build=build-bench
-    . bench/release_build.sh
-    release_build "$build"
-fi
-sc=$PWD/$build/checker/storecheck
-[ -x "$sc" ] || { echo "bench: no storecheck in $build" >&2; exit 2; }
+. bench/release_build.sh
+bench_storecheck "$build"
 
 work=$(mktemp -d /tmp/storecheck-bench-security-XXXXXX)
 chmod 755 "$work" # nginx's workers read the page
