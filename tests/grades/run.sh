@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the MDN HTTP Observatory (package-lock.json, by npm ci) into a cache outside the
 # source tree, keyed by the lock file, then rank storecheck's Security scores against the
-# Observatory's on the nginx configurations in configs/ (test_grades.py).
+# Observatory's on the nginx configurations in configs/ (test_observatory_rank.py).
 # Exit 77 (a skip for CTest) when npm cannot reach its registry or nginx is missing.
 # Usage: tests/grades/run.sh   (STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR)
 set -euo pipefail
@@ -14,4 +14,4 @@ preload=$NPM_CACHE_DIR/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.
 [ -f "$preload" ] || echo '{}' >"$preload"
 
 export OBSERVATORY_MODULES=$NPM_CACHE_DIR/node_modules
-exec python3 "$here/test_grades.py"
+exec python3 "$here/test_observatory_rank.py"
