@@ -243,6 +243,14 @@ static void tally(struct suite_tally *t, const char *name, const char *why, enum
  * max_connections_per_host, 6 by default, is shared with the other probes). */
 enum { SUITE_SCAN_IN_FLIGHT = 4 };
 
+/* Up to want more of the target host's slots, without waiting (the pool's take). */
+static unsigned take_slots(void *arg, unsigned want)
+{
+    struct probe_ctx *ctx = arg;
+    return conn_gate_take(ctx->cfg->target.base.host, ctx->cfg->audit.max_connections_per_host,
+                          want, 0, ctx->deadline_ms, ctx->cancelled);
+}
+
 /* SSL 3.0 and TLS 1.0-1.2 with the handshake scanner, every suite of the table. 0, or -1 when
  * the server could not be reached (err). */
 
@@ -253,12 +261,11 @@ static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, 
     struct tls_scan s;
     if (scan_begin(ctx, &s, err, errlen) != 0)
         return -1;
-    /* More of the host's slots if they are free now, for hellos sent side by side. */
-    unsigned slots =
-        1 + conn_gate_take(s.host, ctx->cfg->audit.max_connections_per_host,
-                           SUITE_SCAN_IN_FLIGHT - 1, 0, ctx->deadline_ms, ctx->cancelled);
+    /* More of the host's slots as they come free, for hellos sent side by side. */
+    struct tls_scan_pool pool = {
+        .held = 1, .most = SUITE_SCAN_IN_FLIGHT, .take = take_slots, .arg = ctx};
     struct tls_version_result found[sizeof wire / sizeof *wire];
-    unsigned peak = tls_scan_pool_versions(&s, wire, sizeof wire / sizeof *wire, slots, found);
+    tls_scan_pool_versions(&s, &pool, wire, sizeof wire / sizeof *wire, found);
     int rc = 0;
     for (size_t i = 0; i < sizeof wire / sizeof *wire; i++) {
         const struct tls_version_result *v = &found[i];
@@ -296,7 +303,7 @@ static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, 
                                                                                  : "; stopped: ",
                        v->stop == TLS_REPLY_ALERT || v->stop == TLS_REPLY_CLOSED ? "" : stop);
     }
-    scan_end(ctx, &s, slots, peak);
+    scan_end(ctx, &s, pool.held, pool.peak);
     return rc;
 }
 

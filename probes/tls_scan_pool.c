@@ -23,8 +23,8 @@ struct job {
     struct tls_version_result result; /* the others */
 };
 
-/* The jobs of one round, taken by up to in_flight threads; each job has one connection open
- * at a time, so the jobs running at once bound the connections open at once. */
+/* The jobs of one round, taken by up to in_flight(pool) threads; each job has one connection
+ * open at a time, so the jobs running at once bound the connections open at once. */
 struct round {
     struct job *jobs;
     size_t njobs;
@@ -78,10 +78,21 @@ static unsigned job_need(const struct job *j)
     }
 }
 
-/* Run jobs[0..n) on up to in_flight threads (this one among them), each with its share of
- * what is left of s's cap; adds the connections made to s. Returns the most running at once. */
-static unsigned run_round(struct tls_scan *s, struct job *jobs, size_t n, unsigned in_flight)
+/* The connections the pool may have open at once now: what it holds, after asking for more. */
+static unsigned in_flight(struct tls_scan_pool *pool)
 {
+    unsigned most = pool->most < TLS_SCAN_POOL_MAX ? pool->most : TLS_SCAN_POOL_MAX;
+    if (pool->take && pool->held < most)
+        pool->held += pool->take(pool->arg, most - pool->held);
+    return pool->held < 1 ? 1 : pool->held < most ? pool->held : most;
+}
+
+/* Run jobs[0..n) on up to in_flight(pool) threads (this one among them), each with its share
+ * of what is left of s's cap; adds the connections made to s and the most running at once to
+ * pool->peak. */
+static void run_round(struct tls_scan *s, struct tls_scan_pool *pool, struct job *jobs, size_t n)
+{
+    unsigned threads = in_flight(pool);
     unsigned cap = s->max_connections ? s->max_connections : 400;
     unsigned left = s->connections < cap ? cap - s->connections : 0;
     for (size_t i = 0; i < n; i++) {
@@ -96,7 +107,7 @@ static unsigned run_round(struct tls_scan *s, struct job *jobs, size_t n, unsign
     struct round r = {.jobs = jobs, .njobs = n};
     pthread_t crew[TLS_SCAN_POOL_MAX];
     size_t started = 0;
-    for (size_t i = 1; i < in_flight && i < n; i++)
+    for (size_t i = 1; i < threads && i < n; i++)
         if (pthread_create(&crew[started], NULL, crew_member, &r) == 0)
             started++;
     crew_member(&r);
@@ -104,7 +115,9 @@ static unsigned run_round(struct tls_scan *s, struct job *jobs, size_t n, unsign
         pthread_join(crew[i], NULL);
     for (size_t i = 0; i < n; i++)
         s->connections += jobs[i].scan.connections - jobs[i].counted;
-    return atomic_load(&r.peak);
+    unsigned peak = atomic_load(&r.peak);
+    if (peak > pool->peak)
+        pool->peak = peak;
 }
 
 /* Where id stands in the table's list for its version. */
@@ -133,9 +146,9 @@ struct version_plan {
 
 /* The parts of the version's list (less the two suites already picked) as chunk jobs. */
 static size_t add_chunks(const struct version_plan *p, uint16_t version, uint16_t a, uint16_t b,
-                         unsigned in_flight, struct job *jobs)
+                         unsigned parts, struct job *jobs)
 {
-    size_t rest = p->ntable - 2, k = rest < in_flight ? rest : in_flight;
+    size_t rest = p->ntable - 2, k = rest < parts ? rest : parts;
     for (size_t c = 0; c < k; c++) {
         memset(&jobs[c], 0, sizeof jobs[c]);
         jobs[c].kind = JOB_CHUNK;
@@ -178,18 +191,10 @@ static void merge_chunks(const struct version_plan *p, const struct job *first,
             out->suites[out->nsuites++] = p->table[i];
 }
 
-static unsigned max_u(unsigned a, unsigned b)
+void tls_scan_pool_versions(struct tls_scan *s, struct tls_scan_pool *pool,
+                            const uint16_t *versions, size_t n, struct tls_version_result *out)
 {
-    return a > b ? a : b;
-}
-
-unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, size_t n,
-                                unsigned in_flight, struct tls_version_result *out)
-{
-    if (in_flight < 1)
-        in_flight = 1;
-    if (in_flight > TLS_SCAN_POOL_MAX)
-        in_flight = TLS_SCAN_POOL_MAX;
+    pool->peak = 0;
     /* Round 1: per version, its whole list offered as is and reversed. A server that follows
      * the client picks two different suites; one that follows its own order, the same. */
     struct job *first = calloc(2 * n, sizeof *first);
@@ -201,7 +206,8 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
         free(plans);
         for (size_t v = 0; v < n; v++)
             tls_scan_version(s, versions[v], &out[v]);
-        return 1;
+        pool->peak = n > 0;
+        return;
     }
     for (size_t v = 0; v < n; v++) {
         struct version_plan *p = &plans[v];
@@ -215,9 +221,10 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
                 j->suites[i] = p->table[k ? p->ntable - 1 - i : i];
         }
     }
-    unsigned peak = run_round(s, first, 2 * n, in_flight);
+    run_round(s, pool, first, 2 * n);
     /* Round 2: the parts of each version that follows the client, every other version whole. */
     size_t njobs = 0;
+    unsigned parts = in_flight(pool);
     for (size_t v = 0; v < n; v++) {
         struct version_plan *p = &plans[v];
         const struct tls_reply *a = &first[2 * v].reply, *b = &first[2 * v + 1].reply;
@@ -233,7 +240,7 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
                    table_pos(p->table, p->ntable, a->suite) < p->ntable &&
                    table_pos(p->table, p->ntable, b->suite) < p->ntable) {
             p->plan = PLAN_CHUNKS;
-            p->nchunks = add_chunks(p, versions[v], a->suite, b->suite, in_flight, &second[njobs]);
+            p->nchunks = add_chunks(p, versions[v], a->suite, b->suite, parts, &second[njobs]);
             njobs += p->nchunks;
         } else {
             p->plan = PLAN_ONE_BY_ONE;
@@ -242,7 +249,7 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
             second[njobs++].version = versions[v];
         }
     }
-    peak = max_u(peak, run_round(s, second, njobs, in_flight));
+    run_round(s, pool, second, njobs);
     /* Round 3: the picks of each version split in parts, offered reversed, must show the
      * client's order again; otherwise (a server with rules of its own) one by one, round 4. */
     size_t norder = 0;
@@ -259,7 +266,7 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
         j->version = versions[v];
         j->result = out[v];
     }
-    peak = max_u(peak, run_round(s, first, norder, in_flight));
+    run_round(s, pool, first, norder);
     size_t nagain = 0, o = 0;
     for (size_t v = 0; v < n; v++) {
         if (plans[v].plan != PLAN_CHUNKS)
@@ -274,7 +281,7 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
         plans[v].plan = PLAN_AGAIN;
     }
     if (nagain) {
-        peak = max_u(peak, run_round(s, second, nagain, in_flight));
+        run_round(s, pool, second, nagain);
         for (size_t v = 0; v < n; v++)
             if (plans[v].plan == PLAN_AGAIN)
                 out[v] = second[plans[v].first_chunk].result;
@@ -282,5 +289,4 @@ unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, si
     free(first);
     free(second);
     free(plans);
-    return peak;
 }

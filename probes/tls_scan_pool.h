@@ -16,11 +16,21 @@
 
 enum { TLS_SCAN_POOL_MAX = 8 };
 
-/* tls_scan_version for versions[0..n) into out[0..n), with at most in_flight connections open
- * at once (clamped to 1..TLS_SCAN_POOL_MAX; the caller holds that many of the host's
- * connection slots). The connections made count in s->connections and against its cap, as
- * one after another would. Returns the most connections that were open at once. */
-unsigned tls_scan_pool_versions(struct tls_scan *s, const uint16_t *versions, size_t n,
-                                unsigned in_flight, struct tls_version_result *out);
+/* The connections a scan may have open at once: one per connection slot of the host it holds.
+ * It may ask for more before each round of hellos, without waiting for them. */
+struct tls_scan_pool {
+    unsigned held; /* slots held (at least 1 is used; the caller gives them all back) */
+    unsigned most; /* the most to hold, at most TLS_SCAN_POOL_MAX */
+    /* Takes up to want more slots without waiting and returns how many; NULL: held stays. */
+    unsigned (*take)(void *arg, unsigned want);
+    void *arg;
+    unsigned peak; /* out: the most connections that were open at once */
+};
+
+/* tls_scan_version for versions[0..n) into out[0..n), with at most pool->held connections open
+ * at once. The connections made count in s->connections and against its cap, as one after
+ * another would. */
+void tls_scan_pool_versions(struct tls_scan *s, struct tls_scan_pool *pool,
+                            const uint16_t *versions, size_t n, struct tls_version_result *out);
 
 #endif
