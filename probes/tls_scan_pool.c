@@ -93,7 +93,7 @@ static unsigned in_flight(struct tls_scan_pool *pool)
 static void run_round(struct tls_scan *s, struct tls_scan_pool *pool, struct job *jobs, size_t n)
 {
     unsigned threads = in_flight(pool);
-    unsigned cap = s->max_connections ? s->max_connections : 400;
+    unsigned cap = s->max_connections ? s->max_connections : 400; /* tls_scan.h's default */
     unsigned left = s->connections < cap ? cap - s->connections : 0;
     for (size_t i = 0; i < n; i++) {
         unsigned share = job_need(&jobs[i]) < left ? job_need(&jobs[i]) : left;
@@ -169,7 +169,7 @@ static size_t add_chunks(const struct version_plan *p, uint16_t version, uint16_
 static void merge_chunks(const struct version_plan *p, const struct job *first,
                          const struct job *chunks, struct tls_version_result *out)
 {
-    uint8_t accepted[TLS_SCAN_MAX_SUITES] = {0};
+    uint8_t accepted[TLS_SCAN_MAX_SUITES + 1] = {0}; /* the last: not in the table */
     accepted[table_pos(p->table, p->ntable, first[0].reply.suite)] = 1;
     accepted[table_pos(p->table, p->ntable, first[1].reply.suite)] = 1;
     out->first = first[0].reply;
