@@ -43,9 +43,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (load_json_read(text, strlen(text), &doc2, &r2, &src2, err, sizeof err))
         abort();
     same_or_abort(&r, &r2);
-    struct load_json_meta meta2 = {
-        src2.urls,         src2.url_count, src2.method, (const char *const *)src2.headers,
-        src2.header_count, NULL,           src2.profile};
+    struct load_json_meta meta2 = {.urls = src2.urls,
+                                   .url_count = src2.url_count,
+                                   .method = src2.method,
+                                   .headers = (const char *const *)src2.headers,
+                                   .header_count = src2.header_count,
+                                   .profile = src2.profile};
     char *again = load_json_render(&r2, &meta2);
     if (strcmp(text, again) != 0)
         abort();

@@ -31,9 +31,12 @@ static int read_text(const char *text, cJSON **doc, struct load_result *r,
 
 static struct load_json_meta meta_of(const struct load_json_source *src)
 {
-    return (struct load_json_meta){src->urls,         src->url_count, src->method,
-                                   (const char *const *)src->headers,
-                                   src->header_count, NULL,           src->profile};
+    return (struct load_json_meta){.urls = src->urls,
+                                   .url_count = src->url_count,
+                                   .method = src->method,
+                                   .headers = (const char *const *)src->headers,
+                                   .header_count = src->header_count,
+                                   .profile = src->profile};
 }
 
 /* The load result of the reports' golden run, its numbers replaced by ones 15 digits do not
