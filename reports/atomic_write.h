@@ -1,7 +1,8 @@
 /*
  * Write a report file so that a reader never sees half of it: a temporary file in the same
  * directory, flushed to disk, then renamed over the target; folders above it that do not exist
- * yet are created. "-" writes to stdout instead.
+ * yet are created. "-" writes to stdout instead, and a target that is not a regular file
+ * (/dev/null, a FIFO) is written in place.
  */
 #ifndef STORECHECK_REPORTS_ATOMIC_WRITE_H
 #define STORECHECK_REPORTS_ATOMIC_WRITE_H

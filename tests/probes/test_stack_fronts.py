@@ -91,7 +91,8 @@ def audit(work, base, name, ca=None):
 {tls}  timeout: 2s
   endpoints: {{ home: /, catalog: /api/v1/products }}
 audit: {{ only: [S-VERSION-LEAK], probe_timeout: 5s, deadline: 15s }}
-reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md }}
+reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md,
+           sarif: {w}/out.sarif }}
 """.format(base=base, w=work, tls="  tls: { ca_file: %s }\n" % ca if ca else ""))
     r = tr.run(cfg, command="audit")
     check(r.returncode in (0, 1), "%s: the audit ran (exit %d): %s" % (name, r.returncode,
