@@ -17,6 +17,12 @@ const char *const lg_error_names[LG_ERR_COUNT] = {
     [LG_ERR_PROTOCOL] = "protocol",
 };
 
+const char *const lg_http_names[LG_HTTP_COUNT] = {
+    [LG_HTTP_1] = "1.1",
+    [LG_HTTP_2] = "2",
+    [LG_HTTP_AUTO] = "auto",
+};
+
 const char *const lg_proto_names[LG_PROTO_COUNT] = {
     [LG_PROTO_HTTP1] = "http/1.1",
     [LG_PROTO_H2] = "h2",
