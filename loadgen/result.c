@@ -119,6 +119,16 @@ uint64_t load_result_errors(const struct load_result *r)
     return n;
 }
 
+const char *lg_protocols_text(const struct lg_counters *c, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < LG_PROTO_COUNT && n < len; i++)
+        if (c->protocols[i])
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", lg_proto_names[i]);
+    return buf;
+}
+
 uint64_t load_result_http_errors(const struct load_result *r)
 {
     uint64_t n = 0;

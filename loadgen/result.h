@@ -255,6 +255,9 @@ void lg_counters_sub(struct lg_counters *d, const struct lg_counters *s);
 uint64_t load_result_errors(const struct load_result *r);
 /* Responses with status >= 400. */
 uint64_t load_result_http_errors(const struct load_result *r);
+/* The protocols c's connections spoke (the ALPN outcome), in buf: "h2", "http/1.1 and h2", or
+ * "" when no connection got ready. Returns buf. */
+const char *lg_protocols_text(const struct lg_counters *c, char *buf, size_t len);
 
 /* Sum of failed[] over the reasons. */
 uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT]);

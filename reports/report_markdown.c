@@ -78,6 +78,28 @@ static void stack_fixes(struct textbuf *b, const cJSON *doc)
     }
 }
 
+/* The load in a line: its size and the protocols its connections spoke (the ALPN outcome). */
+static void load_line(struct textbuf *b, const cJSON *load)
+{
+    if (!cJSON_IsObject(load))
+        return;
+    const cJSON *tot = rd_get(load, "totals"), *p;
+    tb_printf(b, "Load: %.0f requests, %.1f/s", rd_num(tot, "requests", 0),
+              rd_num(load, "achieved_rate", 0));
+    int k = 0;
+    cJSON_ArrayForEach(p, rd_get(tot, "protocols"))
+    {
+        if (cJSON_IsNumber(p) && p->valuedouble > 0) {
+            tb_add(b, k++ ? " and " : " over ");
+            tb_add_md_cell(b, p->string);
+        }
+    }
+    const char *asked = rd_str(rd_get(load, "run"), "http");
+    tb_add(b, " (HTTP ");
+    tb_add_md_cell(b, asked[0] ? asked : "1.1");
+    tb_add(b, " asked)\n\n");
+}
+
 static char *render_markdown(const cJSON *doc)
 {
     struct textbuf b = {0};
@@ -101,6 +123,7 @@ static char *render_markdown(const cJSON *doc)
         tb_add_md_cell(&b, stack);
         tb_add(&b, "\n\n");
     }
+    load_line(&b, rd_get(doc, "load"));
     const cJSON *r;
     cJSON_ArrayForEach(r, rd_get(v, "reasons"))
     {
@@ -122,8 +145,12 @@ static char *render_markdown(const cJSON *doc)
             tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
         tb_add(&b, "| ");
         tb_add_md_cell(&b, rd_str(c, "id"));
-        if (strcmp(rd_str(c, "phase"), "under_load") == 0)
-            tb_add(&b, " (under load)");
+        char phase[96];
+        if (rd_check_phase(c, phase, sizeof phase)[0]) {
+            tb_add(&b, " (");
+            tb_add_md_cell(&b, phase);
+            tb_add(&b, ")");
+        }
         tb_add(&b, " | ");
         tb_add_md_cell(&b, rd_str(c, "severity"));
         tb_add(&b, " | ");

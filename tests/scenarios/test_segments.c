@@ -409,9 +409,9 @@ static void test_http_version_must_match(void)
 {
     char other[600];
     snprintf(other, sizeof other, "%s/seg2-auto.json", sc_tmpdir());
-    const char *args[] = {"load",      cfg,       "--profile", prof,  "--threads", "1",
-                          "-q",        "--segment", "2/3",     "--run-id", "split-7",
-                          "--http",    "auto",    "--json",    other, NULL};
+    const char *args[] = {"load", cfg,         "--profile", prof,       "--threads", "1",
+                          "-q",   "--segment", "2/3",       "--run-id", "split-7",   "--http",
+                          "auto", "--json",    other,       NULL};
     struct sc_ran ran = sc_run(60, args);
     CHECK_INT_EQ(ran.code, 0);
     sc_ran_free(&ran);
