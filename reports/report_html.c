@@ -252,6 +252,12 @@ static void row(struct textbuf *b, const cJSON *c, const char *outcome)
     esc(b, rd_str(c, "id"));
     tb_add(b, "</td><td>");
     esc(b, rd_str(c, "title"));
+    char phase[96];
+    if (rd_check_phase(c, phase, sizeof phase)[0]) {
+        tb_add(b, " <span class=\"small\">(");
+        esc(b, phase);
+        tb_add(b, ")</span>");
+    }
     tb_add(b, "</td><td>");
     esc(b, rd_str(c, "reason"));
     if (*rd_cause_note(c)) {
