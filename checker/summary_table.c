@@ -22,10 +22,12 @@ const char *summary_phase(const struct report_check *c, const struct load_result
                           size_t len)
 {
     char spoke[32] = "";
+    buf[0] = '\0';
+    if (c->phase != PHASE_UNDER_LOAD)
+        return buf;
     if (load)
         lg_protocols_text(&load->totals, spoke, sizeof spoke);
-    snprintf(buf, len, "%s%s%s", c->phase == PHASE_UNDER_LOAD ? " under load" : "",
-             c->phase == PHASE_UNDER_LOAD && spoke[0] ? " over " : "", spoke);
+    snprintf(buf, len, " under load%s%s", spoke[0] ? " over " : "", spoke);
     return buf;
 }
 

@@ -590,6 +590,12 @@ def run_part(tests, prefix):
     check failed (the folder is kept), 77 when a tool was missing, else 0."""
     work = tempfile.mkdtemp(prefix=prefix, dir=os.path.join(BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
+    return finish(work)
+
+
+def finish(work):
+    """The exit code once the checks ran: 1 when one failed (the folder work is kept), 77 when
+    a tool was missing, else 0 (work removed)."""
     if failures:
         print("%d check(s) failed; files kept in %s" % (len(failures), work), file=sys.stderr)
         return 1
