@@ -9,18 +9,19 @@
 #include "probes/conn_gate.h"
 #include "probes/tls.h"
 #include "probes/tls_hello.h"
+#include "probes/tls_probe.h"
 #include "probes/tls_scan.h"
 #include "probes/tls_suites.h"
 
 /* "TLS handshake 127.0.0.1:8443 (TLS 1.0 only)" */
-static void handshake_label(struct probe_ctx *ctx, const char *what, char *buf, size_t len)
+void handshake_label(struct probe_ctx *ctx, const char *what, char *buf, size_t len)
 {
     const struct url *u = &ctx->cfg->target.base;
     snprintf(buf, len, "TLS handshake %s%s%s:%u%s%s%s", u->ipv6 ? "[" : "", u->host,
              u->ipv6 ? "]" : "", u->port, what ? " (" : "", what ? what : "", what ? ")" : "");
 }
 
-static int needs_tls(struct probe_ctx *ctx)
+int needs_tls(struct probe_ctx *ctx)
 {
     if (ctx->cfg->target.base.tls)
         return 1;
@@ -36,7 +37,7 @@ enum { NVERSIONS = sizeof versions / sizeof *versions };
 
 /* The handshake scanner aimed at the target, under the probe's deadline, holding one slot of
  * the connection gate (it opens one connection at a time). 0, or -1 with err. */
-static int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen)
+int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen)
 {
     const struct target *t = &ctx->cfg->target;
     *s = (struct tls_scan){
@@ -51,7 +52,7 @@ static int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size
     return conn_gate_take_socket(ctx, t->base.host, ctx->deadline_ms, err, errlen) ? 0 : -1;
 }
 
-static void scan_end(struct probe_ctx *ctx, struct tls_scan *s)
+void scan_end(struct probe_ctx *ctx, struct tls_scan *s)
 {
     conn_gate_give(ctx->cfg->target.base.host, 1);
     char label[400];
