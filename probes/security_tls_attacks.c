@@ -60,15 +60,18 @@ static void run_attacks(struct probe_ctx *ctx)
     char label[400], fails[512] = "", warns[512] = "";
     handshake_label(ctx, "DROWN", label, sizeof label);
     if (sv.sslv2_accepted) {
-        probe_evidence(ctx, label, 0, "sent an SSLv2 CLIENT-HELLO: accepted with %zu cipher "
-                       "kinds", sv.sslv2.sslv2_nkinds);
-        snprintf(fails, sizeof fails, "DROWN (SSL 2.0 accepted: its key decrypts TLS sessions, "
-                 "CVE-2016-0800)");
+        probe_evidence(ctx, label, 0,
+                       "SSL 2.0, whose key decrypts TLS sessions (CVE-2016-0800): sent an SSLv2 "
+                       "CLIENT-HELLO, accepted with %zu cipher kinds",
+                       sv.sslv2.sslv2_nkinds);
+        snprintf(fails, sizeof fails, "DROWN");
     } else {
         char why[128];
         tls_reply_describe(&sv.sslv2, why, sizeof why);
-        probe_evidence(ctx, label, 0, "sent an SSLv2 CLIENT-HELLO: %s (the same key on another "
-                       "host speaking SSL 2.0 is not checked)", why);
+        probe_evidence(ctx, label, 0,
+                       "SSL 2.0, whose key decrypts TLS sessions (CVE-2016-0800): sent an SSLv2 "
+                       "CLIENT-HELLO: %s (the same key on another host is not checked)",
+                       why);
     }
     for (int a = 0; a < NATTACKS; a++) {
         char seen[1024] = "";

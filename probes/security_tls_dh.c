@@ -37,11 +37,15 @@ static const struct curve {
 };
 enum { NCURVES = sizeof curves / sizeof *curves };
 
-/* A hello at version with the suites keep accepts (and only the given group, when group),
+/* Curves only, no RFC 7919 ffdhe group: a DHE suite then runs on the server's own configured
+ * group, the one every client without ffdhe support gets. */
+static const uint16_t no_ffdhe[] = {0x001d, 0x0017, 0x0018};
+
+/* A hello at version with the suites keep accepts and the ngroups groups in supported_groups,
  * read through ServerHelloDone. Returns the flight's kind. */
 static enum tls_reply_kind flight_for(struct tls_scan *s, uint16_t version,
                                       int (*keep)(const struct tls_suite *), const uint16_t *group,
-                                      struct tls_flight *f)
+                                      size_t ngroups, struct tls_flight *f)
 {
     uint16_t suites[TLS_SCAN_MAX_SUITES];
     struct tls_hello h = {
@@ -52,7 +56,7 @@ static enum tls_reply_kind flight_for(struct tls_scan *s, uint16_t version,
         .reneg = TLS_RENEG_SCSV,
         .extensions = 1,
         .groups = group,
-        .ngroups = group ? 1 : 0,
+        .ngroups = ngroups,
     };
     if (!h.nsuites) {
         memset(f, 0, sizeof *f);
@@ -76,15 +80,15 @@ static void run_dh(struct probe_ctx *ctx)
     unsigned dh_bits = 0;
 
     struct tls_flight f;
-    enum tls_reply_kind k = flight_for(&s, o.highest, dhe_suite, NULL, &f);
+    enum tls_reply_kind k = flight_for(&s, o.highest, dhe_suite, no_ffdhe, sizeof no_ffdhe / sizeof *no_ffdhe, &f);
     tls_flight_describe(&f, why, sizeof why);
     handshake_label(ctx, "DHE", label, sizeof label);
     const struct tls_suite *su = tls_suite_find(f.hello.suite);
     if (k == TLS_REPLY_HELLO && f.dh_bits) {
         dh_bits = f.dh_bits;
         probe_evidence(ctx, label, 0,
-                       "sent a %s ClientHello offering only DHE suites; the server chose %s "
-                       "with a %u-bit prime",
+                       "sent a %s ClientHello offering only DHE suites and no ffdhe group; the "
+                       "server chose %s with a %u-bit prime",
                        version, su ? su->name : "?", f.dh_bits);
         if (f.dh_bits <= DH_FAIL_BITS)
             snprintf(problems, sizeof problems, "DHE with a %u-bit prime (LOGJAM: <= %d bits "
@@ -103,7 +107,7 @@ static void run_dh(struct probe_ctx *ctx)
     for (int i = TLS_SURVEY_VERSIONS - 1; i >= 0; i--)
         if (o.offered[i])
             lowest = tls_survey_wire[i];
-    k = flight_for(&s, lowest, export_dhe_suite, NULL, &f);
+    k = flight_for(&s, lowest, export_dhe_suite, no_ffdhe, sizeof no_ffdhe / sizeof *no_ffdhe, &f);
     tls_flight_describe(&f, why, sizeof why);
     handshake_label(ctx, "EXPORT DHE", label, sizeof label);
     su = tls_suite_find(f.hello.suite);
@@ -124,7 +128,7 @@ static void run_dh(struct probe_ctx *ctx)
     char accepted[256] = "", weak[128] = "";
     size_t wa = 0, ww = 0;
     for (size_t i = 0; i < NCURVES && !probe_should_stop(ctx); i++) {
-        k = flight_for(&s, o.highest, ecdhe_suite, &curves[i].id, &f);
+        k = flight_for(&s, o.highest, ecdhe_suite, &curves[i].id, 1, &f);
         if (k == TLS_REPLY_HELLO && f.curve == curves[i].id) {
             wa += (size_t)snprintf(accepted + wa, sizeof accepted - wa, "%s%s", wa ? " " : "",
                                    curves[i].name);

@@ -22,7 +22,7 @@ static void run_order(struct probe_ctx *ctx)
     struct tls_survey sv;
     tls_survey_run(&s, 0, &sv);
     scan_end(ctx, &s);
-    char label[400], client_weak[256] = "", client_strong[128] = "", server[128] = "";
+    char label[400], client_weak[320] = "", client_strong[128] = "", server[128] = "";
     int judged = 0;
     for (int i = 0; i < TLS_SURVEY_VERSIONS; i++) {
         const struct tls_version_result *r = &sv.v[i];
@@ -53,22 +53,19 @@ static void run_order(struct probe_ctx *ctx)
             continue;
         judged++;
         char *list = r->server_order == 1 ? server : nweaker ? client_weak : client_strong;
-        size_t cap = r->server_order == 1 ? sizeof server
-                     : nweaker            ? sizeof client_weak
-                                          : sizeof client_strong;
-        size_t n = strlen(list);
-        if (list == client_weak) {
-            char weak_names[512];
-            tls_suite_names(weaker, nweaker, weak_names, sizeof weak_names);
-            snprintf(list + n, cap - n, "%s%s (%s)", n ? "; " : "", v, weak_names);
-        } else {
+        size_t n = strlen(list), cap = r->server_order == 1 ? sizeof server
+                                       : nweaker            ? sizeof client_weak
+                                                            : sizeof client_strong;
+        if (list == client_weak)
+            snprintf(list + n, cap - n, "%s%s (%zu weaker suites, first %s)", n ? ", " : "", v,
+                     nweaker, tls_suite_find(weaker[0])->name);
+        else
             snprintf(list + n, cap - n, "%s%s", n ? ", " : "", v);
-        }
     }
     if (client_weak[0])
         probe_set(ctx, PROBE_FAIL,
-                  "the client's order decides at %s: a client preferring a weaker suite gets "
-                  "it",
+                  "the client's order decides at %s: a client preferring a weaker suite "
+                  "(not forward secret, not AEAD or weak) gets it",
                   client_weak);
     else if (judged && client_strong[0])
         probe_set(ctx, PROBE_PASS, "the client's order decides at %s, but every suite there is "

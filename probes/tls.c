@@ -96,7 +96,9 @@ static void renegotiate(SSL *ssl, int fd, uint64_t deadline, atomic_int *cancel,
             continue;
         }
         out->renegotiation = TLS_RENEG_REFUSED;
-        if (e == SSL_ERROR_SYSCALL && !ERR_peek_error())
+        if (e == SSL_ERROR_ZERO_RETURN)
+            snprintf(out->reneg_error, sizeof out->reneg_error, "connection closed (close_notify)");
+        else if (e == SSL_ERROR_SYSCALL && !ERR_peek_error())
             snprintf(out->reneg_error, sizeof out->reneg_error, "connection closed");
         else
             ssl_error(out->reneg_error, sizeof out->reneg_error, "refused");
