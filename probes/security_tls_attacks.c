@@ -101,15 +101,17 @@ static void run_attacks(struct probe_ctx *ctx)
         snprintf(list + n, 512 - n, "%s%s", n ? ", " : "", attacks[a].name);
     }
     if (fails[0])
-        probe_set(ctx, PROBE_FAIL, "exposed to %s%s%s", fails, warns[0] ? "; weaker: " : "",
-                  warns);
+        probe_set(ctx, PROBE_FAIL, "exposed to %s%s%s", fails, warns[0] ? "; weaker: " : "", warns);
     else if (warns[0])
-        probe_set(ctx, PROBE_WARN, "exposed to %s (mitigated by clients today, but removable "
-                  "by dropping the suites named)", warns);
+        probe_set(ctx, PROBE_WARN,
+                  "exposed to %s (mitigated by clients today, but removable "
+                  "by dropping the suites named)",
+                  warns);
     else if (!o.offered[SSL3] && !sv.v[TLS12].nsuites && !sv.v[TLS10].nsuites)
         probe_set(ctx, PROBE_ERROR, "no suite found to judge");
     else
-        probe_set(ctx, PROBE_PASS, "none of DROWN, POODLE, FREAK, SWEET32, BEAST, LUCKY13 "
+        probe_set(ctx, PROBE_PASS,
+                  "none of DROWN, POODLE, FREAK, SWEET32, BEAST, LUCKY13 "
                   "applies to the versions and suites accepted");
 }
 

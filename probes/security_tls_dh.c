@@ -80,7 +80,8 @@ static void run_dh(struct probe_ctx *ctx)
     unsigned dh_bits = 0;
 
     struct tls_flight f;
-    enum tls_reply_kind k = flight_for(&s, o.highest, dhe_suite, no_ffdhe, sizeof no_ffdhe / sizeof *no_ffdhe, &f);
+    enum tls_reply_kind k =
+        flight_for(&s, o.highest, dhe_suite, no_ffdhe, sizeof no_ffdhe / sizeof *no_ffdhe, &f);
     tls_flight_describe(&f, why, sizeof why);
     handshake_label(ctx, "DHE", label, sizeof label);
     const struct tls_suite *su = tls_suite_find(f.hello.suite);
@@ -91,14 +92,16 @@ static void run_dh(struct probe_ctx *ctx)
                        "server chose %s with a %u-bit prime",
                        version, su ? su->name : "?", f.dh_bits);
         if (f.dh_bits <= DH_FAIL_BITS)
-            snprintf(problems, sizeof problems, "DHE with a %u-bit prime (LOGJAM: <= %d bits "
-                     "is within reach of precomputation)", f.dh_bits, DH_FAIL_BITS);
+            snprintf(problems, sizeof problems,
+                     "DHE with a %u-bit prime (LOGJAM: <= %d bits "
+                     "is within reach of precomputation)",
+                     f.dh_bits, DH_FAIL_BITS);
         else if (f.dh_bits < DH_WARN_BITS)
             snprintf(warnings, sizeof warnings, "DHE with a %u-bit prime (under %d bits)",
                      f.dh_bits, DH_WARN_BITS);
     } else {
-        probe_evidence(ctx, label, 0, "sent a %s ClientHello offering only DHE suites: %s",
-                       version, k == TLS_REPLY_HELLO ? "no DH parameters in the answer" : why);
+        probe_evidence(ctx, label, 0, "sent a %s ClientHello offering only DHE suites: %s", version,
+                       k == TLS_REPLY_HELLO ? "no DH parameters in the answer" : why);
         undecided += tls_reply_undecided(&(struct tls_reply){.kind = k});
     }
 
@@ -112,15 +115,21 @@ static void run_dh(struct probe_ctx *ctx)
     handshake_label(ctx, "EXPORT DHE", label, sizeof label);
     su = tls_suite_find(f.hello.suite);
     if (f.hello.kind == TLS_REPLY_HELLO && su && export_dhe_suite(su)) {
-        probe_evidence(ctx, label, 0, "sent a %s ClientHello offering only EXPORT DHE suites; "
-                       "the server chose %s", tls_wire_version_name(lowest), su->name);
+        probe_evidence(ctx, label, 0,
+                       "sent a %s ClientHello offering only EXPORT DHE suites; "
+                       "the server chose %s",
+                       tls_wire_version_name(lowest), su->name);
         size_t n = strlen(problems);
         snprintf(problems + n, sizeof problems - n, "%sexport-grade DHE accepted (%s)",
                  n ? "; " : "", su->name);
     } else {
-        probe_evidence(ctx, label, 0, "sent a %s ClientHello offering only EXPORT DHE suites: "
-                       "%s", tls_wire_version_name(lowest), k == TLS_REPLY_HELLO ? "accepted "
-                       "another suite" : why);
+        probe_evidence(ctx, label, 0,
+                       "sent a %s ClientHello offering only EXPORT DHE suites: "
+                       "%s",
+                       tls_wire_version_name(lowest),
+                       k == TLS_REPLY_HELLO ? "accepted "
+                                              "another suite"
+                                            : why);
         undecided += tls_reply_undecided(&(struct tls_reply){.kind = k});
     }
 
@@ -156,8 +165,9 @@ static void run_dh(struct probe_ctx *ctx)
     else if (warnings[0])
         probe_set(ctx, PROBE_WARN, "%s", warnings);
     else if (undecided)
-        probe_set(ctx, PROBE_ERROR, "cannot decide: %d of the key-exchange hellos got an "
-                                    "answer that is not TLS or none (evidence names them)",
+        probe_set(ctx, PROBE_ERROR,
+                  "cannot decide: %d of the key-exchange hellos got an "
+                  "answer that is not TLS or none (evidence names them)",
                   undecided);
     else if (dh_bits)
         probe_set(ctx, PROBE_PASS, "no weak key exchange: DHE with %u bits, ECDHE curves %s",

@@ -33,8 +33,10 @@ static void run_fallback(struct probe_ctx *ctx)
     handshake_label(ctx, "TLS_FALLBACK_SCSV", label, sizeof label);
     if (!fallback) {
         probe_evidence(ctx, label, 0, "not sent: %s is the only version offered", highest);
-        probe_set(ctx, PROBE_PASS, "only %s is offered: there is no lower version to fall "
-                                   "back to", highest);
+        probe_set(ctx, PROBE_PASS,
+                  "only %s is offered: there is no lower version to fall "
+                  "back to",
+                  highest);
         scan_end(ctx, &s);
         return;
     }

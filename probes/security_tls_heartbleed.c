@@ -1,4 +1,5 @@
-/* S-TLS-HEARTBLEED: a heartbeat request that claims more payload than it carries (CVE-2014-0160). */
+/* S-TLS-HEARTBLEED: a heartbeat request that claims more payload than it carries (CVE-2014-0160).
+ */
 #include <stdio.h>
 
 #include "probes/catalog.h"

@@ -68,8 +68,10 @@ static void run_order(struct probe_ctx *ctx)
                   "(not forward secret, not AEAD or weak) gets it",
                   client_weak);
     else if (judged && client_strong[0])
-        probe_set(ctx, PROBE_PASS, "the client's order decides at %s, but every suite there is "
-                                   "forward secret and AEAD", client_strong);
+        probe_set(ctx, PROBE_PASS,
+                  "the client's order decides at %s, but every suite there is "
+                  "forward secret and AEAD",
+                  client_strong);
     else if (judged)
         probe_set(ctx, PROBE_PASS, "the server picks by its own order (%s)", server);
     else

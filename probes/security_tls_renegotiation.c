@@ -28,8 +28,10 @@ static void run_renegotiation(struct probe_ctx *ctx)
     scan_end(ctx, &s);
     handshake_label(ctx, "secure renegotiation", label, sizeof label);
     if (r.kind != TLS_REPLY_HELLO) {
-        probe_evidence(ctx, label, 0, "sent a %s ClientHello with the renegotiation SCSV; "
-                                      "answer: %s", tls_wire_version_name(o.highest), why);
+        probe_evidence(ctx, label, 0,
+                       "sent a %s ClientHello with the renegotiation SCSV; "
+                       "answer: %s",
+                       tls_wire_version_name(o.highest), why);
         tls_probe_undecided(ctx, "a ClientHello with the renegotiation SCSV", why);
         return;
     }
@@ -55,8 +57,8 @@ static void run_renegotiation(struct probe_ctx *ctx)
     tls_try(ctx, &a, &out);
     handshake_label(ctx, "client-initiated renegotiation", label, sizeof label);
     if (!out.ok) {
-        probe_evidence(ctx, label, 0, "not tried: the %s handshake failed: %s",
-                       tls_version_name(v), out.error);
+        probe_evidence(ctx, label, 0, "not tried: the %s handshake failed: %s", tls_version_name(v),
+                       out.error);
         probe_set(ctx, PROBE_WARN,
                   "secure renegotiation offered; client-initiated renegotiation not tested: "
                   "the local OpenSSL could not complete a %s handshake (%s)",
@@ -69,8 +71,7 @@ static void run_renegotiation(struct probe_ctx *ctx)
                   "full handshake, a cheap denial of service");
     } else {
         probe_evidence(ctx, label, 0, "after a %s handshake, asked for a new one: %s",
-                       tls_version_name(v),
-                       out.reneg_error[0] ? out.reneg_error : "not sent");
+                       tls_version_name(v), out.reneg_error[0] ? out.reneg_error : "not sent");
         if (out.renegotiation == TLS_RENEG_NOT_TRIED)
             probe_set(ctx, PROBE_WARN,
                       "secure renegotiation offered; client-initiated renegotiation not "

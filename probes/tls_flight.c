@@ -133,10 +133,10 @@ enum tls_reply_kind tls_flight_parse(const uint8_t *buf, size_t len, struct tls_
                 k = TLS_REPLY_HELLO;
             } else if (m[0] == HS_SERVER_KEY_EXCHANGE) {
                 k = key_exchange(m + 4, mlen, f);
-            } else if (m[0] == HS_SERVER_HELLO ? done != 4 + mlen
-                                               : m[0] != HS_CERTIFICATE &&
-                                                     m[0] != HS_CERTIFICATE_REQUEST &&
-                                                     m[0] != HS_CERTIFICATE_STATUS) {
+            } else if (m[0] == HS_SERVER_HELLO
+                           ? done != 4 + mlen
+                           : m[0] != HS_CERTIFICATE && m[0] != HS_CERTIFICATE_REQUEST &&
+                                 m[0] != HS_CERTIFICATE_STATUS) {
                 k = TLS_REPLY_UNEXPECTED; /* a second ServerHello, or a message out of place */
             }
         }

@@ -48,10 +48,10 @@ enum tls_after_kind {
 
 struct tls_after {
     enum tls_after_kind kind;
-    uint8_t alert_level, alert;     /* ALERT */
-    uint8_t heartbeat_type;         /* HEARTBEAT: 1 request, 2 response */
-    unsigned heartbeat_payload;     /* HEARTBEAT: the payload_length it claims */
-    size_t record_len;              /* the record's length field */
+    uint8_t alert_level, alert; /* ALERT */
+    uint8_t heartbeat_type;     /* HEARTBEAT: 1 request, 2 response */
+    unsigned heartbeat_payload; /* HEARTBEAT: the payload_length it claims */
+    size_t record_len;          /* the record's length field */
 };
 
 /* The first record of buf[0..len) that is not a handshake record (those are skipped). */

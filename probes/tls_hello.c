@@ -150,7 +150,8 @@ size_t tls_hello_build(const struct tls_hello *h, uint8_t *out, size_t cap)
     put16(&w, h->version);
     put_bytes(&w, h->random, sizeof h->random);
     put8(&w, 0); /* no session id */
-    size_t nsuites = h->nsuites + (h->reneg == TLS_RENEG_SCSV) + (h->fallback_scsv != 0);
+    size_t nsuites =
+        h->nsuites + (h->reneg == TLS_RENEG_SCSV) + (h->fallback_scsv != 0);
     put16(&w, (unsigned)(nsuites * 2));
     for (size_t i = 0; i < h->nsuites; i++)
         put16(&w, h->suites[i]);

@@ -54,8 +54,8 @@ static ssize_t read_some(struct tls_session *t, uint64_t deadline)
     }
 }
 
-enum tls_reply_kind tls_session_open(struct tls_session *t, struct tls_scan *s,
-                                     struct tls_hello *h, struct tls_flight *f)
+enum tls_reply_kind tls_session_open(struct tls_session *t, struct tls_scan *s, struct tls_hello *h,
+                                     struct tls_flight *f)
 {
     memset(t, 0, sizeof *t);
     memset(f, 0, sizeof *f);
@@ -84,8 +84,8 @@ enum tls_reply_kind tls_session_open(struct tls_session *t, struct tls_scan *s,
     for (;;) {
         ssize_t got = read_some(t, t->deadline_ms);
         if (got < 0)
-            return f->kind = t->len == TLS_FLIGHT_MAX_BYTES ? TLS_REPLY_OVERSIZE
-                                                            : TLS_REPLY_TIMEOUT;
+            return f->kind =
+                       t->len == TLS_FLIGHT_MAX_BYTES ? TLS_REPLY_OVERSIZE : TLS_REPLY_TIMEOUT;
         enum tls_reply_kind k = tls_flight_parse(t->buf, t->len, f);
         if (k == TLS_REPLY_MORE && got == 0)
             return f->kind = TLS_REPLY_CLOSED;
@@ -96,8 +96,7 @@ enum tls_reply_kind tls_session_open(struct tls_session *t, struct tls_scan *s,
     }
 }
 
-enum tls_after_kind tls_session_after(struct tls_session *t, uint64_t wait_ms,
-                                      struct tls_after *a)
+enum tls_after_kind tls_session_after(struct tls_session *t, uint64_t wait_ms, struct tls_after *a)
 {
     memset(a, 0, sizeof *a);
     uint64_t deadline = probe_now_ms() + wait_ms;
@@ -111,8 +110,8 @@ enum tls_after_kind tls_session_after(struct tls_session *t, uint64_t wait_ms,
             return k;
         ssize_t got = read_some(t, deadline);
         if (got < 0)
-            return a->kind = t->len == TLS_FLIGHT_MAX_BYTES ? TLS_AFTER_OVERSIZE
-                                                            : TLS_AFTER_TIMEOUT;
+            return a->kind =
+                       t->len == TLS_FLIGHT_MAX_BYTES ? TLS_AFTER_OVERSIZE : TLS_AFTER_TIMEOUT;
         if (got == 0)
             return a->kind = TLS_AFTER_CLOSED;
     }

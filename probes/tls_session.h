@@ -25,16 +25,15 @@ struct tls_session {
 /* Connect, send the hello (random bytes filled here), read the flight through ServerHelloDone.
  * Returns the flight's kind (HELLO: complete; CONNECT, CLOSED, TIMEOUT, LIMIT from the reader).
  * Call tls_session_close afterwards whatever it returned. */
-enum tls_reply_kind tls_session_open(struct tls_session *t, struct tls_scan *s,
-                                     struct tls_hello *h, struct tls_flight *f);
+enum tls_reply_kind tls_session_open(struct tls_session *t, struct tls_scan *s, struct tls_hello *h,
+                                     struct tls_flight *f);
 
 /* Send bytes on the open connection: 0, or -1 when it is closed or the time is spent. */
 int tls_session_send(struct tls_session *t, const uint8_t *p, size_t n);
 
 /* The first non-handshake record the server sends next, waiting at most wait_ms (and never
  * past the connection's deadline). */
-enum tls_after_kind tls_session_after(struct tls_session *t, uint64_t wait_ms,
-                                      struct tls_after *a);
+enum tls_after_kind tls_session_after(struct tls_session *t, uint64_t wait_ms, struct tls_after *a);
 
 void tls_session_close(struct tls_session *t);
 

@@ -10,8 +10,7 @@ const uint16_t tls_survey_wire[TLS_SURVEY_VERSIONS] = {TLS_WIRE_SSL3, TLS_WIRE_T
 
 int tls_reply_undecided(const struct tls_reply *r)
 {
-    return r->kind != TLS_REPLY_HELLO && r->kind != TLS_REPLY_ALERT &&
-           r->kind != TLS_REPLY_CLOSED;
+    return r->kind != TLS_REPLY_HELLO && r->kind != TLS_REPLY_ALERT && r->kind != TLS_REPLY_CLOSED;
 }
 
 enum tls_reply_kind tls_survey_hello(struct tls_scan *s, struct tls_hello *h, struct tls_reply *r)

@@ -31,7 +31,7 @@ void tls_survey_offered(struct tls_scan *s, struct tls_offered *out);
 int tls_reply_undecided(const struct tls_reply *r);
 
 struct tls_survey {
-    struct tls_reply sslv2;   /* the answer to the SSL 2.0 CLIENT-HELLO */
+    struct tls_reply sslv2; /* the answer to the SSL 2.0 CLIENT-HELLO */
     int sslv2_accepted;
     struct tls_version_result v[TLS_SURVEY_VERSIONS];
 };
