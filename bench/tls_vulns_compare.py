@@ -3,7 +3,11 @@
 
 Usage (from bench/tls-crosscheck.sh): tls_vulns_compare.py STORECHECK_JSON TESTSSL_JSON
 SSLSCAN_XML T0 T1 T2 T3, where T0..T1 timed storecheck, T1..T2 testssl.sh, T2..T3 sslscan.
-A missing file or finding prints "-" and is not compared. Prints one row per finding, the
+A missing file or finding prints "-" and is not compared; so do findings a tool did not test:
+testssl.sh's fallback check where it saw no protocol below TLS 1.2 (it uses the local OpenSSL,
+which cannot speak TLS 1.0/1.1 here), sslscan's renegotiation where it reports none supported
+(it tries at the highest version, TLS 1.3 has none). sslscan's "supported" is not compared with
+client-initiated renegotiation: it is set on servers that refuse it (nginx). Prints one row per finding, the
 agreement count and each tool's time as a ratio to storecheck's."""
 import json
 import os
@@ -72,18 +76,18 @@ def rows(t):
     out.append(("fallback SCSV honoured",
                 "n/a" if why.startswith("only") else yn(st == "pass") if st in
                 ("pass", "fail", "warn") else "-",
-                "-" if not fb else "n/a" if "no protocol below" in fb else
+                "-" if not fb or "no protocol below" in fb else
                 yn("NOT" not in fb and "supported" in fb), "-"))
     st, why = t.sc("S-TLS-RENEGOTIATION")
     decided = st in ("pass", "warn", "fail")
     out.append(("secure renegotiation", yn("no secure renegotiation" not in why)
                 if decided else "-", yn(None if t.ts_bad("secure_renego") is None
                                         else not t.ts_bad("secure_renego")),
-                yn(t.ss_any("renegotiation", "secure"))))
+                yn(t.ss_any("renegotiation", "secure"))
+                if t.ss_any("renegotiation", "supported") else "-"))
     out.append(("client renegotiation accepted",
                 yn("accepts renegotiation started by the client" in why)
-                if st in ("pass", "warn") else "-",
-                yn(t.ts_bad("secure_client_renego")), yn(t.ss_any("renegotiation", "supported"))))
+                if st in ("pass", "warn") else "-", yn(t.ts_bad("secure_client_renego")), "-"))
     for what, pid, fid, tag, attr in (
             ("TLS compression (CRIME)", "S-TLS-COMPRESSION", "CRIME_TLS", "compression",
              "supported"),
