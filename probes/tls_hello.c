@@ -134,8 +134,8 @@ static void put_extensions(struct writer *w, const struct tls_hello *h)
 
 size_t tls_hello_build(const struct tls_hello *h, uint8_t *out, size_t cap)
 {
-    if (h->nsuites > 32000 || h->ngroups > 256 || (h->sni && strlen(h->sni) > 255) || h->version < TLS_WIRE_SSL3 ||
-        h->version > TLS_WIRE_TLS12)
+    if (h->nsuites > 32000 || h->ngroups > 256 || (h->sni && strlen(h->sni) > 255) ||
+        h->version < TLS_WIRE_SSL3 || h->version > TLS_WIRE_TLS12)
         return 0;
     struct writer w = {out, cap, 0, 1};
     put8(&w, CONTENT_HANDSHAKE);
@@ -150,8 +150,7 @@ size_t tls_hello_build(const struct tls_hello *h, uint8_t *out, size_t cap)
     put16(&w, h->version);
     put_bytes(&w, h->random, sizeof h->random);
     put8(&w, 0); /* no session id */
-    size_t nsuites =
-        h->nsuites + (h->reneg == TLS_RENEG_SCSV) + (h->fallback_scsv != 0);
+    size_t nsuites = h->nsuites + (h->reneg == TLS_RENEG_SCSV) + (h->fallback_scsv != 0);
     put16(&w, (unsigned)(nsuites * 2));
     for (size_t i = 0; i < h->nsuites; i++)
         put16(&w, h->suites[i]);
