@@ -32,7 +32,7 @@ static int block64(const struct tls_suite *su)
            strncmp(su->enc, "RC2", 3) == 0;
 }
 
-enum { SSL3 = 0, TLS10 = 1, TLS12 = 3 };
+enum { SSL3 = 0, TLS10 = 1, TLS11 = 2, TLS12 = 3 };
 
 static const struct attack attacks[] = {
     {"POODLE", PROBE_FAIL, "SSL 3.0 with CBC suites: padding oracle (CVE-2014-3566)", SSL3, SSL3,
@@ -107,8 +107,11 @@ static void run_attacks(struct probe_ctx *ctx)
                   "exposed to %s (mitigated by clients today, but removable "
                   "by dropping the suites named)",
                   warns);
-    else if (!o.offered[SSL3] && !sv.v[TLS12].nsuites && !sv.v[TLS10].nsuites)
-        probe_set(ctx, PROBE_ERROR, "no suite found to judge");
+    else if (!sv.v[SSL3].nsuites && !sv.v[TLS10].nsuites && !sv.v[TLS11].nsuites &&
+             !sv.v[TLS12].nsuites)
+        probe_set(ctx, PROBE_ERROR,
+                  "cannot decide: no suite was accepted at any version the "
+                  "server answered at");
     else
         probe_set(ctx, PROBE_PASS,
                   "none of DROWN, POODLE, FREAK, SWEET32, BEAST, LUCKY13 "

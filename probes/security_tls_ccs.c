@@ -59,9 +59,11 @@ static void run_ccs(struct probe_ctx *ctx)
                    "sent %s, then after ServerHelloDone %d ChangeCipherSpec record%s before any "
                    "key exchange; answer: %s",
                    sent, sent_ccs, sent_ccs == 1 ? "" : "s", why);
-    if (a.kind == TLS_AFTER_CLOSED || a.kind == TLS_AFTER_TIMEOUT ||
-        (a.kind == TLS_AFTER_ALERT &&
-         (a.alert == ALERT_UNEXPECTED_MESSAGE || a.alert == ALERT_HANDSHAKE_FAILURE)))
+    if (!sent_ccs)
+        tls_probe_undecided(ctx, sent, "a close before the ChangeCipherSpec could be sent");
+    else if (a.kind == TLS_AFTER_CLOSED || a.kind == TLS_AFTER_TIMEOUT ||
+             (a.kind == TLS_AFTER_ALERT &&
+              (a.alert == ALERT_UNEXPECTED_MESSAGE || a.alert == ALERT_HANDSHAKE_FAILURE)))
         probe_set(ctx, PROBE_PASS, "the early ChangeCipherSpec was refused (%s)", why);
     else if (a.kind == TLS_AFTER_ALERT)
         probe_set(ctx, PROBE_FAIL,

@@ -52,7 +52,8 @@ static void run_heartbleed(struct probe_ctx *ctx)
         req[6] = CLAIMED_PAYLOAD >> 8;
         req[7] = CLAIMED_PAYLOAD & 0xff;
         struct tls_after a = {.kind = TLS_AFTER_CLOSED};
-        if (tls_session_send(&t, req, sizeof req) == 0)
+        int sent_request = tls_session_send(&t, req, sizeof req) == 0;
+        if (sent_request)
             tls_session_after(&t, ANSWER_WAIT_MS, &a);
         tls_after_describe(&a, why, sizeof why);
         probe_evidence(ctx, label, 0,
@@ -64,6 +65,8 @@ static void run_heartbleed(struct probe_ctx *ctx)
                       "Heartbleed: the server answered a heartbeat with %u bytes of its memory "
                       "(it was sent none)",
                       a.heartbeat_payload);
+        else if (!sent_request)
+            tls_probe_undecided(ctx, sent, "a close before the heartbeat request could be sent");
         else if (a.kind == TLS_AFTER_GARBAGE || a.kind == TLS_AFTER_OVERSIZE)
             tls_probe_undecided(ctx, "the heartbeat request", why);
         else
