@@ -109,11 +109,8 @@ def rows(t):
     out.append(("DHE prime bits, server's own group (only ours)", m.group(1) if m else "none",
                 "-", "-"))
     st, _ = t.sc("S-TLS-ROBOT")
-    rob = t.ts_finding("ROBOT")
-    out.append(("RSA key exchange offered (ROBOT precondition)",
-                yn(st == "warn") if st in ("pass", "warn") else "-",
-                "-" if not rob or "no RSA key transport" not in rob and st == "warn" else
-                yn("no RSA key transport" not in rob), "-"))
+    out.append(("ROBOT oracle", yn(st == "fail") if st in ("pass", "warn", "fail") else "-",
+                yn(t.ts_bad("ROBOT")), "-"))
     for name, fid in (("DROWN", "DROWN"), ("POODLE", "POODLE_SSL"), ("FREAK", "FREAK"),
                       ("SWEET32", "SWEET32"), ("BEAST", "BEAST"), ("LUCKY13", "LUCKY13")):
         d = t.evidence("S-TLS-KNOWN-ATTACKS", name)

@@ -131,6 +131,13 @@ enum tls_reply_kind tls_flight_parse(const uint8_t *buf, size_t len, struct tls_
             if (m[0] == HS_SERVER_HELLO_DONE) {
                 f->used = at;
                 k = TLS_REPLY_HELLO;
+            } else if (m[0] == HS_CERTIFICATE && mlen >= 6) {
+                /* certificate_list<3 bytes>, then the leaf's own 3-byte length and DER */
+                size_t n = (size_t)m[7] << 16 | (size_t)m[8] << 8 | m[9];
+                if (6 + n <= mlen && n <= sizeof f->leaf) {
+                    memcpy(f->leaf, m + 10, n);
+                    f->leaf_len = n;
+                }
             } else if (m[0] == HS_SERVER_KEY_EXCHANGE) {
                 k = key_exchange(m + 4, mlen, f);
             } else if (m[0] == HS_SERVER_HELLO

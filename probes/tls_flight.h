@@ -15,7 +15,7 @@
 #include "probes/tls_reply.h"
 
 /* The most bytes a reader collects for a flight; past it the flight is OVERSIZE. */
-enum { TLS_FLIGHT_MAX_BYTES = 65536 };
+enum { TLS_FLIGHT_MAX_BYTES = 65536, TLS_FLIGHT_LEAF_MAX = 8192 };
 
 struct tls_flight {
     enum tls_reply_kind kind; /* HELLO: a complete flight through ServerHelloDone; ALERT,
@@ -26,6 +26,8 @@ struct tls_flight {
     int key_exchange;         /* a ServerKeyExchange came */
     unsigned dh_bits;         /* DHE: bits of the prime p; 0 when not DHE */
     uint16_t curve;           /* ECDHE: the named curve (IANA group id); 0 when not ECDHE */
+    uint8_t leaf[TLS_FLIGHT_LEAF_MAX]; /* the first certificate's DER, when it fits */
+    size_t leaf_len;                   /* 0: no Certificate message, or a larger leaf */
 };
 
 /* Parse buf[0..len). Fills f and returns f->kind. */

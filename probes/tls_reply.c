@@ -162,6 +162,8 @@ const char *tls_alert_name(uint8_t d)
         return "illegal parameter";
     case 50:
         return "decode error";
+    case 51:
+        return "decrypt error";
     case 70:
         return "protocol version";
     case 71:

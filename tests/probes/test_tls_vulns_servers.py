@@ -19,8 +19,10 @@ error or skip, never a verdict it could not have seen.
 
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest) and gnutls-serv,
 nginx and openssl: without them the test exits 77 (skip)."""
+import base64
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -186,7 +188,8 @@ def test_gnutls_legacy(work):
         "S-TLS-HEARTBLEED": ("pass", "heartbeat offered, but"),
         "S-TLS-CCS-INJECTION": ("pass", None),
         "S-TLS-DH-PARAMS": ("fail", "DHE with a 1024-bit prime"),
-        "S-TLS-ROBOT": ("warn", "RSA key exchange offered"),
+        "S-TLS-ROBOT": ("warn", "no oracle, the same answer (alert bad record mac (20)) to "
+                                "all five paddings"),
         "S-TLS-KNOWN-ATTACKS": ("warn", "SWEET32, BEAST, LUCKY13"),
         "S-TLS-CIPHER-ORDER": ("fail", "the client's order decides at TLS 1.0"),
     })
@@ -222,6 +225,22 @@ def test_s_server(work):
 
 WEAK_SUITES = [0x0008, 0x0014, 0x0016, 0x000A, 0x002F]  # EXP-DES, EXP-DHE, DHE-3DES, 3DES, AES
 DH_1024_P = b"\xff" * 128  # a 1024-bit "prime": only its length is read
+
+
+def leaf_der():
+    pem = open(os.path.join(tr.certs(), "server.pem")).read()
+    b64 = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0]
+    return base64.b64decode("".join(b64.split()))
+
+
+def rsa_private():
+    """(n, d) of the test certificate's key, from openssl's text dump."""
+    out = subprocess.run(["openssl", "rsa", "-in", os.path.join(tr.certs(), "server.key"),
+                          "-noout", "-text"], capture_output=True, text=True, check=True).stdout
+    def number(name):
+        block = re.search(name + r":\s*\n((?:\s+[0-9a-f:]+\n)+)", out).group(1)
+        return int("".join(block.split()).replace(":", ""), 16)
+    return number("modulus"), number("privateExponent")
 
 
 def record(ctype, version, body):
@@ -275,7 +294,9 @@ def weak_answer(hello):
           bytes([1 if 1 in comps else 0]))
     if ext:
         sh += struct.pack(">H", len(ext)) + ext
-    msgs = handshake(2, sh)
+    der = leaf_der()
+    msgs = handshake(2, sh) + handshake(11, (len(der) + 3).to_bytes(3, "big") +
+                                        len(der).to_bytes(3, "big") + der)
     if suite in (0x0014, 0x0016):
         ske = (struct.pack(">H", len(DH_1024_P)) + DH_1024_P + b"\x00\x01\x02" +
                struct.pack(">H", 128) + b"\x05" * 128 + b"\x00\x02\x00\x00")
@@ -284,9 +305,18 @@ def weak_answer(hello):
     return record(0x16, version, msgs)
 
 
-def weak_next(version, data):
+def weak_next(version, data, key):
     """The answer to what follows the flight: 16 KiB of 'memory' for a heartbeat request, the
-    decryption_failed alert of an OpenSSL that took the early ChangeCipherSpec."""
+    decryption_failed alert of an OpenSSL that took the early ChangeCipherSpec, and for a
+    ClientKeyExchange a Bleichenbacher oracle: bad_record_mac when the premaster secret's
+    PKCS#1 padding is right, decrypt_error when it is not."""
+    if data[:1] == b"\x16" and len(data) > 11 and data[5] == 16:
+        n, d = key
+        k = (n.bit_length() + 7) // 8
+        c = int.from_bytes(data[11:11 + struct.unpack(">H", data[9:11])[0]], "big")
+        m = pow(c, d, n).to_bytes(k, "big")
+        good = m[:2] == b"\x00\x02" and m[-49] == 0 and 0 not in m[2:-49]
+        return record(0x15, version, b"\x02" + (b"\x14" if good else b"\x33"))
     if data[:1] == b"\x18" and len(data) >= 8:
         claimed = struct.unpack(">H", data[6:8])[0]
         return record(0x18, version, b"\x02" + struct.pack(">H", claimed) + b"\x42" * claimed
@@ -298,6 +328,7 @@ def weak_next(version, data):
 
 class Weak(scan.Hostile):
     def __init__(self):
+        self.key = rsa_private()
         super().__init__("weak")
 
     def answer(self, conn):
@@ -311,7 +342,7 @@ class Weak(scan.Hostile):
                 data = conn.recv(8192)
                 if not data:
                     break
-                reply = weak_next(version, data)
+                reply = weak_next(version, data, self.key)
                 if reply:
                     conn.sendall(reply)
         except OSError:
@@ -334,7 +365,9 @@ def test_weak(work):
         "S-TLS-HEARTBLEED": ("fail", "16384 bytes of its memory"),
         "S-TLS-CCS-INJECTION": ("fail", "decryption failed (21)"),
         "S-TLS-DH-PARAMS": ("fail", "DHE with a 1024-bit prime"),
-        "S-TLS-ROBOT": ("warn", "RSA key exchange offered"),
+        "S-TLS-ROBOT": ("fail", "ROBOT: the server tells RSA paddings apart (wrong first "
+                                "bytes (0x41 0x17): alert decrypt error (51); correct padding: "
+                                "alert bad record mac (20))"),
         "S-TLS-KNOWN-ATTACKS": ("fail", "exposed to DROWN, POODLE, FREAK; weaker: SWEET32, "
                                         "BEAST, LUCKY13"),
     })
