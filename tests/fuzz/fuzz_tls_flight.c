@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct tls_flight f;
     enum tls_reply_kind k = tls_flight_parse(data, size, &f);
-    if (k != f.kind || k > TLS_REPLY_MALFORMED || f.used > size)
+    if (k != f.kind || k > TLS_REPLY_MALFORMED || f.used > size || f.leaf_len > sizeof f.leaf)
         abort();
     if (k == TLS_REPLY_HELLO && (f.hello.kind != TLS_REPLY_HELLO || f.dh_bits > 8 * size))
         abort();

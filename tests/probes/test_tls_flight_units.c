@@ -1,10 +1,10 @@
 /*
  * What the vulnerability probes add to the handshake scanner, without a network: the hello's
  * extra offers (DEFLATE, TLS_FALLBACK_SCSV, heartbeat, a chosen group) byte for byte; the
- * flight parser on OpenSSL's own server answers over memory BIOs (its DHE prime size and ECDHE
- * curve read back as configured, SCSV and DEFLATE answered as OpenSSL does) and on hand-made
- * flights (split records, every prefix, each error class); the after-flight record parser on a
- * heartbeat answer cut short, alerts and garbage.
+ * flight parser on OpenSSL's own server answers over memory BIOs (its DHE prime size, ECDHE
+ * curve and leaf certificate read back as configured, SCSV and DEFLATE answered as OpenSSL
+ * does) and on hand-made flights (split records, every prefix, each error class); the
+ * after-flight record parser on a heartbeat answer cut short, alerts and garbage.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +117,11 @@ static void test_flight_openssl(void)
     CHECK_INT_EQ(f.dh_bits, 2048);
     CHECK_INT_EQ(f.used, m);
     CHECK(!f.hello.heartbeat); /* OpenSSL 3 has no heartbeat */
+    /* The leaf as sent: the certificate the server was given. */
+    const unsigned char *der = f.leaf;
+    X509 *leaf = d2i_X509(NULL, &der, (long)f.leaf_len);
+    CHECK(leaf != NULL && X509_cmp(leaf, SSL_CTX_get0_certificate(sctx)) == 0);
+    X509_free(leaf);
     /* Every prefix needs more. */
     for (size_t k = 0; k < m; k += 7)
         CHECK_INT_EQ(tls_flight_parse(ans, k, &f), TLS_REPLY_MORE);
