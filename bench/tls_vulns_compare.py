@@ -7,8 +7,8 @@ A missing file or finding prints "-" and is not compared; so do findings a tool 
 testssl.sh's fallback check where it saw no protocol below TLS 1.2 (it uses the local OpenSSL,
 which cannot speak TLS 1.0/1.1 here), sslscan's renegotiation where it reports none supported
 (it tries at the highest version, TLS 1.3 has none). sslscan's "supported" is not compared with
-client-initiated renegotiation: it is set on servers that refuse it (nginx). Prints one row per finding, the
-agreement count and each tool's time as a ratio to storecheck's."""
+client-initiated renegotiation: it is set on servers that refuse it (nginx). Prints one row per
+finding, the agreement count and each tool's time as a ratio to storecheck's."""
 import json
 import os
 import re
