@@ -56,7 +56,7 @@ static void run_attacks(struct probe_ctx *ctx)
         return;
     struct tls_survey sv;
     tls_survey_run(&s, 1, &sv);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
     char label[400], fails[512] = "", warns[512] = "";
     handshake_label(ctx, "DROWN", label, sizeof label);
     if (sv.sslv2_accepted) {

@@ -39,7 +39,7 @@ static void run_ccs(struct probe_ctx *ctx)
         probe_evidence(ctx, label, 0, "sent %s; answer: %s", sent, why);
         tls_probe_undecided(ctx, sent, why);
         tls_session_close(&t);
-        scan_end(ctx, &s);
+        scan_end(ctx, &s, 1, 1);
         return;
     }
     uint8_t ccs[6];
@@ -73,7 +73,7 @@ static void run_ccs(struct probe_ctx *ctx)
     else
         tls_probe_undecided(ctx, "the early ChangeCipherSpec", why);
     tls_session_close(&t);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
 }
 
 const struct probe probe_s_tls_ccs_injection = {

@@ -56,7 +56,7 @@ static void run_compression(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_PASS, "the server never chose compression when offered DEFLATE");
     else
         tls_probe_undecided(ctx, "the ClientHellos offering DEFLATE", why);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
 }
 
 const struct probe probe_s_tls_compression = {

@@ -159,7 +159,7 @@ static void run_dh(struct probe_ctx *ctx)
         snprintf(warnings + n, sizeof warnings - n, "%sECDHE curves under %d bits: %s",
                  n ? "; " : "", CURVE_WARN_BITS, weak);
     }
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
     if (problems[0])
         probe_set(ctx, PROBE_FAIL, "%s", problems);
     else if (warnings[0])

@@ -37,7 +37,7 @@ static void run_fallback(struct probe_ctx *ctx)
                   "only %s is offered: there is no lower version to fall "
                   "back to",
                   highest);
-        scan_end(ctx, &s);
+        scan_end(ctx, &s, 1, 1);
         return;
     }
     uint16_t suites[TLS_SCAN_MAX_SUITES];
@@ -70,7 +70,7 @@ static void run_fallback(struct probe_ctx *ctx)
                   why);
     else
         tls_probe_undecided(ctx, sent, why);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
 }
 
 const struct probe probe_s_tls_fallback_scsv = {

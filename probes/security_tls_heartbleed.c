@@ -76,7 +76,7 @@ static void run_heartbleed(struct probe_ctx *ctx)
                       why);
     }
     tls_session_close(&t);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
 }
 
 const struct probe probe_s_tls_heartbleed = {

@@ -21,7 +21,7 @@ static void run_order(struct probe_ctx *ctx)
         return;
     struct tls_survey sv;
     tls_survey_run(&s, 0, &sv);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
     char label[400], client_weak[320] = "", client_strong[128] = "", server[128] = "";
     int judged = 0;
     for (int i = 0; i < TLS_SURVEY_VERSIONS; i++) {

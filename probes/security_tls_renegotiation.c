@@ -25,7 +25,7 @@ static void run_renegotiation(struct probe_ctx *ctx)
     struct tls_reply r;
     tls_survey_hello(&s, &h, &r);
     tls_reply_describe(&r, why, sizeof why);
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
     handshake_label(ctx, "secure renegotiation", label, sizeof label);
     if (r.kind != TLS_REPLY_HELLO) {
         probe_evidence(ctx, label, 0,

@@ -178,7 +178,7 @@ static void run_robot(struct probe_ctx *ctx)
         undecided += tls_reply_undecided(&r);
     }
     if (!found[0]) {
-        scan_end(ctx, &s);
+        scan_end(ctx, &s, 1, 1);
         if (undecided)
             tls_probe_undecided(ctx, "the RSA key-exchange hellos", why);
         else
@@ -186,7 +186,7 @@ static void run_robot(struct probe_ctx *ctx)
         return;
     }
     if (!oracle_version) {
-        scan_end(ctx, &s);
+        scan_end(ctx, &s, 1, 1);
         probe_set(ctx, PROBE_WARN,
                   "RSA key exchange offered (%s), only at SSL 3.0: the oracle was not tested "
                   "(the test sends TLS 1.0-1.2 ClientKeyExchange messages)",
@@ -210,7 +210,7 @@ static void run_robot(struct probe_ctx *ctx)
         if (failed)
             break;
     }
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
     if (probe_should_stop(ctx))
         return;
     if (failed)

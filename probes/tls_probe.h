@@ -18,9 +18,10 @@ void handshake_label(struct probe_ctx *ctx, const char *what, char *buf, size_t 
 int needs_tls(struct probe_ctx *ctx);
 
 /* The scanner aimed at the target, holding one slot of the connection gate. 0, or -1 with
- * err. scan_end gives the slot back and adds the scanner's connections and time as evidence. */
+ * err. scan_end gives back the slots the scan held and adds its connections, time and the most
+ * connections it had open at once as evidence (the vulnerability probes: 1 and 1). */
 int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen);
-void scan_end(struct probe_ctx *ctx, struct tls_scan *s);
+void scan_end(struct probe_ctx *ctx, struct tls_scan *s, unsigned slots, unsigned at_once);
 
 /* The start of every vulnerability probe (probes/tls_probe_start.c): the scanner begun and the
  * versions SSL 3.0-TLS 1.2 found (evidence "versions answered"). 0: go on, then scan_end. -1:

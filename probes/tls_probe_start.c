@@ -36,6 +36,6 @@ int tls_probe_start(struct probe_ctx *ctx, struct tls_scan *s, struct tls_offere
         probe_set(ctx, PROBE_SKIP,
                   "no version from SSL 3.0 to TLS 1.2 answered (TLS 1.2: %s): nothing to test",
                   why);
-    scan_end(ctx, s);
+    scan_end(ctx, s, 1, 1);
     return -1;
 }
