@@ -245,7 +245,7 @@ static void tally(struct suite_tally *t, const char *name, const char *why, enum
 enum { SUITE_SCAN_IN_FLIGHT = 4 };
 
 /* Up to want more of the target host's slots, without waiting (the pool's take). */
-static unsigned take_slots(void *arg, unsigned want)
+unsigned take_slots(void *arg, unsigned want)
 {
     struct probe_ctx *ctx = arg;
     return conn_gate_take(ctx->cfg->target.base.host, ctx->cfg->audit.max_connections_per_host,

@@ -23,6 +23,10 @@ int needs_tls(struct probe_ctx *ctx);
 int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen);
 void scan_end(struct probe_ctx *ctx, struct tls_scan *s, unsigned slots, unsigned at_once);
 
+/* Up to want more of the target host's connection slots, without waiting: a tls_scan_pool's
+ * take, with the probe_ctx as its arg. */
+unsigned take_slots(void *arg, unsigned want);
+
 /* The start of every vulnerability probe (probes/tls_probe_start.c): the scanner begun and the
  * versions SSL 3.0-TLS 1.2 found (evidence "versions answered"). 0: go on, then scan_end. -1:
  * the probe is already decided (error: no connection or an answer that is not TLS; skip: no

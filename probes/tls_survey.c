@@ -42,7 +42,8 @@ void tls_survey_offered(struct tls_scan *s, struct tls_offered *out)
     }
 }
 
-void tls_survey_run(struct tls_scan *s, int with_sslv2, struct tls_survey *out)
+void tls_survey_run(struct tls_scan *s, struct tls_scan_pool *pool, int with_sslv2,
+                    struct tls_survey *out)
 {
     memset(out, 0, sizeof *out);
     if (with_sslv2) {
@@ -50,8 +51,7 @@ void tls_survey_run(struct tls_scan *s, int with_sslv2, struct tls_survey *out)
         out->sslv2_accepted =
             out->sslv2.kind == TLS_REPLY_HELLO && out->sslv2.version == TLS_WIRE_SSL2;
     }
-    for (int i = 0; i < TLS_SURVEY_VERSIONS; i++)
-        tls_scan_version(s, tls_survey_wire[i], &out->v[i]);
+    tls_scan_pool_versions(s, pool, tls_survey_wire, TLS_SURVEY_VERSIONS, out->v);
 }
 
 size_t tls_suites_at(uint16_t version, int (*keep)(const struct tls_suite *), uint16_t *out,

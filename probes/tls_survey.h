@@ -11,9 +11,11 @@
 
 #include "probes/tls_hello.h"
 #include "probes/tls_scan.h"
+#include "probes/tls_scan_pool.h"
 #include "probes/tls_suites.h"
 
-enum { TLS_SURVEY_VERSIONS = 4 };
+/* TLS_SURVEY_IN_FLIGHT: the hellos a survey sends at once at most, as S-TLS-CIPHERS. */
+enum { TLS_SURVEY_VERSIONS = 4, TLS_SURVEY_IN_FLIGHT = 4 };
 /* SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2: the index of a version in the arrays below. */
 extern const uint16_t tls_survey_wire[TLS_SURVEY_VERSIONS];
 
@@ -36,8 +38,10 @@ struct tls_survey {
     struct tls_version_result v[TLS_SURVEY_VERSIONS];
 };
 
-/* SSL 2.0 (when with_sslv2) and every suite at SSL 3.0 .. TLS 1.2. */
-void tls_survey_run(struct tls_scan *s, int with_sslv2, struct tls_survey *out);
+/* SSL 2.0 (when with_sslv2) and every suite at SSL 3.0 .. TLS 1.2, the versions' hellos sent
+ * side by side through pool (probes/tls_scan_pool.h) as S-TLS-CIPHERS sends them. */
+void tls_survey_run(struct tls_scan *s, struct tls_scan_pool *pool, int with_sslv2,
+                    struct tls_survey *out);
 
 /* The suites of the table valid at version that keep accepts (keep NULL: all), in table
  * order, at most cap. */
