@@ -194,10 +194,10 @@ static void run_robot(struct probe_ctx *ctx)
         return;
     }
     char reactions[NSHAPES][160];
-    int odd = -1, failed = 0;
-    for (int shape = 0; shape < NSHAPES && !probe_should_stop(ctx); shape++) {
-        failed +=
-            one_shape(&s, oracle_version, shape, reactions[shape], sizeof reactions[shape]) != 0;
+    int odd = -1, failed = -1;
+    for (int shape = 0; shape < NSHAPES && failed < 0 && !probe_should_stop(ctx); shape++) {
+        if (one_shape(&s, oracle_version, shape, reactions[shape], sizeof reactions[shape]) != 0)
+            failed = shape;
         if (odd < 0 && strcmp(reactions[shape], reactions[0]) != 0)
             odd = shape;
         char what[96];
@@ -207,20 +207,34 @@ static void run_robot(struct probe_ctx *ctx)
                        "sent a %s handshake with a ClientKeyExchange (premaster secret with %s), "
                        "ChangeCipherSpec and a Finished it cannot verify; answer: %s",
                        tls_wire_version_name(oracle_version), shape_names[shape], reactions[shape]);
-        if (failed)
-            break;
+    }
+    /* A difference counts once it repeats: the correct and the odd shape sent again. */
+    int repeated = 0;
+    if (failed < 0 && odd > 0 && !probe_should_stop(ctx)) {
+        char again[2][160] = {"not sent", "not sent"};
+        repeated = one_shape(&s, oracle_version, 0, again[0], sizeof again[0]) == 0 &&
+                   one_shape(&s, oracle_version, odd, again[1], sizeof again[1]) == 0 &&
+                   strcmp(again[0], reactions[0]) == 0 && strcmp(again[1], reactions[odd]) == 0;
+        handshake_label(ctx, "ROBOT repeated", label, sizeof label);
+        probe_evidence(ctx, label, 0, "sent correct padding and %s again; answers: %s, %s",
+                       shape_names[odd], again[0], again[1]);
     }
     scan_end(ctx, &s, 1, 1);
     if (probe_should_stop(ctx))
         return;
-    if (failed)
+    if (failed >= 0)
         probe_set(ctx, PROBE_ERROR,
                   "RSA key exchange offered (%s), but the oracle test could not be run: %s", found,
-                  reactions[0]);
-    else if (odd >= 0)
+                  reactions[failed]);
+    else if (odd > 0 && repeated)
         probe_set(ctx, PROBE_FAIL,
-                  "ROBOT: the server tells RSA paddings apart (%s: %s; correct padding: %s), an "
-                  "oracle that decrypts recorded sessions or signs with its key",
+                  "ROBOT: the server tells RSA paddings apart (%s: %s; correct padding: %s, both "
+                  "repeated), an oracle that decrypts recorded sessions or signs with its key",
+                  shape_names[odd], reactions[odd], reactions[0]);
+    else if (odd > 0)
+        probe_set(ctx, PROBE_ERROR,
+                  "cannot decide: the answers to the five paddings differed once but did not "
+                  "repeat (%s: %s; correct padding: %s)",
                   shape_names[odd], reactions[odd], reactions[0]);
     else
         probe_set(ctx, PROBE_WARN,

@@ -367,7 +367,7 @@ def test_weak(work):
         "S-TLS-DH-PARAMS": ("fail", "DHE with a 1024-bit prime"),
         "S-TLS-ROBOT": ("fail", "ROBOT: the server tells RSA paddings apart (wrong first "
                                 "bytes (0x41 0x17): alert decrypt error (51); correct padding: "
-                                "alert bad record mac (20))"),
+                                "alert bad record mac (20), both repeated)"),
         "S-TLS-KNOWN-ATTACKS": ("fail", "exposed to DROWN, POODLE, FREAK; weaker: SWEET32, "
                                         "BEAST, LUCKY13"),
     })
