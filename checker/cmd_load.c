@@ -46,8 +46,8 @@ static const char help[] =
     "Usage: storecheck load [CONFIG] URL... [OPTIONS]\n"
     "       storecheck load CONFIG [--profile NAME|FILE] [--duration D] [--rate R] [--users N]\n"
     "\n"
-    "Send HTTP/1.1 load to one or more URLs (same scheme, host and port; requests go\n"
-    "round-robin over them) and report throughput, latency and errors.\n"
+    "Send HTTP/1.1 or HTTP/2 load to one or more URLs (same scheme, host and port; requests\n"
+    "go round-robin over them) and report throughput, latency and errors.\n"
     "\n"
     "With a CONFIG that has load.scenarios and no URL, virtual users run the scenarios\n"
     "under a traffic profile (--profile, else load.profile, else smoke): the open model\n"
@@ -73,6 +73,13 @@ static const char help[] =
     "  -t, --threads T          worker threads (default: the number of cores)\n"
     "      --pipeline N         requests in flight per connection (default 1); in the closed\n"
     "                           model the next N go out in one write once all are answered\n"
+    "      --http 1.1|2|auto    the HTTP version (default 1.1, or load.http): 2 is h2 by ALPN\n"
+    "                           over TLS (a server that does not choose h2 is an error) and\n"
+    "                           prior knowledge (h2c) over plain TCP; auto lets the server\n"
+    "                           choose by ALPN over TLS and is HTTP/1.1 over plain TCP\n"
+    "      --streams N          HTTP/2: concurrent streams per connection (default 100, or\n"
+    "                           fewer when the server's SETTINGS_MAX_CONCURRENT_STREAMS is\n"
+    "                           lower; at most 10000); --pipeline is for HTTP/1.1\n"
     "      --timeout D          per request, and for connect + TLS handshake (default 10s,\n"
     "                           at most 30m)\n"
     "  -m, --method M           request method (default GET)\n"
@@ -144,6 +151,8 @@ enum {
     OPT_SEGMENT,
     OPT_RUN_ID,
     OPT_START_AT,
+    OPT_HTTP,
+    OPT_STREAMS,
     OPT_OUT,
 };
 
@@ -154,6 +163,8 @@ static const struct option options[] = {
     {"threads", required_argument, NULL, 't'},
     {"max-connections", required_argument, NULL, OPT_MAX_CONN},
     {"pipeline", required_argument, NULL, OPT_PIPELINE},
+    {"http", required_argument, NULL, OPT_HTTP},
+    {"streams", required_argument, NULL, OPT_STREAMS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"method", required_argument, NULL, 'm'},
     {"header", required_argument, NULL, 'H'},
@@ -180,7 +191,8 @@ struct load_args {
     int have_duration, have_rate, have_connections, have_timeout;
     int have_connections_cli; /* -c given: the closed model unless --rate, whatever the config */
     double rate;
-    uint64_t connections, max_connections, threads, pipeline;
+    uint64_t connections, max_connections, threads, pipeline, streams;
+    enum load_http http; /* LOAD_HTTP_UNSET: load.http, else 1.1 */
     uint64_t timeout_us;
     const char *method;
     const char **headers;
@@ -339,6 +351,14 @@ static int parse_args(int argc, char **argv, struct load_args *a)
             break;
         case OPT_PIPELINE:
             rc = parse_count("--pipeline", optarg, 1, 1024, &a->pipeline);
+            break;
+        case OPT_HTTP:
+            a->http = load_http_parse(optarg);
+            if (a->http == LOAD_HTTP_UNSET)
+                return cli_usage_error(&cmd_load, "--http: '%s' is not 1.1, 2 or auto", optarg);
+            break;
+        case OPT_STREAMS:
+            rc = parse_count("--streams", optarg, 1, 10000, &a->streams);
             break;
         case OPT_TIMEOUT:
             rc = parse_duration("--timeout", optarg, &a->timeout_us);
@@ -599,6 +619,12 @@ static void summary(const struct cli *cli, const struct load_result *r, const st
                  (unsigned long long)c->resumed, (unsigned long long)c->handshakes);
         print_timing("TLS handshake", r->tls_handshake, extra);
     }
+    if (c->protocols[LG_PROTO_H2])
+        printf("  Connections by protocol: %s %llu, %s %llu; %llu requests sent again after "
+               "the server refused them\n",
+               lg_proto_names[LG_PROTO_HTTP1], (unsigned long long)c->protocols[LG_PROTO_HTTP1],
+               lg_proto_names[LG_PROTO_H2], (unsigned long long)c->protocols[LG_PROTO_H2],
+               (unsigned long long)c->retried);
     print_timing("TTFB", r->ttfb, "");
     if (r->model == LG_MODEL_OPEN)
         print_timing("Schedule lag", r->schedule_lag, "");
@@ -660,6 +686,8 @@ static void fill_params(struct load_args *a, struct loadgen_params *p)
     p->duration_us = a->duration_us;
     p->timeout_us = a->timeout_us;
     p->pipeline = (uint32_t)a->pipeline;
+    p->http = lg_http_of(a->http);
+    p->streams = (uint32_t)a->streams;
     p->stages = a->stages;
     p->stage_count = a->stage_count;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -807,6 +835,8 @@ static int apply_config(struct load_args *a, const struct config *cfg)
     }
     if (!a->threads)
         a->threads = cfg->load.threads;
+    if (a->http == LOAD_HTTP_UNSET)
+        a->http = cfg->load.http;
     if (!a->out_count) {
         free(a->outs);
         a->outs = xcalloc(cfg->load.output_count + 1, sizeof *a->outs);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/diag.h"
+#include "loadgen/vu.h"
 
 enum { DEFAULT_MAX_VUS = 1000, DEFAULT_PRE_VUS = 100, DEFAULT_CONNECTIONS = 100 };
 
@@ -113,6 +114,7 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
     for (size_t i = 0; i < pr->stage_count; i++)
         sr->stages[i] = (struct lg_stage){pr->stages[i].duration_us, pr->stages[i].target};
     p->plan = &sr->plan;
+    p->source_create = vu_source_create;
     p->model = pr->model == PROFILE_OPEN ? LG_MODEL_OPEN : LG_MODEL_CLOSED;
     p->start = pr->start;
     p->stages = sr->stages;

@@ -115,6 +115,7 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
     lp->threads = cfg->load.threads ? cfg->load.threads : (uint32_t)(cores > 0 ? cores : 1);
     lp->timeout_us = cfg->load.timeout_ms * 1000;
     lp->pipeline = 1;
+    lp->http = lg_http_of(cfg->load.http);
     double peak;
     struct lg_stage *st = NULL;
     if (p) {

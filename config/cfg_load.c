@@ -175,6 +175,29 @@ void cfg_load_check_fault(struct cfg_walk *w, const struct config *cfg)
     keypath_pop(&w->path, mark);
 }
 
+enum load_http load_http_parse(const char *s)
+{
+    if (strcmp(s, "1.1") == 0)
+        return LOAD_HTTP_1_1;
+    if (strcmp(s, "2") == 0)
+        return LOAD_HTTP_2;
+    if (strcmp(s, "auto") == 0)
+        return LOAD_HTTP_AUTO;
+    return LOAD_HTTP_UNSET;
+}
+
+static void read_http(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    const char *s = cfg_walk_scalar(w, v, "an HTTP version (1.1, 2 or auto)");
+    if (!s)
+        return;
+    enum load_http h = load_http_parse(s);
+    if (h == LOAD_HTTP_UNSET)
+        cfg_walk_error(w, v, "unknown HTTP version '%s': use 1.1, 2 or auto", s);
+    else
+        *(enum load_http *)dst = h;
+}
+
 /* An item of load.outputs: KIND=TARGET as --out takes it; a file relative to the config. */
 static void read_output(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
 {
@@ -208,6 +231,7 @@ static const struct cfg_field load_fields[] = {
     {"max_rate", cfg_read_rate, offsetof(struct load, max_rate), 0},
     {"connections", cfg_read_u32, offsetof(struct load, connections), 0},
     {"threads", cfg_read_u32, offsetof(struct load, threads), 0},
+    {"http", read_http, offsetof(struct load, http), 0},
     {"timeout", cfg_read_duration, offsetof(struct load, timeout_ms), 0},
     {"seed", cfg_read_u64, offsetof(struct load, seed), 0},
     {"feeders", read_feeders, 0, 0},

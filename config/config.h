@@ -271,6 +271,12 @@ struct load_fault {
     struct srcpos pos;
 };
 
+/* The HTTP version load is sent with (load.http, --http). */
+enum load_http { LOAD_HTTP_UNSET, LOAD_HTTP_1_1, LOAD_HTTP_2, LOAD_HTTP_AUTO };
+
+/* "1.1", "2" or "auto" as an enum load_http; LOAD_HTTP_UNSET for any other text. */
+enum load_http load_http_parse(const char *s);
+
 struct load {
     const char *profile;      /* a name in profiles/ or a path; NULL: none */
     struct srcpos profile_pos;
@@ -279,6 +285,7 @@ struct load {
     double max_rate;          /* the rate is never set above this; 0: no cap besides the profile */
     uint32_t connections;     /* 0: the profile's / default */
     uint32_t threads;         /* 0: all cores */
+    enum load_http http;      /* LOAD_HTTP_UNSET: HTTP/1.1 unless --http says otherwise */
     uint64_t timeout_ms;      /* per request; default target.timeout_ms */
     uint64_t seed;            /* mix and random values; default 1 */
     struct scenario *scenarios;

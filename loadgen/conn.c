@@ -10,13 +10,9 @@
 #include <unistd.h>
 
 #include "loadgen/clock.h"
+#include "loadgen/plan.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"
-
-enum { IOV_BATCH = 64 };
-/* Reads from one connection per wake-up: a server that streams without a pause must not keep
- * the loop from its timers (the request timeout, the end of the run, the drain). */
-enum { READS_PER_WAKE = 16 };
 
 /* --- transports --- */
 
@@ -124,7 +120,7 @@ const struct transport transport_tls = {tls_read, tls_writev, tls_pending};
 
 /* --- state machine --- */
 
-static void set_events(struct conn *c, int events)
+void conn_set_events(struct conn *c, int events)
 {
     if ((c->io.events & (EV_READ | EV_WRITE)) == events && ev_is_active(&c->io))
         return;
@@ -133,7 +129,7 @@ static void set_events(struct conn *c, int events)
     ev_io_start(c->w->loop, &c->io);
 }
 
-static void arm_timer(struct conn *c, uint64_t deadline, uint64_t now)
+void conn_arm_timer(struct conn *c, uint64_t deadline, uint64_t now)
 {
     ev_timer_stop(c->w->loop, &c->timer);
     double after = deadline > now ? (double)(deadline - now) / 1e6 : 0.0;
@@ -147,6 +143,10 @@ void conn_close(struct conn *c)
     ev_io_stop(w->loop, &c->io);
     ev_timer_stop(w->loop, &c->timer);
     worker_free_remove(w, c);
+    if (c->proto) {
+        c->proto->close(c);
+        c->proto = NULL;
+    }
     if (c->ssl) {
         /* Freeing an SSL that was not shut down marks its session not resumable; only a TLS
          * failure should do that. */
@@ -169,9 +169,11 @@ void conn_close(struct conn *c)
     c->woff = 0;
 }
 
-static void fail(struct conn *c, enum lg_error cls, const char *why)
+void conn_fail(struct conn *c, enum lg_error cls, const char *why)
 {
     c->tls_failed = cls == LG_ERR_TLS;
+    if (c->qlen && c->state == CONN_READY)
+        c->proto->fail_slots(c, cls);
     worker_conn_failed(c->w, c, cls, why);
 }
 
@@ -184,12 +186,36 @@ static enum lg_error connect_class(int err)
     return LG_ERR_CONNECT;
 }
 
+/* The protocol of a ready connection: HTTP/2 when the server chose h2 by ALPN, or for a
+ * plain connection when the run asks for HTTP/2 (prior knowledge). NULL: the server refused
+ * the HTTP/2 the run insists on. */
+static const struct conn_proto *choose_proto(const struct conn *c)
+{
+    enum lg_http want = c->w->sh->http;
+    if (!c->ssl)
+        return want == LG_HTTP_2 ? &conn_http2 : &conn_http1;
+    const unsigned char *alpn = NULL;
+    unsigned len = 0;
+    SSL_get0_alpn_selected(c->ssl, &alpn, &len);
+    if (len == 2 && memcmp(alpn, "h2", 2) == 0)
+        return &conn_http2;
+    return want == LG_HTTP_2 ? NULL : &conn_http1;
+}
+
 static void ready(struct conn *c)
 {
     c->state = CONN_READY;
     c->w->connecting--;
-    set_events(c, EV_READ);
+    conn_set_events(c, EV_READ);
     ev_timer_stop(c->w->loop, &c->timer);
+    c->proto = choose_proto(c);
+    if (!c->proto) {
+        conn_fail(c, LG_ERR_PROTOCOL, "the server did not choose HTTP/2 (h2) by ALPN");
+        return;
+    }
+    c->w->c.protocols[c->proto == &conn_http2 ? LG_PROTO_H2 : LG_PROTO_HTTP1]++;
+    if (c->proto->start(c) < 0)
+        return;
     worker_conn_ready(c->w, c);
 }
 
@@ -208,10 +234,10 @@ static void handshake(struct conn *c)
     }
     switch (SSL_get_error(c->ssl, r)) {
     case SSL_ERROR_WANT_READ:
-        set_events(c, EV_READ);
+        conn_set_events(c, EV_READ);
         return;
     case SSL_ERROR_WANT_WRITE:
-        set_events(c, EV_WRITE);
+        conn_set_events(c, EV_WRITE);
         return;
     default: {
         char why[256], detail[200];
@@ -222,7 +248,7 @@ static void handshake(struct conn *c)
                      X509_verify_cert_error_string(v));
         else
             snprintf(why, sizeof why, "TLS handshake failed%s%s", *detail ? ": " : "", detail);
-        fail(c, LG_ERR_TLS, why);
+        conn_fail(c, LG_ERR_TLS, why);
     }
     }
 }
@@ -238,7 +264,7 @@ static void connected(struct conn *c, uint64_t now)
     }
     c->ssl = tls_ssl_new(w->sh->ssl_ctx, c->fd, w->sh->host, w->sh->host_is_ip);
     if (!c->ssl) {
-        fail(c, LG_ERR_TLS, "TLS: cannot create a connection");
+        conn_fail(c, LG_ERR_TLS, "TLS: cannot create a connection");
         return;
     }
     SSL_set_app_data(c->ssl, c);
@@ -258,7 +284,7 @@ void conn_open(struct conn *c)
     if (c->fd < 0) {
         char why[128];
         snprintf(why, sizeof why, "socket: %s", strerror(errno));
-        fail(c, LG_ERR_CONNECT, why);
+        conn_fail(c, LG_ERR_CONNECT, why);
         return;
     }
     if (++w->open > w->open_second_peak)
@@ -270,7 +296,7 @@ void conn_open(struct conn *c)
     c->tp = sh->ssl_ctx ? &transport_tls : &transport_plain;
     c->state = CONN_CONNECTING;
     c->t_connect = clock_us();
-    arm_timer(c, c->t_connect + sh->timeout_us, c->t_connect);
+    conn_arm_timer(c, c->t_connect + sh->timeout_us, c->t_connect);
     if (connect(c->fd, (const struct sockaddr *)&sh->addr, sh->addrlen) == 0) {
         connected(c, clock_us());
         return;
@@ -278,212 +304,10 @@ void conn_open(struct conn *c)
     if (errno != EINPROGRESS) {
         char why[128];
         snprintf(why, sizeof why, "connect: %s", strerror(errno));
-        fail(c, connect_class(errno), why);
+        conn_fail(c, connect_class(errno), why);
         return;
     }
-    set_events(c, EV_WRITE);
-}
-
-/* Write as much of the queue as the socket takes. */
-static int flush(struct conn *c)
-{
-    struct worker *w = c->w;
-    while (c->qwritten < c->qlen) {
-        struct iovec iov[IOV_BATCH];
-        int count = 0;
-        size_t want = 0;
-        for (uint32_t i = c->qwritten; i < c->qlen && count < IOV_BATCH; i++) {
-            const struct request *r = c->q[(c->qhead + i) % c->qcap].req;
-            size_t off = i == c->qwritten ? c->woff : 0;
-            iov[count].iov_base = r->bytes + off;
-            iov[count].iov_len = r->len - off;
-            want += r->len - off;
-            count++;
-        }
-        size_t n = 0;
-        enum io_rc rc = c->tp->writev(c, iov, count, &n);
-        if (rc == IO_ERR || rc == IO_EOF) {
-            fail(c, rc == IO_ERR ? c->err_class : LG_ERR_CLOSED, "write failed");
-            return -1;
-        }
-        if (rc == IO_WANT_READ) /* TLS needs to read first; the read path flushes again */
-            return 0;
-        if (rc == IO_WANT_WRITE) {
-            set_events(c, EV_READ | EV_WRITE);
-            return 0;
-        }
-        w->c.bytes_out += n;
-        w->iv.bytes_out += n;
-        size_t left_over = want - n;
-        /* Advance over what was written. */
-        while (n) {
-            const struct request *r = c->q[(c->qhead + c->qwritten) % c->qcap].req;
-            size_t left = r->len - c->woff;
-            if (n < left) {
-                c->woff += n;
-                break;
-            }
-            n -= left;
-            c->woff = 0;
-            c->qwritten++;
-        }
-        if (left_over) {
-            /* The socket took less than offered: wait until it is writable. */
-            set_events(c, EV_READ | EV_WRITE);
-            return 0;
-        }
-    }
-    set_events(c, EV_READ);
-    return 0;
-}
-
-static void queue(struct conn *c, const struct request *req, uint64_t intended, uint64_t now)
-{
-    struct worker *w = c->w;
-    struct inflight *e = &c->q[(c->qhead + c->qlen) % c->qcap];
-    e->req = req;
-    e->intended = worker_due(w, intended, now);
-    e->sent = now;
-    if (c->qlen == 0) {
-        http_parser_begin(&c->parser, req->no_body);
-        c->cap_len = 0;
-        c->cap_over = 0;
-        if (!ev_is_active(&c->timer))
-            arm_timer(c, now + w->sh->timeout_us, now);
-    }
-    c->qlen++;
-    w->inflight++;
-    w->c.requests++;
-}
-
-int conn_send(struct conn *c, const struct request *req, uint64_t intended, uint64_t now)
-{
-    queue(c, req, intended, now);
-    return flush(c);
-}
-
-int conn_fill(struct conn *c)
-{
-    struct worker *w = c->w;
-    if (c->state != CONN_READY || c->qlen == c->qcap)
-        return 0;
-    uint64_t now = clock_us();
-    const struct request_source *src = &w->sh->source;
-    while (c->qlen < c->qcap)
-        queue(c, src->next(src, &c->cursor), now, now);
-    return flush(c);
-}
-
-/* Keep a copy of response bytes for a scenario step, up to CONN_CAPTURE. */
-static void capture(struct conn *c, const char *data, size_t n)
-{
-    size_t room = CONN_CAPTURE - c->cap_len;
-    if (n > room) {
-        n = room;
-        c->cap_over = 1;
-    }
-    memcpy(c->cap + c->cap_len, data, n);
-    c->cap_len += n;
-}
-
-/* A final response ended. Returns 1 if the connection was closed. */
-static int complete(struct conn *c, uint64_t now)
-{
-    struct worker *w = c->w;
-    struct inflight e = c->q[c->qhead];
-    int keep = c->parser.keep_alive;
-    if (c->qwritten == 0) {
-        /* Answered before it was wholly written (an early 413, say): the rest of it must not
-         * follow on this connection. */
-        keep = 0;
-        c->woff = 0;
-    } else {
-        c->qwritten--;
-    }
-    c->qhead = (c->qhead + 1) % c->qcap;
-    c->qlen--;
-    w->inflight--;
-    worker_response(w, c, &e, c->parser.status, now);
-    if (!keep) {
-        w->c.unfinished += c->qlen;
-        w->inflight -= c->qlen;
-        conn_close(c);
-        worker_conn_closed(w, c);
-        return 1;
-    }
-    if (c->qlen)
-        http_parser_begin(&c->parser, c->q[c->qhead].req->no_body);
-    return 0;
-}
-
-static void on_eof(struct conn *c, uint64_t now)
-{
-    struct worker *w = c->w;
-    if (c->qlen == 0) { /* the server closed an idle keep-alive connection */
-        conn_close(c);
-        worker_conn_closed(w, c);
-        return;
-    }
-    if (http_parser_eof(&c->parser) == HTTP_DONE) {
-        c->parser.keep_alive = 0;
-        complete(c, now);
-        return;
-    }
-    fail(c, LG_ERR_CLOSED, "connection closed before the response ended");
-}
-
-/* Read and parse until the socket is drained or READS_PER_WAKE reads are done (what is left
- * is read on the next wake-up). Returns -1 if the connection is gone. */
-static int readable(struct conn *c)
-{
-    struct worker *w = c->w;
-    for (int reads = 0;; reads++) {
-        if (reads == READS_PER_WAKE) {
-            /* Bytes TLS already holds make the socket no more readable: ask for a wake-up. */
-            if (c->tp->pending(c))
-                worker_read_later(w, c);
-            return 0;
-        }
-        size_t n = 0;
-        enum io_rc rc = c->tp->read(c, c->rbuf, CONN_RBUF, &n);
-        if (rc == IO_WANT_READ)
-            return 0;
-        if (rc == IO_WANT_WRITE) {
-            set_events(c, EV_READ | EV_WRITE);
-            return 0;
-        }
-        uint64_t now = clock_us();
-        if (rc == IO_EOF) {
-            on_eof(c, now);
-            return -1;
-        }
-        if (rc == IO_ERR) {
-            fail(c, c->err_class, c->err_class == LG_ERR_TLS ? "TLS error" : "read failed");
-            return -1;
-        }
-        w->c.bytes_in += n;
-        w->iv.bytes_in += n;
-        size_t off = 0;
-        while (off < n) {
-            if (c->qlen && http_parser_idle(&c->parser))
-                hist_record(w->ttfb, now - c->q[c->qhead].sent);
-            size_t used = 0;
-            enum http_result r = http_parser_feed(&c->parser, c->rbuf + off, n - off, &used);
-            if (c->cap)
-                capture(c, c->rbuf + off, used);
-            off += used;
-            if (r == HTTP_AGAIN)
-                break;
-            if (r == HTTP_ERROR) {
-                fail(c, LG_ERR_PARSE, c->parser.error);
-                return -1;
-            }
-            if (complete(c, now))
-                return -1;
-        }
-        if (n < CONN_RBUF && !c->tp->pending(c))
-            return 0;
-    }
+    conn_set_events(c, EV_WRITE);
 }
 
 static void on_io(struct ev_loop *loop, ev_io *io, int revents)
@@ -498,7 +322,7 @@ static void on_io(struct ev_loop *loop, ev_io *io, int revents)
         if (err) {
             char why[128];
             snprintf(why, sizeof why, "connect: %s", strerror(err));
-            fail(c, connect_class(err), why);
+            conn_fail(c, connect_class(err), why);
             return;
         }
         connected(c, clock_us());
@@ -508,11 +332,7 @@ static void on_io(struct ev_loop *loop, ev_io *io, int revents)
         handshake(c);
         return;
     case CONN_READY:
-        if ((revents & EV_READ) && readable(c) < 0)
-            return;
-        if (c->qwritten < c->qlen && flush(c) < 0)
-            return;
-        worker_conn_idle(c->w, c);
+        c->proto->io(c, revents);
         return;
     default:
         return;
@@ -528,18 +348,14 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
     case CONN_CONNECTING:
     case CONN_HANDSHAKE:
         if (now >= c->t_connect + w->sh->timeout_us)
-            fail(c, LG_ERR_CONNECT_TIMEOUT,
-                 c->state == CONN_CONNECTING ? "connect timed out" : "TLS handshake timed out");
+            conn_fail(c, LG_ERR_CONNECT_TIMEOUT,
+                      c->state == CONN_CONNECTING ? "connect timed out"
+                                                  : "TLS handshake timed out");
         else
-            arm_timer(c, c->t_connect + w->sh->timeout_us, now);
+            conn_arm_timer(c, c->t_connect + w->sh->timeout_us, now);
         return;
     case CONN_READY:
-        if (c->qlen == 0)
-            return;
-        if (now >= c->q[c->qhead].sent + w->sh->timeout_us)
-            fail(c, LG_ERR_TIMEOUT, "request timed out");
-        else
-            arm_timer(c, c->q[c->qhead].sent + w->sh->timeout_us, now);
+        c->proto->timeout(c, now);
         return;
     case CONN_BACKOFF:
         c->state = CONN_CLOSED;
@@ -574,13 +390,16 @@ void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qc
 
 void conn_init_capture(struct conn *c, char *wbuf, char *cap)
 {
-    c->wbuf = wbuf;
-    c->sreq.bytes = wbuf;
-    c->cap = cap;
+    for (uint32_t i = 0; i < c->qcap; i++) {
+        struct lg_slot *s = &c->q[i].slot;
+        s->wbuf = wbuf + (size_t)i * PLAN_REQUEST_MAX;
+        s->req.bytes = s->wbuf;
+        s->cap = cap + (size_t)i * SLOT_CAPTURE;
+    }
 }
 
 void conn_backoff(struct conn *c, uint64_t delay_us)
 {
     c->state = CONN_BACKOFF;
-    arm_timer(c, delay_us, 0);
+    conn_arm_timer(c, delay_us, 0);
 }

@@ -13,15 +13,19 @@
 #include "common/oom.h"
 #include "loadgen/clock.h"
 #include "loadgen/plan.h"
+#include "loadgen/request_list.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"
 
 enum { DEFAULT_HEAD_LIMIT = 64 * 1024, MAX_DRAIN_US = 2000000 };
+/* HTTP/2 streams per connection unless asked (RFC 9113 suggests servers allow at least 100). */
+enum { DEFAULT_STREAMS = 100, MAX_STREAMS = 10000 };
 
 struct engine {
     struct loadgen_params params;
     struct request *requests;
     size_t request_count;
+    struct request_list list;
     struct lg_shared sh;
     struct series series;
     struct worker *workers;
@@ -60,8 +64,12 @@ static int check_params(const struct loadgen_params *p, char *err, size_t errlen
         return fail(err, errlen, "too many stages");
     if ((p->model == LG_MODEL_OPEN || p->plan) && p->max_connections == 0)
         return fail(err, errlen, "the open model needs max_connections > 0");
+    if (p->plan && !p->source_create)
+        return fail(err, errlen, "a scenario run needs the source of its users");
     if (p->plan && p->pipeline != 1)
         return fail(err, errlen, "a scenario run sends one request at a time per connection");
+    if (p->streams > MAX_STREAMS)
+        return fail(err, errlen, "streams must be at most 10000 per connection");
     if (p->plan && p->model == LG_MODEL_OPEN && p->vus_max == 0)
         return fail(err, errlen, "a scenario run in the open model needs vus_max > 0");
     return 0;
@@ -93,6 +101,11 @@ static int host_is_ip(const char *host)
     return 1;
 }
 
+enum lg_http lg_http_of(enum load_http h)
+{
+    return h == LOAD_HTTP_2 ? LG_HTTP_2 : h == LOAD_HTTP_AUTO ? LG_HTTP_AUTO : LG_HTTP_1;
+}
+
 int engine_create(struct engine **out, const struct loadgen_params *p, char *err, size_t errlen)
 {
     *out = NULL;
@@ -115,19 +128,28 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
         e->request_count++;
     }
     if (u0->tls) {
-        e->sh.ssl_ctx = tls_ctx_new(p->insecure, p->ca_file, conn_on_new_session, err, errlen);
+        static const char *const alpn[] = {[LG_HTTP_1] = "\x08http/1.1",
+                                           [LG_HTTP_2] = "\x02h2",
+                                           [LG_HTTP_AUTO] = "\x02h2\x08http/1.1"};
+        e->sh.ssl_ctx =
+            tls_ctx_new(p->insecure, p->ca_file, alpn[p->http], conn_on_new_session, err, errlen);
         if (!e->sh.ssl_ctx)
             goto fail;
     }
     e->sh.host = e->host;
     e->sh.host_is_ip = host_is_ip(e->host);
-    request_source_fixed(&e->sh.source, e->requests, e->request_count);
+    request_list_init(&e->list, e->requests, e->request_count);
+    e->sh.list = &e->list.base;
+    e->sh.source_create = p->plan ? p->source_create : NULL;
     schedule_init(&e->sh.schedule, p->start, p->stages, p->stage_count, p->duration_us);
     e->sh.model = p->model;
     e->sh.threads = p->threads;
     e->sh.segment = p->segment.count ? p->segment : SEGMENT_WHOLE;
     e->sh.arrival_stride = segment_arrival_stride(e->sh.segment, p->threads);
     e->sh.pipeline = p->pipeline;
+    e->sh.http = p->http;
+    e->sh.streams = p->http == LG_HTTP_1 ? 0 : p->streams ? p->streams : DEFAULT_STREAMS;
+    e->sh.per_conn = e->sh.streams > p->pipeline ? e->sh.streams : p->pipeline;
     e->sh.timeout_us = p->timeout_us;
     e->sh.drain_us = p->timeout_us < MAX_DRAIN_US ? p->timeout_us : MAX_DRAIN_US;
     e->sh.head_limit = p->head_limit ? p->head_limit : DEFAULT_HEAD_LIMIT;
@@ -307,9 +329,9 @@ static void merge_scenarios(const struct engine *e, struct load_result *r)
     name_scenarios(e->params.plan, r);
     r->vus_max = e->sh.vus_max;
     for (unsigned i = 0; i < e->params.threads; i++) {
-        const struct vu_pool *vp = &e->workers[i].vus;
-        add_scenarios(r, vp->steps, vp->scenarios);
-        r->vus_peak += vp->peak;
+        const struct request_source *src = e->workers[i].src;
+        add_scenarios(r, src->steps, src->scenarios);
+        r->vus_peak += src->peak;
     }
 }
 

@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 #include "common/url.h"
+#include "config/config.h"
 #include "loadgen/result.h"
 #include "loadgen/segment.h"
+#include "loadgen/source.h"
 
 struct plan;
 
@@ -39,6 +41,9 @@ struct loadgen_params {
     uint32_t connections;     /* open model: connections opened before the start */
     uint32_t max_connections; /* open model: never more than this many at once */
     uint32_t pipeline;        /* requests in flight per connection, >= 1 */
+    enum lg_http http;        /* the HTTP version (LG_HTTP_1 when zeroed) */
+    uint32_t streams;         /* HTTP/2: streams per connection; 0: 100, or fewer if the
+                                 server's SETTINGS_MAX_CONCURRENT_STREAMS is lower */
     uint64_t timeout_us;      /* per request, and for connect + TLS handshake */
     size_t head_limit;        /* largest response head accepted; 0: 64 KiB */
 
@@ -47,6 +52,7 @@ struct loadgen_params {
      * closed model's start and stage targets are users, and connections/max_connections
      * bound the connections they share. pipeline must be 1. */
     const struct plan *plan;
+    source_create_fn source_create; /* with a plan: the source of its users, per worker */
     uint32_t vus_initial; /* open model: users created before the start */
     uint32_t vus_max;     /* open model: the pool grows to this */
     int snapshots;        /* keep running totals for engine_snapshot (once a second) */
@@ -57,6 +63,9 @@ struct loadgen_params {
      * vus_max, the segment's share. Connections of the open model are this process's own. */
     struct segment segment;
 };
+
+/* The version the config or the command line names (unset: HTTP/1.1). */
+enum lg_http lg_http_of(enum load_http h);
 
 struct engine;
 

@@ -73,17 +73,3 @@ void request_free(struct request *r)
     free(r->bytes);
     memset(r, 0, sizeof *r);
 }
-
-static const struct request *fixed_next(const struct request_source *src, uint64_t *cursor)
-{
-    const struct request *r = &src->requests[*cursor % src->count];
-    ++*cursor;
-    return r;
-}
-
-void request_source_fixed(struct request_source *src, const struct request *requests, size_t count)
-{
-    src->next = fixed_next;
-    src->requests = requests;
-    src->count = count;
-}

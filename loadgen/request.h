@@ -1,6 +1,6 @@
 /*
- * Requests as bytes on the wire, built once before the run. A request source hands them to
- * connections; the engine never formats a request on the hot path.
+ * Requests as bytes on the wire, built once before the run. A request list (request_list.h)
+ * hands them to connections; the engine never formats a request on the hot path.
  */
 #ifndef STORECHECK_LOADGEN_REQUEST_H
 #define STORECHECK_LOADGEN_REQUEST_H
@@ -24,19 +24,5 @@ int request_build(struct request *r, const char *method, const struct url *u,
                   const char *const *headers, size_t header_count, const char *body,
                   size_t body_len, char *err, size_t errlen);
 void request_free(struct request *r);
-
-/*
- * Where a connection's next request comes from. next() is called on the worker thread that
- * owns the connection with that connection's cursor (0 at first); the request it returns must
- * stay valid and unchanged until its response completes. A source that varies a value patches
- * its own copy in place. request_source_fixed cycles through a fixed list.
- */
-struct request_source {
-    const struct request *(*next)(const struct request_source *src, uint64_t *cursor);
-    const struct request *requests;
-    size_t count;
-};
-
-void request_source_fixed(struct request_source *src, const struct request *requests, size_t count);
 
 #endif

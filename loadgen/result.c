@@ -13,6 +13,13 @@ const char *const lg_error_names[LG_ERR_COUNT] = {
     [LG_ERR_CLOSED] = "closed",
     [LG_ERR_TIMEOUT] = "timeout",
     [LG_ERR_PARSE] = "parse",
+    [LG_ERR_STREAM_RESET] = "stream_reset",
+    [LG_ERR_PROTOCOL] = "protocol",
+};
+
+const char *const lg_proto_names[LG_PROTO_COUNT] = {
+    [LG_PROTO_HTTP1] = "http/1.1",
+    [LG_PROTO_H2] = "h2",
 };
 
 const char *const lg_fail_names[LG_FAIL_COUNT] = {
@@ -83,6 +90,9 @@ static void counters_fold(struct lg_counters *d, const struct lg_counters *s, ui
     d->handshakes += sign * s->handshakes;
     d->resumed += sign * s->resumed;
     d->internal_errors += sign * s->internal_errors;
+    for (int i = 0; i < LG_PROTO_COUNT; i++)
+        d->protocols[i] += sign * s->protocols[i];
+    d->retried += sign * s->retried;
 }
 
 void lg_counters_add(struct lg_counters *d, const struct lg_counters *s)

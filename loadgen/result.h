@@ -29,6 +29,9 @@ enum lg_error {
     LG_ERR_CLOSED,          /* the server closed the connection before the response ended */
     LG_ERR_TIMEOUT,         /* no complete response within --timeout of sending */
     LG_ERR_PARSE,           /* the response was not valid HTTP/1.x or broke a limit */
+    LG_ERR_STREAM_RESET,    /* HTTP/2: the server reset the request's stream (RST_STREAM) */
+    LG_ERR_PROTOCOL,        /* HTTP/2: the server broke the protocol (malformed frames, no
+                               SETTINGS, GOAWAY with an error, h2 refused by ALPN) */
     LG_ERR_COUNT
 };
 
@@ -36,6 +39,14 @@ enum lg_error {
 extern const char *const lg_error_names[LG_ERR_COUNT];
 
 enum lg_model { LG_MODEL_CLOSED, LG_MODEL_OPEN };
+
+/* The HTTP version a run asks for: 1.1; 2 (ALPN h2 over TLS, prior knowledge over plain TCP);
+ * auto (over TLS the server chooses by ALPN; plain TCP speaks HTTP/1.1). */
+enum lg_http { LG_HTTP_1, LG_HTTP_2, LG_HTTP_AUTO };
+
+/* The protocols a connection can end up speaking, in lg_counters.protocols. */
+enum { LG_PROTO_HTTP1, LG_PROTO_H2, LG_PROTO_COUNT };
+extern const char *const lg_proto_names[LG_PROTO_COUNT]; /* "http/1.1", "h2" */
 
 /* Counters; each worker keeps its own and the engine adds them up. */
 struct lg_counters {
@@ -57,6 +68,9 @@ struct lg_counters {
     uint64_t resumed;         /* of which resumed a previous session */
     uint64_t internal_errors; /* the generator's own bugs: a request written before its
                                  intended time, a latency beyond the histogram's range */
+    uint64_t protocols[LG_PROTO_COUNT]; /* connections made ready, by the protocol spoken */
+    uint64_t retried; /* HTTP/2: requests the server refused unprocessed (streams above a
+                         GOAWAY's last stream id, REFUSED_STREAM), sent again */
 };
 
 /* An open-model request sent later than this after its intended time is counted late. */

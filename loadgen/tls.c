@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
+#include <string.h>
 
 void tls_error_text(char *buf, size_t len)
 {
@@ -15,7 +16,7 @@ void tls_error_text(char *buf, size_t len)
         buf[0] = '\0';
 }
 
-SSL_CTX *tls_ctx_new(int insecure, const char *ca_file,
+SSL_CTX *tls_ctx_new(int insecure, const char *ca_file, const char *alpn,
                      int (*on_new_session)(SSL *ssl, SSL_SESSION *sess), char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -28,8 +29,7 @@ SSL_CTX *tls_ctx_new(int insecure, const char *ca_file,
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_CTX_set_read_ahead(ctx, 1);
     SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-    static const unsigned char alpn[] = "\x08http/1.1";
-    SSL_CTX_set_alpn_protos(ctx, alpn, sizeof alpn - 1);
+    SSL_CTX_set_alpn_protos(ctx, (const unsigned char *)alpn, (unsigned)strlen(alpn));
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, on_new_session);
     if (insecure) {

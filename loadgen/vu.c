@@ -5,11 +5,10 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/conn.h"
 #include "loadgen/graphql_answer.h"
 #include "loadgen/response.h"
+#include "loadgen/series.h"
 #include "loadgen/step_extract.h"
-#include "loadgen/worker.h"
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents);
 static void fail(struct vu *u, enum lg_fail why);
@@ -32,40 +31,12 @@ static struct vu *create(struct vu_pool *p)
     return u;
 }
 
-void vu_pool_init(struct vu_pool *p, struct worker *w, const struct plan *plan, uint64_t id_base,
-                  uint64_t id_stride, uint32_t users_run, uint32_t initial, uint32_t max)
+static void pool_destroy(struct request_source *s)
 {
-    memset(p, 0, sizeof *p);
-    p->w = w;
-    p->plan = plan;
-    p->max = max;
-    p->id_base = (uint32_t)id_base;
-    p->id_stride = (uint32_t)id_stride;
-    p->users_run = users_run;
-    p->users = xcalloc(max ? max : 1, sizeof *p->users);
-    p->scratch = xmalloc(PLAN_REQUEST_MAX);
-    p->steps = xcalloc(plan->step_count + 1, sizeof *p->steps);
-    for (size_t i = 0; i < plan->step_count; i++)
-        p->steps[i].latency = hist_new();
-    p->scenarios = xcalloc(plan->scenario_count + 1, sizeof *p->scenarios);
-    for (size_t i = 0; i < plan->scenario_count; i++)
-        lg_scenario_hists_new(&p->scenarios[i]);
-    while (p->count < initial && p->count < max) {
-        struct vu *u = create(p);
-        if (!u)
-            break;
-        u->next = p->free_head;
-        p->free_head = u;
-    }
-}
-
-void vu_pool_free(struct vu_pool *p)
-{
-    if (!p->plan)
-        return;
+    struct vu_pool *p = (struct vu_pool *)s;
     for (uint32_t i = 0; i < p->count; i++) {
         struct vu *u = p->users[i];
-        ev_timer_stop(p->w->loop, &u->timer);
+        ev_timer_stop(p->port->loop, &u->timer);
         vars_destroy(u->vars);
         cookie_jar_destroy(u->jar);
         free(u);
@@ -73,12 +44,12 @@ void vu_pool_free(struct vu_pool *p)
     free(p->users);
     free(p->scratch);
     for (size_t i = 0; i < p->plan->step_count; i++)
-        hist_free(p->steps[i].latency);
-    free(p->steps);
+        hist_free(p->base.steps[i].latency);
+    free(p->base.steps);
     for (size_t i = 0; i < p->plan->scenario_count; i++)
-        lg_scenario_hists_free(&p->scenarios[i]);
-    free(p->scenarios);
-    memset(p, 0, sizeof *p);
+        lg_scenario_hists_free(&p->base.scenarios[i]);
+    free(p->base.scenarios);
+    free(p);
 }
 
 static uint64_t pick_think(struct vu *u, uint64_t lo, uint64_t hi)
@@ -89,10 +60,10 @@ static uint64_t pick_think(struct vu *u, uint64_t lo, uint64_t hi)
 static void start_timer(struct vu *u, uint64_t delay_us)
 {
     ev_timer_set(&u->timer, (double)delay_us / 1e6, 0.0);
-    ev_timer_start(u->pool->w->loop, &u->timer);
+    ev_timer_start(u->pool->port->loop, &u->timer);
 }
 
-/* The current step is due at `intended`: queue for a connection. */
+/* The current step is due at `intended`: queue for a slot. */
 static void go(struct vu *u, uint64_t intended)
 {
     struct vu_pool *p = u->pool;
@@ -104,9 +75,8 @@ static void go(struct vu *u, uint64_t intended)
     else
         p->wait_head = u;
     p->wait_tail = u;
-    p->nwait++;
-    if (!p->pumping)
-        worker_pump(p->w);
+    p->base.nwait++;
+    p->port->wake(p->port);
 }
 
 /* The iteration is over (completed or failed): loop, or go back to the pool. */
@@ -115,8 +85,8 @@ static void end_iteration(struct vu *u)
     struct vu_pool *p = u->pool;
     u->in_iteration = 0;
     u->state = VU_IDLE;
-    p->busy--;
-    if (p->w->sh->model == LG_MODEL_OPEN) {
+    p->base.busy--;
+    if (p->port->model == LG_MODEL_OPEN) {
         u->next = p->free_head;
         p->free_head = u;
         return;
@@ -134,8 +104,8 @@ static void end_iteration(struct vu *u)
 static void fail_reason(struct vu *u, const char *reason, const char *got)
 {
     struct vu_pool *p = u->pool;
-    lg_reasons_add(&p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons, reason,
-                   got, 1);
+    lg_reasons_add(&p->base.steps[p->plan->scenarios[u->scenario].steps[u->step].index].reasons,
+                   reason, got, 1);
     fail(u, LG_FAIL_CHECK);
 }
 
@@ -144,14 +114,14 @@ static void fail_check(struct vu *u, size_t k, const char got[CHECK_GOT_MAX])
 {
     struct vu_pool *p = u->pool;
     const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
-    struct lg_step_stats *ss = &p->steps[st->index];
+    struct lg_step_stats *ss = &p->base.steps[st->index];
     if (!ss->check_failed[k]++)
         memcpy(ss->check_got[k], got, CHECK_GOT_MAX);
     fail_reason(u, st->checks[k].expr, got);
 }
 
 /* A GraphQL step's answer reports an error (or is no JSON): 1 after failing the step. */
-static int fail_graphql(struct vu *u, const struct plan_step *st, const struct conn *c,
+static int fail_graphql(struct vu *u, const struct plan_step *st, const struct lg_slot *slot,
                         const struct response_view *rv)
 {
     struct graphql_failure gf;
@@ -160,7 +130,7 @@ static int fail_graphql(struct vu *u, const struct plan_step *st, const struct c
     case GRAPHQL_OK:
         return 0;
     case GRAPHQL_NOT_JSON:
-        fail(u, c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON);
+        fail(u, slot->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON);
         return 1;
     case GRAPHQL_ERRORS:
     case GRAPHQL_ERROR_RESULT:
@@ -174,12 +144,12 @@ static void fail(struct vu *u, enum lg_fail why)
 {
     struct vu_pool *p = u->pool;
     const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
-    p->steps[st->index].failed[why]++;
+    p->base.steps[st->index].failed[why]++;
     /* The step's request ended without a response: what a shopper sees as a hang or a broken
      * page, in the second it happened. */
     if (why == LG_FAIL_TIMEOUT || why == LG_FAIL_TRANSPORT)
-        p->w->iv.steps[st->index].errors++;
-    p->scenarios[u->scenario].failed[why]++;
+        p->port->iv->steps[st->index].errors++;
+    p->base.scenarios[u->scenario].failed[why]++;
     end_iteration(u);
 }
 
@@ -187,7 +157,7 @@ static void fail(struct vu *u, enum lg_fail why)
 static void fail_unsent(struct vu *u, enum lg_fail why)
 {
     struct vu_pool *p = u->pool;
-    p->steps[p->plan->scenarios[u->scenario].steps[u->step].index].unsent++;
+    p->base.steps[p->plan->scenarios[u->scenario].steps[u->step].index].unsent++;
     fail(u, why);
 }
 
@@ -204,11 +174,11 @@ static void begin(struct vu *u, uint64_t draw, uint64_t seq, uint64_t intended)
     u->iter_start = intended;
     u->think_us = 0;
     u->in_iteration = 1;
-    if (++p->busy > p->peak)
-        p->peak = p->busy;
-    if (p->busy > p->second_peak)
-        p->second_peak = p->busy;
-    p->scenarios[scenario].started++;
+    if (++p->base.busy > p->base.peak)
+        p->base.peak = p->base.busy;
+    if (p->base.busy > p->base.second_peak)
+        p->base.second_peak = p->base.busy;
+    p->base.scenarios[scenario].started++;
     vars_reset(u->vars);
     cookie_jar_clear(u->jar);
     for (size_t i = 0; i < plan->feeder_count; i++) {
@@ -227,14 +197,16 @@ static void begin(struct vu *u, uint64_t draw, uint64_t seq, uint64_t intended)
     go(u, intended);
 }
 
-void vu_arrival_dropped(struct vu_pool *p, uint64_t k)
+static void pool_arrival_dropped(struct request_source *s, uint64_t k)
 {
-    p->scenarios[plan_pick(p->plan, p->plan->seed, k)].dropped++;
-    p->w->iv.dropped++;
+    struct vu_pool *p = (struct vu_pool *)s;
+    p->base.scenarios[plan_pick(p->plan, p->plan->seed, k)].dropped++;
+    p->port->iv->dropped++;
 }
 
-void vu_arrival(struct vu_pool *p, uint64_t k, uint64_t intended)
+static void pool_arrival(struct request_source *s, uint64_t k, uint64_t intended)
 {
+    struct vu_pool *p = (struct vu_pool *)s;
     struct vu *u = p->free_head;
     if (u)
         p->free_head = u->next;
@@ -243,7 +215,7 @@ void vu_arrival(struct vu_pool *p, uint64_t k, uint64_t intended)
     if (u)
         begin(u, k, k, intended);
     else
-        vu_arrival_dropped(p, k);
+        pool_arrival_dropped(s, k);
 }
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
@@ -273,8 +245,9 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
     begin(u, draw, u->id + j * (p->users_run ? p->users_run : 1), now);
 }
 
-void vu_ramp(struct vu_pool *p, uint32_t want)
+static void pool_ramp(struct request_source *s, uint32_t want)
 {
+    struct vu_pool *p = (struct vu_pool *)s;
     if (want > p->max)
         want = p->max;
     while (p->count < want && create(p))
@@ -290,14 +263,14 @@ void vu_ramp(struct vu_pool *p, uint32_t want)
             u->state = VU_THINK;
             start_timer(u, 0);
         } else if (!u->active && !u->in_iteration) {
-            ev_timer_stop(p->w->loop, &u->timer);
+            ev_timer_stop(p->port->loop, &u->timer);
             u->state = VU_IDLE;
         }
     }
     p->want = want;
 }
 
-struct vu *vu_wait_pop(struct vu_pool *p)
+static struct vu *wait_pop(struct vu_pool *p)
 {
     struct vu *u = p->wait_head;
     if (!u)
@@ -306,41 +279,43 @@ struct vu *vu_wait_pop(struct vu_pool *p)
     if (!p->wait_head)
         p->wait_tail = NULL;
     u->next = NULL;
-    p->nwait--;
+    p->base.nwait--;
     return u;
 }
 
-void vu_send(struct vu *u, struct conn *c, uint64_t now)
+/* The oldest waiting user whose step renders, its request on `slot`; users whose template
+ * fails are failed on the way. */
+static const struct request *pool_next(struct request_source *s, struct lg_slot *slot,
+                                       uint64_t *cursor, uint64_t *intended, uint64_t now)
 {
-    struct vu_pool *p = u->pool;
-    struct worker *w = p->w;
-    const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
-    struct tpl_ctx ctx = {u->vars, &u->rng, (uint64_t)(ev_now(w->loop) * 1e6)};
-    size_t len = 0;
-    enum tpl_status rc = plan_render(p->plan, st, &ctx, u->jar, c->wbuf, PLAN_REQUEST_MAX,
-                                     p->scratch, PLAN_REQUEST_MAX, &len, NULL);
-    if (rc != TPL_OK) {
-        worker_free_push(w, c);
-        fail_unsent(u, LG_FAIL_TEMPLATE);
-        return;
+    struct vu_pool *p = (struct vu_pool *)s;
+    struct vu *u;
+    while ((u = wait_pop(p))) {
+        const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
+        struct tpl_ctx ctx = {u->vars, &u->rng, (uint64_t)(ev_now(p->port->loop) * 1e6)};
+        size_t len = 0;
+        enum tpl_status rc = plan_render(p->plan, st, &ctx, u->jar, slot->wbuf, PLAN_REQUEST_MAX,
+                                         p->scratch, PLAN_REQUEST_MAX, &len, NULL);
+        if (rc != TPL_OK) {
+            fail_unsent(u, LG_FAIL_TEMPLATE);
+            continue;
+        }
+        /* A step is never due in the future; the engine counts one that is as its own error. */
+        if (u->intended > now)
+            u->intended = now;
+        slot->req.len = len;
+        slot->req.no_body = st->no_body_response;
+        slot->user = u;
+        u->state = VU_SEND;
+        p->base.steps[st->index].requests++;
+        *intended = u->intended;
+        return &slot->req;
     }
-    u->intended = worker_due(w, u->intended, now);
-    uint64_t lag = now - u->intended;
-    hist_record(w->lag, lag);
-    if (lag > LG_LATE_US) {
-        w->c.late++;
-        w->iv.late++;
-    }
-    c->sreq.len = len;
-    c->sreq.no_body = st->no_body_response;
-    c->vu = u;
-    u->state = VU_SEND;
-    p->steps[st->index].requests++;
-    conn_send(c, &c->sreq, u->intended, now);
+    return NULL;
 }
 
 /* Run the step's extractions on the captured response. -1, or the reason it failed. */
-static int extract(struct vu *u, const struct plan_step *st, const struct conn *c,
+static int extract(struct vu *u, const struct plan_step *st, const struct lg_slot *slot,
                    const struct response_view *rv)
 {
     struct vu_pool *p = u->pool;
@@ -350,7 +325,7 @@ static int extract(struct vu *u, const struct plan_step *st, const struct conn *
         enum jp_status js =
             step_extract(&st->extracts[i], rv, &u->rng, p->scratch, PLAN_REQUEST_MAX, &val, &len);
         if (js == JP_NOT_JSON)
-            return c->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
+            return slot->cap_over ? LG_FAIL_TOO_LARGE : LG_FAIL_NOT_JSON;
         if (js == JP_NO_SPACE)
             return LG_FAIL_TOO_LARGE;
         if (js != JP_MATCH)
@@ -361,18 +336,18 @@ static int extract(struct vu *u, const struct plan_step *st, const struct conn *
     return -1;
 }
 
-void vu_response(struct conn *c, int status, uint64_t now)
+static void pool_answer(struct request_source *s, struct lg_slot *slot, int status, uint64_t now)
 {
-    struct vu *u = c->vu;
-    c->vu = NULL;
+    struct vu *u = slot->user;
+    slot->user = NULL;
     if (!u)
         return;
-    struct vu_pool *p = u->pool;
+    struct vu_pool *p = (struct vu_pool *)s;
     const struct plan_scenario *sc = &p->plan->scenarios[u->scenario];
     const struct plan_step *st = &sc->steps[u->step];
-    struct lg_step_stats *ss = &p->steps[st->index];
+    struct lg_step_stats *ss = &p->base.steps[st->index];
     ss->responses++;
-    struct lg_step_second *sec = &p->w->iv.steps[st->index];
+    struct lg_step_second *sec = &p->port->iv->steps[st->index];
     sec->responses++;
     sec->status_5xx += status >= 500;
     sec->status_503 += status == 503;
@@ -382,9 +357,9 @@ void vu_response(struct conn *c, int status, uint64_t now)
         return;
     }
     struct response_view rv;
-    response_view(c->cap, c->cap_len, &rv);
-    cookie_jar_update(u->jar, rv.head, rv.head_len, (int64_t)ev_now(p->w->loop));
-    if (st->graphql_judge && fail_graphql(u, st, c, &rv))
+    response_view(slot->cap, slot->cap_len, &rv);
+    cookie_jar_update(u->jar, rv.head, rv.head_len, (int64_t)ev_now(p->port->loop));
+    if (st->graphql_judge && fail_graphql(u, st, slot, &rv))
         return;
     for (size_t k = 0; k < st->check_count; k++) {
         char got[CHECK_GOT_MAX];
@@ -393,13 +368,13 @@ void vu_response(struct conn *c, int status, uint64_t now)
             return;
         }
     }
-    int why = extract(u, st, c, &rv);
+    int why = extract(u, st, slot, &rv);
     if (why >= 0) {
         fail(u, (enum lg_fail)why);
         return;
     }
     if (++u->step == sc->step_count) {
-        struct lg_scenario_stats *sct = &p->scenarios[u->scenario];
+        struct lg_scenario_stats *sct = &p->base.scenarios[u->scenario];
         uint64_t took = now - u->iter_start;
         sct->completed++;
         hist_record(sct->duration, took);
@@ -418,43 +393,109 @@ void vu_response(struct conn *c, int status, uint64_t now)
     u->state = VU_THINK;
     u->think_us += think;
     u->intended = now + think;
-    ev_now_update(p->w->loop);
+    ev_now_update(p->port->loop);
     start_timer(u, think);
 }
 
-void vu_conn_failed(struct conn *c, enum lg_error cls)
+static void pool_failed(struct request_source *s, struct lg_slot *slot, enum lg_error cls)
 {
-    struct vu *u = c->vu;
-    c->vu = NULL;
+    struct vu *u = slot->user;
+    slot->user = NULL;
     if (u)
         fail(u, cls == LG_ERR_TIMEOUT ? LG_FAIL_TIMEOUT : LG_FAIL_TRANSPORT);
 }
 
-void vu_expire_waiting(struct vu_pool *p, uint64_t now, uint64_t timeout_us)
+/* Once a second: users that waited for a slot longer than timeout_us fail. */
+static void pool_tick(struct request_source *s, uint64_t now, uint64_t timeout_us)
 {
+    struct vu_pool *p = (struct vu_pool *)s;
     while (p->wait_head && p->wait_head->intended + timeout_us <= now) {
-        struct vu *u = vu_wait_pop(p);
-        p->w->c.dropped++; /* a request that was never written */
+        struct vu *u = wait_pop(p);
+        p->port->c->dropped++; /* a request that was never written */
         fail_unsent(u, LG_FAIL_TIMEOUT);
     }
 }
 
-void vu_pool_stop(struct vu_pool *p)
+static void pool_stop(struct request_source *s)
 {
+    struct vu_pool *p = (struct vu_pool *)s;
     p->stopping = 1;
     for (uint32_t i = 0; i < p->count; i++)
-        ev_timer_stop(p->w->loop, &p->users[i]->timer);
+        ev_timer_stop(p->port->loop, &p->users[i]->timer);
     p->wait_head = p->wait_tail = NULL;
-    p->nwait = 0;
+    p->base.nwait = 0;
 }
 
-void vu_pool_finish(struct vu_pool *p)
+static void pool_finish(struct request_source *s)
 {
+    struct vu_pool *p = (struct vu_pool *)s;
     for (uint32_t i = 0; i < p->count; i++) {
         struct vu *u = p->users[i];
         if (u->in_iteration) {
-            p->scenarios[u->scenario].unfinished++;
+            p->base.scenarios[u->scenario].unfinished++;
             u->in_iteration = 0;
         }
     }
+}
+
+/* The server refused the user's request unprocessed: the user asks for a slot again, first in
+ * line, for the same step (rendered anew). */
+static void pool_retry(struct request_source *s, struct lg_slot *slot)
+{
+    struct vu_pool *p = (struct vu_pool *)s;
+    struct vu *u = slot->user;
+    slot->user = NULL;
+    if (!u || p->stopping)
+        return;
+    p->base.steps[p->plan->scenarios[u->scenario].steps[u->step].index].requests--;
+    u->state = VU_WAIT;
+    u->next = p->wait_head;
+    p->wait_head = u;
+    if (!p->wait_tail)
+        p->wait_tail = u;
+    p->base.nwait++;
+    p->port->wake(p->port);
+}
+
+static const struct request_source_ops pool_ops = {
+    .next = pool_next,
+    .answer = pool_answer,
+    .failed = pool_failed,
+    .retry = pool_retry,
+    .arrival = pool_arrival,
+    .arrival_dropped = pool_arrival_dropped,
+    .ramp = pool_ramp,
+    .tick = pool_tick,
+    .stop = pool_stop,
+    .finish = pool_finish,
+    .destroy = pool_destroy,
+};
+
+struct request_source *vu_source_create(const struct source_params *sp, struct source_port *port)
+{
+    const struct plan *plan = sp->plan;
+    struct vu_pool *p = xcalloc(1, sizeof *p);
+    p->base.ops = &pool_ops;
+    p->port = port;
+    p->plan = plan;
+    p->max = sp->max;
+    p->id_base = (uint32_t)sp->id_base;
+    p->id_stride = (uint32_t)sp->id_stride;
+    p->users_run = sp->users_run;
+    p->users = xcalloc(sp->max ? sp->max : 1, sizeof *p->users);
+    p->scratch = xmalloc(PLAN_REQUEST_MAX);
+    p->base.steps = xcalloc(plan->step_count + 1, sizeof *p->base.steps);
+    for (size_t i = 0; i < plan->step_count; i++)
+        p->base.steps[i].latency = hist_new();
+    p->base.scenarios = xcalloc(plan->scenario_count + 1, sizeof *p->base.scenarios);
+    for (size_t i = 0; i < plan->scenario_count; i++)
+        lg_scenario_hists_new(&p->base.scenarios[i]);
+    while (p->count < sp->initial && p->count < sp->max) {
+        struct vu *u = create(p);
+        if (!u)
+            break;
+        u->next = p->free_head;
+        p->free_head = u;
+    }
+    return &p->base;
 }

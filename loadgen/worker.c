@@ -1,5 +1,7 @@
 #include "loadgen/worker.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -7,7 +9,7 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/vu.h"
+#include "loadgen/plan.h"
 
 enum { BACKOFF_US = 100000 }; /* between failed connects of one connection */
 
@@ -16,11 +18,17 @@ static uint32_t share(uint64_t total, unsigned parts, unsigned id)
     return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
 }
 
-/* Connections are a pool that requests (or virtual users) take from the free list: the open
- * model, and every scenario run. Otherwise each connection loops on its own (closed model). */
+/* The source runs users (a scenario run), not a list of requests. */
+static int has_users(const struct worker *w)
+{
+    return w->src->ops->ramp != NULL;
+}
+
+/* Connections are a pool that requests (or users) take from the free list: the open model,
+ * and every source of users. Otherwise each connection loops on its own (closed model). */
 static int pooled(const struct worker *w)
 {
-    return w->sh->model == LG_MODEL_OPEN || w->sh->plan;
+    return w->sh->model == LG_MODEL_OPEN || has_users(w);
 }
 
 /* --- free list (open model) --- */
@@ -65,7 +73,7 @@ static void take_snapshot(struct worker *w)
         struct hist *h = sn->steps[i].latency;
         hist_reset(h);
         sn->steps[i] = (struct lg_step_stats){.latency = h};
-        lg_step_stats_add(&sn->steps[i], &w->vus.steps[i]);
+        lg_step_stats_add(&sn->steps[i], &w->src->steps[i]);
     }
     for (size_t i = 0; plan && i < plan->scenario_count; i++) {
         struct lg_scenario_stats *sc = &sn->scenarios[i];
@@ -74,7 +82,7 @@ static void take_snapshot(struct worker *w)
         hist_reset(sc->think);
         *sc = (struct lg_scenario_stats){
             .duration = sc->duration, .active = sc->active, .think = sc->think};
-        lg_scenario_stats_add(&sn->scenarios[i], &w->vus.scenarios[i]);
+        lg_scenario_stats_add(&sn->scenarios[i], &w->src->scenarios[i]);
     }
     pthread_mutex_unlock(&sn->mu);
 }
@@ -117,9 +125,9 @@ static void submit_second(struct worker *w)
     if (w->snap)
         take_snapshot(w);
     w->iv.connections = w->open_second_peak;
-    w->iv.users = w->vus.second_peak;
+    w->iv.users = w->src->second_peak;
     w->open_second_peak = w->open;
-    w->vus.second_peak = w->vus.busy;
+    w->src->second_peak = w->src->busy;
     series_submit(w->sh->series, w->second, &w->iv);
     series_interval_reset(&w->iv);
     w->second++;
@@ -130,17 +138,22 @@ static void finish(struct worker *w)
     if (w->finished)
         return;
     w->finished = 1;
+    /* Refused and not sent again before the end: sent once, never answered. */
+    w->c.requests += w->rlen;
+    w->c.unfinished += w->rlen;
+    w->rlen = 0;
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct conn *c = &w->conns[i];
         w->c.unfinished += c->qlen;
         w->inflight -= c->qlen;
         conn_close(c);
     }
-    if (w->sh->plan)
-        vu_pool_finish(&w->vus);
+    if (has_users(w))
+        w->src->ops->finish(w->src);
     ev_timer_stop(w->loop, &w->tick_timer);
     ev_timer_stop(w->loop, &w->drain_timer);
     ev_timer_stop(w->loop, &w->end_timer);
+    ev_prepare_stop(w->loop, &w->flush_watcher);
     submit_second(w);
     ev_break(w->loop, EVBREAK_ALL);
 }
@@ -150,8 +163,8 @@ static void drop_due(struct worker *w, uint64_t until)
 {
     const struct lg_shared *sh = w->sh;
     while (w->next_time != UINT64_MAX && w->next_time <= until) {
-        if (sh->plan) {
-            vu_arrival_dropped(&w->vus, w->next_k);
+        if (has_users(w)) {
+            w->src->ops->arrival_dropped(w->src, w->next_k);
         } else {
             w->c.dropped++;
             w->iv.dropped++;
@@ -175,8 +188,8 @@ static void stop(struct worker *w, int drain)
     ev_check_stop(w->loop, &w->check_watcher);
     if (w->sh->model == LG_MODEL_OPEN)
         drop_due(w, w->stopped_at);
-    if (w->sh->plan)
-        vu_pool_stop(&w->vus);
+    if (has_users(w))
+        w->src->ops->stop(w->src);
     for (uint32_t i = 0; i < w->nconns; i++)
         if (w->conns[i].qlen == 0)
             conn_close(&w->conns[i]);
@@ -218,38 +231,83 @@ static void open_more(struct worker *w, uint64_t waiting)
             conn_open(&w->conns[i]);
 }
 
-/* Scenario runs: give waiting virtual users free connections; open more for the rest. */
-void worker_pump(struct worker *w)
+/* Count how late a request is written, from when it was due. */
+static void record_lag(struct worker *w, uint64_t intended, uint64_t now)
 {
-    struct vu_pool *vp = &w->vus;
-    if (vp->pumping || w->stopping)
-        return;
-    vp->pumping = 1;
-    uint64_t now = clock_us();
-    while (vp->wait_head && w->free_head) {
-        struct conn *c = w->free_head;
-        worker_free_remove(w, c);
-        vu_send(vu_wait_pop(vp), c, now);
+    uint64_t lag = now - intended;
+    hist_record(w->lag, lag);
+    if (lag > LG_LATE_US) {
+        w->c.late++;
+        w->iv.late++;
     }
-    vp->pumping = 0;
-    if (vp->nwait)
-        open_more(w, vp->nwait);
+}
+
+/* Sources of users: give waiting users free connections; open more for the rest. */
+static void pump(struct worker *w)
+{
+    struct request_source *src = w->src;
+    if (w->pumping || w->stopping)
+        return;
+    w->pumping = 1;
+    uint64_t now = clock_us();
+    while (src->nwait && w->free_head) {
+        struct conn *c = w->free_head;
+        if (!conn_can_take(c)) { /* the server lowered its limit */
+            worker_free_remove(w, c);
+            continue;
+        }
+        uint64_t intended = now;
+        const struct request *req = src->ops->next(src, conn_slot(c), &w->cursor, &intended, now);
+        if (!req)
+            break;
+        worker_free_remove(w, c);
+        intended = worker_due(w, intended, now);
+        record_lag(w, intended, now);
+        conn_send(c, req, intended, now);
+    }
+    w->pumping = 0;
+    if (src->nwait)
+        open_more(w, src->nwait);
+}
+
+/* A user started waiting for a slot. */
+static void on_wake(struct source_port *port)
+{
+    pump((struct worker *)((char *)port - offsetof(struct worker, port)));
 }
 
 /* Scenario runs, open model: start an iteration for every due arrival; arm the timer. */
 static void dispatch_iterations(struct worker *w)
 {
     uint64_t now = clock_us();
-    w->vus.pumping = 1; /* one pump after the batch */
+    w->pumping = 1; /* one pump after the batch */
     while (w->next_time <= now && !w->stopping) {
         uint64_t k = w->next_k, intended = w->next_time;
         advance(w);
-        vu_arrival(&w->vus, k, intended);
+        w->src->ops->arrival(w->src, k, intended);
     }
-    w->vus.pumping = 0;
-    worker_pump(w);
+    w->pumping = 0;
+    pump(w);
     if (!w->stopping && w->next_time != UINT64_MAX)
         arm_sched(w, w->next_time);
+}
+
+/* Open model: send the requests the server refused unprocessed first, as connections free. */
+static void send_retries(struct worker *w, uint64_t now)
+{
+    while (w->rlen && w->free_head && !w->stopping) {
+        struct conn *c = w->free_head;
+        worker_free_remove(w, c);
+        if (!conn_can_take(c))
+            continue;
+        struct retry_entry *r = &w->retries[w->rhead];
+        w->rhead = (w->rhead + 1) % w->rcap;
+        w->rlen--;
+        w->c.retried++;
+        c->next_retries = r->retries;
+        if (conn_send(c, r->req, r->intended, now) == 0 && conn_can_take(c))
+            worker_free_push(w, c);
+    }
 }
 
 /* Send every due arrival that has a free connection; open connections for the rest (up to
@@ -257,11 +315,12 @@ static void dispatch_iterations(struct worker *w)
 static void dispatch(struct worker *w)
 {
     const struct lg_shared *sh = w->sh;
-    if (sh->plan) {
+    if (has_users(w)) {
         dispatch_iterations(w);
         return;
     }
     uint64_t now = clock_us();
+    send_retries(w, now);
     while (w->next_time <= now && !w->stopping) {
         if (w->next_time + sh->timeout_us <= now) {
             w->c.dropped++;
@@ -277,17 +336,16 @@ static void dispatch(struct worker *w)
             open_more(w, 1 + (uint64_t)((double)(now - w->next_time) * rate / 1e6));
             break;
         }
-        uint64_t lag = now - w->next_time;
-        hist_record(w->lag, lag);
-        if (lag > LG_LATE_US) {
-            w->c.late++;
-            w->iv.late++;
+        if (!conn_can_take(c)) { /* the server lowered its limit */
+            worker_free_remove(w, c);
+            continue;
         }
+        record_lag(w, w->next_time, now);
         uint64_t intended = w->next_time;
         advance(w);
         worker_free_remove(w, c);
-        if (conn_send(c, sh->source.next(&sh->source, &w->cursor), intended, now) == 0 &&
-            conn_can_take(c))
+        const struct request *req = w->src->ops->next(w->src, NULL, &w->cursor, &intended, now);
+        if (conn_send(c, req, intended, now) == 0 && conn_can_take(c))
             worker_free_push(w, c);
     }
     if (w->stopping)
@@ -334,8 +392,8 @@ static uint32_t closed_share(const struct worker *w, uint64_t now)
 static void ramp(struct worker *w, uint64_t now)
 {
     uint32_t want = closed_share(w, now);
-    if (w->sh->plan) {
-        vu_ramp(&w->vus, want);
+    if (has_users(w)) {
+        w->src->ops->ramp(w->src, want);
         return;
     }
     if (want > w->nconns)
@@ -382,8 +440,8 @@ void worker_conn_ready(struct worker *w, struct conn *c)
         return;
     }
     worker_free_push(w, c);
-    if (w->sh->plan)
-        worker_pump(w);
+    if (has_users(w))
+        pump(w);
     else
         dispatch(w);
 }
@@ -400,7 +458,7 @@ void worker_conn_idle(struct worker *w, struct conn *c)
     if (!pooled(w)) {
         /* Refill a pipeline once all of it is answered, as wrk does: one write of N requests,
          * which the server also reads in one go, rather than a small write per read. */
-        if (c->active && c->qlen == 0)
+        if (c->active && (c->qlen == 0 || c->proto->refill_each))
             conn_fill(c);
         else if (!c->active && c->qlen == 0)
             conn_close(c);
@@ -408,8 +466,8 @@ void worker_conn_idle(struct worker *w, struct conn *c)
     }
     if (conn_can_take(c))
         worker_free_push(w, c);
-    if (w->sh->plan)
-        worker_pump(w);
+    if (has_users(w))
+        pump(w);
     else if (w->next_time <= clock_us())
         dispatch(w);
 }
@@ -436,25 +494,24 @@ void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, con
     if (!w->first_error[0] && why)
         snprintf(w->first_error, sizeof w->first_error, "%s", why);
     report_initial(w, c, 0);
-    if (w->sh->plan)
-        vu_conn_failed(c, cls);
     conn_close(c);
     if (w->stopping) {
         if (w->inflight == 0)
             finish(w);
         return;
     }
-    reconnect(w, c, connecting ? BACKOFF_US : 0);
+    /* A server that breaks the protocol is not asked again at once. */
+    reconnect(w, c, connecting || cls == LG_ERR_PROTOCOL ? BACKOFF_US : 0);
 }
 
-void worker_conn_closed(struct worker *w, struct conn *c)
+void worker_conn_closed(struct worker *w, struct conn *c, int backoff)
 {
     if (w->stopping) {
         if (w->inflight == 0)
             finish(w);
         return;
     }
-    reconnect(w, c, 0);
+    reconnect(w, c, backoff ? BACKOFF_US : 0);
 }
 
 void worker_read_later(struct worker *w, struct conn *c)
@@ -493,8 +550,7 @@ uint64_t worker_due(struct worker *w, uint64_t intended, uint64_t now)
     return now;
 }
 
-void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
-                     uint64_t now)
+void worker_response(struct worker *w, struct inflight *e, int status, uint64_t now)
 {
     uint64_t corrected = now - e->intended;
     hist_record(w->latency, corrected);
@@ -505,7 +561,6 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
     hist_record(w->iv.latency, corrected);
     w->c.responses++;
     w->c.status[status]++;
-    w->c.interim += (uint64_t)c->parser.interim;
     w->iv.responses++;
     if (status >= 500) {
         w->iv.status_5xx++;
@@ -513,8 +568,88 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
     } else if (status >= 400) {
         w->iv.status_4xx++;
     }
-    if (w->sh->plan)
-        vu_response(c, status, now);
+    struct lg_slot *slot = inflight_slot(e);
+    if (slot && w->src->ops->answer)
+        w->src->ops->answer(w->src, slot, status, now);
+}
+
+int worker_retry(struct worker *w, struct inflight *e, enum lg_error cls)
+{
+    if (w->stopping) { /* the run is over: it stays without an answer */
+        w->c.unfinished++;
+        return -1;
+    }
+    struct lg_slot *slot = inflight_slot(e);
+    if (slot && w->src->ops->retry) {
+        w->c.retried++;
+        w->src->ops->retry(w->src, slot);
+        return 0;
+    }
+    if (w->rlen == w->rcap) {
+        worker_request_failed(w, e, cls, "refused by the server, and not sent again");
+        return -1;
+    }
+    w->retries[(w->rhead + w->rlen) % w->rcap] =
+        (struct retry_entry){e->req, e->intended, e->retries};
+    w->rlen++;
+    return 0;
+}
+
+const struct request *worker_next(struct worker *w, struct conn *c, uint64_t *intended,
+                                  uint64_t now)
+{
+    if (w->rlen) {
+        /* A refused request goes out again with its own intended time and retry count. */
+        struct retry_entry *r = &w->retries[w->rhead];
+        w->rhead = (w->rhead + 1) % w->rcap;
+        w->rlen--;
+        w->c.retried++;
+        *intended = r->intended;
+        c->next_retries = r->retries;
+        return r->req;
+    }
+    c->next_retries = 0;
+    return w->src->ops->next(w->src, NULL, &c->cursor, intended, now);
+}
+
+void worker_flush_later(struct worker *w, struct conn *c)
+{
+    if (c->flush_later)
+        return;
+    c->flush_later = 1;
+    c->next_flush = w->flush_head;
+    w->flush_head = c;
+}
+
+static void on_flush(struct ev_loop *loop, ev_prepare *p, int revents)
+{
+    struct worker *w = ev_userdata(loop);
+    struct conn *c = w->flush_head;
+    w->flush_head = NULL;
+    while (c) {
+        struct conn *next = c->next_flush;
+        c->flush_later = 0;
+        c->next_flush = NULL;
+        conn_http2_flush(c);
+        c = next;
+    }
+}
+
+void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cls)
+{
+    if (w->src->ops->failed)
+        w->src->ops->failed(w->src, slot, cls);
+}
+
+void worker_request_failed(struct worker *w, struct inflight *e, enum lg_error cls, const char *why)
+{
+    w->c.errors[cls]++;
+    w->iv.errors++;
+    if (!w->first_error[0] && why)
+        snprintf(w->first_error, sizeof w->first_error, "%s", why);
+    struct lg_slot *slot = inflight_slot(e);
+    if (slot)
+        worker_slot_failed(w, slot, cls);
 }
 
 /* --- the thread --- */
@@ -522,8 +657,8 @@ void worker_response(struct worker *w, struct conn *c, const struct inflight *e,
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {
     struct worker *w = ev_userdata(loop);
-    if (w->sh->plan)
-        vu_expire_waiting(&w->vus, clock_us(), w->sh->timeout_us);
+    if (has_users(w))
+        w->src->ops->tick(w->src, clock_us(), w->sh->timeout_us);
     submit_second(w);
 }
 
@@ -637,22 +772,40 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     ev_set_userdata(w->loop, w);
     size_t slots = nconns ? nconns : 1;
     w->conns = xcalloc(slots, sizeof *w->conns);
-    w->qslab = xcalloc(slots * sh->pipeline, sizeof *w->qslab);
+    size_t per = sh->per_conn;
+    w->qslab = xcalloc(slots * per, sizeof *w->qslab);
     /* One slab of receive buffers; pages of connections that never read stay untouched. */
     w->rslab = xmalloc(slots * CONN_RBUF);
     for (uint32_t i = 0; i < nconns; i++)
-        conn_init(&w->conns[i], w, w->qslab + (size_t)i * sh->pipeline, sh->pipeline,
+        conn_init(&w->conns[i], w, w->qslab + (size_t)i * per, (uint32_t)per,
                   w->rslab + (size_t)i * CONN_RBUF);
-    if (sh->plan) {
-        /* Request and capture buffers per connection; pages stay untouched until used. */
-        w->wslab = xmalloc(slots * PLAN_REQUEST_MAX);
-        w->cslab = xmalloc(slots * CONN_CAPTURE);
+    block_pool_init(&w->h2mem);
+    if (sh->http != LG_HTTP_1) {
+        w->oslab = xmalloc(slots * CONN_H2_OUT);
         for (uint32_t i = 0; i < nconns; i++)
-            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * PLAN_REQUEST_MAX,
-                              w->cslab + (size_t)i * CONN_CAPTURE);
-        vu_pool_init(&w->vus, w, sh->plan, segment_nth(sh->segment, id),
-                     segment_arrival_stride(sh->segment, sh->threads), sh->users_run,
-                     share(sh->vus_initial, sh->threads, id), share(sh->vus_max, sh->threads, id));
+            w->conns[i].h2_out = w->oslab + (size_t)i * CONN_H2_OUT;
+        w->rcap = (uint32_t)(slots * per);
+        w->retries = xcalloc(w->rcap, sizeof *w->retries);
+    }
+    w->port = (struct source_port){
+        .loop = w->loop, .model = sh->model, .iv = &w->iv, .c = &w->c, .wake = on_wake};
+    w->src = sh->list;
+    if (sh->source_create) {
+        /* Request and capture buffers per in-flight entry; pages stay untouched until used. */
+        w->wslab = xmalloc(slots * per * PLAN_REQUEST_MAX);
+        w->cslab = xmalloc(slots * per * SLOT_CAPTURE);
+        for (uint32_t i = 0; i < nconns; i++)
+            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * per * PLAN_REQUEST_MAX,
+                              w->cslab + (size_t)i * per * SLOT_CAPTURE);
+        struct source_params sp = {
+            .plan = sh->plan,
+            .id_base = segment_nth(sh->segment, id),
+            .id_stride = segment_arrival_stride(sh->segment, sh->threads),
+            .users_run = sh->users_run,
+            .initial = share(sh->vus_initial, sh->threads, id),
+            .max = share(sh->vus_max, sh->threads, id),
+        };
+        w->src = sh->source_create(&sp, &w->port);
     }
     if (sh->snapshots)
         snapshot_init(w);
@@ -673,6 +826,9 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     ev_timer_init(&w->drain_timer, on_drain, 0.0, 0.0);
     ev_timer_init(&w->ramp_timer, on_ramp, 0.0, 0.0);
     ev_check_init(&w->check_watcher, on_check);
+    ev_prepare_init(&w->flush_watcher, on_flush);
+    if (sh->http != LG_HTTP_1)
+        ev_prepare_start(w->loop, &w->flush_watcher);
     ev_timer_init(&w->read_later_timer, on_read_later, 0.0, 0.0);
     return 0;
 }
@@ -692,11 +848,15 @@ void worker_free(struct worker *w)
             SSL_SESSION_free(w->conns[i].session);
     }
     snapshot_free(w);
-    vu_pool_free(&w->vus);
+    if (w->src && w->src != w->sh->list)
+        w->src->ops->destroy(w->src);
     free(w->qslab);
     free(w->rslab);
     free(w->wslab);
     free(w->cslab);
+    free(w->oslab);
+    block_pool_free(&w->h2mem);
+    free(w->retries);
     free(w->conns);
     hist_free(w->latency);
     hist_free(w->latency_uncorrected);

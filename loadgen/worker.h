@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "loadgen/block_pool.h"
 #include "loadgen/conn.h"
 #include "loadgen/gauge.h"
 #include "loadgen/request.h"
@@ -20,7 +21,7 @@
 #include "loadgen/schedule.h"
 #include "loadgen/segment.h"
 #include "loadgen/series.h"
-#include "loadgen/vu.h"
+#include "loadgen/source.h"
 
 /* What every worker reads; written by the engine before the threads start. */
 struct lg_shared {
@@ -29,18 +30,22 @@ struct lg_shared {
     SSL_CTX *ssl_ctx; /* NULL for plain HTTP */
     const char *host;
     int host_is_ip;
-    struct request_source source;
+    struct request_source *list;    /* the requests of a URL run, shared by every worker */
+    source_create_fn source_create; /* a source of users per worker; NULL: `list` */
     struct schedule schedule;
     enum lg_model model;
     unsigned threads;
     struct segment segment;  /* this process's share of the run */
     uint64_t arrival_stride; /* open model: a worker's next arrival is this many further */
     uint32_t pipeline;
+    enum lg_http http;
+    uint32_t streams;  /* HTTP/2: the most streams per connection (the server may allow fewer) */
+    uint32_t per_conn; /* in-flight entries per connection: max(pipeline, streams) */
     uint64_t timeout_us;
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
     size_t head_limit;
     struct series *series;
-    const struct plan *plan; /* a scenario run; NULL: requests from `source` */
+    const struct plan *plan; /* a scenario run (for source_create); NULL: requests from `list` */
     int snapshots;           /* workers keep a worker_snapshot */
     uint32_t vus_initial;    /* scenario run, open model: users created before the start */
     uint32_t vus_max;        /* the most users (closed model: the segment's share of the peak) */
@@ -109,9 +114,23 @@ struct worker {
 
     char first_error[256];
 
-    /* Scenario runs (sh->plan): the virtual users, connection request and capture buffers. */
-    struct vu_pool vus;
+    struct request_source *src; /* sh->list, or this worker's own from sh->source_create */
+    struct source_port port;
+    int pumping; /* handing slots to waiting users: wake-ups are answered by this round */
+    /* Sources of users: each connection's request and capture buffers. */
     char *wslab, *cslab;
+    char *oslab;             /* HTTP/2: each connection's output buffer */
+    struct block_pool h2mem; /* HTTP/2: what the sessions allocate */
+    /* Request lists over HTTP/2: requests the server refused unprocessed, to send again
+     * before new ones (a ring of rcap). */
+    struct retry_entry {
+        const struct request *req;
+        uint64_t intended;
+        uint8_t retries;
+    } * retries;
+    uint32_t rcap, rhead, rlen;
+    ev_prepare flush_watcher; /* writes flush_head's connections before the loop sleeps */
+    struct conn *flush_head;
     struct worker_snapshot *snap; /* when sh->snapshots */
 };
 
@@ -136,12 +155,29 @@ void worker_read_later(struct worker *w, struct conn *c);
 void worker_conn_ready(struct worker *w, struct conn *c); /* connected (and handshaken) */
 void worker_conn_idle(struct worker *w, struct conn *c);  /* after a read or write round */
 void worker_conn_failed(struct worker *w, struct conn *c, enum lg_error cls, const char *why);
-void worker_conn_closed(struct worker *w, struct conn *c); /* closed without an error */
-void worker_response(struct worker *w, struct conn *c, const struct inflight *e, int status,
-                     uint64_t now);
+/* Closed without an error; backoff: reconnect after a pause (the server closed it without
+ * answering anything). */
+void worker_conn_closed(struct worker *w, struct conn *c, int backoff);
+void worker_response(struct worker *w, struct inflight *e, int status, uint64_t now);
+/* HTTP/2: the server refused e unprocessed; send it again on another connection (e->retries:
+ * the times it counts as sent again). Returns 0, or -1 when it is not sent again: counted as
+ * unfinished when the run is stopping, else as failed with cls. */
+int worker_retry(struct worker *w, struct inflight *e, enum lg_error cls);
 void worker_free_remove(struct worker *w, struct conn *c);
 void worker_free_push(struct worker *w, struct conn *c);
-/* Scenario runs: hand free connections to waiting virtual users. */
-void worker_pump(struct worker *w);
+/* Write c's submitted requests before the loop next sleeps (one write for many). */
+void worker_flush_later(struct worker *w, struct conn *c);
+
+/* The request c sends next (closed model): one refused earlier, or the source's next.
+ * *intended: as the source's next. */
+const struct request *worker_next(struct worker *w, struct conn *c, uint64_t *intended,
+                                  uint64_t now);
+
+/* c failed while carrying the request on `slot` (the connection's failure follows). */
+void worker_slot_failed(struct worker *w, struct lg_slot *slot, enum lg_error cls);
+/* One request failed with cls (why: for the first error), its connection goes on: counted, and
+ * its source told. */
+void worker_request_failed(struct worker *w, struct inflight *e, enum lg_error cls,
+                           const char *why);
 
 #endif

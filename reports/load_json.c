@@ -127,6 +127,10 @@ static cJSON *totals_json(const struct load_result *r)
     load_json_add_u64(o, "tls_resumed", c->resumed);
     load_json_add_u64(o, "peak_connections", r->peak_connections);
     load_json_add_u64(o, "internal_errors", c->internal_errors);
+    load_json_add_u64(o, "retried", c->retried);
+    cJSON *protocols = cJSON_AddObjectToObject(o, "protocols");
+    for (int i = 0; i < LG_PROTO_COUNT; i++)
+        load_json_add_u64(protocols, lg_proto_names[i], c->protocols[i]);
     cJSON *status = cJSON_AddObjectToObject(o, "status");
     for (int s = 100; s < 600; s++) {
         if (!c->status[s])

@@ -172,7 +172,18 @@ static void read_totals(struct json_fields *rd, const cJSON *t, struct load_resu
     }
     const cJSON *errors = jf_object(rd, t, "errors", w);
     for (int i = 0; i < LG_ERR_COUNT; i++)
-        c->errors[i] = jf_u64(rd, errors, lg_error_names[i], "totals.errors");
+        if (i < LG_ERR_STREAM_RESET || cJSON_GetObjectItemCaseSensitive(errors, lg_error_names[i]))
+            c->errors[i] = jf_u64(rd, errors, lg_error_names[i], "totals.errors");
+    /* What HTTP/2 added (the two error classes above, retried, protocols) is absent from
+     * results written before it: zero then. */
+    if (cJSON_GetObjectItemCaseSensitive(t, "retried"))
+        c->retried = jf_u64(rd, t, "retried", w);
+    const cJSON *protocols = cJSON_GetObjectItemCaseSensitive(t, "protocols");
+    if (protocols) {
+        protocols = jf_object(rd, t, "protocols", w);
+        for (int i = 0; i < LG_PROTO_COUNT; i++)
+            c->protocols[i] = jf_u64(rd, protocols, lg_proto_names[i], "totals.protocols");
+    }
 }
 
 static void read_fails(struct json_fields *rd, const cJSON *o, uint64_t failed[LG_FAIL_COUNT],

@@ -122,6 +122,11 @@ void load_view_summary(struct textbuf *b, const cJSON *load)
     tb_add(b, "</tr></table>");
     if (nonzero_counts(b, rd_get(tot, "errors"), "<p>Errors by class: "))
         tb_add(b, "</p>");
+    /* HTTP/2 runs: what each connection spoke, and what the servers refused unprocessed. */
+    const cJSON *protocols = rd_get(tot, "protocols");
+    if (rd_num(protocols, "h2", 0) > 0 && nonzero_counts(b, protocols, "<p>Connections by protocol: "))
+        tb_printf(b, "; %.0f requests sent again after the server refused them</p>",
+                  rd_num(tot, "retried", 0));
 }
 
 /* The percentiles of one latency or duration histogram as table cells. */

@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libev-dev zlib1g-dev
+  libnghttp2-dev                                       # the load generator's HTTP/2
   libprotobuf-c-dev protobuf-c-compiler libsnappy-dev  # Prometheus remote write (--out)
   openssl curl ca-certificates
 )
@@ -36,7 +37,7 @@ for arg in "$@"; do
       # deploy/k8s is checked by kubectl's client-side dry run; any kubectl will do.
       command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
       ;;
-    --bench) packages+=(wrk util-linux time sslscan testssl.sh) ;;
+    --bench) packages+=(wrk nghttp2-client util-linux time sslscan testssl.sh) ;;
     *) echo "usage: $0 [--tests] [--bench]" >&2; exit 2 ;;
   esac
 done

@@ -110,6 +110,8 @@ static void test_bad_values(void)
     CHECK_ONE_ERROR(BASE "  webhooks: { scheme: stripey }\n",
                     "dir/t.yaml:3:23: target.webhooks.scheme: unknown webhook scheme 'stripey': "
                     "use standard-webhooks, stripe or shopify");
+    CHECK_ONE_ERROR(BASE "load: { http: 3 }\n",
+                    "dir/t.yaml:3:15: load.http: unknown HTTP version '3': use 1.1, 2 or auto");
     CHECK_ONE_ERROR(BASE "audit: { fail_on: severe }\n",
                     "dir/t.yaml:3:19: audit.fail_on: unknown severity 'severe': use info, low, "
                     "medium, high or critical");

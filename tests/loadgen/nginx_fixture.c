@@ -44,6 +44,13 @@ static int answers(int port)
     return ok;
 }
 
+/* On the HTTP/2 servers, for scenario steps: an item as JSON that sets a cookie, and a page
+ * that echoes the cookie and the path it was asked for. */
+#define SHOP_LOCATIONS                                                                             \
+    "    location = /api/item { add_header Set-Cookie \"sid=abc; Path=/\";\n"                      \
+    "      default_type application/json; return 200 '{\"id\":\"42\"}'; }\n"                       \
+    "    location /echo/ { default_type text/plain; return 200 \"sid=$cookie_sid at $uri\"; }\n"
+
 int nginx_start(struct nginx_fixture *n)
 {
     memset(n, 0, sizeof *n);
@@ -55,6 +62,8 @@ int nginx_start(struct nginx_fixture *n)
         return -1;
     n->port = free_port();
     n->tls_port = free_port();
+    n->h2_port = free_port();
+    n->h2c_port = free_port();
     snprintf(n->cert, sizeof n->cert, "%s/cert.pem", n->dir);
     char cmd[512];
     snprintf(cmd, sizeof cmd,
@@ -86,9 +95,16 @@ int nginx_start(struct nginx_fixture *n)
             "  server {\n    listen 127.0.0.1:%d;\n    listen [::1]:%d;\n    root %s;\n  }\n"
             "  server {\n    listen 127.0.0.1:%d ssl;\n    listen [::1]:%d ssl;\n    root %s;\n"
             "    ssl_certificate %s;\n    ssl_certificate_key %s/key.pem;\n"
-            "    keepalive_requests 20;\n  }\n}\n",
+            "    keepalive_requests 20;\n  }\n"
+            /* nginx before 1.25 turns HTTP/2 on per listen socket. */
+            "  server {\n    listen 127.0.0.1:%d ssl http2;\n    root %s;\n"
+            "    ssl_certificate %s;\n    ssl_certificate_key %s/key.pem;\n"
+            "    keepalive_requests 50;\n" SHOP_LOCATIONS "  }\n"
+            "  server {\n    listen 127.0.0.1:%d http2;\n    root %s;\n"
+            "    http2_max_concurrent_streams 16;\n" SHOP_LOCATIONS "  }\n}\n",
             n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->port, n->port, n->dir,
-            n->tls_port, n->tls_port, n->dir, n->cert, n->dir);
+            n->tls_port, n->tls_port, n->dir, n->cert, n->dir, n->h2_port, n->dir, n->cert, n->dir,
+            n->h2c_port, n->dir);
     fclose(f);
     n->pid = fork();
     if (n->pid == 0) {

@@ -10,6 +10,11 @@ struct nginx_fixture {
     int port;     /* plain HTTP on 127.0.0.1 and [::1] */
     int tls_port; /* HTTPS on 127.0.0.1, a certificate for IP 127.0.0.1; it closes a
                      connection after 20 requests, so clients reconnect and resume */
+    int h2_port;  /* HTTP/2 over TLS (ALPN h2 or http/1.1), the same certificate; after 50
+                     requests on a connection it says GOAWAY */
+    int h2c_port; /* HTTP/2 over plain TCP (prior knowledge), at most 16 streams at once */
+    /* Both HTTP/2 servers answer /api/item with {"id":"42"} and the cookie sid=abc, and
+     * /echo/X with "sid=<the cookie sent> at /echo/X". */
     char dir[64];
     char cert[96]; /* the certificate, which is its own CA */
 };

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "loadgen/request.h"
+#include "loadgen/request_list.h"
 #include "tests/support/check.h"
 
 static struct url parse(const char *s)
@@ -67,17 +68,28 @@ static void test_refusals(void)
     CHECK(request_build(&r, "PUT", &u, cl, 1, "abc", 3, err, sizeof err) == -1);
 }
 
-static void test_fixed_source_round_robin(void)
+/* The next request of the list for a cursor; the time it is due is left as given. */
+static const struct request *next(struct request_source *src, uint64_t *cursor)
+{
+    uint64_t intended = 7;
+    const struct request *r = src->ops->next(src, NULL, cursor, &intended, 9);
+    CHECK(intended == 7);
+    return r;
+}
+
+static void test_list_round_robin(void)
 {
     struct request reqs[3] = {{0}};
-    struct request_source src;
-    request_source_fixed(&src, reqs, 3);
+    struct request_list list;
+    request_list_init(&list, reqs, 3);
+    struct request_source *src = &list.base;
     uint64_t a = 0, b = 0;
-    CHECK(src.next(&src, &a) == &reqs[0]);
-    CHECK(src.next(&src, &a) == &reqs[1]);
-    CHECK(src.next(&src, &b) == &reqs[0]);
-    CHECK(src.next(&src, &a) == &reqs[2]);
-    CHECK(src.next(&src, &a) == &reqs[0]);
+    CHECK(next(src, &a) == &reqs[0]);
+    CHECK(next(src, &a) == &reqs[1]);
+    CHECK(next(src, &b) == &reqs[0]);
+    CHECK(next(src, &a) == &reqs[2]);
+    CHECK(next(src, &a) == &reqs[0]);
+    CHECK(src->ops->ramp == NULL); /* a list, not a source of users */
 }
 
 int main(void)
@@ -85,6 +97,6 @@ int main(void)
     RUN(test_get);
     RUN(test_headers_and_body);
     RUN(test_refusals);
-    RUN(test_fixed_source_round_robin);
+    RUN(test_list_round_robin);
     return check_summary();
 }

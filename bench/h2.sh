@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Benchmark storecheck load over HTTP/2 against h2load (nghttp2-client), both against one nginx
+# on loopback speaking h2 over TLS.
+#
+#   bench/h2.sh [--rounds N] [--duration S]
+#
+# nginx: one worker pinned to core 1, ~200-byte response, access_log off, HTTP/2 over TLS.
+# Generators: one thread, 10 connections x 32 streams, pinned to core 0, run alternately;
+# medians of the rounds. CPU per generator is user+system time of the process (GNU time).
+# Ratios compare medians of the same run. Then the memory of 100 connections x 100 streams
+# (room for 10,000 requests in flight).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=3
+duration=10
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+for tool in nginx h2load openssl python3 taskset curl; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed" >&2; exit 2; }
+
+build=build-bench
+. bench/release_build.sh
+release_build "$build"
+sc=$PWD/$build/checker/storecheck
+
+tmp=$(mktemp -d /tmp/storecheck-bench-h2-XXXXXX)
+nginx_pid=
+cleanup() {
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+head -c 200 /dev/zero | tr '\0' 'x' >"$tmp/index.html"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+    -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+start_nginx() {
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    # nginx before 1.25 turns HTTP/2 on per listen socket ("http2 on;" from 1.25).
+    cat >"$tmp/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log error;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  http2_max_concurrent_streams 128;
+  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
+  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
+  server {
+    listen 127.0.0.1:$port ssl http2 backlog=4096;
+    ssl_certificate $tmp/cert.pem;
+    ssl_certificate_key $tmp/key.pem;
+    root $tmp;
+  }
+}
+CONF
+    taskset -c 1 nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
+    nginx_pid=$!
+    for _ in $(seq 100); do
+        curl -sk -o /dev/null "https://127.0.0.1:$port/" && return 0
+        kill -0 "$nginx_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
+    return 1
+}
+# A picked port can be taken again before nginx binds it: try a few times.
+for attempt in 1 2 3 4 5; do
+    start_nginx && break
+    [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
+done
+url="https://127.0.0.1:$port/index.html"
+
+# run NAME CMD...: one pinned run; prints "responses_per_s generator_cpu_seconds".
+run() {
+    local name=$1 out=$tmp/out.txt rps
+    shift
+    /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
+    if [ "$name" = h2load ]; then
+        # "finished in 10.00s, 51234.56 req/s, ..." counts completed requests.
+        rps=$(sed -nE 's/^finished in [0-9.]+s, ([0-9.]+) req\/s.*/\1/p' "$out")
+    else
+        rps=$(sed -nE 's/.*Requests\/sec: *([0-9.]+).*/\1/p' "$out" | head -1)
+    fi
+    echo "${rps:-0} $(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")"
+}
+
+: >"$tmp/h2load.txt"; : >"$tmp/sc.txt"
+for _ in $(seq "$rounds"); do
+    run h2load h2load -t1 -c10 -m32 -D"$duration" "$url" >>"$tmp/h2load.txt"
+    run storecheck "$sc" load --http 2 -t1 -c10 --streams 32 -d"${duration}s" \
+        --cacert "$tmp/cert.pem" "$url" >>"$tmp/sc.txt"
+done
+
+echo "storecheck vs h2load, HTTP/2 over TLS: nginx 1 worker on core 1, generators 1 thread,"
+echo "10 connections x 32 streams on core 0, ${rounds} alternating rounds of ${duration}s, medians;"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$tmp/h2load.txt" "$tmp/sc.txt" "$duration" <<'PY'
+import statistics, sys
+hf, sf, dur = sys.argv[1], sys.argv[2], float(sys.argv[3])
+def load(f):
+    rows = [tuple(map(float, l.split())) for l in open(f) if l.strip()]
+    return (statistics.median(r[0] for r in rows),
+            statistics.median(r[0] * dur / r[1] if r[1] else 0 for r in rows))
+def ratio(a, b):
+    return a / b if b else 0
+h, s = load(hf), load(sf)
+print(f"h2/tls     req/s: h2load {h[0]:>8.0f}  storecheck {s[0]:>8.0f}  ({ratio(s[0], h[0]):.2f}x) | "
+      f"req per generator CPU-s: h2load {h[1]:>8.0f}  storecheck {s[1]:>8.0f}  ({ratio(s[1], h[1]):.2f}x)")
+PY
+
+echo
+echo "memory: 100 connections x 100 streams (room for 10,000 requests in flight), 5 s"
+/usr/bin/time -f "%M" -o "$tmp/rss.txt" "$sc" load --http 2 -t1 -c100 --streams 100 -d5s \
+    --cacert "$tmp/cert.pem" --json "$tmp/mem.json" "$url" >/dev/null 2>&1 || true
+python3 - "$tmp/mem.json" "$(cat "$tmp/rss.txt")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+print(f"  h2 connections {t['protocols']['h2']}, responses {t['responses']}, "
+      f"errors {t['errors_total']}; max RSS {int(sys.argv[2]) / 1024:.1f} MB")
+PY
