@@ -71,6 +71,41 @@ int tls_host_is_ip(const char *host)
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
 }
 
+/* A client-initiated renegotiation on the finished handshake: the server completes it, refuses
+ * (no_renegotiation alert, a close), or does not answer by the deadline. */
+static void renegotiate(SSL *ssl, int fd, uint64_t deadline, atomic_int *cancel,
+                        struct tls_outcome *out)
+{
+    if (SSL_renegotiate(ssl) != 1) {
+        ssl_error(out->reneg_error, sizeof out->reneg_error, "not sent");
+        return;
+    }
+    for (;;) {
+        int r = SSL_do_handshake(ssl);
+        if (r == 1 && !SSL_renegotiate_pending(ssl)) {
+            out->renegotiation = TLS_RENEG_ACCEPTED;
+            return;
+        }
+        int e = SSL_get_error(ssl, r);
+        if (r == 1 || e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            if (!net_wait(fd, e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, deadline, cancel)) {
+                out->renegotiation = TLS_RENEG_NO_ANSWER;
+                snprintf(out->reneg_error, sizeof out->reneg_error, "no answer by the timeout");
+                return;
+            }
+            continue;
+        }
+        out->renegotiation = TLS_RENEG_REFUSED;
+        if (e == SSL_ERROR_ZERO_RETURN)
+            snprintf(out->reneg_error, sizeof out->reneg_error, "connection closed (close_notify)");
+        else if (e == SSL_ERROR_SYSCALL && !ERR_peek_error())
+            snprintf(out->reneg_error, sizeof out->reneg_error, "connection closed");
+        else
+            ssl_error(out->reneg_error, sizeof out->reneg_error, "refused");
+        return;
+    }
+}
+
 int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -163,6 +198,8 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
     if (chain)
         out->chain = X509_chain_up_ref(chain);
+    if (a->renegotiate && out->version <= TLS1_2_VERSION)
+        renegotiate(ssl, fd, deadline, ctx->cancelled, out);
     rc = 0;
 out:
     if (ssl) {

@@ -24,7 +24,7 @@ static void test_good_store(void)
     CHECK(sup_config(&cfg, rs.https, rs.http, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "S,T", &rep);
-    CHECK_INT_EQ(rep.count, 35);
+    CHECK_INT_EQ(rep.count, 44);
     /* What the good store cannot show: no cache in front, HTTP/1.1 only, no GraphQL API. */
     for (size_t i = 0; i < rep.count; i++) {
         const char *id = rep.items[i].probe->id;
