@@ -71,6 +71,32 @@ int tls_host_is_ip(const char *host)
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
 }
 
+/* The stapled OCSP response and the SCTs, copied out of the connection before it is freed.
+ * An SCT is copied through its wire form: OpenSSL has no SCT_dup. */
+static void keep_status(SSL *ssl, struct tls_outcome *out)
+{
+    const unsigned char *resp = NULL;
+    long n = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+    if (resp && n > 0 && (out->ocsp = OPENSSL_memdup(resp, (size_t)n)) != NULL)
+        out->ocsp_len = (size_t)n;
+    const STACK_OF(SCT) *scts = SSL_get0_peer_scts(ssl);
+    for (int i = 0; i < sk_SCT_num(scts); i++) {
+        const SCT *sct = sk_SCT_value(scts, i);
+        unsigned char *wire = NULL;
+        int len = i2o_SCT(sct, &wire);
+        const unsigned char *p = wire;
+        SCT *copy = len > 0 ? o2i_SCT(NULL, &p, (size_t)len) : NULL;
+        OPENSSL_free(wire);
+        if (!copy)
+            continue;
+        SCT_set_source(copy, SCT_get_source(sct));
+        if (!out->scts)
+            out->scts = sk_SCT_new_null();
+        if (!out->scts || !sk_SCT_push(out->scts, copy))
+            SCT_free(copy);
+    }
+}
+
 int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -119,6 +145,13 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     }
     if (!tls_host_is_ip(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
+    /* Permissive CT validation never fails a handshake; enabling it makes OpenSSL send the
+     * status_request and signed_certificate_timestamp extensions and collect the SCTs. */
+    if (a->status_request && (SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) != 1 ||
+                              SSL_enable_ct(ssl, SSL_CT_VALIDATION_PERMISSIVE) != 1)) {
+        ssl_error(out->error, sizeof out->error, "cannot ask for OCSP stapling and SCTs");
+        goto out;
+    }
 
     slot = conn_gate_take_socket(ctx, t->base.host, deadline, out->error, sizeof out->error);
     if (!slot)
@@ -163,6 +196,8 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
     if (chain)
         out->chain = X509_chain_up_ref(chain);
+    if (a->status_request)
+        keep_status(ssl, out);
     rc = 0;
 out:
     if (ssl) {
@@ -183,6 +218,11 @@ void tls_outcome_free(struct tls_outcome *o)
     X509_free(o->cert);
     if (o->chain)
         sk_X509_pop_free(o->chain, X509_free);
+    OPENSSL_free(o->ocsp);
+    SCT_LIST_free(o->scts);
     o->cert = NULL;
     o->chain = NULL;
+    o->ocsp = NULL;
+    o->ocsp_len = 0;
+    o->scts = NULL;
 }
