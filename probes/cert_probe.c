@@ -59,7 +59,7 @@ int cert_probe_self_issued(X509 *cert)
     return signed_by(cert, cert);
 }
 
-X509 *cert_probe_issuer(X509 *cert, STACK_OF(X509) * sent, X509_STORE *store, int *owned)
+X509 *cert_probe_issuer(X509 *cert, const STACK_OF(X509) * sent, X509_STORE *store, int *owned)
 {
     *owned = 0;
     for (int i = 0; i < sk_X509_num(sent); i++) {

@@ -25,7 +25,7 @@ X509_STORE *cert_probe_trust(const struct probe_ctx *ctx, char *err, size_t errl
 /* cert's issuer: first among sent (signature checked too), else in store (NULL: not looked
  * up). Borrowed from sent, or up-referenced from the store (*owned = 1: X509_free it). NULL
  * when neither holds it. */
-X509 *cert_probe_issuer(X509 *cert, STACK_OF(X509) * sent, X509_STORE *store, int *owned);
+X509 *cert_probe_issuer(X509 *cert, const STACK_OF(X509) * sent, X509_STORE *store, int *owned);
 
 /* cert was issued by itself (a root, or a self-signed leaf). */
 int cert_probe_self_issued(X509 *cert);

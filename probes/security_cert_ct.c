@@ -36,7 +36,7 @@ static void run_ct(struct probe_ctx *ctx)
     if (cert_probe_handshake(ctx, &o, label, sizeof label) != 0)
         return;
     unsigned char logs[MAX_LOGS][LOG_ID_LEN];
-    int nlogs = 0, nscts = sk_SCT_num(o.scts);
+    int nlogs = 0, nscts = o.scts ? sk_SCT_num(o.scts) : 0;
     for (int i = 0; i < nscts; i++) {
         const SCT *sct = sk_SCT_value(o.scts, i);
         unsigned char *id = NULL;

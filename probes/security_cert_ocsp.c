@@ -75,13 +75,17 @@ static void judge_staple(struct probe_ctx *ctx, const struct tls_outcome *o, str
         goto out;
     }
     store = cert_probe_trust(ctx, s->why, sizeof s->why);
-    issuer = store ? cert_probe_issuer(o->cert, o->chain, store, &owned) : NULL;
+    /* The issuer as sent, else among the certificates the responder included (a chain
+     * missing its intermediate is S-TLS-CHAIN's finding, not this one's). */
+    issuer = store ? cert_probe_issuer(o->cert, o->chain, NULL, &owned) : NULL;
+    if (!issuer && store)
+        issuer = cert_probe_issuer(o->cert, OCSP_resp_get0_certs(basic), store, &owned);
     if (!issuer) {
         s->kind = STAPLE_UNDECIDED;
         if (store)
             snprintf(s->why, sizeof s->why,
-                     "the leaf's issuer is neither sent nor a trust anchor: the stapled "
-                     "response cannot be matched");
+                     "the leaf's issuer is not sent, not in the response and not a trust "
+                     "anchor: the stapled response cannot be matched");
         goto out;
     }
     if (OCSP_basic_verify(basic, o->chain, store, 0) <= 0) {

@@ -18,7 +18,8 @@ struct tls_attempt {
     const char *ciphersuites; /* TLS 1.3 suites; NULL: OpenSSL's default */
     const char *alpn;         /* comma list, e.g. "h2,http/1.1"; NULL: none */
     int status_request;       /* ask for a stapled OCSP response (RFC 6066) and for SCTs in
-                                 the TLS extension (RFC 6962); fills ocsp and scts */
+                                 the TLS extension (RFC 6962); fills ocsp and scts, and
+                                 verifies nothing (verify_result is not meaningful) */
 };
 
 struct tls_outcome {
