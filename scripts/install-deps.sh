@@ -24,6 +24,8 @@ for arg in "$@"; do
         postgresql       # the real stores' database (tests/realstores)
         gnutls-bin       # gnutls-serv with RC4/3DES/NULL suites for the TLS handshake scanner
         sslscan          # the TLS handshake scanner's results compared with sslscan's
+        faketime         # a stale OCSP response for the certificate-depth tests
+        dnsmasq-base     # a DNS server with CAA records for S-CAA's test
       )
       # The GraphQL test store and the real stores run on Node.js with npm. A machine that
       # already has both (for instance a Node.js build that bundles npm) keeps them: Debian's
