@@ -29,6 +29,21 @@ static const char *source_name(sct_source_t source)
     }
 }
 
+/* The leaf chains, through what was sent, to an anchor of the system's trust store (not
+ * target.tls.ca_file): the certificates CT policies apply to. */
+static int publicly_trusted(const struct tls_outcome *o)
+{
+    X509_STORE *store = X509_STORE_new();
+    X509_STORE_CTX *vctx = X509_STORE_CTX_new();
+    int ok = store && vctx && X509_STORE_set_default_paths(store) == 1 &&
+             X509_STORE_CTX_init(vctx, store, o->cert, o->chain) == 1 &&
+             X509_verify_cert(vctx) == 1;
+    X509_STORE_CTX_free(vctx);
+    X509_STORE_free(store);
+    ERR_clear_error();
+    return ok;
+}
+
 static void run_ct(struct probe_ctx *ctx)
 {
     struct tls_outcome o;
@@ -63,11 +78,17 @@ static void run_ct(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_FAIL,
                   "the certificate's SCT list extension (1.3.6.1.4.1.11129.2.4.2) "
                   "does not parse: clients see no SCTs");
-    else if (nscts == 0)
+    else if (nscts == 0 && publicly_trusted(&o))
         probe_set(ctx, PROBE_FAIL,
                   "no SCTs in the certificate, the stapled OCSP response or the "
                   "TLS extension: Chrome and Safari refuse a publicly trusted certificate "
                   "without them");
+    else if (nscts == 0)
+        probe_set(ctx, PROBE_WARN,
+                  "no SCTs in the certificate, the stapled OCSP response or the "
+                  "TLS extension; the certificate does not chain to the system's trust store, "
+                  "and browsers ask SCTs only of publicly trusted ones, but a public "
+                  "certificate for the store would need them");
     else if (nlogs < POLICY_LOGS)
         probe_set(ctx, PROBE_WARN,
                   "%d SCT%s from %d log: Chrome's and Apple's CT policies want "
