@@ -4,7 +4,8 @@
 # and revocation, must-staple, certificate transparency, CAA) on the same servers: the nginx
 # cases of tests/probes/test_cert_depth_servers.py (a hardened one and one weak one per
 # property), started by that test's own helpers. For each server and topic it prints both
-# verdicts as ok/bad and whether they agree, then the agreement and the time ratio
+# verdicts as ok/bad (n/a: not applicable; undecided: testssl could not check a staple) and
+# whether they agree, then the agreement over what testssl decided and the time ratio
 # (testssl's time over storecheck's, measured here in the same run).
 #
 # Usage: bench/cert-crosscheck.sh [BUILD_DIR]     (default: ./build)
@@ -65,13 +66,15 @@ def theirs(findings):
     v["usage"] = "bad" if (sev("cert_signatureAlgorithm") in bad_sev or
                            sev("cert_keySize") in bad_sev or purpose or
                            "Server Auth" not in txt("cert_extKeyUsage")) else "ok"
-    v["stapling"] = "ok" if (txt("OCSP_stapling").startswith("offered") and
-                             txt("cert_ocspRevoked").startswith("not revoked")) else "bad"
+    # Stapled, but testssl could not check the response (it needs the issuer): undecided.
+    offered, revoked = txt("OCSP_stapling").startswith("offered"), txt("cert_ocspRevoked")
+    v["stapling"] = "undecided" if offered and not revoked else \
+        "ok" if offered and revoked.startswith("not revoked") else "bad"
     # testssl names the extension; honoured means stapled with a staple it takes as good.
     ms = txt("cert_mustStapleExtension")
     v["must-staple"] = "n/a" if ms in ("", "--") else \
-        "ok" if sev("cert_mustStapleExtension") not in bad_sev and v["stapling"] == "ok" \
-        else "bad"
+        "bad" if sev("cert_mustStapleExtension") in bad_sev or v["stapling"] == "bad" \
+        else v["stapling"]
     v["ct"] = "ok" if txt("certificate_transparency").startswith("yes") else "bad"
     v["_raw"] = "; ".join("%s=%s" % (i, txt(i)) for i in (
         "cert_chain_of_trust", "certs_list_ordering_problem", "OCSP_stapling",
@@ -84,7 +87,7 @@ work = tempfile.mkdtemp(prefix="cert-crosscheck-")
 pki = cd.certdepth(work)
 root = os.path.join(pki, "root.pem")
 proc, ports = cd.start_nginx(work, pki)
-agree = total = 0
+agree = total = undecided = 0
 t_sc = t_ts = 0.0
 try:
     for name, port in ports.items():
@@ -99,25 +102,26 @@ try:
         t_ts += time.monotonic() - t0
         a, b = ours(checks), theirs(json.load(open(out)) if os.path.exists(out) else [])
         row = []
+        differ = [t for t in TOPICS if a[t] != b[t] and b[t] != "undecided"]
         for t in TOPICS:
-            same = a[t] == b[t]
-            agree += same
-            total += 1
-            row.append("%s %s/%s%s" % (t, a[t], b[t], "" if same else " DISAGREE"))
+            undecided += b[t] == "undecided"
+            total += b[t] != "undecided"
+            agree += a[t] == b[t]
+            row.append("%s %s/%s%s" % (t, a[t], b[t], " DISAGREE" if t in differ else ""))
         print("%-10s %s" % (name, "; ".join(row)))
-        if any(a[t] != b[t] for t in TOPICS):
+        if differ:
             print("%-10s   testssl: %s" % ("", b["_raw"]))
-            for t in TOPICS:
-                if a[t] != b[t]:
-                    c = checks.get(PROBE[t], {})
-                    print("%-10s   storecheck %s: %s %s" % ("", PROBE[t], c.get("status"),
-                                                         c.get("reason")))
+            for t in differ:
+                c = checks.get(PROBE[t], {})
+                print("%-10s   storecheck %s: %s %s" % ("", PROBE[t], c.get("status"),
+                                                     c.get("reason")))
 finally:
     proc.terminate()
     proc.wait(timeout=10)
     shutil.rmtree(work, ignore_errors=True)
 print("CAA: not compared (the servers are on 127.0.0.1: S-CAA skips an IP, testssl says --)")
-print("agreement: %d of %d verdicts (%.0f%%)" % (agree, total, 100.0 * agree / max(total, 1)))
+print("agreement: %d of %d verdicts testssl decided (%.0f%%); %d it left undecided" %
+      (agree, total, 100.0 * agree / max(total, 1), undecided))
 print("time: storecheck %.2f s, testssl -S %.1f s, ratio %.0fx" % (t_sc, t_ts,
                                                                   t_ts / max(t_sc, 1e-6)))
 sys.exit(0 if agree == total else 1)

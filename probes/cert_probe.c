@@ -115,3 +115,14 @@ void cert_probe_add(char *buf, size_t len, const char *text)
     size_t used = strlen(buf);
     snprintf(buf + used, len - used, "%s%s", used ? "; " : "", text);
 }
+
+void cert_probe_verdict(struct probe_ctx *ctx, const char *fail, const char *warn,
+                        const char *pass_text)
+{
+    if (fail[0])
+        probe_set(ctx, PROBE_FAIL, "%s%s%s", fail, warn[0] ? "; " : "", warn);
+    else if (warn[0])
+        probe_set(ctx, PROBE_WARN, "%s", warn);
+    else
+        probe_set(ctx, PROBE_PASS, "%s", pass_text);
+}

@@ -33,6 +33,11 @@ int cert_probe_self_issued(X509 *cert);
 /* Append text to buf, "; "-separated. */
 void cert_probe_add(char *buf, size_t len, const char *text);
 
+/* The verdict from what a probe found: fail with the failures (the warnings after them), else
+ * warn with the warnings, else pass with pass_text. */
+void cert_probe_verdict(struct probe_ctx *ctx, const char *fail, const char *warn,
+                        const char *pass_text);
+
 /* "CN=shop.example, O=..." (subject), UTF-8 kept, for evidence. */
 void cert_probe_subject(X509 *cert, char *buf, size_t len);
 /* "Dec  6 18:00:00 2026 GMT" */

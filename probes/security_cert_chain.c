@@ -72,31 +72,32 @@ static void run_chain(struct probe_ctx *ctx)
         extra += path_pos[i] < 0;
     }
     if (out_of_order)
-        cert_probe_add(
-            fail, sizeof fail,
-            "sent out of order: each certificate must be followed by its issuer (RFC 5246 "
-            "7.4.2)");
+        cert_probe_add(fail, sizeof fail,
+                       "the chain is sent out of order: each certificate must be followed by its "
+                       "issuer (RFC 5246 "
+                       "7.4.2)");
     cert_probe_subject(top, subject, sizeof subject);
     if (cert_probe_self_issued(top)) {
         if (len > 1) {
-            snprintf(text, sizeof text, "sends the root %s, which clients must already hold",
-                     subject);
+            snprintf(text, sizeof text,
+                     "the server sends the root %s, which clients must already hold", subject);
             cert_probe_add(warn, sizeof warn, text);
         }
     } else {
         int owned;
         X509 *anchor = cert_probe_issuer(top, NULL, store, &owned);
         if (!anchor) {
-            snprintf(text, sizeof text,
-                     "incomplete: the issuer of %s was not sent and is not a trust anchor "
-                     "(missing intermediate)",
-                     subject);
+            snprintf(
+                text, sizeof text,
+                "the chain is incomplete: the issuer of %s was not sent and is not a trust anchor "
+                "(missing intermediate)",
+                subject);
             cert_probe_add(fail, sizeof fail, text);
         } else if (!cert_probe_self_issued(anchor)) {
             char name[256];
             cert_probe_subject(anchor, name, sizeof name);
             snprintf(text, sizeof text,
-                     "incomplete: the intermediate %s was not sent; only clients that "
+                     "the chain is incomplete: the intermediate %s was not sent; only clients that "
                      "already hold it can build the chain",
                      name);
             cert_probe_add(fail, sizeof fail, text);
@@ -105,22 +106,17 @@ static void run_chain(struct probe_ctx *ctx)
             X509_free(anchor);
     }
     if (extra) {
-        snprintf(text, sizeof text, "sends %d certificate%s not in the leaf's chain", extra,
-                 extra == 1 ? "" : "s");
+        snprintf(text, sizeof text, "the server sends %d certificate%s not in the leaf's chain",
+                 extra, extra == 1 ? "" : "s");
         cert_probe_add(warn, sizeof warn, text);
     }
     char sent_text[2048];
     describe_sent(sent, path_pos, sent_text, sizeof sent_text);
     probe_evidence(ctx, label, 0, "%d sent: %s", n, sent_text);
-    if (fail[0])
-        probe_set(ctx, PROBE_FAIL, "chain %s%s%s", fail, warn[0] ? "; " : "", warn);
-    else if (warn[0])
-        probe_set(ctx, PROBE_WARN, "chain %s", warn);
-    else
-        probe_set(ctx, PROBE_PASS,
-                  "%d certificate%s sent in order, leaf first, up to a trust "
-                  "anchor; nothing extra",
-                  n, n == 1 ? "" : "s");
+    snprintf(text, sizeof text,
+             "%d certificate%s sent in order, leaf first, up to a trust anchor; nothing extra", n,
+             n == 1 ? "" : "s");
+    cert_probe_verdict(ctx, fail, warn, text);
     X509_STORE_free(store);
     tls_outcome_free(&o);
 }

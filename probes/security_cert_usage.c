@@ -110,15 +110,12 @@ static void run_usage(struct probe_ctx *ctx)
         probe_evidence(ctx, label, 0, "#%d %s: %s", i, subject, facts);
         judged++;
     }
-    if (fail[0])
-        probe_set(ctx, PROBE_FAIL, "%s", fail);
-    else if (warn[0])
-        probe_set(ctx, PROBE_WARN, "%s", warn);
-    else
-        probe_set(ctx, PROBE_PASS,
-                  "the leaf is for serverAuth with digitalSignature; %d "
-                  "certificate%s with strong keys and SHA-2 or better signatures",
-                  judged, judged == 1 ? "" : "s");
+    char pass_text[256];
+    snprintf(pass_text, sizeof pass_text,
+             "the leaf is for serverAuth with digitalSignature; %d certificate%s with strong keys "
+             "and SHA-2 or better signatures",
+             judged, judged == 1 ? "" : "s");
+    cert_probe_verdict(ctx, fail, warn, pass_text);
     tls_outcome_free(&o);
 }
 

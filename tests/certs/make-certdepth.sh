@@ -20,6 +20,7 @@
 # Usage: make-certdepth.sh OUTDIR
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+. "$(cd "$(dirname "$0")" && pwd)/ca-lib.sh"
 out=$1
 mkdir -p "$out"
 cd "$out"
@@ -60,57 +61,24 @@ print(":".join("%02X" % b for b in octets + body))
 PY
 }
 
-touch "$work/index.txt"
-echo 2000 > "$work/serial"
-cat > "$work/ca.cnf" <<CNF
-[ ca ]
-default_ca = int_ca
-[ int_ca ]
-dir = $work
-database = $work/index.txt
-serial = $work/serial
-new_certs_dir = $work
-certificate = $PWD/int.pem
-private_key = $PWD/int.key
-default_md = sha256
-default_days = 365
-policy = any
-unique_subject = no
-copy_extensions = none
-[ any ]
-commonName = supplied
-[ leaf ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = $san
-authorityInfoAccess = OCSP;URI:$ocsp_url
-[ good ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = $san
-authorityInfoAccess = OCSP;URI:$ocsp_url
-tlsfeature = status_request
-1.3.6.1.4.1.11129.2.4.2 = DER:$(sct_der a1 b2)
-[ one_sct ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = $san
-1.3.6.1.4.1.11129.2.4.2 = DER:$(sct_der c3)
-[ bad_sct ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = $san
-1.3.6.1.4.1.11129.2.4.2 = DER:04:05:00:09:01:02:03
-[ noeku ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = clientAuth
-subjectAltName = $san
-CNF
+# served NAME EKU [LINE...]: a config section for a leaf for this host, with more lines.
+served() {
+  printf '[ %s ]\n' "$1"
+  printf '%s\n' "basicConstraints = critical,CA:FALSE" \
+    "keyUsage = critical,digitalSignature,keyEncipherment" "extendedKeyUsage = $2" \
+    "subjectAltName = $san"
+  shift 2
+  printf '%s\n' "$@"
+}
+{
+  ca_config "$work" "$PWD/int.pem" "$PWD/int.key" "default_days = 365" "copy_extensions = none"
+  served plain serverAuth "authorityInfoAccess = OCSP;URI:$ocsp_url"
+  served good serverAuth "authorityInfoAccess = OCSP;URI:$ocsp_url" \
+    "tlsfeature = status_request" "1.3.6.1.4.1.11129.2.4.2 = DER:$(sct_der a1 b2)"
+  served one_sct serverAuth "1.3.6.1.4.1.11129.2.4.2 = DER:$(sct_der c3)"
+  served bad_sct serverAuth "1.3.6.1.4.1.11129.2.4.2 = DER:04:05:00:09:01:02:03"
+  served noeku clientAuth
+} > "$work/ca.cnf"
 
 # leaf NAME SECTION [MD]
 leaf() {
@@ -120,9 +88,9 @@ leaf() {
     -in "$work/$1.csr" -out "$1.pem" 2>/dev/null
 }
 leaf good good
-leaf plain leaf
+leaf plain plain
 leaf noeku noeku
-leaf sha1 leaf sha1
+leaf sha1 plain sha1
 leaf one-sct one_sct
 leaf bad-sct bad_sct
 

@@ -10,6 +10,7 @@
 # Usage: make-certs.sh OUTDIR
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+. "$(cd "$(dirname "$0")" && pwd)/ca-lib.sh"
 out=$1
 mkdir -p "$out"
 cd "$out"
@@ -26,30 +27,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -keyout ca.key -out
   -addext "basicConstraints=critical,CA:TRUE" \
   -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 
-touch "$work/index.txt"
-echo 1000 > "$work/serial"
-cat > "$work/ca.cnf" <<CNF
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-dir = $work
-database = $work/index.txt
-serial = $work/serial
-new_certs_dir = $work
-certificate = $PWD/ca.pem
-private_key = $PWD/ca.key
-default_md = sha256
-policy = any
-copy_extensions = copy
-unique_subject = no
-x509_extensions = leaf
-[ any ]
-commonName = supplied
-[ leaf ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-CNF
+ca_config "$work" "$PWD/ca.pem" "$PWD/ca.key" "copy_extensions = copy" \
+  "x509_extensions = leaf" > "$work/ca.cnf"
 
 # issue NAME BITS CN SAN START END
 issue() {

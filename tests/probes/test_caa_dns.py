@@ -133,11 +133,7 @@ def main():
         server.wait(timeout=10)
         dns.terminate()
         dns.wait(timeout=10)
-    if tr.failures:
-        print("%d failures" % len(tr.failures), file=sys.stderr)
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return tr.finish(work)
 
 
 if __name__ == "__main__":

@@ -235,11 +235,7 @@ def main():
     test_nginx(work, pki)
     test_gnutls(work, pki)
     test_sct_extension(work, pki)
-    if tr.failures:
-        print("%d failures" % len(tr.failures), file=sys.stderr)
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return tr.finish(work)
 
 
 if __name__ == "__main__":
