@@ -1,5 +1,14 @@
 # Sourced by the test PKI generators (make-certs.sh, make-certdepth.sh).
 
+# pki_start OUTDIR NAME: make OUTDIR and work in it; $work is a scratch folder (NAME.XXXXXX)
+# removed on exit.
+pki_start() {
+  mkdir -p "$1"
+  cd "$1"
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$2.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+}
+
 # ca_config DIR CERT KEY [LINE...]: an `openssl ca` config on stdout whose CA is CERT/KEY, with
 # its database, serial and new certificates in DIR (which it creates the files for), the given
 # extra lines in the CA's section, any subject accepted, and a `leaf` section for a TLS server

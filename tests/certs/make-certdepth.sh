@@ -21,11 +21,7 @@
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 . "$(cd "$(dirname "$0")" && pwd)/ca-lib.sh"
-out=$1
-mkdir -p "$out"
-cd "$out"
-work=$(mktemp -d "${TMPDIR:-/tmp}/certdepth-ca.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pki_start "$1" certdepth-ca
 
 san="DNS:localhost,IP:127.0.0.1,IP:::1"
 ocsp_url="http://ocsp.storecheck.test/"

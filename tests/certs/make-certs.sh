@@ -11,11 +11,7 @@
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 . "$(cd "$(dirname "$0")" && pwd)/ca-lib.sh"
-out=$1
-mkdir -p "$out"
-cd "$out"
-work=$(mktemp -d "${TMPDIR:-/tmp}/refstore-ca.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pki_start "$1" refstore-ca
 
 # openssl ca takes explicit start and end dates, which is how the expired and the expiring
 # certificates get their validity windows (OpenSSL 3.0's x509 has -days but no -not_before).
