@@ -113,9 +113,16 @@ static void run_chain(struct probe_ctx *ctx)
     char sent_text[2048];
     describe_sent(sent, path_pos, sent_text, sizeof sent_text);
     probe_evidence(ctx, label, 0, "%d sent: %s", n, sent_text);
-    snprintf(text, sizeof text,
-             "%d certificate%s sent in order, leaf first, up to a trust anchor; nothing extra", n,
-             n == 1 ? "" : "s");
+    if (len == 1 && cert_probe_self_issued(top))
+        snprintf(text, sizeof text,
+                 "a self-signed certificate%s: there is no chain to order "
+                 "(S-TLS-CERT judges whether clients trust it)",
+                 extra ? " and others" : "");
+    else
+        snprintf(text, sizeof text,
+                 "%d certificate%s sent in order, leaf first, up to a trust anchor; nothing "
+                 "extra",
+                 n, n == 1 ? "" : "s");
     cert_probe_verdict(ctx, fail, warn, text);
     X509_STORE_free(store);
     tls_outcome_free(&o);

@@ -10,7 +10,7 @@ sent, no stapling on a must-staple certificate, revoked or stale staple, no serv
 signature at @SECLEVEL=0, no SCT from a private CA, one SCT, an SCT list that does not parse)
 fails or warns the probe that judges it, with the reason. Then gnutls-serv stapling with
 --ocsp-response, and openssl s_server sending SCTs in the TLS extension (-serverinfo), each
-judged like nginx.
+judged like nginx, and s_server sending a self-signed certificate alone.
 
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest), nginx, and
 faketime for the stale response: without nginx or faketime the test exits 77 (skip);
@@ -225,6 +225,21 @@ def test_sct_extension(work, pki):
         proc.wait(timeout=10)
 
 
+def test_self_signed(work, pki):
+    """A self-signed certificate alone: no chain to order; its trust is S-TLS-CERT's finding."""
+    port = tr.free_port()
+    proc = start_server(["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-www",
+                         "-cert", os.path.join(pki, "other.pem"),
+                         "-key", os.path.join(pki, "other.key")], port, "openssl s_server")
+    try:
+        checks, _ = audit(work, "self-signed", port, os.path.join(pki, "root.pem"))
+        judge("s_server self-signed", checks,
+              {"S-TLS-CHAIN": ("pass", "a self-signed certificate: there is no chain")})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def main():
     if not shutil.which("nginx") or not shutil.which("faketime"):
         print("nginx or faketime not installed: skipped", file=sys.stderr)
@@ -235,6 +250,7 @@ def main():
     test_nginx(work, pki)
     test_gnutls(work, pki)
     test_sct_extension(work, pki)
+    test_self_signed(work, pki)
     return tr.finish(work)
 
 
