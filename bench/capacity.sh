@@ -2,9 +2,11 @@
 # How close does storecheck capacity get to a limit set in advance? nginx on loopback refuses
 # (503) what its limit_req lets through above RATE r/s (burst BURST, nodelay); the capacity
 # search, judged by "error_rate < 1%", should find RATE. Prints the rate found, the knee and
-# their ratio to the configured limit, for each RATE.
+# their ratio to the configured limit, for each RATE. With --segments N the search runs as N
+# local segment processes (capacity --segment i/N --share): the row is theirs, and every
+# segment must have written the same result.
 #
-#   bench/capacity.sh [--rates "200 500 1000"] [--burst N] [--build DIR]
+#   bench/capacity.sh [--rates "200 500 1000"] [--burst N] [--segments N] [--build DIR]
 #
 # Steps of 1 s warm-up + 3 s judged, start 0.3 x RATE, factor 2, precision 2%, at most 14 steps:
 # each search lasts about a minute and is cut at 150 s. --build reuses a build (default: a
@@ -14,13 +16,15 @@ cd "$(dirname "$0")/.."
 
 rates="200 500 1000"
 burst=20
+segments=1
 build=
 while [ $# -gt 0 ]; do
     case "$1" in
     --rates) rates=$2; shift 2 ;;
     --burst) burst=$2; shift 2 ;;
+    --segments) segments=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -120,8 +124,26 @@ capacity:
   abort_error_rate: 95%
   max_steps: 14
 YAML
-    timeout -s INT 150 "$sc" -q capacity "$tmp/capacity.yaml" --json "$tmp/out.json" \
-        >/dev/null 2>"$tmp/err.txt" || true
+    if [ "$segments" -gt 1 ]; then
+        mkdir -p "$tmp/share"
+        pids=()
+        start_at=$(($(date +%s) + 2))
+        for ((i = 0; i < segments; i++)); do
+            timeout -s INT 150 "$sc" -q capacity "$tmp/capacity.yaml" --json "$tmp/out-$i.json" \
+                --segment "$i/$segments" --share "$tmp/share" --run-id "bench-$rate" \
+                --start-at "$start_at" >/dev/null 2>"$tmp/err-$i.txt" &
+            pids+=($!)
+        done
+        for pid in "${pids[@]}"; do wait "$pid" || true; done
+        for ((i = 1; i < segments; i++)); do
+            cmp -s "$tmp/out-0.json" "$tmp/out-$i.json" ||
+                { echo "bench: segment $i/$segments wrote another result than segment 0" >&2; exit 1; }
+        done
+        cp "$tmp/out-0.json" "$tmp/out.json"
+    else
+        timeout -s INT 150 "$sc" -q capacity "$tmp/capacity.yaml" --json "$tmp/out.json" \
+            >/dev/null 2>"$tmp/err.txt" || true
+    fi
     stop_nginx
     python3 - "$tmp/out.json" "$rate" <<'PY'
 import json, sys

@@ -80,7 +80,7 @@ static int drive(const struct capacity_step_plan *sp, struct engine *e, double r
             engine_snapshot(e, warm);
             have_warm = 1;
         }
-        if (!out->abort_reason[0] && el >= next_check) {
+        if (!sp->abort_at_end && !out->abort_reason[0] && el >= next_check) {
             check_abort(sp, e, out->abort_reason, sizeof out->abort_reason);
             next_check = el + 1000000;
         }
@@ -126,33 +126,54 @@ static void describe(const struct load_result *win, double rate, struct capacity
     out->p99 = hist_percentile(win->latency, 99);
 }
 
-int capacity_step_run(const struct capacity_step_plan *sp, double rate,
-                      struct capacity_report_step *out, enum capacity_verdict *v, char *err,
-                      size_t errlen)
+void capacity_step_params(const struct capacity_step_plan *sp, double rate,
+                          struct loadgen_params *p)
+{
+    *p = sp->base;
+    p->model = LG_MODEL_OPEN;
+    p->start = rate;
+    p->stages = NULL;
+    p->stage_count = 0;
+    p->duration_us = sp->warmup_us + sp->window_us;
+    p->snapshots = 1;
+}
+
+int capacity_step_measure(const struct capacity_step_plan *sp, double rate,
+                          struct capacity_report_step *out, struct load_result *win, char *err,
+                          size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    memset(win, 0, sizeof *win);
+    out->offered_rate = rate;
     out->warmup_us = sp->warmup_us;
-    struct loadgen_params p = sp->base;
-    p.model = LG_MODEL_OPEN;
-    p.start = rate;
-    p.stages = NULL;
-    p.stage_count = 0;
-    p.duration_us = sp->warmup_us + sp->window_us;
-    p.snapshots = 1;
+    struct loadgen_params p;
+    capacity_step_params(sp, rate, &p);
     struct engine *e = NULL;
     if (engine_create(&e, &p, err, errlen) || engine_start(e, err, errlen)) {
         engine_destroy(e);
         return -1;
     }
-    struct load_result warm = {0}, end = {0}, win = {0};
+    struct load_result warm = {0}, end = {0};
     int warmed = drive(sp, e, rate, &warm, out);
     engine_finish(e, &end);
     engine_destroy(e);
-    load_result_window(&win, &end, &warm, warmed ? sp->warmup_us : 0);
-    describe(&win, rate, out);
+    load_result_window(win, &end, &warm, warmed ? sp->warmup_us : 0);
+    win->segment = end.segment;
+    win->started_unix_ms = end.started_unix_ms + (int64_t)((warmed ? sp->warmup_us : 0) / 1000);
     out->interrupted = end.interrupted;
+    load_result_free(&warm);
+    load_result_free(&end);
+    return 0;
+}
+
+void capacity_step_judge(const struct capacity_step_plan *sp, double rate,
+                         struct load_result *win, struct capacity_report_step *out,
+                         enum capacity_verdict *v)
+{
+    describe(win, rate, out);
+    out->interrupted |= win->interrupted;
     if (!out->interrupted)
-        judge(sp, &win, out);
+        judge(sp, win, out);
     *v = out->abort_reason[0] || out->error_rate > sp->abort_error_rate ? CAPACITY_ABORTS
          : out->broken_count                                            ? CAPACITY_BREAKS
                                                                          : CAPACITY_HOLDS;
@@ -164,8 +185,4 @@ int capacity_step_run(const struct capacity_step_plan *sp, double rate,
         snprintf(out->abort_reason, sizeof out->abort_reason,
                  "error rate %.1f%% is above the abort rule's %.1f%%", 100 * out->error_rate,
                  100 * sp->abort_error_rate);
-    load_result_free(&warm);
-    load_result_free(&end);
-    load_result_free(&win);
-    return 0;
 }

@@ -6,6 +6,7 @@
 #include "checker/commands.h"
 #include "config/config_load.h"
 #include "checker/gate_report.h"
+#include "checker/progress.h"
 #include "checker/stop_signal.h"
 #include "common/exit_codes.h"
 #include "common/stop.h"
@@ -154,16 +155,19 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 }
 
 /* The probes; 0, or an exit code when the audit cannot be done. */
-static int execute(const struct cli *cli, const struct config *cfg,
+static int execute(const struct cli *cli, struct progress *prog, const struct config *cfg,
                    const struct engine_options *opt, struct engine_report *rep)
 {
+    struct engine_options watched = *opt;
     char err[512];
     if (engine_preflight(cfg, err, sizeof err) != 0) {
         fprintf(stderr, "storecheck audit: %s%s is unreachable%s: %s\n", cli_red(cli),
                 cfg->target.base_url, cli_reset(cli), err);
         return EXIT_RUN_ERROR;
     }
-    int ran = engine_run(cfg, opt, rep, err, sizeof err);
+    watched.observer = progress_audit(prog, "audit");
+    int ran = engine_run(cfg, &watched, rep, err, sizeof err);
+    progress_audit_end(prog);
     if (ran != 0) {
         fprintf(stderr, "storecheck audit: %s\n", err);
         return EXIT_USAGE;
@@ -251,7 +255,11 @@ static int run(const struct cli *cli, int argc, char **argv)
     engine_global_init();
     int64_t started = gate_now_unix_ms();
     struct engine_report rep;
-    code = execute(cli, &cfg, &opt, &rep);
+    struct progress *prog = progress_start(cli);
+    if (prog)
+        stop_signal_over_status_line(watch);
+    code = execute(cli, prog, &cfg, &opt, &rep);
+    progress_end(prog);
     if (code == 0) {
         code = finish(cli, &a, &cfg, &accepted, &rep, fail_on, started);
         engine_report_free(&rep);
@@ -270,11 +278,13 @@ const struct command cmd_audit = {
     .summary = "run the STORE probes against the store and gate on their findings",
     .help = "Usage: storecheck audit CONFIG [--only IDS] [--skip IDS] [--fail-on SEVERITY]\n"
             "                        [--json F] [--html F] [--junit F] [--markdown F]\n"
+            "                        [--sarif F]\n"
             "       storecheck audit --list\n"
             "\n"
             "Run the readiness probes (Security, Traffic management, ...) against the store in\n"
             "CONFIG concurrently, each under audit.probe_timeout and all under audit.deadline,\n"
             "and print the findings by STORE group. Only target.allowed_hosts are contacted.\n"
+            "On a terminal (not with -q), a status line shows the probes done and running.\n"
             "Then the scores and grades per STORE group (docs/scoring.md), one verdict with its\n"
             "reasons, and the reports of the reports section (the options override them; - is\n"
             "stdout, and the console output then goes to stderr). The reports are those of\n"
@@ -292,6 +302,8 @@ const struct command cmd_audit = {
             "  --html F           the HTML report (one self-contained file)\n"
             "  --junit F          JUnit XML: one testcase per probe\n"
             "  --markdown F       a Markdown summary for a job summary or a PR comment\n"
+            "  --sarif F          SARIF 2.1.0 for code scanning: one result per failed or\n"
+            "                     warned probe, accepted findings suppressed with their reason\n"
             "\n"
             "Each probe ends pass, warn, fail, skip (it does not apply, and why) or error (it\n"
             "could not decide, and why).\n"

@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include "checker/capacity_search.h"
+#include "checker/capacity_share.h"
 #include "checker/capacity_step.h"
 #include "checker/cli.h"
 #include "checker/commands.h"
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
+#include "checker/split_run.h"
 #include "checker/stop_signal.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
@@ -22,6 +24,7 @@
 #include "common/units.h"
 #include "config/cfg_capacity.h"
 #include "config/config_load.h"
+#include "loadgen/run_fingerprint.h"
 #include "loadgen/scenario_check.h"
 #include "reports/capacity_report.h"
 
@@ -51,16 +54,35 @@ static const char help[] =
     "                           (default load.profile, else steady; an open-model one)\n"
     "      --json FILE          write the result as JSON (docs/capacity-json.md)\n"
     "      --html FILE          write a page with the throughput/latency curve and the knee\n"
+    "      --segment i/n        send only segment i (from 0) of n of each step's arrivals\n"
+    "                           (arrival k when k mod n = i, as storecheck load --segment);\n"
+    "                           the n segments judge every step together: needs --share\n"
+    "      --share DIR          a folder every segment reads and writes (a shared volume):\n"
+    "                           after each step the segments meet in DIR/<run-id>/; needs\n"
+    "                           --run-id\n"
+    "      --run-id ID          the search's id, the same for all its segments; random\n"
+    "                           values of the scenarios derive from it\n"
+    "      --start-at TIME      wait until TIME (2026-12-06T03:30:00Z, or unix seconds; at\n"
+    "                           most 24h ahead), then start: segments start together\n"
     "  -h, --help               this help\n"
     "\n"
     "A row is printed per step; on a terminal a progress line shows the step running.\n"
     "Ctrl-C stops the search: the steps so far are printed and written, marked interrupted.\n"
     "\n"
+    "Split over segments, each step is judged on all the segments' judged windows added up\n"
+    "exactly (as storecheck merge adds results up), so every segment chooses the same next\n"
+    "rate and writes the same result. A segment that is stopped (Ctrl-C, an error) writes a\n"
+    "marker that stops the others at once (exit 3); a segment whose window of a step is not in\n"
+    "DIR within the step's length, the request timeout and 10s more is named and the search\n"
+    "ends (exit 3); windows of another config or run id are refused (exit 2). The abort\n"
+    "rule is applied to each whole step once it ended (a segment sees only its share).\n"
+    "\n"
     "Exit codes:\n"
     "  0  the rate that holds is at or above the target (without one: some rate holds)\n"
     "  1  it is below the target, or nothing holds\n"
-    "  2  usage or config error\n"
-    "  3  the search could not be done (no connection, the engine failed) or was interrupted\n";
+    "  2  usage or config error (segments of another config or run id too)\n"
+    "  3  the search could not be done (no connection, the engine failed, a segment did not\n"
+    "     come) or was interrupted (here or in another segment)\n";
 
 enum {
     OPT_START = 256,
@@ -75,6 +97,10 @@ enum {
     OPT_PROFILE,
     OPT_JSON,
     OPT_HTML,
+    OPT_SEGMENT,
+    OPT_SHARE,
+    OPT_RUN_ID,
+    OPT_START_AT,
 };
 
 static const struct option options[] = {
@@ -90,13 +116,18 @@ static const struct option options[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
+    {"segment", required_argument, NULL, OPT_SEGMENT},
+    {"share", required_argument, NULL, OPT_SHARE},
+    {"run-id", required_argument, NULL, OPT_RUN_ID},
+    {"start-at", required_argument, NULL, OPT_START_AT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 /* What the command line sets; 0/NULL where it leaves the config's value. */
 struct capacity_args {
-    const char *config, *profile, *json, *html;
+    const char *config, *profile, *json, *html, *share;
+    struct split_run split;
     double start, factor, increment, precision, max_rate, target;
     int precision_set, precision_relative;
     uint64_t step_ms, warmup_ms, max_steps;
@@ -162,6 +193,21 @@ static int parse_option(int opt, const char *v, struct capacity_args *a)
     case OPT_HTML:
         a->html = v;
         return 0;
+    case OPT_SHARE:
+        a->share = v;
+        return 0;
+    case OPT_SEGMENT:
+        if (split_run_segment(&a->split, v, err, sizeof err))
+            return cli_usage_error(&cmd_capacity, "--segment: %s", err);
+        return 0;
+    case OPT_RUN_ID:
+        if (split_run_id(&a->split, v, err, sizeof err))
+            return cli_usage_error(&cmd_capacity, "--run-id: %s", err);
+        return 0;
+    case OPT_START_AT:
+        if (split_run_start_at(&a->split, v, split_run_now_ms(), err, sizeof err))
+            return cli_usage_error(&cmd_capacity, "--start-at: %s", err);
+        return 0;
     }
     return 0;
 }
@@ -170,6 +216,7 @@ static int parse_args(int argc, char **argv, struct capacity_args *a)
 {
     optind = 1;
     opterr = 0;
+    split_run_init(&a->split);
     int opt;
     while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (opt == ':')
@@ -189,6 +236,13 @@ static int parse_args(int argc, char **argv, struct capacity_args *a)
         return cli_usage_error(&cmd_capacity, "no CONFIG given");
     if (a->factor > 0 && a->increment > 0)
         return cli_usage_error(&cmd_capacity, "--step-factor or --step-increment, not both");
+    /* The segments meet in the folder under the run id: without either they never would. */
+    if (a->split.segment.count > 1 && !a->share)
+        return cli_usage_error(&cmd_capacity, "--segment needs --share DIR, a folder every "
+                                              "segment reads and writes");
+    if (a->share && !a->split.run_id[0])
+        return cli_usage_error(&cmd_capacity, "--share needs --run-id, the same for all the "
+                                              "segments of the search");
     return 0;
 }
 
@@ -256,6 +310,9 @@ struct capacity_job {
     struct scenario_run sr;
     struct load_gate gate;
     struct capacity_step_plan plan;
+    struct split_run split;
+    struct capacity_share share;
+    int shared; /* share is open: the steps are judged with the other segments */
 };
 
 /* Everything a step needs, from the config: 0, or an exit code after saying why. */
@@ -295,6 +352,7 @@ static int prepare(const struct capacity_args *a, struct capacity_job *j)
     struct scenario_overrides o = {
         .profile = a->profile ? a->profile : cfg->load.profile ? NULL : "steady",
         .rate = j->rules.start,
+        .run_id = a->split.run_id[0] ? a->split.run_id : NULL,
     };
     if (scenario_run_prepare(&j->sr, cfg, &o, (const char *const *)j->headers,
                              cfg->target.headers.count, p, err, sizeof err))
@@ -310,6 +368,8 @@ static int prepare(const struct capacity_args *a, struct capacity_job *j)
                                               "limit of %llu (ulimit -n)",
                                p->max_connections, (unsigned long long)files,
                                (unsigned long long)limit);
+    p->segment = a->split.segment;
+    j->split = a->split;
     j->plan.gate = &j->gate;
     j->plan.warmup_us = j->rules.warmup_ms * 1000;
     j->plan.window_us = j->rules.step_ms * 1000;
@@ -330,6 +390,9 @@ static void print_header(const struct cli *cli, const struct capacity_job *j)
            cli_bold(cli), cli_reset(cli), j->cfg.target.base_url, j->sr.profile_path,
            (unsigned long long)(j->rules.warmup_ms / 1000),
            (unsigned long long)(j->rules.step_ms / 1000));
+    if (j->shared)
+        printf("  segment %u/%u of search %s: every step judged with the others'\n",
+               j->split.segment.index, j->split.segment.count, j->split.run_id);
     printf("  %10s %10s %10s %9s %9s %9s %9s %8s  %s\n", "offered/s", "achieved/s", "resp/s",
            "p50", "p90", "p95", "p99", "errors", "verdict");
     fflush(stdout);
@@ -423,6 +486,10 @@ static void fill_report(struct capacity_report *r, const struct capacity_job *j,
     r->end = capacity_end_name(s->end);
     r->holds = s->holds;
     r->breaks = s->breaks;
+    if (j->shared) {
+        r->run_id = j->split.run_id;
+        r->segments = j->split.segment.count;
+    }
     first_broken(r);
     /* A search that did not end (Ctrl-C, a step that could not run) proves nothing. */
     r->passed = s->end != CAPACITY_SEARCHING &&
@@ -443,10 +510,49 @@ static int write_reports(const struct capacity_args *a, const struct capacity_re
     return 0;
 }
 
-/* Step and bisect until the search ends or Ctrl-C; the steps go into r. -1 with err when a
- * step could not run. */
+/* A step's windows of all the segments added up, in place of this segment's own in *win.
+ * 0 (st->interrupted when a stop came first), or an exit code after saying why. */
+static int whole_step(struct capacity_job *j, uint32_t step, double rate,
+                      struct capacity_report_step *st, struct load_result *win)
+{
+    struct loadgen_params p;
+    capacity_step_params(&j->plan, rate, &p);
+    run_fingerprint(&p, j->cfg.load.thresholds, j->cfg.load.threshold_count, win->config_hash);
+    snprintf(win->run_id, sizeof win->run_id, "%s", j->split.run_id);
+    const char *url = j->cfg.target.base_url;
+    struct load_json_meta meta = {.urls = &url,
+                                  .url_count = 1,
+                                  .method = "GET",
+                                  .secrets = &j->cfg.secrets,
+                                  .profile = j->sr.profile_path};
+    /* The segments start a step within a poll of each other: one later than the step's
+     * length, its requests' timeout and 10 s more is not coming. */
+    uint64_t timeout_ms =
+        (j->plan.warmup_us + j->plan.window_us + j->plan.base.timeout_us) / 1000 + 10000;
+    struct load_result whole;
+    char err[1024];
+    int rc = capacity_share_exchange(&j->share, step, win, &meta, timeout_ms, &whole, err,
+                                     sizeof err);
+    if (rc == CAPACITY_SHARE_STOPPED) {
+        st->interrupted = 1;
+        return 0;
+    }
+    if (rc) {
+        char *msg = redact_copy(&j->cfg.secrets, err);
+        fprintf(stderr, "storecheck capacity: %s\n", msg);
+        free(msg);
+        st->interrupted = 1;
+        return rc == CAPACITY_SHARE_INVALID ? EXIT_USAGE : EXIT_RUN_ERROR;
+    }
+    load_result_free(win);
+    *win = whole;
+    return 0;
+}
+
+/* Step and bisect until the search ends or Ctrl-C; the steps go into r. 0, or an exit code
+ * after saying why a step could not run or be judged. */
 static int search(const struct cli *cli, struct capacity_job *j, struct capacity_search *s,
-                  struct capacity_report *r, char *err, size_t errlen)
+                  struct capacity_report *r)
 {
     const struct capacity *c = &j->rules;
     struct capacity_rules rules = {
@@ -461,18 +567,50 @@ static int search(const struct cli *cli, struct capacity_job *j, struct capacity
     capacity_search_init(s, &rules);
     r->steps = xcalloc(c->max_steps + 1, sizeof *r->steps);
     double rate;
-    while (!stop_requested() && capacity_search_next(s, &rate)) {
+    int rc = 0;
+    while (!rc && !stop_requested() && capacity_search_next(s, &rate)) {
         struct capacity_report_step *st = &r->steps[r->step_count];
-        enum capacity_verdict v;
-        if (capacity_step_run(&j->plan, rate, st, &v, err, errlen))
-            return -1;
+        struct load_result win;
+        char err[512];
+        if (capacity_step_measure(&j->plan, rate, st, &win, err, sizeof err)) {
+            char *msg = redact_copy(&j->cfg.secrets, err);
+            fprintf(stderr, "storecheck capacity: a step could not run: %s\n", msg);
+            if (j->shared)
+                capacity_share_stop(&j->share, msg);
+            free(msg);
+            return EXIT_RUN_ERROR;
+        }
         r->step_count++;
+        if (j->shared && !st->interrupted)
+            rc = whole_step(j, (uint32_t)r->step_count, rate, st, &win);
+        enum capacity_verdict v;
+        capacity_step_judge(&j->plan, rate, &win, st, &v);
+        load_result_free(&win);
         print_step(cli, st, &j->cfg.secrets);
         if (st->interrupted)
             break;
         capacity_search_record(s, rate, v);
     }
     r->interrupted = stop_requested();
+    return rc;
+}
+
+/* Meet the other segments in the shared folder, then wait for the start time. 0, or an exit
+ * code after saying why. */
+static int set_out(const struct capacity_args *a, struct capacity_job *j)
+{
+    char err[1024];
+    if (a->share) {
+        if (capacity_share_open(&j->share, a->share, a->split.run_id, a->split.segment, err,
+                                sizeof err))
+            return cli_usage_error(&cmd_capacity, "%s", err);
+        j->shared = 1;
+        j->plan.abort_at_end = 1;
+    }
+    if (split_run_wait(&a->split)) {
+        fprintf(stderr, "storecheck capacity: interrupted before the start\n");
+        return EXIT_RUN_ERROR;
+    }
     return 0;
 }
 
@@ -501,15 +639,18 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (rc)
         goto out;
     j.plan.live = cli->tty && !cli->quiet;
-    print_header(cli, &j);
     watch = stop_signal_start("capacity");
+    if ((rc = set_out(&a, &j)))
+        goto out;
+    print_header(cli, &j);
     struct capacity_search s;
-    char err[512];
-    if (search(cli, &j, &s, &r, err, sizeof err)) {
-        char *msg = redact_copy(&j.cfg.secrets, err);
-        fprintf(stderr, "storecheck capacity: a step could not run: %s\n", msg);
-        free(msg);
-        rc = EXIT_RUN_ERROR;
+    rc = search(cli, &j, &s, &r);
+    if (j.shared && capacity_share_stopped_by(&j.share) >= 0) {
+        char *marker =
+            capacity_share_marker(&j.share, (uint32_t)capacity_share_stopped_by(&j.share));
+        fprintf(stderr, "storecheck capacity: segment %ld/%u stopped the search (%s)\n",
+                capacity_share_stopped_by(&j.share), j.split.segment.count, marker);
+        free(marker);
     }
     fill_report(&r, &j, &s);
     print_verdict(cli, &r);
@@ -518,6 +659,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!rc)
         rc = r.interrupted ? EXIT_RUN_ERROR : r.passed ? EXIT_PASSED : EXIT_GATE_FAILED;
 out:
+    if (j.shared)
+        capacity_share_close(&j.share);
     stop_signal_end(watch);
     for (size_t i = 0; i < r.step_count; i++)
         capacity_report_step_free(&r.steps[i]);

@@ -14,8 +14,10 @@
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
+#include "checker/progress.h"
 #include "checker/scenario_table.h"
 #include "checker/split_run.h"
+#include "checker/summary_table.h"
 #include "checker/stop_signal.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
@@ -90,7 +92,7 @@ static const char help[] =
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "      --segment i/n        run only segment i (from 0) of n of the schedule: arrival k\n"
     "                           when k mod n = i, closed-model user u when u mod n = i;\n"
-    "                           `storecheck merge` adds the n results up (docs/cli.md)\n"
+    "                           `storecheck merge` adds the n results up (docs/load-json.md)\n"
     "      --run-id ID          the run's id, the same for all its segments (default: a\n"
     "                           random one); random values of the scenarios derive from it\n"
     "      --start-at TIME      wait until TIME (2026-12-06T03:30:00Z, or unix seconds; at\n"
@@ -104,7 +106,10 @@ static const char help[] =
     "open-model load.profile gives the schedule of URL runs unless --rate, --stage or\n"
     "--connections does.\n"
     "\n"
-    "Progress is shown on a terminal only. Ctrl-C stops the run (exit 3); the result is\n"
+    "On a terminal, a progress line (elapsed with a bar, users or connections, iterations,\n"
+    "req/s, p95, errors) is redrawn once a second, and a k6-like table of the checks,\n"
+    "thresholds, requests and iterations ends the result; -q or a pipe leaves both out.\n"
+    "Ctrl-C stops the run (exit 3); the result is\n"
     "still printed and written, marked interrupted; a second Ctrl-C quits at once, without\n"
     "it. Authorization, Cookie and other credential header values\n"
     "never appear in the output.\n"
@@ -505,33 +510,6 @@ static void fmt_bytes(double b, char *buf, size_t len)
     snprintf(buf, len, "%.2f%s", b, u[i]);
 }
 
-static void fmt_count(double v, char *buf, size_t len)
-{
-    if (v >= 1e6)
-        snprintf(buf, len, "%.2fM", v / 1e6);
-    else if (v >= 1e4)
-        snprintf(buf, len, "%.1fk", v / 1e3);
-    else
-        snprintf(buf, len, "%.0f", v);
-}
-
-static void progress(struct engine *e, const struct load_args *a)
-{
-    struct lg_second row = {0};
-    uint64_t el = engine_elapsed_us(e);
-    uint64_t left = el < a->duration_us ? a->duration_us - el : 0;
-    char rate[32] = "-", p50[32] = "-", p99[32] = "-", tl[32];
-    if (engine_latest(e, &row) == 0) {
-        fmt_count((double)row.responses, rate, sizeof rate);
-        fmt_us(row.p50, p50, sizeof p50);
-        fmt_us(row.p99, p99, sizeof p99);
-    }
-    units_format_duration_us(left, tl, sizeof tl);
-    fprintf(stderr, "\r\033[K  %s req/s  p50 %s  p99 %s  errors %llu  late %llu  %s left", rate,
-            p50, p99, (unsigned long long)row.errors, (unsigned long long)row.late, tl);
-    fflush(stderr);
-}
-
 /* The latency table: percentiles, max, mean and stdev; one row per histogram. */
 static void print_row(const char *name, const struct hist *a, const struct hist *b)
 {
@@ -906,6 +884,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct scenario_run sr = {0};
     struct load_gate gate = {0};
     struct stop_signal *watch = NULL;
+    struct progress *prog = NULL;
     int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
     if (rc == 0 && a.config_path) {
@@ -937,7 +916,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     fill_params(&a, &p);
     if (a.scenarios && (rc = prepare_scenarios(&sr, &a, &cfg, &p)))
         goto out;
-    p.snapshots = gate.any_abort;
+    prog = progress_start(cli);
+    p.snapshots = gate.any_abort || progress_wants_snapshots(prog);
     p.segment = a.split.segment;
     char fingerprint[RUN_FINGERPRINT_LEN];
     run_fingerprint(&p, have_cfg ? cfg.load.thresholds : NULL,
@@ -962,6 +942,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     /* Before the workers: they leave SIGINT/SIGTERM to the watcher. */
     watch = stop_signal_start("load");
+    if (prog)
+        stop_signal_over_status_line(watch);
     if (split_run_wait(&a.split)) {
         fprintf(stderr, "storecheck load: interrupted before the start\n");
         rc = EXIT_RUN_ERROR;
@@ -972,28 +954,25 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = EXIT_RUN_ERROR;
         goto out;
     }
-    a.duration_us = p.duration_us; /* for the time left */
-    int live = cli->tty && !cli->quiet, aborted = 0;
-    uint64_t next_progress = 0, next_check = 1100000;
+    int aborted = 0;
+    uint64_t next_check = 1100000;
     while (!engine_done(e)) {
         if (stop_wait_ms(100))
             engine_interrupt(e);
         uint64_t el = engine_elapsed_us(e);
-        if (live && el >= next_progress) {
-            progress(e, &a);
-            next_progress = el + 500000;
-        }
+        progress_load(prog, e, &p, "load");
         char why[320];
         if (gate.any_abort && !aborted && el >= next_check) {
             aborted = load_gate_check_running(&gate, e, why, sizeof why);
-            if (aborted)
-                fprintf(stderr, "%sstorecheck load: stopping early: %s\n", live ? "\r\033[K" : "",
-                        why);
+            if (aborted) {
+                progress_clear(prog);
+                fprintf(stderr, "storecheck load: stopping early: %s\n", why);
+            }
             next_check = el + 1000000;
         }
     }
-    if (live)
-        fprintf(stderr, "\r\033[K");
+    progress_end(prog);
+    prog = NULL;
     engine_finish(e, &r);
     snprintf(r.run_id, sizeof r.run_id, "%s", a.split.run_id);
     snprintf(r.config_hash, sizeof r.config_hash, "%s", fingerprint);
@@ -1001,7 +980,12 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
         scenario_table_print(cli, &r, &secrets);
-        load_gate_print(cli, &r);
+        if (summary_table_wanted(cli, stdout)) {
+            struct summary_table t = {.load = &r, .secrets = &secrets};
+            summary_table_print(cli, stdout, &t);
+        } else {
+            load_gate_print(cli, &r);
+        }
     }
     struct load_json_meta m = {a.urls,         a.url_count,
                                a.method,       a.headers,
@@ -1019,6 +1003,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     rc = load_gate_exit_code(&r, broken, "load");
 out:
+    progress_end(prog);
     stop_signal_end(watch);
     load_result_free(&r);
     engine_destroy(e);

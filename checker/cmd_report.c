@@ -1,5 +1,5 @@
-/* storecheck report RESULT.json: re-render the HTML, JUnit, Markdown (or JSON) of a saved run,
- * the HTML and Markdown of a saved load result, or the HTML of a saved capacity result. */
+/* storecheck report RESULT.json: re-render the HTML, JUnit, Markdown, SARIF (or JSON) of a saved
+ * run, the HTML and Markdown of a saved load result, or the HTML of a saved capacity result. */
 #include <stdio.h>
 #include <string.h>
 
@@ -68,7 +68,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         return cli_usage_error(&cmd_report, "missing RESULT.json");
     if (!wanted)
         return cli_usage_error(&cmd_report, "nothing to write: give --html, --junit, "
-                                            "--markdown or --json");
+                                            "--markdown, --sarif or --json");
     char err[512], why[256];
     cJSON *doc = report_read_json(input, err, sizeof err);
     if (!doc) {
@@ -114,7 +114,7 @@ const struct command cmd_report = {
     .name = "report",
     .summary = "re-render the reports of a saved run, load or capacity result",
     .help = "Usage: storecheck report RESULT.json [--html F] [--junit F] [--markdown F]\n"
-            "                                     [--json F]\n"
+            "                                     [--sarif F] [--json F]\n"
             "\n"
             "Render the reports of a JSON result written by 'storecheck run' again; they come\n"
             "out exactly as the run wrote them. A load result ('storecheck load --json', kind\n"

@@ -10,6 +10,7 @@
 #include "checker/fault_window.h"
 #include "checker/gate_report.h"
 #include "checker/load_phase.h"
+#include "checker/progress.h"
 #include "checker/run_load.h"
 #include "checker/split_run.h"
 #include "checker/stop_signal.h"
@@ -187,7 +188,7 @@ static void judge_thresholds(struct run_state *s)
 }
 
 /* The baseline and the load; 0, or an exit code when the run cannot go on. */
-static int execute(const struct cli *cli, struct run_state *s)
+static int execute(const struct cli *cli, struct progress *prog, struct run_state *s)
 {
     char err[512];
     if (engine_preflight(&s->cfg, err, sizeof err) != 0) {
@@ -202,7 +203,10 @@ static int execute(const struct cli *cli, struct run_state *s)
     int baseline = !(s->cfg.audit.only.count && !only.count);
     if (!cli->quiet && baseline)
         fprintf(stderr, "storecheck run: baseline audit of %s\n", s->cfg.target.base_url);
+    if (baseline)
+        opt.observer = progress_audit(prog, "baseline audit");
     int rc = baseline ? engine_run(&s->cfg, &opt, &s->baseline, err, sizeof err) : 0;
+    progress_audit_end(prog);
     free(only.items);
     free(skip.items);
     if (rc != 0) {
@@ -213,7 +217,7 @@ static int execute(const struct cli *cli, struct run_state *s)
         return 0; /* no load after a stop; the reports still come */
     if (!cli->quiet)
         fprintf(stderr, "storecheck run: load (%s)\n", s->plan.note);
-    if (load_phase_run(cli, &s->cfg, &s->plan, s->split, &s->load, err, sizeof err) != 0) {
+    if (load_phase_run(prog, &s->cfg, &s->plan, s->split, &s->load, err, sizeof err) != 0) {
         if (stop_requested())
             return 0; /* stopped while waiting for --start-at: the reports still come */
         fprintf(stderr, "storecheck run: the load could not start: %s\n", err);
@@ -248,7 +252,9 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
                          .secrets = &s->cfg.secrets,
                      }};
     gate_judge(&g, s->checks.items, s->checks.count, fail_on);
-    return gate_finish(cli, "run", &g, &s->cfg, &a->reports, stdout);
+    /* With a report on stdout, stdout carries that report alone. */
+    FILE *out = report_to_stdout(&a->reports, &s->cfg) ? stderr : stdout;
+    return gate_finish(cli, "run", &g, &s->cfg, &a->reports, out);
 }
 
 static int run(const struct cli *cli, int argc, char **argv)
@@ -285,7 +291,11 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct stop_signal *watch = stop_signal_start("run");
     engine_global_init();
     int64_t started = gate_now_unix_ms();
-    code = execute(cli, &s);
+    struct progress *prog = progress_start(cli);
+    if (prog)
+        stop_signal_over_status_line(watch);
+    code = execute(cli, prog, &s);
+    progress_end(prog);
     if (code == 0)
         code = finish(cli, &s, &a, fail_on, stop_requested(), started);
     stop_signal_end(watch); /* may undo a fault: libcurl is still up */
@@ -307,9 +317,9 @@ out:
 
 const struct command cmd_run = {
     .name = "run",
-    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown reports",
+    .summary = "audit + load + gate: the CI entry point, with JSON/HTML/JUnit/Markdown/SARIF",
     .help = "Usage: storecheck run CONFIG [--fail-on SEVERITY] [--json F] [--html F] [--junit F]\n"
-            "                             [--markdown F]\n"
+            "                             [--markdown F] [--sarif F]\n"
             "\n"
             "A quiet baseline audit (every selected probe), then the load of load.profile (or a\n"
             "constant load.rate for load.duration) with the checks that only mean something\n"
@@ -325,8 +335,12 @@ const struct command cmd_run = {
             "\n"
             "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
             "verdict, and the reports of the reports section (the options override them; - is\n"
-            "stdout). Accepted findings (audit.accept) do not fail the gate until they expire.\n"
-            "The reasons of a failed gate are printed at the end, one line each.\n"
+            "stdout, and the console output then goes to stderr). Accepted findings\n"
+            "(audit.accept) do not fail the gate until they expire.\n"
+            "The reasons of a failed gate are printed at the end, one line each. On a terminal,\n"
+            "a status line names the phase (baseline audit, load, fault window) with its\n"
+            "progress, and the end is a k6-like table naming each check that did not pass;\n"
+            "-q or a pipe leaves both out.\n"
             "\n"
             "Options:\n"
             "  --fail-on SEV   gate threshold: info, low, medium, high, critical\n"
@@ -335,6 +349,8 @@ const struct command cmd_run = {
             "  --html F        the HTML report (one self-contained file)\n"
             "  --junit F       JUnit XML: one testcase per check and per threshold\n"
             "  --markdown F    a Markdown summary for a job summary or a PR comment\n"
+            "  --sarif F       SARIF 2.1.0 for code scanning: one result per failed or warned\n"
+            "                  check, accepted findings suppressed with their reason\n"
             "  --segment i/n   load only segment i of n of the schedule, as storecheck load\n"
             "                  --segment does; the fault is injected by segment 0 alone\n"
             "  --run-id ID     the run's id, the same for all its segments (default: random)\n"

@@ -40,12 +40,13 @@ int gate_load_accepted(const struct config *cfg, struct accept_list *l, struct d
     return accept_load(l, cfg->audit.accept_file, gate_known_check, diags);
 }
 
-static const char *const report_options[] = {"--json", "--html", "--junit", "--markdown"};
+static const char *const report_options[REPORT_FORMATS] = {"--json", "--html", "--junit",
+                                                           "--markdown", "--sarif"};
 
 int report_option(const struct command *cmd, int argc, char **argv, int *i,
                   struct report_overrides *p)
 {
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < REPORT_FORMATS; k++) {
         if (strcmp(argv[*i], report_options[k]) != 0)
             continue;
         if (*i + 1 >= argc) {
@@ -60,8 +61,9 @@ int report_option(const struct command *cmd, int argc, char **argv, int *i,
 
 static const char *report_path(const struct report_overrides *p, const struct config *cfg, int k)
 {
-    const char *cfg_paths[4] = {cfg->reports.json, cfg->reports.html, cfg->reports.junit,
-                                cfg->reports.markdown};
+    const char *cfg_paths[REPORT_FORMATS] = {cfg->reports.json, cfg->reports.html,
+                                             cfg->reports.junit, cfg->reports.markdown,
+                                             cfg->reports.sarif};
     return p->paths[k] ? p->paths[k] : cfg_paths[k];
 }
 

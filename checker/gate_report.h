@@ -1,8 +1,8 @@
 /*
  * The end of `storecheck run` and `storecheck audit`: the accepted findings attached to the
  * checks, the verdict against fail_on, the scores, the console summary (checker/summary.h)
- * and the reports of the config's reports section, which the --json/--html/--junit/--markdown
- * options override ("-" is stdout).
+ * and the reports of the config's reports section, which the --json/--html/--junit/--markdown/
+ * --sarif options override ("-" is stdout).
  */
 #ifndef STORECHECK_CHECKER_GATE_REPORT_H
 #define STORECHECK_CHECKER_GATE_REPORT_H
@@ -27,12 +27,15 @@ int gate_known_check(const char *id);
  * errors, located, in diags. */
 int gate_load_accepted(const struct config *cfg, struct accept_list *l, struct diag_list *diags);
 
+/* The report formats run and audit write: reporters[] has this many. */
+#define REPORT_FORMATS 5
+
 /* The report files named on the command line, in reporters[] order; NULL: the config's. */
 struct report_overrides {
-    const char *paths[4];
+    const char *paths[REPORT_FORMATS];
 };
 
-/* If argv[*i] is --json, --html, --junit or --markdown, take its FILE (advancing *i) and
+/* If argv[*i] is --json, --html, --junit, --markdown or --sarif, take its FILE (advancing *i) and
  * return 1; 0 if it is none of them; -1 after a usage error. */
 int report_option(const struct command *cmd, int argc, char **argv, int *i,
                   struct report_overrides *p);

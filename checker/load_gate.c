@@ -38,6 +38,11 @@ size_t load_gate_judge(const struct load_gate *g, struct load_result *r)
     struct th_metrics m;
     result_metrics(&m, r);
     size_t broken = 0;
+    for (size_t i = 0; i < r->threshold_count; i++) {
+        free(r->thresholds[i].expr);
+        free(r->thresholds[i].line);
+    }
+    free(r->thresholds);
     r->thresholds = xcalloc(g->count + 1, sizeof *r->thresholds);
     r->threshold_count = g->count;
     for (size_t i = 0; i < g->count; i++) {

@@ -24,7 +24,8 @@ struct load_gate {
 int load_gate_init(struct load_gate *g, const struct load *l, char *err, size_t errlen);
 void load_gate_free(struct load_gate *g);
 
-/* Judge every threshold into r->thresholds; returns how many are broken (no data counts). */
+/* Judge every threshold into r->thresholds (replacing the outcomes it held, as a result read
+ * back holds); returns how many are broken (no data counts). */
 size_t load_gate_judge(const struct load_gate *g, struct load_result *r);
 
 /* 1 when an abort_on_fail threshold is already broken by the running totals in snap (no data

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checker/load_gate.h"
+#include "checker/progress.h"
 #include "common/stop.h"
 #include "loadgen/run_fingerprint.h"
 #include "probes/fault.h"
@@ -12,6 +13,7 @@
 
 struct probe_batch {
     const struct config *cfg;
+    const struct engine_observer *observer;
     const struct probe *const *table;
     size_t count;
     struct engine_report *out;
@@ -28,7 +30,8 @@ static void *batch_main(void *arg)
     struct strv only = {ids, 0};
     for (size_t i = 0; i < b->count && i < sizeof ids / sizeof *ids; i++)
         ids[only.count++] = b->table[i]->id;
-    struct engine_options opt = {.table = b->table, .table_count = b->count, .only = &only};
+    struct engine_options opt = {
+        .table = b->table, .table_count = b->count, .only = &only, .observer = b->observer};
     char err[256];
     if (engine_run(b->cfg, &opt, b->out, err, sizeof err) != 0)
         memset(b->out, 0, sizeof *b->out);
@@ -47,8 +50,8 @@ static void batch_join(struct probe_batch *b)
     b->started = 0;
 }
 
-static void fault_set(const struct config *cfg, const struct fault *f, int on,
-                      struct load_phase *lp, uint64_t at_ms)
+static void fault_set(struct progress *prog, const struct config *cfg, const struct fault *f,
+                      int on, struct load_phase *lp, uint64_t at_ms)
 {
     char err[256];
     /* Started faults are registered: the signal path can undo one (fault_undo_all). */
@@ -60,6 +63,8 @@ static void fault_set(const struct config *cfg, const struct fault *f, int on,
             lp->fault.started_ms = (int64_t)at_ms;
         else
             lp->fault.stopped_ms = (int64_t)at_ms;
+        progress_say(prog, "fault %s %s at %.1fs of the load", f->name, on ? "on" : "off",
+                     (double)at_ms / 1000);
         return;
     }
     snprintf(lp->fault_error, sizeof lp->fault_error, "%s the fault failed: %s",
@@ -74,7 +79,7 @@ static uint64_t checks_at_us(const struct loadgen_params *p)
     return q < 2000000 ? q : 2000000;
 }
 
-int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
+int load_phase_run(struct progress *prog, const struct config *cfg, struct run_load_plan *plan,
                    const struct split_run *split, struct load_phase *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -90,7 +95,7 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
     struct load_gate gate = {0};
     if (load_gate_init(&gate, &cfg->load, err, errlen))
         return -1;
-    plan->params.snapshots = gate.any_abort;
+    plan->params.snapshots = gate.any_abort || progress_wants_snapshots(prog);
     struct engine *e = NULL;
     int created = engine_create(&e, &plan->params, err, errlen);
     if (created == 0 && split_run_wait(split))
@@ -100,13 +105,15 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
         load_gate_free(&gate);
         return -1;
     }
+    const struct engine_observer *beside = progress_beside_load(prog);
     struct probe_batch checks = {.cfg = cfg,
+                                 .observer = beside,
                                  .table = under_load_probes,
                                  .count = under_load_probe_count,
                                  .out = &out->checks};
     static const struct probe *const fault_table[] = {&probe_r_fault_under_load};
     struct probe_batch fault_check = {
-        .cfg = cfg, .table = fault_table, .count = 1, .out = &out->fault_check};
+        .cfg = cfg, .observer = beside, .table = fault_table, .count = 1, .out = &out->fault_check};
     int fault_on = 0, fault_done = !f;
     uint64_t checks_at = checks_at_us(&plan->params), next_gate = 1100000;
     int aborted = 0, stopped = 0;
@@ -117,45 +124,45 @@ int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_l
             stopped = 1;
             engine_interrupt(e);
             if (fault_on) /* undone now, not when the load has wound down */
-                fault_set(cfg, f, 0, out, el / 1000);
+                fault_set(prog, cfg, f, 0, out, el / 1000);
             fault_on = 0;
             fault_done = 1;
         }
         char why[320];
         if (gate.any_abort && !aborted && el >= next_gate) {
             aborted = load_gate_check_running(&gate, e, why, sizeof why);
-            if (aborted)
-                fprintf(stderr, "%sstorecheck run: stopping the load early: %s\n",
-                        cli->tty && !cli->quiet ? "\r\033[K" : "", why);
+            if (aborted) {
+                progress_clear(prog);
+                fprintf(stderr, "storecheck run: stopping the load early: %s\n", why);
+            }
             next_gate = el + 1000000;
         }
-        if (!checks.started && !stopped && el >= checks_at)
+        if (!checks.started && !stopped && el >= checks_at) {
             batch_start(&checks);
+            progress_say(prog, "under-load probes started at %.1fs of the load", (double)el / 1e6);
+        }
         if (!fault_done && !fault_on && el >= out->fault.at_ms * 1000) {
-            fault_set(cfg, f, 1, out, el / 1000);
+            fault_set(prog, cfg, f, 1, out, el / 1000);
             fault_on = out->fault.started_ms >= 0;
             fault_done = !fault_on;
             if (fault_on)
                 batch_start(&fault_check);
         }
         if (fault_on && el >= (out->fault.at_ms + out->fault.duration_ms) * 1000) {
-            fault_set(cfg, f, 0, out, el / 1000);
+            fault_set(prog, cfg, f, 0, out, el / 1000);
             fault_on = 0;
             fault_done = 1;
         }
-        if (cli->tty && !cli->quiet && !stopped) {
-            struct lg_second row;
-            if (engine_latest(e, &row) == 0)
-                fprintf(stderr, "\r\033[K  load %.0fs: %llu req/s, p99 %.1f ms, %llu errors%s",
-                        (double)el / 1e6, (unsigned long long)row.responses, (double)row.p99 / 1000,
-                        (unsigned long long)(row.errors + row.status_5xx),
-                        fault_on ? ", fault on" : "");
+        if (!stopped) {
+            char phase[160];
+            snprintf(phase, sizeof phase, "load%s%s%s", fault_on ? ", fault " : "",
+                     fault_on ? f->name : "", fault_on ? " on" : "");
+            progress_load(prog, e, &plan->params, phase);
         }
     }
-    if (cli->tty && !cli->quiet)
-        fprintf(stderr, "\r\033[K");
+    progress_clear(prog);
     if (fault_on) /* the load ended (or was stopped) first: the fault never outlives the run */
-        fault_set(cfg, f, 0, out, engine_elapsed_us(e) / 1000);
+        fault_set(prog, cfg, f, 0, out, engine_elapsed_us(e) / 1000);
     engine_finish(e, &out->result);
     engine_destroy(e);
     snprintf(out->result.run_id, sizeof out->result.run_id, "%s", split->run_id);

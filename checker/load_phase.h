@@ -6,7 +6,7 @@
 #ifndef STORECHECK_CHECKER_LOAD_PHASE_H
 #define STORECHECK_CHECKER_LOAD_PHASE_H
 
-#include "checker/cli.h"
+#include "checker/progress.h"
 #include "checker/run_load.h"
 #include "checker/split_run.h"
 #include "config/config.h"
@@ -23,11 +23,11 @@ struct load_phase {
     char fault_error[512];
 };
 
-/* Run it: as the segment of split (its --start-at waited for first; the fault is injected by
+/* Run it, its progress on prog (NULL: none): as the segment of split (its --start-at waited for first; the fault is injected by
  * segment 0 alone), its run id and config hash in the result. A stop (common/stop.h)
  * interrupts the load (result.interrupted), undoes the fault at once and starts nothing
  * more. 0, or -1 with err when the load could not start (nothing else ran then). */
-int load_phase_run(const struct cli *cli, const struct config *cfg, struct run_load_plan *plan,
+int load_phase_run(struct progress *prog, const struct config *cfg, struct run_load_plan *plan,
                    const struct split_run *split, struct load_phase *out, char *err, size_t errlen);
 void load_phase_free(struct load_phase *lp);
 

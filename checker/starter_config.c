@@ -127,7 +127,8 @@ const char starter_config[] =
     "  json: out/report.json\n"
     "  html: out/report.html\n"
     "  junit: out/junit.xml\n"
-    "  markdown: out/summary.md\n";
+    "  markdown: out/summary.md\n"
+    "  sarif: out/report.sarif         # for code scanning (docs/reports.md#sarif)\n";
 
 /* What each endpoint is, and whether init looks for it (else its TODO says it was not). */
 static const struct {

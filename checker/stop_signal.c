@@ -18,6 +18,7 @@ struct stop_signal {
     pthread_t thread;
     sigset_t set, old;
     atomic_int ending;
+    atomic_int over_status_line;
     const char *command;
 };
 
@@ -29,17 +30,18 @@ static void *watch(void *arg)
         int sig = sigtimedwait(&w->set, NULL, &slice);
         if (sig != SIGINT && sig != SIGTERM)
             continue;
+        const char *erase = atomic_load(&w->over_status_line) ? "\r\033[K" : "";
         if (!stop_requested()) {
             stop_request();
             fprintf(stderr,
-                    "storecheck %s: interrupted: nothing new starts, the reports follow "
+                    "%sstorecheck %s: interrupted: nothing new starts, the reports follow "
                     "(signal again to quit at once)\n",
-                    w->command);
+                    erase, w->command);
             continue;
         }
         size_t n = fault_undo_all();
-        fprintf(stderr, "storecheck %s: quit at once%s; no report written\n", w->command,
-                n ? ", the injected fault was undone" : "");
+        fprintf(stderr, "%sstorecheck %s: quit at once%s; no report written\n", erase,
+                w->command, n ? ", the injected fault was undone" : "");
         /* The other threads are mid-work: no exit handlers, no flushing of their streams. */
         _exit(EXIT_RUN_ERROR);
     }
@@ -53,6 +55,7 @@ struct stop_signal *stop_signal_start(const char *command)
         return NULL;
     w->command = command;
     atomic_init(&w->ending, 0);
+    atomic_init(&w->over_status_line, 0);
     sigemptyset(&w->set);
     sigaddset(&w->set, SIGINT);
     sigaddset(&w->set, SIGTERM);
@@ -63,6 +66,12 @@ struct stop_signal *stop_signal_start(const char *command)
         return NULL;
     }
     return w;
+}
+
+void stop_signal_over_status_line(struct stop_signal *w)
+{
+    if (w)
+        atomic_store(&w->over_status_line, 1);
 }
 
 void stop_signal_end(struct stop_signal *w)

@@ -1,16 +1,10 @@
 #include "checker/summary.h"
+#include "checker/summary_table.h"
 
 #include <string.h>
 
 #include "common/exit_codes.h"
 #include "loadgen/hist.h"
-
-/* Text on one line: control characters (a line break from a server) become spaces. */
-static void one_line(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
-}
 
 static void print_counts(FILE *out, const struct report_run *run)
 {
@@ -38,7 +32,7 @@ static void print_findings(FILE *out, const struct report_run *run)
                 c->gated                               ? " [gate]"
                 : c->accepted && !c->accepted->expired ? " [accepted]"
                                                        : "");
-        one_line(out, c->result->reason);
+        summary_one_line(out, c->result->reason);
         fputc('\n', out);
     }
 }
@@ -58,7 +52,7 @@ static void print_thresholds(FILE *out, const struct report_run *run)
     for (size_t i = 0; i < run->threshold_count; i++) {
         const struct report_threshold *t = &run->thresholds[i];
         fprintf(out, "  %s %-*s  ", marks[t->result.verdict], width, t->expr);
-        one_line(out, t->result.line);
+        summary_one_line(out, t->result.line);
         fputc('\n', out);
     }
 }
@@ -103,7 +97,13 @@ static void print_load(FILE *out, const struct load_result *r)
 void summary_print(const struct cli *cli, FILE *out, const struct report_run *run,
                    int list_findings)
 {
-    if (!cli->quiet) {
+    if (!cli->quiet && list_findings && summary_table_wanted(cli, out)) {
+        struct summary_table t = {run->checks,          run->check_count, run->thresholds,
+                                  run->threshold_count, run->load,        run->secrets};
+        print_stack(out, run->stack);
+        summary_table_print(cli, out, &t);
+        print_grades(out, run);
+    } else if (!cli->quiet) {
         print_counts(out, run);
         print_stack(out, run->stack);
         if (list_findings)

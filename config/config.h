@@ -312,6 +312,7 @@ struct report_paths {
     const char *html;
     const char *junit;
     const char *markdown;
+    const char *sarif;
 };
 
 struct config {

@@ -18,6 +18,7 @@ static const struct cfg_field report_fields[] = {
     {"html", cfg_read_file, offsetof(struct report_paths, html), 0},
     {"junit", cfg_read_file, offsetof(struct report_paths, junit), 0},
     {"markdown", cfg_read_file, offsetof(struct report_paths, markdown), 0},
+    {"sarif", cfg_read_file, offsetof(struct report_paths, sarif), 0},
     {NULL, NULL, 0, 0},
 };
 

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Build the storecheck(1) man page from the program's own --help texts, so the two never
-# disagree. Usage: make-man.sh STORECHECK_BINARY OUTPUT
+# disagree, and the config reference from docs/config.md (through md-to-man.awk).
+# Usage: make-man.sh STORECHECK_BINARY OUTPUT CONFIG_MD PROFILE_DIR DOC_DIR
+#   PROFILE_DIR and DOC_DIR: where the profiles and the docs are installed.
 set -euo pipefail
 bin=$1
 out=$2
+config_md=$3
+profile_dir=$4
+doc_dir=$5
+here=$(cd "$(dirname "$0")" && pwd)
 version=$("$bin" --version | awk '{print $2}')
 esc() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\\&'/"; }
 {
@@ -23,8 +29,17 @@ esc() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\\&'/"; }
     "$bin" "$cmd" --help | esc
     echo ".fi"
   done
+  echo ".SH CONFIGURATION"
+  awk -f "$here/md-to-man.awk" "$config_md"
   echo ".SH FILES"
-  echo "Traffic profiles are installed in share/storecheck/profiles."
+  echo ".TP"
+  echo "$profile_dir" | esc
+  echo "the traffic profiles that load.profile and \\-\\-profile name (smoke, steady, ramp,"
+  echo "flash\\-sale, soak, stress)."
+  echo ".TP"
+  echo "$doc_dir" | esc
+  echo "README.md and the docs: config.md (above), reports.md, probes.md, scenarios.md,"
+  echo "scoring.md and the others."
   echo ".SH SEE ALSO"
-  echo "docs/config.md in the source tree describes every config key."
+  echo "storecheck init writes a commented starter config; storecheck validate checks one."
 } > "$out"

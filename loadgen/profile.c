@@ -14,9 +14,6 @@
 #ifndef STORECHECK_PROFILE_DIR
 #define STORECHECK_PROFILE_DIR "/usr/local/share/storecheck/profiles"
 #endif
-#ifndef STORECHECK_SOURCE_PROFILE_DIR
-#define STORECHECK_SOURCE_PROFILE_DIR "profiles"
-#endif
 
 /* A run longer than this is a typo, and keeps the arithmetic far from overflow. */
 #define PROFILE_MAX_DURATION_US (366ULL * 24 * 3600 * 1000000)
@@ -461,7 +458,9 @@ size_t profile_search_dirs(const char *dirs[3])
     if (env && *env)
         dirs[n++] = env;
     dirs[n++] = STORECHECK_PROFILE_DIR;
+#ifdef STORECHECK_SOURCE_PROFILE_DIR
     dirs[n++] = STORECHECK_SOURCE_PROFILE_DIR;
+#endif
     return n;
 }
 

@@ -71,8 +71,9 @@ int profile_resolve(const char *arg, const char *const *dirs, size_t ndirs, char
 /* Where the installed profiles live (share/storecheck/profiles). */
 const char *profile_installed_dir(void);
 /* The folders --profile NAME searches, in order: $STORECHECK_PROFILE_DIR when set, the
- * installed folder, the source tree's profiles/ (for a build run without installing). Fills
- * dirs (room for 3) and returns how many. */
+ * installed folder, the source tree's profiles/ (for a build run without installing; not in a
+ * build made with STORECHECK_SOURCE_PROFILES off, as a package is). Fills dirs (room for 3)
+ * and returns how many. */
 size_t profile_search_dirs(const char *dirs[3]);
 
 enum { PROFILE_DIRS = 5 };

@@ -128,6 +128,7 @@ struct phase {
     size_t finished;
     uint64_t audit_deadline;
     uint64_t probe_timeout;
+    const struct engine_observer *observer;
     pthread_mutex_t mu;
     pthread_cond_t cv;
 };
@@ -177,9 +178,13 @@ static void *worker(void *arg)
             probe_set(&ctx, PROBE_ERROR, "not run: the audit deadline was reached first");
         } else {
             pthread_mutex_unlock(&ph->mu);
+            if (ph->observer)
+                ph->observer->started(ph->observer->ctx, s->item->probe);
             run_one(ph, s);
             pthread_mutex_lock(&ph->mu);
         }
+        if (ph->observer)
+            ph->observer->finished(ph->observer->ctx, s->item->probe, &s->item->result);
         s->done = 1;
         ph->finished++;
         pthread_cond_broadcast(&ph->cv);
@@ -271,6 +276,8 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
         it->severity = engine_severity(cfg, p);
         arena_init(&it->result.arena);
     }
+    if (opt->observer)
+        opt->observer->selected(opt->observer->ctx, out->count);
 
     uint64_t deadline = opt->deadline_ms         ? opt->deadline_ms
                         : cfg->audit.deadline_ms ? cfg->audit.deadline_ms
@@ -300,7 +307,8 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
                        .queue = batch,
                        .count = nbatch,
                        .audit_deadline = t0 + deadline,
-                       .probe_timeout = ptimeout};
+                       .probe_timeout = ptimeout,
+                       .observer = opt->observer};
     run_phase(&ph, opt->concurrency ? opt->concurrency : DEFAULT_CONCURRENCY);
     struct phase ph2 = {.cfg = cfg,
                         .shoppers = shoppers,
@@ -308,7 +316,8 @@ int engine_run(const struct config *cfg, const struct engine_options *opt,
                         .queue = solo,
                         .count = nsolo,
                         .audit_deadline = t0 + deadline,
-                        .probe_timeout = ptimeout};
+                        .probe_timeout = ptimeout,
+                        .observer = opt->observer};
     run_phase(&ph2, 1);
     for (size_t i = 0; i < nshoppers; i++)
         shopper_free(&shoppers[i]);

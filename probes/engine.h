@@ -30,6 +30,17 @@ struct engine_report {
     struct stack_report stack; /* recognised when engine_options.detect_stack asked for it */
 };
 
+/* Who watches an audit as it goes (a progress display): told how many probes were selected,
+ * then of each probe as it starts and as it ends (also those that never started: stopped or
+ * past the deadline). Called from the worker threads, possibly under the engine's lock: quick,
+ * thread-safe, and never back into the engine. */
+struct engine_observer {
+    void (*selected)(void *ctx, size_t count);
+    void (*started)(void *ctx, const struct probe *p);
+    void (*finished)(void *ctx, const struct probe *p, const struct probe_result *r);
+    void *ctx;
+};
+
 struct engine_options {
     const struct probe *const *table; /* NULL: probe_registry */
     size_t table_count;
@@ -39,6 +50,7 @@ struct engine_options {
     uint64_t probe_timeout_ms; /* each probe; 0: cfg->audit.probe_timeout_ms or 15 s */
     unsigned concurrency;      /* worker threads; 0: 32 */
     int detect_stack;          /* recognise the stack first (one GET of the home page) */
+    const struct engine_observer *observer; /* NULL: nobody watches */
 };
 
 /* Call once from the main thread before any probe runs (libcurl global state). */

@@ -47,6 +47,10 @@ static void verdict(struct textbuf *b, const struct capacity_report *r)
     tb_add(b, "</h1><p class=\"meta\">");
     add_redacted(b, r->secrets, r->target);
     tb_printf(b, " &middot; search %s%s", r->end, r->interrupted ? ", interrupted" : "");
+    if (r->run_id) {
+        tb_printf(b, " &middot; %u segments, run ", r->segments);
+        add_redacted(b, r->secrets, r->run_id);
+    }
     if (r->target_rate > 0)
         tb_printf(b, " &middot; target %.1f/s %s", r->target_rate,
                   r->passed ? "held" : "not shown to hold");

@@ -98,6 +98,13 @@ char *capacity_json_render(const struct capacity_report *r)
     load_json_add_redacted(root, "profile", r->profile, r->secrets);
     cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
     cJSON_AddBoolToObject(root, "passed", r->passed);
+    if (r->run_id) {
+        cJSON *split = cJSON_AddObjectToObject(root, "split");
+        cJSON_AddStringToObject(split, "run_id", r->run_id);
+        cJSON_AddNumberToObject(split, "segments", r->segments);
+    } else {
+        cJSON_AddNullToObject(root, "split");
+    }
     cJSON_AddItemToObject(root, "rules", rules_json(r));
     cJSON *v = cJSON_AddObjectToObject(root, "verdict");
     cJSON_AddStringToObject(v, "end", r->end);

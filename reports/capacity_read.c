@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/oom.h"
+#include "loadgen/segment.h"
 #include "reports/capacity_report.h"
 #include "reports/json_fields.h"
 #include "reports/report_doc.h"
@@ -127,6 +128,20 @@ static void read_step(struct json_fields *rd, const cJSON *o, struct capacity_re
         memcpy(s->abort_reason, reason, strlen(reason) + 1);
 }
 
+/* "split": a search split over segments; null, or absent in results written before it. */
+static void read_split(struct json_fields *rd, const cJSON *doc, struct capacity_report *r)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(doc, "split");
+    if (!o || cJSON_IsNull(o))
+        return;
+    o = jf_object(rd, doc, "split", "result");
+    r->run_id = jf_str(rd, o, "run_id", "split", 0);
+    uint64_t n = jf_u64(rd, o, "segments", "split");
+    if (!rd->failed && (n < 1 || n > SEGMENT_MAX))
+        jf_fail(rd, "split.segments is not from 1 to %d", SEGMENT_MAX);
+    r->segments = (uint32_t)n;
+}
+
 static void read_all(struct json_fields *rd, const cJSON *doc, struct capacity_report *r)
 {
     const char *w = "result";
@@ -134,6 +149,7 @@ static void read_all(struct json_fields *rd, const cJSON *doc, struct capacity_r
     r->profile = jf_str(rd, doc, "profile", w, 1);
     r->interrupted = jf_flag(rd, doc, "interrupted", w);
     r->passed = jf_flag(rd, doc, "passed", w);
+    read_split(rd, doc, r);
     read_rules(rd, jf_object(rd, doc, "rules", w), r);
     read_verdict(rd, jf_object(rd, doc, "verdict", w), r);
     const cJSON *steps = jf_array(rd, doc, "steps", w), *o;

@@ -52,6 +52,8 @@ struct capacity_report {
     double first_broken_rate;
     int interrupted;
     int passed; /* holds >= target_rate (and, without a target, something holds) */
+    const char *run_id; /* a search split over segments: its run id; NULL: one process */
+    uint32_t segments;  /* and how many segments judged every step together */
     struct capacity_report_step *steps;
     size_t step_count;
 };

@@ -16,7 +16,7 @@ static char *render_json(const cJSON *doc)
 const struct reporter reporter_json = {"json", render_json};
 
 const struct reporter *const reporters[] = {
-    &reporter_json, &reporter_html, &reporter_junit, &reporter_markdown, NULL,
+    &reporter_json, &reporter_html, &reporter_junit, &reporter_markdown, &reporter_sarif, NULL,
 };
 
 int reporter_write(const struct reporter *r, const cJSON *doc, const char *path, char *err,

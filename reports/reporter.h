@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 struct reporter {
-    const char *name; /* "json", "html", "junit", "markdown" */
+    const char *name; /* "json", "html", "junit", "markdown", "sarif" */
     /* The text of the file (malloc'd). The document has passed rd_check. */
     char *(*render)(const cJSON *doc);
 };
@@ -20,6 +20,7 @@ extern const struct reporter reporter_json;
 extern const struct reporter reporter_html;
 extern const struct reporter reporter_junit;
 extern const struct reporter reporter_markdown;
+extern const struct reporter reporter_sarif;
 
 /* Every format, NULL-terminated. */
 extern const struct reporter *const reporters[];

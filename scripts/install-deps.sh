@@ -20,6 +20,7 @@ for arg in "$@"; do
         varnish          # a cache in front of the reference store
         chromium         # renders the HTML report headless
         libxml2-utils    # xmllint validates the JUnit report against its XSD
+        python3-jsonschema  # validates the SARIF report against its schema
         clang libclang-rt-14-dev  # libFuzzer and the sanitizers for scripts/fuzz.sh
         postgresql       # the real stores' database (tests/realstores)
         gnutls-bin       # gnutls-serv with RC4/3DES/NULL suites for the TLS handshake scanner

@@ -2,7 +2,7 @@
 """storecheck capacity end to end against the reference store with a known capacity
 (--capacity 200/s: a 503 for every request above it), on loopback, bounded in time.
 
-usage: test_capacity.py knee|interrupt|usage|browser
+usage: test_capacity.py knee|interrupt|usage|browser|segments|segment_lost|segment_interrupt
   knee       the rate found is within the precision of the store's limit, the threshold named
              as broken first is the error rate (not the latency one), the JSON follows
              reports/capacity-result.schema.json, the HTML has the curve with the knee and
@@ -12,6 +12,12 @@ usage: test_capacity.py knee|interrupt|usage|browser
   interrupt  Ctrl-C in the middle exits 3 with the steps so far in the JSON, marked
              interrupted
   usage      options and configs that cannot make a search exit 2 before any request
+  segments   two segment processes (--segment i/2 --share DIR) find the knee within the
+             precision, each step judged on both windows added up (their requests sum to the
+             step's), and write the same result byte for byte
+  segment_lost  a segment that never comes: the other names it and the folder and exits 3
+             within the step's timeout; segments of different configs are refused (exit 2)
+  segment_interrupt  Ctrl-C to one segment stops both promptly: exit 3, partial results
   browser    the page `storecheck report` renders from a short search, in headless chromium at
              desktop and phone width (screenshots kept in the build folder); exits 77 (skip)
              when chromium is missing
@@ -26,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports"))
 import test_run  # noqa: E402  (headless_chromium)
@@ -129,6 +136,7 @@ def test_knee(work, store):
     doc = json.load(open(out_json))
     v = doc["verdict"]
     check(v["end"] == "found", "the search ends bracketing the knee (got %s)" % v["end"])
+    check(doc["split"] is None, "one process: no split (got %r)" % doc["split"])
     holds, knee = v["holds"] or 0, v["knee"] or 0
     check(abs(holds - LIMIT) <= PRECISION * LIMIT,
           "the rate that holds, %.1f/s, is within 5%% of the store's %g/s" % (holds, LIMIT))
@@ -306,6 +314,10 @@ def test_usage(work, store):
         ([cfg, "--max-steps", "0"], "no steps"),
         ([cfg, "--bogus"], "an unknown option"),
         ([no_scenarios], "a config without load.scenarios"),
+        ([cfg, "--segment", "0/2"], "segments without a shared folder"),
+        ([cfg, "--segment", "0/2", "--share", work], "a shared folder without a run id"),
+        ([cfg, "--segment", "2/2", "--share", work, "--run-id", "x"], "a segment out of range"),
+        ([cfg, "--share", os.path.join(work, "none"), "--run-id", "x"], "no shared folder"),
     ]
     before = admin_requests(store)
     for args, what in cases:
@@ -316,6 +328,141 @@ def test_usage(work, store):
     urllib.request.urlopen("http://127.0.0.1:%s/api/v1/products/1" % store.port,
                            timeout=5).read()
     check(admin_requests(store) == before + 1, "the store counts the requests it serves")
+
+
+def segments(work, cfg, n, run_id, extra=(), only=None, configs=None):
+    """Start segments i/n of one search (all, or those in only) sharing work/share; each writes
+    seg-i.json. The processes, in segment order."""
+    share = os.path.join(work, "share")
+    os.makedirs(share, exist_ok=True)
+    start_at = str(int(time.time()) + 2)  # whole seconds: every segment starts at once
+    procs = []
+    for i in (range(n) if only is None else only):
+        procs.append(subprocess.Popen(
+            [BIN, "capacity", configs[i] if configs else cfg, "--segment", "%d/%d" % (i, n),
+             "--share", share, "--run-id", run_id, "--start-at", start_at,
+             "--json", os.path.join(work, "seg-%d.json" % i)] + list(extra),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    return procs
+
+
+def test_segments(work, store):
+    cfg = write_config(work, store.port)
+    run_id = uuid.uuid4().hex
+    procs = segments(work, cfg, 2, run_id)
+    outs = [p.communicate(timeout=WAIT_S) for p in procs]
+    for i, (p, (out, err)) in enumerate(zip(procs, outs)):
+        print(out)
+        check(p.returncode == 0, "segment %d/2 ends 0 (got %d): %s" % (i, p.returncode,
+                                                                       err[-1500:]))
+    texts = [open(os.path.join(work, "seg-%d.json" % i)).read() for i in range(2)]
+    check(texts[0] == texts[1], "both segments write the same result")
+    doc = json.loads(texts[0])
+    check(doc["split"] == {"run_id": run_id, "segments": 2},
+          "the result says it is of the split search (got %r)" % doc["split"])
+    v = doc["verdict"]
+    holds, knee = v["holds"] or 0, v["knee"] or 0
+    check(v["end"] == "found", "the split search ends bracketing the knee (got %s)" % v["end"])
+    check(abs(holds - LIMIT) <= PRECISION * LIMIT,
+          "the rate that holds, %.1f/s, is within 5%% of the store's %g/s" % (holds, LIMIT))
+    check(knee > holds and knee - holds <= PRECISION * knee + 1e-9,
+          "the knee %.1f/s is within the precision above %.1f/s" % (knee, holds))
+    rates = [s["offered_rate"] for s in doc["steps"]]
+    check(rates[:4] == [50, 100, 200, 400], "steps of factor 2 from 50/s (got %r)" % rates)
+    run_dir = os.path.join(work, "share", run_id)
+    for k, st in enumerate(doc["steps"], 1):
+        parts = [json.load(open(os.path.join(run_dir, "step-%d" % k, "segment-%d.json" % i)))
+                 for i in range(2)]
+        got = [p["totals"]["requests"] for p in parts]
+        check(sum(got) == st["requests"] and min(got) > 0,
+              "step %d is judged on both windows: %r add up to %d" % (k, got, st["requests"]))
+        check([p["segment"]["index"] for p in parts] == [0, 1], "each window is its segment's")
+    # The whole step, not a segment's half: 2 s at 400/s is 800 requests, half refused.
+    over = [s for s in doc["steps"] if s["offered_rate"] == 400][0]
+    check(abs(over["requests"] - 800) <= 20,
+          "the 400/s step judges both segments' 2 s: 800 requests (got %d)" % over["requests"])
+    check(abs(over["error_rate"] - 0.5) < 0.02,
+          "at twice the limit half the requests get 503 (got %.3f)" % over["error_rate"])
+    check(schema_ok(os.path.join(work, "seg-0.json")) is not False,
+          "the JSON follows the capacity schema")
+    rc, err, page = report_html(work, doc)
+    check(rc == 0 and page and "2 segments, run %s" % run_id in page,
+          "the page says the search was split (exit %d: %s)" % (rc, err[-300:]))
+    hostile = json.loads(texts[0])
+    hostile["split"]["run_id"] = HOSTILE
+    rc, err, page = report_html(work, hostile)
+    check(rc == 0 and page and "<script" not in page and "&lt;script&gt;" in page,
+          "an edited run id is text on the page (exit %d: %s)" % (rc, err[-300:]))
+    hostile["split"] = {"run_id": "x", "segments": 0}
+    rc, err, page = report_html(work, hostile)
+    check(rc == 2 and "split.segments" in err, "no segments is refused, named (exit %d: %s)" %
+          (rc, err[-300:]))
+
+
+def test_segment_lost(work, store):
+    cfg = write_config(work, store.port, step="1s")
+    # Step 1 is 1 s + 1 s; the wait for the others is that, the 5 s request timeout and 10 s.
+    started = time.monotonic()
+    (p,) = segments(work, cfg, 2, "lost", only=[0])
+    out, err = p.communicate(timeout=WAIT_S)
+    took = time.monotonic() - started
+    missing = os.path.join(work, "share", "lost", "step-1", "segment-1.json")
+    check(p.returncode == 3, "a search whose other segment never comes exits 3 (got %d): %s" %
+          (p.returncode, err[-800:]))
+    check("segment 1/2" in err and missing in err,
+          "the error names the segment and the file it waited for: %s" % err[-800:])
+    check(took < 2 + 2 + 17 + 5, "it gave up after the step's timeout (%.1f s)" % took)
+    check(os.path.exists(os.path.join(work, "share", "lost", "stop-0")),
+          "it left its stop marker for a segment that comes late")
+    doc = json.load(open(os.path.join(work, "seg-0.json")))
+    check(doc["passed"] is False and doc["steps"][0]["verdict"] == "interrupted",
+          "the partial result is written, not passed (got %r)" % doc["verdict"])
+    # A segment whose config differs (another threshold) ran another search: refused.
+    other = os.path.join(work, "other.yaml")
+    open(other, "w").write(open(cfg).read().replace('"p99 < 2s"', '"p99 < 3s"'))
+    procs = segments(work, cfg, 2, "mixed", configs=[cfg, other])
+    for i, p in enumerate(procs):
+        out, err = p.communicate(timeout=WAIT_S)
+        check(p.returncode == 2 and "config hash" in err,
+              "segment %d/2 refuses a segment of another config: exit 2 (got %d): %s" %
+              (i, p.returncode, err[-800:]))
+    p = run(["capacity", cfg, "--segment", "0/2", "--share", os.path.join(work, "share"),
+             "--run-id", "mixed"], timeout=30)
+    check(p.returncode == 2, "a run id used before is refused (got %d)" % p.returncode)
+
+
+def test_segment_interrupt(work, store):
+    cfg = write_config(work, store.port, step="4s")
+    procs = segments(work, cfg, 2, "cut")
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "holds" not in seen and procs[0].poll() is None:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([procs[0].stdout], [], [], left)[0]:
+            break
+        seen += procs[0].stdout.readline()
+    check("holds" in seen, "the first step ran before the signal")
+    time.sleep(1.5)
+    at = time.monotonic()
+    procs[1].send_signal(signal.SIGINT)
+    for i, p in enumerate(procs):
+        out, err = p.communicate(timeout=WAIT_S)
+        took = time.monotonic() - at
+        check(p.returncode == 3, "segment %d/2 exits 3 (got %d): %s" % (i, p.returncode,
+                                                                       err[-800:]))
+        marker = os.path.join(work, "share", "cut", "stop-1")
+        check(i == 1 or ("segment 1/2" in err and marker in err),
+              "segment 0/2 names the segment whose marker stopped it: %s" % err[-800:])
+        check(took < 5, "segment %d/2 ended %.1f s after the signal (at most 5 s)" % (i, took))
+        doc = json.load(open(os.path.join(work, "seg-%d.json" % i)))
+        check(doc["interrupted"] is True and doc["passed"] is False,
+              "segment %d/2's result is marked interrupted, not passed" % i)
+        check([s["verdict"] for s in doc["steps"]] == ["holds", "interrupted"],
+              "segment %d/2 writes the step that held and the one cut short (got %r)" %
+              (i, [s["verdict"] for s in doc["steps"]]))
+    check(os.path.exists(os.path.join(work, "share", "cut", "stop-1")) and
+          not os.path.exists(os.path.join(work, "share", "cut", "stop-0")),
+          "the interrupted segment left the marker that stopped the other")
 
 
 def admin_requests(store):
@@ -334,7 +481,9 @@ def main():
         store = Store(work)
         try:
             skipped = {"knee": test_knee, "interrupt": test_interrupt, "usage": test_usage,
-                       "browser": test_browser}[part](work, store) == 77
+                       "browser": test_browser,
+                       "segments": test_segments, "segment_lost": test_segment_lost,
+                       "segment_interrupt": test_segment_interrupt}[part](work, store) == 77
         finally:
             store.stop()
     if failures:

@@ -67,7 +67,8 @@ static const char full[] =
     "  thresholds:\n"
     "    - \"p95(scenario:checkout) < 800ms\"\n"
     "    - { expr: \"error_rate < 0.5%\", abort_on_fail: true }\n"
-    "reports: { json: out/report.json, html: /tmp/r.html, junit: j.xml, markdown: s.md }\n";
+    "reports: { json: out/report.json, html: /tmp/r.html, junit: j.xml, markdown: s.md,\n"
+    "           sarif: out/r.sarif }\n";
 
 static int has_secret(const struct config *cfg, const char *s)
 {
@@ -231,6 +232,7 @@ static void test_full_config(void)
     CHECK_STR_EQ(cfg.reports.html, "/tmp/r.html");
     CHECK_STR_EQ(cfg.reports.junit, "dir/j.xml");
     CHECK_STR_EQ(cfg.reports.markdown, "dir/s.md");
+    CHECK_STR_EQ(cfg.reports.sarif, "dir/out/r.sarif");
 
     /* Environment values, credential headers (target and step) and webhook secrets; not the
      * store's address, which every report is about. */

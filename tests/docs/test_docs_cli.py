@@ -29,6 +29,23 @@ def commands(top_help):
     return {line.split()[0] for line in block.splitlines() if line.strip()}
 
 
+def citation_problems(text, top, helps):
+    """None when text cites no `storecheck COMMAND`; else what is wrong with the citation (the
+    command is not one, or a flag is not in its --help), given the top-level --help and each
+    command's (helps)."""
+    cited = CITATION.search(text)
+    if not cited:
+        return None
+    name = cited.group(2)
+    if name not in helps:
+        return [f"'storecheck {name}' is not a command"]
+    # The command's own flags, up to where a shell would start another command.
+    rest = re.split(r"[|;&]", cited.group(3), maxsplit=1)[0]
+    return [f"'storecheck {name} {flag}' is not in 'storecheck {name} --help'"
+            for flag in FLAG.findall(cited.group(1) + " " + rest)
+            if flag not in helps[name] and flag not in top]
+
+
 def code_fragments(path):
     """(line number, text) of each inline code span and each line of a fenced block."""
     with open(path, encoding="utf-8") as f:
@@ -58,19 +75,10 @@ def main():
     for path in files:
         where = os.path.relpath(path, SOURCE)
         for no, text in code_fragments(path):
-            cited = CITATION.search(text)
-            if cited:
+            found = citation_problems(text, top, helps)
+            if found is not None:
                 checked += 1
-                name = cited.group(2)
-                if name not in known:
-                    problems.append(f"{where}:{no}: 'storecheck {name}' is not a command")
-                    continue
-                # The command's own flags, up to where a shell would start another command.
-                rest = re.split(r"[|;&]", cited.group(3), maxsplit=1)[0]
-                for flag in FLAG.findall(cited.group(1) + " " + rest):
-                    if flag not in helps[name] and flag not in top:
-                        problems.append(f"{where}:{no}: 'storecheck {name} {flag}' is not in "
-                                        f"'storecheck {name} --help'")
+                problems += [f"{where}:{no}: {p}" for p in found]
             elif text.startswith("--"):
                 checked += 1
                 flag = FLAG.match(text).group(0)

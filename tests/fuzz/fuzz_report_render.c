@@ -1,7 +1,7 @@
 /* Saved reports: any JSON that passes the report check renders in every format without a
- * crash, no tag from the data reaches the HTML or the Markdown, and a report diffed against
- * itself shows no regression. Any JSON that passes the load result check renders in both load
- * formats the same way. */
+ * crash, no tag from the data reaches the HTML or the Markdown, the SARIF log is JSON, and a
+ * report diffed against itself shows no regression. Any JSON that passes the load result check
+ * renders in both load formats the same way. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,17 @@ static void no_tag_from_data(const struct reporter *r, const char *text)
         abort();
 }
 
+/* The SARIF log is JSON whatever the report held. */
+static void sarif_is_json(const struct reporter *r, const char *text)
+{
+    if (strcmp(r->name, "sarif") != 0)
+        return;
+    cJSON *log = cJSON_Parse(text);
+    if (!log)
+        abort();
+    cJSON_Delete(log);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cJSON *doc = cJSON_ParseWithLength((const char *)data, size);
@@ -42,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (const struct reporter *const *r = reporters; *r; r++) {
         char *text = (*r)->render(doc);
         no_tag_from_data(*r, text);
+        sarif_is_json(*r, text);
         free(text);
     }
     struct textbuf out = {0};

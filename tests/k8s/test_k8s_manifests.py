@@ -4,9 +4,11 @@ with kustomize and reads each file as the API objects it declares (--local: no A
 completions, parallelism and SEGMENTS agree, and then each segment runs here as a local process
 with exactly the arguments and environment its pod would get (the downward-API values filled
 as the Job controller fills them, $(VAR) expanded as the kubelet does, the ConfigMap and the
-results volume as folders), against the reference store; the merge Job's command runs last.
+results volume as folders), against the reference store; the merge Job's command runs next.
 The merged result must hold every segment, add their requests up exactly, and count the
-iterations the whole schedule starts.
+iterations the whole schedule starts. Last the capacity Job's segments run the same way: they
+meet in the results volume after every step, end 0 and write the same result, each step
+judged on every segment's window.
 
 usage: test_k8s_manifests.py
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest); without
@@ -80,6 +82,70 @@ def local(arg, mounts):
     return arg
 
 
+def prepared_job(name, start_at):
+    """The Job in deploy/k8s/name as the docs have users prepare it: the start time and the
+    image set locally by kubectl (no cluster)."""
+    prepared = subprocess.run(["kubectl", "set", "env", "--local", "-o", "yaml", "-f",
+                               os.path.join(DEPLOY, name), "START_AT=" + start_at],
+                              capture_output=True, text=True, timeout=60)
+    check(prepared.returncode == 0, "kubectl set env --local: %s" % prepared.stderr)
+    return items(kubectl(["set", "image", "--local", "-f", "-", "storecheck=storecheck:test"],
+                         prepared.stdout))
+
+
+def start_in(seconds):
+    at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_pods(job, uid, here):
+    """Each pod of the Indexed Job as a local process with its arguments and environment."""
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    procs = []
+    for i in range(job["spec"]["completions"]):
+        env = pod_env(container, i, uid)
+        args = [local(expand(a, env), here) for a in container["args"]]
+        procs.append(subprocess.Popen([tr.BIN] + args, env=dict(os.environ, **env),
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True))
+    return procs
+
+
+def check_capacity(results_dir, here):
+    """The capacity Job's segments, run as its pods would be: the same search in every one."""
+    job = only(prepared_job("capacity-job.yaml", start_in(3)), "Job", "storecheck-capacity")
+    if not job:
+        return
+    spec = job["spec"]
+    n = spec["completions"]
+    container = spec["template"]["spec"]["containers"][0]
+    check(spec.get("completionMode") == "Indexed" and spec.get("parallelism") == n and
+          pod_env(container, 0, "x").get("SEGMENTS") == str(n),
+          "the capacity Job is Indexed, all %d segments at once: %s" % (n, spec))
+    uid = str(uuid.uuid4())
+    for i, p in enumerate(run_pods(job, uid, here)):
+        out, err = p.communicate(timeout=60)
+        check(p.returncode == 0, "capacity segment %d/%d ended 0 (exit %d): %s" %
+              (i, n, p.returncode, err[-1500:]))
+    texts = [open(os.path.join(results_dir, "capacity-%d.json" % i)).read()
+             if os.path.exists(os.path.join(results_dir, "capacity-%d.json" % i)) else None
+             for i in range(n)]
+    if not check(None not in texts and len(set(texts)) == 1,
+                 "every capacity segment wrote the same result"):
+        return
+    doc = json.loads(texts[0])
+    check(doc["verdict"]["end"] == "at_max_rate" and doc["passed"] is True,
+          "the search held the max rate: %s" % doc["verdict"])
+    for k, st in enumerate(doc["steps"], 1):
+        step_dir = os.path.join(results_dir, uid, "step-%d" % k)
+        parts = [json.load(open(os.path.join(step_dir, "segment-%d.json" % i)))
+                 for i in range(n)]
+        got = sum(p["totals"]["requests"] for p in parts)
+        check(got == st["requests"] and got > 0,
+              "step %d is judged on all %d segments' windows: %d vs %d" %
+              (k, n, got, st["requests"]))
+
+
 def write_config(store, folder):
     """The ConfigMap's files: a scenario config and the open profile it names by its path in
     the pod."""
@@ -99,6 +165,13 @@ load:
     search:
       - {{ name: search, path: "/api/v1/search?q=mug" }}
   thresholds: ["error_rate < 5%"]
+capacity:
+  start: 20/s
+  step_factor: 2
+  warmup: 0s
+  step_duration: 1s
+  max_rate: 40/s
+  max_steps: 3
 """.format(http=store.ports["http"]))
 
 
@@ -107,8 +180,7 @@ def main():
         print("kubectl is not installed: skipped (scripts/install-deps.sh --tests installs it)",
               file=sys.stderr)
         return tr.SKIP
-    start = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)
-    start_at = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    start_at = start_in(3)
 
     # The folder as kustomize renders it, each file as kubectl reads it into API objects (all
     # without a cluster), and the load Job as the docs have users prepare it: the start time
@@ -120,12 +192,8 @@ def main():
     for name in ("results-pvc.yaml", "merge-job.yaml"):
         objs += items(kubectl(["label", "--local", "-f", os.path.join(DEPLOY, name),
                                "storecheck-test=1"]))
-    prepared = subprocess.run(["kubectl", "set", "env", "--local", "-o", "yaml", "-f",
-                               os.path.join(DEPLOY, "load-job.yaml"), "START_AT=" + start_at],
-                              capture_output=True, text=True, timeout=60)
-    check(prepared.returncode == 0, "kubectl set env --local: %s" % prepared.stderr)
-    objs += items(kubectl(["set", "image", "--local", "-f", "-", "storecheck=storecheck:test"],
-                          prepared.stdout))
+    objs += prepared_job("load-job.yaml", start_at)
+    objs += prepared_job("capacity-job.yaml", start_at)
     rendered = sorted((o["kind"], o["metadata"]["name"]) for o in objs)
     check(sorted(re.findall(r"^kind: (\S+)$", r.stdout, re.M)) == [k for k, _ in rendered],
           "kustomize renders the same objects: %s" % rendered)
@@ -168,18 +236,12 @@ def main():
         # The config names its profile by the path inside the pod: that path stands here too.
         text = open(os.path.join(config_dir, "storecheck.yaml")).read()
         open(os.path.join(config_dir, "storecheck.yaml"), "w").write(local(text, here))
-        procs = []
-        for i in range(n):
-            env = pod_env(container, i, uid)
-            args = [local(expand(a, env), here) for a in container["args"]]
-            procs.append(subprocess.Popen([tr.BIN] + args, env=dict(os.environ, **env),
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True))
+        procs = run_pods(load, uid, here)
         for i, p in enumerate(procs):
             out, err = p.communicate(timeout=SECONDS + 60)
             check(p.returncode == 0, "segment %d/%d ended 0 (exit %d): %s" %
                   (i, n, p.returncode, err))
-        segs = sorted(f for f in os.listdir(results_dir) if f.endswith(".json"))
+        segs = sorted(f for f in os.listdir(results_dir) if f.startswith("segment-"))
         check(segs == ["segment-%d.json" % i for i in range(n)],
               "each pod wrote its own result: %s" % segs)
 
@@ -220,13 +282,14 @@ def main():
               "the merge holds all %d segments: %s" % (n, merged["segment"]))
         check(sorted(p["segment"]["index"] for p in parts) == list(range(n)),
               "each pod ran its own segment: %s" % [p["segment"] for p in parts])
+        check_capacity(results_dir, here)
     finally:
         store.stop()
     if tr.failures:
         print("%d check(s) failed; files kept in %s" % (len(tr.failures), work), file=sys.stderr)
         return 1
     shutil.rmtree(work, ignore_errors=True)
-    print("ok: %d segments as the manifests run them, merged" % n)
+    print("ok: %d segments as the manifests run them, merged; the capacity search split" % n)
     return 0
 
 

@@ -267,8 +267,68 @@ static void test_stop(void)
     config_free(&cfg);
 }
 
+/* What an observer (the progress display) is told: the count first, then each probe starting
+ * and ending; never more running at once than the workers. */
+struct watched {
+    pthread_mutex_t mu;
+    size_t selected, started, finished, running, most_running;
+    int finished_decided; /* every finished result already had its verdict */
+};
+
+static void on_selected(void *ctx, size_t n)
+{
+    struct watched *w = ctx;
+    w->selected += n;
+}
+
+static void on_started(void *ctx, const struct probe *p)
+{
+    struct watched *w = ctx;
+    (void)p;
+    pthread_mutex_lock(&w->mu);
+    w->started++;
+    if (++w->running > w->most_running)
+        w->most_running = w->running;
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void on_finished(void *ctx, const struct probe *p, const struct probe_result *r)
+{
+    struct watched *w = ctx;
+    (void)p;
+    pthread_mutex_lock(&w->mu);
+    w->finished++;
+    w->running--;
+    w->finished_decided &= r->reason != NULL;
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void test_observer(void)
+{
+    struct config cfg;
+    base_config(&cfg);
+    struct watched w = {.mu = PTHREAD_MUTEX_INITIALIZER, .finished_decided = 1};
+    struct engine_observer obs = {on_selected, on_started, on_finished, &w};
+    const char *only_items[] = {"S-A", "T-B", "T-HANG", "R-SOLO"};
+    struct strv only = {only_items, 4};
+    struct engine_options opt = {.table = table, .table_count = 6, .only = &only,
+                                 .probe_timeout_ms = 200, .concurrency = 2, .observer = &obs};
+    struct engine_report rep;
+    char err[128];
+    CHECK(engine_run(&cfg, &opt, &rep, err, sizeof err) == 0);
+    CHECK_INT_EQ(w.selected, 4);
+    CHECK_INT_EQ(w.started, 4);
+    CHECK_INT_EQ(w.finished, 4);
+    CHECK_INT_EQ(w.running, 0);
+    CHECK(w.most_running >= 1 && w.most_running <= 2);
+    CHECK(w.finished_decided);
+    engine_report_free(&rep);
+    config_free(&cfg);
+}
+
 int main(void)
 {
+    RUN(test_observer);
     RUN(test_timeouts);
     RUN(test_selection);
     RUN(test_overrides_and_redaction);

@@ -234,6 +234,8 @@ static void test_golden(void)
             golden("report.json", text);
         if (strcmp((*r)->name, "junit") == 0)
             golden("junit.xml", text);
+        if (strcmp((*r)->name, "sarif") == 0)
+            golden("report.sarif", text);
         free(text);
     }
     cJSON_Delete(doc);

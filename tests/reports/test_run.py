@@ -25,6 +25,7 @@ BIN = os.environ["STORECHECK_BIN"]
 REFSTORE = os.path.join(BUILD, "tests", "refstore", "storecheck-refstore")
 SCHEMA = os.path.join(SRC, "reports", "schema", "report.schema.json")
 XSD = os.path.join(SRC, "tests", "reports", "junit.xsd")
+SARIF_SCHEMA = os.path.join(SRC, "tests", "reports", "sarif-schema-2.1.0.json")
 SECRETS = {"SC_TEST_TOKEN": "tok-7f3a9c1e5d", "SC_TEST_KEY": "key-b81c04e2aa",
            "SC_WEBHOOK_SECRET": "whsec-f00dfeed42"}
 SKIP = 77
@@ -104,7 +105,8 @@ audit:
   {rate}
   threads: 1
 {extra_load}  thresholds: ["p99 < 1s", "error_rate < 1%"]
-reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md }}
+reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md,
+           sarif: {w}/out.sarif }}
 """.format(https=p["https"], http=p["http"], admin=p["admin"], ca=store.ca, only=only,
            w=work, extra_load=extra_load, skip=skip,
            rate="rate: %s" % rate if rate else "profile: smoke",
@@ -131,9 +133,23 @@ def check_junit(path):
     check(r.returncode == 0, "%s validates against the JUnit XSD: %s" % (path, r.stderr))
 
 
+def check_sarif_schema(path):
+    """Validate against the SARIF 2.1.0 schema (skipped without python3-jsonschema)."""
+    try:
+        from sarif_schema_check import schema_errors
+    except ImportError:
+        print("python3-jsonschema not installed: the SARIF schema check is skipped",
+              file=sys.stderr)
+        missing_tools.append("jsonschema")
+        return
+    errors = schema_errors(SARIF_SCHEMA, json.load(open(path)))
+    check(not errors, "%s validates against the SARIF 2.1.0 schema: %s" % (path, errors[:5]))
+
+
 def check_reports(work):
-    """Schema, secrets, JUnit XSD and exact re-rendering of the reports in work."""
-    files = [os.path.join(work, f) for f in ("out.json", "out.html", "out.xml", "out.md")]
+    """Schema, secrets, JUnit XSD, SARIF schema and exact re-rendering of the reports in work."""
+    files = [os.path.join(work, f)
+             for f in ("out.json", "out.html", "out.xml", "out.md", "out.sarif")]
     r = subprocess.run([sys.executable, os.path.join(SRC, "tests", "reports", "schema_check.py"),
                         SCHEMA, files[0]], capture_output=True, text=True)
     check(r.returncode == 0, "the JSON report follows the schema: " + r.stdout)
@@ -141,14 +157,15 @@ def check_reports(work):
         text = open(f).read()
         for name, value in SECRETS.items():
             check(value not in text, "secret %s absent from %s" % (name, f))
-    again = [os.path.join(work, "again." + e) for e in ("json", "html", "xml", "md")]
+    again = [os.path.join(work, "again." + e) for e in ("json", "html", "xml", "md", "sarif")]
     r = subprocess.run([BIN, "report", files[0], "--json", again[0], "--html", again[1],
-                        "--junit", again[2], "--markdown", again[3]], capture_output=True,
-                       text=True)
+                        "--junit", again[2], "--markdown", again[3], "--sarif", again[4]],
+                       capture_output=True, text=True)
     check(r.returncode == 0, "storecheck report exits 0: " + r.stderr)
     for a, b in zip(files, again):
         check(open(a).read() == open(b).read(), "%s re-renders exactly from the JSON" % b)
     check_junit(files[2])
+    check_sarif_schema(files[4])
     return json.load(open(files[0]))
 
 
