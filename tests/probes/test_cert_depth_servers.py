@@ -45,6 +45,7 @@ CASES = {
     "noeku": (["noeku", "int"], "noeku", None, ""),
     "sha1": (["sha1", "int"], "sha1", None, "ssl_ciphers DEFAULT:@SECLEVEL=0;"),
     "nosct": (["plain", "int"], "plain", "plain-ocsp.der", ""),
+    "ocspsct": (["plain", "int"], "plain", "sct-ocsp.der", ""),
     "onesct": (["one-sct", "int"], "one-sct", None, ""),
     "badsct": (["bad-sct", "int"], "bad-sct", None, ""),
 }
@@ -72,16 +73,22 @@ EXPECT = {
     "sha1": {"S-TLS-CERT-USAGE": ("fail", "signed with SHA1")},
     "nosct": {"S-TLS-CT": ("warn", "does not chain to the system's trust store"), "S-TLS-OCSP": ("pass", "stapled, good"),
               "S-TLS-MUST-STAPLE": ("skip", "does not demand stapling")},
+    "ocspsct": {"S-TLS-CT": ("pass", "2 SCTs from 2 distinct logs"),
+                "S-TLS-OCSP": ("pass", "stapled, good")},
     "onesct": {"S-TLS-CT": ("warn", "1 SCT from 1 log")},
     "badsct": {"S-TLS-CT": ("fail", "does not parse")},
 }
 
 
 def certdepth(work):
-    """A fresh PKI in work: its OCSP responses are good for a day only."""
+    """A fresh PKI in work (its OCSP responses are good for a day only), and sct-ocsp.der: a
+    good response for plain.pem carrying SCTs from two logs."""
     d = os.path.join(work, "pki")
     subprocess.run([os.path.join(tr.SRC, "tests", "certs", "make-certdepth.sh"), d],
                    check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([os.path.join(tr.BUILD, "tests", "probes", "ocsp_scts")] +
+                   [os.path.join(d, f) for f in ("int.pem", "int.key", "plain.pem",
+                                                 "sct-ocsp.der")] + ["f6", "a7"], check=True)
     return d
 
 
@@ -134,6 +141,16 @@ reports: {{ json: {out} }}
     return tr.checks_by_id(doc), elapsed
 
 
+# name: where S-TLS-CT must say both SCTs came from.
+SCT_SOURCE = {"hardened": "embedded in the certificate", "ocspsct": "in the stapled OCSP response"}
+
+
+def sct_sources(name, checks, source):
+    details = [e.get("detail") or "" for e in checks.get("S-TLS-CT", {}).get("evidence", [])]
+    check(sum(("SCT " + source) in d for d in details) == 2,
+          "%s: both SCTs came %s: %s" % (name, source, details))
+
+
 def judge(name, checks, expect):
     for probe, (status, text) in expect.items():
         got = checks.get(probe, {})
@@ -148,6 +165,8 @@ def test_nginx(work, pki):
         for name, port in ports.items():
             checks, elapsed = audit(work, name, port, os.path.join(pki, "root.pem"))
             judge(name, checks, EXPECT[name])
+            if name in SCT_SOURCE:
+                sct_sources(name, checks, SCT_SOURCE[name])
             print("%s: %s in %.2f s" % (name, ", ".join(
                 "%s %s" % (p, checks.get(p, {}).get("status")) for p in PROBES), elapsed),
                 file=sys.stderr)
@@ -217,9 +236,7 @@ def test_sct_extension(work, pki):
         checks, _ = audit(work, "sct-extension", port, os.path.join(pki, "root.pem"))
         judge("s_server SCT extension", checks,
               {"S-TLS-CT": ("pass", "2 SCTs from 2 distinct logs")})
-        details = [e.get("detail") or "" for e in checks.get("S-TLS-CT", {}).get("evidence", [])]
-        check(sum("in the TLS extension" in d for d in details) == 2,
-              "s_server: both SCTs came in the TLS extension: %s" % details)
+        sct_sources("s_server", checks, "in the TLS extension")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
