@@ -23,7 +23,7 @@ for tool in nginx python3 faketime; do
 done
 mkdir -p "$build/tests/probes"
 
-export STORECHECK_BIN=$build/checker/storecheck STORECHECK_SOURCE_DIR=$src \
+export PYTHONDONTWRITEBYTECODE=1 STORECHECK_BIN=$build/checker/storecheck STORECHECK_SOURCE_DIR=$src \
   STORECHECK_BUILD_DIR=$build TESTSSL=$testssl
 exec python3 - <<'PY'
 import json, os, shutil, subprocess, sys, tempfile, time
