@@ -33,13 +33,8 @@ for tool in nginx curl python3 timeout; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
 done
 
-if [ -z "$build" ]; then
-    build=build-bench
-    . bench/release_build.sh
-    release_build "$build"
-fi
-sc=$PWD/$build/checker/storecheck
-[ -x "$sc" ] || { echo "bench: no storecheck in $build" >&2; exit 2; }
+. bench/release_build.sh
+bench_storecheck "$build"
 
 tmp=$(mktemp -d /tmp/storecheck-bench-capacity-XXXXXX)
 nginx_pid=

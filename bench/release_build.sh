@@ -7,3 +7,12 @@ release_build() {
         exit 1
     fi
 }
+
+# bench_storecheck [DIR]: sets sc to the storecheck a bench times: DIR's when given (a build to
+# reuse), else a Release build made in build-bench; exits 2 when DIR has none.
+bench_storecheck() {
+    local dir=${1:-build-bench}
+    [ -n "${1:-}" ] || release_build "$dir"
+    sc=$PWD/$dir/checker/storecheck
+    [ -x "$sc" ] || { echo "bench: no storecheck in $dir" >&2; exit 2; }
+}

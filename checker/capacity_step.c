@@ -84,6 +84,7 @@ static int drive(const struct capacity_step_plan *sp, struct engine *e, double r
             check_abort(sp, e, out->abort_reason, sizeof out->abort_reason);
             next_check = el + 1000000;
         }
+        live_outputs_tick(sp->outputs, e);
     }
     if (sp->live)
         fprintf(stderr, "\r\033[K");
@@ -157,6 +158,7 @@ int capacity_step_measure(const struct capacity_step_plan *sp, double rate,
     int warmed = drive(sp, e, rate, &warm, out);
     engine_finish(e, &end);
     engine_destroy(e);
+    live_outputs_result(sp->outputs, &end);
     load_result_window(win, &end, &warm, warmed ? sp->warmup_us : 0);
     win->segment = end.segment;
     win->started_unix_ms = end.started_unix_ms + (int64_t)((warmed ? sp->warmup_us : 0) / 1000);

@@ -13,6 +13,7 @@
 #include "checker/capacity_search.h"
 #include "checker/load_gate.h"
 #include "loadgen/engine.h"
+#include "outputs/live_outputs.h"
 #include "reports/capacity_report.h"
 
 struct capacity_step_plan {
@@ -25,7 +26,8 @@ struct capacity_step_plan {
      * may refuse one segment's arrivals more than another's): the abort rule is then applied
      * to the whole step once it ended, not to this share while it runs. */
     int abort_at_end;
-    int live;                /* a progress line on stderr (a terminal, not quiet) */
+    int live;                     /* a progress line on stderr (a terminal, not quiet) */
+    struct live_outputs *outputs; /* --out, load.outputs; NULL: none */
 };
 
 /* The engine's parameters of the step at rate (what its fingerprint is taken of). */

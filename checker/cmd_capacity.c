@@ -26,6 +26,7 @@
 #include "config/config_load.h"
 #include "loadgen/run_fingerprint.h"
 #include "loadgen/scenario_check.h"
+#include "probes/nonce.h"
 #include "reports/capacity_report.h"
 
 static const char help[] =
@@ -54,6 +55,9 @@ static const char help[] =
     "                           (default load.profile, else steady; an open-model one)\n"
     "      --json FILE          write the result as JSON (docs/capacity-json.md)\n"
     "      --html FILE          write a page with the throughput/latency curve and the knee\n"
+    "      --out KIND=TARGET    stream the running totals once a second, over all steps\n"
+    "                           (repeatable, at most 8; replaces load.outputs): json=FILE,\n"
+    "                           csv=FILE or prometheus-rw=URL (docs/outputs.md)\n"
     "      --segment i/n        send only segment i (from 0) of n of each step's arrivals\n"
     "                           (arrival k when k mod n = i, as storecheck load --segment);\n"
     "                           the n segments judge every step together: needs --share\n"
@@ -97,6 +101,7 @@ enum {
     OPT_PROFILE,
     OPT_JSON,
     OPT_HTML,
+    OPT_OUT,
     OPT_SEGMENT,
     OPT_SHARE,
     OPT_RUN_ID,
@@ -116,6 +121,7 @@ static const struct option options[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"json", required_argument, NULL, OPT_JSON},
     {"html", required_argument, NULL, OPT_HTML},
+    {"out", required_argument, NULL, OPT_OUT},
     {"segment", required_argument, NULL, OPT_SEGMENT},
     {"share", required_argument, NULL, OPT_SHARE},
     {"run-id", required_argument, NULL, OPT_RUN_ID},
@@ -132,6 +138,8 @@ struct capacity_args {
     int precision_set, precision_relative;
     uint64_t step_ms, warmup_ms, max_steps;
     int warmup_set;
+    struct out_spec outs[8]; /* --out */
+    size_t out_count;
 };
 
 static int positive_rate(const char *opt, const char *v, double *out)
@@ -192,6 +200,13 @@ static int parse_option(int opt, const char *v, struct capacity_args *a)
         return 0;
     case OPT_HTML:
         a->html = v;
+        return 0;
+    case OPT_OUT:
+        if (a->out_count == sizeof a->outs / sizeof *a->outs)
+            return cli_usage_error(&cmd_capacity, "--out: at most 8 outputs");
+        if (out_spec_parse(v, &a->outs[a->out_count], err, sizeof err))
+            return cli_usage_error(&cmd_capacity, "--out %s", err);
+        a->out_count++;
         return 0;
     case OPT_SHARE:
         a->share = v;
@@ -620,6 +635,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct capacity_job j = {0};
     struct capacity_report r = {0};
     struct stop_signal *watch = NULL;
+    struct live_outputs *outs = NULL;
     int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
     if (rc == 0) {
@@ -639,9 +655,23 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (rc)
         goto out;
     j.plan.live = cli->tty && !cli->quiet;
+    /* Before any thread: they all leave SIGINT/SIGTERM to the watcher. */
     watch = stop_signal_start("capacity");
     if ((rc = set_out(&a, &j)))
         goto out;
+    char err[512], run_id[65];
+    if (j.split.run_id[0])
+        snprintf(run_id, sizeof run_id, "%s", j.split.run_id);
+    else
+        nonce_hex(run_id, 8); /* labels the live outputs' samples */
+    if (live_outputs_open(&outs, a.out_count ? a.outs : j.cfg.load.outputs,
+                          a.out_count ? a.out_count : j.cfg.load.output_count, run_id,
+                          j.split.segment.index, err, sizeof err)) {
+        fprintf(stderr, "storecheck capacity: %s\n", err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
+    j.plan.outputs = outs;
     print_header(cli, &j);
     struct capacity_search s;
     rc = search(cli, &j, &s, &r);
@@ -652,8 +682,10 @@ static int run(const struct cli *cli, int argc, char **argv)
                 capacity_share_stopped_by(&j.share), j.split.segment.count, marker);
         free(marker);
     }
+    live_outputs_close(outs);
     fill_report(&r, &j, &s);
     print_verdict(cli, &r);
+    live_outputs_report(outs, cli->quiet, "capacity", &j.cfg.secrets);
     if (write_reports(&a, &r))
         rc = EXIT_RUN_ERROR;
     if (!rc)
@@ -662,6 +694,7 @@ out:
     if (j.shared)
         capacity_share_close(&j.share);
     stop_signal_end(watch);
+    live_outputs_free(outs);
     for (size_t i = 0; i < r.step_count; i++)
         capacity_report_step_free(&r.steps[i]);
     free(r.steps);

@@ -32,6 +32,7 @@
 #include "loadgen/run_fingerprint.h"
 #include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
+#include "outputs/live_outputs.h"
 #include "reports/load_report.h"
 #include "reports/load_json.h"
 
@@ -88,6 +89,11 @@ static const char help[] =
     "      --html FILE          write the result as an HTML report with charts, and\n"
     "      --markdown FILE      as a Markdown summary (docs/reports.md); 'storecheck report'\n"
     "                           renders a saved --json to the same files\n"
+    "      --out KIND=TARGET    stream the running totals once a second while the run goes\n"
+    "                           on (repeatable; replaces load.outputs): json=FILE (a JSON\n"
+    "                           object a line, k6's points), csv=FILE, or\n"
+    "                           prometheus-rw=URL (Prometheus remote write, e.g.\n"
+    "                           http://127.0.0.1:9090/api/v1/write); docs/outputs.md\n"
     "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "      --segment i/n        run only segment i (from 0) of n of the schedule: arrival k\n"
@@ -138,6 +144,7 @@ enum {
     OPT_SEGMENT,
     OPT_RUN_ID,
     OPT_START_AT,
+    OPT_OUT,
 };
 
 static const struct option options[] = {
@@ -163,6 +170,7 @@ static const struct option options[] = {
     {"segment", required_argument, NULL, OPT_SEGMENT},
     {"run-id", required_argument, NULL, OPT_RUN_ID},
     {"start-at", required_argument, NULL, OPT_START_AT},
+    {"out", required_argument, NULL, OPT_OUT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -194,6 +202,8 @@ struct load_args {
     uint64_t users;
     int scenarios; /* a scenario run: the config has scenarios and no URL was given */
     struct split_run split;
+    struct out_spec *outs; /* --out, else load.outputs */
+    size_t out_count;
     char **owned; /* strings this command made (config headers), freed at the end */
     size_t owned_count;
 };
@@ -296,6 +306,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
     a->headers = xcalloc((size_t)argc, sizeof *a->headers);
     a->allow = xcalloc((size_t)argc, sizeof *a->allow);
     a->urls = xcalloc((size_t)argc, sizeof *a->urls);
+    a->outs = xcalloc((size_t)argc, sizeof *a->outs);
     split_run_init(&a->split);
     optind = 1;
     opterr = 0;
@@ -384,6 +395,12 @@ static int parse_args(int argc, char **argv, struct load_args *a)
                                        : opt == OPT_RUN_ID ? "--run-id"
                                                            : "--start-at",
                                        err);
+            break;
+        }
+        case OPT_OUT: {
+            char err[320];
+            if (out_spec_parse(optarg, &a->outs[a->out_count++], err, sizeof err))
+                return cli_usage_error(&cmd_load, "--out %s", err);
             break;
         }
         case ':':
@@ -681,6 +698,7 @@ static void free_args(struct load_args *a)
     free(a->headers);
     free(a->allow);
     free(a->urls);
+    free(a->outs);
     free(a->parsed);
     free(a->body);
 }
@@ -789,6 +807,13 @@ static int apply_config(struct load_args *a, const struct config *cfg)
     }
     if (!a->threads)
         a->threads = cfg->load.threads;
+    if (!a->out_count) {
+        free(a->outs);
+        a->outs = xcalloc(cfg->load.output_count + 1, sizeof *a->outs);
+        for (size_t i = 0; i < cfg->load.output_count; i++)
+            a->outs[i] = cfg->load.outputs[i];
+        a->out_count = cfg->load.output_count;
+    }
     if (a->scenarios) /* the profile gives the schedule (load_scenarios.c) */
         return 0;
     /* The schedule: the command line's, else the config's rate or profile. */
@@ -884,6 +909,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct scenario_run sr = {0};
     struct load_gate gate = {0};
     struct stop_signal *watch = NULL;
+    struct live_outputs *outs = NULL;
     struct progress *prog = NULL;
     int have_cfg = 0;
     int rc = parse_args(argc, argv, &a);
@@ -917,7 +943,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (a.scenarios && (rc = prepare_scenarios(&sr, &a, &cfg, &p)))
         goto out;
     prog = progress_start(cli);
-    p.snapshots = gate.any_abort || progress_wants_snapshots(prog);
+    /* Live outputs read the running totals. */
+    p.snapshots = gate.any_abort || progress_wants_snapshots(prog) || a.out_count;
     p.segment = a.split.segment;
     char fingerprint[RUN_FINGERPRINT_LEN];
     run_fingerprint(&p, have_cfg ? cfg.load.thresholds : NULL,
@@ -944,6 +971,13 @@ static int run(const struct cli *cli, int argc, char **argv)
     watch = stop_signal_start("load");
     if (prog)
         stop_signal_over_status_line(watch);
+    /* Files are created before --start-at's wait, so a bad path is said at once. */
+    if (live_outputs_open(&outs, a.outs, a.out_count, a.split.run_id, a.split.segment.index, err,
+                          sizeof err)) {
+        print_error(&secrets, err);
+        rc = EXIT_RUN_ERROR;
+        goto out;
+    }
     if (split_run_wait(&a.split)) {
         fprintf(stderr, "storecheck load: interrupted before the start\n");
         rc = EXIT_RUN_ERROR;
@@ -970,6 +1004,7 @@ static int run(const struct cli *cli, int argc, char **argv)
             }
             next_check = el + 1000000;
         }
+        live_outputs_tick(outs, e);
     }
     progress_end(prog);
     prog = NULL;
@@ -977,6 +1012,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     snprintf(r.run_id, sizeof r.run_id, "%s", a.split.run_id);
     snprintf(r.config_hash, sizeof r.config_hash, "%s", fingerprint);
     size_t broken = load_gate_judge(&gate, &r);
+    live_outputs_result(outs, &r);
+    live_outputs_close(outs);
     if (!cli->quiet) {
         summary(cli, &r, &a, &secrets);
         scenario_table_print(cli, &r, &secrets);
@@ -987,10 +1024,15 @@ static int run(const struct cli *cli, int argc, char **argv)
             load_gate_print(cli, &r);
         }
     }
-    struct load_json_meta m = {a.urls,         a.url_count,
-                               a.method,       a.headers,
-                               a.header_count, &secrets,
-                               a.scenarios ? sr.profile_path : NULL};
+    live_outputs_report(outs, cli->quiet, "load", &secrets);
+    struct load_json_meta m = {.urls = a.urls,
+                               .url_count = a.url_count,
+                               .method = a.method,
+                               .headers = a.headers,
+                               .header_count = a.header_count,
+                               .secrets = &secrets,
+                               .profile = a.scenarios ? sr.profile_path : NULL};
+    m.outputs = live_outputs_stats(outs, &m.output_count);
     if (a.json && load_json_write(a.json, &r, &m, err, sizeof err)) {
         fprintf(stderr, "storecheck load: %s\n", err);
         rc = EXIT_RUN_ERROR;
@@ -1005,6 +1047,7 @@ static int run(const struct cli *cli, int argc, char **argv)
 out:
     progress_end(prog);
     stop_signal_end(watch);
+    live_outputs_free(outs);
     load_result_free(&r);
     engine_destroy(e);
     scenario_run_free(&sr);

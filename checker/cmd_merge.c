@@ -143,9 +143,12 @@ static int run(const struct cli *cli, int argc, char **argv)
         summary(cli, m);
     if (json) {
         const struct load_json_source *src = &s[0].src;
-        struct load_json_meta meta = {
-            src->urls,         src->url_count, src->method, (const char *const *)src->headers,
-            src->header_count, NULL,           src->profile};
+        struct load_json_meta meta = {.urls = src->urls,
+                                      .url_count = src->url_count,
+                                      .method = src->method,
+                                      .headers = (const char *const *)src->headers,
+                                      .header_count = src->header_count,
+                                      .profile = src->profile};
         char err[512];
         if (load_json_write(json, m, &meta, err, sizeof err)) {
             fprintf(stderr, "storecheck merge: %s\n", err);

@@ -27,6 +27,8 @@ struct run_args {
     int fail_on;          /* -1: the config's */
     struct report_overrides reports;
     struct split_run split; /* --segment, --run-id, --start-at of the load phase */
+    struct out_spec outs[8]; /* --out: replaces load.outputs */
+    size_t out_count;
 };
 
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -58,6 +60,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
             if (bad)
                 return cli_usage_error(&cmd_run, "%s: %s", argv[i], err);
             i++;
+        } else if (strcmp(argv[i], "--out") == 0) {
+            char err[320];
+            if (i + 1 >= argc)
+                return cli_usage_error(&cmd_run, "--out needs a value");
+            if (a->out_count == sizeof a->outs / sizeof *a->outs)
+                return cli_usage_error(&cmd_run, "--out: at most 8 outputs");
+            if (out_spec_parse(argv[++i], &a->outs[a->out_count++], err, sizeof err))
+                return cli_usage_error(&cmd_run, "--out %s", err);
         } else if (cli_config_operand(&cmd_run, argv[i], &a->config)) {
             return EXIT_USAGE;
         }
@@ -274,6 +284,10 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     if (parse_thresholds(&s) || check_selection(&s.cfg))
         goto out;
+    if (a.out_count) {
+        s.cfg.load.outputs = a.outs;
+        s.cfg.load.output_count = a.out_count;
+    }
     char err[512];
     int planned = run_load_plan(&s.cfg, &s.plan, err, sizeof err);
     if (planned < 0) {
@@ -332,6 +346,7 @@ const struct command cmd_run = {
             "what browsing shoppers saw (R-LOAD-DURING-FAULT). With load.scenarios the load is\n"
             "virtual users running them under load.profile (steady when only load.rate is\n"
             "set), as storecheck load CONFIG runs them; without, GETs to the store's pages.\n"
+            "load.outputs (or --out) streams the load's running totals once a second.\n"
             "\n"
             "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
             "verdict, and the reports of the reports section (the options override them; - is\n"
@@ -356,6 +371,9 @@ const struct command cmd_run = {
             "  --run-id ID     the run's id, the same for all its segments (default: random)\n"
             "  --start-at T    start the load (after the baseline audit) at T: UTC\n"
             "                  (2026-12-06T14:00:00Z) or unix seconds, at most 24h ahead\n"
+            "  --out KIND=TARGET  stream the load's running totals once a second (repeatable,\n"
+            "                  at most 8; replaces load.outputs): json=FILE, csv=FILE or\n"
+            "                  prometheus-rw=URL (docs/outputs.md)\n"
             "\n"
             "Ctrl-C (or SIGTERM) stops the run: nothing new starts (no probe, no order, no\n"
             "fault, no load), probes in flight are cancelled, a fault that is on is undone, and\n"

@@ -95,12 +95,19 @@ int load_phase_run(struct progress *prog, const struct config *cfg, struct run_l
     struct load_gate gate = {0};
     if (load_gate_init(&gate, &cfg->load, err, errlen))
         return -1;
-    plan->params.snapshots = gate.any_abort || progress_wants_snapshots(prog);
+    /* Live outputs read the running totals. */
+    plan->params.snapshots =
+        gate.any_abort || progress_wants_snapshots(prog) || cfg->load.output_count;
     struct engine *e = NULL;
     int created = engine_create(&e, &plan->params, err, errlen);
     if (created == 0 && split_run_wait(split))
         snprintf(err, errlen, "interrupted before --start-at");
-    if (created != 0 || stop_requested() || engine_start(e, err, errlen)) {
+    if (created != 0 || stop_requested() ||
+        live_outputs_open(&out->outputs, cfg->load.outputs, cfg->load.output_count, split->run_id,
+                          split->segment.index, err, errlen) ||
+        engine_start(e, err, errlen)) {
+        live_outputs_free(out->outputs);
+        out->outputs = NULL;
         engine_destroy(e);
         load_gate_free(&gate);
         return -1;
@@ -159,6 +166,7 @@ int load_phase_run(struct progress *prog, const struct config *cfg, struct run_l
                      fault_on ? f->name : "", fault_on ? " on" : "");
             progress_load(prog, e, &plan->params, phase);
         }
+        live_outputs_tick(out->outputs, e);
     }
     progress_clear(prog);
     if (fault_on) /* the load ended (or was stopped) first: the fault never outlives the run */
@@ -168,6 +176,11 @@ int load_phase_run(struct progress *prog, const struct config *cfg, struct run_l
     snprintf(out->result.run_id, sizeof out->result.run_id, "%s", split->run_id);
     run_fingerprint(&plan->params, cfg->load.thresholds, cfg->load.threshold_count,
                     out->result.config_hash);
+    live_outputs_result(out->outputs, &out->result);
+    live_outputs_close(out->outputs);
+    /* The run's summary comes later: only trouble is said here. */
+    live_outputs_report(out->outputs, 1, "run", &cfg->secrets);
+    plan->meta.outputs = live_outputs_stats(out->outputs, &plan->meta.output_count);
     load_gate_free(&gate);
     batch_join(&checks);
     batch_join(&fault_check);
@@ -177,6 +190,8 @@ int load_phase_run(struct progress *prog, const struct config *cfg, struct run_l
 void load_phase_free(struct load_phase *lp)
 {
     load_result_free(&lp->result);
+    live_outputs_free(lp->outputs);
+    lp->outputs = NULL;
     engine_report_free(&lp->checks);
     engine_report_free(&lp->fault_check);
 }

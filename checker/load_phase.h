@@ -11,6 +11,7 @@
 #include "checker/split_run.h"
 #include "config/config.h"
 #include "loadgen/result.h"
+#include "outputs/live_outputs.h"
 #include "probes/engine.h"
 #include "reports/report_model.h"
 
@@ -21,12 +22,14 @@ struct load_phase {
     struct report_fault fault;
     int has_fault;
     char fault_error[512];
+    struct live_outputs *outputs; /* load.outputs; its stats go in plan->meta */
 };
 
 /* Run it, its progress on prog (NULL: none): as the segment of split (its --start-at waited for first; the fault is injected by
  * segment 0 alone), its run id and config hash in the result. A stop (common/stop.h)
  * interrupts the load (result.interrupted), undoes the fault at once and starts nothing
- * more. 0, or -1 with err when the load could not start (nothing else ran then). */
+ * more. load.outputs get the running totals, their stats in plan->meta. 0, or -1 with err
+ * when the load could not start (nothing else ran then). */
 int load_phase_run(struct progress *prog, const struct config *cfg, struct run_load_plan *plan,
                    const struct split_run *split, struct load_phase *out, char *err, size_t errlen);
 void load_phase_free(struct load_phase *lp);

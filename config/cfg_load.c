@@ -175,6 +175,32 @@ void cfg_load_check_fault(struct cfg_walk *w, const struct config *cfg)
     keypath_pop(&w->path, mark);
 }
 
+/* An item of load.outputs: KIND=TARGET as --out takes it; a file relative to the config. */
+static void read_output(struct cfg_walk *w, const struct yaml_node *item, void *ctx)
+{
+    struct load *l = ctx;
+    const char *s = cfg_walk_scalar(w, item, "an output (json=FILE, csv=FILE, prometheus-rw=URL)");
+    if (!s)
+        return;
+    struct out_spec o;
+    char err[320];
+    if (out_spec_parse(s, &o, err, sizeof err)) {
+        cfg_walk_error(w, item, "%s", err);
+        return;
+    }
+    if (o.kind != OUT_PROMETHEUS_RW)
+        o.target = cfg_walk_resolve(w, o.target);
+    l->outputs[l->output_count++] = o;
+}
+
+static void read_outputs(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct load *l = dst;
+    size_t n = v->kind == YAML_LIST ? v->count : 1;
+    l->outputs = arena_alloc(&w->cfg->arena, (n ? n : 1) * sizeof *l->outputs);
+    cfg_walk_items(w, v, read_output, l);
+}
+
 static const struct cfg_field load_fields[] = {
     {"profile", read_profile, 0, 0},
     {"duration", cfg_read_duration, offsetof(struct load, duration_ms), 0},
@@ -188,6 +214,7 @@ static const struct cfg_field load_fields[] = {
     {"scenarios", read_scenarios, 0, 0},
     {"thresholds", read_thresholds, 0, 0},
     {"fault", read_fault, offsetof(struct load, fault), 0},
+    {"outputs", read_outputs, 0, 0},
     {NULL, NULL, 0, 0},
 };
 

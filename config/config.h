@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/arena.h"
+#include "common/out_spec.h"
 #include "common/strv.h"
 #include "common/url.h"
 
@@ -287,6 +288,8 @@ struct load {
     struct threshold *thresholds;
     size_t threshold_count;
     struct load_fault fault;
+    struct out_spec *outputs; /* live outputs (json=, csv=, prometheus-rw=); files resolved */
+    size_t output_count;
 };
 
 /* How `storecheck capacity` steps the arrival rate (docs/config.md, capacity). Rates are per

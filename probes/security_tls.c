@@ -10,6 +10,7 @@
 #include "probes/tls.h"
 #include "probes/tls_hello.h"
 #include "probes/tls_scan.h"
+#include "probes/tls_scan_pool.h"
 #include "probes/tls_suites.h"
 
 /* "TLS handshake 127.0.0.1:8443 (TLS 1.0 only)" */
@@ -51,13 +52,15 @@ static int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size
     return conn_gate_take_socket(ctx, t->base.host, ctx->deadline_ms, err, errlen) ? 0 : -1;
 }
 
-static void scan_end(struct probe_ctx *ctx, struct tls_scan *s)
+/* Give back the host's slots the scan held and say what it cost: its connections, its time and
+ * the most it had open at once. */
+static void scan_end(struct probe_ctx *ctx, struct tls_scan *s, unsigned slots, unsigned at_once)
 {
-    conn_gate_give(ctx->cfg->target.base.host, 1);
+    conn_gate_give(ctx->cfg->target.base.host, slots);
     char label[400];
     handshake_label(ctx, "handshake scanner", label, sizeof label);
-    probe_evidence(ctx, label, 0, "%u connections, %llu ms", s->connections,
-                   (unsigned long long)(probe_now_ms() - s->started_ms));
+    probe_evidence(ctx, label, 0, "%u connections, %llu ms, at most %u at once", s->connections,
+                   (unsigned long long)(probe_now_ms() - s->started_ms), at_once);
 }
 
 /* SSL 2.0 and SSL 3.0, which OpenSSL 3 cannot offer, by hand-written hellos. Sets accepted[0]
@@ -96,7 +99,7 @@ static void scan_old_versions(struct probe_ctx *ctx, int accepted[2])
         tls_reply_describe(&r, why, sizeof why);
         probe_evidence(ctx, label, 0, "refused: %s", why);
     }
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, 1, 1);
 }
 
 /* "A", "A and B", "A, B and C" of the names whose flag is set. */
@@ -236,8 +239,21 @@ static void tally(struct suite_tally *t, const char *name, const char *why, enum
         snprintf(t->bad[c] + bl, sizeof t->bad[c] - bl, "%s%s", bl ? " " : "", entry);
 }
 
+/* Hellos S-TLS-CIPHERS sends side by side when the host's slots allow (audit.
+ * max_connections_per_host, 6 by default, is shared with the other probes). */
+enum { SUITE_SCAN_IN_FLIGHT = 4 };
+
+/* Up to want more of the target host's slots, without waiting (the pool's take). */
+static unsigned take_slots(void *arg, unsigned want)
+{
+    struct probe_ctx *ctx = arg;
+    return conn_gate_take(ctx->cfg->target.base.host, ctx->cfg->audit.max_connections_per_host,
+                          want, 0, ctx->deadline_ms, ctx->cancelled);
+}
+
 /* SSL 3.0 and TLS 1.0-1.2 with the handshake scanner, every suite of the table. 0, or -1 when
  * the server could not be reached (err). */
+
 static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, size_t errlen)
 {
     static const uint16_t wire[] = {TLS_WIRE_SSL3, TLS_WIRE_TLS10, TLS_WIRE_TLS11,
@@ -245,11 +261,15 @@ static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, 
     struct tls_scan s;
     if (scan_begin(ctx, &s, err, errlen) != 0)
         return -1;
-    struct tls_version_result v;
+    /* More of the host's slots as they come free, for hellos sent side by side. */
+    struct tls_scan_pool pool = {
+        .held = 1, .most = SUITE_SCAN_IN_FLIGHT, .take = take_slots, .arg = ctx};
+    struct tls_version_result found[sizeof wire / sizeof *wire];
+    tls_scan_pool_versions(&s, &pool, wire, sizeof wire / sizeof *wire, found);
     int rc = 0;
-    for (size_t i = 0; i < sizeof wire / sizeof *wire && !probe_should_stop(ctx); i++) {
-        tls_scan_version(&s, wire[i], &v);
-        if (v.first.kind == TLS_REPLY_CONNECT && i == 0) {
+    for (size_t i = 0; i < sizeof wire / sizeof *wire; i++) {
+        const struct tls_version_result *v = &found[i];
+        if (v->first.kind == TLS_REPLY_CONNECT && i == 0) {
             snprintf(err, errlen, "cannot connect to %s:%u", s.host, s.port);
             rc = -1;
             break;
@@ -257,33 +277,33 @@ static int scan_suites(struct probe_ctx *ctx, struct suite_tally *t, char *err, 
         char names[4096], label[400], what[64];
         snprintf(what, sizeof what, "%s suites", tls_wire_version_name(wire[i]));
         handshake_label(ctx, what, label, sizeof label);
-        if (!v.offered) {
+        if (!v->offered) {
             char why[128];
-            tls_reply_describe(&v.first, why, sizeof why);
+            tls_reply_describe(&v->first, why, sizeof why);
             probe_evidence(ctx, label, 0, "not offered: %s", why);
             continue;
         }
         size_t w = 0;
-        for (size_t k = 0; k < v.nsuites && w < sizeof names; k++) {
-            const struct tls_suite *su = tls_suite_find(v.suites[k]);
+        for (size_t k = 0; k < v->nsuites && w < sizeof names; k++) {
+            const struct tls_suite *su = tls_suite_find(v->suites[k]);
             char why[64];
             tls_suite_weakness(su, why, sizeof why);
             w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", k ? " " : "", su->name);
             tally(t, su->name, why, classify(su));
         }
-        t->total += (int)v.nsuites;
+        t->total += (int)v->nsuites;
         char stop[128];
-        tls_reply_describe(&(struct tls_reply){.kind = v.stop}, stop, sizeof stop);
+        tls_reply_describe(&(struct tls_reply){.kind = v->stop}, stop, sizeof stop);
         probe_evidence(ctx, label, 0, "accepted (%s): %s; secure renegotiation: %s%s%s",
-                       v.server_order == 1   ? "server's order"
-                       : v.server_order == 0 ? "client's order"
-                                             : "order not known",
-                       names, v.secure_renegotiation ? "yes" : "no",
-                       v.stop == TLS_REPLY_ALERT || v.stop == TLS_REPLY_CLOSED ? ""
-                                                                              : "; stopped: ",
-                       v.stop == TLS_REPLY_ALERT || v.stop == TLS_REPLY_CLOSED ? "" : stop);
+                       v->server_order == 1   ? "server's order"
+                       : v->server_order == 0 ? "client's order"
+                                              : "order not known",
+                       names, v->secure_renegotiation ? "yes" : "no",
+                       v->stop == TLS_REPLY_ALERT || v->stop == TLS_REPLY_CLOSED ? ""
+                                                                                 : "; stopped: ",
+                       v->stop == TLS_REPLY_ALERT || v->stop == TLS_REPLY_CLOSED ? "" : stop);
     }
-    scan_end(ctx, &s);
+    scan_end(ctx, &s, pool.held, pool.peak);
     return rc;
 }
 

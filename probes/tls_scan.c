@@ -128,14 +128,21 @@ static size_t remove_suite(uint16_t *v, size_t n, uint16_t id)
     return k;
 }
 
-void tls_scan_version(struct tls_scan *s, uint16_t version, struct tls_version_result *out)
+size_t tls_scan_suites_for(uint16_t version, uint16_t *out)
 {
-    memset(out, 0, sizeof *out);
-    out->version = version;
-    out->server_order = -1;
-    uint16_t left[TLS_SCAN_MAX_SUITES];
-    size_t nleft = suites_for(version, left);
-    while (nleft) {
+    return suites_for(version, out);
+}
+
+enum tls_reply_kind tls_scan_offer_suites(struct tls_scan *s, uint16_t version,
+                                          const uint16_t *suites, size_t n, struct tls_reply *r)
+{
+    return offer(s, version, suites, n, r);
+}
+
+void tls_scan_enumerate(struct tls_scan *s, uint16_t version, uint16_t *left, size_t nleft,
+                        struct tls_version_result *out)
+{
+    while (nleft && out->nsuites < TLS_SCAN_MAX_SUITES) {
         struct tls_reply r;
         enum tls_reply_kind k = offer(s, version, left, nleft, &r);
         if (out->nsuites == 0)
@@ -153,6 +160,21 @@ void tls_scan_version(struct tls_scan *s, uint16_t version, struct tls_version_r
         out->secure_renegotiation |= r.renegotiation_info;
         out->suites[out->nsuites++] = r.suite;
     }
+}
+
+void tls_scan_version(struct tls_scan *s, uint16_t version, struct tls_version_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->version = version;
+    out->server_order = -1;
+    uint16_t left[TLS_SCAN_MAX_SUITES];
+    tls_scan_enumerate(s, version, left, suites_for(version, left), out);
+    tls_scan_order(s, out);
+}
+
+void tls_scan_order(struct tls_scan *s, struct tls_version_result *out)
+{
+    out->server_order = -1;
     if (out->nsuites < 2)
         return;
     /* The accepted suites in reverse: a server that picks by its own order still picks its
@@ -161,7 +183,7 @@ void tls_scan_version(struct tls_scan *s, uint16_t version, struct tls_version_r
     for (size_t i = 0; i < out->nsuites; i++)
         reversed[i] = out->suites[out->nsuites - 1 - i];
     struct tls_reply r;
-    if (offer(s, version, reversed, out->nsuites, &r) == TLS_REPLY_HELLO) {
+    if (offer(s, out->version, reversed, out->nsuites, &r) == TLS_REPLY_HELLO) {
         if (r.suite == out->suites[0])
             out->server_order = 1;
         else if (r.suite == reversed[0])

@@ -49,6 +49,23 @@ struct tls_version_result {
 /* Offer every suite valid at version, then the rest, until the server refuses. */
 void tls_scan_version(struct tls_scan *s, uint16_t version, struct tls_version_result *out);
 
+/* The table's suites valid at version, in table order (at most TLS_SCAN_MAX_SUITES). */
+size_t tls_scan_suites_for(uint16_t version, uint16_t *out);
+
+/* One hello at version offering exactly suites[0..n) in that order. */
+enum tls_reply_kind tls_scan_offer_suites(struct tls_scan *s, uint16_t version,
+                                          const uint16_t *suites, size_t n, struct tls_reply *r);
+
+/* Offer left[0..nleft), take out the suite the server picks, and again, until the server
+ * refuses; the picks are appended to out (its first reply, stop and renegotiation too).
+ * left is overwritten. */
+void tls_scan_enumerate(struct tls_scan *s, uint16_t version, uint16_t *left, size_t nleft,
+                        struct tls_version_result *out);
+
+/* Who picks the order among out's accepted suites (out->server_order), by one hello offering
+ * them reversed; -1 when fewer than two. */
+void tls_scan_order(struct tls_scan *s, struct tls_version_result *out);
+
 /* An SSL 2.0 CLIENT-HELLO; HELLO in r when the server speaks SSL 2.0. */
 enum tls_reply_kind tls_scan_sslv2(struct tls_scan *s, struct tls_reply *r);
 

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/out_spec.h"
 #include "config/config.h"
 #include "loadgen/result.h"
 
@@ -23,8 +24,10 @@ struct load_json_meta {
     const char *method;
     const char *const *headers; /* "Name: value" */
     size_t header_count;
-    const struct strv *secrets; /* values never written; may be NULL */
-    const char *profile;        /* scenario runs: the profile file; NULL otherwise */
+    const struct strv *secrets;      /* values never written; may be NULL */
+    const char *profile;             /* scenario runs: the profile file; NULL otherwise */
+    const struct out_stats *outputs; /* the live outputs (--out, load.outputs) */
+    size_t output_count;
 };
 
 /* The document as a cJSON tree (the caller deletes it), for reports that embed it. */

@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libev-dev zlib1g-dev
+  libprotobuf-c-dev protobuf-c-compiler libsnappy-dev  # Prometheus remote write (--out)
   openssl curl ca-certificates
 )
 for arg in "$@"; do
@@ -27,10 +28,12 @@ for arg in "$@"; do
         sslscan          # the TLS handshake scanner's results compared with sslscan's
         faketime         # a stale OCSP response for the certificate-depth tests
         dnsmasq-base     # a DNS server with CAA records for S-CAA's test
+        prometheus       # receives --out prometheus-rw pushes in the live-output tests
       )
-      # The GraphQL test store and the real stores run on Node.js with npm. A machine that
-      # already has both (for instance a Node.js build that bundles npm) keeps them: Debian's
-      # npm package conflicts with such a build.
+      # The GraphQL test store, the real stores and the MDN Observatory (the Security ranking
+      # test's reference) run on Node.js with npm. A machine that already has both (for
+      # instance a Node.js build that bundles npm) keeps them: Debian's npm package conflicts
+      # with such a build.
       command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
       # deploy/k8s is checked by kubectl's client-side dry run; any kubectl will do.
       command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)

@@ -30,9 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     if (load_json_read((const char *)data, size, &doc, &r, &src, err, sizeof err))
         return 0;
-    struct load_json_meta meta = {
-        src.urls,         src.url_count, src.method, (const char *const *)src.headers,
-        src.header_count, NULL,          src.profile};
+    struct load_json_meta meta = {.urls = src.urls,
+                                  .url_count = src.url_count,
+                                  .method = src.method,
+                                  .headers = (const char *const *)src.headers,
+                                  .header_count = src.header_count,
+                                  .profile = src.profile};
     char *text = load_json_render(&r, &meta);
     cJSON *doc2;
     struct load_result r2;

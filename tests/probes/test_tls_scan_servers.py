@@ -35,6 +35,7 @@ MODERN = ("NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"
           "+CHACHA20-POLY1305:-KX-ALL:+ECDHE-RSA:%SERVER_PRECEDENCE")
 VERSIONS = {"TLS1.0": "TLS 1.0", "TLS1.1": "TLS 1.1", "TLS1.2": "TLS 1.2"}
 ORDER = ["TLS1.0", "TLS1.1", "TLS1.2"]
+IN_FLIGHT = 4  # the hellos S-TLS-CIPHERS sends side by side (probes/security_tls.c)
 
 
 def suite_table():
@@ -155,15 +156,19 @@ def test_gnutls(work, name, priority, ids, expect_versions, expect_order):
             check((evidence(versions, old + " only") or "").startswith("refused"),
                   "%s: %s refused: %s" % (name, old, evidence(versions, old + " only")))
         scan = evidence(ciphers, "handshake scanner") or ""
-        m = re.match(r"(\d+) connections, (\d+) ms", scan)
+        m = re.match(r"(\d+) connections, (\d+) ms, at most (\d+) at once", scan)
         check(m is not None, "%s: connections and time in the evidence: %s" % (name, scan))
         n = sum(len(s) for s in expected.values())
         if m:
-            # One per suite, a refusal per version tried (SSL 3.0 to TLS 1.2), an order check
-            # per version offered.
-            bound = n + 4 + len(expected)
+            # One per suite; the list and its reverse per version tried (SSL 3.0 to TLS 1.2);
+            # per version offered, a refusal ending each part the list was split into (up to
+            # IN_FLIGHT), an order check, and the two first picks found again when the server
+            # picks by its own order.
+            bound = n + 2 * 4 + len(expected) * (IN_FLIGHT + 1 + 2)
             check(int(m.group(1)) <= bound, "%s: %s connections, at most %d" % (name, m.group(1),
                                                                                bound))
+            check(1 <= int(m.group(3)) <= IN_FLIGHT, "%s: %s hellos at once, at most %d"
+                  % (name, m.group(3), IN_FLIGHT))
         print("%s: %s; audit %.2f s" % (name, scan, elapsed), file=sys.stderr)
         if expect_versions:
             check(versions.get("status") == "fail" and
@@ -208,6 +213,29 @@ def old_ssl_answer(hello):
     return b"\x15\x03\x01\x00\x02\x02\x46"
 
 
+# The suites the middle-picking server takes (TLS 1.2 only): ECDHE-RSA and RSA, GCM and CBC.
+MIDDLE_SUITES = [0xC02F, 0xC030, 0x009C, 0x009D, 0xC013, 0xC014]
+
+
+def middle_answer(hello):
+    """A TLS 1.2 server with a rule of its own: of the suites offered that it takes (in the
+    client's order) it picks the middle one, neither the client's first nor its last; a
+    protocol_version alert to any other version or to no suite it takes."""
+    alert = b"\x15\x03\x03\x00\x02\x02\x46"
+    if hello[:1] != b"\x16" or len(hello) < 44 or hello[9:11] != b"\x03\x03":
+        return alert
+    at = 43 + 1 + hello[43]  # session id
+    n = int.from_bytes(hello[at:at + 2], "big")
+    offered = [int.from_bytes(hello[i:i + 2], "big") for i in range(at + 2, at + 2 + n, 2)]
+    taken = [x for x in offered if x in MIDDLE_SUITES]
+    if not taken:
+        return alert
+    pick = taken[len(taken) // 2]
+    sh = b"\x03\x03" + os.urandom(32) + b"\x00" + pick.to_bytes(2, "big") + b"\x00"
+    hs = b"\x02\x00" + len(sh).to_bytes(2, "big") + sh
+    return b"\x16\x03\x03" + len(hs).to_bytes(2, "big") + hs
+
+
 class Hostile:
     """Answers every connection on 127.0.0.1 the same hostile way until stopped."""
 
@@ -244,6 +272,8 @@ class Hostile:
                 conn.sendall(b"\x15\x03\x01\x00\x02\x02\x28")
             elif self.mode == "oldssl":
                 conn.sendall(old_ssl_answer(hello))
+            elif self.mode == "middle":
+                conn.sendall(middle_answer(hello))
             elif self.mode == "endless":
                 while not self.stopped.is_set():
                     conn.sendall(b"\x16\x03\x03\x00\x00" * 200)
@@ -316,6 +346,27 @@ def test_old_ssl(work):
           "oldssl: S-TLS-CIPHERS fails on RC4-SHA: %s" % ciphers)
 
 
+def test_middle(work, ids):
+    """A server that follows neither its own order nor the client's: the parts the list is
+    split into find its suites, the order check finds no rule, and the suites are found again
+    one hello after another: each exactly once, the order not known."""
+    srv = Hostile("middle")
+    try:
+        checks, _ = audit(work, srv.port, "middle", timeout="1s")
+    finally:
+        srv.stop()
+    found, order = scanned(checks, ids)
+    got = found.get("TLS1.2", [])
+    check(sorted(got) == sorted(MIDDLE_SUITES), "middle: TLS 1.2 suites %s, expected %s"
+          % (got, MIDDLE_SUITES))
+    check(order.get("TLS1.2") == "order not known", "middle: %s" % order.get("TLS1.2"))
+    for v in ("SSL 3.0", "TLS 1.0", "TLS 1.1"):
+        got = evidence(checks.get("S-TLS-CIPHERS", {}), "%s suites" % v)
+        check(got == "not offered: alert protocol version (70)", "middle: %s: %s" % (v, got))
+    print("middle: %s" % evidence(checks.get("S-TLS-CIPHERS", {}), "handshake scanner"),
+          file=sys.stderr)
+
+
 def main():
     if not shutil.which("gnutls-serv") or not shutil.which("gnutls-cli"):
         print("gnutls-serv not installed (Debian gnutls-bin): skipped", file=sys.stderr)
@@ -326,6 +377,7 @@ def main():
     test_gnutls(work, "modern", MODERN, ids, False, "server's order")
     test_hostile(work)
     test_old_ssl(work)
+    test_middle(work, ids)
     shutil.rmtree(work, ignore_errors=True)
     if tr.failures:
         print("%d failures" % len(tr.failures), file=sys.stderr)

@@ -115,7 +115,8 @@ def test_undecided(work):
 audit:
   probe_timeout: 4s
   deadline: 40s
-reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md }}
+reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown: {w}/out.md,
+           sarif: {w}/out.sarif }}
 """.format(base=base, w=work))
         r = tr.run(cfg, timeout=80, command="audit")
         check(r.returncode == 3, "an audit of a store answering garbage is exit 3 (exit %d): %s"

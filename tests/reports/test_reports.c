@@ -133,7 +133,12 @@ static void fixture_init(struct fixture *f)
     f->headers[1] = "X-Note: " XSS;
     f->secret_items[0] = "sekret-value-99";
     f->secrets = (struct strv){f->secret_items, 1};
-    f->meta = (struct load_json_meta){f->urls, 1, "GET", f->headers, 2, &f->secrets, NULL};
+    f->meta = (struct load_json_meta){.urls = f->urls,
+                                      .url_count = 1,
+                                      .method = "GET",
+                                      .headers = f->headers,
+                                      .header_count = 2,
+                                      .secrets = &f->secrets};
 
     /* nginx in front of Express, the Server header as a hostile server could send it. */
     f->stack = (struct stack_report){.ran = 1, .request = "GET https://shop.test/", .status = 200};
