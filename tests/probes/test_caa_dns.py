@@ -13,6 +13,8 @@ exits 77 (skip)."""
 import json
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -58,14 +60,26 @@ def start_dnsmasq(addr):
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     end = time.monotonic() + 10
     while time.monotonic() < end and proc.poll() is None:
-        r = subprocess.run(["dig", "+short", "+time=1", "+tries=1", "@" + addr, "shop.test",
-                            "CAA"], capture_output=True, text=True) \
-            if shutil.which("dig") else None
-        if r is None or "letsencrypt.org" in r.stdout:
+        if caa_answers(addr, "shop.test"):
             return proc
         time.sleep(0.1)
     check(False, "dnsmasq answers on %s" % addr)
     return proc
+
+
+def caa_answers(addr, name):
+    """How many records a CAA query for name at addr:53 answers (0 when none in 0.5 s)."""
+    query = struct.pack(">HHHHHH", 0x5343, 0x0100, 1, 0, 0, 0) + b"".join(
+        bytes([len(label)]) + label.encode() for label in name.split(".")) + \
+        b"\x00" + struct.pack(">HH", 257, 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        try:
+            s.sendto(query, (addr, 53))
+            answer = s.recv(4096)
+        except OSError:
+            return 0
+    return struct.unpack(">H", answer[6:8])[0] if len(answer) >= 12 else 0
 
 
 def audit(work, host, port, resolver, name):
