@@ -149,8 +149,9 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     }
     if (!tls_host_is_ip(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
-    /* Permissive CT validation never fails a handshake; enabling it makes OpenSSL send the
-     * status_request and signed_certificate_timestamp extensions and collect the SCTs. */
+    /* Enabling CT makes OpenSSL send the status_request and signed_certificate_timestamp
+     * extensions and collect the SCTs; its check itself never runs (nothing verifies, above),
+     * and would not end the handshake in permissive mode anyway. */
     if (a->status_request && (SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) != 1 ||
                               SSL_enable_ct(ssl, SSL_CT_VALIDATION_PERMISSIVE) != 1)) {
         ssl_error(out->error, sizeof out->error, "cannot ask for OCSP stapling and SCTs");
