@@ -82,14 +82,22 @@ def caa_answers(addr, name):
     return struct.unpack(">H", answer[6:8])[0] if len(answer) >= 12 else 0
 
 
-def audit(work, host, port, resolver, name):
-    """S-CAA alone for https://host:port/, with /etc/resolv.conf naming resolver. The audit
-    first connects to the target: /etc/hosts maps every name here to 127.0.0.1, where a TLS
-    server listens (the resolver's CAA queries never read /etc/hosts)."""
+def namespaced(work, name, resolver, argv, timeout=60):
+    """argv run in a private mount namespace whose /etc/resolv.conf names resolver and whose
+    /etc/hosts maps every name here to 127.0.0.1 (the resolver's CAA queries never read
+    /etc/hosts; connecting to the target does)."""
     resolv = os.path.join(work, name + ".resolv.conf")
     open(resolv, "w").write("nameserver %s\noptions timeout:1 attempts:1\n" % resolver)
     hosts = os.path.join(work, "hosts")
     open(hosts, "w").write("127.0.0.1 localhost %s\n" % " ".join(EXPECT))
+    script = ('mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && '
+              'exec "$@"')
+    return subprocess.run(["unshare", "--mount", "sh", "-c", script, "sh", resolv, hosts] + argv,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def audit(work, host, port, resolver, name):
+    """S-CAA alone for https://host:port/ through resolver; the check and the time taken."""
     cfg = os.path.join(work, name + ".yaml")
     out = os.path.join(work, name + ".json")
     open(cfg, "w").write("""target:
@@ -100,9 +108,7 @@ audit: {{ only: [S-CAA], probe_timeout: 10s, deadline: 20s }}
 reports: {{ json: {out} }}
 """.format(host=host, port=port, out=out))
     t0 = time.monotonic()
-    r = subprocess.run(["unshare", "--mount", "sh", "-c",
-                        'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && '
-                        'exec "$3" audit "$4"', "sh", resolv, hosts, tr.BIN, cfg], capture_output=True, text=True, timeout=60)
+    r = namespaced(work, name, resolver, [tr.BIN, "audit", cfg])
     elapsed = time.monotonic() - t0
     check(r.returncode in (0, 1, 3), "%s: the audit ran (exit %d): %s" % (name, r.returncode,
                                                                         r.stderr))
@@ -110,16 +116,18 @@ reports: {{ json: {out} }}
     return tr.checks_by_id(doc).get("S-CAA", {}), elapsed
 
 
-def main():
+def usable():
+    """dnsmasq, unshare and a mount namespace are here: else why not, for a skip."""
     if not shutil.which("dnsmasq") or not shutil.which("unshare") or os.geteuid() != 0:
-        print("dnsmasq, unshare or root missing: skipped", file=sys.stderr)
-        return tr.SKIP
-    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
-    if probe.returncode != 0:
-        print("no mount namespace here: skipped", file=sys.stderr)
-        return tr.SKIP
-    work = tempfile.mkdtemp(prefix="sc-caa-", dir=os.path.join(tr.BUILD, "tests", "probes"))
-    # An address of 127/8 of this run's own, so that port 53 is free on it.
+        return "dnsmasq, unshare or root missing"
+    if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0:
+        return "no mount namespace here"
+    return None
+
+
+def start(work):
+    """dnsmasq on an address of 127/8 of this run's own (so that port 53 is free there) and a
+    TLS server on 127.0.0.1: (dns address, port, the processes)."""
     addr = "127.53.%d.%d" % (os.getpid() // 250 % 250 + 1, os.getpid() % 250 + 1)
     dns = start_dnsmasq(addr)
     port = tr.free_port()
@@ -129,6 +137,22 @@ def main():
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     fronts.wait_port(port, server, "openssl s_server")
+    return addr, port, [server, dns]
+
+
+def stop(procs):
+    for p in procs:
+        p.terminate()
+        p.wait(timeout=10)
+
+
+def main():
+    why = usable()
+    if why:
+        print(why + ": skipped", file=sys.stderr)
+        return tr.SKIP
+    work = tempfile.mkdtemp(prefix="sc-caa-", dir=os.path.join(tr.BUILD, "tests", "probes"))
+    addr, port, procs = start(work)
     try:
         for host, (status, text) in EXPECT.items():
             got, elapsed = audit(work, host, port, addr, host)
@@ -143,10 +167,7 @@ def main():
               "silent resolver: S-CAA error: %s %s" % (got.get("status"), got.get("reason")))
         check(elapsed < 15, "silent resolver: the audit ended in %.1f s" % elapsed)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        dns.terminate()
-        dns.wait(timeout=10)
+        stop(procs)
     return tr.finish(work)
 
 
