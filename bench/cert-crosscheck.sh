@@ -3,7 +3,9 @@
 # (`testssl -S`: chain of trust and order, key, signature, extended key usage, OCSP stapling
 # and revocation, must-staple, certificate transparency, CAA) on the same servers: the nginx
 # cases of tests/probes/test_cert_depth_servers.py (a hardened one and one weak one per
-# property), started by that test's own helpers. For each server and topic it prints both
+# property), and the CAA hosts of tests/probes/test_caa_dns.py (dnsmasq, a private
+# resolv.conf; as root with unshare, else CAA is not compared), started by those tests' own
+# helpers. For each server and topic it prints both
 # verdicts as ok/bad (n/a: not applicable; undecided: testssl could not check a staple) and
 # whether they agree, then the agreement over what testssl decided and the time ratio
 # (testssl's time over storecheck's, measured here in the same run).
@@ -29,6 +31,7 @@ exec python3 - <<'PY'
 import json, os, shutil, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ["STORECHECK_SOURCE_DIR"], "tests", "probes"))
 import test_cert_depth_servers as cd  # the cases and their nginx
+import test_caa_dns as caa  # dnsmasq with CAA records, a private resolv.conf
 
 TOPICS = ["chain", "usage", "stapling", "must-staple", "ct"]
 PROBE = {"chain": "S-TLS-CHAIN", "usage": "S-TLS-CERT-USAGE", "stapling": "S-TLS-OCSP",
@@ -119,7 +122,46 @@ finally:
     proc.terminate()
     proc.wait(timeout=10)
     shutil.rmtree(work, ignore_errors=True)
-print("CAA: not compared (the servers are on 127.0.0.1: S-CAA skips an IP, testssl says --)")
+
+def caa_records(check_doc):
+    """ok when the host has CAA records up its tree (a pass or a warning), bad when none."""
+    return "bad" if check_doc.get("status") in ("fail", "error") else "ok"
+
+
+# CAA: each host through dnsmasq, both tools in the same private mount namespace (the TLS
+# server is the same for all; testssl's --ip connects to it whatever the name).
+why = caa.usable()
+if why:
+    print("CAA: not compared (%s)" % why)
+else:
+    work = tempfile.mkdtemp(prefix="cert-crosscheck-caa-")
+    addr, port, procs = caa.start(work)
+    try:
+        for host in ("shop.test", "www.inherit.test", "alias.test", "nobody.test",
+                     "www.none.test"):
+            t0 = time.monotonic()
+            got, _ = caa.audit(work, host, port, addr, host)
+            t_sc += time.monotonic() - t0
+            out = os.path.join(work, host + ".testssl.json")
+            t0 = time.monotonic()
+            caa.namespaced(work, host, addr, [os.environ["TESTSSL"], "--quiet", "--color", "0",
+                                              "--warnings", "off", "-S", "--ip", "127.0.0.1",
+                                              "--jsonfile", out, "https://%s:%d" % (host, port)],
+                           timeout=600)
+            t_ts += time.monotonic() - t0
+            found = {f["id"]: f["finding"] for f in
+                     (json.load(open(out)) if os.path.exists(out) else [])}
+            theirs_caa = found.get("DNS_CAArecord", "")
+            a, b = caa_records(got), "bad" if theirs_caa in ("", "--") else "ok"
+            agree += a == b
+            total += 1
+            print("%-16s caa %s/%s%s" % (host, a, b, "" if a == b else " DISAGREE"))
+            if a != b:
+                print("%-16s   testssl: %s; storecheck S-CAA: %s %s" % (
+                    "", theirs_caa, got.get("status"), got.get("reason")))
+    finally:
+        caa.stop(procs)
+        shutil.rmtree(work, ignore_errors=True)
 print("agreement: %d of %d verdicts testssl decided (%.0f%%); %d it left undecided" %
       (agree, total, 100.0 * agree / max(total, 1), undecided))
 print("time: storecheck %.2f s, testssl -S %.1f s, ratio %.0fx" % (t_sc, t_ts,
