@@ -43,8 +43,10 @@ static void print_summary(const struct cli *cli, const char *path, const struct 
 }
 
 /* What the loader cannot see: templates, variables, feeder files, thresholds, the profile and
- * its mix against the scenarios. Returns the number of problems added to diags. */
-static size_t check_load(const struct config *cfg, struct diag_list *diags)
+ * its mix against the scenarios and thresholds. Returns the number of problems added to
+ * diags; what is only doubtful goes to warnings. */
+static size_t check_load(const struct config *cfg, struct diag_list *diags,
+                         struct diag_list *warnings)
 {
     size_t problems = scenario_check(cfg, diags) + endpoint_check(cfg, diags);
     if (!cfg->load.profile)
@@ -62,9 +64,11 @@ static size_t check_load(const struct config *cfg, struct diag_list *diags)
     size_t before = diags->count;
     if (profile_load(&prof, path, diags))
         return problems + (diags->count - before);
-    if (cfg->load.scenario_count)
+    if (cfg->load.scenario_count) {
         problems += profile_check_mix(&prof, cfg->load.scenarios, cfg->load.scenario_count,
                                       diags);
+        scenario_check_threshold_mix(cfg, &prof.mix, cfg->load.profile, warnings);
+    }
     profile_free(&prof);
     return problems;
 }
@@ -90,11 +94,11 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct diag_list diags;
     diag_list_init(&diags);
     int rc = config_load_file(&cfg, path, NULL, &diags);
-    /* What the loader read of a broken config is still checked: one pass shows every error. */
-    if (check_load(&cfg, &diags))
-        rc = -1;
     struct diag_list warnings;
     diag_list_init(&warnings);
+    /* What the loader read of a broken config is still checked: one pass shows every error. */
+    if (check_load(&cfg, &diags, &warnings))
+        rc = -1;
     scenario_check_path_targets(&cfg, &warnings);
     diag_list_print(&warnings, stderr);
     diag_list_free(&warnings);

@@ -130,14 +130,19 @@ static int count(void *ctx, enum th_sel sel, const char *name, enum th_count wha
     if (resolve(r, sel, name, &sc))
         return -1;
     *n = 0;
+    /* A step no iteration reached and a scenario that never had an arrival measured nothing:
+     * no data, not a zero that would pass "errors(step:pay) == 0". */
     if (what == TH_COUNT_REQUESTS || what == TH_COUNT_ERRORS) {
+        uint64_t tried = 0;
         for (size_t i = 0; i < r->step_count; i++)
-            if (selected(r, i, sc, name))
+            if (selected(r, i, sc, name)) {
+                tried += r->steps[i].requests + r->steps[i].unsent;
                 *n += what == TH_COUNT_REQUESTS ? r->steps[i].requests + r->steps[i].unsent
                                                 : lg_fail_total(r->steps[i].failed);
-        return 0;
+            }
+        return tried ? 0 : -1;
     }
-    if (!sc) /* iterations belong to scenarios, not steps */
+    if (!sc || sc->started + sc->dropped == 0) /* iterations belong to scenarios, not steps */
         return -1;
     *n = iterations(sc, what);
     return 0;

@@ -6,7 +6,9 @@
  * scenario: is the requests of its steps (latency, requests, errors) and its iterations (the
  * iteration counts); step: is every step of that name (in any scenario); iteration: is the
  * duration of the scenario's completed iterations without their think time (its `active`
- * histogram). A bare name has no data: validate rejects it.
+ * histogram). A bare name has no data: validate rejects it. Nor has a step no iteration
+ * reached (nothing sent or tried) or a scenario without an arrival: their counts are no data
+ * rather than zeros.
  * Errors are, in a scenario run, the iterations that failed at a step (each failure is one
  * request that went wrong, or one that could not be sent); in a URL run, transport errors
  * plus responses with status >= 400. iterations, failed_iterations and dropped_iterations

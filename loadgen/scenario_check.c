@@ -180,6 +180,58 @@ static void check_thresholds(struct checker *c)
     }
 }
 
+/* Does the mix run the scenario: an empty mix runs every one, else it needs a weight. */
+static int mix_runs(const struct mix *mix, const char *scenario)
+{
+    if (!mix->count)
+        return 1;
+    for (size_t i = 0; i < mix->count; i++)
+        if (strcmp(mix->items[i].name, scenario) == 0 && mix->items[i].weight > 0)
+            return 1;
+    return 0;
+}
+
+/* Does threshold t read the scenario sc (its iterations, its requests or a step of it)? */
+static int reads_scenario(const struct threshold_expr *t, const struct scenario *sc)
+{
+    if (t->sel == TH_SEL_SCENARIO || t->sel == TH_SEL_ITERATION)
+        return strcmp(sc->name, t->name) == 0;
+    for (size_t j = 0; t->sel == TH_SEL_STEP && j < sc->step_count; j++)
+        if (sc->steps[j].name && strcmp(sc->steps[j].name, t->name) == 0)
+            return 1;
+    return 0;
+}
+
+size_t scenario_check_threshold_mix(const struct config *cfg, const struct mix *mix,
+                                    const char *profile, struct diag_list *warnings)
+{
+    const struct load *load = &cfg->load;
+    size_t found = 0;
+    for (size_t i = 0; i < load->threshold_count; i++) {
+        const struct threshold *th = &load->thresholds[i];
+        struct threshold_expr t;
+        struct parse_error err;
+        if (!th->expr || threshold_parse(th->expr, &t, &err))
+            continue;
+        int read = 0, run = 0;
+        for (size_t s = 0; s < load->scenario_count; s++)
+            if (reads_scenario(&t, &load->scenarios[s])) {
+                read = 1;
+                run |= mix_runs(mix, load->scenarios[s].name);
+            }
+        if (!read || run)
+            continue;
+        char kp[64];
+        snprintf(kp, sizeof kp, "load.thresholds[%zu]", i);
+        diag_add(warnings, cfg->path, th->pos.line, th->pos.col, kp,
+                 "%s: the mix of profile '%s' never runs %s, so under it the threshold has "
+                 "no data and fails the gate",
+                 t.label, profile, t.sel == TH_SEL_STEP ? "a scenario with that step" : "that scenario");
+        found++;
+    }
+    return found;
+}
+
 size_t scenario_check(const struct config *cfg, struct diag_list *diags)
 {
     struct checker c = {cfg, diags, 0};

@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "common/diag.h"
+#include "loadgen/mix.h"
 
 /* Add a located diagnostic for each problem; returns how many. Reads the feeder files at
  * their paths as the config loader resolved them. */
@@ -21,5 +22,12 @@ size_t scenario_check(const struct config *cfg, struct diag_list *diags);
  * request target cannot carry as is, such as a space from ${VAR}: sent as written, it would
  * make a malformed request line. Returns how many. */
 size_t scenario_check_path_targets(const struct config *cfg, struct diag_list *warnings);
+
+/* Add a warning for each threshold whose scenario or step only scenarios run that the mix of
+ * profile `profile` gives no weight: under that profile it would have no data, which fails
+ * the gate. (--profile may name another profile at run time, hence a warning.) Returns how
+ * many. */
+size_t scenario_check_threshold_mix(const struct config *cfg, const struct mix *mix,
+                                    const char *profile, struct diag_list *warnings);
 
 #endif

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/oom.h"
 #include "common/units.h"
+#include "config/suggest.h"
 
 static const struct {
     const char *name;
@@ -311,14 +313,19 @@ static int metric_len(const struct threshold_expr *t)
     return open ? (int)(open - t->label) : (int)strlen(t->label);
 }
 
+/* iterations, failed_iterations, dropped_iterations: a scenario's, never a step's. */
+static int counts_iterations(const struct threshold_expr *t)
+{
+    return t->kind == TH_COUNT && t->count != TH_COUNT_REQUESTS && t->count != TH_COUNT_ERRORS;
+}
+
 /* A bare name: what the config has for it, written out explicitly. */
 static int ambiguous(const struct threshold_expr *t, int scenario, int step, char *err,
                      size_t errlen)
 {
     int ml = metric_len(t);
     const char *m = t->label, *n = t->name;
-    int iterations =
-        t->kind == TH_COUNT && t->count != TH_COUNT_REQUESTS && t->count != TH_COUNT_ERRORS;
+    int iterations = counts_iterations(t);
     char forms[3][400];
     size_t k = 0;
     if (scenario && t->kind == TH_LATENCY)
@@ -347,6 +354,45 @@ static int ambiguous(const struct threshold_expr *t, int scenario, int step, cha
     return -1;
 }
 
+/* The name of the selector's kind closest to t's, if it is a likely typo of it; else NULL. */
+static const char *closest_name(const struct threshold_expr *t, const struct scenario *scenarios,
+                                size_t count)
+{
+    size_t cap = count;
+    for (size_t i = 0; i < count; i++)
+        cap += scenarios[i].step_count;
+    const char **names = xmalloc((cap + 1) * sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (t->sel != TH_SEL_STEP)
+            names[n++] = scenarios[i].name;
+        for (size_t j = 0; j < scenarios[i].step_count; j++)
+            if ((t->sel == TH_SEL_STEP || t->sel == TH_SEL_NAME) && scenarios[i].steps[j].name)
+                names[n++] = scenarios[i].steps[j].name;
+    }
+    const char *near = suggest_closest(t->name, names, n);
+    free(names);
+    return near;
+}
+
+/* An iteration count of a step: there is none (the step's requests are not iterations), so
+ * the error writes out the scenario's. */
+static int step_iterations(const struct threshold_expr *t, const struct scenario *scenarios,
+                           size_t count, char *err, size_t errlen)
+{
+    const char *owner = "";
+    for (size_t i = 0; i < count && !owner[0]; i++)
+        for (size_t j = 0; j < scenarios[i].step_count; j++)
+            if (scenarios[i].steps[j].name && strcmp(scenarios[i].steps[j].name, t->name) == 0)
+                owner = scenarios[i].name;
+    int ml = metric_len(t);
+    snprintf(err, errlen,
+             "%s: a step has no iterations; write %.*s(scenario:%s) for the iterations of the "
+             "scenario of step %s",
+             t->label, ml, t->label, owner, t->name);
+    return -1;
+}
+
 int threshold_check_selector(const struct threshold_expr *t, const struct scenario *scenarios,
                              size_t scenario_count, char *err, size_t errlen)
 {
@@ -357,12 +403,15 @@ int threshold_check_selector(const struct threshold_expr *t, const struct scenar
                defines_step(scenarios, scenario_count, t->name);
     if (t->sel == TH_SEL_NAME && (scenario || step))
         return ambiguous(t, scenario, step, err, errlen);
+    if (step && counts_iterations(t))
+        return step_iterations(t, scenarios, scenario_count, err, errlen);
     if (scenario || step)
         return 0;
-    snprintf(err, errlen, "%s: no %s named '%s' in load.scenarios", t->label,
+    const char *near = closest_name(t, scenarios, scenario_count);
+    snprintf(err, errlen, "%s: no %s named '%s' in load.scenarios%s%s%s", t->label,
              t->sel == TH_SEL_STEP   ? "step"
              : t->sel == TH_SEL_NAME ? "scenario or step"
                                      : "scenario",
-             t->name);
+             t->name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return -1;
 }

@@ -1,42 +1,17 @@
 /* The capacity result as JSON: docs/capacity-json.md, reports/capacity-result.schema.json. */
 #include <cjson/cJSON.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "common/oom.h"
 #include "reports/atomic_write.h"
 #include "reports/capacity_report.h"
+#include "reports/json_exact.h"
 #include "reports/load_json_parts.h"
 #include "version.h"
-
-/* cJSON prints a number with 15 significant digits when that reads back within an epsilon:
- * these write counts and rates as text that reads back exactly, so `storecheck report` draws
- * the page the search drew. */
-static void add_count(cJSON *o, const char *k, uint64_t v)
-{
-    char text[24];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)v);
-    cJSON_AddRawToObject(o, k, text);
-}
-
-static void add_number(cJSON *o, const char *k, double v)
-{
-    if (!isfinite(v)) {
-        cJSON_AddNullToObject(o, k);
-        return;
-    }
-    char text[32];
-    snprintf(text, sizeof text, "%.15g", v);
-    if (strtod(text, NULL) != v)
-        snprintf(text, sizeof text, "%.17g", v);
-    cJSON_AddRawToObject(o, k, text);
-}
 
 static void add_rate_or_null(cJSON *o, const char *k, double v)
 {
     if (v > 0)
-        add_number(o, k, v);
+        cJSON_AddNumberToObject(o, k, v);
     else
         cJSON_AddNullToObject(o, k);
 }
@@ -44,39 +19,39 @@ static void add_rate_or_null(cJSON *o, const char *k, double v)
 static cJSON *rules_json(const struct capacity_report *r)
 {
     cJSON *o = cJSON_CreateObject();
-    add_number(o, "start", r->start);
+    cJSON_AddNumberToObject(o, "start", r->start);
     add_rate_or_null(o, "step_factor", r->step_factor);
     add_rate_or_null(o, "step_increment", r->step_increment);
-    add_count(o, "warmup_us", r->warmup_us);
-    add_count(o, "step_duration_us", r->window_us);
-    add_number(o, "precision", r->precision);
+    cJSON_AddNumberToObject(o, "warmup_us", (double)r->warmup_us);
+    cJSON_AddNumberToObject(o, "step_duration_us", (double)r->window_us);
+    cJSON_AddNumberToObject(o, "precision", r->precision);
     cJSON_AddStringToObject(o, "precision_unit", r->precision_relative ? "fraction" : "per_second");
-    add_number(o, "max_rate", r->max_rate);
+    cJSON_AddNumberToObject(o, "max_rate", r->max_rate);
     add_rate_or_null(o, "target", r->target_rate);
-    add_number(o, "abort_error_rate", r->abort_error_rate);
-    add_number(o, "max_steps", r->max_steps);
+    cJSON_AddNumberToObject(o, "abort_error_rate", r->abort_error_rate);
+    cJSON_AddNumberToObject(o, "max_steps", r->max_steps);
     return o;
 }
 
 static cJSON *step_json(const struct capacity_report_step *s, const struct strv *secrets)
 {
     cJSON *o = cJSON_CreateObject();
-    add_number(o, "offered_rate", s->offered_rate);
-    add_number(o, "achieved_rate", s->achieved_rate);
-    add_number(o, "responses_rate", s->responses_rate);
+    cJSON_AddNumberToObject(o, "offered_rate", s->offered_rate);
+    cJSON_AddNumberToObject(o, "achieved_rate", s->achieved_rate);
+    cJSON_AddNumberToObject(o, "responses_rate", s->responses_rate);
     cJSON_AddStringToObject(o, "verdict", s->verdict);
-    add_count(o, "warmup_us", s->warmup_us);
-    add_count(o, "window_us", s->window_us);
-    add_count(o, "requests", s->requests);
-    add_count(o, "responses", s->responses);
-    add_count(o, "errors", s->errors);
-    add_number(o, "error_rate", s->error_rate);
-    add_count(o, "dropped_iterations", s->dropped);
+    cJSON_AddNumberToObject(o, "warmup_us", (double)s->warmup_us);
+    cJSON_AddNumberToObject(o, "window_us", (double)s->window_us);
+    cJSON_AddNumberToObject(o, "requests", (double)s->requests);
+    cJSON_AddNumberToObject(o, "responses", (double)s->responses);
+    cJSON_AddNumberToObject(o, "errors", (double)s->errors);
+    cJSON_AddNumberToObject(o, "error_rate", s->error_rate);
+    cJSON_AddNumberToObject(o, "dropped_iterations", (double)s->dropped);
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_us");
-    add_count(lat, "p50", s->p50);
-    add_count(lat, "p90", s->p90);
-    add_count(lat, "p95", s->p95);
-    add_count(lat, "p99", s->p99);
+    cJSON_AddNumberToObject(lat, "p50", (double)s->p50);
+    cJSON_AddNumberToObject(lat, "p90", (double)s->p90);
+    cJSON_AddNumberToObject(lat, "p95", (double)s->p95);
+    cJSON_AddNumberToObject(lat, "p99", (double)s->p99);
     cJSON *broken = cJSON_AddArrayToObject(o, "broken");
     for (size_t i = 0; i < s->broken_count; i++) {
         cJSON *b = cJSON_CreateObject();
@@ -114,17 +89,15 @@ char *capacity_json_render(const struct capacity_report *r)
         cJSON *fb = cJSON_AddObjectToObject(v, "first_broken");
         load_json_add_redacted(fb, "expr", r->first_broken, r->secrets);
         load_json_add_redacted(fb, "line", r->first_broken_line, r->secrets);
-        add_number(fb, "rate", r->first_broken_rate);
+        cJSON_AddNumberToObject(fb, "rate", r->first_broken_rate);
     } else {
         cJSON_AddNullToObject(v, "first_broken");
     }
     cJSON *steps = cJSON_AddArrayToObject(root, "steps");
     for (size_t i = 0; i < r->step_count; i++)
         cJSON_AddItemToArray(steps, step_json(&r->steps[i], r->secrets));
-    char *text = cJSON_Print(root);
+    char *text = json_print_exact(root); /* so that `storecheck report` draws the same page */
     cJSON_Delete(root);
-    if (!text)
-        oom_abort(0);
     return text;
 }
 

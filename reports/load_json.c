@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/oom.h"
 #include "common/redact.h"
 #include "reports/atomic_write.h"
+#include "reports/json_exact.h"
 #include "reports/load_json_parts.h"
 #include "version.h"
 
@@ -256,10 +256,8 @@ cJSON *load_json_object(const struct load_result *r, const struct load_json_meta
 char *load_json_render(const struct load_result *r, const struct load_json_meta *m)
 {
     cJSON *root = load_json_object(r, m);
-    char *text = cJSON_Print(root);
+    char *text = json_print_exact(root);
     cJSON_Delete(root);
-    if (!text)
-        oom_abort(0);
     return text;
 }
 

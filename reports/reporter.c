@@ -2,18 +2,10 @@
 
 #include <stdlib.h>
 
-#include "common/oom.h"
 #include "reports/atomic_write.h"
+#include "reports/json_exact.h"
 
-static char *render_json(const cJSON *doc)
-{
-    char *text = cJSON_Print(doc);
-    if (!text)
-        oom_abort(0);
-    return text;
-}
-
-const struct reporter reporter_json = {"json", render_json};
+const struct reporter reporter_json = {"json", json_print_exact};
 
 const struct reporter *const reporters[] = {
     &reporter_json, &reporter_html, &reporter_junit, &reporter_markdown, &reporter_sarif, NULL,

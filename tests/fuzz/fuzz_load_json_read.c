@@ -1,6 +1,6 @@
 /* The load result reader `storecheck merge` uses: any input is read or refused without a
  * crash or leak; what is read renders back into a document that reads again to the same
- * numbers, and adds up with itself to twice them. */
+ * numbers and renders to the same text, and adds up with itself to twice them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +43,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (load_json_read(text, strlen(text), &doc2, &r2, &src2, err, sizeof err))
         abort();
     same_or_abort(&r, &r2);
+    struct load_json_meta meta2 = {.urls = src2.urls,
+                                   .url_count = src2.url_count,
+                                   .method = src2.method,
+                                   .headers = (const char *const *)src2.headers,
+                                   .header_count = src2.header_count,
+                                   .profile = src2.profile};
+    char *again = load_json_render(&r2, &meta2);
+    if (strcmp(text, again) != 0)
+        abort();
+    free(again);
     uint64_t responses = r.totals.responses, count = r.latency->total;
     if (load_result_add(&r2, &r, 0, 0, err, sizeof err) || r2.totals.responses != 2 * responses ||
         r2.latency->total != 2 * count)

@@ -6,7 +6,12 @@ usage: sarif_schema_check.py SCHEMA FILE...   exit 0 when every file is valid, 1
 import json
 import sys
 
-import jsonschema
+try:
+    import jsonschema
+except ImportError:
+    # A python3 other than Debian's (pyenv, a venv) does not see python3-jsonschema's folder.
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import jsonschema
 
 
 def schema_errors(schema_path, doc):

@@ -156,8 +156,8 @@ static void test_problems(void)
     g = find(&d, "load.scenarios.checkout[1].body", "low bound is above the high bound (line 3");
     CHECK(g && g->line == 18); /* no body_pos: the step's */
     EXPECT(&d, "load.thresholds[0]",
-           "no scenario or step named 'chekout' in load.scenarios "
-           "(column 5 of 'p95(chekout) < 800ms')");
+           "no scenario or step named 'chekout' in load.scenarios (did you mean "
+           "'checkout'?) (column 5 of 'p95(chekout) < 800ms')");
     EXPECT(&d, "load.thresholds[1]", "a percentile is p followed by a number");
     EXPECT(&d, "load.thresholds[2]", "needs a unit (column 18 of");
     g = find(&d, "load.thresholds[3]",

@@ -37,7 +37,9 @@ static void test_scenario_errors(void)
                                          "  thresholds:\n"                    /* 11 */
                                          "    - \"p95x < 1s\"\n"              /* 12 */
                                          "    - \"p95(step:nope) < 1s\"\n"    /* 13 */
-                                         "    - \"p95(shop) < 1s\"\n");       /* 14 */
+                                         "    - \"p95(shop) < 1s\"\n"        /* 14 */
+                                         "    - \"p95(step:itme) < 1s\"\n"   /* 15 */
+                                         "    - \"iterations(step:item) > 0\"\n"); /* 16 */
     const char *args[] = {"validate", cfg, NULL};
     struct sc_ran r = sc_run(30, args);
     CHECK_INT_EQ(r.code, 2);
@@ -50,6 +52,10 @@ static void test_scenario_errors(void)
                      "write p95(iteration:shop) for the duration of a shop iteration (without "
                      "think time) or p95(scenario:shop) for its requests (column 5 of "
                      "'p95(shop) < 1s')"));
+    CHECK(has(r.err, "v.yaml:15:7: load.thresholds[3]: p95(step:itme): no step named 'itme' in "
+                     "load.scenarios (did you mean 'item'?)"));
+    CHECK(has(r.err, "v.yaml:16:7: load.thresholds[4]: iterations(step:item): a step has no "
+                     "iterations; write iterations(scenario:shop)"));
     sc_ran_free(&r);
 
     const char *load[] = {"load", cfg, NULL};
@@ -123,11 +129,49 @@ static void test_profile_errors(void)
     sc_ran_free(&r);
 }
 
+/* A threshold on what the profile's mix never runs is valid, but warned of: under that
+ * profile it would have no data. */
+static void test_threshold_outside_the_mix(void)
+{
+    const char *prof = sc_write("only-a.yaml", "model: open\n"
+                                               "stages:\n"
+                                               "  - { duration: 1s, rate: 1 }\n"
+                                               "mix: { a: 1, b: 0 }\n");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "target:\n"                                             /* 1 */
+             "  base_url: http://127.0.0.1:9\n"                      /* 2 */
+             "load:\n"                                               /* 3 */
+             "  profile: %s\n"                                       /* 4 */
+             "  scenarios:\n"                                        /* 5 */
+             "    a: [ { name: look, path: / } ]\n"                  /* 6 */
+             "    b: [ { name: look, path: / }, { name: pay, path: /p } ]\n" /* 7 */
+             "  thresholds:\n"                                       /* 8 */
+             "    - \"p95(scenario:b) < 1s\"\n"                      /* 9 */
+             "    - \"errors(step:pay) == 0\"\n"                     /* 10 */
+             "    - \"p95(step:look) < 1s\"\n"                       /* 11 */
+             "    - \"iterations(scenario:a) > 0\"\n",               /* 12 */
+             prof);
+    const char *cfg = sc_write("mix.yaml", text);
+    const char *args[] = {"validate", cfg, NULL};
+    struct sc_ran r = sc_run(30, args);
+    CHECK_INT_EQ(r.code, 0);
+    CHECK(has(r.err, "mix.yaml:9:7: load.thresholds[0]: p95(scenario:b): the mix of profile"));
+    CHECK(has(r.err, "never runs that scenario, so under it the threshold has no data and "
+                     "fails the gate"));
+    CHECK(has(r.err, "mix.yaml:10:7: load.thresholds[1]: errors(step:pay): the mix of profile"));
+    CHECK(has(r.err, "never runs a scenario with that step"));
+    CHECK(!strstr(r.err ? r.err : "", "thresholds[2]"));
+    CHECK(!strstr(r.err ? r.err : "", "thresholds[3]"));
+    sc_ran_free(&r);
+}
+
 int main(void)
 {
     RUN(test_scenario_errors);
     RUN(test_check_errors);
     RUN(test_profile_errors);
+    RUN(test_threshold_outside_the_mix);
     sc_tmpdir_remove();
     return check_summary();
 }

@@ -425,6 +425,52 @@ static void test_iteration_and_request_thresholds(void)
     CHECK_INT_EQ(rs_stop(&slow), 0);
 }
 
+/* A step no iteration reaches (the step before it always fails) has no data: a count of it is
+ * "no data" and breaks the gate, in the JSON, the console and the Markdown report alike, not
+ * a zero that passes "== 0"; a threshold with data beside it still passes. */
+static void test_threshold_without_data(void)
+{
+    const char *cfg =
+        config("nodata.yaml",
+               "  scenarios:\n"
+               "    stuck:\n"
+               "      - { name: look, path: /api/v1/products/999999, expect: [200] }\n"
+               "      - { name: pay, path: /healthz }\n"
+               "  thresholds:\n"
+               "    - \"errors(step:pay) == 0\"\n"
+               "    - \"p95(step:pay) < 5s\"\n"
+               "    - \"failed_iterations(scenario:stuck) > 0\"\n");
+    char json[256], md[256];
+    snprintf(json, sizeof json, "%s/nodata.json", sc_tmpdir());
+    snprintf(md, sizeof md, "%s/nodata.md", sc_tmpdir());
+    const char *args[] = {"load",       cfg,  "--profile",  open_profile("nodata-profile.yaml", 10, 1,
+                                                                         "stuck: 1", 10),
+                          "--threads",  "1",  "--json",     json,
+                          "--markdown", md,   NULL};
+    struct sc_ran r = sc_run(60, args);
+    CHECK_INT_EQ(r.code, 1);
+    cJSON *j = sc_json(json);
+    CHECK(sc_num(sc_step(j, "stuck", "pay"), "requests") == 0);
+    const cJSON *th = cJSON_GetObjectItemCaseSensitive(j, "thresholds");
+    CHECK_INT_EQ(cJSON_GetArraySize(th), 3);
+    for (int i = 0; i < 2; i++) {
+        const cJSON *t = cJSON_GetArrayItem(th, i);
+        CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(t, "passed")));
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "no_data")));
+    }
+    const cJSON *with_data = cJSON_GetArrayItem(th, 2);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(with_data, "passed")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(with_data, "no_data")));
+    CHECK(r.out && strstr(r.out, "errors(step:pay): no data, allowed == 0"));
+    CHECK(r.out && strstr(r.out, "p95(step:pay): no data, allowed < 5s"));
+    char *text = sc_read(md);
+    CHECK(text && strstr(text, "| errors(step:pay) == 0 | errors(step:pay): no data, allowed == 0 "
+                               "| no data |"));
+    free(text);
+    cJSON_Delete(j);
+    sc_ran_free(&r);
+}
+
 static void test_abort_on_fail(void)
 {
     const char *cfg =
@@ -575,6 +621,7 @@ int main(void)
     RUN(test_mix_from_seed);
     RUN(test_thresholds_exit_codes);
     RUN(test_iteration_and_request_thresholds);
+    RUN(test_threshold_without_data);
     RUN(test_abort_on_fail);
     RUN(test_json_post_and_secrets);
     RUN(test_closed_model);

@@ -253,6 +253,23 @@ static void test_check_selector(void)
     CHECK_STR_EQ(err, "p95(step:checkout): no step named 'checkout' in load.scenarios");
     CHECK(check_selector("p95(nosuch) < 1s", err, sizeof err) == -1);
     CHECK_STR_EQ(err, "p95(nosuch): no scenario or step named 'nosuch' in load.scenarios");
+    /* A likely typo names what was meant, among the names of the selector's kind. */
+    CHECK(check_selector("p95(step:ordr) < 1s", err, sizeof err) == -1);
+    CHECK_STR_EQ(err, "p95(step:ordr): no step named 'ordr' in load.scenarios (did you mean "
+                      "'order'?)");
+    CHECK(check_selector("requests(scenario:chekout) > 0", err, sizeof err) == -1);
+    CHECK_STR_EQ(err, "requests(scenario:chekout): no scenario named 'chekout' in "
+                      "load.scenarios (did you mean 'checkout'?)");
+    CHECK(check_selector("p95(serch) < 1s", err, sizeof err) == -1);
+    CHECK_STR_EQ(err, "p95(serch): no scenario or step named 'serch' in load.scenarios (did "
+                      "you mean 'search'?)");
+    /* Iterations are a scenario's: a step has none to count, whatever ran. */
+    CHECK(check_selector("iterations(step:order) > 0", err, sizeof err) == -1);
+    CHECK_STR_EQ(err, "iterations(step:order): a step has no iterations; write "
+                      "iterations(scenario:checkout) for the iterations of the scenario of "
+                      "step order");
+    CHECK(check_selector("dropped_iterations(step:nope) == 0", err, sizeof err) == -1);
+    CHECK_STR_EQ(err, "dropped_iterations(step:nope): no step named 'nope' in load.scenarios");
 }
 
 /* A bare name is an error that writes out the selectors the config has for it. */
@@ -325,6 +342,23 @@ static void test_result_metrics(void)
     uint64_t n;
     CHECK(m.count(m.ctx, TH_SEL_SCENARIO, "checkout", TH_COUNT_REQUESTS, &n) == 0 && n == 8);
     CHECK(m.count(m.ctx, TH_SEL_NAME, "checkout", TH_COUNT_REQUESTS, &n) == -1);
+    CHECK(m.count(m.ctx, TH_SEL_STEP, "order", TH_COUNT_ERRORS, &n) == 0 && n == 0);
+    /* A step no iteration reached, a scenario that never had an arrival: nothing was
+     * measured there, so a count of them is no data, not a zero that passes "== 0". */
+    steps[1].requests = 0;
+    CHECK(m.count(m.ctx, TH_SEL_STEP, "order", TH_COUNT_ERRORS, &n) == -1);
+    CHECK(m.count(m.ctx, TH_SEL_STEP, "order", TH_COUNT_REQUESTS, &n) == -1);
+    steps[1].unsent = 1; /* tried, but its request could not be sent: that is data */
+    CHECK(m.count(m.ctx, TH_SEL_STEP, "order", TH_COUNT_REQUESTS, &n) == 0 && n == 1);
+    CHECK(m.count(m.ctx, TH_SEL_SCENARIO, "checkout", TH_COUNT_FAILED_ITERATIONS, &n) == 0 &&
+          n == 0);
+    sc.started = sc.completed = 0;
+    steps[0].requests = steps[1].unsent = 0;
+    CHECK(m.count(m.ctx, TH_SEL_SCENARIO, "checkout", TH_COUNT_FAILED_ITERATIONS, &n) == -1);
+    CHECK(m.count(m.ctx, TH_SEL_SCENARIO, "checkout", TH_COUNT_ERRORS, &n) == -1);
+    sc.dropped = 3; /* arrivals, every one dropped: counted */
+    CHECK(m.count(m.ctx, TH_SEL_SCENARIO, "checkout", TH_COUNT_DROPPED_ITERATIONS, &n) == 0 &&
+          n == 3);
     hist_free(steps[0].latency);
     hist_free(steps[1].latency);
     hist_free(sc.duration);
