@@ -7,6 +7,7 @@
 #ifndef STORECHECK_PROBES_TLS_H
 #define STORECHECK_PROBES_TLS_H
 
+#include <openssl/ct.h>
 #include <openssl/ssl.h>
 
 #include "probes/probe.h"
@@ -16,6 +17,9 @@ struct tls_attempt {
     const char *cipher_list;  /* TLS <= 1.2 suites (OpenSSL names); NULL: every suite */
     const char *ciphersuites; /* TLS 1.3 suites; NULL: OpenSSL's default */
     const char *alpn;         /* comma list, e.g. "h2,http/1.1"; NULL: none */
+    int status_request;       /* ask for a stapled OCSP response (RFC 6066) and for SCTs in
+                                 the TLS extension (RFC 6962); fills ocsp and scts, and
+                                 verifies nothing (verify_result is not meaningful) */
     int renegotiate;          /* after the handshake, ask for a new one (TLS <= 1.2) */
 };
 
@@ -38,6 +42,10 @@ struct tls_outcome {
     STACK_OF(X509) * chain;   /* as sent by the server, owned */
     enum tls_renegotiation renegotiation; /* when asked */
     char reneg_error[256];    /* why it was refused */
+    unsigned char *ocsp;      /* status_request: the stapled OCSP response (DER), owned; */
+    size_t ocsp_len;          /*   NULL when none was stapled */
+    STACK_OF(SCT) * scts;     /* status_request: every SCT seen (certificate, OCSP response,
+                                 TLS extension; SCT_get_source), owned; NULL when none */
 };
 
 /* One handshake with target.base_url's host and port. 0 when it completed, -1 when not
