@@ -94,6 +94,23 @@ static int nonzero_counts(struct textbuf *b, const cJSON *o, const char *before)
     return any;
 }
 
+void load_view_protocols_md(struct textbuf *b, const cJSON *load)
+{
+    const cJSON *p;
+    int k = 0;
+    cJSON_ArrayForEach(p, rd_get(rd_get(load, "totals"), "protocols"))
+    {
+        if (cJSON_IsNumber(p) && p->valuedouble > 0) {
+            tb_add(b, k++ ? " and " : " over ");
+            tb_add_md_cell(b, p->string);
+        }
+    }
+    const char *asked = rd_str(rd_get(load, "run"), "http");
+    tb_add(b, " (HTTP ");
+    tb_add_md_cell(b, asked[0] ? asked : "1.1");
+    tb_add(b, " asked)");
+}
+
 void load_view_summary(struct textbuf *b, const cJSON *load)
 {
     const cJSON *tot = rd_get(load, "totals");

@@ -1,6 +1,7 @@
 /* The Markdown summary for a pipeline's job summary or a pull-request comment. */
 #include <string.h>
 
+#include "reports/load_view.h"
 #include "reports/report_doc.h"
 #include "reports/reporter.h"
 #include "reports/textbuf.h"
@@ -83,21 +84,11 @@ static void load_line(struct textbuf *b, const cJSON *load)
 {
     if (!cJSON_IsObject(load))
         return;
-    const cJSON *tot = rd_get(load, "totals"), *p;
+    const cJSON *tot = rd_get(load, "totals");
     tb_printf(b, "Load: %.0f requests, %.1f/s", rd_num(tot, "requests", 0),
               rd_num(load, "achieved_rate", 0));
-    int k = 0;
-    cJSON_ArrayForEach(p, rd_get(tot, "protocols"))
-    {
-        if (cJSON_IsNumber(p) && p->valuedouble > 0) {
-            tb_add(b, k++ ? " and " : " over ");
-            tb_add_md_cell(b, p->string);
-        }
-    }
-    const char *asked = rd_str(rd_get(load, "run"), "http");
-    tb_add(b, " (HTTP ");
-    tb_add_md_cell(b, asked[0] ? asked : "1.1");
-    tb_add(b, " asked)\n\n");
+    load_view_protocols_md(b, load);
+    tb_add(b, "\n\n");
 }
 
 static char *render_markdown(const cJSON *doc)
