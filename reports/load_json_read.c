@@ -78,7 +78,7 @@ static void read_http(struct json_fields *rd, const cJSON *run, struct load_resu
             return;
         }
     if (h)
-        jf_fail(rd, "run.http is '%s', not 1.1, 2 or auto", h);
+        jf_fail(rd, "run.http is not 1.1, 2 or auto");
 }
 
 static void read_run(struct json_fields *rd, const cJSON *run, struct load_result *r,
