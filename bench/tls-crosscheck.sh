@@ -5,6 +5,13 @@
 # HIGH:!aNULL:!MD5 at security level 0). Prints the protocol versions and cipher suites each tool
 # saw as accepted and every disagreement.
 #
+# Then the vulnerability probes (S-TLS-FALLBACK-SCSV .. S-TLS-CIPHER-ORDER) on those two and, when
+# gnutls-serv is installed, a gnutls-serv with RC4/3DES/NULL/anonymous suites, heartbeat and a
+# 1024-bit DH group: each finding beside testssl.sh's (-U -P -f) and sslscan's where they report
+# it (bench/tls_vulns_compare.py), the agreement count and each tool's time as a ratio to
+# storecheck's. Those disagreements are printed, not counted in the exit status: testssl.sh runs
+# part of its checks with the local OpenSSL, which cannot speak TLS 1.0 or weak suites here.
+#
 # Usage: bench/tls-crosscheck.sh [BUILD_DIR]     (default: ./build)
 # Exit: 0 no disagreement, 1 disagreements, 2 a tool or server is missing or did not start.
 # Everything listens on 127.0.0.1 and is stopped on exit.
@@ -182,5 +189,49 @@ if [ -n "$testssl" ]; then
   compare legacy "$legacy" testssl
 else
   echo "(testssl.sh not installed: skipped)"
+fi
+
+# The vulnerability probes -----------------------------------------------------------------
+vuln_probes=S-TLS-FALLBACK-SCSV,S-TLS-RENEGOTIATION,S-TLS-COMPRESSION,S-TLS-HEARTBLEED
+vuln_probes+=,S-TLS-CCS-INJECTION,S-TLS-DH-PARAMS,S-TLS-ROBOT,S-TLS-KNOWN-ATTACKS
+vuln_probes+=,S-TLS-CIPHER-ORDER
+now() { date +%s.%N; }
+
+vulns() { # NAME PORT
+  printf 'target:\n  base_url: https://127.0.0.1:%s\n  tls: { ca_file: %s }\n' "$2" \
+    "$work/certs/ca.pem" > "$work/scv.yaml"
+  local t0 t1 t2 t3
+  t0=$(now)
+  "$storecheck" -q audit "$work/scv.yaml" --only "$vuln_probes" --json "$work/scv.json" \
+    >/dev/null || true
+  t1=$(now)
+  rm -f "$work/tsv.json" "$work/ssv.xml"
+  if [ -n "$testssl" ]; then
+    timeout 600 "$testssl" --quiet --color 0 --warnings off -U -P -f \
+      --jsonfile "$work/tsv.json" "127.0.0.1:$2" >/dev/null 2>&1 || true
+  fi
+  t2=$(now)
+  timeout 120 sslscan --no-colour --no-check-certificate --xml="$work/ssv.xml" \
+    "127.0.0.1:$2" >/dev/null 2>&1 || true
+  t3=$(now)
+  echo "== $1 (127.0.0.1:$2): vulnerability findings, storecheck vs testssl.sh vs sslscan"
+  python3 "$src/bench/tls_vulns_compare.py" "$work/scv.json" "$work/tsv.json" "$work/ssv.xml" \
+    "$t0" "$t1" "$t2" "$t3"
+}
+
+vulns modern "$modern"
+vulns legacy "$legacy"
+if command -v gnutls-serv >/dev/null; then
+  gnutls=$(free_port)
+  openssl dhparam -out "$work/dh1024.pem" 1024 2>/dev/null
+  gnutls-serv --port "$gnutls" --heartbeat --dhparams "$work/dh1024.pem" \
+    --priority "NORMAL:+VERS-TLS1.0:+VERS-TLS1.1:+ARCFOUR-128:+3DES-CBC:+NULL:+RSA:+ANON-ECDH:+ANON-DH:+SHA1:+MD5:-VERS-TLS1.3" \
+    --x509certfile "$work/certs/server.pem" --x509keyfile "$work/certs/server.key" \
+    >/dev/null 2>&1 &
+  pids+=($!)
+  wait_port "$gnutls"
+  vulns gnutls-legacy "$gnutls"
+else
+  echo "(gnutls-serv not installed: its vulnerability comparison skipped)"
 fi
 exit $status

@@ -108,14 +108,23 @@ static void scale_rate(const struct config *cfg, struct loadgen_params *lp, stru
     *peak = want;
 }
 
-static void shape(const struct config *cfg, struct run_load_plan *plan, const struct profile *p)
+/* How requests travel, the same for URL and scenario runs: threads, timeout, HTTP version, TLS
+ * trust. */
+static void transport(const struct config *cfg, struct loadgen_params *lp)
 {
-    struct loadgen_params *lp = &plan->params;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     lp->threads = cfg->load.threads ? cfg->load.threads : (uint32_t)(cores > 0 ? cores : 1);
     lp->timeout_us = cfg->load.timeout_ms * 1000;
-    lp->pipeline = 1;
     lp->http = lg_http_of(cfg->load.http);
+    lp->insecure = cfg->target.insecure;
+    lp->ca_file = cfg->target.ca_file;
+}
+
+static void shape(const struct config *cfg, struct run_load_plan *plan, const struct profile *p)
+{
+    struct loadgen_params *lp = &plan->params;
+    transport(cfg, lp);
+    lp->pipeline = 1;
     double peak;
     struct lg_stage *st = NULL;
     if (p) {
@@ -154,8 +163,6 @@ static void shape(const struct config *cfg, struct run_load_plan *plan, const st
         if (lp->threads > lp->connections)
             lp->threads = lp->connections;
     }
-    lp->insecure = cfg->target.insecure;
-    lp->ca_file = cfg->target.ca_file;
 }
 
 /* Virtual users run the config's scenarios under its profile (steady when only load.rate is
@@ -174,11 +181,7 @@ static int plan_scenarios(const struct config *cfg, struct run_load_plan *plan, 
     plan->meta.urls = text;
     plan->meta.url_count = 1;
     add_headers(cfg, plan);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    lp->threads = cfg->load.threads ? cfg->load.threads : (uint32_t)(cores > 0 ? cores : 1);
-    lp->timeout_us = cfg->load.timeout_ms * 1000;
-    lp->insecure = cfg->target.insecure;
-    lp->ca_file = cfg->target.ca_file;
+    transport(cfg, lp);
     struct scenario_overrides o = {.profile = cfg->load.profile ? NULL : "steady"};
     if (scenario_run_prepare(&plan->scenarios, cfg, &o, plan->meta.headers,
                              plan->meta.header_count, lp, err, errlen))

@@ -75,6 +75,13 @@ static int same_run(const struct segment_result *s, size_t n, char *err, size_t 
                      s[i].path, r->run_id, s[0].path, a->run_id);
             return -1;
         }
+        if (r->http != a->http) {
+            snprintf(err, errlen,
+                     "%s asked for HTTP %s, %s for HTTP %s: run every segment with the same "
+                     "--http (load.http)",
+                     s[0].path, lg_http_names[a->http], s[i].path, lg_http_names[r->http]);
+            return -1;
+        }
         if (strcmp(r->config_hash, a->config_hash) != 0) {
             snprintf(err, errlen,
                      "%s and %s ran different schedules (config hash %s and %s): the config, "

@@ -26,8 +26,8 @@ int segment_result_read(struct segment_result *s, char *err, size_t errlen);
 void segment_result_free(struct segment_result *s);
 
 /* The n results are the segments of one run, each once: none merged already, one run id,
- * one config hash, one segment count, no segment twice or missing. Sorts them by segment.
- * 0, or -1 with the reason (naming the files) in err. */
+ * one HTTP version asked for, one config hash, one segment count, no segment twice or missing.
+ * Sorts them by segment. 0, or -1 with the reason (naming the files) in err. */
 int segment_results_check(struct segment_result *s, size_t n, char *err, size_t errlen);
 
 /* Add every checked segment into s[0].r, aligned by the second since the earliest start.

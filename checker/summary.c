@@ -27,8 +27,9 @@ static void print_findings(FILE *out, const struct report_run *run)
             continue;
         if (!any++)
             fprintf(out, "Failed and warned checks:\n");
+        char phase[64];
         fprintf(out, "  %s %s%s (%s)%s: ", st == PROBE_FAIL ? "FAIL" : "WARN", c->probe->id,
-                c->phase == PHASE_UNDER_LOAD ? " under load" : "", severity_name(c->severity),
+                summary_phase(c, run->load, phase, sizeof phase), severity_name(c->severity),
                 c->gated                               ? " [gate]"
                 : c->accepted && !c->accepted->expired ? " [accepted]"
                                                        : "");
@@ -87,7 +88,12 @@ static void print_grades(FILE *out, const struct report_run *run)
 
 static void print_load(FILE *out, const struct load_result *r)
 {
-    fprintf(out, "Load: %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu HTTP >= 400%s\n",
+    char spoke[32];
+    lg_protocols_text(&r->totals, spoke, sizeof spoke);
+    fprintf(out,
+            "Load%s%s (HTTP %s asked): %llu requests, %.1f/s, p99 %.1f ms, %llu errors, %llu "
+            "HTTP >= 400%s\n",
+            spoke[0] ? " over " : "", spoke, lg_http_names[r->http],
             (unsigned long long)r->totals.requests, r->achieved_rate,
             (double)hist_percentile(r->latency, 99) / 1000,
             (unsigned long long)load_result_errors(r),

@@ -18,6 +18,19 @@ int summary_table_wanted(const struct cli *cli, FILE *out)
     return !cli->quiet && isatty(fileno(out));
 }
 
+const char *summary_phase(const struct report_check *c, const struct load_result *load, char *buf,
+                          size_t len)
+{
+    char spoke[32] = "";
+    buf[0] = '\0';
+    if (c->phase != PHASE_UNDER_LOAD)
+        return buf;
+    if (load)
+        lg_protocols_text(&load->totals, spoke, sizeof spoke);
+    snprintf(buf, len, " under load%s%s", spoke[0] ? " over " : "", spoke);
+    return buf;
+}
+
 void summary_one_line(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
@@ -63,8 +76,9 @@ static void print_probes(const struct cli *cli, FILE *out, const struct summary_
             fprintf(out, "%s!%s ", cli_yellow(cli), cli_reset(cli));
         else
             mark(cli, out, 0);
+        char phase[64];
         fprintf(out, "%s%s %s (%s)%s: ", c->probe->id,
-                c->phase == PHASE_UNDER_LOAD ? " under load" : "", probe_status_name(st),
+                summary_phase(c, t->load, phase, sizeof phase), probe_status_name(st),
                 severity_name(c->severity),
                 c->gated                               ? " [gate]"
                 : c->accepted && !c->accepted->expired ? " [accepted]"
@@ -170,6 +184,11 @@ static void print_load(FILE *out, const struct load_result *r)
             (unsigned long long)errors, (unsigned long long)http);
     label(out, "http_req_duration");
     percentiles(out, r->latency);
+    char spoke[32];
+    label(out, "http_protocol");
+    fprintf(out, "%s  (HTTP %s asked)\n",
+            lg_protocols_text(&r->totals, spoke, sizeof spoke)[0] ? spoke : "none",
+            lg_http_names[r->http]);
     if (!r->scenario_count)
         return;
     uint64_t started = 0, done = 0, failed = 0, dropped = 0;

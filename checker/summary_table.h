@@ -29,6 +29,11 @@ int summary_table_wanted(const struct cli *cli, FILE *out);
 
 void summary_table_print(const struct cli *cli, FILE *out, const struct summary_table *t);
 
+/* When c ran: "" for the baseline, " under load" or, once the load's connections got ready,
+ * " under load over h2" (the protocols they spoke); in buf. */
+const char *summary_phase(const struct report_check *c, const struct load_result *load, char *buf,
+                          size_t len);
+
 /* s on one line: control characters (a line break from a server) become spaces. */
 void summary_one_line(FILE *out, const char *s);
 

@@ -382,6 +382,7 @@ void engine_finish(struct engine *e, struct load_result *r)
             r->max_connections += e->workers[i].nconns;
     }
     r->pipeline = p->pipeline;
+    r->http = p->http;
     r->timeout_us = p->timeout_us;
     r->duration_us = p->duration_us;
     r->start_target = p->start;

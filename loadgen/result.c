@@ -17,6 +17,12 @@ const char *const lg_error_names[LG_ERR_COUNT] = {
     [LG_ERR_PROTOCOL] = "protocol",
 };
 
+const char *const lg_http_names[LG_HTTP_COUNT] = {
+    [LG_HTTP_1] = "1.1",
+    [LG_HTTP_2] = "2",
+    [LG_HTTP_AUTO] = "auto",
+};
+
 const char *const lg_proto_names[LG_PROTO_COUNT] = {
     [LG_PROTO_HTTP1] = "http/1.1",
     [LG_PROTO_H2] = "h2",
@@ -111,6 +117,16 @@ uint64_t load_result_errors(const struct load_result *r)
     for (int i = 0; i < LG_ERR_COUNT; i++)
         n += r->totals.errors[i];
     return n;
+}
+
+const char *lg_protocols_text(const struct lg_counters *c, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < LG_PROTO_COUNT && n < len; i++)
+        if (c->protocols[i])
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", lg_proto_names[i]);
+    return buf;
 }
 
 uint64_t load_result_http_errors(const struct load_result *r)

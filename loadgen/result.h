@@ -42,7 +42,8 @@ enum lg_model { LG_MODEL_CLOSED, LG_MODEL_OPEN };
 
 /* The HTTP version a run asks for: 1.1; 2 (ALPN h2 over TLS, prior knowledge over plain TCP);
  * auto (over TLS the server chooses by ALPN; plain TCP speaks HTTP/1.1). */
-enum lg_http { LG_HTTP_1, LG_HTTP_2, LG_HTTP_AUTO };
+enum lg_http { LG_HTTP_1, LG_HTTP_2, LG_HTTP_AUTO, LG_HTTP_COUNT };
+extern const char *const lg_http_names[LG_HTTP_COUNT]; /* "1.1", "2", "auto", as asked */
 
 /* The protocols a connection can end up speaking, in lg_counters.protocols. */
 enum { LG_PROTO_HTTP1, LG_PROTO_H2, LG_PROTO_COUNT };
@@ -194,6 +195,7 @@ struct load_result {
     uint32_t connections; /* initial connections (closed: per-run target at the start) */
     uint32_t max_connections;
     uint32_t pipeline;
+    enum lg_http http; /* the version asked for (what each connection spoke: totals) */
     uint64_t timeout_us;
     uint64_t duration_us;    /* planned */
     uint64_t elapsed_us;     /* from the start to the end of sending (before draining) */
@@ -253,6 +255,9 @@ void lg_counters_sub(struct lg_counters *d, const struct lg_counters *s);
 uint64_t load_result_errors(const struct load_result *r);
 /* Responses with status >= 400. */
 uint64_t load_result_http_errors(const struct load_result *r);
+/* The protocols c's connections spoke (the ALPN outcome), in buf: "h2", "http/1.1 and h2", or
+ * "" when no connection got ready. Returns buf. */
+const char *lg_protocols_text(const struct lg_counters *c, char *buf, size_t len);
 
 /* Sum of failed[] over the reasons. */
 uint64_t lg_fail_total(const uint64_t failed[LG_FAIL_COUNT]);

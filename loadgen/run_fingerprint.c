@@ -84,6 +84,10 @@ void run_fingerprint(const struct loadgen_params *p, const struct threshold *thr
         add_double(&f, p->stages[i].target);
     }
     add_u64(&f, p->duration_us);
+    /* Only a version other than HTTP/1.1 is added: runs from before HTTP/2 keep their
+     * fingerprint and still merge with today's HTTP/1.1 segments. */
+    if (p->http != LG_HTTP_1)
+        add_str(&f, lg_http_names[p->http]);
     add_u64(&f, p->plan != NULL);
     if (p->plan)
         add_plan(&f, p->plan);

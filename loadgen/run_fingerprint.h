@@ -1,7 +1,8 @@
 /*
  * The fingerprint of what decides a run's schedule and choices: the model, the start and the
- * stages, the duration, and for a scenario run the seed, the mix, the scenarios and their
- * steps, the feeders (mode and rows) and the think times; plus the thresholds judged on it.
+ * stages, the duration, the HTTP version asked for (--http, load.http), and for a scenario run
+ * the seed, the mix, the scenarios and their steps, the feeders (mode and rows) and the think
+ * times; plus the thresholds judged on it.
  * Segments of one split run must share it: `storecheck merge` refuses results whose
  * fingerprints differ. What each process may choose for itself (threads, connections, the
  * target's address) is left out.

@@ -6,6 +6,12 @@
 #include "probes/probe.h"
 
 extern const struct probe probe_s_tls_versions, probe_s_tls_ciphers, probe_s_tls_cert;
+extern const struct probe probe_s_tls_fallback_scsv, probe_s_tls_renegotiation,
+    probe_s_tls_compression, probe_s_tls_heartbleed, probe_s_tls_ccs_injection,
+    probe_s_tls_dh_params, probe_s_tls_robot, probe_s_tls_known_attacks,
+    probe_s_tls_cipher_order;
+extern const struct probe probe_s_tls_chain, probe_s_tls_cert_usage, probe_s_tls_ocsp,
+    probe_s_tls_must_staple, probe_s_tls_ct, probe_s_caa;
 extern const struct probe probe_s_https_redirect, probe_s_hsts;
 extern const struct probe probe_s_csp, probe_s_x_frame_options, probe_s_corp, probe_s_nosniff,
     probe_s_referrer_policy, probe_s_permissions_policy, probe_s_version_leak, probe_s_cors;

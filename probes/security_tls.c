@@ -9,19 +9,20 @@
 #include "probes/conn_gate.h"
 #include "probes/tls.h"
 #include "probes/tls_hello.h"
+#include "probes/tls_probe.h"
 #include "probes/tls_scan.h"
 #include "probes/tls_scan_pool.h"
 #include "probes/tls_suites.h"
 
 /* "TLS handshake 127.0.0.1:8443 (TLS 1.0 only)" */
-static void handshake_label(struct probe_ctx *ctx, const char *what, char *buf, size_t len)
+void handshake_label(struct probe_ctx *ctx, const char *what, char *buf, size_t len)
 {
     const struct url *u = &ctx->cfg->target.base;
     snprintf(buf, len, "TLS handshake %s%s%s:%u%s%s%s", u->ipv6 ? "[" : "", u->host,
              u->ipv6 ? "]" : "", u->port, what ? " (" : "", what ? what : "", what ? ")" : "");
 }
 
-static int needs_tls(struct probe_ctx *ctx)
+int needs_tls(struct probe_ctx *ctx)
 {
     if (ctx->cfg->target.base.tls)
         return 1;
@@ -37,7 +38,7 @@ enum { NVERSIONS = sizeof versions / sizeof *versions };
 
 /* The handshake scanner aimed at the target, under the probe's deadline, holding one slot of
  * the connection gate (it opens one connection at a time). 0, or -1 with err. */
-static int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen)
+int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size_t errlen)
 {
     const struct target *t = &ctx->cfg->target;
     *s = (struct tls_scan){
@@ -54,7 +55,7 @@ static int scan_begin(struct probe_ctx *ctx, struct tls_scan *s, char *err, size
 
 /* Give back the host's slots the scan held and say what it cost: its connections, its time and
  * the most it had open at once. */
-static void scan_end(struct probe_ctx *ctx, struct tls_scan *s, unsigned slots, unsigned at_once)
+void scan_end(struct probe_ctx *ctx, struct tls_scan *s, unsigned slots, unsigned at_once)
 {
     conn_gate_give(ctx->cfg->target.base.host, slots);
     char label[400];
@@ -244,7 +245,7 @@ static void tally(struct suite_tally *t, const char *name, const char *why, enum
 enum { SUITE_SCAN_IN_FLIGHT = 4 };
 
 /* Up to want more of the target host's slots, without waiting (the pool's take). */
-static unsigned take_slots(void *arg, unsigned want)
+unsigned take_slots(void *arg, unsigned want)
 {
     struct probe_ctx *ctx = arg;
     return conn_gate_take(ctx->cfg->target.base.host, ctx->cfg->audit.max_connections_per_host,

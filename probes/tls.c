@@ -71,6 +71,67 @@ int tls_host_is_ip(const char *host)
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
 }
 
+/* A client-initiated renegotiation on the finished handshake: the server completes it, refuses
+ * (no_renegotiation alert, a close), or does not answer by the deadline. */
+static void renegotiate(SSL *ssl, int fd, uint64_t deadline, atomic_int *cancel,
+                        struct tls_outcome *out)
+{
+    if (SSL_renegotiate(ssl) != 1) {
+        ssl_error(out->reneg_error, sizeof out->reneg_error, "not sent");
+        return;
+    }
+    for (;;) {
+        int r = SSL_do_handshake(ssl);
+        if (r == 1 && !SSL_renegotiate_pending(ssl)) {
+            out->renegotiation = TLS_RENEG_ACCEPTED;
+            return;
+        }
+        int e = SSL_get_error(ssl, r);
+        if (r == 1 || e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            if (!net_wait(fd, e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, deadline, cancel)) {
+                out->renegotiation = TLS_RENEG_NO_ANSWER;
+                snprintf(out->reneg_error, sizeof out->reneg_error, "no answer by the timeout");
+                return;
+            }
+            continue;
+        }
+        out->renegotiation = TLS_RENEG_REFUSED;
+        if (e == SSL_ERROR_ZERO_RETURN)
+            snprintf(out->reneg_error, sizeof out->reneg_error, "connection closed (close_notify)");
+        else if (e == SSL_ERROR_SYSCALL && !ERR_peek_error())
+            snprintf(out->reneg_error, sizeof out->reneg_error, "connection closed");
+        else
+            ssl_error(out->reneg_error, sizeof out->reneg_error, "refused");
+        return;
+    }
+}
+
+/* The stapled OCSP response and the SCTs, copied out of the connection before it is freed.
+ * An SCT is copied through its wire form: OpenSSL has no SCT_dup. */
+static void keep_status(SSL *ssl, struct tls_outcome *out)
+{
+    const unsigned char *resp = NULL;
+    long n = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+    if (resp && n > 0 && (out->ocsp = OPENSSL_memdup(resp, (size_t)n)) != NULL)
+        out->ocsp_len = (size_t)n;
+    const STACK_OF(SCT) *scts = SSL_get0_peer_scts(ssl);
+    for (int i = 0; i < sk_SCT_num(scts); i++) {
+        const SCT *sct = sk_SCT_value(scts, i);
+        unsigned char *wire = NULL;
+        int len = i2o_SCT(sct, &wire);
+        const unsigned char *p = wire;
+        SCT *copy = len > 0 ? o2i_SCT(NULL, &p, (size_t)len) : NULL;
+        OPENSSL_free(wire);
+        if (!copy)
+            continue;
+        SCT_set_source(copy, SCT_get_source(sct));
+        if (!out->scts)
+            out->scts = sk_SCT_new_null();
+        if (!out->scts || !sk_SCT_push(out->scts, copy))
+            SCT_free(copy);
+    }
+}
+
 int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -93,12 +154,16 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     SSL_CTX_set_options(sctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
     /* Verification is recorded (SSL_get_verify_result), never enforced: the probe judges. */
     SSL_CTX_set_verify(sctx, SSL_VERIFY_NONE, NULL);
-    if (t->ca_file) {
+    /* With status_request nothing is trusted, so nothing verifies: OpenSSL checks SCTs only
+     * on a verified chain, and that check queues an error for an SCT list it cannot parse,
+     * which fails the handshake under way. The probes asking for status judge the chain with
+     * their own store (probes/cert_probe.h). */
+    if (t->ca_file && !a->status_request) {
         if (SSL_CTX_load_verify_locations(sctx, t->ca_file, NULL) != 1) {
             ssl_error(out->error, sizeof out->error, "cannot load target.tls.ca_file");
             goto out;
         }
-    } else {
+    } else if (!a->status_request) {
         SSL_CTX_set_default_verify_paths(sctx);
     }
     if (a->version) {
@@ -119,6 +184,14 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     }
     if (!tls_host_is_ip(t->base.host))
         SSL_set_tlsext_host_name(ssl, t->base.host);
+    /* Enabling CT makes OpenSSL send the status_request and signed_certificate_timestamp
+     * extensions and collect the SCTs; its check itself never runs (nothing verifies, above),
+     * and would not end the handshake in permissive mode anyway. */
+    if (a->status_request && (SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp) != 1 ||
+                              SSL_enable_ct(ssl, SSL_CT_VALIDATION_PERMISSIVE) != 1)) {
+        ssl_error(out->error, sizeof out->error, "cannot ask for OCSP stapling and SCTs");
+        goto out;
+    }
 
     slot = conn_gate_take_socket(ctx, t->base.host, deadline, out->error, sizeof out->error);
     if (!slot)
@@ -163,6 +236,10 @@ int tls_try(struct probe_ctx *ctx, const struct tls_attempt *a, struct tls_outco
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
     if (chain)
         out->chain = X509_chain_up_ref(chain);
+    if (a->renegotiate && out->version <= TLS1_2_VERSION)
+        renegotiate(ssl, fd, deadline, ctx->cancelled, out);
+    if (a->status_request)
+        keep_status(ssl, out);
     rc = 0;
 out:
     if (ssl) {
@@ -183,6 +260,11 @@ void tls_outcome_free(struct tls_outcome *o)
     X509_free(o->cert);
     if (o->chain)
         sk_X509_pop_free(o->chain, X509_free);
+    OPENSSL_free(o->ocsp);
+    SCT_LIST_free(o->scts);
     o->cert = NULL;
     o->chain = NULL;
+    o->ocsp = NULL;
+    o->ocsp_len = 0;
+    o->scts = NULL;
 }

@@ -9,8 +9,11 @@ enum {
     EXT_SUPPORTED_GROUPS = 0x000a,
     EXT_EC_POINT_FORMATS = 0x000b,
     EXT_SIGNATURE_ALGORITHMS = 0x000d,
+    EXT_HEARTBEAT = 0x000f,
     EXT_RENEGOTIATION_INFO = 0xff01,
     SUITE_RENEG_SCSV = 0x00ff,
+    SUITE_FALLBACK_SCSV = 0x5600,
+    COMPRESSION_DEFLATE = 1,
 };
 
 /* x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048, ffdhe3072, ffdhe4096 */
@@ -102,9 +105,11 @@ static void put_extensions(struct writer *w, const struct tls_hello *h)
         put16(w, (unsigned)n);
         put_bytes(w, h->sni, n);
     }
+    const uint16_t *g = h->ngroups ? h->groups : groups;
+    size_t ng = h->ngroups ? h->ngroups : sizeof groups / sizeof *groups;
     put16(w, EXT_SUPPORTED_GROUPS);
-    put16(w, (unsigned)sizeof groups + 2);
-    put_u16_list(w, groups, sizeof groups / sizeof *groups);
+    put16(w, (unsigned)(ng * 2 + 2));
+    put_u16_list(w, g, ng);
     put16(w, EXT_EC_POINT_FORMATS);
     put16(w, 2);
     put8(w, 1);
@@ -119,13 +124,18 @@ static void put_extensions(struct writer *w, const struct tls_hello *h)
         put16(w, 1);
         put8(w, 0); /* empty renegotiated_connection */
     }
+    if (h->heartbeat) {
+        put16(w, EXT_HEARTBEAT);
+        put16(w, 1);
+        put8(w, 1); /* peer_allowed_to_send */
+    }
     patch_len(w, at, 2);
 }
 
 size_t tls_hello_build(const struct tls_hello *h, uint8_t *out, size_t cap)
 {
-    if (h->nsuites > 32000 || (h->sni && strlen(h->sni) > 255) || h->version < TLS_WIRE_SSL3 ||
-        h->version > TLS_WIRE_TLS12)
+    if (h->nsuites > 32000 || h->ngroups > 256 || (h->sni && strlen(h->sni) > 255) ||
+        h->version < TLS_WIRE_SSL3 || h->version > TLS_WIRE_TLS12)
         return 0;
     struct writer w = {out, cap, 0, 1};
     put8(&w, CONTENT_HANDSHAKE);
@@ -140,14 +150,21 @@ size_t tls_hello_build(const struct tls_hello *h, uint8_t *out, size_t cap)
     put16(&w, h->version);
     put_bytes(&w, h->random, sizeof h->random);
     put8(&w, 0); /* no session id */
-    size_t nsuites = h->nsuites + (h->reneg == TLS_RENEG_SCSV);
+    size_t nsuites = h->nsuites + (h->reneg == TLS_RENEG_SCSV) + (h->fallback_scsv != 0);
     put16(&w, (unsigned)(nsuites * 2));
     for (size_t i = 0; i < h->nsuites; i++)
         put16(&w, h->suites[i]);
     if (h->reneg == TLS_RENEG_SCSV)
         put16(&w, SUITE_RENEG_SCSV);
-    put8(&w, 1);
-    put8(&w, 0); /* compression: null only */
+    if (h->fallback_scsv)
+        put16(&w, SUITE_FALLBACK_SCSV);
+    if (h->deflate) {
+        put8(&w, 2);
+        put8(&w, COMPRESSION_DEFLATE);
+    } else {
+        put8(&w, 1);
+    }
+    put8(&w, 0); /* null compression, always offered */
     if (h->extensions && h->version > TLS_WIRE_SSL3)
         put_extensions(&w, h);
     patch_len(&w, hs_len, 3);

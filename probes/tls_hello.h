@@ -37,6 +37,12 @@ struct tls_hello {
     enum tls_reneg_signal reneg;
     int extensions;           /* send SNI, supported_groups, ec_point_formats and, at TLS 1.2,
                                  signature_algorithms (none at SSL 3.0) */
+    /* What the vulnerability probes add to an ordinary hello; zero: nothing. */
+    const uint16_t *groups;   /* supported_groups to send instead of the default list */
+    size_t ngroups;
+    int fallback_scsv;        /* TLS_FALLBACK_SCSV (0x5600) after the suites (RFC 7507) */
+    int deflate;              /* offer DEFLATE compression (method 1) before null */
+    int heartbeat;            /* the heartbeat extension, peer_allowed_to_send (RFC 6520) */
 };
 
 /* The ClientHello as one handshake record into out. Returns its length, 0 when it does not

@@ -14,6 +14,7 @@ enum {
     MAX_RECORD = 16384 + 2048, /* the largest ciphertext record TLS allows */
     MAX_SERVER_HELLO = 4096,   /* far above any real ServerHello */
     EXT_RENEGOTIATION_INFO = 0xff01,
+    EXT_HEARTBEAT = 0x000f,
     EXT_SUPPORTED_VERSIONS = 0x002b,
     SSL2_SERVER_HELLO = 4,
     SSL2_ERROR = 0,
@@ -57,6 +58,8 @@ static enum tls_reply_kind server_hello(const uint8_t *b, size_t n, struct tls_r
             return set(r, TLS_REPLY_MALFORMED);
         if (type == EXT_RENEGOTIATION_INFO)
             r->renegotiation_info = 1;
+        if (type == EXT_HEARTBEAT)
+            r->heartbeat = 1;
         if (type == EXT_SUPPORTED_VERSIONS && len == 2)
             r->version = (uint16_t)get16(b + at);
         r->extensions++;
@@ -149,6 +152,8 @@ const char *tls_alert_name(uint8_t d)
         return "unexpected message";
     case 20:
         return "bad record mac";
+    case 21:
+        return "decryption failed";
     case 22:
         return "record overflow";
     case 40:
@@ -157,6 +162,8 @@ const char *tls_alert_name(uint8_t d)
         return "illegal parameter";
     case 50:
         return "decode error";
+    case 51:
+        return "decrypt error";
     case 70:
         return "protocol version";
     case 71:
@@ -167,6 +174,8 @@ const char *tls_alert_name(uint8_t d)
         return "inappropriate fallback";
     case 90:
         return "user canceled";
+    case 100:
+        return "no renegotiation";
     case 112:
         return "unrecognized name";
     default:

@@ -34,6 +34,7 @@ struct tls_reply {
     uint16_t suite;          /* chosen cipher suite */
     uint8_t compression;     /* 0: none */
     int renegotiation_info;  /* the server sent the renegotiation_info extension */
+    int heartbeat;           /* the server sent the heartbeat extension */
     int extensions;          /* how many extensions the ServerHello carried */
     uint8_t alert_level;     /* ALERT: 1 warning, 2 fatal; 0 an SSL 2.0 ERROR message */
     uint8_t alert;           /* ALERT: the description, e.g. 40 handshake_failure */

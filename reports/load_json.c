@@ -90,6 +90,7 @@ static cJSON *run_json(const struct load_result *r, const struct load_json_meta 
     load_json_add_u64(o, "connections", r->connections);
     load_json_add_u64(o, "max_connections", r->max_connections);
     load_json_add_u64(o, "pipeline", r->pipeline);
+    cJSON_AddStringToObject(o, "http", lg_http_names[r->http]);
     load_json_add_u64(o, "timeout_us", r->timeout_us);
     load_json_add_u64(o, "duration_us", r->duration_us);
     cJSON_AddNumberToObject(o, "start_target", r->start_target);

@@ -64,6 +64,23 @@ static struct hist *read_hist(struct json_fields *rd, const cJSON *o, const char
     return h;
 }
 
+/* run.http, the version asked for: absent from results written before HTTP/2, which all
+ * asked for HTTP/1.1. */
+static void read_http(struct json_fields *rd, const cJSON *run, struct load_result *r)
+{
+    r->http = LG_HTTP_1;
+    if (!cJSON_GetObjectItemCaseSensitive(run, "http"))
+        return;
+    const char *h = jf_str(rd, run, "http", "run", 0);
+    for (int i = 0; h && i < LG_HTTP_COUNT; i++)
+        if (strcmp(h, lg_http_names[i]) == 0) {
+            r->http = (enum lg_http)i;
+            return;
+        }
+    if (h)
+        jf_fail(rd, "run.http is not 1.1, 2 or auto");
+}
+
 static void read_run(struct json_fields *rd, const cJSON *run, struct load_result *r,
                      struct load_json_source *src)
 {
@@ -101,6 +118,7 @@ static void read_run(struct json_fields *rd, const cJSON *run, struct load_resul
     r->connections = (uint32_t)jf_u64(rd, run, "connections", "run");
     r->max_connections = (uint32_t)jf_u64(rd, run, "max_connections", "run");
     r->pipeline = (uint32_t)jf_u64(rd, run, "pipeline", "run");
+    read_http(rd, run, r);
     r->timeout_us = jf_u64(rd, run, "timeout_us", "run");
     r->duration_us = jf_u64(rd, run, "duration_us", "run");
     r->start_target = jf_num(rd, run, "start_target", "run");

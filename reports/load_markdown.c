@@ -33,7 +33,9 @@ static void totals(struct textbuf *b, const cJSON *load)
     tb_add_md_cell(b, rd_str(run, "model"));
     char elapsed[32];
     rd_fmt_us(rd_num(load, "elapsed_us", 0), elapsed, sizeof elapsed);
-    tb_printf(b, " model · ran %s\n\n", elapsed);
+    tb_printf(b, " model · ran %s", elapsed);
+    load_view_protocols_md(b, load);
+    tb_add(b, "\n\n");
     tb_add(b, "| Requests | Responses | Rate | Errors | HTTP ≥400 | p50 | p95 | p99 |\n"
               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     tb_printf(b, "| %.0f | %.0f | %.1f/s | %.0f | %.0f |", rd_num(tot, "requests", 0),

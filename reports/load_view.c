@@ -94,6 +94,23 @@ static int nonzero_counts(struct textbuf *b, const cJSON *o, const char *before)
     return any;
 }
 
+void load_view_protocols_md(struct textbuf *b, const cJSON *load)
+{
+    const cJSON *p;
+    int k = 0;
+    cJSON_ArrayForEach(p, rd_get(rd_get(load, "totals"), "protocols"))
+    {
+        if (cJSON_IsNumber(p) && p->valuedouble > 0) {
+            tb_add(b, k++ ? " and " : " over ");
+            tb_add_md_cell(b, p->string);
+        }
+    }
+    const char *asked = rd_str(rd_get(load, "run"), "http");
+    tb_add(b, " (HTTP ");
+    tb_add_md_cell(b, asked[0] ? asked : "1.1");
+    tb_add(b, " asked)");
+}
+
 void load_view_summary(struct textbuf *b, const cJSON *load)
 {
     const cJSON *tot = rd_get(load, "totals");
@@ -122,11 +139,19 @@ void load_view_summary(struct textbuf *b, const cJSON *load)
     tb_add(b, "</tr></table>");
     if (nonzero_counts(b, rd_get(tot, "errors"), "<p>Errors by class: "))
         tb_add(b, "</p>");
-    /* HTTP/2 runs: what each connection spoke, and what the servers refused unprocessed. */
+    /* What each connection spoke (the ALPN outcome) beside the version asked for (absent
+     * before HTTP/2: 1.1), and in HTTP/2 runs what the servers refused unprocessed. */
     const cJSON *protocols = rd_get(tot, "protocols");
-    if (rd_num(protocols, "h2", 0) > 0 && nonzero_counts(b, protocols, "<p>Connections by protocol: "))
-        tb_printf(b, "; %.0f requests sent again after the server refused them</p>",
-                  rd_num(tot, "retried", 0));
+    const char *asked = rd_str(rd_get(load, "run"), "http");
+    if (nonzero_counts(b, protocols, "<p>Connections by protocol: ")) {
+        tb_add(b, " (HTTP ");
+        esc(b, asked[0] ? asked : "1.1");
+        tb_add(b, " asked)");
+        if (rd_num(protocols, "h2", 0) > 0)
+            tb_printf(b, "; %.0f requests sent again after the server refused them",
+                      rd_num(tot, "retried", 0));
+        tb_add(b, "</p>");
+    }
 }
 
 /* The percentiles of one latency or duration histogram as table cells. */

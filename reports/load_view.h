@@ -1,6 +1,6 @@
 /*
- * The parts of a load result's HTML shared by the run report's load section and the load
- * report: load is a load result document (docs/load-json.md), as saved by `storecheck load
+ * The parts of a load result's HTML (and Markdown) shared by the run report's load section and
+ * the load report: load is a load result document (docs/load-json.md), as saved by `storecheck load
  * --json` or embedded in a run report.
  */
 #ifndef STORECHECK_REPORTS_LOAD_VIEW_H
@@ -16,6 +16,11 @@
 /* How the run ended: "passed", "failed" or "interrupted", with a headline ("Thresholds
  * broken") in *headline. */
 const char *load_view_outcome(const cJSON *load, const char **headline);
+
+/* " over h2 (HTTP 2 asked)" in Markdown: the protocols the connections spoke (the ALPN
+ * outcome; none when no connection got ready) and the version asked for (1.1 in results from
+ * before HTTP/2). */
+void load_view_protocols_md(struct textbuf *b, const cJSON *load);
 
 /* Axis labels: microseconds ("12.3ms"), and plain numbers. */
 void load_view_fmt_us(double v, char *buf, size_t len);

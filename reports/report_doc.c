@@ -148,6 +148,23 @@ const char *rd_cause_note(const cJSON *check)
                                                          : "";
 }
 
+const char *rd_check_phase(const cJSON *check, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (strcmp(rd_str(check, "phase"), "under_load") != 0)
+        return buf;
+    size_t n = (size_t)snprintf(buf, len, "under load");
+    const cJSON *p;
+    int k = 0;
+    cJSON_ArrayForEach(p, rd_get(check, "load_protocols"))
+    {
+        if (cJSON_IsString(p) && n < len)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", k++ ? " and " : " over ",
+                                  p->valuestring);
+    }
+    return buf;
+}
+
 void rd_stack_summary(const cJSON *doc, char *buf, size_t len)
 {
     const cJSON *st = rd_get(doc, "stack");

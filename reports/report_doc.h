@@ -51,6 +51,10 @@ const char *rd_cause_note(const cJSON *check);
  * unexpired acceptance, else its status. */
 const char *rd_check_outcome(const cJSON *check);
 
+/* When a check ran, in buf: "" for the baseline, "under load" or "under load over h2" (the
+ * protocols of its load_protocols, joined by " and "). Returns buf. */
+const char *rd_check_phase(const cJSON *check, char *buf, size_t len);
+
 /* The recognised stack in a sentence (doc's "stack"): "nginx (Server: nginx/1.25.3), Varnish
  * (Via: ...)", or why none was recognised; "" when the report has no stack. */
 void rd_stack_summary(const cJSON *doc, char *buf, size_t len);

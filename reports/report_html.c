@@ -174,8 +174,11 @@ static void card(struct textbuf *b, const cJSON *c, const char *outcome)
     esc(b, rd_str(c, "title"));
     tb_add(b, " <span class=\"small\">(");
     esc(b, rd_str(c, "severity"));
-    if (strcmp(rd_str(c, "phase"), "under_load") == 0)
-        tb_add(b, ", under load");
+    char phase[96];
+    if (rd_check_phase(c, phase, sizeof phase)[0]) {
+        tb_add(b, ", ");
+        esc(b, phase);
+    }
     if (rd_bool(c, "gated"))
         tb_add(b, ", <strong>fails the gate</strong>");
     tb_add(b, ")</span></p><p>");
@@ -249,6 +252,12 @@ static void row(struct textbuf *b, const cJSON *c, const char *outcome)
     esc(b, rd_str(c, "id"));
     tb_add(b, "</td><td>");
     esc(b, rd_str(c, "title"));
+    char phase[96];
+    if (rd_check_phase(c, phase, sizeof phase)[0]) {
+        tb_add(b, " <span class=\"small\">(");
+        esc(b, phase);
+        tb_add(b, ")</span>");
+    }
     tb_add(b, "</td><td>");
     esc(b, rd_str(c, "reason"));
     if (*rd_cause_note(c)) {

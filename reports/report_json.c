@@ -136,9 +136,21 @@ static cJSON *stack_remediation_json(const char *probe_id, const struct stack_re
     return a;
 }
 
-static cJSON *check_json(const struct report_check *c, const struct stack_report *stack,
-                         const struct strv *secrets)
+/* The protocols the load's connections spoke (the ALPN outcome): what an under-load check
+ * ran beside. */
+static cJSON *load_protocols_json(const struct load_result *load)
 {
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; load && i < LG_PROTO_COUNT; i++)
+        if (load->totals.protocols[i])
+            cJSON_AddItemToArray(a, cJSON_CreateString(lg_proto_names[i]));
+    return a;
+}
+
+static cJSON *check_json(const struct report_check *c, const struct report_run *run)
+{
+    const struct stack_report *stack = run->stack;
+    const struct strv *secrets = run->secrets;
     const struct probe *p = c->probe;
     const struct probe_result *r = c->result;
     cJSON *o = cJSON_CreateObject();
@@ -150,6 +162,8 @@ static cJSON *check_json(const struct report_check *c, const struct stack_report
     cJSON_AddStringToObject(o, "status", probe_status_name(r->status));
     add_str(o, "reason", r->reason ? r->reason : "", secrets);
     cJSON_AddStringToObject(o, "phase", phase_names[c->phase]);
+    if (c->phase == PHASE_UNDER_LOAD)
+        cJSON_AddItemToObject(o, "load_protocols", load_protocols_json(run->load));
     cJSON_AddBoolToObject(o, "gated", c->gated);
     if (r->cause != CAUSE_NONE)
         cJSON_AddStringToObject(o, "cause", cause_names[r->cause]);
@@ -243,7 +257,7 @@ cJSON *report_json_build(const struct report_run *run)
     cJSON_AddItemToObject(root, "scores", scores_json(run));
     cJSON *checks = cJSON_AddArrayToObject(root, "checks");
     for (size_t i = 0; i < run->check_count; i++)
-        cJSON_AddItemToArray(checks, check_json(&run->checks[i], run->stack, secrets));
+        cJSON_AddItemToArray(checks, check_json(&run->checks[i], run));
 
     cJSON *ths = cJSON_AddArrayToObject(root, "thresholds");
     for (size_t i = 0; i < run->threshold_count; i++)

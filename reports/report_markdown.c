@@ -1,6 +1,7 @@
 /* The Markdown summary for a pipeline's job summary or a pull-request comment. */
 #include <string.h>
 
+#include "reports/load_view.h"
 #include "reports/report_doc.h"
 #include "reports/reporter.h"
 #include "reports/textbuf.h"
@@ -78,6 +79,18 @@ static void stack_fixes(struct textbuf *b, const cJSON *doc)
     }
 }
 
+/* The load in a line: its size and the protocols its connections spoke (the ALPN outcome). */
+static void load_line(struct textbuf *b, const cJSON *load)
+{
+    if (!cJSON_IsObject(load))
+        return;
+    const cJSON *tot = rd_get(load, "totals");
+    tb_printf(b, "Load: %.0f requests, %.1f/s", rd_num(tot, "requests", 0),
+              rd_num(load, "achieved_rate", 0));
+    load_view_protocols_md(b, load);
+    tb_add(b, "\n\n");
+}
+
 static char *render_markdown(const cJSON *doc)
 {
     struct textbuf b = {0};
@@ -101,6 +114,7 @@ static char *render_markdown(const cJSON *doc)
         tb_add_md_cell(&b, stack);
         tb_add(&b, "\n\n");
     }
+    load_line(&b, rd_get(doc, "load"));
     const cJSON *r;
     cJSON_ArrayForEach(r, rd_get(v, "reasons"))
     {
@@ -122,8 +136,12 @@ static char *render_markdown(const cJSON *doc)
             tb_add(&b, "| Check | Severity | Result | Reason |\n| --- | --- | --- | --- |\n");
         tb_add(&b, "| ");
         tb_add_md_cell(&b, rd_str(c, "id"));
-        if (strcmp(rd_str(c, "phase"), "under_load") == 0)
-            tb_add(&b, " (under load)");
+        char phase[96];
+        if (rd_check_phase(c, phase, sizeof phase)[0]) {
+            tb_add(&b, " (");
+            tb_add_md_cell(&b, phase);
+            tb_add(&b, ")");
+        }
         tb_add(&b, " | ");
         tb_add_md_cell(&b, rd_str(c, "severity"));
         tb_add(&b, " | ");

@@ -27,6 +27,8 @@ for arg in "$@"; do
         postgresql       # the real stores' database (tests/realstores)
         gnutls-bin       # gnutls-serv with RC4/3DES/NULL suites for the TLS handshake scanner
         sslscan          # the TLS handshake scanner's results compared with sslscan's
+        faketime         # a stale OCSP response for the certificate-depth tests
+        dnsmasq-base     # a DNS server with CAA records for S-CAA's test
         prometheus       # receives --out prometheus-rw pushes in the live-output tests
       )
       # The GraphQL test store, the real stores and the MDN Observatory (the Security ranking

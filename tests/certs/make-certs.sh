@@ -10,11 +10,8 @@
 # Usage: make-certs.sh OUTDIR
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
-out=$1
-mkdir -p "$out"
-cd "$out"
-work=$(mktemp -d "${TMPDIR:-/tmp}/refstore-ca.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$(cd "$(dirname "$0")" && pwd)/ca-lib.sh"
+pki_start "$1" refstore-ca
 
 # openssl ca takes explicit start and end dates, which is how the expired and the expiring
 # certificates get their validity windows (OpenSSL 3.0's x509 has -days but no -not_before).
@@ -26,30 +23,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -keyout ca.key -out
   -addext "basicConstraints=critical,CA:TRUE" \
   -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 
-touch "$work/index.txt"
-echo 1000 > "$work/serial"
-cat > "$work/ca.cnf" <<CNF
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-dir = $work
-database = $work/index.txt
-serial = $work/serial
-new_certs_dir = $work
-certificate = $PWD/ca.pem
-private_key = $PWD/ca.key
-default_md = sha256
-policy = any
-copy_extensions = copy
-unique_subject = no
-x509_extensions = leaf
-[ any ]
-commonName = supplied
-[ leaf ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-CNF
+ca_config "$work" "$PWD/ca.pem" "$PWD/ca.key" "copy_extensions = copy" \
+  "x509_extensions = leaf" > "$work/ca.cnf"
 
 # issue NAME BITS CN SAN START END
 issue() {

@@ -221,12 +221,14 @@ static uint64_t num(const cJSON *o, const char *k)
  * goes into its path, and the checks on both answers hold. */
 static void test_scenario_over_h2c(void)
 {
-    char dir[] = "/tmp/storecheck-h2-XXXXXX", cfg[128], prof[128], out[128], html[128], text[1024];
+    char dir[] = "/tmp/storecheck-h2-XXXXXX", cfg[128], prof[128], out[128], html[128], md[128],
+         text[1024];
     CHECK(mkdtemp(dir) != NULL);
     snprintf(cfg, sizeof cfg, "%s/storecheck.yaml", dir);
     snprintf(prof, sizeof prof, "%s/two.yaml", dir);
     snprintf(out, sizeof out, "%s/result.json", dir);
     snprintf(html, sizeof html, "%s/result.html", dir);
+    snprintf(md, sizeof md, "%s/result.md", dir);
     write_file(prof, "model: closed\nstart_users: 4\nstages:\n  - { duration: 2s, users: 4 }\n"
                      "mix: { shop: 1 }\n");
     snprintf(text, sizeof text,
@@ -240,17 +242,25 @@ static void test_scenario_over_h2c(void)
     write_file(cfg, text);
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "'%s' load '%s' --profile '%s' --json '%s' --html '%s' -t 1 >/dev/null 2>&1",
-             getenv("STORECHECK_BIN"), cfg, prof, out, html);
+             "'%s' load '%s' --profile '%s' --json '%s' --html '%s' --markdown '%s' -t 1 "
+             ">/dev/null 2>&1",
+             getenv("STORECHECK_BIN"), cfg, prof, out, html, md);
     CHECK_INT_EQ(system(cmd), 0);
-    /* The HTML report says which protocol the connections spoke. */
-    snprintf(cmd, sizeof cmd, "grep -q 'Connections by protocol: h2 [1-9]' '%s'", html);
+    /* The HTML and Markdown reports say which protocol the connections spoke, and the
+     * version load.http asked for. */
+    snprintf(cmd, sizeof cmd, "grep -q 'Connections by protocol: h2 [1-9]* (HTTP 2 asked)' '%s'",
+             html);
+    CHECK_INT_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "grep -q ' over h2 (HTTP 2 asked)' '%s'", md);
     CHECK_INT_EQ(system(cmd), 0);
     cJSON *doc = read_json(out);
     CHECK(doc != NULL);
     if (doc) {
         const cJSON *totals = cJSON_GetObjectItem(doc, "totals");
         const cJSON *protocols = cJSON_GetObjectItem(totals, "protocols");
+        CHECK_STR_EQ(
+            cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "run"), "http")),
+            "2");
         uint64_t responses = num(totals, "responses");
         printf("  scenario over h2c: %llu responses\n", (unsigned long long)responses);
         CHECK(responses > 10);

@@ -196,7 +196,7 @@ static void hostile_run(enum mode m, int tls)
     CHECK(sup_config(&cfg, tls ? port : 0, port, "500ms", "1500ms") == 0);
     struct engine_report rep;
     sup_run(&cfg, "S,T", &rep);
-    CHECK_INT_EQ(rep.count, 35); /* 6 of them GraphQL: skipped, no GraphQL path */
+    CHECK_INT_EQ(rep.count, 50); /* 6 of them GraphQL: skipped, no GraphQL path */
     for (size_t i = 0; i < rep.count; i++) {
         const struct probe_result *r = &rep.items[i].result;
         const char *id = rep.items[i].probe->id;

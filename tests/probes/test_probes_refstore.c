@@ -24,8 +24,10 @@ static void test_good_store(void)
     CHECK(sup_config(&cfg, rs.https, rs.http, NULL, NULL) == 0);
     struct engine_report rep;
     sup_run(&cfg, "S,T", &rep);
-    CHECK_INT_EQ(rep.count, 35);
-    /* What the good store cannot show: no cache in front, HTTP/1.1 only, no GraphQL API. */
+    CHECK_INT_EQ(rep.count, 50);
+    /* What the good store cannot show: no cache in front, HTTP/1.1 only, no GraphQL API; a
+     * certificate from the test CA (no OCSP responder, no must-staple, no SCTs) for an IP
+     * address (no CAA). */
     for (size_t i = 0; i < rep.count; i++) {
         const char *id = rep.items[i].probe->id;
         if (strcmp(id, "T-CACHE-HIT") == 0)
@@ -34,6 +36,14 @@ static void test_good_store(void)
             CHECK(sup_expect(&rep, id, PROBE_WARN, "ALPN selected: http/1.1"));
         else if (strstr(id, "-GRAPHQL-"))
             CHECK(sup_expect(&rep, id, PROBE_SKIP, "target.graphql.path"));
+        else if (strcmp(id, "S-TLS-OCSP") == 0)
+            CHECK(sup_expect(&rep, id, PROBE_SKIP, "names no OCSP responder"));
+        else if (strcmp(id, "S-TLS-MUST-STAPLE") == 0)
+            CHECK(sup_expect(&rep, id, PROBE_SKIP, "does not demand stapling"));
+        else if (strcmp(id, "S-TLS-CT") == 0)
+            CHECK(sup_expect(&rep, id, PROBE_WARN, "does not chain to the system's trust store"));
+        else if (strcmp(id, "S-CAA") == 0)
+            CHECK(sup_expect(&rep, id, PROBE_SKIP, "is an IP address"));
         else
             CHECK(sup_expect(&rep, id, PROBE_PASS, NULL));
     }

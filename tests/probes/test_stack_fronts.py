@@ -182,12 +182,7 @@ def main():
               "PHP's fix comes after nginx's: %s" % fixes)
     finally:
         store.stop()
-
-    if tr.failures:
-        print("%d check(s) failed; files kept in %s" % (len(tr.failures), work), file=sys.stderr)
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return tr.SKIP if tr.missing_tools else 0
+    return tr.finish(work)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)
 import json
 import os
 import re
-import shutil
 import socket
 import sys
 import tempfile
@@ -211,11 +210,7 @@ def main():
              "bad_cert": test_bad_cert}
     work = tempfile.mkdtemp(prefix="sc-grades-", dir=os.path.join(tr.BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
-    if tr.failures:
-        print("%d check(s) failed; files kept in %s" % (len(tr.failures), work), file=sys.stderr)
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    return tr.SKIP if tr.missing_tools else 0
+    return tr.finish(work)
 
 
 if __name__ == "__main__":

@@ -285,6 +285,36 @@ static void test_verdict_and_scores(void)
     fixture_free(&f);
 }
 
+/* The under-load checks and the load's summary say which protocol the load spoke (the ALPN
+ * outcome) and which version was asked for: JSON, HTML and Markdown. */
+static void test_load_protocol(void)
+{
+    struct fixture f;
+    fixture_init(&f);
+    f.load.http = LG_HTTP_2;
+    f.load.totals.protocols[LG_PROTO_H2] = 2;
+    f.results[3].status = PROBE_FAIL; /* listed in the Markdown's failed checks */
+    cJSON *doc = fixed_doc(&f);
+    const cJSON *check = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 3);
+    const cJSON *spoke = cJSON_GetObjectItem(check, "load_protocols");
+    CHECK_INT_EQ(cJSON_GetArraySize(spoke), 1);
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetArrayItem(spoke, 0)), "h2");
+    CHECK(!cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 0),
+                               "load_protocols"));
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(
+                     cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "load"), "run"), "http")),
+                 "2");
+    char *html = reporter_html.render(doc), *md = reporter_markdown.render(doc);
+    CHECK_CONTAINS(html, "(high, under load over h2)");
+    CHECK_CONTAINS(html, "Connections by protocol: h2 2 (HTTP 2 asked)");
+    CHECK_CONTAINS(md, "O-HEALTH-UNDER-LOAD (under load over h2)");
+    CHECK_CONTAINS(md, "Load: 300 requests, 100.0/s over h2 (HTTP 2 asked)");
+    free(html);
+    free(md);
+    cJSON_Delete(doc);
+    fixture_free(&f);
+}
+
 static void test_escaping(void)
 {
     struct fixture f;
@@ -492,6 +522,7 @@ int main(void)
 {
     RUN(test_golden);
     RUN(test_verdict_and_scores);
+    RUN(test_load_protocol);
     RUN(test_escaping);
     RUN(test_stack);
     RUN(test_step_charts);

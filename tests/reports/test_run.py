@@ -585,11 +585,27 @@ def test_degrade(work):
             store.stop()
 
 
+def finish(work):
+    """The exit code of a test script whose checks have run: 1 when one failed (work is kept to
+    look at), else 0 with work removed."""
+    if failures:
+        print("%d check(s) failed; files kept in %s" % (len(failures), work), file=sys.stderr)
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def run_part(tests, prefix):
     """Run the part named on the command line in a fresh folder; the exit code: 1 when a
     check failed (the folder is kept), 77 when a tool was missing, else 0."""
     work = tempfile.mkdtemp(prefix=prefix, dir=os.path.join(BUILD, "tests", "reports"))
     tests[sys.argv[1]](work)
+    return finish(work)
+
+
+def finish(work):
+    """The exit code once the checks ran: 1 when one failed (the folder work is kept), 77 when
+    a tool was missing, else 0 (work removed)."""
     if failures:
         print("%d check(s) failed; files kept in %s" % (len(failures), work), file=sys.stderr)
         return 1

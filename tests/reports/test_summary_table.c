@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "checker/summary_table.h"
+#include "loadgen/hist.h"
 #include "tests/support/check.h"
 
 static char *render(const struct summary_table *t)
@@ -60,8 +61,34 @@ static void test_run_table(void)
     CHECK(!strstr(out, "http_reqs") && !strstr(out, "iterations"));
 }
 
+/* An under-load check says which protocol the load's connections spoke, and the load's lines
+ * say it beside the version asked for. */
+static void test_load_protocol(void)
+{
+    static const struct probe probes[] = {{.id = "O-HEALTH-UNDER-LOAD", .group = GROUP_O},
+                                          {.id = "S-HSTS", .group = GROUP_S}};
+    struct probe_result result = {.status = PROBE_FAIL, .reason = "slow"};
+    struct report_check checks[] = {{&probes[0], SEV_HIGH, &result, PHASE_UNDER_LOAD, 0, NULL},
+                                    {&probes[1], SEV_HIGH, &result, PHASE_BASELINE, 0, NULL}};
+    struct load_result load = {.http = LG_HTTP_2, .elapsed_us = 1000000};
+    load.totals.protocols[LG_PROTO_H2] = 3;
+    load.latency = hist_new();
+    struct summary_table t = {checks, 2, NULL, 0, &load, NULL};
+    const char *out = render(&t);
+    CHECK_CONTAINS(out, "O-HEALTH-UNDER-LOAD under load over h2 fail (high): slow\n");
+    CHECK_CONTAINS(out, "S-HSTS fail (high): slow\n"); /* the baseline ran without the load */
+    CHECK_CONTAINS(out, "  http_protocol...................: h2  (HTTP 2 asked)\n");
+    load.totals.protocols[LG_PROTO_HTTP1] = 1;
+    load.http = LG_HTTP_AUTO;
+    out = render(&t);
+    CHECK_CONTAINS(out, "under load over http/1.1 and h2 fail");
+    CHECK_CONTAINS(out, ": http/1.1 and h2  (HTTP auto asked)\n");
+    hist_free(load.latency);
+}
+
 int main(void)
 {
     RUN(test_run_table);
+    RUN(test_load_protocol);
     return check_summary();
 }

@@ -1,6 +1,6 @@
 /* A run split into segments (--segment i/n) against the reference store: three segments
  * started together and merged make the run one process makes with the same seed and rate;
- * merge refuses what does not add up. */
+ * merge refuses what does not add up, segments that asked for other HTTP versions among them. */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -376,6 +376,69 @@ static void test_merge_refusals(void)
     refused(again, "merged-copy.json");
 }
 
+/* seg_json[2] with run.http set to value or, with value NULL, removed (as in results written
+ * before HTTP/2); its path. */
+static const char *with_http(const char *name, const char *value)
+{
+    cJSON *j = sc_json(seg_json[2]), *run = cJSON_GetObjectItem(j, "run");
+    if (!run) {
+        cJSON_Delete(j);
+        return "missing";
+    }
+    if (value)
+        cJSON_ReplaceItemInObject(run, "http", cJSON_CreateString(value));
+    else
+        cJSON_DeleteItemFromObject(run, "http");
+    char *text = cJSON_Print(j);
+    const char *path = sc_write(name, text);
+    free(text);
+    cJSON_Delete(j);
+    return path;
+}
+
+static const char *run_http(const cJSON *j)
+{
+    const cJSON *h = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "run"), "http");
+    return cJSON_IsString(h) ? h->valuestring : "(none)";
+}
+
+/* The HTTP version asked for is part of the run: a segment run with --http auto has another
+ * fingerprint and merge refuses it beside HTTP/1.1 segments, as it refuses a segment whose
+ * run.http alone differs; a segment without run.http (written before HTTP/2) is HTTP/1.1. */
+static void test_http_version_must_match(void)
+{
+    char other[600];
+    snprintf(other, sizeof other, "%s/seg2-auto.json", sc_tmpdir());
+    const char *args[] = {"load", cfg,         "--profile", prof,       "--threads", "1",
+                          "-q",   "--segment", "2/3",       "--run-id", "split-7",   "--http",
+                          "auto", "--json",    other,       NULL};
+    struct sc_ran ran = sc_run(60, args);
+    CHECK_INT_EQ(ran.code, 0);
+    sc_ran_free(&ran);
+    cJSON *asked = sc_json(other), *plain = sc_json(seg_json[2]);
+    CHECK(asked && plain);
+    if (asked && plain) {
+        CHECK_STR_EQ(run_http(asked), "auto");
+        CHECK_STR_EQ(run_http(plain), "1.1");
+        CHECK(strcmp(cJSON_GetObjectItem(asked, "config_hash")->valuestring,
+                     cJSON_GetObjectItem(plain, "config_hash")->valuestring) != 0);
+    }
+    cJSON_Delete(asked);
+    cJSON_Delete(plain);
+    const char *auto_seg[] = {seg_json[0], seg_json[1], other, NULL};
+    refused(auto_seg, "seg2-auto.json");
+    const char *h2_seg[] = {seg_json[0], seg_json[1], with_http("seg2-h2.json", "2"), NULL};
+    refused(h2_seg, "seg2-h2.json");
+    const char *bad[] = {seg_json[0], seg_json[1], with_http("seg2-bad.json", "3"), NULL};
+    refused(bad, "seg2-bad.json");
+    const char *old[] = {seg_json[0], seg_json[1], with_http("seg2-old.json", NULL), NULL};
+    CHECK_INT_EQ(merge(old, &ran), 0);
+    sc_ran_free(&ran);
+    cJSON *merged = sc_json(merged_json);
+    CHECK_STR_EQ(run_http(merged), "1.1");
+    cJSON_Delete(merged);
+}
+
 static void test_start_at_refused(void)
 {
     char past[32], far[32];
@@ -424,6 +487,7 @@ int main(void)
     write_run();
     RUN(test_three_segments_make_the_whole_run);
     RUN(test_merge_refusals);
+    RUN(test_http_version_must_match);
     RUN(test_run_segments_merge);
     RUN(test_closed_model_segments);
     RUN(test_start_at_refused);
