@@ -96,16 +96,21 @@ nginx_cpu() {
     awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$nginx_pid/stat"
 }
 
-# run CMD...: one pinned run; prints "req_per_s generator_cpu_seconds nginx_cpu_seconds".
+# run CMD...: one pinned run; prints "req_per_s generator_cpu_seconds nginx_cpu_seconds
+# answered_requests". The CPU figures divide the answered requests the generator counted, not
+# req/s times the nominal duration: a run on a busy machine ends later than asked (wrk's 10 s
+# can last 11), and the nominal duration would then miscount its requests.
 run() {
     local out=$tmp/out.txt n0 n1
     n0=$(nginx_cpu)
     /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
     n1=$(nginx_cpu)
-    local rps cpu
+    local rps cpu answered
     rps=$(grep -E 'Requests/sec:' "$out" | head -1 | sed -E 's/.*Requests\/sec: *([0-9.]+).*/\1/')
     cpu=$(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")
-    echo "${rps:-0} ${cpu:-0} $(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}')"
+    # wrk: "N requests in 10.00s"; storecheck: "N requests, M responses in 10s".
+    answered=$(awk '/ requests in / {print $1; exit} / requests, .* responses in / {print $3; exit}' "$out")
+    echo "${rps:-0} ${cpu:-0} $(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}') ${answered:-0}"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -122,14 +127,14 @@ compare() {
         run wrk -t1 -c50 -d"${duration}s" "${wrk_args[@]}" >>"$tmp/wrk.txt"
         run "$sc" load -t1 -c50 -d"${duration}s" "${sc_args[@]}" >>"$tmp/sc.txt" || true
     done
-    python3 - "$label" "$tmp/wrk.txt" "$tmp/sc.txt" "$duration" <<'PY'
+    python3 - "$label" "$tmp/wrk.txt" "$tmp/sc.txt" <<'PY'
 import statistics, sys
-label, wf, sf, dur = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+label, wf, sf = sys.argv[1], sys.argv[2], sys.argv[3]
 def load(f):
     rows = [tuple(map(float, l.split())) for l in open(f) if l.strip()]
     rps = statistics.median(r[0] for r in rows)
-    per_cpu = statistics.median(r[0] * dur / r[1] if r[1] else 0 for r in rows)
-    server = statistics.median(r[0] * dur / r[2] if r[2] else 0 for r in rows)
+    per_cpu = statistics.median(r[3] / r[1] if r[1] else 0 for r in rows)
+    server = statistics.median(r[3] / r[2] if r[2] else 0 for r in rows)
     return rps, per_cpu, server
 def ratio(a, b):
     return a / b if b else 0

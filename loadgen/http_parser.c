@@ -168,8 +168,14 @@ static enum http_result end_value(struct http_parser *p)
     return HTTP_AGAIN;
 }
 
-static int classify_name(const char *n, size_t len)
+/* raw: the name as received. Only names of a tracked length are lowercased. */
+static int classify_name(const char *raw, size_t len)
 {
+    if (len != 14 && len != 17 && len != 10)
+        return H_OTHER;
+    char n[17];
+    for (size_t i = 0; i < len; i++)
+        n[i] = (char)lower((unsigned char)raw[i]);
     if (len == 14 && memcmp(n, "content-length", 14) == 0)
         return H_CONTENT_LENGTH;
     if (len == 17 && memcmp(n, "transfer-encoding", 17) == 0)
@@ -246,12 +252,30 @@ static inline int line_ctl(unsigned char ch)
     return (ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f;
 }
 
+/* Whether any of the 8 bytes in x is below 0x20 or is DEL: the bytes a line must look at one
+ * by one (LF, CR, HTAB and the forbidden controls). The usual header value has none until its
+ * CR LF, so a line is scanned a word at a time. */
+static inline int word_has_ctl(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t below_space = (x - 0x20 * ones) & ~x;
+    uint64_t del = x ^ (0x7f * ones);
+    uint64_t is_del = (del - ones) & ~del;
+    return ((below_space | is_del) & highs) != 0;
+}
+
 /* Like through_lf for a line of the head or a trailer: stops early with *ctl set at a
  * control character. */
 static inline size_t line_through_lf(const char *bytes, size_t n, int *lf, int *ctl)
 {
     *lf = *ctl = 0;
-    for (size_t k = 0; k < n; k++) {
+    size_t k = 0;
+    for (uint64_t x; k + 8 <= n; k += 8) {
+        memcpy(&x, bytes + k, 8);
+        if (word_has_ctl(x))
+            break;
+    }
+    for (; k < n; k++) {
         unsigned char ch = (unsigned char)bytes[k];
         if (ch == '\n') {
             *lf = 1;
@@ -277,6 +301,16 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             return fail(p, "response head too large");                                             \
     } while (0)
 
+    /* The head's states follow one another by direct jumps rather than through the switch,
+     * whose indirect branch mispredicts on almost every change of state. */
+#define NEXT_IN(st, label)                                                                         \
+    do {                                                                                           \
+        if (p->state == (st) && i < len) {                                                         \
+            c = (unsigned char)data[i];                                                            \
+            goto label;                                                                            \
+        }                                                                                          \
+    } while (0)
+
     while (i < len) {
         unsigned char c = (unsigned char)data[i];
         switch (p->state) {
@@ -300,18 +334,21 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
         case S_REASON:       /* the reason phrase means nothing to a client */
         case S_SKIP_VALUE:   /* the value of a header the parser does not track */
         case S_TRAILER_LINE: /* a trailer field */
-        {
+        skip_line: {
             int lf, ctl;
             size_t n = line_through_lf(data + i, len - i, &lf, &ctl);
             if (ctl)
                 return fail(p, "control character in header line");
             HEAD_BYTES(n);
             i += n;
-            if (lf)
+            if (lf) {
                 p->state = p->state == S_TRAILER_LINE ? S_TRAILER_START : S_LINE_START;
+                NEXT_IN(S_LINE_START, line_start);
+            }
             break;
         }
         case S_LINE_START:
+        line_start:
             HEAD_BYTES(1);
             i++;
             if (c == '\r') {
@@ -322,10 +359,11 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             } else if (c == ' ' || c == '\t') {
                 return fail(p, "obsolete header line folding");
             } else if (tchar[c]) {
-                p->keep[0] = (char)lower(c);
+                p->keep[0] = (char)c;
                 p->keep_len = 1;
                 p->line_bytes = 1;
                 p->state = S_NAME;
+                NEXT_IN(S_NAME, name);
             } else {
                 return fail(p, "bad header name");
             }
@@ -338,14 +376,15 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             if ((r = end_head(p)) != HTTP_AGAIN)
                 goto out;
             break;
-        case S_NAME: {
-            /* The name in one tight loop; only its first bytes are kept, lowercased. */
+        case S_NAME:
+        name: {
+            /* The name in one tight loop; only its first bytes are kept, as received. */
             size_t j = i;
-            while (j < len && tchar[(unsigned char)data[j]]) {
-                if (p->keep_len <= HTTP_NAME_KEEP)
-                    p->keep[p->keep_len++] = (char)lower((unsigned char)data[j]);
+            while (j < len && tchar[(unsigned char)data[j]])
                 j++;
-            }
+            size_t room = HTTP_NAME_KEEP + 1 - p->keep_len, take = j - i < room ? j - i : room;
+            memcpy(p->keep + p->keep_len, data + i, take);
+            p->keep_len += take;
             HEAD_BYTES(j - i);
             i = j;
             if (i == len)
@@ -358,17 +397,25 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
                 p->keep_len <= HTTP_NAME_KEEP ? classify_name(p->keep, p->keep_len) : H_OTHER;
             p->keep_len = 0;
             p->state = S_VALUE_WS;
+            NEXT_IN(S_VALUE_WS, value_ws);
             break;
         }
         case S_VALUE_WS:
+        value_ws:
             if (c == ' ' || c == '\t') {
                 HEAD_BYTES(1);
                 i++;
+                NEXT_IN(S_VALUE_WS, value_ws);
                 break;
             }
-            p->state = p->header == H_OTHER ? S_SKIP_VALUE : S_VALUE;
-            break;
-        case S_VALUE: {
+            if (p->header == H_OTHER) {
+                p->state = S_SKIP_VALUE;
+                goto skip_line;
+            }
+            p->state = S_VALUE;
+            goto value;
+        case S_VALUE:
+        value: {
             /* A tracked header's value, up to its LF. */
             size_t j = i;
             for (; j < len && data[j] != '\n'; j++) {
@@ -391,6 +438,7 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
             if (end_value(p) == HTTP_ERROR)
                 return HTTP_ERROR;
             p->state = S_LINE_START;
+            NEXT_IN(S_LINE_START, line_start);
             break;
         }
         case S_BODY_CL: {
@@ -506,6 +554,7 @@ enum http_result http_parser_feed(struct http_parser *p, const char *data, size_
 out:
     *consumed = i;
     return r;
+#undef NEXT_IN
 #undef HEAD_BYTES
 }
 
