@@ -54,12 +54,8 @@ static void run_attacks(struct probe_ctx *ctx)
     struct tls_offered o;
     if (tls_probe_start(ctx, &s, &o) != 0)
         return;
-    /* More of the host's slots as they come free, for the versions side by side. */
-    struct tls_scan_pool pool = {
-        .held = 1, .most = TLS_SURVEY_IN_FLIGHT, .take = take_slots, .arg = ctx};
     struct tls_survey sv;
-    tls_survey_run(&s, &pool, 1, &sv);
-    scan_end(ctx, &s, pool.held, pool.peak);
+    tls_probe_survey(ctx, &s, 1, &sv);
     char label[400], fails[512] = "", warns[512] = "";
     handshake_label(ctx, "DROWN", label, sizeof label);
     if (sv.sslv2_accepted) {

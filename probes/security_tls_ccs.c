@@ -21,27 +21,15 @@ static void run_ccs(struct probe_ctx *ctx)
     if (tls_probe_start(ctx, &s, &o) != 0)
         return;
     uint16_t suites[TLS_SCAN_MAX_SUITES];
-    struct tls_hello h = {
-        .version = o.highest,
-        .sni = s.sni,
-        .suites = suites,
-        .nsuites = tls_suites_at(o.highest, NULL, suites, TLS_SCAN_MAX_SUITES),
-        .reneg = TLS_RENEG_SCSV,
-        .extensions = 1,
-    };
+    struct tls_hello h;
+    tls_probe_hello(&h, &s, o.highest, NULL, suites);
     char label[400], sent[160], why[160];
     snprintf(sent, sizeof sent, "a %s ClientHello", tls_wire_version_name(o.highest));
     handshake_label(ctx, "early ChangeCipherSpec", label, sizeof label);
     struct tls_session t;
     struct tls_flight f;
-    if (tls_session_open(&t, &s, &h, &f) != TLS_REPLY_HELLO) {
-        tls_flight_describe(&f, why, sizeof why);
-        probe_evidence(ctx, label, 0, "sent %s; answer: %s", sent, why);
-        tls_probe_undecided(ctx, sent, why);
-        tls_session_close(&t);
-        scan_end(ctx, &s, 1, 1);
+    if (tls_probe_open(ctx, &s, &h, sent, label, &t, &f) != 0)
         return;
-    }
     uint8_t ccs[6];
     tls_record_header(ccs, CONTENT_CCS, o.highest, 1);
     ccs[5] = 1;

@@ -18,15 +18,9 @@ static void run_compression(struct probe_ctx *ctx)
         if (!o.offered[i])
             continue;
         uint16_t v = tls_survey_wire[i], suites[TLS_SCAN_MAX_SUITES];
-        struct tls_hello h = {
-            .version = v,
-            .sni = s.sni,
-            .suites = suites,
-            .nsuites = tls_suites_at(v, NULL, suites, TLS_SCAN_MAX_SUITES),
-            .reneg = TLS_RENEG_SCSV,
-            .extensions = 1,
-            .deflate = 1,
-        };
+        struct tls_hello h;
+        tls_probe_hello(&h, &s, v, NULL, suites);
+        h.deflate = 1;
         struct tls_reply r;
         tls_survey_hello(&s, &h, &r);
         tls_reply_describe(&r, why, sizeof why);

@@ -48,16 +48,10 @@ static enum tls_reply_kind flight_for(struct tls_scan *s, uint16_t version,
                                       size_t ngroups, struct tls_flight *f)
 {
     uint16_t suites[TLS_SCAN_MAX_SUITES];
-    struct tls_hello h = {
-        .version = version,
-        .sni = s->sni,
-        .suites = suites,
-        .nsuites = tls_suites_at(version, keep, suites, TLS_SCAN_MAX_SUITES),
-        .reneg = TLS_RENEG_SCSV,
-        .extensions = 1,
-        .groups = group,
-        .ngroups = ngroups,
-    };
+    struct tls_hello h;
+    tls_probe_hello(&h, s, version, keep, suites);
+    h.groups = group;
+    h.ngroups = ngroups;
     if (!h.nsuites) {
         memset(f, 0, sizeof *f);
         return f->kind = TLS_REPLY_ALERT; /* nothing to offer at this version: refused */

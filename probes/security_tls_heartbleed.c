@@ -20,27 +20,18 @@ static void run_heartbleed(struct probe_ctx *ctx)
     if (tls_probe_start(ctx, &s, &o) != 0)
         return;
     uint16_t suites[TLS_SCAN_MAX_SUITES];
-    struct tls_hello h = {
-        .version = o.highest,
-        .sni = s.sni,
-        .suites = suites,
-        .nsuites = tls_suites_at(o.highest, NULL, suites, TLS_SCAN_MAX_SUITES),
-        .reneg = TLS_RENEG_SCSV,
-        .extensions = 1,
-        .heartbeat = 1,
-    };
+    struct tls_hello h;
+    tls_probe_hello(&h, &s, o.highest, NULL, suites);
+    h.heartbeat = 1;
     char label[400], sent[160], why[160];
     snprintf(sent, sizeof sent, "a %s ClientHello with the heartbeat extension",
              tls_wire_version_name(o.highest));
     handshake_label(ctx, "heartbeat", label, sizeof label);
     struct tls_session t;
     struct tls_flight f;
-    enum tls_reply_kind k = tls_session_open(&t, &s, &h, &f);
-    if (k != TLS_REPLY_HELLO) {
-        tls_flight_describe(&f, why, sizeof why);
-        probe_evidence(ctx, label, 0, "sent %s; answer: %s", sent, why);
-        tls_probe_undecided(ctx, sent, why);
-    } else if (!f.hello.heartbeat) {
+    if (tls_probe_open(ctx, &s, &h, sent, label, &t, &f) != 0)
+        return;
+    if (!f.hello.heartbeat) {
         probe_evidence(ctx, label, 0, "sent %s; the ServerHello carries no heartbeat extension",
                        sent);
         probe_set(ctx, PROBE_PASS, "the server does not offer the heartbeat extension");

@@ -19,12 +19,8 @@ static void run_order(struct probe_ctx *ctx)
     struct tls_offered o;
     if (tls_probe_start(ctx, &s, &o) != 0)
         return;
-    /* More of the host's slots as they come free, for the versions side by side. */
-    struct tls_scan_pool pool = {
-        .held = 1, .most = TLS_SURVEY_IN_FLIGHT, .take = take_slots, .arg = ctx};
     struct tls_survey sv;
-    tls_survey_run(&s, &pool, 0, &sv);
-    scan_end(ctx, &s, pool.held, pool.peak);
+    tls_probe_survey(ctx, &s, 0, &sv);
     char label[400], client_weak[320] = "", client_strong[128] = "", server[128] = "";
     int judged = 0;
     for (int i = 0; i < TLS_SURVEY_VERSIONS; i++) {

@@ -14,14 +14,8 @@ static void run_renegotiation(struct probe_ctx *ctx)
         return;
     char label[400], why[160];
     uint16_t suites[TLS_SCAN_MAX_SUITES];
-    struct tls_hello h = {
-        .version = o.highest,
-        .sni = s.sni,
-        .suites = suites,
-        .nsuites = tls_suites_at(o.highest, NULL, suites, TLS_SCAN_MAX_SUITES),
-        .reneg = TLS_RENEG_SCSV,
-        .extensions = 1,
-    };
+    struct tls_hello h;
+    tls_probe_hello(&h, &s, o.highest, NULL, suites);
     struct tls_reply r;
     tls_survey_hello(&s, &h, &r);
     tls_reply_describe(&r, why, sizeof why);

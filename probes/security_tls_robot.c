@@ -89,14 +89,8 @@ static size_t encrypt_raw(const uint8_t *leaf, size_t leaf_len, int shape, uint1
 static int one_shape(struct tls_scan *s, uint16_t version, int shape, char *why, size_t len)
 {
     uint16_t suites[TLS_SCAN_MAX_SUITES];
-    struct tls_hello h = {
-        .version = version,
-        .sni = s->sni,
-        .suites = suites,
-        .nsuites = tls_suites_at(version, rsa_kx_suite, suites, TLS_SCAN_MAX_SUITES),
-        .reneg = TLS_RENEG_SCSV,
-        .extensions = 1,
-    };
+    struct tls_hello h;
+    tls_probe_hello(&h, s, version, rsa_kx_suite, suites);
     struct tls_session t;
     struct tls_flight f;
     int rc = -1;
@@ -151,14 +145,8 @@ static void run_robot(struct probe_ctx *ctx)
         if (!o.offered[i])
             continue;
         uint16_t v = tls_survey_wire[i], suites[TLS_SCAN_MAX_SUITES];
-        struct tls_hello h = {
-            .version = v,
-            .sni = s.sni,
-            .suites = suites,
-            .nsuites = tls_suites_at(v, rsa_kx_suite, suites, TLS_SCAN_MAX_SUITES),
-            .reneg = TLS_RENEG_SCSV,
-            .extensions = 1,
-        };
+        struct tls_hello h;
+        tls_probe_hello(&h, &s, v, rsa_kx_suite, suites);
         struct tls_reply r;
         tls_survey_hello(&s, &h, &r);
         tls_reply_describe(&r, why, sizeof why);

@@ -39,3 +39,39 @@ int tls_probe_start(struct probe_ctx *ctx, struct tls_scan *s, struct tls_offere
     scan_end(ctx, s, 1, 1);
     return -1;
 }
+
+void tls_probe_hello(struct tls_hello *h, const struct tls_scan *s, uint16_t version,
+                     int (*keep)(const struct tls_suite *), uint16_t suites[TLS_SCAN_MAX_SUITES])
+{
+    *h = (struct tls_hello){
+        .version = version,
+        .sni = s->sni,
+        .suites = suites,
+        .nsuites = tls_suites_at(version, keep, suites, TLS_SCAN_MAX_SUITES),
+        .reneg = TLS_RENEG_SCSV,
+        .extensions = 1,
+    };
+}
+
+int tls_probe_open(struct probe_ctx *ctx, struct tls_scan *s, struct tls_hello *h, const char *sent,
+                   const char *label, struct tls_session *t, struct tls_flight *f)
+{
+    if (tls_session_open(t, s, h, f) == TLS_REPLY_HELLO)
+        return 0;
+    char why[160];
+    tls_flight_describe(f, why, sizeof why);
+    probe_evidence(ctx, label, 0, "sent %s; answer: %s", sent, why);
+    tls_probe_undecided(ctx, sent, why);
+    tls_session_close(t);
+    scan_end(ctx, s, 1, 1);
+    return -1;
+}
+
+void tls_probe_survey(struct probe_ctx *ctx, struct tls_scan *s, int with_sslv2,
+                      struct tls_survey *sv)
+{
+    struct tls_scan_pool pool = {
+        .held = 1, .most = TLS_SURVEY_IN_FLIGHT, .take = take_slots, .arg = ctx};
+    tls_survey_run(s, &pool, with_sslv2, sv);
+    scan_end(ctx, s, pool.held, pool.peak);
+}
