@@ -34,6 +34,7 @@ for tool in nginx curl python3 timeout; do
 done
 
 . bench/release_build.sh
+. bench/nginx_bench.sh
 bench_storecheck "$build"
 
 tmp=$(mktemp -d /tmp/storecheck-bench-capacity-XXXXXX)
@@ -49,7 +50,7 @@ trap 'stop_nginx; rm -rf "$tmp"' EXIT
 
 # start_nginx RATE: nginx on a free loopback port, every request limited together.
 start_nginx() {
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(free_port)
     cat >"$tmp/nginx.conf" <<CONF
 daemon off;
 master_process off;
@@ -74,13 +75,7 @@ http {
 CONF
     nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
     nginx_pid=$!
-    for _ in $(seq 100); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
-        kill -0 "$nginx_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    stop_nginx
-    return 1
+    nginx_answers "http://127.0.0.1:$port/"
 }
 
 echo ok >"$tmp/index.html"
@@ -95,10 +90,7 @@ YAML
 
 printf '%-10s %-10s %-10s %-8s %-8s %s\n' limit holds knee ratio steps end
 for rate in $rates; do
-    for attempt in 1 2 3 4 5; do
-        start_nginx "$rate" && break
-        [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
-    done
+    start_retried start_nginx "$rate"
     cat >"$tmp/capacity.yaml" <<YAML
 target:
   base_url: http://127.0.0.1:$port

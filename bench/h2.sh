@@ -30,6 +30,7 @@ done
 
 build=build-bench
 . bench/release_build.sh
+. bench/nginx_bench.sh
 release_build "$build"
 sc=$PWD/$build/checker/storecheck
 
@@ -41,12 +42,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-head -c 200 /dev/zero | tr '\0' 'x' >"$tmp/index.html"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-    -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
-    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+bench_site
 start_nginx() {
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(free_port)
     # nginx before 1.25 turns HTTP/2 on per listen socket ("http2 on;" from 1.25).
     cat >"$tmp/nginx.conf" <<CONF
 daemon off;
@@ -72,19 +70,9 @@ http {
 CONF
     taskset -c 1 nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
     nginx_pid=$!
-    for _ in $(seq 100); do
-        curl -sk -o /dev/null "https://127.0.0.1:$port/" && return 0
-        kill -0 "$nginx_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
-    return 1
+    nginx_answers "https://127.0.0.1:$port/"
 }
-# A picked port can be taken again before nginx binds it: try a few times.
-for attempt in 1 2 3 4 5; do
-    start_nginx && break
-    [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
-done
+start_retried start_nginx
 url="https://127.0.0.1:$port/index.html"
 
 # run NAME CMD...: one pinned run; prints "responses_per_s generator_cpu_seconds".

@@ -30,6 +30,7 @@ done
 
 build=build-bench
 . bench/release_build.sh
+. bench/nginx_bench.sh
 release_build "$build"
 sc=$PWD/$build/checker/storecheck
 
@@ -44,13 +45,10 @@ trap cleanup EXIT
 # 10,000 idle connections need descriptors on both sides.
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-head -c 200 /dev/zero | tr '\0' 'x' >"$tmp/index.html"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-    -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
-    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+bench_site
 start_nginx() {
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
+tport=$(free_port)
 cat >"$tmp/nginx.conf" <<CONF
 daemon off;
 master_process off;
@@ -77,19 +75,9 @@ http {
 CONF
 taskset -c 1 nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
 nginx_pid=$!
-for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
-    kill -0 "$nginx_pid" 2>/dev/null || break
-    sleep 0.05
-done
-kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
-return 1
+nginx_answers "http://127.0.0.1:$port/"
 }
-# A picked port can be taken again before nginx binds it: try a few times.
-for attempt in 1 2 3 4 5; do
-    start_nginx && break
-    [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
-done
+start_retried start_nginx
 
 # nginx's CPU time so far, in seconds (user + system).
 nginx_cpu() {

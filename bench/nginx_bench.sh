@@ -1,0 +1,36 @@
+# Sourced by the benches that time a generator against nginx (from the project root). They set
+# tmp (their scratch folder) and nginx_pid, and write their own nginx.conf.
+
+# free_port: a loopback port free now (another process may still take it before it is bound).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# bench_site: a 200-byte index.html and a throwaway EC certificate for 127.0.0.1 in $tmp.
+bench_site() {
+    head -c 200 /dev/zero | tr '\0' 'x' >"$tmp/index.html"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+        -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+        -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+}
+
+# nginx_answers URL: waits (5 s at most) until the nginx just started as $nginx_pid answers
+# URL; when it dies or never answers it is stopped and the call returns 1.
+nginx_answers() {
+    for _ in $(seq 100); do
+        curl -sk -o /dev/null "$1" && return 0
+        kill -0 "$nginx_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null; nginx_pid=
+    return 1
+}
+
+# start_retried CMD...: runs CMD (which starts nginx on a picked port) up to five times, as a
+# picked port can be taken before nginx binds it; exits 1 with nginx's log when all fail.
+start_retried() {
+    for attempt in 1 2 3 4 5; do
+        "$@" && return 0
+        [ "$attempt" = 5 ] && { echo "bench: nginx did not start" >&2; cat "$tmp/error.log" >&2; exit 1; }
+    done
+}
