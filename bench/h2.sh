@@ -7,8 +7,8 @@
 # nginx: one worker pinned to core 1, ~200-byte response, access_log off, HTTP/2 over TLS.
 # Generators: one thread, 10 connections x 32 streams, pinned to core 0, run alternately;
 # medians of the rounds. CPU per generator is user+system time of the process (GNU time).
-# Ratios compare medians of the same run. Then the memory of 100 connections x 100 streams
-# (room for 10,000 requests in flight).
+# Ratios compare medians of the same run. The memory of 10,000 streams in flight:
+# bench/h2-memory.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -113,14 +113,3 @@ print(f"h2/tls     req/s: h2load {h[0]:>8.0f}  storecheck {s[0]:>8.0f}  ({ratio(
       f"req per generator CPU-s: h2load {h[1]:>8.0f}  storecheck {s[1]:>8.0f}  ({ratio(s[1], h[1]):.2f}x)")
 PY
 
-echo
-echo "memory: 100 connections x 100 streams (room for 10,000 requests in flight), 5 s"
-/usr/bin/time -f "%M" -o "$tmp/rss.txt" "$sc" load --http 2 -t1 -c100 --streams 100 -d5s \
-    --cacert "$tmp/cert.pem" --json "$tmp/mem.json" "$url" >/dev/null 2>&1 || true
-python3 - "$tmp/mem.json" "$(cat "$tmp/rss.txt")" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-t = d["totals"]
-print(f"  h2 connections {t['protocols']['h2']}, responses {t['responses']}, "
-      f"errors {t['errors_total']}; max RSS {int(sys.argv[2]) / 1024:.1f} MB")
-PY
