@@ -261,35 +261,44 @@ class Hostile:
         conn.settimeout(0.2)
         try:
             try:
-                hello = conn.recv(4096)
+                hello = conn.recv(8192)
             except OSError:
                 hello = b""
-            if self.mode == "garbage":
-                conn.sendall(os.urandom(64) + b"HTTP/1.1 400 Bad Request\r\n\r\n")
-            elif self.mode == "huge":
-                conn.sendall(b"\x16\x03\x03\xff\xff" + b"\x00" * 100)
-            elif self.mode == "alert":
-                conn.sendall(b"\x15\x03\x01\x00\x02\x02\x28")
-            elif self.mode == "oldssl":
-                conn.sendall(old_ssl_answer(hello))
-            elif self.mode == "middle":
-                conn.sendall(middle_answer(hello))
-            elif self.mode == "endless":
-                while not self.stopped.is_set():
-                    conn.sendall(b"\x16\x03\x03\x00\x00" * 200)
-                    time.sleep(0.005)
-            # "silent": nothing; the connection stays open until the client gives up.
-            end = time.monotonic() + 10
-            while not self.stopped.is_set() and time.monotonic() < end:
-                try:
-                    if not conn.recv(4096):
-                        break
-                except socket.timeout:
-                    continue
+            if self.reply(conn, hello):
+                self.linger(conn)
         except OSError:
             pass
         finally:
             conn.close()
+
+    def reply(self, conn, hello):
+        """The hostile answer to hello; False closes the connection at once."""
+        if self.mode == "garbage":
+            conn.sendall(os.urandom(64) + b"HTTP/1.1 400 Bad Request\r\n\r\n")
+        elif self.mode == "huge":
+            conn.sendall(b"\x16\x03\x03\xff\xff" + b"\x00" * 100)
+        elif self.mode == "alert":
+            conn.sendall(b"\x15\x03\x01\x00\x02\x02\x28")
+        elif self.mode == "oldssl":
+            conn.sendall(old_ssl_answer(hello))
+        elif self.mode == "middle":
+            conn.sendall(middle_answer(hello))
+        elif self.mode == "endless":
+            while not self.stopped.is_set():
+                conn.sendall(b"\x16\x03\x03\x00\x00" * 200)
+                time.sleep(0.005)
+        # "silent": nothing; the connection stays open until the client gives up.
+        return True
+
+    def linger(self, conn):
+        """Keeps the connection open (10 s at most) until the client closes it."""
+        end = time.monotonic() + 10
+        while not self.stopped.is_set() and time.monotonic() < end:
+            try:
+                if not conn.recv(4096):
+                    break
+            except socket.timeout:
+                continue
 
     def stop(self):
         self.stopped.set()

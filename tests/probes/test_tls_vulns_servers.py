@@ -381,38 +381,25 @@ def test_weak(work):
 class HostileFlight(scan.Hostile):
     """A real ServerHello, then the hostile part where the rest of the flight should be."""
 
-    def answer(self, conn):
-        conn.settimeout(0.2)
-        try:
-            hello = conn.recv(8192)
-            parsed = parse_hello(hello)
-            if not parsed:
-                return
-            version, suites = parsed[0], parsed[1]
-            sh = struct.pack(">H", version) + bytes(32) + b"\x00" + struct.pack(">H", suites[0]) \
-                + b"\x00"
-            conn.sendall(record(0x16, version, handshake(2, sh)))
-            if self.mode == "flight-garbage":
-                conn.sendall(os.urandom(64))
-            elif self.mode == "flight-huge":
-                conn.sendall(b"\x16\x03\x03\xff\xff" + b"\x00" * 100)
-            elif self.mode == "flight-alert":
-                conn.sendall(b"\x15\x03\x03\x00\x02\x02\x50")
-            elif self.mode == "flight-endless":
-                while not self.stopped.is_set():
-                    conn.sendall(record(0x16, version, handshake(11, b"\x00" * 4000)))
-                    time.sleep(0.002)
-            end = time.monotonic() + 10
-            while not self.stopped.is_set() and time.monotonic() < end:
-                try:
-                    if not conn.recv(4096):
-                        break
-                except socket.timeout:
-                    continue
-        except OSError:
-            pass
-        finally:
-            conn.close()
+    def reply(self, conn, hello):
+        parsed = parse_hello(hello)
+        if not parsed:
+            return False
+        version, suites = parsed[0], parsed[1]
+        sh = struct.pack(">H", version) + bytes(32) + b"\x00" + struct.pack(">H", suites[0]) \
+            + b"\x00"
+        conn.sendall(record(0x16, version, handshake(2, sh)))
+        if self.mode == "flight-garbage":
+            conn.sendall(os.urandom(64))
+        elif self.mode == "flight-huge":
+            conn.sendall(b"\x16\x03\x03\xff\xff" + b"\x00" * 100)
+        elif self.mode == "flight-alert":
+            conn.sendall(b"\x15\x03\x03\x00\x02\x02\x50")
+        elif self.mode == "flight-endless":
+            while not self.stopped.is_set():
+                conn.sendall(record(0x16, version, handshake(11, b"\x00" * 4000)))
+                time.sleep(0.002)
+        return True
 
 
 def test_hostile(work):
