@@ -5,18 +5,17 @@
 
 #include <stddef.h>
 
+#include "probes/csp_set.h"
 #include "probes/probe.h"
 
-/* Where the policy came from: the response header, or a <meta http-equiv> in the page, where
- * browsers ignore frame-ancestors, report-uri and sandbox. */
-enum csp_source { CSP_FROM_HEADER, CSP_FROM_META };
-
-/* PROBE_PASS, PROBE_WARN or PROBE_FAIL for one policy, with the first reason that decided it
- * in why. Fail: scripts unrestricted, 'unsafe-inline' without a nonce, hash or
- * 'strict-dynamic', data: or any-host script sources (unless 'strict-dynamic' makes browsers
- * ignore them), http: sources, object-src unrestricted. Warn: 'unsafe-eval', no form-action,
- * no base-uri where scripts are allowed by nonce, hash or 'strict-dynamic'. */
-enum probe_status csp_judge(const char *policy, enum csp_source from, char *why, size_t len);
+/* PROBE_PASS, PROBE_WARN or PROBE_FAIL for the policies a page enforces (at least one), with
+ * the first reason that decided it in why. Fail: scripts unrestricted, 'unsafe-inline' without
+ * a nonce, hash or 'strict-dynamic', data: or any-host script sources (unless
+ * 'strict-dynamic' makes browsers ignore them), http: sources, object-src unrestricted. Warn:
+ * 'unsafe-eval', no form-action, no base-uri where scripts are allowed by nonce, hash or
+ * 'strict-dynamic'. With several policies a hole counts only when every policy leaves it
+ * open, as browsers enforce each. */
+enum probe_status csp_judge(const struct csp_set *s, char *why, size_t len);
 
 /* 1 if the source list holds a nonce or a hash source ('nonce-…', 'sha256-…', …). */
 int csp_has_nonce_or_hash(const char *sources);

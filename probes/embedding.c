@@ -19,18 +19,26 @@ static const char *trimmed(const char *v, char *buf, size_t len)
     return buf;
 }
 
-enum probe_status framing_judge(const char *csp, const char *xfo, int meta_frame_ancestors,
-                                char *why, size_t len)
+enum probe_status framing_judge(const struct csp_set *s, const char *xfo, char *why, size_t len)
 {
-    char fa[512];
-    if (csp && csp_directive(csp, "frame-ancestors", fa, sizeof fa)) {
-        if (csp_is_broad(fa)) {
-            snprintf(why, len, "frame-ancestors '%s' lets any site frame the page", fa);
-            return PROBE_FAIL;
+    char fa[512], broad[512] = "";
+    int meta_frame_ancestors = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!csp_directive(s->policy[i], "frame-ancestors", fa, sizeof fa))
+            continue;
+        if (s->from[i] == CSP_FROM_META) {
+            meta_frame_ancestors = 1;
+        } else if (!csp_is_broad(fa)) {
+            snprintf(why, len, "CSP frame-ancestors %s%s", fa[0] ? fa : "(empty: 'none')",
+                     xfo ? " (X-Frame-Options is ignored beside it)" : "");
+            return PROBE_PASS;
+        } else if (!broad[0]) {
+            snprintf(broad, sizeof broad, "%s", fa);
         }
-        snprintf(why, len, "CSP frame-ancestors %s%s", fa[0] ? fa : "(empty: 'none')",
-                 xfo ? " (X-Frame-Options is ignored beside it)" : "");
-        return PROBE_PASS;
+    }
+    if (broad[0]) {
+        snprintf(why, len, "frame-ancestors '%s' lets any site frame the page", broad);
+        return PROBE_FAIL;
     }
     const char *meta =
         meta_frame_ancestors ? " (frame-ancestors in a <meta> policy is ignored by browsers)" : "";

@@ -5,16 +5,16 @@
 
 #include <stddef.h>
 
+#include "probes/csp_set.h"
 #include "probes/probe.h"
 
-/* Framing of a page, from its Content-Security-Policy header (NULL when absent), its
- * X-Frame-Options (NULL when absent) and whether a <meta> policy names frame-ancestors
- * (browsers ignore it there). frame-ancestors, when the header has it, decides and
- * X-Frame-Options is ignored, as browsers do. Pass: frame-ancestors without '*' or a bare
- * scheme, or X-Frame-Options DENY or SAMEORIGIN. Fail: framing open to any site, ALLOW-FROM
- * (ignored by current browsers), an unrecognised value, or nothing. */
-enum probe_status framing_judge(const char *csp, const char *xfo, int meta_frame_ancestors,
-                                char *why, size_t len);
+/* Framing of a page, from the policies it enforces and its X-Frame-Options (NULL when
+ * absent). frame-ancestors in a header policy decides and X-Frame-Options is ignored, as
+ * browsers do (they ignore frame-ancestors in a <meta> policy); one policy that restricts
+ * framing is enough. Pass: a frame-ancestors without '*' or a bare scheme, or X-Frame-Options
+ * DENY or SAMEORIGIN. Fail: framing open to any site, ALLOW-FROM (ignored by current
+ * browsers), an unrecognised value, or nothing. */
+enum probe_status framing_judge(const struct csp_set *s, const char *xfo, char *why, size_t len);
 
 /* Cross-Origin-Resource-Policy (NULL when absent). Pass: same-origin or same-site. Warn:
  * cross-origin (any site may load the answer into its own process) or absent. Fail: a value

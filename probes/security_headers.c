@@ -8,7 +8,6 @@
 
 #include "probes/api_answers.h"
 #include "probes/catalog.h"
-#include "probes/csp.h"
 #include "probes/csp_judge.h"
 #include "probes/embedding.h"
 #include "probes/html.h"
@@ -95,44 +94,31 @@ static void judge_pages(struct probe_ctx *ctx, const enum endpoint *eps, size_t 
         probe_set(ctx, worst, "%s (%s)", worst_why, worst_url);
 }
 
-/* The policy a browser enforces on the page: the header's, else a <meta http-equiv> one in
- * the HTML, copied into buf; NULL when there is neither. */
-static const char *page_csp(const struct http_response *r, enum csp_source *from, char *buf,
-                            size_t len)
-{
-    const char *h = http_header(r, "Content-Security-Policy");
-    *from = CSP_FROM_HEADER;
-    if (h)
-        return h;
-    *from = CSP_FROM_META;
-    if (r->body && html_meta_http_equiv(r->body, "Content-Security-Policy", buf, len))
-        return buf;
-    return NULL;
-}
-
 static enum probe_status judge_csp(const struct http_response *r, char *why, size_t len)
 {
-    char meta[4096];
-    enum csp_source from;
-    const char *csp = page_csp(r, &from, meta, sizeof meta);
-    if (!csp) {
+    struct csp_set policies = {0};
+    csp_set_of_page(&policies, r);
+    enum probe_status st;
+    if (policies.n) {
+        st = csp_judge(&policies, why, len);
+    } else {
         snprintf(why, len, "no Content-Security-Policy%s",
                  http_header(r, "Content-Security-Policy-Report-Only")
                      ? " (only a Report-Only policy, which enforces nothing)"
                      : "");
-        return PROBE_FAIL;
+        st = PROBE_FAIL;
     }
-    return csp_judge(csp, from, why, len);
+    csp_set_free(&policies);
+    return st;
 }
 
 static enum probe_status judge_framing(const struct http_response *r, char *why, size_t len)
 {
-    char meta[4096], unused[8];
-    int meta_fa = r->body &&
-                  html_meta_http_equiv(r->body, "Content-Security-Policy", meta, sizeof meta) &&
-                  csp_directive(meta, "frame-ancestors", unused, sizeof unused);
-    return framing_judge(http_header(r, "Content-Security-Policy"),
-                         http_header(r, "X-Frame-Options"), meta_fa, why, len);
+    struct csp_set policies = {0};
+    csp_set_of_page(&policies, r);
+    enum probe_status st = framing_judge(&policies, http_header(r, "X-Frame-Options"), why, len);
+    csp_set_free(&policies);
+    return st;
 }
 
 static enum probe_status judge_corp(const struct http_response *r, char *why, size_t len)

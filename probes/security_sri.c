@@ -7,7 +7,7 @@
 #include "common/url.h"
 #include "probes/answer_fit.h"
 #include "probes/catalog.h"
-#include "probes/csp.h"
+#include "probes/csp_set.h"
 #include "probes/html.h"
 #include "probes/http.h"
 #include "probes/store.h"
@@ -69,9 +69,9 @@ static void run_sri(struct probe_ctx *ctx)
     struct url page_url;
     char why[128];
     url_parse(r.url, &page_url, why, sizeof why);
-    const char *csp = http_header(&r, "Content-Security-Policy");
-    char sources[2048] = "";
-    int has_sources = csp && csp_script_sources(csp, sources, sizeof sources);
+    struct csp_set policies = {0};
+    csp_set_of_page(&policies, &r);
+    int has_sources = csp_set_governs_scripts(&policies);
     size_t pos = 0, third = 0;
     int no_sri = 0, outside = 0;
     char first[1200] = "";
@@ -85,7 +85,7 @@ static void run_sri(struct probe_ctx *ctx)
             continue;
         third++;
         int sri = tag.has_integrity && sri_valid(tag.integrity);
-        int allowed = !has_sources || csp_allows(sources, origin);
+        int allowed = csp_set_allows_script(&policies, origin);
         if (!sri && !no_sri++ && !outside)
             snprintf(first, sizeof first, "%s has no integrity attribute", tag.src);
         if (!allowed && !outside++)
@@ -108,6 +108,7 @@ static void run_sri(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_PASS, "all %zu third-party script(s) carry SRI%s", third,
                   has_sources ? " and are allowed by the CSP" : "");
     }
+    csp_set_free(&policies);
     http_response_free(&r);
 }
 

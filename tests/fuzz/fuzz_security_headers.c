@@ -29,13 +29,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = '\0';
     char why[512], meta[2048];
-    verdict_ok(csp_judge(s, CSP_FROM_HEADER, why, sizeof why), why);
+    struct csp_set policies = {0};
+    csp_set_add(&policies, s, CSP_FROM_HEADER);
     if (html_meta_http_equiv(s, "Content-Security-Policy", meta, sizeof meta)) {
         if (strlen(meta) >= sizeof meta)
             abort();
-        verdict_ok(csp_judge(meta, CSP_FROM_META, why, sizeof why), why);
+        csp_set_add(&policies, meta, CSP_FROM_META);
     }
-    verdict_ok(framing_judge(s, s, 1, why, sizeof why), why);
+    if (policies.n + policies.ignored == 0 && strspn(s, " \t,") != strlen(s))
+        abort(); /* a field with more than blanks and commas holds a policy */
+    if (policies.n)
+        verdict_ok(csp_judge(&policies, why, sizeof why), why);
+    verdict_ok(framing_judge(&policies, s, why, sizeof why), why);
+    csp_set_free(&policies);
     verdict_ok(corp_judge(s, why, sizeof why), why);
     struct hsts h;
     if (hsts_parse(s, &h, why, sizeof why) == 0) {

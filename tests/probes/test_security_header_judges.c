@@ -11,9 +11,35 @@
 
 static char why[512];
 
+/* The verdict on the policies of header field values (NULL-terminated) and a <meta> one. */
+static enum probe_status judge_fields(const char *const *fields, const char *meta)
+{
+    struct csp_set s = {0};
+    for (size_t i = 0; fields[i]; i++)
+        csp_set_add(&s, fields[i], CSP_FROM_HEADER);
+    if (meta)
+        csp_set_add(&s, meta, CSP_FROM_META);
+    enum probe_status st = csp_judge(&s, why, sizeof why);
+    csp_set_free(&s);
+    return st;
+}
+
 static enum probe_status csp(const char *policy)
 {
-    return csp_judge(policy, CSP_FROM_HEADER, why, sizeof why);
+    const char *fields[] = {policy, NULL};
+    return judge_fields(fields, NULL);
+}
+
+static enum probe_status framing(const char *policy, const char *xfo, const char *meta)
+{
+    struct csp_set s = {0};
+    if (policy)
+        csp_set_add(&s, policy, CSP_FROM_HEADER);
+    if (meta)
+        csp_set_add(&s, meta, CSP_FROM_META);
+    enum probe_status st = framing_judge(&s, xfo, why, sizeof why);
+    csp_set_free(&s);
+    return st;
 }
 
 #define GOOD_TAIL "; object-src 'none'; base-uri 'self'; form-action 'self'"
@@ -78,7 +104,8 @@ static void test_csp_from_meta(void)
     char policy[512];
     CHECK(html_meta_http_equiv(page, "Content-Security-Policy", policy, sizeof policy));
     CHECK_STR_EQ(policy, "script-src 'self'; object-src 'none'; form-action 'self'");
-    CHECK_INT_EQ(csp_judge(policy, CSP_FROM_META, why, sizeof why), PROBE_PASS);
+    const char *none[] = {NULL};
+    CHECK_INT_EQ(judge_fields(none, policy), PROBE_PASS);
     CHECK_CONTAINS(why, "<meta> tag");
     CHECK(!html_meta_http_equiv("<meta name=x content=y><meta http-equiv=refresh content=1>",
                                 "Content-Security-Policy", policy, sizeof policy));
@@ -86,27 +113,59 @@ static void test_csp_from_meta(void)
                                 "Content-Security-Policy", policy, sizeof policy));
 }
 
+/* Every policy a page enforces counts: repeated fields, a comma-separated list in one field,
+ * and a <meta> policy beside the header; a hole is open only when every policy leaves it. */
+static void test_csp_several_policies(void)
+{
+    /* Scripts restricted by the first, plugins and forms by the second: together a pass. */
+    const char *split[] = {"script-src 'self'", "object-src 'none'; base-uri 'self'; "
+                                                "form-action 'self'",
+                           NULL};
+    CHECK_INT_EQ(judge_fields(split, NULL), PROBE_PASS);
+    CHECK_CONTAINS(why, "2 policies together");
+    /* The same two as one field's list. */
+    CHECK_INT_EQ(csp("script-src 'self', object-src 'none'; form-action 'self'"), PROBE_PASS);
+    /* A weak first policy is closed by a strict second one. */
+    const char *weak_first[] = {"script-src * 'unsafe-inline'",
+                                "script-src 'self'" GOOD_TAIL, NULL};
+    CHECK_INT_EQ(judge_fields(weak_first, NULL), PROBE_PASS);
+    /* Both leave 'unsafe-inline' open: fail, and said for both. */
+    const char *both_inline[] = {"script-src 'self' 'unsafe-inline'" GOOD_TAIL,
+                                 "default-src 'unsafe-inline' 'self'", NULL};
+    CHECK_INT_EQ(judge_fields(both_inline, NULL), PROBE_FAIL);
+    CHECK_CONTAINS(why, "'unsafe-inline'");
+    CHECK_CONTAINS(why, "every one of the 2 policies");
+    /* A policy that does not govern scripts leaves the script holes to the other. */
+    const char *img_only[] = {"img-src 'self'", "script-src 'self' data:" GOOD_TAIL, NULL};
+    CHECK_INT_EQ(judge_fields(img_only, NULL), PROBE_FAIL);
+    CHECK_CONTAINS(why, "data:");
+    /* A <meta> policy is enforced beside the header's. */
+    const char *inline_header[] = {"script-src 'unsafe-inline'" GOOD_TAIL, NULL};
+    CHECK_INT_EQ(judge_fields(inline_header, "script-src 'self'"), PROBE_PASS);
+    /* Empty list members are no policies. */
+    CHECK_INT_EQ(csp(" , script-src 'self'" GOOD_TAIL ", "), PROBE_PASS);
+    CHECK(strstr(why, "policies") == NULL);
+}
+
 static void test_framing(void)
 {
-    CHECK_INT_EQ(framing_judge("default-src 'self'; frame-ancestors 'none'", NULL, 0, why,
-                               sizeof why),
-                 PROBE_PASS);
+    CHECK_INT_EQ(framing("default-src 'self'; frame-ancestors 'none'", NULL, NULL), PROBE_PASS);
     CHECK_CONTAINS(why, "frame-ancestors 'none'");
     /* frame-ancestors decides; X-Frame-Options beside it is ignored by browsers. */
-    CHECK_INT_EQ(framing_judge("frame-ancestors *", "DENY", 0, why, sizeof why), PROBE_FAIL);
-    CHECK_INT_EQ(framing_judge("frame-ancestors 'self' https://shop.example.test", "ALLOW-FROM x",
-                               0, why, sizeof why),
+    CHECK_INT_EQ(framing("frame-ancestors *", "DENY", NULL), PROBE_FAIL);
+    CHECK_INT_EQ(framing("frame-ancestors 'self' https://shop.example.test", "ALLOW-FROM x", NULL),
                  PROBE_PASS);
-    CHECK_INT_EQ(framing_judge("default-src 'self'", " sameorigin ", 0, why, sizeof why),
-                 PROBE_PASS);
-    CHECK_INT_EQ(framing_judge(NULL, "DENY", 0, why, sizeof why), PROBE_PASS);
-    CHECK_INT_EQ(framing_judge(NULL, "ALLOW-FROM https://a.example.test", 0, why, sizeof why),
-                 PROBE_FAIL);
+    CHECK_INT_EQ(framing("default-src 'self'", " sameorigin ", NULL), PROBE_PASS);
+    CHECK_INT_EQ(framing(NULL, "DENY", NULL), PROBE_PASS);
+    CHECK_INT_EQ(framing(NULL, "ALLOW-FROM https://a.example.test", NULL), PROBE_FAIL);
     CHECK_CONTAINS(why, "ALLOW-FROM is ignored");
-    CHECK_INT_EQ(framing_judge(NULL, "DENY, SAMEORIGIN", 0, why, sizeof why), PROBE_FAIL);
+    CHECK_INT_EQ(framing(NULL, "DENY, SAMEORIGIN", NULL), PROBE_FAIL);
     CHECK_CONTAINS(why, "not recognised");
-    CHECK_INT_EQ(framing_judge("default-src 'self'", NULL, 1, why, sizeof why), PROBE_FAIL);
+    CHECK_INT_EQ(framing("default-src 'self'", NULL, "frame-ancestors 'none'"), PROBE_FAIL);
     CHECK_CONTAINS(why, "<meta> policy is ignored");
+    /* One policy that restricts framing is enough, wherever it stands in the list. */
+    CHECK_INT_EQ(framing("frame-ancestors *, frame-ancestors 'self'", NULL, NULL), PROBE_PASS);
+    CHECK_CONTAINS(why, "frame-ancestors 'self'");
 }
 
 static void test_corp(void)
@@ -212,6 +271,7 @@ int main(void)
     RUN(test_csp_strict_dynamic);
     RUN(test_csp_objects_and_forms);
     RUN(test_csp_from_meta);
+    RUN(test_csp_several_policies);
     RUN(test_framing);
     RUN(test_corp);
     RUN(test_hsts_parse);
