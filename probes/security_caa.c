@@ -1,19 +1,22 @@
 /* S-CAA: the DNS CAA records (RFC 8659) that say which CAs may issue certificates for the
  * store's host, looked up through the system resolver as a CA does: the host's name first,
  * then each parent up to the top-level domain, until a name has CAA records. */
-#include <arpa/nameser.h>
 #include <netdb.h> /* HOST_NOT_FOUND, NO_DATA, TRY_AGAIN */
-#include <netinet/in.h>
-#include <resolv.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "probes/caa.h"
 #include "probes/catalog.h"
+#include "probes/dns_query.h"
 #include "probes/tls.h"
 
-enum { ANSWER_MAX = 8192, MAX_RETRANS_S = 5, RETRIES = 2 };
+enum { MAX_TRY_S = 5, RETRIES = 2 };
+
+static int should_stop(void *ctx)
+{
+    return probe_should_stop(ctx);
+}
 
 static int loopback_name(const char *host)
 {
@@ -78,17 +81,6 @@ static void run_caa(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_SKIP, "%s is a loopback name: no CA issues for it", host);
         return;
     }
-    struct __res_state rs;
-    memset(&rs, 0, sizeof rs);
-    if (res_ninit(&rs) != 0) {
-        probe_set(ctx, PROBE_ERROR, "cannot read the system resolver's configuration");
-        return;
-    }
-    /* res_nquery blocks: bound it by the probe's time left, per server and try. */
-    uint64_t per =
-        probe_remaining_ms(ctx) / 1000 / (uint64_t)(RETRIES * (rs.nscount ? rs.nscount : 1));
-    rs.retrans = per < 1 ? 1 : per > MAX_RETRANS_S ? MAX_RETRANS_S : (int)per;
-    rs.retry = RETRIES;
     char name[URL_HOST_MAX];
     snprintf(name, sizeof name, "%s", host);
     size_t nl = strlen(name);
@@ -96,30 +88,34 @@ static void run_caa(struct probe_ctx *ctx)
         name[nl - 1] = '\0';
     const char *at = name;
     while (at && *at && !probe_should_stop(ctx)) {
-        unsigned char buf[ANSWER_MAX];
+        struct dns_answer a;
         char request[URL_HOST_MAX + 16], err[256];
         snprintf(request, sizeof request, "DNS CAA %s", at);
-        int n = res_nquery(&rs, at, ns_c_in, DNS_TYPE_CAA, buf, sizeof buf);
-        if (n < 0) {
-            int h = rs.res_h_errno;
-            if (h != HOST_NOT_FOUND && h != NO_DATA) {
+        enum dns_outcome got = dns_query(at, DNS_TYPE_CAA, probe_remaining_ms(ctx), RETRIES,
+                                         MAX_TRY_S, &a, should_stop, ctx);
+        if (got == DNS_STOPPED)
+            return;
+        if (got == DNS_NO_RESOLVER) {
+            probe_set(ctx, PROBE_ERROR, "cannot read the system resolver's configuration");
+            return;
+        }
+        if (a.len < 0) {
+            if (a.h_err != HOST_NOT_FOUND && a.h_err != NO_DATA) {
+                const char *why =
+                    a.h_err == TRY_AGAIN ? "server failure or timed out" : "query refused";
                 probe_evidence(ctx, request, 0, "%s",
-                               h == TRY_AGAIN ? "no answer (server "
-                                                "failure or timed out)"
-                                              : "refused or unanswerable");
-                probe_set(ctx, PROBE_ERROR, "the resolver could not answer for %s: %s", at,
-                          h == TRY_AGAIN ? "server failure or timed out" : "query refused");
-                res_nclose(&rs);
+                               a.h_err == TRY_AGAIN ? "no answer (server failure or timed out)"
+                                                    : "refused or unanswerable");
+                probe_set(ctx, PROBE_ERROR, "the resolver could not answer for %s: %s", at, why);
                 return;
             }
             probe_evidence(ctx, request, 0, "%s",
-                           h == HOST_NOT_FOUND ? "no such name" : "no CAA records");
+                           a.h_err == HOST_NOT_FOUND ? "no such name" : "no CAA records");
         } else {
             struct caa_set set;
-            if (caa_parse_answer(buf, (size_t)n, &set, err, sizeof err) != 0) {
+            if (caa_parse_answer(a.buf, (size_t)a.len, &set, err, sizeof err) != 0) {
                 probe_evidence(ctx, request, 0, "%s", err);
                 probe_set(ctx, PROBE_ERROR, "cannot read the CAA answer for %s: %s", at, err);
-                res_nclose(&rs);
                 return;
             }
             for (size_t i = 0; i < set.count; i++)
@@ -127,7 +123,6 @@ static void run_caa(struct probe_ctx *ctx)
                                set.records[i].tag, set.records[i].value);
             if (set.total) {
                 judge(ctx, host, at, &set);
-                res_nclose(&rs);
                 return;
             }
             probe_evidence(ctx, request, 0, "no CAA records");
@@ -135,7 +130,6 @@ static void run_caa(struct probe_ctx *ctx)
         at = strchr(at, '.');
         at = at ? at + 1 : NULL;
     }
-    res_nclose(&rs);
     if (!probe_should_stop(ctx))
         probe_set(ctx, PROBE_FAIL,
                   "no CAA records for %s or any parent domain: any CA may "

@@ -1,7 +1,6 @@
 /* S-TLS-OCSP and S-TLS-MUST-STAPLE: the OCSP response the server staples (RFC 6066
  * status_request) — offered, for this certificate, signed by its CA, good, fresh — and whether a
  * certificate that demands stapling (TLS feature status_request, RFC 7633) gets it. */
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
+#include "common/stop.h"
 #include "probes/catalog.h"
 #include "probes/cert_probe.h"
 
@@ -144,7 +144,8 @@ static int names_responder(X509 *cert)
 
 /* The handshake and its staple. A server that fetches its OCSP response when first asked
  * (nginx without ssl_stapling_file) staples from a later handshake on: with a responder named
- * and nothing stapled, ask once more a second later. 0, or -1 when the probe is decided. */
+ * and nothing stapled, ask once more a second later (unless the run is stopped). 0, or -1 when
+ * the probe is decided. */
 static int stapled_handshake(struct probe_ctx *ctx, struct tls_outcome *o, struct staple *s)
 {
     char label[400];
@@ -153,8 +154,7 @@ static int stapled_handshake(struct probe_ctx *ctx, struct tls_outcome *o, struc
     if (!o->ocsp && names_responder(o->cert) && probe_remaining_ms(ctx) > 2 * RETRY_WAIT_MS) {
         probe_evidence(ctx, label, 0, "nothing stapled: asked again after %d ms", RETRY_WAIT_MS);
         tls_outcome_free(o);
-        poll(NULL, 0, RETRY_WAIT_MS);
-        if (cert_probe_handshake(ctx, o, label, sizeof label) != 0)
+        if (stop_wait_ms(RETRY_WAIT_MS) || cert_probe_handshake(ctx, o, label, sizeof label) != 0)
             return -1;
     }
     judge_staple(ctx, o, s);

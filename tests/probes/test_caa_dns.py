@@ -4,8 +4,8 @@ serving CAA records (--dns-rr) under .test, and storecheck run in a private moun
 whose /etc/resolv.conf names that server (the machine's own resolver is never touched). Each
 verdict: CAA on the host (pass), inherited from a parent (pass), through a CNAME (pass), a
 critical unknown property (warn), issue ";" (warn), iodef only (warn), none up the tree
-(fail), an IP or loopback host (skip), and a resolver that does not answer (error, in bounded
-time).
+(fail), an IP or loopback host (skip), a resolver that does not answer (error, in bounded
+time), and Ctrl-C while a query waits on a server that never answers (the audit ends at once).
 
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest), dnsmasq
 (Debian dnsmasq-base), and root with unshare for the mount namespace: without them the test
@@ -13,6 +13,7 @@ exits 77 (skip)."""
 import json
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -82,22 +83,20 @@ def caa_answers(addr, name):
     return struct.unpack(">H", answer[6:8])[0] if len(answer) >= 12 else 0
 
 
-def namespaced(work, name, resolver, argv, timeout=60):
-    """argv run in a private mount namespace whose /etc/resolv.conf names resolver and whose
-    /etc/hosts maps every name here to 127.0.0.1 (the resolver's CAA queries never read
-    /etc/hosts; connecting to the target does)."""
+def namespaced(work, name, resolver, argv):
+    """The command line running argv in a private mount namespace whose /etc/resolv.conf names
+    resolver and whose /etc/hosts maps every name here to 127.0.0.1 (the resolver's CAA queries
+    never read /etc/hosts; connecting to the target does). argv keeps the process's id."""
     resolv = os.path.join(work, name + ".resolv.conf")
     open(resolv, "w").write("nameserver %s\noptions timeout:1 attempts:1\n" % resolver)
     hosts = os.path.join(work, "hosts")
     open(hosts, "w").write("127.0.0.1 localhost %s\n" % " ".join(EXPECT))
     script = ('mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && '
               'exec "$@"')
-    return subprocess.run(["unshare", "--mount", "sh", "-c", script, "sh", resolv, hosts] + argv,
-                          capture_output=True, text=True, timeout=timeout)
+    return ["unshare", "--mount", "sh", "-c", script, "sh", resolv, hosts] + argv
 
 
-def audit(work, host, port, resolver, name):
-    """S-CAA alone for https://host:port/ through resolver; the check and the time taken."""
+def caa_config(work, host, port, name):
     cfg = os.path.join(work, name + ".yaml")
     out = os.path.join(work, name + ".json")
     open(cfg, "w").write("""target:
@@ -107,8 +106,15 @@ def audit(work, host, port, resolver, name):
 audit: {{ only: [S-CAA], probe_timeout: 10s, deadline: 20s }}
 reports: {{ json: {out} }}
 """.format(host=host, port=port, out=out))
+    return cfg, out
+
+
+def audit(work, host, port, resolver, name):
+    """S-CAA alone for https://host:port/ through resolver; the check and the time taken."""
+    cfg, out = caa_config(work, host, port, name)
     t0 = time.monotonic()
-    r = namespaced(work, name, resolver, [tr.BIN, "audit", cfg])
+    r = subprocess.run(namespaced(work, name, resolver, [tr.BIN, "audit", cfg]),
+                       capture_output=True, text=True, timeout=60)
     elapsed = time.monotonic() - t0
     check(r.returncode in (0, 1, 3), "%s: the audit ran (exit %d): %s" % (name, r.returncode,
                                                                         r.stderr))
@@ -146,6 +152,35 @@ def stop(procs):
         p.wait(timeout=10)
 
 
+def interrupt_mid_query(work, port, mute):
+    """A DNS server at mute that takes queries and never answers: the resolver would wait its
+    5 s per try. Ctrl-C 1.5 s in ends the audit within a second, S-CAA interrupted."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((mute, 53))
+    try:
+        cfg, out = caa_config(work, "shop.test", port, "interrupted")
+        proc = subprocess.Popen(namespaced(work, "interrupted", mute, [tr.BIN, "audit", cfg]),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        elapsed = time.monotonic() - t0
+        check(code == 3, "interrupted: exit 3 (interrupted): %d %s" % (code, proc.stderr.read()))
+        check(elapsed < 1.0, "interrupted: the audit ended %.2f s after Ctrl-C" % elapsed)
+        doc = json.load(open(out)) if os.path.exists(out) else {"checks": []}
+        got = tr.checks_by_id(doc).get("S-CAA", {})
+        check(got.get("status") == "skip" and "interrupted" in (got.get("reason") or ""),
+              "interrupted: S-CAA skipped as interrupted: %s %s" % (got.get("status"),
+                                                                    got.get("reason")))
+    finally:
+        sock.close()
+
+
 def main():
     why = usable()
     if why:
@@ -166,6 +201,7 @@ def main():
         check(got.get("status") == "error" and "could not answer" in (got.get("reason") or ""),
               "silent resolver: S-CAA error: %s %s" % (got.get("status"), got.get("reason")))
         check(elapsed < 15, "silent resolver: the audit ended in %.1f s" % elapsed)
+        interrupt_mid_query(work, port, addr.rsplit(".", 1)[0] + ".252")
     finally:
         stop(procs)
     return tr.finish(work)
