@@ -199,8 +199,7 @@ static int finish(const struct cli *cli, const struct audit_args *a, const struc
                          .secrets = &cfg->secrets,
                      }};
     gate_judge(&g, checks.items, checks.count, fail_on);
-    /* With a report on stdout, stdout carries that report alone. */
-    FILE *out = report_to_stdout(&a->reports, cfg) ? stderr : stdout;
+    FILE *out = report_console(&a->reports, cfg);
     if (!cli->quiet)
         print_checks(out, cli, &checks);
     g.checks_listed = 1;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checker/commands.h"
+#include "checker/console.h"
 #include "common/exit_codes.h"
 #include "reports/capacity_report.h"
 #include "reports/load_report.h"
@@ -95,6 +96,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         }
     }
     int code = EXIT_PASSED;
+    FILE *out = console_stream(paths, formats);
     for (size_t k = 0; k < formats; k++) {
         if (!paths[k])
             continue;
@@ -103,7 +105,7 @@ static int run(const struct cli *cli, int argc, char **argv)
             fprintf(stderr, "storecheck report: %s\n", err);
             code = EXIT_RUN_ERROR;
         } else if (!cli->quiet && strcmp(paths[k], "-") != 0) {
-            printf("%s report: %s\n", r->name, paths[k]);
+            fprintf(out, "%s report: %s\n", r->name, paths[k]);
         }
     }
     cJSON_Delete(doc);
@@ -121,7 +123,8 @@ const struct command cmd_report = {
             "storecheck.load) renders as HTML or Markdown, as 'load --html' and\n"
             "'load --markdown' write them. A capacity result ('storecheck capacity --json',\n"
             "kind storecheck.capacity) renders as HTML, as 'capacity --html' writes it.\n"
-            "Files are written atomically; - is stdout.\n"
+            "Files are written atomically; - is stdout, and the names of the files written\n"
+            "then go to stderr.\n"
             "\n"
             "Exit codes:\n"
             "  0  every report was written\n"

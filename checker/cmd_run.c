@@ -262,8 +262,7 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
                          .secrets = &s->cfg.secrets,
                      }};
     gate_judge(&g, s->checks.items, s->checks.count, fail_on);
-    /* With a report on stdout, stdout carries that report alone. */
-    FILE *out = report_to_stdout(&a->reports, &s->cfg) ? stderr : stdout;
+    FILE *out = report_console(&a->reports, &s->cfg);
     return gate_finish(cli, "run", &g, &s->cfg, &a->reports, out);
 }
 

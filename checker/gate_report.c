@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "checker/console.h"
 #include "checker/fault_window.h"
 #include "checker/score.h"
 #include "checker/summary.h"
@@ -67,14 +68,12 @@ static const char *report_path(const struct report_overrides *p, const struct co
     return p->paths[k] ? p->paths[k] : cfg_paths[k];
 }
 
-int report_to_stdout(const struct report_overrides *p, const struct config *cfg)
+FILE *report_console(const struct report_overrides *p, const struct config *cfg)
 {
-    for (int k = 0; reporters[k]; k++) {
-        const char *path = report_path(p, cfg, k);
-        if (path && strcmp(path, "-") == 0)
-            return 1;
-    }
-    return 0;
+    const char *paths[REPORT_FORMATS];
+    for (int k = 0; k < REPORT_FORMATS; k++)
+        paths[k] = report_path(p, cfg, k);
+    return console_stream(paths, REPORT_FORMATS);
 }
 
 void gate_checks_init(struct gate_checks *c, size_t cap)
