@@ -168,7 +168,7 @@ static void read_all(struct json_fields *rd, const cJSON *doc, struct capacity_r
         read_step(rd, o, &r->steps[r->step_count++]);
     }
     struct out_stats *outputs;
-    outputs_json_read(rd, doc, &outputs, &r->output_count);
+    outputs_json_read(rd, doc, &outputs, NULL, &r->output_count);
     r->outputs = outputs;
 }
 

@@ -24,6 +24,7 @@ struct load_json_source {
     const char *profile; /* NULL for a URL run */
     struct out_stats *outputs; /* what the live outputs did (their targets point into the
                                   document); none when no output was asked for */
+    uint32_t *output_segments; /* a merged result: the segment of each output; else NULL */
     size_t output_count;
 };
 

@@ -38,10 +38,13 @@ static enum out_kind kind_of(struct json_fields *rd, const char *name)
 }
 
 void outputs_json_read(struct json_fields *rd, const cJSON *doc, struct out_stats **outputs,
-                       size_t *n)
+                       uint32_t **segments, size_t *n)
 {
+    uint32_t *segment_of = NULL;
     *outputs = NULL;
     *n = 0;
+    if (segments)
+        *segments = NULL;
     if (!cJSON_GetObjectItemCaseSensitive(doc, "outputs"))
         return;
     const cJSON *a = jf_array(rd, doc, "outputs", "result"), *o;
@@ -51,12 +54,20 @@ void outputs_json_read(struct json_fields *rd, const cJSON *doc, struct out_stat
         return;
     }
     *outputs = xcalloc((size_t)count + 1, sizeof **outputs);
+    if (segments && count && cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(a, 0), "segment"))
+        *segments = segment_of = xcalloc((size_t)count, sizeof *segment_of);
     const char *w = "outputs[]";
     cJSON_ArrayForEach(o, a)
     {
         struct out_stats *st = &(*outputs)[*n];
         st->kind = kind_of(rd, jf_str(rd, o, "kind", w, 0));
         st->target = jf_str(rd, o, "target", w, 0);
+        if (segment_of) {
+            uint64_t segment = jf_u64(rd, o, "segment", w);
+            if (segment > UINT32_MAX)
+                jf_fail(rd, "outputs[].segment is above %u", UINT32_MAX);
+            segment_of[*n] = (uint32_t)segment;
+        }
         st->sent = jf_u64(rd, o, "sent", w);
         st->dropped = jf_u64(rd, o, "dropped", w);
         st->failed = jf_u64(rd, o, "failed", w);

@@ -20,8 +20,10 @@ cJSON *outputs_json(const struct out_stats *outputs, size_t n, const uint32_t *s
                     const struct strv *secrets);
 
 /* The "outputs" of doc into *outputs (free() it; targets point into doc) and *n: none when
- * the member is absent (no output was asked for). A wrong field fails rd. */
+ * the member is absent (no output was asked for). With segments, the segment of each into
+ * *segments (free() it) when the outputs have one (a merged result: all of them), else NULL.
+ * A wrong field fails rd. */
 void outputs_json_read(struct json_fields *rd, const cJSON *doc, struct out_stats **outputs,
-                       size_t *n);
+                       uint32_t **segments, size_t *n);
 
 #endif

@@ -615,6 +615,17 @@ def finish(work):
     return 0
 
 
+def with_refstore(test):
+    """test(work, store) as a part: the reference store started in work, stopped after."""
+    def part(work):
+        store = Refstore(work)
+        try:
+            test(work, store)
+        finally:
+            store.stop()
+    return part
+
+
 def run_part(tests, prefix):
     """Run the part named on the command line in a fresh folder; the exit code: 1 when a
     check failed (the folder is kept), 77 when a tool was missing, else 0."""

@@ -16,13 +16,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import xml.dom.minidom
 import xml.parsers.expat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_run as tr  # noqa: E402  (its failures)
-from test_run import BIN, SECRETS, Refstore, check, config  # noqa: E402
+import test_run as tr  # noqa: E402  (the parts, the reference store)
+from test_run import BIN, SECRETS, check, config  # noqa: E402
 
 
 def storecheck(args, timeout=60):
@@ -157,19 +156,9 @@ def test_run(work, store):
 
 
 def main():
-    part = sys.argv[1]
     tests = {"load": test_load, "capacity": test_capacity, "merge": test_merge,
              "report": test_report, "run": test_run}
-    with tempfile.TemporaryDirectory(prefix="sc-stdout-") as work:
-        store = Refstore(work)
-        try:
-            tests[part](work, store)
-        finally:
-            store.stop()
-    if tr.failures:
-        print("%d check(s) failed" % len(tr.failures), file=sys.stderr)
-        return 1
-    return 0
+    return tr.run_part({k: tr.with_refstore(t) for k, t in tests.items()}, "sc-stdout-")
 
 
 if __name__ == "__main__":

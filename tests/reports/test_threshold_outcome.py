@@ -12,12 +12,11 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import xml.dom.minidom
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_run as tr  # noqa: E402  (the reference store, the config, the checks)
-from test_run import BIN, SECRETS, Refstore, check  # noqa: E402
+from test_run import BIN, SECRETS, check  # noqa: E402
 
 NO_DATA = "errors(step:pay) == 0"
 WITH_DATA = "failed_iterations(scenario:stuck) > 0"
@@ -148,16 +147,7 @@ def test_load(work, store):
 
 def main():
     tests = {"run": test_run, "load": test_load}
-    with tempfile.TemporaryDirectory(prefix="sc-threshold-") as work:
-        store = Refstore(work)
-        try:
-            tests[sys.argv[1]](work, store)
-        finally:
-            store.stop()
-    if tr.failures:
-        print("%d check(s) failed" % len(tr.failures), file=sys.stderr)
-        return 1
-    return 0
+    return tr.run_part({k: tr.with_refstore(t) for k, t in tests.items()}, "sc-threshold-")
 
 
 if __name__ == "__main__":
