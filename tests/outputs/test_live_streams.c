@@ -257,6 +257,14 @@ static void test_run_streams_its_load_phase(void)
     cJSON_Delete(doc);
 }
 
+/* Run storecheck with args, which must exit 0 within timeout_s. */
+static void run_ok(int timeout_s, const char *const *args)
+{
+    struct sc_ran ran = sc_run(timeout_s, args);
+    CHECK_INT_EQ(ran.code, 0);
+    sc_ran_free(&ran);
+}
+
 /* The one output of a result's "outputs": a json file at path that wrote every line of it,
  * without a failure. */
 static void check_json_output(const cJSON *outputs, int i, const char *path)
@@ -303,9 +311,7 @@ static void test_capacity_streams_over_its_steps(void)
                           "--max-rate",  "40/s", "--step-duration", "2s", "--warmup", "0s",
                           "--max-steps", "2",    "--out",           out,  "--json",   res,
                           "-q",          NULL};
-    struct sc_ran ran = sc_run(60, args);
-    CHECK_INT_EQ(ran.code, 0);
-    sc_ran_free(&ran);
+    run_ok(60, args);
     cJSON *doc = sc_json(res);
     const cJSON *steps = cJSON_GetObjectItem(doc, "steps");
     CHECK_INT_EQ(cJSON_GetArraySize(steps), 2);
@@ -325,9 +331,7 @@ static void test_capacity_streams_over_its_steps(void)
     char page[256];
     snprintf(page, sizeof page, "%s/cap.html", sc_tmpdir());
     const char *again[] = {"report", res, "--html", page, NULL};
-    ran = sc_run(30, again);
-    CHECK_INT_EQ(ran.code, 0);
-    sc_ran_free(&ran);
+    run_ok(30, again);
     cJSON_Delete(doc);
 }
 
@@ -343,15 +347,11 @@ static void test_merge_keeps_each_segments_outputs(void)
         const char *args[] = {"load",      url,     "--rate", "20",        "-d",   "2s",
                               "--threads", "1",     "-q",     "--segment", seg[i], "--run-id",
                               "merge-out", "--out", out[i],   "--json",    res[i], NULL};
-        struct sc_ran ran = sc_run(30, args);
-        CHECK_INT_EQ(ran.code, 0);
-        sc_ran_free(&ran);
+        run_ok(30, args);
     }
     snprintf(merged, sizeof merged, "%s/merged.json", sc_tmpdir());
     const char *args[] = {"merge", res[1], res[0], "--json", merged, "-q", NULL};
-    struct sc_ran ran = sc_run(30, args);
-    CHECK_INT_EQ(ran.code, 0);
-    sc_ran_free(&ran);
+    run_ok(30, args);
     cJSON *doc = sc_json(merged);
     const cJSON *outputs = cJSON_GetObjectItem(doc, "outputs");
     CHECK_INT_EQ(cJSON_GetArraySize(outputs), 2);
