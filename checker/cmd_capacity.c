@@ -56,8 +56,8 @@ static const char help[] =
     "                           (default load.profile, else steady; an open-model one)\n"
     "      --json FILE          write the result as JSON (docs/capacity-json.md)\n"
     "      --html FILE          write a page with the throughput/latency curve and the knee\n"
-    "                           (- is stdout for either, and the rows and the verdict then\n"
-    "                           go to stderr)\n"
+    "                           (- is stdout for one of them, and the rows and the verdict\n"
+    "                           then go to stderr)\n"
     "      --out KIND=TARGET    stream the running totals once a second, over all steps\n"
     "                           (repeatable, at most 8; replaces load.outputs): json=FILE,\n"
     "                           csv=FILE or prometheus-rw=URL (docs/outputs.md)\n"
@@ -261,7 +261,8 @@ static int parse_args(int argc, char **argv, struct capacity_args *a)
     if (a->share && !a->split.run_id[0])
         return cli_usage_error(&cmd_capacity, "--share needs --run-id, the same for all the "
                                               "segments of the search");
-    return 0;
+    const char *reports[] = {a->json, a->html};
+    return console_check(&cmd_capacity, reports, sizeof reports / sizeof *reports);
 }
 
 /* The command line over the config's capacity section; the config's load.max_rate holds. */

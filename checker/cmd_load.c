@@ -97,7 +97,8 @@ static const char help[] =
     "      --html FILE          write the result as an HTML report with charts, and\n"
     "      --markdown FILE      as a Markdown summary (docs/reports.md); 'storecheck report'\n"
     "                           renders a saved --json to the same files. A FILE of - is\n"
-    "                           stdout, and the console output then goes to stderr\n"
+    "                           stdout (for one of them at most), and the console output\n"
+    "                           then goes to stderr\n"
     "      --out KIND=TARGET    stream the running totals once a second while the run goes\n"
     "                           on (repeatable; replaces load.outputs): json=FILE (a JSON\n"
     "                           object a line, k6's points), csv=FILE, or\n"
@@ -975,6 +976,9 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     if (rc == 0)
         rc = check_args(&a);
+    const char *reports[] = {a.json, a.html, a.markdown};
+    if (rc == 0)
+        rc = console_check(&cmd_load, reports, sizeof reports / sizeof *reports);
     if (rc == 0)
         rc = check_urls(&a, have_cfg ? &cfg.target.allowed_hosts : NULL);
     if (rc == 0 && have_cfg)
@@ -1062,7 +1066,6 @@ static int run(const struct cli *cli, int argc, char **argv)
     size_t broken = load_gate_judge(&gate, &r);
     live_outputs_result(outs, &r);
     live_outputs_close(outs);
-    const char *reports[] = {a.json, a.html, a.markdown};
     FILE *out = console_stream(reports, sizeof reports / sizeof *reports);
     if (!cli->quiet) {
         summary(cli, out, &r, &a, &secrets);

@@ -70,6 +70,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!wanted)
         return cli_usage_error(&cmd_report, "nothing to write: give --html, --junit, "
                                             "--markdown, --sarif or --json");
+    if (console_check(&cmd_report, paths, formats))
+        return EXIT_USAGE;
     char err[512], why[256];
     cJSON *doc = report_read_json(input, err, sizeof err);
     if (!doc) {
@@ -123,8 +125,8 @@ const struct command cmd_report = {
             "storecheck.load) renders as HTML or Markdown, as 'load --html' and\n"
             "'load --markdown' write them. A capacity result ('storecheck capacity --json',\n"
             "kind storecheck.capacity) renders as HTML, as 'capacity --html' writes it.\n"
-            "Files are written atomically; - is stdout, and the names of the files written\n"
-            "then go to stderr.\n"
+            "Files are written atomically; - is stdout (for one report at most), and the\n"
+            "names of the files written then go to stderr.\n"
             "\n"
             "Exit codes:\n"
             "  0  every report was written\n"

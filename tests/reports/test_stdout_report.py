@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A report written to stdout (`-` as its path) is alone there, whichever command writes it and
-in whichever format: the console output (summary, tables, the files written) goes to stderr.
+in whichever format: the console output (summary, tables, the files written) goes to stderr,
+and a second report there is refused.
 Each command runs against the reference store on loopback for a second or two.
 
 usage: test_stdout_report.py load|capacity|merge|report|run
@@ -11,6 +12,8 @@ usage: test_stdout_report.py load|capacity|merge|report|run
   merge     --json - on two segments of a load
   report    --markdown - and --json - with another report written to a file
   run       --json -, --junit - and --sarif - (audit and load in one)
+  two       two reports on stdout are a usage error (exit 2) before anything runs, on every
+            command that writes more than one
 Needs STORECHECK_BIN, STORECHECK_SOURCE_DIR, STORECHECK_BUILD_DIR (set by CTest)."""
 import json
 import os
@@ -155,9 +158,26 @@ def test_run(work, store):
               "the summary and the files written go to stderr (--%s -)" % fmt)
 
 
+def test_two(work, store):
+    url = "http://127.0.0.1:%s/healthz" % store.ports["http"]
+    saved = os.path.join(work, "load.json")
+    storecheck(["load", url, "-d", "1s", "-t", "1", "-q", "--json", saved])
+    cfg = config(store, work, "S-HSTS", rate=None)
+    for args in (["load", url, "--json", "-", "--markdown", "-"],
+                 ["capacity", capacity_config(work, store.ports["http"]), "--max-rate", "20/s",
+                  "--json", "-", "--html", "-"],
+                 ["report", saved, "--html", "-", "--markdown", "-"],
+                 ["audit", cfg, "--json", "-", "--sarif", "-"],
+                 ["run", cfg, "--junit", "-", "--html", "-"]):
+        r = storecheck(args)
+        check(r.returncode == 2 and r.stdout == "" and "reports would go to stdout" in r.stderr,
+              "%s with two reports on stdout is a usage error (exit %d)" %
+              (args[0], r.returncode))
+
+
 def main():
     tests = {"load": test_load, "capacity": test_capacity, "merge": test_merge,
-             "report": test_report, "run": test_run}
+             "report": test_report, "run": test_run, "two": test_two}
     return tr.run_part({k: tr.with_refstore(t) for k, t in tests.items()}, "sc-stdout-")
 
 
