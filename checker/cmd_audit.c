@@ -199,8 +199,7 @@ static int finish(const struct cli *cli, const struct audit_args *a, const struc
                          .secrets = &cfg->secrets,
                      }};
     gate_judge(&g, checks.items, checks.count, fail_on);
-    /* With a report on stdout, stdout carries that report alone. */
-    FILE *out = report_to_stdout(&a->reports, cfg) ? stderr : stdout;
+    FILE *out = report_console(&a->reports, cfg);
     if (!cli->quiet)
         print_checks(out, cli, &checks);
     g.checks_listed = 1;
@@ -248,6 +247,8 @@ static int run(const struct cli *cli, int argc, char **argv)
         fprintf(stderr, "%s: audit: %s\n", a.config, err);
         goto out;
     }
+    if (report_console_check(&cmd_audit, &a.reports, &cfg))
+        goto out;
     enum severity fail_on = fail_on_cli >= 0 ? (enum severity)fail_on_cli : cfg.audit.fail_on;
 
     /* Before any thread: they all leave SIGINT/SIGTERM to the watcher. */
@@ -287,9 +288,10 @@ const struct command cmd_audit = {
             "On a terminal (not with -q), a status line shows the probes done and running.\n"
             "Then the scores and grades per STORE group (docs/scoring.md), one verdict with its\n"
             "reasons, and the reports of the reports section (the options override them; - is\n"
-            "stdout, and the console output then goes to stderr). The reports are those of\n"
-            "`storecheck run`, without a load. Accepted findings (audit.accept) are listed,\n"
-            "marked accepted, and do not fail the gate until they expire.\n"
+            "stdout, for one report at most, and the console output then goes to stderr). The\n"
+            "reports are those of `storecheck run`, without a load. Accepted findings\n"
+            "(audit.accept) are listed, marked accepted, and do not fail the gate until they\n"
+            "expire.\n"
             "\n"
             "Options:\n"
             "  --list             print every probe: id, default severity, title\n"

@@ -11,6 +11,7 @@
 #include "checker/capacity_step.h"
 #include "checker/cli.h"
 #include "checker/commands.h"
+#include "checker/console.h"
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
@@ -55,6 +56,8 @@ static const char help[] =
     "                           (default load.profile, else steady; an open-model one)\n"
     "      --json FILE          write the result as JSON (docs/capacity-json.md)\n"
     "      --html FILE          write a page with the throughput/latency curve and the knee\n"
+    "                           (- is stdout for one of them, and the rows and the verdict\n"
+    "                           then go to stderr)\n"
     "      --out KIND=TARGET    stream the running totals once a second, over all steps\n"
     "                           (repeatable, at most 8; replaces load.outputs): json=FILE,\n"
     "                           csv=FILE or prometheus-rw=URL (docs/outputs.md)\n"
@@ -258,7 +261,8 @@ static int parse_args(int argc, char **argv, struct capacity_args *a)
     if (a->share && !a->split.run_id[0])
         return cli_usage_error(&cmd_capacity, "--share needs --run-id, the same for all the "
                                               "segments of the search");
-    return 0;
+    const char *reports[] = {a->json, a->html};
+    return console_check(&cmd_capacity, reports, sizeof reports / sizeof *reports);
 }
 
 /* The command line over the config's capacity section; the config's load.max_rate holds. */
@@ -327,7 +331,8 @@ struct capacity_job {
     struct capacity_step_plan plan;
     struct split_run split;
     struct capacity_share share;
-    int shared; /* share is open: the steps are judged with the other segments */
+    int shared;    /* share is open: the steps are judged with the other segments */
+    FILE *console; /* the rows and the verdict (checker/console.h) */
 };
 
 /* Everything a step needs, from the config: 0, or an exit code after saying why. */
@@ -397,23 +402,23 @@ static void fmt_latency(uint64_t us, char *buf, size_t len)
     units_format_duration_us(us, buf, len);
 }
 
-static void print_header(const struct cli *cli, const struct capacity_job *j)
+static void print_header(const struct cli *cli, FILE *out, const struct capacity_job *j)
 {
     if (cli->quiet)
         return;
-    printf("%sCapacity%s of %s: scenarios of %s, steps of %llus warm-up + %llus judged\n",
-           cli_bold(cli), cli_reset(cli), j->cfg.target.base_url, j->sr.profile_path,
-           (unsigned long long)(j->rules.warmup_ms / 1000),
-           (unsigned long long)(j->rules.step_ms / 1000));
+    fprintf(out, "%sCapacity%s of %s: scenarios of %s, steps of %llus warm-up + %llus judged\n",
+            cli_bold(cli), cli_reset(cli), j->cfg.target.base_url, j->sr.profile_path,
+            (unsigned long long)(j->rules.warmup_ms / 1000),
+            (unsigned long long)(j->rules.step_ms / 1000));
     if (j->shared)
-        printf("  segment %u/%u of search %s: every step judged with the others'\n",
-               j->split.segment.index, j->split.segment.count, j->split.run_id);
-    printf("  %10s %10s %10s %9s %9s %9s %9s %8s  %s\n", "offered/s", "achieved/s", "resp/s",
-           "p50", "p90", "p95", "p99", "errors", "verdict");
-    fflush(stdout);
+        fprintf(out, "  segment %u/%u of search %s: every step judged with the others'\n",
+                j->split.segment.index, j->split.segment.count, j->split.run_id);
+    fprintf(out, "  %10s %10s %10s %9s %9s %9s %9s %8s  %s\n", "offered/s", "achieved/s", "resp/s",
+            "p50", "p90", "p95", "p99", "errors", "verdict");
+    fflush(out);
 }
 
-static void print_step(const struct cli *cli, const struct capacity_report_step *s,
+static void print_step(const struct cli *cli, FILE *out, const struct capacity_report_step *s,
                        const struct strv *secrets)
 {
     if (cli->quiet)
@@ -425,18 +430,18 @@ static void print_step(const struct cli *cli, const struct capacity_report_step 
     fmt_latency(s->p99, p99, sizeof p99);
     snprintf(errs, sizeof errs, "%.1f%%", 100 * s->error_rate);
     int good = strcmp(s->verdict, "holds") == 0;
-    printf("  %10.1f %10.1f %10.1f %9s %9s %9s %9s %8s  %s%s%s", s->offered_rate,
-           s->achieved_rate, s->responses_rate, p50, p90, p95, p99, errs,
-           good ? cli_green(cli) : cli_red(cli), s->verdict, cli_reset(cli));
+    fprintf(out, "  %10.1f %10.1f %10.1f %9s %9s %9s %9s %8s  %s%s%s", s->offered_rate,
+            s->achieved_rate, s->responses_rate, p50, p90, p95, p99, errs,
+            good ? cli_green(cli) : cli_red(cli), s->verdict, cli_reset(cli));
     if (s->abort_reason[0])
-        printf(": %s", s->abort_reason);
+        fprintf(out, ": %s", s->abort_reason);
     else if (s->broken_count) {
         char *line = redact_copy(secrets, s->broken[0]);
-        printf(": %s%s", line, s->broken_count > 1 ? " (and more)" : "");
+        fprintf(out, ": %s%s", line, s->broken_count > 1 ? " (and more)" : "");
         free(line);
     }
-    printf("\n");
-    fflush(stdout);
+    fprintf(out, "\n");
+    fflush(out);
 }
 
 /* The threshold that broke at the lowest rate (the abort rule when it was that). */
@@ -456,27 +461,28 @@ static void first_broken(struct capacity_report *r)
 }
 
 /* The verdict line (also with -q), then the threshold that broke first and the target. */
-static void print_verdict(const struct cli *cli, const struct capacity_report *r)
+static void print_verdict(const struct cli *cli, FILE *out, const struct capacity_report *r)
 {
     char *line = r->first_broken_line ? redact_copy(r->secrets, r->first_broken_line) : NULL;
-    printf("%s%s", cli->quiet ? "" : "\n", cli_bold(cli));
+    fprintf(out, "%s%s", cli->quiet ? "" : "\n", cli_bold(cli));
     if (r->holds > 0)
-        printf("Holds %.1f/s", r->holds);
+        fprintf(out, "Holds %.1f/s", r->holds);
     else
-        printf("No rate held");
-    printf("%s", cli_reset(cli));
+        fprintf(out, "No rate held");
+    fprintf(out, "%s", cli_reset(cli));
     if (r->breaks > 0)
-        printf("; breaks at %.1f/s (the knee)", r->breaks);
-    printf(" [%s%s]\n", r->end, r->interrupted ? ", interrupted" : "");
+        fprintf(out, "; breaks at %.1f/s (the knee)", r->breaks);
+    fprintf(out, " [%s%s]\n", r->end, r->interrupted ? ", interrupted" : "");
     if (cli->quiet) {
         free(line);
         return;
     }
     if (line)
-        printf("  first broken at %.1f/s: %s\n", r->first_broken_rate, line);
+        fprintf(out, "  first broken at %.1f/s: %s\n", r->first_broken_rate, line);
     if (r->target_rate > 0)
-        printf("  target %.1f/s: %s%s%s\n", r->target_rate, r->passed ? cli_green(cli) : cli_red(cli),
-               r->passed ? "held" : "not shown to hold", cli_reset(cli));
+        fprintf(out, "  target %.1f/s: %s%s%s\n", r->target_rate,
+                r->passed ? cli_green(cli) : cli_red(cli), r->passed ? "held" : "not shown to hold",
+                cli_reset(cli));
     free(line);
 }
 
@@ -601,7 +607,7 @@ static int search(const struct cli *cli, struct capacity_job *j, struct capacity
         enum capacity_verdict v;
         capacity_step_judge(&j->plan, rate, &win, st, &v);
         load_result_free(&win);
-        print_step(cli, st, &j->cfg.secrets);
+        print_step(cli, j->console, st, &j->cfg.secrets);
         if (st->interrupted)
             break;
         capacity_search_record(s, rate, v);
@@ -672,7 +678,9 @@ static int run(const struct cli *cli, int argc, char **argv)
         goto out;
     }
     j.plan.outputs = outs;
-    print_header(cli, &j);
+    const char *reports[] = {a.json, a.html};
+    j.console = console_stream(reports, sizeof reports / sizeof *reports);
+    print_header(cli, j.console, &j);
     struct capacity_search s;
     rc = search(cli, &j, &s, &r);
     if (j.shared && capacity_share_stopped_by(&j.share) >= 0) {
@@ -684,8 +692,10 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     live_outputs_close(outs);
     fill_report(&r, &j, &s);
-    print_verdict(cli, &r);
-    live_outputs_report(outs, cli->quiet, "capacity", &j.cfg.secrets);
+    r.outputs = live_outputs_stats(outs, &r.output_count);
+    print_verdict(cli, j.console, &r);
+    live_outputs_report(outs, j.console, cli->quiet, "capacity", &j.cfg.secrets);
+    fflush(j.console);
     if (write_reports(&a, &r))
         rc = EXIT_RUN_ERROR;
     if (!rc)

@@ -11,14 +11,15 @@
 
 #include "checker/cli.h"
 #include "checker/commands.h"
+#include "checker/console.h"
 #include "checker/fd_limit.h"
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
 #include "checker/progress.h"
 #include "checker/scenario_table.h"
 #include "checker/split_run.h"
-#include "checker/summary_table.h"
 #include "checker/stop_signal.h"
+#include "checker/summary_table.h"
 #include "common/allowlist.h"
 #include "common/exit_codes.h"
 #include "common/oom.h"
@@ -33,8 +34,8 @@
 #include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
 #include "outputs/live_outputs.h"
-#include "reports/load_report.h"
 #include "reports/load_json.h"
+#include "reports/load_report.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
 /* A latency is at most the wait for a connection plus the request, each up to the timeout:
@@ -95,7 +96,9 @@ static const char help[] =
     "      --json FILE          write the full result as JSON (see docs/load-json.md)\n"
     "      --html FILE          write the result as an HTML report with charts, and\n"
     "      --markdown FILE      as a Markdown summary (docs/reports.md); 'storecheck report'\n"
-    "                           renders a saved --json to the same files\n"
+    "                           renders a saved --json to the same files. A FILE of - is\n"
+    "                           stdout (for one of them at most), and the console output\n"
+    "                           then goes to stderr\n"
     "      --out KIND=TARGET    stream the running totals once a second while the run goes\n"
     "                           on (repeatable; replaces load.outputs): json=FILE (a JSON\n"
     "                           object a line, k6's points), csv=FILE, or\n"
@@ -548,125 +551,141 @@ static void fmt_bytes(double b, char *buf, size_t len)
 }
 
 /* The latency table: percentiles, max, mean and stdev; one row per histogram. */
-static void print_row(const char *name, const struct hist *a, const struct hist *b)
+static void print_row(FILE *out, const char *name, const struct hist *a, const struct hist *b)
 {
     static const double ps[] = {50, 75, 90, 95, 99, 99.9, 99.99};
     static const char *const pn[] = {"p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99"};
     enum { N = sizeof ps / sizeof ps[0] };
-    printf("  %-14s", name);
+    fprintf(out, "  %-14s", name);
     for (size_t i = 0; i < N; i++)
-        printf(" %8s", pn[i]);
-    printf(" %8s %8s %8s\n", "max", "mean", "stdev");
+        fprintf(out, " %8s", pn[i]);
+    fprintf(out, " %8s %8s %8s\n", "max", "mean", "stdev");
     const struct hist *hs[2] = {a, b};
     const char *labels[2] = {b ? "corrected" : "from send", "uncorrected"};
     for (int k = 0; k < (b ? 2 : 1); k++) {
         char v[32];
-        printf("    %-12s", labels[k]);
+        fprintf(out, "    %-12s", labels[k]);
         for (size_t i = 0; i < N; i++) {
             fmt_us(hist_percentile(hs[k], ps[i]), v, sizeof v);
-            printf(" %8s", v);
+            fprintf(out, " %8s", v);
         }
         fmt_us(hs[k]->max, v, sizeof v);
-        printf(" %8s", v);
+        fprintf(out, " %8s", v);
         fmt_us((uint64_t)hist_mean(hs[k]), v, sizeof v);
-        printf(" %8s", v);
+        fprintf(out, " %8s", v);
         fmt_us((uint64_t)hist_stdev(hs[k]), v, sizeof v);
-        printf(" %8s\n", v);
+        fprintf(out, " %8s\n", v);
     }
 }
 
-static void print_timing(const char *name, const struct hist *h, const char *extra)
+static void print_timing(FILE *out, const char *name, const struct hist *h, const char *extra)
 {
     char p50[32], p99[32], mx[32];
     fmt_us(hist_percentile(h, 50), p50, sizeof p50);
     fmt_us(hist_percentile(h, 99), p99, sizeof p99);
     fmt_us(h->max, mx, sizeof mx);
-    printf("  %-14s p50 %-9s p99 %-9s max %-9s (%llu)%s\n", name, p50, p99, mx,
-           (unsigned long long)h->total, extra);
+    fprintf(out, "  %-14s p50 %-9s p99 %-9s max %-9s (%llu)%s\n", name, p50, p99, mx,
+            (unsigned long long)h->total, extra);
 }
 
-static void summary(const struct cli *cli, const struct load_result *r, const struct load_args *a,
-                    const struct strv *secrets)
+/* What each connection spoke (the ALPN outcome) beside the version asked for, as the HTML
+ * report says it: "Connections by protocol: http/1.1 10 (HTTP 1.1 asked)"; in HTTP/2 runs
+ * also the requests the servers refused unprocessed. */
+static void print_protocols(FILE *out, const struct load_result *r)
+{
+    const struct lg_counters *c = &r->totals;
+    fprintf(out, "  Connections by protocol:");
+    int any = 0;
+    for (int i = 0; i < LG_PROTO_COUNT; i++)
+        if (c->protocols[i])
+            fprintf(out, "%s %s %llu", any++ ? "," : "", lg_proto_names[i],
+                    (unsigned long long)c->protocols[i]);
+    fprintf(out, "%s (HTTP %s asked)", any ? "" : " none", lg_http_names[r->http]);
+    if (c->protocols[LG_PROTO_H2])
+        fprintf(out, "; %llu requests sent again after the server refused them",
+                (unsigned long long)c->retried);
+    fputc('\n', out);
+}
+
+static void summary(const struct cli *cli, FILE *out, const struct load_result *r,
+                    const struct load_args *a, const struct strv *secrets)
 {
     const struct lg_counters *c = &r->totals;
     char *target = redact_copy(secrets, a->urls[0]);
     char dur[32];
     units_format_duration_us(r->elapsed_us, dur, sizeof dur);
-    printf("%s%s load%s %s%s: %s%s\n", cli_bold(cli),
-           r->model == LG_MODEL_OPEN ? "Open-model" : "Closed-model", cli_reset(cli), target,
-           a->url_count > 1 ? " (and more URLs)" : "", r->interrupted ? "interrupted after " : "",
-           dur);
+    fprintf(out, "%s%s load%s %s%s: %s%s\n", cli_bold(cli),
+            r->model == LG_MODEL_OPEN ? "Open-model" : "Closed-model", cli_reset(cli), target,
+            a->url_count > 1 ? " (and more URLs)" : "", r->interrupted ? "interrupted after " : "",
+            dur);
     free(target);
     if (r->segment.count > 1)
-        printf("  segment %u/%u of run %s (storecheck merge adds the segments up)\n",
-               r->segment.index, r->segment.count, r->run_id);
-    printf("  %u thread%s, %u connection%s (max %u, peak %u), pipeline %u", r->threads,
-           r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
-           r->max_connections, r->peak_connections, r->pipeline);
+        fprintf(out, "  segment %u/%u of run %s (storecheck merge adds the segments up)\n",
+                r->segment.index, r->segment.count, r->run_id);
+    fprintf(out, "  %u thread%s, %u connection%s (max %u, peak %u), pipeline %u", r->threads,
+            r->threads == 1 ? "" : "s", r->connections, r->connections == 1 ? "" : "s",
+            r->max_connections, r->peak_connections, r->pipeline);
     if (r->model == LG_MODEL_OPEN)
-        printf(", requested %.2f %s/s", r->requested_rate,
-               r->scenario_count ? "iterations" : "req");
-    printf("\n\n");
+        fprintf(out, ", requested %.2f %s/s", r->requested_rate,
+                r->scenario_count ? "iterations" : "req");
+    fprintf(out, "\n\n");
     if (r->model == LG_MODEL_OPEN)
-        print_row("Latency", r->latency, r->latency_uncorrected);
+        print_row(out, "Latency", r->latency, r->latency_uncorrected);
     else
-        print_row("Latency", r->latency, NULL);
-    printf("\n");
-    print_timing("Connect", r->connect, "");
+        print_row(out, "Latency", r->latency, NULL);
+    fprintf(out, "\n");
+    print_timing(out, "Connect", r->connect, "");
     if (r->tls) {
         char extra[64];
         snprintf(extra, sizeof extra, " %llu of %llu handshakes resumed",
                  (unsigned long long)c->resumed, (unsigned long long)c->handshakes);
-        print_timing("TLS handshake", r->tls_handshake, extra);
+        print_timing(out, "TLS handshake", r->tls_handshake, extra);
     }
-    if (c->protocols[LG_PROTO_H2])
-        printf("  Connections by protocol: %s %llu, %s %llu; %llu requests sent again after "
-               "the server refused them\n",
-               lg_proto_names[LG_PROTO_HTTP1], (unsigned long long)c->protocols[LG_PROTO_HTTP1],
-               lg_proto_names[LG_PROTO_H2], (unsigned long long)c->protocols[LG_PROTO_H2],
-               (unsigned long long)c->retried);
-    print_timing("TTFB", r->ttfb, "");
+    print_protocols(out, r);
+    print_timing(out, "TTFB", r->ttfb, "");
     if (r->model == LG_MODEL_OPEN)
-        print_timing("Schedule lag", r->schedule_lag, "");
+        print_timing(out, "Schedule lag", r->schedule_lag, "");
 
-    char in[32], out[32], per[32];
-    fmt_bytes((double)c->bytes_in, in, sizeof in);
-    fmt_bytes((double)c->bytes_out, out, sizeof out);
+    char bytes_read[32], bytes_written[32], per[32];
+    fmt_bytes((double)c->bytes_in, bytes_read, sizeof bytes_read);
+    fmt_bytes((double)c->bytes_out, bytes_written, sizeof bytes_written);
     double secs = r->elapsed_us ? (double)r->elapsed_us / 1e6 : 1;
     fmt_bytes((double)c->bytes_in / secs, per, sizeof per);
-    printf("\n  %llu requests, %llu responses in %s; %s read, %s written\n",
-           (unsigned long long)c->requests, (unsigned long long)c->responses, dur, in, out);
-    printf("  %sRequests/sec: %.2f%s", cli_bold(cli), r->achieved_rate, cli_reset(cli));
-    printf("   Transfer/sec: %s\n", per);
+    fprintf(out, "\n  %llu requests, %llu responses in %s; %s read, %s written\n",
+            (unsigned long long)c->requests, (unsigned long long)c->responses, dur, bytes_read,
+            bytes_written);
+    fprintf(out, "  %sRequests/sec: %.2f%s", cli_bold(cli), r->achieved_rate, cli_reset(cli));
+    fprintf(out, "   Transfer/sec: %s\n", per);
 
-    printf("  Status:");
+    fprintf(out, "  Status:");
     int any = 0;
     for (int s = 100; s < 600; s++)
         if (c->status[s]) {
-            printf(" %d: %llu", s, (unsigned long long)c->status[s]);
+            fprintf(out, " %d: %llu", s, (unsigned long long)c->status[s]);
             any = 1;
         }
-    printf("%s\n", any ? "" : " none");
+    fprintf(out, "%s\n", any ? "" : " none");
     uint64_t errs = load_result_errors(r);
-    printf("  Errors: %s%llu%s", errs ? cli_red(cli) : "", (unsigned long long)errs,
-           errs ? cli_reset(cli) : "");
+    fprintf(out, "  Errors: %s%llu%s", errs ? cli_red(cli) : "", (unsigned long long)errs,
+            errs ? cli_reset(cli) : "");
     for (int i = 0; i < LG_ERR_COUNT; i++)
         if (c->errors[i])
-            printf("  %s %llu", lg_error_names[i], (unsigned long long)c->errors[i]);
-    printf("\n");
+            fprintf(out, "  %s %llu", lg_error_names[i], (unsigned long long)c->errors[i]);
+    fprintf(out, "\n");
     if (r->model == LG_MODEL_OPEN || c->unfinished) {
         const char *warn = c->late || c->dropped ? cli_yellow(cli) : "";
-        printf("  %sLate: %llu  Dropped: %llu%s  Unfinished: %llu\n", warn,
-               (unsigned long long)c->late, (unsigned long long)c->dropped,
-               *warn ? cli_reset(cli) : "", (unsigned long long)c->unfinished);
+        fprintf(out, "  %sLate: %llu  Dropped: %llu%s  Unfinished: %llu\n", warn,
+                (unsigned long long)c->late, (unsigned long long)c->dropped,
+                *warn ? cli_reset(cli) : "", (unsigned long long)c->unfinished);
     }
     if (c->internal_errors)
-        printf("  %sInternal errors: %llu (a fault of storecheck: these figures are not to be "
-               "trusted)%s\n",
-               cli_red(cli), (unsigned long long)c->internal_errors, cli_reset(cli));
+        fprintf(out,
+                "  %sInternal errors: %llu (a fault of storecheck: these figures are not to be "
+                "trusted)%s\n",
+                cli_red(cli), (unsigned long long)c->internal_errors, cli_reset(cli));
     if (r->first_error[0]) {
         char *e = redact_copy(secrets, r->first_error);
-        printf("  First error: %s\n", e);
+        fprintf(out, "  First error: %s\n", e);
         free(e);
     }
 }
@@ -957,6 +976,9 @@ static int run(const struct cli *cli, int argc, char **argv)
     }
     if (rc == 0)
         rc = check_args(&a);
+    const char *reports[] = {a.json, a.html, a.markdown};
+    if (rc == 0)
+        rc = console_check(&cmd_load, reports, sizeof reports / sizeof *reports);
     if (rc == 0)
         rc = check_urls(&a, have_cfg ? &cfg.target.allowed_hosts : NULL);
     if (rc == 0 && have_cfg)
@@ -1044,17 +1066,19 @@ static int run(const struct cli *cli, int argc, char **argv)
     size_t broken = load_gate_judge(&gate, &r);
     live_outputs_result(outs, &r);
     live_outputs_close(outs);
+    FILE *out = console_stream(reports, sizeof reports / sizeof *reports);
     if (!cli->quiet) {
-        summary(cli, &r, &a, &secrets);
-        scenario_table_print(cli, &r, &secrets);
-        if (summary_table_wanted(cli, stdout)) {
+        summary(cli, out, &r, &a, &secrets);
+        scenario_table_print(cli, out, &r, &secrets);
+        if (summary_table_wanted(cli, out)) {
             struct summary_table t = {.load = &r, .secrets = &secrets};
-            summary_table_print(cli, stdout, &t);
+            summary_table_print(cli, out, &t);
         } else {
-            load_gate_print(cli, &r);
+            load_gate_print(cli, out, &r);
         }
     }
-    live_outputs_report(outs, cli->quiet, "load", &secrets);
+    live_outputs_report(outs, out, cli->quiet, "load", &secrets);
+    fflush(out);
     struct load_json_meta m = {.urls = a.urls,
                                .url_count = a.url_count,
                                .method = a.method,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checker/commands.h"
+#include "checker/console.h"
 #include "checker/load_gate.h"
 #include "checker/scenario_table.h"
 #include "checker/segment_merge.h"
@@ -20,14 +21,16 @@ static const char help[] =
     "written: counters, every histogram (exactly: the percentiles are those of the whole\n"
     "run), the per-second series aligned by the second since the earliest start, scenarios\n"
     "and steps, errors by class. The thresholds the segments were judged by are judged again\n"
-    "on the merged numbers.\n"
+    "on the merged numbers. The live outputs are not added up: each segment streamed its\n"
+    "own series, so the result lists every segment's outputs, each with its segment.\n"
     "\n"
     "Refused: a file that is not a load result, results of different runs (run id) or of a\n"
     "different config or profile (config hash), a segment given twice, a missing segment,\n"
     "a result that is already merged.\n"
     "\n"
     "Options:\n"
-    "      --json FILE   write the merged result (docs/load-json.md)\n"
+    "      --json FILE   write the merged result (docs/load-json.md); - is stdout, and the\n"
+    "                    summary then goes to stderr\n"
     "  -h, --help        this help\n"
     "\n"
     "Exit codes:\n"
@@ -89,21 +92,21 @@ static long judge_again(struct load_result *m)
     return broken;
 }
 
-static void summary(const struct cli *cli, const struct load_result *m)
+static void summary(const struct cli *cli, FILE *out, const struct load_result *m)
 {
     const struct lg_counters *c = &m->totals;
-    printf("%sMerged %u segments%s of run %s (config %s)\n", cli_bold(cli), m->segment.count,
-           cli_reset(cli), m->run_id, m->config_hash);
-    printf("  Requests: %llu  Responses: %llu  Errors: %llu  Late: %llu  Dropped: %llu\n",
-           (unsigned long long)c->requests, (unsigned long long)c->responses,
-           (unsigned long long)load_result_errors(m), (unsigned long long)c->late,
-           (unsigned long long)c->dropped);
-    printf("  Latency (corrected): p50 %lluus  p99 %lluus  max %lluus\n",
-           (unsigned long long)hist_percentile(m->latency, 50),
-           (unsigned long long)hist_percentile(m->latency, 99),
-           (unsigned long long)m->latency->max);
-    scenario_table_print(cli, m, NULL);
-    load_gate_print(cli, m);
+    fprintf(out, "%sMerged %u segments%s of run %s (config %s)\n", cli_bold(cli), m->segment.count,
+            cli_reset(cli), m->run_id, m->config_hash);
+    fprintf(out, "  Requests: %llu  Responses: %llu  Errors: %llu  Late: %llu  Dropped: %llu\n",
+            (unsigned long long)c->requests, (unsigned long long)c->responses,
+            (unsigned long long)load_result_errors(m), (unsigned long long)c->late,
+            (unsigned long long)c->dropped);
+    fprintf(out, "  Latency (corrected): p50 %lluus  p99 %lluus  max %lluus\n",
+            (unsigned long long)hist_percentile(m->latency, 50),
+            (unsigned long long)hist_percentile(m->latency, 99),
+            (unsigned long long)m->latency->max);
+    scenario_table_print(cli, out, m, NULL);
+    load_gate_print(cli, out, m);
 }
 
 static int run(const struct cli *cli, int argc, char **argv)
@@ -140,17 +143,25 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (broken < 0)
         goto out;
     if (!cli->quiet)
-        summary(cli, m);
+        summary(cli, console_stream(&json, 1), m);
     if (json) {
         const struct load_json_source *src = &s[0].src;
+        struct out_stats *outputs;
+        uint32_t *segments;
         struct load_json_meta meta = {.urls = src->urls,
                                       .url_count = src->url_count,
                                       .method = src->method,
                                       .headers = (const char *const *)src->headers,
                                       .header_count = src->header_count,
                                       .profile = src->profile};
+        meta.output_count = segment_results_outputs(s, n, &outputs, &segments);
+        meta.outputs = outputs;
+        meta.output_segments = segments;
         char err[512];
-        if (load_json_write(json, m, &meta, err, sizeof err)) {
+        int bad = load_json_write(json, m, &meta, err, sizeof err);
+        free(outputs);
+        free(segments);
+        if (bad) {
             fprintf(stderr, "storecheck merge: %s\n", err);
             rc = EXIT_RUN_ERROR;
             goto out;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checker/commands.h"
+#include "checker/console.h"
 #include "common/exit_codes.h"
 #include "reports/capacity_report.h"
 #include "reports/load_report.h"
@@ -69,6 +70,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (!wanted)
         return cli_usage_error(&cmd_report, "nothing to write: give --html, --junit, "
                                             "--markdown, --sarif or --json");
+    if (console_check(&cmd_report, paths, formats))
+        return EXIT_USAGE;
     char err[512], why[256];
     cJSON *doc = report_read_json(input, err, sizeof err);
     if (!doc) {
@@ -95,6 +98,7 @@ static int run(const struct cli *cli, int argc, char **argv)
         }
     }
     int code = EXIT_PASSED;
+    FILE *out = console_stream(paths, formats);
     for (size_t k = 0; k < formats; k++) {
         if (!paths[k])
             continue;
@@ -103,7 +107,7 @@ static int run(const struct cli *cli, int argc, char **argv)
             fprintf(stderr, "storecheck report: %s\n", err);
             code = EXIT_RUN_ERROR;
         } else if (!cli->quiet && strcmp(paths[k], "-") != 0) {
-            printf("%s report: %s\n", r->name, paths[k]);
+            fprintf(out, "%s report: %s\n", r->name, paths[k]);
         }
     }
     cJSON_Delete(doc);
@@ -121,7 +125,8 @@ const struct command cmd_report = {
             "storecheck.load) renders as HTML or Markdown, as 'load --html' and\n"
             "'load --markdown' write them. A capacity result ('storecheck capacity --json',\n"
             "kind storecheck.capacity) renders as HTML, as 'capacity --html' writes it.\n"
-            "Files are written atomically; - is stdout.\n"
+            "Files are written atomically; - is stdout (for one report at most), and the\n"
+            "names of the files written then go to stderr.\n"
             "\n"
             "Exit codes:\n"
             "  0  every report was written\n"

@@ -262,8 +262,7 @@ static int finish(const struct cli *cli, struct run_state *s, const struct run_a
                          .secrets = &s->cfg.secrets,
                      }};
     gate_judge(&g, s->checks.items, s->checks.count, fail_on);
-    /* With a report on stdout, stdout carries that report alone. */
-    FILE *out = report_to_stdout(&a->reports, &s->cfg) ? stderr : stdout;
+    FILE *out = report_console(&a->reports, &s->cfg);
     return gate_finish(cli, "run", &g, &s->cfg, &a->reports, out);
 }
 
@@ -282,7 +281,8 @@ static int run(const struct cli *cli, int argc, char **argv)
         diag_list_print(&diags, stderr);
         goto out;
     }
-    if (parse_thresholds(&s) || check_selection(&s.cfg))
+    if (parse_thresholds(&s) || check_selection(&s.cfg) ||
+        report_console_check(&cmd_run, &a.reports, &s.cfg))
         goto out;
     if (a.out_count) {
         s.cfg.load.outputs = a.outs;
@@ -350,8 +350,8 @@ const struct command cmd_run = {
             "\n"
             "Then scores and grades per STORE group (docs/scoring.md), the thresholds, one\n"
             "verdict, and the reports of the reports section (the options override them; - is\n"
-            "stdout, and the console output then goes to stderr). Accepted findings\n"
-            "(audit.accept) do not fail the gate until they expire.\n"
+            "stdout, for one report at most, and the console output then goes to stderr).\n"
+            "Accepted findings (audit.accept) do not fail the gate until they expire.\n"
             "The reasons of a failed gate are printed at the end, one line each. On a terminal,\n"
             "a status line names the phase (baseline audit, load, fault window) with its\n"
             "progress, and the end is a k6-like table naming each check that did not pass;\n"

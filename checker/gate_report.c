@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "checker/console.h"
 #include "checker/fault_window.h"
 #include "checker/score.h"
 #include "checker/summary.h"
@@ -67,14 +68,26 @@ static const char *report_path(const struct report_overrides *p, const struct co
     return p->paths[k] ? p->paths[k] : cfg_paths[k];
 }
 
-int report_to_stdout(const struct report_overrides *p, const struct config *cfg)
+static void report_paths(const struct report_overrides *p, const struct config *cfg,
+                         const char *paths[REPORT_FORMATS])
 {
-    for (int k = 0; reporters[k]; k++) {
-        const char *path = report_path(p, cfg, k);
-        if (path && strcmp(path, "-") == 0)
-            return 1;
-    }
-    return 0;
+    for (int k = 0; k < REPORT_FORMATS; k++)
+        paths[k] = report_path(p, cfg, k);
+}
+
+FILE *report_console(const struct report_overrides *p, const struct config *cfg)
+{
+    const char *paths[REPORT_FORMATS];
+    report_paths(p, cfg, paths);
+    return console_stream(paths, REPORT_FORMATS);
+}
+
+int report_console_check(const struct command *cmd, const struct report_overrides *p,
+                         const struct config *cfg)
+{
+    const char *paths[REPORT_FORMATS];
+    report_paths(p, cfg, paths);
+    return console_check(cmd, paths, REPORT_FORMATS);
 }
 
 void gate_checks_init(struct gate_checks *c, size_t cap)

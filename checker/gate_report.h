@@ -40,8 +40,12 @@ struct report_overrides {
 int report_option(const struct command *cmd, int argc, char **argv, int *i,
                   struct report_overrides *p);
 
-/* 1 if some report goes to stdout. */
-int report_to_stdout(const struct report_overrides *p, const struct config *cfg);
+/* Where the console output goes: stderr when some report goes to stdout (checker/console.h),
+ * else stdout. */
+FILE *report_console(const struct report_overrides *p, const struct config *cfg);
+/* 0 when at most one report goes to stdout, else EXIT_USAGE after saying so as cmd. */
+int report_console_check(const struct command *cmd, const struct report_overrides *p,
+                         const struct config *cfg);
 
 /* The checks of a run, each with its acceptance if it has one. */
 struct gate_checks {

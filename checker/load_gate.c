@@ -102,15 +102,15 @@ int load_gate_exit_code(const struct load_result *r, size_t broken, const char *
     return broken ? EXIT_GATE_FAILED : EXIT_PASSED;
 }
 
-void load_gate_print(const struct cli *cli, const struct load_result *r)
+void load_gate_print(const struct cli *cli, FILE *out, const struct load_result *r)
 {
     if (!r->threshold_count)
         return;
-    printf("\n  Thresholds:\n");
+    fprintf(out, "\n  Thresholds:\n");
     for (size_t i = 0; i < r->threshold_count; i++) {
         const struct lg_threshold_outcome *o = &r->thresholds[i];
-        printf("    %s%-6s%s %s%s\n", o->passed ? cli_green(cli) : cli_red(cli),
-               o->passed ? "pass" : "FAIL", cli_reset(cli), o->line,
-               o->abort_on_fail ? " (abort_on_fail)" : "");
+        fprintf(out, "    %s%-6s%s %s%s\n", o->passed ? cli_green(cli) : cli_red(cli),
+                o->passed ? "pass" : "FAIL", cli_reset(cli), o->line,
+                o->abort_on_fail ? " (abort_on_fail)" : "");
     }
 }

@@ -6,6 +6,7 @@
 #define STORECHECK_CHECKER_LOAD_GATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "checker/cli.h"
 #include "config/config.h"
@@ -42,7 +43,7 @@ int load_gate_check_running(const struct load_gate *g, struct engine *e, char *w
  * is broken, else 0. */
 int load_gate_exit_code(const struct load_result *r, size_t broken, const char *command);
 
-/* The thresholds of r, one line each, for the console summary. */
-void load_gate_print(const struct cli *cli, const struct load_result *r);
+/* The thresholds of r, one line each, for the console summary on out. */
+void load_gate_print(const struct cli *cli, FILE *out, const struct load_result *r);
 
 #endif

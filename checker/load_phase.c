@@ -179,7 +179,7 @@ int load_phase_run(struct progress *prog, const struct config *cfg, struct run_l
     live_outputs_result(out->outputs, &out->result);
     live_outputs_close(out->outputs);
     /* The run's summary comes later: only trouble is said here. */
-    live_outputs_report(out->outputs, 1, "run", &cfg->secrets);
+    live_outputs_report(out->outputs, stderr, 1, "run", &cfg->secrets);
     plan->meta.outputs = live_outputs_stats(out->outputs, &plan->meta.output_count);
     load_gate_free(&gate);
     batch_join(&checks);

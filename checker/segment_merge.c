@@ -164,3 +164,20 @@ int segment_results_merge(struct segment_result *s, size_t n, char *err, size_t 
     m->segments_merged = (uint32_t)n;
     return 0;
 }
+
+size_t segment_results_outputs(const struct segment_result *s, size_t n, struct out_stats **outputs,
+                               uint32_t **segments)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        total += s[i].src.output_count;
+    *outputs = xcalloc(total + 1, sizeof **outputs);
+    *segments = xcalloc(total + 1, sizeof **segments);
+    /* Checked: s[i] is segment i. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < s[i].src.output_count; j++) {
+            (*outputs)[k] = s[i].src.outputs[j];
+            (*segments)[k++] = (uint32_t)i;
+        }
+    return total;
+}

@@ -34,4 +34,10 @@ int segment_results_check(struct segment_result *s, size_t n, char *err, size_t 
  * The thresholds are left as they were: judge them again. 0, or -1 with err. */
 int segment_results_merge(struct segment_result *s, size_t n, char *err, size_t errlen);
 
+/* The live outputs of every checked segment, in segment order: each segment streamed its own
+ * series, so none is added up. *outputs and *segments (the segment of each) are malloc'd,
+ * free() both; the outputs' strings point into the segments' documents. */
+size_t segment_results_outputs(const struct segment_result *s, size_t n, struct out_stats **outputs,
+                               uint32_t **segments);
+
 #endif

@@ -166,7 +166,7 @@ const struct out_stats *live_outputs_stats(const struct live_outputs *lo, size_t
     return lo ? lo->stats : NULL;
 }
 
-void live_outputs_report(const struct live_outputs *lo, int quiet, const char *command,
+void live_outputs_report(const struct live_outputs *lo, FILE *out, int quiet, const char *command,
                          const struct strv *secrets)
 {
     for (size_t i = 0; lo && i < lo->count; i++) {
@@ -179,7 +179,7 @@ void live_outputs_report(const struct live_outputs *lo, int quiet, const char *c
             snprintf(prefix, sizeof prefix, "storecheck %s: output", command);
         else
             snprintf(prefix, sizeof prefix, "  Output");
-        FILE *f = trouble ? stderr : stdout;
+        FILE *f = trouble ? stderr : out;
         fprintf(f, "%s %s=%s (run_id %s): ", prefix, out_kind_names[st->kind], target, lo->run_id);
         if (st->kind == OUT_PROMETHEUS_RW)
             fprintf(f, "%llu pushes sent, %llu dropped, %llu failed",

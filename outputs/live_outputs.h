@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/out_spec.h"
 #include "common/strv.h"
@@ -38,10 +39,10 @@ void live_outputs_result(struct live_outputs *lo, const struct load_result *r);
 void live_outputs_close(struct live_outputs *lo);
 const struct out_stats *live_outputs_stats(const struct live_outputs *lo, size_t *count);
 
-/* One line per output after the run: on stdout (none when quiet), and on stderr for an
- * output that dropped or failed something (also when quiet). Targets pass through the
- * secrets. */
-void live_outputs_report(const struct live_outputs *lo, int quiet, const char *command,
+/* One line per output after the run: on out, the command's console (none when quiet), and
+ * on stderr for an output that dropped or failed something (also when quiet). Targets pass
+ * through the secrets. */
+void live_outputs_report(const struct live_outputs *lo, FILE *out, int quiet, const char *command,
                          const struct strv *secrets);
 
 void live_outputs_free(struct live_outputs *lo);

@@ -6,6 +6,7 @@
 #include "reports/capacity_report.h"
 #include "reports/json_exact.h"
 #include "reports/load_json_parts.h"
+#include "reports/outputs_json.h"
 #include "version.h"
 
 static void add_rate_or_null(cJSON *o, const char *k, double v)
@@ -96,6 +97,9 @@ char *capacity_json_render(const struct capacity_report *r)
     cJSON *steps = cJSON_AddArrayToObject(root, "steps");
     for (size_t i = 0; i < r->step_count; i++)
         cJSON_AddItemToArray(steps, step_json(&r->steps[i], r->secrets));
+    if (r->output_count)
+        cJSON_AddItemToObject(root, "outputs",
+                              outputs_json(r->outputs, r->output_count, NULL, r->secrets));
     char *text = json_print_exact(root); /* so that `storecheck report` draws the same page */
     cJSON_Delete(root);
     return text;

@@ -1,5 +1,6 @@
 /* A saved capacity result (docs/capacity-json.md) read back into the struct capacity_report
- * its HTML is drawn from, so `storecheck report` renders the page `capacity --html` wrote.
+ * its HTML is drawn from, so `storecheck report` renders the page `capacity --html` wrote
+ * (and the live outputs' counts).
  * Strict: every field the writer writes is present and of its type, the verdicts and ends are
  * the writer's own words (the page prints them), members it does not know are ignored. */
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "loadgen/segment.h"
 #include "reports/capacity_report.h"
 #include "reports/json_fields.h"
+#include "reports/outputs_json.h"
 #include "reports/report_doc.h"
 
 enum { MAX_STEPS = 4096, MAX_BROKEN = 256 };
@@ -165,6 +167,9 @@ static void read_all(struct json_fields *rd, const cJSON *doc, struct capacity_r
             return;
         read_step(rd, o, &r->steps[r->step_count++]);
     }
+    struct out_stats *outputs;
+    outputs_json_read(rd, doc, &outputs, NULL, &r->output_count);
+    r->outputs = outputs;
 }
 
 int capacity_report_read(const cJSON *doc, struct capacity_report *r, char *err, size_t errlen)
@@ -186,5 +191,6 @@ void capacity_report_read_free(struct capacity_report *r)
     for (size_t i = 0; i < r->step_count; i++)
         capacity_report_step_free(&r->steps[i]);
     free(r->steps);
+    free((struct out_stats *)r->outputs);
     memset(r, 0, sizeof *r);
 }

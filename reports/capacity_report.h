@@ -1,6 +1,7 @@
 /*
  * What `storecheck capacity` found, as the reports read it: the rules it searched by, every
- * step (offered and achieved rate, latency, errors, the thresholds it broke) and the verdict.
+ * step (offered and achieved rate, latency, errors, the thresholds it broke), the verdict and
+ * what its live outputs did.
  * The JSON (docs/capacity-json.md, reports/capacity-result.schema.json), the console and the
  * HTML are drawn from it.
  */
@@ -12,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/out_spec.h"
 #include "common/strv.h"
 #include "reports/reporter.h"
 
@@ -56,6 +58,8 @@ struct capacity_report {
     uint32_t segments;  /* and how many segments judged every step together */
     struct capacity_report_step *steps;
     size_t step_count;
+    const struct out_stats *outputs; /* what the live outputs (--out, load.outputs) did */
+    size_t output_count;
 };
 
 void capacity_report_step_free(struct capacity_report_step *s);

@@ -99,9 +99,8 @@ static void thresholds(struct textbuf *b, const cJSON *load)
     const cJSON *t;
     cJSON_ArrayForEach(t, ths)
     {
-        const char *st = rd_bool(t, "passed") ? "pass" : "fail";
-        tb_printf(b, "<tr><td><span class=\"st st-%s\">%s</span>%s</td><td><code>", st,
-                  rd_bool(t, "no_data") ? "no data" : st,
+        const char *st = rd_threshold_result(t);
+        tb_printf(b, "<tr><td><span class=\"st st-%s\">%s</span>%s</td><td><code>", st, st,
                   rd_bool(t, "abort_on_fail") ? " <span class=\"small\">(aborts)</span>" : "");
         esc(b, rd_str(t, "expr"));
         tb_add(b, "</code></td><td>");

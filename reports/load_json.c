@@ -9,6 +9,7 @@
 #include "reports/atomic_write.h"
 #include "reports/json_exact.h"
 #include "reports/load_json_parts.h"
+#include "reports/outputs_json.h"
 #include "version.h"
 
 static const double percentiles[] = {50, 75, 90, 95, 99, 99.9, 99.99};
@@ -196,27 +197,6 @@ static cJSON *seconds_json(const struct load_result *r)
     return a;
 }
 
-/* What each live output did: samples written, or pushes sent, dropped and failed. */
-static cJSON *outputs_json(const struct load_json_meta *m)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < m->output_count; i++) {
-        const struct out_stats *st = &m->outputs[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "kind", out_kind_names[st->kind]);
-        load_json_add_redacted(o, "target", st->target, m->secrets);
-        load_json_add_u64(o, "sent", st->sent);
-        load_json_add_u64(o, "dropped", st->dropped);
-        load_json_add_u64(o, "failed", st->failed);
-        if (st->error[0])
-            load_json_add_redacted(o, "error", st->error, m->secrets);
-        else
-            cJSON_AddNullToObject(o, "error");
-        cJSON_AddItemToArray(a, o);
-    }
-    return a;
-}
-
 cJSON *load_json_object(const struct load_result *r, const struct load_json_meta *m)
 {
     cJSON *root = cJSON_CreateObject();
@@ -254,7 +234,9 @@ cJSON *load_json_object(const struct load_result *r, const struct load_json_meta
     else
         cJSON_AddNullToObject(root, "first_error");
     if (m->output_count)
-        cJSON_AddItemToObject(root, "outputs", outputs_json(m));
+        cJSON_AddItemToObject(
+            root, "outputs",
+            outputs_json(m->outputs, m->output_count, m->output_segments, m->secrets));
     return root;
 }
 

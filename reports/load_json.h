@@ -8,6 +8,7 @@
 #define STORECHECK_REPORTS_LOAD_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -28,6 +29,7 @@ struct load_json_meta {
     const char *profile;             /* scenario runs: the profile file; NULL otherwise */
     const struct out_stats *outputs; /* the live outputs (--out, load.outputs) */
     size_t output_count;
+    const uint32_t *output_segments; /* a merged result: the segment of each output; else NULL */
 };
 
 /* The document as a cJSON tree (the caller deletes it), for reports that embed it. */

@@ -7,6 +7,7 @@
 
 #include "common/oom.h"
 #include "reports/json_fields.h"
+#include "reports/outputs_json.h"
 
 #define MAX_EXACT JSON_FIELDS_MAX_EXACT
 enum { MAX_SECONDS = 24 * 3600 + 3600, MAX_STEPS = 4096 };
@@ -452,6 +453,7 @@ static void read_all(struct json_fields *rd, const cJSON *root, struct load_resu
     read_scenarios(rd, root, r);
     read_seconds(rd, root, r);
     read_thresholds(rd, root, r);
+    outputs_json_read(rd, root, &src->outputs, &src->output_segments, &src->output_count);
     copy_str(r->first_error, sizeof r->first_error, jf_str(rd, root, "first_error", "result", 1));
 }
 
@@ -482,5 +484,7 @@ void load_json_source_free(struct load_json_source *src)
         free(src->headers[i]);
     free(src->headers);
     free(src->urls);
+    free(src->outputs);
+    free(src->output_segments);
     memset(src, 0, sizeof *src);
 }

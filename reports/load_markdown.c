@@ -58,10 +58,7 @@ static void thresholds(struct textbuf *b, const cJSON *load)
         tb_add_md_cell(b, rd_str(t, "expr"));
         tb_add(b, " | ");
         tb_add_md_cell(b, rd_str(t, "line"));
-        tb_printf(b, " | %s |\n",
-                  rd_bool(t, "passed")    ? "pass"
-                  : rd_bool(t, "no_data") ? "no data"
-                                          : "FAIL");
+        tb_printf(b, " | %s |\n", rd_threshold_result(t));
     }
     if (!any)
         tb_add(b, "None configured.\n");

@@ -95,6 +95,14 @@ void rd_fmt_observed(const cJSON *t, char *buf, size_t len)
         snprintf(buf, len, "%.0f", v);
 }
 
+const char *rd_threshold_result(const cJSON *t)
+{
+    const cJSON *passed = rd_get(t, "passed");
+    int pass =
+        cJSON_IsBool(passed) ? cJSON_IsTrue(passed) : strcmp(rd_str(t, "verdict"), "pass") == 0;
+    return pass ? "pass" : "fail";
+}
+
 void rd_fmt_time(double unix_ms, char *buf, size_t len)
 {
     /* Years 0..9999 only: a saved file may hold any number. */

@@ -32,8 +32,12 @@ int rd_check(const cJSON *doc, char *err, size_t errlen);
 
 /* Microseconds as "850us", "12.3ms", "1.52s". */
 void rd_fmt_us(double us, char *buf, size_t len);
-/* A threshold's observed value in its unit ("us", "ratio", "per_second", "count"). */
+/* A threshold's observed value in its unit ("us", "ratio", "per_second", "count"), or "no
+ * data". */
 void rd_fmt_observed(const cJSON *threshold, char *buf, size_t len);
+/* A threshold's result, of a run report (its verdict) or of a load result (passed): "pass"
+ * or "fail". One with no data fails, as the gate counts it; its observed value says "no data". */
+const char *rd_threshold_result(const cJSON *threshold);
 /* Unix milliseconds as "2026-11-26T09:00:00Z". */
 void rd_fmt_time(double unix_ms, char *buf, size_t len);
 

@@ -379,7 +379,7 @@ static void thresholds(struct textbuf *b, const cJSON *doc)
         char obs[48];
         rd_fmt_observed(t, obs, sizeof obs);
         tb_add(b, "<tr><td>");
-        status_tag(b, rd_str(t, "verdict"));
+        status_tag(b, rd_threshold_result(t));
         tb_add(b, "</td><td>");
         esc(b, rd_str(t, "expr"));
         tb_add(b, "</td><td class=\"num\">");

@@ -16,10 +16,11 @@ static const char *const cause_names[] = {
     [CAUSE_NO_TLS] = "no_tls",
 };
 
+/* No data fails as the gate counts it; no_data and a null observed say why. */
 static const char *const verdict_names[] = {
     [TH_PASS] = "pass",
     [TH_FAIL] = "fail",
-    [TH_NODATA] = "nodata",
+    [TH_NODATA] = "fail",
 };
 
 static const char *const unit_names[] = {
@@ -201,6 +202,7 @@ static cJSON *threshold_json(const struct report_threshold *t, const struct strv
     add_str(o, "expr", t->expr, secrets);
     add_str(o, "metric", t->parsed.label, secrets);
     cJSON_AddStringToObject(o, "verdict", verdict_names[t->result.verdict]);
+    cJSON_AddBoolToObject(o, "no_data", t->result.verdict == TH_NODATA);
     if (t->result.verdict == TH_NODATA)
         cJSON_AddNullToObject(o, "observed");
     else

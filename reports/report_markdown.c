@@ -178,7 +178,7 @@ static char *render_markdown(const cJSON *doc)
         tb_add(&b, " | ");
         tb_add_md_cell(&b, obs);
         tb_add(&b, " | ");
-        tb_add_md_cell(&b, rd_str(t, "verdict"));
+        tb_add_md_cell(&b, rd_threshold_result(t));
         tb_add(&b, " |\n");
     }
     if (!any)

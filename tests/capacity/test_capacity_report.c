@@ -1,5 +1,6 @@
-/* The capacity reports from a fixed result: the JSON holds the verdict and every step, the
- * HTML rings the knee on the curve, and neither shows a secret or unescaped config text. */
+/* The capacity reports from a fixed result: the JSON holds the verdict, every step and what
+ * the live outputs did (and reads back), the HTML rings the knee on the curve, and neither
+ * shows a secret or unescaped config text. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,59 @@ static void test_json(void)
     free(text);
 }
 
+/* The outputs are written as the load result writes them, secrets blanked, and read back; a
+ * kind this version does not write is refused, naming the field. None asked: no member. */
+static void test_outputs(void)
+{
+    struct capacity_report r;
+    struct capacity_report_step st[3];
+    fixture(&r, st);
+    char *text = capacity_json_render(&r);
+    cJSON *doc = cJSON_Parse(text);
+    CHECK(cJSON_GetObjectItem(doc, "outputs") == NULL);
+    cJSON_Delete(doc);
+    free(text);
+
+    struct out_stats outs[2] = {
+        {.kind = OUT_PROMETHEUS_RW,
+         .target = "http://127.0.0.1:9090/api/v1/write?token=s3cr3t-token",
+         .sent = 12,
+         .dropped = 2,
+         .failed = 3,
+         .error = "HTTP 500 from s3cr3t-token"},
+        {.kind = OUT_CSV, .target = "/tmp/live.csv", .sent = 40},
+    };
+    r.outputs = outs;
+    r.output_count = 2;
+    text = capacity_json_render(&r);
+    CHECK(strstr(text, "s3cr3t-token") == NULL);
+    doc = cJSON_Parse(text);
+    const cJSON *a = cJSON_GetObjectItem(doc, "outputs");
+    CHECK_INT_EQ(cJSON_GetArraySize(a), 2);
+    CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 0), "kind")->valuestring,
+                 "prometheus-rw");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "error")));
+    struct capacity_report back;
+    char err[256] = "";
+    CHECK_INT_EQ(capacity_report_read(doc, &back, err, sizeof err), 0);
+    CHECK_INT_EQ(back.output_count, 2);
+    if (back.output_count == 2) {
+        CHECK(back.outputs[0].kind == OUT_PROMETHEUS_RW && back.outputs[1].kind == OUT_CSV);
+        CHECK_INT_EQ(back.outputs[0].sent, 12);
+        CHECK_INT_EQ(back.outputs[0].dropped, 2);
+        CHECK_INT_EQ(back.outputs[0].failed, 3);
+        CHECK(strstr(back.outputs[0].error, "HTTP 500 from ") == back.outputs[0].error);
+        CHECK_STR_EQ(back.outputs[1].target, "/tmp/live.csv");
+        CHECK_STR_EQ(back.outputs[1].error, "");
+    }
+    capacity_report_read_free(&back);
+    cJSON_ReplaceItemInObject(cJSON_GetArrayItem(a, 1), "kind", cJSON_CreateString("xml"));
+    CHECK_INT_EQ(capacity_report_read(doc, &back, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "outputs[].kind");
+    cJSON_Delete(doc);
+    free(text);
+}
+
 static void test_html(void)
 {
     struct capacity_report r;
@@ -104,6 +158,7 @@ static void test_html(void)
 int main(void)
 {
     RUN(test_json);
+    RUN(test_outputs);
     RUN(test_html);
     return check_summary();
 }

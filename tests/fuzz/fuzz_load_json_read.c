@@ -35,7 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   .method = src.method,
                                   .headers = (const char *const *)src.headers,
                                   .header_count = src.header_count,
-                                  .profile = src.profile};
+                                  .profile = src.profile,
+                                  .outputs = src.outputs,
+                                  .output_count = src.output_count,
+                                  .output_segments = src.output_segments};
     char *text = load_json_render(&r, &meta);
     cJSON *doc2;
     struct load_result r2;
@@ -48,7 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                    .method = src2.method,
                                    .headers = (const char *const *)src2.headers,
                                    .header_count = src2.header_count,
-                                   .profile = src2.profile};
+                                   .profile = src2.profile,
+                                   .outputs = src2.outputs,
+                                   .output_count = src2.output_count,
+                                   .output_segments = src2.output_segments};
     char *again = load_json_render(&r2, &meta2);
     if (strcmp(text, again) != 0)
         abort();

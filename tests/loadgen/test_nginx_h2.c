@@ -222,8 +222,9 @@ static uint64_t num(const cJSON *o, const char *k)
 static void test_scenario_over_h2c(void)
 {
     char dir[] = "/tmp/storecheck-h2-XXXXXX", cfg[128], prof[128], out[128], html[128], md[128],
-         text[1024];
+         console[128], text[1024];
     CHECK(mkdtemp(dir) != NULL);
+    snprintf(console, sizeof console, "%s/console.txt", dir);
     snprintf(cfg, sizeof cfg, "%s/storecheck.yaml", dir);
     snprintf(prof, sizeof prof, "%s/two.yaml", dir);
     snprintf(out, sizeof out, "%s/result.json", dir);
@@ -243,11 +244,16 @@ static void test_scenario_over_h2c(void)
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "'%s' load '%s' --profile '%s' --json '%s' --html '%s' --markdown '%s' -t 1 "
-             ">/dev/null 2>&1",
-             getenv("STORECHECK_BIN"), cfg, prof, out, html, md);
+             ">'%s' 2>&1",
+             getenv("STORECHECK_BIN"), cfg, prof, out, html, md, console);
     CHECK_INT_EQ(system(cmd), 0);
-    /* The HTML and Markdown reports say which protocol the connections spoke, and the
-     * version load.http asked for. */
+    /* The console, the HTML and Markdown reports say which protocol the connections spoke,
+     * and the version load.http asked for. */
+    snprintf(cmd, sizeof cmd,
+             "grep -q 'Connections by protocol: h2 [1-9][0-9]* (HTTP 2 asked); [0-9]* requests "
+             "sent again' '%s'",
+             console);
+    CHECK_INT_EQ(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "grep -q 'Connections by protocol: h2 [1-9]* (HTTP 2 asked)' '%s'",
              html);
     CHECK_INT_EQ(system(cmd), 0);

@@ -257,8 +257,34 @@ static void test_run_streams_its_load_phase(void)
     cJSON_Delete(doc);
 }
 
+/* Run storecheck with args, which must exit 0 within timeout_s. */
+static void run_ok(int timeout_s, const char *const *args)
+{
+    struct sc_ran ran = sc_run(timeout_s, args);
+    CHECK_INT_EQ(ran.code, 0);
+    sc_ran_free(&ran);
+}
+
+/* The one output of a result's "outputs": a json file at path that wrote every line of it,
+ * without a failure. */
+static void check_json_output(const cJSON *outputs, int i, const char *path)
+{
+    const cJSON *o = cJSON_GetArrayItem(outputs, i);
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(o, "kind")), "json");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(o, "target")), path);
+    double requests;
+    int bad;
+    int lines = json_lines(path, &requests, &bad);
+    CHECK(lines > 0);
+    CHECK_INT_EQ(sc_num(o, "sent"), lines);
+    CHECK_INT_EQ(sc_num(o, "dropped"), 0);
+    CHECK_INT_EQ(sc_num(o, "failed"), 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "error")));
+}
+
 /* storecheck capacity streams over all its steps: the counters go on from step to step and
- * end at the steps' requests added up. */
+ * end at the steps' requests added up. Its result says what the output did, as a load's
+ * does, and reads back. */
 static void test_capacity_streams_over_its_steps(void)
 {
     char text[1024], res[256], out[256];
@@ -285,9 +311,7 @@ static void test_capacity_streams_over_its_steps(void)
                           "--max-rate",  "40/s", "--step-duration", "2s", "--warmup", "0s",
                           "--max-steps", "2",    "--out",           out,  "--json",   res,
                           "-q",          NULL};
-    struct sc_ran ran = sc_run(60, args);
-    CHECK_INT_EQ(ran.code, 0);
-    sc_ran_free(&ran);
+    run_ok(60, args);
     cJSON *doc = sc_json(res);
     const cJSON *steps = cJSON_GetObjectItem(doc, "steps");
     CHECK_INT_EQ(cJSON_GetArraySize(steps), 2);
@@ -300,6 +324,42 @@ static void test_capacity_streams_over_its_steps(void)
     CHECK_INT_EQ(bad, 0);
     CHECK(want > 0);
     CHECK_INT_EQ(got, want);
+    const cJSON *outputs = cJSON_GetObjectItem(doc, "outputs");
+    CHECK_INT_EQ(cJSON_GetArraySize(outputs), 1);
+    check_json_output(outputs, 0, out + 5);
+    CHECK(sc_schema_check_against(res, "capacity-result.schema.json") != 0);
+    char page[256];
+    snprintf(page, sizeof page, "%s/cap.html", sc_tmpdir());
+    const char *again[] = {"report", res, "--html", page, NULL};
+    run_ok(30, again);
+    cJSON_Delete(doc);
+}
+
+/* storecheck merge keeps every segment's outputs, each with its segment: each streamed its own
+ * series, so no count is added up. */
+static void test_merge_keeps_each_segments_outputs(void)
+{
+    char res[2][256], out[2][256], merged[256], seg[2][8];
+    for (int i = 0; i < 2; i++) {
+        snprintf(res[i], sizeof res[i], "%s/seg-%d.json", sc_tmpdir(), i);
+        snprintf(out[i], sizeof out[i], "json=%s/seg-%d.jsonl", sc_tmpdir(), i);
+        snprintf(seg[i], sizeof seg[i], "%d/2", i);
+        const char *args[] = {"load",      url,     "--rate", "20",        "-d",   "2s",
+                              "--threads", "1",     "-q",     "--segment", seg[i], "--run-id",
+                              "merge-out", "--out", out[i],   "--json",    res[i], NULL};
+        run_ok(30, args);
+    }
+    snprintf(merged, sizeof merged, "%s/merged.json", sc_tmpdir());
+    const char *args[] = {"merge", res[1], res[0], "--json", merged, "-q", NULL};
+    run_ok(30, args);
+    cJSON *doc = sc_json(merged);
+    const cJSON *outputs = cJSON_GetObjectItem(doc, "outputs");
+    CHECK_INT_EQ(cJSON_GetArraySize(outputs), 2);
+    for (int i = 0; i < 2; i++) {
+        check_json_output(outputs, i, out[i] + 5);
+        CHECK_INT_EQ(sc_num(cJSON_GetArrayItem(outputs, i), "segment"), i);
+    }
+    CHECK(sc_schema_check(merged) != 0);
     cJSON_Delete(doc);
 }
 
@@ -342,6 +402,7 @@ int main(void)
     RUN(test_ctrl_c_with_a_stalled_receiver);
     RUN(test_run_streams_its_load_phase);
     RUN(test_capacity_streams_over_its_steps);
+    RUN(test_merge_keeps_each_segments_outputs);
     CHECK_INT_EQ(rs_stop(&store), 0);
     sc_tmpdir_remove();
     return check_summary();

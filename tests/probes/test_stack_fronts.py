@@ -97,7 +97,7 @@ reports: {{ json: {w}/out.json, html: {w}/out.html, junit: {w}/out.xml, markdown
     r = tr.run(cfg, command="audit")
     check(r.returncode in (0, 1), "%s: the audit ran (exit %d): %s" % (name, r.returncode,
                                                                         r.stderr))
-    return tr.check_reports(work), r.stdout
+    return tr.check_reports(work, cfg), r.stdout
 
 
 def expect(doc, name, keys, evidence, fix):

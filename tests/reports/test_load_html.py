@@ -132,7 +132,7 @@ def test_scenarios(work):
     check(same_from_report(work, html_path, json_path),
           "storecheck report on the saved JSON gives the page and Markdown load wrote")
     md = open(html_path[:-len("html")] + "md").read()
-    check(len(re.findall(r"^\| .* \| (pass|FAIL|no data) \|$", md, re.M)) == 2,
+    check(len(re.findall(r"^\| .* \| (pass|fail) \|$", md, re.M)) == 2,
           "the Markdown has a row per threshold")
     check(len(re.findall(r"^\| (browse|search|cart|checkout) \| \d+ \| \d+ \|", md, re.M)) == 4,
           "the Markdown has a row per scenario")

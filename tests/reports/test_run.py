@@ -146,27 +146,47 @@ def check_sarif_schema(path):
     check(not errors, "%s validates against the SARIF 2.1.0 schema: %s" % (path, errors[:5]))
 
 
-def check_reports(work):
-    """Schema, secrets, JUnit XSD, SARIF schema and exact re-rendering of the reports in work."""
-    files = [os.path.join(work, f)
-             for f in ("out.json", "out.html", "out.xml", "out.md", "out.sarif")]
+# The formats of a run's reports: the key of the config's reports section (and the option of
+# storecheck report), and the extension of the copy re-rendered from the JSON.
+REPORT_FORMATS = {"json": "json", "html": "html", "junit": "xml", "markdown": "md",
+                  "sarif": "sarif"}
+
+
+def report_paths(cfg):
+    """{format: path} of the reports the config's reports section names (a flow mapping)."""
+    m = re.search(r"^reports:\s*\{([^}]*)\}", open(cfg).read(), re.M)
+    check(m is not None, "%s has a reports section" % cfg)
+    pairs = [item.split(":", 1) for item in m.group(1).split(",")] if m else []
+    paths = {k.strip(): v.strip() for k, v in pairs}
+    check(set(paths) <= set(REPORT_FORMATS), "%s names the formats of a run: %s" % (cfg, paths))
+    check("json" in paths, "%s names a JSON report (the others are rendered from it)" % cfg)
+    return paths
+
+
+def check_reports(work, cfg=None):
+    """The reports the config (cfg, else work/storecheck.yaml) names: the JSON against the
+    schema, no secret in any, each rendered again from the JSON exactly into work, the JUnit
+    against the XSD, the SARIF against its schema. The JSON document."""
+    paths = report_paths(cfg or os.path.join(work, "storecheck.yaml"))
     r = subprocess.run([sys.executable, os.path.join(SRC, "tests", "reports", "schema_check.py"),
-                        SCHEMA, files[0]], capture_output=True, text=True)
+                        SCHEMA, paths["json"]], capture_output=True, text=True)
     check(r.returncode == 0, "the JSON report follows the schema: " + r.stdout)
-    for f in files:
+    for f in paths.values():
         text = open(f).read()
         for name, value in SECRETS.items():
             check(value not in text, "secret %s absent from %s" % (name, f))
-    again = [os.path.join(work, "again." + e) for e in ("json", "html", "xml", "md", "sarif")]
-    r = subprocess.run([BIN, "report", files[0], "--json", again[0], "--html", again[1],
-                        "--junit", again[2], "--markdown", again[3], "--sarif", again[4]],
-                       capture_output=True, text=True)
+    again = {k: os.path.join(work, "again." + REPORT_FORMATS[k]) for k in paths}
+    args = [a for k in again for a in ("--" + k, again[k])]
+    r = subprocess.run([BIN, "report", paths["json"]] + args, capture_output=True, text=True)
     check(r.returncode == 0, "storecheck report exits 0: " + r.stderr)
-    for a, b in zip(files, again):
-        check(open(a).read() == open(b).read(), "%s re-renders exactly from the JSON" % b)
-    check_junit(files[2])
-    check_sarif_schema(files[4])
-    return json.load(open(files[0]))
+    for k in paths:
+        check(open(paths[k]).read() == open(again[k]).read(),
+              "%s re-renders exactly from the JSON" % again[k])
+    if "junit" in paths:
+        check_junit(paths["junit"])
+    if "sarif" in paths:
+        check_sarif_schema(paths["sarif"])
+    return json.load(open(paths["json"]))
 
 
 def checks_by_id(doc):
@@ -471,7 +491,7 @@ def test_xss(work):
     check("<script" not in html.lower(), "no raw <script> in the HTML")
     md = open(os.path.join(work, "out.md")).read()
     check("<script" not in md.lower(), "no raw <script> in the Markdown")
-    check_junit(os.path.join(work, "out.xml"))
+    check_reports(work)
     base = headless_chromium()
     if not base:
         return
@@ -593,6 +613,17 @@ def finish(work):
         return 1
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def with_refstore(test):
+    """test(work, store) as a part: the reference store started in work, stopped after."""
+    def part(work):
+        store = Refstore(work)
+        try:
+            test(work, store)
+        finally:
+            store.stop()
+    return part
 
 
 def run_part(tests, prefix):

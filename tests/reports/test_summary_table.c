@@ -61,6 +61,26 @@ static void test_run_table(void)
     CHECK(!strstr(out, "http_reqs") && !strstr(out, "iterations"));
 }
 
+/* A threshold with no data is failed (\xe2\x9c\x97) with "no data" observed, in a run's table and
+ * in a load's, as every report says it. */
+static void test_threshold_without_data(void)
+{
+    struct report_threshold th = {.expr = "errors(step:pay) == 0"};
+    th.result.verdict = TH_NODATA;
+    snprintf(th.result.line, sizeof th.result.line, "errors(step:pay): no data, allowed == 0");
+    struct summary_table t = {NULL, 0, &th, 1, NULL, NULL};
+    const char *want = "    \xe2\x9c\x97 errors(step:pay) == 0.......: errors(step:pay): no data, "
+                       "allowed == 0\n";
+    CHECK_CONTAINS(render(&t), want);
+    char expr[] = "errors(step:pay) == 0", line[] = "errors(step:pay): no data, allowed == 0";
+    struct lg_threshold_outcome o = {.expr = expr, .line = line, .no_data = 1};
+    struct load_result load = {.elapsed_us = 1000000, .thresholds = &o, .threshold_count = 1};
+    load.latency = hist_new();
+    t = (struct summary_table){.load = &load};
+    CHECK_CONTAINS(render(&t), want);
+    hist_free(load.latency);
+}
+
 /* An under-load check says which protocol the load's connections spoke, and the load's lines
  * say it beside the version asked for. */
 static void test_load_protocol(void)
@@ -90,5 +110,6 @@ int main(void)
 {
     RUN(test_run_table);
     RUN(test_load_protocol);
+    RUN(test_threshold_without_data);
     return check_summary();
 }

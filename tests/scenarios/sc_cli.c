@@ -143,14 +143,19 @@ struct sc_ran sc_run(int timeout_s, const char *const *args)
 
 int sc_schema_check(const char *path)
 {
+    return sc_schema_check_against(path, "load-result.schema.json");
+}
+
+int sc_schema_check_against(const char *path, const char *schema)
+{
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "python3 -c 'import json, sys\n"
              "try:\n    from jsonschema import validate\nexcept ImportError:\n    sys.exit(77)\n"
              "schema = json.load(open(sys.argv[2]))\n"
              "validate(instance=json.load(open(sys.argv[1])), schema=schema)' '%s' "
-             "'%s/reports/load-result.schema.json' >&2",
-             path, getenv("STORECHECK_SOURCE_DIR"));
+             "'%s/reports/%s' >&2",
+             path, getenv("STORECHECK_SOURCE_DIR"), schema);
     int rc = system(cmd);
     if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) == 77 || WEXITSTATUS(rc) == 127)
         return -1;

@@ -38,6 +38,8 @@ cJSON *sc_json(const char *path);
 /* 1 when the JSON in path follows reports/load-result.schema.json, 0 when it does not, -1
  * when python3's jsonschema is not there to tell. */
 int sc_schema_check(const char *path);
+/* The same against another schema of reports/ ("capacity-result.schema.json"). */
+int sc_schema_check_against(const char *path, const char *schema);
 
 /* Lookups in a load result: a scenario or step object by name, a number by key. */
 const cJSON *sc_scenario(const cJSON *root, const char *name);

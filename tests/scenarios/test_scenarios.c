@@ -426,8 +426,9 @@ static void test_iteration_and_request_thresholds(void)
 }
 
 /* A step no iteration reaches (the step before it always fails) has no data: a count of it is
- * "no data" and breaks the gate, in the JSON, the console and the Markdown report alike, not
- * a zero that passes "== 0"; a threshold with data beside it still passes. */
+ * "no data" and breaks the gate (failed, with "no data" observed), in the JSON, the console
+ * and the Markdown report alike, not a zero that passes "== 0"; a threshold with data beside
+ * it still passes. */
 static void test_threshold_without_data(void)
 {
     const char *cfg =
@@ -465,7 +466,7 @@ static void test_threshold_without_data(void)
     CHECK(r.out && strstr(r.out, "p95(step:pay): no data, allowed < 5s"));
     char *text = sc_read(md);
     CHECK(text && strstr(text, "| errors(step:pay) == 0 | errors(step:pay): no data, allowed == 0 "
-                               "| no data |"));
+                               "| fail |"));
     free(text);
     cJSON_Delete(j);
     sc_ran_free(&r);
