@@ -24,8 +24,8 @@
 #include "common/units.h"
 #include "config/cfg_capacity.h"
 #include "config/config_load.h"
-#include "loadgen/run_fingerprint.h"
-#include "loadgen/scenario_check.h"
+#include "scenario/run_fingerprint.h"
+#include "scenario/scenario_check.h"
 #include "probes/nonce.h"
 #include "reports/capacity_report.h"
 

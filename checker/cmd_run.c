@@ -18,7 +18,7 @@
 #include "common/oom.h"
 #include "common/stop.h"
 #include "config/config_load.h"
-#include "loadgen/result_metrics.h"
+#include "scenario/result_metrics.h"
 #include "probes/endpoint_check.h"
 #include "probes/engine.h"
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "common/diag.h"
-#include "loadgen/vu.h"
+#include "scenario/vu.h"
 
 enum { DEFAULT_MAX_VUS = 1000, DEFAULT_PRE_VUS = 100, DEFAULT_CONNECTIONS = 100 };
 

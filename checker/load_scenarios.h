@@ -11,8 +11,8 @@
 
 #include "config/config.h"
 #include "loadgen/engine.h"
-#include "loadgen/plan.h"
-#include "loadgen/profile.h"
+#include "scenario/plan.h"
+#include "scenario/profile.h"
 #include "loadgen/schedule.h"
 
 /* What the command line asked for; 0 where it did not. */

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "loadgen/clock.h"
-#include "loadgen/plan.h"
+#include "scenario/plan.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"
 

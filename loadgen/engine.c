@@ -12,7 +12,7 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/plan.h"
+#include "scenario/plan.h"
 #include "loadgen/request_list.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"

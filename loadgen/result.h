@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loadgen/check.h"
+#include "scenario/check.h"
 #include "loadgen/hist.h"
 #include "loadgen/segment.h"
 
@@ -205,7 +205,7 @@ struct load_result {
     int64_t started_unix_ms; /* wall clock at the start */
     /* A split run (--segment): which part this is ({0, 1}: the whole run; a merged result
      * has count segments, index 0), the run's id shared by its segments, and the
-     * fingerprint of its schedule (loadgen/run_fingerprint.h). The caller sets the last two. */
+     * fingerprint of its schedule (scenario/run_fingerprint.h). The caller sets the last two. */
     struct segment segment;
     uint32_t segments_merged; /* a merged result: how many segments it holds; else 0 */
     char run_id[65];

@@ -9,7 +9,7 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/plan.h"
+#include "scenario/plan.h"
 
 enum { BACKOFF_US = 100000 }; /* between failed connects of one connection */
 

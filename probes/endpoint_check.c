@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "loadgen/check.h"
-#include "loadgen/jsonpath.h"
-#include "loadgen/template.h"
+#include "scenario/check.h"
+#include "scenario/jsonpath.h"
+#include "scenario/template.h"
 #include "probes/endpoint_request.h"
 #include "probes/shopper.h"
 

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loadgen/cookie_jar.h"
-#include "loadgen/plan.h"
-#include "loadgen/vars.h"
+#include "scenario/cookie_jar.h"
+#include "scenario/plan.h"
+#include "scenario/vars.h"
 #include "common/strv.h"
 #include "probes/probe.h"
 

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "loadgen/jsonpath.h"
+#include "scenario/jsonpath.h"
 #include "probes/html.h"
 
 static int json_id_of(const cJSON *obj, char *out, size_t len)

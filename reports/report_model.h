@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 #include "loadgen/result.h"
-#include "loadgen/threshold.h"
+#include "scenario/threshold.h"
 #include "probes/probe.h"
 #include "probes/stack.h"
 #include "reports/load_json.h"

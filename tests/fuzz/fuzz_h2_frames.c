@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "loadgen/conn.h"
-#include "loadgen/plan.h"
+#include "scenario/plan.h"
 #include "loadgen/request_list.h"
 #include "loadgen/series.h"
 #include "loadgen/worker.h"

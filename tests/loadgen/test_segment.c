@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/feeder.h"
-#include "loadgen/mix.h"
+#include "scenario/feeder.h"
+#include "scenario/mix.h"
 #include "loadgen/schedule.h"
 #include "loadgen/segment.h"
 #include "tests/support/check.h"

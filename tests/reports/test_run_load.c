@@ -1,7 +1,7 @@
 /* What `storecheck run` loads the store with: URLs from the endpoints, the profile's shape,
  * think time as a rate, load.rate and max_rate. */
 #include "checker/run_load.h"
-#include "loadgen/profile.h"
+#include "scenario/profile.h"
 #include "tests/config/config_test.h"
 
 #define TARGET                                                                                     \
