@@ -24,10 +24,10 @@
 #include "common/units.h"
 #include "config/cfg_capacity.h"
 #include "config/config_load.h"
-#include "scenario/run_fingerprint.h"
-#include "scenario/scenario_check.h"
 #include "probes/nonce.h"
 #include "reports/capacity_report.h"
+#include "scenario/run_fingerprint.h"
+#include "scenario/scenario_check.h"
 
 static const char help[] =
     "Usage: storecheck capacity CONFIG [OPTIONS]\n"

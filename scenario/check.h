@@ -20,12 +20,14 @@
 
 #include <stddef.h>
 
+#include "loadgen/result.h"
 #include "scenario/parse_error.h"
 #include "scenario/response.h"
 #include "scenario/rng.h"
 
-/* What a failed check saw, as shown in a reason: at most this many bytes with the NUL. */
-enum { CHECK_GOT_MAX = 72 };
+/* What a failed check saw, as shown in a reason and kept in the result: at most this many
+ * bytes with the NUL. */
+enum { CHECK_GOT_MAX = LG_GOT_MAX };
 
 struct check;
 

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
 #include "common/url.h"
+#include "config/config.h"
 #include "scenario/check.h"
 #include "scenario/cookie_jar.h"
 #include "scenario/feeder.h"

@@ -21,8 +21,8 @@
 #include <stdint.h>
 
 #include "common/arena.h"
-#include "config/config.h"
 #include "common/diag.h"
+#include "config/config.h"
 #include "scenario/mix.h"
 
 enum profile_model { PROFILE_OPEN, PROFILE_CLOSED };

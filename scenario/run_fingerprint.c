@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scenario/plan.h"
+#include "scenario/vu_users.h"
 
 /* FNV-1a, 64 bits: stable across machines and builds. */
 struct fp {
@@ -88,9 +89,10 @@ void run_fingerprint(const struct loadgen_params *p, const struct threshold *thr
      * fingerprint and still merge with today's HTTP/1.1 segments. */
     if (p->http != LG_HTTP_1)
         add_str(&f, lg_http_names[p->http]);
-    add_u64(&f, p->plan != NULL);
-    if (p->plan)
-        add_plan(&f, p->plan);
+    const struct plan *plan = vu_users_plan(p->users);
+    add_u64(&f, plan != NULL);
+    if (plan)
+        add_plan(&f, plan);
     else
         add_u64(&f, p->url_count);
     add_u64(&f, threshold_count);

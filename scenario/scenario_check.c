@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "common/oom.h"
+#include "loadgen/result.h"
 #include "scenario/check.h"
 #include "scenario/feeder.h"
 #include "scenario/jsonpath.h"
-#include "loadgen/result.h"
 #include "scenario/template.h"
 #include "scenario/threshold.h"
 

@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "config/config.h"
 #include "common/diag.h"
+#include "config/config.h"
 #include "scenario/mix.h"
 
 /* Add a located diagnostic for each problem; returns how many. Reads the feeder files at

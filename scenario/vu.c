@@ -5,9 +5,9 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
+#include "loadgen/series.h"
 #include "scenario/graphql_answer.h"
 #include "scenario/response.h"
-#include "loadgen/series.h"
 #include "scenario/step_extract.h"
 
 static void on_timer(struct ev_loop *loop, ev_timer *t, int revents);
@@ -473,7 +473,7 @@ static const struct request_source_ops pool_ops = {
 
 struct request_source *vu_source_create(const struct source_params *sp, struct source_port *port)
 {
-    const struct plan *plan = sp->plan;
+    const struct plan *plan = sp->arg;
     struct vu_pool *p = xcalloc(1, sizeof *p);
     p->base.ops = &pool_ops;
     p->port = port;

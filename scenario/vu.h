@@ -22,11 +22,11 @@
 #include <ev.h>
 #include <stdint.h>
 
+#include "loadgen/result.h"
+#include "loadgen/source.h"
 #include "scenario/feeder.h"
 #include "scenario/plan.h"
-#include "loadgen/result.h"
 #include "scenario/rng.h"
-#include "loadgen/source.h"
 
 enum vu_state { VU_IDLE, VU_THINK, VU_WAIT, VU_SEND };
 
