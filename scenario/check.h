@@ -15,8 +15,8 @@
  * absent, ==, != and matches with a string. STRING is double-quoted with \" and \\ escapes;
  * a '/' inside a regular expression is written \/.
  */
-#ifndef STORECHECK_LOADGEN_CHECK_H
-#define STORECHECK_LOADGEN_CHECK_H
+#ifndef STORECHECK_SCENARIO_CHECK_H
+#define STORECHECK_SCENARIO_CHECK_H
 
 #include <stddef.h>
 

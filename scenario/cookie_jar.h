@@ -7,8 +7,8 @@
  * Memory is fixed at cookie_jar_create: at most max_cookies cookies of bytes bytes together.
  * Updating and rendering never allocate.
  */
-#ifndef STORECHECK_LOADGEN_COOKIE_JAR_H
-#define STORECHECK_LOADGEN_COOKIE_JAR_H
+#ifndef STORECHECK_SCENARIO_COOKIE_JAR_H
+#define STORECHECK_SCENARIO_COOKIE_JAR_H
 
 #include <stddef.h>
 #include <stdint.h>

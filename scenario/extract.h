@@ -3,8 +3,8 @@
  * Both work on the raw head as received (status line, then "Name: value" lines ending in CRLF
  * or LF, up to the blank line or the end), zero-copy: the result points into it.
  */
-#ifndef STORECHECK_LOADGEN_EXTRACT_H
-#define STORECHECK_LOADGEN_EXTRACT_H
+#ifndef STORECHECK_SCENARIO_EXTRACT_H
+#define STORECHECK_SCENARIO_EXTRACT_H
 
 #include <stddef.h>
 

@@ -14,8 +14,8 @@
  * The caller gives each use its run-wide number seq (scenario/vu.h), so threads and segments
  * share no counter and a row never repeats across them.
  */
-#ifndef STORECHECK_LOADGEN_FEEDER_H
-#define STORECHECK_LOADGEN_FEEDER_H
+#ifndef STORECHECK_SCENARIO_FEEDER_H
+#define STORECHECK_SCENARIO_FEEDER_H
 
 #include <stddef.h>
 #include <stdint.h>

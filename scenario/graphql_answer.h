@@ -12,8 +12,8 @@
  * `errorCode` or `code` of an error result or list item; else by the error type, or by the
  * message. Reading allocates nothing and never reads outside body[0..len).
  */
-#ifndef STORECHECK_LOADGEN_GRAPHQL_ANSWER_H
-#define STORECHECK_LOADGEN_GRAPHQL_ANSWER_H
+#ifndef STORECHECK_SCENARIO_GRAPHQL_ANSWER_H
+#define STORECHECK_SCENARIO_GRAPHQL_ANSWER_H
 
 #include <stddef.h>
 

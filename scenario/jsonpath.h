@@ -13,8 +13,8 @@
  * wins) and does not look at the rest of the body. A path with a wildcard scans the whole
  * body and picks one of the matches uniformly at random with the caller's PRNG.
  */
-#ifndef STORECHECK_LOADGEN_JSONPATH_H
-#define STORECHECK_LOADGEN_JSONPATH_H
+#ifndef STORECHECK_SCENARIO_JSONPATH_H
+#define STORECHECK_SCENARIO_JSONPATH_H
 
 #include <stddef.h>
 

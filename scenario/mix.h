@@ -5,8 +5,8 @@
  * is repeatable and a segment i/n of a split run, picking for the indices it owns, makes the
  * same choices one machine would.
  */
-#ifndef STORECHECK_LOADGEN_MIX_H
-#define STORECHECK_LOADGEN_MIX_H
+#ifndef STORECHECK_SCENARIO_MIX_H
+#define STORECHECK_SCENARIO_MIX_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * line and col are 1-based within the parsed text; line is 1 for one-line inputs. The config
  * loader adds the text's own position in the file to turn them into file:line:col.
  */
-#ifndef STORECHECK_LOADGEN_PARSE_ERROR_H
-#define STORECHECK_LOADGEN_PARSE_ERROR_H
+#ifndef STORECHECK_SCENARIO_PARSE_ERROR_H
+#define STORECHECK_SCENARIO_PARSE_ERROR_H
 
 struct parse_error {
     int line;

@@ -4,8 +4,8 @@
  * every worker thread. plan_render writes one step's request into a caller-given buffer and
  * never allocates: it runs for every request of a scenario run.
  */
-#ifndef STORECHECK_LOADGEN_PLAN_H
-#define STORECHECK_LOADGEN_PLAN_H
+#ifndef STORECHECK_SCENARIO_PLAN_H
+#define STORECHECK_SCENARIO_PLAN_H
 
 #include <stddef.h>
 #include <stdint.h>

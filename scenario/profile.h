@@ -14,8 +14,8 @@
  *   timeout: 10s               # per request
  * A closed profile writes start_users and users instead of start_rate and rate.
  */
-#ifndef STORECHECK_LOADGEN_PROFILE_H
-#define STORECHECK_LOADGEN_PROFILE_H
+#ifndef STORECHECK_SCENARIO_PROFILE_H
+#define STORECHECK_SCENARIO_PROFILE_H
 
 #include <stddef.h>
 #include <stdint.h>

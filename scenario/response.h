@@ -3,8 +3,8 @@
  * the connection (up to a cap), split into head and body, a chunked body decoded in place, so
  * extractions can read the head (headers, Set-Cookie) and the body (JSON).
  */
-#ifndef STORECHECK_LOADGEN_RESPONSE_H
-#define STORECHECK_LOADGEN_RESPONSE_H
+#ifndef STORECHECK_SCENARIO_RESPONSE_H
+#define STORECHECK_SCENARIO_RESPONSE_H
 
 #include <stddef.h>
 

@@ -14,8 +14,8 @@
  * plus responses with status >= 400. iterations, failed_iterations and dropped_iterations
  * count scenario iterations (a URL run's dropped_iterations are its dropped requests).
  */
-#ifndef STORECHECK_LOADGEN_RESULT_METRICS_H
-#define STORECHECK_LOADGEN_RESULT_METRICS_H
+#ifndef STORECHECK_SCENARIO_RESULT_METRICS_H
+#define STORECHECK_SCENARIO_RESULT_METRICS_H
 
 #include "loadgen/result.h"
 #include "scenario/threshold.h"

@@ -5,8 +5,8 @@
  * rng_hash gives a stateless, counter-based draw (the same seed and index give the same value
  * on any thread or machine), which is what deterministic mix sampling under --segment needs.
  */
-#ifndef STORECHECK_LOADGEN_RNG_H
-#define STORECHECK_LOADGEN_RNG_H
+#ifndef STORECHECK_SCENARIO_RNG_H
+#define STORECHECK_SCENARIO_RNG_H
 
 #include <stdint.h>
 

@@ -7,8 +7,8 @@
  * fingerprints differ. What each process may choose for itself (threads, connections, the
  * target's address) is left out.
  */
-#ifndef STORECHECK_LOADGEN_RUN_FINGERPRINT_H
-#define STORECHECK_LOADGEN_RUN_FINGERPRINT_H
+#ifndef STORECHECK_SCENARIO_RUN_FINGERPRINT_H
+#define STORECHECK_SCENARIO_RUN_FINGERPRINT_H
 
 #include <stddef.h>
 

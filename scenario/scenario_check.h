@@ -5,8 +5,8 @@
  * feeder as {{column}} or {{feeder.column}}), every feeder file is valid CSV, every threshold parses and names a scenario or step
  * that exists. The profile's mix is checked by profile_check_mix once the profile is loaded.
  */
-#ifndef STORECHECK_LOADGEN_SCENARIO_CHECK_H
-#define STORECHECK_LOADGEN_SCENARIO_CHECK_H
+#ifndef STORECHECK_SCENARIO_SCENARIO_CHECK_H
+#define STORECHECK_SCENARIO_SCENARIO_CHECK_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * or a cookie of the head. The virtual users and the audit's shopper session take values the
  * same way, and differ only in what they do when a value is missing.
  */
-#ifndef STORECHECK_LOADGEN_STEP_EXTRACT_H
-#define STORECHECK_LOADGEN_STEP_EXTRACT_H
+#ifndef STORECHECK_SCENARIO_STEP_EXTRACT_H
+#define STORECHECK_SCENARIO_STEP_EXTRACT_H
 
 #include <stddef.h>
 

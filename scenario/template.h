@@ -13,8 +13,8 @@
  * names into a vars_schema. template_render writes into a caller-given buffer and never
  * allocates: it is meant for every request.
  */
-#ifndef STORECHECK_LOADGEN_TEMPLATE_H
-#define STORECHECK_LOADGEN_TEMPLATE_H
+#ifndef STORECHECK_SCENARIO_TEMPLATE_H
+#define STORECHECK_SCENARIO_TEMPLATE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -23,8 +23,8 @@
  * The engine's result provides the numbers through struct th_metrics; parsing and evaluation
  * allocate nothing.
  */
-#ifndef STORECHECK_LOADGEN_THRESHOLD_H
-#define STORECHECK_LOADGEN_THRESHOLD_H
+#ifndef STORECHECK_SCENARIO_THRESHOLD_H
+#define STORECHECK_SCENARIO_THRESHOLD_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * vars_create; vars_set never allocates. Replacing a value reuses its space when the new one
  * fits, else appends, compacting the area when it runs out.
  */
-#ifndef STORECHECK_LOADGEN_VARS_H
-#define STORECHECK_LOADGEN_VARS_H
+#ifndef STORECHECK_SCENARIO_VARS_H
+#define STORECHECK_SCENARIO_VARS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -16,8 +16,8 @@
  * arrival k in the open model, the user's number and its count of iterations in the closed
  * one. Which thread or process (segment) runs it changes nothing.
  */
-#ifndef STORECHECK_LOADGEN_VU_H
-#define STORECHECK_LOADGEN_VU_H
+#ifndef STORECHECK_SCENARIO_VU_H
+#define STORECHECK_SCENARIO_VU_H
 
 #include <ev.h>
 #include <stdint.h>
