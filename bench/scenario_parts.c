@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "loadgen/cookie_jar.h"
-#include "loadgen/extract.h"
-#include "loadgen/feeder.h"
-#include "loadgen/jsonpath.h"
-#include "loadgen/mix.h"
-#include "loadgen/template.h"
+#include "scenario/cookie_jar.h"
+#include "scenario/extract.h"
+#include "scenario/feeder.h"
+#include "scenario/jsonpath.h"
+#include "scenario/mix.h"
+#include "scenario/template.h"
 
 /* CPU time of this thread: the machine may be shared, and CPU per call is what the budget is
  * about. */

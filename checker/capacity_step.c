@@ -7,8 +7,8 @@
 #include "common/oom.h"
 #include "common/stop.h"
 #include "common/units.h"
-#include "loadgen/result_metrics.h"
 #include "loadgen/result_window.h"
+#include "scenario/result_metrics.h"
 
 /* The warm-up's snapshot is taken this far into the second after it: the workers' totals
  * of that second boundary are in by then. */

@@ -25,10 +25,10 @@
 #include "common/units.h"
 #include "config/cfg_capacity.h"
 #include "config/config_load.h"
-#include "loadgen/run_fingerprint.h"
-#include "loadgen/scenario_check.h"
 #include "probes/nonce.h"
 #include "reports/capacity_report.h"
+#include "scenario/run_fingerprint.h"
+#include "scenario/scenario_check.h"
 
 static const char help[] =
     "Usage: storecheck capacity CONFIG [OPTIONS]\n"

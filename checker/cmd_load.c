@@ -29,13 +29,13 @@
 #include "common/url.h"
 #include "config/config_load.h"
 #include "loadgen/engine.h"
-#include "loadgen/profile.h"
-#include "loadgen/run_fingerprint.h"
-#include "loadgen/scenario_check.h"
 #include "loadgen/schedule.h"
 #include "outputs/live_outputs.h"
 #include "reports/load_json.h"
 #include "reports/load_report.h"
+#include "scenario/profile.h"
+#include "scenario/run_fingerprint.h"
+#include "scenario/scenario_check.h"
 
 #define MAX_DURATION_US (24ULL * 3600 * 1000000) /* the hard cap of one run */
 /* A latency is at most the wait for a connection plus the request, each up to the timeout:
@@ -1001,7 +1001,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     char fingerprint[RUN_FINGERPRINT_LEN];
     run_fingerprint(&p, have_cfg ? cfg.load.thresholds : NULL,
                     have_cfg ? cfg.load.threshold_count : 0, fingerprint);
-    uint64_t conns = p.model == LG_MODEL_OPEN || p.plan ? p.max_connections : p.connections,
+    uint64_t conns = p.model == LG_MODEL_OPEN || p.users ? p.max_connections : p.connections,
              files = fd_limit_need(conns, p.threads), limit = 0;
     if (fd_limit_fit(files, &limit)) {
         rc = cli_usage_error(&cmd_load,

@@ -18,9 +18,9 @@
 #include "common/oom.h"
 #include "common/stop.h"
 #include "config/config_load.h"
-#include "loadgen/result_metrics.h"
 #include "probes/endpoint_check.h"
 #include "probes/engine.h"
+#include "scenario/result_metrics.h"
 
 struct run_args {
     const char *config;

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "checker/commands.h"
-#include "config/config_load.h"
 #include "common/exit_codes.h"
-#include "loadgen/profile.h"
-#include "loadgen/scenario_check.h"
+#include "config/config_load.h"
 #include "probes/endpoint_check.h"
+#include "scenario/profile.h"
+#include "scenario/scenario_check.h"
 
 static size_t endpoint_count(const struct target *t)
 {

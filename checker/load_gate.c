@@ -5,7 +5,7 @@
 
 #include "common/exit_codes.h"
 #include "common/oom.h"
-#include "loadgen/result_metrics.h"
+#include "scenario/result_metrics.h"
 
 int load_gate_init(struct load_gate *g, const struct load *l, char *err, size_t errlen)
 {

@@ -12,7 +12,7 @@
 #include "config/config.h"
 #include "loadgen/engine.h"
 #include "loadgen/result.h"
-#include "loadgen/threshold.h"
+#include "scenario/threshold.h"
 
 struct load_gate {
     const struct threshold *src;

@@ -7,9 +7,9 @@
 #include "checker/load_gate.h"
 #include "checker/progress.h"
 #include "common/stop.h"
-#include "loadgen/run_fingerprint.h"
 #include "probes/fault.h"
 #include "probes/under_load.h"
+#include "scenario/run_fingerprint.h"
 
 struct probe_batch {
     const struct config *cfg;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "common/diag.h"
-#include "loadgen/vu.h"
 
 enum { DEFAULT_MAX_VUS = 1000, DEFAULT_PRE_VUS = 100, DEFAULT_CONNECTIONS = 100 };
 
@@ -113,8 +112,8 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
 
     for (size_t i = 0; i < pr->stage_count; i++)
         sr->stages[i] = (struct lg_stage){pr->stages[i].duration_us, pr->stages[i].target};
-    p->plan = &sr->plan;
-    p->source_create = vu_source_create;
+    vu_users_init(&sr->users, &sr->plan);
+    p->users = &sr->users.desc;
     p->model = pr->model == PROFILE_OPEN ? LG_MODEL_OPEN : LG_MODEL_CLOSED;
     p->start = pr->start;
     p->stages = sr->stages;
@@ -156,8 +155,10 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
 
 void scenario_run_free(struct scenario_run *sr)
 {
-    if (sr->have_plan)
+    if (sr->have_plan) {
+        vu_users_free(&sr->users);
         plan_free(&sr->plan);
+    }
     if (sr->have_profile)
         profile_free(&sr->profile);
     sr->have_plan = sr->have_profile = 0;

@@ -11,9 +11,10 @@
 
 #include "config/config.h"
 #include "loadgen/engine.h"
-#include "loadgen/plan.h"
-#include "loadgen/profile.h"
 #include "loadgen/schedule.h"
+#include "scenario/plan.h"
+#include "scenario/profile.h"
+#include "scenario/vu_users.h"
 
 /* What the command line asked for; 0 where it did not. */
 struct scenario_overrides {
@@ -31,6 +32,7 @@ struct scenario_overrides {
 struct scenario_run {
     struct profile profile;
     struct plan plan;
+    struct vu_users users; /* the plan's users, as the engine takes them */
     struct lg_stage stages[SCHEDULE_MAX_STAGES];
     char profile_path[4096];
     int have_profile, have_plan;

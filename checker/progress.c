@@ -241,7 +241,7 @@ int progress_wants_snapshots(const struct progress *p)
 static uint64_t most_of(const struct loadgen_params *lp)
 {
     if (lp->model == LG_MODEL_OPEN)
-        return lp->plan ? segment_share(lp->segment, lp->vus_max) : lp->max_connections;
+        return lp->users ? segment_share(lp->segment, lp->vus_max) : lp->max_connections;
     double peak = lp->start;
     for (size_t i = 0; i < lp->stage_count; i++)
         peak = lp->stages[i].target > peak ? lp->stages[i].target : peak;
@@ -274,10 +274,10 @@ void progress_load(struct progress *p, struct engine *e, const struct loadgen_pa
         .phase = phase,
         .elapsed_us = el,
         .duration_us = params->duration_us,
-        .users = params->plan != NULL,
-        .active = params->plan ? row.users : row.connections,
+        .users = params->users != NULL,
+        .active = params->users ? row.users : row.connections,
         .most = most_of(params),
-        .iterations_kept = params->plan != NULL,
+        .iterations_kept = params->users != NULL,
         .rate = row.responses,
         .p95_us = snap.totals.responses ? hist_percentile(snap.latency, 95) : 0,
         .errors = load_result_errors(&snap),

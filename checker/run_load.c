@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "common/diag.h"
-#include "loadgen/profile.h"
+#include "scenario/profile.h"
 
 static const enum endpoint loaded[] = {EP_HOME, EP_PRODUCT_PAGE, EP_CATALOG, EP_PRODUCT,
                                        EP_STATIC_ASSET};

@@ -32,7 +32,7 @@ static void print_other_reasons(FILE *out, const struct lg_step_stats *st,
             is_check |= strncmp(st->checks[k], rs->text, LG_REASON_MAX - 1) == 0;
         if (is_check)
             continue;
-        char line[LG_REASON_MAX + CHECK_GOT_MAX + 16];
+        char line[LG_REASON_MAX + LG_GOT_MAX + 16];
         snprintf(line, sizeof line, "%s: got %s", rs->text, rs->got);
         char *clean = redact_copy(secrets, line);
         fprintf(out, "      %s  %llu\n", clean, (unsigned long long)rs->count);

@@ -14,7 +14,7 @@
 void cfg_request_read_statuses(struct cfg_walk *w, const struct yaml_node *v, int **items,
                                size_t *count);
 
-/* A list of check expressions (loadgen/check.h), or one, kept as text with their positions. */
+/* A list of check expressions (scenario/check.h), or one, kept as text with their positions. */
 void cfg_request_read_checks(struct cfg_walk *w, const struct yaml_node *v,
                              struct step_check **items, size_t *count);
 

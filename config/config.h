@@ -108,7 +108,7 @@ struct graphql_api {
 
 enum body_kind { BODY_NONE, BODY_RAW, BODY_JSON, BODY_FORM };
 
-/* A check on a step's answer (loadgen/check.h), as written. */
+/* A check on a step's answer (scenario/check.h), as written. */
 struct step_check {
     const char *expr;
     struct srcpos pos;
@@ -208,7 +208,7 @@ struct extraction {
     struct srcpos pos;
 };
 
-/* What a GraphQL step does with an answer that reports errors (loadgen/graphql_answer.h). */
+/* What a GraphQL step does with an answer that reports errors (scenario/graphql_answer.h). */
 enum graphql_errors {
     GRAPHQL_ERRORS_FAIL,   /* default: an errors array or an error-typed result fails the step */
     GRAPHQL_ERRORS_IGNORE, /* judged by status and checks only */

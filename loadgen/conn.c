@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "loadgen/clock.h"
-#include "loadgen/plan.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"
 
@@ -391,11 +390,11 @@ void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qc
     http_parser_init(&c->parser, w->sh->head_limit);
 }
 
-void conn_init_capture(struct conn *c, char *wbuf, char *cap)
+void conn_init_capture(struct conn *c, char *wbuf, size_t wlen, char *cap)
 {
     for (uint32_t i = 0; i < c->qcap; i++) {
         struct lg_slot *s = &c->q[i].slot;
-        s->wbuf = wbuf + (size_t)i * PLAN_REQUEST_MAX;
+        s->wbuf = wbuf + (size_t)i * wlen;
         s->req.bytes = s->wbuf;
         s->cap = cap + (size_t)i * SLOT_CAPTURE;
     }

@@ -143,9 +143,9 @@ struct conn {
 
 /* Set up a closed connection slot; q holds qcap entries, rbuf CONN_RBUF bytes. */
 void conn_init(struct conn *c, struct worker *w, struct inflight *q, uint32_t qcap, char *rbuf);
-/* Sources of users: give every in-flight entry's slot a request buffer (PLAN_REQUEST_MAX bytes
- * each, from wbuf) and a response capture buffer (SLOT_CAPTURE bytes each, from cap). */
-void conn_init_capture(struct conn *c, char *wbuf, char *cap);
+/* Sources of users: give every in-flight entry's slot a request buffer (wlen bytes each, from
+ * wbuf) and a response capture buffer (SLOT_CAPTURE bytes each, from cap). */
+void conn_init_capture(struct conn *c, char *wbuf, size_t wlen, char *cap);
 
 /* The slot the next conn_send uses; NULL when the connection keeps none (request lists). */
 static inline struct lg_slot *conn_slot(struct conn *c)

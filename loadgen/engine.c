@@ -12,7 +12,6 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/plan.h"
 #include "loadgen/request_list.h"
 #include "loadgen/tls.h"
 #include "loadgen/worker.h"
@@ -62,16 +61,16 @@ static int check_params(const struct loadgen_params *p, char *err, size_t errlen
         return fail(err, errlen, "threads, pipeline, timeout and duration must be > 0");
     if (p->stage_count > SCHEDULE_MAX_STAGES)
         return fail(err, errlen, "too many stages");
-    if ((p->model == LG_MODEL_OPEN || p->plan) && p->max_connections == 0)
+    if ((p->model == LG_MODEL_OPEN || p->users) && p->max_connections == 0)
         return fail(err, errlen, "the open model needs max_connections > 0");
-    if (p->plan && !p->source_create)
-        return fail(err, errlen, "a scenario run needs the source of its users");
-    if (p->plan && p->pipeline != 1)
-        return fail(err, errlen, "a scenario run sends one request at a time per connection");
+    if (p->users && (!p->users->create || p->users->request_max == 0))
+        return fail(err, errlen, "a source of users needs create and request_max");
+    if (p->users && p->pipeline != 1)
+        return fail(err, errlen, "users send one request at a time per connection");
     if (p->streams > MAX_STREAMS)
         return fail(err, errlen, "streams must be at most 10000 per connection");
-    if (p->plan && p->model == LG_MODEL_OPEN && p->vus_max == 0)
-        return fail(err, errlen, "a scenario run in the open model needs vus_max > 0");
+    if (p->users && p->model == LG_MODEL_OPEN && p->vus_max == 0)
+        return fail(err, errlen, "users in the open model need vus_max > 0");
     return 0;
 }
 
@@ -119,7 +118,7 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     if (resolve(e, u0, err, errlen))
         goto fail;
     e->requests = xcalloc(p->url_count, sizeof *e->requests);
-    for (size_t i = 0; i < p->url_count && !p->plan; i++) {
+    for (size_t i = 0; i < p->url_count && !p->users; i++) {
         if (request_build(&e->requests[i], p->method ? p->method : "GET", &p->urls[i], p->headers,
                           p->header_count, p->body, p->body_len, err, errlen)) {
             rc = ENGINE_BAD_PARAMS;
@@ -140,7 +139,6 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->sh.host_is_ip = host_is_ip(e->host);
     request_list_init(&e->list, e->requests, e->request_count);
     e->sh.list = &e->list.base;
-    e->sh.source_create = p->plan ? p->source_create : NULL;
     schedule_init(&e->sh.schedule, p->start, p->stages, p->stage_count, p->duration_us);
     e->sh.model = p->model;
     e->sh.threads = p->threads;
@@ -153,26 +151,26 @@ int engine_create(struct engine **out, const struct loadgen_params *p, char *err
     e->sh.timeout_us = p->timeout_us;
     e->sh.drain_us = p->timeout_us < MAX_DRAIN_US ? p->timeout_us : MAX_DRAIN_US;
     e->sh.head_limit = p->head_limit ? p->head_limit : DEFAULT_HEAD_LIMIT;
-    series_init(&e->series, p->threads, p->plan ? p->plan->step_count : 0);
+    series_init(&e->series, p->threads, p->users ? p->users->step_count : 0);
     e->sh.series = &e->series;
-    e->sh.plan = p->plan;
+    e->sh.users = p->users;
     e->sh.snapshots = p->snapshots;
 
-    /* Connection slots per worker: the open model's (or a scenario run's) cap, or the closed
+    /* Connection slots per worker: the open model's (or a source of users') cap, or the closed
      * model's peak. */
     double peak = p->start;
     for (size_t i = 0; i < p->stage_count; i++)
         if (p->stages[i].target > peak)
             peak = p->stages[i].target;
     uint64_t slots, initial;
-    if (p->model == LG_MODEL_OPEN || p->plan) {
+    if (p->model == LG_MODEL_OPEN || p->users) {
         slots = p->max_connections;
         initial = p->connections < slots ? p->connections : slots;
     } else {
         slots = segment_share(e->sh.segment, (uint64_t)(peak + 0.5));
         initial = segment_share(e->sh.segment, (uint64_t)(p->start + 0.5));
     }
-    if (p->plan) {
+    if (p->users) {
         const struct segment seg = e->sh.segment;
         e->sh.vus_initial =
             p->model == LG_MODEL_OPEN ? (uint32_t)segment_share(seg, p->vus_initial) : 0;
@@ -287,29 +285,29 @@ uint64_t engine_elapsed_us(const struct engine *e)
     return t0 ? clock_us() - t0 : 0;
 }
 
-/* Empty, named per-step and per-scenario entries for the plan's scenarios. */
-static void name_scenarios(const struct plan *plan, struct load_result *r)
+/* Empty, named per-step and per-scenario entries for the source's users. */
+static void name_scenarios(const struct source_users *u, struct load_result *r)
 {
-    r->step_count = plan->step_count;
-    r->steps = xcalloc(plan->step_count + 1, sizeof *r->steps);
-    r->scenario_count = plan->scenario_count;
-    r->scenarios = xcalloc(plan->scenario_count + 1, sizeof *r->scenarios);
-    for (size_t s = 0; s < plan->scenario_count; s++) {
-        const struct plan_scenario *ps = &plan->scenarios[s];
+    r->step_count = u->step_count;
+    r->steps = xcalloc(u->step_count + 1, sizeof *r->steps);
+    r->scenario_count = u->scenario_count;
+    r->scenarios = xcalloc(u->scenario_count + 1, sizeof *r->scenarios);
+    for (size_t s = 0; s < u->scenario_count; s++) {
+        const struct source_scenario *us = &u->scenarios[s];
         struct lg_scenario_stats *sc = &r->scenarios[s];
-        sc->name = xstrdup(ps->name);
+        sc->name = xstrdup(us->name);
         lg_scenario_hists_new(sc);
-        sc->first_step = ps->steps[0].index;
-        sc->step_count = ps->step_count;
-        for (size_t j = 0; j < ps->step_count; j++) {
-            struct lg_step_stats *st = &r->steps[ps->steps[j].index];
-            st->name = xstrdup(ps->steps[j].name);
-            st->scenario = xstrdup(ps->name);
+        sc->first_step = us->first_step;
+        sc->step_count = us->step_count;
+        for (size_t j = us->first_step; j < us->first_step + us->step_count; j++) {
+            struct lg_step_stats *st = &r->steps[j];
+            st->name = xstrdup(u->steps[j].name);
+            st->scenario = xstrdup(us->name);
             st->latency = hist_new();
-            st->check_count = ps->steps[j].check_count;
+            st->check_count = u->steps[j].check_count;
             st->checks = xcalloc(st->check_count + 1, sizeof *st->checks);
             for (size_t k = 0; k < st->check_count; k++)
-                st->checks[k] = xstrdup(ps->steps[j].checks[k].expr);
+                st->checks[k] = xstrdup(u->steps[j].checks[k]);
         }
     }
 }
@@ -326,7 +324,7 @@ static void add_scenarios(struct load_result *r, const struct lg_step_stats *ste
 /* The per-step and per-scenario numbers of every worker. */
 static void merge_scenarios(const struct engine *e, struct load_result *r)
 {
-    name_scenarios(e->params.plan, r);
+    name_scenarios(e->params.users, r);
     r->vus_max = e->sh.vus_max;
     for (unsigned i = 0; i < e->params.threads; i++) {
         const struct request_source *src = e->workers[i].src;
@@ -342,14 +340,14 @@ void engine_snapshot(struct engine *e, struct load_result *r)
     r->model = p->model;
     r->elapsed_us = engine_elapsed_us(e);
     r->latency = hist_new();
-    if (p->plan)
-        name_scenarios(p->plan, r);
+    if (p->users)
+        name_scenarios(p->users, r);
     for (unsigned i = 0; i < e->started && e->sh.snapshots; i++) {
         struct worker_snapshot *sn = e->workers[i].snap;
         pthread_mutex_lock(&sn->mu);
         lg_counters_add(&r->totals, &sn->c);
         hist_merge(r->latency, sn->latency);
-        if (p->plan)
+        if (p->users)
             add_scenarios(r, sn->steps, sn->scenarios);
         pthread_mutex_unlock(&sn->mu);
     }
@@ -372,7 +370,7 @@ void engine_finish(struct engine *e, struct load_result *r)
     r->aborted = e->aborted;
     r->tls = p->urls[0].tls;
     r->threads = p->threads;
-    r->connections = p->model == LG_MODEL_OPEN || p->plan
+    r->connections = p->model == LG_MODEL_OPEN || p->users
                          ? p->connections
                          : (uint32_t)segment_share(e->sh.segment, (uint64_t)(p->start + 0.5));
     r->max_connections = p->model == LG_MODEL_OPEN ? p->max_connections : e->workers[0].nconns;
@@ -424,7 +422,7 @@ void engine_finish(struct engine *e, struct load_result *r)
             r->requested_rate = (double)r->scheduled / secs;
     }
     r->seconds = series_take(&e->series, &r->seconds_count);
-    if (p->plan)
+    if (p->users)
         merge_scenarios(e, r);
     /* A latency is at most the wait for a connection plus the request, each bounded by the
      * timeout, which is within the histogram's range: a clamped one is a bug, not a figure. */

@@ -18,8 +18,6 @@
 #include "loadgen/segment.h"
 #include "loadgen/source.h"
 
-struct plan;
-
 struct loadgen_params {
     const struct url *urls;     /* one or more, all on the same scheme, host and port; */
     size_t url_count;           /* requests go round-robin over them */
@@ -47,12 +45,11 @@ struct loadgen_params {
     uint64_t timeout_us;      /* per request, and for connect + TLS handshake */
     size_t head_limit;        /* largest response head accepted; 0: 64 KiB */
 
-    /* A scenario run: virtual users run the plan's scenarios instead of requests to the URLs
-     * (urls[0] still names the target). Both models use connections as a pool then: the
-     * closed model's start and stage targets are users, and connections/max_connections
-     * bound the connections they share. pipeline must be 1. */
-    const struct plan *plan;
-    source_create_fn source_create; /* with a plan: the source of its users, per worker */
+    /* A source of users sends instead of requests to the URLs (urls[0] still names the
+     * target), one made per worker by users->create. Both models use connections as a pool
+     * then: the closed model's start and stage targets are users, and
+     * connections/max_connections bound the connections they share. pipeline must be 1. */
+    const struct source_users *users;
     uint32_t vus_initial; /* open model: users created before the start */
     uint32_t vus_max;     /* open model: the pool grows to this */
     int snapshots;        /* keep running totals for engine_snapshot (once a second) */

@@ -213,7 +213,7 @@ void lg_step_stats_add(struct lg_step_stats *dst, const struct lg_step_stats *sr
     add_fails(dst->failed, src->failed);
     for (int k = 0; k < LG_STEP_CHECKS_MAX; k++) {
         if (!dst->check_failed[k] && src->check_failed[k])
-            memcpy(dst->check_got[k], src->check_got[k], CHECK_GOT_MAX);
+            memcpy(dst->check_got[k], src->check_got[k], LG_GOT_MAX);
         dst->check_failed[k] += src->check_failed[k];
     }
     reasons_add_all(&dst->reasons, &src->reasons);

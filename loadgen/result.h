@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loadgen/check.h"
 #include "loadgen/hist.h"
 #include "loadgen/segment.h"
 
@@ -126,10 +125,12 @@ enum { LG_STEP_CHECKS_MAX = 16 };
  * error code. The first LG_STEP_REASONS_MAX distinct reasons are counted apart, the rest
  * together as other. A reason is cut to LG_REASON_MAX - 1 bytes. */
 enum { LG_STEP_REASONS_MAX = 16, LG_REASON_MAX = 96 };
+/* What a failed check saw, as kept with its reason: at most this many bytes with the NUL. */
+enum { LG_GOT_MAX = 72 };
 
 struct lg_reason {
     char text[LG_REASON_MAX];
-    char got[CHECK_GOT_MAX]; /* what its first failure saw */
+    char got[LG_GOT_MAX]; /* what its first failure saw */
     uint64_t count;
 };
 
@@ -150,7 +151,7 @@ struct lg_step_stats {
     uint64_t failed[LG_FAIL_COUNT]; /* iterations that stopped at this step, by reason */
     /* Of failed[LG_FAIL_CHECK], by check, with what the first failure of each saw. */
     uint64_t check_failed[LG_STEP_CHECKS_MAX];
-    char check_got[LG_STEP_CHECKS_MAX][CHECK_GOT_MAX];
+    char check_got[LG_STEP_CHECKS_MAX][LG_GOT_MAX];
     char **checks; /* the step's check expressions; owned by a load_result, NULL elsewhere */
     size_t check_count;
     struct lg_reasons reasons; /* failed[LG_FAIL_CHECK] by reason, GraphQL errors included */
@@ -205,7 +206,7 @@ struct load_result {
     int64_t started_unix_ms; /* wall clock at the start */
     /* A split run (--segment): which part this is ({0, 1}: the whole run; a merged result
      * has count segments, index 0), the run's id shared by its segments, and the
-     * fingerprint of its schedule (loadgen/run_fingerprint.h). The caller sets the last two. */
+     * fingerprint of its schedule. The caller sets the last two. */
     struct segment segment;
     uint32_t segments_merged; /* a merged result: how many segments it holds; else 0 */
     char run_id[65];

@@ -1,6 +1,6 @@
 /*
  * The part of a run after a point in it: the run's result minus an engine_snapshot taken at
- * that point, for what thresholds read (loadgen/result_metrics.h) and a capacity step reports:
+ * that point, for what thresholds read and a capacity step reports:
  * the counters, the corrected latency, the per-step and per-scenario numbers, the elapsed time.
  * The per-second series, the other histograms and the thresholds are left out.
  */

@@ -21,7 +21,7 @@ struct series_interval {
     uint64_t responses, errors, status_4xx, status_5xx, status_503, late, dropped, bytes_in,
         bytes_out;
     uint64_t connections, users;  /* the most open, and in an iteration, at once in the second */
-    struct lg_step_second *steps; /* per plan step, sized once; NULL in URL runs */
+    struct lg_step_second *steps; /* per step of the users, sized once; NULL in URL runs */
     size_t step_count;
 };
 

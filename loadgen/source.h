@@ -2,8 +2,8 @@
  * The seam between the transport engine and what it sends: a request source. The engine asks
  * a source for the next request for a slot (a connection's pipeline entry, or an HTTP/2
  * stream), sends it, and tells the source of each answer or failure. A URL list is one source
- * (request.h); the virtual users of a scenario run are another (vu.h). The engine knows
- * nothing else of either, and a source reaches the engine only through its source_port.
+ * (request.h); virtual users, built on top of the engine elsewhere, are another. The engine
+ * knows nothing else of either, and a source reaches the engine only through its source_port.
  *
  * Two kinds of source, told apart by ops->ramp:
  *  - a request list (ramp NULL): the engine sends one of its requests per arrival (open model)
@@ -22,7 +22,6 @@
 #include "loadgen/request.h"
 #include "loadgen/result.h"
 
-struct plan;
 struct series_interval;
 
 /* Where one request at a time travels: owned by a connection (HTTP/1.1) or a stream (HTTP/2).
@@ -31,13 +30,13 @@ struct series_interval;
 struct lg_slot {
     void *user;         /* the source's: whose request is on the slot; NULL when none */
     struct request req; /* bytes: wbuf */
-    char *wbuf;         /* PLAN_REQUEST_MAX bytes */
+    char *wbuf;         /* source_users.request_max bytes */
     char *cap;          /* SLOT_CAPTURE bytes */
     size_t cap_len;
     int cap_over; /* the response was larger than SLOT_CAPTURE */
 };
 
-/* Scenario runs: the most of one response kept for extractions and cookies. */
+/* Sources of users: the most of one response kept for them to read. */
 enum { SLOT_CAPTURE = 65536 };
 
 /* Keep a copy of response bytes on the slot, up to SLOT_CAPTURE. */
@@ -85,13 +84,13 @@ struct request_source {
     const struct request_source_ops *ops;
     uint32_t nwait;                      /* users waiting for a slot */
     uint32_t busy, peak, second_peak;    /* users in an iteration: now, at most, this second */
-    struct lg_step_stats *steps;         /* per step of the plan */
-    struct lg_scenario_stats *scenarios; /* per scenario of the plan */
+    struct lg_step_stats *steps;         /* per step (source_users.steps) */
+    struct lg_scenario_stats *scenarios; /* per scenario (source_users.scenarios) */
 };
 
 /* What a source of users is made with, per worker. */
 struct source_params {
-    const struct plan *plan;
+    const void *arg;             /* source_users.arg */
     uint64_t id_base, id_stride; /* closed model: user i is id_base + i*id_stride in the run */
     uint32_t users_run;          /* closed model: the peak users of the whole run */
     uint32_t initial, max;       /* users created now, and at most */
@@ -99,5 +98,33 @@ struct source_params {
 
 typedef struct request_source *(*source_create_fn)(const struct source_params *sp,
                                                    struct source_port *port);
+
+/* A step of a source of users, as its numbers are reported (request_source.steps[i] is the
+ * i-th step's): its name and its checks' expressions (lg_step_stats.check_failed[k] is the
+ * k-th check's). */
+struct source_step {
+    const char *name;
+    const char *const *checks;
+    size_t check_count;
+};
+
+/* A scenario of a source of users: steps [first_step, first_step + step_count). */
+struct source_scenario {
+    const char *name;
+    size_t first_step, step_count;
+};
+
+/* What a source of users tells the engine before the run: the steps and scenarios its numbers
+ * are kept by, the most bytes one of its requests takes (each slot's wbuf), and how each
+ * worker makes one: create() with source_params.arg = arg. */
+struct source_users {
+    const struct source_step *steps;
+    size_t step_count;
+    const struct source_scenario *scenarios;
+    size_t scenario_count;
+    size_t request_max;
+    source_create_fn create;
+    const void *arg;
+};
 
 #endif

@@ -9,7 +9,6 @@
 
 #include "common/oom.h"
 #include "loadgen/clock.h"
-#include "loadgen/plan.h"
 
 enum { BACKOFF_US = 100000 }; /* between failed connects of one connection */
 
@@ -18,7 +17,7 @@ static uint32_t share(uint64_t total, unsigned parts, unsigned id)
     return (uint32_t)(total / parts + (id < total % parts ? 1 : 0));
 }
 
-/* The source runs users (a scenario run), not a list of requests. */
+/* The source runs users, not a list of requests. */
 static int has_users(const struct worker *w)
 {
     return w->src->ops->ramp != NULL;
@@ -64,18 +63,18 @@ void worker_free_remove(struct worker *w, struct conn *c)
 static void take_snapshot(struct worker *w)
 {
     struct worker_snapshot *sn = w->snap;
-    const struct plan *plan = w->sh->plan;
+    const struct source_users *users = w->sh->users;
     pthread_mutex_lock(&sn->mu);
     sn->c = w->c;
     hist_reset(sn->latency);
     hist_merge(sn->latency, w->latency);
-    for (size_t i = 0; plan && i < plan->step_count; i++) {
+    for (size_t i = 0; users && i < users->step_count; i++) {
         struct hist *h = sn->steps[i].latency;
         hist_reset(h);
         sn->steps[i] = (struct lg_step_stats){.latency = h};
         lg_step_stats_add(&sn->steps[i], &w->src->steps[i]);
     }
-    for (size_t i = 0; plan && i < plan->scenario_count; i++) {
+    for (size_t i = 0; users && i < users->scenario_count; i++) {
         struct lg_scenario_stats *sc = &sn->scenarios[i];
         hist_reset(sc->duration);
         hist_reset(sc->active);
@@ -89,8 +88,8 @@ static void take_snapshot(struct worker *w)
 
 static void snapshot_init(struct worker *w)
 {
-    const struct plan *plan = w->sh->plan;
-    size_t steps = plan ? plan->step_count : 0, scenarios = plan ? plan->scenario_count : 0;
+    const struct source_users *users = w->sh->users;
+    size_t steps = users ? users->step_count : 0, scenarios = users ? users->scenario_count : 0;
     struct worker_snapshot *sn = xcalloc(1, sizeof *sn);
     pthread_mutex_init(&sn->mu, NULL);
     sn->latency = hist_new();
@@ -106,12 +105,12 @@ static void snapshot_init(struct worker *w)
 static void snapshot_free(struct worker *w)
 {
     struct worker_snapshot *sn = w->snap;
-    const struct plan *plan = w->sh->plan;
+    const struct source_users *users = w->sh->users;
     if (!sn)
         return;
-    for (size_t i = 0; plan && i < plan->step_count; i++)
+    for (size_t i = 0; users && i < users->step_count; i++)
         hist_free(sn->steps[i].latency);
-    for (size_t i = 0; plan && i < plan->scenario_count; i++)
+    for (size_t i = 0; users && i < users->scenario_count; i++)
         lg_scenario_hists_free(&sn->scenarios[i]);
     free(sn->steps);
     free(sn->scenarios);
@@ -719,7 +718,7 @@ static void on_go(struct ev_loop *loop, ev_async *a, int revents)
             else if (c->state == CONN_CLOSED)
                 conn_open(c);
         }
-        if (sh->model == LG_MODEL_CLOSED) /* the virtual users of a scenario run */
+        if (sh->model == LG_MODEL_CLOSED) /* the users of a source of users */
             ramp(w, now);
     }
     if (sh->model == LG_MODEL_CLOSED) {
@@ -790,22 +789,23 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     w->port = (struct source_port){
         .loop = w->loop, .model = sh->model, .iv = &w->iv, .c = &w->c, .wake = on_wake};
     w->src = sh->list;
-    if (sh->source_create) {
+    if (sh->users) {
         /* Request and capture buffers per in-flight entry; pages stay untouched until used. */
-        w->wslab = xmalloc(slots * per * PLAN_REQUEST_MAX);
+        size_t wlen = sh->users->request_max;
+        w->wslab = xmalloc(slots * per * wlen);
         w->cslab = xmalloc(slots * per * SLOT_CAPTURE);
         for (uint32_t i = 0; i < nconns; i++)
-            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * per * PLAN_REQUEST_MAX,
+            conn_init_capture(&w->conns[i], w->wslab + (size_t)i * per * wlen, wlen,
                               w->cslab + (size_t)i * per * SLOT_CAPTURE);
         struct source_params sp = {
-            .plan = sh->plan,
+            .arg = sh->users->arg,
             .id_base = segment_nth(sh->segment, id),
             .id_stride = segment_arrival_stride(sh->segment, sh->threads),
             .users_run = sh->users_run,
             .initial = share(sh->vus_initial, sh->threads, id),
             .max = share(sh->vus_max, sh->threads, id),
         };
-        w->src = sh->source_create(&sp, &w->port);
+        w->src = sh->users->create(&sp, &w->port);
     }
     if (sh->snapshots)
         snapshot_init(w);
@@ -815,7 +815,7 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     w->tls = hist_new();
     w->ttfb = hist_new();
     w->lag = hist_new();
-    series_interval_init(&w->iv, sh->plan ? sh->plan->step_count : 0);
+    series_interval_init(&w->iv, sh->users ? sh->users->step_count : 0);
     ev_async_init(&w->go_watcher, on_go);
     ev_async_init(&w->stop_watcher, on_stop);
     ev_async_start(w->loop, &w->go_watcher);

@@ -31,7 +31,6 @@ struct lg_shared {
     const char *host;
     int host_is_ip;
     struct request_source *list;    /* the requests of a URL run, shared by every worker */
-    source_create_fn source_create; /* a source of users per worker; NULL: `list` */
     struct schedule schedule;
     enum lg_model model;
     unsigned threads;
@@ -45,9 +44,9 @@ struct lg_shared {
     uint64_t drain_us; /* how long in-flight requests may finish after the end */
     size_t head_limit;
     struct series *series;
-    const struct plan *plan; /* a scenario run (for source_create); NULL: requests from `list` */
+    const struct source_users *users; /* one source of them per worker; NULL: `list` */
     int snapshots;           /* workers keep a worker_snapshot */
-    uint32_t vus_initial;    /* scenario run, open model: users created before the start */
+    uint32_t vus_initial;    /* users, open model: created before the start */
     uint32_t vus_max;        /* the most users (closed model: the segment's share of the peak) */
     uint32_t users_run;      /* closed model: the peak users of the whole run, all segments */
 
@@ -114,7 +113,7 @@ struct worker {
 
     char first_error[256];
 
-    struct request_source *src; /* sh->list, or this worker's own from sh->source_create */
+    struct request_source *src; /* sh->list, or this worker's own from sh->users->create */
     struct source_port port;
     int pumping; /* handing slots to waiting users: wake-ups are answered by this round */
     /* Sources of users: each connection's request and capture buffers. */

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "loadgen/check.h"
-#include "loadgen/jsonpath.h"
-#include "loadgen/template.h"
 #include "probes/endpoint_request.h"
 #include "probes/shopper.h"
+#include "scenario/check.h"
+#include "scenario/jsonpath.h"
+#include "scenario/template.h"
 
 static int builtin(const char *name)
 {

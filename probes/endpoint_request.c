@@ -6,9 +6,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "loadgen/check.h"
-#include "loadgen/graphql_answer.h"
-#include "loadgen/template.h"
+#include "scenario/check.h"
+#include "scenario/graphql_answer.h"
+#include "scenario/template.h"
 
 const char *const ep_request_builtins[] = {"id", "q", "cart_id", "key"};
 const size_t ep_request_builtin_count = sizeof ep_request_builtins / sizeof *ep_request_builtins;
@@ -155,7 +155,7 @@ static void statuses_text(const struct endpoint_request *spec, char *out, size_t
         w += (size_t)snprintf(out + w, len - w, "%s%d", i ? ", " : "", spec->expect[i]);
 }
 
-/* A GraphQL endpoint's answer that reports errors (loadgen/graphql_answer.h) is not good,
+/* A GraphQL endpoint's answer that reports errors (scenario/graphql_answer.h) is not good,
  * whatever its status: the store refused the operation as sent. */
 static int graphql_failed(const struct probe_ctx *ctx, const struct endpoint_request *spec,
                           const struct http_response *r, char *why, size_t len)

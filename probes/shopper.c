@@ -7,11 +7,11 @@
 
 #include "common/redact.h"
 #include "common/strbuf.h"
-#include "loadgen/check.h"
-#include "loadgen/graphql_answer.h"
-#include "loadgen/response.h"
-#include "loadgen/step_extract.h"
 #include "probes/http.h"
+#include "scenario/check.h"
+#include "scenario/graphql_answer.h"
+#include "scenario/response.h"
+#include "scenario/step_extract.h"
 
 /* Room for one rendered value (a path, a header value, a body) and one extracted value. */
 enum { VALUE_MAX = 8192 };

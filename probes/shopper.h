@@ -13,11 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loadgen/cookie_jar.h"
-#include "loadgen/plan.h"
-#include "loadgen/vars.h"
 #include "common/strv.h"
 #include "probes/probe.h"
+#include "scenario/cookie_jar.h"
+#include "scenario/plan.h"
+#include "scenario/vars.h"
 
 /* Two at most: T-SESSION-ISOLATION compares two shoppers that must not see each other. */
 enum { SHOPPER_MAX = 2 };

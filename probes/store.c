@@ -7,8 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "loadgen/jsonpath.h"
 #include "probes/html.h"
+#include "scenario/jsonpath.h"
 
 static int json_id_of(const cJSON *obj, char *out, size_t len)
 {

@@ -235,7 +235,7 @@ static void check_got(struct lg_step_stats *st, size_t k, const char *reason)
     char prefix[LG_REASON_MAX + 64];
     snprintf(prefix, sizeof prefix, "check '%s' failed: got ", st->checks[k]);
     size_t n = strlen(prefix);
-    copy_str(st->check_got[k], CHECK_GOT_MAX,
+    copy_str(st->check_got[k], LG_GOT_MAX,
              strncmp(reason, prefix, n) == 0 ? reason + n : reason);
 }
 

@@ -13,10 +13,10 @@
 
 #include "config/config.h"
 #include "loadgen/result.h"
-#include "loadgen/threshold.h"
 #include "probes/probe.h"
 #include "probes/stack.h"
 #include "reports/load_json.h"
+#include "scenario/threshold.h"
 
 #define REPORT_SCHEMA_VERSION 1
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/check.h"
+#include "scenario/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

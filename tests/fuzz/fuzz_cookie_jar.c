@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/cookie_jar.h"
+#include "scenario/cookie_jar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

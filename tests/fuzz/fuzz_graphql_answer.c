@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/graphql_answer.h"
+#include "scenario/graphql_answer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

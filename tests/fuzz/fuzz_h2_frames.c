@@ -11,14 +11,13 @@
 #include <unistd.h>
 
 #include "loadgen/conn.h"
-#include "loadgen/plan.h"
 #include "loadgen/request_list.h"
 #include "loadgen/series.h"
 #include "loadgen/worker.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { STREAMS = 8 };
+enum { STREAMS = 8, REQUEST_MAX = 16384 };
 
 static struct lg_shared sh;
 static struct series series;
@@ -47,7 +46,7 @@ static void setup(void)
     sh.series = &series;
     if (worker_init(&w, 0, &sh, 1, 0))
         abort();
-    wbuf = malloc((size_t)STREAMS * PLAN_REQUEST_MAX);
+    wbuf = malloc((size_t)STREAMS * REQUEST_MAX);
     cap = malloc((size_t)STREAMS * SLOT_CAPTURE);
 }
 
@@ -55,7 +54,7 @@ static void setup(void)
 static void use_slots(struct conn *c, int on)
 {
     if (on)
-        conn_init_capture(c, wbuf, cap);
+        conn_init_capture(c, wbuf, REQUEST_MAX, cap);
     else
         for (uint32_t i = 0; i < c->qcap; i++)
             memset(&c->q[i].slot, 0, sizeof c->q[i].slot);

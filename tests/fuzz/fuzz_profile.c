@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "loadgen/profile.h"
+#include "scenario/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/feeder.h"
-#include "loadgen/mix.h"
 #include "loadgen/schedule.h"
 #include "loadgen/segment.h"
+#include "scenario/feeder.h"
+#include "scenario/mix.h"
 #include "tests/support/check.h"
 
 enum { MAX_ARRIVALS = 4000 };

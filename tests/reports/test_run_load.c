@@ -1,7 +1,7 @@
 /* What `storecheck run` loads the store with: URLs from the endpoints, the profile's shape,
  * think time as a rate, load.rate and max_rate. */
 #include "checker/run_load.h"
-#include "loadgen/profile.h"
+#include "scenario/profile.h"
 #include "tests/config/config_test.h"
 
 #define TARGET                                                                                     \
@@ -109,7 +109,7 @@ static void test_scenarios(void)
                              "    checkout: [ { name: pay, method: POST, path: /api/v1/checkout } ]\n",
                       &p, err, sizeof err),
                  0);
-    CHECK(p.params.plan != NULL);
+    CHECK(p.params.users != NULL);
     CHECK_INT_EQ(p.params.model, LG_MODEL_OPEN);
     CHECK_INT_EQ(p.params.url_count, 1);
     CHECK_STR_EQ(p.meta.urls[0], "http://127.0.0.1:8080/");

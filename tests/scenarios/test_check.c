@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/check.h"
+#include "scenario/check.h"
 #include "tests/support/check.h"
 
 static const char *const head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"

@@ -1,7 +1,7 @@
 /* A virtual user's cookie jar: set, replace, expire, fixed capacity, the Cookie header. */
 #include <string.h>
 
-#include "loadgen/cookie_jar.h"
+#include "scenario/cookie_jar.h"
 #include "tests/support/check.h"
 
 static const char *header(const struct cookie_jar *j)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loadgen/feeder.h"
+#include "scenario/feeder.h"
 #include "tests/support/check.h"
 
 /* The text is copied to the heap without a NUL so that a read past its end is caught. */

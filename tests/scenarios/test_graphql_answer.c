@@ -2,7 +2,7 @@
  * lists, partial data, answers that are not JSON, configured error type names. */
 #include <string.h>
 
-#include "loadgen/graphql_answer.h"
+#include "scenario/graphql_answer.h"
 #include "tests/support/check.h"
 
 static const char *const defaults[] = {"Error", "ErrorResult"};

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/extract.h"
-#include "loadgen/jsonpath.h"
+#include "scenario/extract.h"
+#include "scenario/jsonpath.h"
 #include "tests/support/check.h"
 
 static struct rng rng;

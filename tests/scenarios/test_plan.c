@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "common/arena.h"
-#include "loadgen/plan.h"
-#include "loadgen/response.h"
+#include "scenario/plan.h"
+#include "scenario/response.h"
 #include "tests/support/check.h"
 
 static struct step step_of(const char *method, const char *path, enum body_kind kind,

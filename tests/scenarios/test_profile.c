@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/profile.h"
+#include "scenario/profile.h"
 #include "tests/support/check.h"
 
 static char profiles_dir[1024];

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loadgen/scenario_check.h"
+#include "scenario/scenario_check.h"
 #include "tests/support/check.h"
 
 static char dir[] = "/tmp/storecheck-check-XXXXXX";

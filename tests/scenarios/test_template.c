@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadgen/template.h"
+#include "scenario/template.h"
 #include "tests/support/check.h"
 
 static struct vars_schema schema;

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "loadgen/result_metrics.h"
-#include "loadgen/threshold.h"
+#include "scenario/result_metrics.h"
+#include "scenario/threshold.h"
 #include "tests/support/check.h"
 
 static struct threshold_expr parse_ok(const char *src)

@@ -1,8 +1,8 @@
 /* Variables of a virtual user and the PRNG: fixed memory, replacement, compaction, streams. */
 #include <string.h>
 
-#include "loadgen/rng.h"
-#include "loadgen/vars.h"
+#include "scenario/rng.h"
+#include "scenario/vars.h"
 #include "tests/support/check.h"
 
 static const char *get(const struct vars *v, int id)
