@@ -46,7 +46,6 @@ struct inflight {
     int status;        /* the final status once its :status came */
     uint8_t head_done; /* the final response's fields are over */
     uint8_t retries;   /* times sent again after the server refused it unprocessed */
-    size_t body_at;    /* where the request's body starts in its bytes */
     size_t body_off;   /* request body bytes handed to the session */
 };
 
