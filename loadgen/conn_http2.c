@@ -42,17 +42,31 @@ static void entry_release(struct conn *c, struct inflight *e)
     c->w->inflight--;
 }
 
-/* The entry of a stream: its user data, or for a stream not yet opened (its HEADERS never
- * went out) a search. */
+/* The entry of a stream: the one found last (a response's frames come one after the other),
+ * its user data, or for a stream not yet opened (its HEADERS never went out) a search. Stream
+ * ids are never used twice in a session, and a released entry has none. */
 static struct inflight *entry_of(struct conn *c, int32_t stream_id)
 {
-    struct inflight *e = nghttp2_session_get_stream_user_data(c->h2, stream_id);
+    struct inflight *e = c->h2_last;
+    if (e && e->stream_id == stream_id && e->req)
+        return e;
+    e = nghttp2_session_get_stream_user_data(c->h2, stream_id);
+    if (!e || !e->req) {
+        e = NULL;
+        for (uint32_t i = 0; i < c->qcap && !e; i++)
+            if (c->q[i].req && c->q[i].stream_id == stream_id)
+                e = &c->q[i];
+    }
     if (e)
-        return e->req ? e : NULL;
-    for (uint32_t i = 0; i < c->qcap; i++)
-        if (c->q[i].req && c->q[i].stream_id == stream_id)
-            return &c->q[i];
-    return NULL;
+        c->h2_last = e;
+    return e;
+}
+
+/* 1 when the connection keeps answers for a source of users (request lists need none: their
+ * responses' fields and data are not looked at). */
+static int captures(const struct conn *c)
+{
+    return c->q[0].slot.cap != NULL;
 }
 
 /* The most streams at once: ours, lowered by the server's SETTINGS_MAX_CONCURRENT_STREAMS;
@@ -245,12 +259,19 @@ static void capture(struct inflight *e, const char *data, size_t n)
         slot_capture(&e->slot, data, n);
 }
 
+/* Times of answers are those of the read that brought their bytes: one clock read per read,
+ * none per response. */
+static uint64_t read_time(const struct conn *c, const struct inflight *e)
+{
+    return c->h2_read_at > e->sent ? c->h2_read_at : e->sent;
+}
+
 static int on_begin_headers(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 {
     struct conn *c = ud;
     struct inflight *e = f->hd.type == NGHTTP2_HEADERS ? entry_of(c, f->hd.stream_id) : NULL;
     if (e && e->status == 0)
-        hist_record(c->w->ttfb, clock_us() - e->sent);
+        hist_record(c->w->ttfb, read_time(c, e) - e->sent);
     return 0;
 }
 
@@ -258,12 +279,13 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
                      const uint8_t *value, size_t vlen, uint8_t flags, void *ud)
 {
     struct conn *c = ud;
-    if (f->hd.type != NGHTTP2_HEADERS)
+    int status_field = nlen == 7 && memcmp(name, ":status", 7) == 0;
+    if (f->hd.type != NGHTTP2_HEADERS || (!status_field && !captures(c)))
         return 0;
     struct inflight *e = entry_of(c, f->hd.stream_id);
     if (!e || e->head_done)
         return 0; /* trailers */
-    if (nlen == 7 && memcmp(name, ":status", 7) == 0) {
+    if (status_field) {
         int status = 0;
         for (size_t i = 0; i < vlen && i < 3 && isdigit(value[i]); i++)
             status = status * 10 + (value[i] - '0');
@@ -274,8 +296,9 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
             return 0;
         }
         e->status = status;
-        char line[24];
-        capture(e, line, (size_t)snprintf(line, sizeof line, "HTTP/2 %d\r\n", status));
+        char line[] = "HTTP/2 000\r\n";
+        memcpy(line + 7, value, 3);
+        capture(e, line, sizeof line - 1);
         return 0;
     }
     if (e->status >= 200 && e->slot.cap) {
@@ -319,7 +342,7 @@ static int on_frame_recv(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 static int on_data(nghttp2_session *s, uint8_t flags, int32_t stream_id, const uint8_t *data,
                    size_t len, void *ud)
 {
-    struct inflight *e = entry_of(ud, stream_id);
+    struct inflight *e = captures(ud) ? entry_of(ud, stream_id) : NULL;
     if (e)
         capture(e, (const char *)data, len);
     return 0;
@@ -356,7 +379,7 @@ static int on_stream_close(nghttp2_session *s, int32_t stream_id, uint32_t error
         /* The entry is released after the answer is read: a user answered may ask for a
          * slot on this connection at once. */
         c->h2_answered++;
-        worker_response(c->w, e, e->status, clock_us());
+        worker_response(c->w, e, e->status, read_time(c, e));
         entry_release(c, e);
         return 0;
     }
@@ -420,6 +443,7 @@ static int http2_start(struct conn *c)
     c->h2_settings = c->h2_goaway = 0;
     c->h2_answered = 0;
     c->h2_out_len = c->h2_out_off = 0;
+    c->h2_last = NULL;
     c->t_ready = clock_us();
     nghttp2_settings_entry iv[] = {
         {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
@@ -473,6 +497,7 @@ static int readable(struct conn *c)
         }
         w->c.bytes_in += n;
         w->iv.bytes_in += n;
+        c->h2_read_at = clock_us();
         ssize_t used = nghttp2_session_mem_recv(c->h2, (const uint8_t *)c->rbuf, n);
         if (used < 0) {
             char why[128];
