@@ -134,8 +134,9 @@ struct conn {
     uint64_t h2_answered;     /* responses on this connection */
     char *h2_out;             /* CONN_H2_OUT bytes the session produced, not yet written */
     size_t h2_out_len, h2_out_off;
-    uint64_t h2_read_at;      /* when the bytes the session is reading were read */
-    struct inflight *h2_last; /* the entry the last stream lookup found */
+    /* When the bytes the session reads were read; the entry the last stream lookup found. */
+    uint64_t h2_read_at;
+    struct inflight *h2_last;
     uint64_t t_ready;     /* the protocol started */
     uint8_t next_retries; /* the retry count of the request the next send carries */
     int flush_later;      /* on the worker's list of connections to write before it sleeps */

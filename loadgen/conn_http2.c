@@ -163,7 +163,8 @@ static ssize_t read_body(nghttp2_session *s, int32_t stream_id, uint8_t *buf, si
 /* A field whose name the session need not copy: every name outlives the run's sessions. */
 static nghttp2_nv field(const char *name, size_t nlen, const char *value, size_t vlen)
 {
-    return (nghttp2_nv){(uint8_t *)name, (uint8_t *)value, nlen, vlen, NGHTTP2_NV_FLAG_NO_COPY_NAME};
+    return (nghttp2_nv){(uint8_t *)name, (uint8_t *)value, nlen, vlen,
+                        NGHTTP2_NV_FLAG_NO_COPY_NAME};
 }
 
 static nghttp2_nv part(const char *name, size_t nlen, const char *bytes, struct request_span v)

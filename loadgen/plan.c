@@ -86,7 +86,8 @@ static int build_step(struct plan *p, const struct step *in, struct plan_step *s
         else if (!typed && in->body_kind == BODY_FORM)
             st->content_type = "application/x-www-form-urlencoded";
     }
-    st->field_count += (uint32_t)p->fixed_field_count + (st->content_type != NULL) + (st->body != NULL);
+    st->field_count +=
+        (uint32_t)p->fixed_field_count + (st->content_type != NULL) + (st->body != NULL);
     st->expect = in->expect;
     st->expect_count = in->expect_count;
     st->extracts = xcalloc(in->extraction_count + 1, sizeof *st->extracts);
@@ -196,7 +197,8 @@ static void fixed_part(struct plan *p, size_t at, size_t line_len, char **names)
         p->fixed_authority = value;
     } else if (!request_field_hop_by_hop(line, nlen)) {
         request_field_name_lower(*names, line, nlen);
-        p->fixed_fields[p->fixed_field_count++] = (struct request_field){*names, (uint32_t)nlen, value};
+        p->fixed_fields[p->fixed_field_count++] =
+            (struct request_field){*names, (uint32_t)nlen, value};
         *names += nlen;
     }
 }
@@ -386,8 +388,8 @@ enum tpl_status plan_render(const struct plan *p, const struct plan_step *st,
     if (put(buf, cap, &off, " HTTP/1.1\r\n", 11) ||
         put(buf, cap, &off, p->fixed_head, p->fixed_len))
         return TPL_ERR_SPACE;
-    parts->authority = (struct request_span){(uint32_t)at + p->fixed_authority.off,
-                                             p->fixed_authority.len};
+    parts->authority =
+        (struct request_span){(uint32_t)at + p->fixed_authority.off, p->fixed_authority.len};
     for (size_t i = 0; i < p->fixed_field_count; i++) {
         *f = p->fixed_fields[i];
         f++->value.off += (uint32_t)at;

@@ -101,8 +101,8 @@ struct plan {
     struct request_span fixed_authority;
     struct request_field *fixed_fields;
     size_t fixed_field_count;
-    char *fixed_names; /* the fixed fields' names */
-    int tls;           /* the target's scheme is https */
+    char *fixed_names;                   /* the fixed fields' names */
+    int tls;                             /* the target's scheme is https */
     uint64_t think_min_us, think_max_us; /* closed model: pause between iterations */
     uint64_t seed;                       /* the mix: the same seed picks the same scenarios */
     uint64_t nonce; /* mixed into the users' random values ({{uuid}}, {{randint}}, random

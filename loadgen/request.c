@@ -57,7 +57,8 @@ static void put_field(struct builder *bd, const char *line)
         bd->pt->authority = value;
     } else if (!request_field_hop_by_hop(line, nlen)) {
         request_field_name_lower(bd->names, line, nlen);
-        bd->fields[bd->pt->field_count++] = (struct request_field){bd->names, (uint32_t)nlen, value};
+        bd->fields[bd->pt->field_count++] =
+            (struct request_field){bd->names, (uint32_t)nlen, value};
         bd->names += nlen;
     }
 }

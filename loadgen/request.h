@@ -39,7 +39,7 @@ struct request_parts {
 struct request {
     char *bytes; /* owned by the request's source */
     size_t len;
-    int no_body;                  /* HEAD: the response carries no body */
+    int no_body;                 /* HEAD: the response carries no body */
     struct request_parts *parts; /* owned by the request's source */
 };
 

@@ -95,8 +95,9 @@ static void test_parts(void)
     request_free(&r);
 
     u = parse("http://127.0.0.1/graphql");
-    const char *h[] = {"X-A:  1", "Connection: keep-alive", "HOST: other.test",
-                       "Content-Type: application/json", "TE: trailers", "Upgrade: h2c"};
+    const char *h[] = {"X-A:  1",          "Connection: keep-alive",
+                       "HOST: other.test", "Content-Type: application/json",
+                       "TE: trailers",     "Upgrade: h2c"};
     const char *body = "{\"query\":\"{ shop { name } }\"}";
     CHECK(request_build(&r, "POST", &u, h, 6, body, strlen(body), err, sizeof err) == 0);
     check_parts_match_text(&r, 0);

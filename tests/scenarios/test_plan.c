@@ -52,14 +52,14 @@ static void test_render(void)
     int unset = -1;
     struct request_parts parts;
     const struct plan_step *st = &p.scenarios[0].steps[1];
-    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &parts, &unset) ==
-          TPL_ERR_UNSET);
+    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &parts,
+                      &unset) == TPL_ERR_UNSET);
     CHECK_INT_EQ(unset, p.scenarios[0].steps[0].extracts[0].var);
 
     CHECK(vars_set(v, p.scenarios[0].steps[0].extracts[0].var, "c_1", 3) == 0);
     CHECK(cookie_jar_set(jar, "cart=abc; Path=/", 16, 0) == 0);
-    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &parts, NULL) ==
-          TPL_OK);
+    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &parts,
+                      NULL) == TPL_OK);
     buf[len] = '\0';
     CHECK_STR_EQ(buf, "POST /shop/carts/c_1/items HTTP/1.1\r\n"
                       "Host: 127.0.0.1:8080\r\n"
@@ -169,8 +169,8 @@ static void test_render_parts_space(void)
     size_t len, need = 0;
     struct request_parts parts;
     for (size_t cap = 1; cap <= sizeof buf; cap++) {
-        enum tpl_status rc =
-            plan_render(&p, &p.scenarios[0].steps[0], &ctx, NULL, buf, cap, scratch, sizeof scratch, &len, &parts, NULL);
+        enum tpl_status rc = plan_render(&p, &p.scenarios[0].steps[0], &ctx, NULL, buf, cap,
+                                         scratch, sizeof scratch, &len, &parts, NULL);
         CHECK(rc == TPL_OK || rc == TPL_ERR_SPACE);
         if (rc == TPL_OK && !need) {
             need = cap;
