@@ -14,13 +14,19 @@ static struct url parse(const char *s)
     return u;
 }
 
-static char *text(const struct request *r)
+/* The text of part `s` of r (a static copy). */
+static char *part(const struct request *r, struct request_span s)
 {
     static char buf[4096];
-    CHECK(r->len < sizeof buf);
-    memcpy(buf, r->bytes, r->len);
-    buf[r->len] = '\0';
+    CHECK(s.len < sizeof buf);
+    memcpy(buf, r->bytes + s.off, s.len);
+    buf[s.len] = '\0';
     return buf;
+}
+
+static char *text(const struct request *r)
+{
+    return part(r, (struct request_span){0, (uint32_t)r->len});
 }
 
 static void test_get(void)
@@ -67,16 +73,6 @@ static void test_refusals(void)
     CHECK(request_build(&r, "GE T", &u, NULL, 0, NULL, 0, err, sizeof err) == -1);
     const char *cl[] = {"Content-Length: 3"};
     CHECK(request_build(&r, "PUT", &u, cl, 1, "abc", 3, err, sizeof err) == -1);
-}
-
-/* The text of part `s` of r. */
-static char *part(const struct request *r, struct request_span s)
-{
-    static char buf[256];
-    CHECK(s.len < sizeof buf);
-    memcpy(buf, r->bytes + s.off, s.len);
-    buf[s.len] = '\0';
-    return buf;
 }
 
 /* The parts a list's request carries are what reading its text gives, and what HTTP/2 should

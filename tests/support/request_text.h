@@ -29,16 +29,6 @@ struct request_text_field {
     size_t name_len, value_len;
 };
 
-static int request_text_hop_by_hop(const char *lower, size_t len)
-{
-    static const char *const names[] = {"connection",        "keep-alive", "proxy-connection",
-                                        "transfer-encoding", "upgrade",    "te"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strlen(names[i]) == len && memcmp(names[i], lower, len) == 0)
-            return 1;
-    return 0;
-}
-
 static void check_parts_match_text(const struct request *r, int tls)
 {
     const char *b = r->bytes, *end = r->bytes + r->len;
@@ -86,7 +76,7 @@ static void check_parts_match_text(const struct request *r, int tls)
             f->name_len = nlen;
             f->value = v;
             f->value_len = vlen;
-            nwant += !request_text_hop_by_hop(f->name, nlen);
+            nwant += !request_field_hop_by_hop(f->name, nlen);
         }
         line = le + 1;
     }
