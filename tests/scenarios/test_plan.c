@@ -169,9 +169,13 @@ static void test_render_parts_space(void)
     size_t len, need = 0;
     struct request_parts parts;
     for (size_t cap = 1; cap <= sizeof buf; cap++) {
+        memset(buf, '#', sizeof buf);
         enum tpl_status rc = plan_render(&p, &p.scenarios[0].steps[0], &ctx, NULL, buf, cap,
                                          scratch, sizeof scratch, &len, &parts, NULL);
         CHECK(rc == TPL_OK || rc == TPL_ERR_SPACE);
+        /* Nothing is written past the cap, the request and its fields together. */
+        for (size_t i = cap; i < sizeof buf; i++)
+            CHECK(buf[i] == '#');
         if (rc == TPL_OK && !need) {
             need = cap;
             /* "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", three fields. */
