@@ -244,8 +244,10 @@ int plan_build(struct plan *p, const struct load *load, const struct url *base,
     vars_schema_init(&p->schema);
     p->seed = load->seed;
     build_fixed_head(p, base, headers, header_count);
-    if (load->scenario_count == 0)
-        return fail(err, errlen, "no scenarios in load.scenarios");
+    if (load->scenario_count == 0) {
+        fail(err, errlen, "no scenarios in load.scenarios");
+        goto fail;
+    }
     if (build_feeders(p, load, err, errlen))
         goto fail;
     p->scenarios = xcalloc(load->scenario_count, sizeof *p->scenarios);

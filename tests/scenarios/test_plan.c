@@ -189,6 +189,19 @@ static void test_render_parts_space(void)
     plan_free(&p);
 }
 
+/* A plan without scenarios is refused, and what it built is freed (the leak checker says). */
+static void test_no_scenarios(void)
+{
+    struct load load = {.seed = 1};
+    struct url base;
+    char err[256];
+    CHECK(url_parse("http://127.0.0.1/", &base, err, sizeof err) == 0);
+    const char *headers[] = {"X-Team: qa"};
+    struct plan p;
+    CHECK(plan_build(&p, &load, &base, headers, 1, NULL, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "no scenarios");
+}
+
 static void test_mix_names_unknown_scenario(void)
 {
     struct step st = step_of("GET", "/", BODY_NONE, NULL, NULL, 0);
@@ -242,6 +255,7 @@ int main(void)
     RUN(test_render);
     RUN(test_render_parts);
     RUN(test_render_parts_space);
+    RUN(test_no_scenarios);
     RUN(test_mix_names_unknown_scenario);
     RUN(test_response_view);
     return check_summary();
