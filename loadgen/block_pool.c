@@ -18,12 +18,13 @@ struct head {
     uint32_t cls;
 } __attribute__((aligned(16)));
 
+/* The smallest class whose blocks hold size bytes (BIG when none does). */
 static uint32_t class_of(size_t size)
 {
-    uint32_t c = 0;
-    while (c < BIG && ((size_t)1 << (c + MIN_SHIFT)) < size)
-        c++;
-    return c;
+    if (size <= (size_t)1 << MIN_SHIFT)
+        return 0;
+    uint32_t bits = 64 - (uint32_t)__builtin_clzll((unsigned long long)(size - 1));
+    return bits - MIN_SHIFT < BIG ? bits - MIN_SHIFT : BIG;
 }
 
 static void *pool_malloc(size_t size, void *ud)

@@ -46,7 +46,6 @@ struct inflight {
     int status;        /* the final status once its :status came */
     uint8_t head_done; /* the final response's fields are over */
     uint8_t retries;   /* times sent again after the server refused it unprocessed */
-    size_t body_at;    /* where the request's body starts in its bytes */
     size_t body_off;   /* request body bytes handed to the session */
 };
 
@@ -135,6 +134,9 @@ struct conn {
     uint64_t h2_answered;     /* responses on this connection */
     char *h2_out;             /* CONN_H2_OUT bytes the session produced, not yet written */
     size_t h2_out_len, h2_out_off;
+    /* When the bytes the session reads were read; the entry the last stream lookup found. */
+    uint64_t h2_read_at;
+    struct inflight *h2_last;
     uint64_t t_ready;     /* the protocol started */
     uint8_t next_retries; /* the retry count of the request the next send carries */
     int flush_later;      /* on the worker's list of connections to write before it sleeps */

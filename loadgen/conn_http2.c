@@ -1,9 +1,7 @@
-#define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "loadgen/clock.h"
 #include "loadgen/conn.h"
@@ -13,15 +11,15 @@
  * connection), flow control and the stream states; this file maps streams onto the
  * connection's in-flight entries and the worker's callbacks.
  *
- * Requests come as HTTP/1.1 text (what request lists are built as and what scenario steps
- * render); each is read into header fields when it is submitted. Answers reach a source of
- * users as HTTP/1.1 text too ("HTTP/2 200", the fields, the body), so scenarios read HTTP/2
- * answers as they read HTTP/1.1 ones. */
+ * Requests come with their parts (request.h), recorded by their source when it built their
+ * HTTP/1.1 text: the header fields are made from the parts, never read from the text. Answers
+ * reach a source of users as HTTP/1.1 text ("HTTP/2 200", the fields, the body), so scenarios
+ * read HTTP/2 answers as they read HTTP/1.1 ones. */
 
 enum { READS_PER_WAKE = 16 };
 /* The receive windows: large, so the server never waits for a WINDOW_UPDATE at full speed. */
 enum { H2_STREAM_WINDOW = 16 << 20, H2_CONN_WINDOW = 1 << 30 };
-enum { H2_FIELDS_MAX = 128, H2_NAMES_MAX = 8192 };
+enum { H2_FIELDS_MAX = 128 };
 /* How often one request is sent again after the server refused it unprocessed. */
 enum { H2_RETRIES_MAX = 2 };
 
@@ -44,17 +42,31 @@ static void entry_release(struct conn *c, struct inflight *e)
     c->w->inflight--;
 }
 
-/* The entry of a stream: its user data, or for a stream not yet opened (its HEADERS never
- * went out) a search. */
+/* The entry of a stream: the one found last (a response's frames come one after the other),
+ * its user data, or for a stream not yet opened (its HEADERS never went out) a search. Stream
+ * ids are never used twice in a session, and a released entry has none. */
 static struct inflight *entry_of(struct conn *c, int32_t stream_id)
 {
-    struct inflight *e = nghttp2_session_get_stream_user_data(c->h2, stream_id);
+    struct inflight *e = c->h2_last;
+    if (e && e->stream_id == stream_id && e->req)
+        return e;
+    e = nghttp2_session_get_stream_user_data(c->h2, stream_id);
+    if (!e || !e->req) {
+        e = NULL;
+        for (uint32_t i = 0; i < c->qcap && !e; i++)
+            if (c->q[i].req && c->q[i].stream_id == stream_id)
+                e = &c->q[i];
+    }
     if (e)
-        return e->req ? e : NULL;
-    for (uint32_t i = 0; i < c->qcap; i++)
-        if (c->q[i].req && c->q[i].stream_id == stream_id)
-            return &c->q[i];
-    return NULL;
+        c->h2_last = e;
+    return e;
+}
+
+/* 1 when the connection keeps answers for a source of users (request lists need none: their
+ * responses' fields and data are not looked at). */
+static int captures(const struct conn *c)
+{
+    return c->q[0].slot.cap != NULL;
 }
 
 /* The most streams at once: ours, lowered by the server's SETTINGS_MAX_CONCURRENT_STREAMS;
@@ -138,79 +150,42 @@ static ssize_t read_body(nghttp2_session *s, int32_t stream_id, uint8_t *buf, si
 {
     struct inflight *e = src->ptr;
     const struct request *r = e->req;
-    size_t body = r->len - e->body_at, left = body - e->body_off;
+    struct request_span body = r->parts->body;
+    size_t left = body.len - e->body_off;
     size_t n = left < len ? left : len;
-    memcpy(buf, r->bytes + e->body_at + e->body_off, n);
+    memcpy(buf, r->bytes + body.off + e->body_off, n);
     e->body_off += n;
-    if (e->body_off == body)
+    if (e->body_off == body.len)
         *flags |= NGHTTP2_DATA_FLAG_EOF;
     return (ssize_t)n;
 }
 
-/* Fields that belong to an HTTP/1.1 connection, not to an HTTP/2 request. */
-static int hop_by_hop(const char *name, size_t len)
-{
-    static const char *const names[] = {"connection",        "keep-alive", "proxy-connection",
-                                        "transfer-encoding", "upgrade",    "te"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
-            return 1;
-    return 0;
-}
-
+/* A field whose name the session need not copy: every name outlives the run's sessions. */
 static nghttp2_nv field(const char *name, size_t nlen, const char *value, size_t vlen)
 {
-    return (nghttp2_nv){(uint8_t *)name, (uint8_t *)value, nlen, vlen, NGHTTP2_NV_FLAG_NONE};
+    return (nghttp2_nv){(uint8_t *)name, (uint8_t *)value, nlen, vlen,
+                        NGHTTP2_NV_FLAG_NO_COPY_NAME};
 }
 
-/* Read an HTTP/1.1 request's head into HTTP/2 fields: the request line into :method and
- * :path, Host into :authority, names in lower case (into names), hop-by-hop fields left out.
- * Returns the count, or -1 if the head is not one this generator built or has too many
- * fields. The session copies the fields when the request is submitted. */
-static int request_fields(const struct request *r, size_t head_len, int tls, nghttp2_nv *nv,
-                          char *names)
+static nghttp2_nv part(const char *name, size_t nlen, const char *bytes, struct request_span v)
 {
-    const char *p = r->bytes, *end = r->bytes + head_len;
-    const char *sp1 = memchr(p, ' ', (size_t)(end - p));
-    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1)) : NULL;
-    const char *eol = sp2 ? memchr(sp2, '\n', (size_t)(end - sp2)) : NULL;
-    if (!eol)
+    return field(name, nlen, bytes + v.off, v.len);
+}
+
+/* The request's HTTP/2 fields from its parts; the count, or -1 if there are too many. The
+ * session copies the values when the request is submitted. */
+static int request_fields(const struct request *r, nghttp2_nv *nv)
+{
+    const struct request_parts *pt = r->parts;
+    if (pt->field_count > H2_FIELDS_MAX - 4)
         return -1;
-    int n = 0;
-    nv[n++] = field(":method", 7, p, (size_t)(sp1 - p));
-    nv[n++] = field(":scheme", 7, tls ? "https" : "http", tls ? 5 : 4);
-    nv[n++] = field(":path", 5, sp1 + 1, (size_t)(sp2 - sp1 - 1));
-    int authority = n++;
-    nv[authority] = field(":authority", 10, "", 0);
-    size_t used = 0;
-    for (p = eol + 1; p < end;) {
-        const char *le = memchr(p, '\n', (size_t)(end - p));
-        if (!le)
-            break;
-        const char *line_end = le > p && le[-1] == '\r' ? le - 1 : le;
-        const char *colon = memchr(p, ':', (size_t)(line_end - p));
-        if (colon) {
-            size_t nlen = (size_t)(colon - p);
-            const char *v = colon + 1;
-            while (v < line_end && (*v == ' ' || *v == '\t'))
-                v++;
-            size_t vlen = (size_t)(line_end - v);
-            if (nlen == 4 && strncasecmp(p, "host", 4) == 0) {
-                nv[authority] = field(":authority", 10, v, vlen);
-            } else {
-                if (n == H2_FIELDS_MAX || used + nlen > H2_NAMES_MAX)
-                    return -1;
-                char *lower = names + used;
-                for (size_t i = 0; i < nlen; i++)
-                    lower[i] = (char)tolower((unsigned char)p[i]);
-                used += nlen;
-                if (!hop_by_hop(lower, nlen))
-                    nv[n++] = field(lower, nlen, v, vlen);
-            }
-        }
-        p = le + 1;
-    }
-    return n;
+    nv[0] = part(":method", 7, r->bytes, pt->method);
+    nv[1] = pt->tls ? field(":scheme", 7, "https", 5) : field(":scheme", 7, "http", 4);
+    nv[2] = part(":path", 5, r->bytes, pt->path);
+    nv[3] = part(":authority", 10, r->bytes, pt->authority);
+    for (uint32_t i = 0; i < pt->field_count; i++)
+        nv[4 + i] = part(pt->fields[i].name, pt->fields[i].name_len, r->bytes, pt->fields[i].value);
+    return 4 + (int)pt->field_count;
 }
 
 /* Submit req on a free entry. Returns 0, or -1 if the request cannot be sent (counted). */
@@ -234,14 +209,11 @@ static int submit(struct conn *c, const struct request *req, uint64_t intended, 
     w->inflight++;
     w->c.requests++;
     nghttp2_nv nv[H2_FIELDS_MAX];
-    char names[H2_NAMES_MAX];
-    const char *head_end = memmem(req->bytes, req->len, "\r\n\r\n", 4);
-    e->body_at = head_end ? (size_t)(head_end + 4 - req->bytes) : req->len;
-    int n = head_end ? request_fields(req, e->body_at, c->ssl != NULL, nv, names) : -1;
+    int n = request_fields(req, nv);
     nghttp2_data_provider body = {.source.ptr = e, .read_callback = read_body};
     int32_t id = n < 0 ? -1
                        : nghttp2_submit_request(c->h2, NULL, nv, (size_t)n,
-                                                req->len > e->body_at ? &body : NULL, e);
+                                                req->parts->body.len ? &body : NULL, e);
     if (id < 0) {
         /* Not a request HTTP/2 can carry (or the session refuses streams): the request's
          * own failure, the connection goes on. */
@@ -288,12 +260,19 @@ static void capture(struct inflight *e, const char *data, size_t n)
         slot_capture(&e->slot, data, n);
 }
 
+/* Times of answers are those of the read that brought their bytes: one clock read per read,
+ * none per response. */
+static uint64_t read_time(const struct conn *c, const struct inflight *e)
+{
+    return c->h2_read_at > e->sent ? c->h2_read_at : e->sent;
+}
+
 static int on_begin_headers(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 {
     struct conn *c = ud;
     struct inflight *e = f->hd.type == NGHTTP2_HEADERS ? entry_of(c, f->hd.stream_id) : NULL;
     if (e && e->status == 0)
-        hist_record(c->w->ttfb, clock_us() - e->sent);
+        hist_record(c->w->ttfb, read_time(c, e) - e->sent);
     return 0;
 }
 
@@ -301,12 +280,13 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
                      const uint8_t *value, size_t vlen, uint8_t flags, void *ud)
 {
     struct conn *c = ud;
-    if (f->hd.type != NGHTTP2_HEADERS)
+    int status_field = nlen == 7 && memcmp(name, ":status", 7) == 0;
+    if (f->hd.type != NGHTTP2_HEADERS || (!status_field && !captures(c)))
         return 0;
     struct inflight *e = entry_of(c, f->hd.stream_id);
     if (!e || e->head_done)
         return 0; /* trailers */
-    if (nlen == 7 && memcmp(name, ":status", 7) == 0) {
+    if (status_field) {
         int status = 0;
         for (size_t i = 0; i < vlen && i < 3 && isdigit(value[i]); i++)
             status = status * 10 + (value[i] - '0');
@@ -317,8 +297,9 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
             return 0;
         }
         e->status = status;
-        char line[24];
-        capture(e, line, (size_t)snprintf(line, sizeof line, "HTTP/2 %d\r\n", status));
+        char line[] = "HTTP/2 000\r\n";
+        memcpy(line + 7, value, 3);
+        capture(e, line, sizeof line - 1);
         return 0;
     }
     if (e->status >= 200 && e->slot.cap) {
@@ -362,7 +343,7 @@ static int on_frame_recv(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 static int on_data(nghttp2_session *s, uint8_t flags, int32_t stream_id, const uint8_t *data,
                    size_t len, void *ud)
 {
-    struct inflight *e = entry_of(ud, stream_id);
+    struct inflight *e = captures(ud) ? entry_of(ud, stream_id) : NULL;
     if (e)
         capture(e, (const char *)data, len);
     return 0;
@@ -399,7 +380,7 @@ static int on_stream_close(nghttp2_session *s, int32_t stream_id, uint32_t error
         /* The entry is released after the answer is read: a user answered may ask for a
          * slot on this connection at once. */
         c->h2_answered++;
-        worker_response(c->w, e, e->status, clock_us());
+        worker_response(c->w, e, e->status, read_time(c, e));
         entry_release(c, e);
         return 0;
     }
@@ -463,6 +444,7 @@ static int http2_start(struct conn *c)
     c->h2_settings = c->h2_goaway = 0;
     c->h2_answered = 0;
     c->h2_out_len = c->h2_out_off = 0;
+    c->h2_last = NULL;
     c->t_ready = clock_us();
     nghttp2_settings_entry iv[] = {
         {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
@@ -516,6 +498,7 @@ static int readable(struct conn *c)
         }
         w->c.bytes_in += n;
         w->iv.bytes_in += n;
+        c->h2_read_at = clock_us();
         ssize_t used = nghttp2_session_mem_recv(c->h2, (const uint8_t *)c->rbuf, n);
         if (used < 0) {
             char why[128];

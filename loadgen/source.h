@@ -29,7 +29,7 @@ struct series_interval;
  * body as HTTP/1.1 text, whatever the protocol); both are NULL for request lists. */
 struct lg_slot {
     void *user;         /* the source's: whose request is on the slot; NULL when none */
-    struct request req; /* bytes: wbuf */
+    struct request req; /* bytes: wbuf; parts: at wbuf's end */
     char *wbuf;         /* source_users.request_max bytes */
     char *cap;          /* SLOT_CAPTURE bytes */
     size_t cap_len;

@@ -39,6 +39,20 @@ static enum tpl_escape body_escape(enum body_kind kind)
     return kind == BODY_JSON ? TPL_JSON : kind == BODY_FORM ? TPL_FORM : TPL_RAW;
 }
 
+/* How HTTP/2 sends the header `name`: Host as the authority, a field of an HTTP/1.1 connection
+ * not at all, any other as a field named in lower case. */
+static void header_role(struct plan_header *h)
+{
+    size_t len = strlen(h->name);
+    h->host = strcasecmp(h->name, "Host") == 0;
+    if (h->host || request_field_hop_by_hop(h->name, len))
+        return;
+    h->field_name = xmalloc(len + 1);
+    request_field_name_lower(h->field_name, h->name, len);
+    h->field_name[len] = '\0';
+    h->field_name_len = (uint32_t)len;
+}
+
 static int build_step(struct plan *p, const struct step *in, struct plan_step *st,
                       const char *scenario, size_t j, char *err, size_t errlen)
 {
@@ -56,6 +70,8 @@ static int build_step(struct plan *p, const struct step *in, struct plan_step *s
         if (!st->headers[h].value)
             return -1;
         st->header_count++;
+        header_role(&st->headers[h]);
+        st->field_count += st->headers[h].field_name != NULL;
     }
     if (in->body_kind != BODY_NONE && in->body) {
         st->body =
@@ -70,6 +86,8 @@ static int build_step(struct plan *p, const struct step *in, struct plan_step *s
         else if (!typed && in->body_kind == BODY_FORM)
             st->content_type = "application/x-www-form-urlencoded";
     }
+    st->field_count +=
+        (uint32_t)p->fixed_field_count + (st->content_type != NULL) + (st->body != NULL);
     st->expect = in->expect;
     st->expect_count = in->expect_count;
     st->extracts = xcalloc(in->extraction_count + 1, sizeof *st->extracts);
@@ -165,23 +183,50 @@ static int build_mix(struct plan *p, const struct mix *mix, char *err, size_t er
     return 0;
 }
 
+/* Record the fixed head's line "Name: value" at p->fixed_head + at as its parts. */
+static void fixed_part(struct plan *p, size_t at, size_t line_len, char **names)
+{
+    const char *line = p->fixed_head + at, *colon = memchr(line, ':', line_len);
+    if (!colon)
+        return;
+    size_t nlen = (size_t)(colon - line), v = nlen + 1;
+    while (v < line_len && (line[v] == ' ' || line[v] == '\t'))
+        v++;
+    struct request_span value = {(uint32_t)(at + v), (uint32_t)(line_len - v)};
+    if (nlen == 4 && strncasecmp(line, "Host", 4) == 0) {
+        p->fixed_authority = value;
+    } else if (!request_field_hop_by_hop(line, nlen)) {
+        request_field_name_lower(*names, line, nlen);
+        p->fixed_fields[p->fixed_field_count++] =
+            (struct request_field){*names, (uint32_t)nlen, value};
+        *names += nlen;
+    }
+}
+
 static void build_fixed_head(struct plan *p, const struct url *base, const char *const *headers,
                              size_t header_count)
 {
     char host[URL_HOST_MAX + 16];
     url_host_header(base, host, sizeof host);
-    size_t len = strlen("Host: \r\n") + strlen(host) + 1;
-    for (size_t i = 0; i < header_count; i++)
+    size_t len = strlen("Host: \r\n") + strlen(host) + 1, names_len = 1;
+    for (size_t i = 0; i < header_count; i++) {
         len += strlen(headers[i]) + 2;
+        names_len += strlen(headers[i]);
+    }
     p->fixed_head = xmalloc(len);
+    p->fixed_fields = xcalloc(header_count + 1, sizeof *p->fixed_fields);
+    char *names = p->fixed_names = xmalloc(names_len);
     int n = snprintf(p->fixed_head, len, "Host: %s\r\n", host);
     p->fixed_len = (size_t)n;
+    p->fixed_authority = (struct request_span){6, (uint32_t)strlen(host)};
     for (size_t i = 0; i < header_count; i++) {
         size_t hl = strlen(headers[i]);
         memcpy(p->fixed_head + p->fixed_len, headers[i], hl);
         memcpy(p->fixed_head + p->fixed_len + hl, "\r\n", 2);
+        fixed_part(p, p->fixed_len, hl, &names);
         p->fixed_len += hl + 2;
     }
+    p->tls = base->tls;
     snprintf(p->prefix, sizeof p->prefix, "%s", base->path);
     char *q = strchr(p->prefix, '?');
     if (q)
@@ -199,8 +244,10 @@ int plan_build(struct plan *p, const struct load *load, const struct url *base,
     vars_schema_init(&p->schema);
     p->seed = load->seed;
     build_fixed_head(p, base, headers, header_count);
-    if (load->scenario_count == 0)
-        return fail(err, errlen, "no scenarios in load.scenarios");
+    if (load->scenario_count == 0) {
+        fail(err, errlen, "no scenarios in load.scenarios");
+        goto fail;
+    }
     if (build_feeders(p, load, err, errlen))
         goto fail;
     p->scenarios = xcalloc(load->scenario_count, sizeof *p->scenarios);
@@ -240,8 +287,10 @@ void plan_free(struct plan *p)
         for (size_t j = 0; j < ps->step_count; j++) {
             struct plan_step *st = &ps->steps[j];
             template_free(st->path);
-            for (size_t h = 0; h < st->header_count; h++)
+            for (size_t h = 0; h < st->header_count; h++) {
                 template_free(st->headers[h].value);
+                free(st->headers[h].field_name);
+            }
             free(st->headers);
             template_free(st->body);
             for (size_t x = 0; x < st->extract_count; x++)
@@ -264,6 +313,8 @@ void plan_free(struct plan *p)
     free(p->mix.items);
     free(p->mix_scenario);
     free(p->fixed_head);
+    free(p->fixed_fields);
+    free(p->fixed_names);
     vars_schema_free(&p->schema);
     memset(p, 0, sizeof *p);
 }
@@ -299,53 +350,96 @@ static enum tpl_status put_tpl(const struct template *t, const struct tpl_ctx *c
     return rc;
 }
 
+/* The stretch of buf from `from` to *off. */
+static struct request_span since(size_t from, size_t off)
+{
+    return (struct request_span){(uint32_t)from, (uint32_t)(off - from)};
+}
+
 enum tpl_status plan_render(const struct plan *p, const struct plan_step *st,
                             const struct tpl_ctx *ctx, const struct cookie_jar *jar, char *buf,
                             size_t cap, char *scratch, size_t scratch_cap, size_t *len,
-                            int *unset_var)
+                            struct request_parts *parts, int *unset_var)
 {
     size_t body_len = 0;
     enum tpl_status rc;
     if (st->body &&
         (rc = template_render(st->body, ctx, scratch, scratch_cap, &body_len, unset_var)))
         return rc;
-    size_t off = 0;
-    if (put_str(buf, cap, &off, st->method) || put(buf, cap, &off, " ", 1) ||
-        put_str(buf, cap, &off, p->prefix))
+    /* The fields go at the end of buf; the request's bytes get what is left before them. */
+    int cookie = jar && cookie_jar_count(jar);
+    size_t nfields = st->field_count + (size_t)cookie;
+    uintptr_t end = ((uintptr_t)buf + cap) & ~(uintptr_t)(_Alignof(struct request_field) - 1);
+    if (end < (uintptr_t)buf || (end - (uintptr_t)buf) / sizeof(struct request_field) < nfields)
         return TPL_ERR_SPACE;
+    struct request_field *fields = (struct request_field *)end - nfields, *f = fields;
+    cap = (size_t)((char *)fields - buf);
+    *parts = (struct request_parts){.fields = fields, .tls = (uint8_t)p->tls};
+
+    size_t off = 0, at;
+    if (put_str(buf, cap, &off, st->method))
+        return TPL_ERR_SPACE;
+    parts->method = since(0, off);
+    if (put(buf, cap, &off, " ", 1) || put_str(buf, cap, &off, p->prefix))
+        return TPL_ERR_SPACE;
+    at = parts->method.len + 1;
     if ((rc = put_tpl(st->path, ctx, buf, cap, &off, unset_var)))
         return rc;
+    parts->path = since(at, off);
+    at = off + 11;
     if (put(buf, cap, &off, " HTTP/1.1\r\n", 11) ||
         put(buf, cap, &off, p->fixed_head, p->fixed_len))
         return TPL_ERR_SPACE;
+    parts->authority =
+        (struct request_span){(uint32_t)at + p->fixed_authority.off, p->fixed_authority.len};
+    for (size_t i = 0; i < p->fixed_field_count; i++) {
+        *f = p->fixed_fields[i];
+        f++->value.off += (uint32_t)at;
+    }
     for (size_t h = 0; h < st->header_count; h++) {
-        if (put_str(buf, cap, &off, st->headers[h].name) || put(buf, cap, &off, ": ", 2))
+        const struct plan_header *ph = &st->headers[h];
+        if (put_str(buf, cap, &off, ph->name) || put(buf, cap, &off, ": ", 2))
             return TPL_ERR_SPACE;
-        if ((rc = put_tpl(st->headers[h].value, ctx, buf, cap, &off, unset_var)))
+        at = off;
+        if ((rc = put_tpl(ph->value, ctx, buf, cap, &off, unset_var)))
             return rc;
+        if (ph->host)
+            parts->authority = since(at, off);
+        else if (ph->field_name)
+            *f++ = (struct request_field){ph->field_name, ph->field_name_len, since(at, off)};
         if (put(buf, cap, &off, "\r\n", 2))
             return TPL_ERR_SPACE;
     }
-    if (jar && cookie_jar_count(jar)) {
+    if (cookie) {
         size_t n = 0;
         if (put(buf, cap, &off, "Cookie: ", 8) || cookie_jar_header(jar, buf + off, cap - off, &n))
             return TPL_ERR_SPACE;
+        *f++ = (struct request_field){"cookie", 6, since(off, off + n)};
         off += n;
         if (put(buf, cap, &off, "\r\n", 2))
             return TPL_ERR_SPACE;
     }
-    if (st->content_type &&
-        (put(buf, cap, &off, "Content-Type: ", 14) || put_str(buf, cap, &off, st->content_type) ||
-         put(buf, cap, &off, "\r\n", 2)))
-        return TPL_ERR_SPACE;
+    if (st->content_type) {
+        if (put(buf, cap, &off, "Content-Type: ", 14))
+            return TPL_ERR_SPACE;
+        at = off;
+        if (put_str(buf, cap, &off, st->content_type) || put(buf, cap, &off, "\r\n", 2))
+            return TPL_ERR_SPACE;
+        *f++ = (struct request_field){"content-type", 12, since(at, off - 2)};
+    }
     if (st->body) {
         char cl[48];
         int n = snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", body_len);
         if (put(buf, cap, &off, cl, (size_t)n))
             return TPL_ERR_SPACE;
+        *f++ = (struct request_field){"content-length", 14, since(off - (size_t)n + 16, off - 2)};
     }
-    if (put(buf, cap, &off, "\r\n", 2) || put(buf, cap, &off, scratch, body_len))
+    if (put(buf, cap, &off, "\r\n", 2))
         return TPL_ERR_SPACE;
+    parts->body = (struct request_span){(uint32_t)off, (uint32_t)body_len};
+    if (put(buf, cap, &off, scratch, body_len))
+        return TPL_ERR_SPACE;
+    parts->field_count = (uint32_t)(f - fields);
     *len = off;
     return TPL_OK;
 }

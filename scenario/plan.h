@@ -12,6 +12,7 @@
 
 #include "common/url.h"
 #include "config/config.h"
+#include "loadgen/request.h"
 #include "scenario/check.h"
 #include "scenario/cookie_jar.h"
 #include "scenario/feeder.h"
@@ -22,7 +23,7 @@
 
 /* Per virtual user: the room for its variables and cookies (fixed at creation). */
 enum { PLAN_VARS_BYTES = 2048, PLAN_JAR_COOKIES = 16, PLAN_JAR_BYTES = 2048 };
-/* The largest rendered request (head and body together). */
+/* A slot's buffer: the largest rendered request (head and body) with its parts. */
 enum { PLAN_REQUEST_MAX = 16384 };
 
 struct plan_extract {
@@ -40,6 +41,10 @@ struct plan_check {
 struct plan_header {
     const char *name;
     struct template *value;
+    char *field_name; /* in lower case, as HTTP/2 sends it; NULL: Host (sent as the authority)
+                       * or a field of an HTTP/1.1 connection, which HTTP/2 leaves out */
+    uint32_t field_name_len;
+    int host;
 };
 
 struct plan_step {
@@ -50,6 +55,7 @@ struct plan_step {
     struct plan_header *headers;
     size_t header_count;
     struct template *body;    /* NULL: no body */
+    uint32_t field_count;     /* the fields of its parts, without a Cookie */
     const char *content_type; /* added unless the step's headers set one; NULL: none */
     const int *expect;        /* empty: any 2xx or 3xx */
     size_t expect_count;
@@ -91,6 +97,12 @@ struct plan {
     char prefix[URL_PATH_MAX]; /* base_url's path without a trailing '/' */
     char *fixed_head;          /* "Host: ...\r\n" and the target's headers, rendered once */
     size_t fixed_len;
+    /* The fixed head's parts: the authority and the fields, offsets in fixed_head. */
+    struct request_span fixed_authority;
+    struct request_field *fixed_fields;
+    size_t fixed_field_count;
+    char *fixed_names;                   /* the fixed fields' names */
+    int tls;                             /* the target's scheme is https */
     uint64_t think_min_us, think_max_us; /* closed model: pause between iterations */
     uint64_t seed;                       /* the mix: the same seed picks the same scenarios */
     uint64_t nonce; /* mixed into the users' random values ({{uuid}}, {{randint}}, random
@@ -114,14 +126,16 @@ size_t plan_pick(const struct plan *p, uint64_t seed, uint64_t index);
 
 /*
  * Render step st as an HTTP/1.1 request into buf[0..cap): request line, the fixed head, the
- * step's headers, the jar's Cookie header, Content-Type and Content-Length, the body. scratch
- * (scratch_cap bytes) holds the body while the head is written. TPL_OK with *len, or a
- * tpl_status (TPL_ERR_UNSET with *unset_var).
+ * step's headers, the jar's Cookie header, Content-Type and Content-Length, the body; and
+ * record its parts as it renders (request.h: offsets into buf), their fields kept at the end
+ * of buf, so the request and its fields share the cap. scratch (scratch_cap bytes) holds the
+ * body while the head is written. TPL_OK with *len and *parts, or a tpl_status (TPL_ERR_UNSET
+ * with *unset_var).
  */
 enum tpl_status plan_render(const struct plan *p, const struct plan_step *st,
                             const struct tpl_ctx *ctx, const struct cookie_jar *jar, char *buf,
                             size_t cap, char *scratch, size_t scratch_cap, size_t *len,
-                            int *unset_var);
+                            struct request_parts *parts, int *unset_var);
 
 /* 1 when status is one the step accepts. */
 int plan_status_ok(const struct plan_step *st, int status);

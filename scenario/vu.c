@@ -294,8 +294,11 @@ static const struct request *pool_next(struct request_source *s, struct lg_slot 
         const struct plan_step *st = &p->plan->scenarios[u->scenario].steps[u->step];
         struct tpl_ctx ctx = {u->vars, &u->rng, (uint64_t)(ev_now(p->port->loop) * 1e6)};
         size_t len = 0;
-        enum tpl_status rc = plan_render(p->plan, st, &ctx, u->jar, slot->wbuf, PLAN_REQUEST_MAX,
-                                         p->scratch, PLAN_REQUEST_MAX, &len, NULL);
+        /* The request's parts at the end of the slot's buffer (their fields just before). */
+        struct request_parts *parts = (struct request_parts *)(slot->wbuf + PLAN_REQUEST_MAX) - 1;
+        enum tpl_status rc =
+            plan_render(p->plan, st, &ctx, u->jar, slot->wbuf, (size_t)((char *)parts - slot->wbuf),
+                        p->scratch, PLAN_REQUEST_MAX, &len, parts, NULL);
         if (rc != TPL_OK) {
             fail_unsent(u, LG_FAIL_TEMPLATE);
             continue;
@@ -304,6 +307,7 @@ static const struct request *pool_next(struct request_source *s, struct lg_slot 
         if (u->intended > now)
             u->intended = now;
         slot->req.len = len;
+        slot->req.parts = parts;
         slot->req.no_body = st->no_body_response;
         slot->user = u;
         u->state = VU_SEND;

@@ -4,6 +4,7 @@
 #include "loadgen/request.h"
 #include "loadgen/request_list.h"
 #include "tests/support/check.h"
+#include "tests/support/request_text.h"
 
 static struct url parse(const char *s)
 {
@@ -13,13 +14,19 @@ static struct url parse(const char *s)
     return u;
 }
 
-static char *text(const struct request *r)
+/* The text of part `s` of r (a static copy). */
+static char *part(const struct request *r, struct request_span s)
 {
     static char buf[4096];
-    CHECK(r->len < sizeof buf);
-    memcpy(buf, r->bytes, r->len);
-    buf[r->len] = '\0';
+    CHECK(s.len < sizeof buf);
+    memcpy(buf, r->bytes + s.off, s.len);
+    buf[s.len] = '\0';
     return buf;
+}
+
+static char *text(const struct request *r)
+{
+    return part(r, (struct request_span){0, (uint32_t)r->len});
 }
 
 static void test_get(void)
@@ -68,6 +75,42 @@ static void test_refusals(void)
     CHECK(request_build(&r, "PUT", &u, cl, 1, "abc", 3, err, sizeof err) == -1);
 }
 
+/* The parts a list's request carries are what reading its text gives, and what HTTP/2 should
+ * send: Host as the authority, the fields of an HTTP/1.1 connection left out. */
+static void test_parts(void)
+{
+    struct url u = parse("https://shop.test:8443/cart?x=1");
+    struct request r;
+    char err[128];
+    CHECK(request_build(&r, "GET", &u, NULL, 0, NULL, 0, err, sizeof err) == 0);
+    check_parts_match_text(&r, 1);
+    CHECK_STR_EQ(part(&r, r.parts->authority), "shop.test:8443");
+    CHECK_STR_EQ(part(&r, r.parts->path), "/cart?x=1");
+    CHECK_INT_EQ(r.parts->field_count, 0);
+    CHECK_INT_EQ(r.parts->body.len, 0);
+    request_free(&r);
+
+    u = parse("http://127.0.0.1/graphql");
+    const char *h[] = {"X-A:  1",          "Connection: keep-alive",
+                       "HOST: other.test", "Content-Type: application/json",
+                       "TE: trailers",     "Upgrade: h2c"};
+    const char *body = "{\"query\":\"{ shop { name } }\"}";
+    CHECK(request_build(&r, "POST", &u, h, 6, body, strlen(body), err, sizeof err) == 0);
+    check_parts_match_text(&r, 0);
+    CHECK_STR_EQ(part(&r, r.parts->method), "POST");
+    CHECK_STR_EQ(part(&r, r.parts->authority), "other.test");
+    CHECK_STR_EQ(part(&r, r.parts->body), body);
+    CHECK_INT_EQ(r.parts->field_count, 3);
+    if (r.parts->field_count == 3) {
+        CHECK(r.parts->fields[0].name_len == 3 && memcmp(r.parts->fields[0].name, "x-a", 3) == 0);
+        CHECK_STR_EQ(part(&r, r.parts->fields[0].value), "1");
+        CHECK(memcmp(r.parts->fields[1].name, "content-type", 12) == 0);
+        CHECK(memcmp(r.parts->fields[2].name, "content-length", 14) == 0);
+        CHECK_STR_EQ(part(&r, r.parts->fields[2].value), "29");
+    }
+    request_free(&r);
+}
+
 /* The next request of the list for a cursor; the time it is due is left as given. */
 static const struct request *next(struct request_source *src, uint64_t *cursor)
 {
@@ -97,6 +140,7 @@ int main(void)
     RUN(test_get);
     RUN(test_headers_and_body);
     RUN(test_refusals);
+    RUN(test_parts);
     RUN(test_list_round_robin);
     return check_summary();
 }

@@ -6,6 +6,7 @@
 #include "scenario/plan.h"
 #include "scenario/response.h"
 #include "tests/support/check.h"
+#include "tests/support/request_text.h"
 
 static struct step step_of(const char *method, const char *path, enum body_kind kind,
                            const char *body, struct kv *headers, size_t nheaders)
@@ -49,15 +50,16 @@ static void test_render(void)
     char buf[1024], scratch[256];
     size_t len = 0;
     int unset = -1;
+    struct request_parts parts;
     const struct plan_step *st = &p.scenarios[0].steps[1];
-    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &unset) ==
-          TPL_ERR_UNSET);
+    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &parts,
+                      &unset) == TPL_ERR_UNSET);
     CHECK_INT_EQ(unset, p.scenarios[0].steps[0].extracts[0].var);
 
     CHECK(vars_set(v, p.scenarios[0].steps[0].extracts[0].var, "c_1", 3) == 0);
     CHECK(cookie_jar_set(jar, "cart=abc; Path=/", 16, 0) == 0);
-    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, NULL) ==
-          TPL_OK);
+    CHECK(plan_render(&p, st, &ctx, jar, buf, sizeof buf, scratch, sizeof scratch, &len, &parts,
+                      NULL) == TPL_OK);
     buf[len] = '\0';
     CHECK_STR_EQ(buf, "POST /shop/carts/c_1/items HTTP/1.1\r\n"
                       "Host: 127.0.0.1:8080\r\n"
@@ -69,12 +71,135 @@ static void test_render(void)
                       "\r\n"
                       "{\"qty\":2}");
     /* Too small a buffer is an error, never a cut request. */
-    CHECK(plan_render(&p, st, &ctx, jar, buf, 60, scratch, sizeof scratch, &len, NULL) ==
+    CHECK(plan_render(&p, st, &ctx, jar, buf, 60, scratch, sizeof scratch, &len, &parts, NULL) ==
           TPL_ERR_SPACE);
     CHECK(plan_status_ok(st, 204) && plan_status_ok(st, 302) && !plan_status_ok(st, 404));
     vars_destroy(v);
     cookie_jar_destroy(jar);
     plan_free(&p);
+}
+
+/* Render every step of sc (base URL base, target headers) and check that the parts the render
+ * recorded are what reading its HTTP/1.1 text gives; vars set var0..var3 for the templates. */
+static void check_steps_parts(struct scenario *sc, const char *base_url, const char *const *headers,
+                              size_t header_count, int tls)
+{
+    struct load load = {.scenarios = sc, .scenario_count = 1, .seed = 1};
+    struct url base;
+    char err[256];
+    CHECK(url_parse(base_url, &base, err, sizeof err) == 0);
+    struct plan p;
+    CHECK(plan_build(&p, &load, &base, headers, header_count, NULL, err, sizeof err) == 0);
+    struct vars *v = vars_create(p.schema.count, 512);
+    for (size_t i = 0; i < p.schema.count; i++)
+        CHECK(vars_set(v, (int)i, "v\"1 2", 5) == 0);
+    struct cookie_jar *jar = cookie_jar_create(4, 256);
+    CHECK(cookie_jar_set(jar, "sid=s1; Path=/", 14, 0) == 0);
+    CHECK(cookie_jar_set(jar, "cart=c2; Path=/", 15, 0) == 0);
+    struct rng rng;
+    rng_seed(&rng, 7, 0);
+    struct tpl_ctx ctx = {v, &rng, 1700000000000000ULL};
+    /* As a slot holds it: parts at the end of the buffer, its fields before them. */
+    static _Alignas(struct request_parts) char slot[PLAN_REQUEST_MAX];
+    struct request_parts *parts = (struct request_parts *)(slot + sizeof slot) - 1;
+    char scratch[PLAN_REQUEST_MAX];
+    for (size_t j = 0; j < sc->step_count; j++) {
+        for (int with_cookies = 0; with_cookies < 2; with_cookies++) {
+            struct request r = {.bytes = slot, .parts = parts};
+            CHECK(plan_render(&p, &p.scenarios[0].steps[j], &ctx, with_cookies ? jar : NULL, slot,
+                              (size_t)((char *)parts - slot), scratch, sizeof scratch, &r.len,
+                              parts, NULL) == TPL_OK);
+            check_parts_match_text(&r, tls);
+        }
+    }
+    vars_destroy(v);
+    cookie_jar_destroy(jar);
+    plan_free(&p);
+}
+
+/* The parts a render records equal what reading the rendered HTTP/1.1 text gives. */
+static void test_render_parts(void)
+{
+    struct kv extra[] = {{"Idempotency-Key", "{{uuid}}", {0, 0}},
+                         {"X-Trace", "t-{{randint 1 9}}-{{var0}}", {0, 0}},
+                         {"Accept", "application/json", {0, 0}}};
+    struct kv host[] = {{"Host", "api.{{var1}}.test", {0, 0}},
+                        {"Connection", "keep-alive", {0, 0}},
+                        {"x-Mixed-Case", "{{now_ms}}", {0, 0}},
+                        {"Upgrade", "h2c", {0, 0}}};
+    struct kv typed[] = {{"Content-Type", "application/json; charset=utf-8", {0, 0}}};
+    struct step steps[] = {
+        step_of("GET", "/products/{{var0}}?q={{var1}}", BODY_NONE, NULL, NULL, 0),
+        step_of("POST", "/carts", BODY_JSON, "{\"sku\":\"{{var2}}\",\"qty\":{{randint 1 3}}}",
+                extra, 3),
+        step_of("PUT", "/carts/{{var3}}", BODY_FORM, "qty=2&note={{var0}}", host, 4),
+        /* A GraphQL mutation as its JSON body, its type given. */
+        step_of("POST", "/graphql", BODY_JSON,
+                "{\"query\":\"mutation Add($id: ID!) { addItem(id: $id) { id } }\","
+                "\"variables\":{\"id\":\"{{var0}}\"}}",
+                typed, 1),
+        step_of("HEAD", "/", BODY_NONE, NULL, host, 2),
+    };
+    struct scenario sc = {"shop", steps, sizeof steps / sizeof *steps, {0, 0}};
+    const char *headers[] = {"X-Team: qa", "Authorization:\tBearer t", "Keep-Alive: 5"};
+    check_steps_parts(&sc, "https://127.0.0.1:8443/shop/", headers, 3, 1);
+    check_steps_parts(&sc, "http://[::1]/", NULL, 0, 0);
+    /* The target's own Host (a header of every request) is the authority, unless a step says. */
+    const char *own_host[] = {"Host: store.test"};
+    check_steps_parts(&sc, "http://127.0.0.1:8080/", own_host, 1, 0);
+}
+
+/* A request whose fields do not fit beside it is an error, never a cut request. */
+static void test_render_parts_space(void)
+{
+    struct kv extra[] = {{"A", "1", {0, 0}}, {"B", "2", {0, 0}}, {"C", "3", {0, 0}}};
+    struct step st = step_of("GET", "/", BODY_NONE, NULL, extra, 3);
+    struct scenario sc = {"s", &st, 1, {0, 0}};
+    struct load load = {.scenarios = &sc, .scenario_count = 1, .seed = 1};
+    struct url base;
+    char err[256];
+    CHECK(url_parse("http://h/", &base, err, sizeof err) == 0);
+    struct plan p;
+    CHECK(plan_build(&p, &load, &base, NULL, 0, NULL, err, sizeof err) == 0);
+    struct rng rng;
+    rng_seed(&rng, 1, 0);
+    struct tpl_ctx ctx = {NULL, &rng, 0};
+    _Alignas(struct request_field) char buf[256];
+    char scratch[16];
+    size_t len, need = 0;
+    struct request_parts parts;
+    for (size_t cap = 1; cap <= sizeof buf; cap++) {
+        memset(buf, '#', sizeof buf);
+        enum tpl_status rc = plan_render(&p, &p.scenarios[0].steps[0], &ctx, NULL, buf, cap,
+                                         scratch, sizeof scratch, &len, &parts, NULL);
+        CHECK(rc == TPL_OK || rc == TPL_ERR_SPACE);
+        /* Nothing is written past the cap, the request and its fields together. */
+        for (size_t i = cap; i < sizeof buf; i++)
+            CHECK(buf[i] == '#');
+        if (rc == TPL_OK && !need) {
+            need = cap;
+            /* "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", three fields. */
+            CHECK_INT_EQ(len, 45);
+            CHECK_INT_EQ(parts.field_count, 3);
+            CHECK(cap >= len + 3 * sizeof(struct request_field));
+        }
+        CHECK(rc == (need ? TPL_OK : TPL_ERR_SPACE));
+    }
+    CHECK(need != 0);
+    plan_free(&p);
+}
+
+/* A plan without scenarios is refused, and what it built is freed (the leak checker says). */
+static void test_no_scenarios(void)
+{
+    struct load load = {.seed = 1};
+    struct url base;
+    char err[256];
+    CHECK(url_parse("http://127.0.0.1/", &base, err, sizeof err) == 0);
+    const char *headers[] = {"X-Team: qa"};
+    struct plan p;
+    CHECK(plan_build(&p, &load, &base, headers, 1, NULL, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "no scenarios");
 }
 
 static void test_mix_names_unknown_scenario(void)
@@ -128,6 +253,9 @@ static void test_response_view(void)
 int main(void)
 {
     RUN(test_render);
+    RUN(test_render_parts);
+    RUN(test_render_parts_space);
+    RUN(test_no_scenarios);
     RUN(test_mix_names_unknown_scenario);
     RUN(test_response_view);
     return check_summary();
