@@ -51,31 +51,12 @@ trap 'stop_nginx; rm -rf "$tmp"' EXIT
 # start_nginx RATE: nginx on a free loopback port, every request limited together.
 start_nginx() {
     port=$(free_port)
-    cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log error;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-  limit_req_zone \$server_name zone=store:1m rate=${1}r/s;
-  limit_req_status 503;
-  server {
+    nginx_conf 4096 "limit_req_zone \$server_name zone=store:1m rate=${1}r/s;
+  limit_req_status 503;" "
     listen 127.0.0.1:$port;
     server_name store;
-    root $tmp;
-    location / { limit_req zone=store burst=$burst nodelay; }
-  }
-}
-CONF
-    nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
-    nginx_pid=$!
-    nginx_answers "http://127.0.0.1:$port/"
+    location / { limit_req zone=store burst=$burst nodelay; }"
+    nginx_run "http://127.0.0.1:$port/"
 }
 
 echo ok >"$tmp/index.html"

@@ -43,33 +43,12 @@ bench_site
 head -c 8192 /dev/zero | tr '\0' 'x' >"$tmp/slow.html"
 start_nginx() {
     port=$(free_port)
-    cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile 4096;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log error;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  http2_max_concurrent_streams 128;
-  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-  server {
+    nginx_conf 4096 "http2_max_concurrent_streams 128;" "
     listen 127.0.0.1:$port ssl http2 backlog=4096;
     ssl_certificate $tmp/cert.pem;
     ssl_certificate_key $tmp/key.pem;
-    root $tmp;
-    location = /slow.html { limit_rate 2k; }
-  }
-}
-CONF
-    nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
-    nginx_pid=$!
-    nginx_answers "https://127.0.0.1:$port/index.html"
+    location = /slow.html { limit_rate 2k; }"
+    nginx_run "https://127.0.0.1:$port/index.html"
 }
 start_retried start_nginx
 

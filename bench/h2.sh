@@ -46,31 +46,11 @@ bench_site
 start_nginx() {
     port=$(free_port)
     # nginx before 1.25 turns HTTP/2 on per listen socket ("http2 on;" from 1.25).
-    cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log error;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  http2_max_concurrent_streams 128;
-  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-  server {
+    nginx_conf 4096 "http2_max_concurrent_streams 128;" "
     listen 127.0.0.1:$port ssl http2 backlog=4096;
     ssl_certificate $tmp/cert.pem;
-    ssl_certificate_key $tmp/key.pem;
-    root $tmp;
-  }
-}
-CONF
-    taskset -c 1 nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
-    nginx_pid=$!
-    nginx_answers "https://127.0.0.1:$port/"
+    ssl_certificate_key $tmp/key.pem;"
+    nginx_run "https://127.0.0.1:$port/" 1
 }
 start_retried start_nginx
 url="https://127.0.0.1:$port/index.html"

@@ -49,33 +49,13 @@ bench_site
 start_nginx() {
 port=$(free_port)
 tport=$(free_port)
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile 30000;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log error;
-events { worker_connections 25000; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-  server {
+nginx_conf 25000 "" "
     listen 127.0.0.1:$port backlog=4096;
     listen 127.0.0.1:$tport ssl backlog=4096;
     ssl_certificate $tmp/cert.pem;
     ssl_certificate_key $tmp/key.pem;
-    ssl_session_cache shared:SSL:10m;
-    root $tmp;
-  }
-}
-CONF
-taskset -c 1 nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
-nginx_pid=$!
-nginx_answers "http://127.0.0.1:$port/"
+    ssl_session_cache shared:SSL:10m;"
+nginx_run "http://127.0.0.1:$port/" 1
 }
 start_retried start_nginx
 

@@ -14,6 +14,45 @@ bench_site() {
         -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
 }
 
+# nginx_conf CONNECTIONS HTTP SERVER: writes $tmp/nginx.conf: one worker in the foreground with
+# CONNECTIONS connections, no access log, keep-alive without limits, temp files in $tmp, the
+# lines HTTP in the http block, and one server serving $tmp with the lines SERVER.
+nginx_conf() {
+    cat >"$tmp/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile $(($1 + 1000));
+pid $tmp/nginx.pid;
+error_log $tmp/error.log error;
+events { worker_connections $1; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
+  uwsgi_temp_path $tmp; scgi_temp_path $tmp;
+  $2
+  server {
+    root $tmp;
+    $3
+  }
+}
+CONF
+}
+
+# nginx_run URL [CPU]: starts nginx on $tmp/nginx.conf (pinned to core CPU when given) as
+# nginx_pid and waits until it answers URL (nginx_answers).
+nginx_run() {
+    if [ -n "${2:-}" ]; then
+        taskset -c "$2" nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
+    else
+        nginx -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
+    fi
+    nginx_pid=$!
+    nginx_answers "$1"
+}
+
 # nginx_answers URL: waits (5 s at most) until the nginx just started as $nginx_pid answers
 # URL; when it dies or never answers it is stopped and the call returns 1.
 nginx_answers() {
