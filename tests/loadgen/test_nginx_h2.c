@@ -37,6 +37,36 @@ static int run(struct loadgen_params *p, struct load_result *r, char *err, size_
     return rc;
 }
 
+/* Run p to its end; 1 with the result, 0 (the reason printed, a failed check) when it could
+ * not start. */
+static int ran(struct loadgen_params *p, struct load_result *r)
+{
+    char err[256] = "";
+    if (run(p, r, err, sizeof err) == 0)
+        return 1;
+    fprintf(stderr, "  %s\n", err);
+    CHECK(0);
+    return 0;
+}
+
+/* What every run here shares: one URL, one thread, one request per connection at a time, the
+ * closed model for half a second with one connection, a 5 s timeout. */
+static struct loadgen_params params(const struct url *u, enum lg_http http)
+{
+    return (struct loadgen_params){
+        .urls = u,
+        .url_count = 1,
+        .ca_file = ngx.cert,
+        .model = LG_MODEL_CLOSED,
+        .start = 1,
+        .duration_us = 500000,
+        .threads = 1,
+        .pipeline = 1,
+        .timeout_us = 5000000,
+        .http = http,
+    };
+}
+
 static struct url url_of(const char *scheme, int port)
 {
     char text[96], err[128];
@@ -65,26 +95,13 @@ static void check_accounted(const struct load_result *r)
 static void test_tls_h2_closed_through_goaway(void)
 {
     struct url u = url_of("https", ngx.h2_port);
-    struct loadgen_params p = {
-        .urls = &u,
-        .url_count = 1,
-        .ca_file = ngx.cert,
-        .model = LG_MODEL_CLOSED,
-        .start = 2,
-        .duration_us = 2000000,
-        .threads = 1,
-        .pipeline = 1,
-        .timeout_us = 5000000,
-        .http = LG_HTTP_2,
-        .streams = 8,
-    };
+    struct loadgen_params p = params(&u, LG_HTTP_2);
+    p.start = 2;
+    p.duration_us = 2000000;
+    p.streams = 8;
     struct load_result r = {0};
-    char err[256] = "";
-    if (run(&p, &r, err, sizeof err)) {
-        fprintf(stderr, "  %s\n", err);
-        CHECK(0);
+    if (!ran(&p, &r))
         return;
-    }
     const struct lg_counters *c = &r.totals;
     printf("  h2/TLS: %llu responses, %llu connections, %llu retried, %llu unfinished\n",
            (unsigned long long)c->responses, (unsigned long long)c->protocols[LG_PROTO_H2],
@@ -100,26 +117,15 @@ static void test_tls_h2_closed_through_goaway(void)
 static void test_h2c_open_model(void)
 {
     struct url u = url_of("http", ngx.h2c_port);
-    struct loadgen_params p = {
-        .urls = &u,
-        .url_count = 1,
-        .model = LG_MODEL_OPEN,
-        .start = 1000,
-        .duration_us = 2000000,
-        .threads = 1,
-        .connections = 2,
-        .max_connections = 2,
-        .pipeline = 1,
-        .timeout_us = 5000000,
-        .http = LG_HTTP_2,
-    };
+    struct loadgen_params p = params(&u, LG_HTTP_2);
+    p.model = LG_MODEL_OPEN;
+    p.start = 1000;
+    p.duration_us = 2000000;
+    p.connections = 2;
+    p.max_connections = 2;
     struct load_result r = {0};
-    char err[256] = "";
-    if (run(&p, &r, err, sizeof err)) {
-        fprintf(stderr, "  %s\n", err);
-        CHECK(0);
+    if (!ran(&p, &r))
         return;
-    }
     const struct lg_counters *c = &r.totals;
     printf("  h2c: scheduled %llu, %llu responses, dropped %llu\n", (unsigned long long)r.scheduled,
            (unsigned long long)c->responses, (unsigned long long)c->dropped);
@@ -139,25 +145,10 @@ static void test_auto(void)
     const struct url *urls[] = {&tls, &plain};
     const int want[] = {LG_PROTO_H2, LG_PROTO_HTTP1};
     for (int i = 0; i < 2; i++) {
-        struct loadgen_params p = {
-            .urls = urls[i],
-            .url_count = 1,
-            .ca_file = ngx.cert,
-            .model = LG_MODEL_CLOSED,
-            .start = 1,
-            .duration_us = 500000,
-            .threads = 1,
-            .pipeline = 1,
-            .timeout_us = 5000000,
-            .http = LG_HTTP_AUTO,
-        };
+        struct loadgen_params p = params(urls[i], LG_HTTP_AUTO);
         struct load_result r = {0};
-        char err[256] = "";
-        if (run(&p, &r, err, sizeof err)) {
-            fprintf(stderr, "  %s\n", err);
-            CHECK(0);
+        if (!ran(&p, &r))
             continue;
-        }
         check_accounted(&r);
         CHECK(r.totals.protocols[want[i]] >= 1);
         CHECK_INT_EQ(r.totals.protocols[!want[i]], 0);
@@ -169,18 +160,8 @@ static void test_auto(void)
 static void test_h2_refused_by_alpn(void)
 {
     struct url u = url_of("https", ngx.tls_port);
-    struct loadgen_params p = {
-        .urls = &u,
-        .url_count = 1,
-        .ca_file = ngx.cert,
-        .model = LG_MODEL_CLOSED,
-        .start = 1,
-        .duration_us = 500000,
-        .threads = 1,
-        .pipeline = 1,
-        .timeout_us = 2000000,
-        .http = LG_HTTP_2,
-    };
+    struct loadgen_params p = params(&u, LG_HTTP_2);
+    p.timeout_us = 2000000;
     struct load_result r = {0};
     char err[256] = "";
     CHECK(run(&p, &r, err, sizeof err) != 0);
