@@ -236,6 +236,11 @@ def main():
         # The config names its profile by the path inside the pod: that path stands here too.
         text = open(os.path.join(config_dir, "storecheck.yaml")).read()
         open(os.path.join(config_dir, "storecheck.yaml"), "w").write(local(text, here))
+        # Prepared again with a start time counted from now: the checks above and the store's
+        # start must not eat into the pods' margin.
+        load = only(prepared_job("load-job.yaml", start_in(3)), "Job", "storecheck-load")
+        if not load:
+            return 1
         procs = run_pods(load, uid, here)
         for i, p in enumerate(procs):
             out, err = p.communicate(timeout=SECONDS + 60)

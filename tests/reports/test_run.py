@@ -50,10 +50,18 @@ def free_port():
 
 
 def certs():
+    """The test PKI, made once for every test that runs at the same time: each maker writes a
+    folder of its own and renames it into place; the first rename wins."""
     d = os.path.join(BUILD, "tests", "reports", "certs")
     if not os.path.exists(os.path.join(d, "server.pem")):
-        subprocess.run([os.path.join(SRC, "tests", "certs", "make-certs.sh"), d], check=True,
+        made = tempfile.mkdtemp(prefix="certs-", dir=os.path.dirname(d))
+        os.chmod(made, 0o755)  # as mkdir makes it: servers' unprivileged workers read it
+        subprocess.run([os.path.join(SRC, "tests", "certs", "make-certs.sh"), made], check=True,
                        stdout=subprocess.DEVNULL)
+        try:
+            os.rename(made, d)
+        except OSError:
+            shutil.rmtree(made, ignore_errors=True)
     return d
 
 
