@@ -139,8 +139,6 @@ struct conn {
     uint8_t next_retries; /* the retry count of the request the next send carries */
     int flush_later;      /* on the worker's list of connections to write before it sleeps */
     struct conn *next_flush;
-    int fill_later; /* closed model: on the worker's list of pipelines to refill before it sleeps */
-    struct conn *next_fill;
 };
 
 /* Set up a closed connection slot; q holds qcap entries, rbuf CONN_RBUF bytes. */

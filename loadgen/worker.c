@@ -446,19 +446,6 @@ void worker_conn_ready(struct worker *w, struct conn *c)
         dispatch(w);
 }
 
-/* Closed model: refill c's pipeline before the loop next sleeps, after the other reads of this
- * pass. The pass's requests then reach the server together: it reads them in one wake-up and
- * answers them together, so both sides wake up less often per request. Refilling happens
- * after the reads, so each request's send time is still taken just before its write. */
-static void fill_later(struct worker *w, struct conn *c)
-{
-    if (c->fill_later)
-        return;
-    c->fill_later = 1;
-    c->next_fill = w->fill_head;
-    w->fill_head = c;
-}
-
 void worker_conn_idle(struct worker *w, struct conn *c)
 {
     if (w->stopping) {
@@ -471,10 +458,8 @@ void worker_conn_idle(struct worker *w, struct conn *c)
     if (!pooled(w)) {
         /* Refill a pipeline once all of it is answered, as wrk does: one write of N requests,
          * which the server also reads in one go, rather than a small write per read. */
-        if (c->active && c->proto->refill_each)
+        if (c->active && (c->qlen == 0 || c->proto->refill_each))
             conn_fill(c);
-        else if (c->active && c->qlen == 0)
-            fill_later(w, c);
         else if (!c->active && c->qlen == 0)
             conn_close(c);
         return;
@@ -639,17 +624,7 @@ void worker_flush_later(struct worker *w, struct conn *c)
 static void on_flush(struct ev_loop *loop, ev_prepare *p, int revents)
 {
     struct worker *w = ev_userdata(loop);
-    struct conn *c = w->fill_head;
-    w->fill_head = NULL;
-    while (c) {
-        struct conn *next = c->next_fill;
-        c->fill_later = 0;
-        c->next_fill = NULL;
-        if (!w->stopping && c->active && c->qlen == 0)
-            conn_fill(c);
-        c = next;
-    }
-    c = w->flush_head;
+    struct conn *c = w->flush_head;
     w->flush_head = NULL;
     while (c) {
         struct conn *next = c->next_flush;
@@ -852,7 +827,8 @@ int worker_init(struct worker *w, unsigned id, struct lg_shared *sh, uint32_t nc
     ev_timer_init(&w->ramp_timer, on_ramp, 0.0, 0.0);
     ev_check_init(&w->check_watcher, on_check);
     ev_prepare_init(&w->flush_watcher, on_flush);
-    ev_prepare_start(w->loop, &w->flush_watcher);
+    if (sh->http != LG_HTTP_1)
+        ev_prepare_start(w->loop, &w->flush_watcher);
     ev_timer_init(&w->read_later_timer, on_read_later, 0.0, 0.0);
     return 0;
 }

@@ -129,9 +129,8 @@ struct worker {
         uint8_t retries;
     } * retries;
     uint32_t rcap, rhead, rlen;
-    /* Before the loop sleeps: fills fill_head's connections, then writes flush_head's. */
-    ev_prepare flush_watcher;
-    struct conn *fill_head, *flush_head;
+    ev_prepare flush_watcher; /* writes flush_head's connections before the loop sleeps */
+    struct conn *flush_head;
     struct worker_snapshot *snap; /* when sh->snapshots */
 };
 
