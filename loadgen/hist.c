@@ -13,8 +13,9 @@ _Static_assert(((uint64_t)HIST_SUB_COUNT << (HIST_BUCKETS - 2)) <= HIST_MAX,
 
 struct hist *hist_new(void)
 {
-    struct hist *h = xmalloc(sizeof *h);
-    memset(h, 0, sizeof *h);
+    /* Zeroed by calloc: a fresh large block comes zeroed from the kernel, and only the pages
+     * of the counters in use are ever touched (a memset would fault in all of them). */
+    struct hist *h = xcalloc(1, sizeof *h);
     h->min = UINT64_MAX;
     h->lo = HIST_COUNTS;
     return h;

@@ -2,16 +2,17 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
-
-#include <openssl/rand.h>
 
 void nonce_hex(char *out, size_t nbytes)
 {
     unsigned char b[64];
     if (nbytes > sizeof b)
         nbytes = sizeof b;
-    if (RAND_bytes(b, (int)nbytes) != 1) {
+    /* The kernel's generator: OpenSSL's would be set up (seeded, its tables loaded) for a
+     * few bytes, a cost every run id paid even when nothing else used OpenSSL. */
+    if (getrandom(b, nbytes, GRND_NONBLOCK) != (ssize_t)nbytes) {
         /* No entropy to be had: unique enough for a probe's own labels. */
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
