@@ -29,24 +29,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in nginx curl python3 timeout; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
-done
 
 . bench/release_build.sh
 . bench/nginx_bench.sh
+bench_needs nginx curl python3 timeout
 bench_storecheck "$build"
 
-tmp=$(mktemp -d /tmp/storecheck-bench-capacity-XXXXXX)
-nginx_pid=
-stop_nginx() {
-    if [ -n "$nginx_pid" ]; then
-        kill "$nginx_pid" 2>/dev/null || true
-        wait "$nginx_pid" 2>/dev/null || true
-    fi
-    nginx_pid=
-}
-trap 'stop_nginx; rm -rf "$tmp"' EXIT
+bench_scratch capacity
 
 # start_nginx RATE: nginx on a free loopback port, every request limited together.
 start_nginx() {
@@ -112,7 +101,7 @@ YAML
         timeout -s INT 150 "$sc" -q capacity "$tmp/capacity.yaml" --json "$tmp/out.json" \
             >/dev/null 2>"$tmp/err.txt" || true
     fi
-    stop_nginx
+    nginx_stop
     python3 - "$tmp/out.json" "$rate" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

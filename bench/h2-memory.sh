@@ -21,22 +21,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in nginx openssl python3 curl; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
-done
-[ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 
 . bench/release_build.sh
 . bench/nginx_bench.sh
+bench_needs nginx openssl python3 curl /usr/bin/time
 bench_storecheck "$build"
 
-tmp=$(mktemp -d /tmp/storecheck-bench-h2mem-XXXXXX)
-nginx_pid=
-cleanup() {
-    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_scratch h2mem
 
 bench_site
 # 8 KiB at 2 KiB/s: each response takes about 4 s, so every stream is busy all run long.

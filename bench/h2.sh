@@ -23,24 +23,15 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in nginx h2load openssl python3 taskset curl; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
-done
-[ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 
 build=build-bench
 . bench/release_build.sh
 . bench/nginx_bench.sh
+bench_needs nginx h2load openssl python3 taskset curl /usr/bin/time
 release_build "$build"
 sc=$PWD/$build/checker/storecheck
 
-tmp=$(mktemp -d /tmp/storecheck-bench-h2-XXXXXX)
-nginx_pid=
-cleanup() {
-    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_scratch h2
 
 bench_site
 start_nginx() {

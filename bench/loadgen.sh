@@ -23,24 +23,15 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in nginx wrk openssl python3 taskset; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
-done
-[ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 
 build=build-bench
 . bench/release_build.sh
 . bench/nginx_bench.sh
+bench_needs nginx wrk openssl python3 taskset /usr/bin/time
 release_build "$build"
 sc=$PWD/$build/checker/storecheck
 
-tmp=$(mktemp -d /tmp/storecheck-bench-XXXXXX)
-nginx_pid=
-cleanup() {
-    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_scratch loadgen
 
 # 10,000 idle connections need descriptors on both sides.
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"

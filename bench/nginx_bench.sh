@@ -1,6 +1,31 @@
 # Sourced by the benches that time a generator against nginx (from the project root). They set
 # tmp (their scratch folder) and nginx_pid, and write their own nginx.conf.
 
+# bench_needs TOOL...: exits 2 naming the first tool that is not there (a name on PATH, or a
+# path such as /usr/bin/time for GNU time).
+bench_needs() {
+    for tool; do
+        command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+    done
+}
+
+# bench_scratch NAME: tmp is a fresh folder /tmp/storecheck-bench-NAME-XXXXXX; on exit nginx
+# (nginx_pid) is stopped and the folder removed.
+bench_scratch() {
+    tmp=$(mktemp -d "/tmp/storecheck-bench-$1-XXXXXX")
+    nginx_pid=
+    trap 'nginx_stop; rm -rf "$tmp"' EXIT
+}
+
+# nginx_stop: stops the nginx started as nginx_pid, if any.
+nginx_stop() {
+    if [ -n "$nginx_pid" ]; then
+        kill "$nginx_pid" 2>/dev/null || true
+        wait "$nginx_pid" 2>/dev/null || true
+    fi
+    nginx_pid=
+}
+
 # free_port: a loopback port free now (another process may still take it before it is bound).
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
