@@ -538,7 +538,8 @@ static int whole_step(struct capacity_job *j, uint32_t step, double rate,
 {
     struct loadgen_params p;
     capacity_step_params(&j->plan, rate, &p);
-    run_fingerprint(&p, j->cfg.load.thresholds, j->cfg.load.threshold_count, win->config_hash);
+    run_fingerprint(&p, scenario_run_plan(&j->sr), j->cfg.load.thresholds,
+                    j->cfg.load.threshold_count, win->config_hash);
     snprintf(win->run_id, sizeof win->run_id, "%s", j->split.run_id);
     const char *url = j->cfg.target.base_url;
     struct load_json_meta meta = {.urls = &url,

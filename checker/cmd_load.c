@@ -999,7 +999,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     p.snapshots = gate.any_abort || progress_wants_snapshots(prog) || a.out_count;
     p.segment = a.split.segment;
     char fingerprint[RUN_FINGERPRINT_LEN];
-    run_fingerprint(&p, have_cfg ? cfg.load.thresholds : NULL,
+    run_fingerprint(&p, scenario_run_plan(&sr), have_cfg ? cfg.load.thresholds : NULL,
                     have_cfg ? cfg.load.threshold_count : 0, fingerprint);
     uint64_t conns = p.model == LG_MODEL_OPEN || p.users ? p.max_connections : p.connections,
              files = fd_limit_need(conns, p.threads), limit = 0;

@@ -174,7 +174,8 @@ int load_phase_run(struct progress *prog, const struct config *cfg, struct run_l
     engine_finish(e, &out->result);
     engine_destroy(e);
     snprintf(out->result.run_id, sizeof out->result.run_id, "%s", split->run_id);
-    run_fingerprint(&plan->params, cfg->load.thresholds, cfg->load.threshold_count,
+    run_fingerprint(&plan->params, scenario_run_plan(&plan->scenarios), cfg->load.thresholds,
+                    cfg->load.threshold_count,
                     out->result.config_hash);
     live_outputs_result(out->outputs, &out->result);
     live_outputs_close(out->outputs);

@@ -153,6 +153,11 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
     return 0;
 }
 
+const struct plan *scenario_run_plan(const struct scenario_run *sr)
+{
+    return sr->have_plan ? &sr->plan : NULL;
+}
+
 void scenario_run_free(struct scenario_run *sr)
 {
     if (sr->have_plan) {

@@ -49,6 +49,9 @@ int scenario_run_prepare(struct scenario_run *sr, const struct config *cfg,
                          size_t header_count, struct loadgen_params *p, char *err, size_t errlen);
 void scenario_run_free(struct scenario_run *sr);
 
+/* The compiled plan, or NULL when there is none (a URL run). */
+const struct plan *scenario_run_plan(const struct scenario_run *sr);
+
 /* Draw the users' random values from run_id (as scenario_overrides.run_id does). */
 void scenario_run_set_run_id(struct scenario_run *sr, const char *run_id);
 

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "scenario/plan.h"
-#include "scenario/vu_users.h"
 
 /* FNV-1a, 64 bits: stable across machines and builds. */
 struct fp {
@@ -72,8 +71,9 @@ static void add_plan(struct fp *f, const struct plan *pl)
     }
 }
 
-void run_fingerprint(const struct loadgen_params *p, const struct threshold *thresholds,
-                     size_t threshold_count, char out[RUN_FINGERPRINT_LEN])
+void run_fingerprint(const struct loadgen_params *p, const struct plan *plan,
+                     const struct threshold *thresholds, size_t threshold_count,
+                     char out[RUN_FINGERPRINT_LEN])
 {
     struct fp f = {0xcbf29ce484222325ULL};
     add_str(&f, "storecheck run fingerprint 1");
@@ -89,7 +89,6 @@ void run_fingerprint(const struct loadgen_params *p, const struct threshold *thr
      * fingerprint and still merge with today's HTTP/1.1 segments. */
     if (p->http != LG_HTTP_1)
         add_str(&f, lg_http_names[p->http]);
-    const struct plan *plan = vu_users_plan(p->users);
     add_u64(&f, plan != NULL);
     if (plan)
         add_plan(&f, plan);

@@ -17,8 +17,12 @@
 
 enum { RUN_FINGERPRINT_LEN = 17 }; /* 16 hex digits and a NUL */
 
-/* p's fingerprint with the thresholds as 16 lowercase hex digits in out. */
-void run_fingerprint(const struct loadgen_params *p, const struct threshold *thresholds,
-                     size_t threshold_count, char out[RUN_FINGERPRINT_LEN]);
+struct plan;
+
+/* p's fingerprint with the plan of a scenario run (NULL for a URL run) and the thresholds, as
+ * 16 lowercase hex digits in out. */
+void run_fingerprint(const struct loadgen_params *p, const struct plan *plan,
+                     const struct threshold *thresholds, size_t threshold_count,
+                     char out[RUN_FINGERPRINT_LEN]);
 
 #endif

@@ -41,8 +41,3 @@ void vu_users_free(struct vu_users *u)
     free(u->scenarios);
     memset(u, 0, sizeof *u);
 }
-
-const struct plan *vu_users_plan(const struct source_users *d)
-{
-    return d && d->create == vu_source_create ? d->arg : NULL;
-}

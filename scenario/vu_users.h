@@ -19,7 +19,4 @@ struct vu_users {
 void vu_users_init(struct vu_users *u, const struct plan *plan);
 void vu_users_free(struct vu_users *u);
 
-/* The plan whose virtual users d describes; NULL when d is NULL or another source's. */
-const struct plan *vu_users_plan(const struct source_users *d);
-
 #endif
