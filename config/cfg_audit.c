@@ -180,6 +180,13 @@ static void read_session(struct cfg_walk *w, const struct yaml_node *v, void *ds
     a->session_pos = v->pos;
 }
 
+static void read_order(struct cfg_walk *w, const struct yaml_node *v, void *dst)
+{
+    struct audit *a = dst;
+    cfg_read_str(w, v, &a->order);
+    a->order_pos = v->pos;
+}
+
 static const struct cfg_field audit_fields[] = {
     {"fail_on", cfg_read_severity, offsetof(struct audit, fail_on), 0},
     {"accept", cfg_read_file, offsetof(struct audit, accept_file), 0},
@@ -196,6 +203,7 @@ static const struct cfg_field audit_fields[] = {
     {"attestations", read_attestations, 0, 0},
     {"idempotency_conflict", read_conflict, 0, 0},
     {"session", read_session, 0, 0},
+    {"order", read_order, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -209,29 +217,54 @@ void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)
     cfg_walk_fields(w, v, audit_fields, dst);
 }
 
-void cfg_audit_check_session(struct cfg_walk *w, const struct config *cfg)
+/* The scenario audit.KEY names, or NULL after an error at pos (with the closest name). */
+static const struct scenario *named_scenario(struct cfg_walk *w, const struct config *cfg,
+                                             const char *key, const char *name, struct srcpos pos)
 {
-    const char *name = cfg->audit.session;
-    if (!name)
-        return;
     const struct load *l = &cfg->load;
+    for (size_t i = 0; i < l->scenario_count; i++)
+        if (strcmp(l->scenarios[i].name, name) == 0)
+            return &l->scenarios[i];
     const char **names = xmalloc((l->scenario_count ? l->scenario_count : 1) * sizeof *names);
-    for (size_t i = 0; i < l->scenario_count; i++) {
+    for (size_t i = 0; i < l->scenario_count; i++)
         names[i] = l->scenarios[i].name;
-        if (strcmp(names[i], name) == 0) {
-            free(names);
-            return;
-        }
-    }
     const char *near = suggest_closest(name, names, l->scenario_count);
     size_t mark = keypath_push_key(&w->path, "audit");
-    keypath_push_key(&w->path, "session");
+    keypath_push_key(&w->path, key);
     if (near)
-        cfg_walk_error_at(w, cfg->audit.session_pos,
-                          "scenario '%s' is not in load.scenarios (did you mean '%s'?)", name, near);
+        cfg_walk_error_at(w, pos, "scenario '%s' is not in load.scenarios (did you mean '%s'?)",
+                          name, near);
     else
-        cfg_walk_error_at(w, cfg->audit.session_pos, "scenario '%s' is not in load.scenarios",
-                          name);
+        cfg_walk_error_at(w, pos, "scenario '%s' is not in load.scenarios", name);
     keypath_pop(&w->path, mark);
     free(names);
+    return NULL;
+}
+
+static int extracts(const struct scenario *sc, const char *var)
+{
+    for (size_t i = 0; i < sc->step_count; i++)
+        for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
+            if (sc->steps[i].extractions[x].var &&
+                strcmp(sc->steps[i].extractions[x].var, var) == 0)
+                return 1;
+    return 0;
+}
+
+void cfg_audit_check_scenarios(struct cfg_walk *w, const struct config *cfg)
+{
+    const struct audit *a = &cfg->audit;
+    if (a->session)
+        named_scenario(w, cfg, "session", a->session, a->session_pos);
+    const struct scenario *order =
+        a->order ? named_scenario(w, cfg, "order", a->order, a->order_pos) : NULL;
+    if (order && !extracts(order, "cart_id")) {
+        size_t mark = keypath_push_key(&w->path, "audit");
+        keypath_push_key(&w->path, "order");
+        cfg_walk_error_at(w, a->order_pos,
+                          "scenario '%s' extracts no cart_id: the checkout is sent for the cart "
+                          "it names (extract: { cart_id: ... })",
+                          a->order);
+        keypath_pop(&w->path, mark);
+    }
 }

@@ -13,8 +13,9 @@ void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 void cfg_load_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 /* load.fault must name one of target.faults (checked once both sections are read). */
 void cfg_load_check_fault(struct cfg_walk *w, const struct config *cfg);
-/* audit.session must name one of load.scenarios (checked once both sections are read). */
-void cfg_audit_check_session(struct cfg_walk *w, const struct config *cfg);
+/* audit.session and audit.order must name scenarios of load.scenarios, and the order scenario
+ * must extract cart_id (checked once both sections are read). */
+void cfg_audit_check_scenarios(struct cfg_walk *w, const struct config *cfg);
 void cfg_capacity_read(struct cfg_walk *w, const struct yaml_node *v, void *dst);
 /* capacity: the default step and max_rate from load.max_rate, also without the section (once
  * both are read); a section without any max_rate is an error. */

@@ -197,6 +197,10 @@ struct audit {
     const char *session;        /* a scenario of load.scenarios run once before the probes,
                                  * whose variables and cookies endpoints use; NULL: none */
     struct srcpos session_pos;
+    const char *order;          /* a scenario of load.scenarios that readies a cart for its
+                                 * checkout and extracts cart_id; NULL: endpoints.cart and
+                                 * cart_items make the cart */
+    struct srcpos order_pos;
 };
 
 enum extract_source { EXTRACT_JSON, EXTRACT_HEADER, EXTRACT_COOKIE };

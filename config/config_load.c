@@ -117,7 +117,7 @@ static void read_root(struct cfg_walk *w, const struct yaml_node *root)
     cfg_load_check_fault(w, cfg);
     cfg_capacity_check(w, cfg);
     cfg_graphql_bind(w, cfg);
-    cfg_audit_check_session(w, cfg);
+    cfg_audit_check_scenarios(w, cfg);
     if (!cfg->load.timeout_ms)
         cfg->load.timeout_ms = cfg->target.timeout_ms;
 }

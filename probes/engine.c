@@ -247,7 +247,8 @@ static size_t run_shoppers(const struct config *cfg, const struct engine_report 
     for (size_t i = 0; i < n; i++) {
         uint64_t now = probe_now_ms();
         uint64_t deadline = now + ptimeout < audit_deadline ? now + ptimeout : audit_deadline;
-        shopper_run(cfg, &out[i], deadline, &cancelled);
+        shopper_run(cfg, cfg->audit.session, "shopper session (audit.session)", &out[i],
+                    deadline, &cancelled);
     }
     return n;
 }

@@ -25,13 +25,48 @@ int orders_allowed(struct probe_ctx *ctx)
     return ep_need_shopper(ctx, 0);
 }
 
-int orders_cart(struct probe_ctx *ctx, char *cart_id, size_t len)
+/* The cart of a run of the audit.order scenario. */
+static int cart_of_scenario(struct probe_ctx *ctx, struct order_cart *cart)
 {
+    const char *name = ctx->cfg->audit.order;
+    struct shopper *run = malloc(sizeof *run);
+    if (!run) {
+        probe_set(ctx, PROBE_ERROR, "out of memory");
+        return -1;
+    }
+    shopper_run(ctx->cfg, name, "cart for the order (audit.order)", run, ctx->deadline_ms,
+                ctx->cancelled);
+    shopper_evidence(ctx, run);
+    int rc = -1;
+    /* As with the cart endpoints: a scenario the store does not follow is the request to
+     * fix, not a finding. */
+    if (!run->ok)
+        probe_set(ctx, PROBE_SKIP, "no cart to order: the audit.order scenario '%s' failed: %s",
+                  name, run->failure);
+    else if (shopper_var(run, "cart_id", cart->id, sizeof cart->id) != 0)
+        probe_set(ctx, PROBE_SKIP,
+                  "no cart to order: the audit.order scenario '%s' ran but holds no cart_id "
+                  "(or one longer than %zu bytes)",
+                  name, sizeof cart->id - 1);
+    else {
+        shopper_cookie_line(run, cart->cookie, sizeof cart->cookie);
+        rc = 0;
+    }
+    shopper_free(run);
+    free(run);
+    return rc;
+}
+
+int orders_cart(struct probe_ctx *ctx, struct order_cart *cart)
+{
+    memset(cart, 0, sizeof *cart);
+    if (ctx->cfg->audit.order)
+        return cart_of_scenario(ctx, cart);
     struct http_response resps[2] = {{0}};
     char err[700];
-    size_t n = store_add_to_cart(ctx, 0, "", resps, cart_id, len, err, sizeof err);
+    size_t n = store_add_to_cart(ctx, 0, "", resps, cart->id, sizeof cart->id, err, sizeof err);
     int rc = -1;
-    if (n == 0 || !cart_id[0] || err[0]) {
+    if (n == 0 || !cart->id[0] || err[0]) {
         for (size_t i = 0; i < n; i++)
             http_evidence(ctx, &resps[i], "cart for the order");
         /* A cart the store did not take is a request to fix, not a finding. */
@@ -44,15 +79,15 @@ int orders_cart(struct probe_ctx *ctx, char *cart_id, size_t len)
     return rc;
 }
 
-int orders_request(struct probe_ctx *ctx, const char *cart_id, const char *key, const char *note,
-                   struct ep_request *out, char *err, size_t errlen)
+int orders_request(struct probe_ctx *ctx, const struct order_cart *cart, const char *key,
+                   const char *note, struct ep_request *out, char *err, size_t errlen)
 {
     char body[300], line[120];
-    snprintf(body, sizeof body, "{\"cart_id\":\"%s\"}", cart_id);
+    snprintf(body, sizeof body, "{\"cart_id\":\"%s\"}", cart->id);
     const struct ep_defaults checkout = {"POST", body, "Accept: application/json"};
     snprintf(line, sizeof line, "Idempotency-Key: %s", key ? key : "");
-    struct store_values in = {.defaults = &checkout, .cart_id = cart_id, .key = key,
-                              .extra = key ? line : NULL};
+    struct store_values in = {.defaults = &checkout, .cart_id = cart->id, .key = key,
+                              .cookie = cart->cookie, .extra = key ? line : NULL};
     if (store_request(ctx, EP_CHECKOUT, &in, out, err, errlen))
         return -1;
     size_t blen = out->req.body ? strlen(out->body) : 0;
@@ -67,21 +102,22 @@ int orders_request(struct probe_ctx *ctx, const char *cart_id, const char *key, 
 
 int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, size_t idlen)
 {
-    char err[300], cart_id[128], nonce[40], key[64];
+    char err[300], nonce[40], key[64];
+    struct order_cart cart;
     memset(resp, 0, sizeof *resp);
     id[0] = '\0';
     if (stop_requested()) {
         snprintf(resp->error, sizeof resp->error, "no order placed: the run was stopped");
         return -1;
     }
-    if (orders_cart(ctx, cart_id, sizeof cart_id) != 0) {
+    if (orders_cart(ctx, &cart) != 0) {
         snprintf(resp->error, sizeof resp->error, "no cart to order");
         return -1;
     }
     nonce_hex(nonce, 16);
     snprintf(key, sizeof key, "storecheck-%s", nonce);
     struct ep_request *rq = malloc(sizeof *rq);
-    if (!rq || orders_request(ctx, cart_id, key, NULL, rq, err, sizeof err) != 0) {
+    if (!rq || orders_request(ctx, &cart, key, NULL, rq, err, sizeof err) != 0) {
         snprintf(resp->error, sizeof resp->error, "%.200s", rq ? err : "out of memory");
         free(rq);
         return -1;

@@ -25,7 +25,8 @@ enum {
 
 /* During the fault: catalog and product answer 200; checkout 503 + Retry-After. Returns the
  * finding ("" when none) in problem. */
-static void during_fault(struct probe_ctx *ctx, const char *cart_id, char *problem, size_t len)
+static void during_fault(struct probe_ctx *ctx, const struct order_cart *cart, char *problem,
+                         size_t len)
 {
     char err[300];
     struct http_request reqs[3];
@@ -41,7 +42,7 @@ static void during_fault(struct probe_ctx *ctx, const char *cart_id, char *probl
     nonce_hex(nonce, 16);
     snprintf(key, sizeof key, "storecheck-%s", nonce);
     struct ep_request *checkout = malloc(sizeof *checkout);
-    if (!checkout || orders_request(ctx, cart_id, key, NULL, checkout, err, sizeof err)) {
+    if (!checkout || orders_request(ctx, cart, key, NULL, checkout, err, sizeof err)) {
         snprintf(problem, len, "no checkout request: %s", checkout ? err : "out of memory");
         free(checkout);
         free(rqs);
@@ -132,8 +133,8 @@ static void run_degradation(struct probe_ctx *ctx)
     }
     if (orders_allowed(ctx) != 0)
         return;
-    char cart_id[128];
-    if (orders_cart(ctx, cart_id, sizeof cart_id) != 0)
+    struct order_cart cart;
+    if (orders_cart(ctx, &cart) != 0)
         return;
     char why[400], problem[400];
     int started = fault_start(cfg, f, FAULT_ACTION_MS, why, sizeof why);
@@ -144,7 +145,7 @@ static void run_degradation(struct probe_ctx *ctx)
         probe_set(ctx, PROBE_ERROR, "the fault hook %s did not start", f->name);
         return;
     }
-    during_fault(ctx, cart_id, problem, sizeof problem);
+    during_fault(ctx, &cart, problem, sizeof problem);
     int stopped = fault_stop(cfg, f, FAULT_ACTION_MS, why, sizeof why);
     probe_evidence(ctx, NULL, 0, "fault %s stopped: %s", f->name, why);
     if (stopped != 0) {

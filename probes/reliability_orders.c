@@ -62,8 +62,11 @@ static void run_idempotency(struct probe_ctx *ctx)
 {
     if (orders_allowed(ctx) != 0)
         return;
-    char cart_id[128], err[700];
-    if (orders_cart(ctx, cart_id, sizeof cart_id) != 0)
+    char err[700];
+    /* The second cart is for the concurrent duplicates: a store that makes one order of a
+     * cart has no second order to make of the first. */
+    struct order_cart cart, cart2;
+    if (orders_cart(ctx, &cart) != 0 || orders_cart(ctx, &cart2) != 0)
         return;
     char k1[40], k2[40];
     nonce_hex(k1, 16);
@@ -72,17 +75,18 @@ static void run_idempotency(struct probe_ctx *ctx)
     snprintf(key1, sizeof key1, "storecheck-%s", k1);
     snprintf(key2, sizeof key2, "storecheck-%s", k2);
     /* The same order, the same order with one more field (a different request under the
-     * same key), the same order under a second key (sent concurrently), and with no key. */
+     * same key), the second cart's order under a second key (sent concurrently), and the
+     * first without a key. */
     struct ep_request *rq = malloc(4 * sizeof *rq);
     if (!rq) {
         probe_set(ctx, PROBE_ERROR, "out of memory");
         return;
     }
-    if (orders_request(ctx, cart_id, key1, NULL, &rq[0], err, sizeof err) ||
-        orders_request(ctx, cart_id, key1, "storecheck: same key, other body", &rq[1], err,
+    if (orders_request(ctx, &cart, key1, NULL, &rq[0], err, sizeof err) ||
+        orders_request(ctx, &cart, key1, "storecheck: same key, other body", &rq[1], err,
                        sizeof err) ||
-        orders_request(ctx, cart_id, key2, NULL, &rq[2], err, sizeof err) ||
-        orders_request(ctx, cart_id, NULL, NULL, &rq[3], err, sizeof err)) {
+        orders_request(ctx, &cart2, key2, NULL, &rq[2], err, sizeof err) ||
+        orders_request(ctx, &cart, NULL, NULL, &rq[3], err, sizeof err)) {
         probe_set(ctx, PROBE_ERROR, "%s", err);
         free(rq);
         return;
@@ -108,14 +112,21 @@ static void run_idempotency(struct probe_ctx *ctx)
     http_evidence(ctx, &r2, "same key, same body: order %s%s", ids[1][0] ? ids[1] : "(none)",
                   http_header(&r2, "Idempotent-Replayed") ? "; Idempotent-Replayed" : "");
     int replay_same = r2.status == r1.status && strcmp(ids[0], ids[1]) == 0;
+    char first[128], other[128];
+    snprintf(first, sizeof first, "%s", ids[0]);
     int once = orders_made(ctx, key1, ids, 2);
     /* 2. The same key, another body (counted after: a store without idempotency makes an
      * order of it too). */
     http_get1(ctx, &rq[1].req, &r3);
-    http_evidence(ctx, &r3, "same key, other body");
+    answer_id(&r3, other, sizeof other);
+    http_evidence(ctx, &r3, "same key, other body: order %s", other[0] ? other : "(none)");
     int conflict_ok = conflict_accepted(ctx->cfg, r3.status);
+    /* A store that makes one order of a cart answers every checkout of it with that order
+     * (2xx, maybe 201 once and 200 after), whatever the key: idempotent by the cart. The
+     * checkout without a key must name it too. */
+    int by_cart = first[0] && strcmp(ids[1], first) == 0 && strcmp(other, first) == 0;
 
-    /* 3. Concurrent duplicates under a fresh key. */
+    /* 3. Concurrent duplicates of a new order, under a fresh key. */
     struct http_request dup[CONCURRENT];
     struct http_response dresp[CONCURRENT];
     for (size_t i = 0; i < CONCURRENT; i++)
@@ -128,8 +139,9 @@ static void run_idempotency(struct probe_ctx *ctx)
         http_response_free(&dresp[i]);
     }
     probe_evidence(ctx, rq[2].url, 0,
-                   "%d concurrent duplicates with Idempotency-Key: %s: statuses %d %d %d %d %d",
-                   CONCURRENT, key2, statuses[0], statuses[1], statuses[2], statuses[3],
+                   "%d concurrent duplicates, cart %s with Idempotency-Key: %s: statuses %d %d "
+                   "%d %d %d",
+                   CONCURRENT, cart2.id, key2, statuses[0], statuses[1], statuses[2], statuses[3],
                    statuses[4]);
     int concurrent = orders_made(ctx, key2, ids, CONCURRENT);
 
@@ -137,8 +149,11 @@ static void run_idempotency(struct probe_ctx *ctx)
     struct http_response r4;
     http_get1(ctx, &rq[3].req, &r4);
     free(rq);
-    http_evidence(ctx, &r4, "no Idempotency-Key");
+    char nokey[128];
+    answer_id(&r4, nokey, sizeof nokey);
+    http_evidence(ctx, &r4, "no Idempotency-Key: order %s", nokey[0] ? nokey : "(none)");
     int nokey_clear = r4.status >= 400 && r4.status < 500;
+    by_cart &= strcmp(nokey, first) == 0;
 
     if (once != 1)
         probe_set(ctx, PROBE_FAIL,
@@ -148,6 +163,14 @@ static void run_idempotency(struct probe_ctx *ctx)
     else if (concurrent != 1)
         probe_set(ctx, PROBE_FAIL, "%d concurrent duplicates with one key made %d orders",
                   CONCURRENT, concurrent);
+    else if (by_cart)
+        probe_set(ctx, PROBE_PASS,
+                  "idempotent by its cart: every checkout of cart %s answered with order %s "
+                  "(the same key twice, the same key with another body, no key) and %d "
+                  "concurrent checkouts of a second cart made one order: the store does not "
+                  "use the Idempotency-Key, and a retry with or without one makes no second "
+                  "order",
+                  cart.id, first, CONCURRENT);
     else if (!conflict_ok)
         probe_set(ctx, PROBE_FAIL,
                   "the same key with another body answered %d, not %s: a key "

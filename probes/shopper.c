@@ -16,17 +16,17 @@
 /* Room for one rendered value (a path, a header value, a body) and one extracted value. */
 enum { VALUE_MAX = 8192 };
 
-static const struct scenario *session_scenario(const struct config *cfg)
+static const struct scenario *scenario_named(const struct config *cfg, const char *name)
 {
-    for (size_t i = 0; cfg->audit.session && i < cfg->load.scenario_count; i++)
-        if (strcmp(cfg->load.scenarios[i].name, cfg->audit.session) == 0)
+    for (size_t i = 0; name && i < cfg->load.scenario_count; i++)
+        if (strcmp(cfg->load.scenarios[i].name, name) == 0)
             return &cfg->load.scenarios[i];
     return NULL;
 }
 
 int shopper_defines(const struct config *cfg, const char *name)
 {
-    const struct scenario *sc = session_scenario(cfg);
+    const struct scenario *sc = scenario_named(cfg, cfg->audit.session);
     for (size_t i = 0; sc && i < sc->step_count; i++)
         for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
             if (strcmp(sc->steps[i].extractions[x].var, name) == 0)
@@ -206,15 +206,16 @@ unset:
     return -1;
 }
 
-void shopper_run(const struct config *cfg, struct shopper *sh, uint64_t deadline_ms,
-                 atomic_int *cancelled)
+void shopper_run(const struct config *cfg, const char *scenario, const char *role,
+                 struct shopper *sh, uint64_t deadline_ms, atomic_int *cancelled)
 {
     memset(sh, 0, sizeof *sh);
     arena_init(&sh->log.arena);
-    const struct scenario *sc = session_scenario(cfg);
+    sh->role = role;
+    const struct scenario *sc = scenario_named(cfg, scenario);
     if (!sc) {
         snprintf(sh->failure, sizeof sh->failure, "no scenario '%s' in load.scenarios",
-                 cfg->audit.session ? cfg->audit.session : "");
+                 scenario ? scenario : "");
         return;
     }
     struct load one = cfg->load;
@@ -289,9 +290,9 @@ void shopper_evidence(struct probe_ctx *ctx, const struct shopper *sh)
 {
     for (size_t i = 0; i < sh->log.evidence_count; i++) {
         const struct probe_evidence *e = &sh->log.evidence[i];
-        probe_evidence(ctx, e->request, e->status, "shopper session (audit.session) %s",
+        probe_evidence(ctx, e->request, e->status, "%s %s", sh->role,
                        e->detail ? e->detail : "");
     }
     if (!sh->ok && sh->failure[0] && sh->log.evidence_count == 0)
-        probe_evidence(ctx, NULL, 0, "shopper session (audit.session): %s", sh->failure);
+        probe_evidence(ctx, NULL, 0, "%s: %s", sh->role, sh->failure);
 }

@@ -1,6 +1,7 @@
 /*
- * A shopper session: the scenario named by audit.session, run once before the probes through
- * the probes' HTTP client (so the allowlist, timeouts, redaction and stop apply), step after
+ * A shopper session: a scenario of load.scenarios run through the probes' HTTP client (the
+ * audit.session scenario once before the probes; the audit.order scenario for each cart an
+ * order probe checks out) (so the allowlist, timeouts, redaction and stop apply), step after
  * step as a virtual user of the load runs it: templates filled from what earlier steps
  * extracted, cookies kept in a jar, each answer held to the step's expect and checks. The
  * variables it extracted and the cookies it holds then fill the templates of the endpoints
@@ -25,6 +26,7 @@ enum { SHOPPER_MAX = 2 };
 enum { SHOPPER_SET_COOKIES = 8 };
 
 struct shopper {
+    const char *role;   /* what the evidence calls it: "shopper session (audit.session)" */
     int ok;             /* every step got a good answer */
     char failure[700];  /* when not: the step and what the store answered (not redacted yet:
                          * it goes out through probe_set or probe_evidence) */
@@ -45,10 +47,11 @@ struct shopper {
     struct strv secrets;
 };
 
-/* Run scenario cfg->audit.session as one shopper, every request ending by deadline_ms
- * (monotonic) or when *cancelled is set. sh is filled either way: see ok and failure. */
-void shopper_run(const struct config *cfg, struct shopper *sh, uint64_t deadline_ms,
-                 atomic_int *cancelled);
+/* Run the scenario named `scenario` as one shopper (role: a static string naming it in the
+ * evidence), every request ending by deadline_ms (monotonic) or when *cancelled is set. sh is
+ * filled either way: see ok and failure. */
+void shopper_run(const struct config *cfg, const char *scenario, const char *role,
+                 struct shopper *sh, uint64_t deadline_ms, atomic_int *cancelled);
 void shopper_free(struct shopper *sh);
 
 /* The value the shopper holds for variable name, NUL-terminated into out; -1 when it has
@@ -61,7 +64,7 @@ int shopper_defines(const struct config *cfg, const char *name);
 /* The shopper's cookies as a "Cookie: a=1; b=2" line into out; "" when it holds none. */
 void shopper_cookie_line(const struct shopper *sh, char *out, size_t len);
 
-/* Add the session's run, step by step, to the probe's evidence. */
+/* Add the run, step by step, to the probe's evidence under its role. */
 void shopper_evidence(struct probe_ctx *ctx, const struct shopper *sh);
 
 #endif

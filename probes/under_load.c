@@ -192,10 +192,11 @@ static void run_fault(struct probe_ctx *ctx)
      * 4xx and creates nothing. The catalog's own request (a GraphQL catalog is its POST),
      * else the home page. */
     static const char unknown[] = "storecheck-fault-check";
+    static const struct order_cart unknown_cart = {.id = "storecheck-fault-check"};
     static const enum endpoint catalog[] = {EP_CATALOG};
     char err[300];
     struct ep_request *rqs = malloc(2 * sizeof *rqs);
-    if (!rqs || orders_request(ctx, unknown, unknown, NULL, &rqs[0], err, sizeof err)) {
+    if (!rqs || orders_request(ctx, &unknown_cart, unknown, NULL, &rqs[0], err, sizeof err)) {
         probe_set(ctx, PROBE_ERROR, "no checkout request: %s", rqs ? err : "out of memory");
         free(rqs);
         return;

@@ -129,6 +129,28 @@ static void test_session_errors(void)
                     "dir/t.yaml:3:19: audit.session: expected a string, got a list");
 }
 
+static void test_order_errors(void)
+{
+    CHECK_ONE_ERROR(BASE "audit: { order: redy }\n"
+                         "load:\n  scenarios:\n    ready: [{ path: / }]\n",
+                    "dir/t.yaml:3:17: audit.order: scenario 'redy' is not in load.scenarios "
+                    "(did you mean 'ready'?)");
+    CHECK_ONE_ERROR(BASE "audit: { order: ready }\n"
+                         "load:\n  scenarios:\n    ready: [{ path: /, extract: { cart: $.id } }]\n",
+                    "dir/t.yaml:3:17: audit.order: scenario 'ready' extracts no cart_id: the "
+                    "checkout is sent for the cart it names (extract: { cart_id: ... })");
+    struct config c;
+    struct diag_list d;
+    CHECK_INT_EQ(test_load(&c, &d,
+                           BASE "audit: { order: ready, session: ready }\n"
+                                "load:\n  scenarios:\n"
+                                "    ready: [{ path: /, extract: { cart_id: $.id } }]\n"),
+                 0);
+    CHECK_STR_EQ(c.audit.order, "ready");
+    config_free(&c);
+    diag_list_free(&d);
+}
+
 /* Loading yaml succeeds and endpoint_check finds exactly one problem, formatted as line (or
  * none when line is NULL). */
 static void check_endpoints(const char *yaml, const char *line)
@@ -208,5 +230,6 @@ int main(void)
     RUN(test_request_graphql);
     RUN(test_request_errors);
     RUN(test_session_errors);
+    RUN(test_order_errors);
     return check_summary();
 }

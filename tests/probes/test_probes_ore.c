@@ -38,6 +38,7 @@ struct ore_opts {
     const char *probe_timeout; /* NULL: 20s */
     const char *retries;       /* webhooks.schedule and wait lines; NULL: the store's */
     const char *receiver;      /* webhooks lines naming the receiver; NULL: subscribe */
+    const char *load;          /* a load: section after the audit one; NULL: none */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -90,7 +91,8 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "  probe_timeout: %s\n"
              "  deadline: 40s\n"
              "%s"
-             "  attestations:\n%s",
+             "  attestations:\n%s"
+             "%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
              o && o->metrics ? o->metrics : "/metrics",
              o && o->openapi ? o->openapi : "/openapi.json",
@@ -98,7 +100,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              o && o->retries ? o->retries : "    schedule: [300ms, 600ms, 1200ms]\n    wait: 8s\n",
              o && o->faults ? o->faults : faults, o && o->no_orders ? "false" : "true",
              o && o->probe_timeout ? o->probe_timeout : "20s", o && o->audit ? o->audit : "",
-             o && o->attest ? o->attest : attest);
+             o && o->attest ? o->attest : attest, o && o->load ? o->load : "");
 }
 
 static int ore_config(struct config *cfg, const struct refstore *rs, const struct ore_opts *o)
@@ -218,6 +220,8 @@ static const struct variant_case cases[] = {
     {"clock-skew", "O-CLOCK", PROBE_FAIL, "s behind (tolerance 60 s)"},
     {"no-idempotency", "R-IDEMPOTENCY", PROBE_FAIL, "made 2 orders"},
     {"idempotency-no-conflict", "R-IDEMPOTENCY", PROBE_FAIL, "answered 201, not 409 or 422"},
+    /* Not a fault: a store that makes one order of a cart, whatever the key (as Medusa). */
+    {"idempotent-by-cart", "R-IDEMPOTENCY", PROBE_PASS, "idempotent by its cart: every checkout"},
     {"unsigned-webhooks", "R-WEBHOOK-SIGNATURE", PROBE_FAIL, "no webhook-signature header"},
     {"bad-webhook-signature", "R-WEBHOOK-SIGNATURE", PROBE_FAIL, "matches the secret"},
     {"no-webhook-retries", "R-WEBHOOK-RETRY", PROBE_FAIL, "was not retried"},
@@ -262,6 +266,45 @@ static void test_broken_variants(void)
         sup_refstore_stop(&rs);
         i = j;
     }
+}
+
+/* The cart to order comes from the audit.order scenario when there is one: its steps are the
+ * probe's evidence, its cart is checked out; a scenario the store does not follow skips. */
+static void test_order_scenario(void)
+{
+    struct refstore rs;
+    if (start(&rs, NULL) != 0) {
+        return;
+    }
+    struct ore_opts o = {
+        .audit = "  order: ready\n",
+        .load = "load:\n"
+                "  scenarios:\n"
+                "    ready:\n"
+                "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
+                "          expect: [201], extract: { cart_id: $.id } }\n"
+                "      - { name: add_item, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"
+                "          json: { product_id: 7, quantity: 1 }, expect: [200] }\n"};
+    struct config cfg;
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    struct engine_report rep;
+    sup_run(&cfg, "R-IDEMPOTENCY", &rep);
+    expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "counted by the store");
+    expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "cart for the order (audit.order) step 'add_item'");
+    finish(&rep, &cfg);
+
+    o.load = "load:\n"
+             "  scenarios:\n"
+             "    ready:\n"
+             "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
+             "          expect: [200], extract: { cart_id: $.id } }\n";
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    sup_run(&cfg, "R-IDEMPOTENCY", &rep);
+    expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "the audit.order scenario 'ready' failed: step "
+                                              "'new_cart'");
+    expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "answered 201, not a status the step expects");
+    finish(&rep, &cfg);
+    sup_refstore_stop(&rs);
 }
 
 /* Without allow_orders nothing creates an order: those probes skip and say why; the intake
@@ -517,6 +560,7 @@ int main(void)
     RUN(test_good_store);
     RUN(test_broken_variants);
     RUN(test_without_orders);
+    RUN(test_order_scenario);
     RUN(test_timeouts_openapi_fault_command);
     RUN(test_undeclared_schedule);
     RUN(test_fixed_receiver);

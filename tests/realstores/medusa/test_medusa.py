@@ -5,7 +5,8 @@ usage: test_medusa.py audit|checkout
   audit     storecheck audit with examples/stores/medusa.yaml: every probe ends as TRUTHS says
   checkout  storecheck load runs the checkout scenario: the orders in Medusa's own database are
             exactly the iterations storecheck completed; then the declined-card variant: every
-            iteration failed, with Medusa's error type as the reason, and no new order
+            iteration failed, with Medusa's error type as the reason, and no new order; then
+            R-IDEMPOTENCY with audit.allow_orders on: idempotent by the cart, an order a cart
 Needs STORECHECK_BIN and STORECHECK_SOURCE_DIR (set by CTest). Exits 77 (skip) only when the
 npm registry cannot be reached and no install is cached."""
 import json
@@ -367,6 +368,38 @@ def checkout(store, work):
     reason = complete["checks"][0]["reason"] or ""
     check(DECLINE_CODE in reason, "the reason carries Medusa's error type: %r" % reason)
     check(placed == 0, "no order for a declined card, Medusa holds %d new" % placed)
+
+    idempotency(store, work)
+
+
+# What R-IDEMPOTENCY must find, from Medusa's source: POST /store/carts/:id/complete reads
+# no Idempotency-Key and no body (medusa/dist/api/store/carts/[id]/complete/route.js);
+# completeCartWorkflow takes a lock on the cart id and, when the order_cart link already names
+# an order, returns it instead of creating one (core-flows/dist/cart/workflows/
+# complete-cart.js: "Cart Completion Idempotency"). So every checkout of one cart, with any key
+# or none and any body, answers 200 with its one order: idempotent by the cart. The probe
+# completes two carts (the second for its concurrent duplicates): two orders made.
+def idempotency(store, work):
+    config = os.path.join(work, "medusa-orders.yaml")
+    with open(store.config) as f:
+        text = f.read()
+    with open(config, "w") as f:
+        f.write(text.replace("audit:\n", "audit:\n  allow_orders: true\n", 1))
+    out = os.path.join(work, "orders.json")
+    before = store.orders()
+    storecheck(store, "audit", config, "--only", "R-IDEMPOTENCY", "--json", out)
+    placed = store.orders() - before
+    doc = json.load(open(out))
+    got = {c["id"]: c for c in doc["checks"]}.get("R-IDEMPOTENCY", {})
+    print("R-IDEMPOTENCY: %s: %s; orders in Medusa: %d" % (got.get("status"), got.get("reason"),
+                                                          placed))
+    check(got.get("status") == "pass" and "idempotent by its cart" in (got.get("reason") or ""),
+          "R-IDEMPOTENCY passes, idempotent by the cart: %s" % got)
+    steps = [e["detail"] or "" for e in got.get("evidence", [])]
+    check(any("(audit.order) step 'payment_session'" in d for d in steps),
+          "the cart was readied by the order_ready scenario: %s" % steps)
+    check(placed == 2, "the probe's checkouts of two carts made two orders in Medusa, not %d"
+          % placed)
 
 
 def main():

@@ -30,6 +30,7 @@
     X(TLS_LEGACY, "tls-legacy")                                                                    \
     X(NO_IDEMPOTENCY, "no-idempotency")                                                            \
     X(IDEMPOTENCY_NO_CONFLICT, "idempotency-no-conflict")                                          \
+    X(IDEMPOTENT_BY_CART, "idempotent-by-cart")                                                    \
     X(UNSIGNED_WEBHOOKS, "unsigned-webhooks")                                                      \
     X(BAD_WEBHOOK_SIGNATURE, "bad-webhook-signature")                                              \
     X(NO_WEBHOOK_RETRIES, "no-webhook-retries")                                                    \

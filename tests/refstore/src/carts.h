@@ -23,6 +23,7 @@ struct cart {
     struct cart_line lines[CART_LINES_MAX];
     unsigned num_lines;
     char owner[IDS_RANDOM_LEN]; /* --headless: the session token that made it */
+    uint32_t order_seq;          /* idempotent-by-cart: the order made of it, 0: none yet */
 };
 
 void carts_init(void);

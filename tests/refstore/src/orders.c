@@ -131,7 +131,8 @@ void orders_checkout(struct exchange *x, const char *param, size_t plen)
     x->route = ROUTE_CHECKOUT;
     if (orders_fault(x))
         return;
-    bool honour = !broken(BROKEN_NO_IDEMPOTENCY);
+    bool by_cart = broken(BROKEN_IDEMPOTENT_BY_CART);
+    bool honour = !broken(BROKEN_NO_IDEMPOTENCY) && !by_cart;
     size_t klen = 0;
     const char *k = exchange_header_in(x, "idempotency-key", &klen);
     if (k && !key_ok(k, klen)) {
@@ -164,7 +165,7 @@ void orders_checkout(struct exchange *x, const char *param, size_t plen)
 
     cJSON *body = cJSON_ParseWithLength(x->req->body, x->req->body_len);
     cJSON *cart_id = cJSON_GetObjectItemCaseSensitive(body, "cart_id");
-    const struct cart *cart = NULL;
+    struct cart *cart = NULL;
     bool have_id = cJSON_IsString(cart_id);
     if (have_id)
         cart = carts_find(cart_id->valuestring, strlen(cart_id->valuestring));
@@ -175,6 +176,11 @@ void orders_checkout(struct exchange *x, const char *param, size_t plen)
     }
     if (!cart) {
         problem_reply(x, 404, "Not Found", "no cart with this id");
+        return;
+    }
+    const struct order *made = by_cart ? order_by_seq(cart->order_seq) : NULL;
+    if (made) {
+        reply_order(x, 200, made);
         return;
     }
 
@@ -199,6 +205,8 @@ void orders_checkout(struct exchange *x, const char *param, size_t plen)
     }
     buf_append(&json, "}", 2); /* with the terminating NUL */
     o->json = json.data;
+    if (by_cart)
+        cart->order_seq = o->seq;
     if (k) {
         o->key = xstrdup(key);
         unsigned b = key_bucket(key);
