@@ -133,8 +133,9 @@ struct endpoint_request {
     /* graphql: the body carries a GraphQL operation, sent by POST to path or, when the
      * endpoint names none, to target.graphql.path; an answer reporting errors is not good. */
     int graphql;
-    /* cart only: the JSON path where a good answer names the new cart ({{cart_id}} of the
-     * requests after it); NULL: a top-level "id" */
+    /* cart and checkout only: the JSON path where a good answer names the new cart
+     * ({{cart_id}} of the requests after it) or the order; NULL: a top-level "id" (or that
+     * of the one object the answer wraps) */
     const char *id_path;
     struct srcpos id_pos;
     struct srcpos pos;       /* the mapping, or the path when written as one */

@@ -89,13 +89,15 @@ static size_t check_endpoint(const struct config *cfg, int ep, struct diag_list 
         snprintf(kp, sizeof kp, "target.endpoints.%s.id", name);
         struct parse_error err;
         struct jsonpath *p = jsonpath_compile(r->id_path, strlen(r->id_path), &err);
-        if (ep != EP_CART)
+        int named = ep == EP_CART || ep == EP_CHECKOUT;
+        if (!named)
             diag_add(diags, cfg->path, r->id_pos.line, r->id_pos.col, kp,
-                     "only the cart endpoint's answer names an id the probes use");
+                     "only the cart and checkout endpoints' answers name an id the probes use "
+                     "(the cart, the order)");
         else if (!p)
             diag_add(diags, cfg->path, r->id_pos.line, r->id_pos.col, kp,
                      "'%.100s': %s (column %d of the value)", r->id_path, err.msg, err.col);
-        problems += ep != EP_CART || !p;
+        problems += !named || !p;
         jsonpath_free(p);
     }
     return problems;

@@ -126,7 +126,7 @@ int orders_place(struct probe_ctx *ctx, struct http_response *resp, char *id, si
     free(rq);
     if (!ep_answer_good(ctx, EP_CHECKOUT, resp, err, sizeof err))
         return -1;
-    store_json_id(resp->body, id, idlen);
+    store_answer_id(ctx, EP_CHECKOUT, resp, id, idlen, err, sizeof err);
     return 0;
 }
 

@@ -28,11 +28,13 @@ static int conflict_accepted(const struct config *cfg, int status)
 }
 
 /* The order id of a 2xx answer, "" otherwise. */
-static void answer_id(const struct http_response *r, char *id, size_t len)
+static void answer_id(const struct probe_ctx *ctx, const struct http_response *r, char *id,
+                      size_t len)
 {
+    char why[300];
     id[0] = '\0';
     if (r->status / 100 == 2)
-        store_json_id(r->body, id, len);
+        store_answer_id(ctx, EP_CHECKOUT, r, id, len, why, sizeof why);
 }
 
 /* Orders made for key: counted by the store when it can, else the distinct ids of the 2xx
@@ -95,19 +97,28 @@ static void run_idempotency(struct probe_ctx *ctx)
     /* 1. The same request twice, one after the other. */
     struct http_response r1, r2, r3;
     http_get1(ctx, &rq[0].req, &r1);
-    if (!ep_answer_good(ctx, EP_CHECKOUT, &r1, err, sizeof err)) {
+    char ids[2 + CONCURRENT][128], why[300];
+    int accepted = ep_answer_good(ctx, EP_CHECKOUT, &r1, err, sizeof err);
+    /* Orders are told apart by their ids unless the store counts them by key. */
+    int named = accepted && (store_answer_id(ctx, EP_CHECKOUT, &r1, ids[0], sizeof ids[0], why,
+                                             sizeof why) == 0 ||
+                             ctx->cfg->target.endpoints[EP_ORDERS]);
+    if (!named) {
         http_evidence(ctx, &r1, "first checkout; body %.100s", r1.body ? r1.body : "");
-        /* No order to repeat: the checkout request is what to fix, not the store. */
-        probe_set(ctx, r1.status ? PROBE_SKIP : PROBE_ERROR, "the first checkout was not "
-                  "accepted: %s", err);
+        /* No order to repeat or count: the checkout request is what to fix, not the store. */
+        if (!accepted)
+            probe_set(ctx, r1.status ? PROBE_SKIP : PROBE_ERROR, "the first checkout was not "
+                      "accepted: %s", err);
+        else
+            probe_set(ctx, PROBE_SKIP, "no order id to count orders by: %s answered %d, a good "
+                      "answer, but %s", r1.request_line, r1.status, why);
         http_response_free(&r1);
         free(rq);
         return;
     }
     http_get1(ctx, &rq[0].req, &r2);
-    char ids[2 + CONCURRENT][128];
-    answer_id(&r1, ids[0], sizeof ids[0]);
-    answer_id(&r2, ids[1], sizeof ids[1]);
+    answer_id(ctx, &r1, ids[0], sizeof ids[0]);
+    answer_id(ctx, &r2, ids[1], sizeof ids[1]);
     http_evidence(ctx, &r1, "first checkout with Idempotency-Key: %s: order %s", key1, ids[0]);
     http_evidence(ctx, &r2, "same key, same body: order %s%s", ids[1][0] ? ids[1] : "(none)",
                   http_header(&r2, "Idempotent-Replayed") ? "; Idempotent-Replayed" : "");
@@ -118,7 +129,7 @@ static void run_idempotency(struct probe_ctx *ctx)
     /* 2. The same key, another body (counted after: a store without idempotency makes an
      * order of it too). */
     http_get1(ctx, &rq[1].req, &r3);
-    answer_id(&r3, other, sizeof other);
+    answer_id(ctx, &r3, other, sizeof other);
     http_evidence(ctx, &r3, "same key, other body: order %s", other[0] ? other : "(none)");
     int conflict_ok = conflict_accepted(ctx->cfg, r3.status);
     /* A store that makes one order of a cart answers every checkout of it with that order
@@ -134,7 +145,7 @@ static void run_idempotency(struct probe_ctx *ctx)
     http_run(ctx, dup, dresp, CONCURRENT, 0);
     int statuses[CONCURRENT];
     for (size_t i = 0; i < CONCURRENT; i++) {
-        answer_id(&dresp[i], ids[i], sizeof ids[i]);
+        answer_id(ctx, &dresp[i], ids[i], sizeof ids[i]);
         statuses[i] = dresp[i].status;
         http_response_free(&dresp[i]);
     }
@@ -150,7 +161,7 @@ static void run_idempotency(struct probe_ctx *ctx)
     http_get1(ctx, &rq[3].req, &r4);
     free(rq);
     char nokey[128];
-    answer_id(&r4, nokey, sizeof nokey);
+    answer_id(ctx, &r4, nokey, sizeof nokey);
     http_evidence(ctx, &r4, "no Idempotency-Key: order %s", nokey[0] ? nokey : "(none)");
     int nokey_clear = r4.status >= 400 && r4.status < 500;
     by_cart &= strcmp(nokey, first) == 0;
@@ -172,13 +183,14 @@ static void run_idempotency(struct probe_ctx *ctx)
                   "order",
                   cart.id, first, CONCURRENT);
     else if (!conflict_ok)
-        probe_set(ctx, PROBE_FAIL,
-                  "the same key with another body answered %d, not %s: a key "
-                  "reused by mistake silently returns another order",
+        probe_set(ctx, PROBE_FAIL, "the same key with another body answered %d, not %s%s",
                   r3.status,
                   ctx->cfg->audit.idempotency_conflict_count
                       ? "an answer of audit.idempotency_conflict"
-                      : "409 or 422");
+                      : "409 or 422",
+                  r3.status / 100 == 2 ? ": a key reused by mistake silently returns another "
+                                         "order"
+                                       : "");
     else if (!replay_same)
         probe_set(ctx, PROBE_WARN,
                   "one order, but the repeat answered %d (order %s) instead "

@@ -22,18 +22,18 @@ static int json_id_of(const cJSON *obj, char *out, size_t len)
     return 0;
 }
 
-/* The cart's id in a good answer to the cart endpoint: at its `id` path, else a top-level
- * "id". 0, or -1 with what is missing in why. */
-static int cart_id_of(const struct endpoint_request *r, const struct http_response *resp, char *out,
-                      size_t len, char *why, size_t whylen)
+int store_answer_id(const struct probe_ctx *ctx, enum endpoint ep, const struct http_response *resp,
+                    char *out, size_t len, char *why, size_t whylen)
 {
+    const struct endpoint_request *r = &ctx->cfg->target.requests[ep];
+    const char *what = ep == EP_CART ? "the cart" : "the order";
     if (!r->id_path) {
         if (store_json_id(resp->body, out, len) == 0)
             return 0;
         snprintf(why, whylen,
-                 "without an \"id\" (top-level, or of the one object it wraps) to "
-                 "name the cart by (give target.endpoints.cart an id: the JSON "
-                 "path where it names it)");
+                 "without an \"id\" (top-level, or of the one object it wraps) to name %s by "
+                 "(give target.endpoints.%s an id: the JSON path where it names it)",
+                 what, endpoint_names[ep]);
         return -1;
     }
     struct parse_error perr;
@@ -46,7 +46,8 @@ static int cart_id_of(const struct endpoint_request *r, const struct http_respon
     jsonpath_free(p);
     out[found ? n : 0] = '\0';
     if (!found)
-        snprintf(why, whylen, "with nothing at %s (the id of target.endpoints.cart)", r->id_path);
+        snprintf(why, whylen, "with nothing at %s (the id of target.endpoints.%s)", r->id_path,
+                 endpoint_names[ep]);
     return found ? 0 : -1;
 }
 
@@ -246,8 +247,7 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
         snprintf(err, errlen, "cart not created: %s", why);
         return 1;
     }
-    if (cart_id_of(&ctx->cfg->target.requests[EP_CART], &resps[0], cart_id, idlen, why,
-                   sizeof why) != 0) {
+    if (store_answer_id(ctx, EP_CART, &resps[0], cart_id, idlen, why, sizeof why) != 0) {
         snprintf(err, errlen, "no item added: %s answered %d, a good answer, but %s",
                  resps[0].request_line, resps[0].status, why);
         return 1;

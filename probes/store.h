@@ -60,6 +60,12 @@ size_t store_add_to_cart(struct probe_ctx *ctx, size_t shopper, const char *cook
  * the home page. -1 with the reason in err. */
 int store_static_asset(struct probe_ctx *ctx, char *out, size_t len, char *err, size_t errlen);
 
+/* The id a good answer of endpoint ep (EP_CART: the new cart, EP_CHECKOUT: the order) names:
+ * at the endpoint's `id` JSON path, else as store_json_id finds it. 0, or -1 with what is
+ * missing in why ("without ...", "with nothing at ...", to follow what the store answered). */
+int store_answer_id(const struct probe_ctx *ctx, enum endpoint ep, const struct http_response *resp,
+                    char *out, size_t len, char *why, size_t whylen);
+
 /* The id (string or integer) of a JSON object body: its top-level "id", else the "id" of the
  * one object member that has one, as in {"cart": {"id": ...}} or {"data": {...}}; or -1. */
 int store_json_id(const char *body, char *out, size_t len);

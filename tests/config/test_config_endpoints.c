@@ -210,16 +210,18 @@ static void test_undefined_variables(void)
                     "not contains (column 6 of the value)");
 }
 
-/* id: where the cart endpoint's answer names the cart, a JSON path; on no other endpoint. */
+/* id: where the cart endpoint's answer names the cart, and the checkout's the order, a JSON
+ * path; on no other endpoint. */
 static void test_cart_id_path(void)
 {
     check_endpoints(BASE "  endpoints:\n    cart: { path: /c, id: $.data.cartId }\n", NULL);
+    check_endpoints(BASE "  endpoints:\n    checkout: { path: /o, id: $.data.uuid }\n", NULL);
     check_endpoints(BASE "  endpoints:\n    cart: { path: /c, id: \"$.data[\" }\n",
                     "dir/t.yaml:4:27: target.endpoints.cart.id: '$.data[': expected an index, '*' or "
                     "a quoted key after '[' (column 8 of the value)");
     check_endpoints(BASE "  endpoints:\n    login: { path: /l, id: $.id }\n",
-                    "dir/t.yaml:4:28: target.endpoints.login.id: only the cart endpoint's "
-                    "answer names an id the probes use");
+                    "dir/t.yaml:4:28: target.endpoints.login.id: only the cart and checkout "
+                    "endpoints' answers name an id the probes use (the cart, the order)");
 }
 
 int main(void)

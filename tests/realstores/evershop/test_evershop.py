@@ -2,12 +2,15 @@
 """storecheck against a real EverShop 2 store (npm @evershop/evershop, pinned in store/), installed,
 seeded and started by store.sh on loopback with a private PostgreSQL.
 
-usage: test_evershop.py audit|checkout
+usage: test_evershop.py audit|checkout|orders
   audit     `storecheck audit` with examples/stores/evershop.yaml: every probe ends as TRUTHS says
   checkout  `storecheck load` places real orders through EverShop's REST cart and checkout API;
             the orders in EverShop's own database equal the completed iterations. Then the
             same flow with a payment method the store does not offer: every iteration failed,
             with the store's own message as the reason, and no new order.
+  orders    R-IDEMPOTENCY with audit.allow_orders on, carts readied by the config's
+            order_ready scenario: it fails as IDEMPOTENCY_TRUTH says, and the orders it reports
+            are the orders in EverShop's database.
 Needs STORECHECK_BIN and STORECHECK_SOURCE_DIR (set by CTest). Exit 77 (skip) only when the
 store is not installed yet and the npm registry cannot be reached.
 
@@ -360,7 +363,8 @@ def part_checkout(store, work):
           (sc["started"], sc["completed"]))
     check(sc["failed"]["check_failed"] == sc["failed_total"] == sc["started"] - sc["unfinished"],
           "declined: every iteration failed a check: %s" % sc["failed"])
-    step = next(s for s in result["steps"] if s["name"] == "payment_method")
+    steps = {result["steps"][i]["name"]: result["steps"][i] for i in sc["steps"]}
+    step = steps["payment_method"]
     check(step["failed_total"] == sc["failed_total"],
           "declined: the iterations failed at payment_method, %d of %d" %
           (step["failed_total"], sc["failed_total"]))
@@ -370,13 +374,57 @@ def part_checkout(store, work):
           "declined: the reason carries EverShop's message: %r" % reason)
     placed = store.orders() - before
     check(placed == 0, "declined: no new order in the database, %d" % placed)
-    order_step = next(s for s in result["steps"] if s["name"] == "place_order")
+    order_step = steps["place_order"]
     check(order_step["requests"] == 0, "declined: no order was even asked for")
+
+
+# What is true of an order placed twice, from EverShop's source (paths under
+# node_modules/@evershop/evershop/src/modules/checkout/): nothing reads an Idempotency-Key. The
+# checkout service loads the cart with getCart (services/cart/Cart.js), which throws "Cart not
+# found" for a cart whose status is no longer true, and the API answers every error 500
+# {"error": {"message", "status"}} (api/cartCheckout/checkout.ts). createOrderFunc
+# (services/orderCreator.ts) inserts the order and only then sets the cart's status to false,
+# in a transaction without a lock on the cart row, and no constraint keeps two orders of one
+# cart apart (migration/Version-1.0.0.js: "order" has cart_id without UNIQUE). So a repeat of a
+# placed checkout, with the same key or with another body, answers 500; five concurrent
+# checkouts of a new cart make one order when the first commits before the others read the
+# cart, and more when they race. R-IDEMPOTENCY fails either way: on the race, naming the orders
+# made; else on the other body's 500, not 409 or 422.
+IDEMPOTENCY_TRUTH = "fail"
+
+
+def part_orders(store, work):
+    path = config(store, work)
+    text = open(path).read()
+    check("  allow_orders: false\n" in text, "the example config keeps orders off")
+    open(path, "w").write(text.replace("  allow_orders: false\n", "  allow_orders: true\n"))
+    before = store.orders()
+    out = os.path.join(work, "orders.json")
+    storecheck(["audit", path, "--only", "R-IDEMPOTENCY", "--json", out], store.config_env())
+    placed = store.orders() - before
+    got = {c["id"]: c for c in json.load(open(out))["checks"]}.get("R-IDEMPOTENCY") or {}
+    reason = got.get("reason") or ""
+    print("R-IDEMPOTENCY: %s: %s; %d orders in the database" % (got.get("status"), reason,
+                                                               placed))
+    check(got.get("status") == IDEMPOTENCY_TRUTH, "R-IDEMPOTENCY %s, expected %s: %s"
+          % (got.get("status"), IDEMPOTENCY_TRUTH, reason))
+    raced = re.search(r"concurrent duplicates with one key made (\d+) orders", reason)
+    if raced:
+        # The first cart's order, and every order the race made of the second.
+        check(placed == 1 + int(raced.group(1)), "the database holds the %s orders the race "
+              "made and the first: %d" % (raced.group(1), placed))
+    else:
+        check("the same key with another body answered 500, not 409 or 422" in reason,
+              "the other body is named, answered 500: %s" % reason)
+        check(placed == 2, "one order of each cart in the database: %d" % placed)
+    steps = [e.get("detail") or "" for e in got.get("evidence") or []]
+    check(any("(audit.order) step 'payment_method'" in d for d in steps),
+          "the carts were readied by the order_ready scenario: %s" % steps)
 
 
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else ""
-    parts = {"audit": part_audit, "checkout": part_checkout}
+    parts = {"audit": part_audit, "checkout": part_checkout, "orders": part_orders}
     if part not in parts:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
