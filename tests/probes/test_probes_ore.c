@@ -39,6 +39,7 @@ struct ore_opts {
     const char *retries;       /* webhooks.schedule and wait lines; NULL: the store's */
     const char *receiver;      /* webhooks lines naming the receiver; NULL: subscribe */
     const char *load;          /* a load: section after the audit one; NULL: none */
+    const char *checkout;      /* the checkout and orders endpoint lines; NULL: the store's */
 };
 
 /* The config text for the store rs with every O/R/E key set. */
@@ -72,8 +73,7 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "    search: \"/api/v1/search?q={{q}}\"\n"
              "    cart: /api/v1/carts\n"
              "    cart_items: \"/api/v1/carts/{{cart_id}}/items\"\n"
-             "    checkout: /api/v1/checkout\n"
-             "    orders: \"/api/v1/orders?idempotency_key={{key}}\"\n"
+             "%s"
              "    login: /api/v1/login\n"
              "    health: /healthz\n"
              "    readiness: /readyz\n"
@@ -94,6 +94,9 @@ static void ore_yaml(char *yaml, size_t len, const struct refstore *rs, const st
              "  attestations:\n%s"
              "%s",
              rs->https, sup_cert("ca.pem"), o && o->timeout ? o->timeout : "3s",
+             o && o->checkout ? o->checkout
+                              : "    checkout: /api/v1/checkout\n"
+                                "    orders: \"/api/v1/orders?idempotency_key={{key}}\"\n",
              o && o->metrics ? o->metrics : "/metrics",
              o && o->openapi ? o->openapi : "/openapi.json",
              o && o->receiver ? o->receiver : "    subscribe: /api/v1/webhooks\n",
@@ -303,6 +306,18 @@ static void test_order_scenario(void)
     expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "the audit.order scenario 'ready' failed: step "
                                               "'new_cart'");
     expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "answered 201, not a status the step expects");
+    finish(&rep, &cfg);
+
+    /* Orders it cannot tell apart (no id where the checkout says, no orders endpoint to count
+     * them by key): nothing to judge. */
+    o = (struct ore_opts){.checkout = "    checkout: { path: /api/v1/checkout, id: $.order }\n"};
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    sup_run(&cfg, "R-IDEMPOTENCY", &rep);
+    expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP,
+           "no order id to count orders by: POST https://127.0.0.1:");
+    expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP,
+           "answered 201, a good answer, but with nothing at $.order (the id of "
+           "target.endpoints.checkout)");
     finish(&rep, &cfg);
     sup_refstore_stop(&rs);
 }
