@@ -46,18 +46,25 @@ start_nginx() {
 start_retried start_nginx
 url="https://127.0.0.1:$port/index.html"
 
-# run NAME CMD...: one pinned run; prints "responses_per_s generator_cpu_seconds".
+# run NAME CMD...: one pinned run; prints "responses_per_s generator_cpu_seconds
+# nginx_cpu_seconds answered_requests".
 run() {
-    local name=$1 out=$tmp/out.txt rps
+    local name=$1 out=$tmp/out.txt rps answered n0 n1
     shift
+    n0=$(nginx_cpu)
     /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
+    n1=$(nginx_cpu)
     if [ "$name" = h2load ]; then
-        # "finished in 10.00s, 51234.56 req/s, ..." counts completed requests.
+        # "finished in 10.00s, 51234.56 req/s, ..." counts completed requests;
+        # "requests: N total, N started, N done, N succeeded, ..." the answered ones.
         rps=$(sed -nE 's/^finished in [0-9.]+s, ([0-9.]+) req\/s.*/\1/p' "$out")
+        answered=$(sed -nE 's/^requests: .* ([0-9]+) succeeded.*/\1/p' "$out")
     else
         rps=$(sed -nE 's/.*Requests\/sec: *([0-9.]+).*/\1/p' "$out" | head -1)
+        answered=$(awk '/ requests, .* responses in / {print $3; exit}' "$out")
     fi
-    echo "${rps:-0} $(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")"
+    echo "${rps:-0} $(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")" \
+        "$(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}') ${answered:-0}"
 }
 
 : >"$tmp/h2load.txt"; : >"$tmp/sc.txt"
@@ -70,17 +77,21 @@ done
 echo "storecheck vs h2load, HTTP/2 over TLS: nginx 1 worker on core 1, generators 1 thread,"
 echo "10 connections x 32 streams on core 0, ${rounds} alternating rounds of ${duration}s, medians;"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$tmp/h2load.txt" "$tmp/sc.txt" "$duration" <<'PY'
+echo "(nginx req per its CPU-s: what each generator's requests cost the server, which limits"
+echo " req/s when its core is busy)"
+python3 - "$tmp/h2load.txt" "$tmp/sc.txt" <<'PY'
 import statistics, sys
-hf, sf, dur = sys.argv[1], sys.argv[2], float(sys.argv[3])
+hf, sf = sys.argv[1], sys.argv[2]
 def load(f):
     rows = [tuple(map(float, l.split())) for l in open(f) if l.strip()]
     return (statistics.median(r[0] for r in rows),
-            statistics.median(r[0] * dur / r[1] if r[1] else 0 for r in rows))
+            statistics.median(r[3] / r[1] if r[1] else 0 for r in rows),
+            statistics.median(r[3] / r[2] if r[2] else 0 for r in rows))
 def ratio(a, b):
     return a / b if b else 0
 h, s = load(hf), load(sf)
 print(f"h2/tls     req/s: h2load {h[0]:>8.0f}  storecheck {s[0]:>8.0f}  ({ratio(s[0], h[0]):.2f}x) | "
-      f"req per generator CPU-s: h2load {h[1]:>8.0f}  storecheck {s[1]:>8.0f}  ({ratio(s[1], h[1]):.2f}x)")
+      f"req per generator CPU-s: h2load {h[1]:>8.0f}  storecheck {s[1]:>8.0f}  ({ratio(s[1], h[1]):.2f}x) | "
+      f"nginx req per its CPU-s: {h[2]:>7.0f} / {s[2]:>7.0f}")
 PY
 

@@ -50,11 +50,6 @@ nginx_run "http://127.0.0.1:$port/" 1
 }
 start_retried start_nginx
 
-# nginx's CPU time so far, in seconds (user + system).
-nginx_cpu() {
-    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$nginx_pid/stat"
-}
-
 # run CMD...: one pinned run; prints "req_per_s generator_cpu_seconds nginx_cpu_seconds
 # answered_requests". The CPU figures divide the answered requests the generator counted, not
 # req/s times the nominal duration: a run on a busy machine ends later than asked (wrk's 10 s

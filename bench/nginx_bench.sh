@@ -26,6 +26,11 @@ nginx_stop() {
     nginx_pid=
 }
 
+# nginx_cpu: nginx's CPU time so far, in seconds (user + system).
+nginx_cpu() {
+    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$nginx_pid/stat"
+}
+
 # free_port: a loopback port free now (another process may still take it before it is bound).
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
