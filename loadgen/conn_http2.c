@@ -188,8 +188,9 @@ static int request_fields(const struct request *r, nghttp2_nv *nv)
     return 4 + (int)pt->field_count;
 }
 
-/* Submit req on a free entry. Returns 0, or -1 if the request cannot be sent (counted). */
-static int submit(struct conn *c, const struct request *req, uint64_t intended, uint64_t now)
+/* Submit req on a free entry. A request the session cannot take fails on its own (counted);
+ * the connection goes on. */
+static void submit(struct conn *c, const struct request *req, uint64_t intended, uint64_t now)
 {
     struct worker *w = c->w;
     struct inflight *e = c->h2_free;
@@ -222,12 +223,11 @@ static int submit(struct conn *c, const struct request *req, uint64_t intended, 
         worker_request_failed(w, &copy, LG_ERR_PROTOCOL,
                               n < 0 ? "HTTP/2: a request HTTP/2 cannot carry"
                                     : nghttp2_strerror(id));
-        return 0;
+        return;
     }
     e->stream_id = id;
     if (!ev_is_active(&c->timer))
         conn_arm_timer(c, now + w->sh->timeout_us, now);
-    return 0;
 }
 
 static int http2_send(struct conn *c, const struct request *req, uint64_t intended, uint64_t now)
