@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/strv.h"
 #include "config/suggest.h"
@@ -422,6 +423,14 @@ static void read_header(struct cfg_walk *w, const struct yaml_node *e, void *ctx
         cfg_walk_error(w, e, "a header value cannot hold a line break");
         return;
     }
+    /* A mapping cannot mean a field sent twice: "Host" and "host" are one field given two
+     * values, of which a server would see both (HTTP/1.1) or one (HTTP/2). */
+    for (size_t i = 0; i < list->count; i++)
+        if (strcasecmp(list->items[i].key, e->key) == 0) {
+            cfg_walk_error_at(w, e->key_pos, "header '%s' is given twice (as '%s' on line %d)",
+                              e->key, list->items[i].key, list->items[i].pos.line);
+            return;
+        }
     if (redact_header_is_secret(e->key))
         strv_add(&w->cfg->arena, &w->cfg->secrets, value);
     list->items[list->count++] = (struct kv){e->key, value, e->pos};

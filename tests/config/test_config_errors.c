@@ -104,6 +104,9 @@ static void test_bad_values(void)
                     "start with '/'");
     CHECK_ONE_ERROR(BASE "  headers: { \"X Bad\": 1 }\n",
                     "dir/t.yaml:3:14: target.headers.X Bad: 'X Bad' is not a valid header name");
+    CHECK_ONE_ERROR(BASE "  headers:\n    Host: shop.example\n    host: other.example\n",
+                    "dir/t.yaml:5:5: target.headers.host: header 'host' is given twice (as "
+                    "'Host' on line 4)");
     CHECK_ONE_ERROR(BASE "  headers: { X-A: \"a\\r\\nX-Injected: 1\" }\n",
                     "dir/t.yaml:3:19: target.headers.X-A: a header value cannot hold a line "
                     "break");
