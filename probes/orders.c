@@ -36,6 +36,11 @@ static int cart_of_scenario(struct probe_ctx *ctx, struct order_cart *cart)
     }
     shopper_run(ctx->cfg, name, "cart for the order (audit.order)", run, ctx->deadline_ms,
                 ctx->cancelled);
+    /* What it was handed as a credential stays hidden in what the probe reports after it. */
+    struct probe_result *res = ctx->result;
+    for (size_t i = 0; i < run->secrets.count; i++)
+        strv_add(&res->arena, &res->secrets, arena_strdup(&res->arena, run->secrets.items[i]));
+    strv_sort_unique(&res->secrets);
     shopper_evidence(ctx, run);
     int rc = -1;
     /* As with the cart endpoints: a scenario the store does not follow is the request to

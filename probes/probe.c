@@ -36,8 +36,10 @@ int probe_should_stop(const struct probe_ctx *ctx)
 static const char *keep(struct probe_ctx *ctx, const char *text)
 {
     char *clean = redact_copy(&ctx->cfg->secrets, text);
-    for (size_t i = 0; i < ctx->shopper_count; i++) {
-        char *again = redact_copy(&ctx->shoppers[i].secrets, clean);
+    for (size_t i = 0; i <= ctx->shopper_count; i++) {
+        const struct strv *more =
+            i < ctx->shopper_count ? &ctx->shoppers[i].secrets : &ctx->result->secrets;
+        char *again = redact_copy(more, clean);
         free(clean);
         clean = again;
     }

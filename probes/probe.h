@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "common/strv.h"
 #include "config/config.h"
 
 /* The STORE groups, in report order. */
@@ -48,6 +49,8 @@ struct probe_result {
     size_t evidence_cap;
     uint64_t elapsed_ms;
     struct arena arena; /* owns reason and evidence */
+    struct strv secrets; /* credentials met during the probe (an audit.order run's), left out
+                          * of its reason and evidence like the config's */
 };
 
 struct probe_ctx;

@@ -308,6 +308,22 @@ static void test_order_scenario(void)
     expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "answered 201, not a status the step expects");
     finish(&rep, &cfg);
 
+    /* A cart id the scenario sends as a credential stays hidden in all the probe reports
+     * after the scenario ran, as the session's credentials do. */
+    o.load = "load:\n"
+             "  scenarios:\n"
+             "    ready:\n"
+             "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
+             "          expect: [201], extract: { cart_id: $.id } }\n"
+             "      - { name: add_item, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"
+             "          headers: { X-Session-Token: \"{{cart_id}}\" },\n"
+             "          json: { product_id: 7, quantity: 1 }, expect: [200] }\n";
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    sup_run(&cfg, "R-IDEMPOTENCY", &rep);
+    expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "5 concurrent duplicates, cart [redacted] with");
+    CHECK(!sup_has_text(&rep.items[0].result, "c_0"));
+    finish(&rep, &cfg);
+
     /* Orders it cannot tell apart (no id where the checkout says, no orders endpoint to count
      * them by key): nothing to judge. */
     o = (struct ore_opts){.checkout = "    checkout: { path: /api/v1/checkout, id: $.order }\n"};
