@@ -271,6 +271,18 @@ static void test_broken_variants(void)
     }
 }
 
+/* An order scenario "ready" whose new cart expects STATUS, and its add-to-cart step with
+ * MORE lines. */
+#define READY(status)                                                                             \
+    "load:\n"                                                                                     \
+    "  scenarios:\n"                                                                              \
+    "    ready:\n"                                                                                \
+    "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"                    \
+    "          expect: [" status "], extract: { cart_id: $.id } }\n"
+#define ADD_ITEM(more)                                                                            \
+    "      - { name: add_item, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"        \
+    more "          json: { product_id: 7, quantity: 1 }, expect: [200] }\n"
+
 /* The cart to order comes from the audit.order scenario when there is one: its steps are the
  * probe's evidence, its cart is checked out; a scenario the store does not follow skips. */
 static void test_order_scenario(void)
@@ -281,13 +293,7 @@ static void test_order_scenario(void)
     }
     struct ore_opts o = {
         .audit = "  order: ready\n",
-        .load = "load:\n"
-                "  scenarios:\n"
-                "    ready:\n"
-                "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
-                "          expect: [201], extract: { cart_id: $.id } }\n"
-                "      - { name: add_item, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"
-                "          json: { product_id: 7, quantity: 1 }, expect: [200] }\n"};
+        .load = READY("201") ADD_ITEM("")};
     struct config cfg;
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     struct engine_report rep;
@@ -296,11 +302,7 @@ static void test_order_scenario(void)
     expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "cart for the order (audit.order) step 'add_item'");
     finish(&rep, &cfg);
 
-    o.load = "load:\n"
-             "  scenarios:\n"
-             "    ready:\n"
-             "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
-             "          expect: [200], extract: { cart_id: $.id } }\n";
+    o.load = READY("200");
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     sup_run(&cfg, "R-IDEMPOTENCY", &rep);
     expect(&rep, "R-IDEMPOTENCY", PROBE_SKIP, "the audit.order scenario 'ready' failed: step "
@@ -310,14 +312,7 @@ static void test_order_scenario(void)
 
     /* A cart id the scenario sends as a credential stays hidden in all the probe reports
      * after the scenario ran, as the session's credentials do. */
-    o.load = "load:\n"
-             "  scenarios:\n"
-             "    ready:\n"
-             "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
-             "          expect: [201], extract: { cart_id: $.id } }\n"
-             "      - { name: add_item, method: POST, path: \"/api/v1/carts/{{cart_id}}/items\",\n"
-             "          headers: { X-Session-Token: \"{{cart_id}}\" },\n"
-             "          json: { product_id: 7, quantity: 1 }, expect: [200] }\n";
+    o.load = READY("201") ADD_ITEM("          headers: { X-Session-Token: \"{{cart_id}}\" },\n");
     CHECK(ore_config(&cfg, &rs, &o) == 0);
     sup_run(&cfg, "R-IDEMPOTENCY", &rep);
     expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "5 concurrent duplicates, cart [redacted] with");
