@@ -49,11 +49,9 @@ url="https://127.0.0.1:$port/index.html"
 # run NAME CMD...: one pinned run; prints "responses_per_s generator_cpu_seconds
 # nginx_cpu_seconds answered_requests".
 run() {
-    local name=$1 out=$tmp/out.txt rps answered n0 n1
+    local name=$1 out=$tmp/out.txt timed rps answered
     shift
-    n0=$(nginx_cpu)
-    /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
-    n1=$(nginx_cpu)
+    timed=$(bench_timed "$@")
     if [ "$name" = h2load ]; then
         # "finished in 10.00s, 51234.56 req/s, ..." counts completed requests;
         # "requests: N total, N started, N done, N succeeded, ..." the answered ones.
@@ -63,8 +61,7 @@ run() {
         rps=$(sed -nE 's/.*Requests\/sec: *([0-9.]+).*/\1/p' "$out" | head -1)
         answered=$(awk '/ requests, .* responses in / {print $3; exit}' "$out")
     fi
-    echo "${rps:-0} $(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")" \
-        "$(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}') ${answered:-0}"
+    echo "${rps:-0} $timed ${answered:-0}"
 }
 
 : >"$tmp/h2load.txt"; : >"$tmp/sc.txt"

@@ -55,19 +55,13 @@ start_retried start_nginx
 # req/s times the nominal duration: a run on a busy machine ends later than asked (wrk's 10 s
 # can last 11), and the nominal duration would then miscount its requests.
 run() {
-    local out=$tmp/out.txt n0 n1
-    n0=$(nginx_cpu)
-    /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$out" 2>&1 || true
-    n1=$(nginx_cpu)
-    local rps cpu answered
+    local timed rps answered out=$tmp/out.txt
+    timed=$(bench_timed "$@")
     rps=$(grep -E 'Requests/sec:' "$out" | head -1 | sed -E 's/.*Requests\/sec: *([0-9.]+).*/\1/')
-    cpu=$(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")
     # wrk: "N requests in 10.00s"; storecheck: "N requests, M responses in 10s".
     answered=$(awk '/ requests in / {print $1; exit} / requests, .* responses in / {print $3; exit}' "$out")
-    echo "${rps:-0} ${cpu:-0} $(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}') ${answered:-0}"
+    echo "${rps:-0} $timed ${answered:-0}"
 }
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # compare LABEL WRK_ARGS :: SC_ARGS: alternate the two generators, print medians and ratios.
 compare() {

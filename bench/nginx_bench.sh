@@ -31,6 +31,17 @@ nginx_cpu() {
     awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$nginx_pid/stat"
 }
 
+# bench_timed CMD...: runs CMD pinned to core 0 under GNU time, its output in $tmp/out.txt;
+# prints "generator_cpu_seconds nginx_cpu_seconds" (user + system of each, during the run).
+bench_timed() {
+    local n0 n1 cpu
+    n0=$(nginx_cpu)
+    /usr/bin/time -f "CPU %U %S" -o "$tmp/time.txt" taskset -c 0 "$@" >"$tmp/out.txt" 2>&1 || true
+    n1=$(nginx_cpu)
+    cpu=$(awk '/^CPU/ {print $2 + $3}' "$tmp/time.txt")
+    echo "${cpu:-0} $(awk -v a="$n0" -v b="$n1" 'BEGIN {print b - a}')"
+}
+
 # free_port: a loopback port free now (another process may still take it before it is bound).
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

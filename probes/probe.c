@@ -32,17 +32,22 @@ int probe_should_stop(const struct probe_ctx *ctx)
            probe_remaining_ms(ctx) == 0;
 }
 
-/* A redacted copy of text in the result's arena. */
+/* text (malloc'd) with the values of secrets left out too. */
+static char *redact_more(char *text, const struct strv *secrets)
+{
+    char *again = redact_copy(secrets, text);
+    free(text);
+    return again;
+}
+
+/* A redacted copy of text in the result's arena: the config's secrets, each shopper's and
+ * the probe's own left out. */
 static const char *keep(struct probe_ctx *ctx, const char *text)
 {
     char *clean = redact_copy(&ctx->cfg->secrets, text);
-    for (size_t i = 0; i <= ctx->shopper_count; i++) {
-        const struct strv *more =
-            i < ctx->shopper_count ? &ctx->shoppers[i].secrets : &ctx->result->secrets;
-        char *again = redact_copy(more, clean);
-        free(clean);
-        clean = again;
-    }
+    for (size_t i = 0; i < ctx->shopper_count; i++)
+        clean = redact_more(clean, &ctx->shoppers[i].secrets);
+    clean = redact_more(clean, &ctx->result->secrets);
     const char *kept = arena_strdup(&ctx->result->arena, clean);
     free(clean);
     return kept;
