@@ -558,6 +558,7 @@ void worker_response(struct worker *w, struct inflight *e, int status, uint64_t 
     if (w->sh->model == LG_MODEL_OPEN)
         hist_record(w->latency_uncorrected, now - e->sent);
     hist_record(w->iv.latency, corrected);
+    gather_answer(&w->gather, w->loop, corrected);
     w->c.responses++;
     w->c.status[status]++;
     w->iv.responses++;

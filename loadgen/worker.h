@@ -15,6 +15,7 @@
 
 #include "loadgen/block_pool.h"
 #include "loadgen/conn.h"
+#include "loadgen/gather.h"
 #include "loadgen/gauge.h"
 #include "loadgen/request.h"
 #include "loadgen/result.h"
@@ -101,6 +102,7 @@ struct worker {
     struct hist *latency, *latency_uncorrected, *connect, *tls, *ttfb, *lag;
     struct series_interval iv;
     uint32_t second;
+    struct gather gather;
 
     ev_async go_watcher, stop_watcher;
     int sched_fd;      /* timerfd for the next arrival */
