@@ -217,7 +217,7 @@ static int xfer_setup(struct probe_ctx *ctx, struct xfer *x, const char *url)
         timeout = left;
     if (timeout == 0) {
         r->failure = HTTP_FAIL_NOT_SENT;
-        snprintf(r->error, sizeof r->error, "not sent: the probe's time ran out");
+        snprintf(r->error, sizeof r->error, "not sent: %s", probe_stop_why(ctx));
         return -1;
     }
 
@@ -336,7 +336,7 @@ static int xfer_finish(struct probe_ctx *ctx, struct xfer *x, CURLcode code)
         else if (r->failure == HTTP_FAIL_TOO_LARGE)
             snprintf(r->error, sizeof r->error, "response header too large (over 100 kB)");
         else if (r->failure == HTTP_FAIL_STOPPED)
-            snprintf(r->error, sizeof r->error, "stopped: the probe's time ran out");
+            snprintf(r->error, sizeof r->error, "stopped: %s", probe_stop_why(ctx));
         else
             snprintf(r->error, sizeof r->error, "%s",
                      x->errbuf[0] ? x->errbuf : curl_easy_strerror(code));
@@ -458,11 +458,11 @@ size_t http_run(struct probe_ctx *ctx, const struct http_request *reqs, struct h
             snprintf(resps[i].request_line, sizeof resps[i].request_line, "%s %s",
                      reqs[i].method ? reqs[i].method : "GET", url);
             resps[i].failure = HTTP_FAIL_NOT_SENT;
-            snprintf(resps[i].error, sizeof resps[i].error, "not sent: the probe's time ran out");
+            snprintf(resps[i].error, sizeof resps[i].error, "not sent: %s", probe_stop_why(ctx));
         } else if (!x->done) {
             curl_multi_remove_handle(m, x->easy);
             resps[i].failure = HTTP_FAIL_STOPPED;
-            snprintf(resps[i].error, sizeof resps[i].error, "stopped: the probe's time ran out");
+            snprintf(resps[i].error, sizeof resps[i].error, "stopped: %s", probe_stop_why(ctx));
             resps[i].status = 0;
             reset_headers(&resps[i]);
         }

@@ -29,7 +29,7 @@ struct http_request {
 enum http_failure {
     HTTP_FAIL_NONE,          /* an HTTP status came */
     HTTP_FAIL_NOT_CONTACTED, /* the host is not allowed */
-    HTTP_FAIL_NOT_SENT,      /* the probe's time ran out before the request went out */
+    HTTP_FAIL_NOT_SENT,      /* the probe had to stop before the request went out */
     HTTP_FAIL_STOPPED,       /* cancelled, or the probe's time ran out in flight */
     HTTP_FAIL_RESOLVE,       /* the host name does not resolve */
     HTTP_FAIL_REFUSED,       /* connection refused: nothing listens on that port */

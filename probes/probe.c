@@ -32,6 +32,12 @@ int probe_should_stop(const struct probe_ctx *ctx)
            probe_remaining_ms(ctx) == 0;
 }
 
+const char *probe_stop_why(const struct probe_ctx *ctx)
+{
+    return ctx->cancelled && stop_requested() ? "the run was interrupted"
+                                              : "the probe's time ran out";
+}
+
 /* text (malloc'd) with the values of secrets left out too. */
 static char *redact_more(char *text, const struct strv *secrets)
 {

@@ -86,6 +86,9 @@ uint64_t probe_remaining_ms(const struct probe_ctx *ctx);
 /* 1 once the probe must stop: cancelled, stopped (common/stop.h; only a context that can be
  * cancelled) or past its deadline. */
 int probe_should_stop(const struct probe_ctx *ctx);
+/* Why a probe that must stop stops, for the reports: the run was interrupted, or its time ran
+ * out. */
+const char *probe_stop_why(const struct probe_ctx *ctx);
 
 /* Record the verdict; the reason is printf-formatted, redacted and kept in the result. A later
  * call replaces an earlier one. */

@@ -163,6 +163,43 @@ def test_run_load(work):
         store.stop()
 
 
+# The cart an R-IDEMPOTENCY order is placed from, made by a scenario (audit.order).
+ORDER_READY = """  scenarios:
+    ready:
+      - { name: new_cart, method: POST, path: /api/v1/carts, json: {}, expect: [201],
+          extract: { cart_id: "$.id" } }
+      - { name: add_item, method: POST, path: "/api/v1/carts/{{cart_id}}/items",
+          json: { product_id: 7, quantity: 1 }, expect: [201] }
+"""
+
+
+def test_audit_order(work):
+    """audit, Ctrl-C while the audit.order scenario waits on a slow store (every answer 1.5 s,
+    the preflight's too, so the scenario's first request is in flight at 2.2 s): that request is
+    cut, no order is placed."""
+    store = Refstore(work, broken="slow")
+    try:
+        cfg = with_orders(config(store, work, "R-IDEMPOTENCY", ORDER_READY))
+        text = open(cfg).read().replace("audit:\n", "audit:\n  order: ready\n", 1).replace(
+            "timeout: 2s", "timeout: 20s", 1)
+        open(cfg, "w").write(text)
+        t0 = time.monotonic()
+        p = start(cfg, "audit")
+        at = interrupt(p, lambda: time.monotonic() - t0 > 2.2)
+        finish(p, at, within=3)
+        doc = marked_interrupted(work)
+        probe = [c for c in doc["checks"] if c["id"] == "R-IDEMPOTENCY"]
+        check(probe and probe[0]["reason"].startswith("interrupted: the run was stopped while"),
+              "R-IDEMPOTENCY was cut while it ran: %s" % probe)
+        details = " ".join(e.get("detail") or "" for e in probe[0]["evidence"]) if probe else ""
+        check("(audit.order) error: stopped: the run was interrupted; step 'new_cart': no answer"
+              in details, "the scenario's request was cut by the stop: " + details)
+        nothing_started_after(store, at)
+        check(admin(store, "/activity")["last_order_us"] == 0, "no order was placed")
+    finally:
+        store.stop()
+
+
 def fault_on(store):
     return admin(store, "/activity")["orders_down"]
 
@@ -284,7 +321,8 @@ def test_double_signal(work):
 def main():
     tests = {"audit_probes": test_audit_probes, "run_baseline": test_run_baseline,
              "run_load": test_run_load, "run_fault": test_run_fault, "load_url": test_load_url,
-             "load_scenarios": test_load_scenarios, "double_signal": test_double_signal}
+             "load_scenarios": test_load_scenarios, "double_signal": test_double_signal,
+             "audit_order": test_audit_order}
     return test_run.run_part(tests, "sc-int-")
 
 
