@@ -221,10 +221,10 @@ void cfg_audit_read(struct cfg_walk *w, const struct yaml_node *v, void *dst)
 static const struct scenario *named_scenario(struct cfg_walk *w, const struct config *cfg,
                                              const char *key, const char *name, struct srcpos pos)
 {
+    const struct scenario *sc = config_scenario(cfg, name);
+    if (sc)
+        return sc;
     const struct load *l = &cfg->load;
-    for (size_t i = 0; i < l->scenario_count; i++)
-        if (strcmp(l->scenarios[i].name, name) == 0)
-            return &l->scenarios[i];
     const char **names = xmalloc((l->scenario_count ? l->scenario_count : 1) * sizeof *names);
     for (size_t i = 0; i < l->scenario_count; i++)
         names[i] = l->scenarios[i].name;
@@ -241,16 +241,6 @@ static const struct scenario *named_scenario(struct cfg_walk *w, const struct co
     return NULL;
 }
 
-static int extracts(const struct scenario *sc, const char *var)
-{
-    for (size_t i = 0; i < sc->step_count; i++)
-        for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
-            if (sc->steps[i].extractions[x].var &&
-                strcmp(sc->steps[i].extractions[x].var, var) == 0)
-                return 1;
-    return 0;
-}
-
 void cfg_audit_check_scenarios(struct cfg_walk *w, const struct config *cfg)
 {
     const struct audit *a = &cfg->audit;
@@ -258,7 +248,7 @@ void cfg_audit_check_scenarios(struct cfg_walk *w, const struct config *cfg)
         named_scenario(w, cfg, "session", a->session, a->session_pos);
     const struct scenario *order =
         a->order ? named_scenario(w, cfg, "order", a->order, a->order_pos) : NULL;
-    if (order && !extracts(order, "cart_id")) {
+    if (order && !scenario_extracts(order, "cart_id")) {
         size_t mark = keypath_push_key(&w->path, "audit");
         keypath_push_key(&w->path, "order");
         cfg_walk_error_at(w, a->order_pos,

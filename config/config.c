@@ -52,6 +52,24 @@ int severity_parse(const char *s)
     return -1;
 }
 
+const struct scenario *config_scenario(const struct config *cfg, const char *name)
+{
+    for (size_t i = 0; name && i < cfg->load.scenario_count; i++)
+        if (strcmp(cfg->load.scenarios[i].name, name) == 0)
+            return &cfg->load.scenarios[i];
+    return NULL;
+}
+
+int scenario_extracts(const struct scenario *sc, const char *var)
+{
+    for (size_t i = 0; sc && i < sc->step_count; i++)
+        for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
+            if (sc->steps[i].extractions[x].var &&
+                strcmp(sc->steps[i].extractions[x].var, var) == 0)
+                return 1;
+    return 0;
+}
+
 int endpoint_lookup(const char *name)
 {
     for (int i = 0; i < EP_COUNT; i++)

@@ -355,4 +355,9 @@ int severity_parse(const char *s);
 /* Index of an endpoint name, or -1. */
 int endpoint_lookup(const char *name);
 
+/* The scenario of load.scenarios named name (NULL: none), or NULL. */
+const struct scenario *config_scenario(const struct config *cfg, const char *name);
+/* 1 when a step of sc (NULL: none) extracts into var. */
+int scenario_extracts(const struct scenario *sc, const char *var);
+
 #endif

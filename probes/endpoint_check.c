@@ -17,9 +17,18 @@ static int builtin(const char *name)
     return 0;
 }
 
-/* One template: it compiles, and each of its variables is defined. */
-static size_t check_template(const struct config *cfg, const char *src, struct srcpos pos,
-                             const char *key_path, struct diag_list *diags)
+/* 1 when endpoint ep's templates may use name: a value the probes fill, one the shopper session
+ * extracts, and for the checkout one the audit.order scenario extracts (orders.h). */
+static int defined(const struct config *cfg, int ep, const char *name)
+{
+    return builtin(name) || shopper_defines(cfg, name) ||
+           (ep == EP_CHECKOUT &&
+            scenario_extracts(config_scenario(cfg, cfg->audit.order), name));
+}
+
+/* One template of endpoint ep: it compiles, and each of its variables is defined. */
+static size_t check_template(const struct config *cfg, int ep, const char *src,
+                             struct srcpos pos, const char *key_path, struct diag_list *diags)
 {
     struct vars_schema used;
     vars_schema_init(&used);
@@ -34,14 +43,18 @@ static size_t check_template(const struct config *cfg, const char *src, struct s
     for (size_t i = 0; t && i < template_var_count(t); i++) {
         struct tpl_var_ref r = template_var(t, i);
         const char *name = used.names[r.id];
-        if (builtin(name) || shopper_defines(cfg, name))
+        if (defined(cfg, ep, name))
             continue;
         diag_add(diags, cfg->path, pos.line, pos.col, key_path,
                  "variable '%s' is not defined (column %d of the value): the probes fill only "
-                 "id, q, cart_id and key, %s",
+                 "id, q, cart_id and key, %s%s",
                  name, r.col,
                  cfg->audit.session ? "and the audit.session scenario does not extract it"
-                                    : "and no audit.session scenario is set to extract it");
+                                    : "and no audit.session scenario is set to extract it",
+                 ep != EP_CHECKOUT ? ""
+                 : cfg->audit.order ? ", nor does the audit.order scenario"
+                                    : " (nor an audit.order scenario, whose values the "
+                                      "checkout may use)");
         problems++;
     }
     template_free(t);
@@ -56,7 +69,7 @@ static size_t check_endpoint(const struct config *cfg, int ep, struct diag_list 
     char kp[256];
     size_t problems = 0;
     snprintf(kp, sizeof kp, "target.endpoints.%s%s", name, r->set ? ".path" : "");
-    problems += check_template(cfg, cfg->target.endpoints[ep], r->path_pos, kp, diags);
+    problems += check_template(cfg, ep, cfg->target.endpoints[ep], r->path_pos, kp, diags);
     for (size_t h = 0; h < r->headers.count; h++) {
         const struct kv *hv = &r->headers.items[h];
         snprintf(kp, sizeof kp, "target.endpoints.%s.headers.%.64s", name, hv->key);
@@ -65,13 +78,13 @@ static size_t check_endpoint(const struct config *cfg, int ep, struct diag_list 
                      "an endpoint sets at most %d headers", ENDPOINT_MAX_HEADERS);
             problems++;
         }
-        problems += check_template(cfg, hv->value, hv->pos, kp, diags);
+        problems += check_template(cfg, ep, hv->value, hv->pos, kp, diags);
     }
     if (r->body) {
         static const char *const keys[] = {[BODY_RAW] = "body", [BODY_JSON] = "json",
                                            [BODY_FORM] = "form"};
         snprintf(kp, sizeof kp, "target.endpoints.%s.%s", name, keys[r->body_kind]);
-        problems += check_template(cfg, r->body, r->body_pos, kp, diags);
+        problems += check_template(cfg, ep, r->body, r->body_pos, kp, diags);
     }
     for (size_t k = 0; k < r->check_count; k++) {
         const struct step_check *ck = &r->checks[k];

@@ -25,6 +25,32 @@ int orders_allowed(struct probe_ctx *ctx)
     return ep_need_shopper(ctx, 0);
 }
 
+/* The values the run extracted, but cart_id, for the checkout's templates: each once, the
+ * first STORE_VALUES_MAX, each up to 8 KiB (a long session token fits). */
+static void keep_values(struct probe_ctx *ctx, const struct shopper *run, struct order_cart *cart)
+{
+    const struct scenario *sc = config_scenario(ctx->cfg, ctx->cfg->audit.order);
+    struct arena *a = &ctx->result->arena;
+    size_t n = 0, len = 8192;
+    char *value = malloc(len);
+    if (!value)
+        sc = NULL;
+    for (size_t i = 0; sc && i < sc->step_count; i++)
+        for (size_t x = 0; x < sc->steps[i].extraction_count; x++) {
+            const char *name = sc->steps[i].extractions[x].var;
+            size_t k = 0;
+            while (k < n && strcmp(cart->values[k], name) != 0)
+                k += 2;
+            if (strcmp(name, "cart_id") == 0 || k < n || n == 2 * STORE_VALUES_MAX ||
+                shopper_var(run, name, value, len) != 0)
+                continue;
+            cart->values[n++] = arena_strdup(a, name);
+            cart->values[n++] = arena_strdup(a, value);
+        }
+    cart->values[n] = NULL;
+    free(value);
+}
+
 /* The cart of a run of the audit.order scenario. */
 static int cart_of_scenario(struct probe_ctx *ctx, struct order_cart *cart)
 {
@@ -55,6 +81,7 @@ static int cart_of_scenario(struct probe_ctx *ctx, struct order_cart *cart)
                   name, sizeof cart->id - 1);
     else {
         shopper_cookie_line(run, cart->cookie, sizeof cart->cookie);
+        keep_values(ctx, run, cart);
         rc = 0;
     }
     shopper_free(run);
@@ -92,7 +119,8 @@ int orders_request(struct probe_ctx *ctx, const struct order_cart *cart, const c
     const struct ep_defaults checkout = {"POST", body, "Accept: application/json"};
     snprintf(line, sizeof line, "Idempotency-Key: %s", key ? key : "");
     struct store_values in = {.defaults = &checkout, .cart_id = cart->id, .key = key,
-                              .cookie = cart->cookie, .extra = key ? line : NULL};
+                              .values = cart->values, .cookie = cart->cookie,
+                              .extra = key ? line : NULL};
     if (store_request(ctx, EP_CHECKOUT, &in, out, err, errlen))
         return -1;
     size_t blen = out->req.body ? strlen(out->body) : 0;

@@ -12,16 +12,20 @@
 
 #include "probes/endpoint_request.h"
 #include "probes/http.h"
+#include "probes/store.h"
 
 /* 0 when the probe may create orders: allow_orders is on, a checkout endpoint is configured
  * and the shopper session (when there is one) ran; -1 with the verdict set to skip and why. */
 int orders_allowed(struct probe_ctx *ctx);
 
-/* A cart ready to check out: its id ({{cart_id}} of the checkout) and the Cookie line of the
- * run that made it ("" when it holds none). */
+/* A cart ready to check out: its id ({{cart_id}} of the checkout), the Cookie line of the
+ * run that made it ("" when it holds none) and the other values the audit.order run
+ * extracted (a session token, a payment session), which the checkout's templates may use:
+ * name/value pairs, NULL-terminated, kept in the probe result's arena. */
 struct order_cart {
     char id[128];
     char cookie[2100];
+    const char *values[2 * STORE_VALUES_MAX + 1];
 };
 
 /* A fresh cart with an item, to order. 0, or -1 with the verdict set. */

@@ -16,22 +16,9 @@
 /* Room for one rendered value (a path, a header value, a body) and one extracted value. */
 enum { VALUE_MAX = 8192 };
 
-static const struct scenario *scenario_named(const struct config *cfg, const char *name)
-{
-    for (size_t i = 0; name && i < cfg->load.scenario_count; i++)
-        if (strcmp(cfg->load.scenarios[i].name, name) == 0)
-            return &cfg->load.scenarios[i];
-    return NULL;
-}
-
 int shopper_defines(const struct config *cfg, const char *name)
 {
-    const struct scenario *sc = scenario_named(cfg, cfg->audit.session);
-    for (size_t i = 0; sc && i < sc->step_count; i++)
-        for (size_t x = 0; x < sc->steps[i].extraction_count; x++)
-            if (strcmp(sc->steps[i].extractions[x].var, name) == 0)
-                return 1;
-    return 0;
+    return scenario_extracts(config_scenario(cfg, cfg->audit.session), name);
 }
 
 /* 1 when a credential header among headers has a value that uses {{name}}. */
@@ -212,7 +199,7 @@ void shopper_run(const struct config *cfg, const char *scenario, const char *rol
     memset(sh, 0, sizeof *sh);
     arena_init(&sh->log.arena);
     sh->role = role;
-    const struct scenario *sc = scenario_named(cfg, scenario);
+    const struct scenario *sc = config_scenario(cfg, scenario);
     if (!sc) {
         snprintf(sh->failure, sizeof sh->failure, "no scenario '%s' in load.scenarios",
                  scenario ? scenario : "");

@@ -143,9 +143,19 @@ int store_request(struct probe_ctx *ctx, enum endpoint ep, const struct store_va
     if (ctx->cfg->target.endpoints[ep] && needs_id(&ctx->cfg->target, ep) &&
         catalog_first_id(ctx, id, sizeof id, err, errlen) != 0)
         return -1;
+    /* The pairs handed in first: a later pair of the same name wins, and the probe's own
+     * follow. */
+    const char *vars[2 * STORE_VALUES_MAX + 10];
+    size_t n = 0;
+    for (size_t i = 0; in && in->values && in->values[i] && n < 2 * STORE_VALUES_MAX; i += 2) {
+        vars[n++] = in->values[i];
+        vars[n++] = in->values[i + 1];
+    }
     /* {{q}}: a search term that matches something in most catalogs. */
-    const char *vars[10] = {"id", id, "q", "a"};
-    size_t n = 4;
+    vars[n++] = "id";
+    vars[n++] = id;
+    vars[n++] = "q";
+    vars[n++] = "a";
     if (in && in->cart_id) {
         vars[n++] = "cart_id";
         vars[n++] = in->cart_id;

@@ -9,12 +9,16 @@
 #include "probes/http.h"
 
 /* What a probe hands in to an endpoint's request: the values of {{cart_id}} and {{key}}
- * (NULL: none), the method and body it sends when the endpoint gives none, the shopper it acts
- * as (0, or 1 for a second one), a Cookie line it carries and one more header line. */
+ * (NULL: none) and more name/value pairs (NULL-terminated; the probe's own values win), the
+ * method and body it sends when the endpoint gives none, the shopper it acts as (0, or 1 for a
+ * second one), a Cookie line it carries and one more header line. */
+enum { STORE_VALUES_MAX = 16 }; /* pairs in store_values.values */
+
 struct store_values {
     const struct ep_defaults *defaults;
     const char *cart_id;
     const char *key;
+    const char *const *values;
     size_t shopper;
     const char *cookie;
     const char *extra;

@@ -175,6 +175,11 @@ static void check_endpoints(const char *yaml, const char *line)
     "load:\n  scenarios:\n    shopper:\n"                                                          \
     "      - { method: POST, path: /s, extract: { token: $.token } }\n"
 
+#define ORDER                                                                                      \
+    "audit: { order: ready }\n"                                                                   \
+    "load:\n  scenarios:\n    ready:\n"                                                          \
+    "      - { method: POST, path: /c, extract: { cart_id: $.id, pay: $.payment } }\n"
+
 static void test_undefined_variables(void)
 {
     /* The probes' own values need nothing more. */
@@ -201,6 +206,29 @@ static void test_undefined_variables(void)
                     "dir/t.yaml:4:43: target.endpoints.cart.json: variable 'secret' is not "
                     "defined (column 9 of the value): the probes fill only id, q, cart_id and "
                     "key, and no audit.session scenario is set to extract it");
+    /* The checkout may also use what the audit.order scenario extracts; no other endpoint. */
+    check_endpoints(BASE "  endpoints:\n"
+                         "    checkout: { method: POST, path: /pay, json: { p: \"{{pay}}\" } }\n"
+                         ORDER,
+                    NULL);
+    check_endpoints(BASE "  endpoints:\n"
+                         "    account: { path: \"/me/{{pay}}\" }\n" ORDER,
+                    "dir/t.yaml:4:22: target.endpoints.account.path: variable 'pay' is not "
+                    "defined (column 7 of the value): the probes fill only id, q, cart_id and "
+                    "key, and no audit.session scenario is set to extract it");
+    check_endpoints(BASE "  endpoints:\n"
+                         "    checkout: { method: POST, path: /pay, json: { p: \"{{pya}}\" } }\n"
+                         ORDER,
+                    "dir/t.yaml:4:49: target.endpoints.checkout.json: variable 'pya' is not "
+                    "defined (column 9 of the value): the probes fill only id, q, cart_id and "
+                    "key, and no audit.session scenario is set to extract it, nor does the "
+                    "audit.order scenario");
+    check_endpoints(BASE "  endpoints:\n"
+                         "    checkout: { method: POST, path: /pay, json: { p: \"{{pay}}\" } }\n",
+                    "dir/t.yaml:4:49: target.endpoints.checkout.json: variable 'pay' is not "
+                    "defined (column 9 of the value): the probes fill only id, q, cart_id and "
+                    "key, and no audit.session scenario is set to extract it (nor an "
+                    "audit.order scenario, whose values the checkout may use)");
     check_endpoints(BASE "  endpoints:\n    cart: { path: \"/c/{{ }}\" }\n",
                     "dir/t.yaml:4:19: target.endpoints.cart.path: empty '{{ }}' (column 4 of "
                     "the value)");

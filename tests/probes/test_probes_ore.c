@@ -319,6 +319,20 @@ static void test_order_scenario(void)
     CHECK(!sup_has_text(&rep.items[0].result, "c_0"));
     finish(&rep, &cfg);
 
+    /* The checkout's templates take the other values the scenario extracted (here the cart
+     * under a second name): without them there would be no request to send. */
+    o.load = "load:\n  scenarios:\n    ready:\n"
+             "      - { name: new_cart, method: POST, path: /api/v1/carts, json: {},\n"
+             "          expect: [201], extract: { cart_id: $.id, cart_ref: $.id } }\n" ADD_ITEM("");
+    o.checkout = "    checkout: { method: POST, path: /api/v1/checkout,\n"
+                 "                json: { cart_id: \"{{cart_ref}}\" } }\n"
+                 "    orders: \"/api/v1/orders?idempotency_key={{key}}\"\n";
+    CHECK(ore_config(&cfg, &rs, &o) == 0);
+    sup_run(&cfg, "R-IDEMPOTENCY", &rep);
+    expect(&rep, "R-IDEMPOTENCY", PROBE_PASS, "counted by the store");
+    finish(&rep, &cfg);
+    o.checkout = NULL;
+
     /* Orders it cannot tell apart (no id where the checkout says, no orders endpoint to count
      * them by key): nothing to judge. */
     o = (struct ore_opts){.checkout = "    checkout: { path: /api/v1/checkout, id: $.order }\n"};
