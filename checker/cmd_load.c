@@ -16,6 +16,7 @@
 #include "checker/load_gate.h"
 #include "checker/load_scenarios.h"
 #include "checker/progress.h"
+#include "checker/run_thresholds.h"
 #include "checker/scenario_table.h"
 #include "checker/split_run.h"
 #include "checker/stop_signal.h"
@@ -104,6 +105,9 @@ static const char help[] =
     "                           object a line, k6's points), csv=FILE, or\n"
     "                           prometheus-rw=URL (Prometheus remote write, e.g.\n"
     "                           http://127.0.0.1:9090/api/v1/write); docs/outputs.md\n"
+    "      --threshold EXPR     judge EXPR at the end (repeatable): 'p99 < 500ms',\n"
+    "                           'error_rate < 1%', 'rps > 100' (docs/scenarios.md); with a\n"
+    "                           CONFIG, besides load.thresholds; a broken one exits 1\n"
     "      --profile P          scenario run: a profile name (profiles/P.yaml) or file\n"
     "      --users N            scenario run, closed profile: the peak number of users\n"
     "      --segment i/n        run only segment i (from 0) of n of the schedule: arrival k\n"
@@ -132,7 +136,8 @@ static const char help[] =
     "\n"
     "Exit codes:\n"
     "  0  the run was done and no threshold is broken\n"
-    "  1  a threshold of load.thresholds is broken (or stopped the run: abort_on_fail)\n"
+    "  1  a threshold (load.thresholds, --threshold) is broken (or stopped the run:\n"
+    "     abort_on_fail)\n"
     "  2  usage error, a URL outside the allowed hosts, more connections than the file limit\n"
     "  3  the run could not be done: no connection could be made, no request got an answer,\n"
     "     it was interrupted, internal error\n";
@@ -157,6 +162,7 @@ enum {
     OPT_HTTP,
     OPT_STREAMS,
     OPT_OUT,
+    OPT_THRESHOLD,
 };
 
 static const struct option options[] = {
@@ -185,6 +191,7 @@ static const struct option options[] = {
     {"run-id", required_argument, NULL, OPT_RUN_ID},
     {"start-at", required_argument, NULL, OPT_START_AT},
     {"out", required_argument, NULL, OPT_OUT},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -217,6 +224,8 @@ struct load_args {
     uint64_t users;
     int scenarios; /* a scenario run: the config has scenarios and no URL was given */
     struct split_run split;
+    const char **thresholds; /* --threshold */
+    size_t threshold_count;
     struct out_spec *outs; /* --out, else load.outputs */
     size_t out_count;
     char **owned; /* strings this command made (config headers), freed at the end */
@@ -322,6 +331,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
     a->allow = xcalloc((size_t)argc, sizeof *a->allow);
     a->urls = xcalloc((size_t)argc, sizeof *a->urls);
     a->outs = xcalloc((size_t)argc, sizeof *a->outs);
+    a->thresholds = xcalloc((size_t)argc, sizeof *a->thresholds);
     split_run_init(&a->split);
     optind = 1;
     opterr = 0;
@@ -426,6 +436,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
                 return cli_usage_error(&cmd_load, "--out %s", err);
             break;
         }
+        case OPT_THRESHOLD:
+            a->thresholds[a->threshold_count++] = optarg;
+            break;
         case ':':
             return cli_usage_error(&cmd_load, "%s needs a value", argv[optind - 1]);
         default:
@@ -746,6 +759,7 @@ static void free_args(struct load_args *a)
     free(a->allow);
     free(a->urls);
     free(a->outs);
+    free(a->thresholds);
     free(a->parsed);
     free(a->body);
 }
@@ -957,6 +971,8 @@ static int run(const struct cli *cli, int argc, char **argv)
     struct config cfg;
     struct scenario_run sr = {0};
     struct load_gate gate = {0};
+    struct threshold *judged = NULL; /* load.thresholds and --threshold */
+    size_t judged_count = 0;
     struct stop_signal *watch = NULL;
     struct live_outputs *outs = NULL;
     struct progress *prog = NULL;
@@ -984,8 +1000,13 @@ static int run(const struct cli *cli, int argc, char **argv)
     if (rc == 0 && have_cfg)
         rc = check_load_section(&cfg);
     char err[512];
-    if (rc == 0 && have_cfg && load_gate_init(&gate, &cfg.load, err, sizeof err))
-        rc = cli_usage_error(&cmd_load, "%s", err);
+    if (rc == 0) {
+        judged = run_thresholds(have_cfg ? &cfg : NULL, a.thresholds, a.threshold_count,
+                                a.scenarios ? &cfg.load : NULL, &judged_count, err, sizeof err);
+        struct load judge = {.thresholds = judged, .threshold_count = judged_count};
+        if (!judged || load_gate_init(&gate, &judge, err, sizeof err))
+            rc = cli_usage_error(&cmd_load, "%s", err);
+    }
     if (rc)
         goto out;
     collect_secrets(&a, have_cfg ? &cfg.secrets : NULL, &secrets);
@@ -999,8 +1020,7 @@ static int run(const struct cli *cli, int argc, char **argv)
     p.snapshots = gate.any_abort || progress_wants_snapshots(prog) || a.out_count;
     p.segment = a.split.segment;
     char fingerprint[RUN_FINGERPRINT_LEN];
-    run_fingerprint(&p, scenario_run_plan(&sr), have_cfg ? cfg.load.thresholds : NULL,
-                    have_cfg ? cfg.load.threshold_count : 0, fingerprint);
+    run_fingerprint(&p, scenario_run_plan(&sr), judged, judged_count, fingerprint);
     uint64_t conns = p.model == LG_MODEL_OPEN || p.users ? p.max_connections : p.connections,
              files = fd_limit_need(conns, p.threads), limit = 0;
     if (fd_limit_fit(files, &limit)) {
@@ -1106,6 +1126,7 @@ out:
     engine_destroy(e);
     scenario_run_free(&sr);
     load_gate_free(&gate);
+    free(judged);
     free(secrets.items);
     free_args(&a);
     if (have_cfg)

@@ -348,6 +348,38 @@ static void write_file(const char *path, const char *text)
     }
 }
 
+/* --threshold judges a run of URLs as load.thresholds judge a config's: exit 1 when one is
+ * broken, each judged in the JSON; refused before anything is sent when one does not parse or
+ * selects steps a run of URLs does not have. */
+static void test_thresholds(void)
+{
+    char json[128];
+    snprintf(json, sizeof json, "%s/thresholds.json", tmpdir);
+    struct ran r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "2", "--threshold",
+                                               "p99 < 30s", "--threshold", "error_rate < 1%",
+                                               "--json", json, NULL});
+    CHECK_INT_EQ(r.code, 0);
+    CHECK_CONTAINS(r.out, "pass   p99 = ");
+    cJSON *root = read_json(json);
+    const cJSON *th = cJSON_GetObjectItem(root, "thresholds");
+    CHECK_INT_EQ(cJSON_GetArraySize(th), 2);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(th, 1), "passed")));
+    cJSON_Delete(root);
+
+    r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "-c", "2", "--threshold",
+                                    "p99 < 30s", "--threshold", "rps > 10000000", NULL});
+    CHECK_INT_EQ(r.code, 1);
+    CHECK_CONTAINS(r.out, "FAIL   rps = ");
+
+    r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "--threshold", "p99 <", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "--threshold 'p99 <': expected a value");
+    r = run_bin(0, (const char *[]){"load", url, "-d", "1s", "--threshold",
+                                    "p95(step:pay) < 1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "no scenarios or steps to select");
+}
+
 static void test_config(void)
 {
     char cfg[128], prof[128], json[128], text[1024];
@@ -417,6 +449,7 @@ int main(void)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
     RUN(test_usage_errors);
     RUN(test_host_not_allowed);
+    RUN(test_thresholds);
     RUN(test_url_credentials_redacted);
     RUN(test_cannot_connect);
     RUN(test_no_answer_at_all);
