@@ -39,9 +39,9 @@ static void keep_values(struct probe_ctx *ctx, const struct shopper *run, struct
         for (size_t x = 0; x < sc->steps[i].extraction_count; x++) {
             const char *name = sc->steps[i].extractions[x].var;
             size_t k = 0;
-            while (k < n && strcmp(cart->values[k], name) != 0)
+            while (name && k < n && strcmp(cart->values[k], name) != 0)
                 k += 2;
-            if (strcmp(name, "cart_id") == 0 || k < n || n == 2 * STORE_VALUES_MAX ||
+            if (!name || strcmp(name, "cart_id") == 0 || k < n || n == 2 * STORE_VALUES_MAX ||
                 shopper_var(run, name, value, len) != 0)
                 continue;
             cart->values[n++] = arena_strdup(a, name);

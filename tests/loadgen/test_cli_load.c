@@ -378,6 +378,21 @@ static void test_thresholds(void)
                                     "p95(step:pay) < 1s", NULL});
     CHECK_INT_EQ(r.code, 2);
     CHECK_CONTAINS(r.err, "no scenarios or steps to select");
+
+    /* In a run of scenarios a selector must name one of them, or one of their steps. */
+    char cfg[128], text[1024];
+    snprintf(cfg, sizeof cfg, "%s/thresholds.yaml", tmpdir);
+    snprintf(text, sizeof text,
+             "target: { base_url: \"http://127.0.0.1:%d/\" }\n"
+             "load:\n  scenarios:\n"
+             "    browse: [ { name: home, path: / } ]\n    search: [ { name: find, path: / } ]\n"
+             "    cart: [ { name: add, path: / } ]\n    checkout: [ { name: pay, path: / } ]\n",
+             srv.port);
+    write_file(cfg, text);
+    r = run_bin(0, (const char *[]){"load", cfg, "-d", "1s", "--threshold",
+                                    "p95(step:paid) < 1s", NULL});
+    CHECK_INT_EQ(r.code, 2);
+    CHECK_CONTAINS(r.err, "--threshold 'p95(step:paid) < 1s': ");
 }
 
 static void test_config(void)
