@@ -1001,8 +1001,8 @@ static int run(const struct cli *cli, int argc, char **argv)
         rc = check_load_section(&cfg);
     char err[512];
     if (rc == 0) {
-        judged = run_thresholds(have_cfg ? &cfg : NULL, a.thresholds, a.threshold_count,
-                                a.scenarios ? &cfg.load : NULL, &judged_count, err, sizeof err);
+        judged = run_thresholds(have_cfg ? &cfg : NULL, a.scenarios, a.thresholds,
+                                a.threshold_count, &judged_count, err, sizeof err);
         struct load judge = {.thresholds = judged, .threshold_count = judged_count};
         if (!judged || load_gate_init(&gate, &judge, err, sizeof err))
             rc = cli_usage_error(&cmd_load, "%s", err);

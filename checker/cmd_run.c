@@ -162,16 +162,10 @@ static int parse_thresholds(struct run_state *s)
     int bad = 0;
     for (size_t i = 0; i < l->threshold_count; i++) {
         struct report_threshold *t = &s->thresholds[i];
-        struct parse_error pe;
         char msg[512];
-        int col = 0;
         t->expr = l->thresholds[i].expr;
-        if (threshold_parse(t->expr, &t->parsed, &pe)) {
-            col = pe.col;
-            snprintf(msg, sizeof msg, "%s", pe.msg);
-        } else if (threshold_check_selector(&t->parsed, l->scenarios, l->scenario_count, msg,
-                                            sizeof msg))
-            col = t->parsed.sel_col;
+        int col = threshold_read(t->expr, l->scenarios, l->scenario_count, &t->parsed, msg,
+                                 sizeof msg);
         if (col) {
             fprintf(stderr, "%s:%d:%d: load.thresholds[%zu]: '%s', column %d: %s\n", s->cfg.path,
                     l->thresholds[i].pos.line, l->thresholds[i].pos.col, i, t->expr, col, msg);

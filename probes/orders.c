@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/oom.h"
 #include "common/stop.h"
 #include "probes/nonce.h"
 #include "probes/store.h"
@@ -32,9 +33,7 @@ static void keep_values(struct probe_ctx *ctx, const struct shopper *run, struct
     const struct scenario *sc = config_scenario(ctx->cfg, ctx->cfg->audit.order);
     struct arena *a = &ctx->result->arena;
     size_t n = 0, len = 8192;
-    char *value = malloc(len);
-    if (!value)
-        sc = NULL;
+    char *value = xmalloc(len);
     for (size_t i = 0; sc && i < sc->step_count; i++)
         for (size_t x = 0; x < sc->steps[i].extraction_count; x++) {
             const char *name = sc->steps[i].extractions[x].var;

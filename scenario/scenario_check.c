@@ -170,13 +170,13 @@ static void check_thresholds(struct checker *c)
         char kp[64], msg[512];
         snprintf(kp, sizeof kp, "load.thresholds[%zu]", i);
         struct threshold_expr t;
-        struct parse_error err;
-        if (!th->expr || threshold_parse(th->expr, &t, &err))
-            report(c, th->pos, kp, "%s (column %d of '%s')", th->expr ? err.msg : "empty",
-                   th->expr ? err.col : 0, th->expr ? th->expr : "");
-        else if (threshold_check_selector(&t, load->scenarios, load->scenario_count, msg,
-                                          sizeof msg))
-            report(c, th->pos, kp, "%s (column %d of '%s')", msg, t.sel_col, th->expr);
+        int col = th->expr ? threshold_read(th->expr, load->scenarios, load->scenario_count, &t,
+                                            msg, sizeof msg)
+                           : 0;
+        if (!th->expr)
+            report(c, th->pos, kp, "empty (column 0 of '')");
+        else if (col)
+            report(c, th->pos, kp, "%s (column %d of '%s')", msg, col, th->expr);
     }
 }
 

@@ -393,6 +393,19 @@ static int step_iterations(const struct threshold_expr *t, const struct scenario
     return -1;
 }
 
+int threshold_read(const char *src, const struct scenario *scenarios, size_t scenario_count,
+                   struct threshold_expr *out, char *err, size_t errlen)
+{
+    struct parse_error pe;
+    if (threshold_parse(src, out, &pe)) {
+        snprintf(err, errlen, "%s", pe.msg);
+        return pe.col > 0 ? pe.col : 1;
+    }
+    if (threshold_check_selector(out, scenarios, scenario_count, err, errlen))
+        return out->sel_col > 0 ? out->sel_col : 1;
+    return 0;
+}
+
 int threshold_check_selector(const struct threshold_expr *t, const struct scenario *scenarios,
                              size_t scenario_count, char *err, size_t errlen)
 {

@@ -97,4 +97,9 @@ void threshold_eval(const struct threshold_expr *t, const struct th_metrics *m,
 int threshold_check_selector(const struct threshold_expr *t, const struct scenario *scenarios,
                              size_t scenario_count, char *err, size_t errlen);
 
+/* threshold_parse, then threshold_check_selector: 0, or the column in src (1-based) of what is
+ * wrong with why in err. */
+int threshold_read(const char *src, const struct scenario *scenarios, size_t scenario_count,
+                   struct threshold_expr *out, char *err, size_t errlen);
+
 #endif
